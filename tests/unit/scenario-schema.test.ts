@@ -1,0 +1,24 @@
+import { scenarioSchema } from '../../shared/scenario.js';
+import { zodFieldErrors } from '../../shared/errors.js';
+
+const base = {
+  format: 'relocation-scenario/1',
+  incident: { name: 'T', startedAt: '2026-03-01T20:00:00+00:00', currency: 'GBP' },
+  sites: [{ id: 'm', name: 'M', kind: 'muster', lat: 53, lng: 0.3 }],
+  parties: [{ id: 'P1', name: 'A', siteId: 'm', guests: [{ id: 'G1', name: 'a', age: 'adult' }] }],
+};
+
+test('fills defaults', () => {
+  const s = scenarioSchema.parse(base);
+  expect(s.incident.policy.maxDistanceKm).toBe(60);
+  expect(s.incident.staffSpendLimitMinor).toBe(10000);
+  expect(s.parties[0]!.guests[0]!.needs).toEqual([]);
+});
+
+test('names the JSON path of a bad guest age', () => {
+  const bad = structuredClone(base);
+  (bad.parties[0]!.guests[0] as { age: string }).age = 'elder';
+  const r = scenarioSchema.safeParse(bad);
+  expect(r.success).toBe(false);
+  if (!r.success) expect(zodFieldErrors(r.error)).toEqual([{ path: 'parties[0].guests[0].age', message: 'expected adult, child or infant' }]);
+});
