@@ -1,0 +1,89 @@
+/**
+ * The Express application: request ids and logs, JSON bodies with a size limit, sessions,
+ * the feature routers, the built client, and one error handler at the end.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { AuthService } from './auth/service.js';
+import { loadUser } from './auth/middleware.js';
+import { authRoutes } from './auth/routes.js';
+import { EventBus } from './events/log.js';
+import { errorHandler, notFound, AppError } from './http/errors.js';
+import { IncidentService } from './incidents/service.js';
+import { incidentRoutes } from './incidents/routes.js';
+import { healthRoutes } from './health/routes.js';
+
+export const CLIENT_DIST = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../dist/client');
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  bus?: EventBus;
+}
+
+export interface App {
+  app: Express;
+  auth: AuthService;
+  bus: EventBus;
+  services: { incidents: IncidentService };
+}
+
+export function createApp({ config, database, logger, bus = new EventBus() }: AppDeps): App {
+  const app = express();
+  const db = database.db;
+  const auth = new AuthService(db, config.SESSION_TTL_HOURS * 3600_000);
+  const incidents = new IncidentService(db, bus);
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use((req, res, next) => {
+    req.id = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 64)) || randomUUID();
+    res.setHeader('x-request-id', req.id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => logger.debug({ reqId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request'));
+    next();
+  });
+  app.use((_req, res, next) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'same-origin');
+    res.setHeader('x-frame-options', 'DENY');
+    next();
+  });
+  app.use('/api', sameOriginWrites(config));
+  app.use('/api', express.json({ limit: config.MAX_BODY }));
+  app.use('/api', express.text({ type: ['text/csv', 'text/plain'], limit: config.MAX_BODY }));
+  app.use('/api', loadUser(auth));
+
+  app.use('/api/health', healthRoutes(database));
+  app.use('/api/auth', authRoutes(auth, { secureCookie: config.COOKIE_SECURE }));
+  app.use('/api/incidents', incidentRoutes(incidents));
+  app.use('/api', notFound);
+
+  if (existsSync(CLIENT_DIST)) {
+    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
+  }
+  app.use(errorHandler(logger));
+  return { app, auth, bus, services: { incidents } };
+}
+
+/**
+ * Cookie sessions need CSRF protection: a state-changing request that names a foreign Origin is
+ * refused (browsers always send Origin on cross-site POSTs; SameSite=Lax covers the rest).
+ */
+function sameOriginWrites(config: Config): express.RequestHandler {
+  const allowed = new Set(config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean));
+  return (req, _res, next) => {
+    const origin = req.headers.origin;
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || !origin) return next();
+    const own = `${req.protocol}://${req.headers.host ?? ''}`;
+    if (origin === own || allowed.has(origin)) return next();
+    throw new AppError('forbidden', 'Requests from another site are not accepted.');
+  };
+}

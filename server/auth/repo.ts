@@ -1,0 +1,66 @@
+/** The only place that queries users and sessions. */
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { sessions, userIncidents, users } from '../db/schema.js';
+import type { Role, SessionUser } from './types.js';
+
+export async function findUserByEmail(db: Db, email: string) {
+  const rows = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`).limit(1);
+  return rows[0];
+}
+
+export async function loadSessionUser(db: Db | Tx, userId: string): Promise<SessionUser | undefined> {
+  const rows = await db.select().from(users).where(and(eq(users.id, userId), eq(users.disabled, false))).limit(1);
+  const u = rows[0];
+  if (!u) return undefined;
+  const bound = await db.select({ incidentId: userIncidents.incidentId }).from(userIncidents).where(eq(userIncidents.userId, u.id));
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    incidentId: u.incidentId,
+    hotelId: u.hotelId,
+    incidentIds: bound.map((b) => b.incidentId),
+    spendLimitMinor: u.spendLimitMinor,
+  };
+}
+
+export async function insertSession(db: Db, tokenHash: string, userId: string, expiresAt: Date): Promise<void> {
+  await db.insert(sessions).values({ tokenHash, userId, expiresAt });
+}
+
+/** The user behind a live (unexpired, unrevoked) session token hash. */
+export async function findSessionUserId(db: Db, tokenHash: string, now: Date): Promise<string | undefined> {
+  const rows = await db
+    .select({ userId: sessions.userId })
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), isNull(sessions.revokedAt)))
+    .limit(1);
+  return rows[0]?.userId;
+}
+
+export async function revokeSession(db: Db, tokenHash: string): Promise<void> {
+  await db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.tokenHash, tokenHash));
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  passwordHash: string;
+  role: Role;
+  incidentId?: string | null;
+  hotelId?: string | null;
+}
+
+export async function insertUser(db: Db | Tx, u: NewUser, incidentIds: string[] = []): Promise<string> {
+  const [row] = await db.insert(users).values({ ...u, incidentId: u.incidentId ?? null, hotelId: u.hotelId ?? null }).returning({ id: users.id });
+  if (!row) throw new Error('user insert returned nothing');
+  if (incidentIds.length) await db.insert(userIncidents).values(incidentIds.map((incidentId) => ({ userId: row.id, incidentId })));
+  return row.id;
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return row?.n ?? 0;
+}

@@ -1,0 +1,37 @@
+/**
+ * Configuration from the environment, validated once at start-up: a typo fails fast with a list
+ * of what is wrong rather than surfacing later as odd behaviour.
+ */
+import { z } from 'zod';
+import { describeFieldErrors, zodFieldErrors } from '../shared/errors.js';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** Real PostgreSQL when set; embedded PGlite under DATA_DIR otherwise. */
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data/pglite'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Import the storm scenario and create demo users when the database has no incident. */
+  SEED_DEMO: bool.default(true),
+  DEMO_PASSWORD: z.string().min(8).default('storm-demo-2026'),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(24),
+  /** Origins allowed to open sockets and send cookies, comma-separated; the server's own origin is always allowed. */
+  ALLOWED_ORIGINS: z.string().default(''),
+  /** Set true behind TLS so cookies are Secure. */
+  COOKIE_SECURE: bool.default(false),
+  TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  MAX_BODY: z.string().default('5mb'),
+});
+
+export type Config = z.output<typeof envSchema>;
+
+/** Parse the environment; throws with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid configuration: ${describeFieldErrors(zodFieldErrors(parsed.error))}`);
+  return parsed.data;
+}

@@ -1,0 +1,213 @@
+/**
+ * What happens during an incident: plans, stays, trips and riders, the event log, the ledger,
+ * idempotency keys, the guest message outbox and export records.
+ */
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { incidents, parties, hotels, vehicles, sites, users } from './schema-core.js';
+import type { Plan } from '../../shared/plan.js';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const created = () => ts('created_at').notNull().defaultNow();
+
+/** A proposal computed by the planner; applying it is optimistic on `baseSeq`. */
+export const plans = pgTable(
+  'plans',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: created(),
+    /** The incident's lastSeq when the proposal was computed. */
+    baseSeq: bigint('base_seq', { mode: 'number' }).notNull(),
+    plan: jsonb('plan').$type<Plan>().notNull(),
+    status: text('status').notNull().default('proposed'),
+    appliedAt: ts('applied_at'),
+  },
+  (t) => [index('plans_incident').on(t.incidentId, t.createdAt), check('plans_status', sql`${t.status} in ('proposed', 'applied', 'superseded')`)],
+);
+
+export const STAY_ACTIVE = ['planned', 'checked_in'] as const;
+
+export const stays = pgTable(
+  'stays',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id').notNull(),
+    partyId: text('party_id').notNull(),
+    hotelId: text('hotel_id').notNull(),
+    rooms: jsonb('rooms').$type<{ type: string; count: number }[]>().notNull(),
+    status: text('status').notNull().default('planned'),
+    /** Room numbers given at check-in, e.g. { "double": ["12", "14"] }. */
+    roomNumbers: jsonb('room_numbers').$type<Record<string, string[]>>(),
+    /** Manually pinned by a duty manager: the planner keeps it on re-plan. */
+    pinned: boolean('pinned').notNull().default(false),
+    planId: uuid('plan_id').references(() => plans.id, { onDelete: 'set null' }),
+    createdAt: created(),
+    checkedInAt: ts('checked_in_at'),
+    checkedOutAt: ts('checked_out_at'),
+    endedAt: ts('ended_at'),
+  },
+  (t) => [
+    foreignKey({ columns: [t.incidentId, t.partyId], foreignColumns: [parties.incidentId, parties.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.incidentId, t.hotelId], foreignColumns: [hotels.incidentId, hotels.id] }).onDelete('cascade'),
+    uniqueIndex('stays_one_active_per_party').on(t.incidentId, t.partyId).where(sql`status in ('planned', 'checked_in')`),
+    index('stays_hotel').on(t.incidentId, t.hotelId),
+    check('stays_status', sql`${t.status} in ('planned', 'checked_in', 'checked_out', 'cancelled', 'no_show')`),
+  ],
+);
+
+export const trips = pgTable(
+  'trips',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id').notNull(),
+    vehicleId: text('vehicle_id').notNull(),
+    fromSiteId: text('from_site_id').notNull(),
+    stops: text('stops').array().notNull(),
+    departAt: ts('depart_at').notNull(),
+    arrivals: jsonb('arrivals').$type<string[]>().notNull(),
+    status: text('status').notNull().default('planned'),
+    /** Capacity copied from the vehicle; `*Used` rise with each rider under the row lock. */
+    seats: integer('seats').notNull(),
+    wheelchairSpaces: integer('wheelchair_spaces').notNull(),
+    seatsUsed: integer('seats_used').notNull().default(0),
+    wheelchairUsed: integer('wheelchair_used').notNull().default(0),
+    planId: uuid('plan_id').references(() => plans.id, { onDelete: 'set null' }),
+    createdAt: created(),
+    departedAt: ts('departed_at'),
+    completedAt: ts('completed_at'),
+  },
+  (t) => [
+    foreignKey({ columns: [t.incidentId, t.vehicleId], foreignColumns: [vehicles.incidentId, vehicles.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.incidentId, t.fromSiteId], foreignColumns: [sites.incidentId, sites.id] }).onDelete('cascade'),
+    index('trips_vehicle').on(t.incidentId, t.vehicleId, t.departAt),
+    check('trips_status', sql`${t.status} in ('planned', 'boarding', 'departed', 'completed', 'cancelled')`),
+    check('trips_seats', sql`${t.seatsUsed} >= 0 and ${t.seatsUsed} <= ${t.seats}`),
+    check('trips_wheelchair', sql`${t.wheelchairUsed} >= 0 and ${t.wheelchairUsed} <= ${t.wheelchairSpaces}`),
+  ],
+);
+
+export const tripRiders = pgTable(
+  'trip_riders',
+  {
+    tripId: uuid('trip_id').notNull().references(() => trips.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id').notNull(),
+    partyId: text('party_id').notNull(),
+    hotelId: text('hotel_id').notNull(),
+    status: text('status').notNull().default('planned'),
+    boardedAt: ts('boarded_at'),
+    droppedAt: ts('dropped_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tripId, t.partyId] }),
+    foreignKey({ columns: [t.incidentId, t.partyId], foreignColumns: [parties.incidentId, parties.id] }).onDelete('cascade'),
+    uniqueIndex('trip_riders_one_active_per_party').on(t.incidentId, t.partyId).where(sql`status in ('planned', 'boarded')`),
+    check('trip_riders_status', sql`${t.status} in ('planned', 'boarded', 'dropped', 'no_show', 'cancelled')`),
+  ],
+);
+
+/** Append-only, gap-free per incident; also the audit trail and the source of live updates. */
+export const events = pgTable(
+  'events',
+  {
+    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    at: ts('at').notNull().defaultNow(),
+    actorUserId: uuid('actor_user_id'),
+    actorName: text('actor_name').notNull().default('system'),
+    type: text('type').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.seq] }), check('events_seq', sql`${t.seq} > 0`)],
+);
+
+export const LEDGER_CATEGORIES = ['lodging', 'transport', 'bar', 'meals', 'laundry', 'gifts', 'other'] as const;
+
+/** Append-only and hash-chained: each entry's hash covers the previous entry's hash. */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    category: text('category').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    recordedAt: created(),
+    recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
+    partyId: text('party_id'),
+    guestId: text('guest_id'),
+    hotelId: text('hotel_id'),
+    vehicleId: text('vehicle_id'),
+    tripId: uuid('trip_id'),
+    receiptRef: text('receipt_ref'),
+    note: text('note').notNull().default(''),
+    reversesEntryId: uuid('reverses_entry_id'),
+    /** posted, pending_approval (above the staff limit), rejected. */
+    status: text('status').notNull().default('posted'),
+    approvedBy: uuid('approved_by'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    uniqueIndex('ledger_seq').on(t.incidentId, t.seq),
+    check('ledger_category', sql`${t.category} in ('lodging', 'transport', 'bar', 'meals', 'laundry', 'gifts', 'other')`),
+    check('ledger_currency', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('ledger_status', sql`${t.status} in ('posted', 'pending_approval', 'rejected')`),
+  ],
+);
+
+/** A retried mutating request with the same key gets the first answer again. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code').notNull(),
+    response: jsonb('response').notNull(),
+    createdAt: created(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
+/** Guest messages: written in the same transaction as the change that causes them, sent later. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    partyId: text('party_id').notNull(),
+    channel: text('channel').notNull(),
+    template: text('template').notNull(),
+    recipient: text('recipient').notNull(),
+    body: text('body').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    sentAt: ts('sent_at'),
+    lastError: text('last_error'),
+    createdAt: created(),
+  },
+  (t) => [uniqueIndex('outbox_dedupe').on(t.incidentId, t.dedupeKey), check('outbox_status', sql`${t.status} in ('pending', 'sending', 'sent', 'failed')`)],
+);
+
+export const exportsLog = pgTable('exports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+  userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: created(),
+  format: text('format').notNull(),
+  range: jsonb('range'),
+  manifest: jsonb('manifest'),
+});
+
+/** Required by @socket.io/postgres-adapter for payloads over 8 KB. */
+export const socketIoAttachments = pgTable('socket_io_attachments', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  createdAt: created(),
+  payload: text('payload'),
+});

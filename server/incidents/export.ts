@@ -1,0 +1,83 @@
+/** Reading an incident back out as `relocation-scenario/1`: import -> export is a round trip. */
+import { asc, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { guests, hotels, incidents, parties, roomTypes, sites, vehicles } from '../db/schema.js';
+import { SCENARIO_FORMAT, type Scenario } from '../../shared/scenario.js';
+import { AppError } from '../http/errors.js';
+
+/** ISO-8601 with an explicit +00:00 offset, as the contract's examples write it. */
+export function isoUtc(d: Date): string {
+  return d.toISOString().replace(/\.000Z$/, '+00:00').replace(/Z$/, '+00:00');
+}
+
+export async function exportScenario(db: Db | Tx, incidentId: string): Promise<Scenario> {
+  const [inc] = await db.select().from(incidents).where(eq(incidents.id, incidentId));
+  if (!inc) throw new AppError('not_found', 'No such incident.');
+  const [siteRows, partyRows, guestRows, hotelRows, roomRows, vehicleRows] = await Promise.all([
+    db.select().from(sites).where(eq(sites.incidentId, incidentId)).orderBy(asc(sites.position)),
+    db.select().from(parties).where(eq(parties.incidentId, incidentId)).orderBy(asc(parties.position)),
+    db.select().from(guests).where(eq(guests.incidentId, incidentId)).orderBy(asc(guests.position)),
+    db.select().from(hotels).where(eq(hotels.incidentId, incidentId)).orderBy(asc(hotels.position)),
+    db.select().from(roomTypes).where(eq(roomTypes.incidentId, incidentId)).orderBy(asc(roomTypes.position)),
+    db.select().from(vehicles).where(eq(vehicles.incidentId, incidentId)).orderBy(asc(vehicles.position)),
+  ]);
+  const guestsByParty = groupBy(guestRows, (g) => g.partyId);
+  const roomsByHotel = groupBy(roomRows, (r) => r.hotelId);
+  return {
+    format: SCENARIO_FORMAT,
+    incident: {
+      name: inc.name,
+      startedAt: isoUtc(inc.startedAt),
+      currency: inc.currency,
+      timezone: inc.timezone,
+      staffSpendLimitMinor: inc.staffSpendLimitMinor,
+      policy: inc.policy,
+    },
+    sites: siteRows.map((s) => ({ id: s.id, name: s.name, kind: s.kind as Scenario['sites'][number]['kind'], lat: s.lat, lng: s.lng })),
+    parties: partyRows.map((p) => ({
+      id: p.id,
+      name: p.name,
+      unit: p.unit,
+      siteId: p.siteId,
+      needs: p.needs,
+      notes: p.notes,
+      phone: p.phone,
+      email: p.email,
+      ...(p.language ? { language: p.language } : {}),
+      guests: (guestsByParty.get(p.id) ?? []).map((g) => ({ id: g.id, name: g.name, age: g.age as 'adult' | 'child' | 'infant', needs: g.needs })),
+    })),
+    hotels: hotelRows.map((h) => ({
+      id: h.id,
+      name: h.name,
+      lat: h.lat,
+      lng: h.lng,
+      address: h.address,
+      phone: h.phone,
+      petsAllowed: h.petsAllowed,
+      roomTypes: (roomsByHotel.get(h.id) ?? []).map((r) => ({ type: r.type, sleeps: r.sleeps, count: r.count, accessible: r.accessible, rateMinor: r.rateMinor })),
+      perks: h.perks,
+    })),
+    vehicles: vehicleRows.map((v) => ({
+      id: v.id,
+      provider: v.provider,
+      kind: v.kind as Scenario['vehicles'][number]['kind'],
+      seats: v.seats,
+      wheelchairSpaces: v.wheelchairSpaces,
+      depotSiteId: v.depotSiteId,
+      availableFrom: isoUtc(v.availableFrom),
+      costPerTripMinor: v.costPerTripMinor,
+      costPerKmMinor: v.costPerKmMinor,
+    })),
+  };
+}
+
+export function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}

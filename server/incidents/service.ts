@@ -1,0 +1,80 @@
+/** Incident use cases: import (scenario or guest CSV), export, list, headline counts, state. */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { parties, sites } from '../db/schema.js';
+import { scenarioSchema } from '../../shared/scenario.js';
+import { zodFieldErrors } from '../../shared/errors.js';
+import type { ImportResult, IncidentListItem, IncidentState, IncidentSummary } from '../../shared/api.js';
+import type { SessionUser } from '../auth/types.js';
+import { AppError, validationError } from '../http/errors.js';
+import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
+import { insertParties, insertScenario } from './import.js';
+import { exportScenario } from './export.js';
+import { parseGuestCsv } from './csv.js';
+import * as repo from './repo.js';
+import { isoUtc } from './export.js';
+import { presentState, presentSummary } from './presenters.js';
+
+export class IncidentService {
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** Validate a `relocation-scenario/1` document and create an incident from it, all or nothing. */
+  async importScenario(raw: unknown, actor: Actor): Promise<ImportResult> {
+    const parsed = scenarioSchema.safeParse(raw);
+    if (!parsed.success) throw validationError(zodFieldErrors(parsed.error), 'scenario');
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const result = await insertScenario(tx, parsed.data);
+      await emit(result.incidentId, actor, [{ type: 'incident.imported', payload: { name: parsed.data.incident.name, counts: result.counts } }]);
+      return result;
+    });
+  }
+
+  /** Add the households of a guest-list CSV to an incident; a file with any bad row adds nothing. */
+  async importGuestCsv(incidentId: string, text: string, actor: Actor): Promise<{ parties: number; guests: number }> {
+    const siteRows = await this.db.select({ id: sites.id, name: sites.name, kind: sites.kind }).from(sites).where(eq(sites.incidentId, incidentId));
+    if (siteRows.length === 0) throw new AppError('not_found', 'No such incident.');
+    const parsed = parseGuestCsv(text, siteRows);
+    if (!parsed.ok) throw validationError(parsed.errors, 'guest list');
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const existing = await tx.select({ id: parties.id, passCode: parties.passCode, position: parties.position }).from(parties).where(eq(parties.incidentId, incidentId));
+      const ids = new Set(existing.map((p) => p.id));
+      const clash = parsed.parties.filter((p) => ids.has(p.id));
+      if (clash.length) throw validationError(clash.map((p) => ({ path: `booking_ref ${p.id}`, message: 'this booking is already in the incident' })), 'guest list');
+      const first = existing.reduce((m, p) => Math.max(m, p.position + 1), 0);
+      await insertParties(tx, incidentId, parsed.parties, first, new Set(existing.map((p) => p.passCode)));
+      const guests = parsed.parties.reduce((n, p) => n + p.guests.length, 0);
+      await emit(incidentId, actor, [{ type: 'parties.added', payload: { partyIds: parsed.parties.map((p) => p.id), guests } }]);
+      return { parties: parsed.parties.length, guests };
+    });
+  }
+
+  async exportScenario(incidentId: string) {
+    return exportScenario(this.db, incidentId);
+  }
+
+  async list(user: SessionUser): Promise<IncidentListItem[]> {
+    const ids = user.role === 'insurer' ? user.incidentIds : user.role === 'reception' ? (user.incidentId ? [user.incidentId] : []) : undefined;
+    const rows = await repo.listIncidents(this.db, ids);
+    return rows.map((r) => ({ ...r, startedAt: isoUtc(r.startedAt), status: r.status as 'active' | 'closed' }));
+  }
+
+  async summary(incidentId: string): Promise<IncidentSummary> {
+    const inc = await this.mustFind(incidentId);
+    return presentSummary(inc, await repo.loadIncidentRows(this.db, incidentId));
+  }
+
+  async state(incidentId: string): Promise<IncidentState> {
+    // Read the sequence number first: events after it may already be reflected, never the reverse.
+    const inc = await this.mustFind(incidentId);
+    return presentState(inc, await repo.loadIncidentRows(this.db, incidentId));
+  }
+
+  private async mustFind(incidentId: string) {
+    const inc = await repo.findIncident(this.db, incidentId);
+    if (!inc) throw new AppError('not_found', 'No such incident.');
+    return inc;
+  }
+}

@@ -1,0 +1,51 @@
+/** Start the whole product (database, HTTP, client) on a port: used by `npm start` and by tests. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { createApp, type App } from './app.js';
+import { seedDemoIfEmpty, type DemoLogin } from './bootstrap.js';
+
+export interface RunningServer {
+  url: string;
+  app: App;
+  database: Database;
+  http: http.Server;
+  logger: Logger;
+  demoLogins: DemoLogin[];
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Use this database instead of opening one from the config (tests). */
+  database?: Database;
+  logger?: Logger;
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const logger = opts.logger ?? pino({ level: config.LOG_LEVEL });
+  const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
+  const app = createApp({ config, database, logger });
+  const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(database, app.services.incidents, config.DEMO_PASSWORD) : { logins: [] };
+  const server = http.createServer(app.app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  return {
+    url: `http://${host}:${port}`,
+    app,
+    database,
+    http: server,
+    logger,
+    demoLogins: seeded.logins,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!opts.database) await database.close();
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Household classes and their columns. Households with the same site, size, accessible-room need
+ * and pets are interchangeable for the room problem, so their candidate (hotel, room combination)
+ * columns are built and sorted once per class instead of once per household.
+ */
+import { minimalCombos, type Combo } from './combos.js';
+import { kmSiteHotel, type Model, type PartyInfo } from './model.js';
+
+export interface Column {
+  hotel: number;
+  combo: Combo;
+  km: number;
+  /** Stay cost: room rate per night + size x road km x travel cost. */
+  cost: number;
+}
+
+export interface PartyClass {
+  site: number;
+  size: number;
+  acc: boolean;
+  pets: boolean;
+  /** Every feasible column, cheapest first. */
+  columns: Column[];
+}
+
+export interface Classes {
+  list: PartyClass[];
+  /** Class index per party. */
+  of: Int32Array;
+}
+
+/** Whether a hotel may take a party at all (rules 5 and 6), rooms aside. */
+export function hotelAllowed(m: Model, p: Pick<PartyInfo, 'site' | 'pets'>, hotel: number): boolean {
+  const h = m.hotels[hotel]!.hotel;
+  if (p.pets && !h.petsAllowed) return false;
+  return kmSiteHotel(m, p.site, hotel) <= m.policy.maxDistanceKm + 1e-9;
+}
+
+/** Stay cost of one column for a party of `size`. */
+export function stayCost(m: Model, combo: Combo, size: number, km: number): number {
+  return combo.rate + size * km * m.policy.travelCostMinorPerPersonKm;
+}
+
+/** Group the parties into classes and list each class's columns, cheapest first. */
+export function buildClasses(m: Model, parties: readonly PartyInfo[] = m.parties): Classes {
+  const byKey = new Map<string, number>();
+  const list: PartyClass[] = [];
+  const of = new Int32Array(m.parties.length).fill(-1);
+  for (const p of parties) {
+    const acc = p.wheel > 0;
+    const key = `${p.site}|${p.size}|${acc ? 1 : 0}|${p.pets ? 1 : 0}`;
+    let k = byKey.get(key);
+    if (k === undefined) {
+      k = list.length;
+      byKey.set(key, k);
+      const columns: Column[] = [];
+      for (let h = 0; h < m.hotels.length; h++) {
+        if (!hotelAllowed(m, p, h)) continue;
+        const km = kmSiteHotel(m, p.site, h);
+        for (const combo of minimalCombos(m, h, p.size, acc)) columns.push({ hotel: h, combo, km, cost: stayCost(m, combo, p.size, km) });
+      }
+      columns.sort((a, b) => a.cost - b.cost || a.hotel - b.hotel);
+      list.push({ site: p.site, size: p.size, acc, pets: p.pets, columns });
+    }
+    of[p.idx] = k;
+  }
+  return { list, of };
+}

@@ -1,0 +1,128 @@
+/**
+ * Local search on the room assignment, in the contract's order of importance: first house more
+ * (vulnerable) guests by inserting the unhoused, ejecting a less important household when that is
+ * the only way; then lower the stay cost by moving one household or swapping two. Stable (re-plan)
+ * and fixed households are never moved for cost.
+ */
+import { fits } from './combos.js';
+import { Freedom, type Assignment } from './assignment.js';
+
+const EPS = 1e-6;
+
+function better(a: [number, number], b: [number, number]): boolean {
+  return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+}
+
+/** Try to house each unhoused party, ejecting one less important household if that makes room. */
+export function insertUnhoused(a: Assignment, unhoused: number[], deadline: number): void {
+  for (const p of unhoused) {
+    if (a.hotelOf[p]! >= 0) continue;
+    const c = a.bestFit(p);
+    if (c) {
+      a.placeColumn(p, c);
+      continue;
+    }
+    if (performance.now() > deadline) continue;
+    const wp = a.worth(p);
+    const allowed = a.allowed.get(p);
+    let done = false;
+    const tried = new Set<number>();
+    for (const col of a.columns(p)) {
+      if (done || tried.size > 40) break;
+      if (tried.has(col.hotel) || (allowed && !allowed.has(col.hotel))) continue;
+      tried.add(col.hotel);
+      const here = a.columnsAt(p, col.hotel);
+      const candidates = [...a.occupants[col.hotel]!].filter((q) => a.freedom[q] !== Freedom.Fixed && better(wp, a.worth(q)));
+      candidates.sort((x, y) => a.m.parties[x]!.size - a.m.parties[y]!.size);
+      for (const q of candidates.slice(0, 60)) {
+        const qHotel = a.hotelOf[q]!;
+        const qCombo = a.combo[q]!;
+        const qCost = a.cost[q]!;
+        a.remove(q);
+        const pc = here.find((c) => fits(c.combo, a.avail));
+        if (!pc) {
+          a.place(q, qHotel, qCombo, qCost);
+          continue;
+        }
+        a.placeColumn(p, pc);
+        const qc = a.bestFit(q);
+        if (qc) {
+          a.placeColumn(q, qc);
+          a.freedom[q] = Freedom.Free;
+        }
+        done = true;
+        break;
+      }
+    }
+  }
+}
+
+/** Move each free party to its cheapest column that fits, while that lowers its cost. */
+export function movePass(a: Assignment, parties: number[], deadline: number): number {
+  let gained = 0;
+  for (const p of parties) {
+    if (a.freedom[p] !== Freedom.Free || a.hotelOf[p]! < 0) continue;
+    const old = a.cost[p]!;
+    if (old <= (a.columns(p)[0]?.cost ?? old) + EPS) continue;
+    const h = a.hotelOf[p]!;
+    const combo = a.combo[p]!;
+    a.remove(p);
+    const c = a.bestFit(p, old - EPS);
+    if (c) {
+      a.placeColumn(p, c);
+      gained += old - c.cost;
+    } else a.place(p, h, combo, old);
+    if ((p & 255) === 0 && performance.now() > deadline) break;
+  }
+  return gained;
+}
+
+/**
+ * Swap pass: a party whose cheaper column is blocked by an occupant takes that occupant's rooms,
+ * and the occupant takes its own best remaining column (often the first party's old rooms).
+ */
+export function swapPass(a: Assignment, parties: number[], deadline: number, hotelsPerParty = 6, occupantsPerHotel = 40): number {
+  let gained = 0;
+  for (let i = 0; i < parties.length; i++) {
+    const p = parties[i]!;
+    if ((i & 63) === 0 && performance.now() > deadline) break;
+    if (a.freedom[p] !== Freedom.Free || a.hotelOf[p]! < 0) continue;
+    const oldP = a.cost[p]!;
+    const cols = a.columns(p);
+    if (oldP <= (cols[0]?.cost ?? oldP) + EPS) continue;
+    const allowed = a.allowed.get(p);
+    const seen = new Set<number>();
+    let swapped = false;
+    for (const col of cols) {
+      if (swapped || col.cost >= oldP - EPS || seen.size >= hotelsPerParty) break;
+      if (col.hotel === a.hotelOf[p] || seen.has(col.hotel) || (allowed && !allowed.has(col.hotel))) continue;
+      seen.add(col.hotel);
+      let n = 0;
+      for (const q of a.occupants[col.hotel]!) {
+        if (++n > occupantsPerHotel) break;
+        if (a.freedom[q] !== Freedom.Free) continue;
+        const pH = a.hotelOf[p]!;
+        const pCombo = a.combo[p]!;
+        const qH = a.hotelOf[q]!;
+        const qCombo = a.combo[q]!;
+        const oldQ = a.cost[q]!;
+        a.remove(p);
+        a.remove(q);
+        if (fits(col.combo, a.avail)) {
+          a.placeColumn(p, col);
+          const qc = a.bestFit(q, oldQ + oldP - col.cost - EPS);
+          if (qc) {
+            a.placeColumn(q, qc);
+            gained += oldP + oldQ - col.cost - qc.cost;
+            swapped = true;
+            break;
+          }
+          a.remove(p);
+        }
+        a.place(q, qH, qCombo, oldQ);
+        a.place(p, pH, pCombo, oldP);
+      }
+    }
+  }
+  return gained;
+}

@@ -1,0 +1,125 @@
+/**
+ * An indexed view of a validated scenario: parties, hotels, room types and sites get dense integer
+ * indices and derived figures (size, wheelchair users, distances) so the planner's inner loops stay
+ * on typed arrays instead of string lookups.
+ */
+import { roadKm, travelMinutes } from '../geo.js';
+import { hasPets, isVulnerable, wheelchairCount, type Hotel, type Party, type Policy, type Scenario, type Site, type Vehicle } from '../scenario.js';
+import { MINUTE_MS, parseIso } from './time.js';
+
+export interface RoomSlot {
+  hotel: number;
+  type: string;
+  sleeps: number;
+  accessible: boolean;
+  rate: number;
+  count: number;
+}
+
+export interface PartyInfo {
+  idx: number;
+  party: Party;
+  site: number;
+  size: number;
+  /** Wheelchair users: they take wheelchair spaces. */
+  wheel: number;
+  /** Everyone else, infants included: they take seats. */
+  seated: number;
+  pets: boolean;
+  vulnerable: boolean;
+}
+
+export interface HotelInfo {
+  idx: number;
+  hotel: Hotel;
+  /** Global room-slot indices of this hotel's room types (count > 0 or not). */
+  rooms: number[];
+}
+
+export interface Model {
+  scenario: Scenario;
+  policy: Policy;
+  parties: PartyInfo[];
+  partyIndex: Map<string, number>;
+  hotels: HotelInfo[];
+  hotelIndex: Map<string, number>;
+  rooms: RoomSlot[];
+  sites: Site[];
+  siteIndex: Map<string, number>;
+  vehicles: Vehicle[];
+  vehicleIndex: Map<string, number>;
+  /** Road km, sites x hotels (row-major by site). */
+  siteHotelKm: Float64Array;
+  /** Memo for room combinations, keyed by hotel/size/accessible. */
+  comboCache: Map<number, unknown>;
+}
+
+/** Index a scenario once; every planner stage works on this. */
+export function buildModel(scenario: Scenario): Model {
+  const policy = scenario.incident.policy;
+  const siteIndex = new Map(scenario.sites.map((s, i) => [s.id, i]));
+  const hotelIndex = new Map(scenario.hotels.map((h, i) => [h.id, i]));
+  const rooms: RoomSlot[] = [];
+  const hotels: HotelInfo[] = scenario.hotels.map((hotel, idx) => {
+    const ids: number[] = [];
+    for (const rt of hotel.roomTypes) {
+      ids.push(rooms.length);
+      rooms.push({ hotel: idx, type: rt.type, sleeps: rt.sleeps, accessible: rt.accessible, rate: rt.rateMinor, count: rt.count });
+    }
+    return { idx, hotel, rooms: ids };
+  });
+  const parties: PartyInfo[] = scenario.parties.map((party, idx) => {
+    const wheel = wheelchairCount(party);
+    return {
+      idx,
+      party,
+      site: siteIndex.get(party.siteId) ?? 0,
+      size: party.guests.length,
+      wheel,
+      seated: party.guests.length - wheel,
+      pets: hasPets(party),
+      vulnerable: isVulnerable(party),
+    };
+  });
+  const siteHotelKm = new Float64Array(scenario.sites.length * scenario.hotels.length);
+  scenario.sites.forEach((s, si) => {
+    scenario.hotels.forEach((h, hi) => {
+      siteHotelKm[si * scenario.hotels.length + hi] = roadKm(s, h, policy);
+    });
+  });
+  return {
+    scenario,
+    policy,
+    parties,
+    partyIndex: new Map(scenario.parties.map((p, i) => [p.id, i])),
+    hotels,
+    hotelIndex,
+    rooms,
+    sites: scenario.sites,
+    siteIndex,
+    vehicles: scenario.vehicles,
+    vehicleIndex: new Map(scenario.vehicles.map((v, i) => [v.id, i])),
+    siteHotelKm,
+    comboCache: new Map(),
+  };
+}
+
+/** Road km from a site to a hotel. */
+export function kmSiteHotel(m: Model, site: number, hotel: number): number {
+  return m.siteHotelKm[site * m.hotels.length + hotel] ?? Infinity;
+}
+
+/** Drive time in ms for `km` road km. */
+export function driveMs(m: Model, km: number): number {
+  return travelMinutes(km, m.policy) * MINUTE_MS;
+}
+
+/** A vehicle's `availableFrom` in ms. */
+export function vehicleReadyMs(v: Vehicle): number {
+  return parseIso(v.availableFrom);
+}
+
+/** Whether any vehicle of the scenario can carry the party in one piece (rule 8). */
+export function carriable(m: Model, p: PartyInfo): boolean {
+  return m.vehicles.some((v) => v.seats >= p.seated && v.wheelchairSpaces >= p.wheel);
+}

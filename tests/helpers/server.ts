@@ -1,0 +1,28 @@
+/**
+ * The real product on a random port against a fresh test database, seeded like `npm start`
+ * (storm scenario + demo users) unless told otherwise.
+ */
+import { pino } from 'pino';
+import { loadConfig } from '../../server/config.js';
+import { startServer, type RunningServer } from '../../server/server.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+
+export const DEMO_PASSWORD = 'storm-demo-2026';
+
+export interface TestServer extends RunningServer {
+  db: TestDatabase;
+}
+
+export async function startTestServer(opts: { seed?: 'storm' | 'none'; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const db = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: opts.seed === 'none' ? 'false' : 'true', DEMO_PASSWORD, ...opts.env });
+  const running = await startServer(config, { database: db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  return {
+    ...running,
+    db,
+    async close() {
+      await running.close();
+      await db.destroy();
+    },
+  };
+}
