@@ -17,6 +17,7 @@ import { errorHandler, notFound, AppError } from './http/errors.js';
 import { IncidentService } from './incidents/service.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { idempotency } from './http/idempotency.js';
 
 export const CLIENT_DIST = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../dist/client');
 
@@ -59,6 +60,7 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   app.use('/api', express.json({ limit: config.MAX_BODY }));
   app.use('/api', express.text({ type: ['text/csv', 'text/plain'], limit: config.MAX_BODY }));
   app.use('/api', loadUser(auth));
+  app.use('/api', idempotency(db));
 
   app.use('/api/health', healthRoutes(database));
   app.use('/api/auth', authRoutes(auth, { secureCookie: config.COOKIE_SECURE }));

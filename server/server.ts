@@ -6,12 +6,14 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createApp, type App } from './app.js';
 import { seedDemoIfEmpty, type DemoLogin } from './bootstrap.js';
+import { attachRealtime } from './realtime/socket.js';
 
 export interface RunningServer {
   url: string;
   app: App;
   database: Database;
   http: http.Server;
+  realtime: Awaited<ReturnType<typeof attachRealtime>>;
   logger: Logger;
   demoLogins: DemoLogin[];
   close(): Promise<void>;
@@ -29,6 +31,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const app = createApp({ config, database, logger });
   const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(database, app.services.incidents, config.DEMO_PASSWORD) : { logins: [] };
   const server = http.createServer(app.app);
+  const realtime = await attachRealtime({
+    httpServer: server,
+    auth: app.auth,
+    bus: app.bus,
+    database,
+    logger,
+    allowedOrigins: config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -40,11 +50,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     app,
     database,
     http: server,
+    realtime,
     logger,
     demoLogins: seeded.logins,
     async close() {
+      await realtime.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!opts.database) await database.close();
     },
   };

@@ -3,7 +3,7 @@
  * idempotency keys, the guest message outbox and export records.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { incidents, parties, hotels, vehicles, sites, users } from './schema-core.js';
 import type { Plan } from '../../shared/plan.js';
 
@@ -205,9 +205,11 @@ export const exportsLog = pgTable('exports', {
   manifest: jsonb('manifest'),
 });
 
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
 /** Required by @socket.io/postgres-adapter for payloads over 8 KB. */
 export const socketIoAttachments = pgTable('socket_io_attachments', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   createdAt: created(),
-  payload: text('payload'),
+  payload: bytea('payload'),
 });

@@ -250,7 +250,7 @@ CREATE TABLE "plans" (
 CREATE TABLE "socket_io_attachments" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"payload" text
+	"payload" "bytea"
 );
 --> statement-breakpoint
 CREATE TABLE "stays" (

@@ -1,0 +1,194 @@
+/**
+ * Socket.IO, authenticated at the handshake with the session cookie and refusing foreign origins.
+ * The server chooses every room: duty managers and admins join an incident they may see, reception
+ * joins its own hotel's room, insurers get nothing live. Committed events are pushed after commit;
+ * a client that missed some asks `subscribe` with its last seq and gets exactly the gap, in order.
+ */
+import type http from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import type { AuthService } from '../auth/service.js';
+import { readCookie, SESSION_COOKIE } from '../auth/service.js';
+import type { SessionUser } from '../auth/types.js';
+import type { Database } from '../db/client.js';
+import type { EventBus, StoredEvent } from '../events/log.js';
+import { eventsSince, lastSeq } from '../events/repo.js';
+import { canSeeIncident } from '../incidents/scope.js';
+import {
+  MAX_REPLAY,
+  presenceUpdateSchema,
+  rooms,
+  subscribeSchema,
+  vehiclePositionSchema,
+  type ClientToServerEvents,
+  type LiveEvent,
+  type PresenceEntry,
+  type ServerToClientEvents,
+  type SyncAck,
+  type VehiclePosition,
+} from '../../shared/realtime.js';
+
+interface SocketData {
+  user: SessionUser;
+  incidentId: string | null;
+  viewing: string | null;
+}
+type IO = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeOptions {
+  httpServer: http.Server;
+  auth: AuthService;
+  bus: EventBus;
+  database: Database;
+  logger: Logger;
+  allowedOrigins: string[];
+}
+
+export function toLive(e: StoredEvent): LiveEvent {
+  return { incidentId: e.incidentId, seq: e.seq, at: e.at, type: e.type, actor: e.actor, payload: e.payload };
+}
+
+export async function attachRealtime(opts: RealtimeOptions): Promise<{ io: IO; close(): Promise<void> }> {
+  const { auth, bus, database, logger } = opts;
+  const io: IO = new Server(opts.httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    allowRequest: (req, cb) => {
+      const origin = req.headers.origin;
+      const own = req.headers.host ? [`http://${req.headers.host}`, `https://${req.headers.host}`] : [];
+      cb(null, !origin || own.includes(origin) || opts.allowedOrigins.includes(origin));
+    },
+  });
+  let closeAdapter = async () => {};
+  if (database.kind === 'postgres' && database.url) {
+    const [{ default: pg }, { createAdapter }] = await Promise.all([import('pg'), import('@socket.io/postgres-adapter')]);
+    const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    pool.on('error', (err) => logger.warn({ err }, 'socket adapter pool error'));
+    io.adapter(createAdapter(pool, { heartbeatInterval: 2000, heartbeatTimeout: 6000 }));
+    closeAdapter = () => pool.end();
+  }
+
+  io.use(async (socket, next) => {
+    try {
+      const user = await auth.authenticate(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
+      if (!user) return next(new Error('unauthenticated: please sign in'));
+      socket.data = { user, incidentId: null, viewing: null };
+      next();
+    } catch (err) {
+      logger.error({ err }, 'socket auth failed');
+      next(new Error('unavailable'));
+    }
+  });
+
+  io.on('connection', (socket: AppSocket) => {
+    const { user } = socket.data;
+    if (user.role === 'reception' && user.incidentId && user.hotelId) void socket.join(rooms.hotel(user.incidentId, user.hotelId));
+
+    socket.on('subscribe', async (raw, ack) => {
+      if (typeof ack !== 'function') return;
+      const parsed = subscribeSchema.safeParse(raw);
+      if (!parsed.success) return ack({ ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      const { incidentId, sinceSeq } = parsed.data;
+      if (!(user.role === 'admin' || user.role === 'duty_manager') || !canSeeIncident(user, incidentId)) return ack({ ok: false, error: 'No such incident.' });
+      if (socket.data.incidentId && socket.data.incidentId !== incidentId) await leaveIncident(socket);
+      await socket.join(rooms.incident(incidentId));
+      socket.data.incidentId = incidentId;
+      ack(await catchUp(incidentId, sinceSeq));
+      void broadcastPresence(incidentId);
+    });
+
+    socket.on('presence.update', (raw) => {
+      const parsed = presenceUpdateSchema.safeParse(raw);
+      if (!parsed.success) return socket.emit('request.rejected', { event: 'presence.update', message: 'viewing must be a short string or null' });
+      socket.data.viewing = parsed.data.viewing;
+      if (socket.data.incidentId) void broadcastPresence(socket.data.incidentId);
+    });
+
+    socket.on('vehicle.position', (raw) => {
+      const parsed = vehiclePositionSchema.safeParse(raw);
+      if (!parsed.success || !['admin', 'duty_manager'].includes(user.role) || !canSeeIncident(user, parsed.data.incidentId)) {
+        return socket.emit('request.rejected', { event: 'vehicle.position', message: 'not allowed or malformed' });
+      }
+      positions.push(parsed.data.incidentId, { vehicleId: parsed.data.vehicleId, lat: parsed.data.lat, lng: parsed.data.lng, at: new Date().toISOString() });
+    });
+
+    socket.onAny((event: string) => {
+      if (!['subscribe', 'presence.update', 'vehicle.position'].includes(event)) socket.emit('request.rejected', { event, message: 'unknown event' });
+    });
+
+    socket.on('disconnect', () => {
+      if (socket.data.incidentId) void broadcastPresence(socket.data.incidentId);
+    });
+  });
+
+  async function leaveIncident(socket: AppSocket) {
+    const old = socket.data.incidentId!;
+    await socket.leave(rooms.incident(old));
+    socket.data.incidentId = null;
+    void broadcastPresence(old);
+  }
+
+  async function catchUp(incidentId: string, sinceSeq: number): Promise<SyncAck> {
+    const last = (await lastSeq(database.db, incidentId)) ?? 0;
+    if (sinceSeq === 0 || sinceSeq >= last) return { ok: true, snapshot: false, events: [], lastSeq: last };
+    if (last - sinceSeq > MAX_REPLAY) return { ok: true, snapshot: true, events: [], lastSeq: last };
+    return { ok: true, snapshot: false, events: await eventsSince(database.db, incidentId, sinceSeq, MAX_REPLAY), lastSeq: last };
+  }
+
+  async function broadcastPresence(incidentId: string) {
+    try {
+      const sockets = await io.in(rooms.incident(incidentId)).fetchSockets();
+      const seen = new Map<string, PresenceEntry>();
+      for (const s of sockets) seen.set(`${s.data.user.id}:${s.data.viewing ?? ''}`, { userId: s.data.user.id, name: s.data.user.name, role: s.data.user.role, viewing: s.data.viewing });
+      io.to(rooms.incident(incidentId)).volatile.emit('presence.changed', incidentId, [...seen.values()]);
+    } catch (err) {
+      logger.warn({ err }, 'presence broadcast failed');
+    }
+  }
+
+  /** Positions are batched per incident and flushed at most every 500 ms as one volatile message. */
+  const positions = new (class {
+    private pending = new Map<string, Map<string, VehiclePosition>>();
+    private timer: NodeJS.Timeout | null = null;
+    push(incidentId: string, p: VehiclePosition) {
+      const m = this.pending.get(incidentId) ?? new Map<string, VehiclePosition>();
+      m.set(p.vehicleId, p);
+      this.pending.set(incidentId, m);
+      this.timer ??= setTimeout(() => this.flush(), 500);
+    }
+    flush() {
+      this.timer = null;
+      for (const [incidentId, m] of this.pending) io.to(rooms.incident(incidentId)).volatile.emit('vehicles.moved', incidentId, [...m.values()]);
+      this.pending.clear();
+    }
+    stop() {
+      if (this.timer) clearTimeout(this.timer);
+    }
+  })();
+
+  const onCommitted = (list: StoredEvent[]) => {
+    const byIncident = new Map<string, LiveEvent[]>();
+    for (const e of list) {
+      const l = byIncident.get(e.incidentId) ?? [];
+      l.push(toLive(e));
+      byIncident.set(e.incidentId, l);
+      const hotelIds = (e.payload.hotelIds as string[] | undefined) ?? [];
+      for (const hotelId of hotelIds) io.to(rooms.hotel(e.incidentId, hotelId)).emit('hotel.changed', { incidentId: e.incidentId, hotelId, seq: e.seq, type: e.type });
+    }
+    // One emit per incident per commit: bursts are batched rather than queued on the adapter.
+    for (const [incidentId, l] of byIncident) io.to(rooms.incident(incidentId)).emit('events', l);
+  };
+  bus.on('committed', onCommitted);
+
+  return {
+    io,
+    async close() {
+      bus.off('committed', onCommitted);
+      positions.stop();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await closeAdapter();
+    },
+  };
+}
