@@ -18,6 +18,12 @@ import { IncidentService } from './incidents/service.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { idempotency } from './http/idempotency.js';
+import { PlanService } from './plans/service.js';
+import { planRoutes } from './plans/routes.js';
+import { HotelService } from './hotels/service.js';
+import { hotelRoutes } from './hotels/routes.js';
+import { PartyService } from './parties/service.js';
+import { partyRoutes } from './parties/routes.js';
 
 export const CLIENT_DIST = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../dist/client');
 
@@ -32,7 +38,7 @@ export interface App {
   app: Express;
   auth: AuthService;
   bus: EventBus;
-  services: { incidents: IncidentService };
+  services: { incidents: IncidentService; plans: PlanService };
 }
 
 export function createApp({ config, database, logger, bus = new EventBus() }: AppDeps): App {
@@ -40,6 +46,9 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   const db = database.db;
   const auth = new AuthService(db, config.SESSION_TTL_HOURS * 3600_000);
   const incidents = new IncidentService(db, bus);
+  const plansService = new PlanService(db, bus);
+  const hotelService = new HotelService(db, bus);
+  const partyService = new PartyService(db, bus);
 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -64,6 +73,9 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
 
   app.use('/api/health', healthRoutes(database));
   app.use('/api/auth', authRoutes(auth, { secureCookie: config.COOKIE_SECURE }));
+  app.use('/api/incidents/:incidentId/plans', planRoutes(plansService));
+  app.use('/api/incidents/:incidentId/hotels', hotelRoutes(hotelService));
+  app.use('/api/incidents/:incidentId/parties', partyRoutes(partyService));
   app.use('/api/incidents', incidentRoutes(incidents));
   app.use('/api', notFound);
 
@@ -72,7 +84,7 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
     app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
   }
   app.use(errorHandler(logger));
-  return { app, auth, bus, services: { incidents } };
+  return { app, auth, bus, services: { incidents, plans: plansService } };
 }
 
 /**

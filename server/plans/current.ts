@@ -1,0 +1,47 @@
+/**
+ * The plan in force, read back from stays and trips in the `relocation-plan/1` shape, plus what
+ * can no longer change: checked-in stays, trips that have left, and stays a manager pinned.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { stays, tripRiders, trips } from '../db/schema.js';
+import { PLAN_FORMAT, type Plan } from '../../shared/plan.js';
+import { isoUtc, groupBy } from '../incidents/export.js';
+
+export interface InForce {
+  plan: Plan;
+  locked: Plan;
+  pins: { partyId: string; hotelId: string }[];
+  stayRows: (typeof stays.$inferSelect)[];
+  tripRows: (typeof trips.$inferSelect)[];
+}
+
+const emptyPlan = (): Plan => ({ format: PLAN_FORMAT, stays: [], trips: [], unassigned: [], metrics: {} });
+
+export async function loadInForce(db: Db | Tx, incidentId: string): Promise<InForce> {
+  const [stayRows, tripRows, riderRows] = await Promise.all([
+    db.select().from(stays).where(and(eq(stays.incidentId, incidentId), inArray(stays.status, ['planned', 'checked_in']))),
+    db.select().from(trips).where(and(eq(trips.incidentId, incidentId), inArray(trips.status, ['planned', 'boarding', 'departed', 'completed']))),
+    db.select().from(tripRiders).where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.status, ['planned', 'boarded', 'dropped']))),
+  ]);
+  const riders = groupBy(riderRows, (r) => r.tripId);
+  const toTrip = (t: (typeof tripRows)[number]) => ({
+    vehicleId: t.vehicleId,
+    fromSiteId: t.fromSiteId,
+    stops: t.stops,
+    partyIds: (riders.get(t.id) ?? []).map((r) => r.partyId),
+    departAt: isoUtc(t.departAt),
+    arrivals: t.arrivals,
+  });
+  const toStay = (s: (typeof stayRows)[number]) => ({ partyId: s.partyId, hotelId: s.hotelId, rooms: s.rooms });
+  const plan = emptyPlan();
+  plan.stays = stayRows.map(toStay);
+  plan.trips = tripRows.filter((t) => (riders.get(t.id) ?? []).length > 0).map(toTrip);
+  const lockedTrips = tripRows.filter((t) => t.status === 'departed' || t.status === 'completed');
+  const ridingLocked = new Set(lockedTrips.flatMap((t) => (riders.get(t.id) ?? []).map((r) => r.partyId)));
+  const locked = emptyPlan();
+  locked.trips = lockedTrips.filter((t) => (riders.get(t.id) ?? []).length > 0).map(toTrip);
+  locked.stays = stayRows.filter((s) => s.status === 'checked_in' || ridingLocked.has(s.partyId)).map(toStay);
+  const pins = stayRows.filter((s) => s.pinned && s.status === 'planned').map((s) => ({ partyId: s.partyId, hotelId: s.hotelId }));
+  return { plan, locked, pins, stayRows, tripRows };
+}

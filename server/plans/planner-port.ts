@@ -1,0 +1,26 @@
+/**
+ * The one seam between the server and the pure planner. Small incidents are planned in-process;
+ * large ones go to a worker thread so the server keeps answering while it solves.
+ */
+import type { Plan } from '../../shared/plan.js';
+import type { Scenario } from '../../shared/scenario.js';
+
+export interface PlanInput {
+  scenario: Scenario;
+  previous?: Plan;
+  locked?: Plan;
+  pins?: { partyId: string; hotelId: string }[];
+}
+
+/** Above this many guests the plan is computed off the main thread. */
+const WORKER_THRESHOLD = 3000;
+
+export async function computePlan(input: PlanInput): Promise<Plan> {
+  const guests = input.scenario.parties.reduce((n, p) => n + p.guests.length, 0);
+  if (guests > WORKER_THRESHOLD) {
+    const { runPlannerInWorker } = await import('../planner/worker.js');
+    return runPlannerInWorker(input);
+  }
+  const { planRelocation } = await import('../../shared/planner/index.js');
+  return planRelocation(input);
+}

@@ -1,0 +1,188 @@
+/**
+ * Plans: propose from the current state, show the diff against what is in force, apply in one
+ * transaction. Applying is optimistic: if anything changed since the proposal was computed (the
+ * incident's event sequence moved on), it is refused with 409 and a description of what changed.
+ */
+import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { events, incidents, parties, plans, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
+import type { Plan } from '../../shared/plan.js';
+import { diffPlans, type PlanDiff } from '../../shared/plan-diff.js';
+import type { Scenario } from '../../shared/scenario.js';
+import { AppError } from '../http/errors.js';
+import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
+import { exportScenario } from '../incidents/export.js';
+import { releaseRooms, reserveRooms, reserveSeats } from '../stays/repo.js';
+import { loadInForce } from './current.js';
+import { computePlan } from './planner-port.js';
+
+/** Households in these states are not (or no longer) the planner's to place. */
+const OUT_OF_PLAN: PartyStatus[] = ['self_evacuated', 'no_show', 'checked_out'];
+
+export interface PlanView {
+  id: string;
+  incidentId: string;
+  status: string;
+  createdAt: string;
+  baseSeq: number;
+  plan: Plan;
+  diff: PlanDiff;
+  /** True when the incident has changed since this proposal was computed. */
+  stale: boolean;
+}
+
+export class PlanService {
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** The incident as a scenario for planning: only households still to be placed, only vehicles in service. */
+  async planningScenario(db: Db | Tx, incidentId: string): Promise<Scenario> {
+    const scenario = await exportScenario(db, incidentId);
+    const [out, broken] = await Promise.all([
+      db.select({ id: parties.id }).from(parties).where(and(eq(parties.incidentId, incidentId), inArray(parties.status, OUT_OF_PLAN))),
+      db.select({ id: vehicles.id }).from(vehicles).where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.status, 'out_of_service'))),
+    ]);
+    const skip = new Set(out.map((p) => p.id));
+    const down = new Set(broken.map((v) => v.id));
+    return { ...scenario, parties: scenario.parties.filter((p) => !skip.has(p.id)), vehicles: scenario.vehicles.filter((v) => !down.has(v.id)) };
+  }
+
+  async propose(incidentId: string, userId: string): Promise<PlanView> {
+    const [inc] = await this.db.select({ lastSeq: incidents.lastSeq }).from(incidents).where(eq(incidents.id, incidentId));
+    if (!inc) throw new AppError('not_found', 'No such incident.');
+    const scenario = await this.planningScenario(this.db, incidentId);
+    const inForce = await loadInForce(this.db, incidentId);
+    const plan = await computePlan({ scenario, previous: inForce.plan.stays.length ? inForce.plan : undefined, locked: inForce.locked, pins: inForce.pins });
+    const [row] = await this.db.insert(plans).values({ incidentId, createdBy: userId, baseSeq: inc.lastSeq, plan }).returning();
+    return { id: row!.id, incidentId, status: row!.status, createdAt: row!.createdAt.toISOString(), baseSeq: inc.lastSeq, plan, diff: diffPlans(inForce.plan, plan), stale: false };
+  }
+
+  async get(incidentId: string, planId: string): Promise<PlanView> {
+    const row = await this.find(this.db, incidentId, planId);
+    const [inc] = await this.db.select({ lastSeq: incidents.lastSeq }).from(incidents).where(eq(incidents.id, incidentId));
+    const inForce = await loadInForce(this.db, incidentId);
+    return { id: row.id, incidentId, status: row.status, createdAt: row.createdAt.toISOString(), baseSeq: row.baseSeq, plan: row.plan, diff: diffPlans(inForce.plan, row.plan), stale: (inc?.lastSeq ?? 0) !== row.baseSeq };
+  }
+
+  async latest(incidentId: string) {
+    const [row] = await this.db.select({ id: plans.id }).from(plans).where(eq(plans.incidentId, incidentId)).orderBy(desc(plans.createdAt)).limit(1);
+    return row ? this.get(incidentId, row.id) : null;
+  }
+
+  private async find(db: Db | Tx, incidentId: string, planId: string) {
+    const [row] = await db.select().from(plans).where(and(eq(plans.id, planId), eq(plans.incidentId, incidentId)));
+    if (!row) throw new AppError('not_found', 'No such plan.');
+    return row;
+  }
+
+  /** Apply a proposal: exactly as computed, or not at all. */
+  async apply(incidentId: string, planId: string, actor: Actor): Promise<{ applied: true; seq: number; diff: PlanDiff }> {
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const [inc] = await tx.select({ lastSeq: incidents.lastSeq }).from(incidents).where(eq(incidents.id, incidentId)).for('update');
+      if (!inc) throw new AppError('not_found', 'No such incident.');
+      const row = await this.find(tx, incidentId, planId);
+      if (row.status !== 'proposed') throw new AppError('conflict', `This plan was already ${row.status}. Compute a new one.`);
+      if (inc.lastSeq !== row.baseSeq) throw await this.staleError(tx, incidentId, row.baseSeq);
+      const inForce = await loadInForce(tx, incidentId);
+      const diff = diffPlans(inForce.plan, row.plan);
+      const affectedHotels = await this.writePlan(tx, incidentId, row.id, row.plan, inForce);
+      await tx.update(plans).set({ status: 'superseded' }).where(and(eq(plans.incidentId, incidentId), eq(plans.status, 'applied')));
+      await tx.update(plans).set({ status: 'applied', appliedAt: new Date() }).where(eq(plans.id, row.id));
+      const [ev] = await emit(incidentId, actor, [
+        {
+          type: 'plan.applied',
+          payload: {
+            planId: row.id,
+            housed: row.plan.stays.length,
+            unassigned: row.plan.unassigned.length,
+            moved: diff.moved.map((m) => m.partyId),
+            newlyAssigned: diff.newlyAssigned.length,
+            hotelIds: [...affectedHotels],
+            metrics: row.plan.metrics,
+          },
+        },
+      ]);
+      return { applied: true as const, seq: ev!.seq, diff };
+    });
+  }
+
+  private async staleError(tx: Tx, incidentId: string, baseSeq: number): Promise<AppError> {
+    const since = await tx.select().from(events).where(and(eq(events.incidentId, incidentId), gt(events.seq, baseSeq))).orderBy(events.seq).limit(20);
+    const what = since.map((e) => `${e.actorName}: ${e.type.replace(/[._]/g, ' ')} at ${e.at.toISOString().slice(11, 16)}`);
+    return new AppError('conflict', `The situation changed since this plan was computed (${what.slice(0, 3).join('; ')}${what.length > 3 ? '; ...' : ''}). Compute a new plan.`, {
+      changes: since.map((e) => ({ seq: e.seq, type: e.type, actor: e.actorName, at: e.at.toISOString() })),
+    });
+  }
+
+  /** Replace what is not locked by the proposal; every room and seat is taken under the DB's capacity checks. */
+  private async writePlan(tx: Tx, incidentId: string, planId: string, plan: Plan, inForce: Awaited<ReturnType<typeof loadInForce>>): Promise<Set<string>> {
+    const affected = new Set<string>();
+    const lockedParties = new Set(inForce.locked.stays.map((s) => s.partyId));
+    const next = new Map(plan.stays.map((s) => [s.partyId, s]));
+    // 1. Stays: keep those identical to the proposal, cancel the rest (rooms go back first).
+    for (const s of inForce.stayRows) {
+      if (lockedParties.has(s.partyId)) continue;
+      const n = next.get(s.partyId);
+      if (n && n.hotelId === s.hotelId && JSON.stringify(n.rooms) === JSON.stringify(s.rooms)) {
+        next.delete(s.partyId);
+        continue;
+      }
+      await releaseRooms(tx, incidentId, s.hotelId, s.rooms);
+      await tx.update(stays).set({ status: 'cancelled', endedAt: new Date() }).where(eq(stays.id, s.id));
+      affected.add(s.hotelId);
+    }
+    for (const partyId of lockedParties) next.delete(partyId);
+    for (const s of next.values()) {
+      await reserveRooms(tx, incidentId, s.hotelId, s.rooms);
+      affected.add(s.hotelId);
+    }
+    if (next.size) await tx.insert(stays).values([...next.values()].map((s) => ({ incidentId, partyId: s.partyId, hotelId: s.hotelId, rooms: s.rooms, planId })));
+    // 2. Trips: those that have not left are rebuilt from the proposal.
+    const open = inForce.tripRows.filter((t) => t.status === 'planned' || t.status === 'boarding');
+    if (open.length) {
+      const ids = open.map((t) => t.id);
+      await tx.update(tripRiders).set({ status: 'cancelled' }).where(and(inArray(tripRiders.tripId, ids), inArray(tripRiders.status, ['planned', 'boarded'])));
+      await tx.update(trips).set({ status: 'cancelled', seatsUsed: 0, wheelchairUsed: 0 }).where(inArray(trips.id, ids));
+    }
+    const lockedKeys = new Set(inForce.locked.trips.map((t) => `${t.vehicleId}@${Date.parse(t.departAt)}`));
+    const sizes = await partySeats(tx, incidentId);
+    const vehicleRows = await tx.select().from(vehicles).where(eq(vehicles.incidentId, incidentId));
+    const vehicleById = new Map(vehicleRows.map((v) => [v.id, v]));
+    const hotelOf = new Map(plan.stays.map((s) => [s.partyId, s.hotelId]));
+    for (const t of plan.trips) {
+      if (lockedKeys.has(`${t.vehicleId}@${Date.parse(t.departAt)}`)) continue;
+      const v = vehicleById.get(t.vehicleId);
+      if (!v) throw new AppError('bad_request', `The plan uses vehicle ${t.vehicleId}, which is not in this incident.`);
+      const [trip] = await tx
+        .insert(trips)
+        .values({ incidentId, vehicleId: t.vehicleId, fromSiteId: t.fromSiteId, stops: t.stops, departAt: new Date(t.departAt), arrivals: t.arrivals, seats: v.seats, wheelchairSpaces: v.wheelchairSpaces, planId })
+        .returning({ id: trips.id });
+      let seated = 0;
+      let wheel = 0;
+      for (const p of t.partyIds) {
+        const s = sizes.get(p);
+        seated += s?.seated ?? 0;
+        wheel += s?.wheel ?? 0;
+      }
+      await reserveSeats(tx, trip!.id, seated, wheel);
+      await tx.insert(tripRiders).values(t.partyIds.map((partyId) => ({ tripId: trip!.id, incidentId, partyId, hotelId: hotelOf.get(partyId) ?? t.stops[0]! })));
+    }
+    // 3. Household statuses follow: placed households are "assigned", the rest wait.
+    const placed = plan.stays.map((s) => s.partyId);
+    if (placed.length) await tx.update(parties).set({ status: 'assigned' }).where(and(eq(parties.incidentId, incidentId), inArray(parties.id, placed), inArray(parties.status, ['waiting', 'assigned'])));
+    const waiting = plan.unassigned.map((u) => u.partyId);
+    if (waiting.length) await tx.update(parties).set({ status: 'waiting' }).where(and(eq(parties.incidentId, incidentId), inArray(parties.id, waiting), eq(parties.status, 'assigned')));
+    return affected;
+  }
+}
+
+/** Seats and wheelchair spaces each household needs. */
+async function partySeats(tx: Tx, incidentId: string): Promise<Map<string, { seated: number; wheel: number }>> {
+  const rows = await tx.execute<{ party_id: string; n: number; wheel: number }>(
+    sql`select party_id, count(*)::int as n, count(*) filter (where 'wheelchair' = any(needs))::int as wheel from guests where incident_id = ${incidentId} group by party_id`,
+  );
+  const list = (rows as unknown as { rows?: { party_id: string; n: number; wheel: number }[] }).rows ?? (rows as unknown as { party_id: string; n: number; wheel: number }[]);
+  return new Map(list.map((r) => [r.party_id, { seated: r.n - r.wheel, wheel: r.wheel }]));
+}

@@ -1,0 +1,23 @@
+/** Taking households off trips that have not left (their stay was cancelled or moved). */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import { guests, tripRiders, trips } from '../db/schema.js';
+
+export async function releaseSeatsOfParties(tx: Tx, incidentId: string, partyIds: string[]): Promise<void> {
+  if (!partyIds.length) return;
+  const riders = await tx
+    .select({ tripId: tripRiders.tripId, partyId: tripRiders.partyId })
+    .from(tripRiders)
+    .innerJoin(trips, eq(trips.id, tripRiders.tripId))
+    .where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.partyId, partyIds), eq(tripRiders.status, 'planned'), inArray(trips.status, ['planned', 'boarding'])));
+  for (const r of riders) {
+    const [need] = await tx
+      .select({ n: sql<number>`count(*)::int`, wheel: sql<number>`(count(*) filter (where 'wheelchair' = any(${guests.needs})))::int` })
+      .from(guests)
+      .where(and(eq(guests.incidentId, incidentId), eq(guests.partyId, r.partyId)));
+    const wheel = need?.wheel ?? 0;
+    const seated = (need?.n ?? 0) - wheel;
+    await tx.update(trips).set({ seatsUsed: sql`${trips.seatsUsed} - ${seated}`, wheelchairUsed: sql`${trips.wheelchairUsed} - ${wheel}` }).where(eq(trips.id, r.tripId));
+    await tx.update(tripRiders).set({ status: 'cancelled' }).where(and(eq(tripRiders.tripId, r.tripId), eq(tripRiders.partyId, r.partyId)));
+  }
+}
