@@ -24,6 +24,8 @@ import { HotelService } from './hotels/service.js';
 import { hotelRoutes } from './hotels/routes.js';
 import { PartyService } from './parties/service.js';
 import { partyRoutes } from './parties/routes.js';
+import { CheckinService } from './checkin/service.js';
+import { checkinRoutes } from './checkin/routes.js';
 
 export const CLIENT_DIST = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../dist/client');
 
@@ -49,6 +51,7 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   const plansService = new PlanService(db, bus);
   const hotelService = new HotelService(db, bus);
   const partyService = new PartyService(db, bus);
+  const checkinService = new CheckinService(db, bus);
 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -74,6 +77,7 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   app.use('/api/health', healthRoutes(database));
   app.use('/api/auth', authRoutes(auth, { secureCookie: config.COOKIE_SECURE }));
   app.use('/api/incidents/:incidentId/plans', planRoutes(plansService));
+  app.use('/api/incidents/:incidentId/hotels/:hotelId/arrivals', checkinRoutes(checkinService));
   app.use('/api/incidents/:incidentId/hotels', hotelRoutes(hotelService));
   app.use('/api/incidents/:incidentId/parties', partyRoutes(partyService));
   app.use('/api/incidents', incidentRoutes(incidents));

@@ -113,3 +113,26 @@ export interface IncidentState {
   }[];
   trips: { id: string; vehicleId: string; fromSiteId: string; stops: string[]; partyIds: string[]; departAt: string; arrivals: string[]; status: string }[];
 }
+
+/** What a receiving hotel's reception sees: only its own expected and in-house households. */
+export interface HotelArrivals {
+  hotel: { id: string; name: string; address: string; phone: string; perks: { kind: string; capMinorPerGuestPerNight?: number; note?: string }[] };
+  seq: number;
+  households: ArrivalHousehold[];
+}
+
+export interface ArrivalHousehold {
+  partyId: string;
+  name: string;
+  unit: string;
+  passCode: string;
+  status: string;
+  notes: string;
+  needs: string[];
+  language: string | null;
+  rooms: { type: string; count: number }[];
+  roomNumbers: Record<string, string[]> | null;
+  guests: { id: string; name: string; age: string; needs: string[]; checkedIn: boolean; roomNumber: string | null }[];
+  trip: { id: string; vehicleId: string; vehicleKind: string; provider: string; departAt: string; eta: string | null; status: string } | null;
+  checkedInAt: string | null;
+}

@@ -75,9 +75,10 @@ export function transportCost(scenario: Scenario, plan: Plan): number {
   const policy = scenario.incident.policy;
   const sites = new Map(scenario.sites.map((s) => [s.id, s]));
   const hotels = new Map(scenario.hotels.map((h) => [h.id, h]));
+  const vehicles = new Map(scenario.vehicles.map((v) => [v.id, v]));
   let cost = 0;
   for (const [vehicle, trips] of tripsByVehicle(plan)) {
-    const v = scenario.vehicles.find((x) => x.id === vehicle);
+    const v = vehicles.get(vehicle);
     if (!v) continue;
     let pos: LatLng | undefined = sites.get(v.depotSiteId);
     for (const t of trips) {
@@ -99,7 +100,11 @@ export function transportCost(scenario: Scenario, plan: Plan): number {
 /** Trips of each vehicle in `departAt` order (rule 9's order). */
 export function tripsByVehicle(plan: Plan): Map<string, Plan['trips']> {
   const out = new Map<string, Plan['trips']>();
-  for (const t of plan.trips) out.set(t.vehicleId, [...(out.get(t.vehicleId) ?? []), t]);
+  for (const t of plan.trips) {
+    const list = out.get(t.vehicleId);
+    if (list) list.push(t);
+    else out.set(t.vehicleId, [t]);
+  }
   for (const list of out.values()) list.sort((a, b) => parseIso(a.departAt) - parseIso(b.departAt));
   return out;
 }
