@@ -61,6 +61,8 @@ function fromDatabase(err: unknown): AppError | undefined {
   if (code === '23514') return new AppError('capacity_exceeded', 'Not enough capacity left: someone else took it first. Refresh and try again.', { constraint });
   if (code === '23505') return new AppError('conflict', 'That already exists or was just changed by someone else.', { constraint });
   if (code === '23503') return new AppError('bad_request', 'That refers to something that does not exist in this incident.', { constraint });
+  if (code === '22003') return new AppError('bad_request', 'A number in the request is too large to store.', {});
+  if (code === '22021' || code === '22P05') return new AppError('bad_request', 'The request contains a character that cannot be stored (such as a NUL byte).', {});
   if (code === '40001' || code === '40P01') return new AppError('conflict', 'Two changes collided; please try again.', {});
   return undefined;
 }

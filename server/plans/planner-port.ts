@@ -4,16 +4,17 @@
  */
 import type { Plan } from '../../shared/plan.js';
 import type { Scenario } from '../../shared/scenario.js';
+import { planRelocation, type Pin } from '../../shared/planner/planner.js';
 
 export interface PlanInput {
   scenario: Scenario;
   previous?: Plan;
   locked?: Plan;
-  pins?: { partyId: string; hotelId: string }[];
+  pins?: Pin[];
 }
 
 /** Above this many guests the plan is computed off the main thread. */
-const WORKER_THRESHOLD = 3000;
+export const WORKER_THRESHOLD = 3000;
 
 export async function computePlan(input: PlanInput): Promise<Plan> {
   const guests = input.scenario.parties.reduce((n, p) => n + p.guests.length, 0);
@@ -21,6 +22,5 @@ export async function computePlan(input: PlanInput): Promise<Plan> {
     const { runPlannerInWorker } = await import('../planner/worker.js');
     return runPlannerInWorker(input);
   }
-  const { planRelocation } = await import('../../shared/planner/index.js');
-  return planRelocation(input);
+  return planRelocation(input.scenario, { previous: input.previous ?? null, locked: input.locked ?? null, pins: input.pins ?? [] });
 }

@@ -1,0 +1,104 @@
+/** Reception through the API: its own hotel only; whole and partial check-in; no-show; check-out. */
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import type { ArrivalHousehold, HotelArrivals, IncidentState } from '../../shared/api.js';
+
+let server: TestServer;
+let duty: Agent;
+let reception: Agent;
+let incidentId: string;
+let hotelId: string;
+let arrivals: HotelArrivals;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  duty = await signIn(server.url, DEMO.duty);
+  reception = await signIn(server.url, DEMO.reception);
+  incidentId = (await duty.get('/api/incidents').expect(200)).body.incidents[0].id;
+  hotelId = (await reception.get('/api/auth/me').expect(200)).body.user.hotelId;
+  const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(200);
+  arrivals = (await reception.get(`/api/incidents/${incidentId}/hotels/${hotelId}/arrivals`).expect(200)).body;
+});
+afterAll(async () => server?.close());
+
+const url = (h = hotelId) => `/api/incidents/${incidentId}/hotels/${h}/arrivals`;
+/** Each test takes its own household, untouched by the others. */
+const taken = new Set<string>();
+const household = (pred: (h: ArrivalHousehold) => boolean) => {
+  const h = arrivals.households.find((x) => !taken.has(x.partyId) && pred(x));
+  if (!h) throw new Error('no such household in the storm plan at this hotel');
+  taken.add(h.partyId);
+  return h;
+};
+
+test('reception sees the households coming to its hotel, with vehicle, ETA, notes and needs', async () => {
+  expect(arrivals.hotel.id).toBe(hotelId);
+  expect(arrivals.households.length).toBeGreaterThan(0);
+  const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  const expected = state.parties.filter((p) => p.hotelId === hotelId).map((p) => p.id).sort();
+  expect(arrivals.households.map((h) => h.partyId).sort()).toEqual(expected);
+  for (const h of arrivals.households) {
+    expect(h.trip?.eta).toMatch(/^\d{4}-/);
+    expect(h.passCode).toMatch(/^[A-Z0-9]{6}$/);
+  }
+});
+
+test('reception cannot see or touch another hotel', async () => {
+  const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  const other = state.hotels.find((h) => h.id !== hotelId)!.id;
+  await reception.get(url(other)).expect(404);
+  const foreignParty = state.parties.find((p) => p.hotelId && p.hotelId !== hotelId)!;
+  await reception.post(`${url(other)}/checkins`).send({ partyId: foreignParty.id }).expect(404);
+  await reception.post(`${url()}/checkins`).send({ partyId: foreignParty.id }).expect(404);
+  await reception.get(`/api/incidents/${incidentId}/state`).expect(403);
+});
+
+test('check in a whole household with room numbers', async () => {
+  const h = household((x) => x.guests.length >= 1);
+  const type = h.rooms[0]!.type;
+  const res = await reception.post(`${url()}/checkins`).send({ partyId: h.partyId, roomNumbers: { [type]: ['101'] } }).expect(200);
+  expect(res.body.wholeHousehold).toBe(true);
+  expect(res.body.checkedIn.sort()).toEqual(h.guests.map((g) => g.id).sort());
+  const again = await reception.post(`${url()}/checkins`).send({ partyId: h.partyId }).expect(409);
+  expect(again.body.error.message).toMatch(/already checked in/);
+  const now: HotelArrivals = (await reception.get(url()).expect(200)).body;
+  const row = now.households.find((x) => x.partyId === h.partyId)!;
+  expect(row.status).toBe('checked_in');
+  expect(row.roomNumbers).toEqual({ [type]: ['101'] });
+});
+
+test('check in part of a household, then the rest when they arrive', async () => {
+  const h = household((x) => x.guests.length >= 2);
+  const first = h.guests[0]!.id;
+  const part = await reception.post(`${url()}/checkins`).send({ partyId: h.partyId, guestIds: [first] }).expect(200);
+  expect(part.body).toMatchObject({ checkedIn: [first], wholeHousehold: false });
+  const rest = await reception.post(`${url()}/checkins`).send({ partyId: h.partyId }).expect(200);
+  expect(rest.body.wholeHousehold).toBe(true);
+  expect(rest.body.checkedIn.sort()).toEqual(h.guests.slice(1).map((g) => g.id).sort());
+});
+
+test('bad check-in input is a 400 naming the field, and changes nothing', async () => {
+  const h = household(() => true);
+  const res = await reception.post(`${url()}/checkins`).send({ partyId: h.partyId, roomNumbers: { penthouse: ['1'] } }).expect(400);
+  expect(res.body.error.details.fields[0].path).toBe('body.roomNumbers.penthouse');
+  const bad = await reception.post(`${url()}/checkins`).send({ partyId: '' }).expect(400);
+  expect(bad.body.error.details.fields[0].path).toBe('body.partyId');
+  const now: HotelArrivals = (await reception.get(url()).expect(200)).body;
+  expect(now.households.find((x) => x.partyId === h.partyId)!.status).not.toBe('checked_in');
+});
+
+test('a no-show gives the rooms back; check-out ends a stay', async () => {
+  const h = household((x) => x.status === 'assigned');
+  const before: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  const usedBefore = before.hotels.find((x) => x.id === hotelId)!.roomTypes.reduce((n, r) => n + r.used, 0);
+  await reception.post(`${url()}/no-shows`).send({ partyId: h.partyId, kind: 'went_elsewhere' }).expect(200);
+  const after: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  expect(after.hotels.find((x) => x.id === hotelId)!.roomTypes.reduce((n, r) => n + r.used, 0)).toBe(usedBefore - h.rooms.reduce((n, r) => n + r.count, 0));
+  expect(after.parties.find((p) => p.id === h.partyId)!.status).toBe('self_evacuated');
+  const guest = household(() => true);
+  await reception.post(`${url()}/checkouts`).send({ partyId: guest.partyId }).expect(409);
+  await reception.post(`${url()}/checkins`).send({ partyId: guest.partyId }).expect(200);
+  await reception.post(`${url()}/checkouts`).send({ partyId: guest.partyId }).expect(200);
+  await reception.post(`${url()}/checkouts`).send({ partyId: guest.partyId }).expect(404);
+});

@@ -1,0 +1,91 @@
+/** Plans through the API: propose, diff, apply, refuse a stale proposal, re-plan after a withdrawal. */
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import { validatePlan } from '../../shared/planner/index.js';
+import { scenarioSchema } from '../../shared/scenario.js';
+import type { IncidentState } from '../../shared/api.js';
+
+let server: TestServer;
+let duty: Agent;
+let duty2: Agent;
+let incidentId: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  duty = await signIn(server.url, DEMO.duty);
+  duty2 = await signIn(server.url, DEMO.duty2);
+  incidentId = (await duty.get('/api/incidents').expect(200)).body.incidents[0].id;
+});
+afterAll(async () => server?.close());
+
+const state = async (): Promise<IncidentState> => (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+
+test('propose, look at the diff, apply: hotels fill and households are assigned', async () => {
+  const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  expect(proposal.stale).toBe(false);
+  const scenario = scenarioSchema.parse((await duty.get(`/api/incidents/${incidentId}/scenario`).expect(200)).body);
+  const check = validatePlan(scenario, proposal.plan);
+  expect(check.violations).toEqual([]);
+  expect(proposal.plan.stays.length + proposal.plan.unassigned.length).toBe(scenario.parties.length);
+  expect(proposal.diff.newlyAssigned).toHaveLength(proposal.plan.stays.length);
+  expect(proposal.diff.moved).toEqual([]);
+
+  const fetched = (await duty.get(`/api/incidents/${incidentId}/plans/${proposal.id}`).expect(200)).body;
+  expect(fetched.plan).toEqual(proposal.plan);
+
+  const applied = (await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(200)).body;
+  expect(applied.applied).toBe(true);
+  const s = await state();
+  const taken = s.hotels.reduce((n, h) => n + h.roomTypes.reduce((m, r) => m + r.used, 0), 0);
+  const planned = proposal.plan.stays.reduce((n: number, st: { rooms: { count: number }[] }) => n + st.rooms.reduce((m, r) => m + r.count, 0), 0);
+  expect(taken).toBe(planned);
+  const assigned = s.parties.filter((p) => p.status === 'assigned');
+  expect(assigned).toHaveLength(proposal.plan.stays.length);
+  expect(assigned.every((p) => p.hotelId && p.tripId)).toBe(true);
+  expect(s.trips.length).toBe(proposal.plan.trips.length);
+
+  // Applying the same proposal again is refused.
+  const again = await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(409);
+  expect(again.body.error.message).toMatch(/already applied/);
+});
+
+test('a proposal made stale by a colleague is refused with 409 saying who changed what', async () => {
+  const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  const s = await state();
+  await duty2.patch(`/api/incidents/${incidentId}/hotels/${s.hotels[3]!.id}`).send({ petsAllowed: !s.hotels[3]!.petsAllowed }).expect(200);
+  const res = await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(409);
+  expect(res.body.error.code).toBe('conflict');
+  expect(res.body.error.message).toMatch(/Sam Second: hotel rooms changed/);
+  expect(res.body.error.details.changes).toEqual([expect.objectContaining({ type: 'hotel.rooms_changed', actor: 'Sam Second' })]);
+  expect((await duty.get(`/api/incidents/${incidentId}/plans/${proposal.id}`).expect(200)).body.stale).toBe(true);
+});
+
+test('when a hotel withdraws rooms, the re-plan re-houses the displaced and moves few others', async () => {
+  const before = await state();
+  const hotel = [...before.hotels].sort((a, b) => b.bedsTaken - a.bedsTaken)[0]!;
+  const withdrawn = hotel.roomTypes.map((r) => ({ ...r, count: Math.floor(r.count * 0.7) }));
+  const res = (await duty.patch(`/api/incidents/${incidentId}/hotels/${hotel.id}`).send({ roomTypes: withdrawn.map(({ used: _u, ...r }) => r) }).expect(200)).body;
+  const displaced: string[] = res.displacedPartyIds;
+  expect(displaced.length).toBeGreaterThan(0);
+  const mid = await state();
+  for (const id of displaced) expect(mid.parties.find((p) => p.id === id)!.status).toBe('waiting');
+
+  const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  const rehoused = proposal.diff.newlyAssigned.map((a: { partyId: string }) => a.partyId);
+  expect(rehoused.filter((id: string) => displaced.includes(id)).length).toBe(displaced.length);
+  expect(proposal.diff.moved.length).toBeLessThanOrEqual(Math.ceil(displaced.length * 0.5));
+  await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(200);
+  const after = await state();
+  const h = after.hotels.find((x) => x.id === hotel.id)!;
+  for (const r of h.roomTypes) expect(r.used).toBeLessThanOrEqual(r.count);
+});
+
+test('only duty managers and admins may plan', async () => {
+  for (const who of [DEMO.reception, DEMO.insurer]) {
+    const agent = await signIn(server.url, who);
+    await agent.post(`/api/incidents/${incidentId}/plans`).expect(403);
+  }
+  const admin = await signIn(server.url, DEMO.admin);
+  await admin.get(`/api/incidents/${incidentId}/plans/latest`).expect(200);
+  await duty.get(`/api/incidents/${incidentId}/plans/not-a-uuid`).expect(400);
+});
