@@ -26,6 +26,9 @@ import { PartyService } from './parties/service.js';
 import { partyRoutes } from './parties/routes.js';
 import { CheckinService } from './checkin/service.js';
 import { checkinRoutes } from './checkin/routes.js';
+import { VehicleService } from './vehicles/service.js';
+import { vehicleRoutes } from './vehicles/routes.js';
+import { eventRoutes } from './events/routes.js';
 
 export const CLIENT_DIST = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../dist/client');
 
@@ -52,6 +55,7 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   const hotelService = new HotelService(db, bus);
   const partyService = new PartyService(db, bus);
   const checkinService = new CheckinService(db, bus);
+  const vehicleService = new VehicleService(db, bus);
 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -80,6 +84,8 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   app.use('/api/incidents/:incidentId/hotels/:hotelId/arrivals', checkinRoutes(checkinService));
   app.use('/api/incidents/:incidentId/hotels', hotelRoutes(hotelService));
   app.use('/api/incidents/:incidentId/parties', partyRoutes(partyService));
+  app.use('/api/incidents/:incidentId/vehicles', vehicleRoutes(vehicleService));
+  app.use('/api/incidents/:incidentId/events', eventRoutes(db));
   app.use('/api/incidents', incidentRoutes(incidents));
   app.use('/api', notFound);
 

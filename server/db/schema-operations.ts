@@ -21,6 +21,8 @@ export const plans = pgTable(
     /** The incident's lastSeq when the proposal was computed. */
     baseSeq: bigint('base_seq', { mode: 'number' }).notNull(),
     plan: jsonb('plan').$type<Plan>().notNull(),
+    /** Manual changes this proposal was computed to respect (household -> hotel and/or vehicle). */
+    pins: jsonb('pins').$type<{ partyId: string; hotelId?: string; vehicleId?: string }[]>().notNull().default([]),
     status: text('status').notNull().default('proposed'),
     appliedAt: ts('applied_at'),
   },

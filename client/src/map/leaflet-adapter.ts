@@ -1,0 +1,221 @@
+/**
+ * The only module that imports Leaflet. It draws marker specs (see markers.ts) as shaped markers
+ * on one canvas renderer, shows details in popups, and reports what it drew as data attributes on
+ * the container (data-marker-count, data-marker-<kind>, data-map-ready) so tests can wait on state.
+ * Swapping the map library means rewriting this file only.
+ */
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import type { MarkerDetails, MarkerSpec } from './markers.js';
+import { countByKind } from './markers.js';
+import { MARKER_STYLES } from './marker-styles.js';
+
+export interface MapOptions {
+  /** Tile URL template; null draws no tiles (the container's plain background shows through). */
+  tileUrl: string | null;
+  attribution: string;
+}
+
+export interface IncidentMapHandle {
+  /** Replace every marker. The first call with markers fits the view to them. */
+  setMarkers(markers: readonly MarkerSpec[]): void;
+  /** Open the details popup of one marker (used by the keyboard-friendly place list). */
+  openDetails(id: string): void;
+  fitToMarkers(): void;
+  destroy(): void;
+}
+
+/** Shape options carried by each marker into the canvas renderer. */
+interface ShapeOptions extends L.CircleMarkerOptions {
+  shape: 'circle' | 'square' | 'triangle' | 'diamond';
+  fillRatio?: number;
+}
+
+/** Leaflet internals the shaped renderer relies on (stable through Leaflet 1.x). */
+interface CanvasInternals {
+  _drawing: boolean;
+  _ctx: CanvasRenderingContext2D;
+  _fillStroke(ctx: CanvasRenderingContext2D, layer: unknown): void;
+  _updateCircle(layer: unknown): void;
+}
+interface LayerInternals {
+  _point: L.Point;
+  _radius: number;
+  _empty(): boolean;
+  options: ShapeOptions;
+}
+
+const baseUpdateCircle = (L.Canvas.prototype as unknown as CanvasInternals)._updateCircle;
+
+/** A canvas renderer that draws circle markers as circles, squares, triangles or diamonds. */
+const ShapedCanvas = L.Canvas.extend({
+  _updateCircle(this: CanvasInternals, layer: LayerInternals) {
+    const { shape, fillRatio } = layer.options;
+    if (shape === 'circle') return baseUpdateCircle.call(this, layer);
+    if (!this._drawing || layer._empty()) return;
+    const ctx = this._ctx;
+    const { x, y } = layer._point;
+    const r = Math.max(Math.round(layer._radius), 2);
+    const outline = () => {
+      ctx.beginPath();
+      if (shape === 'square') ctx.rect(x - r, y - r, 2 * r, 2 * r);
+      else if (shape === 'triangle') {
+        ctx.moveTo(x, y - r * 1.2);
+        ctx.lineTo(x + r * 1.1, y + r * 0.8);
+        ctx.lineTo(x - r * 1.1, y + r * 0.8);
+        ctx.closePath();
+      } else {
+        ctx.moveTo(x, y - r * 1.25);
+        ctx.lineTo(x + r, y);
+        ctx.lineTo(x, y + r * 1.25);
+        ctx.lineTo(x - r, y);
+        ctx.closePath();
+      }
+    };
+    outline();
+    this._fillStroke(ctx, layer);
+    if (shape === 'square' && fillRatio !== undefined && fillRatio > 0) {
+      const h = 2 * r * fillRatio;
+      ctx.beginPath();
+      ctx.rect(x - r, y + r - h, 2 * r, h);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = layer.options.color ?? '#000';
+      ctx.fill();
+      outline();
+      ctx.stroke();
+    }
+  },
+}) as unknown as new (options?: L.RendererOptions) => L.Canvas;
+
+function detailsElement(d: MarkerDetails): HTMLElement {
+  const root = document.createElement('div');
+  root.className = 'map-details';
+  const kind = document.createElement('p');
+  kind.className = 'map-details-kind';
+  kind.textContent = d.kindLabel;
+  const title = document.createElement('h3');
+  title.textContent = d.title;
+  root.append(kind, title);
+  if (d.rows.length > 0) {
+    const dl = document.createElement('dl');
+    for (const row of d.rows) {
+      const dt = document.createElement('dt');
+      dt.textContent = row.label;
+      const dd = document.createElement('dd');
+      dd.textContent = row.value;
+      dl.append(dt, dd);
+    }
+    root.append(dl);
+  }
+  if (d.flags.length > 0) {
+    const flags = document.createElement('p');
+    flags.className = 'map-details-flags';
+    for (const f of d.flags) {
+      const span = document.createElement('span');
+      span.className = 'badge';
+      span.textContent = f;
+      flags.append(span);
+    }
+    root.append(flags);
+  }
+  if (d.lines.length > 0) {
+    const ul = document.createElement('ul');
+    for (const line of d.lines.slice(0, 40)) {
+      const li = document.createElement('li');
+      li.textContent = line;
+      ul.append(li);
+    }
+    if (d.lines.length > 40) {
+      const li = document.createElement('li');
+      li.textContent = `…and ${d.lines.length - 40} more`;
+      ul.append(li);
+    }
+    root.append(ul);
+  }
+  return root;
+}
+
+/** Mount a map into `container`. Call destroy() when the container goes away. */
+export function createIncidentMap(container: HTMLElement, options: MapOptions): IncidentMapHandle {
+  const calm = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
+  const map = L.map(container, {
+    preferCanvas: true,
+    minZoom: 3,
+    maxZoom: 18,
+    fadeAnimation: !calm,
+    zoomAnimation: !calm,
+    markerZoomAnimation: !calm,
+  });
+  map.setView([54, -2], 6);
+  if (options.tileUrl) L.tileLayer(options.tileUrl, { attribution: options.attribution, maxZoom: 19 }).addTo(map);
+  L.control.scale({ imperial: true, metric: true }).addTo(map);
+  const renderer = new ShapedCanvas({ padding: 0.5 });
+  const layer = L.layerGroup().addTo(map);
+  const byId = new Map<string, L.CircleMarker>();
+  let fitted = false;
+
+  const resize = new ResizeObserver(() => map.invalidateSize());
+  resize.observe(container);
+
+  const bounds = (): L.LatLngBounds | null => {
+    const points = [...byId.values()].map((m) => m.getLatLng());
+    return points.length > 0 ? L.latLngBounds(points) : null;
+  };
+
+  const handle: IncidentMapHandle = {
+    setMarkers(markers) {
+      layer.clearLayers();
+      byId.clear();
+      for (const spec of markers) {
+        const style = MARKER_STYLES[spec.kind];
+        const shapeOptions: ShapeOptions = {
+          renderer,
+          radius: spec.radius,
+          shape: style.shape,
+          fillRatio: spec.fillRatio,
+          color: style.stroke,
+          weight: 2,
+          fillColor: spec.kind === 'hotel' ? '#ffffff' : style.fill,
+          fillOpacity: spec.hollow ? 0 : spec.kind === 'hotel' ? 1 : 0.75,
+        };
+        const marker = L.circleMarker([spec.lat, spec.lng], shapeOptions);
+        marker.bindPopup(() => detailsElement(spec.details), { maxWidth: 340, autoPanPadding: L.point(24, 24) });
+        if (spec.permanentLabel) {
+          const side = spec.labelSide ?? 'right';
+          const offset = side === 'left' ? L.point(-spec.radius - 2, 0) : side === 'right' ? L.point(spec.radius + 2, 0) : L.point(0, spec.radius + 2);
+          marker.bindTooltip(spec.permanentLabel, { permanent: true, direction: side, offset, className: `map-label map-label-${spec.kind}` });
+        } else {
+          marker.bindTooltip(spec.tooltip, { direction: 'top', offset: L.point(0, -spec.radius) });
+        }
+        marker.addTo(layer);
+        byId.set(spec.id, marker);
+      }
+      const counts = countByKind(markers);
+      container.dataset.markerCount = String(markers.length);
+      for (const [kind, n] of Object.entries(counts)) container.dataset[`marker${kind[0]!.toUpperCase()}${kind.slice(1)}`] = String(n);
+      if (!fitted && markers.length > 0) {
+        handle.fitToMarkers();
+        fitted = true;
+      }
+      container.dataset.mapReady = 'true';
+    },
+    openDetails(id) {
+      const marker = byId.get(id);
+      if (!marker) return;
+      if (!map.getBounds().contains(marker.getLatLng())) map.panTo(marker.getLatLng());
+      marker.openPopup();
+    },
+    fitToMarkers() {
+      const b = bounds();
+      if (!b) return;
+      if (b.getNorthEast().equals(b.getSouthWest())) map.setView(b.getCenter(), 13);
+      else map.fitBounds(b, { padding: [40, 40], maxZoom: 14 });
+    },
+    destroy() {
+      resize.disconnect();
+      map.remove();
+      delete container.dataset.mapReady;
+    },
+  };
+  return handle;
+}

@@ -1,0 +1,165 @@
+/**
+ * Turns an incident snapshot into map markers with their details: pure, no Leaflet, so it is easy
+ * to test and the adapter only has to draw.
+ */
+import type { IncidentState } from '../../../shared/api.js';
+import { formatCount, formatDateTime, formatMoneyMinor, humanize } from '../format.js';
+import type { MarkerKind } from './marker-styles.js';
+
+export interface DetailRow {
+  label: string;
+  value: string;
+}
+
+export interface MarkerDetails {
+  title: string;
+  kindLabel: string;
+  rows: DetailRow[];
+  /** Short facts shown as badges, e.g. "Accessible rooms: 4", "Pets welcome". */
+  flags: string[];
+  /** Free lines such as one per room type or vehicle. */
+  lines: string[];
+}
+
+export interface MarkerSpec {
+  id: string;
+  kind: MarkerKind;
+  lat: number;
+  lng: number;
+  /** Pixel radius. */
+  radius: number;
+  /** Hotels: share of beds taken, 0..1. */
+  fillRatio?: number;
+  /** Muster points with nobody waiting are drawn hollow. */
+  hollow?: boolean;
+  /** Hover text. */
+  tooltip: string;
+  /** Always-visible label (e.g. guests waiting), or none. */
+  permanentLabel?: string;
+  /** Which side of the marker the permanent label sits, so neighbours' labels do not cover each other. */
+  labelSide?: 'left' | 'right' | 'bottom';
+  /** The one number that matters for this place, for lists (e.g. "322 waiting", "12/88 beds"). */
+  stat: string;
+  details: MarkerDetails;
+}
+
+type Site = IncidentState['sites'][number];
+type Hotel = IncidentState['hotels'][number];
+type Vehicle = IncidentState['vehicles'][number];
+
+function radiusFor(n: number, min: number, max: number, scale: number): number {
+  return Math.min(max, min + Math.sqrt(Math.max(0, n)) * scale);
+}
+
+function vehicleLine(v: Vehicle, timeZone: string): string {
+  const wheel = v.wheelchairSpaces > 0 ? `, ${v.wheelchairSpaces} wheelchair` : '';
+  return `${humanize(v.kind)} ${v.id}${v.provider ? ` (${v.provider})` : ''}: ${v.seats} seats${wheel}; from ${formatDateTime(v.availableFrom, timeZone)}; ${humanize(v.status)}`;
+}
+
+function siteMarker(site: Site, state: IncidentState, vehiclesHere: Vehicle[]): MarkerSpec {
+  const tz = state.incident.timezone;
+  const waitingParties = state.parties.filter((p) => p.siteId === site.id && (p.status === 'waiting' || p.status === 'assigned' || p.status === 'needs_help'));
+  const wheelchair = waitingParties.reduce((n, p) => n + p.guests.filter((g) => g.needs.includes('wheelchair')).length, 0);
+  const isDepot = site.kind === 'depot' || (site.kind !== 'muster' && vehiclesHere.length > 0);
+  const kind: MarkerKind = site.kind === 'muster' ? 'muster' : isDepot ? 'depot' : 'resort';
+  const rows: DetailRow[] = [];
+  const flags: string[] = [];
+  if (kind === 'muster' || site.waiting > 0) {
+    rows.push({ label: 'Guests waiting', value: formatCount(site.waiting) });
+    rows.push({ label: 'Households waiting', value: formatCount(waitingParties.length) });
+    if (wheelchair > 0) flags.push(`Wheelchair users waiting: ${wheelchair}`);
+  }
+  if (vehiclesHere.length > 0) {
+    rows.push({ label: 'Vehicles here', value: formatCount(vehiclesHere.length) });
+    rows.push({ label: 'Seats', value: formatCount(vehiclesHere.reduce((n, v) => n + v.seats, 0)) });
+  }
+  const kindLabel = kind === 'muster' ? 'Muster point' : kind === 'depot' ? 'Vehicle depot' : humanize(site.kind);
+  const tooltip =
+    kind === 'muster' ? `${site.name}: ${formatCount(site.waiting)} waiting` : kind === 'depot' ? `${site.name}: ${vehiclesHere.length} vehicles` : site.name;
+  return {
+    id: `site:${site.id}`,
+    kind,
+    lat: site.lat,
+    lng: site.lng,
+    radius: kind === 'muster' ? radiusFor(site.waiting, 8, 26, 1.2) : kind === 'depot' ? radiusFor(vehiclesHere.length, 7, 16, 1.5) : 8,
+    hollow: kind === 'muster' && site.waiting === 0,
+    tooltip,
+    permanentLabel: kind === 'muster' ? `${site.name}: ${formatCount(site.waiting)} waiting` : kind === 'depot' ? `${vehiclesHere.length} vehicles` : undefined,
+    labelSide: kind === 'depot' ? 'bottom' : 'right',
+    stat: kind === 'muster' ? `${formatCount(site.waiting)} waiting` : kind === 'depot' ? `${vehiclesHere.length} vehicles` : '',
+    details: { title: site.name, kindLabel, rows, flags, lines: vehiclesHere.map((v) => vehicleLine(v, tz)) },
+  };
+}
+
+function hotelMarker(hotel: Hotel, state: IncidentState): MarkerSpec {
+  const accessibleRooms = hotel.roomTypes.reduce((n, r) => n + (r.accessible ? r.count : 0), 0);
+  const households = state.parties.filter((p) => p.hotelId === hotel.id).length;
+  const ratio = hotel.bedsOffered > 0 ? Math.min(1, hotel.bedsTaken / hotel.bedsOffered) : 0;
+  const flags: string[] = [];
+  flags.push(accessibleRooms > 0 ? `Accessible rooms: ${accessibleRooms}` : 'No accessible rooms');
+  flags.push(hotel.petsAllowed ? 'Pets welcome' : 'No pets');
+  const rows: DetailRow[] = [
+    { label: 'Beds taken', value: `${formatCount(hotel.bedsTaken)} of ${formatCount(hotel.bedsOffered)}` },
+    { label: 'Households placed', value: formatCount(households) },
+  ];
+  if (hotel.address) rows.push({ label: 'Address', value: hotel.address });
+  if (hotel.phone) rows.push({ label: 'Phone', value: hotel.phone });
+  const rooms = hotel.roomTypes.map(
+    (r) =>
+      `${r.type} (sleeps ${r.sleeps}${r.accessible ? ', accessible' : ''}): ${r.used} of ${r.count} used, ${formatMoneyMinor(r.rateMinor, state.incident.currency)} a night`,
+  );
+  const perks = hotel.perks.map((p) => `Perk: ${humanize(p.kind)}${p.note ? ` (${p.note})` : ''}`);
+  const tags = [accessibleRooms > 0 ? 'accessible' : null, hotel.petsAllowed ? 'pets' : null].filter(Boolean).join(', ');
+  return {
+    id: `hotel:${hotel.id}`,
+    kind: 'hotel',
+    lat: hotel.lat,
+    lng: hotel.lng,
+    radius: radiusFor(hotel.bedsOffered, 7, 15, 0.6),
+    fillRatio: ratio,
+    stat: `${formatCount(hotel.bedsTaken)}/${formatCount(hotel.bedsOffered)} beds`,
+    tooltip: `${hotel.name}: ${hotel.bedsTaken}/${hotel.bedsOffered} beds${tags ? ` (${tags})` : ''}`,
+    details: { title: hotel.name, kindLabel: 'Hotel', rows, flags, lines: [...rooms, ...perks] },
+  };
+}
+
+function vehicleMarker(v: Vehicle, lat: number, lng: number, tz: string): MarkerSpec {
+  return {
+    id: `vehicle:${v.id}`,
+    kind: 'vehicle',
+    lat,
+    lng,
+    radius: 5,
+    stat: humanize(v.status),
+    tooltip: `${humanize(v.kind)} ${v.id}: ${humanize(v.status)}`,
+    details: { title: `${humanize(v.kind)} ${v.id}`, kindLabel: 'Vehicle', rows: [{ label: 'Status', value: humanize(v.status) }], flags: [], lines: [vehicleLine(v, tz)] },
+  };
+}
+
+/** Every place worth drawing: sites (muster, depot, park), hotels, and vehicles away from their depot. */
+export function buildMarkers(state: IncidentState): MarkerSpec[] {
+  const atDepot = new Map<string, Vehicle[]>();
+  const onRoad: MarkerSpec[] = [];
+  for (const v of state.vehicles) {
+    if (v.lat !== null && v.lng !== null) onRoad.push(vehicleMarker(v, v.lat, v.lng, state.incident.timezone));
+    else atDepot.set(v.depotSiteId, [...(atDepot.get(v.depotSiteId) ?? []), v]);
+  }
+  const sites = state.sites.map((s) => siteMarker(s, state, atDepot.get(s.id) ?? []));
+  // Muster points usually stand close together at the park: alternate their labels west and east.
+  sites
+    .filter((m) => m.kind === 'muster')
+    .sort((a, b) => a.lng - b.lng)
+    .forEach((m, i) => {
+      m.labelSide = i % 2 === 0 ? 'left' : 'right';
+    });
+  const hotels = state.hotels.map((h) => hotelMarker(h, state));
+  // Draw order: big muster circles at the bottom, then hotels, the park, depots, and vehicles on top.
+  const ofKind = (kind: MarkerKind) => sites.filter((m) => m.kind === kind);
+  return [...ofKind('muster'), ...hotels, ...ofKind('resort'), ...ofKind('depot'), ...onRoad];
+}
+
+export function countByKind(markers: readonly MarkerSpec[]): Record<MarkerKind, number> {
+  const out: Record<MarkerKind, number> = { muster: 0, resort: 0, hotel: 0, depot: 0, vehicle: 0 };
+  for (const m of markers) out[m.kind]++;
+  return out;
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "plans" ADD COLUMN "pins" jsonb DEFAULT '[]'::jsonb NOT NULL;

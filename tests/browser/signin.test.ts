@@ -1,0 +1,159 @@
+/**
+ * The console in real Chromium against the real app: a duty manager signs in, opens the storm
+ * incident, sees the same headline counts the API reports, and a map with markers on it.
+ * Each test signs in on its own (cookies cleared first). Waits on app state (roles, data
+ * attributes), never on sleeps; tile requests are blocked, the map must not need them.
+ */
+import type { IncidentListItem, IncidentSummary } from '../../shared/api.js';
+import { startTestServer } from '../helpers/server.js';
+import { assertClientBuilt, browserAvailable, findColourOnCanvas, openBrowser, screenshot, type BrowserSession } from './browser.js';
+
+const DUTY = 'duty@demo.test';
+const PASSWORD = 'storm-demo-2026';
+
+const describeBrowser = browserAvailable() ? describe : describe.skip;
+
+describeBrowser('console in Chromium', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: BrowserSession;
+
+  async function apiJson<T>(path: string): Promise<T> {
+    const res = await browser.page.request.get(`${server.url}${path}`);
+    if (!res.ok()) throw new Error(`GET ${path}: ${res.status()} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  async function signIn(email: string, password = PASSWORD) {
+    const { page, context } = browser;
+    await context.clearCookies();
+    await page.goto(server.url);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  beforeAll(async () => {
+    assertClientBuilt();
+    server = await startTestServer({ seed: 'storm' });
+    browser = await openBrowser(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('a wrong password is refused in plain words', async () => {
+    const { page } = browser;
+    await signIn(DUTY, 'not-the-password');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/do not match|invalid|incorrect/i);
+    await screenshot(page, '01-signin-refused');
+  });
+
+  test('a duty manager opens the storm incident and sees its counts and map', async () => {
+    const { page } = browser;
+    await signIn(DUTY);
+    await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+    const { incidents } = await apiJson<{ incidents: IncidentListItem[] }>('/api/incidents');
+    const storm = incidents.find((i) => /storm/i.test(i.name));
+    expect(storm).toBeDefined();
+    const link = page.getByRole('link', { name: storm!.name });
+    await link.waitFor();
+    await screenshot(page, '02-incident-list');
+
+    await link.click();
+    await page.getByRole('heading', { level: 1, name: storm!.name }).waitFor();
+    const summary = await apiJson<IncidentSummary>(`/api/incidents/${storm!.id}/summary`);
+    const stat = async (key: string) => Number(((await page.locator(`[data-count="${key}"] .stat-value`).textContent()) ?? '').replace(/[^0-9]/g, ''));
+    expect(summary.counts.households).toBeGreaterThan(0);
+    expect(await stat('households')).toBe(summary.counts.households);
+    expect(await stat('guests')).toBe(summary.counts.guests);
+
+    const map = page.locator('[data-testid="incident-map"][data-map-ready="true"]');
+    await map.waitFor();
+    expect(Number(await map.getAttribute('data-marker-count'))).toBeGreaterThan(0);
+    expect(Number(await map.getAttribute('data-marker-hotel'))).toBe(summary.counts.hotels);
+    expect(Number(await map.getAttribute('data-marker-muster'))).toBe(summary.counts.musterPoints);
+    await screenshot(page, '03-incident-page');
+
+    // The place list opens the same details a click on the marker would.
+    const popup = page.locator('.leaflet-popup .map-details');
+    await page.locator('[data-place-id^="hotel:"]').first().click();
+    await popup.waitFor();
+    expect(await popup.textContent()).toMatch(/Beds taken/);
+    await screenshot(page, '04-hotel-popup');
+    await page.locator('.leaflet-popup-close-button').click();
+    await popup.waitFor({ state: 'detached' });
+
+    // A click on a canvas-drawn depot triangle (orange at 75% over the map background) opens its details.
+    const depot = await findColourOnCanvas(page, '[data-testid="incident-map"] canvas', [246, 169, 103]);
+    expect(depot).not.toBeNull();
+    await page.mouse.click(depot!.x, depot!.y);
+    await popup.waitFor();
+    expect(await popup.textContent()).toMatch(/Vehicle depot/i);
+    await screenshot(page, '05-depot-popup');
+  });
+
+  test('a scenario file with mistakes is refused with the path of each mistake', async () => {
+    const { page } = browser;
+    await signIn(DUTY);
+    await page.getByRole('heading', { name: 'Import a scenario' }).waitFor();
+    const bad = {
+      format: 'relocation-scenario/1',
+      incident: { name: 'Broken', startedAt: '2026-03-01T20:00:00+00:00', currency: 'pounds' },
+      sites: [{ id: 'm', name: 'Hall', kind: 'muster', lat: 53.1, lng: 0.3 }],
+      parties: [{ id: 'P1', name: 'Smith', siteId: 'm', guests: [{ id: 'G1', name: 'Ann', age: 'elder' }] }],
+    };
+    await page.getByLabel('Scenario file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+    await page.getByRole('button', { name: 'Import' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const text = (await alert.textContent()) ?? '';
+    expect(text).toContain('parties[0].guests[0].age');
+    expect(text).toContain('incident.currency');
+    await screenshot(page, '06-import-refused');
+  });
+
+  test('a valid scenario file is imported and listed', async () => {
+    const { page } = browser;
+    await signIn(DUTY);
+    await page.getByRole('heading', { name: 'Import a scenario' }).waitFor();
+    const name = `Flood drill ${Date.now()}`;
+    const good = {
+      format: 'relocation-scenario/1',
+      incident: { name, startedAt: '2026-03-01T20:00:00+00:00', currency: 'GBP' },
+      sites: [{ id: 'm', name: 'Hall', kind: 'muster', lat: 53.1, lng: 0.3 }],
+      parties: [{ id: 'P1', name: 'Smith', siteId: 'm', guests: [{ id: 'G1', name: 'Ann Smith', age: 'adult' }] }],
+      hotels: [{ id: 'H1', name: 'Sea View', lat: 53.15, lng: 0.33, roomTypes: [{ type: 'double', sleeps: 2, count: 3, rateMinor: 8000 }] }],
+    };
+    await page.getByLabel('Scenario file').setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('status').filter({ hasText: 'Imported 1 household (1 guest)' }).waitFor();
+    await page.getByRole('link', { name }).waitFor();
+    await screenshot(page, '07-import-done');
+  });
+
+  test('an insurer sees the counts of their incident but no map', async () => {
+    const { page } = browser;
+    await signIn('insurer@demo.test');
+    await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+    await page.locator('.incident-table a').first().click();
+    await page.locator('[data-count="guests"]').waitFor();
+    expect(await page.getByTestId('incident-map').count()).toBe(0);
+    await screenshot(page, '08-insurer-incident');
+  });
+
+  test('reception staff are told their page is coming, with their hotel', async () => {
+    const { page } = browser;
+    await signIn('reception@demo.test');
+    const notice = page.getByText('Reception page for your hotel is coming');
+    await notice.waitFor();
+    expect(await notice.textContent()).not.toContain('not set');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    const me = await browser.page.request.get(`${server.url}/api/auth/me`);
+    expect(me.status()).toBe(401);
+  });
+});
