@@ -29,8 +29,12 @@ export const partyStatusUpdateSchema = z.object({
   note: z.string().max(1000).optional(),
 });
 
-/** A manual change: send a household to another hotel (and optionally pin it there). */
-export const partyMoveSchema = z.object({
-  hotelId: z.string().min(1, 'expected a hotel id'),
-  pin: z.boolean().default(true),
-});
+/** A manual change to a proposal: this household to that hotel and/or onto that vehicle. */
+export const planMoveSchema = z
+  .object({
+    partyId: z.string().trim().min(1, 'expected a household id'),
+    hotelId: z.string().trim().min(1).optional(),
+    vehicleId: z.string().trim().min(1).optional(),
+  })
+  .refine((m) => m.hotelId || m.vehicleId, { message: 'say where to: a hotelId, a vehicleId or both', path: ['hotelId'] });
+export type PlanMove = z.input<typeof planMoveSchema>;

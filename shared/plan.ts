@@ -20,6 +20,13 @@ export const tripSchema = z.object({
   arrivals: z.array(isoWithOffset).min(1),
 });
 export const unassignedSchema = z.object({ partyId: id, reason: z.string().min(1) });
+/** On a re-plan: a household whose hotel changed against the previous plan, and why (optional, planner output). */
+export const planChangeSchema = z.object({
+  partyId: id,
+  fromHotelId: id.nullable(),
+  toHotelId: id.nullable(),
+  reason: z.string().min(1),
+});
 export const planMetricsSchema = z.object({
   peopleHoused: z.number().int().nonnegative(),
   peopleUnassigned: z.number().int().nonnegative(),
@@ -36,10 +43,12 @@ export const planSchema = z.object({
   trips: z.array(tripSchema).default([]),
   unassigned: z.array(unassignedSchema).default([]),
   metrics: planMetricsSchema.partial().default({}),
+  changes: z.array(planChangeSchema).optional(),
 });
 
 export type Plan = z.output<typeof planSchema>;
 export type Stay = Plan['stays'][number];
 export type Trip = Plan['trips'][number];
 export type Unassigned = Plan['unassigned'][number];
+export type PlanChange = z.output<typeof planChangeSchema>;
 export type PlanMetrics = z.output<typeof planMetricsSchema>;

@@ -11,7 +11,10 @@ export const SCENARIO_FORMAT = 'relocation-scenario/1';
 export const isoWithOffset = z.iso.datetime({ offset: true, message: 'expected an ISO-8601 time with an offset, e.g. 2026-03-01T20:00:00+00:00' });
 
 const id = z.string().trim().min(1, 'expected a non-empty id');
-const money = z.number().int('expected whole minor units (pence)').nonnegative('expected an amount of 0 or more');
+/** Counts and amounts are stored as 32-bit integers; anything larger is a typo, refused with its path. */
+export const MAX_WHOLE = 2_000_000_000;
+const tooLarge = `expected at most ${MAX_WHOLE}`;
+const money = z.number().int('expected whole minor units (pence)').nonnegative('expected an amount of 0 or more').max(MAX_WHOLE, tooLarge);
 const lat = z.number().min(-90, 'latitude must be between -90 and 90').max(90, 'latitude must be between -90 and 90');
 const lng = z.number().min(-180, 'longitude must be between -180 and 180').max(180, 'longitude must be between -180 and 180');
 
@@ -71,8 +74,8 @@ export const partySchema = z.object({
 
 export const roomTypeSchema = z.object({
   type: z.string().trim().min(1, 'expected a room type name'),
-  sleeps: z.number().int().positive('a room must sleep at least 1'),
-  count: z.number().int('expected a whole number of rooms').nonnegative('room count cannot be negative'),
+  sleeps: z.number().int().positive('a room must sleep at least 1').max(MAX_WHOLE, tooLarge),
+  count: z.number().int('expected a whole number of rooms').nonnegative('room count cannot be negative').max(MAX_WHOLE, tooLarge),
   accessible: z.boolean().default(false),
   rateMinor: money,
 });
@@ -99,8 +102,8 @@ export const vehicleSchema = z.object({
   id,
   provider: z.string().default(''),
   kind: z.enum(VEHICLE_KINDS, { message: `expected ${VEHICLE_KINDS.join(', ')}` }),
-  seats: z.number().int().positive('a vehicle needs at least one seat'),
-  wheelchairSpaces: z.number().int().nonnegative().default(0),
+  seats: z.number().int().positive('a vehicle needs at least one seat').max(MAX_WHOLE, tooLarge),
+  wheelchairSpaces: z.number().int().nonnegative().max(MAX_WHOLE, tooLarge).default(0),
   depotSiteId: id,
   availableFrom: isoWithOffset,
   costPerTripMinor: money.default(0),

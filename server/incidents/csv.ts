@@ -23,14 +23,15 @@ export type CsvResult = { ok: true; parties: Party[] } | { ok: false; errors: Fi
 
 /** Parse a guest-list CSV into households; `sites` resolves the muster_point column by id or name. */
 export function parseGuestCsv(text: string, sites: readonly CsvSite[]): CsvResult {
-  let records: string[][];
+  let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as string[][];
+    // `info` gives each record's line in the file, so blank lines do not shift the numbers we report.
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as { record: string[]; info: { lines: number } }[];
   } catch (e) {
     const line = (e as { lines?: number }).lines;
     return { ok: false, errors: [{ path: line ? `line ${line}` : 'file', message: `not valid CSV: ${(e as Error).message}` }] };
   }
-  const header = (records[0] ?? []).map((h) => h.toLowerCase().replace(/\s+/g, '_'));
+  const header = (records[0]?.record ?? []).map((h) => h.toLowerCase().replace(/\s+/g, '_'));
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length) return { ok: false, errors: [{ path: 'line 1', message: `missing column(s) ${missing.join(', ')}; expected ${CSV_COLUMNS.join(',')}` }] };
   const col = (row: string[], name: string) => row[header.indexOf(name)] ?? '';
@@ -39,8 +40,9 @@ export function parseGuestCsv(text: string, sites: readonly CsvSite[]): CsvResul
   const defaultSite = musters[0] ?? sites[0];
   const errors: FieldError[] = [];
   const byRef = new Map<string, { party: Party; line: number }>();
-  records.slice(1).forEach((row, i) => {
-    const line = i + 2;
+  records.slice(1).forEach(({ record: row, info }) => {
+    const line = info.lines;
+    const errorsBefore = errors.length;
     const at = (field: string, message: string) => errors.push({ path: `line ${line}: ${field}`, message });
     const ref = col(row, 'booking_ref');
     const age = col(row, 'age_group').toLowerCase();
@@ -52,7 +54,8 @@ export function parseGuestCsv(text: string, sites: readonly CsvSite[]): CsvResul
     if (!YES.has(pets) && !NO.has(pets)) at('pets', `expected yes or no, got "${col(row, 'pets')}"`);
     const site = musterName ? sites.find((s) => s.id === musterName || s.name.toLowerCase() === musterName.toLowerCase()) : defaultSite;
     if (!site) at('muster_point', musterName ? `unknown muster point "${musterName}"; expected one of ${sites.map((s) => s.name).join(', ')}` : 'the incident has no muster point');
-    if (!ref || !site) return;
+    // A bad row joins no household: its error is reported once, on its own line.
+    if (!ref || !site || errors.length > errorsBefore) return;
     const needs = col(row, 'needs').split(/[;|]/).map((n) => n.trim().toLowerCase().replace(/\s+/g, '_')).filter(Boolean);
     const guestNeeds = needs.filter((n) => !PARTY_NEEDS.has(n));
     let entry = byRef.get(ref);

@@ -32,6 +32,12 @@ export function planRoutes(service: PlanService): Router {
     res.json(await service.get(incidentId, planId));
   });
 
+  r.post('/:planId/moves', async (req, res) => {
+    const { incidentId, planId } = parseOr400(planParams, req.params, 'params');
+    assertIncidentVisible(req.user, incidentId);
+    res.status(201).json(await service.move(incidentId, planId, req.body, req.user!.id));
+  });
+
   r.post('/:planId/apply', async (req, res) => {
     const { incidentId, planId } = parseOr400(planParams, req.params, 'params');
     assertIncidentVisible(req.user, incidentId);

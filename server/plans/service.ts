@@ -9,7 +9,9 @@ import { events, incidents, parties, plans, stays, tripRiders, trips, vehicles, 
 import type { Plan } from '../../shared/plan.js';
 import { diffPlans, type PlanDiff } from '../../shared/plan-diff.js';
 import type { Scenario } from '../../shared/scenario.js';
-import { AppError } from '../http/errors.js';
+import { AppError, validationError } from '../http/errors.js';
+import { zodFieldErrors } from '../../shared/errors.js';
+import { planMoveSchema } from '../../shared/operations.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
 import { exportScenario } from '../incidents/export.js';
 import { releaseRooms, reserveRooms, reserveSeats } from '../stays/repo.js';
@@ -55,8 +57,40 @@ export class PlanService {
     const scenario = await this.planningScenario(this.db, incidentId);
     const inForce = await loadInForce(this.db, incidentId);
     const plan = await computePlan({ scenario, previous: inForce.plan.stays.length ? inForce.plan : undefined, locked: inForce.locked, pins: inForce.pins });
-    const [row] = await this.db.insert(plans).values({ incidentId, createdBy: userId, baseSeq: inc.lastSeq, plan }).returning();
+    const [row] = await this.db.insert(plans).values({ incidentId, createdBy: userId, baseSeq: inc.lastSeq, plan, pins: inForce.pins }).returning();
     return { id: row!.id, incidentId, status: row!.status, createdAt: row!.createdAt.toISOString(), baseSeq: inc.lastSeq, plan, diff: diffPlans(inForce.plan, plan), stale: false };
+  }
+
+  /**
+   * A manual change to a proposal: re-plan with this household pinned to a hotel and/or vehicle,
+   * keeping everyone else as stable as possible. A move that breaks a rule is refused with the reason.
+   */
+  async move(incidentId: string, planId: string, raw: unknown, userId: string): Promise<PlanView> {
+    const parsed = planMoveSchema.safeParse(raw);
+    if (!parsed.success) throw validationError(zodFieldErrors(parsed.error, ['body']), 'move');
+    const move = parsed.data;
+    const row = await this.find(this.db, incidentId, planId);
+    if (row.status !== 'proposed') throw new AppError('conflict', `This plan was already ${row.status}; compute a new one before moving households.`);
+    const scenario = await this.planningScenario(this.db, incidentId);
+    const party = scenario.parties.find((p) => p.id === move.partyId);
+    if (!party) throw validationError([{ path: 'body.partyId', message: `no household ${move.partyId} waiting to be placed in this incident` }], 'move');
+    if (move.hotelId && !scenario.hotels.some((h) => h.id === move.hotelId)) throw validationError([{ path: 'body.hotelId', message: `no hotel ${move.hotelId} in this incident` }], 'move');
+    if (move.vehicleId && !scenario.vehicles.some((v) => v.id === move.vehicleId)) throw validationError([{ path: 'body.vehicleId', message: `no vehicle ${move.vehicleId} in service in this incident` }], 'move');
+    const inForce = await loadInForce(this.db, incidentId);
+    if (inForce.locked.stays.some((s) => s.partyId === move.partyId)) throw new AppError('conflict', `${party.name} can no longer be moved: checked in, or on a vehicle that has left.`);
+    const pins = [...row.pins.filter((p) => p.partyId !== move.partyId), { partyId: move.partyId, ...(move.hotelId ? { hotelId: move.hotelId } : {}), ...(move.vehicleId ? { vehicleId: move.vehicleId } : {}) }];
+    const plan = await computePlan({ scenario, previous: row.plan, locked: inForce.locked, pins });
+    const stay = plan.stays.find((s) => s.partyId === move.partyId);
+    const trip = plan.trips.find((t) => t.partyIds.includes(move.partyId));
+    if ((move.hotelId && stay?.hotelId !== move.hotelId) || (move.vehicleId && trip?.vehicleId !== move.vehicleId)) {
+      const why = plan.unassigned.find((u) => u.partyId === move.partyId)?.reason ?? 'that hotel or vehicle cannot take this household under the rules';
+      const target = move.hotelId ? scenario.hotels.find((h) => h.id === move.hotelId)!.name : `vehicle ${move.vehicleId}`;
+      throw new AppError('bad_request', `${party.name} cannot go to ${target}: ${why.replace(/^.*pin not honoured: /, '').replace(/\)$/, '')}.`, { partyId: move.partyId });
+    }
+    const [inc] = await this.db.select({ lastSeq: incidents.lastSeq }).from(incidents).where(eq(incidents.id, incidentId));
+    const [created] = await this.db.insert(plans).values({ incidentId, createdBy: userId, baseSeq: row.baseSeq, plan, pins }).returning();
+    await this.db.update(plans).set({ status: 'superseded' }).where(eq(plans.id, row.id));
+    return { id: created!.id, incidentId, status: created!.status, createdAt: created!.createdAt.toISOString(), baseSeq: row.baseSeq, plan, diff: diffPlans(inForce.plan, plan), stale: (inc?.lastSeq ?? 0) !== row.baseSeq };
   }
 
   async get(incidentId: string, planId: string): Promise<PlanView> {
@@ -88,6 +122,8 @@ export class PlanService {
       const inForce = await loadInForce(tx, incidentId);
       const diff = diffPlans(inForce.plan, row.plan);
       const affectedHotels = await this.writePlan(tx, incidentId, row.id, row.plan, inForce);
+      const pinned = row.pins.filter((p) => p.hotelId).map((p) => p.partyId);
+      if (pinned.length) await tx.update(stays).set({ pinned: true }).where(and(eq(stays.incidentId, incidentId), inArray(stays.partyId, pinned), eq(stays.status, 'planned')));
       await tx.update(plans).set({ status: 'superseded' }).where(and(eq(plans.incidentId, incidentId), eq(plans.status, 'applied')));
       await tx.update(plans).set({ status: 'applied', appliedAt: new Date() }).where(eq(plans.id, row.id));
       const [ev] = await emit(incidentId, actor, [

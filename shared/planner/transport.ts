@@ -1,13 +1,14 @@
 /**
  * The transport stage: load households onto vehicles in waves. The vehicle that can be loaded
- * soonest goes next; it takes the farthest (or busiest) hotel's households first and then fills
- * up with nearby hotels while the detour stays short (multi-stop). A taxi replaces a coach when the
- * coach would mostly run empty. Several parameter settings are tried and the plan with the
- * earliest last arrival (then the lowest cost) is kept.
+ * soonest goes next; it takes the farthest hotel's households first and fills up with nearby hotels
+ * (multi-stop). A target last-arrival time is then tightened by bisection: under a target, a
+ * vehicle only takes what it can deliver in time, which sends the far hotels on the early vehicles
+ * and keeps late vehicles on short runs. A taxi replaces a coach that would mostly run empty.
  */
 import { haversineKm } from '../geo.js';
 import type { Trip } from '../plan.js';
 import { driveMs, type Model } from './model.js';
+import { buildLoad, type LoadContext, type LoadParams } from './load.js';
 import { buildTrip, earliestDeparture, initialVehicles, type VehicleState } from './route.js';
 import { MINUTE_MS } from './time.js';
 
@@ -29,20 +30,19 @@ export interface TransportResult {
   costMinor: number;
 }
 
-interface Params {
-  maxStops: number;
-  maxDetourMin: number;
-  seed: 'far' | 'big';
+interface Params extends LoadParams {
   taxiSlackMin: number;
 }
 
-const SETTINGS: Params[] = [
+const FREE_SETTINGS: Params[] = [
   { maxStops: 4, maxDetourMin: 20, seed: 'far', taxiSlackMin: 10 },
   { maxStops: 6, maxDetourMin: 35, seed: 'far', taxiSlackMin: 10 },
   { maxStops: 3, maxDetourMin: 12, seed: 'big', taxiSlackMin: 10 },
   { maxStops: 1, maxDetourMin: 0, seed: 'far', taxiSlackMin: 10 },
-  { maxStops: 8, maxDetourMin: 60, seed: 'far', taxiSlackMin: 20 },
-  { maxStops: 2, maxDetourMin: 8, seed: 'far', taxiSlackMin: 5 },
+];
+const TARGET_SETTINGS: Params[] = [
+  { maxStops: 6, maxDetourMin: 40, seed: 'far', taxiSlackMin: 10 },
+  { maxStops: 4, maxDetourMin: 20, seed: 'far', taxiSlackMin: 10 },
 ];
 
 /** Nearest hotels to each hotel (multi-stop candidates), computed once per schedule. */
@@ -57,7 +57,10 @@ function neighbours(m: Model, hotels: number[], k: number): Map<number, number[]
   return out;
 }
 
-/** Schedule the riders; tries several settings within the time budget and keeps the best. */
+const better = (a: TransportResult, b: TransportResult | null) =>
+  !b || a.unserved.size < b.unserved.size || (a.unserved.size === b.unserved.size && (a.lastArrivalMs < b.lastArrivalMs - 1 || (Math.abs(a.lastArrivalMs - b.lastArrivalMs) <= 1 && a.costMinor < b.costMinor)));
+
+/** Schedule the riders: free runs for an upper bound, then bisection on the target last arrival. */
 export function scheduleTransport(m: Model, inp: TransportInput): TransportResult {
   const unserved = new Map<number, string>();
   const riders: number[] = [];
@@ -69,22 +72,52 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
     if (m.vehicles.some((_, v) => fitsV(v))) riders.push(p);
     else unserved.set(p, `no vehicle has ${info.seated} seats and ${info.wheel} wheelchair spaces`);
   }
-  const used = [...new Set(riders.map((p) => inp.hotelOf[p]!))];
-  const nb = neighbours(m, used, 25);
+  const cx: LoadContext = { m, hotelOf: inp.hotelOf, vehiclePins: inp.vehiclePins, nb: neighbours(m, [...new Set(riders.map((p) => inp.hotelOf[p]!))], 25) };
   let best: TransportResult | null = null;
-  for (const params of SETTINGS) {
-    const r = runSchedule(m, inp, riders, nb, params);
-    if (!best || r.lastArrivalMs < best.lastArrivalMs - 1 || (Math.abs(r.lastArrivalMs - best.lastArrivalMs) <= 1 && r.costMinor < best.costMinor)) best = r;
+  for (const prm of FREE_SETTINGS) {
+    const r = runSchedule(cx, inp, riders, prm, Infinity);
+    if (better(r, best)) best = r;
     if (performance.now() > inp.deadline) break;
   }
-  for (const [p, why] of best!.unserved) unserved.set(p, why);
-  return { ...best!, unserved };
+  if (best && riders.length && !best.unserved.size) {
+    let lo = lowerBound(m, inp, riders);
+    let hi = best.lastArrivalMs;
+    while (hi - lo > MINUTE_MS && performance.now() < inp.deadline) {
+      const mid = (lo + hi) / 2;
+      let ok = false;
+      for (const prm of TARGET_SETTINGS) {
+        const r = runSchedule(cx, inp, riders, prm, mid);
+        if (!r.unserved.size) {
+          ok = true;
+          if (better(r, best)) best = r;
+          break;
+        }
+      }
+      if (ok) hi = Math.min(mid, best!.lastArrivalMs);
+      else lo = mid;
+    }
+  }
+  for (const [p, why] of best?.unserved ?? []) unserved.set(p, why);
+  return { trips: best?.trips ?? [], lastArrivalMs: best?.lastArrivalMs ?? -Infinity, costMinor: best?.costMinor ?? 0, unserved };
 }
 
-function runSchedule(m: Model, inp: TransportInput, riders: number[], nb: Map<number, number[]>, prm: Params): TransportResult {
+/** No plan can beat the latest of each party's earliest possible arrival (best vehicle, direct). */
+function lowerBound(m: Model, inp: TransportInput, riders: number[]): number {
+  const vs = initialVehicles(m, inp.lockedTrips);
+  const firstDep = m.sites.map((_, s) => Math.min(...vs.map((v) => earliestDeparture(m, v, s))));
+  let lb = -Infinity;
+  for (const p of riders) {
+    const info = m.parties[p]!;
+    const h = m.hotels[inp.hotelOf[p]!]!.hotel;
+    lb = Math.max(lb, firstDep[info.site]! + driveMs(m, haversineKm(m.sites[info.site]!, h) * m.policy.roadFactor));
+  }
+  return lb;
+}
+
+function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm: Params, targetMs: number): TransportResult {
+  const m = cx.m;
   const vs = initialVehicles(m, inp.lockedTrips);
   const siteCount = m.sites.length;
-  // pending[site] : hotel -> parties (largest first)
   const pending: Map<number, number[]>[] = m.sites.map(() => new Map());
   const seatsLeft = new Float64Array(siteCount);
   const pinnedOf = new Map<number, number[]>();
@@ -93,9 +126,10 @@ function runSchedule(m: Model, inp: TransportInput, riders: number[], nb: Map<nu
     const info = m.parties[p]!;
     const pin = inp.vehiclePins.get(p);
     if (pin !== undefined) pinnedOf.set(pin, [...(pinnedOf.get(pin) ?? []), p]);
-    const h = inp.hotelOf[p]!;
     const byHotel = pending[info.site]!;
-    byHotel.set(h, [...(byHotel.get(h) ?? []), p]);
+    const list = byHotel.get(inp.hotelOf[p]!);
+    if (list) list.push(p);
+    else byHotel.set(inp.hotelOf[p]!, [p]);
     seatsLeft[info.site]! += info.size;
   }
   let left = riders.length;
@@ -103,152 +137,60 @@ function runSchedule(m: Model, inp: TransportInput, riders: number[], nb: Map<nu
   const trips: Trip[] = [];
   let lastArrivalMs = -Infinity;
   let costMinor = 0;
-  const unserved = new Map<number, string>();
-  const removeParty = (p: number) => {
-    const info = m.parties[p]!;
-    const byHotel = pending[info.site]!;
-    const h = inp.hotelOf[p]!;
-    const list = byHotel.get(h)!.filter((x) => x !== p);
-    if (list.length) byHotel.set(h, list);
-    else byHotel.delete(h);
-    seatsLeft[info.site]! -= info.size;
-    left--;
-  };
   const dep = new Float64Array(vs.length * siteCount);
   const refresh = (v: VehicleState) => {
     for (let s = 0; s < siteCount; s++) dep[v.idx * siteCount + s] = earliestDeparture(m, v, s);
   };
   vs.forEach(refresh);
-  const liveSites = () => [...Array(siteCount).keys()].filter((s) => pending[s]!.size > 0);
   while (left > 0) {
-    const live = liveSites();
+    const live = [...Array(siteCount).keys()].filter((s) => pending[s]!.size > 0);
     let bestV: VehicleState | null = null;
     let bestS = -1;
     let bestD = Infinity;
     for (const v of vs) {
-      const pins = !pinnedOf.has(v.idx) ? undefined : pinnedOf.get(v.idx)!.filter((p) => pending[m.parties[p]!.site]!.get(inp.hotelOf[p]!)?.includes(p));
+      const pins = pinnedOf.get(v.idx)?.filter((p) => pending[m.parties[p]!.site]!.get(inp.hotelOf[p]!)?.includes(p));
       const sites = pins && pins.length ? [m.parties[pins[0]!]!.site] : live;
       for (const s of sites) {
-        if (!pending[s]!.size || blocked.has(v.idx * siteCount + s)) continue;
         const d = dep[v.idx * siteCount + s]!;
-        if (d < bestD) [bestV, bestS, bestD] = [v, s, d];
+        if (d < bestD && !blocked.has(v.idx * siteCount + s)) [bestV, bestS, bestD] = [v, s, d];
       }
     }
     if (!bestV) break;
     // A coach that would run mostly empty gives way to a smaller vehicle free almost as soon.
     const need = seatsLeft[bestS]!;
     const veh0 = m.vehicles[bestV.idx]!;
-    if (veh0.seats > need * 1.5 + 4 && !pinnedOf.get(bestV.idx)?.length) {
+    if (veh0.seats > need * 1.5 + 4 && !pinnedOf.has(bestV.idx)) {
       let alt: VehicleState | null = null;
       for (const v of vs) {
         const veh = m.vehicles[v.idx]!;
-        if (veh.seats >= need && veh.seats < (alt ? m.vehicles[alt.idx]!.seats : veh0.seats) && !blocked.has(v.idx * siteCount + bestS) && !pinnedOf.get(v.idx)?.length) {
+        if (veh.seats >= need && veh.seats < (alt ? m.vehicles[alt.idx]!.seats : veh0.seats) && !blocked.has(v.idx * siteCount + bestS) && !pinnedOf.has(v.idx)) {
           if (dep[v.idx * siteCount + bestS]! <= bestD + prm.taxiSlackMin * MINUTE_MS) alt = v;
         }
       }
       if (alt) bestV = alt;
     }
-    const load = buildLoad(m, inp, pending[bestS]!, bestV.idx, bestS, nb, prm, pinnedOf.get(bestV.idx) ?? []);
+    const d = dep[bestV.idx * siteCount + bestS]!;
+    const load = buildLoad(cx, pending[bestS]!, bestV.idx, bestS, d, targetMs, prm, pinnedOf.get(bestV.idx) ?? []);
     if (!load.parties.length) {
       blocked.add(bestV.idx * siteCount + bestS);
       continue;
     }
-    for (const p of load.parties) removeParty(p);
+    const byHotel = pending[bestS]!;
+    for (const p of load.parties) {
+      const h = inp.hotelOf[p]!;
+      const list = byHotel.get(h)!.filter((x) => x !== p);
+      if (list.length) byHotel.set(h, list);
+      else byHotel.delete(h);
+      seatsLeft[bestS]! -= m.parties[p]!.size;
+      left--;
+    }
     const built = buildTrip(m, bestV, bestS, load.stops, load.parties.map((p) => m.parties[p]!.party.id));
     refresh(bestV);
     trips.push(built.trip);
     lastArrivalMs = Math.max(lastArrivalMs, built.lastArrivalMs);
     costMinor += built.costMinor;
   }
+  const unserved = new Map<number, string>();
   for (const site of pending) for (const list of site.values()) for (const p of list) unserved.set(p, 'no vehicle that can carry this household is free to reach its pick-up site');
   return { trips, unserved, lastArrivalMs, costMinor };
-}
-
-interface Load {
-  stops: number[];
-  parties: number[];
-}
-
-/** Fill one vehicle at one site: a seed hotel, then nearby hotels while the detour is short. */
-function buildLoad(m: Model, inp: TransportInput, byHotel: Map<number, number[]>, v: number, s: number, nb: Map<number, number[]>, prm: Params, pinned: number[]): Load {
-  const veh = m.vehicles[v]!;
-  let seats = veh.seats;
-  let wc = veh.wheelchairSpaces;
-  const taken = new Set<number>();
-  const stops: number[] = [];
-  const fitsParty = (p: number) => {
-    const info = m.parties[p]!;
-    return !taken.has(p) && info.seated <= seats && info.wheel <= wc && (inp.vehiclePins.get(p) ?? v) === v;
-  };
-  const takeFrom = (h: number) => {
-    for (const p of byHotel.get(h) ?? []) {
-      if (!fitsParty(p)) continue;
-      const info = m.parties[p]!;
-      seats -= info.seated;
-      wc -= info.wheel;
-      taken.add(p);
-    }
-  };
-  const site = m.sites[s]!;
-  const km = (a: number, b: number) => haversineKm(m.hotels[a]!.hotel, m.hotels[b]!.hotel) * m.policy.roadFactor;
-  const kmSite = (h: number) => haversineKm(site, m.hotels[h]!.hotel) * m.policy.roadFactor;
-  const myPins = pinned.filter((p) => m.parties[p]!.site === s && byHotel.get(inp.hotelOf[p]!)?.includes(p));
-  if (myPins.length) {
-    for (const p of myPins) {
-      const h = inp.hotelOf[p]!;
-      if (!stops.includes(h)) stops.push(h);
-      if (fitsParty(p)) {
-        seats -= m.parties[p]!.seated;
-        wc -= m.parties[p]!.wheel;
-        taken.add(p);
-      }
-    }
-  } else {
-    let seed = -1;
-    let score = -Infinity;
-    for (const [h, list] of byHotel) {
-      if (!list.some(fitsParty)) continue;
-      const sc = prm.seed === 'far' ? kmSite(h) : list.reduce((n, p) => n + m.parties[p]!.size, 0);
-      if (sc > score) [seed, score] = [h, sc];
-    }
-    if (seed < 0) return { stops: [], parties: [] };
-    stops.push(seed);
-  }
-  for (const h of stops) takeFrom(h);
-  while (stops.length < prm.maxStops && seats + wc > 0) {
-    let bestH = -1;
-    let bestPos = 0;
-    let bestScore = Infinity;
-    let bestDetour = 0;
-    const cands = new Set<number>();
-    for (const h of stops) for (const x of nb.get(h) ?? []) if (!stops.includes(x) && byHotel.has(x)) cands.add(x);
-    for (const h of cands) {
-      let add = 0;
-      let addSeats = seats;
-      let addWc = wc;
-      for (const p of byHotel.get(h)!) {
-        const info = m.parties[p]!;
-        if (!taken.has(p) && info.seated <= addSeats && info.wheel <= addWc && (inp.vehiclePins.get(p) ?? v) === v) {
-          addSeats -= info.seated;
-          addWc -= info.wheel;
-          add += info.size;
-        }
-      }
-      if (!add) continue;
-      for (let i = 0; i <= stops.length; i++) {
-        const prevKm = i === 0 ? kmSite(h) : km(stops[i - 1]!, h);
-        const before = i === 0 ? kmSite(stops[0]!) : i < stops.length ? km(stops[i - 1]!, stops[i]!) : 0;
-        const after = i < stops.length ? km(h, stops[i]!) : 0;
-        const detourMin = driveMs(m, prevKm + after - before) / MINUTE_MS + m.policy.stopMinutes;
-        const sc = detourMin / add;
-        if (sc < bestScore) [bestH, bestPos, bestScore, bestDetour] = [h, i, sc, detourMin];
-      }
-    }
-    if (bestH < 0 || bestDetour > prm.maxDetourMin) break;
-    stops.splice(bestPos, 0, bestH);
-    takeFrom(bestH);
-  }
-  const parties = [...taken];
-  const used = new Set(parties.map((p) => inp.hotelOf[p]!));
-  return { stops: stops.filter((h) => used.has(h)), parties };
 }

@@ -1,7 +1,7 @@
 /** Plans through the API: propose, diff, apply, refuse a stale proposal, re-plan after a withdrawal. */
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
-import { validatePlan } from '../../shared/planner/index.js';
+import { validatePlan } from '../../shared/planner/validate.js';
 import { scenarioSchema } from '../../shared/scenario.js';
 import type { IncidentState } from '../../shared/api.js';
 
@@ -88,4 +88,31 @@ test('only duty managers and admins may plan', async () => {
   const admin = await signIn(server.url, DEMO.admin);
   await admin.get(`/api/incidents/${incidentId}/plans/latest`).expect(200);
   await duty.get(`/api/incidents/${incidentId}/plans/not-a-uuid`).expect(400);
+});
+
+test('a duty manager moves a household by hand; a move that breaks a rule is refused in plain words', async () => {
+  const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  const scenario = scenarioSchema.parse((await duty.get(`/api/incidents/${incidentId}/scenario`).expect(200)).body);
+  const stay = proposal.plan.stays.find((s: { partyId: string }) => {
+    const p = scenario.parties.find((x) => x.id === s.partyId)!;
+    return !p.needs.includes('pets') && !p.guests.some((g) => g.needs.includes('wheelchair')) && p.guests.length <= 2;
+  });
+  const target = scenario.hotels.find((h) => h.id !== stay.hotelId && h.roomTypes.some((r) => r.sleeps >= 2 && r.count > 0))!;
+  const moved = (await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/moves`).send({ partyId: stay.partyId, hotelId: target.id }).expect(201)).body;
+  expect(moved.id).not.toBe(proposal.id);
+  expect(moved.plan.stays.find((s: { partyId: string }) => s.partyId === stay.partyId).hotelId).toBe(target.id);
+  expect(validatePlan(scenario, moved.plan).violations).toEqual([]);
+  // The old proposal is superseded by the adjusted one.
+  await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(409);
+
+  const petParty = scenario.parties.find((p) => p.needs.includes('pets'))!;
+  const noPets = scenario.hotels.find((h) => !h.petsAllowed)!;
+  const refused = await duty.post(`/api/incidents/${incidentId}/plans/${moved.id}/moves`).send({ partyId: petParty.id, hotelId: noPets.id }).expect(400);
+  expect(refused.body.error.message).toMatch(new RegExp(`${petParty.name} cannot go to ${noPets.name}`));
+  const bad = await duty.post(`/api/incidents/${incidentId}/plans/${moved.id}/moves`).send({ partyId: petParty.id }).expect(400);
+  expect(bad.body.error.details.fields[0].path).toBe('body.hotelId');
+
+  await duty.post(`/api/incidents/${incidentId}/plans/${moved.id}/apply`).expect(200);
+  const s = await state();
+  expect(s.parties.find((p) => p.id === stay.partyId)!.hotelId).toBe(target.id);
 });

@@ -1,0 +1,113 @@
+/**
+ * Filling one vehicle at one pick-up site: a seed hotel (the farthest, or the busiest), then the
+ * nearby hotels whose households fit, by cheapest insertion per passenger, while the detour stays
+ * short and (when a target is set) the last drop-off is no later than the target.
+ */
+import { haversineKm } from '../geo.js';
+import { driveMs, type Model } from './model.js';
+import { MINUTE_MS } from './time.js';
+
+export interface LoadParams {
+  maxStops: number;
+  maxDetourMin: number;
+  seed: 'far' | 'big';
+}
+
+export interface LoadContext {
+  m: Model;
+  hotelOf: Int32Array;
+  vehiclePins: Map<number, number>;
+  nb: Map<number, number[]>;
+}
+
+export interface Load {
+  stops: number[];
+  parties: number[];
+}
+
+/** Choose the households and stop order for vehicle `v` leaving site `s` at `departMs`. */
+export function buildLoad(cx: LoadContext, byHotel: Map<number, number[]>, v: number, s: number, departMs: number, targetMs: number, prm: LoadParams, pinned: number[]): Load {
+  const { m, hotelOf, vehiclePins, nb } = cx;
+  const veh = m.vehicles[v]!;
+  let seats = veh.seats;
+  let wc = veh.wheelchairSpaces;
+  const taken = new Set<number>();
+  const stops: number[] = [];
+  const stopMs = m.policy.stopMinutes * MINUTE_MS;
+  const fitsParty = (p: number) => {
+    const info = m.parties[p]!;
+    return !taken.has(p) && info.seated <= seats && info.wheel <= wc && (vehiclePins.get(p) ?? v) === v;
+  };
+  const takeParty = (p: number) => {
+    seats -= m.parties[p]!.seated;
+    wc -= m.parties[p]!.wheel;
+    taken.add(p);
+  };
+  const site = m.sites[s]!;
+  const km = (a: number, b: number) => haversineKm(m.hotels[a]!.hotel, m.hotels[b]!.hotel) * m.policy.roadFactor;
+  const kmSite = (h: number) => haversineKm(site, m.hotels[h]!.hotel) * m.policy.roadFactor;
+  const routeEnd = (route: number[]) => {
+    let t = departMs;
+    route.forEach((h, i) => (t += (i ? stopMs + driveMs(m, km(route[i - 1]!, h)) : driveMs(m, kmSite(h)))));
+    return t;
+  };
+  const myPins = pinned.filter((p) => m.parties[p]!.site === s && byHotel.get(hotelOf[p]!)?.includes(p));
+  if (myPins.length) {
+    for (const p of myPins) {
+      const h = hotelOf[p]!;
+      if (!stops.includes(h)) stops.push(h);
+      if (fitsParty(p)) takeParty(p);
+    }
+  } else {
+    let seed = -1;
+    let score = -Infinity;
+    for (const [h, list] of byHotel) {
+      if (!list.some(fitsParty)) continue;
+      const far = kmSite(h);
+      if (departMs + driveMs(m, far) > targetMs) continue;
+      const sc = prm.seed === 'far' ? far : list.reduce((n, p) => n + m.parties[p]!.size, 0);
+      if (sc > score) [seed, score] = [h, sc];
+    }
+    if (seed < 0) return { stops: [], parties: [] };
+    stops.push(seed);
+  }
+  for (const h of stops) for (const p of byHotel.get(h) ?? []) if (fitsParty(p)) takeParty(p);
+  while (stops.length < prm.maxStops && seats + wc > 0) {
+    let bestH = -1;
+    let bestPos = 0;
+    let bestScore = Infinity;
+    let bestDetour = 0;
+    const cands = new Set<number>();
+    for (const h of stops) for (const x of nb.get(h) ?? []) if (!stops.includes(x) && byHotel.has(x)) cands.add(x);
+    for (const h of cands) {
+      let add = 0;
+      let addSeats = seats;
+      let addWc = wc;
+      for (const p of byHotel.get(h)!) {
+        const info = m.parties[p]!;
+        if (!taken.has(p) && info.seated <= addSeats && info.wheel <= addWc && (vehiclePins.get(p) ?? v) === v) {
+          addSeats -= info.seated;
+          addWc -= info.wheel;
+          add += info.size;
+        }
+      }
+      if (!add) continue;
+      for (let i = 0; i <= stops.length; i++) {
+        const prevKm = i === 0 ? kmSite(h) : km(stops[i - 1]!, h);
+        const before = i === 0 ? kmSite(stops[0]!) : i < stops.length ? km(stops[i - 1]!, stops[i]!) : 0;
+        const after = i < stops.length ? km(h, stops[i]!) : 0;
+        const detourMin = driveMs(m, prevKm + after - before) / MINUTE_MS + m.policy.stopMinutes;
+        const sc = detourMin / add;
+        if (sc >= bestScore || detourMin > prm.maxDetourMin) continue;
+        if (targetMs < Infinity && routeEnd([...stops.slice(0, i), h, ...stops.slice(i)]) > targetMs) continue;
+        [bestH, bestPos, bestScore, bestDetour] = [h, i, sc, detourMin];
+      }
+    }
+    if (bestH < 0 || bestDetour > prm.maxDetourMin) break;
+    stops.splice(bestPos, 0, bestH);
+    for (const p of byHotel.get(bestH) ?? []) if (fitsParty(p)) takeParty(p);
+  }
+  const parties = [...taken];
+  const used = new Set(parties.map((p) => hotelOf[p]!));
+  return { stops: stops.filter((h) => used.has(h)), parties };
+}
