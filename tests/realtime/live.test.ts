@@ -67,6 +67,7 @@ test('a rolled-back change is never broadcast and uses no sequence number', asyn
   const s = open(connect(server.url, { cookie: await loginCookie(server.url, DEMO.duty) }));
   await connected(s);
   const ack = await subscribe(s, incidentId);
+  if (!ack.ok) throw new Error(ack.error);
   const got = collect(s);
   await expect(
     commitWithEvents(server.database.db, server.app.bus, async (_tx, emit) => {
