@@ -66,7 +66,9 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
     res.on('finish', () => logger.debug({ reqId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request'));
     next();
   });
+  const csp = contentSecurityPolicy(config);
   app.use((_req, res, next) => {
+    res.setHeader('content-security-policy', csp);
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('referrer-policy', 'same-origin');
     res.setHeader('x-frame-options', 'DENY');
@@ -79,6 +81,8 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   app.use('/api', idempotency(db));
 
   app.use('/api/health', healthRoutes(database));
+  // Public runtime settings for the client (no secrets): where map tiles come from.
+  app.get('/api/config', (_req, res) => res.json({ tileUrl: config.TILE_URL || null }));
   app.use('/api/auth', authRoutes(auth, { secureCookie: config.COOKIE_SECURE }));
   app.use('/api/incidents/:incidentId/plans', planRoutes(plansService));
   app.use('/api/incidents/:incidentId/hotels/:hotelId/arrivals', checkinRoutes(checkinService));
@@ -95,6 +99,28 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   }
   app.use(errorHandler(logger));
   return { app, auth, bus, services: { incidents, plans: plansService } };
+}
+
+/** Only our own scripts; images also from the configured tile server; sockets to ourselves. */
+function contentSecurityPolicy(config: Config): string {
+  let tiles = '';
+  try {
+    tiles = config.TILE_URL ? new URL(config.TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin : '';
+  } catch {
+    tiles = '';
+  }
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob:${tiles ? ` ${tiles} ${tiles.replace('://', '://*.')}` : ''}`,
+    "connect-src 'self' ws: wss:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join('; ');
 }
 
 /**

@@ -33,5 +33,13 @@ export type Config = z.output<typeof envSchema>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) throw new Error(`Invalid configuration: ${describeFieldErrors(zodFieldErrors(parsed.error))}`);
-  return parsed.data;
+  const c = parsed.data;
+  if (c.NODE_ENV === 'production') {
+    const problems: string[] = [];
+    if (c.SEED_DEMO) problems.push('SEED_DEMO must be false in production (no demo users)');
+    if (c.DEMO_PASSWORD === 'storm-demo-2026' && c.SEED_DEMO) problems.push('DEMO_PASSWORD is the default');
+    if (!c.DATABASE_URL) problems.push('DATABASE_URL is required in production (PGlite is for trying it out)');
+    if (problems.length) throw new Error(`Refusing to start in production: ${problems.join('; ')}`);
+  }
+  return c;
 }
