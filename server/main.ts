@@ -21,8 +21,8 @@ console.log(`Open ${running.url}\n`);
 if (running.demoLogins.length) {
   console.log(`Demo sign-ins (password: ${config.DEMO_PASSWORD}):`);
   for (const l of running.demoLogins) console.log(`  ${l.email.padEnd(22)} ${l.role.padEnd(13)} ${l.note}`);
-} else {
-  console.log('Demo sign-ins (if created on first start): admin@demo.test, duty@demo.test, duty2@demo.test, reception@demo.test, insurer@demo.test');
+} else if (config.SEED_DEMO) {
+  console.log(`Demo sign-ins (created on first start; password: ${config.DEMO_PASSWORD}): admin@demo.test, duty@demo.test, duty2@demo.test, reception@demo.test, insurer@demo.test`);
 }
 
 let stopping = false;

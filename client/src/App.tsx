@@ -10,6 +10,7 @@ import { roleLabel } from './format.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { IncidentListPage } from './pages/IncidentListPage.js';
 import { IncidentPage } from './pages/IncidentPage.js';
+import { ConsolePage } from './console-ui/ConsolePage.js';
 import { ReceptionPlaceholder } from './pages/ReceptionPlaceholder.js';
 import { ErrorNotice } from './components/ErrorNotice.js';
 
@@ -83,11 +84,13 @@ export function App() {
       </header>
       {user.role === 'reception' ? (
         <ReceptionPlaceholder user={user} />
+      ) : route.page === 'incident' && (user.role === 'admin' || user.role === 'duty_manager') ? (
+        <ConsolePage key={route.incidentId} incidentId={route.incidentId} user={user} onAuthError={onAuthError} />
       ) : route.page === 'incident' ? (
         <IncidentPage
           key={route.incidentId}
           incidentId={route.incidentId}
-          canSeeMap={user.role === 'admin' || user.role === 'duty_manager'}
+          canSeeMap={false}
           onAuthError={onAuthError}
         />
       ) : (

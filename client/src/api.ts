@@ -3,8 +3,13 @@
  * Every failure becomes an ApiError carrying the server's code, message and field errors, so
  * pages can show plain words instead of status numbers.
  */
+import type { PlanDiff } from '../../shared/plan-diff.js';
+import type { Plan } from '../../shared/plan.js';
+import type { LiveEvent } from '../../shared/realtime.js';
+import type { HotelOffer, HotelUpdate, PlanMove } from '../../shared/operations.js';
 import type {
   ApiErrorBody,
+  HotelArrivals,
   ImportResult,
   IncidentListItem,
   IncidentState,
@@ -24,6 +29,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: FieldError[] = [],
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -45,13 +51,21 @@ function fallbackMessage(status: number): string {
   return `The request failed (HTTP ${status}).`;
 }
 
+/** A fresh key per user action: a retried request (flaky Wi-Fi) is applied once. */
+function idempotencyKey(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && !path.startsWith('/api/auth/')) headers['Idempotency-Key'] = idempotencyKey();
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -71,13 +85,28 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     if (isErrorBody(parsed)) {
       const { code, message, details } = parsed.error;
       const fields = Array.isArray(details?.fields) ? details.fields : [];
-      throw new ApiError(res.status, code, message, fields);
+      throw new ApiError(res.status, code, message, fields, details ?? {});
     }
     throw new ApiError(res.status, `http_${res.status}`, fallbackMessage(res.status));
   }
   if (parsed === undefined) throw new ApiError(res.status, 'bad_response', 'The server sent an unreadable answer.');
   return parsed as T;
 }
+
+/** A proposal as the server shows it: the plan, its diff against the plan in force, and whether the state moved on. */
+export interface PlanView {
+  id: string;
+  incidentId: string;
+  status: string;
+  createdAt: string;
+  baseSeq: number;
+  plan: Plan;
+  diff: PlanDiff;
+  stale: boolean;
+}
+
+const inc = (incidentId: string) => `/api/incidents/${encodeURIComponent(incidentId)}`;
+const seg = encodeURIComponent;
 
 export const api = {
   login: (body: LoginRequest) => request<{ user: UserView }>('POST', '/api/auth/login', body),
@@ -87,4 +116,16 @@ export const api = {
   summary: (incidentId: string) => request<IncidentSummary>('GET', `/api/incidents/${encodeURIComponent(incidentId)}/summary`),
   state: (incidentId: string) => request<IncidentState>('GET', `/api/incidents/${encodeURIComponent(incidentId)}/state`),
   importScenario: (scenario: unknown) => request<ImportResult>('POST', '/api/incidents/import', scenario),
+  events: (incidentId: string, after: number, limit = 5000) => request<{ events: LiveEvent[] }>('GET', `${inc(incidentId)}/events?after=${after}&limit=${limit}`),
+  proposePlan: (incidentId: string) => request<PlanView>('POST', `${inc(incidentId)}/plans`, {}),
+  latestPlan: (incidentId: string) => request<{ plan: PlanView | null }>('GET', `${inc(incidentId)}/plans/latest`),
+  movePlan: (incidentId: string, planId: string, move: PlanMove) => request<PlanView>('POST', `${inc(incidentId)}/plans/${seg(planId)}/moves`, move),
+  applyPlan: (incidentId: string, planId: string) => request<{ applied: true; seq: number; diff: PlanDiff }>('POST', `${inc(incidentId)}/plans/${seg(planId)}/apply`, {}),
+  offerHotel: (incidentId: string, offer: HotelOffer) => request<{ hotelId: string; seq: number }>('POST', `${inc(incidentId)}/hotels`, offer),
+  updateHotel: (incidentId: string, hotelId: string, change: HotelUpdate) => request<{ hotelId: string; displacedPartyIds: string[]; seq: number }>('PATCH', `${inc(incidentId)}/hotels/${seg(hotelId)}`, change),
+  arrivals: (incidentId: string, hotelId: string) => request<HotelArrivals>('GET', `${inc(incidentId)}/hotels/${seg(hotelId)}/arrivals`),
+  setVehicleStatus: (incidentId: string, vehicleId: string, status: 'in_service' | 'out_of_service', reason?: string) =>
+    request<unknown>('PATCH', `${inc(incidentId)}/vehicles/${seg(vehicleId)}`, { status, ...(reason ? { reason } : {}) }),
+  setPartyStatus: (incidentId: string, partyId: string, status: 'self_evacuated' | 'needs_help' | 'waiting' | 'no_show', note?: string) =>
+    request<unknown>('POST', `${inc(incidentId)}/parties/${seg(partyId)}/status`, { status, ...(note ? { note } : {}) }),
 };

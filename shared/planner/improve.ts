@@ -4,10 +4,22 @@
  * the only way; then lower the stay cost by moving one household or swapping two. Stable (re-plan)
  * and fixed households are never moved for cost.
  */
-import { fits } from './combos.js';
+import { fits, type Combo } from './combos.js';
 import { Freedom, type Assignment } from './assignment.js';
 
 const EPS = 1e-6;
+
+/** Whether `c` would fit if the rooms of `freed` were released (no mutation). */
+function fitsFreeing(c: Combo, avail: Int32Array, freed: Combo): boolean {
+  for (let i = 0; i < c.slots.length; i++) {
+    const s = c.slots[i]!;
+    let free = avail[s]!;
+    const j = freed.slots.indexOf(s);
+    if (j >= 0) free += freed.counts[j]!;
+    if (free < c.counts[i]!) return false;
+  }
+  return true;
+}
 
 function better(a: [number, number], b: [number, number]): boolean {
   return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
@@ -35,8 +47,9 @@ export function insertUnhoused(a: Assignment, unhoused: number[], deadline: numb
       const candidates = [...a.occupants[col.hotel]!].filter((q) => a.freedom[q] !== Freedom.Fixed && better(wp, a.worth(q)));
       candidates.sort((x, y) => a.m.parties[x]!.size - a.m.parties[y]!.size);
       for (const q of candidates.slice(0, 60)) {
-        const qHotel = a.hotelOf[q]!;
         const qCombo = a.combo[q]!;
+        if (!here.some((c) => fitsFreeing(c.combo, a.avail, qCombo))) continue;
+        const qHotel = a.hotelOf[q]!;
         const qCost = a.cost[q]!;
         a.remove(q);
         const pc = here.find((c) => fits(c.combo, a.avail));
@@ -101,10 +114,11 @@ export function swapPass(a: Assignment, parties: number[], deadline: number, hot
       for (const q of a.occupants[col.hotel]!) {
         if (++n > occupantsPerHotel) break;
         if (a.freedom[q] !== Freedom.Free) continue;
+        const qCombo = a.combo[q]!;
+        if (!fitsFreeing(col.combo, a.avail, qCombo)) continue;
         const pH = a.hotelOf[p]!;
         const pCombo = a.combo[p]!;
         const qH = a.hotelOf[q]!;
-        const qCombo = a.combo[q]!;
         const oldQ = a.cost[q]!;
         a.remove(p);
         a.remove(q);

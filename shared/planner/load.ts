@@ -65,7 +65,9 @@ export function buildLoad(cx: LoadContext, byHotel: Map<number, number[]>, v: nu
       if (!list.some(fitsParty)) continue;
       const far = kmSite(h);
       if (departMs + driveMs(m, far) > targetMs) continue;
-      const sc = prm.seed === 'far' ? far : list.reduce((n, p) => n + m.parties[p]!.size, 0);
+      // A vehicle with wheelchair spaces serves hotels with wheelchair users waiting first.
+      const wcFirst = wc > 0 && list.some((p) => m.parties[p]!.wheel > 0 && fitsParty(p)) ? 1e6 : 0;
+      const sc = wcFirst + (prm.seed === 'far' ? far : list.reduce((n, p) => n + m.parties[p]!.size, 0));
       if (sc > score) [seed, score] = [h, sc];
     }
     if (seed < 0) return { stops: [], parties: [] };
@@ -88,7 +90,8 @@ export function buildLoad(cx: LoadContext, byHotel: Map<number, number[]>, v: nu
         if (!taken.has(p) && info.seated <= addSeats && info.wheel <= addWc && (vehiclePins.get(p) ?? v) === v) {
           addSeats -= info.seated;
           addWc -= info.wheel;
-          add += info.size;
+          // Wheelchair places are the scarce capacity: a stop that fills them counts for much more.
+          add += info.size + info.wheel * 20;
         }
       }
       if (!add) continue;

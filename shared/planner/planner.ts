@@ -48,7 +48,7 @@ export function stayCombo(m: Model, hotel: number, rooms: Stay['rooms']): Combo 
 export function planRelocation(scenario: Scenario, opts: PlanOptions = {}): Plan {
   const t0 = performance.now();
   const m = buildModel(scenario);
-  const budget = opts.timeBudgetMs ?? 60 + m.parties.length * 0.2;
+  const budget = opts.timeBudgetMs ?? 150 + m.parties.length * 0.15;
   const lockedStays = new Map<number, { hotel: number; combo: Combo; stay: Stay }>();
   for (const s of opts.locked?.stays ?? []) {
     const p = m.partyIndex.get(s.partyId);
@@ -87,7 +87,7 @@ export function planRelocation(scenario: Scenario, opts: PlanOptions = {}): Plan
     pins: hotelPins,
     allowed: onLockedTrip,
     previous,
-    deadline: t0 + budget * 0.6,
+    deadline: t0 + budget * 0.45,
   });
   const a = rooms.a;
   const riders = eligible.filter((p) => a.hotelOf[p.idx]! >= 0 && !onLockedTrip.has(p.idx)).map((p) => p.idx);

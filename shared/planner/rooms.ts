@@ -4,7 +4,7 @@
  * price-guided construction (vulnerable households first), then local search.
  */
 import { Assignment, Freedom } from './assignment.js';
-import { buildClasses, hotelAllowed, stayCost } from './columns.js';
+import { buildClasses, hotelAllowed, stayCost, type Column } from './columns.js';
 import { cheapestFreeCombo, fits, type Combo } from './combos.js';
 import { kmSiteHotel, type Model, type PartyInfo } from './model.js';
 import { insertUnhoused, movePass, swapPass } from './improve.js';
@@ -89,32 +89,23 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
   }
   for (const p of prevOrder) if (a.hotelOf[p]! < 0) displaced.add(p);
 
-  // Price-guided construction for everyone else.
+  // Construction for everyone else: plain greedy, then again on shadow prices; keep the better.
   const rest = order.filter((p) => a.hotelOf[p]! < 0);
   const counts = new Int32Array(classes.list.length);
   for (const p of rest) counts[classes.of[p]!]!++;
-  const lambda = roomPrices(m, classes, counts, a.avail, m.parties.length > 20_000 ? 25 : 40);
-  const reduced = classes.list.map((cl) => {
-    const v = cl.columns.map((c) => {
-      let r = c.cost;
-      for (let i = 0; i < c.combo.slots.length; i++) r += lambda[c.combo.slots[i]!]! * c.combo.counts[i]!;
-      return r;
-    });
-    return cl.columns.map((_, j) => j).sort((x, y) => v[x]! - v[y]!);
-  });
-  const ptr = new Int32Array(classes.list.length);
-  for (const p of rest) {
-    if (a.allowed.has(p)) {
-      const c = a.bestFit(p);
-      if (c) a.placeColumn(p, c);
-      continue;
+  const free0 = Int32Array.from(a.avail);
+  construct(a, rest, null);
+  const greedy = snapshot(a, rest);
+  if (rest.length) {
+    const budget = Math.max(5, (inp.deadline - performance.now()) * 0.3);
+    const lambda = roomPrices(m, classes, counts, free0, greedy.cost, 150, performance.now() + budget);
+    for (const p of rest) a.remove(p);
+    construct(a, rest, lambda);
+    const priced = snapshot(a, rest);
+    if (betterSnap(greedy, priced)) {
+      for (const p of rest) a.remove(p);
+      for (const [p, c] of greedy.cols) a.placeColumn(p, c);
     }
-    const k = classes.of[p]!;
-    const cols = classes.list[k]!.columns;
-    const ord = reduced[k]!;
-    while (ptr[k]! < ord.length && !fits(cols[ord[ptr[k]!]!]!.combo, a.avail)) ptr[k]!++;
-    const j = ord[ptr[k]!];
-    if (j !== undefined) a.placeColumn(p, cols[j]!);
   }
   improveAll(a, order, inp.deadline);
   return { a, pinFailures, displaced };
@@ -130,6 +121,7 @@ export function improveAll(a: Assignment, order: number[], deadline: number): vo
     const g2 = swapPass(a, byCost, deadline);
     const left = unhoused();
     if (left.length) insertUnhoused(a, left, deadline);
+    if (typeof process !== 'undefined' && process.env?.PLANNER_DEBUG) console.error(`round ${round}: move ${g1.toFixed(0)} swap ${g2.toFixed(0)} at ${(performance.now() % 1e6).toFixed(0)}`);
     if (g1 + g2 < 1e-6) break;
   }
 }
@@ -137,4 +129,56 @@ export function improveAll(a: Assignment, order: number[], deadline: number): vo
 /** How much a party's stay costs above its cheapest column (0 for fixed parties). */
 function slack(a: Assignment, p: number): number {
   return a.cost[p]! - (a.columns(p)[0]?.cost ?? a.cost[p]!);
+}
+
+interface Snap {
+  housed: [number, number];
+  cost: number;
+  cols: Map<number, Column>;
+}
+
+function snapshot(a: Assignment, ps: number[]): Snap {
+  const housed: [number, number] = [0, 0];
+  let cost = 0;
+  const cols = new Map<number, Column>();
+  for (const p of ps) {
+    if (a.hotelOf[p]! < 0) continue;
+    const w = a.worth(p);
+    housed[0] += w[0];
+    housed[1] += w[1];
+    cost += a.cost[p]!;
+    cols.set(p, { hotel: a.hotelOf[p]!, combo: a.combo[p]!, km: 0, cost: a.cost[p]! });
+  }
+  return { housed, cost, cols };
+}
+
+const betterSnap = (x: Snap, y: Snap) => x.housed[0] > y.housed[0] || (x.housed[0] === y.housed[0] && (x.housed[1] > y.housed[1] || (x.housed[1] === y.housed[1] && x.cost < y.cost)));
+
+/** One pass in priority order; each party takes its first fitting column by (reduced) cost. */
+function construct(a: Assignment, ps: number[], lambda: Float64Array | null): void {
+  const classes = a.classes;
+  const orders = classes.list.map((cl) => {
+    if (!lambda) return null;
+    const v = cl.columns.map((c) => {
+      let r = c.cost;
+      for (let i = 0; i < c.combo.slots.length; i++) r += lambda[c.combo.slots[i]!]! * c.combo.counts[i]!;
+      return r;
+    });
+    return cl.columns.map((_, j) => j).sort((x, y) => v[x]! - v[y]!);
+  });
+  const ptr = new Int32Array(classes.list.length);
+  for (const p of ps) {
+    if (a.allowed.has(p)) {
+      const c = a.bestFit(p);
+      if (c) a.placeColumn(p, c);
+      continue;
+    }
+    const k = classes.of[p]!;
+    const cols = classes.list[k]!.columns;
+    const ord = orders[k];
+    const at = (i: number) => cols[ord ? ord[i]! : i];
+    while (ptr[k]! < cols.length && !fits(at(ptr[k]!)!.combo, a.avail)) ptr[k]!++;
+    const c = at(ptr[k]!);
+    if (c) a.placeColumn(p, c);
+  }
 }

@@ -82,6 +82,7 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
   if (best && riders.length && !best.unserved.size) {
     let lo = lowerBound(m, inp, riders);
     let hi = best.lastArrivalMs;
+    if (typeof process !== 'undefined' && process.env?.PLANNER_DEBUG) console.error(`transport: lower bound ${new Date(lo).toISOString()} free best ${new Date(hi).toISOString()}`);
     while (hi - lo > MINUTE_MS && performance.now() < inp.deadline) {
       const mid = (lo + hi) / 2;
       let ok = false;
@@ -121,7 +122,8 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
   const pending: Map<number, number[]>[] = m.sites.map(() => new Map());
   const seatsLeft = new Float64Array(siteCount);
   const pinnedOf = new Map<number, number[]>();
-  const sorted = [...riders].sort((x, y) => m.parties[y]!.size - m.parties[x]!.size);
+  // Wheelchair users first: accessible space is the scarcest capacity, so it never goes to others.
+  const sorted = [...riders].sort((x, y) => m.parties[y]!.wheel - m.parties[x]!.wheel || m.parties[y]!.size - m.parties[x]!.size);
   for (const p of sorted) {
     const info = m.parties[p]!;
     const pin = inp.vehiclePins.get(p);

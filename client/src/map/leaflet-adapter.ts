@@ -6,7 +6,9 @@
  */
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import type { MarkerDetails, MarkerSpec } from './markers.js';
+import type { MarkerSpec } from './markers.js';
+import { detailsElement } from './details-element.js';
+import type { OverlayDot, TripLineSpec } from './overlays.js';
 import { countByKind } from './markers.js';
 import { MARKER_STYLES } from './marker-styles.js';
 
@@ -14,6 +16,8 @@ export interface MapOptions {
   /** Tile URL template; null draws no tiles (the container's plain background shows through). */
   tileUrl: string | null;
   attribution: string;
+  /** Called with the id of whatever was clicked (marker, trip line, vehicle, household dot). */
+  onSelect?: (id: string) => void;
 }
 
 export interface IncidentMapHandle {
@@ -22,6 +26,10 @@ export interface IncidentMapHandle {
   /** Open the details popup of one marker (used by the keyboard-friendly place list). */
   openDetails(id: string): void;
   fitToMarkers(): void;
+  /** Planned trips as lines (muster point through its stops); proposals are drawn dashed. */
+  setTrips(lines: readonly TripLineSpec[]): void;
+  /** Moving things (vehicles, households): existing dots are moved in place, not rebuilt. */
+  setDots(layer: 'vehicles' | 'households', dots: readonly OverlayDot[]): void;
   destroy(): void;
 }
 
@@ -87,54 +95,6 @@ const ShapedCanvas = L.Canvas.extend({
   },
 }) as unknown as new (options?: L.RendererOptions) => L.Canvas;
 
-function detailsElement(d: MarkerDetails): HTMLElement {
-  const root = document.createElement('div');
-  root.className = 'map-details';
-  const kind = document.createElement('p');
-  kind.className = 'map-details-kind';
-  kind.textContent = d.kindLabel;
-  const title = document.createElement('h3');
-  title.textContent = d.title;
-  root.append(kind, title);
-  if (d.rows.length > 0) {
-    const dl = document.createElement('dl');
-    for (const row of d.rows) {
-      const dt = document.createElement('dt');
-      dt.textContent = row.label;
-      const dd = document.createElement('dd');
-      dd.textContent = row.value;
-      dl.append(dt, dd);
-    }
-    root.append(dl);
-  }
-  if (d.flags.length > 0) {
-    const flags = document.createElement('p');
-    flags.className = 'map-details-flags';
-    for (const f of d.flags) {
-      const span = document.createElement('span');
-      span.className = 'badge';
-      span.textContent = f;
-      flags.append(span);
-    }
-    root.append(flags);
-  }
-  if (d.lines.length > 0) {
-    const ul = document.createElement('ul');
-    for (const line of d.lines.slice(0, 40)) {
-      const li = document.createElement('li');
-      li.textContent = line;
-      ul.append(li);
-    }
-    if (d.lines.length > 40) {
-      const li = document.createElement('li');
-      li.textContent = `…and ${d.lines.length - 40} more`;
-      ul.append(li);
-    }
-    root.append(ul);
-  }
-  return root;
-}
-
 /** Mount a map into `container`. Call destroy() when the container goes away. */
 export function createIncidentMap(container: HTMLElement, options: MapOptions): IncidentMapHandle {
   const calm = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
@@ -150,8 +110,14 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
   if (options.tileUrl) L.tileLayer(options.tileUrl, { attribution: options.attribution, maxZoom: 19 }).addTo(map);
   L.control.scale({ imperial: true, metric: true }).addTo(map);
   const renderer = new ShapedCanvas({ padding: 0.5 });
+  const tripLayer = L.layerGroup().addTo(map);
+  const householdLayer = L.layerGroup().addTo(map);
   const layer = L.layerGroup().addTo(map);
+  const vehicleLayer = L.layerGroup().addTo(map);
   const byId = new Map<string, L.CircleMarker>();
+  const dotLayers = { vehicles: vehicleLayer, households: householdLayer };
+  const dots = { vehicles: new Map<string, L.CircleMarker>(), households: new Map<string, L.CircleMarker>() };
+  const select = (id: string) => options.onSelect?.(id);
   let fitted = false;
 
   const resize = new ResizeObserver(() => map.invalidateSize());
@@ -187,6 +153,7 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
         } else {
           marker.bindTooltip(spec.tooltip, { direction: 'top', offset: L.point(0, -spec.radius) });
         }
+        marker.on('click', () => select(spec.id));
         marker.addTo(layer);
         byId.set(spec.id, marker);
       }
@@ -198,6 +165,46 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
         fitted = true;
       }
       container.dataset.mapReady = 'true';
+    },
+    setTrips(lines) {
+      tripLayer.clearLayers();
+      for (const t of lines) {
+        if (t.points.length < 2) continue;
+        const line = L.polyline(
+          t.points.map((p) => [p.lat, p.lng] as [number, number]),
+          { renderer, color: t.colour, weight: t.dashed ? 2 : 3, opacity: 0.7, dashArray: t.dashed ? '6 6' : undefined, interactive: true },
+        );
+        line.bindTooltip(t.label, { sticky: true });
+        line.on('click', () => select(t.selectId));
+        line.addTo(tripLayer);
+      }
+      container.dataset.tripCount = String(lines.length);
+    },
+    setDots(which, list) {
+      const have = dots[which];
+      const seen = new Set<string>();
+      for (const d of list) {
+        seen.add(d.id);
+        const style: ShapeOptions = { renderer, radius: d.radius, shape: d.shape, color: d.stroke, weight: 2, fillColor: d.fill, fillOpacity: d.hollow ? 0 : 0.9, dashArray: d.dashed ? '4 3' : undefined };
+        const m = have.get(d.id);
+        if (m) {
+          m.setLatLng([d.lat, d.lng]);
+          m.setStyle(style);
+          m.setTooltipContent(d.label);
+          continue;
+        }
+        const marker = L.circleMarker([d.lat, d.lng], style);
+        marker.bindTooltip(d.label, { direction: 'top', offset: L.point(0, -d.radius) });
+        marker.on('click', () => select(d.id));
+        marker.addTo(dotLayers[which]);
+        have.set(d.id, marker);
+      }
+      for (const [id, m] of have) {
+        if (seen.has(id)) continue;
+        m.remove();
+        have.delete(id);
+      }
+      container.dataset[which === 'vehicles' ? 'vehicleDots' : 'householdDots'] = String(list.length);
     },
     openDetails(id) {
       const marker = byId.get(id);
