@@ -39,6 +39,8 @@ export async function appendEvents(tx: Tx, incidentId: string, actor: Actor, lis
   const at = new Date();
   const stored = list.map((e, i) => ({ ...e, incidentId, seq: last - list.length + 1 + i, at: at.toISOString(), actor }));
   await tx.insert(events).values(stored.map((e) => ({ incidentId, seq: e.seq, at, actorUserId: actor.userId, actorName: actor.name, type: e.type, payload: e.payload })));
+  // Delivered to every listening process at commit, in commit (= seq) order; dropped on rollback.
+  await tx.execute(sql`select pg_notify('rc_events', ${`${incidentId}:${stored[0]!.seq}:${last}`})`);
   return stored;
 }
 

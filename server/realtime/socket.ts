@@ -13,6 +13,7 @@ import type { SessionUser } from '../auth/types.js';
 import type { Database } from '../db/client.js';
 import type { EventBus, StoredEvent } from '../events/log.js';
 import { eventsSince, lastSeq } from '../events/repo.js';
+import { listenForEvents } from './notify.js';
 import { canSeeIncident } from '../incidents/scope.js';
 import {
   MAX_REPLAY,
@@ -45,6 +46,17 @@ export interface RealtimeOptions {
   allowedOrigins: string[];
 }
 
+/** Each running realtime layer's position batcher, found by the app's event bus (HTTP routes hold the bus). */
+const positionSinks = new WeakMap<EventBus, (incidentId: string, p: VehiclePosition) => void>();
+
+/**
+ * Push a vehicle position from outside a socket (a driver's phone over HTTP): it joins the same
+ * batched, volatile 'vehicles.moved' stream. A no-op when no realtime layer is attached to `bus`.
+ */
+export function pushVehiclePosition(bus: EventBus, incidentId: string, p: VehiclePosition): void {
+  positionSinks.get(bus)?.(incidentId, p);
+}
+
 export function toLive(e: StoredEvent): LiveEvent {
   return { incidentId: e.incidentId, seq: e.seq, at: e.at, type: e.type, actor: e.actor, payload: e.payload };
 }
@@ -66,7 +78,7 @@ export async function attachRealtime(opts: RealtimeOptions): Promise<{ io: IO; c
     const pool = new pg.Pool({ connectionString: database.url, max: 4 });
     pool.on('error', (err) => logger.warn({ err }, 'socket adapter pool error'));
     io.adapter(createAdapter(pool, { heartbeatInterval: 2000, heartbeatTimeout: 6000 }));
-    closeAdapter = () => pool.end();
+    closeAdapter = () => Promise.race([pool.end(), new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
   }
 
   io.use(async (socket, next) => {
@@ -136,7 +148,22 @@ export async function attachRealtime(opts: RealtimeOptions): Promise<{ io: IO; c
     return { ok: true, snapshot: false, events: await eventsSince(database.db, incidentId, sinceSeq, MAX_REPLAY), lastSeq: last };
   }
 
-  async function broadcastPresence(incidentId: string) {
+  /** Presence is coalesced: one trailing broadcast per incident per 250 ms, however many joins. */
+  const presenceTimers = new Map<string, NodeJS.Timeout>();
+  function broadcastPresence(incidentId: string): Promise<void> {
+    if (!presenceTimers.has(incidentId)) {
+      presenceTimers.set(
+        incidentId,
+        setTimeout(() => {
+          presenceTimers.delete(incidentId);
+          void sendPresence(incidentId);
+        }, 250),
+      );
+    }
+    return Promise.resolve();
+  }
+
+  async function sendPresence(incidentId: string) {
     try {
       const sockets = await io.in(rooms.incident(incidentId)).fetchSockets();
       const seen = new Map<string, PresenceEntry>();
@@ -167,27 +194,36 @@ export async function attachRealtime(opts: RealtimeOptions): Promise<{ io: IO; c
     }
   })();
 
-  const onCommitted = (list: StoredEvent[]) => {
+  /** Emit committed events to this process's own sockets (every process does the same). */
+  const deliver = (list: LiveEvent[]) => {
     const byIncident = new Map<string, LiveEvent[]>();
     for (const e of list) {
       const l = byIncident.get(e.incidentId) ?? [];
-      l.push(toLive(e));
+      l.push(e);
       byIncident.set(e.incidentId, l);
       const hotelIds = (e.payload.hotelIds as string[] | undefined) ?? [];
-      for (const hotelId of hotelIds) io.to(rooms.hotel(e.incidentId, hotelId)).emit('hotel.changed', { incidentId: e.incidentId, hotelId, seq: e.seq, type: e.type });
+      for (const hotelId of hotelIds) io.local.to(rooms.hotel(e.incidentId, hotelId)).emit('hotel.changed', { incidentId: e.incidentId, hotelId, seq: e.seq, type: e.type });
     }
-    // One emit per incident per commit: bursts are batched rather than queued on the adapter.
-    for (const [incidentId, l] of byIncident) io.to(rooms.incident(incidentId)).emit('events', l);
+    // One emit per incident per commit: bursts are batched.
+    for (const [incidentId, l] of byIncident) io.local.to(rooms.incident(incidentId)).emit('events', l);
   };
-  bus.on('committed', onCommitted);
+  // PostgreSQL: every process hears every commit, in order, through LISTEN (realtime/notify.ts).
+  // PGlite: one process, so its own bus is the whole story.
+  const onCommitted = (list: StoredEvent[]) => deliver(list.map(toLive));
+  const listener = database.kind === 'postgres' && database.url ? await listenForEvents(database.url, database.db, logger, deliver) : null;
+  if (!listener) bus.on('committed', onCommitted);
+  positionSinks.set(bus, (incidentId, p) => positions.push(incidentId, p));
 
   return {
     io,
     async close() {
       bus.off('committed', onCommitted);
+      positionSinks.delete(bus);
       positions.stop();
+      for (const t of presenceTimers.values()) clearTimeout(t);
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await listener?.close();
       await closeAdapter();
     },
   };
