@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { events, incidents, parties, plans, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
+import { events, incidents, parties, plans, roomTypes, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
 import type { Plan } from '../../shared/plan.js';
 import { diffPlans, type PlanDiff } from '../../shared/plan-diff.js';
 import type { Scenario } from '../../shared/scenario.js';
@@ -14,7 +14,8 @@ import { zodFieldErrors } from '../../shared/errors.js';
 import { planMoveSchema } from '../../shared/operations.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
 import { exportScenario } from '../incidents/export.js';
-import { releaseRooms, reserveRooms, reserveSeats } from '../stays/repo.js';
+import { addRoomDelta, adjustRoomsBulk } from '../stays/repo.js';
+import { insertBatched } from '../incidents/import.js';
 import { loadInForce } from './current.js';
 import { computePlan } from './planner-port.js';
 
@@ -134,6 +135,8 @@ export class PlanService {
             housed: row.plan.stays.length,
             unassigned: row.plan.unassigned.length,
             moved: diff.moved.map((m) => m.partyId),
+            partyIds: [...diff.newlyAssigned, ...diff.moved, ...diff.unassigned, ...diff.retimed].map((x) => x.partyId),
+            hotelFill: await hotelFill(tx, incidentId),
             newlyAssigned: diff.newlyAssigned.length,
             hotelIds: [...affectedHotels],
             metrics: row.plan.metrics,
@@ -157,7 +160,9 @@ export class PlanService {
     const affected = new Set<string>();
     const lockedParties = new Set(inForce.locked.stays.map((s) => s.partyId));
     const next = new Map(plan.stays.map((s) => [s.partyId, s]));
-    // 1. Stays: keep those identical to the proposal, cancel the rest (rooms go back first).
+    // 1. Stays: keep those identical to the proposal, cancel the rest; rooms change by net amounts.
+    const deltas = new Map<string, { hotelId: string; type: string; delta: number }>();
+    const cancelled: string[] = [];
     for (const s of inForce.stayRows) {
       if (lockedParties.has(s.partyId)) continue;
       const n = next.get(s.partyId);
@@ -165,17 +170,20 @@ export class PlanService {
         next.delete(s.partyId);
         continue;
       }
-      await releaseRooms(tx, incidentId, s.hotelId, s.rooms);
-      await tx.update(stays).set({ status: 'cancelled', endedAt: new Date() }).where(eq(stays.id, s.id));
+      addRoomDelta(deltas, s.hotelId, s.rooms, -1);
+      cancelled.push(s.id);
       affected.add(s.hotelId);
     }
     for (const partyId of lockedParties) next.delete(partyId);
     for (const s of next.values()) {
-      await reserveRooms(tx, incidentId, s.hotelId, s.rooms);
+      addRoomDelta(deltas, s.hotelId, s.rooms, 1);
       affected.add(s.hotelId);
     }
-    if (next.size) await tx.insert(stays).values([...next.values()].map((s) => ({ incidentId, partyId: s.partyId, hotelId: s.hotelId, rooms: s.rooms, planId })));
-    // 2. Trips: those that have not left are rebuilt from the proposal.
+    await adjustRoomsBulk(tx, incidentId, deltas);
+    for (let i = 0; i < cancelled.length; i += 1000) await tx.update(stays).set({ status: 'cancelled', endedAt: new Date() }).where(inArray(stays.id, cancelled.slice(i, i + 1000)));
+    await insertBatched([...next.values()].map((s) => ({ incidentId, partyId: s.partyId, hotelId: s.hotelId, rooms: s.rooms, planId })), (c) => tx.insert(stays).values(c));
+    // 2. Trips: those that have not left are rebuilt from the proposal, seats counted at insert
+    //    (the CHECK on seats_used <= seats guards every one).
     const open = inForce.tripRows.filter((t) => t.status === 'planned' || t.status === 'boarding');
     if (open.length) {
       const ids = open.map((t) => t.id);
@@ -187,24 +195,28 @@ export class PlanService {
     const vehicleRows = await tx.select().from(vehicles).where(eq(vehicles.incidentId, incidentId));
     const vehicleById = new Map(vehicleRows.map((v) => [v.id, v]));
     const hotelOf = new Map(plan.stays.map((s) => [s.partyId, s.hotelId]));
-    for (const t of plan.trips) {
-      if (lockedKeys.has(`${t.vehicleId}@${Date.parse(t.departAt)}`)) continue;
+    const newTrips = plan.trips.filter((t) => !lockedKeys.has(`${t.vehicleId}@${Date.parse(t.departAt)}`));
+    const tripRows = newTrips.map((t) => {
       const v = vehicleById.get(t.vehicleId);
       if (!v) throw new AppError('bad_request', `The plan uses vehicle ${t.vehicleId}, which is not in this incident.`);
-      const [trip] = await tx
-        .insert(trips)
-        .values({ incidentId, vehicleId: t.vehicleId, fromSiteId: t.fromSiteId, stops: t.stops, departAt: new Date(t.departAt), arrivals: t.arrivals, seats: v.seats, wheelchairSpaces: v.wheelchairSpaces, planId })
-        .returning({ id: trips.id });
       let seated = 0;
       let wheel = 0;
       for (const p of t.partyIds) {
-        const s = sizes.get(p);
-        seated += s?.seated ?? 0;
-        wheel += s?.wheel ?? 0;
+        seated += sizes.get(p)?.seated ?? 0;
+        wheel += sizes.get(p)?.wheel ?? 0;
       }
-      await reserveSeats(tx, trip!.id, seated, wheel);
-      await tx.insert(tripRiders).values(t.partyIds.map((partyId) => ({ tripId: trip!.id, incidentId, partyId, hotelId: hotelOf.get(partyId) ?? t.stops[0]! })));
-    }
+      return { incidentId, vehicleId: t.vehicleId, fromSiteId: t.fromSiteId, stops: t.stops, departAt: new Date(t.departAt), arrivals: t.arrivals, seats: v.seats, wheelchairSpaces: v.wheelchairSpaces, seatsUsed: seated, wheelchairUsed: wheel, planId };
+    });
+    const idByKey = new Map<string, string>();
+    await insertBatched(tripRows, async (c) => {
+      const rows = await tx.insert(trips).values(c).returning({ id: trips.id, vehicleId: trips.vehicleId, departAt: trips.departAt });
+      for (const r of rows) idByKey.set(`${r.vehicleId}@${r.departAt.getTime()}`, r.id);
+    });
+    const riders = newTrips.flatMap((t) => {
+      const tripId = idByKey.get(`${t.vehicleId}@${Date.parse(t.departAt)}`)!;
+      return t.partyIds.map((partyId) => ({ tripId, incidentId, partyId, hotelId: hotelOf.get(partyId) ?? t.stops[0]! }));
+    });
+    await insertBatched(riders, (c) => tx.insert(tripRiders).values(c));
     // 3. Household statuses follow: placed households are "assigned", the rest wait.
     const placed = plan.stays.map((s) => s.partyId);
     if (placed.length) await tx.update(parties).set({ status: 'assigned' }).where(and(eq(parties.incidentId, incidentId), inArray(parties.id, placed), inArray(parties.status, ['waiting', 'assigned'])));
@@ -212,6 +224,16 @@ export class PlanService {
     if (waiting.length) await tx.update(parties).set({ status: 'waiting' }).where(and(eq(parties.incidentId, incidentId), inArray(parties.id, waiting), eq(parties.status, 'assigned')));
     return affected;
   }
+}
+
+/** Beds taken per hotel after a change (lets the console replay hotel fill from the log). */
+async function hotelFill(tx: Tx, incidentId: string): Promise<Record<string, number>> {
+  const rows = await tx
+    .select({ hotelId: roomTypes.hotelId, beds: sql<number>`sum(${roomTypes.used} * ${roomTypes.sleeps})::int` })
+    .from(roomTypes)
+    .where(eq(roomTypes.incidentId, incidentId))
+    .groupBy(roomTypes.hotelId);
+  return Object.fromEntries(rows.map((r) => [r.hotelId, r.beds]));
 }
 
 /** Seats and wheelchair spaces each household needs. */

@@ -49,3 +49,33 @@ export async function releaseSeats(tx: Tx, tripId: string, seats: number, wheelc
     .set({ seatsUsed: sql`${trips.seatsUsed} - ${seats}`, wheelchairUsed: sql`${trips.wheelchairUsed} - ${wheelchairSpaces}` })
     .where(eq(trips.id, tripId));
 }
+
+/**
+ * Many stays at once (applying a plan): the net change per room type in one statement per 1,000
+ * types. Each row is updated once, so the CHECK sees the final count, and racing transactions still
+ * queue on the rows' locks.
+ */
+export async function adjustRoomsBulk(tx: Tx, incidentId: string, deltas: Map<string, { hotelId: string; type: string; delta: number }>): Promise<void> {
+  const list = [...deltas.values()].filter((d) => d.delta !== 0);
+  for (let i = 0; i < list.length; i += 1000) {
+    const chunk = list.slice(i, i + 1000);
+    const values = sql.join(
+      chunk.map((d) => sql`(${d.hotelId}, ${d.type}, ${d.delta}::int)`),
+      sql`, `,
+    );
+    const res = await tx.execute(
+      sql`update room_types r set used = r.used + d.delta from (values ${values}) as d(hotel_id, type, delta) where r.incident_id = ${incidentId} and r.hotel_id = d.hotel_id and r.type = d.type returning r.hotel_id`,
+    );
+    const n = (res as unknown as { rows?: unknown[] }).rows?.length ?? (res as unknown as unknown[]).length;
+    if (n !== chunk.length) throw new AppError('bad_request', 'The plan uses a room type that this incident does not have; compute a new plan.');
+  }
+}
+
+export function addRoomDelta(deltas: Map<string, { hotelId: string; type: string; delta: number }>, hotelId: string, rooms: RoomCount[], sign: 1 | -1): void {
+  for (const r of rooms) {
+    const key = `${hotelId}\u0000${r.type}`;
+    const d = deltas.get(key) ?? { hotelId, type: r.type, delta: 0 };
+    d.delta += sign * r.count;
+    deltas.set(key, d);
+  }
+}
