@@ -4,6 +4,7 @@
  * pages can show plain words instead of status numbers.
  */
 import type { PlanDiff } from '../../shared/plan-diff.js';
+import type { LedgerTotals } from '../../shared/ledger.js';
 import type { Plan } from '../../shared/plan.js';
 import type { LiveEvent } from '../../shared/realtime.js';
 import type { HotelOffer, HotelUpdate, PlanMove } from '../../shared/operations.js';
@@ -116,6 +117,7 @@ export const api = {
   summary: (incidentId: string) => request<IncidentSummary>('GET', `/api/incidents/${encodeURIComponent(incidentId)}/summary`),
   state: (incidentId: string) => request<IncidentState>('GET', `/api/incidents/${encodeURIComponent(incidentId)}/state`),
   importScenario: (scenario: unknown) => request<ImportResult>('POST', '/api/incidents/import', scenario),
+  ledgerSummary: (incidentId: string) => request<LedgerTotals>('GET', `${inc(incidentId)}/ledger/summary`),
   events: (incidentId: string, after: number, limit = 5000) => request<{ events: LiveEvent[] }>('GET', `${inc(incidentId)}/events?after=${after}&limit=${limit}`),
   proposePlan: (incidentId: string) => request<PlanView>('POST', `${inc(incidentId)}/plans`, {}),
   latestPlan: (incidentId: string) => request<{ plan: PlanView | null }>('GET', `${inc(incidentId)}/plans/latest`),

@@ -51,7 +51,7 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where
 }
 
 export const notFound: RequestHandler = (req) => {
-  throw new AppError('not_found', `No such endpoint: ${req.method} ${req.path}`);
+  throw new AppError('not_found', `No such endpoint: ${req.method} ${req.baseUrl}${req.path}`);
 };
 
 /** Postgres SQLSTATEs that mean the request lost a race or broke an invariant, not a server fault. */

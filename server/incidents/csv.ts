@@ -3,7 +3,7 @@
  * booking reference form one household. Every bad row is reported by its line number and nothing
  * is imported until the whole file is clean.
  */
-import { parse } from 'csv-parse/sync';
+import { parse, type Info } from 'csv-parse/sync';
 import { GUEST_AGES, partySchema, type Party } from '../../shared/scenario.js';
 import { zodFieldErrors, type FieldError } from '../../shared/errors.js';
 
@@ -23,10 +23,11 @@ export type CsvResult = { ok: true; parties: Party[] } | { ok: false; errors: Fi
 
 /** Parse a guest-list CSV into households; `sites` resolves the muster_point column by id or name. */
 export function parseGuestCsv(text: string, sites: readonly CsvSite[]): CsvResult {
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: { record: string[]; info: Info }[];
   try {
     // `info` gives each record's line in the file, so blank lines do not shift the numbers we report.
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as { record: string[]; info: { lines: number } }[];
+    // (csv-parse's types do not model `info: true`, which wraps each record.)
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as { record: string[]; info: Info }[];
   } catch (e) {
     const line = (e as { lines?: number }).lines;
     return { ok: false, errors: [{ path: line ? `line ${line}` : 'file', message: `not valid CSV: ${(e as Error).message}` }] };

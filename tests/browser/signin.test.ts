@@ -36,7 +36,7 @@ describeBrowser('console in Chromium', () => {
     assertClientBuilt();
     server = await startTestServer({ seed: 'storm' });
     browser = await openBrowser(server.url);
-  });
+  }, 180_000); // starting a server and Chromium can be slow on a busy machine
 
   afterAll(async () => {
     await browser?.close();
@@ -78,8 +78,9 @@ describeBrowser('console in Chromium', () => {
     expect(Number(await map.getAttribute('data-marker-muster'))).toBe(summary.counts.musterPoints);
     await screenshot(page, '03-incident-page');
 
-    // The place list opens the same details a click on the marker would.
+    // The Hotels panel (key 2) opens the same details a click on the marker would.
     const popup = page.locator('.leaflet-popup .map-details');
+    await page.keyboard.press('2');
     await page.locator('[data-place-id^="hotel:"]').first().click();
     await popup.waitFor();
     expect(await popup.textContent()).toMatch(/Beds taken/);
@@ -93,6 +94,7 @@ describeBrowser('console in Chromium', () => {
     await page.mouse.click(depot!.x, depot!.y);
     await popup.waitFor();
     expect(await popup.textContent()).toMatch(/Vehicle depot/i);
+    await page.getByRole('tab', { name: /Fleet & trips/, selected: true }).waitFor();
     await screenshot(page, '05-depot-popup');
   });
 

@@ -1,0 +1,116 @@
+/**
+ * The live map of the console: places (muster points, hotels filling, depots), planned trips as
+ * lines, vehicles moving along them at the clock's incident time, and waiting households (one dot
+ * each, or a ring when crowded). In replay, hotel fill is folded from the event log at step N.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { IncidentState } from '../../../shared/api.js';
+import type { PlanView } from '../api.js';
+import { mapConfig } from '../config.js';
+import { createIncidentMap, type IncidentMapHandle } from '../map/leaflet-adapter.js';
+import { buildMarkers } from '../map/markers.js';
+import { householdDots, tripLines, vehicleDots } from '../map/overlays.js';
+import { MapLegend } from '../map/MapLegend.js';
+import { clusterHouseholds } from '../console/clusters.js';
+import type { EventLog } from '../console/event-log.js';
+import type { Lookup } from '../console/lookup.js';
+import { foldEvents } from '../console/replay.js';
+import { tripWindow, vehicleAt, type TripLike } from '../console/trips.js';
+import { TimeBar } from './TimeBar.js';
+
+interface Props {
+  state: IncidentState;
+  log: EventLog;
+  lookup: Lookup;
+  proposal: PlanView | null;
+  onSelect: (id: string) => void;
+  /** A place chosen in a panel: its details open on the map too. */
+  focusId: string | null;
+}
+
+export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId }: Props) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const handleRef = useRef<IncidentMapHandle | null>(null);
+  const selectRef = useRef(onSelect);
+  selectRef.current = onSelect;
+  const [clock, setClock] = useState<number | null>(null);
+  const [replayStep, setReplayStep] = useState<number | null>(null);
+  const [showKey, setShowKey] = useState(false);
+
+  const liveTrips: TripLike[] = useMemo(() => state.trips.filter((t) => t.status !== 'cancelled'), [state.trips]);
+  const previewTrips: TripLike[] = useMemo(() => proposal?.plan.trips ?? [], [proposal]);
+  const movingTrips = liveTrips.length > 0 ? liveTrips : previewTrips;
+  const span = useMemo(() => tripWindow(movingTrips), [movingTrips]);
+  // The clock starts at the plan's first departure, so vehicles are visibly on their way.
+  useEffect(() => {
+    if (span && (clock === null || clock < span.start - 3_600_000 || clock > span.end + 3_600_000)) setClock(span.start);
+  }, [span, clock]);
+
+  const frame = useMemo(() => (replayStep === null ? null : foldEvents(log.events, replayStep, lookup.sizeOf)), [replayStep, log.events, lookup]);
+  const markers = useMemo(() => {
+    const all = buildMarkers(state);
+    if (!frame) return all;
+    const offeredLater = new Set(log.events.filter((e) => e.type === 'hotel.offered').map((e) => String(e.payload.hotelId)));
+    return all
+      .filter((m) => m.kind !== 'hotel' || !offeredLater.has(m.id.slice(6)) || frame.hotels.get(m.id.slice(6))?.offeredAtStep)
+      .map((m) => {
+        if (m.kind !== 'hotel') return m;
+        const h = lookup.hotel(m.id.slice(6));
+        const guests = frame.hotels.get(m.id.slice(6))?.checkedInGuests ?? 0;
+        const beds = h?.bedsOffered ?? 0;
+        return { ...m, fillRatio: beds ? Math.min(1, guests / beds) : 0, stat: `${guests}/${beds} checked in`, tooltip: `${h?.name ?? ''}: ${guests} of ${beds} beds checked in at this step` };
+      });
+  }, [state, frame, log.events, lookup]);
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    const handle = createIncidentMap(container, { tileUrl: mapConfig.tileUrl, attribution: mapConfig.attribution, onSelect: (id) => selectRef.current(id) });
+    handleRef.current = handle;
+    return () => {
+      handle.destroy();
+      handleRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => handleRef.current?.setMarkers(markers), [markers]);
+  useEffect(() => {
+    if (focusId) handleRef.current?.openDetails(focusId);
+  }, [focusId]);
+
+  useEffect(() => {
+    const lines = [...tripLines(liveTrips, lookup.where, lookup.name, false), ...(liveTrips.length === 0 ? tripLines(previewTrips, lookup.where, lookup.name, true) : [])];
+    handleRef.current?.setTrips(lines);
+  }, [liveTrips, previewTrips, lookup]);
+
+  useEffect(() => {
+    handleRef.current?.setDots('households', householdDots(clusterHouseholds(state.parties, lookup.where)));
+  }, [state.parties, lookup]);
+
+  useEffect(() => {
+    const now = clock ?? Date.now();
+    const fixes = state.vehicles.map((v) => vehicleAt(v.id, lookup.where(v.depotSiteId) ?? { lat: v.lat ?? 0, lng: v.lng ?? 0 }, movingTrips, lookup.where, now));
+    handleRef.current?.setDots('vehicles', vehicleDots(fixes, state.vehicles));
+  }, [clock, state.vehicles, movingTrips, lookup]);
+
+  const bedsTaken = state.hotels.reduce((n, h) => n + h.bedsTaken, 0);
+  return (
+    <section className="console-map" aria-labelledby="map-title" data-beds-taken={bedsTaken} data-replay={replayStep === null ? 'off' : String(replayStep)}>
+      <h2 id="map-title" className="visually-hidden">Live map</h2>
+      <div className="map-frame">
+        <div ref={containerRef} className="incident-map" role="region" aria-label="Map of muster points, hotels, vehicles and trips; the panels list the same things" data-testid="incident-map" />
+        <div className="map-tools">
+          <button type="button" className="secondary" onClick={() => handleRef.current?.fitToMarkers()}>Show everything</button>
+          <button type="button" className="secondary" aria-expanded={showKey} onClick={() => setShowKey((k) => !k)}>Key</button>
+        </div>
+        {showKey ? <div className="map-key-pop"><MapLegend /></div> : null}
+        {frame ? (
+          <p className="replay-flag" role="status">
+            Replay: step {frame.step} of {log.events.length} — plans applied {frame.plansApplied}, housed {frame.housed}; hotel fill shows check-ins at that moment
+          </p>
+        ) : null}
+      </div>
+      <TimeBar span={span} clock={clock} onClock={setClock} log={log} replayStep={replayStep} onReplay={setReplayStep} timeZone={state.incident.timezone} previewing={liveTrips.length === 0 && previewTrips.length > 0} />
+    </section>
+  );
+}

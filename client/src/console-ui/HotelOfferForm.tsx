@@ -1,0 +1,117 @@
+/**
+ * Record a hotel offer while on the phone. The form is checked in the browser with the same zod
+ * schema the server uses; every problem is shown beside its field by path (`roomTypes[0].count`),
+ * and the server's own field errors are shown the same way.
+ */
+import { useState, type FormEvent } from 'react';
+import { hotelOfferSchema } from '../../../shared/operations.js';
+import { zodFieldErrors, type FieldError } from '../../../shared/errors.js';
+import { api, ApiError } from '../api.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import type { PanelProps } from './SidePanel.js';
+
+interface RoomRow { type: string; sleeps: string; count: string; accessible: boolean; rate: string }
+const BLANK_ROOM: RoomRow = { type: 'double', sleeps: '2', count: '', accessible: false, rate: '' };
+
+const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
+const pence = (s: string) => (s.trim() === '' ? undefined : Math.round(Number(s.replace(/[£,\s]/g, '')) * 100));
+/** zod's generic wording in a duty manager's words. */
+const friendly = (f: FieldError): FieldError => ({ ...f, message: /received (undefined|NaN)|expected number/i.test(f.message) ? 'required: enter a number' : /expected string/i.test(f.message) ? 'required' : f.message });
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+
+export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: PanelProps & { onDone: (hotelId: string | null) => void }) {
+  const [v, setV] = useState({ name: '', id: '', lat: '', lng: '', address: '', phone: '', petsAllowed: false, openBar: false, barCap: '' });
+  const [rooms, setRooms] = useState<RoomRow[]>([{ ...BLANK_ROOM }]);
+  const [fields, setFields] = useState<FieldError[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const errorFor = (path: string) => fields.find((f) => f.path === path)?.message;
+  const fieldProps = (path: string) => ({ 'aria-invalid': errorFor(path) ? ('true' as const) : undefined, 'aria-describedby': errorFor(path) ? `err-${path}` : undefined });
+  const Err = ({ path }: { path: string }) => (errorFor(path) ? <span className="field-error" id={`err-${path}`} data-error-path={path}>{errorFor(path)}</span> : null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const taken = new Set(state.hotels.map((h) => h.id));
+    let id = v.id.trim() || slug(v.name) || 'hotel';
+    if (!v.id.trim()) for (let i = 2; taken.has(id); i++) id = `${slug(v.name)}-${i}`;
+    const offer = {
+      id,
+      name: v.name,
+      lat: num(v.lat),
+      lng: num(v.lng),
+      address: v.address,
+      phone: v.phone,
+      petsAllowed: v.petsAllowed,
+      roomTypes: rooms.map((r) => ({ type: r.type, sleeps: num(r.sleeps), count: num(r.count), accessible: r.accessible, rateMinor: pence(r.rate) })),
+      perks: v.openBar ? [{ kind: 'open_bar', ...(v.barCap.trim() ? { capMinorPerGuestPerNight: pence(v.barCap) } : {}) }] : [],
+    };
+    const checked = hotelOfferSchema.safeParse(offer);
+    if (!checked.success) {
+      const found = zodFieldErrors(checked.error).map(friendly);
+      setFields(found);
+      setError(new ApiError(400, 'validation', 'Some fields need attention; nothing was saved.', found));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setFields([]);
+    try {
+      const r = await api.offerHotel(incidentId, checked.data);
+      onDone(r.hotelId);
+    } catch (err) {
+      onAuthError(err);
+      if (err instanceof ApiError) setFields(err.fields.map((f) => ({ ...f, path: f.path.replace(/^body\.?/, '') })));
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const text = (key: keyof typeof v, label: string, extra: Record<string, string> = {}) => (
+    <label className="field-compact">
+      <span>{label}</span>
+      <input type="text" value={String(v[key])} onChange={(e) => setV({ ...v, [key]: e.target.value })} {...fieldProps(key)} {...extra} />
+      <Err path={key} />
+    </label>
+  );
+  const setRoom = (i: number, patch: Partial<RoomRow>) => setRooms(rooms.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+
+  return (
+    <section aria-labelledby="offer-title" className="details">
+      <button type="button" className="link" onClick={() => onDone(null)}>← All hotels (Esc)</button>
+      <h2 id="offer-title">Record a hotel offer</h2>
+      <form onSubmit={(e) => void submit(e)} noValidate data-testid="offer-form">
+        {text('name', 'Hotel name')}
+        <div className="form-row">
+          {text('lat', 'Latitude', { inputMode: 'decimal' })}
+          {text('lng', 'Longitude', { inputMode: 'decimal' })}
+        </div>
+        {text('address', 'Address')}
+        <div className="form-row">
+          {text('phone', 'Phone')}
+          {text('id', 'Short id (optional)')}
+        </div>
+        <label className="check"><input type="checkbox" checked={v.petsAllowed} onChange={(e) => setV({ ...v, petsAllowed: e.target.checked })} /> Pets welcome</label>
+        <fieldset>
+          <legend>Rooms</legend>
+          {rooms.map((r, i) => (
+            <div className="room-row" key={i}>
+              <label className="field-compact"><span>Type</span><input type="text" value={r.type} onChange={(e) => setRoom(i, { type: e.target.value })} {...fieldProps(`roomTypes[${i}].type`)} /><Err path={`roomTypes[${i}].type`} /></label>
+              <label className="field-compact"><span>Sleeps</span><input type="text" inputMode="numeric" value={r.sleeps} onChange={(e) => setRoom(i, { sleeps: e.target.value })} {...fieldProps(`roomTypes[${i}].sleeps`)} /><Err path={`roomTypes[${i}].sleeps`} /></label>
+              <label className="field-compact"><span>Rooms</span><input type="text" inputMode="numeric" value={r.count} onChange={(e) => setRoom(i, { count: e.target.value })} {...fieldProps(`roomTypes[${i}].count`)} /><Err path={`roomTypes[${i}].count`} /></label>
+              <label className="field-compact"><span>£ a night</span><input type="text" inputMode="decimal" value={r.rate} onChange={(e) => setRoom(i, { rate: e.target.value })} {...fieldProps(`roomTypes[${i}].rateMinor`)} /><Err path={`roomTypes[${i}].rateMinor`} /></label>
+              <label className="check"><input type="checkbox" checked={r.accessible} onChange={(e) => setRoom(i, { accessible: e.target.checked })} /> Accessible</label>
+            </div>
+          ))}
+          <button type="button" className="secondary small" onClick={() => setRooms([...rooms, { ...BLANK_ROOM }])}>Add a room type</button>
+        </fieldset>
+        <label className="check"><input type="checkbox" checked={v.openBar} onChange={(e) => setV({ ...v, openBar: e.target.checked })} /> Open bar on the park’s account</label>
+        {v.openBar ? text('barCap', 'Bar cap £ per guest per night (optional)') : null}
+        <Err path="perks[0].capMinorPerGuestPerNight" />
+        {error ? <ErrorNotice error={error} title="Not saved." /> : null}
+        <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save offer'}</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+/** The side panel: five tabs (keys 1–5), each one click from the map. Tabs follow the ARIA tabs pattern. */
+import type { RefObject } from 'react';
+import type { IncidentState } from '../../../shared/api.js';
+import type { EventLog } from '../console/event-log.js';
+import type { Lookup } from '../console/lookup.js';
+import type { PlanWork } from '../live/usePlan.js';
+import type { Selection } from './ConsolePage.js';
+import { HouseholdsPanel } from './HouseholdsPanel.js';
+import { HotelsPanel } from './HotelsPanel.js';
+import { FleetPanel } from './FleetPanel.js';
+import { PlanPanel } from './PlanPanel.js';
+import { ActivityPanel } from './ActivityPanel.js';
+
+export type TabKey = 'households' | 'hotels' | 'fleet' | 'plan' | 'activity';
+export const TABS: { key: TabKey; label: string }[] = [
+  { key: 'households', label: 'Households' },
+  { key: 'hotels', label: 'Hotels' },
+  { key: 'fleet', label: 'Fleet & trips' },
+  { key: 'plan', label: 'Plan' },
+  { key: 'activity', label: 'Activity' },
+];
+
+export interface PanelProps {
+  incidentId: string;
+  state: IncidentState;
+  log: EventLog;
+  lookup: Lookup;
+  sel: Selection;
+  onSel: (s: Selection | ((s: Selection) => Selection)) => void;
+  onAuthError: (err: unknown) => void;
+}
+
+interface Props extends PanelProps {
+  tab: TabKey;
+  onTab: (t: TabKey) => void;
+  plan: PlanWork;
+  searchRef: RefObject<HTMLInputElement | null>;
+}
+
+export function SidePanel(props: Props) {
+  const { tab, onTab, plan, searchRef, ...panel } = props;
+  return (
+    <aside className="side-panel" aria-label="Panels">
+      <div role="tablist" aria-label="Console panels" className="tabs">
+        {TABS.map((t, i) => (
+          <button
+            key={t.key}
+            type="button"
+            role="tab"
+            id={`tab-${t.key}`}
+            aria-selected={tab === t.key}
+            aria-controls={`panel-${t.key}`}
+            tabIndex={tab === t.key ? 0 : -1}
+            className={tab === t.key ? 'tab active' : 'tab'}
+            onClick={() => onTab(t.key)}
+            onKeyDown={(e) => {
+              if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+              const next = TABS[(i + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length]!;
+              onTab(next.key);
+              document.getElementById(`tab-${next.key}`)?.focus();
+            }}
+          >
+            <span className="tab-key" aria-hidden="true">{i + 1}</span> {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel-body" data-panel={tab}>
+        {tab === 'households' ? <HouseholdsPanel {...panel} searchRef={searchRef} /> : null}
+        {tab === 'hotels' ? <HotelsPanel {...panel} /> : null}
+        {tab === 'fleet' ? <FleetPanel {...panel} /> : null}
+        {tab === 'plan' ? <PlanPanel {...panel} plan={plan} /> : null}
+        {tab === 'activity' ? <ActivityPanel log={panel.log} timeZone={panel.state.incident.timezone} /> : null}
+      </div>
+    </aside>
+  );
+}

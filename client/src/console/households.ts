@@ -1,0 +1,58 @@
+/** Finding a household fast: search by name, unit or pass code; filter by status and need. */
+import type { IncidentState } from '../../../shared/api.js';
+
+export type Party = IncidentState['parties'][number];
+
+export interface HouseholdFilter {
+  query: string;
+  /** '' for any status. */
+  status: string;
+  /** '' for any need; 'any' for households with at least one need. */
+  need: string;
+  /** '' for any site. */
+  siteId?: string;
+}
+
+export const EMPTY_FILTER: HouseholdFilter = { query: '', status: '', need: '', siteId: '' };
+
+const fold = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+
+/** Every need a household has: its own and each guest's. */
+export function needsOf(p: Pick<Party, 'needs' | 'guests'>): string[] {
+  const all = new Set(p.needs);
+  for (const g of p.guests) for (const n of g.needs) all.add(n);
+  return [...all].sort();
+}
+
+export function matchesHousehold(p: Party, f: HouseholdFilter): boolean {
+  if (f.status && p.status !== f.status) return false;
+  if (f.siteId && p.siteId !== f.siteId) return false;
+  if (f.need) {
+    const needs = needsOf(p);
+    if (f.need === 'any' ? needs.length === 0 : !needs.includes(f.need)) return false;
+  }
+  const q = fold(f.query.trim());
+  if (!q) return true;
+  const code = q.replace(/[\s-]/g, '');
+  if (fold(p.passCode).replace(/[\s-]/g, '') === code) return true;
+  if (fold(p.unit) === q || fold(p.id) === q) return true;
+  return q.split(/\s+/).every((word) => fold(p.name).includes(word) || fold(p.unit).includes(word) || p.guests.some((g) => fold(g.name).includes(word)) || fold(p.passCode).includes(word));
+}
+
+/** Households matching the filter, exact pass-code/unit hits first, then by name. */
+export function filterHouseholds(parties: readonly Party[], f: HouseholdFilter): Party[] {
+  const q = fold(f.query.trim()).replace(/[\s-]/g, '');
+  const exact = (p: Party) => (q && (fold(p.passCode).replace(/[\s-]/g, '') === q || fold(p.unit) === q) ? 0 : 1);
+  return parties.filter((p) => matchesHousehold(p, f)).sort((a, b) => exact(a) - exact(b) || a.name.localeCompare(b.name));
+}
+
+/** Distinct statuses and needs present, for the filter menus. */
+export function filterOptions(parties: readonly Party[]): { statuses: string[]; needs: string[] } {
+  const statuses = new Set<string>();
+  const needs = new Set<string>();
+  for (const p of parties) {
+    statuses.add(p.status);
+    for (const n of needsOf(p)) needs.add(n);
+  }
+  return { statuses: [...statuses].sort(), needs: [...needs].sort() };
+}

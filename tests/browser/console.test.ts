@@ -1,0 +1,247 @@
+/**
+ * The duty manager console in real Chromium: two duty managers in two browsers. One computes,
+ * adjusts and applies a plan while the other watches it arrive live; then a conflicting change
+ * is refused in plain words. Waits on app state (data attributes, roles), never on sleeps.
+ * Timings are measured and printed, not asserted.
+ */
+import type { IncidentListItem, IncidentState } from '../../shared/api.js';
+import { startTestServer } from '../helpers/server.js';
+import { assertClientBuilt, browserAvailable, openBrowser, screenshot, type BrowserSession } from './browser.js';
+import { counter, gzippedJsBytes, loadBreakdown, mapAttr, openConsole, signIn } from './console-helpers.js';
+
+const describeBrowser = browserAvailable() ? describe : describe.skip;
+
+describeBrowser('duty manager console', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let one: BrowserSession;
+  let two: BrowserSession;
+  let incidentId: string;
+  const figures: Record<string, string | number> = {};
+
+  beforeAll(async () => {
+    assertClientBuilt();
+    server = await startTestServer({ seed: 'storm' });
+    [one, two] = await Promise.all([openBrowser(server.url), openBrowser(server.url)]);
+    await Promise.all([signIn(one.page, server.url, 'duty@demo.test'), signIn(two.page, server.url, 'duty2@demo.test')]);
+    const res = await one.page.request.get(`${server.url}/api/incidents`);
+    const { incidents } = (await res.json()) as { incidents: IncidentListItem[] };
+    incidentId = incidents.find((i) => /storm/i.test(i.name))!.id;
+  }, 180_000); // starting a server and Chromium can be slow on a busy machine
+
+  afterAll(async () => {
+    const js = gzippedJsBytes();
+    figures['client JS gzipped (KiB)'] = Math.round(js.gzip / 102.4) / 10;
+    console.log(`console figures: ${JSON.stringify(figures)}`);
+    await one?.close();
+    await two?.close();
+    await server?.close();
+  });
+
+  test('the console opens with counters, a map with markers, and both managers see each other', async () => {
+    const p1 = one.page;
+    figures['time to interactive (ms)'] = await openConsole(p1, server.url, incidentId);
+    await openConsole(two.page, server.url, incidentId);
+    figures['time to interactive, warm (ms)'] = await openConsole(p1, server.url, incidentId);
+    console.log(`console load breakdown (ms): ${JSON.stringify(await loadBreakdown(p1))}`);
+    expect(await mapAttr(p1, 'marker-hotel')).toBeGreaterThan(0);
+    expect(await mapAttr(p1, 'marker-muster')).toBeGreaterThan(0);
+    expect(await counter(p1, 'waiting')).toBeGreaterThan(0);
+    expect(await counter(p1, 'beds-free')).toBeGreaterThan(0);
+    await p1.getByTestId('presence').filter({ hasText: 'Sam Second is viewing Households' }).waitFor();
+    // Fits a 1280x720 laptop screen: no page scroll either way (the panels scroll on their own).
+    expect(await p1.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight])).toEqual([1280, 720]);
+    await screenshot(p1, 'console-01-opened');
+  });
+
+  async function state(): Promise<IncidentState> {
+    const res = await one.page.request.get(`${server.url}/api/incidents/${incidentId}/state`);
+    return (await res.json()) as IncidentState;
+  }
+
+  /** Move a household in the open proposal with the "Move to…" menu, or by dragging it onto a hotel. */
+  async function moveInPlan(page: typeof one.page, passCode: string, partyId: string, hotelId: string, how: 'select' | 'drag') {
+    const panel = page.locator('[data-panel="plan"]');
+    const before = await panel.locator('section').getAttribute('data-plan-id');
+    await panel.getByPlaceholder('Name or pass code').fill(passCode);
+    const row = panel.locator(`li.move-row[data-party-id="${partyId}"]`).last();
+    await row.waitFor();
+    if (how === 'select') await row.locator('select').selectOption(`hotel:${hotelId}`);
+    else {
+      // The same DOM drag events a mouse drag fires (dragstart -> dragover -> drop), with one DataTransfer.
+      const dt = await page.evaluateHandle(() => new DataTransfer());
+      const drop = panel.locator(`[data-drop-hotel="${hotelId}"]`);
+      await row.dispatchEvent('dragstart', { dataTransfer: dt });
+      await drop.dispatchEvent('dragover', { dataTransfer: dt });
+      await drop.dispatchEvent('drop', { dataTransfer: dt });
+    }
+    await page.waitForFunction((id) => {
+      const el = document.querySelector('[data-panel="plan"] section');
+      return !!el && el.getAttribute('data-plan-id') !== id && el.getAttribute('aria-busy') === 'false';
+    }, before);
+  }
+
+  test('compute, move households by hand, apply: hotels fill, vehicles move, and the other console follows live', async () => {
+    const p1 = one.page;
+    const p2 = two.page;
+    const unplacedBefore = await counter(p2, 'unplaced');
+    const bedsFreeBefore = await counter(p1, 'beds-free');
+
+    await p1.keyboard.press('4');
+    await p1.getByRole('tab', { name: /Plan/, selected: true }).waitFor();
+    await p1.getByRole('button', { name: /Compute plan/ }).click();
+    const metrics = p1.getByTestId('plan-metrics');
+    await metrics.waitFor();
+    figures['compute -> plan shown (ms)'] = Number(await p1.locator('[data-panel="plan"] section').getAttribute('data-compute-ms'));
+    expect(await metrics.textContent()).toMatch(/Housed/);
+    expect(await mapAttr(p1, 'trip-count')).toBeGreaterThan(0); // proposal drawn dashed
+    await screenshot(p1, 'console-02-plan-computed');
+
+    // Pick two households without needs and two roomy hotels other than where the plan sends them.
+    const s = await state();
+    const planId = await p1.locator('[data-panel="plan"] section').getAttribute('data-plan-id');
+    const view = (await (await p1.request.get(`${server.url}/api/incidents/${incidentId}/plans/${planId}`)).json()) as { plan: { stays: { partyId: string; hotelId: string }[] } };
+    const stayOf = new Map(view.plan.stays.map((x) => [x.partyId, x.hotelId]));
+    const plain = s.parties.filter((p) => p.needs.length === 0 && p.guests.every((g) => g.needs.length === 0) && p.size <= 2 && stayOf.has(p.id));
+    const roomy = [...s.hotels].sort((a, b) => b.bedsOffered - a.bedsOffered);
+    const [a, b] = [plain[0]!, plain[1]!];
+    const target = (partyId: string) => roomy.find((h) => h.id !== stayOf.get(partyId))!;
+    await moveInPlan(p1, a.passCode, a.id, target(a.id).id, 'select');
+    await p1.getByText(`in this plan: ${target(a.id).name}`).first().waitFor();
+    await screenshot(p1, 'console-03-moved-by-menu');
+    await moveInPlan(p1, b.passCode, b.id, target(b.id).id, 'drag');
+    await p1.locator(`li.move-row[data-party-id="${b.id}"]`).filter({ hasText: `in this plan: ${target(b.id).name}` }).waitFor();
+    await screenshot(p1, 'console-04-moved-by-drag');
+
+    await p1.keyboard.press('Escape'); // leave the search field; then "a" applies
+    await p1.keyboard.press('a');
+    await p1.getByTestId('plan-applied').waitFor();
+    await p1.waitForFunction(() => Number(document.querySelector('.console-map')?.getAttribute('data-beds-taken')) > 0);
+    await p1.waitForFunction((n) => Number(document.querySelector('[data-count="beds-free"]')?.getAttribute('data-value')?.replace(/\D/g, '')) < n, bedsFreeBefore);
+    await screenshot(p1, 'console-05-applied');
+    await p1.waitForFunction(() => Number(document.querySelector('[data-testid="incident-map"]')?.getAttribute('data-vehicle-dots')) > 0, undefined, { timeout: 5000 });
+    const after = await state();
+    expect(after.parties.find((p) => p.id === a.id)!.hotelId).toBe(target(a.id).id);
+    expect(after.parties.find((p) => p.id === b.id)!.hotelId).toBe(target(b.id).id);
+
+    // The second console changed without a reload: counters and the activity feed.
+    await p2.waitForFunction((n) => Number(document.querySelector('[data-count="unplaced"]')?.getAttribute('data-value')?.replace(/\D/g, '')) < n, unplacedBefore);
+    await p2.keyboard.press('5');
+    await p2.getByTestId('activity-feed').getByText(/Dana Duty\s+applied a plan/).waitFor();
+    await screenshot(p2, 'console-06-second-sees-plan');
+
+    // Vehicles move along their trips as the clock runs.
+    const clock = p1.locator('#clock');
+    const [min, max] = await Promise.all([clock.getAttribute('min'), clock.getAttribute('max')]);
+    await clock.fill(String(Math.round((Number(min) + Number(max)) / 2 / 60000) * 60000));
+    await screenshot(p1, 'console-07-vehicles-moving');
+  });
+
+  test('a plan computed before a colleague’s change is refused in plain words, with "Compute again"', async () => {
+    const p1 = one.page;
+    const p2 = two.page;
+    await p2.keyboard.press('p');
+    await p2.getByTestId('plan-metrics').waitFor();
+
+    // Browser 1 withdraws a room at a hotel (Esc leaves any field, then 2 opens Hotels).
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('2');
+    const s = await state();
+    const hotel = s.hotels.find((h) => h.roomTypes.some((r) => r.count > r.used))!;
+    const rt = hotel.roomTypes.find((r) => r.count > r.used)!;
+    await p1.locator(`[data-place-id="hotel:${hotel.id}"]`).click();
+    await p1.getByLabel(`${rt.type} rooms offered`, { exact: true }).fill(String(rt.count - 1));
+    await p1.getByRole('button', { name: 'Save room changes' }).click();
+    await p1.getByRole('status').filter({ hasText: /Saved/ }).waitFor();
+    await screenshot(p1, 'console-08-rooms-withdrawn');
+
+    await p2.getByRole('button', { name: /^Apply/ }).click();
+    const conflict = p2.getByTestId('plan-conflict');
+    await conflict.waitFor();
+    expect(await conflict.textContent()).toMatch(/Dana Duty: hotel rooms changed/);
+    expect(await conflict.getByRole('button', { name: 'Compute again' }).count()).toBe(1);
+    await screenshot(p2, 'console-09-conflict-refused');
+
+    // "Compute again" gives a fresh proposal that applies cleanly; the first console hears of it.
+    await conflict.getByRole('button', { name: 'Compute again' }).click();
+    await conflict.waitFor({ state: 'detached' });
+    await p2.getByRole('button', { name: /^Apply/ }).click();
+    await p2.getByTestId('plan-applied').waitFor();
+    await p1.waitForFunction(() => document.querySelectorAll('[data-count="beds-free"]').length === 1);
+    await p1.keyboard.press('5');
+    await p1.getByTestId('activity-feed').getByText(/Sam Second\s+applied a plan/).waitFor();
+  });
+
+  test('an offer with mistakes shows each problem by its field; a household can be found and its timeline read', async () => {
+    const p1 = one.page;
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('2');
+    await p1.getByRole('button', { name: 'Record an offer' }).click();
+    await p1.getByLabel('Hotel name').fill('Harbour Inn');
+    await p1.getByLabel('Latitude').fill('123');
+    await p1.getByRole('button', { name: 'Save offer' }).click();
+    await p1.locator('[data-error-path="lat"]').waitFor();
+    expect(await p1.locator('[data-error-path="lng"]').count()).toBe(1);
+    expect(await p1.locator('[data-error-path="roomTypes[0].count"]').count()).toBe(1);
+    await screenshot(p1, 'console-10-offer-field-errors');
+
+    const s = await state();
+    const placed = s.parties.find((p) => p.hotelId)!;
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('/');
+    await p1.getByTestId('household-search').fill(placed.passCode);
+    await p1.locator(`button.row[data-party-id="${placed.id}"]`).click();
+    const details = p1.locator(`.details[data-party-id="${placed.id}"]`);
+    await details.getByLabel('Note (optional)').fill('grandmother feeling faint');
+    await details.getByRole('button', { name: 'Needs help' }).click();
+    await details.locator('.feed').getByText(/as needs help \(“grandmother feeling faint”\)/).waitFor();
+    await details.getByText('needs help', { exact: true }).first().waitFor();
+    await screenshot(p1, 'console-11-household-timeline');
+  });
+
+  test('a breakdown in one console shows live in the other, and the night can be replayed step by step', async () => {
+    const p1 = one.page;
+    const p2 = two.page;
+    const s = await state();
+    const busy = s.trips.find((t) => t.status === 'planned')!.vehicleId;
+    await p2.keyboard.press('Escape');
+    await p2.keyboard.press('3');
+    await p2.locator(`button.row[data-vehicle-id="${busy}"]`).click();
+    await p2.getByLabel('What happened (optional)').fill('flat tyre on the A52');
+    await p2.getByRole('button', { name: 'Mark broken down' }).click();
+    await p2.getByText('Status: ✖ out of service').waitFor();
+    await screenshot(p2, 'console-12-vehicle-broken');
+
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('5');
+    await p1.getByTestId('activity-feed').getByText(`marked vehicle ${busy} broken down / out of service (flat tyre on the A52)`).waitFor();
+
+    // Replay: back to the step just after the plan was applied.
+    await p1.getByRole('button', { name: 'Start replay' }).click();
+    const slider = p1.locator('#replay');
+    await slider.fill('2');
+    await p1.getByTestId('replay-at').filter({ hasText: 'applied a plan' }).waitFor();
+    expect(await p1.locator('.console-map').getAttribute('data-replay')).toBe('2');
+    await screenshot(p1, 'console-13-replay');
+    await p1.getByRole('button', { name: 'Back to live' }).click();
+    expect(await p1.locator('.console-map').getAttribute('data-replay')).toBe('off');
+  });
+
+  test('when the server drops the connection the console says so, reconnects and catches up', async () => {
+    const p1 = one.page;
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('5');
+    server.realtime.io.disconnectSockets(true);
+    await p1.locator('.conn[data-connection="lost"]').waitFor();
+    expect(await p1.locator('.conn').textContent()).toContain('Connection lost — reconnecting; your changes are safe');
+    await screenshot(p1, 'console-14-connection-lost');
+    // A change made by the other manager while this console is away.
+    const s = await state();
+    const party = s.parties.find((p) => p.status === 'assigned')!;
+    const res = await two.page.request.post(`${server.url}/api/incidents/${incidentId}/parties/${party.id}/status`, { data: { status: 'self_evacuated', note: 'drove to family' }, headers: { Origin: server.url } });
+    expect(res.ok()).toBe(true);
+    await p1.locator('.conn[data-connection="caught-up"]').waitFor();
+    await p1.getByTestId('activity-feed').getByText(`marked ${party.name} as self evacuated (“drove to family”)`).first().waitFor();
+    await screenshot(p1, 'console-15-caught-up');
+  });
+});
+

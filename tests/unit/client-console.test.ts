@@ -1,0 +1,92 @@
+/** The console's pure logic: counters, household search, diff grouping, clustering. */
+import type { IncidentState } from '../../shared/api.js';
+import { computeCounters } from '../../client/src/console/counters.js';
+import { EMPTY_FILTER, filterHouseholds, filterOptions, needsOf } from '../../client/src/console/households.js';
+import { groupDiff, guestsPerHotel } from '../../client/src/console/diff-groups.js';
+import { clusterHouseholds } from '../../client/src/console/clusters.js';
+
+type Party = IncidentState['parties'][number];
+type Hotel = IncidentState['hotels'][number];
+
+function party(id: string, over: Partial<Party> = {}): Party {
+  return { id, name: `Household ${id}`, unit: `L${id}`, siteId: 'm1', needs: [], notes: '', status: 'waiting', passCode: `PC-${id}`, size: 2, guests: [{ id: `${id}g`, name: `Ann ${id}`, age: 'adult', needs: [] }], hotelId: null, tripId: null, ...over };
+}
+function hotel(id: string, offered: number, taken: number): Hotel {
+  return { id, name: id, lat: 0, lng: 0, address: '', phone: '', petsAllowed: false, perks: [], roomTypes: [], bedsOffered: offered, bedsTaken: taken };
+}
+
+describe('computeCounters', () => {
+  test('each status counts in the right place and beds free never goes negative', () => {
+    const parties = [
+      party('1', { status: 'waiting', size: 3 }),
+      party('2', { status: 'assigned', size: 2, hotelId: 'h1' }),
+      party('3', { status: 'on_vehicle', size: 4, hotelId: 'h1' }),
+      party('4', { status: 'checked_in', size: 1, hotelId: 'h2' }),
+      party('5', { status: 'self_evacuated', size: 5 }),
+      party('6', { status: 'needs_help', size: 2 }),
+      party('7', { status: 'no_show', size: 1 }),
+    ];
+    const c = computeCounters({ parties, hotels: [hotel('h1', 10, 6), hotel('h2', 2, 3)] });
+    expect(c).toEqual({ households: 7, guests: 18, accountedFor: 6, waiting: 7, onTheRoad: 4, checkedIn: 1, unplaced: 5, bedsFree: 4, needsHelp: 2 });
+  });
+});
+
+describe('household search', () => {
+  const parties = [
+    party('1', { name: 'Okafor', unit: 'Lodge 12', passCode: 'K7-M2Q', needs: ['pets'] }),
+    party('2', { name: 'Smith', unit: 'Lodge 3', passCode: 'AB-CDE', status: 'assigned', guests: [{ id: 'g', name: 'Zoë Smith', age: 'adult', needs: ['wheelchair'] }] }),
+    party('3', { name: 'Brown', unit: 'Caravan 9', passCode: 'ZZ-999', siteId: 'm2' }),
+  ];
+  test('finds by name, guest name (accents folded), unit and pass code without dashes', () => {
+    expect(filterHouseholds(parties, { ...EMPTY_FILTER, query: 'oka' }).map((p) => p.id)).toEqual(['1']);
+    expect(filterHouseholds(parties, { ...EMPTY_FILTER, query: 'zoe' }).map((p) => p.id)).toEqual(['2']);
+    expect(filterHouseholds(parties, { ...EMPTY_FILTER, query: 'lodge 3' }).map((p) => p.id)).toEqual(['2']);
+    expect(filterHouseholds(parties, { ...EMPTY_FILTER, query: 'k7m2q' }).map((p) => p.id)).toEqual(['1']);
+  });
+  test('filters by status, need (own or a guest’s) and site; sorted by name', () => {
+    expect(filterHouseholds(parties, { ...EMPTY_FILTER, status: 'assigned' }).map((p) => p.id)).toEqual(['2']);
+    expect(filterHouseholds(parties, { ...EMPTY_FILTER, need: 'wheelchair' }).map((p) => p.id)).toEqual(['2']);
+    expect(filterHouseholds(parties, { ...EMPTY_FILTER, need: 'any' }).map((p) => p.name)).toEqual(['Okafor', 'Smith']);
+    expect(filterHouseholds(parties, { ...EMPTY_FILTER, siteId: 'm2' }).map((p) => p.id)).toEqual(['3']);
+    expect(filterHouseholds(parties, EMPTY_FILTER).map((p) => p.name)).toEqual(['Brown', 'Okafor', 'Smith']);
+  });
+  test('options list every status and need once', () => {
+    expect(filterOptions(parties)).toEqual({ statuses: ['assigned', 'waiting'], needs: ['pets', 'wheelchair'] });
+    expect(needsOf(parties[1]!)).toEqual(['wheelchair']);
+  });
+});
+
+describe('groupDiff', () => {
+  test('names households and hotels, keeps reasons, sorts by name', () => {
+    const names = { party: (id: string) => ({ a: 'Zed', b: 'Abel', c: 'Cole', d: 'Dee' })[id] ?? id, hotel: (id: string | null) => (id ? `Hotel ${id}` : 'nowhere') };
+    const groups = groupDiff(
+      { newlyAssigned: [{ partyId: 'a', hotelId: 'h1' }, { partyId: 'b', hotelId: 'h2' }], moved: [{ partyId: 'c', fromHotelId: 'h1', toHotelId: 'h2' }], unassigned: [{ partyId: 'd', fromHotelId: 'h1', reason: 'no accessible room left' }], retimed: [], unchanged: 4 },
+      names,
+    );
+    expect(groups.map((g) => [g.key, g.lines.length])).toEqual([['unassigned', 1], ['moved', 1], ['newlyAssigned', 2], ['retimed', 0]]);
+    expect(groups[0]!.lines[0]!.text).toBe('was going to Hotel h1: no accessible room left');
+    expect(groups[1]!.lines[0]!.text).toBe('Hotel h1 → Hotel h2');
+    expect(groups[2]!.lines.map((l) => l.partyName)).toEqual(['Abel', 'Zed']);
+    expect(guestsPerHotel([{ partyId: 'a', hotelId: 'h1' }, { partyId: 'b', hotelId: 'h1' }], () => 3).get('h1')).toBe(6);
+  });
+});
+
+describe('clusterHouseholds', () => {
+  const where = (id: string) => (id === 'm1' ? { lat: 53, lng: 0.3 } : undefined);
+  test('few households are single dots in a ring; many become one bubble; placed or gone are left out', () => {
+    const few = [party('1'), party('2', { status: 'needs_help' }), party('3', { status: 'checked_in' })];
+    const dots = clusterHouseholds(few, where);
+    expect(dots.map((d) => d.id)).toEqual(['party:1', 'party:2']);
+    expect(dots[1]!.needsHelp).toBe(true);
+    expect(dots[0]!.lng).not.toBe(dots[1]!.lng);
+    const many = Array.from({ length: 30 }, (_, i) => party(String(i)));
+    const bubble = clusterHouseholds(many, where, 12);
+    expect(bubble).toHaveLength(1);
+    expect(bubble[0]).toMatchObject({ kind: 'cluster', count: 30, guests: 60 });
+  });
+  test('10,000 guests at two muster points become two bubbles, not 5,000 dots', () => {
+    const lots = Array.from({ length: 5000 }, (_, i) => party(String(i), { siteId: i % 2 ? 'm1' : 'm2' }));
+    const out = clusterHouseholds(lots, (id) => (id === 'm1' ? { lat: 53, lng: 0 } : { lat: 53.1, lng: 0.1 }));
+    expect(out.map((d) => [d.id, d.count, d.guests])).toEqual([['cluster:m2', 2500, 5000], ['cluster:m1', 2500, 5000]]);
+  });
+});
