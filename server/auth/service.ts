@@ -16,6 +16,8 @@ export function hashToken(token: string): string {
 export class AuthService {
   /** 10 failed attempts per address and email in 15 minutes. */
   private readonly failures = new RateLimiter(10, 15 * 60_000);
+  /** And 50 per address whatever the email, so one address cannot spray passwords across accounts. */
+  private readonly failuresByIp = new RateLimiter(50, 15 * 60_000);
 
   constructor(
     private readonly db: Db,
@@ -24,12 +26,13 @@ export class AuthService {
 
   async login(email: string, password: string, ip: string): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
     const key = `${ip}|${email.toLowerCase()}`;
-    const wait = this.failures.retryAfter(key);
+    const wait = Math.max(this.failures.retryAfter(key), this.failuresByIp.retryAfter(ip));
     if (wait > 0) throw new AppError('rate_limited', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60_000)} minute(s).`, { retryAfterSeconds: Math.ceil(wait / 1000) });
     const row = await repo.findUserByEmail(this.db, email);
     const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
     if (!row || !ok || row.disabled) {
       this.failures.hit(key);
+      this.failuresByIp.hit(ip);
       throw new AppError('unauthenticated', 'Wrong email or password.');
     }
     this.failures.reset(key);
