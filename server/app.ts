@@ -29,6 +29,17 @@ import { checkinRoutes } from './checkin/routes.js';
 import { VehicleService } from './vehicles/service.js';
 import { vehicleRoutes } from './vehicles/routes.js';
 import { eventRoutes } from './events/routes.js';
+import { LedgerService } from './ledger/service.js';
+import { AccrualService } from './ledger/accrual.js';
+import { ledgerRoutes } from './ledger/routes.js';
+import { startLedgerJobs } from './ledger/jobs.js';
+import { ExportService } from './exports/service.js';
+import { exportRoutes } from './exports/routes.js';
+import { DriverService } from './drivers/service.js';
+import { driveRoutes, driverLinkRoutes, hotelEtaRoutes } from './drivers/routes.js';
+import { PassService } from './passes/service.js';
+import { passRoutes } from './passes/routes.js';
+import { createMessaging, guestRoutes, messageRoutes, type MessagingService } from './messages/index.js';
 
 export const CLIENT_DIST = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../dist/client');
 
@@ -43,7 +54,7 @@ export interface App {
   app: Express;
   auth: AuthService;
   bus: EventBus;
-  services: { incidents: IncidentService; plans: PlanService };
+  services: { incidents: IncidentService; plans: PlanService; messaging: MessagingService };
 }
 
 export function createApp({ config, database, logger, bus = new EventBus() }: AppDeps): App {
@@ -56,6 +67,11 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   const partyService = new PartyService(db, bus);
   const checkinService = new CheckinService(db, bus);
   const vehicleService = new VehicleService(db, bus);
+  const ledgerService = new LedgerService(db, bus);
+  const accrualService = new AccrualService(db, bus);
+  startLedgerJobs({ db, bus, accrual: accrualService, logger });
+  const driverService = new DriverService(db, bus, config.DRIVER_LINK_SECRET);
+  const { messaging, guest } = createMessaging(db, bus, logger, config);
 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -84,12 +100,20 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   // Public runtime settings for the client (no secrets): where map tiles come from.
   app.get('/api/config', (_req, res) => res.json({ tileUrl: config.TILE_URL || null }));
   app.use('/api/auth', authRoutes(auth, { secureCookie: config.COOKIE_SECURE }));
+  app.use('/api/guest', guestRoutes(guest));
+  app.use('/api/incidents/:incidentId', messageRoutes(messaging, guest));
   app.use('/api/incidents/:incidentId/plans', planRoutes(plansService));
   app.use('/api/incidents/:incidentId/hotels/:hotelId/arrivals', checkinRoutes(checkinService));
+  app.use('/api/incidents/:incidentId/hotels/:hotelId/etas', hotelEtaRoutes(driverService));
   app.use('/api/incidents/:incidentId/hotels', hotelRoutes(hotelService));
+  app.use('/api/incidents/:incidentId/drivers', driverLinkRoutes(driverService));
+  app.use('/api/incidents/:incidentId/passes', passRoutes(new PassService(db)));
+  app.use('/api/drive/:token', driveRoutes(driverService));
   app.use('/api/incidents/:incidentId/parties', partyRoutes(partyService));
   app.use('/api/incidents/:incidentId/vehicles', vehicleRoutes(vehicleService));
   app.use('/api/incidents/:incidentId/events', eventRoutes(db));
+  app.use('/api/incidents/:incidentId/ledger', ledgerRoutes(ledgerService, accrualService));
+  app.use('/api/incidents/:incidentId/exports', exportRoutes(new ExportService(db, ledgerService)));
   app.use('/api/incidents', incidentRoutes(incidents));
   app.use('/api', notFound);
 
@@ -98,7 +122,7 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
     app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
   }
   app.use(errorHandler(logger));
-  return { app, auth, bus, services: { incidents, plans: plansService } };
+  return { app, auth, bus, services: { incidents, plans: plansService, messaging } };
 }
 
 /** Only our own scripts; images also from the configured tile server; sockets to ourselves. */

@@ -25,6 +25,17 @@ const envSchema = z.object({
   COOKIE_SECURE: bool.default(false),
   TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   MAX_BODY: z.string().default('5mb'),
+  /** Base URL of the site, used in links sent to guests. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Guest email, e.g. smtp://user:pass@host:587 (?ignoreTLS=true for a local relay); off when unset. */
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().optional(),
+  /** Guest SMS: POST {id,to,body} JSON with Idempotency-Key; off when unset. */
+  SMS_WEBHOOK_URL: z.string().url().optional(),
+  MESSAGES_TICK_MS: z.coerce.number().int().positive().default(5000),
+  MESSAGES_ENABLED: bool.default(true),
+  /** Signs drivers' per-vehicle links (HMAC); changing it revokes every link handed out. */
+  DRIVER_LINK_SECRET: z.string().min(16, 'use at least 16 characters').default('dev-only-driver-link-secret'),
 });
 
 export type Config = z.output<typeof envSchema>;
@@ -38,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems: string[] = [];
     if (c.SEED_DEMO) problems.push('SEED_DEMO must be false in production (no demo users)');
     if (c.DEMO_PASSWORD === 'storm-demo-2026' && c.SEED_DEMO) problems.push('DEMO_PASSWORD is the default');
+    if (c.DRIVER_LINK_SECRET === 'dev-only-driver-link-secret') problems.push('DRIVER_LINK_SECRET must be set (it signs drivers\' links)');
     if (!c.DATABASE_URL) problems.push('DATABASE_URL is required in production (PGlite is for trying it out)');
     if (problems.length) throw new Error(`Refusing to start in production: ${problems.join('; ')}`);
   }

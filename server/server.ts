@@ -43,6 +43,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
   });
+  app.services.messaging.start();
   const { port } = server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   return {
@@ -54,6 +55,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     logger,
     demoLogins: seeded.logins,
     async close() {
+      await app.services.messaging.stop();
       await realtime.close();
       server.closeAllConnections();
       if (!opts.database) await database.close();

@@ -13,6 +13,7 @@ import { IncidentPage } from './pages/IncidentPage.js';
 import { ConsolePage } from './console-ui/ConsolePage.js';
 import { ReceptionPlaceholder } from './pages/ReceptionPlaceholder.js';
 import { ErrorNotice } from './components/ErrorNotice.js';
+import { GuestRoot, isGuestRoute } from './guest/index.js';
 
 type Session =
   | { status: 'checking' }
@@ -20,7 +21,18 @@ type Session =
   | { status: 'signed-out'; notice?: string }
   | { status: 'signed-in'; user: UserView };
 
+/** Guests' status links (#/s/<token>) need no sign-in; everything else is the staff app. */
 export function App() {
+  const [guest, setGuest] = useState(() => isGuestRoute(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setGuest(isGuestRoute(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return guest ? <GuestRoot /> : <StaffApp />;
+}
+
+function StaffApp() {
   const [session, setSession] = useState<Session>({ status: 'checking' });
   const route = useRoute();
 

@@ -19,11 +19,10 @@ export interface InForce {
 const emptyPlan = (): Plan => ({ format: PLAN_FORMAT, stays: [], trips: [], unassigned: [], metrics: {} });
 
 export async function loadInForce(db: Db | Tx, incidentId: string): Promise<InForce> {
-  const [stayRows, tripRows, riderRows] = await Promise.all([
-    db.select().from(stays).where(and(eq(stays.incidentId, incidentId), inArray(stays.status, ['planned', 'checked_in']))),
-    db.select().from(trips).where(and(eq(trips.incidentId, incidentId), inArray(trips.status, ['planned', 'boarding', 'departed', 'completed']))),
-    db.select().from(tripRiders).where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.status, ['planned', 'boarded', 'dropped']))),
-  ]);
+  // One after another: inside a transaction they share one connection.
+  const stayRows = await db.select().from(stays).where(and(eq(stays.incidentId, incidentId), inArray(stays.status, ['planned', 'checked_in'])));
+  const tripRows = await db.select().from(trips).where(and(eq(trips.incidentId, incidentId), inArray(trips.status, ['planned', 'boarding', 'departed', 'completed'])));
+  const riderRows = await db.select().from(tripRiders).where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.status, ['planned', 'boarded', 'dropped'])));
   const riders = groupBy(riderRows, (r) => r.tripId);
   const toTrip = (t: (typeof tripRows)[number]) => ({
     vehicleId: t.vehicleId,

@@ -1,0 +1,155 @@
+/**
+ * The household's phone page behind its status link (#/s/<token>): where they are going, which
+ * vehicle and when, what the hotel offers, whom to call, their status, messages sent to them, and
+ * a way to answer. No sign-in: the token is the credential. It refreshes every 15 seconds and when
+ * the phone wakes; without a connection it keeps showing the last answer with a notice.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { GuestStatusView } from '../../../shared/messages.js';
+import { GuestApiError, guestApi } from './guest-api.js';
+import { GuestReplies } from './GuestReplies.js';
+import { GuestFeedback } from './GuestFeedback.js';
+import { localTime, perkLabel, STRINGS, type Strings } from './strings.js';
+import './guest.css';
+
+export const POLL_MS = 15_000;
+
+type Load = { kind: 'loading' } | { kind: 'invalid' } | { kind: 'ready'; view: GuestStatusView; offline: boolean; at: Date };
+
+export function GuestStatusPage({ token, openFeedback = false }: { token: string; openFeedback?: boolean }) {
+  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const timer = useRef<number | null>(null);
+
+  const refresh = useCallback(async () => {
+    if (timer.current !== null) window.clearTimeout(timer.current);
+    timer.current = null;
+    try {
+      const view = await guestApi.status(token);
+      setLoad({ kind: 'ready', view, offline: false, at: new Date() });
+    } catch (err) {
+      if (err instanceof GuestApiError && err.status === 404) return setLoad({ kind: 'invalid' });
+      setLoad((prev) => (prev.kind === 'ready' ? { ...prev, offline: true } : prev));
+    }
+    timer.current = window.setTimeout(() => void refresh(), POLL_MS);
+  }, [token]);
+
+  useEffect(() => {
+    void refresh();
+    const wake = () => document.visibilityState === 'visible' && void refresh();
+    document.addEventListener('visibilitychange', wake);
+    return () => {
+      document.removeEventListener('visibilitychange', wake);
+      if (timer.current !== null) window.clearTimeout(timer.current);
+    };
+  }, [refresh]);
+
+  if (load.kind === 'loading') return <main className="g-page" aria-busy="true"><p>{STRINGS.en.loading}</p></main>;
+  if (load.kind === 'invalid') {
+    return (
+      <main className="g-page" data-testid="guest-invalid">
+        <p className="g-error" role="alert">{STRINGS.en.invalid}</p>
+        <p lang="pl">{STRINGS.pl.invalid}</p>
+        <p lang="de">{STRINGS.de.invalid}</p>
+      </main>
+    );
+  }
+  const { view } = load;
+  const lang = view.household.language;
+  const t = STRINGS[lang];
+  return (
+    <main className="g-page" lang={lang} data-testid="guest-status" data-status={view.household.status}>
+      <header className="g-head">
+        <p className="g-incident">{view.incident.name}</p>
+        <h1>{view.household.name}{view.household.unit ? <span className="g-unit"> · {view.household.unit}</span> : null}</h1>
+        <p>
+          <span className={`g-badge g-s-${view.household.status}`} data-testid="guest-status-badge">{t.statuses[view.household.status] ?? view.household.status}</span>
+          <span className="g-pass">{t.pass}: <strong>{view.household.passCode}</strong></span>
+        </p>
+        {load.offline ? <p className="g-warn" role="status">{t.offline}</p> : null}
+      </header>
+      <Destination view={view} t={t} />
+      <Transport view={view} t={t} />
+      <Contacts view={view} t={t} />
+      <GuestReplies token={token} view={view} t={t} onSent={() => void refresh()} />
+      {view.feedbackOpen || openFeedback ? <GuestFeedback token={token} view={view} t={t} focus={openFeedback} /> : null}
+      {view.messages.length ? (
+        <section className="g-card" aria-labelledby="g-messages">
+          <h2 id="g-messages">{t.messages}</h2>
+          <ul className="g-list g-messages">
+            {view.messages.map((m, i) => (
+              <li key={`${m.at}-${i}`}>
+                <p className="g-muted">{localTime(m.at, view.incident.timezone, lang)} · <strong>{m.subject}</strong></p>
+                <p>{m.body}</p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <section className="g-card">
+        <h2>{t.yourParty}</h2>
+        <ul className="g-list" data-testid="guest-members">
+          {view.household.guests.map((g) => <li key={g.id}>{g.name}</li>)}
+        </ul>
+      </section>
+      <p className="g-muted g-foot">{t.updated} {load.at.toLocaleTimeString(lang === 'en' ? 'en-GB' : lang, { hour: '2-digit', minute: '2-digit' })}</p>
+    </main>
+  );
+}
+
+function Destination({ view, t }: { view: GuestStatusView; t: Strings }) {
+  const d = view.destination;
+  if (view.household.status === 'self_evacuated') return <section className="g-card"><h2>{t.whereTo}</h2><p>{t.ownWayDone}</p></section>;
+  if (!d) return <section className="g-card"><h2>{t.whereTo}</h2><p>{t.notYet}</p></section>;
+  const numbers = Object.values(d.roomNumbers ?? {}).flat();
+  return (
+    <section className="g-card g-dest" aria-labelledby="g-where" data-testid="guest-destination">
+      <h2 id="g-where">{t.whereTo}</h2>
+      <p className="g-big">{d.name}</p>
+      <p>{d.address}</p>
+      <p>
+        <a href={d.mapUrl} target="_blank" rel="noopener noreferrer">{t.map}</a>
+        <span className="g-muted"> · {d.lat.toFixed(4)}, {d.lng.toFixed(4)}</span>
+      </p>
+      <p className="g-muted">{t.rooms}: {d.rooms.map((r) => `${r.count} × ${r.type}`).join(', ')}{numbers.length ? ` · ${t.roomNumbers}: ${numbers.join(', ')}` : ''}</p>
+      <h3>{t.offers}</h3>
+      {d.perks.length ? (
+        <ul className="g-perks" data-testid="guest-perks">
+          {d.perks.map((p, i) => <li key={`${p.kind}-${i}`}>{perkLabel(t, p.kind)}{p.note ? ` (${p.note})` : ''}</li>)}
+        </ul>
+      ) : <p className="g-muted">{t.noPerks}</p>}
+    </section>
+  );
+}
+
+function Transport({ view, t }: { view: GuestStatusView; t: Strings }) {
+  if (view.household.status === 'self_evacuated' || !view.destination) return null;
+  const tr = view.transport;
+  const tz = view.incident.timezone;
+  const lang = view.household.language;
+  return (
+    <section className="g-card" aria-labelledby="g-transport" data-testid="guest-transport">
+      <h2 id="g-transport">{t.transport}</h2>
+      {tr ? (
+        <>
+          <p className="g-big">{t.vehicles[tr.vehicleKind] ?? tr.vehicleKind} {tr.vehicleId}{tr.provider ? <span className="g-muted"> · {tr.provider}</span> : null}</p>
+          <p>{t.leaves} <strong>{localTime(tr.departAt, tz, lang)}</strong> {t.from} <strong>{tr.from}</strong></p>
+          {tr.eta ? <p className="g-muted">{t.arrives} {localTime(tr.eta, tz, lang)}</p> : null}
+        </>
+      ) : <p>{t.noTransport}</p>}
+    </section>
+  );
+}
+
+function Contacts({ view, t }: { view: GuestStatusView; t: Strings }) {
+  const helpline = view.incident.helplinePhone;
+  const hotel = view.destination?.phone;
+  return (
+    <section className="g-card" aria-labelledby="g-call">
+      <h2 id="g-call">{t.call}</h2>
+      <ul className="g-list">
+        {helpline ? <li>{t.helpline}: <a href={`tel:${helpline.replace(/\s/g, '')}`}>{helpline}</a></li> : <li>{t.askStaff}</li>}
+        {hotel ? <li>{t.hotelPhone}: <a href={`tel:${hotel.replace(/\s/g, '')}`}>{hotel}</a></li> : null}
+      </ul>
+    </section>
+  );
+}

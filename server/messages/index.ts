@@ -1,0 +1,40 @@
+/**
+ * One call to build guest communication for the app: the messaging service (templates, outbox,
+ * sender, loop) and the status-link service, with transports from the settings.
+ *
+ * Settings (from process.env today; pass the validated `config` once server/config.ts has them):
+ * SMTP_URL, MAIL_FROM, SMS_WEBHOOK_URL, PUBLIC_URL (base of links in messages),
+ * MESSAGES_TICK_MS (loop period, default 5000), MESSAGES_ENABLED=false (no background loop here).
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.js';
+import type { EventBus } from '../events/log.js';
+import { GuestService } from '../guest/service.js';
+import { MessagingService } from './service.js';
+import { transportsFrom } from './transports.js';
+
+export interface MessagingSettings {
+  SMTP_URL?: string;
+  MAIL_FROM?: string;
+  SMS_WEBHOOK_URL?: string;
+  PUBLIC_URL?: string;
+  MESSAGES_TICK_MS?: string | number;
+  MESSAGES_ENABLED?: string | boolean;
+}
+
+export interface Messaging {
+  messaging: MessagingService;
+  guest: GuestService;
+}
+
+export function createMessaging(db: Db, bus: EventBus, logger: Logger, settings: MessagingSettings = process.env): Messaging {
+  const transports = transportsFrom({ smtpUrl: settings.SMTP_URL || undefined, mailFrom: settings.MAIL_FROM || undefined, smsWebhookUrl: settings.SMS_WEBHOOK_URL || undefined });
+  const tickMs = Number(settings.MESSAGES_TICK_MS) > 0 ? Number(settings.MESSAGES_TICK_MS) : 5000;
+  const enabled = settings.MESSAGES_ENABLED !== false && settings.MESSAGES_ENABLED !== 'false';
+  const messaging = new MessagingService(db, bus, logger, { publicUrl: settings.PUBLIC_URL || 'http://localhost:3000', transports, tickMs, enabled });
+  return { messaging, guest: new GuestService(db, bus) };
+}
+
+export { MessagingService } from './service.js';
+export { messageRoutes } from './routes.js';
+export { guestRoutes } from '../guest/routes.js';

@@ -1,0 +1,199 @@
+/**
+ * Guest messaging, wired together: the projector (events -> outbox), departure notices, the
+ * sender, and what duty managers read and manage (a household's messages, feedback, templates,
+ * status links). `start()` reacts to committed events at once and ticks every few seconds for the
+ * rest (departure windows, retries, leases of crashed senders); `stop()` waits for in-flight work.
+ */
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.js';
+import { feedback, outbox, parties } from '../db/schema.js';
+import type { FeedbackView, MessageView } from '../../shared/messages.js';
+import { commitWithEvents, type Actor, type EventBus, type StoredEvent } from '../events/log.js';
+import { AppError } from '../http/errors.js';
+import { isoUtc } from '../incidents/export.js';
+import { newStatusToken } from '../incidents/codes.js';
+import { departureNotices, projectAll, type ProjectorOptions } from './projector.js';
+import { OutboxSender, type SenderOptions, type RunResult } from './sender.js';
+import { TemplateService } from './templates.js';
+import type { Transport } from './transports.js';
+
+export interface MessagingOptions {
+  publicUrl: string;
+  transports?: Transport[];
+  /** How often the background loop runs (departure notices, retries, lease take-over). */
+  tickMs?: number;
+  sender?: SenderOptions;
+  now?: () => Date;
+  /** False: start() does nothing (another process runs the loop). */
+  enabled?: boolean;
+}
+
+const WATCHED = new Set(['plan.applied', 'vehicle.status_changed', 'guest.checked_in', 'guest.checked_out']);
+
+export class MessagingService {
+  readonly templates: TemplateService;
+  readonly sender: OutboxSender;
+  private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+    private readonly opts: MessagingOptions,
+  ) {
+    this.templates = new TemplateService(db);
+    this.sender = new OutboxSender(db, bus, logger, opts.transports ?? [], opts.sender);
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** Replace the delivery channels (tests point email at a local SMTP sink). */
+  useTransports(list: Transport[]): void {
+    this.sender.useTransports(list);
+  }
+
+  private projectorOptions(): ProjectorOptions {
+    return { publicUrl: this.opts.publicUrl, channels: this.sender.channels(), now: this.now };
+  }
+
+  start(): void {
+    if (this.timer || this.opts.enabled === false) return;
+    this.bus.on('committed', this.onCommitted);
+    this.timer = setInterval(() => this.kick(), this.opts.tickMs ?? 5000);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.bus.off('committed', this.onCommitted);
+    if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearTimeout(this.soon);
+    this.timer = null;
+    this.soon = null;
+    this.again = false;
+    // Stop the sender first: it finishes the message in hand and gives back the rest of its batch.
+    const stopping = this.sender.stop();
+    await this.running;
+    await stopping;
+  }
+
+  private onCommitted = (list: StoredEvent[]) => {
+    if (!list.some((e) => WATCHED.has(e.type))) return;
+    // Coalesce bursts: one projection shortly after, not one per commit.
+    this.soon ??= setTimeout(() => {
+      this.soon = null;
+      this.kick();
+    }, 50);
+    this.soon.unref();
+  };
+
+  /** Run one tick now, or right after the one in progress. */
+  private kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.tick()
+      .then(() => undefined)
+      .catch((err: unknown) => this.logger.error({ err }, 'messaging tick failed'))
+      .finally(() => {
+        this.running = null;
+        if (this.again && this.timer) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Project new events, write due departure notices, send what is due. */
+  async tick(now = this.now()): Promise<RunResult> {
+    await this.project();
+    await departureNotices(this.db, this.projectorOptions(), now);
+    let total: RunResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+    for (;;) {
+      const r = await this.sender.runOnce(now);
+      total = { claimed: total.claimed + r.claimed, sent: total.sent + r.sent, retried: total.retried + r.retried, failed: total.failed + r.failed };
+      if (r.claimed === 0) break;
+    }
+    return total;
+  }
+
+  /** Turn committed events into outbox rows (idempotent; see projector.ts). */
+  project(): Promise<number> {
+    return projectAll(this.db, this.projectorOptions());
+  }
+
+  departureNotices(now = this.now()): Promise<number> {
+    return departureNotices(this.db, this.projectorOptions(), now);
+  }
+
+  /** A household's messages (or the incident's latest), newest first: the delivery timeline. */
+  async messages(incidentId: string, partyId?: string, limit = 200): Promise<MessageView[]> {
+    const rows = await this.db
+      .select()
+      .from(outbox)
+      .where(partyId ? and(eq(outbox.incidentId, incidentId), eq(outbox.partyId, partyId)) : eq(outbox.incidentId, incidentId))
+      .orderBy(desc(outbox.createdAt))
+      .limit(limit);
+    return rows.map((r) => ({
+      id: r.id,
+      partyId: r.partyId,
+      channel: r.channel,
+      template: r.template,
+      language: r.language,
+      recipient: r.recipient,
+      subject: r.subject,
+      body: r.body,
+      status: r.status as MessageView['status'],
+      attempts: r.attempts,
+      createdAt: isoUtc(r.createdAt),
+      sentAt: r.sentAt ? isoUtc(r.sentAt) : null,
+      lastError: r.lastError,
+    }));
+  }
+
+  async feedback(incidentId: string): Promise<{ feedback: FeedbackView[]; count: number; averageRating: number | null }> {
+    const rows = await this.db
+      .select({ f: feedback, name: parties.name })
+      .from(feedback)
+      .innerJoin(parties, and(eq(parties.incidentId, feedback.incidentId), eq(parties.id, feedback.partyId)))
+      .where(eq(feedback.incidentId, incidentId))
+      .orderBy(desc(feedback.updatedAt));
+    const list = rows.map(({ f, name }) => ({ partyId: f.partyId, name, hotelId: f.hotelId, rating: f.rating, comment: f.comment, at: isoUtc(f.updatedAt) }));
+    const avg = list.length ? Math.round((list.reduce((n, f) => n + f.rating, 0) / list.length) * 10) / 10 : null;
+    return { feedback: list, count: list.length, averageRating: avg };
+  }
+
+  /** The household's status link (for the printed pass / QR), or null when revoked. */
+  async statusLink(incidentId: string, partyId: string): Promise<{ partyId: string; token: string | null; url: string | null }> {
+    const [p] = await this.db.select({ token: parties.statusToken }).from(parties).where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId)));
+    if (!p) throw new AppError('not_found', `No household ${partyId} in this incident.`);
+    return { partyId, token: p.token, url: p.token ? this.linkFor(p.token) : null };
+  }
+
+  /** Revoke (the old link shows nothing from now on) or reissue (a new link; the old one dies). */
+  async setStatusLink(incidentId: string, partyId: string, action: 'revoke' | 'reissue', actor: Actor) {
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const [p] = await tx.select({ id: parties.id, name: parties.name }).from(parties).where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId))).for('update');
+      if (!p) throw new AppError('not_found', `No household ${partyId} in this incident.`);
+      const token = action === 'reissue' ? newStatusToken() : null;
+      await tx.update(parties).set({ statusToken: token }).where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId)));
+      const [ev] = await emit(incidentId, actor, [{ type: action === 'reissue' ? 'status_link.reissued' : 'status_link.revoked', payload: { partyId, name: p.name } }]);
+      return { partyId, token, url: token ? this.linkFor(token) : null, seq: ev!.seq };
+    });
+  }
+
+  /** Status links of several households at once (printing passes). */
+  async statusLinks(incidentId: string, partyIds: string[]) {
+    const rows = await this.db.select({ id: parties.id, token: parties.statusToken }).from(parties).where(and(eq(parties.incidentId, incidentId), inArray(parties.id, partyIds)));
+    return rows.map((r) => ({ partyId: r.id, token: r.token, url: r.token ? this.linkFor(r.token) : null }));
+  }
+
+  linkFor(token: string): string {
+    return `${this.opts.publicUrl.replace(/\/$/, '')}/#/s/${token}`;
+  }
+}

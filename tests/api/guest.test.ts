@@ -1,0 +1,203 @@
+/**
+ * The household's status link through the API: it shows that household and nothing else, a
+ * revoked link shows nothing, and each reply reaches a duty manager's socket and changes status.
+ */
+import request from 'supertest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import { collect, connect, connected, loginCookie, subscribe, type ClientSocket } from '../helpers/socket.js';
+import { smallScenario } from '../../seed/small.js';
+import type { HotelArrivals, IncidentState } from '../../shared/api.js';
+import type { GuestStatusView } from '../../shared/messages.js';
+
+let server: TestServer;
+let duty: Agent;
+let incidentId: string;
+let socket: ClientSocket;
+let live: ReturnType<typeof collect>;
+
+const inc = (p = '') => `/api/incidents/${incidentId}${p}`;
+const state = async (): Promise<IncidentState> => (await duty.get(inc('/state')).expect(200)).body;
+const tokenOf = async (partyId: string): Promise<string> => (await duty.get(inc(`/status-links/${partyId}`)).expect(200)).body.token;
+/** No cookie: the token alone is the credential. */
+const asGuest = (token: string) => ({
+  status: () => request(server.url).get('/api/guest/status').set('x-status-token', token),
+  reply: (body: object) => request(server.url).post('/api/guest/replies').set('x-status-token', token).send(body),
+  feedback: (body: object) => request(server.url).post('/api/guest/feedback').set('x-status-token', token).send(body),
+});
+let keyNo = 0;
+const key = () => `test-key-${Date.now()}-${++keyNo}`;
+
+/** Wait for a live event matching `pred` (no sleeps). */
+async function liveEvent(pred: (e: { type: string; payload: Record<string, unknown> }) => boolean) {
+  for (let n = 1; ; n++) {
+    const list = await live.until(n);
+    const hit = list.find(pred);
+    if (hit) return hit;
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  duty = await signIn(server.url, DEMO.duty);
+  incidentId = (await duty.post('/api/incidents/import').send(smallScenario()).expect(201)).body.incidentId;
+  const proposal = (await duty.post(inc('/plans')).expect(201)).body;
+  await duty.post(inc(`/plans/${proposal.id}/apply`)).expect(200);
+  socket = connect(server.url, { cookie: await loginCookie(server.url, DEMO.duty) });
+  await connected(socket);
+  live = collect(socket);
+  expect((await subscribe(socket, incidentId)).ok).toBe(true);
+});
+afterAll(async () => {
+  socket?.disconnect();
+  await server?.close();
+});
+
+test('the status link shows where the household goes, on what, when, the perks and whom to call: and nobody else', async () => {
+  const s = await state();
+  const party = s.parties.find((p) => p.id === 'P05')!; // Chen, birthday tomorrow
+  expect(party.hotelId).toBeTruthy();
+  await duty.patch(inc('/message-settings')).send({ helplinePhone: '+44 1754 000111' }).expect(200);
+  const res = await asGuest(await tokenOf('P05')).status().expect(200);
+  expect(res.headers['cache-control']).toBe('no-store');
+  const view: GuestStatusView = res.body;
+  expect(view.household).toMatchObject({ name: 'Chen', passCode: party.passCode, status: 'assigned', language: 'en' });
+  expect(view.household.guests.map((g) => g.name)).toEqual(['Mei Chen', 'Tom Chen', 'Ivy Chen']);
+  const hotel = s.hotels.find((h) => h.id === party.hotelId)!;
+  expect(view.destination).toMatchObject({ name: hotel.name, address: hotel.address, phone: hotel.phone, lat: hotel.lat, lng: hotel.lng });
+  expect(view.destination!.perks.map((p) => p.kind)).toEqual(hotel.perks.map((p) => p.kind));
+  const trip = s.trips.find((t) => t.id === party.tripId)!;
+  expect(view.transport).toMatchObject({ vehicleId: trip.vehicleId, from: 'Clubhouse' });
+  expect(Date.parse(view.transport!.departAt)).toBe(Date.parse(trip.departAt));
+  expect(view.transport!.eta).toMatch(/^\d{4}-/);
+  expect(view.incident.helplinePhone).toBe('+44 1754 000111');
+
+  // Nothing about any other household: no other names, guest ids, pass codes, notes or hotel internals.
+  const text = JSON.stringify(view);
+  for (const other of s.parties.filter((p) => p.id !== 'P05')) {
+    expect(text).not.toContain(other.passCode);
+    for (const g of other.guests) {
+      expect(text).not.toContain(g.name);
+      expect(text).not.toContain(`"${g.id}"`);
+    }
+  }
+  expect(text).not.toMatch(/rateMinor|capMinor|notes|email|phone":"\+4477/);
+});
+
+test('the background loop tells each household of its hotel soon after the plan is applied, without being asked', async () => {
+  const deadline = Date.now() + 15_000;
+  let messages: { template: string; channel: string }[] = [];
+  while (Date.now() < deadline && !messages.length) messages = (await duty.get(inc('/messages?partyId=P01')).expect(200)).body.messages;
+  expect(messages).toEqual([expect.objectContaining({ template: 'assigned', channel: 'page', status: 'sent' })]);
+});
+
+test('a revoked link shows nothing; a reissued one works and the old one stays dead', async () => {
+  const old = await tokenOf('P04');
+  await asGuest(old).status().expect(200);
+  const revoked = (await duty.post(inc('/status-links/P04/revoke')).expect(200)).body;
+  expect(revoked.token).toBeNull();
+  const gone = await asGuest(old).status().expect(404);
+  expect(gone.body.error.message).toMatch(/not valid/);
+  expect(JSON.stringify(gone.body)).not.toContain('Murphy');
+  await asGuest(old).reply({ kind: 'need_help', key: key() }).expect(404);
+  const fresh = (await duty.post(inc('/status-links/P04/reissue')).expect(200)).body;
+  expect(fresh.token).not.toBe(old);
+  expect(fresh.url).toMatch(/#\/s\//);
+  expect((await asGuest(fresh.token).status().expect(200)).body.household.name).toBe('Murphy');
+  await asGuest(old).status().expect(404);
+  await asGuest('not a token').status().expect(404);
+  await request(server.url).get('/api/guest/status').expect(404);
+});
+
+test('only duty managers manage status links', async () => {
+  const reception = await signIn(server.url, DEMO.reception);
+  await reception.get(inc('/status-links/P04')).expect(403);
+  await request(server.url).post(inc('/status-links/P04/revoke')).expect(401);
+});
+
+test('"we need help" reaches the duty managers at once, changes status, and a double tap records once', async () => {
+  const g = asGuest(await tokenOf('P07'));
+  const k = key();
+  const first = await g.reply({ kind: 'need_help', key: k, text: 'Grandad has fallen, we are at the sports hall door' }).expect(201);
+  expect(first.body).toMatchObject({ recorded: true, status: 'needs_help', reply: { kind: 'need_help' } });
+  const ev = await liveEvent((e) => e.type === 'guest.replied' && e.payload.partyId === 'P07');
+  expect(ev.payload).toMatchObject({ partyId: 'P07', kind: 'need_help', text: 'Grandad has fallen, we are at the sports hall door', to: 'needs_help' });
+  await liveEvent((e) => e.type === 'party.status_changed' && e.payload.partyId === 'P07' && e.payload.to === 'needs_help');
+
+  const again = await g.reply({ kind: 'need_help', key: k, text: 'Grandad has fallen, we are at the sports hall door' }).expect(200);
+  expect(again.body.recorded).toBe(false);
+  expect(again.body.reply.id).toBe(first.body.reply.id);
+  const replies = (await duty.get(inc('/guest-replies?partyId=P07')).expect(200)).body.replies;
+  expect(replies).toHaveLength(1);
+  expect((await state()).parties.find((p) => p.id === 'P07')!.status).toBe('needs_help');
+  // Still placed: needing help does not give the room away.
+  expect((await state()).parties.find((p) => p.id === 'P07')!.hotelId).toBeTruthy();
+  expect((await g.status().expect(200)).body.replies).toHaveLength(1);
+});
+
+test('"we made our own way" marks the household self-evacuated and gives its room and seat back', async () => {
+  const before = await state();
+  const party = before.parties.find((p) => p.id === 'P12')!;
+  const hotelBefore = before.hotels.find((h) => h.id === party.hotelId)!;
+  const usedBefore = hotelBefore.roomTypes.reduce((n, r) => n + r.used, 0);
+  const res = await asGuest(await tokenOf('P12')).reply({ kind: 'own_way', key: key(), place: "my sister's house in Louth" }).expect(201);
+  expect(res.body.status).toBe('self_evacuated');
+  const ev = await liveEvent((e) => e.type === 'guest.replied' && e.payload.partyId === 'P12');
+  expect(ev.payload).toMatchObject({ kind: 'own_way', place: "my sister's house in Louth", to: 'self_evacuated', hotelIds: [party.hotelId] });
+  const after = await state();
+  const p = after.parties.find((x) => x.id === 'P12')!;
+  expect(p).toMatchObject({ status: 'self_evacuated', hotelId: null, tripId: null });
+  expect(after.hotels.find((h) => h.id === party.hotelId)!.roomTypes.reduce((n, r) => n + r.used, 0)).toBe(usedBefore - 1);
+  const view: GuestStatusView = (await asGuest(await tokenOf('P12')).status().expect(200)).body;
+  expect(view.destination).toBeNull();
+  expect(view.transport).toBeNull();
+});
+
+test('"someone is missing" names a member of this party only, and reaches the duty managers', async () => {
+  const g = asGuest(await tokenOf('P02'));
+  const bad = await g.reply({ kind: 'missing_member', key: key(), guestId: 'G01' }).expect(400); // G01 is an Okafor
+  expect(bad.body.error.details.fields[0]).toMatchObject({ path: 'body.guestId', message: expect.stringMatching(/not in your party/) });
+  await g.reply({ kind: 'missing_member', key: key() }).expect(400);
+  const view: GuestStatusView = (await g.status().expect(200)).body;
+  const ellie = view.household.guests.find((x) => x.name.startsWith('Ellie'))!;
+  await g.reply({ kind: 'missing_member', key: key(), guestId: ellie.id, text: 'last seen at the playground' }).expect(201);
+  const ev = await liveEvent((e) => e.type === 'guest.replied' && e.payload.partyId === 'P02');
+  expect(ev.payload).toMatchObject({ kind: 'missing_member', guestId: ellie.id, guestName: 'Ellie Hughes', text: 'last seen at the playground', to: 'needs_help' });
+});
+
+test('reception sees the household notes, needs and language: regulars, birthdays, allergies', async () => {
+  const s = await state();
+  const hotelId = s.parties.find((p) => p.id === 'P01')!.hotelId!;
+  const arrivals: HotelArrivals = (await duty.get(inc(`/hotels/${hotelId}/arrivals`)).expect(200)).body;
+  const okafor = arrivals.households.find((h) => h.partyId === 'P01')!;
+  expect(okafor.notes).toBe('regulars; oat milk');
+  expect(okafor.guests.find((g) => g.name === 'Ada Okafor')!.needs).toEqual(['wheelchair']);
+  const kowalskiHotel = s.parties.find((p) => p.id === 'P06')!.hotelId!;
+  const k = ((await duty.get(inc(`/hotels/${kowalskiHotel}/arrivals`)).expect(200)).body as HotelArrivals).households.find((h) => h.partyId === 'P06')!;
+  expect(k.language).toBe('pl');
+});
+
+test('feedback: only after checking in, stored once per household, shown to duty managers', async () => {
+  const s = await state();
+  const party = s.parties.find((p) => p.id === 'P09')!;
+  const g = asGuest(await tokenOf('P09'));
+  await g.feedback({ rating: 5 }).expect(409);
+  const arrivals = `/hotels/${party.hotelId}/arrivals`;
+  await duty.post(inc(`${arrivals}/checkins`)).send({ partyId: 'P09' }).expect(200);
+  await duty.post(inc(`${arrivals}/checkouts`)).send({ partyId: 'P09' }).expect(200);
+  expect((await g.status().expect(200)).body.feedbackOpen).toBe(true);
+  await g.feedback({ rating: 9 }).expect(400);
+  await g.feedback({ rating: 3, comment: 'cold room' }).expect(200);
+  await g.feedback({ rating: 4, comment: 'cold room, but lovely staff' }).expect(200);
+  const list = (await duty.get(inc('/feedback')).expect(200)).body;
+  expect(list).toMatchObject({ count: 1, averageRating: 4, feedback: [{ partyId: 'P09', name: 'Walsh', rating: 4, comment: 'cold room, but lovely staff', hotelId: party.hotelId }] });
+  const reception = await signIn(server.url, DEMO.reception);
+  await reception.get(inc('/feedback')).expect(403);
+});
+
+test('guessing tokens is cut off (last: it locks this client out)', async () => {
+  let last = 0;
+  for (let i = 0; i < 40 && last !== 429; i++) last = (await asGuest(`guess${i}`.padEnd(32, 'x')).status()).status;
+  expect(last).toBe(429);
+  await asGuest(await tokenOf('P05')).status().expect(429);
+});
