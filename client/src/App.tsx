@@ -2,16 +2,29 @@
  * The console shell: checks the session once on load, then shows sign-in or the page the hash
  * route names. A 401 from any page sends the user back to sign-in with a plain notice.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { UserView } from '../../shared/api.js';
 import { api, ApiError } from './api.js';
 import { useRoute } from './route.js';
 import { roleLabel } from './format.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { IncidentListPage } from './pages/IncidentListPage.js';
-import { IncidentPage } from './pages/IncidentPage.js';
-import { ConsolePage } from './console-ui/ConsolePage.js';
-import { ReceptionPlaceholder } from './pages/ReceptionPlaceholder.js';
+import { driveTokenOf, driverLinksRouteOf } from './driver/route.js';
+import { passesRouteOf } from './passes/route.js';
+
+// Each role's page is its own chunk: a reception phone on a slow network loads no console code.
+const ConsolePage = lazy(() => import('./console-ui/ConsolePage.js').then((m) => ({ default: m.ConsolePage })));
+const IncidentPage = lazy(() => import('./pages/IncidentPage.js').then((m) => ({ default: m.IncidentPage })));
+const InsurerPortal = lazy(() => import('./insurer/InsurerPortal.js').then((m) => ({ default: m.InsurerPortal })));
+const ReceptionPage = lazy(() => import('./reception/ReceptionPage.js'));
+const DriverPage = lazy(() => import('./driver/DriverPage.js'));
+const DriverLinksPage = lazy(() => import('./driver/DriverLinksPage.js'));
+const PassesPage = lazy(() => import('./passes/PassesPage.js'));
+const loading = (
+  <main className="centred" aria-busy="true">
+    <p>Loading…</p>
+  </main>
+);
 import { ErrorNotice } from './components/ErrorNotice.js';
 import { GuestRoot, isGuestRoute } from './guest/index.js';
 
@@ -23,13 +36,16 @@ type Session =
 
 /** Guests' status links (#/s/<token>) need no sign-in; everything else is the staff app. */
 export function App() {
-  const [guest, setGuest] = useState(() => isGuestRoute(window.location.hash));
+  const [hash, setHash] = useState(() => window.location.hash);
   useEffect(() => {
-    const onChange = () => setGuest(isGuestRoute(window.location.hash));
+    const onChange = () => setHash(window.location.hash);
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  return guest ? <GuestRoot /> : <StaffApp />;
+  if (isGuestRoute(hash)) return <GuestRoot />;
+  const driveToken = driveTokenOf(hash);
+  if (driveToken) return <Suspense fallback={loading}><DriverPage token={driveToken} /></Suspense>;
+  return <StaffApp />;
 }
 
 function StaffApp() {
@@ -83,6 +99,9 @@ function StaffApp() {
   }
 
   const { user } = session;
+  const manager = user.role === 'admin' || user.role === 'duty_manager';
+  const passes = manager ? passesRouteOf(window.location.hash) : null;
+  const driverLinks = manager ? driverLinksRouteOf(window.location.hash) : null;
   return (
     <div className="shell">
       <header className="topbar">
@@ -94,20 +113,23 @@ function StaffApp() {
           <button type="button" className="secondary" onClick={() => void signOut()}>Sign out</button>
         </div>
       </header>
-      {user.role === 'reception' ? (
-        <ReceptionPlaceholder user={user} />
-      ) : route.page === 'incident' && (user.role === 'admin' || user.role === 'duty_manager') ? (
-        <ConsolePage key={route.incidentId} incidentId={route.incidentId} user={user} onAuthError={onAuthError} />
-      ) : route.page === 'incident' ? (
-        <IncidentPage
-          key={route.incidentId}
-          incidentId={route.incidentId}
-          canSeeMap={false}
-          onAuthError={onAuthError}
-        />
-      ) : (
-        <IncidentListPage user={user} onAuthError={onAuthError} />
-      )}
+      <Suspense fallback={loading}>
+        {user.role === 'reception' ? (
+          <ReceptionPage user={user} onAuthError={onAuthError} />
+        ) : passes ? (
+          <PassesPage key={passes.incidentId} incidentId={passes.incidentId} siteId={passes.siteId} />
+        ) : driverLinks ? (
+          <DriverLinksPage key={driverLinks.incidentId} incidentId={driverLinks.incidentId} />
+        ) : route.page === 'incident' && manager ? (
+          <ConsolePage key={route.incidentId} incidentId={route.incidentId} user={user} onAuthError={onAuthError} />
+        ) : route.page === 'incident' && user.role === 'insurer' ? (
+          <InsurerPortal key={route.incidentId} incidentId={route.incidentId} onAuthError={onAuthError} />
+        ) : route.page === 'incident' ? (
+          <IncidentPage key={route.incidentId} incidentId={route.incidentId} canSeeMap={false} onAuthError={onAuthError} />
+        ) : (
+          <IncidentListPage user={user} onAuthError={onAuthError} />
+        )}
+      </Suspense>
     </div>
   );
 }

@@ -152,14 +152,41 @@ export const ledgerEntries = pgTable(
     approvedBy: uuid('approved_by'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** charge, reversal, approval (posts a pending charge), rejection (closes it at zero). See docs/decisions/0003-ledger.md. */
+    kind: text('kind').notNull().default('charge'),
+    /** The pending charge an approval or rejection resolves; the charge a replacement corrects. */
+    relatedEntryId: uuid('related_entry_id'),
+    /** The night (incident-local date, noon to noon) a lodging charge is for. */
+    night: text('night'),
+    /** Idempotency of automatic postings: `lodging:<stay>:<night>`, `trip:<trip>`. */
+    sourceKey: text('source_key'),
+    /** System-written description (no guest data): what the line is for. */
+    description: text('description').notNull().default(''),
+    /** e.g. over_perk_cap */
+    flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
     uniqueIndex('ledger_seq').on(t.incidentId, t.seq),
+    uniqueIndex('ledger_source_key').on(t.incidentId, t.sourceKey).where(sql`source_key is not null`),
+    uniqueIndex('ledger_one_reversal').on(t.reversesEntryId).where(sql`reverses_entry_id is not null`),
+    uniqueIndex('ledger_one_resolution').on(t.relatedEntryId).where(sql`kind in ('approval', 'rejection')`),
+    index('ledger_party').on(t.incidentId, t.partyId),
     check('ledger_category', sql`${t.category} in ('lodging', 'transport', 'bar', 'meals', 'laundry', 'gifts', 'other')`),
     check('ledger_currency', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('ledger_status', sql`${t.status} in ('posted', 'pending_approval', 'rejected')`),
+    check('ledger_kind', sql`${t.kind} in ('charge', 'reversal', 'approval', 'rejection')`),
+    check('ledger_seq_positive', sql`${t.seq} > 0`),
   ],
 );
+
+/** The tip of each incident's ledger chain; appends lock this row, so seq and prev_hash are serial. */
+export const ledgerHeads = pgTable('ledger_heads', {
+  incidentId: uuid('incident_id')
+    .primaryKey()
+    .references(() => incidents.id, { onDelete: 'cascade' }),
+  seq: bigint('seq', { mode: 'number' }).notNull().default(0),
+  hash: text('hash').notNull(),
+});
 
 /** A retried mutating request with the same key gets the first answer again. */
 export const idempotencyKeys = pgTable(
@@ -189,12 +216,99 @@ export const outbox = pgTable(
     dedupeKey: text('dedupe_key').notNull(),
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
+    /** Pending: when to try next (backoff). Sending: when the claim's lease ends and another sender may retry. */
     nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
     sentAt: ts('sent_at'),
     lastError: text('last_error'),
     createdAt: created(),
+    /** Email subject (empty for SMS and the status page). */
+    subject: text('subject').notNull().default(''),
+    /** Language the message was rendered in. */
+    language: text('language').notNull().default('en'),
   },
-  (t) => [uniqueIndex('outbox_dedupe').on(t.incidentId, t.dedupeKey), check('outbox_status', sql`${t.status} in ('pending', 'sending', 'sent', 'failed')`)],
+  (t) => [
+    uniqueIndex('outbox_dedupe').on(t.incidentId, t.dedupeKey),
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    index('outbox_party').on(t.incidentId, t.partyId, t.createdAt),
+    check('outbox_status', sql`${t.status} in ('pending', 'sending', 'sent', 'failed')`),
+  ],
+);
+
+/** Per-incident wording of guest messages; a missing row means the built-in default (shared/messages.ts). */
+export const messageTemplates = pgTable(
+  'message_templates',
+  {
+    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    language: text('language').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.key, t.language] })],
+);
+
+/** Per-incident messaging settings: the helpline guests are told to call, and how early departure notices go. */
+export const messageSettings = pgTable(
+  'message_settings',
+  {
+    incidentId: uuid('incident_id').primaryKey().references(() => incidents.id, { onDelete: 'cascade' }),
+    helplinePhone: text('helpline_phone').notNull().default(''),
+    departureNoticeMinutes: integer('departure_notice_minutes').notNull().default(30),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('message_settings_minutes', sql`${t.departureNoticeMinutes} between 1 and 720`)],
+);
+
+/** How far each incident's event log has been turned into guest messages (the projector's cursor). */
+export const messageCursors = pgTable('message_cursors', {
+  incidentId: uuid('incident_id').primaryKey().references(() => incidents.id, { onDelete: 'cascade' }),
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** What a household said through its status link; the client's key makes a double tap one reply. */
+export const guestReplies = pgTable(
+  'guest_replies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id').notNull(),
+    partyId: text('party_id').notNull(),
+    kind: text('kind').notNull(),
+    text: text('text').notNull().default(''),
+    guestId: text('guest_id'),
+    clientKey: text('client_key').notNull(),
+    statusFrom: text('status_from').notNull(),
+    statusTo: text('status_to').notNull(),
+    eventSeq: bigint('event_seq', { mode: 'number' }),
+    createdAt: created(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.incidentId, t.partyId], foreignColumns: [parties.incidentId, parties.id] }).onDelete('cascade'),
+    uniqueIndex('guest_replies_client_key').on(t.incidentId, t.partyId, t.clientKey),
+    index('guest_replies_party').on(t.incidentId, t.partyId, t.createdAt),
+    check('guest_replies_kind', sql`${t.kind} in ('own_way', 'need_help', 'missing_member')`),
+  ],
+);
+
+/** How the stay went, one answer per household (a second answer replaces the first). */
+export const feedback = pgTable(
+  'feedback',
+  {
+    incidentId: uuid('incident_id').notNull(),
+    partyId: text('party_id').notNull(),
+    rating: integer('rating').notNull(),
+    comment: text('comment').notNull().default(''),
+    hotelId: text('hotel_id'),
+    createdAt: created(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.incidentId, t.partyId] }),
+    foreignKey({ columns: [t.incidentId, t.partyId], foreignColumns: [parties.incidentId, parties.id] }).onDelete('cascade'),
+    check('feedback_rating', sql`${t.rating} between 1 and 5`),
+  ],
 );
 
 export const exportsLog = pgTable('exports', {

@@ -78,6 +78,11 @@ export class Assignment {
     return idx.get(hotel) ?? [];
   }
 
+  /** How many hotels the party's class may use at all. */
+  hotelOptions(p: number): number {
+    return this.classes.list[this.classes.of[p]!]?.hotelOptions ?? 0;
+  }
+
   columns(p: number): Column[] {
     return this.classes.list[this.classes.of[p]!]?.columns ?? [];
   }

@@ -14,13 +14,36 @@ export interface Column {
   cost: number;
 }
 
-export interface PartyClass {
-  site: number;
-  size: number;
-  acc: boolean;
-  pets: boolean;
+/** Households that are interchangeable for the room problem; columns are built on first use. */
+export class PartyClass {
+  private cols: Column[] | null = null;
+  /** Hotels the class may use at all (a cheap measure of how constrained it is). */
+  readonly hotelOptions: number;
+
+  constructor(
+    private readonly m: Model,
+    readonly site: number,
+    readonly size: number,
+    readonly acc: boolean,
+    readonly pets: boolean,
+  ) {
+    let n = 0;
+    for (let h = 0; h < m.hotels.length; h++) if (hotelAllowed(m, this, h)) n++;
+    this.hotelOptions = n;
+  }
+
   /** Every feasible column, cheapest first. */
-  columns: Column[];
+  get columns(): Column[] {
+    if (this.cols) return this.cols;
+    const columns: Column[] = [];
+    for (let h = 0; h < this.m.hotels.length; h++) {
+      if (!hotelAllowed(this.m, this, h)) continue;
+      const km = kmSiteHotel(this.m, this.site, h);
+      for (const combo of minimalCombos(this.m, h, this.size, this.acc)) columns.push({ hotel: h, combo, km, cost: stayCost(this.m, combo, this.size, km) });
+    }
+    columns.sort((a, b) => a.cost - b.cost || a.hotel - b.hotel);
+    return (this.cols = columns);
+  }
 }
 
 export interface Classes {
@@ -53,14 +76,7 @@ export function buildClasses(m: Model, parties: readonly PartyInfo[] = m.parties
     if (k === undefined) {
       k = list.length;
       byKey.set(key, k);
-      const columns: Column[] = [];
-      for (let h = 0; h < m.hotels.length; h++) {
-        if (!hotelAllowed(m, p, h)) continue;
-        const km = kmSiteHotel(m, p.site, h);
-        for (const combo of minimalCombos(m, h, p.size, acc)) columns.push({ hotel: h, combo, km, cost: stayCost(m, combo, p.size, km) });
-      }
-      columns.sort((a, b) => a.cost - b.cost || a.hotel - b.hotel);
-      list.push({ site: p.site, size: p.size, acc, pets: p.pets, columns });
+      list.push(new PartyClass(m, p.site, p.size, acc, p.pets));
     }
     of[p.idx] = k;
   }

@@ -4,7 +4,9 @@
  * the only way; then lower the stay cost by moving one household or swapping two. Stable (re-plan)
  * and fixed households are never moved for cost.
  */
+import { now } from './time.js';
 import { fits, type Combo } from './combos.js';
+import type { Column } from './columns.js';
 import { Freedom, type Assignment } from './assignment.js';
 
 const EPS = 1e-6;
@@ -25,7 +27,11 @@ function better(a: [number, number], b: [number, number]): boolean {
   return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 }
 
-/** Try to house each unhoused party, ejecting one less important household if that makes room. */
+/**
+ * Try to house each unhoused party. If nothing fits, make room at one of its hotels: move
+ * occupants holding the missing rooms to other hotels, and as a last step eject one occupant
+ * worth less under the contract's first two tiers. Undone entirely if it does not work out.
+ */
 export function insertUnhoused(a: Assignment, unhoused: number[], deadline: number): void {
   for (const p of unhoused) {
     if (a.hotelOf[p]! >= 0) continue;
@@ -34,40 +40,57 @@ export function insertUnhoused(a: Assignment, unhoused: number[], deadline: numb
       a.placeColumn(p, c);
       continue;
     }
-    if (performance.now() > deadline) continue;
-    const wp = a.worth(p);
+    if (now() > deadline) continue;
     const allowed = a.allowed.get(p);
-    let done = false;
     const tried = new Set<number>();
     for (const col of a.columns(p)) {
-      if (done || tried.size > 40) break;
+      if (tried.size > 30) break;
       if (tried.has(col.hotel) || (allowed && !allowed.has(col.hotel))) continue;
       tried.add(col.hotel);
-      const here = a.columnsAt(p, col.hotel);
-      const candidates = [...a.occupants[col.hotel]!].filter((q) => a.freedom[q] !== Freedom.Fixed && better(wp, a.worth(q)));
-      candidates.sort((x, y) => a.m.parties[x]!.size - a.m.parties[y]!.size);
-      for (const q of candidates.slice(0, 60)) {
-        const qCombo = a.combo[q]!;
-        if (!here.some((c) => fitsFreeing(c.combo, a.avail, qCombo))) continue;
-        const qHotel = a.hotelOf[q]!;
-        const qCost = a.cost[q]!;
-        a.remove(q);
-        const pc = here.find((c) => fits(c.combo, a.avail));
-        if (!pc) {
-          a.place(q, qHotel, qCombo, qCost);
-          continue;
-        }
-        a.placeColumn(p, pc);
-        const qc = a.bestFit(q);
-        if (qc) {
-          a.placeColumn(q, qc);
-          a.freedom[q] = Freedom.Free;
-        }
-        done = true;
-        break;
-      }
+      if (a.columnsAt(p, col.hotel).slice(0, 4).some((pc) => makeRoom(a, p, pc))) break;
     }
   }
+}
+
+/** Free the rooms of column `pc` for party `p` by moving (or, once, ejecting) occupants; place `p`. */
+function makeRoom(a: Assignment, p: number, pc: Column): boolean {
+  const undo: { q: number; hotel: number; combo: Combo; cost: number }[] = [];
+  const wp = a.worth(p);
+  let ejected = -1;
+  const missing = () => pc.combo.slots.findIndex((s, i) => a.avail[s]! < pc.combo.counts[i]!);
+  for (let guard = 0; guard < 8; guard++) {
+    const i = missing();
+    if (i < 0) break;
+    const slot = pc.combo.slots[i]!;
+    const holders = [...a.occupants[pc.hotel]!].filter((q) => a.freedom[q] !== Freedom.Fixed && q !== ejected && a.combo[q]!.slots.includes(slot));
+    holders.sort((x, y) => a.m.parties[x]!.size - a.m.parties[y]!.size);
+    let freed = false;
+    for (const q of holders.slice(0, 40)) {
+      const qc = a.bestFit(q, Infinity, pc.hotel);
+      if (!qc) continue;
+      undo.push({ q, hotel: a.hotelOf[q]!, combo: a.combo[q]!, cost: a.cost[q]! });
+      a.remove(q);
+      a.placeColumn(q, qc);
+      freed = true;
+      break;
+    }
+    if (freed) continue;
+    const victim = ejected < 0 ? holders.find((q) => better(wp, a.worth(q))) : undefined;
+    if (victim === undefined) break;
+    undo.push({ q: victim, hotel: a.hotelOf[victim]!, combo: a.combo[victim]!, cost: a.cost[victim]! });
+    a.remove(victim);
+    ejected = victim;
+  }
+  if (missing() < 0) {
+    a.placeColumn(p, pc);
+    for (const u of undo) if (a.hotelOf[u.q] !== u.hotel) a.freedom[u.q] = Freedom.Free;
+    return true;
+  }
+  for (const u of undo.reverse()) {
+    a.remove(u.q);
+    a.place(u.q, u.hotel, u.combo, u.cost);
+  }
+  return false;
 }
 
 /** Move each free party to its cheapest column that fits, while that lowers its cost. */
@@ -85,7 +108,7 @@ export function movePass(a: Assignment, parties: number[], deadline: number): nu
       a.placeColumn(p, c);
       gained += old - c.cost;
     } else a.place(p, h, combo, old);
-    if ((p & 255) === 0 && performance.now() > deadline) break;
+    if ((p & 255) === 0 && now() > deadline) break;
   }
   return gained;
 }
@@ -98,7 +121,7 @@ export function swapPass(a: Assignment, parties: number[], deadline: number, hot
   let gained = 0;
   for (let i = 0; i < parties.length; i++) {
     const p = parties[i]!;
-    if ((i & 63) === 0 && performance.now() > deadline) break;
+    if ((i & 63) === 0 && now() > deadline) break;
     if (a.freedom[p] !== Freedom.Free || a.hotelOf[p]! < 0) continue;
     const oldP = a.cost[p]!;
     const cols = a.columns(p);

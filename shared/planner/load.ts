@@ -4,7 +4,7 @@
  * short and (when a target is set) the last drop-off is no later than the target.
  */
 import { haversineKm } from '../geo.js';
-import { driveMs, type Model } from './model.js';
+import { driveMs, kmSiteHotel, type Model } from './model.js';
 import { MINUTE_MS } from './time.js';
 
 export interface LoadParams {
@@ -15,9 +15,13 @@ export interface LoadParams {
 
 export interface LoadContext {
   m: Model;
+  /** Memo of hotel-to-hotel road km, keyed a * hotels + b. */
+  hotelKm: Map<number, number>;
   hotelOf: Int32Array;
   vehiclePins: Map<number, number>;
   nb: Map<number, number[]>;
+  /** How many vehicles can carry each party: the fewer, the sooner it must get one of them. */
+  carriers: Int32Array;
 }
 
 export interface Load {
@@ -43,9 +47,14 @@ export function buildLoad(cx: LoadContext, byHotel: Map<number, number[]>, v: nu
     wc -= m.parties[p]!.wheel;
     taken.add(p);
   };
-  const site = m.sites[s]!;
-  const km = (a: number, b: number) => haversineKm(m.hotels[a]!.hotel, m.hotels[b]!.hotel) * m.policy.roadFactor;
-  const kmSite = (h: number) => haversineKm(site, m.hotels[h]!.hotel) * m.policy.roadFactor;
+  const H = m.hotels.length;
+  const km = (a: number, b: number) => {
+    const k = a < b ? a * H + b : b * H + a;
+    let d = cx.hotelKm.get(k);
+    if (d === undefined) cx.hotelKm.set(k, (d = haversineKm(m.hotels[a]!.hotel, m.hotels[b]!.hotel) * m.policy.roadFactor));
+    return d;
+  };
+  const kmSite = (h: number) => kmSiteHotel(m, s, h);
   const routeEnd = (route: number[]) => {
     let t = departMs;
     route.forEach((h, i) => (t += (i ? stopMs + driveMs(m, km(route[i - 1]!, h)) : driveMs(m, kmSite(h)))));
@@ -65,16 +74,26 @@ export function buildLoad(cx: LoadContext, byHotel: Map<number, number[]>, v: nu
       if (!list.some(fitsParty)) continue;
       const far = kmSite(h);
       if (departMs + driveMs(m, far) > targetMs) continue;
+      // Serve first the hotel whose waiting household has the fewest vehicles able to carry it.
+      let hardest = Infinity;
+      for (const p of list) if (fitsParty(p)) hardest = Math.min(hardest, cx.carriers[p]!);
+      const hard = hardest < m.vehicles.length * 0.1 ? (m.vehicles.length - hardest) * 1e6 : 0;
       // A vehicle with wheelchair spaces serves hotels with wheelchair users waiting first.
-      const wcFirst = wc > 0 && list.some((p) => m.parties[p]!.wheel > 0 && fitsParty(p)) ? 1e6 : 0;
-      const sc = wcFirst + (prm.seed === 'far' ? far : list.reduce((n, p) => n + m.parties[p]!.size, 0));
+      const wcFirst = wc > 0 && list.some((p) => m.parties[p]!.wheel > 0 && fitsParty(p)) ? 1e5 : 0;
+      const sc = hard + wcFirst + (prm.seed === 'far' ? far : list.reduce((n, p) => n + m.parties[p]!.size, 0));
       if (sc > score) [seed, score] = [h, sc];
     }
     if (seed < 0) return { stops: [], parties: [] };
     stops.push(seed);
   }
   for (const h of stops) for (const p of byHotel.get(h) ?? []) if (fitsParty(p)) takeParty(p);
-  while (stops.length < prm.maxStops && seats + wc > 0) {
+  // While wheelchair users still wait here, a vehicle with wheelchair spaces keeps its run short
+  // and comes back for them rather than touring with other households.
+  let wcWaiting = false;
+  if (veh.wheelchairSpaces > 0) for (const list of byHotel.values()) for (const p of list) if (!taken.has(p) && m.parties[p]!.wheel > 0) wcWaiting = true;
+  const maxStops = wcWaiting ? Math.min(prm.maxStops, 2) : prm.maxStops;
+  const maxDetourMin = wcWaiting ? Math.min(prm.maxDetourMin, 10) : prm.maxDetourMin;
+  while (stops.length < maxStops && seats + wc > 0) {
     let bestH = -1;
     let bestPos = 0;
     let bestScore = Infinity;
@@ -101,12 +120,12 @@ export function buildLoad(cx: LoadContext, byHotel: Map<number, number[]>, v: nu
         const after = i < stops.length ? km(h, stops[i]!) : 0;
         const detourMin = driveMs(m, prevKm + after - before) / MINUTE_MS + m.policy.stopMinutes;
         const sc = detourMin / add;
-        if (sc >= bestScore || detourMin > prm.maxDetourMin) continue;
+        if (sc >= bestScore || detourMin > maxDetourMin) continue;
         if (targetMs < Infinity && routeEnd([...stops.slice(0, i), h, ...stops.slice(i)]) > targetMs) continue;
         [bestH, bestPos, bestScore, bestDetour] = [h, i, sc, detourMin];
       }
     }
-    if (bestH < 0 || bestDetour > prm.maxDetourMin) break;
+    if (bestH < 0 || bestDetour > maxDetourMin) break;
     stops.splice(bestPos, 0, bestH);
     for (const p of byHotel.get(bestH) ?? []) if (fitsParty(p)) takeParty(p);
   }

@@ -3,13 +3,12 @@
  * judge the result by the same validator as the planner, so the UI can refuse a move that breaks a
  * rule and say which one. The affected vehicles' trips are re-timed (rule 9) as part of the move.
  */
-import { roadKm, type LatLng } from '../geo.js';
-import type { Plan, Stay, Trip } from '../plan.js';
+import type { Plan, Stay } from '../plan.js';
 import type { Scenario } from '../scenario.js';
 import { cheapestFreeCombo, comboRooms } from './combos.js';
-import { driveMs, buildModel, vehicleReadyMs, type Model } from './model.js';
+import { buildModel } from './model.js';
+import { LAST, retimeVehicle } from './retime.js';
 import { stayCombo } from './planner.js';
-import { ceilSecond, formatIso, MINUTE_MS, parseIso } from './time.js';
 import { validatePlan, type Violation } from './validate.js';
 
 export interface ManualMove {
@@ -28,8 +27,6 @@ export interface ManualMoveResult {
   plan: Plan;
 }
 
-/** Placeholder departure for a new trip: sorts after every real one, then re-timed. */
-const LAST = '9999-12-31T00:00:00Z';
 const key = (x: Violation) => `${x.rule}|${x.message}`;
 
 /** Apply a move to a copy of the plan and report what it would break. */
@@ -87,36 +84,3 @@ function finish(scenario: Scenario, next: Plan, before: Set<string>, extra: Viol
   return { ok: violations.length === 0, violations, plan: next };
 }
 
-/**
- * Rebuild one vehicle's trips after a change: drop empty trips, make stops exactly the hotels of
- * the parties on board, and shift departures later where rule 9 needs it (never earlier).
- */
-export function retimeVehicle(m: Model, plan: Plan, vehicleId: string): void {
-  const v = m.vehicleIndex.get(vehicleId);
-  if (v === undefined) return;
-  const hotelOf = new Map(plan.stays.map((s) => [s.partyId, s.hotelId]));
-  plan.trips = plan.trips.filter((t) => t.vehicleId !== vehicleId || t.partyIds.length > 0);
-  const mine = plan.trips.filter((t) => t.vehicleId === vehicleId).sort((a, b) => parseIso(a.departAt) - parseIso(b.departAt));
-  const veh = m.vehicles[v]!;
-  let pos: LatLng = m.sites[m.siteIndex.get(veh.depotSiteId) ?? 0]!;
-  let ready = vehicleReadyMs(veh);
-  for (const t of mine) {
-    const wanted = [...new Set(t.partyIds.map((p) => hotelOf.get(p)).filter((h): h is string => !!h))];
-    t.stops = [...t.stops.filter((s) => wanted.includes(s)), ...wanted.filter((s) => !t.stops.includes(s))];
-    const site = m.sites[m.siteIndex.get(t.fromSiteId) ?? 0]!;
-    const earliest = ceilSecond(ready + driveMs(m, roadKm(pos, site, m.policy)) + m.policy.boardingMinutes * MINUTE_MS);
-    const listed = t.departAt === LAST ? NaN : parseIso(t.departAt);
-    const depart = Number.isFinite(listed) ? Math.max(earliest, listed) : earliest;
-    let at: LatLng = site;
-    let time = depart;
-    t.departAt = formatIso(depart);
-    t.arrivals = t.stops.map((sid, i) => {
-      const h = m.hotels[m.hotelIndex.get(sid) ?? -1]?.hotel ?? at;
-      time += (i > 0 ? m.policy.stopMinutes * MINUTE_MS : 0) + driveMs(m, roadKm(at, h, m.policy));
-      at = h;
-      return formatIso(time);
-    });
-    pos = at;
-    ready = time + m.policy.stopMinutes * MINUTE_MS;
-  }
-}

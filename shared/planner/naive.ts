@@ -3,6 +3,7 @@
  * nearest hotel with free rooms that suit it (cheapest rooms there), each trip serves one hotel,
  * and each load takes the earliest free vehicle. Valid, but blind to cost and to combining stops.
  */
+import { now } from './time.js';
 import { PLAN_FORMAT, type Plan, type Stay, type Trip, type Unassigned } from '../plan.js';
 import type { Scenario } from '../scenario.js';
 import { hotelAllowed } from './columns.js';
@@ -14,7 +15,7 @@ import { buildTrip, earliestDeparture, initialVehicles } from './route.js';
 
 /** A simple, valid plan for comparison. */
 export function naivePlan(scenario: Scenario): Plan {
-  const t0 = performance.now();
+  const t0 = now();
   const m = buildModel(scenario);
   const avail = Int32Array.from(m.rooms, (r) => r.count);
   const hotelOf = new Int32Array(m.parties.length).fill(-1);
@@ -83,7 +84,7 @@ export function naivePlan(scenario: Scenario): Plan {
     travelCostMinor: mt.travelCostMinor,
     transportCostMinor: mt.transportCostMinor,
     lastArrivalAt: mt.lastArrivalAt,
-    solveMs: Math.round(performance.now() - t0),
+    solveMs: Math.round(now() - t0),
   };
   return plan;
 }

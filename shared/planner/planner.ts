@@ -3,14 +3,16 @@
  * Pure and synchronous so the server, a worker, the CLI, the benchmark and the browser can all run
  * it. Rooms first (they decide who is housed and the stay cost), then transport for the housed.
  */
-import { PLAN_FORMAT, type Plan, type PlanChange, type Stay, type Unassigned } from '../plan.js';
+import { now, withClock } from './time.js';
+import { PLAN_FORMAT, type Plan, type PlanChange, type Stay, type Trip, type Unassigned } from '../plan.js';
 import type { Scenario } from '../scenario.js';
 import { comboRooms, type Combo } from './combos.js';
 import { unassignedReason } from './explain.js';
 import { computeMetrics } from './metrics.js';
 import { buildModel, carriable, type Model } from './model.js';
 import { assignRooms } from './rooms.js';
-import { scheduleTransport } from './transport.js';
+import { keepPreviousTrips } from './keep-trips.js';
+import { scheduleTransport, type TransportResult } from './transport.js';
 
 /** A manual change to respect: keep this household at this hotel and/or on this vehicle. */
 export interface Pin {
@@ -25,6 +27,8 @@ export interface PlanOptions {
   pins?: readonly Pin[];
   /** Soft limit for the whole solve; defaults grow with the number of households. */
   timeBudgetMs?: number;
+  /** Clock for deadlines and solveMs in ms (default wall time; the benchmark passes CPU time). */
+  clock?: () => number;
 }
 
 /** Turn a stay's `rooms` into a combination of the hotel's room slots (null if a type is unknown). */
@@ -46,9 +50,14 @@ export function stayCombo(m: Model, hotel: number, rooms: Stay['rooms']): Combo 
 
 /** Plan a relocation: who stays where, who rides what, when; every metric filled in. */
 export function planRelocation(scenario: Scenario, opts: PlanOptions = {}): Plan {
-  const t0 = performance.now();
+  return withClock(opts.clock, () => solve(scenario, opts));
+}
+
+function solve(scenario: Scenario, opts: PlanOptions): Plan {
+  const t0 = now();
   const m = buildModel(scenario);
-  const budget = opts.timeBudgetMs ?? 150 + m.parties.length * 0.15;
+  // Re-plans start from a good plan and must answer fast; a fresh plan gets more search.
+  const budget = opts.timeBudgetMs ?? (opts.previous ? 50 + m.parties.length * 0.04 : 100 + m.parties.length * 0.12);
   const lockedStays = new Map<number, { hotel: number; combo: Combo; stay: Stay }>();
   for (const s of opts.locked?.stays ?? []) {
     const p = m.partyIndex.get(s.partyId);
@@ -91,7 +100,7 @@ export function planRelocation(scenario: Scenario, opts: PlanOptions = {}): Plan
   });
   const a = rooms.a;
   const riders = eligible.filter((p) => a.hotelOf[p.idx]! >= 0 && !onLockedTrip.has(p.idx)).map((p) => p.idx);
-  const transport = scheduleTransport(m, { hotelOf: a.hotelOf, riders, lockedTrips, vehiclePins, deadline: t0 + budget });
+  const transport = planTransport(m, a.hotelOf, riders, lockedTrips, vehiclePins, opts.previous ?? null, t0, budget);
   for (const p of transport.unserved.keys()) if (!lockedStays.has(p)) a.remove(p);
 
   const stays: Stay[] = [];
@@ -107,7 +116,7 @@ export function planRelocation(scenario: Scenario, opts: PlanOptions = {}): Plan
       unassigned.push({ partyId: p.party.id, reason: pinWhy ? `${why} (pin not honoured: ${pinWhy})` : why });
     }
   }
-  const plan: Plan = { format: PLAN_FORMAT, stays, trips: [...lockedTrips, ...transport.trips], unassigned, metrics: {} };
+  const plan: Plan = { format: PLAN_FORMAT, stays, trips: [...lockedTrips, ...transport.kept, ...transport.trips], unassigned, metrics: {} };
   if (opts.previous) plan.changes = describeChanges(m, plan, opts.previous, rooms.displaced, rooms.pinFailures, hotelPins);
   const metrics = computeMetrics(scenario, plan);
   plan.metrics = {
@@ -117,7 +126,7 @@ export function planRelocation(scenario: Scenario, opts: PlanOptions = {}): Plan
     travelCostMinor: metrics.travelCostMinor,
     transportCostMinor: metrics.transportCostMinor,
     lastArrivalAt: metrics.lastArrivalAt,
-    solveMs: Math.round(performance.now() - t0),
+    solveMs: Math.round(now() - t0),
   };
   return plan;
 }
@@ -131,6 +140,11 @@ function describeChanges(m: Model, plan: Plan, previous: Plan, displaced: Set<nu
     const id = p.party.id;
     const from = before.get(id) ?? null;
     const to = now.get(id) ?? null;
+    const pinWhy = pinFailures.get(p.idx);
+    if (pinWhy) {
+      out.push({ partyId: id, fromHotelId: from, toHotelId: to, reason: `pin to ${m.hotels[pins.get(p.idx)!]?.hotel.name ?? '?'} not honoured: ${pinWhy}` });
+      continue;
+    }
     if (from === to) continue;
     const fromName = from ? m.hotels[m.hotelIndex.get(from) ?? -1]?.hotel.name ?? from : null;
     let reason: string;
@@ -142,4 +156,22 @@ function describeChanges(m: Model, plan: Plan, previous: Plan, displaced: Set<nu
     out.push({ partyId: id, fromHotelId: from, toHotelId: to, reason });
   }
   return out;
+}
+
+/**
+ * Transport for the housed. On a re-plan the previous trips are kept for every household whose
+ * hotel did not change (drivers keep their runs) and only the rest is scheduled after them; a full
+ * re-schedule is also tried when time allows, and the earlier last arrival wins.
+ */
+function planTransport(m: Model, hotelOf: Int32Array, riders: number[], locked: Trip[], pins: Map<number, number>, previous: Plan | null, t0: number, budget: number): TransportResult & { kept: Trip[] } {
+  const deadline = t0 + budget;
+  if (!previous) return { ...scheduleTransport(m, { hotelOf, riders, lockedTrips: locked, vehiclePins: pins, deadline }), kept: [] };
+  const kept = keepPreviousTrips(m, previous, hotelOf, riders, locked, pins);
+  const onKept = new Set(kept.flatMap((t) => t.partyIds).map((id) => m.partyIndex.get(id)!));
+  const rest = riders.filter((p) => !onKept.has(p));
+  const inc = { ...scheduleTransport(m, { hotelOf, riders: rest, lockedTrips: [...locked, ...kept], vehiclePins: new Map(pins), deadline }), kept };
+  if (now() > t0 + budget * 0.3) return inc;
+  const full = { ...scheduleTransport(m, { hotelOf, riders, lockedTrips: locked, vehiclePins: pins, deadline }), kept: [] };
+  const last = (r: TransportResult & { kept: Trip[] }) => Math.max(r.lastArrivalMs, ...r.kept.map((t) => Date.parse(t.arrivals[t.arrivals.length - 1]!)));
+  return full.unserved.size <= inc.unserved.size && last(full) < last(inc) ? full : inc;
 }

@@ -3,12 +3,13 @@
  * a re-plan) everyone who can stay where the previous plan put them, then the rest by a
  * price-guided construction (vulnerable households first), then local search.
  */
+import { now } from './time.js';
 import { Assignment, Freedom } from './assignment.js';
 import { buildClasses, hotelAllowed, stayCost, type Column } from './columns.js';
 import { cheapestFreeCombo, fits, type Combo } from './combos.js';
 import { kmSiteHotel, type Model, type PartyInfo } from './model.js';
 import { insertUnhoused, movePass, swapPass } from './improve.js';
-import { roomPrices } from './prices.js';
+import { regretConstruct } from './vogel.js';
 
 export interface RoomInputs {
   /** Locked stays: kept exactly. */
@@ -37,7 +38,10 @@ function priority(a: Assignment, ps: PartyInfo[]): number[] {
     .sort((x, y) => {
       const px = a.m.parties[x]!;
       const py = a.m.parties[y]!;
-      return Number(py.vulnerable) - Number(px.vulnerable) || a.columns(x).length - a.columns(y).length || py.size - px.size || x - y;
+      // Accessible rooms are the scarcest: wheelchair households first, largest first (most vulnerable guests per room).
+      const wx = px.wheel > 0 ? px.size : 0;
+      const wy = py.wheel > 0 ? py.size : 0;
+      return Number(py.vulnerable) - Number(px.vulnerable) || wy - wx || a.hotelOptions(x) - a.hotelOptions(y) || py.size - px.size || x - y;
     });
 }
 
@@ -81,7 +85,8 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
       const info = m.parties[p]!;
       const allowed = a.allowed.get(p);
       if (!hotelAllowed(m, info, prev.hotel) || (allowed && !allowed.has(prev.hotel))) continue;
-      const combo = pass === 0 ? (prev.combo && fits(prev.combo, a.avail) ? prev.combo : null) : cheapestFreeCombo(m, prev.hotel, info.size, info.wheel > 0, a.avail);
+      const keep = prev.combo && fits(prev.combo, a.avail) && prev.combo.beds >= info.size && (info.wheel === 0 || prev.combo.slots.some((s) => m.rooms[s]!.accessible));
+      const combo = pass === 0 ? (keep ? prev.combo : null) : cheapestFreeCombo(m, prev.hotel, info.size, info.wheel > 0, a.avail);
       if (!combo) continue;
       a.place(p, prev.hotel, combo, cost(p, prev.hotel, combo));
       a.freedom[p] = Freedom.Stable;
@@ -89,22 +94,25 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
   }
   for (const p of prevOrder) if (a.hotelOf[p]! < 0) displaced.add(p);
 
-  // Construction for everyone else: plain greedy, then again on shadow prices; keep the better.
+  // Construction for everyone else: plain greedy, then by regret; keep the better.
   const rest = order.filter((p) => a.hotelOf[p]! < 0);
-  const counts = new Int32Array(classes.list.length);
-  for (const p of rest) counts[classes.of[p]!]!++;
-  const free0 = Int32Array.from(a.avail);
-  construct(a, rest, null);
+  construct(a, rest);
   const greedy = snapshot(a, rest);
-  if (rest.length) {
-    const budget = Math.max(5, (inp.deadline - performance.now()) * 0.3);
-    const lambda = roomPrices(m, classes, counts, free0, greedy.cost, 150, performance.now() + budget);
+  if (rest.length > 30) {
     for (const p of rest) a.remove(p);
-    construct(a, rest, lambda);
-    const priced = snapshot(a, rest);
-    if (betterSnap(greedy, priced)) {
+    regretConstruct(a, rest);
+    let best = betterSnap(greedy, snapshot(a, rest)) ? greedy : null;
+    // Rooms short: also try wasting the fewest beds (more guests beat a lower cost).
+    if (greedy.housed[1] < rest.reduce((n, p) => n + m.parties[p]!.size, 0)) {
+      const current = best ?? snapshot(a, rest);
       for (const p of rest) a.remove(p);
-      for (const [p, c] of greedy.cols) a.placeColumn(p, c);
+      construct(a, rest, true);
+      const tight = snapshot(a, rest);
+      best = betterSnap(current, tight) ? current : null;
+    }
+    if (best) {
+      for (const p of rest) a.remove(p);
+      for (const [p, c] of best.cols) a.placeColumn(p, c);
     }
   }
   improveAll(a, order, inp.deadline);
@@ -115,19 +123,19 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
 export function improveAll(a: Assignment, order: number[], deadline: number): void {
   const unhoused = () => order.filter((p) => a.hotelOf[p]! < 0);
   insertUnhoused(a, unhoused(), deadline);
-  for (let round = 0; round < 8 && performance.now() < deadline; round++) {
-    const byCost = order.filter((p) => a.hotelOf[p]! >= 0).sort((x, y) => slack(a, y) - slack(a, x));
+  for (let round = 0; round < 8 && now() < deadline; round++) {
+    const byCost = order.filter((p) => a.hotelOf[p]! >= 0 && a.freedom[p] === Freedom.Free).sort((x, y) => slack(a, y) - slack(a, x));
     const g1 = movePass(a, byCost, deadline);
     const g2 = swapPass(a, byCost, deadline);
     const left = unhoused();
     if (left.length) insertUnhoused(a, left, deadline);
-    if (typeof process !== 'undefined' && process.env?.PLANNER_DEBUG) console.error(`round ${round}: move ${g1.toFixed(0)} swap ${g2.toFixed(0)} at ${(performance.now() % 1e6).toFixed(0)}`);
     if (g1 + g2 < 1e-6) break;
   }
 }
 
 /** How much a party's stay costs above its cheapest column (0 for fixed parties). */
 function slack(a: Assignment, p: number): number {
+  if (a.freedom[p] !== Freedom.Free) return 0;
   return a.cost[p]! - (a.columns(p)[0]?.cost ?? a.cost[p]!);
 }
 
@@ -154,18 +162,18 @@ function snapshot(a: Assignment, ps: number[]): Snap {
 
 const betterSnap = (x: Snap, y: Snap) => x.housed[0] > y.housed[0] || (x.housed[0] === y.housed[0] && (x.housed[1] > y.housed[1] || (x.housed[1] === y.housed[1] && x.cost < y.cost)));
 
-/** One pass in priority order; each party takes its first fitting column by (reduced) cost. */
-function construct(a: Assignment, ps: number[], lambda: Float64Array | null): void {
+/** One pass in priority order; each party takes its first fitting column by cost (or by fewest beds when `tight`). */
+function construct(a: Assignment, ps: number[], tight = false): void {
   const classes = a.classes;
-  const orders = classes.list.map((cl) => {
-    if (!lambda) return null;
-    const v = cl.columns.map((c) => {
-      let r = c.cost;
-      for (let i = 0; i < c.combo.slots.length; i++) r += lambda[c.combo.slots[i]!]! * c.combo.counts[i]!;
-      return r;
-    });
-    return cl.columns.map((_, j) => j).sort((x, y) => v[x]! - v[y]!);
-  });
+  const built = new Map<number, number[] | null>();
+  const orderOf = (k: number): number[] | null => {
+    if (built.has(k)) return built.get(k)!;
+    const cl = classes.list[k]!;
+    let ord: number[] | null = null;
+    if (tight) ord = cl.columns.map((_, j) => j).sort((x, y) => cl.columns[x]!.combo.beds - cl.columns[y]!.combo.beds || x - y);
+    built.set(k, ord);
+    return ord;
+  };
   const ptr = new Int32Array(classes.list.length);
   for (const p of ps) {
     if (a.allowed.has(p)) {
@@ -175,7 +183,7 @@ function construct(a: Assignment, ps: number[], lambda: Float64Array | null): vo
     }
     const k = classes.of[p]!;
     const cols = classes.list[k]!.columns;
-    const ord = orders[k];
+    const ord = orderOf(k);
     const at = (i: number) => cols[ord ? ord[i]! : i];
     while (ptr[k]! < cols.length && !fits(at(ptr[k]!)!.combo, a.avail)) ptr[k]!++;
     const c = at(ptr[k]!);

@@ -16,3 +16,25 @@ export function formatIso(ms: number): string {
 export function ceilSecond(ms: number): number {
   return Math.ceil(ms / 1000 - 1e-9) * 1000;
 }
+
+let clock: () => number = () => performance.now();
+
+/** The planner's clock for deadlines and solveMs (wall time unless a caller supplies another). */
+export function now(): number {
+  return clock();
+}
+
+/**
+ * Run `f` with another clock, e.g. process CPU time in the benchmark so that a busy shared machine
+ * does not cut the search short. Synchronous, so no other solve can observe the swap.
+ */
+export function withClock<T>(c: (() => number) | undefined, f: () => T): T {
+  if (!c) return f();
+  const prev = clock;
+  clock = c;
+  try {
+    return f();
+  } finally {
+    clock = prev;
+  }
+}

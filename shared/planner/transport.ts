@@ -7,10 +7,10 @@
  */
 import { haversineKm } from '../geo.js';
 import type { Trip } from '../plan.js';
-import { driveMs, type Model } from './model.js';
+import { driveMs, kmSiteHotel, type Model } from './model.js';
 import { buildLoad, type LoadContext, type LoadParams } from './load.js';
 import { buildTrip, earliestDeparture, initialVehicles, type VehicleState } from './route.js';
-import { MINUTE_MS } from './time.js';
+import { MINUTE_MS, now } from './time.js';
 
 export interface TransportInput {
   hotelOf: Int32Array;
@@ -36,14 +36,13 @@ interface Params extends LoadParams {
 
 const FREE_SETTINGS: Params[] = [
   { maxStops: 4, maxDetourMin: 20, seed: 'far', taxiSlackMin: 10 },
-  { maxStops: 6, maxDetourMin: 35, seed: 'far', taxiSlackMin: 10 },
-  { maxStops: 3, maxDetourMin: 12, seed: 'big', taxiSlackMin: 10 },
   { maxStops: 1, maxDetourMin: 0, seed: 'far', taxiSlackMin: 10 },
 ];
 const TARGET_SETTINGS: Params[] = [
   { maxStops: 6, maxDetourMin: 40, seed: 'far', taxiSlackMin: 10 },
-  { maxStops: 4, maxDetourMin: 20, seed: 'far', taxiSlackMin: 10 },
 ];
+/** Stop bisecting once the target is known to within this. */
+const TARGET_TOLERANCE_MS = 2 * MINUTE_MS;
 
 /** Nearest hotels to each hotel (multi-stop candidates), computed once per schedule. */
 function neighbours(m: Model, hotels: number[], k: number): Map<number, number[]> {
@@ -72,19 +71,25 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
     if (m.vehicles.some((_, v) => fitsV(v))) riders.push(p);
     else unserved.set(p, `no vehicle has ${info.seated} seats and ${info.wheel} wheelchair spaces`);
   }
-  const cx: LoadContext = { m, hotelOf: inp.hotelOf, vehiclePins: inp.vehiclePins, nb: neighbours(m, [...new Set(riders.map((p) => inp.hotelOf[p]!))], 25) };
+  const carriers = new Int32Array(m.parties.length);
+  for (const p of riders) {
+    const info = m.parties[p]!;
+    for (const v of m.vehicles) if (v.seats >= info.seated && v.wheelchairSpaces >= info.wheel) carriers[p]!++;
+  }
+  const cx: LoadContext = { m, carriers, hotelKm: new Map(), hotelOf: inp.hotelOf, vehiclePins: inp.vehiclePins, nb: neighbours(m, [...new Set(riders.map((p) => inp.hotelOf[p]!))], 25) };
   let best: TransportResult | null = null;
+  // Both free runs always: the multi-stop one is usually best, the direct one is the safety net.
   for (const prm of FREE_SETTINGS) {
     const r = runSchedule(cx, inp, riders, prm, Infinity);
     if (better(r, best)) best = r;
-    if (performance.now() > inp.deadline) break;
   }
   if (best && riders.length && !best.unserved.size) {
     let lo = lowerBound(m, inp, riders);
     let hi = best.lastArrivalMs;
-    if (typeof process !== 'undefined' && process.env?.PLANNER_DEBUG) console.error(`transport: lower bound ${new Date(lo).toISOString()} free best ${new Date(hi).toISOString()}`);
-    while (hi - lo > MINUTE_MS && performance.now() < inp.deadline) {
+    let runMs = 0;
+    while (hi - lo > TARGET_TOLERANCE_MS && now() + runMs < inp.deadline) {
       const mid = (lo + hi) / 2;
+      const started = now();
       let ok = false;
       for (const prm of TARGET_SETTINGS) {
         const r = runSchedule(cx, inp, riders, prm, mid);
@@ -94,6 +99,7 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
           break;
         }
       }
+      runMs = Math.max(runMs, now() - started);
       if (ok) hi = Math.min(mid, best!.lastArrivalMs);
       else lo = mid;
     }
@@ -123,7 +129,7 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
   const seatsLeft = new Float64Array(siteCount);
   const pinnedOf = new Map<number, number[]>();
   // Wheelchair users first: accessible space is the scarcest capacity, so it never goes to others.
-  const sorted = [...riders].sort((x, y) => m.parties[y]!.wheel - m.parties[x]!.wheel || m.parties[y]!.size - m.parties[x]!.size);
+  const sorted = [...riders].sort((x, y) => cx.carriers[x]! - cx.carriers[y]! || m.parties[y]!.wheel - m.parties[x]!.wheel || m.parties[y]!.size - m.parties[x]!.size);
   for (const p of sorted) {
     const info = m.parties[p]!;
     const pin = inp.vehiclePins.get(p);
@@ -140,24 +146,49 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
   let lastArrivalMs = -Infinity;
   let costMinor = 0;
   const dep = new Float64Array(vs.length * siteCount);
+  // Per vehicle: its earliest departure over the sites it may serve now (pins restrict it to one).
+  const vBest = new Float64Array(vs.length);
+  const vSite = new Int32Array(vs.length);
+  const recompute = (v: VehicleState) => {
+    const pins = pinnedOf.get(v.idx)?.filter((p) => pending[m.parties[p]!.site]!.get(inp.hotelOf[p]!)?.includes(p));
+    let best = Infinity;
+    let bs = -1;
+    for (let s = 0; s < siteCount; s++) {
+      if (!pending[s]!.size || blocked.has(v.idx * siteCount + s)) continue;
+      if (pins && pins.length && m.parties[pins[0]!]!.site !== s) continue;
+      const d = dep[v.idx * siteCount + s]!;
+      if (d < best) {
+        best = d;
+        bs = s;
+      }
+    }
+    vBest[v.idx] = best;
+    vSite[v.idx] = bs;
+  };
   const refresh = (v: VehicleState) => {
     for (let s = 0; s < siteCount; s++) dep[v.idx * siteCount + s] = earliestDeparture(m, v, s);
+    recompute(v);
   };
   vs.forEach(refresh);
   while (left > 0) {
-    const live = [...Array(siteCount).keys()].filter((s) => pending[s]!.size > 0);
-    let bestV: VehicleState | null = null;
-    let bestS = -1;
+    let vi = -1;
     let bestD = Infinity;
-    for (const v of vs) {
-      const pins = pinnedOf.get(v.idx)?.filter((p) => pending[m.parties[p]!.site]!.get(inp.hotelOf[p]!)?.includes(p));
-      const sites = pins && pins.length ? [m.parties[pins[0]!]!.site] : live;
-      for (const s of sites) {
-        const d = dep[v.idx * siteCount + s]!;
-        if (d < bestD && !blocked.has(v.idx * siteCount + s)) [bestV, bestS, bestD] = [v, s, d];
+    for (let i = 0; i < vBest.length; i++) {
+      const d = vBest[i]!;
+      if (d < bestD) {
+        vi = i;
+        bestD = d;
       }
     }
-    if (!bestV) break;
+    if (vi < 0) break;
+    let bestV: VehicleState = vs[vi]!;
+    const bestS = vSite[vi]!;
+    if (targetMs < Infinity) {
+      // No vehicle can leave this site earlier than now: if its farthest waiting hotel is out of reach, the target fails.
+      let far = 0;
+      for (const h of pending[bestS]!.keys()) far = Math.max(far, kmSiteHotel(m, bestS, h));
+      if (bestD + driveMs(m, far) > targetMs) break;
+    }
     // A coach that would run mostly empty gives way to a smaller vehicle free almost as soon.
     const need = seatsLeft[bestS]!;
     const veh0 = m.vehicles[bestV.idx]!;
@@ -175,9 +206,11 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
     const load = buildLoad(cx, pending[bestS]!, bestV.idx, bestS, d, targetMs, prm, pinnedOf.get(bestV.idx) ?? []);
     if (!load.parties.length) {
       blocked.add(bestV.idx * siteCount + bestS);
+      recompute(bestV);
       continue;
     }
     const byHotel = pending[bestS]!;
+    const sitesBefore = byHotel.size;
     for (const p of load.parties) {
       const h = inp.hotelOf[p]!;
       const list = byHotel.get(h)!.filter((x) => x !== p);
@@ -188,6 +221,7 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
     }
     const built = buildTrip(m, bestV, bestS, load.stops, load.parties.map((p) => m.parties[p]!.party.id));
     refresh(bestV);
+    if (sitesBefore && !byHotel.size) vs.forEach(recompute);
     trips.push(built.trip);
     lastArrivalMs = Math.max(lastArrivalMs, built.lastArrivalMs);
     costMinor += built.costMinor;

@@ -137,22 +137,20 @@ describeBrowser('console in Chromium', () => {
     await screenshot(page, '07-import-done');
   });
 
-  test('an insurer sees the counts of their incident but no map', async () => {
+  test('an insurer opens the cost portal of their incident, with no map', async () => {
     const { page } = browser;
     await signIn('insurer@demo.test');
     await page.getByRole('heading', { name: 'Incidents' }).waitFor();
     await page.locator('.incident-table a').first().click();
-    await page.locator('[data-count="guests"]').waitFor();
+    await page.getByRole('heading', { name: /Storm at Seaview Holiday Park: costs/ }).waitFor();
     expect(await page.getByTestId('incident-map').count()).toBe(0);
     await screenshot(page, '08-insurer-incident');
   });
 
-  test('reception staff are told their page is coming, with their hotel', async () => {
+  test('reception staff land on their own hotel\'s page', async () => {
     const { page } = browser;
     await signIn('reception@demo.test');
-    const notice = page.getByText('Reception page for your hotel is coming');
-    await notice.waitFor();
-    expect(await notice.textContent()).not.toContain('not set');
+    await page.getByRole('heading', { level: 1, name: 'The Grand Skegness' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     const me = await browser.page.request.get(`${server.url}/api/auth/me`);

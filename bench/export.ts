@@ -1,0 +1,145 @@
+/**
+ * `npm run bench:export`: a 100,000-line ledger on the storm scenario.
+ * - append throughput with the hash chain: one perk per transaction through LedgerService (limit,
+ *   cap and event included), and batched appends (1,000 entries per transaction) that build the ledger;
+ * - CSV export time (target < 3 s) and all formats together (target < 10 s);
+ * - peak process RSS, sampled every 10 ms during each export (target < 300 MB).
+ * PGlite in memory by default; BENCH_DATABASE_URL=postgres://... runs on a fresh PostgreSQL database.
+ * Runs with a 256 MB V8 heap cap (package.json): finishing at all shows the exports stream.
+ * Figures, not pass/fail.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { eq } from 'drizzle-orm';
+import { openDatabase, type Database } from '../server/db/client.js';
+import { guests, hotels, parties, users } from '../server/db/schema.js';
+import { EventBus, SYSTEM_ACTOR } from '../server/events/log.js';
+import { IncidentService } from '../server/incidents/service.js';
+import { LedgerService } from '../server/ledger/service.js';
+import { appendEntries, lockHead, type EntryDraft } from '../server/ledger/repo.js';
+import { ExportService } from '../server/exports/service.js';
+import type { SessionUser } from '../server/auth/types.js';
+import { stormScenario } from '../seed/storm.js';
+import { PERK_CATEGORIES } from '../shared/ledger.js';
+
+const LINES = Number(process.env.BENCH_LINES ?? 100_000);
+const SINGLE = Number(process.env.BENCH_SINGLE ?? 2_000);
+const pgAdmin = process.env.BENCH_DATABASE_URL;
+
+const mb = (b: number) => (b / 1024 / 1024).toFixed(0);
+
+/** Peak RSS while `fn` runs, sampled every 10 ms. */
+async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; peak: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
+  const t0 = performance.now();
+  try {
+    const result = await fn();
+    return { result, ms: performance.now() - t0, peak: Math.max(peak, process.memoryUsage.rss()) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function open(): Promise<{ database: Database; drop(): Promise<void> }> {
+  if (!pgAdmin) return { database: await openDatabase({ dataDir: 'memory://' }), drop: async () => {} };
+  const name = `rc_bench_export_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: pgAdmin });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const u = new URL(pgAdmin);
+  u.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: u.toString() });
+  return {
+    database,
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: pgAdmin });
+      await c.connect();
+      await c.query(`drop database if exists "${name}" with (force)`);
+      await c.end();
+    },
+  };
+}
+
+const { database, drop } = await open();
+const db = database.db;
+const bus = new EventBus();
+const imported = await new IncidentService(db, bus).importScenario(stormScenario(), SYSTEM_ACTOR);
+const incidentId = imported.incidentId;
+const [u] = await db.insert(users).values({ email: 'bench@demo.test', name: 'Bench Manager', passwordHash: 'x', role: 'duty_manager' }).returning();
+const manager: SessionUser = { id: u!.id, email: u!.email, name: u!.name, role: 'duty_manager', incidentId: null, hotelId: null, incidentIds: [], spendLimitMinor: null };
+const partyRows = await db.select({ id: parties.id }).from(parties).where(eq(parties.incidentId, incidentId));
+const hotelRows = await db.select({ id: hotels.id }).from(hotels).where(eq(hotels.incidentId, incidentId));
+const guestCount = (await db.select({ id: guests.id }).from(guests).where(eq(guests.incidentId, incidentId))).length;
+const ledger = new LedgerService(db, bus);
+console.log(`engine ${database.kind}; storm scenario: ${partyRows.length} households, ${guestCount} guests, ${hotelRows.length} hotels`);
+
+// 1. One perk per transaction, through the service.
+const tSingle = performance.now();
+for (let i = 0; i < SINGLE; i++) {
+  await ledger.recordPerk(incidentId, manager, { partyId: partyRows[i % partyRows.length]!.id, hotelId: hotelRows[i % hotelRows.length]!.id, category: PERK_CATEGORIES[i % PERK_CATEGORIES.length], amountMinor: 100 + (i % 5000), receiptRef: `R${i}` });
+}
+const singleRate = SINGLE / ((performance.now() - tSingle) / 1000);
+
+// 2. Batched appends up to LINES (lodging nights, trips and perks; 1,000 per transaction).
+const start = Date.parse('2026-10-31T22:00:00Z');
+const tBatch = performance.now();
+let made = SINGLE;
+while (made < LINES) {
+  const n = Math.min(1000, LINES - made);
+  const drafts: EntryDraft[] = Array.from({ length: n }, (_, k) => {
+    const i = made + k;
+    const lodging = i % 3 === 0;
+    return {
+      kind: 'charge',
+      category: lodging ? 'lodging' : i % 7 === 0 ? 'transport' : PERK_CATEGORIES[i % PERK_CATEGORIES.length]!,
+      amountMinor: lodging ? 8900 : 100 + (i % 4000),
+      occurredAt: new Date(start + (i % 14) * 86_400_000 + (i % 3600) * 1000),
+      recordedBy: lodging ? null : manager.id,
+      partyId: partyRows[i % partyRows.length]!.id,
+      hotelId: hotelRows[i % hotelRows.length]!.id,
+      night: lodging ? new Date(start + (i % 14) * 86_400_000).toISOString().slice(0, 10) : null,
+      sourceKey: lodging ? `bench:${i}` : null,
+      receiptRef: lodging ? null : `R${i}`,
+      description: lodging ? 'Lodging, bench night: 1 x double @ 89.00' : 'Perk (bench)',
+      note: i % 10 === 0 ? 'private note' : '',
+      status: 'posted',
+    };
+  });
+  await db.transaction(async (tx) => appendEntries(tx, await lockHead(tx, incidentId), 'GBP', drafts));
+  made += n;
+}
+const batchRate = (LINES - SINGLE) / ((performance.now() - tBatch) / 1000);
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-export-'));
+const exportsSvc = new ExportService(db, ledger, dir);
+global.gc?.();
+const baseline = process.memoryUsage.rss();
+const csv = await withPeakRss(() => exportsSvc.create(incidentId, manager, {}, ['csv']));
+global.gc?.();
+const all = await withPeakRss(() => exportsSvc.create(incidentId, manager, {}, ['csv', 'xlsx', 'pdf']));
+global.gc?.();
+const verify = await withPeakRss(() => exportsSvc.verify(incidentId, all.result));
+const sizes = all.result.files.map((f) => `${f.name} ${(f.bytes / 1024 / 1024).toFixed(1)} MB`).join(', ');
+
+const rows: [string, string, string][] = [
+  ['ledger lines', String(all.result.lines), ''],
+  ['append, 1 perk per transaction (service)', `${singleRate.toFixed(0)} entries/s`, 'target >= 1,000/s'],
+  ['append, 1,000 per transaction (chain)', `${batchRate.toFixed(0)} entries/s`, 'target >= 1,000/s'],
+  ['CSV export', `${(csv.ms / 1000).toFixed(2)} s`, 'target < 3 s'],
+  ['CSV + XLSX + PDF export', `${(all.ms / 1000).toFixed(2)} s`, 'target < 10 s'],
+  ['verify export vs live ledger', `${(verify.ms / 1000).toFixed(2)} s`, ''],
+  ['RSS before exports', `${mb(baseline)} MB`, `(${database.kind} in process)`],
+  ['peak RSS, CSV export', `${mb(csv.peak)} MB`, 'target < 300 MB'],
+  ['peak RSS, all formats', `${mb(all.peak)} MB`, 'target < 300 MB'],
+  ['peak RSS, verify', `${mb(verify.peak)} MB`, ''],
+];
+console.log(`files: ${sizes}; verified: ${verify.result.ok}`);
+const w = Math.max(...rows.map((r) => r[0].length));
+for (const [k, v, t] of rows) console.log(`${k.padEnd(w)}  ${v.padStart(16)}  ${t}`);
+rmSync(dir, { recursive: true, force: true });
+await drop();

@@ -1,0 +1,99 @@
+/**
+ * Guest passes for a muster point, for duty managers: print from the browser or download the PDF.
+ * Always generated from the current state, so a reprint after a re-plan shows the new hotel.
+ */
+import { useEffect, useState } from 'react';
+import type { PassSheet, PassSites } from '../../../shared/passes.js';
+import { QrSvg } from './QrSvg.js';
+import './passes.css';
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { headers: { accept: 'application/json' } });
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) throw new Error((body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`);
+  return body as T;
+}
+
+function when(iso: string, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}
+
+export function PassesPage({ incidentId, siteId }: { incidentId: string; siteId: string | null }) {
+  const base = `/api/incidents/${encodeURIComponent(incidentId)}/passes`;
+  const [sites, setSites] = useState<PassSites['sites'] | null>(null);
+  const [sheet, setSheet] = useState<PassSheet | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    getJson<PassSites>(base).then((s) => setSites(s.sites), (e: Error) => setError(e.message));
+  }, [base]);
+  useEffect(() => {
+    setSheet(null);
+    if (!siteId) return;
+    getJson<PassSheet>(`${base}/${encodeURIComponent(siteId)}`).then(setSheet, (e: Error) => setError(e.message));
+  }, [base, siteId]);
+
+  const tz = sheet?.incident.timezone ?? 'Europe/London';
+  return (
+    <main className="passes-page">
+      <div className="no-print">
+        <p className="crumbs"><a href={`#/incidents/${encodeURIComponent(incidentId)}`}>Back to the incident</a></p>
+        <h1>Guest passes</h1>
+        {error && <p className="notice error" role="alert">{error}</p>}
+        <nav className="pass-sites" aria-label="Muster points">
+          {sites?.map((s) => (
+            <a key={s.id} href={`#/incidents/${encodeURIComponent(incidentId)}/passes/${encodeURIComponent(s.id)}`} aria-current={s.id === siteId ? 'page' : undefined} className="button secondary">
+              {s.name} ({s.households})
+            </a>
+          ))}
+        </nav>
+        {sheet && (
+          <p className="pass-tools">
+            <button type="button" onClick={() => window.print()}>Print {sheet.passes.length} passes</button>
+            <a className="button secondary" href={`${base}/${encodeURIComponent(sheet.site.id)}/pdf`} target="_blank" rel="noreferrer">PDF</a>
+            <span className="muted">As of {when(sheet.generatedAt, tz)}. Reprint after a re-plan: passes always show the plan in force.</span>
+          </p>
+        )}
+        {siteId && !sheet && !error && <p aria-busy="true">Preparing passes…</p>}
+      </div>
+      {sheet && (
+        <div className="pass-grid" data-count={sheet.passes.length}>
+          {sheet.passes.map((p) => (
+            <article key={p.partyId} className="pass-card" data-party={p.partyId}>
+              <div className="pass-main">
+                <h2>{p.name}</h2>
+                <p className="pass-who">
+                  {p.size} {p.size === 1 ? 'guest' : 'guests'}
+                  {p.unit && ` · from ${p.unit}`}
+                  {p.needs.length > 0 && ` · ${p.needs.join(', ').replace(/_/g, ' ')}`}
+                </p>
+                {p.hotel ? (
+                  <>
+                    <p className="pass-hotel">{p.hotel.name}</p>
+                    <p className="pass-addr">{[p.hotel.address, p.hotel.phone].filter(Boolean).join(' · ')}</p>
+                  </>
+                ) : (
+                  <p className="pass-hotel">Hotel: being arranged. Please stay at {sheet.site.name}.</p>
+                )}
+                <p className="pass-ride">
+                  {p.transport ? `${p.transport.kind.replace(/_/g, ' ')} ${p.transport.vehicleId}${p.transport.provider ? ` (${p.transport.provider})` : ''}, leaves ${when(p.transport.departAt, tz)}` : 'Transport: being arranged'}
+                </p>
+                {p.hotel && p.hotel.perks.length > 0 && <p className="pass-perks">On the park's account: {p.hotel.perks.join(' · ')}</p>}
+              </div>
+              <div className="pass-code">
+                <QrSvg qr={p.qr} label={`Pass code ${p.passCode}`} />
+                <code>{p.passCode}</code>
+              </div>
+            </article>
+          ))}
+        </div>
+      )}
+    </main>
+  );
+}
+
+export default PassesPage;

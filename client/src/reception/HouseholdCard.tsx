@@ -1,0 +1,95 @@
+/** One household: who, how many, needs and notes up front; the actions that apply to it now. */
+import { useState } from 'react';
+import { CheckInForm } from './CheckInForm.js';
+import { needLabel, type CheckInBody, type Household } from './model.js';
+
+export interface CardActions {
+  checkIn(h: Household, body: CheckInBody, label: string): void;
+  noShow(h: Household, kind: 'no_show' | 'went_elsewhere'): void;
+  checkOut(h: Household): void;
+}
+
+const STATUS: Record<string, string> = {
+  waiting: 'Waiting at muster point',
+  assigned: 'Expected',
+  on_vehicle: 'On the vehicle',
+  arrived: 'Arrived: at the door',
+  checked_in: 'Checked in',
+  checked_out: 'Checked out',
+  no_show: 'No-show',
+  self_evacuated: 'Went elsewhere',
+  needs_help: 'Needs help',
+};
+
+export function HouseholdCard({ household: h, actions, open, onToggle }: { household: Household; actions: CardActions; open: boolean; onToggle: () => void }) {
+  const [confirm, setConfirm] = useState<null | 'no_show' | 'went_elsewhere' | 'checkout'>(null);
+  const inCount = h.guests.filter((g) => g.checkedIn).length;
+  const partial = h.status === 'checked_in' && inCount < h.guests.length;
+  const needs = [...new Set([...h.needs, ...h.guests.flatMap((g) => g.needs)])];
+  const rooms = h.roomNumbers ? Object.values(h.roomNumbers).flat() : [];
+  const canArrive = !['checked_in', 'checked_out', 'no_show', 'self_evacuated'].includes(h.status) || partial;
+  return (
+    <article className={`household status-${h.status}${h.pending ? ' pending' : ''}`} data-party={h.partyId} data-status={h.status} data-pending={h.pending}>
+      <button type="button" className="household-head" aria-expanded={open} onClick={onToggle}>
+        <span className="hh-name">
+          {h.name} <span className="hh-size">· {h.guests.length} {h.guests.length === 1 ? 'guest' : 'guests'}</span>
+        </span>
+        <span className="hh-meta">
+          {h.unit && <span>{h.unit}</span>}
+          <code className="pass">{h.passCode}</code>
+        </span>
+        <span className={`hh-status s-${h.status}`}>
+          {STATUS[h.status] ?? h.status}
+          {partial && ` (${inCount} of ${h.guests.length})`}
+          {rooms.length > 0 && ` · room ${rooms.join(', ')}`}
+          {h.pending && <span className="badge-pending"> · waiting to send</span>}
+        </span>
+      </button>
+      {(needs.length > 0 || h.notes) && (
+        <div className="hh-care">
+          {needs.map((n) => (
+            <span key={n} className={`need need-${n}`}>
+              {needLabel(n)}
+            </span>
+          ))}
+          {h.notes && <p className="hh-notes">“{h.notes}”</p>}
+          {h.language && h.language !== 'en' && <span className="need">Speaks {h.language}</span>}
+        </div>
+      )}
+      {open && (
+        <div className="hh-body">
+          {canArrive && <CheckInForm household={h} onCheckIn={(body, label) => actions.checkIn(h, body, label)} />}
+          {!['checked_in', 'checked_out', 'no_show', 'self_evacuated'].includes(h.status) && (
+            <div className="hh-actions">
+              {confirm === 'no_show' || confirm === 'went_elsewhere' ? (
+                <>
+                  <button type="button" className="danger" onClick={() => actions.noShow(h, confirm)}>
+                    Confirm: {confirm === 'no_show' ? 'no-show' : 'went elsewhere'}
+                  </button>
+                  <button type="button" className="secondary" onClick={() => setConfirm(null)}>Cancel</button>
+                </>
+              ) : (
+                <>
+                  <button type="button" className="secondary" onClick={() => setConfirm('no_show')}>No-show</button>
+                  <button type="button" className="secondary" onClick={() => setConfirm('went_elsewhere')}>Went elsewhere</button>
+                </>
+              )}
+            </div>
+          )}
+          {h.status === 'checked_in' && (
+            <div className="hh-actions">
+              {confirm === 'checkout' ? (
+                <>
+                  <button type="button" className="danger" onClick={() => actions.checkOut(h)}>Confirm check-out</button>
+                  <button type="button" className="secondary" onClick={() => setConfirm(null)}>Cancel</button>
+                </>
+              ) : (
+                <button type="button" className="secondary" onClick={() => setConfirm('checkout')}>Check out</button>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,142 @@
+/**
+ * Reception at a receiving hotel, phone first: who is coming on which vehicle and when (live), find
+ * a household by surname, unit or pass code (typed or scanned), check it in with room numbers (all
+ * at once or guest by guest), mark no-shows, see who is in the house, check out. Every action goes
+ * through the device's outbox, so it survives a dropped connection and is never applied twice.
+ */
+import { useCallback, useMemo, useState } from 'react';
+import type { UserView } from '../../../shared/api.js';
+import { ApiError } from '../api.js';
+import { OutboxBar } from '../offline/OutboxBar.js';
+import { useOfflineQueue } from '../offline/useOfflineQueue.js';
+import { HouseholdCard, type CardActions } from './HouseholdCard.js';
+import { Scanner } from './Scanner.js';
+import { useArrivals } from './useArrivals.js';
+import { etaText, groupByVehicle, matches, overlay, tabOf, type Tab } from './model.js';
+import './reception.css';
+
+export interface ReceptionPageProps {
+  user: UserView;
+  /** Called with a 401 ApiError when the session has ended (the shell goes back to sign-in). */
+  onAuthError?: (err: unknown) => void;
+}
+
+export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
+  const incidentId = user.incidentId ?? '';
+  const hotelId = user.hotelId ?? '';
+  const authLost = useCallback(() => onAuthError?.(new ApiError(401, 'unauthenticated', 'Your session has ended. Please sign in again.')), [onAuthError]);
+  const data = useArrivals(incidentId, hotelId, authLost);
+  const outbox = useOfflineQueue(`reception:${incidentId}:${hotelId}:${user.id}`, { onApplied: data.refresh, onUnauthorized: authLost });
+  const [tab, setTab] = useState<Tab>('arriving');
+  const [query, setQuery] = useState('');
+  const [open, setOpen] = useState<string | null>(null);
+  const [scanning, setScanning] = useState(false);
+
+  const households = useMemo(() => overlay(data.arrivals, outbox.actions), [data.arrivals, outbox.actions]);
+  const counts = useMemo(() => {
+    const c = { arriving: 0, in_house: 0, closed: 0, guestsIn: 0 };
+    for (const h of households) {
+      c[tabOf(h)]++;
+      c.guestsIn += tabOf(h) === 'in_house' ? h.guests.filter((g) => g.checkedIn).length : 0;
+    }
+    return c;
+  }, [households]);
+  const searching = query.trim().length > 0;
+  const shown = households.filter((h) => (searching ? matches(h, query) : tabOf(h) === tab));
+  const groups = useMemo(() => groupByVehicle(shown, data.etas), [shown, data.etas]);
+
+  const base = `/api/incidents/${encodeURIComponent(incidentId)}/hotels/${encodeURIComponent(hotelId)}/arrivals`;
+  const actions: CardActions = {
+    checkIn: (h, body, label) => {
+      void outbox.enqueue({ url: `${base}/checkins`, body, label, kind: 'checkin', partyId: h.partyId });
+      setOpen(null);
+    },
+    noShow: (h, kind) => {
+      void outbox.enqueue({ url: `${base}/no-shows`, body: { partyId: h.partyId, kind }, label: `${kind === 'no_show' ? 'No-show' : 'Went elsewhere'}: ${h.name}`, kind: 'no_show', partyId: h.partyId });
+      setOpen(null);
+    },
+    checkOut: (h) => {
+      void outbox.enqueue({ url: `${base}/checkouts`, body: { partyId: h.partyId }, label: `Check out ${h.name}`, kind: 'checkout', partyId: h.partyId });
+      setOpen(null);
+    },
+  };
+
+  const onCode = useCallback(
+    (code: string) => {
+      setScanning(false);
+      setQuery(code);
+      const hit = households.find((h) => h.passCode === code);
+      if (hit) setOpen(hit.partyId);
+    },
+    [households],
+  );
+
+  if (!incidentId || !hotelId) return <main className="reception"><p className="notice error">Your account is not linked to a hotel. Ask the duty manager.</p></main>;
+
+  return (
+    <main className="reception" data-ready={data.arrivals ? 'true' : 'false'} data-fresh={data.loadedAt ? 'true' : 'false'}>
+      <header className="rx-head">
+        <h1>{data.arrivals?.hotel.name ?? 'Reception'}</h1>
+        <p className="muted rx-sub">
+          {counts.arriving} arriving · {counts.in_house} households in ({counts.guestsIn} guests)
+          <span className={`live-dot ${data.live ? 'on' : 'off'}`} title={data.live ? 'Live updates on' : 'Live updates paused'} aria-label={data.live ? 'Live' : 'Not live'} />
+        </p>
+      </header>
+      <OutboxBar outbox={outbox} />
+      {data.error && <p className="notice error" role="alert">{data.error.message}</p>}
+      {data.fromCache && !data.error && data.cachedAt && (
+        <p className="notice info rx-stale">Showing the list as of {new Date(data.cachedAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}; updating…</p>
+      )}
+      {data.arrivals && data.arrivals.hotel.perks.length > 0 && (
+        <details className="rx-perks">
+          <summary>What guests may have on the park's account</summary>
+          <ul>
+            {data.arrivals.hotel.perks.map((p, i) => (
+              <li key={i}>
+                {p.kind.replace(/_/g, ' ')}
+                {p.capMinorPerGuestPerNight != null && ` · up to ${(p.capMinorPerGuestPerNight / 100).toFixed(2)} per guest per night`}
+                {p.note && ` · ${p.note}`}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      <div className="rx-search">
+        <label className="visually-hidden" htmlFor="rx-q">Search by surname, unit or pass code</label>
+        <input id="rx-q" type="search" placeholder="Surname, unit or pass code" value={query} onChange={(e) => setQuery(e.target.value)} autoComplete="off" />
+        <button type="button" onClick={() => setScanning(true)} aria-label="Scan a pass">Scan</button>
+      </div>
+      {scanning && <Scanner onCode={onCode} onClose={() => setScanning(false)} />}
+      {!searching && (
+        <nav className="rx-tabs" role="tablist" aria-label="Lists">
+          {(
+            [
+              ['arriving', `Arriving (${counts.arriving})`],
+              ['in_house', `In house (${counts.in_house})`],
+              ['closed', `Other (${counts.closed})`],
+            ] as [Tab, string][]
+          ).map(([t, label]) => (
+            <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'active' : ''} onClick={() => setTab(t)}>
+              {label}
+            </button>
+          ))}
+        </nav>
+      )}
+      {!data.arrivals && !data.error && <p aria-busy="true">Loading arrivals…</p>}
+      {data.arrivals && shown.length === 0 && <p className="muted rx-empty">{searching ? `Nobody here matches “${query}”.` : tab === 'arriving' ? 'Nobody else is expected right now.' : 'Nobody in this list yet.'}</p>}
+      {groups.map((g) => (
+        <section key={g.key} className="rx-group" aria-label={g.title} data-trip={g.key}>
+          <h2>
+            <span>{g.title}</span>
+            {tab === 'arriving' || searching ? <span className={`eta eta-${g.eta?.source ?? 'plan'}`}>{g.key === 'none' ? '' : etaText(g)}</span> : null}
+          </h2>
+          {g.households.map((h) => (
+            <HouseholdCard key={h.partyId} household={h} actions={actions} open={open === h.partyId} onToggle={() => setOpen(open === h.partyId ? null : h.partyId)} />
+          ))}
+        </section>
+      ))}
+    </main>
+  );
+}
+
+export default ReceptionPage;

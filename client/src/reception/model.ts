@@ -1,0 +1,120 @@
+/**
+ * Reception's view model, pure: the server's arrivals with the device's unsent actions laid over
+ * them (so a check-in done offline shows at once, marked as waiting), grouped by vehicle, searched.
+ */
+import type { ArrivalHousehold, HotelArrivals } from '../../../shared/api.js';
+import type { QueuedAction } from '../offline/queue.js';
+
+export interface Eta {
+  tripId: string;
+  vehicleId: string;
+  status: string;
+  plannedEta: string | null;
+  eta: string | null;
+  source: 'plan' | 'late_departure' | 'on_the_road' | 'position' | 'arrived';
+}
+
+export interface Household extends ArrivalHousehold {
+  /** An unsent action of this device changed how it shows. */
+  pending: boolean;
+}
+
+export interface VehicleGroup {
+  key: string;
+  title: string;
+  tripStatus: string | null;
+  eta: Eta | null;
+  fallbackEta: string | null;
+  households: Household[];
+}
+
+/** Check-in request body as the outbox stores it. */
+export interface CheckInBody {
+  partyId: string;
+  roomNumbers?: Record<string, string[]>;
+  guestIds?: string[];
+}
+
+export function overlay(arrivals: HotelArrivals | null, actions: QueuedAction[]): Household[] {
+  if (!arrivals) return [];
+  const list: Household[] = arrivals.households.map((h) => ({ ...h, guests: h.guests.map((g) => ({ ...g })), pending: false }));
+  const byId = new Map(list.map((h) => [h.partyId, h]));
+  for (const a of actions) {
+    if (a.state === 'conflict' || !a.partyId) continue;
+    const h = byId.get(a.partyId);
+    if (!h) continue;
+    h.pending = true;
+    if (a.kind === 'checkin') {
+      const body = a.body as CheckInBody;
+      const ids = body.guestIds ?? h.guests.map((g) => g.id);
+      for (const g of h.guests) if (ids.includes(g.id)) g.checkedIn = true;
+      h.status = 'checked_in';
+      h.roomNumbers = { ...(h.roomNumbers ?? {}), ...(body.roomNumbers ?? {}) };
+    } else if (a.kind === 'no_show') h.status = (a.body as { kind: string }).kind === 'went_elsewhere' ? 'self_evacuated' : 'no_show';
+    else if (a.kind === 'checkout') h.status = 'checked_out';
+  }
+  return list;
+}
+
+export type Tab = 'arriving' | 'in_house' | 'closed';
+
+export function tabOf(h: Household): Tab {
+  if (h.status === 'checked_in') return 'in_house';
+  if (['checked_out', 'no_show', 'self_evacuated'].includes(h.status)) return 'closed';
+  return 'arriving';
+}
+
+/** Surname, unit or pass code, case-insensitive; a 6-character code also matches exactly. */
+export function matches(h: ArrivalHousehold, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return h.name.toLowerCase().includes(q) || h.unit.toLowerCase().includes(q) || h.passCode.toLowerCase() === q || (q.length >= 3 && h.passCode.toLowerCase().includes(q)) || h.guests.some((g) => g.name.toLowerCase().includes(q));
+}
+
+export function groupByVehicle(households: Household[], etas: Eta[]): VehicleGroup[] {
+  const etaByTrip = new Map(etas.map((e) => [e.tripId, e]));
+  const groups = new Map<string, VehicleGroup>();
+  for (const h of households) {
+    const key = h.trip ? h.trip.id : 'none';
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        key,
+        title: h.trip ? `${kindLabel(h.trip.vehicleKind)} ${h.trip.vehicleId}${h.trip.provider ? ` · ${h.trip.provider}` : ''}` : 'No vehicle (own way or not yet planned)',
+        tripStatus: h.trip?.status ?? null,
+        eta: h.trip ? (etaByTrip.get(h.trip.id) ?? null) : null,
+        fallbackEta: h.trip?.eta ?? null,
+        households: [],
+      };
+      groups.set(key, g);
+    }
+    g.households.push(h);
+  }
+  const when = (g: VehicleGroup) => g.eta?.eta ?? g.fallbackEta ?? '9999';
+  return [...groups.values()].sort((a, b) => when(a).localeCompare(when(b)));
+}
+
+export function kindLabel(kind: string): string {
+  return ({ coach: 'Coach', minibus: 'Minibus', taxi: 'Taxi', accessible_taxi: 'Accessible taxi' } as Record<string, string>)[kind] ?? kind;
+}
+
+export function needLabel(need: string): string {
+  return ({ wheelchair: '♿ Wheelchair', reduced_mobility: 'Reduced mobility', medical: '✚ Medical', infant: 'Infant', pet: 'Pet', pets: 'Pets' } as Record<string, string>)[need] ?? need.replace(/_/g, ' ');
+}
+
+export function timeOf(iso: string | null): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const today = d.toDateString() === new Date().toDateString();
+  return d.toLocaleString('en-GB', today ? { hour: '2-digit', minute: '2-digit' } : { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+}
+
+export function etaText(g: VehicleGroup): string {
+  const e = g.eta;
+  if (e?.source === 'arrived') return `arrived ${timeOf(e.eta)}`;
+  const t = timeOf(e?.eta ?? g.fallbackEta);
+  if (!e) return `ETA ${t}`;
+  const why = { plan: 'as planned', late_departure: 'leaving late', on_the_road: 'on the road', position: 'live position', arrived: '' }[e.source];
+  return `ETA ${t} · ${why}`;
+}

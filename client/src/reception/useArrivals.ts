@@ -1,0 +1,118 @@
+/**
+ * The hotel's arrivals, kept fresh: fetched on load, refetched when the server says something
+ * changed at this hotel ('hotel.changed' on the reception socket), when the socket reconnects, when
+ * the browser comes back online, and every minute (live ETAs). The last list is kept on the device
+ * and shown at once on the next visit (marked as such) while the fresh one loads.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import type { HotelArrivals } from '../../../shared/api.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/realtime.js';
+import type { Eta } from './model.js';
+
+export interface ArrivalsState {
+  arrivals: HotelArrivals | null;
+  etas: Eta[];
+  error: { status: number; message: string } | null;
+  live: boolean;
+  loadedAt: number | null;
+  /** Showing the list kept from an earlier visit until the fresh one arrives. */
+  fromCache: boolean;
+  cachedAt: number | null;
+  refresh(): void;
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
+    throw Object.assign(new Error(message), { status: res.status });
+  }
+  return body as T;
+}
+
+interface Cached {
+  arrivals: HotelArrivals;
+  etas: Eta[];
+  at: number;
+}
+
+function readCache(key: string): Cached | null {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as Cached) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function useArrivals(incidentId: string, hotelId: string, onAuthError: () => void): ArrivalsState {
+  const cacheKey = `relocation:arrivals:${incidentId}:${hotelId}`;
+  const [cached] = useState(() => readCache(cacheKey));
+  const [arrivals, setArrivals] = useState<HotelArrivals | null>(cached?.arrivals ?? null);
+  const [etas, setEtas] = useState<Eta[]>(cached?.etas ?? []);
+  const [error, setError] = useState<ArrivalsState['error']>(null);
+  const [live, setLive] = useState(false);
+  const [loadedAt, setLoadedAt] = useState<number | null>(null);
+  const [fromCache, setFromCache] = useState(Boolean(cached));
+  const inFlight = useRef<Promise<void> | null>(null);
+  const again = useRef(false);
+  const base = `/api/incidents/${encodeURIComponent(incidentId)}/hotels/${encodeURIComponent(hotelId)}`;
+
+  const load = useCallback(async () => {
+    if (inFlight.current) {
+      again.current = true;
+      return inFlight.current;
+    }
+    const run = async () => {
+      do {
+        again.current = false;
+        try {
+          const [a, e] = await Promise.all([getJson<HotelArrivals>(`${base}/arrivals`), getJson<{ etas: Eta[] }>(`${base}/etas`).catch(() => ({ etas: [] as Eta[] }))]);
+          setArrivals(a);
+          setEtas(e.etas);
+          setError(null);
+          setLoadedAt(Date.now());
+          setFromCache(false);
+          try {
+            localStorage.setItem(cacheKey, JSON.stringify({ arrivals: a, etas: e.etas, at: Date.now() } satisfies Cached));
+          } catch {
+            /* storage full or disabled: the live list still works */
+          }
+        } catch (err) {
+          const status = (err as { status?: number }).status ?? 0;
+          if (status === 401) onAuthError();
+          setError({ status, message: status ? (err as Error).message : 'Cannot reach the server: showing the list as last loaded.' });
+        }
+      } while (again.current);
+    };
+    inFlight.current = run().finally(() => (inFlight.current = null));
+    return inFlight.current;
+  }, [base, cacheKey, onAuthError]);
+
+  const refresh = useCallback(() => void load(), [load]);
+
+  useEffect(() => {
+    void load();
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ withCredentials: true });
+    socket.on('connect', () => {
+      setLive(true);
+      void load();
+    });
+    socket.on('disconnect', () => setLive(false));
+    socket.on('hotel.changed', (n) => {
+      if (n.incidentId === incidentId && n.hotelId === hotelId) void load();
+    });
+    const online = () => void load();
+    window.addEventListener('online', online);
+    const timer = setInterval(() => void load(), 60_000);
+    return () => {
+      socket.disconnect();
+      window.removeEventListener('online', online);
+      clearInterval(timer);
+    };
+  }, [incidentId, hotelId, load]);
+
+  return { arrivals, etas, error, live, loadedAt, fromCache, cachedAt: cached?.at ?? null, refresh };
+}

@@ -1,0 +1,306 @@
+/**
+ * Drivers on the road: the manifest of the vehicle's current trip, households ticked off as they
+ * board, departure, arrival at each hotel, and the phone's position. Each change is one
+ * transaction with its event ('party.boarded', 'trip.departed', 'trip.arrived', all naming the
+ * hotels concerned so reception hears of it); repeating an action that already happened answers
+ * `{ already: true }` and changes nothing, so a driver's phone may safely retry from its queue.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { parties, tripRiders, trips, vehicles } from '../db/schema.js';
+import { driverArriveSchema, driverBoardSchema, driverDepartSchema, driverPositionSchema, type DriverLink, type DriverTrip, type DriverView } from '../../shared/drivers.js';
+import { zodFieldErrors } from '../../shared/errors.js';
+import { AppError, validationError } from '../http/errors.js';
+import { commitWithEvents, type EventBus } from '../events/log.js';
+import { groupBy, isoUtc } from '../incidents/export.js';
+import { pushVehiclePosition } from '../realtime/socket.js';
+import { releaseSeatsOfParties } from '../stays/riders.js';
+import { qrPath } from '../passes/qr.js';
+import type { z } from 'zod';
+import * as repo from './repo.js';
+import { signDriverToken, verifyDriverToken, type DriverClaim } from './token.js';
+import { liveEta, type EtaSource } from './eta.js';
+
+function parse<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (!r.success) throw validationError(zodFieldErrors(r.error, ['body']), 'request');
+  return r.data;
+}
+
+const GONE = 'This trip is no longer on this vehicle (it was re-planned or cancelled). Refresh the page.';
+/** Households whose status the vehicle may move on: not those already at a hotel or gone. */
+const BOARDABLE = ['waiting', 'assigned', 'needs_help', 'no_show', 'on_vehicle'];
+
+export interface HotelEta {
+  tripId: string;
+  vehicleId: string;
+  status: string;
+  plannedEta: string | null;
+  eta: string | null;
+  source: EtaSource;
+  position: { lat: number; lng: number; at: string } | null;
+}
+
+export class DriverService {
+  /** Last position written per vehicle: phones may report every second, the database hears every few. */
+  private readonly lastWrite = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly secret: string,
+  ) {}
+
+  /** The claim of a genuine link; anything else is "not found" (no hint whether it ever existed). */
+  claim(token: string): DriverClaim {
+    const c = verifyDriverToken(this.secret, token);
+    if (!c) throw new AppError('not_found', 'This driver link is not valid. Ask the duty manager for a new one.');
+    return c;
+  }
+
+  /** One link per vehicle, for duty managers; with the absolute URL's QR when `origin` is known. */
+  async links(incidentId: string, origin: string | null): Promise<{ links: DriverLink[] }> {
+    const [vs, ts] = await Promise.all([repo.incidentVehicles(this.db, incidentId), repo.incidentTrips(this.db, incidentId)]);
+    const riders = await repo.ridersOf(this.db, ts.map((t) => t.id));
+    const ridersByTrip = groupBy(riders, (r) => r.rider.tripId);
+    const tripsByVehicle = groupBy(ts, (t) => t.vehicleId);
+    return {
+      links: vs.map((v) => {
+        const token = signDriverToken(this.secret, { incidentId, vehicleId: v.id });
+        const path = `/#/drive/${token}`;
+        const mine = tripsByVehicle.get(v.id) ?? [];
+        const cur = mine.find((t) => t.status !== 'completed');
+        return {
+          vehicleId: v.id,
+          kind: v.kind,
+          provider: v.provider,
+          status: v.status,
+          path,
+          token,
+          qr: origin ? qrPath(`${origin}${path}`, 'L') : null,
+          currentTrip: cur ? { id: cur.id, departAt: isoUtc(cur.departAt), status: cur.status, households: (ridersByTrip.get(cur.id) ?? []).length } : null,
+          trips: mine.length,
+        };
+      }),
+    };
+  }
+
+  async view(token: string): Promise<DriverView> {
+    const { incidentId, vehicleId } = this.claim(token);
+    const [incident, vehicle] = await Promise.all([repo.findIncident(this.db, incidentId), repo.findVehicle(this.db, incidentId, vehicleId)]);
+    if (!incident || !vehicle) throw new AppError('not_found', 'This driver link is no longer valid.');
+    const all = await repo.vehicleTrips(this.db, incidentId, vehicleId);
+    const riders = await repo.ridersOf(this.db, all.map((t) => t.id));
+    const ridersByTrip = groupBy(riders, (r) => r.rider.tripId);
+    // A trip with nobody left on its manifest and not yet on the road is nothing to drive.
+    const live = all.filter((t) => t.status === 'departed' || t.status === 'completed' || (ridersByTrip.get(t.id) ?? []).length > 0);
+    const current = live.find((t) => t.status !== 'completed') ?? null;
+    const later = current ? live.filter((t) => t.status !== 'completed' && t.id !== current.id) : [];
+    const stopIds = [...new Set(live.flatMap((t) => t.stops))];
+    const hotelRows = await repo.hotelsById(this.db, incidentId, stopIds);
+    const hotelById = new Map(hotelRows.map((h) => [h.id, h]));
+    return {
+      incident: { id: incident.id, name: incident.name, timezone: incident.timezone },
+      vehicle: { id: vehicle.id, kind: vehicle.kind, provider: vehicle.provider, seats: vehicle.seats, wheelchairSpaces: vehicle.wheelchairSpaces, status: vehicle.status },
+      trip: current ? await this.tripView(incidentId, current, ridersByTrip.get(current.id) ?? [], hotelById) : null,
+      upcoming: await Promise.all(
+        later.map(async (t) => ({
+          id: t.id,
+          departAt: isoUtc(t.departAt),
+          from: (await repo.findSite(this.db, incidentId, t.fromSiteId))?.name ?? t.fromSiteId,
+          stops: t.stops.map((s) => hotelById.get(s)?.name ?? s),
+          households: (ridersByTrip.get(t.id) ?? []).length,
+        })),
+      ),
+      done: live.filter((t) => t.status === 'completed').length,
+    };
+  }
+
+  private async tripView(
+    incidentId: string,
+    t: repo.TripRow,
+    riders: Awaited<ReturnType<typeof repo.ridersOf>>,
+    hotelById: Map<string, Awaited<ReturnType<typeof repo.hotelsById>>[number]>,
+  ): Promise<DriverTrip> {
+    const [site, guestRows, arrivals] = await Promise.all([
+      repo.findSite(this.db, incidentId, t.fromSiteId),
+      repo.guestsOf(this.db, incidentId, riders.map((r) => r.party.id)),
+      repo.stopArrivals(this.db, incidentId, [t.id]),
+    ]);
+    const guestsByParty = groupBy(guestRows, (g) => g.partyId);
+    const reached = arrivals.get(t.id) ?? new Map<string, string>();
+    return {
+      id: t.id,
+      status: t.status as DriverTrip['status'],
+      departAt: isoUtc(t.departAt),
+      departedAt: t.departedAt ? isoUtc(t.departedAt) : null,
+      completedAt: t.completedAt ? isoUtc(t.completedAt) : null,
+      from: { id: t.fromSiteId, name: site?.name ?? t.fromSiteId, lat: site?.lat ?? 0, lng: site?.lng ?? 0 },
+      stops: t.stops.map((id, i) => {
+        const h = hotelById.get(id);
+        return { hotelId: id, name: h?.name ?? id, address: h?.address ?? '', phone: h?.phone ?? '', lat: h?.lat ?? 0, lng: h?.lng ?? 0, eta: t.arrivals[i] ?? null, arrivedAt: reached.get(id) ?? null };
+      }),
+      households: riders.map(({ rider, party }) => {
+        const gs = guestsByParty.get(party.id) ?? [];
+        return {
+          partyId: party.id,
+          name: party.name,
+          unit: party.unit,
+          passCode: party.passCode,
+          size: gs.length,
+          needs: party.needs,
+          notes: party.notes,
+          guests: gs.map((g) => ({ name: g.name, age: g.age, needs: g.needs })),
+          hotelId: rider.hotelId,
+          status: rider.status as 'planned' | 'boarded' | 'dropped',
+        };
+      }),
+      seats: t.seats,
+      seatsUsed: t.seatsUsed,
+      wheelchairSpaces: t.wheelchairSpaces,
+      wheelchairUsed: t.wheelchairUsed,
+    };
+  }
+
+  /** Tick a household on (or off, after a mis-tap) as it boards; only before departure. */
+  async board(token: string, raw: unknown) {
+    const claim = this.claim(token);
+    const req = parse(driverBoardSchema, raw);
+    const actor = { userId: null, name: `driver of ${claim.vehicleId}` };
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const trip = await repo.lockTrip(tx, claim.incidentId, claim.vehicleId, req.tripId);
+      if (!trip || trip.status === 'cancelled') throw new AppError('not_found', GONE, { tripId: req.tripId });
+      const found = await repo.lockRider(tx, trip.id, req.partyId);
+      if (!found || !['planned', 'boarded'].includes(found.rider.status) && !(found.rider.status === 'dropped' && req.boarded)) {
+        throw new AppError('not_found', 'That household is no longer on this trip (it was re-planned). Refresh the page.', { partyId: req.partyId });
+      }
+      const { rider, party } = found;
+      const want = req.boarded ? 'boarded' : 'planned';
+      if (rider.status === want || rider.status === 'dropped') return { partyId: party.id, tripId: trip.id, status: rider.status, already: true };
+      if (trip.status === 'departed' || trip.status === 'completed') throw new AppError('conflict', 'This vehicle has already left; boarding can no longer change.', { tripId: trip.id });
+      const now = new Date();
+      await tx.update(tripRiders).set({ status: want, boardedAt: req.boarded ? now : null }).where(and(eq(tripRiders.tripId, trip.id), eq(tripRiders.partyId, party.id)));
+      if (trip.status === 'planned' && req.boarded) await tx.update(trips).set({ status: 'boarding' }).where(eq(trips.id, trip.id));
+      if (req.boarded && BOARDABLE.includes(party.status)) await tx.update(parties).set({ status: 'on_vehicle' }).where(and(eq(parties.incidentId, claim.incidentId), eq(parties.id, party.id)));
+      if (!req.boarded && party.status === 'on_vehicle') await tx.update(parties).set({ status: 'assigned' }).where(and(eq(parties.incidentId, claim.incidentId), eq(parties.id, party.id)));
+      const [ev] = await emit(claim.incidentId, actor, [
+        {
+          type: req.boarded ? 'party.boarded' : 'party.unboarded',
+          payload: { partyId: party.id, name: party.name, tripId: trip.id, vehicleId: claim.vehicleId, hotelId: rider.hotelId, hotelIds: [rider.hotelId] },
+        },
+      ]);
+      return { partyId: party.id, tripId: trip.id, status: want, already: false, seq: ev!.seq };
+    });
+  }
+
+  /**
+   * The vehicle leaves. Households not on board are taken off the trip (their seats freed, their
+   * hotel kept) so the next plan finds them another vehicle: nobody is carried on paper only.
+   */
+  async depart(token: string, raw: unknown) {
+    const claim = this.claim(token);
+    const req = parse(driverDepartSchema, raw);
+    const actor = { userId: null, name: `driver of ${claim.vehicleId}` };
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const trip = await repo.lockTrip(tx, claim.incidentId, claim.vehicleId, req.tripId);
+      if (!trip || trip.status === 'cancelled') throw new AppError('not_found', GONE, { tripId: req.tripId });
+      if (trip.status === 'departed' || trip.status === 'completed') return { tripId: trip.id, status: trip.status, already: true };
+      const riders = await tx.select().from(tripRiders).where(and(eq(tripRiders.tripId, trip.id), inArray(tripRiders.status, ['planned', 'boarded'])));
+      const boarded = riders.filter((r) => r.status === 'boarded');
+      if (!boarded.length) throw new AppError('conflict', 'Nobody is on board yet: tick off the households as they board, then depart.', { tripId: trip.id });
+      const leftBehind = riders.filter((r) => r.status === 'planned');
+      await releaseSeatsOfParties(tx, claim.incidentId, leftBehind.map((r) => r.partyId));
+      const now = new Date();
+      await tx.update(trips).set({ status: 'departed', departedAt: now }).where(eq(trips.id, trip.id));
+      const [ev] = await emit(claim.incidentId, actor, [
+        {
+          type: 'trip.departed',
+          payload: {
+            tripId: trip.id,
+            vehicleId: claim.vehicleId,
+            fromSiteId: trip.fromSiteId,
+            boardedPartyIds: boarded.map((r) => r.partyId),
+            leftBehindPartyIds: leftBehind.map((r) => r.partyId),
+            hotelIds: [...new Set([...trip.stops, ...riders.map((r) => r.hotelId)])],
+          },
+        },
+      ]);
+      return { tripId: trip.id, status: 'departed', already: false, leftBehind: leftBehind.length, seq: ev!.seq };
+    });
+  }
+
+  /** The vehicle reaches a hotel: its households there are "arrived"; the last stop completes the trip. */
+  async arrive(token: string, raw: unknown) {
+    const claim = this.claim(token);
+    const req = parse(driverArriveSchema, raw);
+    const actor = { userId: null, name: `driver of ${claim.vehicleId}` };
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const trip = await repo.lockTrip(tx, claim.incidentId, claim.vehicleId, req.tripId);
+      if (!trip || trip.status === 'cancelled') throw new AppError('not_found', GONE, { tripId: req.tripId });
+      if (!trip.stops.includes(req.hotelId)) throw validationError([{ path: 'body.hotelId', message: `this trip does not stop at ${req.hotelId}` }], 'arrival');
+      const reached = (await repo.stopArrivals(tx, claim.incidentId, [trip.id])).get(trip.id) ?? new Map<string, string>();
+      if (reached.has(req.hotelId)) return { tripId: trip.id, hotelId: req.hotelId, status: trip.status, already: true };
+      if (trip.status !== 'departed') throw new AppError('conflict', 'Depart first: the vehicle has not left yet.', { tripId: trip.id });
+      const riders = await tx.select().from(tripRiders).where(and(eq(tripRiders.tripId, trip.id), eq(tripRiders.hotelId, req.hotelId), eq(tripRiders.status, 'boarded')));
+      const partyIds = riders.map((r) => r.partyId);
+      const now = new Date();
+      if (partyIds.length) {
+        await tx.update(tripRiders).set({ status: 'dropped', droppedAt: now }).where(and(eq(tripRiders.tripId, trip.id), inArray(tripRiders.partyId, partyIds)));
+        await tx.update(parties).set({ status: 'arrived' }).where(and(eq(parties.incidentId, claim.incidentId), inArray(parties.id, partyIds), eq(parties.status, 'on_vehicle')));
+      }
+      const completed = trip.stops.every((s) => s === req.hotelId || reached.has(s));
+      if (completed) await tx.update(trips).set({ status: 'completed', completedAt: now }).where(eq(trips.id, trip.id));
+      const [ev] = await emit(claim.incidentId, actor, [
+        { type: 'trip.arrived', payload: { tripId: trip.id, vehicleId: claim.vehicleId, hotelId: req.hotelId, partyIds, completed, hotelIds: [req.hotelId] } },
+      ]);
+      return { tripId: trip.id, hotelId: req.hotelId, status: completed ? 'completed' : 'departed', already: false, partyIds, seq: ev!.seq };
+    });
+  }
+
+  /** Where the vehicle is: stored (at most every few seconds) and pushed to the map as a volatile message. */
+  async position(token: string, raw: unknown): Promise<{ accepted: boolean }> {
+    const claim = this.claim(token);
+    const req = parse(driverPositionSchema, raw);
+    const key = `${claim.incidentId}:${claim.vehicleId}`;
+    const now = Date.now();
+    if (now - (this.lastWrite.get(key) ?? 0) < 2000) return { accepted: false };
+    this.lastWrite.set(key, now);
+    const at = new Date(now);
+    const rows = await this.db
+      .update(vehicles)
+      .set({ lat: req.lat, lng: req.lng, positionAt: at })
+      .where(and(eq(vehicles.incidentId, claim.incidentId), eq(vehicles.id, claim.vehicleId)))
+      .returning({ id: vehicles.id });
+    if (!rows.length) throw new AppError('not_found', 'This driver link is no longer valid.');
+    pushVehiclePosition(this.bus, claim.incidentId, { vehicleId: claim.vehicleId, lat: req.lat, lng: req.lng, at: at.toISOString() });
+    return { accepted: true };
+  }
+
+  /** Live arrival estimates of the vehicles bound for one hotel (reception's list). */
+  async hotelEtas(incidentId: string, hotelId: string): Promise<{ etas: HotelEta[] }> {
+    const incident = await repo.findIncident(this.db, incidentId);
+    if (!incident) throw new AppError('not_found', 'No such incident.');
+    const ts = (await repo.incidentTrips(this.db, incidentId)).filter((t) => t.stops.includes(hotelId));
+    if (!ts.length) return { etas: [] };
+    const vehicleIds = [...new Set(ts.map((t) => t.vehicleId))];
+    const [vs, arrivals, hotelRows] = await Promise.all([
+      repo.incidentVehicles(this.db, incidentId).then((all) => all.filter((v) => vehicleIds.includes(v.id))),
+      repo.stopArrivals(this.db, incidentId, ts.map((t) => t.id)),
+      repo.hotelsById(this.db, incidentId, [...new Set(ts.flatMap((t) => t.stops))]),
+    ]);
+    const vehicleById = new Map(vs.map((v) => [v.id, v]));
+    const hotelById = new Map(hotelRows.map((h) => [h.id, h]));
+    const now = new Date();
+    return {
+      etas: ts.map((t) => {
+        const v = vehicleById.get(t.vehicleId);
+        const reached = arrivals.get(t.id) ?? new Map<string, string>();
+        const idx = t.stops.indexOf(hotelId);
+        const ahead = t.stops.slice(0, idx + 1).filter((s) => !reached.has(s)).map((s) => hotelById.get(s)).filter((h) => h !== undefined);
+        const position = v?.lat != null && v.lng != null && v.positionAt ? { lat: v.lat, lng: v.lng, at: v.positionAt } : null;
+        const { eta, source } = liveEta({ now, status: t.status, departAt: t.departAt, departedAt: t.departedAt, plannedEta: t.arrivals[idx] ?? null, arrivedAt: reached.get(hotelId) ?? null, position, ahead, policy: incident.policy });
+        return { tripId: t.id, vehicleId: t.vehicleId, status: t.status, plannedEta: t.arrivals[idx] ?? null, eta, source, position: position ? { lat: position.lat, lng: position.lng, at: position.at.toISOString() } : null };
+      }),
+    };
+  }
+}

@@ -1,0 +1,17 @@
+/** What every export file states about itself, so each one stands alone in a claim file. */
+import type { ExportManifest, LedgerTotals } from '../../shared/ledger.js';
+import type { HouseholdTotals } from '../ledger/totals.js';
+
+export interface ExportMeta {
+  exportId: string;
+  incident: { id: string; name: string; startedAt: string; timezone: string; currency: string };
+  createdAt: string;
+  createdBy: string;
+  range: ExportManifest['range'];
+}
+
+export interface ExportFigures {
+  totals: LedgerTotals;
+  households: HouseholdTotals[];
+  unallocatedTransportMinor: number;
+}

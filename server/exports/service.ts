@@ -1,0 +1,220 @@
+/**
+ * Insurer exports. An export fixes the ledger at its current head (toSeq), aggregates once, then
+ * streams CSV, XLSX and PDF to files through sha256 taps, writes a manifest (file hashes, head hash,
+ * totals) and records who exported what range in `exports`. Verification recomputes the chain and
+ * the totals from the live ledger and compares them with a manifest, naming the first bad entry.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { exportsLog, users } from '../db/schema.js';
+import { AppError, parseOr400 } from '../http/errors.js';
+import type { SessionUser } from '../auth/types.js';
+import { exportRequestSchema, type ExportFile, type ExportListItem, type ExportManifest, type ExportVerification } from '../../shared/ledger.js';
+import { loadIncident, loadTotalsContext, type IncidentRow } from '../ledger/context.js';
+import { hashAtSeq, pagesOf, readHead, type LedgerRow } from '../ledger/repo.js';
+import { LedgerAggregator } from '../ledger/totals.js';
+import type { LedgerService } from '../ledger/service.js';
+import type { Names } from './lines.js';
+import type { ExportFigures, ExportMeta } from './meta.js';
+import { hashingFile } from './sink.js';
+import { writeCsv } from './csv.js';
+import { writeXlsx } from './xlsx.js';
+import { writePdf } from './pdf.js';
+
+export const EXPORT_FILES = { csv: 'ledger.csv', xlsx: 'ledger.xlsx', pdf: 'claim-summary.pdf' } as const;
+export const MANIFEST_FILE = 'manifest.json';
+export const CONTENT_TYPES: Record<string, string> = {
+  'ledger.csv': 'text/csv; charset=utf-8',
+  'ledger.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'claim-summary.pdf': 'application/pdf',
+  'manifest.json': 'application/json',
+};
+
+export interface ExportRange {
+  toSeq: number;
+  from: Date | null;
+  to: Date | null;
+}
+
+export class ExportService {
+  readonly dir: string;
+  constructor(
+    private readonly db: Db,
+    private readonly ledger: LedgerService,
+    dir = process.env.EXPORT_DIR ?? path.join(os.tmpdir(), 'rc-exports'),
+  ) {
+    this.dir = dir;
+  }
+
+  /** Lines of the range, a page at a time, in seq order. */
+  private async *lines(incidentId: string, range: ExportRange): AsyncGenerator<LedgerRow[]> {
+    for await (const page of pagesOf(this.db, incidentId, range.toSeq)) {
+      yield range.from || range.to ? page.filter((r) => (!range.from || r.occurredAt >= range.from) && (!range.to || r.occurredAt < range.to)) : page;
+    }
+  }
+
+  /** Names and head counts for the range's figures, and an empty aggregator to feed. */
+  private async prepare(incident: IncidentRow): Promise<{ agg: LedgerAggregator; names: Names }> {
+    const ctx = await loadTotalsContext(this.db, incident);
+    const userRows = await this.db.select({ id: users.id, name: users.name }).from(users);
+    return { agg: new LedgerAggregator(ctx), names: { households: ctx.households, hotelNames: ctx.hotelNames, userNames: new Map(userRows.map((u) => [u.id, u.name])) } };
+  }
+
+  private async finish(agg: LedgerAggregator, incidentId: string, toSeq: number): Promise<ExportFigures> {
+    return { totals: agg.result(toSeq, await this.headAt(incidentId, toSeq)), households: [...agg.households.values()].sort((a, b) => a.partyId.localeCompare(b.partyId)), unallocatedTransportMinor: agg.unallocatedTransportMinor };
+  }
+
+  private async headAt(incidentId: string, seq: number): Promise<string> {
+    return (await hashAtSeq(this.db, incidentId, seq)) ?? '';
+  }
+
+  /** Write each file through a hash tap; the export's directory holds them until downloaded. */
+  async create(incidentId: string, user: SessionUser, raw: unknown, formats: (keyof typeof EXPORT_FILES)[] = ['csv', 'xlsx', 'pdf']): Promise<ExportManifest> {
+    const req = parseOr400(exportRequestSchema, raw ?? {}, 'body');
+    const incident = await loadIncident(this.db, incidentId);
+    const head = await readHead(this.db, incidentId);
+    const range: ExportRange = { toSeq: head.seq, from: req.from ? new Date(req.from) : null, to: req.to ? new Date(req.to) : null };
+    const exportId = randomUUID();
+    const createdAt = new Date();
+    const meta: ExportMeta = {
+      exportId,
+      incident: { id: incident.id, name: incident.name, startedAt: incident.startedAt.toISOString(), timezone: incident.timezone, currency: incident.currency },
+      createdAt: createdAt.toISOString(),
+      createdBy: `${user.name} <${user.email}>`,
+      range: { fromSeq: head.seq ? 1 : 0, toSeq: head.seq, occurredFrom: range.from?.toISOString() ?? null, occurredTo: range.to?.toISOString() ?? null },
+    };
+    const { agg, names } = await this.prepare(incident);
+    const dir = this.exportDir(exportId);
+    mkdirSync(dir, { recursive: true });
+    const files: ExportFile[] = [];
+    const record = async (format: ExportFile['format'], sink: ReturnType<typeof hashingFile>) => {
+      const { sha256, bytes } = await sink.finished();
+      files.push({ name: EXPORT_FILES[format], format, bytes, sha256 });
+    };
+    // Pass 1: the CSV is written while the figures are summed (one read of the lines).
+    const feed = async function* (pages: AsyncIterable<LedgerRow[]>) {
+      for await (const page of pages) {
+        for (const r of page) agg.add(r);
+        yield page;
+      }
+    };
+    if (formats.includes('csv')) {
+      const sink = hashingFile(path.join(dir, EXPORT_FILES.csv));
+      await writeCsv(sink.stream, feed(this.lines(incidentId, range)), names);
+      await record('csv', sink);
+    } else for await (const _page of feed(this.lines(incidentId, range)));
+    const figures = await this.finish(agg, incidentId, range.toSeq);
+    // Pass 2: the spreadsheet's summary sheets come first, then every line again.
+    if (formats.includes('xlsx')) {
+      const sink = hashingFile(path.join(dir, EXPORT_FILES.xlsx));
+      await writeXlsx(sink.stream, this.lines(incidentId, range), names, meta, figures);
+      await record('xlsx', sink);
+    }
+    if (formats.includes('pdf')) {
+      const sink = hashingFile(path.join(dir, EXPORT_FILES.pdf));
+      await writePdf(sink.stream, meta, figures);
+      await record('pdf', sink);
+    }
+    const t = figures.totals;
+    const manifest: ExportManifest = {
+      format: 'ledger-export-manifest/1',
+      exportId,
+      incidentId,
+      incidentName: incident.name,
+      createdAt: meta.createdAt,
+      createdBy: meta.createdBy,
+      currency: incident.currency,
+      range: meta.range,
+      headSeq: t.headSeq,
+      headHash: t.headHash,
+      lines: t.lines,
+      totalMinor: t.totalMinor,
+      byCategory: Object.fromEntries(t.byCategory.map((r) => [r.key, r.amountMinor])),
+      files,
+    };
+    writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    await this.db.insert(exportsLog).values({ id: exportId, incidentId, userId: user.id, createdAt, format: formats.join('+'), range: manifest.range, manifest });
+    return manifest;
+  }
+
+  exportDir(exportId: string): string {
+    return path.join(this.dir, exportId);
+  }
+
+  async list(incidentId: string): Promise<ExportListItem[]> {
+    const rows = await this.db
+      .select({ e: exportsLog, name: users.name })
+      .from(exportsLog)
+      .leftJoin(users, eq(users.id, exportsLog.userId))
+      .where(eq(exportsLog.incidentId, incidentId))
+      .orderBy(desc(exportsLog.createdAt))
+      .limit(100);
+    return rows.map(({ e, name }) => {
+      const m = e.manifest as ExportManifest | null;
+      return { id: e.id, createdAt: e.createdAt.toISOString(), createdBy: name, range: m?.range ?? null, totalMinor: m?.totalMinor ?? null, headHash: m?.headHash ?? null, files: m?.files ?? [] };
+    });
+  }
+
+  async manifest(incidentId: string, exportId: string): Promise<ExportManifest> {
+    const [row] = await this.db.select().from(exportsLog).where(and(eq(exportsLog.incidentId, incidentId), eq(exportsLog.id, exportId)));
+    if (!row?.manifest) throw new AppError('not_found', 'No such export.');
+    return row.manifest as ExportManifest;
+  }
+
+  /** The path of a file of an export, or a 404/410 naming why it cannot be served. */
+  async filePath(incidentId: string, exportId: string, name: string): Promise<string> {
+    const m = await this.manifest(incidentId, exportId);
+    if (name !== MANIFEST_FILE && !m.files.some((f) => f.name === name)) throw new AppError('not_found', 'No such file in this export.');
+    const p = path.join(this.exportDir(exportId), name);
+    if (!existsSync(p)) throw new AppError('not_found', 'The files of this export are no longer kept on this server; create a new export (its manifest is still on record for verification).');
+    return p;
+  }
+
+  /**
+   * Check a manifest against the live ledger: it matches the export on record, the chain holds
+   * from entry #1 to the manifest's head, the head hash and the totals are the same, and (when
+   * given) the files' sha256 are those listed.
+   */
+  async verify(incidentId: string, manifest: ExportManifest, fileHashes: { name: string; sha256: string }[] = []): Promise<ExportVerification> {
+    const checks: ExportVerification['checks'] = [];
+    const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
+    if (manifest.incidentId !== incidentId) throw new AppError('bad_request', 'That manifest is for another incident.');
+    const [row] = await this.db.select().from(exportsLog).where(and(eq(exportsLog.incidentId, incidentId), eq(exportsLog.id, manifest.exportId)));
+    const recorded = row?.manifest as ExportManifest | undefined;
+    if (!recorded) add('export on record', false, `no export ${manifest.exportId} was recorded for this incident`);
+    else {
+      const same = recorded.headHash === manifest.headHash && recorded.totalMinor === manifest.totalMinor && sameFiles(recorded.files, manifest.files);
+      add('export on record', same, same ? `recorded ${recorded.createdAt} by ${recorded.createdBy}` : 'the manifest differs from the one recorded when the export was made');
+    }
+    const incident = await loadIncident(this.db, incidentId);
+    const range: ExportRange = { toSeq: manifest.range.toSeq, from: manifest.range.occurredFrom ? new Date(manifest.range.occurredFrom) : null, to: manifest.range.occurredTo ? new Date(manifest.range.occurredTo) : null };
+    const { agg } = await this.prepare(incident);
+    // One read of the lines: the chain is recomputed from #1 and the range's figures summed.
+    const chain = await this.ledger.verifyChain(incidentId, manifest.range.toSeq, (r) => {
+      if ((!range.from || r.occurredAt >= range.from) && (!range.to || r.occurredAt < range.to)) agg.add(r);
+    });
+    add('hash chain', chain.ok, chain.ok ? `${chain.checked} entries recomputed, #1 to #${manifest.range.toSeq}` : `entry #${chain.firstBad!.seq} (${chain.firstBad!.id}): ${chain.firstBad!.reason}`);
+    const t = (await this.finish(agg, incidentId, range.toSeq)).totals;
+    add('head hash', t.headHash === manifest.headHash, t.headHash === manifest.headHash ? `#${manifest.headSeq} ${manifest.headHash}` : `live ledger has ${t.headHash} at #${manifest.range.toSeq}, manifest says ${manifest.headHash}`);
+    const catsOk = Object.entries(manifest.byCategory).every(([k, v]) => t.byCategory.find((r) => r.key === k)?.amountMinor === v);
+    const totalsOk = t.totalMinor === manifest.totalMinor && t.lines === manifest.lines && catsOk;
+    add('totals', totalsOk, totalsOk ? `${t.lines} lines, total ${t.totalMinor} minor units` : `live: ${t.lines} lines, ${t.totalMinor}; manifest: ${manifest.lines} lines, ${manifest.totalMinor}${catsOk ? '' : ' (categories differ)'}`);
+    for (const f of fileHashes) {
+      const listed = manifest.files.find((x) => x.name === f.name);
+      add(`file ${f.name}`, listed?.sha256 === f.sha256, listed ? (listed.sha256 === f.sha256 ? 'sha256 matches the manifest' : 'sha256 differs from the manifest: the file was changed') : 'not listed in the manifest');
+    }
+    const live = await readHead(this.db, incidentId);
+    if (live.seq > manifest.range.toSeq) add('later entries', true, `the ledger has ${live.seq - manifest.range.toSeq} entries recorded after this export`);
+    return { ok: checks.every((c) => c.ok), exportId: manifest.exportId, checks, firstBad: chain.firstBad };
+  }
+}
+
+/** File lists equal by content (jsonb does not keep key order). */
+function sameFiles(a: ExportFile[], b: ExportFile[]): boolean {
+  const key = (l: ExportFile[]) => l.map((f) => `${f.name} ${f.format} ${f.bytes} ${f.sha256}`).sort().join('\n');
+  return key(a) === key(b);
+}

@@ -1,0 +1,38 @@
+/** A file written through a sha256 tap: the manifest's hash is of exactly the bytes on disk. */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { Transform, type Writable } from 'node:stream';
+
+export interface HashedSink {
+  stream: Writable;
+  /** Resolves once the file is flushed and closed. */
+  finished(): Promise<{ sha256: string; bytes: number }>;
+}
+
+export function hashingFile(file: string): HashedSink {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const out = createWriteStream(file);
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  tap.pipe(out);
+  const closed = once(out, 'close');
+  return {
+    stream: tap,
+    async finished() {
+      await closed;
+      return { sha256: hash.digest('hex'), bytes };
+    },
+  };
+}
+
+/** Write with backpressure. */
+export async function write(stream: Writable, chunk: string): Promise<void> {
+  if (!stream.write(chunk)) await once(stream, 'drain');
+}

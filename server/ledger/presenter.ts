@@ -1,0 +1,57 @@
+/** Ledger rows shaped for the API: names next to ids, resolution state, and no notes for insurers. */
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { hotels, parties, users } from '../db/schema.js';
+import type { LedgerCategory, LedgerKind, LedgerLine, LedgerStatus } from '../../shared/ledger.js';
+import { linkState, type LedgerRow } from './repo.js';
+
+export async function presentLines(db: Db, incidentId: string, rows: LedgerRow[], opts: { withNotes: boolean }): Promise<LedgerLine[]> {
+  if (rows.length === 0) return [];
+  const partyIds = [...new Set(rows.map((r) => r.partyId).filter((x): x is string => Boolean(x)))];
+  const hotelIds = [...new Set(rows.map((r) => r.hotelId).filter((x): x is string => Boolean(x)))];
+  const userIds = [...new Set(rows.map((r) => r.recordedBy).filter((x): x is string => Boolean(x)))];
+  const [partyRows, hotelRows, userRows, links] = await Promise.all([
+    partyIds.length ? db.select({ id: parties.id, name: parties.name }).from(parties).where(and(eq(parties.incidentId, incidentId), inArray(parties.id, partyIds))) : [],
+    hotelIds.length ? db.select({ id: hotels.id, name: hotels.name }).from(hotels).where(and(eq(hotels.incidentId, incidentId), inArray(hotels.id, hotelIds))) : [],
+    userIds.length ? db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds)) : [],
+    linkState(db, incidentId, rows.map((r) => r.id)),
+  ]);
+  const partyName = new Map(partyRows.map((p) => [p.id, p.name]));
+  const hotelName = new Map(hotelRows.map((h) => [h.id, h.name]));
+  const userName = new Map(userRows.map((u) => [u.id, u.name]));
+  return rows.map((r) => {
+    const line: LedgerLine = {
+      id: r.id,
+      seq: r.seq,
+      kind: r.kind as LedgerKind,
+      category: r.category as LedgerCategory,
+      amountMinor: r.amountMinor,
+      currency: r.currency,
+      occurredAt: r.occurredAt.toISOString(),
+      recordedAt: r.recordedAt.toISOString(),
+      recordedBy: r.recordedBy,
+      recordedByName: r.recordedBy ? (userName.get(r.recordedBy) ?? null) : 'system',
+      partyId: r.partyId,
+      householdName: r.partyId ? (partyName.get(r.partyId) ?? null) : null,
+      guestId: r.guestId,
+      hotelId: r.hotelId,
+      hotelName: r.hotelId ? (hotelName.get(r.hotelId) ?? null) : null,
+      vehicleId: r.vehicleId,
+      tripId: r.tripId,
+      night: r.night,
+      receiptRef: r.receiptRef,
+      description: r.description,
+      reversesEntryId: r.reversesEntryId,
+      relatedEntryId: r.relatedEntryId,
+      status: r.status as LedgerStatus,
+      resolution: r.status === 'pending_approval' ? (links.resolved.get(r.id) ?? 'pending') : null,
+      reversed: links.reversed.has(r.id),
+      approvedBy: r.approvedBy,
+      flags: r.flags,
+      prevHash: r.prevHash,
+      hash: r.hash,
+    };
+    if (opts.withNotes) line.note = r.note;
+    return line;
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * Drivers' contracts: the per-vehicle link a duty manager hands to a driver, what the driver's
+ * phone sees (the manifest of the vehicle's current trip) and what it sends (boarded, departed,
+ * arrived at a stop, position). Drivers have no account: the signed link is their key.
+ */
+import { z } from 'zod';
+
+const partyId = z.string().trim().min(1, 'expected a household id').max(100);
+const tripId = z.uuid({ message: 'expected a trip id' });
+
+export const driverBoardSchema = z.object({ tripId, partyId, boarded: z.boolean().default(true) });
+export type DriverBoardRequest = z.input<typeof driverBoardSchema>;
+
+export const driverDepartSchema = z.object({ tripId });
+export type DriverDepartRequest = z.input<typeof driverDepartSchema>;
+
+export const driverArriveSchema = z.object({ tripId, hotelId: z.string().trim().min(1, 'expected a hotel id').max(100) });
+export type DriverArriveRequest = z.input<typeof driverArriveSchema>;
+
+export const driverPositionSchema = z.object({
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  accuracyM: z.number().nonnegative().max(100_000).optional(),
+});
+export type DriverPositionRequest = z.input<typeof driverPositionSchema>;
+
+export type RiderStatus = 'planned' | 'boarded' | 'dropped';
+
+export interface DriverHousehold {
+  partyId: string;
+  name: string;
+  unit: string;
+  passCode: string;
+  size: number;
+  needs: string[];
+  notes: string;
+  guests: { name: string; age: string; needs: string[] }[];
+  hotelId: string;
+  status: RiderStatus;
+}
+
+export interface DriverStop {
+  hotelId: string;
+  name: string;
+  address: string;
+  phone: string;
+  lat: number;
+  lng: number;
+  /** Planned arrival (ISO). */
+  eta: string | null;
+  arrivedAt: string | null;
+}
+
+export interface DriverTrip {
+  id: string;
+  status: 'planned' | 'boarding' | 'departed' | 'completed' | 'cancelled';
+  departAt: string;
+  departedAt: string | null;
+  completedAt: string | null;
+  from: { id: string; name: string; lat: number; lng: number };
+  stops: DriverStop[];
+  households: DriverHousehold[];
+  seats: number;
+  seatsUsed: number;
+  wheelchairSpaces: number;
+  wheelchairUsed: number;
+}
+
+export interface DriverView {
+  incident: { id: string; name: string; timezone: string };
+  vehicle: { id: string; kind: string; provider: string; seats: number; wheelchairSpaces: number; status: string };
+  /** The trip in hand: the earliest that has not finished; null when there is none. */
+  trip: DriverTrip | null;
+  /** Later trips of the same vehicle, in order. */
+  upcoming: { id: string; departAt: string; from: string; stops: string[]; households: number }[];
+  /** Trips already finished today, most recent last. */
+  done: number;
+}
+
+/** What a duty manager gets for each vehicle: the link to give its driver. */
+export interface DriverLink {
+  vehicleId: string;
+  kind: string;
+  provider: string;
+  status: string;
+  /** Path (with hash route) to open on the driver's phone, e.g. `/#/drive/<token>`. */
+  path: string;
+  token: string;
+  /** QR of the absolute link as an SVG path over a `size` x `size` grid, when the request said its origin. */
+  qr: { size: number; path: string } | null;
+  currentTrip: { id: string; departAt: string; status: string; households: number } | null;
+  trips: number;
+}

@@ -1,0 +1,215 @@
+/**
+ * Insurer exports on the storm scenario after a simulated night (plan applied, check-ins, perks,
+ * a trip completed, lodging accrued): CSV, XLSX and PDF agree to the penny with the manifest and the
+ * live summary; the manifest's hashes are of the files served; insurers see only their incident,
+ * cannot write, and never see guests' phone numbers or notes; tampering is detected and named.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { sql } from 'drizzle-orm';
+import { formatMinor, type ExportManifest, type LedgerTotals } from '../../shared/ledger.js';
+import { smallScenario } from '../../seed/small.js';
+import { parseCsv, setStayTimes, stormAfterPlan, type Night } from './ledger-fixtures.js';
+import type { Agent } from '../helpers/api.js';
+
+const OUT = path.resolve('test-output/exports');
+const SECRET_NOTE = 'guest whispered: SECRET-NOTE-7781';
+let n: Night;
+let manifest: ExportManifest;
+let files: Record<string, Buffer>;
+let summary: LedgerTotals;
+
+const download = async (who: Agent, m: ExportManifest, name: string): Promise<Buffer> => {
+  const res = await who
+    .get(`${n.base}/exports/${m.exportId}/files/${name}`)
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  return res.body as Buffer;
+};
+
+beforeAll(async () => {
+  n = await stormAfterPlan();
+  // The night: six households checked in at two hotels, perks (one above the limit, approved), a trip done, accrual run.
+  const state = await n.state();
+  const here = [n.household(), n.household(), n.household(), n.household()];
+  for (const h of here) await n.checkIn(h.partyId);
+  const otherHotel = state.hotels.find((h) => h.id !== n.hotelId && state.parties.some((p) => p.hotelId === h.id))!;
+  const there = state.parties.filter((p) => p.hotelId === otherHotel.id).slice(0, 2);
+  for (const p of there) await n.checkIn(p.id, otherHotel.id);
+  await setStayTimes(n, here[0]!.partyId, '2026-10-31T23:10:00Z', '2026-11-02T09:30:00Z');
+  await setStayTimes(n, here[1]!.partyId, '2026-11-01T01:40:00Z', null);
+  await setStayTimes(n, there[0]!.id, '2026-11-01T00:20:00Z', null);
+  const perk = (who: Agent, body: object) => who.post(`${n.base}/ledger/perks`).send(body).expect(201);
+  await perk(n.reception, { partyId: here[0]!.partyId, category: 'bar', amountMinor: 4250, receiptRef: 'BAR-001', note: SECRET_NOTE });
+  await perk(n.reception, { partyId: here[1]!.partyId, category: 'meals', amountMinor: 3199 });
+  const big = (await perk(n.reception, { partyId: here[1]!.partyId, category: 'gifts', amountMinor: 8000, receiptRef: 'FLOWERS-9' })).body;
+  await n.duty.post(`${n.base}/ledger/entries/${big.entryId}/approve`).expect(200);
+  await perk(n.reception, { partyId: here[2]!.partyId, category: 'laundry', amountMinor: 15000 }); // stays pending
+  await perk(n.duty, { partyId: there[1]!.id, hotelId: otherHotel.id, category: 'other', amountMinor: 1234, note: 'taxi home for meds' });
+  const wrong = (await perk(n.duty, { partyId: there[0]!.id, hotelId: otherHotel.id, category: 'meals', amountMinor: 999 })).body;
+  await n.duty.post(`${n.base}/ledger/entries/${wrong.entryId}/reverse`).send({ reason: 'duplicate' }).expect(201);
+  for (const t of state.trips.slice(0, 3)) await n.duty.post(`${n.base}/ledger/trips/${t.id}/complete`).expect(200);
+  await n.duty.post(`${n.base}/ledger/accruals/lodging`).send({ asOf: '2026-11-02T13:00:00Z' }).expect(200);
+
+  manifest = (await n.insurer.post(`${n.base}/exports`).send({}).expect(201)).body;
+  summary = (await n.insurer.get(`${n.base}/ledger/summary`).expect(200)).body;
+  files = {};
+  for (const f of manifest.files) files[f.name] = await download(n.insurer, manifest, f.name);
+  mkdirSync(OUT, { recursive: true });
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(OUT, name), bytes);
+  writeFileSync(path.join(OUT, 'manifest.json'), JSON.stringify(manifest, null, 2));
+});
+afterAll(async () => n?.server.close());
+
+test('the manifest lists every file with the sha256 of the bytes served, and the ledger head', () => {
+  expect(manifest.files.map((f) => f.name).sort()).toEqual(['claim-summary.pdf', 'ledger.csv', 'ledger.xlsx']);
+  for (const f of manifest.files) {
+    expect(createHash('sha256').update(files[f.name]!).digest('hex')).toBe(f.sha256);
+    expect(files[f.name]!.length).toBe(f.bytes);
+  }
+  expect(manifest).toMatchObject({ headSeq: summary.headSeq, headHash: summary.headHash, totalMinor: summary.totalMinor, lines: summary.lines });
+  expect(manifest.range).toMatchObject({ fromSeq: 1, toSeq: summary.headSeq });
+  expect(summary.pendingMinor).toBe(15000);
+  expect(summary.byCategory.find((c) => c.key === 'lodging')!.amountMinor).toBeGreaterThan(0);
+  expect(summary.byCategory.find((c) => c.key === 'transport')!.amountMinor).toBeGreaterThan(0);
+});
+
+test('CSV, XLSX and PDF totals reconcile to the penny', async () => {
+  // CSV: every line; the posted ones sum to the total, per category too.
+  const rows = parseCsv(files['ledger.csv']!.toString('utf8'));
+  const header = rows.shift()!;
+  const col = (c: string) => header.indexOf(c);
+  expect(rows).toHaveLength(manifest.lines);
+  const posted = rows.filter((r) => r[col('counts_in_total')] === 'yes');
+  const csvTotal = posted.reduce((s, r) => s + Number(r[col('amount_minor')]), 0);
+  expect(csvTotal).toBe(manifest.totalMinor);
+  for (const c of summary.byCategory) expect(posted.filter((r) => r[col('category')] === c.key).reduce((s, r) => s + Number(r[col('amount_minor')]), 0)).toBe(c.amountMinor);
+  for (const r of rows) expect(r[col('amount')]).toBe(formatMinor(Number(r[col('amount_minor')])));
+
+  // XLSX: the sheets, each with a total equal to the manifest's.
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(files['ledger.xlsx']! as unknown as ArrayBuffer);
+  expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'By category', 'By hotel', 'By household', 'By night', 'Lines']);
+  const cells = (name: string) => {
+    const out: unknown[][] = [];
+    wb.getWorksheet(name)!.eachRow((row) => out.push((row.values as unknown[]).slice(1)));
+    return out;
+  };
+  const summarySheet = new Map(cells('Summary').map((r) => [r[0], r[1]]));
+  expect(summarySheet.get('Total (minor units)')).toBe(manifest.totalMinor);
+  expect(summarySheet.get('Total')).toBe(formatMinor(manifest.totalMinor));
+  expect(summarySheet.get('Ledger head hash')).toBe(manifest.headHash);
+  const lastOf = (name: string, idx: number) => cells(name).at(-1)![idx];
+  expect(lastOf('By category', 2)).toBe(manifest.totalMinor);
+  expect(lastOf('By hotel', 3)).toBe(manifest.totalMinor);
+  expect(lastOf('By night', 2)).toBe(manifest.totalMinor);
+  const hh = cells('By household');
+  const totalCol = (hh[0] as string[]).indexOf('Total (minor)');
+  expect(hh.at(-1)![totalCol]).toBe(manifest.totalMinor);
+  expect(hh.slice(1, -1).reduce((s: number, r) => s + Number(r[totalCol]), 0)).toBe(manifest.totalMinor);
+  const byCat = cells('By category').slice(1, -1);
+  for (const c of summary.byCategory) expect(byCat.find((r) => r[0] === c.key)![2]).toBe(c.amountMinor);
+  expect(cells('Lines')).toHaveLength(manifest.lines + 1);
+  expect(cells('By night').slice(1, -1).map((r) => r[0])).toEqual(expect.arrayContaining(['2026-10-31', '2026-11-01', '2026-11-02']));
+
+  // PDF: the printed total, each category and the head hash.
+  const pdf = path.join(OUT, 'claim-summary.pdf');
+  const text = execFileSync('/usr/bin/pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  expect(text).toContain(`Total spend: GBP ${formatMinor(manifest.totalMinor)}`);
+  for (const c of summary.byCategory.filter((x) => x.amountMinor !== 0)) expect(text).toMatch(new RegExp(`${c.key}\\s+GBP ${formatMinor(c.amountMinor).replace('.', '\\.')}`));
+  expect(text).toMatch(new RegExp(`Total by category\\s+GBP ${formatMinor(manifest.totalMinor).replace('.', '\\.')}`));
+  expect(text).toMatch(new RegExp(`Total by hotel\\s+GBP ${formatMinor(manifest.totalMinor).replace('.', '\\.')}`));
+  expect(text).toContain(manifest.headHash);
+  expect(text).toContain(`${summary.householdNights} household-nights, ${summary.guestNights} guest-nights`);
+  expect(summary.guests).toBeGreaterThan(0);
+  execFileSync('/usr/bin/pdftoppm', ['-png', '-r', '60', pdf, path.join(OUT, 'claim-summary')]);
+});
+
+test('insurers never see guests\' phone numbers or notes, in the API or any file', async () => {
+  const state = await n.state();
+  const phones = state.parties.map((p) => (p as unknown as { phone?: string }).phone).filter((x): x is string => Boolean(x));
+  const withPhone = await n.exec(sql`select phone from parties where incident_id = ${n.incidentId} and phone <> '' limit 5`);
+  phones.push(...withPhone.map((r) => String(r.phone)));
+  expect(phones.length).toBeGreaterThan(0);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(files['ledger.xlsx']! as unknown as ArrayBuffer);
+  const xlsxText = wb.worksheets.map((w) => w.getSheetValues().flat().join('\t')).join('\n');
+  const pdfText = execFileSync('/usr/bin/pdftotext', [path.join(OUT, 'claim-summary.pdf'), '-'], { encoding: 'utf8' });
+  const lines = (await n.insurer.get(`${n.base}/ledger?limit=5000`).expect(200)).body.lines;
+  const apiText = JSON.stringify(lines);
+  for (const text of [files['ledger.csv']!.toString('utf8'), xlsxText, pdfText, apiText, JSON.stringify(manifest)]) {
+    expect(text).not.toContain('SECRET-NOTE');
+    expect(text).not.toContain('taxi home for meds');
+    for (const p of phones) expect(text).not.toContain(p);
+  }
+  expect(lines.every((l: object) => !('note' in l))).toBe(true);
+  // Duty managers do see notes.
+  expect(JSON.stringify((await n.duty.get(`${n.base}/ledger?limit=5000`).expect(200)).body)).toContain('SECRET-NOTE');
+});
+
+test('an insurer reads only its own incident and cannot write anything', async () => {
+  const other = (await n.duty.post('/api/incidents/import').send(smallScenario()).expect(201)).body.incidentId;
+  for (const p of ['ledger', 'ledger/summary', 'ledger/verify', 'exports']) await n.insurer.get(`/api/incidents/${other}/${p}`).expect(404);
+  await n.insurer.post(`/api/incidents/${other}/exports`).send({}).expect(404);
+  const entry = (await n.insurer.get(`${n.base}/ledger?limit=1`).expect(200)).body.lines[0];
+  await n.insurer.post(`${n.base}/ledger/perks`).send({ partyId: entry.partyId ?? 'P001', category: 'bar', amountMinor: 100 }).expect(403);
+  await n.insurer.post(`${n.base}/ledger/entries/${entry.id}/reverse`).send({ reason: 'x' }).expect(403);
+  await n.insurer.post(`${n.base}/ledger/entries/${entry.id}/approve`).expect(403);
+  await n.insurer.post(`${n.base}/ledger/accruals/lodging`).send({}).expect(403);
+  await n.insurer.get(`${n.base}/ledger/pending`).expect(403);
+  await n.reception.get(`${n.base}/exports`).expect(403);
+  // The exports on record say who exported what range.
+  const list = (await n.duty.get(`${n.base}/exports`).expect(200)).body.exports;
+  expect(list[0]).toMatchObject({ id: manifest.exportId, createdBy: 'Ines Insurer', range: manifest.range, totalMinor: manifest.totalMinor });
+});
+
+test('the export verifies against the live ledger, online and offline, and a changed file is caught', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rc-verify-'));
+  const paths = Object.entries(files).map(([name, bytes]) => {
+    const p = path.join(dir, `${manifest.exportId.slice(0, 8)}-${name}`);
+    writeFileSync(p, bytes);
+    return p;
+  });
+  const mPath = path.join(dir, 'manifest.json');
+  writeFileSync(mPath, JSON.stringify(manifest));
+  const run = () => spawnSync(process.execPath, ['--import', 'tsx', 'server/exports/verify-cli.ts', mPath, ...paths, '--offline'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const good = run();
+  expect(good.stdout).toContain('verified');
+  expect(good.stdout).toContain('ok   csv hash chain');
+  expect(good.status).toBe(0);
+  const csv = files['ledger.csv']!.toString('utf8').replace(',4250,', ',4205,');
+  writeFileSync(paths.find((p) => p.endsWith('ledger.csv'))!, csv);
+  const bad = run();
+  expect(bad.status).toBe(1);
+  expect(bad.stdout).toMatch(/FAIL file ledger.csv/);
+  expect(bad.stdout).toMatch(/FAIL csv hash chain: entry #\d+ \([0-9a-f-]{36}\): hash does not match/);
+});
+
+test('altering one row in the database is detected and the entry named', async () => {
+  const online = (await n.insurer.get(`${n.base}/exports/${manifest.exportId}/verify`).expect(200)).body;
+  expect(online.ok).toBe(true);
+  expect(online.checks.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['export on record', 'hash chain', 'head hash', 'totals']));
+  const viaBody = (await n.insurer.post(`${n.base}/exports/verify`).send({ manifest, files: manifest.files.map((f) => ({ name: f.name, sha256: f.sha256 })) }).expect(200)).body;
+  expect(viaBody.ok).toBe(true);
+
+  const [victim] = (await n.exec(sql`select id, seq from ledger_entries where incident_id = ${n.incidentId} and category = 'bar' order by seq limit 1`)) as { id: string; seq: number }[];
+  await n.exec(sql`update ledger_entries set amount_minor = amount_minor - 1000 where id = ${victim!.id}`);
+  const chain = (await n.insurer.get(`${n.base}/ledger/verify`).expect(200)).body;
+  expect(chain.ok).toBe(false);
+  expect(chain.firstBad).toMatchObject({ seq: Number(victim!.seq), id: victim!.id });
+  expect(chain.firstBad.reason).toMatch(/altered/);
+  const after = (await n.insurer.get(`${n.base}/exports/${manifest.exportId}/verify`).expect(200)).body;
+  expect(after.ok).toBe(false);
+  expect(after.firstBad).toMatchObject({ id: victim!.id });
+  expect(after.checks.find((c: { name: string }) => c.name === 'hash chain').detail).toContain(victim!.id);
+  expect(after.checks.find((c: { name: string }) => c.name === 'totals').ok).toBe(false);
+});

@@ -1,0 +1,148 @@
+/**
+ * The driver's phone (390x844, no account: the signed link is the key) in real Chromium: the
+ * manifest of the vehicle's trip, households ticked off as they board, departure, arrival at each
+ * hotel. A duty manager's socket hears each step live, and so does the console's activity feed.
+ * The duty managers' pages for driver links and guest passes are shown on a phone too.
+ */
+import type { DriverLink, DriverView } from '../../shared/drivers.js';
+import type { IncidentState } from '../../shared/api.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import { collect, connect, connected, loginCookie, subscribe, type ClientSocket } from '../helpers/socket.js';
+import { assertClientBuilt, browserAvailable, openBrowser, screenshot, type BrowserSession } from './browser.js';
+import { PHONE, serveClientOverride, signInAs, smallTargets } from './reception-helpers.js';
+
+const describeBrowser = browserAvailable() ? describe : describe.skip;
+
+describeBrowser('driver on a phone', () => {
+  let server: TestServer;
+  let browser: BrowserSession;
+  let duty: Agent;
+  let incidentId: string;
+  let links: DriverLink[];
+  let socket: ClientSocket;
+
+  beforeAll(async () => {
+    assertClientBuilt();
+    server = await startTestServer();
+    serveClientOverride(server);
+    duty = await signIn(server.url, DEMO.duty);
+    incidentId = (await duty.get('/api/incidents').expect(200)).body.incidents[0].id;
+    const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+    await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(200);
+    links = (await duty.get(`/api/incidents/${incidentId}/drivers`).expect(200)).body.links;
+    browser = await openBrowser(server.url);
+    await browser.page.setViewportSize(PHONE);
+    socket = connect(server.url, { cookie: await loginCookie(server.url, DEMO.duty) });
+    await connected(socket);
+    expect((await subscribe(socket, incidentId)).ok).toBe(true);
+  }, 180_000);
+
+  afterAll(async () => {
+    socket?.disconnect();
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('board, depart and arrive from the phone; the duty manager hears each step live', async () => {
+    const { page, context } = browser;
+    // A vehicle whose current trip carries at least three households and stops at one or two hotels.
+    let chosen: { link: DriverLink; view: DriverView } | null = null;
+    for (const l of links) {
+      if (!l.currentTrip) continue;
+      const v: DriverView = (await duty.get(`/api/drive/${l.token}`).expect(200)).body;
+      if (v.trip && v.trip.households.length >= 3) {
+        chosen = { link: l, view: v };
+        break;
+      }
+    }
+    expect(chosen).not.toBeNull();
+    const { link, view } = chosen!;
+    const trip = view.trip!;
+    const live = collect(socket);
+
+    await context.clearCookies();
+    await page.goto(`${server.url}${link.path}`);
+    await page.locator('main.driver[data-trip-status="planned"]').waitFor();
+    expect(await page.locator('article.dr-hh').count()).toBe(trip.households.length);
+    expect(await smallTargets(page, 'main.driver')).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'driver-01-manifest');
+
+    const aboard = trip.households.slice(0, trip.households.length - 1);
+    const missing = trip.households[trip.households.length - 1]!;
+    for (const h of aboard) {
+      await page.locator(`article.dr-hh[data-party="${h.partyId}"] button.dr-tick`).click();
+      await page.locator(`article.dr-hh[data-party="${h.partyId}"][data-boarded="true"]`).waitFor();
+    }
+    await waitFor(() => live.events.filter((e) => e.type === 'party.boarded').length >= aboard.length);
+    await screenshot(page, 'driver-02-boarded');
+    await page.getByRole('button', { name: /^Depart with/ }).click();
+    await page.getByRole('alertdialog').waitFor();
+    await screenshot(page, 'driver-03-confirm-depart');
+    await page.getByRole('button', { name: 'Depart anyway' }).click();
+    await page.locator('main.driver[data-trip-status="departed"]').waitFor();
+    const departed = await live.until(aboard.length + 1).then((l) => l.find((e) => e.type === 'trip.departed')!);
+    expect(departed.payload.leftBehindPartyIds).toEqual([missing.partyId]);
+    const stops = trip.stops.filter((s) => aboard.some((h) => h.hotelId === s.hotelId));
+    for (const [i, s] of stops.entries()) {
+      await page.getByRole('button', { name: `Arrived at ${s.name}` }).click();
+      if (i === stops.length - 2 || stops.length === 1) await screenshot(page, 'driver-04-arrived');
+      // Once every stop is reached the trip is complete and the page moves on to the vehicle's next trip.
+      await page.waitForFunction(
+        ({ tripId, hotelId }) =>
+          document.querySelector(`main.driver`)?.getAttribute('data-trip-id') !== tripId ||
+          Boolean(document.querySelector(`[data-stop="${hotelId}"][data-arrived="true"] .dr-arrived`)?.textContent?.match(/Arrived \S*\s*\d\d:\d\d/)),
+        { tripId: trip.id, hotelId: s.hotelId },
+        { timeout: 30_000 },
+      );
+    }
+    await screenshot(page, 'driver-05-after-last-stop');
+    const events = await live.until(aboard.length + 1 + stops.length);
+    expect(events.filter((e) => e.type === 'trip.arrived').map((e) => e.payload.hotelId)).toEqual(stops.map((s) => s.hotelId));
+    const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+    for (const h of aboard) expect(state.parties.find((p) => p.id === h.partyId)!.status).toBe('arrived');
+    expect(state.parties.find((p) => p.id === missing.partyId)!.tripId).toBeNull();
+
+    // The console, if it shows an activity feed, lists the driver's steps.
+    await signInAs(page, server.url, DEMO.duty);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${server.url}/#/incidents/${incidentId}`);
+    const feed = page.getByTestId('activity-feed');
+    if (await feed.waitFor({ state: 'attached', timeout: 15_000 }).then(() => true, () => false)) {
+      const before = await feed.locator('li[data-type="party.boarded"]').count();
+      // One more boarding, live, while the console is open.
+      const next = links.find((l) => l.vehicleId !== link.vehicleId && l.currentTrip && l.currentTrip.households > 0)!;
+      const nv: DriverView = (await duty.get(`/api/drive/${next.token}`).expect(200)).body;
+      await duty.post(`/api/drive/${next.token}/boardings`).send({ tripId: nv.trip!.id, partyId: nv.trip!.households[0]!.partyId }).expect(200);
+      await waitFor(async () => (await feed.locator('li[data-type="party.boarded"]').count()) > before, 15_000);
+      await screenshot(page, 'driver-06-console-activity');
+    }
+    await page.setViewportSize(PHONE);
+  }, 120_000);
+
+  test('duty managers get driver links and printable guest passes on a phone', async () => {
+    const { page } = browser;
+    await signInAs(page, server.url, DEMO.duty);
+    await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+    await page.goto(`${server.url}/#/incidents/${incidentId}/drivers`);
+    await page.locator('.dr-links li').first().waitFor();
+    expect(await page.locator('.dr-links li').count()).toBe(links.length);
+    await page.locator('.dr-links li').first().getByRole('button', { name: 'Show QR' }).click();
+    await page.locator('.dr-qr').waitFor();
+    await screenshot(page, 'driver-07-links');
+    const sites = (await duty.get(`/api/incidents/${incidentId}/passes`).expect(200)).body.sites as { id: string; households: number }[];
+    await page.goto(`${server.url}/#/incidents/${incidentId}/passes/${sites[0]!.id}`);
+    await page.locator(`.pass-grid[data-count="${sites[0]!.households}"]`).waitFor();
+    await page.locator('.pass-card').first().waitFor();
+    await screenshot(page, 'driver-08-passes');
+  }, 60_000);
+});
+
+async function waitFor(pred: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await pred())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,85 @@
+/** Re-plans keep every lock, respect pins, and move as few households as they can. */
+import fc from 'fast-check';
+import { planRelocation, validatePlan } from '../../shared/planner/index.js';
+import type { Plan } from '../../shared/plan.js';
+import type { Scenario } from '../../shared/scenario.js';
+import { scenarioArb } from './arbitraries.js';
+import { ruleScenario } from './fixture.js';
+
+/** Lock, per vehicle, a prefix of its trips (those that have "left") and the stays of their riders. */
+function lockPrefix(plan: Plan, share: number): Pick<Plan, 'stays' | 'trips'> {
+  const byVehicle = new Map<string, Plan['trips']>();
+  for (const t of plan.trips) byVehicle.set(t.vehicleId, [...(byVehicle.get(t.vehicleId) ?? []), t]);
+  const trips = [...byVehicle.values()].flatMap((ts) => ts.sort((a, b) => Date.parse(a.departAt) - Date.parse(b.departAt)).slice(0, Math.floor(ts.length * share)));
+  const riders = new Set(trips.flatMap((t) => t.partyIds));
+  return { trips, stays: plan.stays.filter((s) => riders.has(s.partyId)) };
+}
+
+/** Withdraw `share` of the rooms of one hotel (never below what locked stays use there). */
+function withdraw(s: Scenario, hotelIdx: number, share: number, locked: Pick<Plan, 'stays'>): Scenario {
+  const next = structuredClone(s);
+  const h = next.hotels[hotelIdx];
+  if (!h) return next;
+  for (const rt of h.roomTypes) {
+    const lockedUse = locked.stays.filter((x) => x.hotelId === h.id).flatMap((x) => x.rooms).filter((r) => r.type === rt.type).reduce((n, r) => n + r.count, 0);
+    rt.count = Math.max(lockedUse, rt.count - Math.ceil(rt.count * share));
+  }
+  return next;
+}
+
+test('re-plans keep every lock and stay valid after rooms are withdrawn', () => {
+  fc.assert(
+    fc.property(scenarioArb, fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(6), (s, share, hotelIdx) => {
+      const first = planRelocation(s, { timeBudgetMs: 30 });
+      const locked = lockPrefix(first, share);
+      const s2 = withdraw(s, hotelIdx, 0.3, locked);
+      const again = planRelocation(s2, { previous: first, locked, timeBudgetMs: 30 });
+      const check = validatePlan(s2, again, { previous: first, locked });
+      expect(check.violations).toEqual([]);
+      for (const c of again.changes ?? []) expect(c.reason.length).toBeGreaterThan(5);
+    }),
+    { numRuns: 200, seed: 5 },
+  );
+});
+
+test('an unchanged re-plan moves nobody', () => {
+  fc.assert(
+    fc.property(scenarioArb, (s) => {
+      const first = planRelocation(s, { timeBudgetMs: 30 });
+      const again = planRelocation(s, { previous: first, timeBudgetMs: 30 });
+      const m = validatePlan(s, again, { previous: first }).metrics;
+      expect(m.partiesMoved).toBe(0);
+      expect(m.peopleHoused).toBeGreaterThanOrEqual(validatePlan(s, first).metrics.peopleHoused);
+    }),
+    { numRuns: 100, seed: 9 },
+  );
+});
+
+test('pins are respected when the rules allow them, and reported when not', () => {
+  const s = ruleScenario();
+  const first = planRelocation(s);
+  const target = first.stays.find((x) => x.partyId === 'P4')!.hotelId === 'H1' ? 'H2' : 'H1';
+  const pins = [{ partyId: 'P4', hotelId: target, vehicleId: 'T1' }];
+  const again = planRelocation(s, { previous: first, pins });
+  expect(validatePlan(s, again, { previous: first, pins }).violations).toEqual([]);
+  expect(again.changes?.find((c) => c.partyId === 'P4')?.reason).toMatch(/pin/);
+  // H3 is beyond the distance limit: the pin cannot be honoured, the plan stays valid.
+  const bad = planRelocation(s, { previous: first, pins: [{ partyId: 'P4', hotelId: 'H3' }] });
+  expect(validatePlan(s, bad).violations).toEqual([]);
+  expect(bad.stays.find((x) => x.partyId === 'P4')?.hotelId).not.toBe('H3');
+});
+
+test('withdrawn rooms move no more households than they displace, each with a reason', () => {
+  const s = ruleScenario();
+  const first = planRelocation(s);
+  const h1 = first.stays.filter((x) => x.hotelId === 'H1');
+  const s2 = structuredClone(s);
+  for (const rt of s2.hotels[0]!.roomTypes) if (rt.type === 'double') rt.count = 0;
+  const again = planRelocation(s2, { previous: first });
+  expect(validatePlan(s2, again, { previous: first }).violations).toEqual([]);
+  const moved = again.changes ?? [];
+  const usedDouble = h1.filter((x) => x.rooms.some((r) => r.type === 'double')).map((x) => x.partyId);
+  expect(moved.length).toBeGreaterThan(0);
+  expect(moved.length).toBeLessThanOrEqual(usedDouble.length);
+  for (const c of moved) expect(c.reason).toMatch(/rooms|make room/);
+});
