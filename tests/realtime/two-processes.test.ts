@@ -53,7 +53,11 @@ describePg('two server processes on PostgreSQL', () => {
     const seen: LiveEvent[] = [];
     let lastSeq = 0;
     const apply = (list: LiveEvent[]) => {
-      for (const e of list) if (e.seq > lastSeq) (seen.push(e), (lastSeq = e.seq));
+      for (const e of list) {
+        if (e.seq <= lastSeq) continue;
+        seen.push(e);
+        lastSeq = e.seq;
+      }
     };
     const live = collect(s);
     s.on('events', apply);
