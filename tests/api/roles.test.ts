@@ -100,8 +100,25 @@ async function proposePlan(): Promise<string> {
   return (await duty.post(`/api/incidents/${A}/plans`).expect(201)).body.id;
 }
 
+/** Background jobs (lodging accrual after a check-out) may append an event between propose and apply. */
 async function applyFreshPlan(): Promise<void> {
-  await duty.post(`/api/incidents/${A}/plans/${await proposePlan()}/apply`).expect(200);
+  for (let attempt = 0; ; attempt++) {
+    const res = await duty.post(`/api/incidents/${A}/plans/${await proposePlan()}/apply`);
+    if (res.status === 200) return;
+    if (res.status !== 409 || attempt >= 3) throw new Error(`apply failed: ${res.status} ${res.text}`);
+  }
+}
+
+/** The footprint once background work set off by earlier cells (accrual after a check-out) has landed. */
+async function settledFootprint() {
+  let prev = await footprint();
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const next = await footprint();
+    if (JSON.stringify(next) === JSON.stringify(prev)) return next;
+    prev = next;
+  }
+  return prev;
 }
 
 let refSeq = 0;
@@ -356,7 +373,7 @@ describe.each(ROUTES)('$route', (row) => {
     placeholders = status === 401 || status === 403;
     const c = await Promise.resolve(row.call(who)).finally(() => (placeholders = false));
     const agent = row.ownSession ? (who === 'none' ? request.agent(server.url) : await signIn(server.url, emails[who])) : agents[who];
-    const before = status >= 400 ? await footprint() : undefined;
+    const before = status >= 400 ? await settledFootprint() : undefined;
     const res = await send(agent, c);
     if (res.status !== status) throw new Error(`${row.route} as ${who}: expected ${status}, got ${res.status} ${res.text.slice(0, 500)}`);
     if (status >= 400) {
