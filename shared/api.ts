@@ -3,6 +3,8 @@
  * Each payload type is inferred from its schema: one definition, used twice.
  */
 import { z } from 'zod';
+import type { Plan } from './plan.js';
+import type { PlanDiff } from './plan-diff.js';
 
 export const loginRequestSchema = z.object({
   email: z.string().trim().min(3, 'enter your email').max(200),
@@ -135,4 +137,17 @@ export interface ArrivalHousehold {
   guests: { id: string; name: string; age: string; needs: string[]; checkedIn: boolean; roomNumber: string | null }[];
   trip: { id: string; vehicleId: string; vehicleKind: string; provider: string; departAt: string; eta: string | null; status: string } | null;
   checkedInAt: string | null;
+}
+
+/** A proposal as the server shows it: the plan, its diff against the plan in force, and whether the state moved on. */
+export interface PlanView {
+  id: string;
+  incidentId: string;
+  status: string;
+  createdAt: string;
+  baseSeq: number;
+  plan: Plan;
+  diff: PlanDiff;
+  /** True when the incident has changed since this proposal was computed. */
+  stale: boolean;
 }

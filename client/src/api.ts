@@ -5,10 +5,10 @@
  */
 import type { PlanDiff } from '../../shared/plan-diff.js';
 import type { LedgerTotals } from '../../shared/ledger.js';
-import type { Plan } from '../../shared/plan.js';
 import type { LiveEvent } from '../../shared/realtime.js';
 import type { HotelOffer, HotelUpdate, PlanMove } from '../../shared/operations.js';
 import type {
+  PlanView,
   ApiErrorBody,
   HotelArrivals,
   ImportResult,
@@ -92,18 +92,6 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   }
   if (parsed === undefined) throw new ApiError(res.status, 'bad_response', 'The server sent an unreadable answer.');
   return parsed as T;
-}
-
-/** A proposal as the server shows it: the plan, its diff against the plan in force, and whether the state moved on. */
-export interface PlanView {
-  id: string;
-  incidentId: string;
-  status: string;
-  createdAt: string;
-  baseSeq: number;
-  plan: Plan;
-  diff: PlanDiff;
-  stale: boolean;
 }
 
 const inc = (incidentId: string) => `/api/incidents/${encodeURIComponent(incidentId)}`;

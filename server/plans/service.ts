@@ -7,6 +7,7 @@ import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { events, incidents, parties, plans, roomTypes, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
 import type { Plan } from '../../shared/plan.js';
+import type { PlanView } from '../../shared/api.js';
 import { diffPlans, type PlanDiff } from '../../shared/plan-diff.js';
 import type { Scenario } from '../../shared/scenario.js';
 import { AppError, validationError } from '../http/errors.js';
@@ -21,18 +22,6 @@ import { computePlan } from './planner-port.js';
 
 /** Households in these states are not (or no longer) the planner's to place. */
 const OUT_OF_PLAN: PartyStatus[] = ['self_evacuated', 'no_show', 'checked_out'];
-
-export interface PlanView {
-  id: string;
-  incidentId: string;
-  status: string;
-  createdAt: string;
-  baseSeq: number;
-  plan: Plan;
-  diff: PlanDiff;
-  /** True when the incident has changed since this proposal was computed. */
-  stale: boolean;
-}
 
 export class PlanService {
   constructor(

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { IncidentState } from '../../../shared/api.js';
-import type { PlanView } from '../api.js';
+import type { PlanView } from '../../../shared/api.js';
 import { mapConfig } from '../config.js';
 import { createIncidentMap, type IncidentMapHandle } from '../map/leaflet-adapter.js';
 import { buildMarkers } from '../map/markers.js';

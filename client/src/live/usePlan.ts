@@ -4,7 +4,8 @@
  */
 import { useCallback, useState } from 'react';
 import type { PlanMove } from '../../../shared/operations.js';
-import { api, ApiError, type PlanView } from '../api.js';
+import { api, ApiError } from '../api.js';
+import type { PlanView } from '../../../shared/api.js';
 
 export type PlanStatus = 'idle' | 'computing' | 'moving' | 'applying';
 
