@@ -283,9 +283,14 @@ export const guestReplies = pgTable(
     statusTo: text('status_to').notNull(),
     eventSeq: bigint('event_seq', { mode: 'number' }),
     createdAt: created(),
+    /** When a duty manager marked the reply dealt with (null while it still needs attention). */
+    handledAt: ts('handled_at'),
+    handledBy: uuid('handled_by').references(() => users.id, { onDelete: 'set null' }),
+    handledNote: text('handled_note').notNull().default(''),
   },
   (t) => [
     foreignKey({ columns: [t.incidentId, t.partyId], foreignColumns: [parties.incidentId, parties.id] }).onDelete('cascade'),
+    index('guest_replies_open').on(t.incidentId, t.createdAt).where(sql`handled_at is null`),
     uniqueIndex('guest_replies_client_key').on(t.incidentId, t.partyId, t.clientKey),
     index('guest_replies_party').on(t.incidentId, t.partyId, t.createdAt),
     check('guest_replies_kind', sql`${t.kind} in ('own_way', 'need_help', 'missing_member')`),
@@ -322,6 +327,29 @@ export const exportsLog = pgTable('exports', {
 });
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * A receipt photo, uploaded before the ledger entry that cites it; the entry's receipt_ref is
+ * `photo:<sha256>` so the hash chain covers the photo's content.
+ */
+export const ledgerReceipts = pgTable(
+  'ledger_receipts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    sha256: text('sha256').notNull(),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    data: bytea('data').notNull(),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    hotelId: text('hotel_id'),
+    createdAt: created(),
+  },
+  (t) => [
+    uniqueIndex('ledger_receipts_sha').on(t.incidentId, t.sha256),
+    check('ledger_receipts_type', sql`${t.contentType} in ('image/jpeg', 'image/png', 'image/webp')`),
+  ],
+);
 
 /** Required by @socket.io/postgres-adapter for payloads over 8 KB. */
 export const socketIoAttachments = pgTable('socket_io_attachments', {
