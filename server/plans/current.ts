@@ -11,6 +11,8 @@ import { isoUtc, groupBy } from '../incidents/export.js';
 export interface InForce {
   plan: Plan;
   locked: Plan;
+  /** Trips the re-plan keeps as they are: departed, completed, or boarding with someone aboard. */
+  lockedTripIds: Set<string>;
   pins: { partyId: string; hotelId: string }[];
   stayRows: (typeof stays.$inferSelect)[];
   tripRows: (typeof trips.$inferSelect)[];
@@ -36,11 +38,14 @@ export async function loadInForce(db: Db | Tx, incidentId: string): Promise<InFo
   const plan = emptyPlan();
   plan.stays = stayRows.map(toStay);
   plan.trips = tripRows.filter((t) => (riders.get(t.id) ?? []).length > 0).map(toTrip);
-  const lockedTrips = tripRows.filter((t) => t.status === 'departed' || t.status === 'completed');
+  // A trip that has left, or on which someone has already been ticked aboard, is fixed: a re-plan
+  // must not take people off a coach they are sitting in.
+  const boardedOn = new Set(riderRows.filter((r) => r.status === 'boarded').map((r) => r.tripId));
+  const lockedTrips = tripRows.filter((t) => t.status === 'departed' || t.status === 'completed' || (t.status === 'boarding' && boardedOn.has(t.id)));
   const ridingLocked = new Set(lockedTrips.flatMap((t) => (riders.get(t.id) ?? []).map((r) => r.partyId)));
   const locked = emptyPlan();
   locked.trips = lockedTrips.filter((t) => (riders.get(t.id) ?? []).length > 0).map(toTrip);
   locked.stays = stayRows.filter((s) => s.status === 'checked_in' || ridingLocked.has(s.partyId)).map(toStay);
   const pins = stayRows.filter((s) => s.pinned && s.status === 'planned').map((s) => ({ partyId: s.partyId, hotelId: s.hotelId }));
-  return { plan, locked, pins, stayRows, tripRows };
+  return { plan, locked, lockedTripIds: new Set(lockedTrips.map((t) => t.id)), pins, stayRows, tripRows };
 }

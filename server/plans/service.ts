@@ -67,7 +67,7 @@ export class PlanService {
     if (move.hotelId && !scenario.hotels.some((h) => h.id === move.hotelId)) throw validationError([{ path: 'body.hotelId', message: `no hotel ${move.hotelId} in this incident` }], 'move');
     if (move.vehicleId && !scenario.vehicles.some((v) => v.id === move.vehicleId)) throw validationError([{ path: 'body.vehicleId', message: `no vehicle ${move.vehicleId} in service in this incident` }], 'move');
     const inForce = await loadInForce(this.db, incidentId);
-    if (inForce.locked.stays.some((s) => s.partyId === move.partyId)) throw new AppError('conflict', `${party.name} can no longer be moved: checked in, or on a vehicle that has left.`);
+    if (inForce.locked.stays.some((s) => s.partyId === move.partyId)) throw new AppError('conflict', `${party.name} can no longer be moved: checked in, or on a vehicle that is boarding or has left.`);
     const pins = [...row.pins.filter((p) => p.partyId !== move.partyId), { partyId: move.partyId, ...(move.hotelId ? { hotelId: move.hotelId } : {}), ...(move.vehicleId ? { vehicleId: move.vehicleId } : {}) }];
     const plan = await computePlan({ scenario, previous: row.plan, locked: inForce.locked, pins });
     const stay = plan.stays.find((s) => s.partyId === move.partyId);
@@ -173,7 +173,7 @@ export class PlanService {
     await insertBatched([...next.values()].map((s) => ({ incidentId, partyId: s.partyId, hotelId: s.hotelId, rooms: s.rooms, planId })), (c) => tx.insert(stays).values(c));
     // 2. Trips: those that have not left are rebuilt from the proposal, seats counted at insert
     //    (the CHECK on seats_used <= seats guards every one).
-    const open = inForce.tripRows.filter((t) => t.status === 'planned' || t.status === 'boarding');
+    const open = inForce.tripRows.filter((t) => (t.status === 'planned' || t.status === 'boarding') && !inForce.lockedTripIds.has(t.id));
     if (open.length) {
       const ids = open.map((t) => t.id);
       await tx.update(tripRiders).set({ status: 'cancelled' }).where(and(inArray(tripRiders.tripId, ids), inArray(tripRiders.status, ['planned', 'boarded'])));

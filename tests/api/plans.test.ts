@@ -116,3 +116,32 @@ test('a duty manager moves a household by hand; a move that breaks a rule is ref
   const s = await state();
   expect(s.parties.find((p) => p.id === stay.partyId)!.hotelId).toBe(target.id);
 });
+
+test('a re-plan keeps a trip on which someone is already aboard, and the people on it', async () => {
+  const links: { vehicleId: string; token: string; currentTrip: unknown }[] = (await duty.get(`/api/incidents/${incidentId}/drivers`).expect(200)).body.links;
+  let boarded: { tripId: string; partyId: string } | undefined;
+  for (const l of links) {
+    if (!l.currentTrip) continue;
+    const view = (await duty.get(`/api/drive/${l.token}`).expect(200)).body;
+    if (view.trip?.status !== 'planned' || !view.trip.households.length) continue;
+    boarded = { tripId: view.trip.id, partyId: view.trip.households[0].partyId };
+    await duty.post(`/api/drive/${l.token}/boardings`).send(boarded).expect(200);
+    break;
+  }
+  expect(boarded).toBeDefined();
+  const before = (await state()).trips.find((t) => t.id === boarded!.tripId)!;
+  expect(before.status).toBe('boarding');
+
+  const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  const scenario = scenarioSchema.parse((await duty.get(`/api/incidents/${incidentId}/scenario`).expect(200)).body);
+  expect(validatePlan(scenario, proposal.plan).violations).toEqual([]);
+  await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(200);
+
+  const after = await state();
+  const trip = after.trips.find((t) => t.id === boarded!.tripId);
+  expect(trip?.status).toBe('boarding');
+  expect(after.parties.find((p) => p.id === boarded!.partyId)).toMatchObject({ tripId: boarded!.tripId, status: 'on_vehicle' });
+  // No second trip was planned for that vehicle at the same time.
+  const sameSlot = after.trips.filter((t) => t.vehicleId === before.vehicleId && t.departAt === before.departAt);
+  expect(sameSlot).toHaveLength(1);
+});
