@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import compression from 'compression';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -90,6 +91,8 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
     res.setHeader('x-frame-options', 'DENY');
     next();
   });
+  // gzip text answers (JSON, the client's scripts): reception's phones are often on a slow link.
+  app.use(compression({ threshold: 1024 }));
   app.use('/api', sameOriginWrites(config));
   app.use('/api', express.json({ limit: config.MAX_BODY }));
   app.use('/api', express.text({ type: ['text/csv', 'text/plain'], limit: config.MAX_BODY }));
