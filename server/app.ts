@@ -75,7 +75,7 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   const { messaging, guest } = createMessaging(db, bus, logger, config);
 
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.TRUST_PROXY);
   app.use((req, res, next) => {
     req.id = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 64)) || randomUUID();
     res.setHeader('x-request-id', req.id);

@@ -11,6 +11,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
+  /** Which proxies' X-Forwarded-For to believe (Express 'trust proxy'): the client address drives rate limits. */
+  TRUST_PROXY: z.string().default('loopback'),
   /** Real PostgreSQL when set; embedded PGlite under DATA_DIR otherwise. */
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./data/pglite'),

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn } from '../helpers/api.js';
 
 let server: TestServer;
@@ -46,3 +46,13 @@ const dist = path.resolve('dist/client/assets');
   const res = await request(server.url).get(`/assets/${js}`).set('Accept-Encoding', 'gzip').expect(200);
   expect(res.headers['content-encoding']).toBe('gzip');
 });
+
+test('behind a trusted proxy, sign-in limits count each client address, not the proxy', async () => {
+  const login = (ip: string, email: string, password: string) =>
+    request(server.url).post('/api/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+  for (let i = 0; i < 50; i++) expect((await login('203.0.113.5', `nobody${i}@example.test`, 'wrong-password')).status).toBe(401);
+  const blocked = await login('203.0.113.5', DEMO.duty, DEMO_PASSWORD);
+  expect(blocked.status).toBe(429);
+  // Another client behind the same proxy is not punished for it.
+  expect((await login('203.0.113.6', DEMO.duty, DEMO_PASSWORD)).status).toBe(200);
+}, 60_000);
