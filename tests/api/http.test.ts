@@ -3,10 +3,15 @@
  * gzip for text when the client accepts it (reception phones are often on a slow link).
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import path from 'node:path';
 import request from 'supertest';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn } from '../helpers/api.js';
+import { createTestDatabase } from '../helpers/db.js';
+import { loadConfig } from '../../server/config.js';
+import { startServer } from '../../server/server.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -55,4 +60,31 @@ test('behind a trusted proxy, sign-in limits count each client address, not the 
   expect(blocked.status).toBe(429);
   // Another client behind the same proxy is not punished for it.
   expect((await login('203.0.113.6', DEMO.duty, DEMO_PASSWORD)).status).toBe(200);
+}, 60_000);
+
+test('passwords never reach the log, even at the most verbose level and on refused sign-ins', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  const db = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'trace', SEED_DEMO: 'true', DEMO_PASSWORD: 'Seed-Only-Secret-1' });
+  const running = await startServer(config, { database: db, logger: pino({ level: 'trace' }, sink) });
+  try {
+    const secret = 'Tr0ub4dor-and-3-horses';
+    const login = (body: unknown) => request(running.url).post('/api/auth/login').send(body as object);
+    expect((await login({ email: DEMO.duty, password: secret })).status).toBe(401);
+    expect((await login({ email: 42, password: secret })).status).toBe(400);
+    expect((await login({ email: DEMO.duty, password: 'Seed-Only-Secret-1' })).status).toBe(200);
+    const everything = lines.join('');
+    expect(everything.length).toBeGreaterThan(0); // the request log did run
+    expect(everything).not.toContain(secret);
+    expect(everything).not.toContain('Seed-Only-Secret-1');
+  } finally {
+    await running.close();
+    await db.destroy();
+  }
 }, 60_000);
