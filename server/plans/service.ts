@@ -3,7 +3,7 @@
  * transaction. Applying is optimistic: if anything changed since the proposal was computed (the
  * incident's event sequence moved on), it is refused with 409 and a description of what changed.
  */
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, notLike, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { events, incidents, parties, plans, roomTypes, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
 import type { Plan } from '../../shared/plan.js';
@@ -77,17 +77,15 @@ export class PlanService {
       const target = move.hotelId ? scenario.hotels.find((h) => h.id === move.hotelId)!.name : `vehicle ${move.vehicleId}`;
       throw new AppError('bad_request', `${party.name} cannot go to ${target}: ${why.replace(/^.*pin not honoured: /, '').replace(/\)$/, '')}.`, { partyId: move.partyId });
     }
-    const [inc] = await this.db.select({ lastSeq: incidents.lastSeq }).from(incidents).where(eq(incidents.id, incidentId));
     const [created] = await this.db.insert(plans).values({ incidentId, createdBy: userId, baseSeq: row.baseSeq, plan, pins }).returning();
     await this.db.update(plans).set({ status: 'superseded' }).where(eq(plans.id, row.id));
-    return { id: created!.id, incidentId, status: created!.status, createdAt: created!.createdAt.toISOString(), baseSeq: row.baseSeq, plan, diff: diffPlans(inForce.plan, plan), stale: (inc?.lastSeq ?? 0) !== row.baseSeq };
+    return { id: created!.id, incidentId, status: created!.status, createdAt: created!.createdAt.toISOString(), baseSeq: row.baseSeq, plan, diff: diffPlans(inForce.plan, plan), stale: (await planningChangesSince(this.db, incidentId, row.baseSeq, 1)).length > 0 };
   }
 
   async get(incidentId: string, planId: string): Promise<PlanView> {
     const row = await this.find(this.db, incidentId, planId);
-    const [inc] = await this.db.select({ lastSeq: incidents.lastSeq }).from(incidents).where(eq(incidents.id, incidentId));
     const inForce = await loadInForce(this.db, incidentId);
-    return { id: row.id, incidentId, status: row.status, createdAt: row.createdAt.toISOString(), baseSeq: row.baseSeq, plan: row.plan, diff: diffPlans(inForce.plan, row.plan), stale: (inc?.lastSeq ?? 0) !== row.baseSeq };
+    return { id: row.id, incidentId, status: row.status, createdAt: row.createdAt.toISOString(), baseSeq: row.baseSeq, plan: row.plan, diff: diffPlans(inForce.plan, row.plan), stale: (await planningChangesSince(this.db, incidentId, row.baseSeq, 1)).length > 0 };
   }
 
   async latest(incidentId: string) {
@@ -108,7 +106,10 @@ export class PlanService {
       if (!inc) throw new AppError('not_found', 'No such incident.');
       const row = await this.find(tx, incidentId, planId);
       if (row.status !== 'proposed') throw new AppError('conflict', `This plan was already ${row.status}. Compute a new one.`);
-      if (inc.lastSeq !== row.baseSeq) throw await this.staleError(tx, incidentId, row.baseSeq);
+      if (inc.lastSeq !== row.baseSeq) {
+        const changes = await planningChangesSince(tx, incidentId, row.baseSeq, 20);
+        if (changes.length) throw staleError(changes);
+      }
       const inForce = await loadInForce(tx, incidentId);
       const diff = diffPlans(inForce.plan, row.plan);
       const affectedHotels = await this.writePlan(tx, incidentId, row.id, row.plan, inForce);
@@ -133,14 +134,6 @@ export class PlanService {
         },
       ]);
       return { applied: true as const, seq: ev!.seq, diff };
-    });
-  }
-
-  private async staleError(tx: Tx, incidentId: string, baseSeq: number): Promise<AppError> {
-    const since = await tx.select().from(events).where(and(eq(events.incidentId, incidentId), gt(events.seq, baseSeq))).orderBy(events.seq).limit(20);
-    const what = since.map((e) => `${e.actorName}: ${e.type.replace(/[._]/g, ' ')} at ${e.at.toISOString().slice(11, 16)}`);
-    return new AppError('conflict', `The situation changed since this plan was computed (${what.slice(0, 3).join('; ')}${what.length > 3 ? '; ...' : ''}). Compute a new plan.`, {
-      changes: since.map((e) => ({ seq: e.seq, type: e.type, actor: e.actorName, at: e.at.toISOString() })),
     });
   }
 
@@ -232,4 +225,28 @@ async function partySeats(tx: Tx, incidentId: string): Promise<Map<string, { sea
   );
   const list = (rows as unknown as { rows?: { party_id: string; n: number; wheel: number }[] }).rows ?? (rows as unknown as { party_id: string; n: number; wheel: number }[]);
   return new Map(list.map((r) => [r.party_id, { seated: r.n - r.wheel, wheel: r.wheel }]));
+}
+
+
+/**
+ * Events that cannot change what a plan may do: costs, message deliveries, a reply marked handled,
+ * feedback. Background jobs write them all the time; they must not make a fresh proposal stale.
+ */
+const NOT_PLANNING = ['ledger.%', 'message.%', 'guest.reply_handled', 'guest.feedback_given'];
+
+/** The events since `baseSeq` that change the planning situation (rooms, fleet, households, trips). */
+export async function planningChangesSince(db: Db | Tx, incidentId: string, baseSeq: number, limit: number) {
+  return db
+    .select()
+    .from(events)
+    .where(and(eq(events.incidentId, incidentId), gt(events.seq, baseSeq), ...NOT_PLANNING.map((p) => notLike(events.type, p))))
+    .orderBy(events.seq)
+    .limit(limit);
+}
+
+function staleError(since: (typeof events.$inferSelect)[]): AppError {
+  const what = since.map((e) => `${e.actorName}: ${e.type.replace(/[._]/g, ' ')} at ${e.at.toISOString().slice(11, 16)}`);
+  return new AppError('conflict', `The situation changed since this plan was computed (${what.slice(0, 3).join('; ')}${what.length > 3 ? '; ...' : ''}). Compute a new plan.`, {
+    changes: since.map((e) => ({ seq: e.seq, type: e.type, actor: e.actorName, at: e.at.toISOString() })),
+  });
 }

@@ -145,3 +145,17 @@ test('a re-plan keeps a trip on which someone is already aboard, and the people 
   const sameSlot = after.trips.filter((t) => t.vehicleId === before.vehicleId && t.departAt === before.departAt);
   expect(sameSlot).toHaveLength(1);
 });
+
+test('costs booked in the meantime do not make a proposal stale; a change to rooms does', async () => {
+  const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  const s = await state();
+  const placed = s.parties.find((p) => p.hotelId)!;
+  await duty2.post(`/api/incidents/${incidentId}/ledger/perks`).send({ partyId: placed.id, hotelId: placed.hotelId, category: 'meals', amountMinor: 1250, note: 'sandwiches on arrival' }).expect(201);
+  expect((await duty.get(`/api/incidents/${incidentId}/plans/${proposal.id}`).expect(200)).body.stale).toBe(false);
+  await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(200);
+
+  const next = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  await duty2.patch(`/api/incidents/${incidentId}/hotels/${s.hotels[5]!.id}`).send({ petsAllowed: !s.hotels[5]!.petsAllowed }).expect(200);
+  expect((await duty.get(`/api/incidents/${incidentId}/plans/${next.id}`).expect(200)).body.stale).toBe(true);
+  await duty.post(`/api/incidents/${incidentId}/plans/${next.id}/apply`).expect(409);
+});
