@@ -2,7 +2,7 @@
  * The cost ledger's contracts and pure rules, used by the server (validation, accrual, exports)
  * and the insurer portal (types, money formatting). No I/O here: hashing lives on the server.
  *
- * Rules written down in docs/decisions/0003-ledger.md:
+ * Rules written down in docs/decisions/0010-cost-ledger-and-insurer-exports.md:
  * - a night is noon to noon in the incident's time zone; `nightOf(t)` names it by its first date;
  * - a stay is charged the nights from its arrival night (check-in before 06:00 belongs to the
  *   night before) to the night running at check-out (or now);
@@ -22,17 +22,45 @@ export type LedgerStatus = 'posted' | 'pending_approval' | 'rejected';
 const text = (max: number) => z.string().trim().max(max);
 const isoInstant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
 
-export const recordPerkSchema = z.object({
-  partyId: z.string().trim().min(1, 'expected the household id').max(100),
-  guestId: z.string().trim().min(1).max(100).optional(),
-  /** Duty managers name the hotel; reception's own hotel is implied. */
-  hotelId: z.string().trim().min(1).max(100).optional(),
-  category: z.enum(PERK_CATEGORIES, { message: `expected one of ${PERK_CATEGORIES.join(', ')}` }),
-  amountMinor: z.number().int('expected whole minor units (pence)').positive('expected a positive amount').max(100_000_00, 'amount too large for one perk'),
-  occurredAt: isoInstant.optional(),
-  receiptRef: text(200).optional(),
-  note: text(500).optional(),
-});
+/** Receipt photos: what may be uploaded (magic bytes must match) and how big. */
+export const RECEIPT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export type ReceiptContentType = (typeof RECEIPT_CONTENT_TYPES)[number];
+export const RECEIPT_MAX_BYTES = 5 * 1024 * 1024;
+/** A line whose receipt is a stored photo has `receiptRef = photo:<sha256 of the bytes>`, so the chain covers the photo. */
+export const PHOTO_REF_PREFIX = 'photo:';
+export function photoSha256(receiptRef: string | null | undefined): string | null {
+  return receiptRef?.startsWith(PHOTO_REF_PREFIX) ? receiptRef.slice(PHOTO_REF_PREFIX.length) : null;
+}
+
+/** Answer of `POST .../ledger/receipts` (201): the same photo uploaded again gives the same receipt. */
+export interface ReceiptUpload {
+  id: string;
+  sha256: string;
+  contentType: ReceiptContentType;
+  bytes: number;
+  /** What the ledger entry's receipt_ref becomes: `photo:<sha256>`. */
+  ref: string;
+}
+
+/** A paper receipt's reference, typed by staff; `photo:` references come only from an attached photo. */
+const paperRef = text(200).refine((v) => !v.toLowerCase().startsWith(PHOTO_REF_PREFIX), `a "${PHOTO_REF_PREFIX}" reference is made by attaching receiptPhotoId`);
+
+export const recordPerkSchema = z
+  .object({
+    partyId: z.string().trim().min(1, 'expected the household id').max(100),
+    guestId: z.string().trim().min(1).max(100).optional(),
+    /** Duty managers name the hotel; reception's own hotel is implied. */
+    hotelId: z.string().trim().min(1).max(100).optional(),
+    category: z.enum(PERK_CATEGORIES, { message: `expected one of ${PERK_CATEGORIES.join(', ')}` }),
+    amountMinor: z.number().int('expected whole minor units (pence)').positive('expected a positive amount').max(100_000_00, 'amount too large for one perk'),
+    occurredAt: isoInstant.optional(),
+    /** A paper receipt's reference... */
+    receiptRef: paperRef.optional(),
+    /** ...or a photo uploaded first (`POST .../ledger/receipts`); the entry's receipt_ref becomes `photo:<sha256>`. */
+    receiptPhotoId: z.uuid({ message: 'expected a receipt photo id' }).optional(),
+    note: text(500).optional(),
+  })
+  .refine((b) => !(b.receiptRef && b.receiptPhotoId), { path: ['receiptRef'], message: 'give a paper receipt reference or a receipt photo, not both' });
 export type RecordPerkRequest = z.infer<typeof recordPerkSchema>;
 
 export const reverseEntrySchema = z.object({
@@ -42,7 +70,7 @@ export const reverseEntrySchema = z.object({
     .object({
       amountMinor: z.number().int().positive().max(100_000_00),
       category: z.enum(LEDGER_CATEGORIES).optional(),
-      receiptRef: text(200).optional(),
+      receiptRef: paperRef.optional(),
       note: text(500).optional(),
     })
     .optional(),
@@ -81,6 +109,11 @@ export interface LedgerLine {
   tripId: string | null;
   night: string | null;
   receiptRef: string | null;
+  /** True when the receipt is a stored photo (`receiptRef` is `photo:<sha256>`). */
+  hasReceiptPhoto: boolean;
+  /** The photo's id and where to fetch it, for readers allowed to (null otherwise). */
+  receiptPhotoId: string | null;
+  receiptUrl: string | null;
   description: string;
   note?: string;
   reversesEntryId: string | null;
@@ -120,13 +153,24 @@ export interface LedgerTotals {
   guestNights: number;
 }
 
+/** An entry that does not hold, and why. */
+export interface BadEntry {
+  seq: number;
+  id: string;
+  reason: string;
+  /** Set when the entry is fine but its receipt photo is not. */
+  receiptId?: string;
+}
+
 export interface ChainCheck {
   ok: boolean;
   checked: number;
   headSeq: number;
   headHash: string;
-  /** The first line whose hash, link or sequence does not hold. */
-  firstBad: { seq: number; id: string; reason: string } | null;
+  /** The first line that does not hold: its hash, link or sequence, or the photo its receipt cites. */
+  firstBad: BadEntry | null;
+  /** Receipt photos cited by the checked lines, re-hashed from the stored bytes. */
+  receipts: { checked: number; firstBad: BadEntry | null };
 }
 
 export interface ExportFile {

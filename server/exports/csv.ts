@@ -1,15 +1,30 @@
-/** Every line of the export as CSV, streamed page by page (flat memory at any size). */
+/**
+ * Every line of the export as CSV, written a page at a time with backpressure (flat memory at any
+ * size). The export service feeds it the same values it gives the spreadsheet's Lines sheet.
+ */
 import type { Writable } from 'node:stream';
-import type { LedgerRow } from '../ledger/repo.js';
-import { csvRow, LINE_COLUMNS, lineValues, type Names } from './lines.js';
+import { csvRow, LINE_COLUMNS, type Cell } from './lines.js';
 import { write } from './sink.js';
 
-export async function writeCsv(out: Writable, pages: AsyncIterable<LedgerRow[]>, names: Names): Promise<void> {
-  await write(out, csvRow([...LINE_COLUMNS]));
-  for await (const page of pages) {
-    let chunk = '';
-    for (const r of page) chunk += csvRow(lineValues(r, names));
-    await write(out, chunk);
+export class CsvWriter {
+  private chunk = csvRow([...LINE_COLUMNS]);
+
+  constructor(private readonly out: Writable) {}
+
+  add(values: Cell[]): void {
+    this.chunk += csvRow(values);
   }
-  out.end();
+
+  /** Write what was added since the last flush (call once per page). */
+  async flush(): Promise<void> {
+    if (!this.chunk) return;
+    const chunk = this.chunk;
+    this.chunk = '';
+    await write(this.out, chunk);
+  }
+
+  async end(): Promise<void> {
+    await this.flush();
+    this.out.end();
+  }
 }

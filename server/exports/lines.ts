@@ -5,12 +5,14 @@
  */
 import { noteDigest } from '../ledger/chain.js';
 import type { LedgerRow } from '../ledger/repo.js';
-import { formatMinor } from '../../shared/ledger.js';
+import { formatMinor, photoSha256 } from '../../shared/ledger.js';
 
 export interface Names {
   households: Map<string, { name: string }>;
   hotelNames: Map<string, string>;
   userNames: Map<string, string>;
+  /** Receipt photo ids by sha256, for lines whose receipt_ref is `photo:<sha256>`. */
+  receiptIds: Map<string, string>;
 }
 
 export const LINE_COLUMNS = [
@@ -36,6 +38,7 @@ export const LINE_COLUMNS = [
   'night',
   'source_key',
   'receipt_ref',
+  'receipt_photo_id',
   'description',
   'note_sha256',
   'reverses_entry_id',
@@ -49,9 +52,12 @@ export const LINE_COLUMNS = [
 ] as const;
 export type LineColumn = (typeof LINE_COLUMNS)[number];
 
-/** Values in LINE_COLUMNS order; numbers stay numbers (XLSX), everything else is text. */
-export function lineValues(r: LedgerRow, names: Names): (string | number)[] {
-  const s = (v: string | null) => v ?? '';
+/** A cell: numbers stay numbers (XLSX), null is an empty cell (written as nothing). */
+export type Cell = string | number | null;
+
+/** Values in LINE_COLUMNS order. */
+export function lineValues(r: LedgerRow, names: Names): Cell[] {
+  const photo = photoSha256(r.receiptRef);
   return [
     r.seq,
     r.id,
@@ -63,36 +69,42 @@ export function lineValues(r: LedgerRow, names: Names): (string | number)[] {
     r.currency,
     r.occurredAt.toISOString(),
     r.recordedAt.toISOString(),
-    s(r.recordedBy),
-    r.recordedBy ? (names.userNames.get(r.recordedBy) ?? '') : 'system',
-    s(r.partyId),
-    r.partyId ? (names.households.get(r.partyId)?.name ?? '') : '',
-    s(r.guestId),
-    s(r.hotelId),
-    r.hotelId ? (names.hotelNames.get(r.hotelId) ?? '') : '',
-    s(r.vehicleId),
-    s(r.tripId),
-    s(r.night),
-    s(r.sourceKey),
-    s(r.receiptRef),
+    r.recordedBy,
+    r.recordedBy ? (names.userNames.get(r.recordedBy) ?? null) : 'system',
+    r.partyId,
+    r.partyId ? (names.households.get(r.partyId)?.name ?? null) : null,
+    r.guestId,
+    r.hotelId,
+    r.hotelId ? (names.hotelNames.get(r.hotelId) ?? null) : null,
+    r.vehicleId,
+    r.tripId,
+    r.night,
+    r.sourceKey,
+    r.receiptRef,
+    photo ? (names.receiptIds.get(photo) ?? null) : null,
     r.description,
-    noteDigest(r.note),
-    s(r.reversesEntryId),
-    s(r.relatedEntryId),
+    r.note ? noteDigest(r.note) : null,
+    r.reversesEntryId,
+    r.relatedEntryId,
     r.status,
-    s(r.approvedBy),
-    [...r.flags].sort().join('|'),
+    r.approvedBy,
+    r.flags.length ? [...r.flags].sort().join('|') : null,
     r.status === 'posted' ? 'yes' : 'no',
     r.prevHash,
     r.hash,
   ];
 }
 
-export function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+export function csvCell(v: Cell): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return String(v);
+  return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export function csvRow(values: (string | number)[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
+export function csvRow(values: Cell[]): string {
+  let line = csvCell(values[0]!);
+  for (let i = 1; i < values.length; i++) line += `,${csvCell(values[i]!)}`;
+  return `${line}\r\n`;
 }

@@ -2,7 +2,7 @@
  * Exports under /api/incidents/:incidentId/exports, for insurers (their incidents only) and duty
  * managers. Making an export is recorded (who, when, which range); nothing in the ledger changes.
  */
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../auth/middleware.js';
 import { parseOr400 } from '../http/errors.js';
@@ -14,9 +14,9 @@ const params = z.object({ incidentId: z.uuid({ message: 'expected an incident id
 const exportParams = params.extend({ exportId: z.uuid({ message: 'expected an export id' }) });
 const fileParams = exportParams.extend({ name: z.enum(['ledger.csv', 'ledger.xlsx', 'claim-summary.pdf', 'manifest.json'], { message: 'expected ledger.csv, ledger.xlsx, claim-summary.pdf or manifest.json' }) });
 
-export function exportRoutes(service: ExportService): Router {
+export function exportRoutes(service: ExportService, limits: RequestHandler[] = []): Router {
   const r = Router({ mergeParams: true });
-  r.use(requireRole('admin', 'duty_manager', 'insurer'));
+  r.use(requireRole('admin', 'duty_manager', 'insurer'), ...limits); // per-user rate limits (app.ts decides which requests count)
   r.post('/', async (req, res) => {
     const { incidentId } = parseOr400(params, req.params, 'params');
     const user = assertIncidentVisible(req.user, incidentId);

@@ -20,10 +20,12 @@ import { LedgerAggregator } from '../ledger/totals.js';
 import type { LedgerService } from '../ledger/service.js';
 import type { Names } from './lines.js';
 import type { ExportFigures, ExportMeta } from './meta.js';
-import { hashingFile } from './sink.js';
-import { writeCsv } from './csv.js';
-import { writeXlsx } from './xlsx.js';
+import { hashingFile, type HashedSink } from './sink.js';
+import { CsvWriter } from './csv.js';
+import { XlsxWriter } from './xlsx.js';
 import { writePdf } from './pdf.js';
+import { lineValues } from './lines.js';
+import { receiptIdsBySha } from '../ledger/receipt-repo.js';
 
 export const EXPORT_FILES = { csv: 'ledger.csv', xlsx: 'ledger.xlsx', pdf: 'claim-summary.pdf' } as const;
 export const MANIFEST_FILE = 'manifest.json';
@@ -59,9 +61,8 @@ export class ExportService {
 
   /** Names and head counts for the range's figures, and an empty aggregator to feed. */
   private async prepare(incident: IncidentRow): Promise<{ agg: LedgerAggregator; names: Names }> {
-    const ctx = await loadTotalsContext(this.db, incident);
-    const userRows = await this.db.select({ id: users.id, name: users.name }).from(users);
-    return { agg: new LedgerAggregator(ctx), names: { households: ctx.households, hotelNames: ctx.hotelNames, userNames: new Map(userRows.map((u) => [u.id, u.name])) } };
+    const [ctx, userRows, receiptIds] = await Promise.all([loadTotalsContext(this.db, incident), this.db.select({ id: users.id, name: users.name }).from(users), receiptIdsBySha(this.db, incident.id)]);
+    return { agg: new LedgerAggregator(ctx), names: { households: ctx.households, hotelNames: ctx.hotelNames, userNames: new Map(userRows.map((u) => [u.id, u.name])), receiptIds } };
   }
 
   private async finish(agg: LedgerAggregator, incidentId: string, toSeq: number): Promise<ExportFigures> {
@@ -91,28 +92,41 @@ export class ExportService {
     const dir = this.exportDir(exportId);
     mkdirSync(dir, { recursive: true });
     const files: ExportFile[] = [];
-    const record = async (format: ExportFile['format'], sink: ReturnType<typeof hashingFile>) => {
+    const record = async (format: ExportFile['format'], sink: HashedSink) => {
       const { sha256, bytes } = await sink.finished();
       files.push({ name: EXPORT_FILES[format], format, bytes, sha256 });
     };
-    // Pass 1: the CSV is written while the figures are summed (one read of the lines).
-    const feed = async function* (pages: AsyncIterable<LedgerRow[]>) {
-      for await (const page of pages) {
-        for (const r of page) agg.add(r);
-        yield page;
+    const csvSink = formats.includes('csv') ? hashingFile(path.join(dir, EXPORT_FILES.csv)) : null;
+    const xlsxSink = formats.includes('xlsx') ? hashingFile(path.join(dir, EXPORT_FILES.xlsx)) : null;
+    const csv = csvSink && new CsvWriter(csvSink.stream);
+    const xlsx = xlsxSink && new XlsxWriter(xlsxSink.stream, meta);
+    let figures: ExportFigures;
+    try {
+      // One read of the lines: each is summed, written to the CSV and to the spreadsheet's Lines sheet.
+      for await (const page of this.lines(incidentId, range)) {
+        for (const r of page) {
+          agg.add(r);
+          if (!csv && !xlsx) continue;
+          const values = lineValues(r, names);
+          csv?.add(values);
+          xlsx?.add(values);
+        }
+        await Promise.all([xlsx?.flush(), csv?.flush()]);
       }
-    };
-    if (formats.includes('csv')) {
-      const sink = hashingFile(path.join(dir, EXPORT_FILES.csv));
-      await writeCsv(sink.stream, feed(this.lines(incidentId, range)), names);
-      await record('csv', sink);
-    } else for await (const _page of feed(this.lines(incidentId, range)));
-    const figures = await this.finish(agg, incidentId, range.toSeq);
-    // Pass 2: the spreadsheet's summary sheets come first, then every line again.
-    if (formats.includes('xlsx')) {
-      const sink = hashingFile(path.join(dir, EXPORT_FILES.xlsx));
-      await writeXlsx(sink.stream, this.lines(incidentId, range), names, meta, figures);
-      await record('xlsx', sink);
+      if (csv) {
+        await csv.end();
+        await record('csv', csvSink!);
+      }
+      figures = await this.finish(agg, incidentId, range.toSeq);
+      // Then what needs the figures: the spreadsheet's summary sheets, and the PDF.
+      if (xlsx) {
+        await xlsx.finish(meta, figures);
+        await record('xlsx', xlsxSink!);
+      }
+    } catch (err) {
+      // Nothing is recorded; close the half-written files rather than leave them open.
+      for (const sink of [csvSink, xlsxSink]) sink?.stream.destroy();
+      throw err;
     }
     if (formats.includes('pdf')) {
       const sink = hashingFile(path.join(dir, EXPORT_FILES.pdf));
@@ -194,10 +208,12 @@ export class ExportService {
     const range: ExportRange = { toSeq: manifest.range.toSeq, from: manifest.range.occurredFrom ? new Date(manifest.range.occurredFrom) : null, to: manifest.range.occurredTo ? new Date(manifest.range.occurredTo) : null };
     const { agg } = await this.prepare(incident);
     // One read of the lines: the chain is recomputed from #1 and the range's figures summed.
-    const chain = await this.ledger.verifyChain(incidentId, manifest.range.toSeq, (r) => {
+    const { result: chain, linkBad } = await this.ledger.walkChain(incidentId, manifest.range.toSeq, (r) => {
       if ((!range.from || r.occurredAt >= range.from) && (!range.to || r.occurredAt < range.to)) agg.add(r);
     });
-    add('hash chain', chain.ok, chain.ok ? `${chain.checked} entries recomputed, #1 to #${manifest.range.toSeq}` : `entry #${chain.firstBad!.seq} (${chain.firstBad!.id}): ${chain.firstBad!.reason}`);
+    add('hash chain', !linkBad, linkBad ? `entry #${linkBad.seq} (${linkBad.id}): ${linkBad.reason}` : `${chain.checked} entries recomputed, #1 to #${manifest.range.toSeq}`);
+    const photoBad = chain.receipts.firstBad;
+    add('receipt photos', !photoBad, photoBad ? `entry #${photoBad.seq} (${photoBad.id}): ${photoBad.reason}` : `${chain.receipts.checked} receipt photos re-hashed${linkBad ? ` (those cited before entry #${linkBad.seq})` : ''}`);
     const t = (await this.finish(agg, incidentId, range.toSeq)).totals;
     add('head hash', t.headHash === manifest.headHash, t.headHash === manifest.headHash ? `#${manifest.headSeq} ${manifest.headHash}` : `live ledger has ${t.headHash} at #${manifest.range.toSeq}, manifest says ${manifest.headHash}`);
     const catsOk = Object.entries(manifest.byCategory).every(([k, v]) => t.byCategory.find((r) => r.key === k)?.amountMinor === v);

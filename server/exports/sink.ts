@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { Transform, type Writable } from 'node:stream';
+import { pipeline, Transform, type Writable } from 'node:stream';
 
 export interface HashedSink {
   stream: Writable;
@@ -21,8 +21,10 @@ export function hashingFile(file: string): HashedSink {
       cb(null, chunk);
     },
   });
-  tap.pipe(out);
+  // pipeline: if the writer gives up (destroys the tap), the file is closed too.
+  pipeline(tap, out, () => undefined);
   const closed = once(out, 'close');
+  closed.catch(() => undefined);
   return {
     stream: tap,
     async finished() {

@@ -2,11 +2,19 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { hotels, parties, users } from '../db/schema.js';
-import type { LedgerCategory, LedgerKind, LedgerLine, LedgerStatus } from '../../shared/ledger.js';
+import type { SessionUser } from '../auth/types.js';
+import { photoSha256, type LedgerCategory, type LedgerKind, type LedgerLine, type LedgerStatus } from '../../shared/ledger.js';
 import { linkState, type LedgerRow } from './repo.js';
+import { receiptsBySha } from './receipt-repo.js';
+import { canReadReceipt } from './receipts.js';
 
-export async function presentLines(db: Db, incidentId: string, rows: LedgerRow[], opts: { withNotes: boolean }): Promise<LedgerLine[]> {
+/** Who is reading: decides whether a line's receipt photo comes with its id and URL. */
+export type Viewer = Pick<SessionUser, 'role' | 'hotelId'>;
+
+export async function presentLines(db: Db, incidentId: string, rows: LedgerRow[], opts: { withNotes: boolean; viewer: Viewer }): Promise<LedgerLine[]> {
   if (rows.length === 0) return [];
+  const shas = [...new Set(rows.map((r) => photoSha256(r.receiptRef)).filter((x): x is string => Boolean(x)))];
+  const photos = await receiptsBySha(db, incidentId, shas);
   const partyIds = [...new Set(rows.map((r) => r.partyId).filter((x): x is string => Boolean(x)))];
   const hotelIds = [...new Set(rows.map((r) => r.hotelId).filter((x): x is string => Boolean(x)))];
   const userIds = [...new Set(rows.map((r) => r.recordedBy).filter((x): x is string => Boolean(x)))];
@@ -40,6 +48,7 @@ export async function presentLines(db: Db, incidentId: string, rows: LedgerRow[]
       tripId: r.tripId,
       night: r.night,
       receiptRef: r.receiptRef,
+      ...receiptOf(r),
       description: r.description,
       reversesEntryId: r.reversesEntryId,
       relatedEntryId: r.relatedEntryId,
@@ -54,4 +63,12 @@ export async function presentLines(db: Db, incidentId: string, rows: LedgerRow[]
     if (opts.withNotes) line.note = r.note;
     return line;
   });
+
+  function receiptOf(r: LedgerRow): Pick<LedgerLine, 'hasReceiptPhoto' | 'receiptPhotoId' | 'receiptUrl'> {
+    const sha = photoSha256(r.receiptRef);
+    if (!sha) return { hasReceiptPhoto: false, receiptPhotoId: null, receiptUrl: null };
+    const photo = photos.get(sha);
+    if (!photo || !canReadReceipt(opts.viewer, photo)) return { hasReceiptPhoto: true, receiptPhotoId: null, receiptUrl: null };
+    return { hasReceiptPhoto: true, receiptPhotoId: photo.id, receiptUrl: `/api/incidents/${incidentId}/ledger/receipts/${photo.id}` };
+  }
 }

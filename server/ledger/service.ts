@@ -4,90 +4,53 @@
  * Every write is one transaction that locks the chain head, appends linked entries (never edits)
  * and appends its events; sockets hear of it after commit.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { hotels, parties, stays, guests } from '../db/schema.js';
 import { AppError, parseOr400 } from '../http/errors.js';
-import { commitWithEvents, type Actor, type EventBus, type NewEvent } from '../events/log.js';
+import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
 import type { SessionUser } from '../auth/types.js';
-import { perkCategoryOf, recordPerkSchema, resolveEntrySchema, reverseEntrySchema, formatMinor, stayNights, type ChainCheck, type LedgerLine, type LedgerTotals } from '../../shared/ledger.js';
-import { appendEntries, entriesLinkedTo, entryById, lockHead, pagesOf, pendingCharges, perkSpend, readHead, unapprovedSpend, type EntryDraft, type LedgerRow } from './repo.js';
+import { photoSha256, recordPerkSchema, resolveEntrySchema, reverseEntrySchema, type BadEntry, type ChainCheck, type LedgerLine, type LedgerTotals } from '../../shared/ledger.js';
+import { appendEntries, entriesLinkedTo, entryById, lockHead, pagesOf, pendingCharges, readHead, type EntryDraft, type LedgerRow } from './repo.js';
+import { receiptIntegrity } from './receipt-repo.js';
+import { ReceiptService } from './receipts.js';
 import { canonicalJson, checkLink, GENESIS_HASH } from './chain.js';
 import { loadIncident, loadTotalsContext } from './context.js';
 import { LedgerAggregator } from './totals.js';
-import { presentLines } from './presenter.js';
+import { presentLines, type Viewer } from './presenter.js';
+import { eventPayload, OVER_PERK_CAP, PerkRecorder } from './perks.js';
 
-export const OVER_PERK_CAP = 'over_perk_cap';
+export { eventPayload, OVER_PERK_CAP };
+
+/** A chain check with the first broken link kept apart from the first bad receipt photo. */
+export interface ChainWalk {
+  result: ChainCheck;
+  /** The first entry whose sequence, link or hash fails (receipt photos aside). */
+  linkBad: BadEntry | null;
+}
 
 export class LedgerService {
+  private readonly perks: PerkRecorder;
+  /** Receipt photos (upload, read); entries cite them as `photo:<sha256>`. */
+  readonly receipts: ReceiptService;
+
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,
-  ) {}
+  ) {
+    this.perks = new PerkRecorder(db, bus);
+    this.receipts = new ReceiptService(db);
+  }
 
   /**
    * Reception (own hotel's households only) and duty managers record a perk. A member of staff may
    * spend up to their limit per household without approval, cumulatively (users.spend_limit_minor,
    * else the incident's staff limit); beyond it the charge is appended as pending_approval.
    * Duty managers and admins hold approval authority, so their own perks post directly.
+   * Concurrent requests for one incident share a transaction (./perks.ts); each is decided alone.
    */
   async recordPerk(incidentId: string, user: SessionUser, raw: unknown) {
     const req = parseOr400(recordPerkSchema, raw, 'body');
-    const hotelId = user.role === 'reception' ? user.hotelId! : req.hotelId;
     if (user.role === 'reception' && req.hotelId && req.hotelId !== user.hotelId) throw new AppError('not_found', 'No such hotel.');
-    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
-      const incident = await loadIncident(tx, incidentId);
-      const head = await lockHead(tx, incidentId);
-      const [party] = await tx.select().from(parties).where(and(eq(parties.incidentId, incidentId), eq(parties.id, req.partyId)));
-      if (!party) throw new AppError('not_found', 'No such household.', { partyId: req.partyId });
-      const stayRows = await tx.select().from(stays).where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, party.id)));
-      const stayHotel = hotelId ?? stayRows.find((s) => s.status === 'checked_in' || s.status === 'planned')?.hotelId ?? null;
-      if (user.role === 'reception' && !stayRows.some((s) => s.hotelId === hotelId && ['planned', 'checked_in', 'checked_out'].includes(s.status))) throw new AppError('not_found', 'That household is not staying at your hotel.', { partyId: party.id });
-      if (req.guestId) {
-        const [g] = await tx.select({ id: guests.id }).from(guests).where(and(eq(guests.incidentId, incidentId), eq(guests.id, req.guestId), eq(guests.partyId, party.id)));
-        if (!g) throw new AppError('validation_failed', `body.guestId: guest ${req.guestId} is not in household ${party.name}`, { fields: [{ path: 'body.guestId', message: 'not in this household' }] });
-      }
-      const [hotel] = stayHotel ? await tx.select().from(hotels).where(and(eq(hotels.incidentId, incidentId), eq(hotels.id, stayHotel))) : [];
-      if (stayHotel && !hotel) throw new AppError('not_found', 'No such hotel.');
-
-      const manager = user.role === 'admin' || user.role === 'duty_manager';
-      const limit = user.spendLimitMinor ?? incident.staffSpendLimitMinor;
-      const spent = manager ? 0 : await unapprovedSpend(tx, incidentId, user.id, party.id);
-      const needsApproval = !manager && spent + req.amountMinor > limit;
-
-      const flags: string[] = [];
-      let capMinor: number | null = null;
-      const perk = hotel?.perks.find((p) => p.capMinorPerGuestPerNight !== undefined && perkCategoryOf(p.kind) === req.category);
-      if (hotel && perk) {
-        const n = (await tx.select({ id: guests.id }).from(guests).where(and(eq(guests.incidentId, incidentId), eq(guests.partyId, party.id)))).length;
-        const now = new Date();
-        const nights = stayRows.filter((s) => s.hotelId === hotel.id && s.checkedInAt).reduce((k, s) => k + stayNights(s.checkedInAt!, s.checkedOutAt ?? s.endedAt ?? now, incident.timezone).length, 0);
-        capMinor = perk.capMinorPerGuestPerNight! * n * Math.max(1, nights);
-        const before = await perkSpend(tx, incidentId, party.id, hotel.id, req.category);
-        if (before + req.amountMinor > capMinor) flags.push(OVER_PERK_CAP);
-      }
-      const draft: EntryDraft = {
-        kind: 'charge',
-        category: req.category,
-        amountMinor: req.amountMinor,
-        occurredAt: req.occurredAt ? new Date(req.occurredAt) : new Date(),
-        recordedBy: user.id,
-        partyId: party.id,
-        guestId: req.guestId ?? null,
-        hotelId: hotel?.id ?? null,
-        receiptRef: req.receiptRef || null,
-        note: req.note ?? '',
-        description: `${cap(req.category)} for household ${party.id}${hotel ? ` at ${hotel.name}` : ''}${flags.length ? ` (over the hotel's ${formatMinor(capMinor!)} cap)` : ''}`,
-        status: needsApproval ? 'pending_approval' : 'posted',
-        flags,
-      };
-      const [row] = await appendEntries(tx, head, incident.currency, [draft]);
-      const hotelIds = hotel ? [hotel.id] : [];
-      const evs: NewEvent[] = [{ type: 'ledger.entry_recorded', payload: { ...eventPayload(row!), hotelIds } }];
-      if (needsApproval) evs.push({ type: 'ledger.approval_requested', payload: { ...eventPayload(row!), householdName: party.name, recordedByName: user.name, limitMinor: limit, spentMinor: spent, hotelIds } });
-      await emit(incidentId, { userId: user.id, name: user.name }, evs);
-      return { entry: row!, needsApproval, limitMinor: limit, spentBeforeMinor: spent, capMinor, flags };
-    });
+    return this.perks.record(incidentId, { user, req });
   }
 
   /** Approve a pending charge: an approval entry carrying its amount is appended and posted. */
@@ -219,15 +182,16 @@ export class LedgerService {
     const head = await readHead(this.db, incidentId);
     const limit = Math.min(opts.limit ?? 500, 5000);
     const rows: LedgerRow[] = [];
-    for await (const page of pagesOf(this.db, incidentId, head.seq, limit, opts.afterSeq ?? 0)) {
+    // One page at a time (none asked ahead): most calls need only the first.
+    for await (const page of pagesOf(this.db, incidentId, head.seq, limit, opts.afterSeq ?? 0, 0)) {
       for (const r of page) if ((user.role !== 'reception' || r.hotelId === user.hotelId) && (!opts.status || r.status === opts.status)) rows.push(r);
       if (rows.length >= limit) break;
     }
-    return { lines: await presentLines(this.db, incidentId, rows.slice(0, limit), { withNotes: user.role !== 'insurer' }), headSeq: head.seq, headHash: head.hash };
+    return { lines: await presentLines(this.db, incidentId, rows.slice(0, limit), { withNotes: user.role !== 'insurer', viewer: user }), headSeq: head.seq, headHash: head.hash };
   }
 
-  async pending(incidentId: string): Promise<LedgerLine[]> {
-    return presentLines(this.db, incidentId, await pendingCharges(this.db, incidentId), { withNotes: true });
+  async pending(incidentId: string, viewer: Viewer): Promise<LedgerLine[]> {
+    return presentLines(this.db, incidentId, await pendingCharges(this.db, incidentId), { withNotes: true, viewer });
   }
 
   /** Totals up to the current head, from the one aggregator every export uses. */
@@ -241,31 +205,56 @@ export class LedgerService {
 
   /** Recompute the chain from the first entry up to `toSeq` (default: the head); name the first entry that fails. */
   async verifyChain(incidentId: string, toSeq?: number, each?: (row: LedgerRow) => void): Promise<ChainCheck> {
+    return (await this.walkChain(incidentId, toSeq, each)).result;
+  }
+
+  /**
+   * One read of the lines #1..toSeq: each line's sequence, link and hash recomputed, and each
+   * receipt photo a line cites re-hashed from its stored bytes (the photo's sha256 is in the line's
+   * receipt_ref, so the chain covers it; a photo altered in the database no longer matches).
+   */
+  async walkChain(incidentId: string, toSeq?: number, each?: (row: LedgerRow) => void): Promise<ChainWalk> {
     await loadIncident(this.db, incidentId);
     const head = await readHead(this.db, incidentId);
     const upTo = toSeq ?? head.seq;
     let prev = { seq: 0, hash: GENESIS_HASH };
     let checked = 0;
-    for await (const page of pagesOf(this.db, incidentId, upTo)) {
+    let linkBad: BadEntry | null = null;
+    // The first line citing each photo (by sha256): the one to name if the photo fails.
+    const photos = new Map<string, { seq: number; id: string }>();
+    walk: for await (const page of pagesOf(this.db, incidentId, upTo)) {
       for (const r of page) {
         const reason = checkLink(prev, r, canonicalJson(r));
-        if (reason) return { ok: false, checked, headSeq: head.seq, headHash: head.hash, firstBad: { seq: r.seq, id: r.id, reason } };
+        if (reason) {
+          linkBad = { seq: r.seq, id: r.id, reason };
+          break walk;
+        }
+        const sha = photoSha256(r.receiptRef);
+        if (sha && !photos.has(sha)) photos.set(sha, { seq: r.seq, id: r.id });
         prev = { seq: r.seq, hash: r.hash };
         checked += 1;
         each?.(r);
       }
     }
-    if (prev.seq !== upTo) return { ok: false, checked, headSeq: head.seq, headHash: head.hash, firstBad: { seq: prev.seq + 1, id: '', reason: `entries after #${prev.seq} are missing (expected up to #${upTo})` } };
-    if (toSeq === undefined && prev.hash !== head.hash) return { ok: false, checked, headSeq: head.seq, headHash: head.hash, firstBad: { seq: head.seq, id: '', reason: 'the last entry does not match the recorded chain head' } };
-    return { ok: true, checked, headSeq: head.seq, headHash: toSeq === undefined ? head.hash : prev.hash, firstBad: null };
+    if (!linkBad && prev.seq !== upTo) linkBad = { seq: prev.seq + 1, id: '', reason: `entries after #${prev.seq} are missing (expected up to #${upTo})` };
+    if (!linkBad && toSeq === undefined && prev.hash !== head.hash) linkBad = { seq: head.seq, id: '', reason: 'the last entry does not match the recorded chain head' };
+    const receiptBad = await this.checkReceipts(incidentId, photos);
+    const firstBad = [linkBad, receiptBad].filter((b): b is BadEntry => b !== null).sort((a, b) => a.seq - b.seq)[0] ?? null;
+    const headHash = toSeq === undefined || linkBad ? head.hash : prev.hash;
+    return { result: { ok: !firstBad, checked, headSeq: head.seq, headHash, firstBad, receipts: { checked: photos.size, firstBad: receiptBad } }, linkBad };
   }
-}
 
-function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-/** What an event says about an entry: ids and amounts, never notes (events reach every console). */
-export function eventPayload(r: LedgerRow): Record<string, unknown> {
-  return { entryId: r.id, ledgerSeq: r.seq, kind: r.kind, category: r.category, amountMinor: r.amountMinor, currency: r.currency, status: r.status, partyId: r.partyId, hotelId: r.hotelId, tripId: r.tripId, flags: r.flags };
+  /** The earliest line whose cited photo is missing or whose bytes no longer hash to the sha256 it cites. */
+  private async checkReceipts(incidentId: string, photos: Map<string, { seq: number; id: string }>): Promise<BadEntry | null> {
+    if (photos.size === 0) return null;
+    const stored = await receiptIntegrity(this.db, incidentId, [...photos.keys()]);
+    let bad: BadEntry | null = null;
+    for (const [sha, line] of photos) {
+      if (bad && bad.seq <= line.seq) continue;
+      const r = stored.get(sha);
+      if (!r) bad = { ...line, reason: `the receipt photo it cites (sha256 ${sha}) is missing` };
+      else if (!r.intact) bad = { ...line, receiptId: r.id, reason: `receipt photo ${r.id} no longer matches the sha256 in the entry (the photo was altered)` };
+    }
+    return bad;
+  }
 }

@@ -195,3 +195,45 @@ test('parallel appends keep the chain gap-free and the staff limit holds under c
   const page = (await n.duty.get(`${n.base}/ledger?afterSeq=3&limit=2`).expect(200)).body.lines as LedgerLine[];
   expect(page.map((l) => l.seq)).toEqual([4, 5]);
 });
+
+test('50 concurrent £10 perks by one member of staff on one household, limit £100: exactly 10 post, the rest wait', async () => {
+  const h = n.household();
+  await n.checkIn(h.partyId);
+  const limit = (await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'other', amountMinor: 1 }).expect(201)).body;
+  expect(limit.limitMinor).toBe(10000);
+  await n.duty.post(`${n.base}/ledger/entries/${limit.entryId}/reverse`).send({ reason: 'probe' }).expect(201);
+  const results = await Promise.all(Array.from({ length: 50 }, () => n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 1000 })));
+  expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
+  const posted = results.filter((r) => r.body.status === 'posted');
+  expect(posted).toHaveLength(10);
+  expect(results.filter((r) => r.body.status === 'pending_approval')).toHaveLength(40);
+  // Each answer saw the spend before it: the posted ones 0, 10, ..., 90 pounds; the waiting ones a full allowance.
+  expect(posted.map((r) => r.body.spentBeforeMinor).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i * 1000));
+  expect(results.filter((r) => r.body.needsApproval).every((r) => r.body.spentBeforeMinor === 10000)).toBe(true);
+  const mine = linesOf(await n.lines(), h.partyId, 'meals');
+  expect(mine.filter((l) => l.status === 'posted').reduce((s, l) => s + l.amountMinor, 0)).toBe(10000);
+  const seqs = results.map((r) => r.body.seq as number).sort((a, b) => a - b);
+  expect(new Set(seqs).size).toBe(50);
+  expect((await n.duty.get(`${n.base}/ledger/verify`).expect(200)).body).toMatchObject({ ok: true, firstBad: null });
+});
+
+test('requests appended together still fail alone: a bad one is refused, the others in its batch are recorded', async () => {
+  const h = n.household();
+  await n.checkIn(h.partyId);
+  const before = (await n.duty.get(`${n.base}/ledger/verify`).expect(200)).body.headSeq as number;
+  const good = (i: number) => n.duty.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, hotelId: n.hotelId, category: 'gifts', amountMinor: 200 + i });
+  const calls = [
+    ...Array.from({ length: 8 }, (_, i) => good(i)),
+    n.duty.post(`${n.base}/ledger/perks`).send({ partyId: 'NO-SUCH-HOUSEHOLD', hotelId: n.hotelId, category: 'gifts', amountMinor: 100 }),
+    n.duty.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, hotelId: n.hotelId, category: 'gifts', amountMinor: 100, receiptPhotoId: '00000000-0000-4000-8000-000000000000' }),
+    n.duty.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, hotelId: 'NO-SUCH-HOTEL', category: 'gifts', amountMinor: 100 }),
+    n.duty.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, hotelId: n.hotelId, category: 'gifts', amountMinor: 100, guestId: 'NOT-IN-HOUSEHOLD' }),
+    ...Array.from({ length: 8 }, (_, i) => good(100 + i)),
+  ];
+  const results = await Promise.all(calls);
+  expect(results.map((r) => r.status)).toEqual([...Array(8).fill(201), 404, 400, 404, 400, ...Array(8).fill(201)]);
+  expect(results[9]!.body.error.details.fields[0].path).toBe('body.receiptPhotoId');
+  const after = (await n.duty.get(`${n.base}/ledger/verify`).expect(200)).body;
+  expect(after).toMatchObject({ ok: true, headSeq: before + 16 });
+  expect(results.filter((r) => r.status === 201).map((r) => r.body.seq as number).sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => before + 1 + i));
+});
