@@ -19,6 +19,7 @@ import { IncidentService } from './incidents/service.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { idempotency } from './http/idempotency.js';
+import { perUserRateLimit } from './http/rate-limit.js';
 import { PlanService } from './plans/service.js';
 import { planRoutes } from './plans/routes.js';
 import { HotelService } from './hotels/service.js';
@@ -105,19 +106,19 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   app.use('/api/auth', authRoutes(auth, { secureCookie: config.COOKIE_SECURE }));
   app.use('/api/guest', guestRoutes(guest));
   app.use('/api/incidents/:incidentId', messageRoutes(messaging, guest));
-  app.use('/api/incidents/:incidentId/plans', planRoutes(plansService));
+  app.use('/api/incidents/:incidentId/plans', planRoutes(plansService, perUserRateLimit({ limit: config.RATE_LIMIT_PLANS_PER_MIN, what: 'planner runs (propose or move)' })));
   app.use('/api/incidents/:incidentId/hotels/:hotelId/arrivals', checkinRoutes(checkinService));
   app.use('/api/incidents/:incidentId/hotels/:hotelId/etas', hotelEtaRoutes(driverService));
   app.use('/api/incidents/:incidentId/hotels', hotelRoutes(hotelService));
   app.use('/api/incidents/:incidentId/drivers', driverLinkRoutes(driverService));
-  app.use('/api/incidents/:incidentId/passes', passRoutes(new PassService(db)));
+  app.use('/api/incidents/:incidentId/passes', passRoutes(new PassService(db, config.PUBLIC_URL ? { linkFor: (token) => messaging.linkFor(token) } : {})));
   app.use('/api/drive/:token', driveRoutes(driverService));
   app.use('/api/incidents/:incidentId/parties', partyRoutes(partyService));
   app.use('/api/incidents/:incidentId/vehicles', vehicleRoutes(vehicleService));
   app.use('/api/incidents/:incidentId/events', eventRoutes(db));
   app.use('/api/incidents/:incidentId/ledger', ledgerRoutes(ledgerService, accrualService));
-  app.use('/api/incidents/:incidentId/exports', exportRoutes(new ExportService(db, ledgerService)));
-  app.use('/api/incidents', incidentRoutes(incidents));
+  app.use('/api/incidents/:incidentId/exports', exportRoutes(new ExportService(db, ledgerService), exportLimits(config)));
+  app.use('/api/incidents', incidentRoutes(incidents, perUserRateLimit({ limit: config.RATE_LIMIT_IMPORTS_PER_MIN, what: 'imports' })));
   app.use('/api', notFound);
 
   if (existsSync(CLIENT_DIST)) {
@@ -126,6 +127,14 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   }
   app.use(errorHandler(logger));
   return { app, auth, bus, services: { incidents, plans: plansService, messaging } };
+}
+
+/** Making or verifying an export (builds files, re-reads the ledger) and downloading its files, per user. */
+function exportLimits(config: Config): express.RequestHandler[] {
+  return [
+    perUserRateLimit({ limit: config.RATE_LIMIT_EXPORTS_PER_MIN, what: 'export requests (create or verify)', applies: (req) => (req.method === 'POST' && (req.path === '/' || req.path === '/verify')) || (req.method === 'GET' && /^\/[^/]+\/verify$/.test(req.path)) }),
+    perUserRateLimit({ limit: config.RATE_LIMIT_DOWNLOADS_PER_MIN, what: 'export downloads', applies: (req) => req.method === 'GET' && /^\/[^/]+\/files\//.test(req.path) }),
+  ];
 }
 
 /** Only our own scripts; images also from the configured tile server; sockets to ourselves. */
@@ -152,13 +161,20 @@ function contentSecurityPolicy(config: Config): string {
 
 /**
  * Cookie sessions need CSRF protection: a state-changing request that names a foreign Origin is
- * refused (browsers always send Origin on cross-site POSTs; SameSite=Lax covers the rest).
+ * refused (browsers always send Origin on cross-site POSTs; SameSite=Lax covers the rest). Without
+ * an Origin, a browser's `Sec-Fetch-Site` saying the request came from another site is refused too;
+ * non-browser clients (curl, the CLI, tests) send neither and are let through.
  */
 function sameOriginWrites(config: Config): express.RequestHandler {
   const allowed = new Set(config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean));
   return (req, _res, next) => {
     const origin = req.headers.origin;
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || !origin) return next();
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    if (!origin) {
+      const site = req.headers['sec-fetch-site'];
+      if (site === undefined || site === 'same-origin' || site === 'none') return next();
+      throw new AppError('forbidden', 'Requests from another site are not accepted.');
+    }
     const own = `${req.protocol}://${req.headers.host ?? ''}`;
     if (origin === own || allowed.has(origin)) return next();
     throw new AppError('forbidden', 'Requests from another site are not accepted.');

@@ -38,6 +38,14 @@ const envSchema = z.object({
   MESSAGES_ENABLED: bool.default(true),
   /** Signs drivers' per-vehicle links (HMAC); changing it revokes every link handed out. */
   DRIVER_LINK_SECRET: z.string().min(16, 'use at least 16 characters').default('dev-only-driver-link-secret'),
+  /** Per user per minute (per process): planner runs (propose, manual moves), export creation and verification, */
+  RATE_LIMIT_PLANS_PER_MIN: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_EXPORTS_PER_MIN: z.coerce.number().int().positive().default(20),
+  /** export file downloads, and scenario / guest-list imports. Over the limit: 429 with Retry-After. */
+  RATE_LIMIT_DOWNLOADS_PER_MIN: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_IMPORTS_PER_MIN: z.coerce.number().int().positive().default(20),
+  /** How often open sockets' sessions are re-checked: a signed-out or expired session's socket is closed. */
+  SOCKET_SESSION_CHECK_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 export type Config = z.output<typeof envSchema>;

@@ -38,6 +38,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     database,
     logger,
     allowedOrigins: config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    sessionCheckMs: config.SOCKET_SESSION_CHECK_MS,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -61,7 +61,14 @@ export function readCookie(header: string | undefined, name: string): string | u
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      const value = part.slice(i + 1).trim();
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value; // a malformed escape: no session will match it
+      }
+    }
   }
   return undefined;
 }

@@ -48,10 +48,16 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/node-postgres');
   // bigint columns come back as JS numbers: sequence numbers and pence stay well inside 2^53.
   pg.types.setTypeParser(20, (v) => Number(v));
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A connection attempt to a database that is down fails within 5 s rather than hanging the request
+  // (answered 503 by the error middleware); TCP keepalive notices a vanished server on idle clients.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, keepAlive: true });
   pool.on('error', () => {
     /* a dropped idle connection is replaced on next use; queries report their own errors */
   });
+  // pg-pool listens for errors only on idle clients. A client checked out by a transaction that is
+  // between two queries when the server goes away (restart, failover) emits 'error' with no
+  // listener, which would crash the process; its next query fails and the request answers 503.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema }) as unknown as Db;
   return {
     db,
@@ -76,6 +82,23 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
     // exposed for tests that snapshot a migrated database
     ...({ pglite: client } as object),
   };
+}
+
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', '08007']);
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|not queryable|Cannot use a pool after calling end/;
+
+/**
+ * True when `err` (or its cause, as drizzle wraps driver errors) says the database could not be
+ * reached or went away mid-query: the request should be answered 503 "try again", not 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATES.has(e.code) || UNAVAILABLE_ERRNOS.has(e.code))) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+    if (e instanceof AggregateError && e.errors.some((x) => isDatabaseUnavailable(x))) return true;
+  }
+  return false;
 }
 
 async function ping(db: Db): Promise<boolean> {

@@ -1,7 +1,8 @@
 /**
  * Hotel offers recorded while on the phone: a new hotel, more or fewer rooms, rates, pets, perks.
  * Withdrawing rooms that were already planned displaces the newest planned stays of that type
- * (never a checked-in one); those households go back to waiting for the next re-plan.
+ * (never a checked-in one, nor one of a household already on a vehicle or at the door: they are
+ * arriving); those households go back to waiting for the next re-plan.
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
@@ -66,17 +67,22 @@ export class HotelService {
     });
   }
 
-  /** Cancel the newest planned stays holding `rooms` rooms of a type; checked-in guests are never displaced. */
+  /** Cancel the newest planned stays holding `rooms` rooms of a type; checked-in or arriving guests are never displaced. */
   private async displace(tx: Parameters<Parameters<Db['transaction']>[0]>[0], incidentId: string, hotelId: string, type: string, rooms: number): Promise<string[]> {
     const candidates = await tx
       .select()
       .from(stays)
       .where(and(eq(stays.incidentId, incidentId), eq(stays.hotelId, hotelId), eq(stays.status, 'planned')))
       .orderBy(desc(stays.createdAt));
+    // Households already on a vehicle (bound for this hotel) or dropped at its door keep their rooms:
+    // re-planning them would send a second vehicle to the muster point for people who are not there.
+    const arriving = await tx.select({ id: parties.id }).from(parties).where(and(eq(parties.incidentId, incidentId), inArray(parties.status, ['on_vehicle', 'arrived'])));
+    const onTheirWay = new Set(arriving.map((p) => p.id));
     const out: string[] = [];
     let freed = 0;
     for (const s of candidates) {
       if (freed >= rooms) break;
+      if (onTheirWay.has(s.partyId)) continue;
       const n = s.rooms.find((r) => r.type === type)?.count ?? 0;
       if (n === 0) continue;
       for (const r of s.rooms) await tx.update(roomTypes).set({ used: sql`${roomTypes.used} - ${r.count}` }).where(and(eq(roomTypes.incidentId, incidentId), eq(roomTypes.hotelId, hotelId), eq(roomTypes.type, r.type)));
@@ -84,7 +90,7 @@ export class HotelService {
       freed += n;
       out.push(s.partyId);
     }
-    if (freed < rooms) throw new AppError('conflict', `Only ${freed} of the ${rooms} ${type} room(s) to withdraw are free or merely planned; the rest are occupied by checked-in guests.`, { hotelId, type });
+    if (freed < rooms) throw new AppError('conflict', `Only ${freed} of the ${rooms} ${type} room(s) to withdraw are free or merely planned; the rest are held by guests checked in or already on their way.`, { hotelId, type });
     if (out.length) {
       await releaseSeatsOfParties(tx, incidentId, out);
       await tx.update(parties).set({ status: 'waiting' }).where(and(eq(parties.incidentId, incidentId), inArray(parties.id, out), eq(parties.status, 'assigned')));

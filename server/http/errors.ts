@@ -7,6 +7,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { describeFieldErrors, zodFieldErrors, type FieldError } from '../../shared/errors.js';
+import { isDatabaseUnavailable } from '../db/client.js';
 
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -18,6 +19,7 @@ export const ERROR_STATUS = {
   capacity_exceeded: 409,
   idempotency_mismatch: 422,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
@@ -64,6 +66,7 @@ function fromDatabase(err: unknown): AppError | undefined {
   if (code === '22003') return new AppError('bad_request', 'A number in the request is too large to store.', {});
   if (code === '22021' || code === '22P05') return new AppError('bad_request', 'The request contains a character that cannot be stored (such as a NUL byte).', {});
   if (code === '40001' || code === '40P01') return new AppError('conflict', 'Two changes collided; please try again.', {});
+  if (isDatabaseUnavailable(err)) return new AppError('unavailable', 'The database is not answering right now (restart or network); please try again in a few seconds.', {});
   return undefined;
 }
 
@@ -74,10 +77,20 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const e = err as { type?: string; status?: number; message?: string };
       if (e?.type === 'entity.too.large') appErr = new AppError('payload_too_large', 'The request body is too large.');
       else if (e?.type === 'entity.parse.failed') appErr = new AppError('bad_request', 'The request body is not valid JSON.');
+      else if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') appErr = new AppError('bad_request', 'The request body is in a charset or Content-Encoding the server does not read; send UTF-8 JSON.');
+      else if (err instanceof URIError) appErr = new AppError('bad_request', 'The address contains a malformed %-escape.');
+      // Other client errors raised by Express or the body parsers (aborted uploads, bad lengths).
+      else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) appErr = new AppError('bad_request', 'The request could not be read.');
     }
     if (!appErr) {
       logger.error({ err, reqId: req.id }, 'unhandled error');
       appErr = new AppError('internal', `Something went wrong on our side (request ${String(req.id)}).`);
+    }
+    const retryAfter = (appErr.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (appErr.code === 'rate_limited' && typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
+    if (appErr.code === 'unavailable') {
+      logger.warn({ reqId: req.id, err: err instanceof AppError ? undefined : err }, 'database unavailable');
+      res.setHeader('retry-after', '5');
     }
     res.status(appErr.status).json({ error: { code: appErr.code, message: appErr.message, details: appErr.details ?? {} } });
   };

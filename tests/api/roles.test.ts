@@ -6,20 +6,16 @@
  * Adding a route means adding a row to ROUTES; the last test fails if a router gains a route
  * that has no row here.
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { startTestServer, DEMO_PASSWORD, type TestServer } from '../helpers/server.js';
+import { declaredRoutes } from '../helpers/routes.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { buildGuest, buildHotel, buildParty, buildRoomType, buildScenario, buildVehicle } from '../../seed/factories.js';
 import { hashPassword } from '../../server/auth/password.js';
 import { insertUser } from '../../server/auth/repo.js';
 import { events, hotels, incidents, parties, plans, stays } from '../../server/db/schema.js';
 import type { Role } from '../../server/auth/types.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The callers, in the order of the columns of ROUTES. */
 const WHO = [
@@ -196,6 +192,30 @@ async function postedEntry(): Promise<string> {
   return (await duty.post(`/api/incidents/${A}/ledger/perks`).send({ partyId, hotelId: 'A1', category: 'bar', amountMinor: 700 }).expect(201)).body.entryId;
 }
 
+/** A household's reply through its status link that nobody has marked handled yet. */
+async function openReply(): Promise<string> {
+  if (placeholders) return NO_ID;
+  const res = await request(server.url).post('/api/guest/replies').set('X-Status-Token', await statusToken('A-P2')).send({ kind: 'need_help', key: `roles-key-${++keySeq}`, text: 'roles test' }).expect(201);
+  return res.body.reply.id;
+}
+
+let scannedLink: string | undefined;
+/** The status link (as printed in a pass's QR) of a household expected at hotel A1. */
+async function statusLinkAtA1(): Promise<string> {
+  if (placeholders) return 'https://example.test/#/s/placeholder-token-0000';
+  scannedLink ??= (await duty.get(`/api/incidents/${A}/status-links/${await householdExpectedAtA1()}`).expect(200)).body.url as string;
+  return scannedLink;
+}
+
+/** Photo bytes (JPEG magic): the same bytes are always the same receipt, first uploader's hotel and all. */
+const jpegBytes = (text: string) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(text)]);
+const RECEIPT_JPEG = jpegBytes('roles test receipt photo');
+/** A receipt photo first uploaded by reception at A1, so A1's reception may read it. */
+async function receiptAtA1(): Promise<string> {
+  if (placeholders) return NO_ID;
+  return (await agents.reception.post(`/api/incidents/${A}/ledger/receipts`).set('Content-Type', 'image/jpeg').send(jpegBytes('roles test receipt from A1')).expect(201)).body.id;
+}
+
 async function newExport(): Promise<{ exportId: string; manifest: object }> {
   if (placeholders) return { exportId: NO_ID, manifest: {} };
   const manifest = (await duty.post(`/api/incidents/${A}/exports`).send({}).expect(201)).body;
@@ -281,6 +301,8 @@ const ROUTES: RouteRow[] = [
   { route: 'GET /api/incidents/:incidentId/passes',                  expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/passes') }) },
   { route: 'GET /api/incidents/:incidentId/passes/:siteId',          expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/passes/muster-test') }) },
   { route: 'GET /api/incidents/:incidentId/passes/:siteId/pdf',      expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/passes/muster-test/pdf') }) },
+  { route: 'POST /api/incidents/:incidentId/passes/scan',            expect: [401, 200, 200, 200, 403, 404, 404, 403],
+    call: async () => ({ method: 'post', path: inc('/passes/scan'), body: { text: await statusLinkAtA1() } }) },
   // Guest messaging (duty managers' side).
   { route: 'GET /api/incidents/:incidentId/messages',                expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/messages') }) },
   { route: 'GET /api/incidents/:incidentId/message-templates',       expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/message-templates') }) },
@@ -291,6 +313,8 @@ const ROUTES: RouteRow[] = [
   { route: 'PATCH /api/incidents/:incidentId/message-settings',      expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'patch', path: inc('/message-settings'), body: { departureNoticeMinutes: 30 } }) },
   { route: 'GET /api/incidents/:incidentId/feedback',                expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/feedback') }) },
   { route: 'GET /api/incidents/:incidentId/guest-replies',           expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/guest-replies') }) },
+  { route: 'POST /api/incidents/:incidentId/guest-replies/:replyId/handle', expect: [401, 200, 200, 403, 403, 403, 403, 403],
+    call: async () => ({ method: 'post', path: inc(`/guest-replies/${await openReply()}/handle`), body: { note: 'roles test' } }) },
   { route: 'GET /api/incidents/:incidentId/status-links/:partyId',   expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/status-links/A-P2') }) },
   { route: 'POST /api/incidents/:incidentId/status-links/:partyId/:action', expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'post', path: inc('/status-links/A-P2/reissue') }) },
   // The ledger: insurers read, reception records perks at its own hotel, duty managers do the rest.
@@ -300,6 +324,10 @@ const ROUTES: RouteRow[] = [
   { route: 'GET /api/incidents/:incidentId/ledger/pending',          expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/ledger/pending') }) },
   { route: 'POST /api/incidents/:incidentId/ledger/perks',           expect: [401, 201, 201, 201, 403, 404, 404, 403],
     call: async () => ({ method: 'post', path: inc('/ledger/perks'), body: { partyId: await householdExpectedAtA1(), hotelId: 'A1', category: 'meals', amountMinor: 1200 } }) },
+  { route: 'POST /api/incidents/:incidentId/ledger/receipts',        expect: [401, 201, 201, 201, 403, 201, 404, 403],
+    call: () => ({ method: 'post', path: inc('/ledger/receipts'), contentType: 'image/jpeg', body: RECEIPT_JPEG }) },
+  { route: 'GET /api/incidents/:incidentId/ledger/receipts/:receiptId', expect: [401, 200, 200, 200, 200, 404, 404, 404],
+    call: async () => ({ method: 'get', path: inc(`/ledger/receipts/${await receiptAtA1()}`) }) },
   { route: 'POST /api/incidents/:incidentId/ledger/entries/:entryId/approve', expect: [401, 200, 200, 403, 403, 403, 403, 403],
     call: async () => ({ method: 'post', path: inc(`/ledger/entries/${await pendingEntry()}/approve`), body: {} }) },
   { route: 'POST /api/incidents/:incidentId/ledger/entries/:entryId/reject', expect: [401, 200, 200, 403, 403, 403, 403, 403],
@@ -450,30 +478,6 @@ describe('what each caller sees', () => {
     expect(nextDoor.body.households[0].status).not.toBe('checked_in');
   });
 });
-
-/** Every `METHOD /api/...` the app serves, read from app.ts and the feature routers. */
-function declaredRoutes(): string[] {
-  const app = readFileSync(path.join(ROOT, 'server/app.ts'), 'utf8');
-  const mounts = new Map<string, string>();
-  for (const m of app.matchAll(/app\.use\(\s*'(\/api[^']*)'\s*,\s*(\w+)\(/g)) mounts.set(m[2]!, m[1]!);
-  const out: string[] = [];
-  for (const m of app.matchAll(/app\.(get|post|put|patch|delete)\(\s*'(\/api[^']*)'/g)) out.push(`${m[1]!.toUpperCase()} ${m[2]}`);
-  const serverDir = path.join(ROOT, 'server');
-  for (const dir of readdirSync(serverDir)) {
-    const file = path.join(serverDir, dir, 'routes.ts');
-    if (!existsSync(file)) continue;
-    const src = readFileSync(file, 'utf8');
-    // A file may export several routers: each owns the routes up to the next `export function`.
-    const starts = [...src.matchAll(/export function (\w+)\(/g)];
-    starts.forEach((f, i) => {
-      const mount = mounts.get(f[1]!);
-      if (!mount) return;
-      const body = src.slice(f.index, starts[i + 1]?.index ?? src.length);
-      for (const r of body.matchAll(/\br\.(get|post|put|patch|delete)\(\s*'([^']*)'/g)) out.push(`${r[1]!.toUpperCase()} ${mount}${r[2] === '/' ? '' : r[2]}`);
-    });
-  }
-  return out.sort();
-}
 
 test('every route the routers declare has a row in the table (and every row is a real route)', () => {
   const declared = declaredRoutes();

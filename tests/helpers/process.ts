@@ -10,13 +10,23 @@ export interface AppProcess {
   port: number;
   child: ChildProcess;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** With `memoryProbe`: the process's own `process.memoryUsage()` (after a full GC). */
+  memory?(): Promise<NodeJS.MemoryUsage>;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
 }
 
-export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export interface AppProcessOptions {
+  /** Start through tests/helpers/app-probe.ts (with --expose-gc) so `memory()` can ask for its memory use. */
+  memoryProbe?: boolean;
+}
+
+export async function startAppProcess(env: Record<string, string>, opts: AppProcessOptions = {}): Promise<AppProcess> {
+  const args = opts.memoryProbe ? ['--expose-gc', '--import', 'tsx', 'tests/helpers/app-probe.ts'] : ['--import', 'tsx', 'server/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: opts.memoryProbe ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -33,10 +43,33 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => reject(new Error(`app exited with ${code}:\n${out}`)));
   });
+  // Keep the output (bounded) for whoever wants to know why a process misbehaved.
+  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-200_000));
+  child.stdout!.removeAllListeners('data');
+  child.stderr!.removeAllListeners('data');
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  child.removeAllListeners('exit');
+  const memory = opts.memoryProbe
+    ? () =>
+        new Promise<NodeJS.MemoryUsage>((resolve, reject) => {
+          const timer = setTimeout(() => (child.off('message', onMessage), reject(new Error('no memory answer within 10 s'))), 10_000);
+          const onMessage = (m: unknown) => {
+            if ((m as { type?: string })?.type !== 'memory') return;
+            clearTimeout(timer);
+            child.off('message', onMessage);
+            resolve(m as NodeJS.MemoryUsage);
+          };
+          child.on('message', onMessage);
+          child.send('memory');
+        })
+    : undefined;
   return {
     url,
     port: Number(new URL(url).port),
     child,
+    memory,
+    output: () => out,
     kill: (signal = 'SIGKILL') =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode) return resolve();

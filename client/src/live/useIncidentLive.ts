@@ -3,12 +3,16 @@
  * the last seq applied. Every event batch is merged by seq (duplicates dropped, gaps refilled by
  * re-subscribing) and triggers one debounced refetch of the state and summary, so every
  * colleague's change shows within a second. Reconnects re-subscribe from the last seq.
+ *
+ * Nothing waits for the user to reload: a subscribe the server cannot answer (its database is
+ * restarting), a snapshot read or refetch that fails (the network is flaky just after coming
+ * back), and a handshake the server refused are all tried again by themselves, with backoff.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { IncidentState, IncidentSummary } from '../../../shared/api.js';
 import type { ClientToServerEvents, LiveEvent, PresenceEntry, ServerToClientEvents, SyncAck } from '../../../shared/realtime.js';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { EMPTY_LOG, mergeEvents, type EventLog } from '../console/event-log.js';
 
 export type Connection = 'connecting' | 'online' | 'lost' | 'caught-up';
@@ -30,6 +34,11 @@ export interface IncidentLive {
 }
 
 const REFETCH_MS = 150;
+/** Waits between retries of a failed subscribe, snapshot read, handshake or refetch. */
+const RETRY_MS = [1000, 2000, 5000, 10_000, 15_000];
+
+/** Signed out or not allowed: retrying will not help (the page asks to sign in again). */
+const isAuthError = (err: unknown) => err instanceof ApiError && (err.status === 401 || err.status === 403);
 
 async function loadEvents(incidentId: string, after: number): Promise<LiveEvent[]> {
   const out: LiveEvent[] = [];
@@ -56,6 +65,9 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
   const socketRef = useRef<Socket<ServerToClientEvents, ClientToServerEvents> | null>(null);
   const viewingRef = useRef<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refetchFailures = useRef(0);
+  const onAuthErrorRef = useRef(onAuthError);
+  onAuthErrorRef.current = onAuthError;
 
   /** The ledger is optional for the console: if it cannot be read, spend shows "—". */
   const refetchSpend = useCallback(async () => {
@@ -67,20 +79,32 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
     }
   }, [incidentId]);
 
-  const refetch = useCallback(async () => {
+  const refetch = useCallback(async (): Promise<void> => {
     void refetchSpend();
     try {
       const [s, st] = await Promise.all([api.summary(incidentId), api.state(incidentId)]);
+      refetchFailures.current = 0;
       setSummary(s);
       setState(st);
     } catch (err) {
       onAuthError(err);
+      // Not answered (network, or 503 while the database restarts): the screen would stay stale
+      // until the next colleague's change, so ask again shortly unless a newer refetch is queued.
+      if (isAuthError(err) || timer.current) return;
+      const wait = RETRY_MS[Math.min(refetchFailures.current++, RETRY_MS.length - 1)]!;
+      timer.current = setTimeout(() => {
+        timer.current = null;
+        void refetch();
+      }, wait);
     }
   }, [incidentId, onAuthError, refetchSpend]);
 
   const scheduleRefetch = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => void refetch(), REFETCH_MS);
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      void refetch();
+    }, REFETCH_MS);
   }, [refetch]);
 
   const apply = useCallback((batch: readonly LiveEvent[]): boolean => {
@@ -120,12 +144,34 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ withCredentials: true });
     socketRef.current = socket;
     let wasLost = false;
+    let failures = 0;
+    let retryTimer: ReturnType<typeof setTimeout> | null = null;
+    /** Run `fn` after a backoff that grows with consecutive failures (reset by a good subscribe). */
+    const later = (fn: () => void) => {
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        fn();
+      }, RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]);
+    };
     const subscribe = () => {
       socket.emit('subscribe', { incidentId, sinceSeq: logRef.current.lastSeq }, (ack: SyncAck) => {
-        if (!ack.ok) return;
+        // Refused or unanswerable (the server's database is away): ask again; live events that
+        // arrive meanwhile are merged, and the retry fills whatever is missing before them.
+        if (!ack.ok) return later(subscribe);
         if (ack.snapshot) {
-          void loadEvents(incidentId, logRef.current.lastSeq).then((ev) => apply(ev));
-        } else if (apply(ack.events)) subscribe();
+          // Too far behind for a replay (a long absence): read the log over HTTP, then re-check.
+          loadEvents(incidentId, logRef.current.lastSeq).then(
+            (ev) => {
+              failures = 0;
+              if (apply(ev)) subscribe();
+            },
+            () => later(subscribe),
+          );
+        } else {
+          failures = 0;
+          if (apply(ack.events)) subscribe();
+        }
         scheduleRefetch();
         if (wasLost) {
           wasLost = false;
@@ -140,7 +186,14 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
       wasLost = true;
       setConnection('lost');
       // The client retries by itself except when the server closed the socket (restart, deploy): retry then too.
-      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+      if (reason === 'io server disconnect') later(() => socket.connect());
+    });
+    socket.on('connect_error', (err) => {
+      if (socket.active) return; // a network failure: socket.io retries by itself
+      // Refused by the server: signed out (sign in again), or it could not read the session while
+      // its database restarted (socket.io does not retry that itself: retry here).
+      if (err.message.startsWith('unauthenticated')) onAuthErrorRef.current(new ApiError(401, 'unauthenticated', 'Please sign in again.'));
+      else later(() => socket.connect());
     });
     socket.on('events', (batch) => {
       setReceived((n) => n + batch.length);
@@ -151,6 +204,7 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
       if (id === incidentId) setPresence(entries);
     });
     return () => {
+      if (retryTimer) clearTimeout(retryTimer);
       socket.removeAllListeners();
       socket.disconnect();
       socketRef.current = null;
