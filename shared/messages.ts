@@ -301,3 +301,38 @@ export interface GuestReplyResult {
   /** False when this key was already recorded (the double tap). */
   recorded: boolean;
 }
+
+// ---- duty managers' side of replies ----
+
+/** Marking a reply dealt with: an optional note of what was done. */
+export const handleReplySchema = z.object({
+  note: z.string({ message: 'expected the note as text' }).trim().max(500, 'keep the note to 500 characters').default(''),
+});
+export type HandleReplyRequest = z.input<typeof handleReplySchema>;
+
+/** GET guest-replies: one household's, or only the open ones (oldest first). */
+export const guestRepliesQuerySchema = z.object({
+  partyId: z.string().min(1).max(100).optional(),
+  open: z.enum(['true', 'false'], { message: 'expected open=true or open=false' }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+/** A reply as duty managers see it: whose, what, and whether (and how) it was dealt with. */
+export interface StaffReplyView extends GuestReplyView {
+  partyId: string;
+  name: string;
+  statusFrom: string;
+  statusTo: string;
+  /** The seq of the `guest.replied` event. */
+  seq: number | null;
+  handledAt: string | null;
+  handledBy: string | null;
+  handledByName: string | null;
+  handledNote: string;
+}
+
+export interface HandleReplyResult {
+  reply: StaffReplyView;
+  /** The seq of the `guest.reply_handled` event. */
+  seq: number;
+}

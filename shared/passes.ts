@@ -1,7 +1,10 @@
 /**
  * Guest passes: one card per household at a muster point, generated from the state in force (a
- * reprint after a re-plan shows the new hotel and vehicle). The QR holds the pass code only.
+ * reprint after a re-plan shows the new hotel and vehicle). The QR holds the household's status
+ * link (`<origin>/#/s/<token>`: the guest scans it for live updates), or the pass code when the
+ * link was revoked; reception's scanner accepts either (the link is resolved by the server).
  */
+import { z } from 'zod';
 
 export interface QrPath {
   /** Modules per side (without the quiet zone). */
@@ -20,6 +23,8 @@ export interface GuestPass {
   guests: string[];
   status: string;
   passCode: string;
+  /** What the QR encodes for the guest: the status link, or null when it was revoked. */
+  statusUrl: string | null;
   qr: QrPath;
   hotel: { id: string; name: string; address: string; phone: string; perks: string[] } | null;
   transport: { vehicleId: string; kind: string; provider: string; departAt: string; eta: string | null } | null;
@@ -43,4 +48,30 @@ export function passCodeFrom(text: string): string | null {
   const t = text.trim().toUpperCase();
   const m = /(?:^|[^A-Z0-9])([A-Z0-9]{6})(?:$|[^A-Z0-9])/.exec(` ${t} `);
   return m ? m[1]! : null;
+}
+
+/** The token of a status link (`…/#/s/<token>`) in a scanned or typed text, or null. */
+export function statusTokenFrom(text: string): string | null {
+  const m = /#\/s\/([A-Za-z0-9_-]{16,128})(?:[/?#]|$)/.exec(text.trim());
+  return m ? m[1]! : null;
+}
+
+/** What reception's scanner read: a status link (resolved by the server) or a pass code. */
+export type ScanTarget = { kind: 'status_link'; token: string } | { kind: 'pass_code'; code: string };
+
+export function scanTargetFrom(text: string): ScanTarget | null {
+  const token = statusTokenFrom(text);
+  if (token) return { kind: 'status_link', token };
+  if (/#\/s\//.test(text)) return null;
+  const code = passCodeFrom(text);
+  return code ? { kind: 'pass_code', code } : null;
+}
+
+/** POST passes/scan: the text a scanner read (a status link or a pass code). */
+export const passScanSchema = z.object({ text: z.string({ message: 'expected the scanned text' }).trim().min(1, 'expected the scanned text').max(500) });
+
+/** The household a scan names, if the caller may see it: nothing else about it. */
+export interface PassScanResult {
+  partyId: string;
+  passCode: string;
 }

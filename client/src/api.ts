@@ -4,7 +4,8 @@
  * pages can show plain words instead of status numbers.
  */
 import type { PlanDiff } from '../../shared/plan-diff.js';
-import type { LedgerTotals } from '../../shared/ledger.js';
+import type { LedgerLine, LedgerTotals } from '../../shared/ledger.js';
+import type { FeedbackView, HandleReplyResult, StaffReplyView } from '../../shared/messages.js';
 import type { LiveEvent } from '../../shared/realtime.js';
 import type { HotelOffer, HotelUpdate, PlanMove } from '../../shared/operations.js';
 import type {
@@ -118,4 +119,11 @@ export const api = {
     request<unknown>('PATCH', `${inc(incidentId)}/vehicles/${seg(vehicleId)}`, { status, ...(reason ? { reason } : {}) }),
   setPartyStatus: (incidentId: string, partyId: string, status: 'self_evacuated' | 'needs_help' | 'waiting' | 'no_show', note?: string) =>
     request<unknown>('POST', `${inc(incidentId)}/parties/${seg(partyId)}/status`, { status, ...(note ? { note } : {}) }),
+  feedback: (incidentId: string) => request<{ feedback: FeedbackView[]; count: number; averageRating: number | null }>('GET', `${inc(incidentId)}/feedback`),
+  openReplies: (incidentId: string) => request<{ replies: StaffReplyView[] }>('GET', `${inc(incidentId)}/guest-replies?open=true&limit=1000`),
+  handleReply: (incidentId: string, replyId: string, note: string) => request<HandleReplyResult>('POST', `${inc(incidentId)}/guest-replies/${seg(replyId)}/handle`, { note }),
+  pendingPerks: (incidentId: string) => request<{ lines: LedgerLine[] }>('GET', `${inc(incidentId)}/ledger/pending`),
+  approvePerk: (incidentId: string, entryId: string) => request<{ entryId: string; seq: number }>('POST', `${inc(incidentId)}/ledger/entries/${seg(entryId)}/approve`, {}),
+  rejectPerk: (incidentId: string, entryId: string, reason: string) =>
+    request<{ entryId: string; seq: number }>('POST', `${inc(incidentId)}/ledger/entries/${seg(entryId)}/reject`, reason ? { reason } : {}),
 };

@@ -6,14 +6,17 @@
  * A reply is one transaction: recorded (a repeat of the phone's key records nothing), the
  * household's status changed where it should (own way leaves the plan and gives back its room
  * and seat), and a `guest.replied` event appended, which reaches duty managers' sockets after commit.
+ * A duty manager then marks it handled (`guest.reply_handled`), which takes it off every console's
+ * "Needs attention" list.
  */
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { feedback, guestReplies, guests, guestStatuses, hotels, incidents, outbox, parties, sites, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
-import { guestFeedbackSchema, guestReplySchema, languageFor, type GuestReplyResult, type GuestReplyView, type GuestStatusView, type ReplyKind } from '../../shared/messages.js';
+import { feedback, guestReplies, guests, guestStatuses, hotels, incidents, outbox, parties, sites, stays, tripRiders, trips, users, vehicles, type PartyStatus } from '../db/schema.js';
+import { guestFeedbackSchema, guestReplySchema, handleReplySchema, languageFor, type GuestReplyResult, type GuestReplyView, type GuestStatusView, type HandleReplyResult, type ReplyKind, type StaffReplyView } from '../../shared/messages.js';
 import { zodFieldErrors } from '../../shared/errors.js';
 import { AppError, validationError } from '../http/errors.js';
-import { commitWithEvents, type EventBus, type NewEvent } from '../events/log.js';
+import { commitWithEvents, type Actor, type EventBus, type NewEvent } from '../events/log.js';
 import { isoUtc } from '../incidents/export.js';
 import { releaseRooms } from '../stays/repo.js';
 import { releaseSeatsOfParties } from '../stays/riders.js';
@@ -137,17 +140,19 @@ export class GuestService {
       const hotelIds = to === 'self_evacuated' && p.status !== 'self_evacuated' ? await leavePlan(tx, p.incidentId, p.id) : [];
       if (to !== p.status) await tx.update(parties).set({ status: to }).where(and(eq(parties.incidentId, p.incidentId), eq(parties.id, p.id)));
       const actor = { userId: null, name: `${p.name} (status link)` };
+      // The id is chosen here so the event names the reply a console will mark handled.
+      const replyId = randomUUID();
       const list: NewEvent[] = [
         {
           type: 'guest.replied',
-          payload: { partyId: p.id, name: p.name, kind: req.kind, text, place: req.kind === 'own_way' ? req.place : null, guestId: req.kind === 'missing_member' ? (req.guestId ?? null) : null, guestName, from: p.status, to, hotelIds },
+          payload: { replyId, partyId: p.id, name: p.name, kind: req.kind, text, place: req.kind === 'own_way' ? req.place : null, guestId: req.kind === 'missing_member' ? (req.guestId ?? null) : null, guestName, from: p.status, to, hotelIds },
         },
       ];
       if (to !== p.status) list.push({ type: 'party.status_changed', payload: { partyId: p.id, name: p.name, from: p.status, to, note: `status link: ${text}`.slice(0, 1000), hotelIds } });
       const [ev] = await emit(p.incidentId, actor, list);
       const [row] = await tx
         .insert(guestReplies)
-        .values({ incidentId: p.incidentId, partyId: p.id, kind: req.kind, text, guestId: req.kind === 'missing_member' ? (req.guestId ?? null) : null, clientKey: req.key, statusFrom: p.status, statusTo: to, eventSeq: ev!.seq })
+        .values({ id: replyId, incidentId: p.incidentId, partyId: p.id, kind: req.kind, text, guestId: req.kind === 'missing_member' ? (req.guestId ?? null) : null, clientKey: req.key, statusFrom: p.status, statusTo: to, eventSeq: ev!.seq })
         .returning();
       if (to !== p.status) await tx.insert(guestStatuses).values({ incidentId: p.incidentId, partyId: p.id, status: to, eventSeq: ev!.seq });
       return { reply: presentReply(row!), status: to, recorded: true };
@@ -173,16 +178,55 @@ export class GuestService {
     });
   }
 
-  /** Replies for the duty managers' console (newest first). */
-  async repliesOf(incidentId: string, partyId: string | undefined, limit: number) {
+  /**
+   * Replies for the duty managers' console: newest first, or with `open` only those nobody has
+   * handled yet, oldest first (the order they should be dealt with).
+   */
+  async repliesOf(incidentId: string, opts: { partyId?: string; open?: boolean; limit: number }): Promise<StaffReplyView[]> {
+    const where = [eq(guestReplies.incidentId, incidentId)];
+    if (opts.partyId) where.push(eq(guestReplies.partyId, opts.partyId));
+    if (opts.open) where.push(isNull(guestReplies.handledAt));
     const rows = await this.db
-      .select({ r: guestReplies, name: parties.name })
+      .select({ r: guestReplies, name: parties.name, handler: users.name })
       .from(guestReplies)
       .innerJoin(parties, and(eq(parties.incidentId, guestReplies.incidentId), eq(parties.id, guestReplies.partyId)))
-      .where(partyId ? and(eq(guestReplies.incidentId, incidentId), eq(guestReplies.partyId, partyId)) : eq(guestReplies.incidentId, incidentId))
-      .orderBy(desc(guestReplies.createdAt))
-      .limit(limit);
-    return rows.map(({ r, name }) => ({ ...presentReply(r), partyId: r.partyId, name, statusFrom: r.statusFrom, statusTo: r.statusTo, seq: r.eventSeq }));
+      .leftJoin(users, eq(users.id, guestReplies.handledBy))
+      .where(and(...where))
+      .orderBy(opts.open ? asc(guestReplies.createdAt) : desc(guestReplies.createdAt))
+      .limit(opts.limit);
+    return rows.map(({ r, name, handler }) => presentStaffReply(r, name, handler));
+  }
+
+  /**
+   * A duty manager marks a reply dealt with, once: one transaction records who, when and the note,
+   * and appends `guest.reply_handled` so every console drops it from "Needs attention".
+   */
+  async handleReply(incidentId: string, replyId: string, raw: unknown, actor: Actor): Promise<HandleReplyResult> {
+    const parsed = handleReplySchema.safeParse(raw ?? {});
+    if (!parsed.success) throw validationError(zodFieldErrors(parsed.error, ['body']), 'request');
+    const { note } = parsed.data;
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const [found] = await tx
+        .select({ r: guestReplies, name: parties.name })
+        .from(guestReplies)
+        .innerJoin(parties, and(eq(parties.incidentId, guestReplies.incidentId), eq(parties.id, guestReplies.partyId)))
+        .where(and(eq(guestReplies.incidentId, incidentId), eq(guestReplies.id, replyId)))
+        .for('update', { of: guestReplies });
+      if (!found) throw new AppError('not_found', 'No such reply in this incident.');
+      if (found.r.handledAt) {
+        const [by] = found.r.handledBy ? await tx.select({ name: users.name }).from(users).where(eq(users.id, found.r.handledBy)) : [];
+        throw new AppError('conflict', `This reply was already marked handled${by ? ` by ${by.name}` : ''}.`, { handledAt: isoUtc(found.r.handledAt), handledBy: found.r.handledBy });
+      }
+      const [ev] = await emit(incidentId, actor, [
+        { type: 'guest.reply_handled', payload: { replyId, partyId: found.r.partyId, name: found.name, kind: found.r.kind, note } },
+      ]);
+      const [row] = await tx
+        .update(guestReplies)
+        .set({ handledAt: new Date(ev!.at), handledBy: actor.userId, handledNote: note })
+        .where(and(eq(guestReplies.incidentId, incidentId), eq(guestReplies.id, replyId)))
+        .returning();
+      return { reply: presentStaffReply(row!, found.name, actor.userId ? actor.name : null), seq: ev!.seq };
+    });
   }
 }
 
@@ -192,6 +236,21 @@ function notFound(): AppError {
 
 function presentReply(r: typeof guestReplies.$inferSelect): GuestReplyView {
   return { id: r.id, kind: r.kind as ReplyKind, text: r.text, guestId: r.guestId, at: isoUtc(r.createdAt) };
+}
+
+function presentStaffReply(r: typeof guestReplies.$inferSelect, name: string, handledByName: string | null): StaffReplyView {
+  return {
+    ...presentReply(r),
+    partyId: r.partyId,
+    name,
+    statusFrom: r.statusFrom,
+    statusTo: r.statusTo,
+    seq: r.eventSeq,
+    handledAt: r.handledAt ? isoUtc(r.handledAt) : null,
+    handledBy: r.handledBy,
+    handledByName: r.handledAt ? handledByName : null,
+    handledNote: r.handledNote,
+  };
 }
 
 /** As when a duty manager marks a household self-evacuated: planned room and seat go back at once. */

@@ -9,12 +9,13 @@ import { requireRole } from '../auth/middleware.js';
 import { actorOf } from '../http/actor.js';
 import { parseOr400 } from '../http/errors.js';
 import { assertIncidentVisible } from '../incidents/scope.js';
-import { templateParamsSchema } from '../../shared/messages.js';
+import { guestRepliesQuerySchema, templateParamsSchema } from '../../shared/messages.js';
 import type { MessagingService } from './service.js';
 import type { GuestService } from '../guest/service.js';
 
 const incidentParams = z.object({ incidentId: z.uuid({ message: 'expected an incident id' }) });
 const partyParams = incidentParams.extend({ partyId: z.string().min(1).max(100) });
+const replyParams = incidentParams.extend({ replyId: z.uuid({ message: 'expected a reply id' }) });
 const listQuery = z.object({ partyId: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
 const managers = requireRole('admin', 'duty_manager');
@@ -61,8 +62,13 @@ export function messageRoutes(messaging: MessagingService, guest: GuestService):
 
   r.get('/guest-replies', managers, async (req, res) => {
     const incidentId = incidentOf(req);
-    const { partyId, limit } = parseOr400(listQuery, req.query, 'query');
-    res.json({ replies: await guest.repliesOf(incidentId, partyId, limit) });
+    const { partyId, open, limit } = parseOr400(guestRepliesQuerySchema, req.query, 'query');
+    res.json({ replies: await guest.repliesOf(incidentId, { partyId, open: open === 'true', limit }) });
+  });
+  r.post('/guest-replies/:replyId/handle', managers, async (req, res) => {
+    const { incidentId, replyId } = parseOr400(replyParams, req.params, 'params');
+    assertIncidentVisible(req.user, incidentId);
+    res.json(await guest.handleReply(incidentId, replyId, req.body, actorOf(req)));
   });
 
   r.get('/status-links/:partyId', managers, async (req, res) => {

@@ -1,4 +1,7 @@
-/** Passes as a PDF for the printer at the muster point: four cards per A4 page, QR drawn as rectangles. */
+/**
+ * Passes as a PDF for the printer at the muster point: four cards per A4 page, QR drawn as
+ * rectangles. The QR is the household's status link ("Scan for live updates"), the pass code under it.
+ */
 import PDFDocument from 'pdfkit';
 import type { GuestPass, PassSheet } from '../../shared/passes.js';
 import { qrRuns } from './qr.js';
@@ -39,12 +42,13 @@ function card(doc: PDFKit.PDFDocument, p: GuestPass, sheet: PassSheet, x: number
   const qrSide = Math.min(h - 14 * MM, 42 * MM);
   const qx = x + w - qrSide - 5 * MM;
   const qy = y + 5 * MM;
-  const { size, runs } = qrRuns(p.passCode);
+  const { size, runs } = qrRuns(p.statusUrl ?? p.passCode);
   const cell = qrSide / (size + 2);
   doc.save().fillColor('#000000');
   for (const [r, c, n] of runs) doc.rect(qx + (c + 1) * cell, qy + (r + 1) * cell, n * cell, cell);
   doc.fill().restore();
   doc.font('Courier-Bold').fontSize(16).fillColor('#000000').text(p.passCode, qx, qy + qrSide + 1 * MM, { width: qrSide, align: 'center' });
+  if (p.statusUrl) doc.font('Helvetica').fontSize(8).fillColor('#333333').text('Scan for live updates', qx, doc.y, { width: qrSide, align: 'center' }).fillColor('#000000');
   const tx = x + 5 * MM;
   const tw = qx - tx - 4 * MM;
   doc.font('Helvetica-Bold').fontSize(16).text(p.name, tx, y + 5 * MM, { width: tw });

@@ -8,7 +8,7 @@ import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { collect, connect, connected, loginCookie, subscribe, type ClientSocket } from '../helpers/socket.js';
 import { smallScenario } from '../../seed/small.js';
 import type { HotelArrivals, IncidentState } from '../../shared/api.js';
-import type { GuestStatusView } from '../../shared/messages.js';
+import type { GuestStatusView, StaffReplyView } from '../../shared/messages.js';
 
 let server: TestServer;
 let duty: Agent;
@@ -193,6 +193,62 @@ test('feedback: only after checking in, stored once per household, shown to duty
   expect(list).toMatchObject({ count: 1, averageRating: 4, feedback: [{ partyId: 'P09', name: 'Walsh', rating: 4, comment: 'cold room, but lovely staff', hotelId: party.hotelId }] });
   const reception = await signIn(server.url, DEMO.reception);
   await reception.get(inc('/feedback')).expect(403);
+});
+
+test('a duty manager marks a reply handled: once, live on every console, off the open list', async () => {
+  const g = asGuest(await tokenOf('P08'));
+  const sent = await g.reply({ kind: 'need_help', key: key(), text: 'Farah needs her insulin from the lodge fridge' }).expect(201);
+  const replyId: string = sent.body.reply.id;
+  const asked = await liveEvent((e) => e.type === 'guest.replied' && e.payload.partyId === 'P08');
+  expect(asked.payload.replyId).toBe(replyId);
+
+  // Open replies only, oldest first, with the handled fields still empty.
+  const open = (await duty.get(inc('/guest-replies?open=true')).expect(200)).body.replies as StaffReplyView[];
+  const mine = open.find((r) => r.id === replyId)!;
+  expect(mine).toMatchObject({ partyId: 'P08', name: 'Begum', kind: 'need_help', handledAt: null, handledBy: null, handledByName: null, handledNote: '' });
+  expect(open.map((r) => r.at)).toEqual([...open.map((r) => r.at)].sort());
+  expect(open.every((r) => r.handledAt === null)).toBe(true);
+
+  // A bad note is refused, naming the field, and changes nothing.
+  const seqBefore = (await duty.get(inc('/events?after=0&limit=5000')).expect(200)).body.events.length;
+  const bad = await duty.post(inc(`/guest-replies/${replyId}/handle`)).send({ note: 'x'.repeat(501) }).expect(400);
+  expect(bad.body.error.code).toBe('validation_failed');
+  expect(bad.body.error.details.fields[0].path).toBe('body.note');
+  await duty.post(inc(`/guest-replies/${replyId}/handle`)).send({ note: 42 }).expect(400);
+  expect((await duty.get(inc('/guest-replies?partyId=P08')).expect(200)).body.replies[0]).toMatchObject({ id: replyId, handledAt: null, handledNote: '' });
+  expect((await duty.get(inc('/events?after=0&limit=5000')).expect(200)).body.events.length).toBe(seqBefore);
+
+  // Reception and insurers may not; an unknown reply is not found.
+  const reception = await signIn(server.url, DEMO.reception);
+  await reception.post(inc(`/guest-replies/${replyId}/handle`)).send({}).expect(403);
+  const insurer = await signIn(server.url, DEMO.insurer);
+  await insurer.post(inc(`/guest-replies/${replyId}/handle`)).send({}).expect(403);
+  await duty.post(inc('/guest-replies/00000000-0000-4000-8000-000000000000/handle')).send({}).expect(404);
+  await duty.post(inc('/guest-replies/not-a-uuid/handle')).send({}).expect(400);
+
+  const done = await duty.post(inc(`/guest-replies/${replyId}/handle`)).send({ note: '  Rang the family; a warden fetched the insulin.  ' }).expect(200);
+  expect(done.body.reply).toMatchObject({ id: replyId, handledNote: 'Rang the family; a warden fetched the insulin.', handledByName: expect.any(String) });
+  expect(Date.parse(done.body.reply.handledAt)).not.toBeNaN();
+  const ev = await liveEvent((e) => e.type === 'guest.reply_handled' && e.payload.replyId === replyId);
+  expect(ev).toMatchObject({ seq: done.body.seq, payload: { partyId: 'P08', name: 'Begum', kind: 'need_help', note: 'Rang the family; a warden fetched the insulin.' } });
+
+  // A second hand (a colleague a moment later) is a conflict that changes nothing.
+  const again = await duty.post(inc(`/guest-replies/${replyId}/handle`)).send({ note: 'me too' }).expect(409);
+  expect(again.body.error.message).toMatch(/already marked handled/);
+  const after = (await duty.get(inc('/guest-replies?partyId=P08')).expect(200)).body.replies[0] as StaffReplyView;
+  expect(after).toMatchObject({ handledNote: 'Rang the family; a warden fetched the insulin.', handledAt: done.body.reply.handledAt });
+  expect(((await duty.get(inc('/guest-replies?open=true')).expect(200)).body.replies as StaffReplyView[]).some((r) => r.id === replyId)).toBe(false);
+  await duty.get(inc('/guest-replies?open=maybe')).expect(400);
+});
+
+test('two duty managers marking the same reply handled at once: one wins, the other is told', async () => {
+  const sent = await asGuest(await tokenOf('P10')).reply({ kind: 'missing_member', key: key(), text: 'Rhys went back for the car' }).expect(201);
+  const replyId: string = sent.body.reply.id;
+  const duty2 = await signIn(server.url, DEMO.duty2);
+  const results = await Promise.all([duty.post(inc(`/guest-replies/${replyId}/handle`)).send({ note: 'first' }), duty2.post(inc(`/guest-replies/${replyId}/handle`)).send({ note: 'second' })]);
+  expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+  const events = (await duty.get(inc('/events?after=0&limit=5000')).expect(200)).body.events as { type: string; payload: { replyId?: string } }[];
+  expect(events.filter((e) => e.type === 'guest.reply_handled' && e.payload.replyId === replyId)).toHaveLength(1);
 });
 
 test('guessing tokens is cut off (last: it locks this client out)', async () => {

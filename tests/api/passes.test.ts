@@ -1,13 +1,32 @@
 /**
  * Guest passes through the API: duty managers only; one pass per household at the muster point with
- * hotel, vehicle, departure, pass code, QR and perks; a reprint after a re-plan reflects it; the PDF
- * is a real PDF.
+ * hotel, vehicle, departure, pass code, QR and perks; the QR decodes to the household's status link;
+ * a reprint after a re-plan reflects it; the PDF is a real PDF; reception's scanner resolves a
+ * scanned status link (or a pass code) to a household at its own hotel, and to nothing else.
  */
+import jsQR from 'jsqr';
+import request from 'supertest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import type { IncidentState } from '../../shared/api.js';
-import type { PassSheet, PassSites } from '../../shared/passes.js';
-import { passCodeFrom } from '../../shared/passes.js';
+import type { HotelArrivals } from '../../shared/api.js';
+import type { PassSheet, PassSites, QrPath } from '../../shared/passes.js';
+import { passCodeFrom, scanTargetFrom, statusTokenFrom } from '../../shared/passes.js';
+import { qrPath } from '../../server/passes/qr.js';
+
+/** Draw the pass's QR path as pixels (4 px a module, white quiet zone) and read it back with a real decoder. */
+function decodeQr(qr: QrPath): string | null {
+  const scale = 4;
+  const side = (qr.size + 8) * scale;
+  const rgba = new Uint8ClampedArray(side * side * 4).fill(255);
+  for (const m of qr.path.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
+    const [c, r, n] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    for (let y = (r + 4) * scale; y < (r + 5) * scale; y++) {
+      for (let x = (c + 4) * scale; x < (c + 4 + n) * scale; x++) rgba.fill(0, (y * side + x) * 4, (y * side + x) * 4 + 3);
+    }
+  }
+  return jsQR(rgba, side, side)?.data ?? null;
+}
 
 let server: TestServer;
 let duty: Agent;
@@ -37,6 +56,10 @@ test('a pass for every household at a muster point, from the plan in force', asy
     expect(pass.passCode).toBe(party.passCode);
     expect(pass.size).toBe(party.size);
     expect(pass.qr.size).toBeGreaterThanOrEqual(21);
+    // The QR is the household's status link: a guest scans it for live updates.
+    const link = (await duty.get(`/api/incidents/${incidentId}/status-links/${pass.partyId}`).expect(200)).body as { token: string; url: string };
+    expect(pass.statusUrl).toMatch(new RegExp(`/#/s/${link.token}$`));
+    expect(pass.qr).toEqual(qrPath(pass.statusUrl!));
     if (party.hotelId) {
       const hotel = state.hotels.find((h) => h.id === party.hotelId)!;
       expect(pass.hotel).toMatchObject({ id: hotel.id, name: hotel.name, address: hotel.address });
@@ -47,6 +70,56 @@ test('a pass for every household at a muster point, from the plan in force', asy
       expect(pass.transport).toMatchObject({ vehicleId: trip.vehicleId, departAt: trip.departAt });
     }
   }
+});
+
+test('the QR decodes to the status link; a revoked link prints the pass code instead', async () => {
+  const { sites }: PassSites = (await duty.get(base()).expect(200)).body;
+  const sheet: PassSheet = (await duty.get(`${base()}/${sites[0]!.id}`).expect(200)).body;
+  const pass = sheet.passes[0]!;
+  const decoded = decodeQr(pass.qr);
+  expect(decoded).toBe(pass.statusUrl);
+  expect(statusTokenFrom(decoded!)).toBe((await duty.get(`/api/incidents/${incidentId}/status-links/${pass.partyId}`).expect(200)).body.token);
+  await duty.post(`/api/incidents/${incidentId}/status-links/${pass.partyId}/revoke`).expect(200);
+  const after: PassSheet = (await duty.get(`${base()}/${sites[0]!.id}`).expect(200)).body;
+  const revoked = after.passes.find((p) => p.partyId === pass.partyId)!;
+  expect(revoked.statusUrl).toBeNull();
+  expect(decodeQr(revoked.qr)).toBe(pass.passCode);
+  await duty.post(`/api/incidents/${incidentId}/status-links/${pass.partyId}/reissue`).expect(200);
+});
+
+test('reception scans a pass: the status link or the code finds a household at its own hotel, and nothing else', async () => {
+  const reception = await signIn(server.url, DEMO.reception);
+  const me = (await reception.get('/api/auth/me').expect(200)).body.user as { hotelId: string };
+  const arrivals: HotelArrivals = (await reception.get(`/api/incidents/${incidentId}/hotels/${me.hotelId}/arrivals`).expect(200)).body;
+  const here = arrivals.households[0]!;
+  const linkOf = async (partyId: string) => (await duty.get(`/api/incidents/${incidentId}/status-links/${partyId}`).expect(200)).body as { token: string; url: string };
+  const scan = (agent: Agent, text: unknown) => agent.post(`${base()}/scan`).send({ text });
+
+  const byLink = await scan(reception, (await linkOf(here.partyId)).url).expect(200);
+  expect(byLink.body).toEqual({ partyId: here.partyId, passCode: here.passCode });
+  expect((await scan(reception, here.passCode.toLowerCase()).expect(200)).body).toEqual({ partyId: here.partyId, passCode: here.passCode });
+
+  // A household at another hotel (or nowhere yet) is "not found" for this reception, by link or by code...
+  const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  const elsewhere = state.parties.find((p) => p.hotelId && p.hotelId !== me.hotelId)!;
+  const refused = await scan(reception, (await linkOf(elsewhere.id)).url).expect(404);
+  expect(refused.text).not.toContain(elsewhere.name);
+  expect(refused.text).not.toContain(elsewhere.passCode);
+  await scan(reception, elsewhere.passCode).expect(404);
+  // ...while a duty manager finds it.
+  expect((await scan(duty, (await linkOf(elsewhere.id)).url).expect(200)).body.partyId).toBe(elsewhere.id);
+
+  // A revoked link, a made-up token, text that is neither: not found; no text at all: 400.
+  const old = (await linkOf(here.partyId)).url;
+  await duty.post(`/api/incidents/${incidentId}/status-links/${here.partyId}/reissue`).expect(200);
+  await scan(reception, old).expect(404);
+  await scan(reception, 'https://example.test/#/s/AAAAAAAAAAAAAAAAAAAAAAAA').expect(404);
+  await scan(reception, 'hello there').expect(404);
+  const empty = await scan(reception, '').expect(400);
+  expect(empty.body.error.details.fields[0].path).toBe('body.text');
+  const insurer = await signIn(server.url, DEMO.insurer);
+  await scan(insurer, here.passCode).expect(403);
+  await request(server.url).post(`${base()}/scan`).send({ text: here.passCode }).expect(401);
 });
 
 test('a reprint after a hotel withdraws shows the new hotel', async () => {
@@ -86,4 +159,10 @@ test('a scanned or typed pass code is recognised', () => {
   expect(passCodeFrom(' K7M2PQ\n')).toBe('K7M2PQ');
   expect(passCodeFrom('https://example.test/#/pass/K7M2PQ')).toBe('K7M2PQ');
   expect(passCodeFrom('hello')).toBeNull();
+  const token = 'Zx9_-abcDEF0123456789_kLmNoPq';
+  expect(scanTargetFrom(`https://park.example/#/s/${token}`)).toEqual({ kind: 'status_link', token });
+  expect(scanTargetFrom(`http://127.0.0.1:3000/#/s/${token}/`)).toEqual({ kind: 'status_link', token });
+  expect(scanTargetFrom(' k7m2pq ')).toEqual({ kind: 'pass_code', code: 'K7M2PQ' });
+  // A broken status link is not mistaken for a pass code hidden in its letters.
+  expect(scanTargetFrom('https://park.example/#/s/ABC123')).toBeNull();
 });

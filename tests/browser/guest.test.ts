@@ -1,7 +1,9 @@
 /**
  * The guest's status link on a phone (390x844) in real Chromium: the household sees where it is
  * going, on what and when, sends "we need help", and a duty manager's socket receives it at once;
- * a revoked link shows nothing. Screenshots: test-output/screenshots/guest-*.png.
+ * in a second browser, two duty managers' consoles show it under "Needs attention", one marks it
+ * handled and it leaves both; a revoked link shows nothing; after the stay the household's rating
+ * and words appear on the console. Screenshots: test-output/screenshots/guest-*.png.
  *
  * Two ways in: through the console bundle's hash route `#/s/<token>` (skipped, with a notice, until
  * App.tsx routes it), and through the page's own small entry (client/src/guest/preview.html), built
@@ -17,6 +19,7 @@ import { collect, connect, connected, loginCookie, subscribe, type ClientSocket 
 import { smallScenario } from '../../seed/small.js';
 import type { IncidentState } from '../../shared/api.js';
 import { assertClientBuilt, browserAvailable, openBrowser, screenshot, type BrowserSession } from './browser.js';
+import { openConsole, signIn as signInConsole } from './console-helpers.js';
 
 const PREVIEW_DIR = path.resolve('test-output/guest-preview');
 const PREVIEW_BASE = '/__guest-preview/';
@@ -47,6 +50,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 describeBrowser('the guest status link on a phone', () => {
   let server: TestServer;
   let browser: BrowserSession;
+  let desk: BrowserSession | undefined;
   let duty: Agent;
   let incidentId: string;
   let socket: ClientSocket;
@@ -83,6 +87,7 @@ describeBrowser('the guest status link on a phone', () => {
 
   afterAll(async () => {
     socket?.disconnect();
+    await desk?.close();
     await browser?.close();
     await server?.close();
   });
@@ -160,5 +165,91 @@ describeBrowser('the guest status link on a phone', () => {
     await browser.context.clearCookies();
     await page.goto(`${server.url}/#/s/${await tokenOf('P11')}`);
     await needHelpFlow(page, 'P11', 'guest-console');
+  });
+
+  test('a duty manager\'s console in a second browser shows the reply under Needs attention; marked handled, it leaves every console', async () => {
+    desk = await openBrowser(server.url);
+    await signInConsole(desk.page, server.url, DEMO.duty);
+    const consoles = [desk.page, await desk.context.newPage()];
+    for (const c of consoles) {
+      await openConsole(c, server.url, incidentId);
+      await c.getByRole('tab', { name: /Attention/ }).click();
+      await c.locator('section.attention[data-loaded="true"]').waitFor();
+    }
+    const first = consoles[0]!;
+    const item = (c: Page) => c.locator('[data-testid="attention-replies"] li[data-party-id="P03"]');
+    expect(await item(first).count()).toBe(0);
+
+    // The guest's phone opens the real status link and asks for help.
+    const { page } = browser;
+    await browser.context.clearCookies();
+    await page.goto(`${server.url}/#/s/${await tokenOf('P03')}`);
+    await page.getByTestId('guest-status').waitFor();
+    await page.getByRole('button', { name: 'We need help' }).click();
+    await page.getByLabel('What do you need? (optional)').fill('The dog is unwell, we need a vet before we travel');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('guest-reply-sent').waitFor();
+
+    // Both consoles show it, live.
+    for (const c of consoles) await item(c).waitFor();
+    const text = (await item(first).textContent()) ?? '';
+    expect(text).toContain('Need help');
+    expect(text).toContain('Patel');
+    expect(text).toContain('The dog is unwell, we need a vet before we travel');
+    expect(text).toMatch(/just now|1 min ago/);
+    expect(Number(await first.getByTestId('attention-count').textContent())).toBeGreaterThanOrEqual(1);
+    await screenshot(first, 'guest-06-console-attention');
+
+    // "show household" opens it in the households panel.
+    await item(first).getByRole('button', { name: /Show household Patel/ }).click();
+    await first.getByRole('tab', { name: /Households/, selected: true }).waitFor();
+    await first.getByRole('heading', { name: /Patel/ }).waitFor();
+    await first.getByRole('tab', { name: /Attention/ }).click();
+
+    await item(first).getByRole('button', { name: 'Mark handled…' }).click();
+    await item(first).getByLabel('What was done? (optional)').fill('Rang them: a vet meets them at the hotel');
+    await screenshot(first, 'guest-07-console-mark-handled');
+    await item(first).getByRole('button', { name: 'Mark handled' }).click();
+    for (const c of consoles) await item(c).waitFor({ state: 'detached' });
+    const replies = (await duty.get(`/api/incidents/${incidentId}/guest-replies?partyId=P03`).expect(200)).body.replies;
+    expect(replies[0]).toMatchObject({ handledNote: 'Rang them: a vet meets them at the hotel', handledByName: expect.any(String) });
+    expect(replies[0].handledAt).toBeTruthy();
+    expect((await duty.get(`/api/incidents/${incidentId}/guest-replies?open=true`).expect(200)).body.replies.some((r: { partyId: string }) => r.partyId === 'P03')).toBe(false);
+  });
+
+  test('after the stay the household rates it from its link; the console shows the rating and words live', async () => {
+    const party = state.parties.find((p) => p.id === 'P02')!;
+    expect(party.hotelId).toBeTruthy();
+    desk ??= await openBrowser(server.url);
+    await signInConsole(desk.page, server.url, DEMO.duty);
+    const c = desk.page;
+    await openConsole(c, server.url, incidentId);
+    await c.getByRole('tab', { name: /Attention/ }).click();
+    await c.getByTestId('feedback-summary').filter({ hasText: 'No household has answered' }).waitFor();
+
+    // Checked in, then out: the follow-up's link opens the feedback form.
+    const arrivals = `/api/incidents/${incidentId}/hotels/${party.hotelId}/arrivals`;
+    await duty.post(`${arrivals}/checkins`).send({ partyId: 'P02' }).expect(200);
+    await duty.post(`${arrivals}/checkouts`).send({ partyId: 'P02' }).expect(200);
+    const { page } = browser;
+    await browser.context.clearCookies();
+    await page.goto(`${server.url}/#/s/${await tokenOf('P02')}/feedback`);
+    await page.getByRole('heading', { name: 'How was your stay?' }).waitFor();
+    await page.locator('.g-stars label').nth(1).click();
+    await page.getByLabel('Anything to tell us? (optional)').fill('Nobody told us breakfast had moved to the other wing');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Thank you for telling us.').waitFor();
+    await screenshot(page, 'guest-08-feedback');
+
+    const item = c.locator('[data-testid="feedback-list"] li[data-party-id="P02"]');
+    await item.waitFor();
+    expect(await item.getAttribute('class')).toContain('low');
+    expect(await item.locator('.stars').getAttribute('aria-label')).toBe('2 out of 5');
+    const text = (await item.textContent()) ?? '';
+    expect(text).toContain(party.name);
+    expect(text).toContain('Nobody told us breakfast had moved to the other wing');
+    expect(await c.getByTestId('feedback-summary').textContent()).toBe('2.0 out of 5 from 1 household');
+    await item.scrollIntoViewIfNeeded();
+    await screenshot(c, 'guest-09-console-feedback');
   });
 });

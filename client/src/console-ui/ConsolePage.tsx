@@ -1,11 +1,13 @@
 /**
  * The duty manager console: counters across the top, the live map with its clock and replay
- * controls, and a side panel of five tabs (each one click from the map, or a number key away).
+ * controls, and a side panel of six tabs (each one click from the map, or a number key away),
+ * one of them what needs a duty manager's attention (guest replies, perks over a staff limit).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { UserView } from '../../../shared/api.js';
 import { useIncidentLive } from '../live/useIncidentLive.js';
 import { usePlan } from '../live/usePlan.js';
+import { useAttention } from '../live/useAttention.js';
 import { buildLookup } from '../console/lookup.js';
 import { shortcutFor, SHORTCUT_HELP } from '../console/shortcuts.js';
 import { formatDateTime } from '../format.js';
@@ -38,6 +40,7 @@ const NONE: Selection = { households: null, hotels: null, fleet: null, siteId: '
 export function ConsolePage({ incidentId, user, onAuthError }: Props) {
   const live = useIncidentLive(incidentId, onAuthError);
   const plan = usePlan(incidentId, onAuthError);
+  const att = useAttention(incidentId, live.log, onAuthError);
   const [tab, setTab] = useState<TabKey>('households');
   const [sel, setSel] = useState<Selection>(NONE);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -145,6 +148,8 @@ export function ConsolePage({ incidentId, user, onAuthError }: Props) {
           onSel={setSel}
           searchRef={searchRef}
           onAuthError={onAuthError}
+          att={att}
+          onShowParty={(partyId) => onSelect(`party:${partyId}`)}
         />
       </div>
     </main>

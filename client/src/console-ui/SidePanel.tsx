@@ -1,4 +1,7 @@
-/** The side panel: five tabs (keys 1–5), each one click from the map. Tabs follow the ARIA tabs pattern. */
+/**
+ * The side panel: six tabs (keys 1–6), each one click from the map. Tabs follow the ARIA tabs
+ * pattern. "Attention" carries a count badge, so what waits for a duty manager shows from any tab.
+ */
 import type { RefObject } from 'react';
 import type { IncidentState } from '../../../shared/api.js';
 import type { EventLog } from '../console/event-log.js';
@@ -10,14 +13,17 @@ import { HotelsPanel } from './HotelsPanel.js';
 import { FleetPanel } from './FleetPanel.js';
 import { PlanPanel } from './PlanPanel.js';
 import { ActivityPanel } from './ActivityPanel.js';
+import { AttentionPanel } from './AttentionPanel.js';
+import type { AttentionState } from '../live/useAttention.js';
 
-export type TabKey = 'households' | 'hotels' | 'fleet' | 'plan' | 'activity';
+export type TabKey = 'households' | 'hotels' | 'fleet' | 'plan' | 'activity' | 'attention';
 export const TABS: { key: TabKey; label: string }[] = [
   { key: 'households', label: 'Households' },
   { key: 'hotels', label: 'Hotels' },
   { key: 'fleet', label: 'Fleet & trips' },
   { key: 'plan', label: 'Plan' },
   { key: 'activity', label: 'Activity' },
+  { key: 'attention', label: 'Attention' },
 ];
 
 export interface PanelProps {
@@ -35,10 +41,13 @@ interface Props extends PanelProps {
   onTab: (t: TabKey) => void;
   plan: PlanWork;
   searchRef: RefObject<HTMLInputElement | null>;
+  att: AttentionState;
+  onShowParty: (partyId: string) => void;
 }
 
 export function SidePanel(props: Props) {
-  const { tab, onTab, plan, searchRef, ...panel } = props;
+  const { tab, onTab, plan, searchRef, att, onShowParty, ...panel } = props;
+  const waiting = att.attention.count;
   return (
     <aside className="side-panel" aria-label="Panels">
       <div role="tablist" aria-label="Console panels" className="tabs">
@@ -61,6 +70,11 @@ export function SidePanel(props: Props) {
             }}
           >
             <span className="tab-key" aria-hidden="true">{i + 1}</span> {t.label}
+            {t.key === 'attention' && waiting > 0 ? (
+              <span className="tab-badge" data-testid="attention-count" aria-label={`: ${waiting} waiting`}>
+                {waiting}
+              </span>
+            ) : null}
           </button>
         ))}
       </div>
@@ -70,6 +84,7 @@ export function SidePanel(props: Props) {
         {tab === 'fleet' ? <FleetPanel {...panel} /> : null}
         {tab === 'plan' ? <PlanPanel {...panel} plan={plan} /> : null}
         {tab === 'activity' ? <ActivityPanel log={panel.log} timeZone={panel.state.incident.timezone} /> : null}
+        {tab === 'attention' ? <AttentionPanel incidentId={panel.incidentId} att={att} log={panel.log} lookup={panel.lookup} onShowParty={onShowParty} /> : null}
       </div>
     </aside>
   );

@@ -94,6 +94,12 @@ export function describeEvent(e: Pick<LiveEvent, 'type' | 'payload'>): string {
       return `checked out ${name}`;
     case 'party.no_show':
       return `marked ${name} as a no-show`;
+    case 'guest.replied': {
+      const what = p.kind === 'own_way' ? `made their own way${p.place ? ` to ${String(p.place)}` : ''}` : p.kind === 'missing_member' ? `someone is missing${p.guestName ? ` (${String(p.guestName)})` : ''}` : 'need help';
+      return `said: ${what}${p.text && p.kind !== 'own_way' ? ` (“${String(p.text)}”)` : ''}`;
+    }
+    case 'guest.reply_handled':
+      return `handled ${name}'s reply${p.note ? ` (“${String(p.note)}”)` : ''}`;
     case 'ledger.entry_recorded':
       return `recorded ${human(p.category)} ${money(p)}`;
     case 'ledger.approval_requested':

@@ -6,7 +6,7 @@ export interface Shortcut {
   tab?: number;
 }
 
-export const SHORTCUT_HELP = 'Keys: p compute plan · a apply · / search · 1–5 panels · Esc close';
+export const SHORTCUT_HELP = 'Keys: p compute plan · a apply · / search · 1–6 panels · Esc close';
 
 /** Which shortcut a key press means, or null. Only Esc works while typing in a field. */
 export function shortcutFor(key: string, typing: boolean, modifiers: boolean): Shortcut | null {
@@ -16,6 +16,6 @@ export function shortcutFor(key: string, typing: boolean, modifiers: boolean): S
   if (key === 'p') return { action: 'compute' };
   if (key === 'a') return { action: 'apply' };
   if (key === '/') return { action: 'search' };
-  if (/^[1-5]$/.test(key)) return { action: 'tab', tab: Number(key) - 1 };
+  if (/^[1-6]$/.test(key)) return { action: 'tab', tab: Number(key) - 1 };
   return null;
 }

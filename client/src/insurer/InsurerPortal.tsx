@@ -66,7 +66,7 @@ export function InsurerPortal({ incidentId, onAuthError }: { incidentId: string;
           </dd>
           <dt>Chain check now</dt>
           <dd className={chain.ok ? 'insurer-ok' : 'insurer-bad'}>
-            {chain.ok ? `intact (${formatCount(chain.checked)} entries recomputed)` : `BROKEN at entry #${chain.firstBad?.seq} ${chain.firstBad?.id}: ${chain.firstBad?.reason}`}
+            {chain.ok ? `intact (${formatCount(chain.checked)} entries recomputed, ${formatCount(chain.receipts.checked)} receipt photos re-hashed)` : `BROKEN at entry #${chain.firstBad?.seq} ${chain.firstBad?.id}: ${chain.firstBad?.reason}`}
           </dd>
         </dl>
       </section>

@@ -1,6 +1,8 @@
 /**
  * Guest passes for a muster point, for duty managers: print from the browser or download the PDF.
- * Always generated from the current state, so a reprint after a re-plan shows the new hotel.
+ * Always generated from the current state, so a reprint after a re-plan shows the new hotel. The
+ * QR is the household's status link (the guest scans it for live updates; reception's scanner
+ * reads it too), with the pass code printed under it.
  */
 import { useEffect, useState } from 'react';
 import type { PassSheet, PassSites } from '../../../shared/passes.js';
@@ -85,7 +87,8 @@ export function PassesPage({ incidentId, siteId }: { incidentId: string; siteId:
                 {p.hotel && p.hotel.perks.length > 0 && <p className="pass-perks">On the park's account: {p.hotel.perks.join(' · ')}</p>}
               </div>
               <div className="pass-code">
-                <QrSvg qr={p.qr} label={`Pass code ${p.passCode}`} />
+                <QrSvg qr={p.qr} label={p.statusUrl ? `QR code: live updates for ${p.name}, pass code ${p.passCode}` : `Pass code ${p.passCode}`} />
+                {p.statusUrl && <span className="pass-scan">Scan for live updates</span>}
                 <code>{p.passCode}</code>
               </div>
             </article>

@@ -1,12 +1,22 @@
-/** One household: who, how many, needs and notes up front; the actions that apply to it now. */
+/** One household: who, how many, needs and notes up front; the actions that apply to it now (perks once checked in). */
 import { useState } from 'react';
 import { CheckInForm } from './CheckInForm.js';
 import { needLabel, type CheckInBody, type Household } from './model.js';
+import { money, type PerkItem } from './perks.js';
+import { PerksBox } from './PerksBox.js';
 
 export interface CardActions {
   checkIn(h: Household, body: CheckInBody, label: string): void;
   noShow(h: Household, kind: 'no_show' | 'went_elsewhere'): void;
   checkOut(h: Household): void;
+}
+
+/** The household's perks at this hotel and what recording one needs. */
+export interface CardPerks {
+  incidentId: string;
+  items: PerkItem[];
+  onRecorded(): void;
+  onAuthError(): void;
 }
 
 const STATUS: Record<string, string> = {
@@ -21,13 +31,16 @@ const STATUS: Record<string, string> = {
   needs_help: 'Needs help',
 };
 
-export function HouseholdCard({ household: h, actions, open, onToggle }: { household: Household; actions: CardActions; open: boolean; onToggle: () => void }) {
+export function HouseholdCard({ household: h, actions, open, onToggle, perks }: { household: Household; actions: CardActions; open: boolean; onToggle: () => void; perks?: CardPerks }) {
   const [confirm, setConfirm] = useState<null | 'no_show' | 'went_elsewhere' | 'checkout'>(null);
   const inCount = h.guests.filter((g) => g.checkedIn).length;
   const partial = h.status === 'checked_in' && inCount < h.guests.length;
   const needs = [...new Set([...h.needs, ...h.guests.flatMap((g) => g.needs)])];
   const rooms = h.roomNumbers ? Object.values(h.roomNumbers).flat() : [];
   const canArrive = !['checked_in', 'checked_out', 'no_show', 'self_evacuated'].includes(h.status) || partial;
+  const perkItems = perks?.items ?? [];
+  const waitingPerks = perkItems.filter((p) => p.state === 'waiting').length;
+  const perkTotal = perkItems.filter((p) => p.state === 'recorded' || p.state === 'approved').reduce((n, p) => n + p.amountMinor, 0);
   return (
     <article className={`household status-${h.status}${h.pending ? ' pending' : ''}`} data-party={h.partyId} data-status={h.status} data-pending={h.pending}>
       <button type="button" className="household-head" aria-expanded={open} onClick={onToggle}>
@@ -44,6 +57,12 @@ export function HouseholdCard({ household: h, actions, open, onToggle }: { house
           {rooms.length > 0 && ` · room ${rooms.join(', ')}`}
           {h.pending && <span className="badge-pending"> · waiting to send</span>}
         </span>
+        {perkItems.length > 0 && (
+          <span className="hh-perks">
+            Perks {money(perkTotal, perkItems[0]!.currency)}
+            {waitingPerks > 0 && <span className="badge-pending"> · {waitingPerks} waiting for approval</span>}
+          </span>
+        )}
       </button>
       {(needs.length > 0 || h.notes) && (
         <div className="hh-care">
@@ -76,6 +95,7 @@ export function HouseholdCard({ household: h, actions, open, onToggle }: { house
               )}
             </div>
           )}
+          {h.status === 'checked_in' && perks && !h.pending && <PerksBox incidentId={perks.incidentId} household={h} perks={perkItems} onRecorded={perks.onRecorded} onAuthError={perks.onAuthError} />}
           {h.status === 'checked_in' && (
             <div className="hh-actions">
               {confirm === 'checkout' ? (

@@ -1,8 +1,10 @@
 /**
  * Reception at a receiving hotel, phone first: who is coming on which vehicle and when (live), find
  * a household by surname, unit or pass code (typed or scanned), check it in with room numbers (all
- * at once or guest by guest), mark no-shows, see who is in the house, check out. Every action goes
- * through the device's outbox, so it survives a dropped connection and is never applied twice.
+ * at once or guest by guest), mark no-shows, see who is in the house, record perks, check out.
+ * Check-ins, no-shows and check-outs go through the device's outbox, so they survive a dropped
+ * connection and are never applied twice; perks are sent at once (they need the server's answer:
+ * recorded, or waiting for a duty manager) with a retry-safe key.
  */
 import { useCallback, useMemo, useState } from 'react';
 import type { UserView } from '../../../shared/api.js';
@@ -12,6 +14,9 @@ import { useOfflineQueue } from '../offline/useOfflineQueue.js';
 import { HouseholdCard, type CardActions } from './HouseholdCard.js';
 import { Scanner } from './Scanner.js';
 import { useArrivals } from './useArrivals.js';
+import { readJson, usePerks } from './usePerks.js';
+import { perksByParty, type PerkItem } from './perks.js';
+import type { ScanTarget } from '../../../shared/passes.js';
 import { etaText, groupByVehicle, matches, overlay, tabOf, type Tab } from './model.js';
 import './reception.css';
 
@@ -21,11 +26,15 @@ export interface ReceptionPageProps {
   onAuthError?: (err: unknown) => void;
 }
 
+const NO_PERKS: PerkItem[] = [];
+
 export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
   const incidentId = user.incidentId ?? '';
   const hotelId = user.hotelId ?? '';
   const authLost = useCallback(() => onAuthError?.(new ApiError(401, 'unauthenticated', 'Your session has ended. Please sign in again.')), [onAuthError]);
   const data = useArrivals(incidentId, hotelId, authLost);
+  const perks = usePerks(incidentId, data.ledgerTick, authLost);
+  const perksOfParty = useMemo(() => perksByParty(perks.lines ?? []), [perks.lines]);
   const outbox = useOfflineQueue(`reception:${incidentId}:${hotelId}:${user.id}`, { onApplied: data.refresh, onUnauthorized: authLost });
   const [tab, setTab] = useState<Tab>('arriving');
   const [query, setQuery] = useState('');
@@ -61,15 +70,37 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
     },
   };
 
-  const onCode = useCallback(
-    (code: string) => {
+  const [scanNotice, setScanNotice] = useState<string | null>(null);
+  /** A pass code is looked up here; a status link (the pass's QR) is resolved by the server, for this hotel only. */
+  const onScan = useCallback(
+    async (target: ScanTarget, text: string) => {
       setScanning(false);
+      setScanNotice(null);
+      let code: string;
+      if (target.kind === 'pass_code') code = target.code;
+      else {
+        try {
+          const res = await fetch(`/api/incidents/${encodeURIComponent(incidentId)}/passes/scan`, {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: { 'content-type': 'application/json', accept: 'application/json' },
+            body: JSON.stringify({ text }),
+          });
+          code = (await readJson<{ partyId: string; passCode: string }>(res)).passCode;
+        } catch (err) {
+          const status = (err as { status?: number }).status;
+          if (status === 401) authLost();
+          setScanNotice(status === 404 ? 'That pass is not for a household staying at this hotel.' : status ? (err as Error).message : 'Cannot reach the server to read that pass. Type the pass code printed under the QR instead.');
+          return;
+        }
+      }
       setQuery(code);
       const hit = households.find((h) => h.passCode === code);
       if (hit) setOpen(hit.partyId);
     },
-    [households],
+    [households, incidentId, authLost],
   );
+  const scanned = useCallback((target: ScanTarget, text: string) => void onScan(target, text), [onScan]);
 
   if (!incidentId || !hotelId) return <main className="reception"><p className="notice error">Your account is not linked to a hotel. Ask the duty manager.</p></main>;
 
@@ -106,7 +137,8 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
         <input id="rx-q" type="search" placeholder="Surname, unit or pass code" value={query} onChange={(e) => setQuery(e.target.value)} autoComplete="off" />
         <button type="button" onClick={() => setScanning(true)} aria-label="Scan a pass">Scan</button>
       </div>
-      {scanning && <Scanner onCode={onCode} onClose={() => setScanning(false)} />}
+      {scanning && <Scanner onScan={scanned} onClose={() => setScanning(false)} />}
+      {scanNotice && <p className="notice error" role="alert">{scanNotice}</p>}
       {!searching && (
         <nav className="rx-tabs" role="tablist" aria-label="Lists">
           {(
@@ -131,7 +163,14 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
             {tab === 'arriving' || searching ? <span className={`eta eta-${g.eta?.source ?? 'plan'}`}>{g.key === 'none' ? '' : etaText(g)}</span> : null}
           </h2>
           {g.households.map((h) => (
-            <HouseholdCard key={h.partyId} household={h} actions={actions} open={open === h.partyId} onToggle={() => setOpen(open === h.partyId ? null : h.partyId)} />
+            <HouseholdCard
+              key={h.partyId}
+              household={h}
+              actions={actions}
+              open={open === h.partyId}
+              onToggle={() => setOpen(open === h.partyId ? null : h.partyId)}
+              perks={{ incidentId, items: perksOfParty.get(h.partyId) ?? NO_PERKS, onRecorded: perks.refresh, onAuthError: authLost }}
+            />
           ))}
         </section>
       ))}

@@ -1,9 +1,10 @@
 /**
  * Scan a guest pass with the phone's camera: the browser's BarcodeDetector where it exists, else a
- * small JavaScript decoder loaded only when needed. Typing the code works everywhere.
+ * small JavaScript decoder loaded only when needed. The pass's QR holds the household's status link
+ * (older passes: the pass code); typing the code works everywhere. Hands back what was read.
  */
 import { useEffect, useRef, useState } from 'react';
-import { passCodeFrom } from '../../../shared/passes.js';
+import { scanTargetFrom, type ScanTarget } from '../../../shared/passes.js';
 
 interface Detector {
   detect(source: CanvasImageSource): Promise<{ rawValue: string }[]>;
@@ -41,7 +42,7 @@ async function makeDecoder(): Promise<{ decode: (video: HTMLVideoElement, canvas
   };
 }
 
-export function Scanner({ onCode, onClose }: { onCode: (code: string) => void; onClose: () => void }) {
+export function Scanner({ onScan, onClose }: { onScan: (target: ScanTarget, text: string) => void; onClose: () => void }) {
   const video = useRef<HTMLVideoElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
@@ -66,8 +67,8 @@ export function Scanner({ onCode, onClose }: { onCode: (code: string) => void; o
       const tick = async () => {
         if (stopped) return;
         const text = await decode(v, canvas.current!).catch(() => null);
-        const code = text ? passCodeFrom(text) : null;
-        if (code) return onCode(code);
+        const target = text ? scanTargetFrom(text) : null;
+        if (target && text) return onScan(target, text);
         timer = setTimeout(() => void tick(), 250);
       };
       void tick();
@@ -78,7 +79,7 @@ export function Scanner({ onCode, onClose }: { onCode: (code: string) => void; o
       if (timer) clearTimeout(timer);
       stream?.getTracks().forEach((t) => t.stop());
     };
-  }, [onCode]);
+  }, [onScan]);
 
   return (
     <div className="scanner" role="dialog" aria-label="Scan a guest pass">
@@ -89,14 +90,14 @@ export function Scanner({ onCode, onClose }: { onCode: (code: string) => void; o
         className="scanner-type"
         onSubmit={(e) => {
           e.preventDefault();
-          const code = passCodeFrom(typed);
-          if (code) onCode(code);
+          const target = scanTargetFrom(typed);
+          if (target) onScan(target, typed);
           else setProblem('A pass code has 6 letters and digits.');
         }}
       >
         <label>
           <span>Pass code</span>
-          <input type="text" value={typed} onChange={(e) => setTyped(e.target.value)} autoCapitalize="characters" autoComplete="off" maxLength={12} />
+          <input type="text" value={typed} onChange={(e) => setTyped(e.target.value)} autoCapitalize="characters" autoComplete="off" maxLength={300} />
         </label>
         <button type="submit">Find</button>
       </form>

@@ -2,7 +2,8 @@
  * The hotel's arrivals, kept fresh: fetched on load, refetched when the server says something
  * changed at this hotel ('hotel.changed' on the reception socket), when the socket reconnects, when
  * the browser comes back online, and every minute (live ETAs). The last list is kept on the device
- * and shown at once on the next visit (marked as such) while the fresh one loads.
+ * and shown at once on the next visit (marked as such) while the fresh one loads. Ledger notices
+ * (a perk recorded, approved, rejected at this hotel) do not touch arrivals: they bump `ledgerTick`.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
@@ -19,6 +20,8 @@ export interface ArrivalsState {
   /** Showing the list kept from an earlier visit until the fresh one arrives. */
   fromCache: boolean;
   cachedAt: number | null;
+  /** Bumped on every ledger change at this hotel (perks recorded, approved, rejected). */
+  ledgerTick: number;
   refresh(): void;
 }
 
@@ -56,6 +59,7 @@ export function useArrivals(incidentId: string, hotelId: string, onAuthError: ()
   const [live, setLive] = useState(false);
   const [loadedAt, setLoadedAt] = useState<number | null>(null);
   const [fromCache, setFromCache] = useState(Boolean(cached));
+  const [ledgerTick, setLedgerTick] = useState(0);
   const inFlight = useRef<Promise<void> | null>(null);
   const again = useRef(false);
   const base = `/api/incidents/${encodeURIComponent(incidentId)}/hotels/${encodeURIComponent(hotelId)}`;
@@ -99,10 +103,14 @@ export function useArrivals(incidentId: string, hotelId: string, onAuthError: ()
     socket.on('connect', () => {
       setLive(true);
       void load();
+      // Notices missed while disconnected: perks are read again too.
+      setLedgerTick((t) => t + 1);
     });
     socket.on('disconnect', () => setLive(false));
     socket.on('hotel.changed', (n) => {
-      if (n.incidentId === incidentId && n.hotelId === hotelId) void load();
+      if (n.incidentId !== incidentId || n.hotelId !== hotelId) return;
+      if (n.type.startsWith('ledger.')) setLedgerTick((t) => t + 1);
+      else void load();
     });
     const online = () => void load();
     window.addEventListener('online', online);
@@ -114,5 +122,5 @@ export function useArrivals(incidentId: string, hotelId: string, onAuthError: ()
     };
   }, [incidentId, hotelId, load]);
 
-  return { arrivals, etas, error, live, loadedAt, fromCache, cachedAt: cached?.at ?? null, refresh };
+  return { arrivals, etas, error, live, loadedAt, fromCache, cachedAt: cached?.at ?? null, ledgerTick, refresh };
 }

@@ -1,0 +1,216 @@
+/**
+ * "Needs attention": guest replies nobody has handled and perks waiting for a duty manager's
+ * approval, folded from what the server listed at load time and the incident's events. Pure.
+ *
+ * An item is shown while something opened it (listed by the server, or `guest.replied` /
+ * `ledger.approval_requested` in the log) and nothing closed it (`guest.reply_handled`,
+ * `ledger.entry_approved` / `ledger.entry_rejected`). That rule holds whichever arrives first,
+ * so a list fetched while events were in flight still converges on every console.
+ */
+import type { LiveEvent } from '../../../shared/realtime.js';
+import type { ReplyKind, StaffReplyView } from '../../../shared/messages.js';
+import type { LedgerLine } from '../../../shared/ledger.js';
+
+export interface OpenReply {
+  id: string;
+  partyId: string;
+  name: string;
+  kind: ReplyKind;
+  /** What the guest wrote (for "own way": the place, then any words, as stored). */
+  text: string;
+  /** Where they went ("own way"), when the event said so. */
+  place: string | null;
+  guestId: string | null;
+  guestName: string | null;
+  at: string;
+}
+
+export interface PendingPerk {
+  entryId: string;
+  partyId: string | null;
+  householdName: string | null;
+  hotelId: string | null;
+  hotelName: string | null;
+  category: string;
+  amountMinor: number;
+  currency: string;
+  recordedByName: string | null;
+  /** The recorder's limit per household and what they had spent on it before this perk (from the event). */
+  limitMinor: number | null;
+  spentBeforeMinor: number | null;
+  /** Notes and receipts travel only in the API's list, never in events: null until it is fetched. */
+  note: string | null;
+  receiptRef: string | null;
+  /** The receipt photo, when the ledger line has one: its URL, or at least its id. */
+  receiptUrl: string | null;
+  receiptPhotoId: string | null;
+  flags: string[];
+  at: string;
+  /** False while the item is known only from its event (the list is refetched for the details). */
+  detailed: boolean;
+}
+
+export interface AttentionBase {
+  replies: StaffReplyView[];
+  perks: LedgerLine[];
+}
+
+export interface Attention {
+  replies: OpenReply[];
+  perks: PendingPerk[];
+  count: number;
+}
+
+export const NO_ATTENTION: Attention = { replies: [], perks: [], count: 0 };
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const KINDS: readonly string[] = ['own_way', 'need_help', 'missing_member'];
+
+function replyFromEvent(e: LiveEvent): OpenReply | null {
+  const p = e.payload;
+  const id = str(p.replyId);
+  const partyId = str(p.partyId);
+  const kind = str(p.kind);
+  if (!id || !partyId || !kind || !KINDS.includes(kind)) return null;
+  return { id, partyId, name: str(p.name) ?? partyId, kind: kind as ReplyKind, text: str(p.text) ?? '', place: str(p.place), guestId: str(p.guestId), guestName: str(p.guestName), at: e.at };
+}
+
+function perkFromEvent(e: LiveEvent): PendingPerk | null {
+  const p = e.payload;
+  const entryId = str(p.entryId);
+  if (!entryId) return null;
+  return {
+    entryId,
+    partyId: str(p.partyId),
+    householdName: str(p.householdName),
+    hotelId: str(p.hotelId),
+    hotelName: null,
+    category: str(p.category) ?? 'other',
+    amountMinor: num(p.amountMinor) ?? 0,
+    currency: str(p.currency) ?? 'GBP',
+    recordedByName: str(p.recordedByName) ?? e.actor.name,
+    limitMinor: num(p.limitMinor),
+    spentBeforeMinor: num(p.spentMinor),
+    note: null,
+    receiptRef: null,
+    receiptUrl: null,
+    receiptPhotoId: null,
+    flags: Array.isArray(p.flags) ? p.flags.filter((f): f is string => typeof f === 'string') : [],
+    at: e.at,
+    detailed: false,
+  };
+}
+
+function perkFromLine(l: LedgerLine): PendingPerk {
+  // receiptUrl / receiptPhotoId come with receipt photos; older servers leave them out.
+  const { receiptUrl, receiptPhotoId } = l as LedgerLine & { receiptUrl?: unknown; receiptPhotoId?: unknown };
+  return {
+    entryId: l.id,
+    partyId: l.partyId,
+    householdName: l.householdName,
+    hotelId: l.hotelId,
+    hotelName: l.hotelName,
+    category: l.category,
+    amountMinor: l.amountMinor,
+    currency: l.currency,
+    recordedByName: l.recordedByName,
+    limitMinor: null,
+    spentBeforeMinor: null,
+    note: l.note ?? '',
+    receiptRef: l.receiptRef,
+    receiptUrl: str(receiptUrl) || null,
+    receiptPhotoId: str(receiptPhotoId) || null,
+    flags: l.flags,
+    at: l.recordedAt,
+    detailed: true,
+  };
+}
+
+/** Fold the server's lists (null while loading) and the event log into what needs attention now. */
+export function foldAttention(base: AttentionBase | null, events: readonly LiveEvent[]): Attention {
+  const replies = new Map<string, OpenReply>();
+  const perks = new Map<string, PendingPerk>();
+  const closedReplies = new Set<string>();
+  const closedPerks = new Set<string>();
+  for (const r of base?.replies ?? []) {
+    if (r.handledAt) continue;
+    replies.set(r.id, { id: r.id, partyId: r.partyId, name: r.name, kind: r.kind, text: r.text, place: null, guestId: r.guestId, guestName: null, at: r.at });
+  }
+  for (const l of base?.perks ?? []) if (l.kind === 'charge' && l.status === 'pending_approval' && (l.resolution ?? 'pending') === 'pending') perks.set(l.id, perkFromLine(l));
+
+  for (const e of events) {
+    if (e.type === 'guest.replied') {
+      const r = replyFromEvent(e);
+      if (!r) continue;
+      const known = replies.get(r.id);
+      // The event knows the place and the missing person's name; the list may not.
+      replies.set(r.id, known ? { ...known, place: known.place ?? r.place, guestName: known.guestName ?? r.guestName } : r);
+    } else if (e.type === 'guest.reply_handled') {
+      const id = str(e.payload.replyId);
+      if (id) closedReplies.add(id);
+    } else if (e.type === 'ledger.approval_requested') {
+      const p = perkFromEvent(e);
+      if (!p) continue;
+      const known = perks.get(p.entryId);
+      perks.set(p.entryId, known ? { ...known, limitMinor: p.limitMinor, spentBeforeMinor: p.spentBeforeMinor, householdName: known.householdName ?? p.householdName } : p);
+    } else if (e.type === 'ledger.entry_approved' || e.type === 'ledger.entry_rejected') {
+      const id = str(e.payload.pendingEntryId);
+      if (id) closedPerks.add(id);
+    }
+  }
+  // Before the server's lists arrive, only what the log shows as open (nothing is guessed closed).
+  const openReplies = [...replies.values()].filter((r) => !closedReplies.has(r.id)).sort(byAt);
+  const openPerks = [...perks.values()].filter((p) => !closedPerks.has(p.entryId)).sort(byAt);
+  return { replies: openReplies, perks: openPerks, count: openReplies.length + openPerks.length };
+}
+
+function byAt(a: { at: string }, b: { at: string }): number {
+  return Date.parse(a.at) - Date.parse(b.at);
+}
+
+/** The reply in a duty manager's words: "Need help", "Someone missing: Ellie", "Made own way to Louth". */
+export function replyHeadline(r: Pick<OpenReply, 'kind' | 'text' | 'place' | 'guestName'>): string {
+  if (r.kind === 'need_help') return 'Need help';
+  if (r.kind === 'missing_member') return r.guestName ? `Someone missing: ${r.guestName}` : 'Someone missing';
+  const where = r.place ?? (r.text.split(' - ')[0] || '');
+  return where ? `Made own way to ${where}` : 'Made own way';
+}
+
+/** The guest's own words not already in the headline (for "own way" the place is). */
+export function replyWords(r: Pick<OpenReply, 'kind' | 'text' | 'place'>): string {
+  if (r.kind !== 'own_way') return r.text;
+  const where = r.place ?? (r.text.split(' - ')[0] || '');
+  if (r.text === where) return '';
+  return r.text.startsWith(`${where} - `) ? r.text.slice(where.length + 3) : r.text;
+}
+
+/** "just now", "4 min ago", "2 h 5 min ago", "3 days ago". */
+export function ageText(iso: string, now: number): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  const min = Math.max(0, Math.floor((now - t) / 60_000));
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return min % 60 ? `${h} h ${min % 60} min ago` : `${h} h ago`;
+  const d = Math.floor(h / 24);
+  return d === 1 ? '1 day ago' : `${d} days ago`;
+}
+
+/** Ids of items known only from their events: the list should be fetched again for their details. */
+export function undetailed(a: Attention): string[] {
+  return a.perks.filter((p) => !p.detailed).map((p) => p.entryId);
+}
+
+/** "★★★☆☆" for a 1-5 rating. */
+export function ratingStars(rating: number): string {
+  const n = Math.max(0, Math.min(5, Math.round(rating)));
+  return '★'.repeat(n) + '☆'.repeat(5 - n);
+}
+
+/** "4.2 out of 5 from 12 households" (or that nobody has answered yet). */
+export function feedbackSummary(count: number, average: number | null): string {
+  if (count === 0 || average === null) return 'No household has answered the follow-up yet.';
+  return `${average.toFixed(1)} out of 5 from ${count} ${count === 1 ? 'household' : 'households'}`;
+}

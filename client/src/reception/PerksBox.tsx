@@ -1,0 +1,205 @@
+/**
+ * Perks on a checked-in household's card: what was recorded for it here and what became of each
+ * (waiting, approved, rejected), and "Record perk": what for, how much in pounds, a note and an
+ * optional photo of the receipt. The answer says plainly whether it is recorded or waits for a
+ * duty manager because it goes over this member of staff's limit for the household.
+ */
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { Household } from './model.js';
+import { checkPerk, money, outcomeText, PERK_CATEGORIES, PERK_LABELS, STATE_LABELS, type PerkItem, type PerkOutcome } from './perks.js';
+import { readJson } from './usePerks.js';
+import { uploadReceipt } from './receipt.js';
+
+interface Props {
+  incidentId: string;
+  household: Household;
+  perks: PerkItem[];
+  onRecorded: () => void;
+  onAuthError: () => void;
+}
+
+function newKey(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+function timeOf(iso: string): string {
+  return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+}
+
+export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthError }: Props) {
+  const [open, setOpen] = useState(false);
+  const [category, setCategory] = useState('');
+  const [amount, setAmount] = useState('');
+  const [note, setNote] = useState('');
+  const [photo, setPhoto] = useState<File | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<PerkOutcome | null>(null);
+  /** The key of an attempt whose answer was lost: reused only for the very same request. */
+  const attempt = useRef<{ key: string; body: string } | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const preview = useMemo(() => (photo ? URL.createObjectURL(photo) : null), [photo]);
+  useEffect(() => () => (preview ? URL.revokeObjectURL(preview) : undefined), [preview]);
+
+  const currency = perks[0]?.currency ?? 'GBP';
+  const current = outcome ? perks.find((p) => p.entryId === outcome.entryId) : undefined;
+  const total = perks.filter((p) => p.state === 'recorded' || p.state === 'approved').reduce((n, p) => n + p.amountMinor, 0);
+
+  const reset = () => {
+    setCategory('');
+    setAmount('');
+    setNote('');
+    setPhoto(null);
+    setErrors({});
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setProblem(null);
+    const checked = checkPerk({ partyId: h.partyId, category, amount, note });
+    if ('errors' in checked) {
+      setErrors(checked.errors);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const body: Record<string, unknown> = { ...checked.body };
+      if (photo) body.receiptPhotoId = (await uploadReceipt(incidentId, photo)).id;
+      const json = JSON.stringify(body);
+      const key = attempt.current?.body === json ? attempt.current.key : newKey();
+      attempt.current = { key, body: json };
+      let res: Response;
+      try {
+        res = await fetch(`/api/incidents/${encodeURIComponent(incidentId)}/ledger/perks`, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': key },
+          body: json,
+        });
+      } catch {
+        throw Object.assign(new Error('Not sent: no connection. Nothing was recorded twice; press "Record perk" again when the connection is back.'), { status: 0 });
+      }
+      const out = await readJson<{ entryId: string; needsApproval: boolean; limitMinor: number; spentBeforeMinor: number; flags: string[] }>(res);
+      attempt.current = null;
+      setOutcome({ entryId: out.entryId, category: checked.body.category, amountMinor: checked.body.amountMinor, needsApproval: out.needsApproval, limitMinor: out.limitMinor, spentBeforeMinor: out.spentBeforeMinor, flags: out.flags });
+      reset();
+      setOpen(false);
+      onRecorded();
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      if (status === 401) onAuthError();
+      if (status !== 0) attempt.current = null;
+      const fields = (err as { fields?: { path: string; message: string }[] }).fields ?? [];
+      setProblem(fields.length ? fields.map((f) => `${f.path.replace(/^body\./, '')}: ${f.message}`).join('; ') : (err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="perks-box" aria-label={`Perks for ${h.name}`} data-testid="perks-box">
+      <h3>
+        Perks on the park's account
+        {perks.length > 0 && <span className="muted"> · {money(total, currency)}</span>}
+      </h3>
+      {outcome && (
+        <p
+          className={`notice ${current?.state === 'rejected' ? 'error' : current?.state === 'approved' || (!outcome.needsApproval && current?.state !== 'reversed') ? 'success' : 'info'}`}
+          role="status"
+          data-testid="perk-outcome"
+          data-state={current?.state ?? (outcome.needsApproval ? 'waiting' : 'recorded')}
+        >
+          {current?.state === 'approved' ? (
+            <>Approved by a duty manager: {PERK_LABELS[outcome.category as keyof typeof PERK_LABELS]} {money(outcome.amountMinor, currency)}.</>
+          ) : current?.state === 'rejected' ? (
+            <>
+              Rejected by a duty manager: {PERK_LABELS[outcome.category as keyof typeof PERK_LABELS]} {money(outcome.amountMinor, currency)}
+              {current.reason ? <>. Reason: “{current.reason}”</> : '.'}
+            </>
+          ) : (
+            outcomeText(outcome, currency)
+          )}
+        </p>
+      )}
+      {perks.length > 0 ? (
+        <ul className="perk-list">
+          {perks.map((p) => (
+            <li key={p.entryId} data-entry={p.entryId} data-state={p.state}>
+              <span className="perk-what">
+                {PERK_LABELS[p.category as keyof typeof PERK_LABELS] ?? p.category} <strong>{money(p.amountMinor, p.currency)}</strong>
+              </span>
+              <span className={`perk-state ps-${p.state}`}>{STATE_LABELS[p.state]}</span>
+              <span className="perk-meta muted">
+                {timeOf(p.recordedAt)}
+                {p.recordedByName ? ` · ${p.recordedByName}` : ''}
+                {p.note ? ` · “${p.note}”` : ''}
+                {p.reason ? ` · reason: “${p.reason}”` : ''}
+                {p.receiptUrl && (
+                  <>
+                    {' · '}
+                    <a href={p.receiptUrl} target="_blank" rel="noreferrer">receipt photo</a>
+                  </>
+                )}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">No perks recorded for this household yet.</p>
+      )}
+      {!open ? (
+        <button type="button" className="big secondary" onClick={() => { setOpen(true); setOutcome(null); }}>
+          Record perk
+        </button>
+      ) : (
+        <form className="perk-form" onSubmit={(e) => void submit(e)} aria-label={`Record a perk for ${h.name}`} noValidate>
+          <fieldset>
+            <legend>What for</legend>
+            <div className="perk-cats" role="radiogroup" aria-invalid={errors.category ? 'true' : undefined}>
+              {PERK_CATEGORIES.map((c) => (
+                <label key={c} className={`perk-cat${category === c ? ' on' : ''}`}>
+                  <input type="radio" name={`perk-cat-${h.partyId}`} value={c} checked={category === c} onChange={() => setCategory(c)} />
+                  <span>{PERK_LABELS[c]}</span>
+                </label>
+              ))}
+            </div>
+            {errors.category && <p className="field-error">{errors.category}</p>}
+          </fieldset>
+          <label className="perk-field">
+            <span>Amount in pounds</span>
+            <span className="money-input">
+              <span aria-hidden="true">£</span>
+              <input type="text" inputMode="decimal" autoComplete="off" placeholder="0.00" value={amount} onChange={(e) => setAmount(e.target.value)} aria-invalid={errors.amount ? 'true' : undefined} aria-describedby={errors.amount ? `perk-amount-err-${h.partyId}` : undefined} maxLength={12} />
+            </span>
+          </label>
+          {errors.amount && <p className="field-error" id={`perk-amount-err-${h.partyId}`}>{errors.amount}</p>}
+          <label className="perk-field">
+            <span>Note (optional)</span>
+            <input type="text" value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} placeholder="e.g. dinner for four, wine" aria-invalid={errors.note ? 'true' : undefined} />
+          </label>
+          {errors.note && <p className="field-error">{errors.note}</p>}
+          <div className="perk-photo">
+            <label className="button secondary file-button">
+              <input ref={fileInput} type="file" accept="image/*" capture="environment" onChange={(e) => setPhoto(e.target.files?.[0] ?? null)} />
+              <span>{photo ? 'Retake receipt photo' : 'Receipt photo (optional)'}</span>
+            </label>
+            {photo && preview && (
+              <span className="perk-photo-picked">
+                <img src={preview} alt="Receipt to upload" />
+                <button type="button" className="secondary" onClick={() => { setPhoto(null); if (fileInput.current) fileInput.current.value = ''; }}>Remove</button>
+              </span>
+            )}
+          </div>
+          {problem && <p className="notice error" role="alert">{problem}</p>}
+          <div className="hh-actions">
+            <button type="submit" className="big" disabled={busy}>{busy ? 'Recording…' : 'Record perk'}</button>
+            <button type="button" className="secondary" onClick={() => { setOpen(false); reset(); setProblem(null); }} disabled={busy}>Cancel</button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,116 @@
+/** "Needs attention" folding: the server's lists and the event log agree whatever order they arrive in. */
+import type { LiveEvent } from '../../shared/realtime.js';
+import type { StaffReplyView } from '../../shared/messages.js';
+import type { LedgerLine } from '../../shared/ledger.js';
+import { ageText, feedbackSummary, foldAttention, ratingStars, replyHeadline, replyWords, undetailed } from '../../client/src/console/attention.js';
+import { describeEvent } from '../../client/src/console/event-log.js';
+
+let seq = 0;
+function ev(type: string, payload: Record<string, unknown>, at = `2026-11-28T20:${String(10 + seq).padStart(2, '0')}:00.000Z`): LiveEvent {
+  seq += 1;
+  return { incidentId: 'i', seq, at, type, actor: { userId: null, name: 'someone' }, payload };
+}
+const replied = (replyId: string, over: Record<string, unknown> = {}, at?: string) =>
+  ev('guest.replied', { replyId, partyId: 'P1', name: 'Okafor', kind: 'need_help', text: 'help', place: null, guestId: null, guestName: null, ...over }, at);
+const handled = (replyId: string) => ev('guest.reply_handled', { replyId, partyId: 'P1', name: 'Okafor', kind: 'need_help', note: '' });
+const asked = (entryId: string, over: Record<string, unknown> = {}) =>
+  ev('ledger.approval_requested', { entryId, category: 'bar', amountMinor: 15_000, currency: 'GBP', partyId: 'P2', hotelId: 'H1', householdName: 'Hughes', recordedByName: 'Rita Reception', limitMinor: 10_000, spentMinor: 2_000, flags: [], ...over });
+
+function reply(id: string, over: Partial<StaffReplyView> = {}): StaffReplyView {
+  return { id, kind: 'need_help', text: 'help', guestId: null, at: '2026-11-28T20:00:00.000Z', partyId: 'P1', name: 'Okafor', statusFrom: 'assigned', statusTo: 'needs_help', seq: 1, handledAt: null, handledBy: null, handledByName: null, handledNote: '', ...over };
+}
+function line(id: string, over: Partial<LedgerLine> = {}): LedgerLine {
+  return {
+    id, seq: 1, kind: 'charge', category: 'bar', amountMinor: 15_000, currency: 'GBP', occurredAt: '2026-11-28T20:00:00.000Z', recordedAt: '2026-11-28T20:00:00.000Z', recordedBy: 'u1', recordedByName: 'Rita Reception',
+    partyId: 'P2', householdName: 'Hughes', guestId: null, hotelId: 'H1', hotelName: 'Grand', vehicleId: null, tripId: null, night: null, receiptRef: 'till 42', description: '', note: 'wine with dinner',
+    reversesEntryId: null, relatedEntryId: null, status: 'pending_approval', resolution: 'pending', reversed: false, approvedBy: null, flags: [], prevHash: '', hash: '', hasReceiptPhoto: false, receiptPhotoId: null, receiptUrl: null, ...over,
+  } as LedgerLine;
+}
+
+describe('foldAttention', () => {
+  test('a reply or perk opened by an event shows; its closing event takes it off, in either order of fetch and event', () => {
+    const events = [replied('r1'), asked('e1'), replied('r2'), handled('r1'), ev('ledger.entry_approved', { pendingEntryId: 'e1', entryId: 'a1' })];
+    const a = foldAttention(null, events);
+    expect(a.replies.map((r) => r.id)).toEqual(['r2']);
+    expect(a.perks).toEqual([]);
+    expect(a.count).toBe(1);
+    // The list was fetched before r1 was handled: the event still closes it.
+    const b = foldAttention({ replies: [reply('r1'), reply('r2')], perks: [line('e1')] }, events);
+    expect(b.replies.map((r) => r.id)).toEqual(['r2']);
+    expect(b.perks).toEqual([]);
+  });
+
+  test('listed items merge with their events: limit and spend from the event, note and receipt from the list', () => {
+    const events = [asked('e2', { limitMinor: 10_000, spentMinor: 4_000 })];
+    const onlyEvent = foldAttention({ replies: [], perks: [] }, events);
+    expect(onlyEvent.perks[0]).toMatchObject({ entryId: 'e2', householdName: 'Hughes', limitMinor: 10_000, spentBeforeMinor: 4_000, note: null, detailed: false });
+    expect(undetailed(onlyEvent)).toEqual(['e2']);
+    const both = foldAttention({ replies: [], perks: [line('e2')] }, events);
+    expect(both.perks[0]).toMatchObject({ entryId: 'e2', hotelName: 'Grand', note: 'wine with dinner', receiptRef: 'till 42', limitMinor: 10_000, spentBeforeMinor: 4_000, detailed: true });
+    expect(undetailed(both)).toEqual([]);
+  });
+
+  test('a rejection closes a perk; a listed reply already handled, or a resolved line, never shows', () => {
+    const a = foldAttention(
+      { replies: [reply('r3', { handledAt: '2026-11-28T21:00:00.000Z' })], perks: [line('e3'), line('e4', { resolution: 'approved' }), line('e5', { status: 'posted', resolution: null })] },
+      [ev('ledger.entry_rejected', { pendingEntryId: 'e3' })],
+    );
+    expect(a).toEqual({ replies: [], perks: [], count: 0 });
+  });
+
+  test('oldest first; a duplicate event changes nothing; events without an id are ignored', () => {
+    const late = replied('late', {}, '2026-11-28T22:00:00.000Z');
+    const early = replied('early', {}, '2026-11-28T19:00:00.000Z');
+    const a = foldAttention(null, [late, early, late, ev('guest.replied', { partyId: 'P9', kind: 'need_help' })]);
+    expect(a.replies.map((r) => r.id)).toEqual(['early', 'late']);
+  });
+
+  test('the event fills in the place and the missing person a listed reply lacks', () => {
+    const a = foldAttention({ replies: [reply('r6', { kind: 'own_way', text: "my sister's in Louth - all fine" })], perks: [] }, [replied('r6', { kind: 'own_way', place: "my sister's in Louth", text: "my sister's in Louth - all fine" })]);
+    expect(a.replies[0]).toMatchObject({ place: "my sister's in Louth" });
+    expect(replyHeadline(a.replies[0]!)).toBe("Made own way to my sister's in Louth");
+    expect(replyWords(a.replies[0]!)).toBe('all fine');
+  });
+});
+
+describe('words', () => {
+  test('reply kinds in plain words', () => {
+    expect(replyHeadline({ kind: 'need_help', text: 'x', place: null, guestName: null })).toBe('Need help');
+    expect(replyHeadline({ kind: 'missing_member', text: '', place: null, guestName: 'Ellie Hughes' })).toBe('Someone missing: Ellie Hughes');
+    expect(replyHeadline({ kind: 'missing_member', text: 'our dog', place: null, guestName: null })).toBe('Someone missing');
+    expect(replyHeadline({ kind: 'own_way', text: 'Louth', place: null, guestName: null })).toBe('Made own way to Louth');
+    expect(replyWords({ kind: 'own_way', text: 'Louth', place: null })).toBe('');
+    expect(replyWords({ kind: 'need_help', text: 'inhaler', place: null })).toBe('inhaler');
+  });
+
+  test('age', () => {
+    const now = Date.parse('2026-11-28T20:00:00.000Z');
+    expect(ageText('2026-11-28T19:59:30.000Z', now)).toBe('just now');
+    expect(ageText('2026-11-28T19:56:00.000Z', now)).toBe('4 min ago');
+    expect(ageText('2026-11-28T18:00:00.000Z', now)).toBe('2 h ago');
+    expect(ageText('2026-11-28T17:55:00.000Z', now)).toBe('2 h 5 min ago');
+    expect(ageText('2026-11-26T20:00:00.000Z', now)).toBe('2 days ago');
+    expect(ageText('2026-11-28T20:05:00.000Z', now)).toBe('just now');
+  });
+});
+
+test('the activity feed words for replies and their handling', () => {
+  expect(describeEvent(replied('a', { text: 'inhaler' }))).toBe('said: need help (“inhaler”)');
+  expect(describeEvent(replied('b', { kind: 'own_way', place: 'Louth', text: 'Louth' }))).toBe('said: made their own way to Louth');
+  expect(describeEvent(replied('c', { kind: 'missing_member', guestName: 'Ellie Hughes', text: '' }))).toBe('said: someone is missing (Ellie Hughes)');
+  expect(describeEvent(ev('guest.reply_handled', { replyId: 'a', name: 'Okafor', note: 'rang them' }))).toBe('handled Okafor\'s reply (“rang them”)');
+});
+
+describe('guest feedback on the console', () => {
+  test('a rating is shown as five stars, filled up to the rating, clamped to 0-5', () => {
+    expect(ratingStars(2)).toBe('★★☆☆☆');
+    expect(ratingStars(5)).toBe('★★★★★');
+    expect(ratingStars(9)).toBe('★★★★★');
+    expect(ratingStars(-1)).toBe('☆☆☆☆☆');
+  });
+  test('the summary gives the average with one decimal and the number of households', () => {
+    expect(feedbackSummary(0, null)).toBe('No household has answered the follow-up yet.');
+    expect(feedbackSummary(1, 2)).toBe('2.0 out of 5 from 1 household');
+    expect(feedbackSummary(12, 4.25)).toBe('4.3 out of 5 from 12 households');
+  });
+});
