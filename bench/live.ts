@@ -26,6 +26,7 @@ import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, LiveEvent, ServerToClientEvents, SyncAck } from '../shared/realtime.js';
 import { startAppProcess, type AppProcess } from '../tests/helpers/process.js';
+import { flag, num } from './args.js';
 
 type Mode = 'pglite' | 'pg1' | 'pg2';
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -36,19 +37,6 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 delete process.env.DATABASE_URL;
 
 // ---------------------------------------------------------------- flags
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0) return process.argv[i + 1];
-  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return eq?.slice(name.length + 3);
-}
-function num(name: string, def: number): number {
-  const v = flag(name);
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${v}`);
-  return n;
-}
 const modeFlag = flag('mode') ?? 'all';
 if (!['pglite', 'pg1', 'pg2', 'all'].includes(modeFlag)) throw new Error(`--mode must be pglite|pg1|pg2|all, got ${modeFlag}`);
 const clientsFlag = Math.round(num('clients', 300));

@@ -39,20 +39,9 @@ import { insertUser } from '../server/auth/repo.js';
 import { startAppProcess, type AppProcess } from '../tests/helpers/process.js';
 import { startProxy, type Proxy } from '../tests/helpers/proxy.js';
 import { openLiveClient, type LiveClient } from '../tests/helpers/live-client.js';
+import { num } from './args.js';
 
 // ---------------------------------------------------------------- flags
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0) return process.argv[i + 1];
-  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-function num(name: string, def: number): number {
-  const v = flag(name);
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${v}`);
-  return n;
-}
 const MINUTES = num('minutes', 10);
 const SPEED = num('speed', 10);
 const WATCHERS = Math.round(num('watchers', 10));

@@ -96,7 +96,8 @@ describeBrowser('console in Chromium', () => {
     const depot = await findColourOnCanvas(page, '[data-testid="incident-map"] canvas', [246, 169, 103]);
     expect(depot).not.toBeNull();
     await page.mouse.click(depot!.x, depot!.y);
-    await popup.waitFor();
+    // Its popup replaces any other (the hotel's may not have closed yet under load).
+    await popup.filter({ hasText: /Vehicle depot/i }).waitFor();
     expect(await popup.textContent()).toMatch(/Vehicle depot/i);
     await page.getByRole('tab', { name: /Fleet & trips/, selected: true }).waitFor();
     await screenshot(page, '05-depot-popup');

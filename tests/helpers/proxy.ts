@@ -26,12 +26,7 @@ export async function startProxy(backends: { host: string; port: number }[], opt
       upstream.once('error', () => tryBackend(tried + 1));
       upstream.once('connect', () => {
         upstream.removeAllListeners('error');
-        sockets.add(upstream);
-        upstream.on('close', () => (sockets.delete(upstream), client.destroy()));
-        upstream.on('error', () => client.destroy());
-        client.on('error', () => upstream.destroy());
-        client.on('close', () => upstream.destroy());
-        client.pipe(upstream).pipe(client);
+        splice(client, upstream, sockets);
         client.resume();
       });
     };
@@ -69,12 +64,7 @@ export async function startCuttableProxy(backend: { host: string; port: number }
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     const upstream = net.connect(backend.port, backend.host);
-    sockets.add(upstream);
-    upstream.on('close', () => (sockets.delete(upstream), client.destroy()));
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-    client.on('close', () => upstream.destroy());
-    client.pipe(upstream).pipe(client);
+    splice(client, upstream, sockets);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -95,4 +85,14 @@ export async function startCuttableProxy(backend: { host: string; port: number }
         server.close(() => resolve());
       }),
   };
+}
+
+/** Pipe a client and its upstream both ways; either closing or failing closes the other. */
+function splice(client: net.Socket, upstream: net.Socket, sockets: Set<net.Socket>): void {
+  sockets.add(upstream);
+  upstream.on('close', () => (sockets.delete(upstream), client.destroy()));
+  upstream.on('error', () => client.destroy());
+  client.on('error', () => upstream.destroy());
+  client.on('close', () => upstream.destroy());
+  client.pipe(upstream).pipe(client);
 }
