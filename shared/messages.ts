@@ -307,6 +307,8 @@ export interface GuestReplyResult {
 /** Marking a reply dealt with: an optional note of what was done. */
 export const handleReplySchema = z.object({
   note: z.string({ message: 'expected the note as text' }).trim().max(500, 'keep the note to 500 characters').default(''),
+  /** Help given: a household still marked "needs help" goes back to where its journey stands. */
+  resume: z.boolean({ message: 'expected resume as true or false' }).default(false),
 });
 export type HandleReplyRequest = z.input<typeof handleReplySchema>;
 
@@ -333,6 +335,8 @@ export interface StaffReplyView extends GuestReplyView {
 
 export interface HandleReplyResult {
   reply: StaffReplyView;
+  /** The household's status after handling (changed only when `resume` took it off "needs help"). */
+  partyStatus: string;
   /** The seq of the `guest.reply_handled` event. */
   seq: number;
 }

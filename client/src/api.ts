@@ -121,7 +121,8 @@ export const api = {
     request<unknown>('POST', `${inc(incidentId)}/parties/${seg(partyId)}/status`, { status, ...(note ? { note } : {}) }),
   feedback: (incidentId: string) => request<{ feedback: FeedbackView[]; count: number; averageRating: number | null }>('GET', `${inc(incidentId)}/feedback`),
   openReplies: (incidentId: string) => request<{ replies: StaffReplyView[] }>('GET', `${inc(incidentId)}/guest-replies?open=true&limit=1000`),
-  handleReply: (incidentId: string, replyId: string, note: string) => request<HandleReplyResult>('POST', `${inc(incidentId)}/guest-replies/${seg(replyId)}/handle`, { note }),
+  handleReply: (incidentId: string, replyId: string, note: string, resume = false) =>
+    request<HandleReplyResult>('POST', `${inc(incidentId)}/guest-replies/${seg(replyId)}/handle`, { note, resume }),
   pendingPerks: (incidentId: string) => request<{ lines: LedgerLine[] }>('GET', `${inc(incidentId)}/ledger/pending`),
   approvePerk: (incidentId: string, entryId: string) => request<{ entryId: string; seq: number }>('POST', `${inc(incidentId)}/ledger/entries/${seg(entryId)}/approve`, {}),
   rejectPerk: (incidentId: string, entryId: string, reason: string) =>

@@ -7,7 +7,8 @@
  * household's status changed where it should (own way leaves the plan and gives back its room
  * and seat), and a `guest.replied` event appended, which reaches duty managers' sockets after commit.
  * A duty manager then marks it handled (`guest.reply_handled`), which takes it off every console's
- * "Needs attention" list.
+ * "Needs attention" list; with `resume` (help given) a household still marked "needs help" goes back
+ * to where its journey stands (on a vehicle, placed, or waiting).
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
@@ -204,14 +205,14 @@ export class GuestService {
   async handleReply(incidentId: string, replyId: string, raw: unknown, actor: Actor): Promise<HandleReplyResult> {
     const parsed = handleReplySchema.safeParse(raw ?? {});
     if (!parsed.success) throw validationError(zodFieldErrors(parsed.error, ['body']), 'request');
-    const { note } = parsed.data;
+    const { note, resume } = parsed.data;
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const [found] = await tx
-        .select({ r: guestReplies, name: parties.name })
+        .select({ r: guestReplies, name: parties.name, status: parties.status })
         .from(guestReplies)
         .innerJoin(parties, and(eq(parties.incidentId, guestReplies.incidentId), eq(parties.id, guestReplies.partyId)))
         .where(and(eq(guestReplies.incidentId, incidentId), eq(guestReplies.id, replyId)))
-        .for('update', { of: guestReplies });
+        .for('update', { of: [guestReplies, parties] });
       if (!found) throw new AppError('not_found', 'No such reply in this incident.');
       if (found.r.handledAt) {
         const [by] = found.r.handledBy ? await tx.select({ name: users.name }).from(users).where(eq(users.id, found.r.handledBy)) : [];
@@ -225,7 +226,17 @@ export class GuestService {
         .set({ handledAt: new Date(ev!.at), handledBy: actor.userId, handledNote: note })
         .where(and(eq(guestReplies.incidentId, incidentId), eq(guestReplies.id, replyId)))
         .returning();
-      return { reply: presentStaffReply(row!, found.name, actor.userId ? actor.name : null), seq: ev!.seq };
+      let partyStatus: PartyStatus = found.status;
+      if (resume && found.status === 'needs_help') {
+        const { partyId } = found.r;
+        partyStatus = await journeyStatus(tx, incidentId, partyId);
+        await tx.update(parties).set({ status: partyStatus }).where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId)));
+        const [changed] = await emit(incidentId, actor, [
+          { type: 'party.status_changed', payload: { partyId, name: found.name, from: found.status, to: partyStatus, note: note || 'help given (guest reply handled)', hotelIds: [] } },
+        ]);
+        await tx.insert(guestStatuses).values({ incidentId, partyId, status: partyStatus, eventSeq: changed!.seq });
+      }
+      return { reply: presentStaffReply(row!, found.name, actor.userId ? actor.name : null), partyStatus, seq: ev!.seq };
     });
   }
 }
@@ -262,4 +273,12 @@ async function leavePlan(tx: Tx, incidentId: string, partyId: string): Promise<s
   }
   await releaseSeatsOfParties(tx, incidentId, [partyId]);
   return active.map((s) => s.hotelId);
+}
+
+/** Where a household's journey stands, leaving "needs help" aside: aboard, placed, or waiting. */
+async function journeyStatus(tx: Tx, incidentId: string, partyId: string): Promise<PartyStatus> {
+  const [ride] = await tx.select({ status: tripRiders.status }).from(tripRiders).where(and(eq(tripRiders.incidentId, incidentId), eq(tripRiders.partyId, partyId), eq(tripRiders.status, 'boarded'))).limit(1);
+  if (ride) return 'on_vehicle';
+  const [stay] = await tx.select({ id: stays.id }).from(stays).where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, partyId), eq(stays.status, 'planned'))).limit(1);
+  return stay ? 'assigned' : 'waiting';
 }

@@ -231,6 +231,9 @@ test('a duty manager marks a reply handled: once, live on every console, off the
   expect(Date.parse(done.body.reply.handledAt)).not.toBeNaN();
   const ev = await liveEvent((e) => e.type === 'guest.reply_handled' && e.payload.replyId === replyId);
   expect(ev).toMatchObject({ seq: done.body.seq, payload: { partyId: 'P08', name: 'Begum', kind: 'need_help', note: 'Rang the family; a warden fetched the insulin.' } });
+  // Without `resume` the household keeps its "needs help" mark.
+  expect(done.body.partyStatus).toBe('needs_help');
+  expect((await state()).parties.find((p) => p.id === 'P08')!.status).toBe('needs_help');
 
   // A second hand (a colleague a moment later) is a conflict that changes nothing.
   const again = await duty.post(inc(`/guest-replies/${replyId}/handle`)).send({ note: 'me too' }).expect(409);
@@ -239,6 +242,21 @@ test('a duty manager marks a reply handled: once, live on every console, off the
   expect(after).toMatchObject({ handledNote: 'Rang the family; a warden fetched the insulin.', handledAt: done.body.reply.handledAt });
   expect(((await duty.get(inc('/guest-replies?open=true')).expect(200)).body.replies as StaffReplyView[]).some((r) => r.id === replyId)).toBe(false);
   await duty.get(inc('/guest-replies?open=maybe')).expect(400);
+});
+
+test('help given: handling with resume takes the household off "needs help" back to its journey, live', async () => {
+  const before = (await state()).parties.find((p) => p.id === 'P03')!;
+  expect(before.status).toBe('assigned');
+  const sent = await asGuest(await tokenOf('P03')).reply({ kind: 'need_help', key: key(), text: 'We cannot find the coach' }).expect(201);
+  expect((await state()).parties.find((p) => p.id === 'P03')!.status).toBe('needs_help');
+  await duty.post(inc(`/guest-replies/${sent.body.reply.id}/handle`)).send({ resume: 'yes' }).expect(400);
+  const done = await duty.post(inc(`/guest-replies/${sent.body.reply.id}/handle`)).send({ note: 'Walked them to coach V03', resume: true }).expect(200);
+  expect(done.body.partyStatus).toBe('assigned');
+  const after = (await state()).parties.find((p) => p.id === 'P03')!;
+  expect(after).toMatchObject({ status: 'assigned', hotelId: before.hotelId });
+  const ev = await liveEvent((e) => e.type === 'party.status_changed' && e.payload.partyId === 'P03' && e.payload.to === 'assigned');
+  expect(ev.payload).toMatchObject({ from: 'needs_help', note: 'Walked them to coach V03' });
+  expect(ev.seq).toBe(done.body.seq + 1);
 });
 
 test('two duty managers marking the same reply handled at once: one wins, the other is told', async () => {

@@ -208,12 +208,16 @@ describeBrowser('the guest status link on a phone', () => {
 
     await item(first).getByRole('button', { name: 'Mark handled…' }).click();
     await item(first).getByLabel('What was done? (optional)').fill('Rang them: a vet meets them at the hotel');
+    // Help given is offered, ticked: the household comes off "needs help".
+    expect(await item(first).getByLabel(/Patel no longer needs help/).isChecked()).toBe(true);
     await screenshot(first, 'guest-07-console-mark-handled');
     await item(first).getByRole('button', { name: 'Mark handled' }).click();
     for (const c of consoles) await item(c).waitFor({ state: 'detached' });
     const replies = (await duty.get(`/api/incidents/${incidentId}/guest-replies?partyId=P03`).expect(200)).body.replies;
     expect(replies[0]).toMatchObject({ handledNote: 'Rang them: a vet meets them at the hotel', handledByName: expect.any(String) });
     expect(replies[0].handledAt).toBeTruthy();
+    const patel = ((await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body as IncidentState).parties.find((p) => p.id === 'P03')!;
+    expect(patel.status).toBe('assigned');
     expect((await duty.get(`/api/incidents/${incidentId}/guest-replies?open=true`).expect(200)).body.replies.some((r: { partyId: string }) => r.partyId === 'P03')).toBe(false);
   });
 

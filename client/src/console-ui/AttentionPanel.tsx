@@ -78,6 +78,10 @@ function Household({ partyId, name, lookup, onShowParty }: { partyId: string | n
 function ReplyItem({ r, now, lookup, onShowParty, onHandle }: { r: OpenReply; now: number; lookup: Lookup; onShowParty: (id: string) => void; onHandle: AttentionState['handle'] }) {
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');
+  const party = lookup.party(r.partyId);
+  // Offered when the reply asked for help and the household is still marked so.
+  const canResume = r.kind !== 'own_way' && party?.status === 'needs_help';
+  const [resume, setResume] = useState(true);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const guestName = r.guestName ?? (r.guestId ? lookup.party(r.partyId)?.guests.find((g) => g.id === r.guestId)?.name ?? null : null);
@@ -87,7 +91,7 @@ function ReplyItem({ r, now, lookup, onShowParty, onHandle }: { r: OpenReply; no
     setBusy(true);
     setProblem(null);
     try {
-      await onHandle(r.id, note.trim());
+      await onHandle(r.id, note.trim(), canResume && resume);
     } catch (err) {
       setProblem(problemText(err));
       setBusy(false);
@@ -108,6 +112,12 @@ function ReplyItem({ r, now, lookup, onShowParty, onHandle }: { r: OpenReply; no
             <span>What was done? (optional)</span>
             <input type="text" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="e.g. rang them; warden on the way" autoFocus />
           </label>
+          {canResume ? (
+            <label className="att-check">
+              <input type="checkbox" checked={resume} onChange={(e) => setResume(e.target.checked)} />
+              <span>Help given: {party?.name ?? r.name} no longer needs help</span>
+            </label>
+          ) : null}
           <div className="button-row">
             <button type="submit" className="go" disabled={busy}>Mark handled</button>
             <button type="button" className="secondary" onClick={() => setOpen(false)} disabled={busy}>Cancel</button>

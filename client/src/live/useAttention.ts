@@ -15,8 +15,8 @@ export interface AttentionState {
   loaded: boolean;
   error: unknown;
   reload(): Promise<void>;
-  /** Mark a guest reply handled (with an optional note). Throws the ApiError when refused. */
-  handle(replyId: string, note: string): Promise<void>;
+  /** Mark a guest reply handled (with an optional note; `resume`: take the household off "needs help"). Throws the ApiError when refused. */
+  handle(replyId: string, note: string, resume?: boolean): Promise<void>;
   approve(entryId: string): Promise<void>;
   reject(entryId: string, reason: string): Promise<void>;
 }
@@ -83,7 +83,7 @@ export function useAttention(incidentId: string, log: EventLog, onAuthError: (er
     [close, onAuthError],
   );
 
-  const handle = useCallback((replyId: string, note: string) => act(replyId, () => api.handleReply(incidentId, replyId, note)), [act, incidentId]);
+  const handle = useCallback((replyId: string, note: string, resume = false) => act(replyId, () => api.handleReply(incidentId, replyId, note, resume)), [act, incidentId]);
   const approve = useCallback((entryId: string) => act(entryId, () => api.approvePerk(incidentId, entryId)), [act, incidentId]);
   const reject = useCallback((entryId: string, reason: string) => act(entryId, () => api.rejectPerk(incidentId, entryId, reason)), [act, incidentId]);
 
