@@ -85,18 +85,24 @@ export async function findColourOnCanvas(page: Page, canvasSelector: string, rgb
       const { width, height } = canvas;
       const data = ctx.getImageData(0, 0, width, height).data;
       const near = (i: number) => Math.abs(data[i]! - rgb[0]) <= tolerance && Math.abs(data[i + 1]! - rgb[1]) <= tolerance && Math.abs(data[i + 2]! - rgb[2]) <= tolerance;
+      const rect = canvas.getBoundingClientRect();
+      const scale = rect.width / width;
+      // Only pixels a click can reach: inside the visible map (the canvas overhangs it) and not
+      // covered by a label, popup or control.
+      const clickable = (x: number, y: number) => document.elementFromPoint(rect.left + x * scale, rect.top + y * scale) === canvas;
       let first: { x: number; y: number } | null = null;
       let sx = 0, sy = 0, n = 0;
       for (let y = 0; y < height; y++) {
         for (let x = 0; x < width; x++) {
           if (!near((y * width + x) * 4)) continue;
-          first ??= { x, y };
-          if (Math.abs(x - first.x) <= 20 && y - first.y <= 20) { sx += x; sy += y; n++; }
+          if (!first) {
+            if (!clickable(x, y)) continue;
+            first = { x, y };
+          }
+          if (Math.abs(x - first.x) <= 20 && y - first.y <= 20 && clickable(x, y)) { sx += x; sy += y; n++; }
         }
       }
       if (!first || n === 0) return null;
-      const rect = canvas.getBoundingClientRect();
-      const scale = rect.width / width;
       return { x: rect.left + (sx / n) * scale, y: rect.top + (sy / n) * scale };
     },
     { canvasSelector, rgb, tolerance },

@@ -243,6 +243,9 @@ describeBrowser('the guest status link on a phone', () => {
     await page.getByLabel('Anything to tell us? (optional)').fill('Nobody told us breakfast had moved to the other wing');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('Thank you for telling us.').waitFor();
+    // Checked out: "we made our own way" no longer makes sense; help can still be asked for.
+    expect(await page.getByRole('button', { name: 'We have made our own way' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'We need help' }).waitFor();
     await screenshot(page, 'guest-08-feedback');
 
     const item = c.locator('[data-testid="feedback-list"] li[data-party-id="P02"]');

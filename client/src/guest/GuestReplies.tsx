@@ -14,6 +14,9 @@ interface Props {
   onSent: () => void;
 }
 
+/** "We have made our own way" is offered only while the household has not left with us yet. */
+const STILL_TO_LEAVE = new Set(['waiting', 'assigned', 'needs_help']);
+
 export function GuestReplies({ token, view, t, onSent }: Props) {
   const [open, setOpen] = useState<ReplyKind | null>(null);
   const [key, setKey] = useState(newReplyKey);
@@ -69,9 +72,11 @@ export function GuestReplies({ token, view, t, onSent }: Props) {
           <button type="button" className="g-btn" onClick={() => start('missing_member')}>
             {t.missing}
           </button>
-          <button type="button" className="g-btn g-secondary" onClick={() => start('own_way')}>
-            {t.ownWay}
-          </button>
+          {STILL_TO_LEAVE.has(view.household.status) ? (
+            <button type="button" className="g-btn g-secondary" onClick={() => start('own_way')}>
+              {t.ownWay}
+            </button>
+          ) : null}
         </div>
       ) : (
         <form onSubmit={(e) => void submit(e)} className="g-form" aria-label={t.kinds[open]}>
