@@ -3,7 +3,8 @@
  * checked-in household (posted at once), then £150 more (over the £100 staff limit: waiting for
  * approval); a duty manager's console in a second browser shows it under "Needs attention" without
  * a reload, approves it, and it leaves the console while reception's card shows it approved.
- * Waits on app state, never on sleeps. Screenshots: test-output/screenshots/perks-*.png.
+ * With no connection, a perk and its photo wait in the phone's outbox and are sent once when it is
+ * back. Waits on app state, never on sleeps. Screenshots: test-output/screenshots/perks-*.png.
  */
 import request from 'supertest';
 import type { HotelArrivals } from '../../shared/api.js';
@@ -177,5 +178,33 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     await scanner.getByRole('button', { name: 'Find' }).click();
     await page.getByText('That pass is not for a household staying at this hotel.').waitFor();
     expect(await page.content()).not.toContain(elsewhere.name);
+  });
+
+  test('with no connection a perk and its receipt photo are kept on the phone and sent once when it is back', async () => {
+    await phone.page.reload(); // clears the scanner test's search
+    await openCard();
+    const laundry = async () => ((await duty.get(`/api/incidents/${incidentId}/ledger?limit=5000`).expect(200)).body.lines as LedgerLine[]).filter((l) => l.partyId === household.partyId && l.category === 'laundry' && l.kind === 'charge');
+    await phone.context.setOffline(true);
+    try {
+      await fillPerk('Laundry', '8.50', 'shirts pressed for the morning');
+      if (receiptsApi) await card().locator('input[type="file"]').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: TINY_PNG });
+      await card().locator('form.perk-form').getByRole('button', { name: 'Record perk' }).click();
+      await card().getByTestId('perk-saved-offline').waitFor();
+      const queued = card().locator('[data-testid="perks-queued"] li[data-state="queued"]');
+      await queued.waitFor();
+      expect(await queued.textContent()).toContain('Laundry £8.50');
+      if (receiptsApi) expect(await queued.textContent()).toContain('with receipt photo');
+      await screenshot(phone.page, 'perks-05-phone-offline');
+      expect(await laundry()).toEqual([]);
+    } finally {
+      await phone.context.setOffline(false);
+    }
+    // Back online: the outbox sends it by itself (photo first), once.
+    await card().locator('.perk-list:not(.perk-queued) li', { hasText: '£8.50' }).waitFor();
+    await card().locator('[data-testid="perks-queued"]').waitFor({ state: 'detached' });
+    const lines = await laundry();
+    expect(lines.map((l) => l.amountMinor)).toEqual([850]);
+    if (receiptsApi) expect(lines[0]!.receiptPhotoId).toBeTruthy();
+    await screenshot(phone.page, 'perks-06-phone-sent');
   });
 });

@@ -1,6 +1,9 @@
 /** Reception's perks, pure: pounds to pence, the form checked with the server's contract, outcomes in words. */
 import type { LedgerLine } from '../../shared/ledger.js';
 import { checkPerk, outcomeText, parsePounds, perksByParty, perksOf } from '../../client/src/reception/perks.js';
+import { overlay } from '../../client/src/reception/model.js';
+import type { QueuedAction } from '../../client/src/offline/queue.js';
+import type { ArrivalHousehold, HotelArrivals } from '../../shared/api.js';
 
 describe('parsePounds', () => {
   test.each([
@@ -66,4 +69,19 @@ test('what reception is told after recording', () => {
   expect(outcomeText({ entryId: 'e', category: 'bar', amountMinor: 15_000, needsApproval: true, limitMinor: 10_000, spentBeforeMinor: 2000, flags: [] })).toBe(
     "Bar £150.00: waiting for a duty manager's approval — over your £100.00 limit for this household (spent £20.00 so far).",
   );
+});
+
+describe('outbox overlay', () => {
+  const household: ArrivalHousehold = { partyId: 'P1', name: 'Hall', unit: 'F20', passCode: 'ABC123', status: 'checked_in', notes: '', needs: [], language: null, rooms: [], roomNumbers: null, guests: [{ id: 'G1', name: 'Ann Hall', age: 'adult', needs: [], checkedIn: true, roomNumber: null }], trip: null, checkedInAt: null };
+  const arrivals: HotelArrivals = { hotel: { id: 'H1', name: 'Grand', address: '', phone: '', perks: [] }, seq: 1, households: [household] };
+  const action = (kind: string, body: unknown): QueuedAction => ({ scope: 's', key: `k-${kind}`, method: 'POST', url: '/x', body, label: kind, kind, partyId: 'P1', createdAt: '2026-11-28T20:00:00Z', state: 'pending', attempts: 0 });
+
+  test('a perk waiting to send leaves the household as it is (its card lists the perk)', () => {
+    const [h] = overlay(arrivals, [action('perk', { partyId: 'P1', category: 'laundry', amountMinor: 850 })]);
+    expect(h).toMatchObject({ status: 'checked_in', pending: false });
+  });
+  test('a check-out waiting to send shows the household checked out, pending', () => {
+    const [h] = overlay(arrivals, [action('checkout', { partyId: 'P1' })]);
+    expect(h).toMatchObject({ status: 'checked_out', pending: true });
+  });
 });

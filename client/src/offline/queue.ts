@@ -4,11 +4,19 @@
  * (across tabs too, under a Web Lock). A lost answer is retried with the same key, so the server
  * applies it once ("nothing doubled"); nothing leaves the outbox until the server has answered
  * ("nothing lost"). A refusal (404/409: the household was re-routed or already handled) is kept and
- * shown to the user as a conflict instead of being dropped silently.
+ * shown to the user as a conflict instead of being dropped silently. An action may carry a file
+ * (a receipt photo, kept in IndexedDB as a Blob): it is uploaded first and its id put in the body.
  */
 import { idbAdd, idbAll, idbDelete, idbPut } from './idb.js';
 
 export type ActionState = 'pending' | 'sending' | 'conflict';
+
+/** A file to upload before the action; the upload's answer `{ id }` goes into `body[field]`. */
+export interface Attachment {
+  url: string;
+  blob: Blob;
+  field: string;
+}
 
 export interface QueuedAction {
   seq?: number;
@@ -21,13 +29,15 @@ export interface QueuedAction {
   label: string;
   kind: string;
   partyId?: string;
+  attachment?: Attachment;
   createdAt: string;
   state: ActionState;
   attempts: number;
   error?: { status: number; code: string; message: string };
 }
 
-export type NewAction = Pick<QueuedAction, 'url' | 'body' | 'label' | 'kind' | 'partyId'>;
+/** `key`: the Idempotency-Key of an attempt that may already have reached the server (sent again with it, never doubled). */
+export type NewAction = Pick<QueuedAction, 'url' | 'body' | 'label' | 'kind' | 'partyId' | 'attachment'> & { key?: string };
 
 type Listener = (actions: QueuedAction[]) => void;
 
@@ -69,7 +79,7 @@ export class OfflineQueue {
 
   /** Store the action, then try to send everything pending. */
   async enqueue(a: NewAction): Promise<QueuedAction> {
-    const action: QueuedAction = { ...a, scope: this.scope, key: newKey(), method: 'POST', createdAt: new Date().toISOString(), state: 'pending', attempts: 0 };
+    const action: QueuedAction = { ...a, scope: this.scope, key: a.key ?? newKey(), method: 'POST', createdAt: new Date().toISOString(), state: 'pending', attempts: 0 };
     action.seq = await idbAdd(action);
     await this.notify();
     void this.replay();
@@ -108,6 +118,27 @@ export class OfflineQueue {
     this.backoff = Math.min(this.backoff * 2, 30_000);
   }
 
+  /** Upload the action's file if it has one (then stored without it), then send the action. */
+  private async send(a: QueuedAction): Promise<{ status: number; body: unknown }> {
+    if (a.attachment) {
+      const { url, blob, field } = a.attachment;
+      const up = await answer(() => fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': blob.type, accept: 'application/json' }, body: blob }));
+      const id = (up.body as { id?: unknown } | null)?.id;
+      if (up.status < 200 || up.status >= 300 || typeof id !== 'string') return up;
+      a.body = { ...(a.body as Record<string, unknown>), [field]: id };
+      delete a.attachment;
+      await idbPut(a);
+    }
+    return answer(() =>
+      fetch(a.url, {
+        method: a.method,
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': a.key },
+        body: JSON.stringify(a.body),
+      }),
+    );
+  }
+
   private async pass(): Promise<void> {
     for (const a of await this.list()) {
       if (a.state === 'conflict') continue;
@@ -116,20 +147,7 @@ export class OfflineQueue {
       a.attempts += 1;
       await idbPut(a);
       await this.notify();
-      let status = 0;
-      let body: unknown = null;
-      try {
-        const res = await fetch(a.url, {
-          method: a.method,
-          credentials: 'same-origin',
-          headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': a.key },
-          body: JSON.stringify(a.body),
-        });
-        status = res.status;
-        body = await res.json().catch(() => null);
-      } catch {
-        status = 0;
-      }
+      const { status, body } = await this.send(a);
       if (status >= 200 && status < 300) {
         await idbDelete(a.seq!);
         this.backoff = 2000;
@@ -160,6 +178,16 @@ export class OfflineQueue {
 }
 
 const queues = new Map<string, OfflineQueue>();
+
+/** An HTTP answer, or status 0 when there was none (no connection). */
+async function answer(req: () => Promise<Response>): Promise<{ status: number; body: unknown }> {
+  try {
+    const res = await req();
+    return { status: res.status, body: await res.json().catch(() => null) };
+  } catch {
+    return { status: 0, body: null };
+  }
+}
 
 /** One queue per scope per page, shared by every component that uses it. */
 export function queueFor(scope: string): OfflineQueue {

@@ -4,6 +4,7 @@ import { CheckInForm } from './CheckInForm.js';
 import { needLabel, type CheckInBody, type Household } from './model.js';
 import { money, type PerkItem } from './perks.js';
 import { PerksBox } from './PerksBox.js';
+import type { NewAction, QueuedAction } from '../offline/queue.js';
 
 export interface CardActions {
   checkIn(h: Household, body: CheckInBody, label: string): void;
@@ -17,6 +18,9 @@ export interface CardPerks {
   items: PerkItem[];
   onRecorded(): void;
   onAuthError(): void;
+  /** Keep a perk in the device's outbox, and those already waiting there. */
+  queue(a: NewAction): Promise<unknown>;
+  queued: QueuedAction[];
 }
 
 const STATUS: Record<string, string> = {
@@ -95,7 +99,7 @@ export function HouseholdCard({ household: h, actions, open, onToggle, perks }: 
               )}
             </div>
           )}
-          {h.status === 'checked_in' && perks && !h.pending && <PerksBox incidentId={perks.incidentId} household={h} perks={perkItems} onRecorded={perks.onRecorded} onAuthError={perks.onAuthError} />}
+          {h.status === 'checked_in' && perks && !h.pending && <PerksBox incidentId={perks.incidentId} household={h} perks={perkItems} onRecorded={perks.onRecorded} onAuthError={perks.onAuthError} onQueue={perks.queue} queued={perks.queued} />}
           {h.status === 'checked_in' && (
             <div className="hh-actions">
               {confirm === 'checkout' ? (

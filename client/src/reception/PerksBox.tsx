@@ -2,13 +2,16 @@
  * Perks on a checked-in household's card: what was recorded for it here and what became of each
  * (waiting, approved, rejected), and "Record perk": what for, how much in pounds, a note and an
  * optional photo of the receipt. The answer says plainly whether it is recorded or waits for a
- * duty manager because it goes over this member of staff's limit for the household.
+ * duty manager because it goes over this member of staff's limit for the household. Without a
+ * connection the perk (and its photo) is kept in the device's outbox with the attempt's
+ * Idempotency-Key and sent by itself later: nothing lost, nothing recorded twice.
  */
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { Household } from './model.js';
 import { checkPerk, money, outcomeText, PERK_CATEGORIES, PERK_LABELS, STATE_LABELS, type PerkItem, type PerkOutcome } from './perks.js';
 import { readJson } from './usePerks.js';
-import { uploadReceipt } from './receipt.js';
+import { shrinkPhoto, uploadReceipt } from './receipt.js';
+import type { NewAction, QueuedAction } from '../offline/queue.js';
 
 interface Props {
   incidentId: string;
@@ -16,7 +19,14 @@ interface Props {
   perks: PerkItem[];
   onRecorded: () => void;
   onAuthError: () => void;
+  /** Keep a perk in the device's outbox (no connection). */
+  onQueue?: (a: NewAction) => Promise<unknown>;
+  /** This household's perks waiting in the outbox. */
+  queued?: QueuedAction[];
 }
+
+const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+const noConnection = (err: unknown) => (err as { status?: number }).status === 0;
 
 function newKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -26,7 +36,7 @@ function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
 }
 
-export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthError }: Props) {
+export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthError, onQueue, queued = [] }: Props) {
   const [open, setOpen] = useState(false);
   const [category, setCategory] = useState('');
   const [amount, setAmount] = useState('');
@@ -36,6 +46,7 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<PerkOutcome | null>(null);
+  const [savedOffline, setSavedOffline] = useState(false);
   /** The key of an attempt whose answer was lost: reused only for the very same request. */
   const attempt = useRef<{ key: string; body: string } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -65,9 +76,37 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
     }
     setErrors({});
     setBusy(true);
+    const body: Record<string, unknown> = { ...checked.body };
+    const what = `Perk: ${PERK_LABELS[checked.body.category as keyof typeof PERK_LABELS] ?? checked.body.category} ${money(checked.body.amountMinor, currency)} for ${h.name}`;
+    /** Into the outbox: with the photo still to upload when it was not, and the attempt's key when one was sent. */
+    const keep = async (photoToSend: File | null, key?: string) => {
+      const image = photoToSend ? await shrinkPhoto(photoToSend) : null;
+      await onQueue!({
+        url: `/api/incidents/${encodeURIComponent(incidentId)}/ledger/perks`,
+        body,
+        key,
+        attachment: image ? { url: `/api/incidents/${encodeURIComponent(incidentId)}/ledger/receipts`, blob: image, field: 'receiptPhotoId' } : undefined,
+        label: what,
+        kind: 'perk',
+        partyId: h.partyId,
+      });
+      attempt.current = null;
+      setOutcome(null);
+      setSavedOffline(true);
+      reset();
+      setOpen(false);
+      setBusy(false);
+    };
     try {
-      const body: Record<string, unknown> = { ...checked.body };
-      if (photo) body.receiptPhotoId = (await uploadReceipt(incidentId, photo)).id;
+      if (onQueue && offline()) return await keep(photo);
+      if (photo) {
+        try {
+          body.receiptPhotoId = (await uploadReceipt(incidentId, photo)).id;
+        } catch (err) {
+          if (onQueue && noConnection(err)) return await keep(photo);
+          throw err;
+        }
+      }
       const json = JSON.stringify(body);
       const key = attempt.current?.body === json ? attempt.current.key : newKey();
       attempt.current = { key, body: json };
@@ -80,10 +119,12 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
           body: json,
         });
       } catch {
+        if (onQueue) return await keep(null, key);
         throw Object.assign(new Error('Not sent: no connection. Nothing was recorded twice; press "Record perk" again when the connection is back.'), { status: 0 });
       }
       const out = await readJson<{ entryId: string; needsApproval: boolean; limitMinor: number; spentBeforeMinor: number; flags: string[] }>(res);
       attempt.current = null;
+      setSavedOffline(false);
       setOutcome({ entryId: out.entryId, category: checked.body.category, amountMinor: checked.body.amountMinor, needsApproval: out.needsApproval, limitMinor: out.limitMinor, spentBeforeMinor: out.spentBeforeMinor, flags: out.flags });
       reset();
       setOpen(false);
@@ -124,6 +165,22 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
           )}
         </p>
       )}
+      {savedOffline && queued.length > 0 && (
+        <p className="notice info" role="status" data-testid="perk-saved-offline">
+          No connection: saved on this phone. It is sent by itself when the connection is back.
+        </p>
+      )}
+      {queued.length > 0 && (
+        <ul className="perk-list perk-queued" data-testid="perks-queued">
+          {queued.map((a) => (
+            <li key={a.key} data-state={a.state === 'conflict' ? 'conflict' : 'queued'}>
+              <span className="perk-what">{a.label.replace(/^Perk: /, '').replace(` for ${h.name}`, '')}</span>
+              <span className="perk-state ps-waiting">{a.state === 'conflict' ? 'Refused: see above' : 'Waiting to send'}</span>
+              {a.attachment && <span className="perk-meta muted">with receipt photo</span>}
+            </li>
+          ))}
+        </ul>
+      )}
       {perks.length > 0 ? (
         <ul className="perk-list">
           {perks.map((p) => (
@@ -147,9 +204,9 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
             </li>
           ))}
         </ul>
-      ) : (
+      ) : queued.length === 0 ? (
         <p className="muted">No perks recorded for this household yet.</p>
-      )}
+      ) : null}
       {!open ? (
         <button type="button" className="big secondary" onClick={() => { setOpen(true); setOutcome(null); }}>
           Record perk

@@ -11,6 +11,7 @@ import type { UserView } from '../../../shared/api.js';
 import { ApiError } from '../api.js';
 import { OutboxBar } from '../offline/OutboxBar.js';
 import { useOfflineQueue } from '../offline/useOfflineQueue.js';
+import type { QueuedAction } from '../offline/queue.js';
 import { HouseholdCard, type CardActions } from './HouseholdCard.js';
 import { Scanner } from './Scanner.js';
 import { useArrivals } from './useArrivals.js';
@@ -27,6 +28,7 @@ export interface ReceptionPageProps {
 }
 
 const NO_PERKS: PerkItem[] = [];
+const NO_QUEUED: QueuedAction[] = [];
 
 export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
   const incidentId = user.incidentId ?? '';
@@ -35,7 +37,18 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
   const data = useArrivals(incidentId, hotelId, authLost);
   const perks = usePerks(incidentId, data.ledgerTick, authLost);
   const perksOfParty = useMemo(() => perksByParty(perks.lines ?? []), [perks.lines]);
-  const outbox = useOfflineQueue(`reception:${incidentId}:${hotelId}:${user.id}`, { onApplied: data.refresh, onUnauthorized: authLost });
+  const { refresh: refreshArrivals } = data;
+  const { refresh: refreshPerks } = perks;
+  const onApplied = useCallback(() => {
+    refreshArrivals();
+    refreshPerks();
+  }, [refreshArrivals, refreshPerks]);
+  const outbox = useOfflineQueue(`reception:${incidentId}:${hotelId}:${user.id}`, { onApplied, onUnauthorized: authLost });
+  const queuedPerks = useMemo(() => {
+    const m = new Map<string, QueuedAction[]>();
+    for (const a of outbox.actions) if (a.kind === 'perk' && a.partyId) m.set(a.partyId, [...(m.get(a.partyId) ?? []), a]);
+    return m;
+  }, [outbox.actions]);
   const [tab, setTab] = useState<Tab>('arriving');
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState<string | null>(null);
@@ -169,7 +182,7 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
               actions={actions}
               open={open === h.partyId}
               onToggle={() => setOpen(open === h.partyId ? null : h.partyId)}
-              perks={{ incidentId, items: perksOfParty.get(h.partyId) ?? NO_PERKS, onRecorded: perks.refresh, onAuthError: authLost }}
+              perks={{ incidentId, items: perksOfParty.get(h.partyId) ?? NO_PERKS, onRecorded: perks.refresh, onAuthError: authLost, queue: outbox.enqueue, queued: queuedPerks.get(h.partyId) ?? NO_QUEUED }}
             />
           ))}
         </section>

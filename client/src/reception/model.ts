@@ -40,7 +40,8 @@ export function overlay(arrivals: HotelArrivals | null, actions: QueuedAction[])
   const list: Household[] = arrivals.households.map((h) => ({ ...h, guests: h.guests.map((g) => ({ ...g })), pending: false }));
   const byId = new Map(list.map((h) => [h.partyId, h]));
   for (const a of actions) {
-    if (a.state === 'conflict' || !a.partyId) continue;
+    // A perk waiting to send does not change the household (its card lists it as waiting).
+    if (a.state === 'conflict' || !a.partyId || a.kind === 'perk') continue;
     const h = byId.get(a.partyId);
     if (!h) continue;
     h.pending = true;
