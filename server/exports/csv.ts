@@ -7,19 +7,20 @@ import { csvRow, LINE_COLUMNS, type Cell } from './lines.js';
 import { write } from './sink.js';
 
 export class CsvWriter {
-  private chunk = csvRow([...LINE_COLUMNS]);
+  /** Rows since the last flush, joined once (a flat string encodes faster than a long += chain). */
+  private rows: string[] = [csvRow([...LINE_COLUMNS])];
 
   constructor(private readonly out: Writable) {}
 
   add(values: Cell[]): void {
-    this.chunk += csvRow(values);
+    this.rows.push(csvRow(values));
   }
 
   /** Write what was added since the last flush (call once per page). */
   async flush(): Promise<void> {
-    if (!this.chunk) return;
-    const chunk = this.chunk;
-    this.chunk = '';
+    if (this.rows.length === 0) return;
+    const chunk = this.rows.join('');
+    this.rows = [];
     await write(this.out, chunk);
   }
 
