@@ -88,6 +88,9 @@ export const exportRequestSchema = z.object({
 });
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
 
+/** A charge waiting for a duty manager, with the limit it went over and what had been spent before it. */
+export type PendingLine = LedgerLine & { limitMinor: number | null; spentBeforeMinor: number | null };
+
 /** One ledger line as the API and exports show it. `note` is absent for insurers. */
 export interface LedgerLine {
   id: string;

@@ -4,7 +4,7 @@
  * pages can show plain words instead of status numbers.
  */
 import type { PlanDiff } from '../../shared/plan-diff.js';
-import type { LedgerLine, LedgerTotals } from '../../shared/ledger.js';
+import type { LedgerTotals, PendingLine } from '../../shared/ledger.js';
 import type { FeedbackView, HandleReplyResult, StaffReplyView } from '../../shared/messages.js';
 import type { LiveEvent } from '../../shared/realtime.js';
 import type { HotelOffer, HotelUpdate, PlanMove } from '../../shared/operations.js';
@@ -123,7 +123,7 @@ export const api = {
   openReplies: (incidentId: string) => request<{ replies: StaffReplyView[] }>('GET', `${inc(incidentId)}/guest-replies?open=true&limit=1000`),
   handleReply: (incidentId: string, replyId: string, note: string, resume = false) =>
     request<HandleReplyResult>('POST', `${inc(incidentId)}/guest-replies/${seg(replyId)}/handle`, { note, resume }),
-  pendingPerks: (incidentId: string) => request<{ lines: LedgerLine[] }>('GET', `${inc(incidentId)}/ledger/pending`),
+  pendingPerks: (incidentId: string) => request<{ lines: PendingLine[] }>('GET', `${inc(incidentId)}/ledger/pending`),
   approvePerk: (incidentId: string, entryId: string) => request<{ entryId: string; seq: number }>('POST', `${inc(incidentId)}/ledger/entries/${seg(entryId)}/approve`, {}),
   rejectPerk: (incidentId: string, entryId: string, reason: string) =>
     request<{ entryId: string; seq: number }>('POST', `${inc(incidentId)}/ledger/entries/${seg(entryId)}/reject`, reason ? { reason } : {}),

@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import { AppError, parseOr400 } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
 import type { SessionUser } from '../auth/types.js';
-import { photoSha256, recordPerkSchema, resolveEntrySchema, reverseEntrySchema, type BadEntry, type ChainCheck, type LedgerLine, type LedgerTotals } from '../../shared/ledger.js';
+import { photoSha256, recordPerkSchema, resolveEntrySchema, reverseEntrySchema, type BadEntry, type ChainCheck, type LedgerLine, type LedgerTotals, type PendingLine } from '../../shared/ledger.js';
 import { appendEntries, entriesLinkedTo, entryById, lockHead, pagesOf, pendingCharges, readHead, type EntryDraft, type LedgerRow } from './repo.js';
 import { receiptIntegrity } from './receipt-repo.js';
 import { ReceiptService } from './receipts.js';
@@ -16,6 +16,7 @@ import { canonicalJson, checkLink, GENESIS_HASH } from './chain.js';
 import { loadIncident, loadTotalsContext } from './context.js';
 import { LedgerAggregator } from './totals.js';
 import { presentLines, type Viewer } from './presenter.js';
+import { payloadsNaming } from '../events/repo.js';
 import { eventPayload, OVER_PERK_CAP, PerkRecorder } from './perks.js';
 
 export { eventPayload, OVER_PERK_CAP };
@@ -190,8 +191,12 @@ export class LedgerService {
     return { lines: await presentLines(this.db, incidentId, rows.slice(0, limit), { withNotes: user.role !== 'insurer', viewer: user }), headSeq: head.seq, headHash: head.hash };
   }
 
-  async pending(incidentId: string, viewer: Viewer): Promise<LedgerLine[]> {
-    return presentLines(this.db, incidentId, await pendingCharges(this.db, incidentId), { withNotes: true, viewer });
+  /** Pending charges, each with the limit and spend-so-far its approval request named. */
+  async pending(incidentId: string, viewer: Viewer): Promise<PendingLine[]> {
+    const lines = await presentLines(this.db, incidentId, await pendingCharges(this.db, incidentId), { withNotes: true, viewer });
+    const asked = await payloadsNaming(this.db, incidentId, 'ledger.approval_requested', 'entryId', lines.map((l) => l.id));
+    const num = (v: unknown) => (typeof v === 'number' ? v : null);
+    return lines.map((l) => ({ ...l, limitMinor: num(asked.get(l.id)?.limitMinor), spentBeforeMinor: num(asked.get(l.id)?.spentMinor) }));
   }
 
   /** Totals up to the current head, from the one aggregator every export uses. */

@@ -5,7 +5,7 @@
  * caps, and a gap-free chain under parallel appends.
  */
 import { addDays } from '../../shared/ledger.js';
-import type { LedgerLine } from '../../shared/ledger.js';
+import type { LedgerLine, PendingLine } from '../../shared/ledger.js';
 import type { LiveEvent } from '../../shared/realtime.js';
 import { collect, connect, connected, loginCookie, subscribe, type ClientSocket } from '../helpers/socket.js';
 import { nightlyRate, setStayTimes, stormAfterPlan, type Night } from './ledger-fixtures.js';
@@ -113,8 +113,10 @@ test('perks within the staff limit post; above it they wait, the console hears i
   const mid = await total();
   expect(mid.totalMinor).toBe(before.totalMinor + 6000);
   expect(mid.pendingMinor).toBe(before.pendingMinor + 5000);
-  const pending = (await n.duty.get(`${n.base}/ledger/pending`).expect(200)).body.lines as LedgerLine[];
+  const pending = (await n.duty.get(`${n.base}/ledger/pending`).expect(200)).body.lines as PendingLine[];
   expect(pending.map((l) => l.id)).toContain(over.entryId);
+  // The list says what limit it went over and what had been spent, as the event did (a console that reloads still knows).
+  expect(pending.find((l) => l.id === over.entryId)).toMatchObject({ amountMinor: 5000, limitMinor: 10000, spentBeforeMinor: 6000 });
 
   await n.reception.post(`${n.base}/ledger/entries/${over.entryId}/approve`).expect(403);
   await n.insurer.post(`${n.base}/ledger/entries/${over.entryId}/approve`).expect(403);

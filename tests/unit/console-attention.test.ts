@@ -50,6 +50,11 @@ describe('foldAttention', () => {
     expect(undetailed(both)).toEqual([]);
   });
 
+  test('a listed perk whose event is not in the log (a console loaded from a snapshot) keeps the limit and spend the list gives', () => {
+    const a = foldAttention({ replies: [], perks: [line('e6', { limitMinor: 10_000, spentBeforeMinor: 2_000 } as Partial<LedgerLine>)] }, []);
+    expect(a.perks[0]).toMatchObject({ entryId: 'e6', limitMinor: 10_000, spentBeforeMinor: 2_000, detailed: true });
+  });
+
   test('a rejection closes a perk; a listed reply already handled, or a resolved line, never shows', () => {
     const a = foldAttention(
       { replies: [reply('r3', { handledAt: '2026-11-28T21:00:00.000Z' })], perks: [line('e3'), line('e4', { resolution: 'approved' }), line('e5', { status: 'posted', resolution: null })] },

@@ -9,7 +9,7 @@
  */
 import type { LiveEvent } from '../../../shared/realtime.js';
 import type { ReplyKind, StaffReplyView } from '../../../shared/messages.js';
-import type { LedgerLine } from '../../../shared/ledger.js';
+import type { LedgerLine, PendingLine } from '../../../shared/ledger.js';
 
 export interface OpenReply {
   id: string;
@@ -102,7 +102,7 @@ function perkFromEvent(e: LiveEvent): PendingPerk | null {
   };
 }
 
-function perkFromLine(l: LedgerLine): PendingPerk {
+function perkFromLine(l: LedgerLine & Partial<Pick<PendingLine, 'limitMinor' | 'spentBeforeMinor'>>): PendingPerk {
   // receiptUrl / receiptPhotoId come with receipt photos; older servers leave them out.
   const { receiptUrl, receiptPhotoId } = l as LedgerLine & { receiptUrl?: unknown; receiptPhotoId?: unknown };
   return {
@@ -115,8 +115,8 @@ function perkFromLine(l: LedgerLine): PendingPerk {
     amountMinor: l.amountMinor,
     currency: l.currency,
     recordedByName: l.recordedByName,
-    limitMinor: null,
-    spentBeforeMinor: null,
+    limitMinor: l.limitMinor ?? null,
+    spentBeforeMinor: l.spentBeforeMinor ?? null,
     note: l.note ?? '',
     receiptRef: l.receiptRef,
     receiptUrl: str(receiptUrl) || null,
