@@ -5,12 +5,12 @@
  * handled and it leaves both; a revoked link shows nothing; after the stay the household's rating
  * and words appear on the console. Screenshots: test-output/screenshots/guest-*.png.
  *
- * Two ways in: through the console bundle's hash route `#/s/<token>` (skipped, with a notice, until
- * App.tsx routes it), and through the page's own small entry (client/src/guest/preview.html), built
- * here and served on the app's origin, so the page is tested whatever the console does.
+ * Two ways in: through the console bundle's hash route `#/s/<token>` (the link guests get), and
+ * through the page's own small entry (client/src/guest/preview.html), built here and served on the
+ * app's origin, so the page is also tested on its own.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -24,13 +24,6 @@ import { openConsole, signIn as signInConsole } from './console-helpers.js';
 const PREVIEW_DIR = path.resolve('test-output/guest-preview');
 const PREVIEW_BASE = '/__guest-preview/';
 const describeBrowser = browserAvailable() ? describe : describe.skip;
-
-/** True when the built console bundle contains the guest page (App.tsx routes #/s/<token>). */
-function consoleRoutesGuestPage(): boolean {
-  const dir = path.resolve('dist/client/assets');
-  if (!existsSync(dir)) return false;
-  return readdirSync(dir).some((f) => f.endsWith('.js') && readFileSync(path.join(dir, f), 'utf8').includes('guest-status'));
-}
 
 /** Build client/src/guest/preview.html on its own into test-output/guest-preview. */
 function buildPreview(): void {
@@ -157,10 +150,7 @@ describeBrowser('the guest status link on a phone', () => {
     await screenshot(page, 'guest-05-revoked');
   });
 
-  // Enabled by itself once App.tsx routes #/s/<token> to GuestRoot and the client is rebuilt.
-  const viaConsole = consoleRoutesGuestPage() ? test : test.skip;
-  if (!consoleRoutesGuestPage()) console.warn('guest browser test: the console bundle does not route #/s/<token> yet (App.tsx wiring pending); skipping that test.');
-  viaConsole('through the console bundle: #/s/<token> opens the guest page without signing in', async () => {
+  test('through the console bundle: #/s/<token> opens the guest page without signing in', async () => {
     const { page } = browser;
     await browser.context.clearCookies();
     await page.goto(`${server.url}/#/s/${await tokenOf('P11')}`);

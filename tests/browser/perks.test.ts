@@ -28,7 +28,6 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
   let incidentId: string;
   let hotelId: string;
   let household: HotelArrivals['households'][number];
-  let receiptsApi = false;
 
   const card = () => phone.page.locator(`article.household[data-party="${household.partyId}"]`);
 
@@ -49,10 +48,9 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     household = arrivals.households.find((h) => h.status === 'assigned' && h.guests.length >= 2)!;
     await duty.post(`/api/incidents/${incidentId}/hotels/${hotelId}/arrivals/checkins`).send({ partyId: household.partyId }).expect(200);
 
-    // The receipt-photo API is another engineer's: use it when it is there.
+    // Receipt photo uploads work for reception (the tests below attach one through the form).
     const probe = await phone.page.request.post(`${server.url}/api/incidents/${incidentId}/ledger/receipts`, { data: TINY_PNG, headers: { 'content-type': 'image/png', origin: server.url } });
-    receiptsApi = probe.status() === 201;
-    if (!receiptsApi) console.warn(`perks browser test: POST ledger/receipts answered ${probe.status()}; recording the perk without a photo.`);
+    expect(probe.status()).toBe(201);
 
     desk = await openBrowser(server.url);
     await signInConsole(desk.page, server.url, DEMO.duty);
@@ -108,7 +106,7 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     await console_.locator('section.attention[data-loaded="true"]').waitFor();
 
     await fillPerk('Bar', '150', 'birthday dinner, bottle of champagne');
-    if (receiptsApi) await card().locator('input[type="file"]').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: TINY_PNG });
+    await card().locator('input[type="file"]').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: TINY_PNG });
     expect(await smallTargets(phone.page, 'article.household')).toEqual([]);
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await card().locator('form.perk-form').scrollIntoViewIfNeeded();
@@ -133,12 +131,10 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     expect(text).toContain(household.name);
     expect(text).toMatch(/recorded by .*Reception/i);
     expect(text).toContain('limit £100.00, spent £20.00 before');
-    if (receiptsApi) {
-      const href = await item.getByRole('link', { name: 'Receipt photo' }).getAttribute('href');
-      const photo = await console_.request.get(new URL(href!, server.url).toString());
-      expect(photo.status()).toBe(200);
-      expect(photo.headers()['content-type']).toMatch(/^image\//);
-    }
+    const href = await item.getByRole('link', { name: 'Receipt photo' }).getAttribute('href');
+    const photo = await console_.request.get(new URL(href!, server.url).toString());
+    expect(photo.status()).toBe(200);
+    expect(photo.headers()['content-type']).toMatch(/^image\//);
     expect(Number(await console_.getByTestId('attention-count').textContent())).toBeGreaterThanOrEqual(2);
     await screenshot(console_, 'perks-03-console-attention');
 
@@ -187,13 +183,13 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     await phone.context.setOffline(true);
     try {
       await fillPerk('Laundry', '8.50', 'shirts pressed for the morning');
-      if (receiptsApi) await card().locator('input[type="file"]').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: TINY_PNG });
+      await card().locator('input[type="file"]').setInputFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: TINY_PNG });
       await card().locator('form.perk-form').getByRole('button', { name: 'Record perk' }).click();
       await card().getByTestId('perk-saved-offline').waitFor();
       const queued = card().locator('[data-testid="perks-queued"] li[data-state="queued"]');
       await queued.waitFor();
       expect(await queued.textContent()).toContain('Laundry £8.50');
-      if (receiptsApi) expect(await queued.textContent()).toContain('with receipt photo');
+      expect(await queued.textContent()).toContain('with receipt photo');
       await screenshot(phone.page, 'perks-05-phone-offline');
       expect(await laundry()).toEqual([]);
     } finally {
@@ -204,7 +200,7 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     await card().locator('[data-testid="perks-queued"]').waitFor({ state: 'detached' });
     const lines = await laundry();
     expect(lines.map((l) => l.amountMinor)).toEqual([850]);
-    if (receiptsApi) expect(lines[0]!.receiptPhotoId).toBeTruthy();
+    expect(lines[0]!.receiptPhotoId).toBeTruthy();
     await screenshot(phone.page, 'perks-06-phone-sent');
   });
 });
