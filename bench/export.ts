@@ -14,7 +14,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../server/db/client.js';
 import { guests, hotels, parties, users } from '../server/db/schema.js';
@@ -26,6 +25,7 @@ import { ExportService } from '../server/exports/service.js';
 import type { SessionUser } from '../server/auth/types.js';
 import { stormScenario } from '../seed/storm.js';
 import { PERK_CATEGORIES } from '../shared/ledger.js';
+import { createScratchDatabase } from './scratch-db.js';
 
 const LINES = Number(process.env.BENCH_LINES ?? 100_000);
 const SINGLE = Number(process.env.BENCH_SINGLE ?? 2_000);
@@ -56,22 +56,13 @@ async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; ms: nu
 
 async function open(): Promise<{ database: Database; drop(): Promise<void> }> {
   if (!pgAdmin) return { database: await openDatabase({ dataDir: 'memory://' }), drop: async () => {} };
-  const name = `rc_bench_export_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: pgAdmin });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const u = new URL(pgAdmin);
-  u.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: u.toString() });
+  const scratch = await createScratchDatabase(pgAdmin, `rc_bench_export_${Date.now().toString(36)}`);
+  const database = await openDatabase({ databaseUrl: scratch.url });
   return {
     database,
     async drop() {
       await database.close();
-      const c = new pg.Client({ connectionString: pgAdmin });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }

@@ -8,7 +8,6 @@
  * verified and seq checked gap-free. PGlite in memory, then PostgreSQL on a fresh database when
  * DATABASE_URL (or BENCH_DATABASE_URL) is set. Figures, not pass/fail; target >= 1,000 entries/s.
  */
-import pg from 'pg';
 import { eq } from 'drizzle-orm';
 import { openDatabase, type Database } from '../server/db/client.js';
 import { hotels, stays } from '../server/db/schema.js';
@@ -20,28 +19,20 @@ import { insertUser } from '../server/auth/repo.js';
 import type { SessionUser } from '../server/auth/types.js';
 import { stormScenario } from '../seed/storm.js';
 import { PERK_CATEGORIES } from '../shared/ledger.js';
+import { createScratchDatabase } from './scratch-db.js';
 
 const PER_LEVEL = Number(process.env.BENCH_ENTRIES ?? 3000);
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? '1,8,32,64').split(',').map(Number);
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 
 async function openPostgres(adminUrl: string): Promise<{ database: Database; drop(): Promise<void> }> {
-  const name = `rc_bench_ledger_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: u.toString(), poolSize: 10 });
+  const scratch = await createScratchDatabase(adminUrl, `rc_bench_ledger_${Date.now().toString(36)}`);
+  const database = await openDatabase({ databaseUrl: scratch.url, poolSize: 10 });
   return {
     database,
     async drop() {
       await database.close();
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists "${name}" with (force)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }

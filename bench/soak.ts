@@ -40,6 +40,7 @@ import { startAppProcess, type AppProcess } from '../tests/helpers/process.js';
 import { startProxy, type Proxy } from '../tests/helpers/proxy.js';
 import { openLiveClient, type LiveClient } from '../tests/helpers/live-client.js';
 import { num } from './args.js';
+import { createScratchDatabase } from './scratch-db.js';
 
 // ---------------------------------------------------------------- flags
 const MINUTES = num('minutes', 10);
@@ -126,15 +127,9 @@ let stopping = false;
 let stormOver = false;
 
 async function main() {
-  const dbName = `soak_${new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14)}_${process.pid}`;
-  const adminClient = new pg.Client({ connectionString: ADMIN_URL });
-  await adminClient.connect();
-  await adminClient.query(`create database "${dbName}"`);
-  await adminClient.end();
-  const u = new URL(ADMIN_URL);
-  u.pathname = `/${dbName}`;
-  const dbUrl = u.toString();
-  log(`database ${dbName} on ${u.host}`);
+  const scratch = await createScratchDatabase(ADMIN_URL, `soak_${new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14)}_${process.pid}`);
+  const dbUrl = scratch.url;
+  log(`database ${scratch.name} on ${new URL(dbUrl).host}`);
 
   const replicas: Replica[] = [];
   let proxy: Proxy | null = null;
@@ -530,7 +525,7 @@ async function main() {
     await check.end();
 
     console.log('\n================ soak results ================');
-    console.log(`run ${runMinutes.toFixed(1)} min, storm clock ${speed.toFixed(1)}x (asked ${SPEED}x), 2 replicas behind a round-robin proxy, PostgreSQL ${u.host}`);
+    console.log(`run ${runMinutes.toFixed(1)} min, storm clock ${speed.toFixed(1)}x (asked ${SPEED}x), 2 replicas behind a round-robin proxy, PostgreSQL ${new URL(dbUrl).host}`);
     const rows = [...ops.entries()].sort((a, b) => b[1].n - a[1].n);
     let total = 0;
     let errors = 0;
@@ -586,12 +581,8 @@ async function main() {
     for (const s of sockets) s.disconnect();
     await proxy?.close();
     for (const r of replicas) await r.app.kill('SIGTERM');
-    if (!KEEP) {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists "${dbName}" with (force)`);
-      await c.end();
-    } else log(`kept database ${dbName}`);
+    if (!KEEP) await scratch.drop();
+    else log(`kept database ${scratch.name}`);
   }
   process.exit(exitCode);
 }

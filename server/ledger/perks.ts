@@ -31,7 +31,6 @@ export interface PerkResult {
   flags: string[];
 }
 
-
 const isManager = (u: SessionUser) => u.role === 'admin' || u.role === 'duty_manager';
 const hotelOfJob = ({ user, req }: PerkJob) => (user.role === 'reception' ? user.hotelId! : req.hotelId);
 

@@ -41,7 +41,8 @@ export type NewAction = Pick<QueuedAction, 'url' | 'body' | 'label' | 'kind' | '
 
 type Listener = (actions: QueuedAction[]) => void;
 
-function newKey(): string {
+/** A fresh Idempotency-Key for one intended action. */
+export function newKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 

@@ -11,7 +11,7 @@ import type { Household } from './model.js';
 import { checkPerk, money, outcomeText, PERK_CATEGORIES, PERK_LABELS, STATE_LABELS, type PerkItem, type PerkOutcome } from './perks.js';
 import { readJson } from './usePerks.js';
 import { shrinkPhoto, uploadReceipt } from './receipt.js';
-import type { NewAction, QueuedAction } from '../offline/queue.js';
+import { newKey, type NewAction, type QueuedAction } from '../offline/queue.js';
 
 interface Props {
   incidentId: string;
@@ -27,10 +27,6 @@ interface Props {
 
 const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 const noConnection = (err: unknown) => (err as { status?: number }).status === 0;
-
-function newKey(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-}
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
