@@ -17,6 +17,7 @@ import { IncidentService } from '../server/incidents/service.js';
 import { generateScenario } from '../seed/generate.js';
 import { startAppProcess } from '../tests/helpers/process.js';
 import type { HotelArrivals, IncidentState } from '../shared/api.js';
+import { report } from './lib/result.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const guests = Number(process.env.BENCH_GUESTS ?? 30_000);
@@ -31,13 +32,35 @@ const u = new URL(adminUrl);
 u.pathname = `/${name}`;
 const dbUrl = u.toString();
 
-const app = await startAppProcess({ DATABASE_URL: dbUrl, SEED_DEMO: 'true', DEMO_PASSWORD: password, HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development' });
+// Sessions cached for 10 s (SESSION_CACHE_MS) and group commit (GROUP_COMMIT), both off by default (decision 0017):
+// set BENCH_SESSION_CACHE_MS=0 or BENCH_GROUP_COMMIT=false to compare.
+const app = await startAppProcess({
+  DATABASE_URL: dbUrl,
+  SEED_DEMO: 'true',
+  DEMO_PASSWORD: password,
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'development',
+  SESSION_CACHE_MS: process.env.BENCH_SESSION_CACHE_MS ?? '10000',
+  GROUP_COMMIT: process.env.BENCH_GROUP_COMMIT ?? 'true',
+});
 try {
-  const login = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'duty@demo.test', password }) });
+  const login = await fetch(`${app.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'duty@demo.test', password }),
+  });
   if (!login.ok) throw new Error(`login failed: ${login.status}`);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${app.url}${path}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${app.url}${path}`, {
+      method,
+      headers: { cookie, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${(await res.text()).slice(0, 300)}`);
     return (await res.json()) as T;
   };
@@ -76,7 +99,12 @@ try {
           method: 'POST',
           setupRequest: (req) => {
             const w = work[i++ % work.length]!;
-            return { ...req, path: `/api/incidents/${incidentId}/hotels/${encodeURIComponent(w.hotelId)}/arrivals/checkins`, headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ partyId: w.partyId }) };
+            return {
+              ...req,
+              path: `/api/incidents/${incidentId}/hotels/${encodeURIComponent(w.hotelId)}/arrivals/checkins`,
+              headers: { cookie, 'content-type': 'application/json' },
+              body: JSON.stringify({ partyId: w.partyId }),
+            };
           },
           onResponse: (status) => void statuses.set(status, (statuses.get(status) ?? 0) + 1),
         },
@@ -84,7 +112,9 @@ try {
     });
     const rps = result.requests.total / (result.duration || 1);
     console.log(`\n${label}: ${result.requests.total} requests in ${result.duration.toFixed(1)} s with ${connections} connections`);
-    console.log(`  throughput ${Math.round(rps)} req/s (mean of per-second samples ${Math.round(result.requests.average)}, lowest second ${result.requests.min})`);
+    console.log(
+      `  throughput ${Math.round(rps)} req/s (mean of per-second samples ${Math.round(result.requests.average)}, lowest second ${result.requests.min})`,
+    );
     console.log(`  latency p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`);
     console.log(`  statuses ${JSON.stringify(Object.fromEntries(statuses))} (expected ${expectStatus}); errors ${result.errors}, timeouts ${result.timeouts}`);
     return { rps, p99: result.latency.p99, statuses };
@@ -96,6 +126,10 @@ try {
   void events;
   const second = await run('The same check-ins again (each answers 409 "already checked in")', 409);
   console.log(`\nSummary: check-in ${Math.round(first.rps)} req/s, p99 ${first.p99} ms; repeat (409) ${Math.round(second.rps)} req/s, p99 ${second.p99} ms`);
+  report({ figure: 'check-in throughput', value: first.rps, unit: 'req/s', target: '>= 1000' });
+  report({ figure: 'check-in p99', value: first.p99, unit: 'ms', target: '<= 50' });
+  report({ figure: '"already checked in" (409) throughput', value: second.rps, unit: 'req/s', target: '>= 3000' });
+  report({ figure: '"already checked in" (409) p99', value: second.p99, unit: 'ms' });
   console.log(`Target: >= 1,000 req/s sustained with p99 < 50 ms -> ${first.rps >= 1000 && first.p99 < 50 ? 'met' : 'NOT met'} for state-changing check-ins.`);
 } finally {
   await app.kill('SIGTERM');

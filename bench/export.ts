@@ -22,10 +22,12 @@ import { IncidentService } from '../server/incidents/service.js';
 import { LedgerService } from '../server/ledger/service.js';
 import { appendEntries, lockHead, type EntryDraft } from '../server/ledger/repo.js';
 import { ExportService } from '../server/exports/service.js';
+import { loadLedgerSigner } from '../server/exports/signing.js';
 import type { SessionUser } from '../server/auth/types.js';
 import { stormScenario } from '../seed/storm.js';
 import { PERK_CATEGORIES } from '../shared/ledger.js';
 import { createScratchDatabase } from './scratch-db.js';
+import { report } from './lib/result.js';
 
 const LINES = Number(process.env.BENCH_LINES ?? 100_000);
 const SINGLE = Number(process.env.BENCH_SINGLE ?? 2_000);
@@ -73,7 +75,16 @@ const bus = new EventBus();
 const imported = await new IncidentService(db, bus).importScenario(stormScenario(), SYSTEM_ACTOR);
 const incidentId = imported.incidentId;
 const [u] = await db.insert(users).values({ email: 'bench@demo.test', name: 'Bench Manager', passwordHash: 'x', role: 'duty_manager' }).returning();
-const manager: SessionUser = { id: u!.id, email: u!.email, name: u!.name, role: 'duty_manager', incidentId: null, hotelId: null, incidentIds: [], spendLimitMinor: null };
+const manager: SessionUser = {
+  id: u!.id,
+  email: u!.email,
+  name: u!.name,
+  role: 'duty_manager',
+  incidentId: null,
+  hotelId: null,
+  incidentIds: [],
+  spendLimitMinor: null,
+};
 const partyRows = await db.select({ id: parties.id }).from(parties).where(eq(parties.incidentId, incidentId));
 const hotelRows = await db.select({ id: hotels.id }).from(hotels).where(eq(hotels.incidentId, incidentId));
 const guestCount = (await db.select({ id: guests.id }).from(guests).where(eq(guests.incidentId, incidentId))).length;
@@ -86,7 +97,13 @@ let next = 0;
 await Promise.all(
   Array.from({ length: 16 }, async () => {
     for (let i = next++; i < SINGLE; i = next++) {
-      await ledger.recordPerk(incidentId, manager, { partyId: partyRows[i % partyRows.length]!.id, hotelId: hotelRows[i % hotelRows.length]!.id, category: PERK_CATEGORIES[i % PERK_CATEGORIES.length], amountMinor: 100 + (i % 5000), receiptRef: `R${i}` });
+      await ledger.recordPerk(incidentId, manager, {
+        partyId: partyRows[i % partyRows.length]!.id,
+        hotelId: hotelRows[i % hotelRows.length]!.id,
+        category: PERK_CATEGORIES[i % PERK_CATEGORIES.length],
+        amountMinor: 100 + (i % 5000),
+        receiptRef: `R${i}`,
+      });
     }
   }),
 );
@@ -123,7 +140,7 @@ while (made < LINES) {
 const batchRate = (LINES - SINGLE) / ((performance.now() - tBatch) / 1000);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-export-'));
-const exportsSvc = new ExportService(db, ledger, dir);
+const exportsSvc = new ExportService(db, ledger, loadLedgerSigner({ keyFile: path.join(dir, 'ledger-signing-key.pem') }), dir);
 global.gc?.();
 const baseline = process.memoryUsage.rss();
 const csv = await withPeakRss(() => exportsSvc.create(incidentId, manager, {}, ['csv']));
@@ -149,5 +166,9 @@ const rows: [string, string, string][] = [
 console.log(`files: ${sizes}; verified: ${verify.result.ok}`);
 const w = Math.max(...rows.map((r) => r[0].length));
 for (const [k, v, t] of rows) console.log(`${k.padEnd(w)}  ${v.padStart(16)}  ${t}`);
+const peakTarget = database.kind === 'pglite' ? '<= 500' : '<= 300';
+report({ figure: `CSV export, ${all.result.lines} lines (${database.kind})`, value: csv.ms / 1000, unit: 's', target: '<= 2' });
+report({ figure: `CSV + XLSX + PDF export (${database.kind})`, value: all.ms / 1000, unit: 's', target: '<= 6' });
+report({ figure: `peak RSS, all formats (${database.kind})`, value: Number(mb(Math.max(csv.peak, all.peak))), unit: 'MB', target: peakTarget });
 rmSync(dir, { recursive: true, force: true });
 await drop();

@@ -48,7 +48,10 @@ async function run(database: Database): Promise<void> {
   const bus = new EventBus();
   const { incidentId } = await new IncidentService(db, bus).importScenario(stormScenario(), SYSTEM_ACTOR);
   const plans = new PlanService(db, bus);
-  const proposal = await plans.propose(incidentId, (await insertUser(db, { email: 'bench-planner@demo.test', name: 'Planner', role: 'duty_manager', passwordHash: 'x' }))!);
+  const proposal = await plans.propose(
+    incidentId,
+    (await insertUser(db, { email: 'bench-planner@demo.test', name: 'Planner', role: 'duty_manager', passwordHash: 'x' }))!,
+  );
   await plans.apply(incidentId, proposal.id, SYSTEM_ACTOR);
   const hotelRows = await db.select({ id: hotels.id }).from(hotels).where(eq(hotels.incidentId, incidentId));
   const stayRows = await db.select({ partyId: stays.partyId, hotelId: stays.hotelId }).from(stays).where(eq(stays.incidentId, incidentId));
@@ -63,14 +66,20 @@ async function run(database: Database): Promise<void> {
     for (let k = 0; k < 2; k++) {
       const email = `bench-rec-${h.id}-${k}@demo.test`.toLowerCase();
       const id = await insertUser(db, { email, name: `Reception ${h.id} ${k}`, role: 'reception', passwordHash: 'x', incidentId, hotelId: h.id });
-      staff.push({ user: { id, email, name: `Reception ${h.id} ${k}`, role: 'reception', incidentId, hotelId: h.id, incidentIds: [], spendLimitMinor: null }, parties });
+      staff.push({
+        user: { id, email, name: `Reception ${h.id} ${k}`, role: 'reception', incidentId, hotelId: h.id, incidentIds: [], spendLimitMinor: null },
+        parties,
+      });
     }
   }
   const allParties = stayRows.map((s) => s.partyId);
   for (let k = 0; k < 4; k++) {
     const email = `bench-duty-${k}@demo.test`;
     const id = await insertUser(db, { email, name: `Duty ${k}`, role: 'duty_manager', passwordHash: 'x' });
-    staff.push({ user: { id, email, name: `Duty ${k}`, role: 'duty_manager', incidentId: null, hotelId: null, incidentIds: [], spendLimitMinor: null }, parties: allParties });
+    staff.push({
+      user: { id, email, name: `Duty ${k}`, role: 'duty_manager', incidentId: null, hotelId: null, incidentIds: [], spendLimitMinor: null },
+      parties: allParties,
+    });
   }
   const hotelOf = new Map(stayRows.map((s) => [s.partyId, s.hotelId]));
   const ledger = new LedgerService(db, bus);
@@ -94,7 +103,13 @@ async function run(database: Database): Promise<void> {
         pending += 1;
         const w = next();
         const started = performance.now();
-        await ledger.recordPerk(incidentId, w.user, { partyId: w.partyId, hotelId: w.hotelId, category: PERK_CATEGORIES[i % PERK_CATEGORIES.length], amountMinor: 100 + (i % 2500), receiptRef: `B${i}` });
+        await ledger.recordPerk(incidentId, w.user, {
+          partyId: w.partyId,
+          hotelId: w.hotelId,
+          category: PERK_CATEGORIES[i % PERK_CATEGORIES.length],
+          amountMinor: 100 + (i % 2500),
+          receiptRef: `B${i}`,
+        });
         latencies.push(performance.now() - started);
         pending -= 1;
         done += 1;
@@ -104,7 +119,9 @@ async function run(database: Database): Promise<void> {
     const secs = (performance.now() - t0) / 1000;
     latencies.sort((a, b) => a - b);
     const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
-    rows.push(`  concurrency ${String(concurrency).padStart(3)}: ${String(Math.round(done / secs)).padStart(6)} entries/s  (${done} perks in ${secs.toFixed(2)} s; latency p50 ${p(0.5)} ms, p99 ${p(0.99)} ms)`);
+    rows.push(
+      `  concurrency ${String(concurrency).padStart(3)}: ${String(Math.round(done / secs)).padStart(6)} entries/s  (${done} perks in ${secs.toFixed(2)} s; latency p50 ${p(0.5)} ms, p99 ${p(0.99)} ms)`,
+    );
     console.log(rows.at(-1));
   }
   const check = await ledger.verifyChain(incidentId);

@@ -63,7 +63,9 @@ const scenarios: Scenario[] =
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timeout after ${ms} ms: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`timeout after ${ms} ms: ${what}`)), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 function rssKb(pid: number): number {
   const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -227,7 +229,9 @@ async function run(sc: Scenario): Promise<Result> {
   const notes: string[] = [];
   const t0 = performance.now();
   const servers = await startApps(sc.mode);
-  console.log(`   started ${servers.length} server process(es) in ${fmt(performance.now() - t0)} ms: ${servers.map((s) => `${s.url} pid ${s.child.pid}`).join(', ')}`);
+  console.log(
+    `   started ${servers.length} server process(es) in ${fmt(performance.now() - t0)} ms: ${servers.map((s) => `${s.url} pid ${s.child.pid}`).join(', ')}`,
+  );
 
   const cookie = await withTimeout(login(servers[0]!.url), 15_000, 'login');
   const { incidents } = await json<{ incidents: { id: string }[] }>(`${servers[0]!.url}/api/incidents`, { cookie });
@@ -237,7 +241,11 @@ async function run(sc: Scenario): Promise<Result> {
   if (hotelIds.length === 0) throw new Error('the demo incident has no hotels');
 
   const patch = (base: string, hotelId: string, petsAllowed: boolean) =>
-    json<{ seq: number }>(`${base}/api/incidents/${incidentId}/hotels/${encodeURIComponent(hotelId)}`, { method: 'PATCH', cookie, body: JSON.stringify({ petsAllowed }) });
+    json<{ seq: number }>(`${base}/api/incidents/${incidentId}/hotels/${encodeURIComponent(hotelId)}`, {
+      method: 'PATCH',
+      cookie,
+      body: JSON.stringify({ petsAllowed }),
+    });
 
   // Warm up every process (JIT, pools) before anyone listens; these events are before the baseline.
   for (const s of servers) for (let i = 0; i < 30; i++) await patch(s.url, hotelIds[i % hotelIds.length]!, i % 2 === 0);
@@ -324,7 +332,7 @@ async function run(sc: Scenario): Promise<Result> {
   const connectMs = performance.now() - tc;
   // Each subscribe triggers a presence broadcast to the whole room: wait for that storm to calm.
   const settleEnd = Date.now() + 30_000;
-  for (let last = -1; Date.now() < settleEnd && presenceMsgs !== last; ) {
+  for (let last = -1; Date.now() < settleEnd && presenceMsgs !== last;) {
     last = presenceMsgs;
     await sleep(750);
   }
@@ -414,7 +422,7 @@ async function run(sc: Scenario): Promise<Result> {
   measuring = false;
   lag.disable();
   const benchCpuUsed = process.cpuUsage(benchCpu0);
-  const wallMs = (performance.now() - start) || 1;
+  const wallMs = performance.now() - start || 1;
   const serverCpu = servers.map((s, i) => (100 * (cpuMs(s.child.pid!) - cpu0[i]!)) / wallMs);
   const rssEnd = servers.map((s) => rssKb(s.child.pid!));
   if (expectedPerClient > cap) notes.push(`more events than the bench accounts for (${expectedPerClient} > ${cap})`);
@@ -427,7 +435,13 @@ async function run(sc: Scenario): Promise<Result> {
   if (crashed) notes.push('a server process crashed');
   for (const [i, a] of servers.entries()) {
     const w = serverWarnings.get(a) ?? [];
-    if (w.length) notes.push(`server ${i + 1} logged ${w.length} warnings/errors, e.g. ${[...new Set(w)].slice(0, 3).map((x) => JSON.stringify(x)).join(', ')}`);
+    if (w.length)
+      notes.push(
+        `server ${i + 1} logged ${w.length} warnings/errors, e.g. ${[...new Set(w)]
+          .slice(0, 3)
+          .map((x) => JSON.stringify(x))
+          .join(', ')}`,
+      );
   }
   if (skipped) notes.push(`${skipped} write slots skipped: ${MAX_INFLIGHT} requests already outstanding for that writer`);
   notes.push(`machine load average (1 min, ${os.cpus().length} cores) ${fmt(loadBefore, 1)} before the writes, ${fmt(os.loadavg()[0]!, 1)} after`);
@@ -479,9 +493,17 @@ async function run(sc: Scenario): Promise<Result> {
 }
 
 async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'duty@demo.test', password: DEMO_PASSWORD }), signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'duty@demo.test', password: DEMO_PASSWORD }),
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!res.ok) throw new Error(`login: ${res.status}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 }
 
 function target(r: Result): string {
@@ -492,7 +514,25 @@ function target(r: Result): string {
 }
 
 function table(results: Result[]) {
-  const head = ['run', 'clients', 'changes/s (target/real)', 'events', 'p50', 'p95', 'p99', 'max', 'all-clients p50/p99/max', 'lost (late)', 'dup', 'out-of-order', 'RSS MB before->after', 'KB/client', 'server CPU %', 'bench CPU % / lag p99', 'target'];
+  const head = [
+    'run',
+    'clients',
+    'changes/s (target/real)',
+    'events',
+    'p50',
+    'p95',
+    'p99',
+    'max',
+    'all-clients p50/p99/max',
+    'lost (late)',
+    'dup',
+    'out-of-order',
+    'RSS MB before->after',
+    'KB/client',
+    'server CPU %',
+    'bench CPU % / lag p99',
+    'target',
+  ];
   const rows = results.map((r) => [
     r.label,
     String(r.clients),
@@ -519,7 +559,12 @@ function table(results: Result[]) {
   console.log(`|${cols.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
   for (const r of results) {
-    const extra = [`writes ${r.writes} (${r.writeErrors} failed), PATCH p50/p99 ${fmt(r.httpP50, 1)}/${fmt(r.httpP99, 1)} ms`, `connect+subscribe ${fmt(r.connectMs)} ms`, ...(r.unexpected ? [`${r.unexpected} events outside the expected range`] : []), ...r.notes];
+    const extra = [
+      `writes ${r.writes} (${r.writeErrors} failed), PATCH p50/p99 ${fmt(r.httpP50, 1)}/${fmt(r.httpP99, 1)} ms`,
+      `connect+subscribe ${fmt(r.connectMs)} ms`,
+      ...(r.unexpected ? [`${r.unexpected} events outside the expected range`] : []),
+      ...r.notes,
+    ];
     console.log(`- ${r.label}, ${r.clients} x ${r.rateTarget}/s: ${extra.join('; ')}`);
   }
 }

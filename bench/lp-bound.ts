@@ -21,7 +21,12 @@ export interface Cls {
   cols: Col[];
 }
 
-function minimal(types: { slot: number; sleeps: number; count: number; accessible: boolean; rate: number }[], size: number, acc: boolean, limit: number): Omit<Col, 'cost'>[] & { rate?: number }[] {
+function minimal(
+  types: { slot: number; sleeps: number; count: number; accessible: boolean; rate: number }[],
+  size: number,
+  acc: boolean,
+  limit: number,
+): Omit<Col, 'cost'>[] & { rate?: number }[] {
   const out: (Omit<Col, 'cost'> & { rate: number })[] = [];
   const counts = types.map(() => 0);
   const rec = (i: number, beds: number, rate: number, hasAcc: boolean, minS: number) => {
@@ -52,7 +57,10 @@ export function buildLp(s: Scenario, combosPerHotel: number): { classes: Cls[]; 
   const pol = s.incident.policy;
   const cap: number[] = [];
   const hotelTypes = s.hotels.map((h) =>
-    h.roomTypes.filter((r) => r.count > 0).map((r) => ({ slot: cap.push(r.count) - 1, sleeps: r.sleeps, count: r.count, accessible: r.accessible, rate: r.rateMinor })).sort((a, b) => b.sleeps - a.sleeps),
+    h.roomTypes
+      .filter((r) => r.count > 0)
+      .map((r) => ({ slot: cap.push(r.count) - 1, sleeps: r.sleeps, count: r.count, accessible: r.accessible, rate: r.rateMinor }))
+      .sort((a, b) => b.sleeps - a.sleeps),
   );
   const sites = new Map(s.sites.map((x) => [x.id, x]));
   const byKey = new Map<string, Cls>();

@@ -1,6 +1,6 @@
 /** The benchmark's re-plan case: a hotel withdraws 30% of its rooms after the plan is made. */
 import type { Plan } from '../shared/plan.js';
-import { computeMetrics, type PlanOptions } from '../shared/planner/index.js';
+import { computeMetrics, validatePlan, type PlanOptions } from '../shared/planner/index.js';
 import type { Scenario } from '../shared/scenario.js';
 
 export interface ReplanFigures {
@@ -14,6 +14,10 @@ export interface ReplanFigures {
   costScratch: number;
   housedReplan: number;
   housedScratch: number;
+  /** Trips locked (the earliest tenth, as if they had left) and how many the re-plan kept exactly. */
+  locked: number;
+  lockedKept: number;
+  valid: boolean;
 }
 
 /**
@@ -24,7 +28,9 @@ export interface ReplanFigures {
 function displacedCount(s: Scenario, plan: Plan, hotelId: string): number {
   const h = s.hotels.find((x) => x.id === hotelId)!;
   const left = new Map(h.roomTypes.map((r) => [r.type, r.count]));
-  const here = plan.stays.filter((x) => x.hotelId === hotelId).sort((a, b) => a.rooms.reduce((n, r) => n + r.count, 0) - b.rooms.reduce((n, r) => n + r.count, 0));
+  const here = plan.stays
+    .filter((x) => x.hotelId === hotelId)
+    .sort((a, b) => a.rooms.reduce((n, r) => n + r.count, 0) - b.rooms.reduce((n, r) => n + r.count, 0));
   let displaced = 0;
   for (const st of here) {
     if (st.rooms.every((r) => (left.get(r.type) ?? 0) >= r.count)) for (const r of st.rooms) left.set(r.type, left.get(r.type)! - r.count);
@@ -40,8 +46,15 @@ export function replanCase(s: Scenario, first: Plan, planRelocation: (s: Scenari
   const hotelId = [...count].sort((a, b) => b[1] - a[1])[0]![0];
   const s2 = structuredClone(s);
   for (const rt of s2.hotels.find((h) => h.id === hotelId)!.roomTypes) rt.count -= Math.ceil(rt.count * 0.3);
-  const again = planRelocation(s2, { previous: first });
-  const warm = planRelocation(s2, { previous: first });
+  // The earliest tenth of the trips have left: their stays and trips are locked.
+  const byDeparture = [...first.trips].sort((x, y) => Date.parse(x.departAt) - Date.parse(y.departAt));
+  const lockedTrips = byDeparture.slice(0, Math.ceil(byDeparture.length / 10)).filter((t) => !t.stops.includes(hotelId));
+  const onLocked = new Set(lockedTrips.flatMap((t) => t.partyIds));
+  const locked = { stays: first.stays.filter((st) => onLocked.has(st.partyId)), trips: lockedTrips };
+  const again = planRelocation(s2, { previous: first, locked });
+  const warm = planRelocation(s2, { previous: first, locked });
+  const key = (t: Plan['trips'][number]) => JSON.stringify(t);
+  const kept = new Set(again.trips.map(key));
   const scratch = planRelocation(s2);
   const a = computeMetrics(s2, again, first);
   const b = computeMetrics(s2, scratch);
@@ -55,5 +68,8 @@ export function replanCase(s: Scenario, first: Plan, planRelocation: (s: Scenari
     costScratch: b.stayCostMinor,
     housedReplan: a.peopleHoused,
     housedScratch: b.peopleHoused,
+    locked: lockedTrips.length,
+    lockedKept: lockedTrips.filter((t) => kept.has(key(t))).length,
+    valid: validatePlan(s2, again, { previous: first, locked }).ok,
   };
 }

@@ -25,6 +25,9 @@
  * Exits non-zero if a guest is lost or more than 1% of requests fail.
  *
  *   --minutes N (10)  --speed N (10)  --watchers N per replica (10)  --keep
+ *   --pglite: the embedded server instead: one process on a fresh PGlite data directory (no
+ *   proxy), its RSS (all its processes, from /proc) printed each minute with the max at the end
+ *   (target <= 300 MB, decision 0017).
  *   BENCH_DATABASE_URL (default DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test)
  */
 import os from 'node:os';
@@ -36,17 +39,27 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../shared/realt
 import { openDatabase } from '../server/db/client.js';
 import { hashPassword } from '../server/auth/password.js';
 import { insertUser } from '../server/auth/repo.js';
-import { startAppProcess, type AppProcess } from '../tests/helpers/process.js';
+import { EMBEDDED_NODE_FLAGS, startAppProcess, type AppProcess } from '../tests/helpers/process.js';
 import { startProxy, type Proxy } from '../tests/helpers/proxy.js';
 import { openLiveClient, type LiveClient } from '../tests/helpers/live-client.js';
 import { num } from './args.js';
-import { createScratchDatabase } from './scratch-db.js';
+import { createScratchDatabase, type ScratchDatabase } from './scratch-db.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { seedDemoIfEmpty } from '../server/bootstrap.js';
+import { EventBus } from '../server/events/log.js';
+import { IncidentService } from '../server/incidents/service.js';
+import { hotels } from '../server/db/schema.js';
+import { mib, treeRss } from './lib/proc.js';
+import { report } from './lib/result.js';
 
 // ---------------------------------------------------------------- flags
 const MINUTES = num('minutes', 10);
 const SPEED = num('speed', 10);
 const WATCHERS = Math.round(num('watchers', 10));
 const KEEP = process.argv.includes('--keep');
+const PGLITE = process.argv.includes('--pglite');
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'soak-password-2026';
 const SAMPLE_MS = 15_000;
@@ -98,7 +111,12 @@ async function call<T = unknown>(op: string, method: string, path: string, o: Ca
   if (o.body !== undefined) headers['content-type'] = 'application/json';
   const started = performance.now();
   try {
-    const res = await fetch(`${BASE}${path}`, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(`${BASE}${path}`, {
+      method,
+      headers,
+      body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      signal: AbortSignal.timeout(30_000),
+    });
     const text = await res.text();
     const ms = performance.now() - started;
     let body: T | null = null;
@@ -120,16 +138,45 @@ async function call<T = unknown>(op: string, method: string, path: string, o: Ca
 interface Replica {
   name: string;
   app: AppProcess;
-  samples: { t: number; rss: number; heap: number }[];
+  samples: { t: number; rss: number; heap: number; external?: number }[];
 }
 
 let stopping = false;
 let stormOver = false;
 
 async function main() {
-  const scratch = await createScratchDatabase(ADMIN_URL, `soak_${new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14)}_${process.pid}`);
+  // PGlite: a data directory seeded here (storm, demo users, a reception user per hotel) before the
+  // server opens it, since only one process can open it at a time.
+  const dataRoot = PGLITE ? mkdtempSync(path.join(os.tmpdir(), 'rc-soak-')) : '';
+  const dataDir = path.join(dataRoot, 'pglite');
+  const scratch: ScratchDatabase = PGLITE
+    ? { name: dataDir, url: '', drop: async () => rmSync(dataRoot, { recursive: true, force: true }) }
+    : await createScratchDatabase(
+        ADMIN_URL,
+        `soak_${new Date()
+          .toISOString()
+          .replace(/[-:T.Z]/g, '')
+          .slice(0, 14)}_${process.pid}`,
+      );
   const dbUrl = scratch.url;
-  log(`database ${scratch.name} on ${new URL(dbUrl).host}`);
+  if (PGLITE) {
+    const seedDb = await openDatabase({ dataDir });
+    await seedDemoIfEmpty(seedDb, new IncidentService(seedDb.db, new EventBus()), PASSWORD);
+    const hash = await hashPassword(PASSWORD);
+    const hotelRows = await seedDb.db.select({ id: hotels.id, incidentId: hotels.incidentId, name: hotels.name }).from(hotels);
+    for (const h of hotelRows)
+      await insertUser(seedDb.db, {
+        email: `reception-${h.id.toLowerCase()}@soak.test`,
+        name: `Reception ${h.name}`,
+        role: 'reception',
+        passwordHash: hash,
+        incidentId: h.incidentId,
+        hotelId: h.id,
+      });
+    await seedDb.close();
+    log(`PGlite data directory ${dataDir} (storm seeded)`);
+  } else log(`database ${scratch.name} on ${new URL(dbUrl).host}`);
+  const rssMinutes: number[] = [];
 
   const replicas: Replica[] = [];
   let proxy: Proxy | null = null;
@@ -138,7 +185,7 @@ async function main() {
   let exitCode = 1;
   try {
     const env = {
-      DATABASE_URL: dbUrl,
+      ...(PGLITE ? { DATA_DIR: dataDir } : { DATABASE_URL: dbUrl }),
       SEED_DEMO: 'true',
       DEMO_PASSWORD: PASSWORD,
       LOG_LEVEL: 'warn',
@@ -147,38 +194,58 @@ async function main() {
       MESSAGES_TICK_MS: '5000',
     };
     // The first replica migrates and seeds; the second joins.
-    replicas.push({ name: 'A', app: await startAppProcess(env, { memoryProbe: true }), samples: [] });
-    replicas.push({ name: 'B', app: await startAppProcess(env, { memoryProbe: true }), samples: [] });
+    replicas.push({ name: 'A', app: await startAppProcess(env, { memoryProbe: true, ...(PGLITE ? { nodeFlags: EMBEDDED_NODE_FLAGS } : {}) }), samples: [] });
+    if (!PGLITE) replicas.push({ name: 'B', app: await startAppProcess(env, { memoryProbe: true }), samples: [] });
     proxy = await startProxy(
       replicas.map((r) => ({ host: '127.0.0.1', port: r.app.port })),
       { roundRobin: true },
     );
     BASE = proxy.url;
-    log(`replicas A ${replicas[0]!.app.url}, B ${replicas[1]!.app.url}; proxy ${proxy.url}`);
+    log(`replicas ${replicas.map((r) => `${r.name} ${r.app.url}`).join(', ')}; proxy ${proxy.url}`);
 
     // ------------------------------------------------------------ people
     const login = async (email: string, ip: string) => {
-      const res = await fetch(`${BASE}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ email, password: PASSWORD }) });
+      const res = await fetch(`${BASE}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify({ email, password: PASSWORD }),
+      });
       if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
-      return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      return res.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
     };
     const duty = await login('duty@demo.test', '10.1.0.1');
     const duty2 = await login('duty2@demo.test', '10.1.0.2');
-    const incidentId = ((await call<{ incidents: { id: string }[] }>('incidents.list', 'GET', '/api/incidents', { cookie: duty })).body!.incidents[0]!).id;
+    const incidentId = (await call<{ incidents: { id: string }[] }>('incidents.list', 'GET', '/api/incidents', { cookie: duty })).body!.incidents[0]!.id;
     const state0 = (await call<IncidentState>('console.state', 'GET', `/api/incidents/${incidentId}/state`, { cookie: duty })).body!;
     const partyIndex = new Map(state0.parties.map((p, i) => [p.id, i]));
     const guestsOf = new Map(state0.parties.map((p) => [p.id, p.size]));
-    log(`storm: ${state0.parties.length} households, ${[...guestsOf.values()].reduce((a, b) => a + b, 0)} guests, ${state0.hotels.length} hotels, ${state0.vehicles.length} vehicles`);
+    log(
+      `storm: ${state0.parties.length} households, ${[...guestsOf.values()].reduce((a, b) => a + b, 0)} guests, ${state0.hotels.length} hotels, ${state0.vehicles.length} vehicles`,
+    );
 
     // Reception users, one per hotel (the demo has one); created directly in the run's database.
-    const database = await openDatabase({ databaseUrl: dbUrl, migrate: false, poolSize: 2 });
-    const hash = await hashPassword(PASSWORD);
-    for (const h of state0.hotels) await insertUser(database.db, { email: `reception-${h.id.toLowerCase()}@soak.test`, name: `Reception ${h.name}`, role: 'reception', passwordHash: hash, incidentId, hotelId: h.id });
-    await database.close();
+    if (!PGLITE) {
+      const database = await openDatabase({ databaseUrl: dbUrl, migrate: false, poolSize: 2 });
+      const hash = await hashPassword(PASSWORD);
+      for (const h of state0.hotels)
+        await insertUser(database.db, {
+          email: `reception-${h.id.toLowerCase()}@soak.test`,
+          name: `Reception ${h.name}`,
+          role: 'reception',
+          passwordHash: hash,
+          incidentId,
+          hotelId: h.id,
+        });
+      await database.close();
+    }
 
     // Socket watchers: duty managers subscribed on each replica directly.
     const startSeq = state0.seq;
-    for (const r of replicas) for (let i = 0; i < WATCHERS; i++) watchers.push(await openLiveClient({ url: r.app.url, cookie: i % 2 ? duty : duty2, incidentId, sinceSeq: startSeq }));
+    for (const r of replicas)
+      for (let i = 0; i < WATCHERS; i++) watchers.push(await openLiveClient({ url: r.app.url, cookie: i % 2 ? duty : duty2, incidentId, sinceSeq: startSeq }));
     log(`${watchers.length} socket watchers subscribed from seq ${startSeq}`);
 
     // ------------------------------------------------------------ the plan
@@ -192,7 +259,9 @@ async function main() {
         }
         const a = await call('plan.apply', 'POST', `${base}/plans/${p.body.id}/apply`, { cookie: duty, expect: [409] });
         if (a.status === 200) {
-          log(`${why}: plan applied (attempt ${attempt}): ${p.body.plan.stays.length} housed, ${p.body.plan.unassigned.length} unplaced, ${p.body.plan.trips.length} trips`);
+          log(
+            `${why}: plan applied (attempt ${attempt}): ${p.body.plan.stays.length} housed, ${p.body.plan.unassigned.length} unplaced, ${p.body.plan.trips.length} trips`,
+          );
           return p.body;
         }
         await sleep(200 + Math.random() * 800);
@@ -216,7 +285,9 @@ async function main() {
       while (!stopping && simNow() < t) await sleep(Math.min(2000, (t - simNow()) / speed));
     };
     const simClock = (t = simNow()) => new Date(t).toISOString().slice(11, 16);
-    log(`storm clock ${simClock(simStart)} -> ${simClock(simStart + simSpan)} (${Math.round(simSpan / 60_000)} min) at ${speed.toFixed(1)}x${speed > SPEED ? ` (asked ${SPEED}x: faster so the storm fits in ${MINUTES} min)` : ''}`);
+    log(
+      `storm clock ${simClock(simStart)} -> ${simClock(simStart + simSpan)} (${Math.round(simSpan / 60_000)} min) at ${speed.toFixed(1)}x${speed > SPEED ? ` (asked ${SPEED}x: faster so the storm fits in ${MINUTES} min)` : ''}`,
+    );
 
     // Who does what (deterministic by household position).
     const idx = (partyId: string) => partyIndex.get(partyId) ?? 0;
@@ -240,7 +311,10 @@ async function main() {
         while (!stopping) {
           if (consoleDirty) {
             consoleDirty = false;
-            await Promise.all([call('console.state', 'GET', `${base}/state`, { cookie: duty }), call('console.summary', 'GET', `${base}/summary`, { cookie: duty })]);
+            await Promise.all([
+              call('console.state', 'GET', `${base}/state`, { cookie: duty }),
+              call('console.summary', 'GET', `${base}/summary`, { cookie: duty }),
+            ]);
           }
           await sleep(2000);
         }
@@ -252,14 +326,21 @@ async function main() {
         let tick = 0;
         while (!stopping || noShowQueue.length || completedTrips.length) {
           for (const n of noShowQueue.splice(0)) {
-            await call('dm.no_show', 'POST', `${base}/hotels/${n.hotelId}/arrivals/no-shows`, { cookie: duty2, body: { partyId: n.partyId, kind: 'no_show', note: 'did not come to the muster point' }, expect: [404, 409] });
+            await call('dm.no_show', 'POST', `${base}/hotels/${n.hotelId}/arrivals/no-shows`, {
+              cookie: duty2,
+              body: { partyId: n.partyId, kind: 'no_show', note: 'did not come to the muster point' },
+              expect: [404, 409],
+            });
           }
-          for (const tripId of completedTrips.splice(0)) await call('dm.trip_complete', 'POST', `${base}/ledger/trips/${tripId}/complete`, { cookie: duty2, expect: [409] });
+          for (const tripId of completedTrips.splice(0))
+            await call('dm.trip_complete', 'POST', `${base}/ledger/trips/${tripId}/complete`, { cookie: duty2, expect: [409] });
           if (tick++ % 10 === 0) {
             const replies = await call<{ replies: { id: string }[] }>('dm.replies', 'GET', `${base}/guest-replies?open=true`, { cookie: duty2 });
-            for (const r of replies.body?.replies ?? []) await call('dm.reply_handle', 'POST', `${base}/guest-replies/${r.id}/handle`, { cookie: duty2, body: { note: 'called back' }, expect: [409] });
+            for (const r of replies.body?.replies ?? [])
+              await call('dm.reply_handle', 'POST', `${base}/guest-replies/${r.id}/handle`, { cookie: duty2, body: { note: 'called back' }, expect: [409] });
             const pending = await call<{ lines?: { id: string }[] }>('dm.perks_pending', 'GET', `${base}/ledger/pending`, { cookie: duty2 });
-            for (const e of pending.body?.lines ?? []) await call('dm.perk_approve', 'POST', `${base}/ledger/entries/${e.id}/approve`, { cookie: duty2, body: {}, expect: [409] });
+            for (const e of pending.body?.lines ?? [])
+              await call('dm.perk_approve', 'POST', `${base}/ledger/entries/${e.id}/approve`, { cookie: duty2, body: {}, expect: [409] });
           }
           await sleep(1000);
         }
@@ -273,7 +354,8 @@ async function main() {
         if (stopping) return;
         const st = (await call<IncidentState>('console.state', 'GET', `${base}/state`, { cookie: duty })).body!;
         const coming = new Map<string, number>();
-        for (const p of st.parties) if (p.hotelId && (p.status === 'assigned' || p.status === 'on_vehicle')) coming.set(p.hotelId, (coming.get(p.hotelId) ?? 0) + 1);
+        for (const p of st.parties)
+          if (p.hotelId && (p.status === 'assigned' || p.status === 'on_vehicle')) coming.set(p.hotelId, (coming.get(p.hotelId) ?? 0) + 1);
         const hotel = st.hotels.filter((h) => coming.has(h.id)).sort((a, b) => (coming.get(b.id) ?? 0) - (coming.get(a.id) ?? 0))[0];
         if (!hotel) return log('withdrawal: no hotel with households still to come');
         // Half its rooms; if too many are held by guests checked in or on their way (409), a smaller share.
@@ -281,12 +363,18 @@ async function main() {
         let share = 0;
         for (share of [0.5, 0.35, 0.2, 0.1]) {
           const roomTypes = hotel.roomTypes.map(({ used: _u, ...r }) => ({ ...r, count: Math.max(0, Math.ceil(r.count * (1 - share))) }));
-          res = await call<{ displacedPartyIds: string[] }>('dm.withdraw_rooms', 'PATCH', `${base}/hotels/${hotel.id}`, { cookie: duty, body: { roomTypes }, expect: [409] });
+          res = await call<{ displacedPartyIds: string[] }>('dm.withdraw_rooms', 'PATCH', `${base}/hotels/${hotel.id}`, {
+            cookie: duty,
+            body: { roomTypes },
+            expect: [409],
+          });
           if (res.status === 200) break;
         }
         const displaced = res.body?.displacedPartyIds ?? [];
         const onRoad = displaced.filter((id) => st.parties.find((p) => p.id === id)?.status === 'on_vehicle').length;
-        log(`withdrawal at ${simClock()}: ${hotel.name} withdraws ${Math.round(share * 100)}% of its rooms; ${displaced.length} households displaced (${coming.get(hotel.id)} were still to come; ${onRoad} of the displaced were already on a vehicle)`);
+        log(
+          `withdrawal at ${simClock()}: ${hotel.name} withdraws ${Math.round(share * 100)}% of its rooms; ${displaced.length} households displaced (${coming.get(hotel.id)} were still to come; ${onRoad} of the displaced were already on a vehicle)`,
+        );
         replanned = await proposeAndApply('re-plan after the withdrawal');
       })(),
     );
@@ -354,7 +442,10 @@ async function main() {
             const eta = from.t + leg;
             while (!stopping && simNow() < eta) {
               const f = Math.min(1, Math.max(0, (simNow() - from.t) / (eta - from.t)));
-              await call('drive.position', 'POST', `${drive}/positions`, { ip, body: { lat: from.lat + (stop.lat - from.lat) * f, lng: from.lng + (stop.lng - from.lng) * f, accuracyM: 15 } });
+              await call('drive.position', 'POST', `${drive}/positions`, {
+                ip,
+                body: { lat: from.lat + (stop.lat - from.lat) * f, lng: from.lng + (stop.lng - from.lng) * f, accuracyM: 15 },
+              });
               await sleep(Math.min(3000, (eta - simNow()) / speed));
             }
             if (stopping) break;
@@ -380,7 +471,11 @@ async function main() {
       const ip = `10.3.${Math.floor(n / 200)}.${(n % 200) + 1}`;
       const cookie = await login(`reception-${hotel.id.toLowerCase()}@soak.test`, ip);
       const url = `${base}/hotels/${hotel.id}/arrivals`;
-      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(replicas[n % 2]!.app.url, { transports: ['websocket'], extraHeaders: { cookie }, forceNew: true });
+      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(replicas[n % replicas.length]!.app.url, {
+        transports: ['websocket'],
+        extraHeaders: { cookie },
+        forceNew: true,
+      });
       sockets.push(socket as unknown as Socket);
       let dirty = true;
       socket.on('hotel.changed', () => (dirty = true));
@@ -395,7 +490,15 @@ async function main() {
           const arrived = (list?.households ?? []).filter((h) => h.status === 'arrived');
           if (arrived.length) lastArrivalWork = Date.now();
           for (const h of arrived) {
-            const r = await call('reception.check_in', 'POST', `${url}/checkins`, { cookie, ip, body: { partyId: h.partyId, roomNumbers: Object.fromEntries(h.rooms.map((r, i) => [r.type, Array.from({ length: r.count }, (_, k) => `${100 + i * 20 + k}`)])) }, expect: [409] });
+            const r = await call('reception.check_in', 'POST', `${url}/checkins`, {
+              cookie,
+              ip,
+              body: {
+                partyId: h.partyId,
+                roomNumbers: Object.fromEntries(h.rooms.map((r, i) => [r.type, Array.from({ length: r.count }, (_, k) => `${100 + i * 20 + k}`)])),
+              },
+              expect: [409],
+            });
             if (r.status === 200) checkedIn.set(h.partyId, simNow());
           }
         }
@@ -403,7 +506,12 @@ async function main() {
           if (done.has(partyId)) continue;
           if (getsPerk(partyId) && simNow() > at + 20 * 60_000) {
             done.add(partyId);
-            await call('reception.perk', 'POST', `${base}/ledger/perks`, { cookie, ip, body: { partyId, category: 'meals', amountMinor: 1850, receiptRef: `R-${hotel.id}-${partyId}`, note: 'supper' }, expect: [409] });
+            await call('reception.perk', 'POST', `${base}/ledger/perks`, {
+              cookie,
+              ip,
+              body: { partyId, category: 'meals', amountMinor: 1850, receiptRef: `R-${hotel.id}-${partyId}`, note: 'supper' },
+              expect: [409],
+            });
           } else if (checksOut(partyId) && simNow() > at + 30 * 60_000) {
             done.add(partyId);
             await call('reception.check_out', 'POST', `${url}/checkouts`, { cookie, ip, body: { partyId }, expect: [409] });
@@ -420,7 +528,8 @@ async function main() {
     const guestTask = async (partyId: string, n: number) => {
       const ip = `10.4.${Math.floor(n / 200)}.${(n % 200) + 1}`;
       let link = await call<{ token: string | null }>('dm.status_link', 'GET', `${base}/status-links/${partyId}`, { cookie: duty2 });
-      if (!link.body?.token) link = await call<{ token: string | null }>('dm.status_link', 'POST', `${base}/status-links/${partyId}/reissue`, { cookie: duty2, body: {} });
+      if (!link.body?.token)
+        link = await call<{ token: string | null }>('dm.status_link', 'POST', `${base}/status-links/${partyId}/reissue`, { cookie: duty2, body: {} });
       const token = link.body?.token;
       if (!token) return;
       const headers = { 'x-status-token': token };
@@ -433,10 +542,18 @@ async function main() {
         if (!replied && ownWay(partyId) && ['waiting', 'assigned'].includes(status)) {
           replied = true;
           selfEvacuated.add(partyId);
-          await call('guest.reply', 'POST', '/api/guest/replies', { headers, ip, body: { kind: 'own_way', key: `own-${partyId}-key`, place: 'my sister in Lincoln' } });
+          await call('guest.reply', 'POST', '/api/guest/replies', {
+            headers,
+            ip,
+            body: { kind: 'own_way', key: `own-${partyId}-key`, place: 'my sister in Lincoln' },
+          });
         } else if (!replied && helpAfterCheckIn(partyId) && status === 'checked_in') {
           replied = true;
-          await call('guest.reply', 'POST', '/api/guest/replies', { headers, ip, body: { kind: 'need_help', key: `help-${partyId}-key`, text: 'we left the inhaler at the park' } });
+          await call('guest.reply', 'POST', '/api/guest/replies', {
+            headers,
+            ip,
+            body: { kind: 'need_help', key: `help-${partyId}-key`, text: 'we left the inhaler at the park' },
+          });
         } else if (!fed && status === 'checked_in' && idx(partyId) % 2 === 0) {
           fed = true;
           await call('guest.feedback', 'POST', '/api/guest/feedback', { headers, ip, body: { rating: 4, comment: 'warm and kind' } });
@@ -449,17 +566,45 @@ async function main() {
 
     // ------------------------------------------------------------ sampling
     const loads: number[][] = [];
+    /** Every sample also reads the console's counters: by whereabouts they must sum to the guest total. */
+    const counterChecks: { t: number; ok: boolean; detail: string }[] = [];
+    const checkCounters = async () => {
+      const res = await call<IncidentState>('soak.counters', 'GET', `/api/incidents/${incidentId}/state`, { cookie: duty });
+      if (!res.body?.guestCounts) return;
+      const c = res.body.guestCounts;
+      const sum = Object.values(c.byWhereabouts).reduce((a, b) => a + b, 0);
+      const guests = res.body.parties.reduce((n, p) => n + p.guests.length, 0);
+      const ok = sum === c.total && c.total === guests && c.total === state0.guestCounts.total;
+      counterChecks.push({
+        t: (Date.now() - runStart) / 60_000,
+        ok,
+        detail: `seq ${res.body.seq}: sum ${sum}, total ${c.total}, guests ${guests} (${Object.entries(c.byWhereabouts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})`,
+      });
+    };
     const sample = async () => {
       loads.push(os.loadavg());
+      await checkCounters().catch(() => undefined);
       for (const r of replicas) {
         try {
           const m = await r.app.memory!();
-          r.samples.push({ t: (Date.now() - runStart) / 60_000, rss: m.rss / 2 ** 20, heap: m.heapUsed / 2 ** 20 });
+          r.samples.push({ t: (Date.now() - runStart) / 60_000, rss: m.rss / 2 ** 20, heap: m.heapUsed / 2 ** 20, external: m.external / 2 ** 20 });
         } catch {
           /* a replica that does not answer is reported by the crash check */
         }
       }
-      const last = replicas.map((r) => r.samples.at(-1)).map((s, i) => `${replicas[i]!.name} rss ${s?.rss.toFixed(0)} heap ${s?.heap.toFixed(0)} MB`);
+      if (PGLITE) {
+        const tree = mib(treeRss(replicas[0]!.app.child.pid!).bytes);
+        const minute = Math.floor((Date.now() - runStart) / 60_000);
+        if (rssMinutes.length <= minute) {
+          rssMinutes.push(tree);
+          log(`minute ${minute}: embedded server RSS (all processes) ${tree} MB`);
+        } else rssMinutes[minute] = Math.max(rssMinutes[minute]!, tree);
+      }
+      const last = replicas
+        .map((r) => r.samples.at(-1))
+        .map((s, i) => `${replicas[i]!.name} rss ${s?.rss.toFixed(0)} heap ${s?.heap.toFixed(0)} external ${s?.external?.toFixed(0)} MB`);
       const total = [...ops.values()].reduce((a, s) => a + s.n, 0);
       log(`${simClock()} | ${last.join(' | ')} | load ${os.loadavg()[0]!.toFixed(2)} | ${total} requests, events ${watchers[0]?.lastSeq ?? 0}`);
     };
@@ -490,10 +635,21 @@ async function main() {
 
     // ------------------------------------------------------------ results
     const crashed = replicas.filter((r) => r.app.child.exitCode !== null || r.app.child.signalCode);
-    const check = new pg.Client({ connectionString: dbUrl });
-    await check.connect();
-    const finalSeq = Number((await check.query('select last_seq from incidents where id = $1', [incidentId])).rows[0].last_seq);
-    await Promise.all(watchers.map((w) => w.waitFor(finalSeq, 30_000).catch(() => undefined)));
+    let check: { query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>; end(): Promise<void> };
+    let finalSeq: number;
+    if (PGLITE) {
+      finalSeq = (await call<IncidentState>('console.state', 'GET', `${base}/state`, { cookie: duty })).body!.seq;
+      await Promise.all(watchers.map((w) => w.waitFor(finalSeq, 30_000).catch(() => undefined)));
+      for (const r of replicas) await r.app.kill('SIGTERM');
+      const lite = await PGlite.create(dataDir);
+      check = { query: (t, p) => lite.query(t, p) as never, end: () => lite.close() };
+    } else {
+      const client = new pg.Client({ connectionString: dbUrl });
+      await client.connect();
+      check = client as never;
+      finalSeq = Number((await check.query('select last_seq from incidents where id = $1', [incidentId])).rows[0]!.last_seq);
+      await Promise.all(watchers.map((w) => w.waitFor(finalSeq, 30_000).catch(() => undefined)));
+    }
     const accounting = (
       await check.query(
         `select case
@@ -510,7 +666,7 @@ async function main() {
         [incidentId],
       )
     ).rows as { outcome: string; households: number; guests: number }[];
-    const totalGuests = Number((await check.query('select count(*)::int as n from guests where incident_id = $1', [incidentId])).rows[0].n);
+    const totalGuests = Number((await check.query('select count(*)::int as n from guests where incident_id = $1', [incidentId])).rows[0]!.n);
     // For anyone lost: what the database says about them, and their story in the event log.
     const lostDetail = (
       await check.query(
@@ -525,19 +681,32 @@ async function main() {
     await check.end();
 
     console.log('\n================ soak results ================');
-    console.log(`run ${runMinutes.toFixed(1)} min, storm clock ${speed.toFixed(1)}x (asked ${SPEED}x), 2 replicas behind a round-robin proxy, PostgreSQL ${new URL(dbUrl).host}`);
+    console.log(
+      `run ${runMinutes.toFixed(1)} min, storm clock ${speed.toFixed(1)}x (asked ${SPEED}x), ${PGLITE ? '1 embedded server (PGlite)' : `2 replicas behind a round-robin proxy, PostgreSQL ${new URL(dbUrl).host}`}`,
+    );
+    if (PGLITE) {
+      const max = Math.max(...rssMinutes);
+      console.log(`embedded server RSS (all processes) each minute: ${rssMinutes.join(' ')} MB; max ${max} MB (target <= 300 MB)`);
+      report({ figure: 'embedded server RSS during the soak, max', value: max, unit: 'MB', target: '<= 300' });
+    }
     const rows = [...ops.entries()].sort((a, b) => b[1].n - a[1].n);
     let total = 0;
     let errors = 0;
-    console.log(`${'op'.padEnd(22)} ${'n'.padStart(6)} ${'err'.padStart(5)} ${'expct'.padStart(5)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'p99'.padStart(6)}  statuses`);
+    console.log(
+      `${'op'.padEnd(22)} ${'n'.padStart(6)} ${'err'.padStart(5)} ${'expct'.padStart(5)} ${'p50'.padStart(6)} ${'p95'.padStart(6)} ${'p99'.padStart(6)}  statuses`,
+    );
     for (const [op, s] of rows) {
       const sorted = [...s.lat].sort((a, b) => a - b);
       total += s.n;
       errors += s.errors;
-      console.log(`${op.padEnd(22)} ${String(s.n).padStart(6)} ${String(s.errors).padStart(5)} ${String(s.expected).padStart(5)} ${pct(sorted, 50).toFixed(0).padStart(6)} ${pct(sorted, 95).toFixed(0).padStart(6)} ${pct(sorted, 99).toFixed(0).padStart(6)}  ${[...s.statuses].map(([k, v]) => `${k}:${v}`).join(' ')}`);
+      console.log(
+        `${op.padEnd(22)} ${String(s.n).padStart(6)} ${String(s.errors).padStart(5)} ${String(s.expected).padStart(5)} ${pct(sorted, 50).toFixed(0).padStart(6)} ${pct(sorted, 95).toFixed(0).padStart(6)} ${pct(sorted, 99).toFixed(0).padStart(6)}  ${[...s.statuses].map(([k, v]) => `${k}:${v}`).join(' ')}`,
+      );
     }
     const errorRate = total ? errors / total : 0;
-    console.log(`requests ${total} (${(total / (runMinutes * 60)).toFixed(1)}/s), errors ${errors} (${(errorRate * 100).toFixed(3)}%); latency in ms; "expct" = answers that are part of the job (stale proposal, re-planned manifest)`);
+    console.log(
+      `requests ${total} (${(total / (runMinutes * 60)).toFixed(1)}/s), errors ${errors} (${(errorRate * 100).toFixed(3)}%); latency in ms; "expct" = answers that are part of the job (stale proposal, re-planned manifest)`,
+    );
     if (errorSamples.length) console.log(`first errors:\n  ${errorSamples.join('\n  ')}`);
 
     console.log('\nmemory (MB, after GC) every 15 s:');
@@ -545,10 +714,14 @@ async function main() {
       const half = r.samples.filter((s) => s.t >= runMinutes / 2);
       console.log(`  ${r.name}: rss ${r.samples.map((s) => s.rss.toFixed(0)).join(' ')}`);
       console.log(`  ${r.name}: heap ${r.samples.map((s) => s.heap.toFixed(0)).join(' ')}`);
-      console.log(`  ${r.name}: slope over the second half: rss ${slope(half, 'rss').toFixed(2)} MB/min, heap ${slope(half, 'heap').toFixed(2)} MB/min (${half.length} samples)`);
+      console.log(
+        `  ${r.name}: slope over the second half: rss ${slope(half, 'rss').toFixed(2)} MB/min, heap ${slope(half, 'heap').toFixed(2)} MB/min (${half.length} samples)`,
+      );
     }
     const l = loads.map((x) => x[0]!);
-    console.log(`load average (1 min) during the run: min ${Math.min(...l).toFixed(2)}, mean ${(l.reduce((a, b) => a + b, 0) / l.length).toFixed(2)}, max ${Math.max(...l).toFixed(2)} on ${os.cpus().length} cores`);
+    console.log(
+      `load average (1 min) during the run: min ${Math.min(...l).toFixed(2)}, mean ${(l.reduce((a, b) => a + b, 0) / l.length).toFixed(2)}, max ${Math.max(...l).toFixed(2)} on ${os.cpus().length} cores`,
+    );
 
     const expected = finalSeq - startSeq;
     let lostByPush = 0;
@@ -561,7 +734,9 @@ async function main() {
       dup += w.duplicates;
       if (w.lastSeq !== finalSeq) behind++;
     }
-    console.log(`\nsocket events: ${expected} expected per watcher x ${watchers.length} watchers (A and B); not pushed ${lostByPush} (filled by catch-up), duplicates ${dup}, watchers not at the last seq after catch-up ${behind}`);
+    console.log(
+      `\nsocket events: ${expected} expected per watcher x ${watchers.length} watchers (A and B); not pushed ${lostByPush} (filled by catch-up), duplicates ${dup}, watchers not at the last seq after catch-up ${behind}`,
+    );
 
     console.log('\nguests at the end (checked against the database):');
     for (const r of accounting) console.log(`  ${r.outcome.padEnd(36)} ${String(r.households).padStart(4)} households ${String(r.guests).padStart(5)} guests`);
@@ -572,8 +747,21 @@ async function main() {
     console.log(`plans: first ${plan.id.slice(0, 8)}, re-plan ${(replanned as PlanView | null)?.id.slice(0, 8) ?? 'none'}`);
     if (crashed.length) console.log(`CRASHED replicas: ${crashed.map((r) => `${r.name}\n${r.app.output().slice(-3000)}`).join('\n')}`);
 
-    const failed = lost > 0 || counted !== totalGuests || errorRate > 0.01 || crashed.length > 0 || behind > 0;
-    console.log(`\n${failed ? 'FAIL' : 'PASS'}: lost guests ${lost}, error rate ${(errorRate * 100).toFixed(3)}% (limit 1%), crashed replicas ${crashed.length}, watchers behind ${behind}`);
+    const badCounters = counterChecks.filter((c) => !c.ok);
+    if (!counterChecks.length) console.log('counters NOT CHECKED: the state carries no guestCounts');
+    else if (badCounters.length)
+      console.log(
+        `counters INCONSISTENT at ${badCounters.length} of ${counterChecks.length} samples:\n  ${badCounters
+          .slice(0, 5)
+          .map((c) => c.detail)
+          .join('\n  ')}`,
+      );
+    else console.log(`counters consistent at every sample (${counterChecks.length} samples; last ${counterChecks.at(-1)!.detail})`);
+    const failed =
+      lost > 0 || counted !== totalGuests || errorRate > 0.01 || crashed.length > 0 || behind > 0 || badCounters.length > 0 || !counterChecks.length;
+    console.log(
+      `\n${failed ? 'FAIL' : 'PASS'}: lost guests ${lost}, error rate ${(errorRate * 100).toFixed(3)}% (limit 1%), crashed replicas ${crashed.length}, watchers behind ${behind}`,
+    );
     exitCode = failed ? 1 : 0;
   } finally {
     stopping = true;

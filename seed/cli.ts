@@ -18,7 +18,8 @@ class UsageError extends Error {}
 
 function wholeNumber(flag: string, value: string | undefined, min: number): number {
   const n = Number(value);
-  if (value === undefined || value === '' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} expects a whole number of at least ${min}, got "${value ?? ''}"`);
+  if (value === undefined || value === '' || !Number.isInteger(n) || n < min)
+    throw new UsageError(`${flag} expects a whole number of at least ${min}, got "${value ?? ''}"`);
   return n;
 }
 

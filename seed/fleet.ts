@@ -16,8 +16,25 @@ interface KindSpec {
 }
 
 export const KIND_SPECS: Record<VehicleKind, KindSpec> = {
-  coach: { seats: [49, 49, 51, 53], wheelchairSpaces: [[0, 5], [1, 3], [2, 2]], tripMinor: 15000, kmMinor: 120 },
-  minibus: { seats: [16], wheelchairSpaces: [[0, 6], [1, 4]], tripMinor: 7500, kmMinor: 90 },
+  coach: {
+    seats: [49, 49, 51, 53],
+    wheelchairSpaces: [
+      [0, 5],
+      [1, 3],
+      [2, 2],
+    ],
+    tripMinor: 15000,
+    kmMinor: 120,
+  },
+  minibus: {
+    seats: [16],
+    wheelchairSpaces: [
+      [0, 6],
+      [1, 4],
+    ],
+    tripMinor: 7500,
+    kmMinor: 90,
+  },
   taxi: { seats: [4], wheelchairSpaces: [[0, 1]], tripMinor: 1500, kmMinor: 180 },
   accessible_taxi: { seats: [3], wheelchairSpaces: [[1, 1]], tripMinor: 2000, kmMinor: 200 },
 };

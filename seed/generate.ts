@@ -14,7 +14,7 @@ import { Rng } from './rng.js';
 import { bedsOf, roomMix, type Tier } from './rooms.js';
 import type { HotelInput, PartyInput, SiteInput, VehicleInput } from './types.js';
 
-export const SHAPES = ['normal', 'scarce-rooms', 'many-pets', 'many-wheelchair', 'far-hotels'] as const;
+export const SHAPES = ['normal', 'scarce-rooms', 'many-pets', 'many-wheelchair', 'far-hotels', 'scarce', 'needs-heavy'] as const;
 export type Shape = (typeof SHAPES)[number];
 
 export interface GenerateOptions {
@@ -23,6 +23,8 @@ export interface GenerateOptions {
   vehicles?: number;
   seed?: number;
   shape?: Shape;
+  /** Muster points (default: 2 up to 5,000 guests, more beyond; 'needs-heavy' uses 3). */
+  musters?: number;
 }
 
 const STARTED_AT = '2026-10-31T20:00:00+00:00';
@@ -38,11 +40,22 @@ const SCARCE = 0.76;
 /** What each shape changes: beds per guest, share of hotels beyond 60 km, and guest need rates. */
 function shapeParams(shape: Shape): { bedFactor: number; farShare: number; rates: NeedRates } {
   switch (shape) {
-    case 'scarce-rooms': return { bedFactor: SCARCE, farShare: 0.05, rates: NORMAL_RATES };
-    case 'many-pets': return { bedFactor: PLENTY, farShare: 0.05, rates: { ...NORMAL_RATES, pets: 0.4 } };
-    case 'many-wheelchair': return { bedFactor: PLENTY, farShare: 0.05, rates: { ...NORMAL_RATES, wheelchair: 0.15 } };
-    case 'far-hotels': return { bedFactor: PLENTY, farShare: 0.5, rates: NORMAL_RATES };
-    default: return { bedFactor: PLENTY, farShare: 0.05, rates: NORMAL_RATES };
+    case 'scarce-rooms':
+      return { bedFactor: SCARCE, farShare: 0.05, rates: NORMAL_RATES };
+    case 'many-pets':
+      return { bedFactor: PLENTY, farShare: 0.05, rates: { ...NORMAL_RATES, pets: 0.4 } };
+    case 'many-wheelchair':
+      return { bedFactor: PLENTY, farShare: 0.05, rates: { ...NORMAL_RATES, wheelchair: 0.15 } };
+    case 'far-hotels':
+      return { bedFactor: PLENTY, farShare: 0.5, rates: NORMAL_RATES };
+    // Fewer beds than guests, many pets, a third of the hotels beyond the distance limit.
+    case 'scarce':
+      return { bedFactor: SCARCE, farShare: 0.3, rates: { ...NORMAL_RATES, pets: 0.35 } };
+    // Many pets and wheelchair users (three muster points unless asked otherwise).
+    case 'needs-heavy':
+      return { bedFactor: PLENTY, farShare: 0.05, rates: { ...NORMAL_RATES, pets: 0.35, wheelchair: 0.12 } };
+    default:
+      return { bedFactor: PLENTY, farShare: 0.05, rates: NORMAL_RATES };
   }
 }
 
@@ -127,8 +140,17 @@ function hotelName(rng: Rng, town: string): string {
   return rng.chance(0.5) ? `The ${rng.pick(NAME_ADJECTIVES)} ${rng.pick(NAME_NOUNS)}, ${town}` : `${town} ${rng.pick(NAME_KINDS)}`;
 }
 
-const TIERS: readonly (readonly [Tier, number])[] = [['budget', 35], ['mid', 50], ['premium', 15]];
-const KINDS: readonly (readonly [VehicleKind, number])[] = [['coach', 18], ['minibus', 18], ['taxi', 50], ['accessible_taxi', 14]];
+const TIERS: readonly (readonly [Tier, number])[] = [
+  ['budget', 35],
+  ['mid', 50],
+  ['premium', 15],
+];
+const KINDS: readonly (readonly [VehicleKind, number])[] = [
+  ['coach', 18],
+  ['minibus', 18],
+  ['taxi', 50],
+  ['accessible_taxi', 14],
+];
 const DEPOT_TOWNS = ['Skegness', 'Boston', 'Louth', 'Mablethorpe', 'Horncastle', 'Spilsby', 'Alford', 'Woodhall Spa', 'Coningsby', 'Chapel St Leonards'];
 
 /**
@@ -142,17 +164,23 @@ export function generateScenario(opts: GenerateOptions): ScenarioInput {
   const shape = opts.shape ?? 'normal';
   const { bedFactor, farShare, rates } = shapeParams(shape);
   const defaults = defaultCounts(opts.guests);
-  const musters = musterSites(defaults.musters);
+  const musters = musterSites(opts.musters ?? (shape === 'needs-heavy' ? Math.max(3, defaults.musters) : defaults.musters));
   const depotTowns = DEPOT_TOWNS.slice(0, clamp(defaults.musters + 1, 3, DEPOT_TOWNS.length));
   const depots: SiteInput[] = depotTowns.map((name) => {
     const t = NEAR_TOWNS.find((x) => x.name === name)!;
-    return { id: `depot-${name.toLowerCase().replace(/ /g, '-')}`, name: `${name} depot`, kind: 'depot', lat: round5(t.lat + 0.006), lng: round5(t.lng - 0.01) };
+    return {
+      id: `depot-${name.toLowerCase().replace(/ /g, '-')}`,
+      name: `${name} depot`,
+      kind: 'depot',
+      lat: round5(t.lat + 0.006),
+      lng: round5(t.lng - 0.01),
+    };
   });
   const resort: SiteInput = { id: 'resort', name: 'Seaview Holiday Park', kind: 'resort', lat: 53.19, lng: 0.34 };
 
   // Households until the guest count is reached; the last one is trimmed to land exactly on it.
   const sizes: number[] = [];
-  for (let left = opts.guests; left > 0; ) {
+  for (let left = opts.guests; left > 0;) {
     const size = Math.min(left, drawSize(rng));
     sizes.push(size);
     left -= size;
@@ -164,7 +192,16 @@ export function generateScenario(opts: GenerateOptions): ScenarioInput {
   let guest = 1;
   for (let i = 0; i < sizes.length; i++) {
     const size = sizes[i]!;
-    parties[i] = makeHousehold(rng, { index: i + 1, partyIdWidth: pw, firstGuest: guest, guestIdWidth: gw, size, siteId: rng.weighted(musterWeights), unit: unitName(i), rates });
+    parties[i] = makeHousehold(rng, {
+      index: i + 1,
+      partyIdWidth: pw,
+      firstGuest: guest,
+      guestIdWidth: gw,
+      size,
+      siteId: rng.weighted(musterWeights),
+      unit: unitName(i),
+      rates,
+    });
     guest += size;
   }
 
@@ -233,4 +270,3 @@ export function generateScenario(opts: GenerateOptions): ScenarioInput {
 export function totalBeds(s: ScenarioInput): number {
   return (s.hotels ?? []).reduce((sum, h) => sum + bedsOf(h.roomTypes ?? []), 0);
 }
-

@@ -25,7 +25,15 @@ export const NORMAL_RATES: NeedRates = { wheelchair: 0.03, reducedMobility: 0.05
 
 /** Household sizes at a UK holiday park in half-term; mean about 2.75 guests. */
 export const SIZE_WEIGHTS: readonly (readonly [number, number])[] = [
-  [1, 11], [2, 47], [3, 14], [4, 17], [5, 7], [6, 3], [7, 0.5], [8, 0.3], [9, 0.2],
+  [1, 11],
+  [2, 47],
+  [3, 14],
+  [4, 17],
+  [5, 7],
+  [6, 3],
+  [7, 0.5],
+  [8, 0.3],
+  [9, 0.2],
 ];
 
 interface Member {

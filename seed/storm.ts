@@ -32,17 +32,67 @@ const SITES: SiteInput[] = [
 
 /** Household sizes, counted: 220 households, 607 guests, two big multi-generation groups. */
 const SIZES: readonly (readonly [size: number, households: number])[] = [
-  [1, 24], [2, 104], [3, 31], [4, 38], [5, 14], [6, 6], [7, 1], [8, 1], [9, 1],
+  [1, 24],
+  [2, 104],
+  [3, 31],
+  [4, 38],
+  [5, 14],
+  [6, 6],
+  [7, 1],
+  [8, 1],
+  [9, 1],
 ];
 
 /** Operators, their depots and what each lends: 9 coaches, 8 minibuses, 21 taxis, 7 accessible taxis. */
 const OPERATORS: readonly { provider: string; depot: string; fleet: readonly (readonly [VehicleKind, number])[] }[] = [
-  { provider: 'Coastal Coaches', depot: 'depot-skegness', fleet: [['coach', 5], ['minibus', 2]] },
-  { provider: 'Skeg Cabs', depot: 'depot-skegness', fleet: [['taxi', 8], ['accessible_taxi', 2]] },
-  { provider: 'Fenland Travel', depot: 'depot-boston', fleet: [['coach', 3], ['minibus', 3]] },
-  { provider: 'Stump Cars', depot: 'depot-boston', fleet: [['taxi', 6], ['accessible_taxi', 2]] },
-  { provider: 'Wolds Minibus Hire', depot: 'depot-louth', fleet: [['coach', 1], ['minibus', 3]] },
-  { provider: 'Louth Town Taxis', depot: 'depot-louth', fleet: [['taxi', 7], ['accessible_taxi', 3]] },
+  {
+    provider: 'Coastal Coaches',
+    depot: 'depot-skegness',
+    fleet: [
+      ['coach', 5],
+      ['minibus', 2],
+    ],
+  },
+  {
+    provider: 'Skeg Cabs',
+    depot: 'depot-skegness',
+    fleet: [
+      ['taxi', 8],
+      ['accessible_taxi', 2],
+    ],
+  },
+  {
+    provider: 'Fenland Travel',
+    depot: 'depot-boston',
+    fleet: [
+      ['coach', 3],
+      ['minibus', 3],
+    ],
+  },
+  {
+    provider: 'Stump Cars',
+    depot: 'depot-boston',
+    fleet: [
+      ['taxi', 6],
+      ['accessible_taxi', 2],
+    ],
+  },
+  {
+    provider: 'Wolds Minibus Hire',
+    depot: 'depot-louth',
+    fleet: [
+      ['coach', 1],
+      ['minibus', 3],
+    ],
+  },
+  {
+    provider: 'Louth Town Taxis',
+    depot: 'depot-louth',
+    fleet: [
+      ['taxi', 7],
+      ['accessible_taxi', 3],
+    ],
+  },
 ];
 
 /** Park units: lodges and caravan rows A-C muster at the Clubhouse; rows D-F and chalets at the Sports Hall. */
@@ -69,7 +119,9 @@ export function stormScenario(): ScenarioInput {
   let guest = 1;
   sizes.forEach((size, i) => {
     const u = units[i]!;
-    parties.push(makeHousehold(rng, { index: i + 1, partyIdWidth: 4, firstGuest: guest, guestIdWidth: 4, size, siteId: u.siteId, unit: u.unit, rates: NORMAL_RATES }));
+    parties.push(
+      makeHousehold(rng, { index: i + 1, partyIdWidth: 4, firstGuest: guest, guestIdWidth: 4, size, siteId: u.siteId, unit: u.unit, rates: NORMAL_RATES }),
+    );
     guest += size;
   });
   const hotels: HotelInput[] = STORM_HOTELS.map((h, i) => ({
@@ -87,7 +139,9 @@ export function stormScenario(): ScenarioInput {
   for (const op of OPERATORS) {
     for (const [kind, n] of op.fleet) {
       for (let k = 0; k < n; k++) {
-        vehicles.push(makeVehicle(rng, { id: pad('V', vehicles.length + 1, 2), kind, provider: op.provider, depotSiteId: op.depot, startedAt: STORM_STARTED_AT }));
+        vehicles.push(
+          makeVehicle(rng, { id: pad('V', vehicles.length + 1, 2), kind, provider: op.provider, depotSiteId: op.depot, startedAt: STORM_STARTED_AT }),
+        );
       }
     }
   }

@@ -9,12 +9,14 @@ import compression from 'compression';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import type { Database } from './db/client.js';
+import type { Database, Db } from './db/client.js';
+import { SessionCache } from './auth/session-cache.js';
 import { AuthService } from './auth/service.js';
 import { loadUser } from './auth/middleware.js';
 import { authRoutes } from './auth/routes.js';
-import { EventBus } from './events/log.js';
+import { EventBus, setGroupCommit } from './events/log.js';
 import { errorHandler, notFound, AppError } from './http/errors.js';
+import { routerFrom, routesFor, type RateLimitName, type Route } from './http/route.js';
 import { IncidentService } from './incidents/service.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { healthRoutes } from './health/routes.js';
@@ -24,6 +26,7 @@ import { PlanService } from './plans/service.js';
 import { planRoutes } from './plans/routes.js';
 import { HotelService } from './hotels/service.js';
 import { hotelRoutes } from './hotels/routes.js';
+import { roomingRoutes } from './rooming/routes.js';
 import { PartyService } from './parties/service.js';
 import { partyRoutes } from './parties/routes.js';
 import { CheckinService } from './checkin/service.js';
@@ -37,11 +40,17 @@ import { ledgerRoutes } from './ledger/routes.js';
 import { startLedgerJobs } from './ledger/jobs.js';
 import { ExportService } from './exports/service.js';
 import { exportRoutes } from './exports/routes.js';
+import { defaultKeyFile, loadLedgerSigner } from './exports/signing.js';
 import { DriverService } from './drivers/service.js';
-import { driveRoutes, driverLinkRoutes, hotelEtaRoutes } from './drivers/routes.js';
+import { driveRoutes, driverLinkRoutes, hotelEtaRoutes, vehicleDriverLinkRoutes } from './drivers/routes.js';
 import { PassService } from './passes/service.js';
 import { passRoutes } from './passes/routes.js';
-import { createMessaging, guestRoutes, messageRoutes, type MessagingService } from './messages/index.js';
+import { createMessaging, isolationFrom, guestRoutes, messageRoutes, type MessagingService } from './messages/index.js';
+import type { GuestService } from './guest/service.js';
+import { guestGate, type GuestGate } from './guest/routes.js';
+import { AttentionService } from './attention/service.js';
+import { attentionRoutes, rollCallLinkRoutes, rollCallRoutes } from './attention/routes.js';
+import { startAttentionSweep } from './attention/jobs.js';
 
 export const CLIENT_DIST = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../dist/client');
 
@@ -59,10 +68,98 @@ export interface App {
   services: { incidents: IncidentService; plans: PlanService; messaging: MessagingService };
 }
 
+/** What the route handlers are given: each feature's table names the part it uses. */
+export interface AppServices {
+  config: Config;
+  database: Database;
+  db: Db;
+  auth: AuthService;
+  incidents: IncidentService;
+  plans: PlanService;
+  hotels: HotelService;
+  parties: PartyService;
+  checkin: CheckinService;
+  vehicles: VehicleService;
+  ledger: LedgerService;
+  accrual: AccrualService;
+  exports: ExportService;
+  drivers: DriverService;
+  passes: PassService;
+  messaging: MessagingService;
+  guest: GuestService;
+  guestGate: GuestGate;
+  attention: AttentionService;
+}
+
+/** Public runtime settings for the client (no secrets): where map tiles come from. */
+const configRoutes = [
+  routesFor<{ config: Config }>()({
+    method: 'get',
+    path: '/api/config',
+    roles: 'public',
+    why: 'the client reads it before anyone signs in; it holds no secret',
+    handler: ({ res, deps }) => res.json({ tileUrl: deps.config.TILE_URL || null }),
+  }),
+];
+
+/**
+ * Every API route, in the order they are matched (the first whose method and path fit answers:
+ * the more specific paths under /hotels/:hotelId and /vehicles/:vehicleId come before the
+ * feature's own). The authorization matrix and the fuzzer read this same table (decision 0018).
+ */
+export const API_ROUTES: readonly Route<AppServices>[] = [
+  ...healthRoutes,
+  ...configRoutes,
+  ...authRoutes,
+  ...guestRoutes,
+  ...messageRoutes,
+  ...planRoutes,
+  ...checkinRoutes,
+  ...hotelEtaRoutes,
+  ...roomingRoutes,
+  ...hotelRoutes,
+  ...driverLinkRoutes,
+  ...passRoutes,
+  ...driveRoutes,
+  ...partyRoutes,
+  ...attentionRoutes,
+  ...rollCallRoutes,
+  ...rollCallLinkRoutes,
+  ...vehicleDriverLinkRoutes,
+  ...vehicleRoutes,
+  ...eventRoutes,
+  ...ledgerRoutes,
+  ...exportRoutes,
+  ...incidentRoutes,
+];
+
+/** The client's own pages: any GET outside /api/ and /socket.io/ is answered with index.html. */
+export const CLIENT_PAGES = /^\/(?!api\/|socket\.io\/).*/;
+
+/**
+ * What the app serves outside the table, and why no role rule applies (only when the client is
+ * built). The matrix test checks that Express's router holds nothing else.
+ */
+export const NOT_IN_TABLE = [
+  {
+    middleware: 'serveStatic',
+    what: 'the built client files (scripts, styles, icons, the service worker sw.js)',
+    why: 'the same public files for everyone; no data',
+  },
+  {
+    method: 'get',
+    path: CLIENT_PAGES,
+    what: 'index.html for every path outside /api/ and /socket.io/',
+    why: "the client's single page for its own routes (#/rollcall/<token> and the like); the page holds no data, the API it calls checks the caller",
+  },
+] as const;
+
 export function createApp({ config, database, logger, bus = new EventBus() }: AppDeps): App {
   const app = express();
   const db = database.db;
-  const auth = new AuthService(db, config.SESSION_TTL_HOURS * 3600_000);
+  // On PostgreSQL the session cache is used only while this process hears sign-outs (server.ts).
+  setGroupCommit(config.GROUP_COMMIT);
+  const auth = new AuthService(db, config.SESSION_TTL_HOURS * 3600_000, new SessionCache(config.SESSION_CACHE_MS, 20_000, database.kind === 'postgres'));
   const incidents = new IncidentService(db, bus);
   const plansService = new PlanService(db, bus);
   const hotelService = new HotelService(db, bus);
@@ -71,7 +168,9 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   const vehicleService = new VehicleService(db, bus);
   const ledgerService = new LedgerService(db, bus);
   const accrualService = new AccrualService(db, bus);
-  startLedgerJobs({ db, bus, accrual: accrualService, logger });
+  startLedgerJobs({ db, bus, accrual: accrualService, logger, isolation: isolationFrom(config) });
+  const attentionService = new AttentionService(db, bus, config.DRIVER_LINK_SECRET);
+  startAttentionSweep({ db, bus, service: attentionService, logger, isolation: isolationFrom(config) });
   const driverService = new DriverService(db, bus, config.DRIVER_LINK_SECRET);
   const { messaging, guest } = createMessaging(db, bus, logger, config);
 
@@ -81,7 +180,12 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
     req.id = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 64)) || randomUUID();
     res.setHeader('x-request-id', req.id);
     const started = process.hrtime.bigint();
-    res.on('finish', () => logger.debug({ reqId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request'));
+    res.on('finish', () =>
+      logger.debug(
+        { reqId: req.id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      ),
+    );
     next();
   });
   const csp = contentSecurityPolicy(config);
@@ -98,60 +202,91 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   app.use('/api', express.json({ limit: config.MAX_BODY }));
   app.use('/api', express.text({ type: ['text/csv', 'text/plain'], limit: config.MAX_BODY }));
   app.use('/api', loadUser(auth));
-  app.use('/api', idempotency(db));
+  app.use('/api', idempotency(db, { leaseMs: config.IDEMPOTENCY_LEASE_MS }));
 
-  app.use('/api/health', healthRoutes(database));
-  // Public runtime settings for the client (no secrets): where map tiles come from.
-  app.get('/api/config', (_req, res) => res.json({ tileUrl: config.TILE_URL || null }));
-  app.use('/api/auth', authRoutes(auth, { secureCookie: config.COOKIE_SECURE }));
-  app.use('/api/guest', guestRoutes(guest));
-  app.use('/api/incidents/:incidentId', messageRoutes(messaging, guest));
-  app.use('/api/incidents/:incidentId/plans', planRoutes(plansService, perUserRateLimit({ limit: config.RATE_LIMIT_PLANS_PER_MIN, what: 'planner runs (propose or move)' })));
-  app.use('/api/incidents/:incidentId/hotels/:hotelId/arrivals', checkinRoutes(checkinService));
-  app.use('/api/incidents/:incidentId/hotels/:hotelId/etas', hotelEtaRoutes(driverService));
-  app.use('/api/incidents/:incidentId/hotels', hotelRoutes(hotelService));
-  app.use('/api/incidents/:incidentId/drivers', driverLinkRoutes(driverService));
-  app.use('/api/incidents/:incidentId/passes', passRoutes(new PassService(db, config.PUBLIC_URL ? { linkFor: (token) => messaging.linkFor(token) } : {})));
-  app.use('/api/drive/:token', driveRoutes(driverService));
-  app.use('/api/incidents/:incidentId/parties', partyRoutes(partyService));
-  app.use('/api/incidents/:incidentId/vehicles', vehicleRoutes(vehicleService));
-  app.use('/api/incidents/:incidentId/events', eventRoutes(db));
-  app.use('/api/incidents/:incidentId/ledger', ledgerRoutes(ledgerService, accrualService));
-  app.use('/api/incidents/:incidentId/exports', exportRoutes(new ExportService(db, ledgerService), exportLimits(config)));
-  app.use('/api/incidents', incidentRoutes(incidents, perUserRateLimit({ limit: config.RATE_LIMIT_IMPORTS_PER_MIN, what: 'imports' })));
+  const signer = loadLedgerSigner({ pem: config.LEDGER_SIGNING_KEY, keyFile: config.LEDGER_KEY_FILE ?? defaultKeyFile(config.DATA_DIR) });
+  const services: AppServices = {
+    config,
+    database,
+    db,
+    auth,
+    incidents,
+    plans: plansService,
+    hotels: hotelService,
+    parties: partyService,
+    checkin: checkinService,
+    vehicles: vehicleService,
+    ledger: ledgerService,
+    accrual: accrualService,
+    exports: new ExportService(db, ledgerService, signer),
+    drivers: driverService,
+    passes: new PassService(db, config.PUBLIC_URL ? { linkFor: (token) => messaging.linkFor(token) } : {}),
+    messaging,
+    guest,
+    guestGate: guestGate(),
+    attention: attentionService,
+  };
+  app.use(routerFrom(API_ROUTES, services, rateLimits(config)));
   app.use('/api', notFound);
 
   if (existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
+    app.use(
+      express.static(CLIENT_DIST, {
+        index: false,
+        maxAge: '1h',
+        // The service worker is checked for a new version on every load, never taken from a cache.
+        setHeaders: (res, file) => {
+          if (path.basename(file) === 'sw.js') res.setHeader('cache-control', 'no-cache');
+        },
+      }),
+    );
+    app.get(CLIENT_PAGES, (_req, res) => res.sendFile(path.join(CLIENT_DIST, 'index.html')));
   }
   app.use(errorHandler(logger));
   return { app, auth, bus, services: { incidents, plans: plansService, messaging } };
 }
 
-/** Making or verifying an export (builds files, re-reads the ledger) and downloading its files, per user. */
-function exportLimits(config: Config): express.RequestHandler[] {
-  return [
-    perUserRateLimit({ limit: config.RATE_LIMIT_EXPORTS_PER_MIN, what: 'export requests (create or verify)', applies: (req) => (req.method === 'POST' && (req.path === '/' || req.path === '/verify')) || (req.method === 'GET' && /^\/[^/]+\/verify$/.test(req.path)) }),
-    perUserRateLimit({ limit: config.RATE_LIMIT_DOWNLOADS_PER_MIN, what: 'export downloads', applies: (req) => req.method === 'GET' && /^\/[^/]+\/files\//.test(req.path) }),
-  ];
+/** The per-user limits routes name in the table (one counter per name, shared by its routes). */
+function rateLimits(config: Config): Record<RateLimitName, express.RequestHandler> {
+  return {
+    planner: perUserRateLimit({ limit: config.RATE_LIMIT_PLANS_PER_MIN, what: 'planner runs (propose or move)' }),
+    imports: perUserRateLimit({ limit: config.RATE_LIMIT_IMPORTS_PER_MIN, what: 'imports' }),
+    exports: perUserRateLimit({ limit: config.RATE_LIMIT_EXPORTS_PER_MIN, what: 'export requests (create or verify)' }),
+    downloads: perUserRateLimit({ limit: config.RATE_LIMIT_DOWNLOADS_PER_MIN, what: 'export downloads' }),
+  };
 }
 
-/** Only our own scripts; images also from the configured tile server; sockets to ourselves. */
-function contentSecurityPolicy(config: Config): string {
+/**
+ * Only our own scripts and style sheets (no inline <style> or style="" attributes: the client sets
+ * styles through the DOM, which CSP allows); images also from the configured tile server; fetches
+ * and sockets to ourselves and the configured ALLOWED_ORIGINS only, so an injected script (were one
+ * ever to run) could not send what it read anywhere else.
+ */
+export function contentSecurityPolicy(config: Config): string {
   let tiles = '';
   try {
     tiles = config.TILE_URL ? new URL(config.TILE_URL.replace(/\{[a-z]\}/g, 'a')).origin : '';
   } catch {
     tiles = '';
   }
+  const connect = ["'self'"];
+  for (const raw of config.ALLOWED_ORIGINS.split(',')) {
+    try {
+      const origin = new URL(raw.trim()).origin;
+      if (origin === 'null') continue;
+      connect.push(origin, origin.replace(/^http/, 'ws'));
+    } catch {
+      // not an origin: ignored here as it is by the origin checks
+    }
+  }
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     `img-src 'self' data: blob:${tiles ? ` ${tiles} ${tiles.replace('://', '://*.')}` : ''}`,
-    "connect-src 'self' ws: wss:",
+    `connect-src ${connect.join(' ')}`,
     "font-src 'self'",
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "frame-ancestors 'none'",
@@ -166,7 +301,11 @@ function contentSecurityPolicy(config: Config): string {
  * non-browser clients (curl, the CLI, tests) send neither and are let through.
  */
 function sameOriginWrites(config: Config): express.RequestHandler {
-  const allowed = new Set(config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean));
+  const allowed = new Set(
+    config.ALLOWED_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+  );
   return (req, _res, next) => {
     const origin = req.headers.origin;
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();

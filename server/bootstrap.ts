@@ -19,7 +19,11 @@ export interface DemoLogin {
   note: string;
 }
 
-export async function seedDemoIfEmpty(database: Database, incidentService: IncidentService, password: string): Promise<{ seeded: boolean; logins: DemoLogin[] }> {
+export async function seedDemoIfEmpty(
+  database: Database,
+  incidentService: IncidentService,
+  password: string,
+): Promise<{ seeded: boolean; logins: DemoLogin[] }> {
   const [row] = await database.db.select({ n: sql<number>`count(*)::int` }).from(incidents);
   if ((row?.n ?? 0) > 0 || (await countUsers(database.db)) > 0) return { seeded: false, logins: [] };
   const scenario = stormScenario();
@@ -30,11 +34,27 @@ export async function seedDemoIfEmpty(database: Database, incidentService: Incid
     { email: 'admin@demo.test', name: 'Alex Admin', role: 'admin', note: 'everything' },
     { email: 'duty@demo.test', name: 'Dana Duty', role: 'duty_manager', note: 'runs the night' },
     { email: 'duty2@demo.test', name: 'Sam Second', role: 'duty_manager', note: 'a second duty manager' },
-    ...(firstHotel ? [{ email: 'reception@demo.test', name: 'Robin Reception', role: 'reception' as const, note: `reception at ${firstHotel.name}`, incidentId, hotelId: firstHotel.id }] : []),
+    ...(firstHotel
+      ? [
+          {
+            email: 'reception@demo.test',
+            name: 'Robin Reception',
+            role: 'reception' as const,
+            note: `reception at ${firstHotel.name}`,
+            incidentId,
+            hotelId: firstHotel.id,
+          },
+        ]
+      : []),
     { email: 'insurer@demo.test', name: 'Ines Insurer', role: 'insurer', note: 'read-only, storm incident', bound: [incidentId] },
   ];
   await database.db.transaction(async (tx) => {
-    for (const l of logins) await insertUser(tx, { email: l.email, name: l.name, role: l.role, passwordHash: hash, incidentId: l.incidentId ?? null, hotelId: l.hotelId ?? null }, l.bound ?? []);
+    for (const l of logins)
+      await insertUser(
+        tx,
+        { email: l.email, name: l.name, role: l.role, passwordHash: hash, incidentId: l.incidentId ?? null, hotelId: l.hotelId ?? null },
+        l.bound ?? [],
+      );
   });
   return { seeded: true, logins: logins.map(({ email, role, note }) => ({ email, role, note })) };
 }

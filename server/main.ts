@@ -1,5 +1,7 @@
 /** `npm start`: build the client if needed, open the database (PGlite unless DATABASE_URL), serve. */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadConfig } from './config.js';
 import { CLIENT_DIST } from './app.js';
@@ -10,8 +12,7 @@ const config = loadConfig();
 
 if (!existsSync(path.join(CLIENT_DIST, 'index.html'))) {
   console.log('Building the web client (first start only)...');
-  const { build } = await import('vite');
-  await build({ configFile: path.resolve(CLIENT_DIST, '../../client/vite.config.ts'), logLevel: 'warn' });
+  await buildClientInChild();
 }
 
 const running = await startServer(config);
@@ -22,7 +23,9 @@ if (running.demoLogins.length) {
   console.log(`Demo sign-ins (password: ${config.DEMO_PASSWORD}):`);
   for (const l of running.demoLogins) console.log(`  ${l.email.padEnd(22)} ${l.role.padEnd(13)} ${l.note}`);
 } else if (config.SEED_DEMO) {
-  console.log(`Demo sign-ins (created on first start; password: ${config.DEMO_PASSWORD}): admin@demo.test, duty@demo.test, duty2@demo.test, reception@demo.test, insurer@demo.test`);
+  console.log(
+    `Demo sign-ins (created on first start; password: ${config.DEMO_PASSWORD}): admin@demo.test, duty@demo.test, duty2@demo.test, reception@demo.test, insurer@demo.test`,
+  );
 }
 
 let stopping = false;
@@ -35,4 +38,23 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
       () => process.exit(1),
     );
   });
+}
+
+/**
+ * `vite build` as a child process: building in the server's own process left ~500 MB resident for
+ * good (decision 0017); a child gives all of it back when it exits.
+ */
+async function buildClientInChild(): Promise<void> {
+  const require = createRequire(import.meta.url);
+  const viteBin = path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js');
+  const configFile = path.resolve(CLIENT_DIST, '../../client/vite.config.ts');
+  const child = spawn(process.execPath, [viteBin, 'build', '--config', configFile, '--logLevel', 'warn'], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c) => resolve(c));
+  });
+  if (code !== 0) throw new Error(`Building the web client failed (exit code ${code}); run \`npm run build:client\` to see why.`);
 }

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { createApp, type App } from './app.js';
 import { seedDemoIfEmpty, type DemoLogin } from './bootstrap.js';
 import { attachRealtime } from './realtime/socket.js';
+import { listenForRevocations } from './auth/session-cache.js';
 
 export interface RunningServer {
   url: string;
@@ -30,6 +31,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   const app = createApp({ config, database, logger });
   const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(database, app.services.incidents, config.DEMO_PASSWORD) : { logins: [] };
+  const revocations = database.url && app.auth.sessions.enabled ? await listenForRevocations(database.url, app.auth.sessions, logger) : null;
   const server = http.createServer(app.app);
   const realtime = await attachRealtime({
     httpServer: server,
@@ -37,7 +39,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     bus: app.bus,
     database,
     logger,
-    allowedOrigins: config.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    allowedOrigins: config.ALLOWED_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     sessionCheckMs: config.SOCKET_SESSION_CHECK_MS,
   });
   await new Promise<void>((resolve, reject) => {
@@ -58,6 +62,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       await app.services.messaging.stop();
       await realtime.close();
+      await revocations?.close();
       server.closeAllConnections();
       if (!opts.database) await database.close();
     },

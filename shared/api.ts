@@ -3,8 +3,24 @@
  * Each payload type is inferred from its schema: one definition, used twice.
  */
 import { z } from 'zod';
+import type { FieldError } from './errors.js';
 import type { Plan } from './plan.js';
 import type { PlanDiff } from './plan-diff.js';
+import type { PlanObjective } from './scenario.js';
+import type { GlanceNeed, NeedCount, Whereabouts } from './whereabouts.js';
+import type { ShelterProjection, ShelterTimes } from './live-shelter.js';
+import type { PartyStatus, TripStatus, VehicleStatus } from './statuses.js';
+
+/**
+ * Every person, counted once by where they are: `byWhereabouts` always sums to `total`.
+ * `unplaced` (waiting with no bed) and `needsAttention` (named by an open exception) cut across.
+ */
+export interface GuestCounts {
+  total: number;
+  byWhereabouts: Record<Whereabouts, number>;
+  unplaced: number;
+  needsAttention: number;
+}
 
 export const loginRequestSchema = z.object({
   email: z.string().trim().min(3, 'enter your email').max(200),
@@ -26,6 +42,16 @@ export interface UserView {
 
 export const incidentIdParams = z.object({ incidentId: z.uuid({ message: 'expected an incident id (uuid)' }) });
 
+/** Answer of login and `GET /api/auth/me`: who is signed in. */
+export interface SignedInAnswer {
+  user: UserView;
+}
+
+/** Answer of `POST /api/auth/logout-everywhere`: how many sessions were ended. */
+export interface LogoutEverywhereResult {
+  revoked: number;
+}
+
 export interface IncidentListItem {
   id: string;
   name: string;
@@ -37,7 +63,16 @@ export interface IncidentListItem {
 
 /** Headline counts of an incident: what a duty manager wants to see at a glance. */
 export interface IncidentSummary {
-  incident: { id: string; name: string; startedAt: string; currency: string; timezone: string; status: string; staffSpendLimitMinor: number };
+  incident: {
+    id: string;
+    name: string;
+    startedAt: string;
+    currency: string;
+    timezone: string;
+    helpline: string | null;
+    status: string;
+    staffSpendLimitMinor: number;
+  };
   counts: {
     households: number;
     guests: number;
@@ -65,7 +100,7 @@ export interface ImportResult {
 
 /** The one error shape every endpoint answers with. */
 export interface ApiErrorBody {
-  error: { code: string; message: string; details: { fields?: { path: string; message: string }[] } & Record<string, unknown> };
+  error: { code: string; message: string; details: { fields?: FieldError[] } & Record<string, unknown> };
 }
 
 /** Full picture of an incident for the console: what the map and panels draw. */
@@ -81,6 +116,8 @@ export interface IncidentState {
     lng: number;
     address: string;
     phone: string;
+    /** Front desk address rooming lists are sent to ('' when none). */
+    email: string;
     petsAllowed: boolean;
     perks: { kind: string; capMinorPerGuestPerNight?: number; note?: string }[];
     roomTypes: { type: string; sleeps: number; count: number; used: number; accessible: boolean; rateMinor: number }[];
@@ -95,7 +132,7 @@ export interface IncidentState {
     wheelchairSpaces: number;
     depotSiteId: string;
     availableFrom: string;
-    status: string;
+    status: VehicleStatus;
     lat: number | null;
     lng: number | null;
   }[];
@@ -106,19 +143,31 @@ export interface IncidentState {
     siteId: string;
     needs: string[];
     notes: string;
-    status: string;
+    status: PartyStatus;
     passCode: string;
     size: number;
-    guests: { id: string; name: string; age: string; needs: string[] }[];
+    guests: { id: string; name: string; age: string; needs: string[]; whereabouts: Whereabouts; roomNumber: string | null }[];
     hotelId: string | null;
     tripId: string | null;
+    /** Derived from the members: a state, or "split: 4 checked in, 2 not arrived". */
+    whereabouts: { state: Whereabouts | 'split'; label: string };
+    /** The household's phone and email (duty managers ring them back). */
+    phone: string;
+    email: string;
   }[];
-  trips: { id: string; vehicleId: string; fromSiteId: string; stops: string[]; partyIds: string[]; departAt: string; arrivals: string[]; status: string }[];
+  trips: { id: string; vehicleId: string; fromSiteId: string; stops: string[]; partyIds: string[]; departAt: string; arrivals: string[]; status: TripStatus }[];
+  guestCounts: GuestCounts;
+  /** Needs at a glance: people (households for pets) in total, placed, on the road, safe. */
+  needs: Record<GlanceNeed, NeedCount>;
+  /** Everyone (and the vulnerable) at their hotel by: projected from what really happened, against the plan as applied. */
+  shelter?: ShelterProjection;
 }
 
 /** What a receiving hotel's reception sees: only its own expected and in-house households. */
 export interface HotelArrivals {
   hotel: { id: string; name: string; address: string; phone: string; perks: { kind: string; capMinorPerGuestPerNight?: number; note?: string }[] };
+  /** The incident's currency (ISO 4217): perk caps are shown in it. */
+  currency: string;
   seq: number;
   households: ArrivalHousehold[];
 }
@@ -128,18 +177,45 @@ export interface ArrivalHousehold {
   name: string;
   unit: string;
   passCode: string;
-  status: string;
+  status: PartyStatus;
   notes: string;
   needs: string[];
   language: string | null;
   rooms: { type: string; count: number }[];
   roomNumbers: Record<string, string[]> | null;
-  guests: { id: string; name: string; age: string; needs: string[]; checkedIn: boolean; roomNumber: string | null }[];
-  trip: { id: string; vehicleId: string; vehicleKind: string; provider: string; departAt: string; eta: string | null; status: string } | null;
+  /** Derived from the members: "checked in", or "split: 4 checked in, 2 not arrived". */
+  whereabouts?: string;
+  /** The household's phone (reception rings its own arrivals). */
+  phone?: string;
+  guests: { id: string; name: string; age: string; needs: string[]; checkedIn: boolean; roomNumber: string | null; whereabouts?: Whereabouts }[];
+  trip: { id: string; vehicleId: string; vehicleKind: string; provider: string; departAt: string; eta: string | null; status: TripStatus } | null;
   checkedInAt: string | null;
 }
 
 /** A proposal as the server shows it: the plan, its diff against the plan in force, and whether the state moved on. */
+/** One of the proposals computed together: the incident's objective and the other one, each appliable by id. */
+export interface PlanAlternative {
+  id: string;
+  objective: PlanObjective;
+  /** "cheapest" or "fastest within 5%". */
+  label: string;
+  /** Real money: rooms for one night plus transport. */
+  roomCostMinorPerNight: number;
+  transportCostMinor: number;
+  totalMinor: number;
+  peopleHoused: number;
+  /** Everyone in bed by this time. */
+  lastArrivalAt: string | null;
+  vulnerableLastArrivalAt: string | null;
+}
+
+/** Answer of `POST .../plans/:planId/apply`: what changed against the plan in force, and the seq. */
+export interface PlanApplyResult {
+  applied: true;
+  seq: number;
+  diff: PlanDiff;
+}
+
 export interface PlanView {
   id: string;
   incidentId: string;
@@ -150,4 +226,10 @@ export interface PlanView {
   diff: PlanDiff;
   /** True when the incident has changed since this proposal was computed. */
   stale: boolean;
+  /** On a fresh proposal: this plan and the other objective's, for the duty manager to choose. */
+  alternatives?: PlanAlternative[];
+  /** "transport": a re-plan of the vehicles only (every stay kept). */
+  mode?: 'transport';
+  /** A transport re-plan's gain on the live projection: the last arrivals now, and if it were applied now. */
+  shelter?: { now: ShelterTimes; ifApplied: ShelterTimes };
 }

@@ -1,7 +1,8 @@
 /** Reception contracts: check a household in (whole or guest by guest), mark no-show, check out. */
 import { z } from 'zod';
+import { entityIdSchema } from './fields.js';
 
-const partyId = z.string().trim().min(1, 'expected a household id').max(100);
+const partyId = entityIdSchema;
 
 export const checkInSchema = z.object({
   partyId,
@@ -9,6 +10,8 @@ export const checkInSchema = z.object({
   roomNumbers: z.record(z.string().min(1), z.array(z.string().trim().min(1, 'room number cannot be empty').max(20)).min(1)).default({}),
   /** Only these guests arrive now (part of a family arriving later); omitted = everyone. */
   guestIds: z.array(z.string().min(1)).min(1, 'name at least one guest, or leave guestIds out for the whole household').optional(),
+  /** Optional: each guest's own room number (guest id -> room), when a family spreads over rooms. */
+  guestRooms: z.record(z.string().min(1).max(100), z.string().trim().min(1, 'room number cannot be empty').max(20)).optional(),
 });
 export type CheckInRequest = z.input<typeof checkInSchema>;
 

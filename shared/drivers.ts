@@ -4,8 +4,10 @@
  * arrived at a stop, position). Drivers have no account: the signed link is their key.
  */
 import { z } from 'zod';
+import { entityIdSchema } from './fields.js';
+import type { EtaSource, TripStatus, VehicleStatus } from './statuses.js';
 
-const partyId = z.string().trim().min(1, 'expected a household id').max(100);
+const partyId = entityIdSchema;
 const tripId = z.uuid({ message: 'expected a trip id' });
 
 export const driverBoardSchema = z.object({ tripId, partyId, boarded: z.boolean().default(true) });
@@ -14,7 +16,7 @@ export type DriverBoardRequest = z.input<typeof driverBoardSchema>;
 export const driverDepartSchema = z.object({ tripId });
 export type DriverDepartRequest = z.input<typeof driverDepartSchema>;
 
-export const driverArriveSchema = z.object({ tripId, hotelId: z.string().trim().min(1, 'expected a hotel id').max(100) });
+export const driverArriveSchema = z.object({ tripId, hotelId: entityIdSchema });
 export type DriverArriveRequest = z.input<typeof driverArriveSchema>;
 
 export const driverPositionSchema = z.object({
@@ -31,6 +33,8 @@ export interface DriverHousehold {
   name: string;
   unit: string;
   passCode: string;
+  /** The lead guest's phone, to ring a household that is not at the door. */
+  phone?: string;
   size: number;
   needs: string[];
   notes: string;
@@ -53,7 +57,7 @@ export interface DriverStop {
 
 export interface DriverTrip {
   id: string;
-  status: 'planned' | 'boarding' | 'departed' | 'completed' | 'cancelled';
+  status: TripStatus;
   departAt: string;
   departedAt: string | null;
   completedAt: string | null;
@@ -68,7 +72,7 @@ export interface DriverTrip {
 
 export interface DriverView {
   incident: { id: string; name: string; timezone: string };
-  vehicle: { id: string; kind: string; provider: string; seats: number; wheelchairSpaces: number; status: string };
+  vehicle: { id: string; kind: string; provider: string; seats: number; wheelchairSpaces: number; status: VehicleStatus };
   /** The trip in hand: the earliest that has not finished; null when there is none. */
   trip: DriverTrip | null;
   /** Later trips of the same vehicle, in order. */
@@ -78,16 +82,34 @@ export interface DriverView {
 }
 
 /** What a duty manager gets for each vehicle: the link to give its driver. */
+/** The answer to withdrawing a vehicle's driver link: the new generation (the old link is refused). */
+export interface DriverLinkRevoked {
+  vehicleId: string;
+  generation: number;
+  revokedAt: string;
+}
+
 export interface DriverLink {
   vehicleId: string;
   kind: string;
   provider: string;
-  status: string;
+  status: VehicleStatus;
   /** Path (with hash route) to open on the driver's phone, e.g. `/#/drive/<token>`. */
   path: string;
   token: string;
   /** QR of the absolute link as an SVG path over a `size` x `size` grid, when the request said its origin. */
   qr: { size: number; path: string } | null;
-  currentTrip: { id: string; departAt: string; status: string; households: number } | null;
+  currentTrip: { id: string; departAt: string; status: TripStatus; households: number } | null;
   trips: number;
+}
+
+/** A live ETA of a vehicle bound for a hotel (`GET .../hotels/:hotelId/etas` -> `{ etas }`): reception groups arrivals by it. */
+export interface HotelEta {
+  tripId: string;
+  vehicleId: string;
+  status: TripStatus;
+  plannedEta: string | null;
+  eta: string | null;
+  source: EtaSource;
+  position: { lat: number; lng: number; at: string } | null;
 }

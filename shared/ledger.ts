@@ -9,6 +9,7 @@
  * - totals count `posted` lines only; a pending charge counts once its approval line is posted.
  */
 import { z } from 'zod';
+import { EARLIEST_YEAR, entityIdSchema, LATEST_YEAR, zoneOrUtc } from './fields.js';
 
 export const LEDGER_CATEGORIES = ['lodging', 'transport', 'bar', 'meals', 'laundry', 'gifts', 'other'] as const;
 export type LedgerCategory = (typeof LEDGER_CATEGORIES)[number];
@@ -20,7 +21,10 @@ export type LedgerKind = (typeof LEDGER_KINDS)[number];
 export type LedgerStatus = 'posted' | 'pending_approval' | 'rejected';
 
 const text = (max: number) => z.string().trim().max(max);
-const isoInstant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' });
+const isoInstant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' }).refine((s) => {
+  const y = new Date(s).getUTCFullYear();
+  return y >= EARLIEST_YEAR && y <= LATEST_YEAR;
+}, `expected a date between ${EARLIEST_YEAR} and ${LATEST_YEAR}`);
 
 /** Receipt photos: what may be uploaded (magic bytes must match) and how big. */
 export const RECEIPT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
@@ -43,14 +47,17 @@ export interface ReceiptUpload {
 }
 
 /** A paper receipt's reference, typed by staff; `photo:` references come only from an attached photo. */
-const paperRef = text(200).refine((v) => !v.toLowerCase().startsWith(PHOTO_REF_PREFIX), `a "${PHOTO_REF_PREFIX}" reference is made by attaching receiptPhotoId`);
+const paperRef = text(200).refine(
+  (v) => !v.toLowerCase().startsWith(PHOTO_REF_PREFIX),
+  `a "${PHOTO_REF_PREFIX}" reference is made by attaching receiptPhotoId`,
+);
 
 export const recordPerkSchema = z
   .object({
-    partyId: z.string().trim().min(1, 'expected the household id').max(100),
-    guestId: z.string().trim().min(1).max(100).optional(),
+    partyId: entityIdSchema,
+    guestId: entityIdSchema.optional(),
     /** Duty managers name the hotel; reception's own hotel is implied. */
-    hotelId: z.string().trim().min(1).max(100).optional(),
+    hotelId: entityIdSchema.optional(),
     category: z.enum(PERK_CATEGORIES, { message: `expected one of ${PERK_CATEGORIES.join(', ')}` }),
     amountMinor: z.number().int('expected whole minor units (pence)').positive('expected a positive amount').max(100_000_00, 'amount too large for one perk'),
     occurredAt: isoInstant.optional(),
@@ -62,6 +69,36 @@ export const recordPerkSchema = z
   })
   .refine((b) => !(b.receiptRef && b.receiptPhotoId), { path: ['receiptRef'], message: 'give a paper receipt reference or a receipt photo, not both' });
 export type RecordPerkRequest = z.infer<typeof recordPerkSchema>;
+
+/** Answer of `POST .../ledger/entries/:entryId/approve`: the approval entry, for the pending charge it approves. */
+export interface PerkApproveResult {
+  entryId: string;
+  seq: number;
+  approves: string;
+  amountMinor: number;
+}
+
+/** Answer of `POST .../ledger/entries/:entryId/reject`. */
+export interface PerkRejectResult {
+  entryId: string;
+  seq: number;
+  rejects: string;
+}
+
+/** Answer of `POST .../ledger/perks` (201): recorded, or waiting for a duty manager because it goes over the limit. */
+export interface RecordPerkResult {
+  entryId: string;
+  seq: number;
+  status: LedgerStatus;
+  needsApproval: boolean;
+  /** This member of staff's limit for the household, and what they had recorded for it before. */
+  limitMinor: number;
+  spentBeforeMinor: number;
+  capMinor: number | null;
+  flags: string[];
+  receiptRef: string | null;
+  hash: string;
+}
 
 export const reverseEntrySchema = z.object({
   reason: text(500).min(1, 'say why the entry is reversed'),
@@ -79,7 +116,10 @@ export type ReverseEntryRequest = z.infer<typeof reverseEntrySchema>;
 
 export const resolveEntrySchema = z.object({ reason: text(500).optional() });
 
-export const accrueSchema = z.object({ asOf: isoInstant.optional() });
+/** Nights are posted up to `asOf`, which cannot be later than tomorrow: nights not yet begun are not owed. */
+export const accrueSchema = z.object({
+  asOf: isoInstant.refine((s) => Date.parse(s) <= Date.now() + 86_400_000, 'expected a time no later than tomorrow').optional(),
+});
 
 export const exportRequestSchema = z.object({
   /** Occurred-at range (inclusive from, exclusive to); omitted = everything up to the head. */
@@ -136,6 +176,11 @@ export interface MoneyRow {
   key: string;
   label: string;
   amountMinor: number;
+}
+
+/** The ledger summary: the totals, and the trips still on the road (their cost posts when they complete; never in a total). */
+export interface LedgerSummary extends LedgerTotals {
+  runningTransport: { trips: { tripId: string; vehicleId: string; departedAt: string; estimatedMinor: number }[]; estimatedMinor: number };
 }
 
 export interface LedgerTotals {
@@ -199,6 +244,21 @@ export interface ExportManifest {
   totalMinor: number;
   byCategory: Record<string, number>;
   files: ExportFile[];
+  /** Ed25519 signatures of the head and of the manifest (absent on exports made before signing). */
+  signature?: ManifestSignature;
+}
+
+/**
+ * The anchor an insurer keeps: the head signed with the server's Ed25519 key (public key included,
+ * base64 SPKI DER) and the whole manifest (canonical JSON without this block) signed too.
+ */
+export interface ManifestSignature {
+  alg: 'Ed25519';
+  keyId: string;
+  publicKey: string;
+  head: { seq: number; hash: string };
+  headSignature: string;
+  manifestSignature: string;
 }
 
 export interface ExportVerification {
@@ -228,6 +288,15 @@ export function perkCategoryOf(kind: string): PerkCategory | null {
   return null;
 }
 
+/** `£12.50` from minor units and a currency (GBP when not given): the one money formatter of every screen. */
+export function formatMoneyMinor(minor: number, currency = 'GBP'): string {
+  try {
+    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(minor / 100);
+  } catch {
+    return `${formatMinor(minor)} ${currency}`;
+  }
+}
+
 /** 123456 -> "1234.56"; -5 -> "-0.05". Plain, so every format prints the same digits. */
 export function formatMinor(minor: number): string {
   const sign = minor < 0 ? '-' : '';
@@ -242,10 +311,18 @@ interface LocalParts {
   h: number;
 }
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** A stored zone that is not one (written before validation, or by hand) counts nights in UTC rather than failing. */
 function localParts(t: Date, timeZone: string): LocalParts {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zoneOrUtc(timeZone),
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(timeZone, f);
   }
   const p: Record<string, string> = {};
@@ -324,15 +401,35 @@ export const exportManifestSchema = z.object({
   createdAt: z.string(),
   createdBy: z.string(),
   currency: z.string(),
-  range: z.object({ fromSeq: z.number().int().nonnegative(), toSeq: z.number().int().nonnegative(), occurredFrom: z.string().nullable(), occurredTo: z.string().nullable() }),
+  range: z.object({
+    fromSeq: z.number().int().nonnegative(),
+    toSeq: z.number().int().nonnegative(),
+    occurredFrom: z.string().nullable(),
+    occurredTo: z.string().nullable(),
+  }),
   headSeq: z.number().int().nonnegative(),
   headHash: sha,
   lines: z.number().int().nonnegative(),
   totalMinor: z.number().int(),
   byCategory: z.record(z.string(), z.number().int()),
   files: z.array(z.object({ name: z.string(), format: z.enum(['csv', 'xlsx', 'pdf']), bytes: z.number().int().nonnegative(), sha256: sha })),
+  signature: z
+    .object({
+      alg: z.literal('Ed25519'),
+      keyId: z.string().max(64),
+      publicKey: z.string().max(200),
+      head: z.object({ seq: z.number().int().nonnegative(), hash: sha }),
+      headSignature: z.string().max(200),
+      manifestSignature: z.string().max(200),
+    })
+    .optional(),
 });
 export const verifyExportSchema = z.object({
   manifest: exportManifestSchema,
-  files: z.array(z.object({ name: z.string().min(1).max(200), sha256: sha })).max(20).optional(),
+  /** Earlier exports the insurer holds: their signed heads must still be in the ledger (a rewrite is caught). */
+  earlier: z.array(exportManifestSchema).max(20).optional(),
+  files: z
+    .array(z.object({ name: z.string().min(1).max(200), sha256: sha }))
+    .max(20)
+    .optional(),
 });

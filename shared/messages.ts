@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import type { FieldError } from './errors.js';
+import type { PartyStatus, StayStatus, TripStatus } from './statuses.js';
+import { entityIdSchema, lineSchema, phoneFieldSchema } from './fields.js';
 
 /** The steps at which a household is told something. */
 export const TEMPLATE_KEYS = ['assigned', 'departing_soon', 'delayed', 're_routed', 'checked_in', 'feedback_request'] as const;
@@ -56,7 +58,7 @@ export const DEFAULT_TEMPLATES: Record<Language, Record<TemplateKey, TemplateTex
     },
     checked_in: {
       subject: 'Welcome to {{hotel}}',
-      body: 'Hello {{household}}. You are checked in at {{hotel}}, room {{rooms}}. On the park\'s account: {{perks}}. Reception: {{hotelPhone}}. Our helpline: {{helpline}}.',
+      body: "Hello {{household}}. You are checked in at {{hotel}}, room {{rooms}}. On the park's account: {{perks}}. Reception: {{hotelPhone}}. Our helpline: {{helpline}}.",
     },
     feedback_request: {
       subject: 'How was your stay at {{hotel}}?',
@@ -141,13 +143,19 @@ export function checkTemplate(key: TemplateKey, t: TemplateText, prefix = 'body'
   for (const field of ['subject', 'body'] as const) {
     const text = t[field];
     for (const name of placeholdersOf(text)) {
-      if (!allowed.has(name)) problems.push({ path: `${prefix}.${field}`, message: `unknown placeholder {{${name}}}; ${key} may use ${[...allowed].map((a) => `{{${a}}}`).join(', ')}` });
+      if (!allowed.has(name))
+        problems.push({
+          path: `${prefix}.${field}`,
+          message: `unknown placeholder {{${name}}}; ${key} may use ${[...allowed].map((a) => `{{${a}}}`).join(', ')}`,
+        });
     }
     const stray = text.replace(PLACEHOLDER, '');
-    if (stray.includes('{{') || stray.includes('}}')) problems.push({ path: `${prefix}.${field}`, message: 'unbalanced braces: write placeholders as {{name}}' });
+    if (stray.includes('{{') || stray.includes('}}'))
+      problems.push({ path: `${prefix}.${field}`, message: 'unbalanced braces: write placeholders as {{name}}' });
   }
   const used = new Set([...placeholdersOf(t.subject), ...placeholdersOf(t.body)]);
-  for (const name of spec.required) if (!used.has(name)) problems.push({ path: `${prefix}.body`, message: `missing required placeholder {{${name}}} for ${key}` });
+  for (const name of spec.required)
+    if (!used.has(name)) problems.push({ path: `${prefix}.body`, message: `missing required placeholder {{${name}}} for ${key}` });
   return problems;
 }
 
@@ -167,7 +175,8 @@ export function renderTemplate(t: TemplateText, values: Record<string, string>):
 // ---- API contracts ----
 
 export const templateUpdateSchema = z.object({
-  subject: z.string().trim().min(1, 'expected a subject').max(200),
+  /** One line: a subject becomes a mail header, where a line break would start a new header. */
+  subject: lineSchema(200).pipe(z.string().min(1, 'expected a subject')),
   body: z.string().trim().min(1, 'expected the message text').max(2000),
 });
 export type TemplateUpdate = z.infer<typeof templateUpdateSchema>;
@@ -187,10 +196,12 @@ export interface TemplateView extends TemplateText {
 
 export const messageSettingsSchema = z
   .object({
-    helplinePhone: z.string().trim().max(40).optional(),
+    helplinePhone: phoneFieldSchema.optional(),
     departureNoticeMinutes: z.number().int().min(1).max(720).optional(),
   })
-  .refine((v) => v.helplinePhone !== undefined || v.departureNoticeMinutes !== undefined, { message: 'nothing to change: send helplinePhone or departureNoticeMinutes' });
+  .refine((v) => v.helplinePhone !== undefined || v.departureNoticeMinutes !== undefined, {
+    message: 'nothing to change: send helplinePhone or departureNoticeMinutes',
+  });
 export interface MessageSettings {
   helplinePhone: string;
   departureNoticeMinutes: number;
@@ -213,6 +224,13 @@ export interface MessageView {
   lastError: string | null;
 }
 
+/** Answer of `GET .../feedback`: every household's rating, newest first, with the count and the average. */
+export interface FeedbackList {
+  feedback: FeedbackView[];
+  count: number;
+  averageRating: number | null;
+}
+
 export interface FeedbackView {
   partyId: string;
   name: string;
@@ -233,9 +251,14 @@ const clientKey = z.string().trim().min(8, 'expected a request key of 8 or more 
 export const guestReplySchema = z.discriminatedUnion(
   'kind',
   [
-    z.object({ kind: z.literal('own_way'), key: clientKey, place: z.string().trim().min(1, 'say where you are going').max(200), text: z.string().trim().max(500).default('') }),
+    z.object({
+      kind: z.literal('own_way'),
+      key: clientKey,
+      place: z.string().trim().min(1, 'say where you are going').max(200),
+      text: z.string().trim().max(500).default(''),
+    }),
     z.object({ kind: z.literal('need_help'), key: clientKey, text: z.string().trim().max(500).default('') }),
-    z.object({ kind: z.literal('missing_member'), key: clientKey, guestId: z.string().trim().min(1).max(100).optional(), text: z.string().trim().max(500).default('') }),
+    z.object({ kind: z.literal('missing_member'), key: clientKey, guestId: entityIdSchema.optional(), text: z.string().trim().max(500).default('') }),
   ],
   { message: 'expected kind own_way, need_help or missing_member' },
 );
@@ -246,6 +269,10 @@ export const guestFeedbackSchema = z.object({
   comment: z.string().trim().max(2000).default(''),
 });
 export type GuestFeedback = z.input<typeof guestFeedbackSchema>;
+/** Answer of `POST /api/guest/feedback`: the household's answer as now recorded. */
+export interface GuestFeedbackResult {
+  feedback: { rating: number; comment: string };
+}
 
 export interface GuestReplyView {
   id: string;
@@ -261,7 +288,7 @@ export interface GuestStatusView {
     name: string;
     unit: string;
     passCode: string;
-    status: string;
+    status: PartyStatus;
     language: Language;
     guests: { id: string; name: string; age: string }[];
   };
@@ -276,7 +303,7 @@ export interface GuestStatusView {
     perks: { kind: string; note: string | null }[];
     rooms: { type: string; count: number }[];
     roomNumbers: Record<string, string[]> | null;
-    stayStatus: string;
+    stayStatus: StayStatus;
   } | null;
   transport: {
     vehicleKind: string;
@@ -285,10 +312,15 @@ export interface GuestStatusView {
     from: string;
     departAt: string;
     eta: string | null;
-    status: string;
+    /** The trip's status, or `arrived` once this household was dropped at its hotel. */
+    status: TripStatus | 'arrived';
   } | null;
   replies: GuestReplyView[];
-  messages: { template: string; subject: string; body: string; at: string }[];
+  /**
+   * Newest first. `replaces` (on the newest journey message) is when the message it replaces was
+   * sent; `superseded` marks older journey messages a later one replaced.
+   */
+  messages: { template: string; subject: string; body: string; at: string; replaces: string | null; superseded: boolean }[];
   feedback: { rating: number; comment: string } | null;
   /** Shown once the household has checked out (or was asked for feedback). */
   feedbackOpen: boolean;
@@ -297,7 +329,7 @@ export interface GuestStatusView {
 
 export interface GuestReplyResult {
   reply: GuestReplyView;
-  status: string;
+  status: PartyStatus;
   /** False when this key was already recorded (the double tap). */
   recorded: boolean;
 }
@@ -314,7 +346,7 @@ export type HandleReplyRequest = z.input<typeof handleReplySchema>;
 
 /** GET guest-replies: one household's, or only the open ones (oldest first). */
 export const guestRepliesQuerySchema = z.object({
-  partyId: z.string().min(1).max(100).optional(),
+  partyId: entityIdSchema.optional(),
   open: z.enum(['true', 'false'], { message: 'expected open=true or open=false' }).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
@@ -323,8 +355,8 @@ export const guestRepliesQuerySchema = z.object({
 export interface StaffReplyView extends GuestReplyView {
   partyId: string;
   name: string;
-  statusFrom: string;
-  statusTo: string;
+  statusFrom: PartyStatus;
+  statusTo: PartyStatus;
   /** The seq of the `guest.replied` event. */
   seq: number | null;
   handledAt: string | null;
@@ -336,7 +368,7 @@ export interface StaffReplyView extends GuestReplyView {
 export interface HandleReplyResult {
   reply: StaffReplyView;
   /** The household's status after handling (changed only when `resume` took it off "needs help"). */
-  partyStatus: string;
+  partyStatus: PartyStatus;
   /** The seq of the `guest.reply_handled` event. */
   seq: number;
 }

@@ -8,15 +8,21 @@ export interface PlanDiff {
   moved: { partyId: string; fromHotelId: string; toHotelId: string }[];
   /** Households that had a hotel and lose it. */
   unassigned: { partyId: string; fromHotelId: string | null; reason: string }[];
-  /** Households whose vehicle or departure changes while their hotel stays the same. */
-  retimed: { partyId: string; fromVehicleId: string | null; toVehicleId: string | null }[];
+  /**
+   * Households whose vehicle changes, or whose pick-up moves by more than RETIME_MINUTES, while
+   * their hotel stays the same (with both departures, to show the times).
+   */
+  retimed: { partyId: string; fromVehicleId: string | null; toVehicleId: string | null; fromDepartAt?: string | null; toDepartAt?: string | null }[];
   unchanged: number;
 }
 
+/** A pick-up that moves by this much or less is not a change worth a duty manager's attention. */
+export const RETIME_MINUTES = 5;
+
 function index(plan: Plan) {
   const hotel = new Map(plan.stays.map((s) => [s.partyId, s.hotelId]));
-  const ride = new Map<string, string>();
-  for (const t of plan.trips) for (const p of t.partyIds) ride.set(p, `${t.vehicleId}@${t.departAt}`);
+  const ride = new Map<string, { vehicleId: string; departAt: string }>();
+  for (const t of plan.trips) for (const p of t.partyIds) ride.set(p, { vehicleId: t.vehicleId, departAt: t.departAt });
   return { hotel, ride };
 }
 
@@ -28,9 +34,20 @@ export function diffPlans(current: Plan, proposal: Plan): PlanDiff {
     const before = cur.hotel.get(s.partyId);
     if (!before) diff.newlyAssigned.push({ partyId: s.partyId, hotelId: s.hotelId });
     else if (before !== s.hotelId) diff.moved.push({ partyId: s.partyId, fromHotelId: before, toHotelId: s.hotelId });
-    else if ((cur.ride.get(s.partyId) ?? null) !== (next.ride.get(s.partyId) ?? null))
-      diff.retimed.push({ partyId: s.partyId, fromVehicleId: cur.ride.get(s.partyId)?.split('@')[0] ?? null, toVehicleId: next.ride.get(s.partyId)?.split('@')[0] ?? null });
-    else diff.unchanged++;
+    else {
+      const a = cur.ride.get(s.partyId) ?? null;
+      const b = next.ride.get(s.partyId) ?? null;
+      const moved = a && b ? Math.abs(Date.parse(a.departAt) - Date.parse(b.departAt)) > RETIME_MINUTES * 60_000 : a !== b;
+      if ((a?.vehicleId ?? null) !== (b?.vehicleId ?? null) || moved)
+        diff.retimed.push({
+          partyId: s.partyId,
+          fromVehicleId: a?.vehicleId ?? null,
+          toVehicleId: b?.vehicleId ?? null,
+          fromDepartAt: a?.departAt ?? null,
+          toDepartAt: b?.departAt ?? null,
+        });
+      else diff.unchanged++;
+    }
   }
   for (const u of proposal.unassigned) {
     const before = cur.hotel.get(u.partyId);

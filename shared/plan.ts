@@ -34,6 +34,10 @@ export const planMetricsSchema = z.object({
   travelCostMinor: z.number().nonnegative(),
   transportCostMinor: z.number().nonnegative(),
   lastArrivalAt: isoWithOffset.nullable(),
+  /** The same as lastArrivalAt over households with a wheelchair, medical or infant member. */
+  vulnerableLastArrivalAt: isoWithOffset.nullable(),
+  /** Mean over housed guests of minutes from the incident's start to their arrival at the hotel. */
+  meanArrivalMinutes: z.number().nonnegative().nullable(),
   solveMs: z.number().nonnegative(),
 });
 

@@ -4,23 +4,32 @@
  * committed events (reliable, ordered by `seq`); positions and presence travel as volatile messages.
  */
 import { z } from 'zod';
+import type { EventPayloads, EventType } from './events.js';
+import { entityIdSchema } from './fields.js';
 
-/** A committed event of an incident's log as sent to duty managers. */
-export interface LiveEvent {
+/** What every committed event carries besides its type and payload. */
+export interface LiveEventMeta {
   incidentId: string;
   seq: number;
   at: string;
-  type: string;
   actor: { userId: string | null; name: string };
-  payload: Record<string, unknown>;
 }
+
+/**
+ * A committed event of an incident's log as sent to duty managers: a union over shared/events.ts's
+ * `EventPayloads`, so `switch (e.type)` narrows `e.payload` (the writer accepts nothing else).
+ */
+export type LiveEvent = { [K in EventType]: LiveEventMeta & { type: K; payload: EventPayloads[K] } }[EventType];
+
+/** One type's event (e.g. `LiveEventOf<'party.boarded'>`). */
+export type LiveEventOf<K extends EventType> = Extract<LiveEvent, { type: K }>;
 
 /** What reception devices receive: that something changed at their hotel (they refetch their scoped view). */
 export interface HotelNotice {
   incidentId: string;
   hotelId: string;
   seq: number;
-  type: string;
+  type: EventType;
 }
 
 export interface PresenceEntry {
@@ -45,12 +54,15 @@ export const subscribeSchema = z.object({
 export type SubscribeRequest = z.infer<typeof subscribeSchema>;
 
 /** Answer to subscribe/sync: the missed events in order, or "too far behind: fetch a snapshot". */
-export type SyncAck = { ok: true; events: LiveEvent[]; snapshot: false; lastSeq: number } | { ok: true; snapshot: true; lastSeq: number; events: [] } | { ok: false; error: string };
+export type SyncAck =
+  | { ok: true; events: LiveEvent[]; snapshot: false; lastSeq: number }
+  | { ok: true; snapshot: true; lastSeq: number; events: [] }
+  | { ok: false; error: string };
 
 export const presenceUpdateSchema = z.object({ viewing: z.string().max(200).nullable() });
 export const vehiclePositionSchema = z.object({
   incidentId: z.uuid(),
-  vehicleId: z.string().min(1).max(100),
+  vehicleId: entityIdSchema,
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
 });

@@ -4,13 +4,17 @@
  * planner and the tests, so that every entry point rejects the same things with the same paths.
  */
 import { z } from 'zod';
+import { currencySchema, emailFieldSchema, entityIdSchema, isoWithOffset, lineSchema, phoneFieldSchema, textSchema, timeZoneSchema } from './fields.js';
+
+export { isoWithOffset } from './fields.js';
 
 export const SCENARIO_FORMAT = 'relocation-scenario/1';
 
-/** ISO-8601 timestamp that must carry an offset (`Z` or `+01:00`). */
-export const isoWithOffset = z.iso.datetime({ offset: true, message: 'expected an ISO-8601 time with an offset, e.g. 2026-03-01T20:00:00+00:00' });
-
-const id = z.string().trim().min(1, 'expected a non-empty id');
+const id = entityIdSchema;
+/** Names shown on maps, lists and messages; notes may run to several lines. */
+const name = (what: string) => lineSchema(200).pipe(z.string().min(1, what));
+const line = (max: number) => lineSchema(max);
+const need = lineSchema(60).pipe(z.string().min(1, 'expected a need such as wheelchair'));
 /** Counts and amounts are stored as 32-bit integers; anything larger is a typo, refused with its path. */
 export const MAX_WHOLE = 2_000_000_000;
 const tooLarge = `expected at most ${MAX_WHOLE}`;
@@ -24,29 +28,40 @@ export const VEHICLE_KINDS = ['coach', 'minibus', 'taxi', 'accessible_taxi'] as 
 /** Guest needs that carry a rule; other strings are kept and shown. */
 export const RULED_GUEST_NEEDS = ['wheelchair', 'reduced_mobility', 'medical'] as const;
 
+/** What "a better plan" means beyond tiers 1-3 (docs/scenario-format.md, "What a better plan is"). */
+export const PLAN_OBJECTIVES = ['shelter', 'cost'] as const;
+export type PlanObjective = (typeof PLAN_OBJECTIVES)[number];
+
+/** Planning rules, each within the range a real night could need (a typo is refused, not planned with). */
 export const policySchema = z.object({
-  maxDistanceKm: z.number().positive().default(60),
-  roadFactor: z.number().min(1, 'roadFactor must be at least 1').default(1.3),
-  speedKmh: z.number().positive().default(50),
-  boardingMinutes: z.number().nonnegative().default(10),
-  stopMinutes: z.number().nonnegative().default(5),
-  travelCostMinorPerPersonKm: z.number().nonnegative().default(50),
+  maxDistanceKm: z.number().positive('maxDistanceKm must be more than 0').max(2000, 'maxDistanceKm must be at most 2000').default(60),
+  roadFactor: z.number().min(1, 'roadFactor must be at least 1').max(5, 'roadFactor must be at most 5').default(1.3),
+  speedKmh: z.number().min(1, 'speedKmh must be at least 1').max(200, 'speedKmh must be at most 200').default(50),
+  boardingMinutes: z.number().nonnegative().max(240, 'boardingMinutes must be at most 240').default(10),
+  stopMinutes: z.number().nonnegative().max(240, 'stopMinutes must be at most 240').default(5),
+  travelCostMinorPerPersonKm: z.number().nonnegative().max(1_000_000, 'travelCostMinorPerPersonKm must be at most 1000000').default(50),
+  /** "shelter": people in beds soonest within the cost tolerance; "cost": cheapest stay first. */
+  objective: z.enum(PLAN_OBJECTIVES, { message: 'expected "shelter" or "cost"' }).default('shelter'),
+  /** Shelter objective: stay cost may exceed the cheapest the planner finds by this many percent. */
+  costTolerancePct: z.number().min(0, 'costTolerancePct must be 0 or more').max(100, 'costTolerancePct must be at most 100').default(5),
 });
 export type Policy = z.output<typeof policySchema>;
 export const DEFAULT_POLICY: Policy = policySchema.parse({});
 
 export const incidentSchema = z.object({
-  name: z.string().trim().min(1, 'expected the incident name'),
+  name: name('expected the incident name'),
   startedAt: isoWithOffset,
-  currency: z.string().regex(/^[A-Z]{3}$/, 'expected a three-letter ISO currency code such as GBP'),
-  timezone: z.string().min(1).default('Europe/London'),
+  currency: currencySchema,
+  timezone: timeZoneSchema.default('Europe/London'),
+  /** The number guests and hotels are told to ring. */
+  helpline: phoneFieldSchema.optional(),
   staffSpendLimitMinor: money.default(10000),
   policy: policySchema.default(DEFAULT_POLICY),
 });
 
 export const siteSchema = z.object({
   id,
-  name: z.string().trim().min(1, 'expected a site name'),
+  name: name('expected a site name'),
   kind: z.enum(SITE_KINDS, { message: `expected ${SITE_KINDS.join(', ')}` }),
   lat,
   lng,
@@ -54,53 +69,61 @@ export const siteSchema = z.object({
 
 export const guestSchema = z.object({
   id,
-  name: z.string().trim().min(1, 'expected the guest name'),
+  name: name('expected the guest name'),
   age: z.enum(GUEST_AGES, { message: 'expected adult, child or infant' }),
-  needs: z.array(z.string().trim().min(1)).default([]),
+  needs: z.array(need).max(20).default([]),
 });
 
 export const partySchema = z.object({
   id,
-  name: z.string().trim().min(1, 'expected the household name'),
-  unit: z.string().default(''),
+  name: name('expected the household name'),
+  unit: line(100).default(''),
   siteId: id,
-  needs: z.array(z.string().trim().min(1)).default([]),
-  notes: z.string().default(''),
-  phone: z.string().default(''),
-  email: z.string().default(''),
-  language: z.string().optional(),
+  needs: z.array(need).max(20).default([]),
+  notes: textSchema(2000).default(''),
+  /** One number and one address at most: this is where the status link (a credential) is sent. */
+  phone: phoneFieldSchema.default(''),
+  email: emailFieldSchema.default(''),
+  language: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'expected a language tag such as en or pl')
+    .max(35)
+    .optional(),
   guests: z.array(guestSchema).min(1, 'a household needs at least one guest'),
 });
 
 export const roomTypeSchema = z.object({
-  type: z.string().trim().min(1, 'expected a room type name'),
-  sleeps: z.number().int().positive('a room must sleep at least 1').max(MAX_WHOLE, tooLarge),
+  type: line(100).pipe(z.string().min(1, 'expected a room type name')),
+  sleeps: z.number().int().positive('a room must sleep at least 1').max(50, 'a room sleeps at most 50'),
   count: z.number().int('expected a whole number of rooms').nonnegative('room count cannot be negative').max(MAX_WHOLE, tooLarge),
   accessible: z.boolean().default(false),
   rateMinor: money,
 });
 
 export const perkSchema = z.object({
-  kind: z.string().trim().min(1),
+  kind: line(60).pipe(z.string().min(1, 'expected the perk, e.g. open_bar')),
   capMinorPerGuestPerNight: money.optional(),
-  note: z.string().optional(),
+  note: line(500).optional(),
 });
 
 export const hotelSchema = z.object({
   id,
-  name: z.string().trim().min(1, 'expected the hotel name'),
+  name: name('expected the hotel name'),
   lat,
   lng,
-  address: z.string().default(''),
-  phone: z.string().default(''),
+  address: line(500).default(''),
+  phone: phoneFieldSchema.default(''),
+  /** Where rooming lists are sent (optional; empty means none are emailed). */
+  email: emailFieldSchema.default(''),
   petsAllowed: z.boolean().default(false),
-  roomTypes: z.array(roomTypeSchema).default([]),
-  perks: z.array(perkSchema).default([]),
+  roomTypes: z.array(roomTypeSchema).max(100).default([]),
+  perks: z.array(perkSchema).max(50).default([]),
 });
 
 export const vehicleSchema = z.object({
   id,
-  provider: z.string().default(''),
+  provider: line(200).default(''),
   kind: z.enum(VEHICLE_KINDS, { message: `expected ${VEHICLE_KINDS.join(', ')}` }),
   seats: z.number().int().positive('a vehicle needs at least one seat').max(MAX_WHOLE, tooLarge),
   wheelchairSpaces: z.number().int().nonnegative().max(MAX_WHOLE, tooLarge).default(0),
@@ -109,6 +132,9 @@ export const vehicleSchema = z.object({
   costPerTripMinor: money.default(0),
   costPerKmMinor: money.default(0),
 });
+
+/** A vehicle offered more than this before or after the incident started is a typo (a wrong year). */
+export const AVAILABILITY_WINDOW_MS = 30 * 86_400_000;
 
 function duplicates<T>(items: readonly T[], key: (t: T) => string): number[] {
   const seen = new Set<string>();
@@ -134,14 +160,31 @@ export const scenarioSchema = z
     const dupe = (list: 'sites' | 'parties' | 'hotels' | 'vehicles', idx: number[], what: string) => {
       for (const i of idx) ctx.addIssue({ code: 'custom', path: [list, i, 'id'], message: `duplicate ${what} id "${s[list][i]!.id}"` });
     };
-    dupe('sites', duplicates(s.sites, (x) => x.id), 'site');
-    dupe('parties', duplicates(s.parties, (x) => x.id), 'party');
-    dupe('hotels', duplicates(s.hotels, (x) => x.id), 'hotel');
-    dupe('vehicles', duplicates(s.vehicles, (x) => x.id), 'vehicle');
+    dupe(
+      'sites',
+      duplicates(s.sites, (x) => x.id),
+      'site',
+    );
+    dupe(
+      'parties',
+      duplicates(s.parties, (x) => x.id),
+      'party',
+    );
+    dupe(
+      'hotels',
+      duplicates(s.hotels, (x) => x.id),
+      'hotel',
+    );
+    dupe(
+      'vehicles',
+      duplicates(s.vehicles, (x) => x.id),
+      'vehicle',
+    );
     const guestIds = new Set<string>();
     const siteIds = new Set(s.sites.map((x) => x.id));
     s.parties.forEach((p, pi) => {
-      if (!siteIds.has(p.siteId)) ctx.addIssue({ code: 'custom', path: ['parties', pi, 'siteId'], message: `unknown site "${p.siteId}"; expected one of the scenario's sites` });
+      if (!siteIds.has(p.siteId))
+        ctx.addIssue({ code: 'custom', path: ['parties', pi, 'siteId'], message: `unknown site "${p.siteId}"; expected one of the scenario's sites` });
       p.guests.forEach((g, gi) => {
         if (guestIds.has(g.id)) ctx.addIssue({ code: 'custom', path: ['parties', pi, 'guests', gi, 'id'], message: `duplicate guest id "${g.id}"` });
         guestIds.add(g.id);
@@ -149,11 +192,25 @@ export const scenarioSchema = z
     });
     s.hotels.forEach((h, hi) => {
       duplicates(h.roomTypes, (r) => r.type).forEach((ri) =>
-        ctx.addIssue({ code: 'custom', path: ['hotels', hi, 'roomTypes', ri, 'type'], message: `duplicate room type "${h.roomTypes[ri]!.type}" in hotel "${h.id}"` }),
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hotels', hi, 'roomTypes', ri, 'type'],
+          message: `duplicate room type "${h.roomTypes[ri]!.type}" in hotel "${h.id}"`,
+        }),
       );
     });
+    // Only when both times are valid (each refuses its own bad value already).
+    const started = isoWithOffset.safeParse(s.incident.startedAt).success ? Date.parse(s.incident.startedAt) : NaN;
     s.vehicles.forEach((v, vi) => {
-      if (!siteIds.has(v.depotSiteId)) ctx.addIssue({ code: 'custom', path: ['vehicles', vi, 'depotSiteId'], message: `unknown site "${v.depotSiteId}"; expected one of the scenario's sites` });
+      const from = isoWithOffset.safeParse(v.availableFrom).success ? Date.parse(v.availableFrom) : NaN;
+      if (Number.isFinite(started) && Number.isFinite(from) && Math.abs(from - started) > AVAILABILITY_WINDOW_MS)
+        ctx.addIssue({ code: 'custom', path: ['vehicles', vi, 'availableFrom'], message: "expected a time within 30 days of the incident's start" });
+      if (!siteIds.has(v.depotSiteId))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['vehicles', vi, 'depotSiteId'],
+          message: `unknown site "${v.depotSiteId}"; expected one of the scenario's sites`,
+        });
     });
   });
 

@@ -11,6 +11,7 @@ import { SignInPage } from './pages/SignInPage.js';
 import { IncidentListPage } from './pages/IncidentListPage.js';
 import { driveTokenOf, driverLinksRouteOf } from './driver/route.js';
 import { passesRouteOf } from './passes/route.js';
+import { rollCallRouteOf, rollCallTokenOf } from './rollcall/route.js';
 
 // Each role's page is its own chunk: a reception phone on a slow network loads no console code.
 const ConsolePage = lazy(() => import('./console-ui/ConsolePage.js').then((m) => ({ default: m.ConsolePage })));
@@ -20,21 +21,20 @@ const ReceptionPage = lazy(() => import('./reception/ReceptionPage.js'));
 const DriverPage = lazy(() => import('./driver/DriverPage.js'));
 const DriverLinksPage = lazy(() => import('./driver/DriverLinksPage.js'));
 const PassesPage = lazy(() => import('./passes/PassesPage.js'));
+const RollCallPage = lazy(() => import('./rollcall/RollCallPage.js'));
 const loading = (
   <main className="centred" aria-busy="true">
     <p>Loading…</p>
   </main>
 );
 import { ErrorNotice } from './components/ErrorNotice.js';
+import { clearOfflineData, StaleNotice } from './offline/service-worker.js';
 import { GuestRoot, isGuestRoute } from './guest/index.js';
 
 type Session =
-  | { status: 'checking' }
-  | { status: 'unreachable'; error: ApiError }
-  | { status: 'signed-out'; notice?: string }
-  | { status: 'signed-in'; user: UserView };
+  { status: 'checking' } | { status: 'unreachable'; error: ApiError } | { status: 'signed-out'; notice?: string } | { status: 'signed-in'; user: UserView };
 
-/** Guests' status links (#/s/<token>) need no sign-in; everything else is the staff app. */
+/** Guests' status links (#/s/<token>), drivers' and roll-call links need no sign-in; everything else is the staff app. */
 export function App() {
   const [hash, setHash] = useState(() => window.location.hash);
   useEffect(() => {
@@ -42,10 +42,26 @@ export function App() {
     window.addEventListener('hashchange', onChange);
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
-  if (isGuestRoute(hash)) return <GuestRoot />;
   const driveToken = driveTokenOf(hash);
-  if (driveToken) return <Suspense fallback={loading}><DriverPage token={driveToken} /></Suspense>;
-  return <StaffApp />;
+  const rollCallToken = rollCallTokenOf(hash);
+  return (
+    <>
+      <StaleNotice />
+      {isGuestRoute(hash) ? (
+        <GuestRoot />
+      ) : driveToken ? (
+        <Suspense fallback={loading}>
+          <DriverPage token={driveToken} />
+        </Suspense>
+      ) : rollCallToken ? (
+        <Suspense fallback={loading}>
+          <RollCallPage key={rollCallToken} token={rollCallToken} />
+        </Suspense>
+      ) : (
+        <StaffApp />
+      )}
+    </>
+  );
 }
 
 function StaffApp() {
@@ -81,16 +97,36 @@ function StaffApp() {
     try {
       await api.logout();
     } finally {
+      await clearOfflineData();
       onSignedOut('You are signed out.');
     }
   };
 
-  if (session.status === 'checking') return <main className="centred" aria-busy="true"><p>Checking your session…</p></main>;
+  const signOutEverywhere = async () => {
+    if (!window.confirm('Sign out on every device where you are signed in (phones, tablets, other browsers)?')) return;
+    try {
+      const { revoked } = await api.logoutEverywhere();
+      await clearOfflineData();
+      onSignedOut(`You are signed out everywhere (${revoked} session${revoked === 1 ? '' : 's'} ended).`);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) onSignedOut('Your session has ended. Please sign in again.');
+      else window.alert('Could not sign out everywhere. Check the connection and try again.');
+    }
+  };
+
+  if (session.status === 'checking')
+    return (
+      <main className="centred" aria-busy="true">
+        <p>Checking your session…</p>
+      </main>
+    );
   if (session.status === 'unreachable') {
     return (
       <main className="centred">
         <ErrorNotice error={session.error} />
-        <button type="button" onClick={() => void checkSession()}>Try again</button>
+        <button type="button" onClick={() => void checkSession()}>
+          Try again
+        </button>
       </main>
     );
   }
@@ -102,20 +138,30 @@ function StaffApp() {
   const manager = user.role === 'admin' || user.role === 'duty_manager';
   const passes = manager ? passesRouteOf(window.location.hash) : null;
   const driverLinks = manager ? driverLinksRouteOf(window.location.hash) : null;
+  const rollCall = manager ? rollCallRouteOf(window.location.hash) : null;
   return (
     <div className="shell">
       <header className="topbar">
-        <a className="brand" href="#/">Relocation coordinator</a>
+        <a className="brand" href="#/">
+          Relocation coordinator
+        </a>
         <div className="whoami">
           <span>
             <strong>{user.name}</strong> · {roleLabel(user.role)}
           </span>
-          <button type="button" className="secondary" onClick={() => void signOut()}>Sign out</button>
+          <button type="button" className="secondary" onClick={() => void signOut()}>
+            Sign out
+          </button>
+          <button type="button" className="secondary" onClick={() => void signOutEverywhere()} title="End your sessions on every device">
+            Sign out everywhere
+          </button>
         </div>
       </header>
       <Suspense fallback={loading}>
         {user.role === 'reception' ? (
           <ReceptionPage user={user} onAuthError={onAuthError} />
+        ) : rollCall ? (
+          <RollCallPage key={`${rollCall.incidentId}/${rollCall.siteId}`} incidentId={rollCall.incidentId} siteId={rollCall.siteId} />
         ) : passes ? (
           <PassesPage key={passes.incidentId} incidentId={passes.incidentId} siteId={passes.siteId} />
         ) : driverLinks ? (

@@ -59,7 +59,24 @@ export const COASTLINE: readonly (readonly [lat: number, lng: number])[] = [
 ];
 
 export const STREETS: readonly string[] = [
-  'High Street', 'Station Road', 'Church Lane', 'Market Place', 'North Parade', 'South Parade', 'Sea Lane',
-  'Roman Bank', 'Main Road', 'Victoria Road', 'Queen Street', 'West Street', 'East Road', 'Mill Lane',
-  'The Green', 'Park Avenue', 'Lincoln Road', 'London Road', 'Bridge Street', 'Chapel Lane',
+  'High Street',
+  'Station Road',
+  'Church Lane',
+  'Market Place',
+  'North Parade',
+  'South Parade',
+  'Sea Lane',
+  'Roman Bank',
+  'Main Road',
+  'Victoria Road',
+  'Queen Street',
+  'West Street',
+  'East Road',
+  'Mill Lane',
+  'The Green',
+  'Park Avenue',
+  'Lincoln Road',
+  'London Road',
+  'Bridge Street',
+  'Chapel Lane',
 ];

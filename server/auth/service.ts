@@ -5,6 +5,7 @@ import { AppError } from '../http/errors.js';
 import { RateLimiter } from '../http/rate-limit.js';
 import { DUMMY_HASH, verifyPassword } from './password.js';
 import * as repo from './repo.js';
+import { SessionCache } from './session-cache.js';
 import type { SessionUser } from './types.js';
 
 export const SESSION_COOKIE = 'rc_session';
@@ -22,20 +23,33 @@ export class AuthService {
   constructor(
     private readonly db: Db,
     private readonly sessionTtlMs: number,
+    /** Signed-in users for SESSION_CACHE_MS (off by default); on PostgreSQL used only while sign-outs are heard. */
+    readonly sessions: SessionCache = new SessionCache(0),
   ) {}
 
   async login(email: string, password: string, ip: string): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
     const key = `${ip}|${email.toLowerCase()}`;
-    const wait = Math.max(this.failures.retryAfter(key), this.failuresByIp.retryAfter(ip));
-    if (wait > 0) throw new AppError('rate_limited', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60_000)} minute(s).`, { retryAfterSeconds: Math.ceil(wait / 1000) });
-    const row = await repo.findUserByEmail(this.db, email);
-    const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
-    if (!row || !ok || row.disabled) {
-      this.failures.hit(key);
-      this.failuresByIp.hit(ip);
-      throw new AppError('unauthenticated', 'Wrong email or password.');
+    // Reserve the attempt BEFORE the slow hash: a parallel burst cannot slip past the limit while
+    // the first guesses are still being verified. A correct password hands its reservation back.
+    const wait = this.reserve(key, ip);
+    if (wait > 0)
+      throw new AppError('rate_limited', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60_000)} minute(s).`, {
+        retryAfterSeconds: Math.ceil(wait / 1000),
+      });
+    let row: Awaited<ReturnType<typeof repo.findUserByEmail>>;
+    let ok: boolean;
+    try {
+      row = await repo.findUserByEmail(this.db, email);
+      ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
+    } catch (err) {
+      // The database was away: not a guess, so not counted.
+      this.failures.release(key);
+      this.failuresByIp.release(ip);
+      throw err;
     }
+    if (!row || !ok || row.disabled) throw new AppError('unauthenticated', 'Wrong email or password.');
     this.failures.reset(key);
+    this.failuresByIp.release(ip);
     const user = await repo.loadSessionUser(this.db, row.id);
     if (!user) throw new AppError('unauthenticated', 'Wrong email or password.');
     const token = randomBytes(32).toString('base64url');
@@ -44,15 +58,40 @@ export class AuthService {
     return { token, user, expiresAt };
   }
 
+  /** Take one attempt from both limits, or none; the wait in milliseconds when either is spent. */
+  private reserve(key: string, ip: string): number {
+    const wait = this.failures.take(key);
+    if (wait > 0) return Math.max(wait, this.failuresByIp.retryAfter(ip));
+    const waitIp = this.failuresByIp.take(ip);
+    if (waitIp > 0) this.failures.release(key);
+    return waitIp;
+  }
+
   /** The signed-in user for a cookie token, or undefined for a missing, expired or revoked session. */
   async authenticate(token: string | undefined): Promise<SessionUser | undefined> {
     if (!token) return undefined;
-    const userId = await repo.findSessionUserId(this.db, hashToken(token), new Date());
-    return userId ? repo.loadSessionUser(this.db, userId) : undefined;
+    const hash = hashToken(token);
+    const cached = this.sessions.get(hash);
+    if (cached) return cached;
+    const found = await repo.findSessionUser(this.db, hash, new Date());
+    if (found) this.sessions.set(hash, found.user, found.expiresAt);
+    return found?.user;
   }
 
   async logout(token: string | undefined): Promise<void> {
-    if (token) await repo.revokeSession(this.db, hashToken(token));
+    if (!token) return;
+    const hash = hashToken(token);
+    await repo.revokeSession(this.db, hash);
+    this.sessions.forget(hash);
+  }
+
+  /**
+   * "Sign out everywhere": every session of the user ends, this one included (a lost phone, a
+   * shared laptop). Sockets opened with them are closed at their next subscribe or by the periodic
+   * session check (SOCKET_SESSION_CHECK_MS).
+   */
+  async logoutEverywhere(userId: string): Promise<number> {
+    return repo.revokeUserSessions(this.db, userId);
   }
 }
 

@@ -4,24 +4,22 @@
  * Every action is one transaction with its event; a retried request is caught by its
  * Idempotency-Key, and a check-in of a household already checked in is a clean 409.
  */
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { guests, guestStatuses, hotels, incidents, parties, stays, tripRiders, trips, vehicles } from '../db/schema.js';
 import { checkInSchema, checkOutSchema, noShowSchema } from '../../shared/checkin.js';
-import { zodFieldErrors } from '../../shared/errors.js';
 import type { ArrivalHousehold, HotelArrivals } from '../../shared/api.js';
-import { AppError, validationError } from '../http/errors.js';
+import type { PartyStatus } from '../../shared/statuses.js';
+import { AppError, parseOr400, validationError } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
-import { groupBy, isoUtc } from '../incidents/export.js';
+import { groupBy } from '../../shared/collections.js';
+import { isoUtc } from '../../shared/time.js';
 import { releaseRooms } from '../stays/repo.js';
 import { releaseSeatsOfParties } from '../stays/riders.js';
-import type { z } from 'zod';
+import { canMove, householdWhereabouts, isWhereabouts, WHEREABOUTS_LABEL, type Whereabouts } from '../../shared/whereabouts.js';
+import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney, syncJourneyOf, type Moved } from '../whereabouts/repo.js';
+import { closeCured, nameList, openAttention } from '../attention/repo.js';
+import * as repo from './repo.js';
 
-function parse<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-  const r = schema.safeParse(raw);
-  if (!r.success) throw validationError(zodFieldErrors(r.error, ['body']), 'request');
-  return r.data;
-}
+const whereaboutsOf = (g: { whereabouts: string }): Whereabouts => (isWhereabouts(g.whereabouts) ? g.whereabouts : 'waiting');
 
 export class CheckinService {
   constructor(
@@ -30,22 +28,14 @@ export class CheckinService {
   ) {}
 
   async arrivals(incidentId: string, hotelId: string): Promise<HotelArrivals> {
-    const [hotel] = await this.db.select().from(hotels).where(and(eq(hotels.incidentId, incidentId), eq(hotels.id, hotelId)));
+    const hotel = await repo.hotel(this.db, incidentId, hotelId);
     if (!hotel) throw new AppError('not_found', 'No such hotel.');
-    const [inc] = await this.db.select({ lastSeq: incidents.lastSeq }).from(incidents).where(eq(incidents.id, incidentId));
-    const stayRows = await this.db.select().from(stays).where(and(eq(stays.incidentId, incidentId), eq(stays.hotelId, hotelId), inArray(stays.status, ['planned', 'checked_in', 'checked_out', 'no_show'])));
+    const facts = await repo.incidentFacts(this.db, incidentId);
+    const [lastSeq, currency] = [facts?.lastSeq ?? 0, facts?.currency ?? 'GBP'];
+    const stayRows = await repo.staysAt(this.db, incidentId, hotelId, ['planned', 'checked_in', 'checked_out', 'no_show']);
     const partyIds = [...new Set(stayRows.map((s) => s.partyId))];
-    if (partyIds.length === 0) return { hotel: presentHotel(hotel), seq: inc?.lastSeq ?? 0, households: [] };
-    const [partyRows, guestRows, riderRows] = await Promise.all([
-      this.db.select().from(parties).where(and(eq(parties.incidentId, incidentId), inArray(parties.id, partyIds))),
-      this.db.select().from(guests).where(and(eq(guests.incidentId, incidentId), inArray(guests.partyId, partyIds))),
-      this.db
-        .select({ partyId: tripRiders.partyId, trip: trips, vehicle: vehicles })
-        .from(tripRiders)
-        .innerJoin(trips, eq(trips.id, tripRiders.tripId))
-        .innerJoin(vehicles, and(eq(vehicles.incidentId, trips.incidentId), eq(vehicles.id, trips.vehicleId)))
-        .where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.partyId, partyIds), inArray(tripRiders.status, ['planned', 'boarded', 'dropped']))),
-    ]);
+    if (partyIds.length === 0) return { hotel: presentHotel(hotel), currency, seq: lastSeq, households: [] };
+    const [partyRows, guestRows, riderRows] = await repo.arrivingParts(this.db, incidentId, partyIds, ['planned', 'boarded', 'dropped']);
     const partyById = new Map(partyRows.map((p) => [p.id, p]));
     const guestsByParty = groupBy(guestRows, (g) => g.partyId);
     const rideByParty = new Map(riderRows.map((r) => [r.partyId, r]));
@@ -61,89 +51,225 @@ export class CheckinService {
         name: p.name,
         unit: p.unit,
         passCode: p.passCode,
-        status: s.status === 'planned' ? p.status : s.status,
+        // Past `planned`, the stay's status (checked_in, checked_out, no_show) is the household's own.
+        status: s.status === 'planned' ? p.status : (s.status as PartyStatus),
+        whereabouts: householdWhereabouts((guestsByParty.get(p.id) ?? []).map(whereaboutsOf)).label,
         notes: p.notes,
         needs: p.needs,
         language: p.language,
         rooms: s.rooms,
         roomNumbers: s.roomNumbers,
-        guests: (guestsByParty.get(p.id) ?? []).sort((a, b) => a.position - b.position).map((g) => ({ id: g.id, name: g.name, age: g.age, needs: g.needs, checkedIn: Boolean(g.checkedInAt), roomNumber: g.roomNumber })),
+        phone: p.phone,
+        guests: (guestsByParty.get(p.id) ?? [])
+          .sort((a, b) => a.position - b.position)
+          .map((g) => ({
+            id: g.id,
+            name: g.name,
+            age: g.age,
+            needs: g.needs,
+            checkedIn: g.whereabouts === 'checked_in' || g.whereabouts === 'checked_out',
+            roomNumber: g.roomNumber,
+            whereabouts: g.whereabouts,
+          })),
         trip: ride
-          ? { id: ride.trip.id, vehicleId: ride.vehicle.id, vehicleKind: ride.vehicle.kind, provider: ride.vehicle.provider, departAt: isoUtc(ride.trip.departAt), eta: stopIdx >= 0 ? (ride.trip.arrivals[stopIdx] ?? null) : null, status: ride.trip.status }
+          ? {
+              id: ride.trip.id,
+              vehicleId: ride.vehicle.id,
+              vehicleKind: ride.vehicle.kind,
+              provider: ride.vehicle.provider,
+              departAt: isoUtc(ride.trip.departAt),
+              eta: stopIdx >= 0 ? (ride.trip.arrivals[stopIdx] ?? null) : null,
+              status: ride.trip.status,
+            }
           : null,
         checkedInAt: s.checkedInAt ? isoUtc(s.checkedInAt) : null,
       };
     });
     households.sort((a, b) => (a.trip?.eta ?? '9').localeCompare(b.trip?.eta ?? '9') || a.name.localeCompare(b.name));
-    return { hotel: presentHotel(hotel), seq: inc?.lastSeq ?? 0, households };
+    return { hotel: presentHotel(hotel), currency, seq: lastSeq, households };
   }
 
   async checkIn(incidentId: string, hotelId: string, raw: unknown, actor: Actor) {
-    const req = parse(checkInSchema, raw);
+    const req = parseOr400(checkInSchema, raw, 'body', 'request');
+    // A phone that lost the answer sends the check-in again: when everyone it names is already in,
+    // one read answers it, with no transaction or locks. Anything else is decided under the locks.
+    const seen = await repo.checkedInHere(this.db, incidentId, hotelId, req.partyId);
+    if (seen) {
+      const named = req.guestIds ?? seen.guests.map((g) => g.id);
+      if (named.length > 0 && named.every((id) => seen.guests.some((g) => g.id === id && g.whereabouts === 'checked_in')))
+        throw alreadyIn(seen.name, req.partyId, named.length);
+    }
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const { party, stay } = await this.lockStay(tx, incidentId, hotelId, req.partyId, ['planned', 'checked_in']);
-      const all = await tx.select().from(guests).where(and(eq(guests.incidentId, incidentId), eq(guests.partyId, party.id)));
-      const arriving = req.guestIds ?? all.filter((g) => !g.checkedInAt).map((g) => g.id);
-      const unknown = arriving.filter((id) => !all.some((g) => g.id === id));
-      if (unknown.length) throw validationError(unknown.map((id) => ({ path: 'body.guestIds', message: `guest ${id} is not in household ${party.name}` })), 'check-in');
-      const already = all.filter((g) => arriving.includes(g.id) && g.checkedInAt);
-      if (already.length === arriving.length) throw new AppError('conflict', `${party.name} ${arriving.length > 1 ? 'are' : 'is'} already checked in.`, { partyId: party.id });
-      for (const type of Object.keys(req.roomNumbers)) if (!stay.rooms.some((r) => r.type === type)) throw validationError([{ path: `body.roomNumbers.${type}`, message: `this household has no ${type} room; its rooms are ${stay.rooms.map((r) => `${r.count} ${r.type}`).join(', ')}` }], 'check-in');
+      const all = await repo.householdGuests(tx, incidentId, party.id, true);
+      const unknown = (req.guestIds ?? []).filter((id) => !all.some((g) => g.id === id));
+      if (unknown.length)
+        throw validationError(
+          unknown.map((id) => ({ path: 'body.guestIds', message: `guest ${id} is not in household ${party.name}` })),
+          'check-in',
+        );
+      const arriving = req.guestIds ?? all.filter((g) => canMove(whereaboutsOf(g), 'checked_in')).map((g) => g.id);
+      const already = all.filter((g) => arriving.includes(g.id) && g.whereabouts === 'checked_in');
+      if (already.length === arriving.length) throw alreadyIn(party.name, party.id, arriving.length);
+      const refused = all.filter((g) => arriving.includes(g.id) && g.whereabouts !== 'checked_in' && !canMove(whereaboutsOf(g), 'checked_in'));
+      if (refused.length)
+        throw new AppError('conflict', `${refused.map((g) => g.name).join(', ')} cannot be checked in: ${WHEREABOUTS_LABEL[whereaboutsOf(refused[0]!)]}.`, {
+          partyId: party.id,
+          guestIds: refused.map((g) => g.id),
+        });
+      for (const type of Object.keys(req.roomNumbers))
+        if (!stay.rooms.some((r) => r.type === type))
+          throw validationError(
+            [
+              {
+                path: `body.roomNumbers.${type}`,
+                message: `this household has no ${type} room; its rooms are ${stay.rooms.map((r) => `${r.count} ${r.type}`).join(', ')}`,
+              },
+            ],
+            'check-in',
+          );
+      for (const id of Object.keys(req.guestRooms ?? {}))
+        if (!arriving.includes(id)) throw validationError([{ path: `body.guestRooms.${id}`, message: `guest ${id} is not being checked in now` }], 'check-in');
       const now = new Date();
       const roomNumbers = { ...(stay.roomNumbers ?? {}), ...req.roomNumbers };
-      const firstRoom = Object.values(roomNumbers)[0]?.[0] ?? null;
-      await tx.update(guests).set({ checkedInAt: now, roomNumber: firstRoom }).where(and(eq(guests.incidentId, incidentId), inArray(guests.id, arriving)));
-      const everyone = all.every((g) => g.checkedInAt || arriving.includes(g.id));
-      await tx.update(stays).set({ status: 'checked_in', roomNumbers, checkedInAt: stay.checkedInAt ?? now }).where(eq(stays.id, stay.id));
-      await tx.update(parties).set({ status: 'checked_in' }).where(and(eq(parties.incidentId, incidentId), eq(parties.id, party.id)));
-      await tx.update(tripRiders).set({ status: 'dropped', droppedAt: now }).where(and(eq(tripRiders.incidentId, incidentId), eq(tripRiders.partyId, party.id), inArray(tripRiders.status, ['planned', 'boarded'])));
+      const given = Object.values(roomNumbers).flat();
+      // The members' rows are locked (householdGuests), so who moves is known here: one write for all.
+      const moved: Moved[] = all
+        .filter((g) => arriving.includes(g.id) && canMove(whereaboutsOf(g), 'checked_in'))
+        .map((g) => ({ guestId: g.id, partyId: g.partyId, from: whereaboutsOf(g) }));
+      // A guest's own room when reception named it; the only room when there is one; else the household's rooms stand.
+      const roomOf = (id: string) => req.guestRooms?.[id] ?? (given.length === 1 ? given[0]! : null);
+      await repo.checkInGuests(
+        tx,
+        incidentId,
+        moved.map((m) => ({ guestId: m.guestId, roomNumber: roomOf(m.guestId) })),
+        now,
+      );
+      const notIn = all.filter((g) => !moved.some((m) => m.guestId === g.id) && g.whereabouts !== 'checked_in');
+      const everyone = notIn.length === 0;
+      await repo.updateStay(tx, stay.id, { status: 'checked_in', roomNumbers, checkedInAt: stay.checkedInAt ?? now });
+      await repo.dropRiders(tx, incidentId, party.id, now);
       const [ev] = await emit(incidentId, actor, [
-        { type: 'guest.checked_in', payload: { partyId: party.id, name: party.name, hotelId, guestIds: arriving, wholeHousehold: everyone, roomNumbers, hotelIds: [hotelId] } },
+        {
+          type: 'guest.checked_in',
+          payload: {
+            partyId: party.id,
+            name: party.name,
+            hotelId,
+            guestIds: moved.map((m) => m.guestId),
+            wholeHousehold: everyone,
+            roomNumbers,
+            hotelIds: [hotelId],
+          },
+        },
       ]);
-      await tx.insert(guestStatuses).values(arriving.map((guestId) => ({ incidentId, partyId: party.id, guestId, status: 'checked_in', at: now, eventSeq: ev!.seq })));
-      return { partyId: party.id, checkedIn: arriving, wholeHousehold: everyone, seq: ev!.seq };
+      await recordMoves(tx, incidentId, moved, 'checked_in', ev!.seq, now);
+      const movedIds = new Set(moved.map((m) => m.guestId));
+      await syncJourneyOf(
+        tx,
+        incidentId,
+        party,
+        all.map((g) => (movedIds.has(g.id) ? 'checked_in' : whereaboutsOf(g))),
+        true,
+      );
+      // The previous partial item is superseded: closed, and reopened for whoever is still not in.
+      await closeCured(
+        tx,
+        emit,
+        incidentId,
+        actor,
+        [party.id],
+        everyone ? ['partial_checkin', 'not_checked_in', 'missing'] : ['partial_checkin', 'not_checked_in'],
+        everyone ? 'the whole household is checked in' : 'more of the household checked in',
+      );
+      if (!everyone) {
+        const hotel = await repo.hotel(tx, incidentId, hotelId);
+        const hotelName = hotel?.name ?? hotelId;
+        await openAttention(tx, emit, incidentId, actor, [
+          {
+            kind: 'partial_checkin',
+            partyId: party.id,
+            guestIds: notIn.map((g) => g.id),
+            place: { kind: 'hotel', id: hotelId, name: hotelName },
+            summary: `${party.name}: ${all.length - notIn.length} of ${all.length} checked in at ${hotelName}; ${nameList(notIn.map((g) => g.name))} not there.`,
+            suggestion: party.phone
+              ? `Ring ${party.name} on ${party.phone}: where are ${nameList(notIn.map((g) => g.name))}? Check the muster point and the vehicle.`
+              : `Ask the family at ${hotelName} where ${nameList(notIn.map((g) => g.name))} are; check the muster point and the vehicle.`,
+            dedupeKey: `partial_checkin:${party.id}:${notIn
+              .map((g) => g.id)
+              .sort()
+              .join(',')}`,
+          },
+        ]);
+      }
+      return { partyId: party.id, checkedIn: moved.map((m) => m.guestId), wholeHousehold: everyone, seq: ev!.seq };
     });
   }
 
   async noShow(incidentId: string, hotelId: string, raw: unknown, actor: Actor) {
-    const req = parse(noShowSchema, raw);
+    const req = parseOr400(noShowSchema, raw, 'body', 'request');
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const { party, stay } = await this.lockStay(tx, incidentId, hotelId, req.partyId, ['planned']);
       await releaseRooms(tx, incidentId, hotelId, stay.rooms);
-      await tx.update(stays).set({ status: 'no_show', endedAt: new Date() }).where(eq(stays.id, stay.id));
+      await repo.updateStay(tx, stay.id, { status: 'no_show', endedAt: new Date() });
       await releaseSeatsOfParties(tx, incidentId, [party.id]);
-      const status = req.kind === 'went_elsewhere' ? 'self_evacuated' : 'no_show';
-      await tx.update(parties).set({ status }).where(and(eq(parties.incidentId, incidentId), eq(parties.id, party.id)));
-      const [ev] = await emit(incidentId, actor, [{ type: 'party.no_show', payload: { partyId: party.id, name: party.name, hotelId, kind: req.kind, note: req.note ?? null, hotelIds: [hotelId] } }]);
-      await tx.insert(guestStatuses).values({ incidentId, partyId: party.id, status, eventSeq: ev!.seq });
+      const to = req.kind === 'went_elsewhere' ? 'own_way' : 'no_show';
+      const moved = await moveGuests(tx, incidentId, { partyIds: [party.id] }, to);
+      const [ev] = await emit(incidentId, actor, [
+        {
+          type: 'party.no_show',
+          payload: {
+            partyId: party.id,
+            name: party.name,
+            hotelId,
+            kind: req.kind,
+            note: req.note ?? null,
+            guestIds: moved.map((m) => m.guestId),
+            hotelIds: [hotelId],
+          },
+        },
+      ]);
+      await recordMoves(tx, incidentId, moved, to, ev!.seq);
+      const [change] = await syncJourney(tx, incidentId, [party.id]);
+      const status = change?.to ?? party.status;
+      await recordHouseholdStatus(tx, { incidentId, partyId: party.id, status, eventSeq: ev!.seq });
       return { partyId: party.id, status, seq: ev!.seq };
     });
   }
 
   async checkOut(incidentId: string, hotelId: string, raw: unknown, actor: Actor) {
-    const req = parse(checkOutSchema, raw);
+    const req = parseOr400(checkOutSchema, raw, 'body', 'request');
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const { party, stay } = await this.lockStay(tx, incidentId, hotelId, req.partyId, ['checked_in']);
       const now = new Date();
       await releaseRooms(tx, incidentId, hotelId, stay.rooms);
-      await tx.update(stays).set({ status: 'checked_out', checkedOutAt: now, endedAt: now }).where(eq(stays.id, stay.id));
-      await tx.update(parties).set({ status: 'checked_out' }).where(and(eq(parties.incidentId, incidentId), eq(parties.id, party.id)));
-      const [ev] = await emit(incidentId, actor, [{ type: 'guest.checked_out', payload: { partyId: party.id, name: party.name, hotelId, hotelIds: [hotelId] } }]);
-      await tx.insert(guestStatuses).values({ incidentId, partyId: party.id, status: 'checked_out', at: now, eventSeq: ev!.seq });
+      await repo.updateStay(tx, stay.id, { status: 'checked_out', checkedOutAt: now, endedAt: now });
+      const moved = await moveGuests(tx, incidentId, { partyIds: [party.id] }, 'checked_out', now);
+      const [ev] = await emit(incidentId, actor, [
+        { type: 'guest.checked_out', payload: { partyId: party.id, name: party.name, hotelId, guestIds: moved.map((m) => m.guestId), hotelIds: [hotelId] } },
+      ]);
+      await recordMoves(tx, incidentId, moved, 'checked_out', ev!.seq, now);
+      await syncJourney(tx, incidentId, [party.id]);
+      await recordHouseholdStatus(tx, { incidentId, partyId: party.id, status: 'checked_out', at: now, eventSeq: ev!.seq });
       return { partyId: party.id, seq: ev!.seq };
     });
   }
 
   /** The household's active stay at this hotel, locked; anything else is "not here". */
   private async lockStay(tx: Tx, incidentId: string, hotelId: string, partyId: string, statuses: string[]) {
-    const [party] = await tx.select().from(parties).where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId))).for('update');
-    const [stay] = party ? await tx.select().from(stays).where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, partyId), eq(stays.hotelId, hotelId), inArray(stays.status, ['planned', 'checked_in']))).for('update') : [];
-    if (!party || !stay) throw new AppError('not_found', 'That household is not expected at this hotel (it may have been re-routed). Refresh the list.', { partyId });
-    if (!statuses.includes(stay.status)) throw new AppError('conflict', `${party.name} is ${stay.status.replace('_', ' ')}; that action does not apply.`, { partyId, status: stay.status });
+    const { party, stay } = await repo.lockPartyAndStay(tx, incidentId, hotelId, partyId);
+    if (!party || !stay)
+      throw new AppError('not_found', 'That household is not expected at this hotel (it may have been re-routed). Refresh the list.', { partyId });
+    if (!statuses.includes(stay.status))
+      throw new AppError('conflict', `${party.name} is ${stay.status.replace('_', ' ')}; that action does not apply.`, { partyId, status: stay.status });
     return { party, stay };
   }
 }
 
-function presentHotel(h: typeof hotels.$inferSelect): HotelArrivals['hotel'] {
+function alreadyIn(name: string, partyId: string, people: number): AppError {
+  return new AppError('conflict', `${name} ${people > 1 ? 'are' : 'is'} already checked in.`, { partyId });
+}
+
+function presentHotel(h: repo.HotelRow): HotelArrivals['hotel'] {
   return { id: h.id, name: h.name, address: h.address, phone: h.phone, perks: h.perks };
 }

@@ -19,7 +19,9 @@ try {
     console.log(`Backed up ${target.kind} to ${file} in ${Math.round(performance.now() - t0)} ms.`);
   } else {
     const r = await restore(target, file);
-    console.log(`Restored ${target.kind} from ${file} in ${Math.round(performance.now() - t0)} ms.${r.keptOldDataAt ? ` The previous data is kept at ${r.keptOldDataAt}.` : ''}`);
+    console.log(
+      `Restored ${target.kind} from ${file} in ${Math.round(performance.now() - t0)} ms.${r.keptOldDataAt ? ` The previous data is kept at ${r.keptOldDataAt}.` : ''}`,
+    );
   }
 } catch (e) {
   console.error((e as Error).message);

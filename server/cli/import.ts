@@ -40,7 +40,9 @@ try {
       throw new AppError('bad_request', `${file} is not valid JSON: ${(e as Error).message}`);
     }
     const r = await service.importScenario(json, SYSTEM_ACTOR);
-    console.log(`Imported incident ${r.incidentId}: ${r.counts.parties} households, ${r.counts.guests} guests, ${r.counts.hotels} hotels, ${r.counts.vehicles} vehicles in ${Math.round(performance.now() - t0)} ms.`);
+    console.log(
+      `Imported incident ${r.incidentId}: ${r.counts.parties} households, ${r.counts.guests} guests, ${r.counts.hotels} hotels, ${r.counts.vehicles} vehicles in ${Math.round(performance.now() - t0)} ms.`,
+    );
   }
 } catch (e) {
   if (e instanceof AppError) {

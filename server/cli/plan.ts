@@ -1,16 +1,17 @@
 /**
- * `npm run plan -- SCENARIO.json [--previous PLAN.json] [--locked LOCKED.json] [--pins PINS.json] [--out PLAN.json]`
+ * `npm run plan -- SCENARIO.json [--objective shelter|cost] [--previous PLAN.json] [--locked LOCKED.json] [--pins PINS.json] [--out PLAN.json]`
  * Prints the plan as JSON (stdout or --out) and a human summary on stderr.
  */
 import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { planSchema } from '../../shared/plan.js';
 import { planRelocation, validatePlan, type Pin } from '../../shared/planner/index.js';
-import { scenarioSchema } from '../../shared/scenario.js';
+import { PLAN_OBJECTIVES, scenarioSchema, type PlanObjective } from '../../shared/scenario.js';
 import { readJsonFile } from './read-json.js';
 import { printSummary } from './summary.js';
 
-const USAGE = 'usage: npm run plan -- SCENARIO.json [--previous PLAN.json] [--locked LOCKED.json] [--pins PINS.json] [--out PLAN.json]';
+const USAGE =
+  'usage: npm run plan -- SCENARIO.json [--objective shelter|cost] [--previous PLAN.json] [--locked LOCKED.json] [--pins PINS.json] [--out PLAN.json]';
 const pinsSchema = z.array(z.object({ partyId: z.string().min(1), hotelId: z.string().min(1).optional(), vehicleId: z.string().min(1).optional() }));
 
 function main(argv: string[]): void {
@@ -21,17 +22,20 @@ function main(argv: string[]): void {
     if (a === '--help' || a === '-h') return console.log(USAGE);
     if (a.startsWith('--')) {
       const v = argv[++i];
-      if (!v) throw new Error(`${a} needs a file\n${USAGE}`);
+      if (!v) throw new Error(`${a} needs ${a === '--objective' ? 'shelter or cost' : 'a file'}\n${USAGE}`);
       flags.set(a.slice(2), v);
     } else files.push(a);
   }
-  const unknown = [...flags.keys()].filter((k) => !['previous', 'locked', 'pins', 'out'].includes(k));
+  const unknown = [...flags.keys()].filter((k) => !['previous', 'locked', 'pins', 'out', 'objective'].includes(k));
   if (files.length !== 1 || unknown.length) throw new Error(unknown.length ? `unknown option --${unknown[0]}\n${USAGE}` : USAGE);
   const scenario = readJsonFile(files[0]!, scenarioSchema, 'scenario');
   const previous = flags.has('previous') ? readJsonFile(flags.get('previous')!, planSchema, 'previous plan') : null;
   const locked = flags.has('locked') ? readJsonFile(flags.get('locked')!, planSchema, 'locked plan') : null;
   const pins: Pin[] = flags.has('pins') ? readJsonFile(flags.get('pins')!, pinsSchema, 'pins') : [];
-  const plan = planRelocation(scenario, { previous, locked, pins });
+  const objective = flags.get('objective');
+  if (objective !== undefined && !(PLAN_OBJECTIVES as readonly string[]).includes(objective))
+    throw new Error(`--objective expects shelter or cost, got ${objective}\n${USAGE}`);
+  const plan = planRelocation(scenario, { previous, locked, pins, ...(objective ? { objective: objective as PlanObjective } : {}) });
   const json = JSON.stringify(plan, null, 2) + '\n';
   const out = flags.get('out');
   if (out) writeFileSync(out, json);

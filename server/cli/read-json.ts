@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { describeFieldErrors, zodFieldErrors } from '../../shared/errors.js';
+import { countOf } from '../../shared/plural.js';
 
 /** Parse `file` with `schema`; on failure print every field path with its message and exit 2. */
 export function readJsonFile<S extends z.ZodType>(file: string, schema: S, what: string): z.output<S> {
@@ -15,7 +16,7 @@ export function readJsonFile<S extends z.ZodType>(file: string, schema: S, what:
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const errors = zodFieldErrors(parsed.error);
-    console.error(`${what} ${file} is invalid (${errors.length} problem${errors.length === 1 ? '' : 's'}):`);
+    console.error(`${what} ${file} is invalid (${countOf(errors.length, 'problem')}):`);
     for (const e of errors.slice(0, 50)) console.error(`  ${describeFieldErrors([e])}`);
     if (errors.length > 50) console.error(`  ... and ${errors.length - 50} more`);
     process.exit(2);

@@ -3,7 +3,8 @@ import type { Plan } from '../../shared/plan.js';
 import type { ValidationResult } from '../../shared/planner/index.js';
 import type { Scenario } from '../../shared/scenario.js';
 
-const money = (minor: number, currency: string) => `${(minor / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
+const money = (minor: number, currency: string) =>
+  `${(minor / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
 
 export function printSummary(scenario: Scenario, plan: Plan, check: ValidationResult): void {
   const m = check.metrics;

@@ -2,7 +2,8 @@
  * One typed database handle over either engine: PGlite embedded (the default, no install) or a
  * PostgreSQL server (DATABASE_URL). Both run the same migrations and the same queries.
  */
-import { mkdirSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -71,8 +72,12 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
 async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
-  if (!dataDir.startsWith('memory://')) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  const client = await PGlite.create(dataDir, loadDataDir ? { loadDataDir } : {});
+  const { pgliteStartParams } = await import('./pglite-settings.js');
+  if (!dataDir.startsWith('memory://')) {
+    mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+    if (!loadDataDir && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initPgliteInChild(dataDir);
+  }
+  const client = await PGlite.create(dataDir, { startParams: pgliteStartParams(), ...(loadDataDir ? { loadDataDir } : {}) });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,
@@ -82,6 +87,17 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
     // exposed for tests that snapshot a migrated database
     ...({ pglite: client } as object),
   };
+}
+
+/** initdb for a new data directory in a child process, so its ~570 MB of WebAssembly memory is given back (decision 0017). */
+async function initPgliteInChild(dataDir: string): Promise<void> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pglite-init.ts');
+  const child = fork(script, [dataDir], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c) => resolve(c));
+  });
+  if (code !== 0) throw new Error(`Could not create the PGlite data directory ${dataDir} (exit code ${code})`);
 }
 
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', '08007']);

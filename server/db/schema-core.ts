@@ -7,6 +7,8 @@
  * are a faithful round trip; `position` keeps the file's order.
  */
 import { sql } from 'drizzle-orm';
+import { PARTY_STATUSES, type PartyStatus, type VehicleStatus } from '../../shared/statuses.js';
+import type { Whereabouts } from '../../shared/whereabouts.js';
 import {
   bigint,
   boolean,
@@ -36,9 +38,16 @@ export const incidents = pgTable(
     startedAt: ts('started_at').notNull(),
     currency: text('currency').notNull(),
     timezone: text('timezone').notNull(),
+    /** The number guests and hotels are told to ring (scenario `incident.helpline`); null when not given. */
+    helpline: text('helpline'),
     staffSpendLimitMinor: integer('staff_spend_limit_minor').notNull(),
     policy: jsonb('policy').$type<Policy>().notNull(),
     status: text('status').notNull().default('active'),
+    /** Exceptions queue thresholds: a vehicle this late at its next stop, an arrival this long at the door. */
+    overdueMinutes: integer('overdue_minutes').notNull().default(15),
+    notCheckedInMinutes: integer('not_checked_in_minutes').notNull().default(20),
+    /** Offer a transport re-plan when the projected last arrival slips by more than this. */
+    shelterSlipMinutes: integer('shelter_slip_minutes').notNull().default(15),
     /** Last event sequence number; bumped under row lock by every change, so events are gap-free. */
     lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
     createdAt: created(),
@@ -53,7 +62,9 @@ export const incidents = pgTable(
 export const sites = pgTable(
   'sites',
   {
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     id: text('id').notNull(),
     name: text('name').notNull(),
     kind: text('kind').notNull(),
@@ -69,18 +80,22 @@ export const sites = pgTable(
   ],
 );
 
-export const PARTY_STATUSES = ['waiting', 'assigned', 'on_vehicle', 'arrived', 'checked_in', 'checked_out', 'no_show', 'self_evacuated', 'needs_help'] as const;
-export type PartyStatus = (typeof PARTY_STATUSES)[number];
+export { PARTY_STATUSES, type PartyStatus };
 
 export const parties = pgTable(
   'parties',
   {
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     id: text('id').notNull(),
     name: text('name').notNull(),
     unit: text('unit').notNull().default(''),
     siteId: text('site_id').notNull(),
-    needs: text('needs').array().notNull().default(sql`'{}'::text[]`),
+    needs: text('needs')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     notes: text('notes').notNull().default(''),
     phone: text('phone').notNull().default(''),
     email: text('email').notNull().default(''),
@@ -98,7 +113,10 @@ export const parties = pgTable(
     foreignKey({ columns: [t.incidentId, t.siteId], foreignColumns: [sites.incidentId, sites.id] }),
     uniqueIndex('parties_pass_code').on(t.incidentId, t.passCode),
     uniqueIndex('parties_status_token').on(t.statusToken),
-    check('parties_status', sql`${t.status} in ('waiting', 'assigned', 'on_vehicle', 'arrived', 'checked_in', 'checked_out', 'no_show', 'self_evacuated', 'needs_help')`),
+    check(
+      'parties_status',
+      sql`${t.status} in ('waiting', 'assigned', 'on_vehicle', 'arrived', 'checked_in', 'checked_out', 'no_show', 'self_evacuated', 'needs_help')`,
+    ),
   ],
 );
 
@@ -110,10 +128,16 @@ export const guests = pgTable(
     partyId: text('party_id').notNull(),
     name: text('name').notNull(),
     age: text('age').notNull(),
-    needs: text('needs').array().notNull().default(sql`'{}'::text[]`),
+    needs: text('needs')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Set when the guest is checked in on their own (part of a family arriving later). */
     checkedInAt: ts('checked_in_at'),
     roomNumber: text('room_number'),
+    /** Where this person is (shared/whereabouts.ts); moved only along its allowed transitions. */
+    whereabouts: text('whereabouts').$type<Whereabouts>().notNull().default('waiting'),
+    whereaboutsAt: ts('whereabouts_at'),
     position: integer('position').notNull(),
   },
   (t) => [
@@ -121,6 +145,7 @@ export const guests = pgTable(
     foreignKey({ columns: [t.incidentId, t.partyId], foreignColumns: [parties.incidentId, parties.id] }).onDelete('cascade'),
     index('guests_party').on(t.incidentId, t.partyId),
     check('guests_age', sql`${t.age} in ('adult', 'child', 'infant')`),
+    check('guests_whereabouts', sql`${t.whereabouts} in ('waiting', 'aboard', 'arrived', 'checked_in', 'checked_out', 'own_way', 'no_show', 'missing')`),
   ],
 );
 
@@ -129,7 +154,9 @@ export const guestStatuses = pgTable(
   'guest_statuses',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     partyId: text('party_id').notNull(),
     guestId: text('guest_id'),
     status: text('status').notNull(),
@@ -145,13 +172,17 @@ export const guestStatuses = pgTable(
 export const hotels = pgTable(
   'hotels',
   {
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     id: text('id').notNull(),
     name: text('name').notNull(),
     lat: doublePrecision('lat').notNull(),
     lng: doublePrecision('lng').notNull(),
     address: text('address').notNull().default(''),
     phone: text('phone').notNull().default(''),
+    /** Front desk address for rooming lists; empty when none was given. */
+    email: text('email').notNull().default(''),
     petsAllowed: boolean('pets_allowed').notNull().default(false),
     perks: jsonb('perks').$type<{ kind: string; capMinorPerGuestPerNight?: number; note?: string }[]>().notNull().default([]),
     position: integer('position').notNull(),
@@ -190,7 +221,9 @@ export const roomTypes = pgTable(
 export const vehicles = pgTable(
   'vehicles',
   {
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     id: text('id').notNull(),
     provider: text('provider').notNull().default(''),
     kind: text('kind').notNull(),
@@ -201,7 +234,7 @@ export const vehicles = pgTable(
     costPerTripMinor: integer('cost_per_trip_minor').notNull().default(0),
     costPerKmMinor: integer('cost_per_km_minor').notNull().default(0),
     /** in_service, or out_of_service after a breakdown. */
-    status: text('status').notNull().default('in_service'),
+    status: text('status').$type<VehicleStatus>().notNull().default('in_service'),
     /** Last reported position (drivers' phones); null until one arrives. */
     lat: doublePrecision('lat'),
     lng: doublePrecision('lng'),
@@ -247,8 +280,12 @@ export const users = pgTable(
 export const userIncidents = pgTable(
   'user_incidents',
   {
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.userId, t.incidentId] })],
 );
@@ -258,7 +295,9 @@ export const sessions = pgTable(
   {
     /** sha256 of the cookie token: a leaked table does not leak live sessions. */
     tokenHash: text('token_hash').primaryKey(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: created(),
     expiresAt: ts('expires_at').notNull(),
     revokedAt: ts('revoked_at'),

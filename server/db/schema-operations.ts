@@ -3,9 +3,26 @@
  * idempotency keys, the guest message outbox and export records.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { incidents, parties, hotels, vehicles, sites, users } from './schema-core.js';
 import type { Plan } from '../../shared/plan.js';
+import type { PartyStatus, StayStatus, TripStatus } from '../../shared/statuses.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const created = () => ts('created_at').notNull().defaultNow();
@@ -15,7 +32,9 @@ export const plans = pgTable(
   'plans',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: created(),
     /** The incident's lastSeq when the proposal was computed. */
@@ -29,8 +48,6 @@ export const plans = pgTable(
   (t) => [index('plans_incident').on(t.incidentId, t.createdAt), check('plans_status', sql`${t.status} in ('proposed', 'applied', 'superseded')`)],
 );
 
-export const STAY_ACTIVE = ['planned', 'checked_in'] as const;
-
 export const stays = pgTable(
   'stays',
   {
@@ -39,7 +56,7 @@ export const stays = pgTable(
     partyId: text('party_id').notNull(),
     hotelId: text('hotel_id').notNull(),
     rooms: jsonb('rooms').$type<{ type: string; count: number }[]>().notNull(),
-    status: text('status').notNull().default('planned'),
+    status: text('status').$type<StayStatus>().notNull().default('planned'),
     /** Room numbers given at check-in, e.g. { "double": ["12", "14"] }. */
     roomNumbers: jsonb('room_numbers').$type<Record<string, string[]>>(),
     /** Manually pinned by a duty manager: the planner keeps it on re-plan. */
@@ -53,7 +70,9 @@ export const stays = pgTable(
   (t) => [
     foreignKey({ columns: [t.incidentId, t.partyId], foreignColumns: [parties.incidentId, parties.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.incidentId, t.hotelId], foreignColumns: [hotels.incidentId, hotels.id] }).onDelete('cascade'),
-    uniqueIndex('stays_one_active_per_party').on(t.incidentId, t.partyId).where(sql`status in ('planned', 'checked_in')`),
+    uniqueIndex('stays_one_active_per_party')
+      .on(t.incidentId, t.partyId)
+      .where(sql`status in ('planned', 'checked_in')`),
     index('stays_hotel').on(t.incidentId, t.hotelId),
     check('stays_status', sql`${t.status} in ('planned', 'checked_in', 'checked_out', 'cancelled', 'no_show')`),
   ],
@@ -69,7 +88,7 @@ export const trips = pgTable(
     stops: text('stops').array().notNull(),
     departAt: ts('depart_at').notNull(),
     arrivals: jsonb('arrivals').$type<string[]>().notNull(),
-    status: text('status').notNull().default('planned'),
+    status: text('status').$type<TripStatus>().notNull().default('planned'),
     /** Capacity copied from the vehicle; `*Used` rise with each rider under the row lock. */
     seats: integer('seats').notNull(),
     wheelchairSpaces: integer('wheelchair_spaces').notNull(),
@@ -93,7 +112,9 @@ export const trips = pgTable(
 export const tripRiders = pgTable(
   'trip_riders',
   {
-    tripId: uuid('trip_id').notNull().references(() => trips.id, { onDelete: 'cascade' }),
+    tripId: uuid('trip_id')
+      .notNull()
+      .references(() => trips.id, { onDelete: 'cascade' }),
     incidentId: uuid('incident_id').notNull(),
     partyId: text('party_id').notNull(),
     hotelId: text('hotel_id').notNull(),
@@ -104,7 +125,9 @@ export const tripRiders = pgTable(
   (t) => [
     primaryKey({ columns: [t.tripId, t.partyId] }),
     foreignKey({ columns: [t.incidentId, t.partyId], foreignColumns: [parties.incidentId, parties.id] }).onDelete('cascade'),
-    uniqueIndex('trip_riders_one_active_per_party').on(t.incidentId, t.partyId).where(sql`status in ('planned', 'boarded')`),
+    uniqueIndex('trip_riders_one_active_per_party')
+      .on(t.incidentId, t.partyId)
+      .where(sql`status in ('planned', 'boarded')`),
     check('trip_riders_status', sql`${t.status} in ('planned', 'boarded', 'dropped', 'no_show', 'cancelled')`),
   ],
 );
@@ -113,7 +136,9 @@ export const tripRiders = pgTable(
 export const events = pgTable(
   'events',
   {
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     at: ts('at').notNull().defaultNow(),
     actorUserId: uuid('actor_user_id'),
@@ -131,7 +156,9 @@ export const ledgerEntries = pgTable(
   'ledger_entries',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     category: text('category').notNull(),
     amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
@@ -163,13 +190,22 @@ export const ledgerEntries = pgTable(
     /** System-written description (no guest data): what the line is for. */
     description: text('description').notNull().default(''),
     /** e.g. over_perk_cap */
-    flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+    flags: text('flags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
   },
   (t) => [
     uniqueIndex('ledger_seq').on(t.incidentId, t.seq),
-    uniqueIndex('ledger_source_key').on(t.incidentId, t.sourceKey).where(sql`source_key is not null`),
-    uniqueIndex('ledger_one_reversal').on(t.reversesEntryId).where(sql`reverses_entry_id is not null`),
-    uniqueIndex('ledger_one_resolution').on(t.relatedEntryId).where(sql`kind in ('approval', 'rejection')`),
+    uniqueIndex('ledger_source_key')
+      .on(t.incidentId, t.sourceKey)
+      .where(sql`source_key is not null`),
+    uniqueIndex('ledger_one_reversal')
+      .on(t.reversesEntryId)
+      .where(sql`reverses_entry_id is not null`),
+    uniqueIndex('ledger_one_resolution')
+      .on(t.relatedEntryId)
+      .where(sql`kind in ('approval', 'rejection')`),
     index('ledger_party').on(t.incidentId, t.partyId),
     check('ledger_category', sql`${t.category} in ('lodging', 'transport', 'bar', 'meals', 'laundry', 'gifts', 'other')`),
     check('ledger_currency', sql`${t.currency} ~ '^[A-Z]{3}$'`),
@@ -188,18 +224,56 @@ export const ledgerHeads = pgTable('ledger_heads', {
   hash: text('hash').notNull(),
 });
 
-/** A retried mutating request with the same key gets the first answer again. */
+/**
+ * A retried mutating request with the same key gets the first answer again. A request in progress
+ * holds the key under a lease (`owner`, `lease_until`); the change's own transaction stamps
+ * `applied_at` while it still owns the lease, so a crash leaves either nothing applied (the lease
+ * runs out and a retry takes the key over) or the change applied and marked (never run twice).
+ */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     statusCode: integer('status_code').notNull(),
     response: jsonb('response').notNull(),
     createdAt: created(),
+    owner: text('owner'),
+    leaseUntil: ts('lease_until'),
+    appliedAt: ts('applied_at'),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created').on(t.createdAt)],
+);
+
+/**
+ * Secrets the server makes for itself on first start and every replica shares (e.g. the key that
+ * signs drivers' links when DRIVER_LINK_SECRET is not set). Never sent to clients or logged.
+ */
+export const serverSecrets = pgTable('server_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: created(),
+});
+
+/**
+ * Which generation of a vehicle's driver link is valid. No row means generation 1, never revoked.
+ * A revoke bumps the generation, so every link signed before it stops working.
+ */
+export const driverLinks = pgTable(
+  'driver_links',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    vehicleId: text('vehicle_id').notNull(),
+    generation: integer('generation').notNull().default(1),
+    revokedAt: ts('revoked_at'),
+    revokedBy: uuid('revoked_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.vehicleId] }), check('driver_links_generation', sql`${t.generation} >= 1`)],
 );
 
 /** Guest messages: written in the same transaction as the change that causes them, sent later. */
@@ -207,7 +281,9 @@ export const outbox = pgTable(
   'outbox',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     partyId: text('party_id').notNull(),
     channel: text('channel').notNull(),
     template: text('template').notNull(),
@@ -225,6 +301,8 @@ export const outbox = pgTable(
     subject: text('subject').notNull().default(''),
     /** Language the message was rendered in. */
     language: text('language').notNull().default('en'),
+    /** Set on messages to a hotel (rooming lists); their party_id is ''. */
+    hotelId: text('hotel_id'),
   },
   (t) => [
     uniqueIndex('outbox_dedupe').on(t.incidentId, t.dedupeKey),
@@ -234,11 +312,33 @@ export const outbox = pgTable(
   ],
 );
 
+/**
+ * The rooming list last sent to each hotel's front desk: the next one is sent only when the list
+ * differs, and marks what changed against this one. Written in the transaction that queues the email.
+ */
+export const roomingSent = pgTable(
+  'rooming_sent',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    hotelId: text('hotel_id').notNull(),
+    version: integer('version').notNull(),
+    digest: text('digest').notNull(),
+    rows: jsonb('rows').$type<unknown[]>().notNull(),
+    sentSeq: bigint('sent_seq', { mode: 'number' }).notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.hotelId] })],
+);
+
 /** Per-incident wording of guest messages; a missing row means the built-in default (shared/messages.ts). */
 export const messageTemplates = pgTable(
   'message_templates',
   {
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     key: text('key').notNull(),
     language: text('language').notNull(),
     subject: text('subject').notNull(),
@@ -253,7 +353,9 @@ export const messageTemplates = pgTable(
 export const messageSettings = pgTable(
   'message_settings',
   {
-    incidentId: uuid('incident_id').primaryKey().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .primaryKey()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     helplinePhone: text('helpline_phone').notNull().default(''),
     departureNoticeMinutes: integer('departure_notice_minutes').notNull().default(30),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -263,7 +365,9 @@ export const messageSettings = pgTable(
 
 /** How far each incident's event log has been turned into guest messages (the projector's cursor). */
 export const messageCursors = pgTable('message_cursors', {
-  incidentId: uuid('incident_id').primaryKey().references(() => incidents.id, { onDelete: 'cascade' }),
+  incidentId: uuid('incident_id')
+    .primaryKey()
+    .references(() => incidents.id, { onDelete: 'cascade' }),
   lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
@@ -279,8 +383,8 @@ export const guestReplies = pgTable(
     text: text('text').notNull().default(''),
     guestId: text('guest_id'),
     clientKey: text('client_key').notNull(),
-    statusFrom: text('status_from').notNull(),
-    statusTo: text('status_to').notNull(),
+    statusFrom: text('status_from').$type<PartyStatus>().notNull(),
+    statusTo: text('status_to').$type<PartyStatus>().notNull(),
     eventSeq: bigint('event_seq', { mode: 'number' }),
     createdAt: created(),
     /** When a duty manager marked the reply dealt with (null while it still needs attention). */
@@ -290,7 +394,9 @@ export const guestReplies = pgTable(
   },
   (t) => [
     foreignKey({ columns: [t.incidentId, t.partyId], foreignColumns: [parties.incidentId, parties.id] }).onDelete('cascade'),
-    index('guest_replies_open').on(t.incidentId, t.createdAt).where(sql`handled_at is null`),
+    index('guest_replies_open')
+      .on(t.incidentId, t.createdAt)
+      .where(sql`handled_at is null`),
     uniqueIndex('guest_replies_client_key').on(t.incidentId, t.partyId, t.clientKey),
     index('guest_replies_party').on(t.incidentId, t.partyId, t.createdAt),
     check('guest_replies_kind', sql`${t.kind} in ('own_way', 'need_help', 'missing_member')`),
@@ -318,7 +424,9 @@ export const feedback = pgTable(
 
 export const exportsLog = pgTable('exports', {
   id: uuid('id').primaryKey().defaultRandom(),
-  incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+  incidentId: uuid('incident_id')
+    .notNull()
+    .references(() => incidents.id, { onDelete: 'cascade' }),
   userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
   createdAt: created(),
   format: text('format').notNull(),
@@ -336,7 +444,9 @@ export const ledgerReceipts = pgTable(
   'ledger_receipts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    incidentId: uuid('incident_id').notNull().references(() => incidents.id, { onDelete: 'cascade' }),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
     sha256: text('sha256').notNull(),
     contentType: text('content_type').notNull(),
     bytes: integer('bytes').notNull(),
@@ -357,3 +467,46 @@ export const socketIoAttachments = pgTable('socket_io_attachments', {
   createdAt: created(),
   payload: bytea('payload'),
 });
+
+/**
+ * The exceptions queue (shared/attention.ts): one row per deviation, open until resolved with a
+ * note. `dedupeKey` keeps one open item per situation (a sweep run twice opens nothing new).
+ */
+export const attentionItems = pgTable(
+  'attention_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    partyId: text('party_id'),
+    guestIds: text('guest_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    placeKind: text('place_kind'),
+    placeId: text('place_id'),
+    placeName: text('place_name'),
+    tripId: uuid('trip_id'),
+    summary: text('summary').notNull(),
+    suggestion: text('suggestion').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    createdAt: created(),
+    createdSeq: bigint('created_seq', { mode: 'number' }).notNull(),
+    resolvedAt: ts('resolved_at'),
+    resolvedBy: uuid('resolved_by').references(() => users.id, { onDelete: 'set null' }),
+    resolvedByName: text('resolved_by_name'),
+    note: text('note'),
+  },
+  (t) => [
+    uniqueIndex('attention_items_open')
+      .on(t.incidentId, t.dedupeKey)
+      .where(sql`resolved_at is null`),
+    index('attention_items_incident').on(t.incidentId, t.createdAt),
+    check(
+      'attention_items_kind',
+      sql`${t.kind} in ('partial_checkin', 'left_behind', 'transport_lost', 'unplaced', 'overdue', 'not_checked_in', 'need_help', 'missing')`,
+    ),
+  ],
+);

@@ -5,6 +5,7 @@
  */
 import { roadKm, travelMinutes, type LatLng } from '../../shared/geo.js';
 import type { Policy } from '../../shared/scenario.js';
+import type { EtaSource } from '../../shared/statuses.js';
 
 export interface EtaInput {
   now: Date;
@@ -20,7 +21,7 @@ export interface EtaInput {
   policy: Pick<Policy, 'roadFactor' | 'speedKmh'>;
 }
 
-export type EtaSource = 'plan' | 'late_departure' | 'on_the_road' | 'position' | 'arrived';
+export type { EtaSource };
 
 /** A position older than this says nothing about where the vehicle is now. */
 export const POSITION_FRESH_MS = 10 * 60_000;

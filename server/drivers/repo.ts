@@ -1,17 +1,23 @@
 /** The queries behind drivers' links and manifests: the only place in this feature that reads tables. */
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { events, guests, hotels, incidents, parties, sites, tripRiders, trips, vehicles } from '../db/schema.js';
+import { driverLinks, events, guests, hotels, incidents, parties, sites, tripRiders, trips, vehicles } from '../db/schema.js';
 
 export type TripRow = typeof trips.$inferSelect;
 
 export async function findIncident(db: Db | Tx, incidentId: string) {
-  const [row] = await db.select({ id: incidents.id, name: incidents.name, timezone: incidents.timezone, policy: incidents.policy }).from(incidents).where(eq(incidents.id, incidentId));
+  const [row] = await db
+    .select({ id: incidents.id, name: incidents.name, timezone: incidents.timezone, policy: incidents.policy })
+    .from(incidents)
+    .where(eq(incidents.id, incidentId));
   return row;
 }
 
 export async function findVehicle(db: Db | Tx, incidentId: string, vehicleId: string) {
-  const [row] = await db.select().from(vehicles).where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.id, vehicleId)));
+  const [row] = await db
+    .select()
+    .from(vehicles)
+    .where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.id, vehicleId)));
   return row;
 }
 
@@ -25,7 +31,11 @@ export function vehicleTrips(db: Db | Tx, incidentId: string, vehicleId: string)
 }
 
 export function incidentTrips(db: Db | Tx, incidentId: string): Promise<TripRow[]> {
-  return db.select().from(trips).where(and(eq(trips.incidentId, incidentId), ne(trips.status, 'cancelled'))).orderBy(asc(trips.departAt));
+  return db
+    .select()
+    .from(trips)
+    .where(and(eq(trips.incidentId, incidentId), ne(trips.status, 'cancelled')))
+    .orderBy(asc(trips.departAt));
 }
 
 export function incidentVehicles(db: Db | Tx, incidentId: string) {
@@ -54,11 +64,17 @@ export function guestsOf(db: Db | Tx, incidentId: string, partyIds: string[]) {
 
 export function hotelsById(db: Db | Tx, incidentId: string, ids: string[]) {
   if (!ids.length) return Promise.resolve([]);
-  return db.select().from(hotels).where(and(eq(hotels.incidentId, incidentId), inArray(hotels.id, ids)));
+  return db
+    .select()
+    .from(hotels)
+    .where(and(eq(hotels.incidentId, incidentId), inArray(hotels.id, ids)));
 }
 
 export async function findSite(db: Db | Tx, incidentId: string, siteId: string) {
-  const [row] = await db.select().from(sites).where(and(eq(sites.incidentId, incidentId), eq(sites.id, siteId)));
+  const [row] = await db
+    .select()
+    .from(sites)
+    .where(and(eq(sites.incidentId, incidentId), eq(sites.id, siteId)));
   return row;
 }
 
@@ -96,4 +112,82 @@ export async function lockRider(tx: Tx, tripId: string, partyId: string) {
     .where(and(eq(tripRiders.tripId, tripId), eq(tripRiders.partyId, partyId)))
     .for('update');
   return row;
+}
+
+/** Whether a vehicle's link may still be used: its incident is active, and which generation is current. */
+export async function linkState(db: Db | Tx, incidentId: string, vehicleId: string): Promise<{ incidentActive: boolean; generation: number }> {
+  const [row] = await db
+    .select({ status: incidents.status, generation: driverLinks.generation })
+    .from(incidents)
+    .leftJoin(driverLinks, and(eq(driverLinks.incidentId, incidents.id), eq(driverLinks.vehicleId, vehicleId)))
+    .where(eq(incidents.id, incidentId));
+  return { incidentActive: row?.status === 'active', generation: row?.generation ?? 1 };
+}
+
+/** Current link generation per vehicle that was ever revoked (others are at 1). */
+export async function linkGenerations(db: Db | Tx, incidentId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ vehicleId: driverLinks.vehicleId, generation: driverLinks.generation })
+    .from(driverLinks)
+    .where(eq(driverLinks.incidentId, incidentId));
+  return new Map(rows.map((r) => [r.vehicleId, r.generation]));
+}
+
+/** Move a vehicle's link to its next generation (one statement: concurrent revokes each count). */
+export async function bumpLinkGeneration(
+  tx: Tx,
+  incidentId: string,
+  vehicleId: string,
+  userId: string,
+): Promise<{ generation: number; revokedAt: Date | null }> {
+  const [row] = await tx
+    .insert(driverLinks)
+    .values({ incidentId, vehicleId, generation: 2, revokedAt: sql`now()`, revokedBy: userId })
+    .onConflictDoUpdate({
+      target: [driverLinks.incidentId, driverLinks.vehicleId],
+      set: { generation: sql`${driverLinks.generation} + 1`, revokedAt: sql`now()`, revokedBy: userId },
+    })
+    .returning({ generation: driverLinks.generation, revokedAt: driverLinks.revokedAt });
+  return row!;
+}
+
+/** A household ticked on (boarded, stamped now) or off (back to planned) a trip. */
+export async function setRiderBoarded(tx: Tx, tripId: string, partyId: string, status: 'boarded' | 'planned', boardedAt: Date | null): Promise<void> {
+  await tx
+    .update(tripRiders)
+    .set({ status, boardedAt })
+    .where(and(eq(tripRiders.tripId, tripId), eq(tripRiders.partyId, partyId)));
+}
+
+export async function updateTrip(
+  tx: Tx,
+  tripId: string,
+  change: Partial<Pick<typeof trips.$inferInsert, 'status' | 'departedAt' | 'completedAt'>>,
+): Promise<void> {
+  await tx.update(trips).set(change).where(eq(trips.id, tripId));
+}
+
+/** The households aboard a trip for one hotel. */
+export function boardedFor(tx: Tx, tripId: string, hotelId: string) {
+  return tx
+    .select()
+    .from(tripRiders)
+    .where(and(eq(tripRiders.tripId, tripId), eq(tripRiders.hotelId, hotelId), eq(tripRiders.status, 'boarded')));
+}
+
+export async function dropRiders(tx: Tx, tripId: string, partyIds: string[], droppedAt: Date): Promise<void> {
+  await tx
+    .update(tripRiders)
+    .set({ status: 'dropped', droppedAt })
+    .where(and(eq(tripRiders.tripId, tripId), inArray(tripRiders.partyId, partyIds)));
+}
+
+/** Store the vehicle's position; false when the vehicle is gone. */
+export async function storePosition(db: Db, incidentId: string, vehicleId: string, lat: number, lng: number, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(vehicles)
+    .set({ lat, lng, positionAt: at })
+    .where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.id, vehicleId)))
+    .returning({ id: vehicles.id });
+  return rows.length > 0;
 }

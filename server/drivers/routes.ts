@@ -1,51 +1,102 @@
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth/middleware.js';
-import { AppError, parseOr400 } from '../http/errors.js';
-import { assertIncidentVisible } from '../incidents/scope.js';
+import { parseOr400 } from '../http/errors.js';
+import { routesFor } from '../http/route.js';
+import { incidentParams } from '../http/params.js';
 import type { DriverService } from './service.js';
+import { entityIdSchema } from '../../shared/fields.js';
 
-const incidentParams = z.object({ incidentId: z.uuid({ message: 'expected an incident id' }) });
-const hotelParams = incidentParams.extend({ hotelId: z.string().min(1).max(100) });
+const hotelParams = incidentParams.extend({ hotelId: entityIdSchema });
+const vehicleParams = incidentParams.extend({ vehicleId: z.string().min(1, 'expected a vehicle id').max(200) });
 const tokenParams = z.object({ token: z.string().min(10).max(400) });
 
+const route = routesFor<{ drivers: DriverService }>();
+const MANAGERS = ['admin', 'duty_manager'] as const;
+const originOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+
 /** Duty managers get each vehicle's driver link (`/api/incidents/:incidentId/drivers`). */
-export function driverLinkRoutes(service: DriverService): Router {
-  const r = Router({ mergeParams: true });
-  r.use(requireRole('admin', 'duty_manager'));
-  r.get('/', async (req, res) => {
-    const { incidentId } = parseOr400(incidentParams, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    res.setHeader('cache-control', 'no-store');
-    res.json(await service.links(incidentId, `${req.protocol}://${req.get('host') ?? 'localhost'}`));
-  });
-  return r;
-}
+export const driverLinkRoutes = [
+  route({
+    method: 'get',
+    path: '/api/incidents/:incidentId/drivers',
+    roles: MANAGERS,
+    params: incidentParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => {
+      res.setHeader('cache-control', 'no-store');
+      res.json(await deps.drivers.links(params.incidentId, originOf(req)));
+    },
+  }),
+];
 
-/** Live ETAs of the vehicles bound for a hotel (`/api/incidents/:incidentId/hotels/:hotelId/etas`): reception of that hotel only. */
-export function hotelEtaRoutes(service: DriverService): Router {
-  const r = Router({ mergeParams: true });
-  r.use(requireRole('admin', 'duty_manager', 'reception'));
-  r.get('/', async (req: Request, res) => {
-    const p = parseOr400(hotelParams, req.params, 'params');
-    const user = assertIncidentVisible(req.user, p.incidentId);
-    if (user.role === 'reception' && user.hotelId !== p.hotelId) throw new AppError('not_found', 'No such hotel.');
-    res.json(await service.hotelEtas(p.incidentId, p.hotelId));
-  });
-  return r;
-}
+/**
+ * A duty manager withdraws one vehicle's driver link (lost or shared phone); the old link answers
+ * 403 from then on and the links list gives a new one.
+ */
+export const vehicleDriverLinkRoutes = [
+  route({
+    method: 'post',
+    path: '/api/incidents/:incidentId/vehicles/:vehicleId/driver-link/revoke',
+    roles: MANAGERS,
+    params: vehicleParams,
+    scope: 'incident',
+    handler: async ({ res, params, user, deps }) => res.json(await deps.drivers.revokeLink(params.incidentId, params.vehicleId, user)),
+  }),
+];
 
-/** The driver's phone (`/api/drive/:token`): no account, the signed link is the key. */
-export function driveRoutes(service: DriverService): Router {
-  const r = Router({ mergeParams: true });
-  const token = (req: Request) => parseOr400(tokenParams, req.params, 'params').token;
-  r.get('/', async (req, res) => {
-    res.setHeader('cache-control', 'no-store');
-    res.json(await service.view(token(req)));
-  });
-  r.post('/boardings', async (req, res) => res.json(await service.board(token(req), req.body)));
-  r.post('/departures', async (req, res) => res.json(await service.depart(token(req), req.body)));
-  r.post('/arrivals', async (req, res) => res.json(await service.arrive(token(req), req.body)));
-  r.post('/positions', async (req, res) => res.json(await service.position(token(req), req.body)));
-  return r;
-}
+/** Live ETAs of the vehicles bound for a hotel: reception of that hotel only. */
+export const hotelEtaRoutes = [
+  route({
+    method: 'get',
+    path: '/api/incidents/:incidentId/hotels/:hotelId/etas',
+    roles: ['admin', 'duty_manager', 'reception'],
+    params: hotelParams,
+    scope: 'hotel',
+    handler: async ({ res, params, deps }) => res.json(await deps.drivers.hotelEtas(params.incidentId, params.hotelId)),
+  }),
+];
+
+const LINK = "the driver's phone has no account: the signed per-vehicle link is the key (403 once revoked or the incident ended)";
+const token = (req: Request) => parseOr400(tokenParams, req.params, 'params').token;
+
+/** The driver's phone (`/api/drive/:token`). */
+export const driveRoutes = [
+  route({
+    method: 'get',
+    path: '/api/drive/:token',
+    roles: 'token',
+    why: LINK,
+    handler: async ({ req, res, deps }) => {
+      res.setHeader('cache-control', 'no-store');
+      res.json(await deps.drivers.view(token(req)));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/drive/:token/boardings',
+    roles: 'token',
+    why: LINK,
+    handler: async ({ req, res, deps }) => res.json(await deps.drivers.board(token(req), req.body)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/drive/:token/departures',
+    roles: 'token',
+    why: LINK,
+    handler: async ({ req, res, deps }) => res.json(await deps.drivers.depart(token(req), req.body)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/drive/:token/arrivals',
+    roles: 'token',
+    why: LINK,
+    handler: async ({ req, res, deps }) => res.json(await deps.drivers.arrive(token(req), req.body)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/drive/:token/positions',
+    roles: 'token',
+    why: LINK,
+    handler: async ({ req, res, deps }) => res.json(await deps.drivers.position(token(req), req.body)),
+  }),
+];

@@ -3,6 +3,7 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { events, incidents } from '../db/schema.js';
 import type { LiveEvent } from '../../shared/realtime.js';
+import { storedAs } from '../../shared/events.js';
 
 export async function eventsSince(db: Db, incidentId: string, sinceSeq: number, limit: number): Promise<LiveEvent[]> {
   const rows = await db
@@ -11,7 +12,13 @@ export async function eventsSince(db: Db, incidentId: string, sinceSeq: number, 
     .where(and(eq(events.incidentId, incidentId), gt(events.seq, sinceSeq)))
     .orderBy(asc(events.seq))
     .limit(limit);
-  return rows.map((r) => ({ incidentId, seq: r.seq, at: r.at.toISOString(), type: r.type, actor: { userId: r.actorUserId, name: r.actorName }, payload: r.payload }));
+  return rows.map((r) => ({
+    incidentId,
+    seq: r.seq,
+    at: r.at.toISOString(),
+    actor: { userId: r.actorUserId, name: r.actorName },
+    ...storedAs(r.type, r.payload),
+  }));
 }
 
 /** The payloads of events of one type naming the given ids in `payload.<key>`, by that id. */

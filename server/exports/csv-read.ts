@@ -1,30 +1,11 @@
 /** Reading an export's CSV back (offline verification and tests). */
+import { parse } from 'csv-parse/sync';
 
-/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF). */
+/**
+ * RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF line ends) as rows of raw cells, nothing
+ * trimmed, rows of any length. Malformed CSV (a quote never closed, text after a closing quote)
+ * throws csv-parse's error, which names the line.
+ */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      row.push(cell.replace(/\r$/, ''));
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  return rows;
+  return parse(text, { relax_column_count: true, record_delimiter: ['\r\n', '\n'] }) as string[][];
 }

@@ -1,6 +1,7 @@
 /**
- * One export line: every field the hash covers (the note only as its sha256, never its text),
- * plus names for people reading it. The CSV columns and the XLSX "Lines" sheet are this list, so
+ * One export line: every field the hash covers, plus names for people reading it. A perk's note
+ * is its justification: given as text for the claims handler and as the sha256 the chain covers
+ * (decision 0016), so anyone can check the text is the one recorded. The CSV columns and the XLSX "Lines" sheet are this list, so
  * a CSV alone lets anyone recompute the chain offline (server/exports/verify-cli.ts).
  */
 import { noteDigest } from '../ledger/chain.js';
@@ -40,6 +41,7 @@ export const LINE_COLUMNS = [
   'receipt_ref',
   'receipt_photo_id',
   'description',
+  'note',
   'note_sha256',
   'reverses_entry_id',
   'related_entry_id',
@@ -83,6 +85,7 @@ export function lineValues(r: LedgerRow, names: Names): Cell[] {
     r.receiptRef,
     photo ? (names.receiptIds.get(photo) ?? null) : null,
     r.description,
+    r.note ? r.note : null,
     r.note ? noteDigest(r.note) : null,
     r.reversesEntryId,
     r.relatedEntryId,
@@ -93,18 +96,4 @@ export function lineValues(r: LedgerRow, names: Names): Cell[] {
     r.prevHash,
     r.hash,
   ];
-}
-
-const NEEDS_QUOTES = /[",\r\n]/;
-
-export function csvCell(v: Cell): string {
-  if (v === null) return '';
-  if (typeof v === 'number') return String(v);
-  return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-export function csvRow(values: Cell[]): string {
-  let line = csvCell(values[0]!);
-  for (let i = 1; i < values.length; i++) line += `,${csvCell(values[i]!)}`;
-  return `${line}\r\n`;
 }

@@ -3,7 +3,7 @@
  * hotel, guests and nights, a bar chart of spend by night, and the ledger head hash that ties the
  * paper to the chain. Figures come from the same aggregator as the CSV and XLSX.
  */
-import PDFDocument from 'pdfkit';
+import { newPdf, type PdfDoc } from '../files/pdf.js';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { formatMinor, type MoneyRow } from '../../shared/ledger.js';
@@ -13,7 +13,11 @@ const MARGIN = 50;
 
 export async function writePdf(out: Writable, meta: ExportMeta, fig: ExportFigures): Promise<void> {
   const t = fig.totals;
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `Claim summary: ${meta.incident.name}`, Author: 'relocation-coordinator', CreationDate: new Date(meta.createdAt) } });
+  const doc = await newPdf({
+    size: 'A4',
+    margin: MARGIN,
+    info: { Title: `Claim summary: ${meta.incident.name}`, Author: 'relocation-coordinator', CreationDate: new Date(meta.createdAt) },
+  });
   doc.pipe(out);
   const width = doc.page.width - MARGIN * 2;
   const cur = t.currency;
@@ -34,11 +38,24 @@ export async function writePdf(out: Writable, meta: ExportMeta, fig: ExportFigur
   ];
   for (const [k, v] of facts) doc.font('Helvetica-Bold').text(`${k}: `, { continued: true }).font('Helvetica').text(v);
   doc.moveDown(0.6);
-  doc.fillColor('#000').font('Helvetica-Bold').fontSize(14).text(`Total spend: ${cur} ${formatMinor(t.totalMinor)}`);
-  doc.font('Helvetica').fontSize(9).text(`Awaiting approval, not included: ${cur} ${formatMinor(t.pendingMinor)}`);
+  doc
+    .fillColor('#000')
+    .font('Helvetica-Bold')
+    .fontSize(14)
+    .text(`Total spend: ${cur} ${formatMinor(t.totalMinor)}`);
+  doc
+    .font('Helvetica')
+    .fontSize(9)
+    .text(`Awaiting approval, not included: ${cur} ${formatMinor(t.pendingMinor)}`);
   doc.moveDown(0.6);
 
-  table(doc, 'By category', t.byCategory.filter((r) => r.amountMinor !== 0), cur, width);
+  table(
+    doc,
+    'By category',
+    t.byCategory.filter((r) => r.amountMinor !== 0),
+    cur,
+    width,
+  );
   table(doc, 'By hotel', t.byHotel, cur, width);
   chart(doc, 'Spend by night (noon to noon, incident time)', t.byNight, cur, width);
 
@@ -46,12 +63,18 @@ export async function writePdf(out: Writable, meta: ExportMeta, fig: ExportFigur
   doc.fillColor('#000').font('Helvetica-Bold').fontSize(10).text('Ledger head (proof of integrity)', MARGIN);
   doc.font('Helvetica').fontSize(8).text(`Entry #${t.headSeq}, sha256 hash chain head:`);
   doc.font('Courier').fontSize(8).text(t.headHash);
-  doc.font('Helvetica').fontSize(8).fillColor('#444').text('Each ledger entry carries sha256(previous hash + its canonical contents). Recomputing the chain from the CSV or the live ledger must reach this head; the manifest lists the sha256 of every file of this export.');
+  doc
+    .font('Helvetica')
+    .fontSize(8)
+    .fillColor('#444')
+    .text(
+      'Each ledger entry carries sha256(previous hash + its canonical contents). Recomputing the chain from the CSV or the live ledger must reach this head; the manifest lists the sha256 of every file of this export.',
+    );
   doc.end();
   await once(out, 'finish');
 }
 
-function table(doc: PDFKit.PDFDocument, title: string, rows: MoneyRow[], cur: string, width: number): void {
+function table(doc: PdfDoc, title: string, rows: MoneyRow[], cur: string, width: number): void {
   ensureSpace(doc, 40 + rows.length * 13);
   doc.fillColor('#000').font('Helvetica-Bold').fontSize(11).text(title, MARGIN);
   doc.moveDown(0.2);
@@ -65,13 +88,17 @@ function table(doc: PDFKit.PDFDocument, title: string, rows: MoneyRow[], cur: st
     sum += r.amountMinor;
   }
   const y = doc.y;
-  doc.moveTo(MARGIN, y).lineTo(MARGIN + width, y).strokeColor('#999').stroke();
+  doc
+    .moveTo(MARGIN, y)
+    .lineTo(MARGIN + width, y)
+    .strokeColor('#999')
+    .stroke();
   doc.font('Helvetica-Bold').text(`${title.replace('By ', 'Total by ')}`, MARGIN, y + 2, { width: width - 120, lineBreak: false });
   doc.text(`${cur} ${formatMinor(sum)}`, MARGIN + width - 120, y + 2, { width: 120, align: 'right' });
   doc.moveDown(0.8);
 }
 
-function chart(doc: PDFKit.PDFDocument, title: string, rows: MoneyRow[], cur: string, width: number): void {
+function chart(doc: PdfDoc, title: string, rows: MoneyRow[], cur: string, width: number): void {
   const height = 150;
   ensureSpace(doc, height + 60);
   doc.fillColor('#000').font('Helvetica-Bold').fontSize(11).text(title, MARGIN);
@@ -81,7 +108,11 @@ function chart(doc: PDFKit.PDFDocument, title: string, rows: MoneyRow[], cur: st
   const n = Math.max(1, rows.length);
   const slot = width / n;
   const bar = Math.max(2, Math.min(60, slot * 0.7));
-  doc.moveTo(MARGIN, base).lineTo(MARGIN + width, base).strokeColor('#666').stroke();
+  doc
+    .moveTo(MARGIN, base)
+    .lineTo(MARGIN + width, base)
+    .strokeColor('#666')
+    .stroke();
   doc.font('Helvetica').fontSize(7);
   rows.forEach((r, i) => {
     const h = Math.max(0, (r.amountMinor / max) * (height - 14));
@@ -93,9 +124,12 @@ function chart(doc: PDFKit.PDFDocument, title: string, rows: MoneyRow[], cur: st
       doc.text(r.key.slice(5), x - 10, base + 3, { width: bar + 20, align: 'center', lineBreak: false });
     }
   });
-  doc.fontSize(7).fillColor('#444').text(`Bars: ${cur} posted per night; tallest ${cur} ${formatMinor(max)}.`, MARGIN, base + 14);
+  doc
+    .fontSize(7)
+    .fillColor('#444')
+    .text(`Bars: ${cur} posted per night; tallest ${cur} ${formatMinor(max)}.`, MARGIN, base + 14);
 }
 
-function ensureSpace(doc: PDFKit.PDFDocument, needed: number): void {
+function ensureSpace(doc: PdfDoc, needed: number): void {
   if (doc.y + needed > doc.page.height - MARGIN) doc.addPage();
 }

@@ -1,9 +1,11 @@
 /**
  * The spreadsheet: Summary, By category, By hotel, By household, By night, then every line,
  * written with exceljs's streaming WorkbookWriter (rows are committed as they are written, so
- * memory stays flat). Amounts appear twice: in major units for reading, and in minor units
- * (integers) so a reconciliation never meets a floating-point penny. No styles and no shared
- * strings: they cost ~40% of the write time at 100,000 lines; empty cells are not written at all.
+ * memory stays flat). Amounts appear twice: in major units as number cells in the incident's
+ * currency format (so SUM works and the totals below each table are live formulas), and in minor
+ * units (integers) so a reconciliation never meets a floating-point penny. The Lines rows carry
+ * one style reference (the money format) and no shared strings: per-cell styling through exceljs
+ * cost ~40% of the write time at 100,000 lines; empty cells are not written at all.
  *
  * The Lines sheet is written first, in the same read of the ledger as the CSV, and the summary
  * sheets once the figures are known; the workbook then lists the summary sheets first. Its rows
@@ -13,8 +15,25 @@
 import ExcelJS from 'exceljs';
 import { once, type EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
-import { formatMinor, LEDGER_CATEGORIES } from '../../shared/ledger.js';
+import { LEDGER_CATEGORIES } from '../../shared/ledger.js';
 import { LINE_COLUMNS, type Cell } from './lines.js';
+
+/** Lines columns holding money in major units (number cells in the currency format). */
+const MONEY_COLUMNS = new Set(LINE_COLUMNS.flatMap((c, i) => (c === 'amount' ? [i] : [])));
+const AMOUNT_MINOR = LINE_COLUMNS.indexOf('amount_minor');
+
+const SYMBOLS: Record<string, string> = { GBP: '£', EUR: '€', USD: '$', AUD: '$', CAD: '$', NZD: '$', JPY: '¥', CHF: 'CHF ' };
+
+/** A spreadsheet number format for an ISO currency: "£"#,##0.00 for GBP, #,##0.00 "SEK" otherwise. */
+export function currencyFormat(currency: string): string {
+  const sym = SYMBOLS[currency.toUpperCase()];
+  const pos = sym ? `"${sym}"#,##0.00` : `#,##0.00" ${currency.replace(/[^A-Za-z]/g, '')}"`;
+  const neg = sym ? `-"${sym}"#,##0.00` : `-#,##0.00" ${currency.replace(/[^A-Za-z]/g, '')}"`;
+  return `${pos};${neg}`;
+}
+
+/** A live total: the formula, with its value cached so readers that do not calculate see it too. */
+const formula = (f: string, result: number): ExcelJS.CellFormulaValue => ({ formula: f, result, date1904: false });
 import type { ExportFigures, ExportMeta } from './meta.js';
 
 export const SHEETS = ['Summary', 'By category', 'By hotel', 'By household', 'By night', 'Lines'] as const;
@@ -27,12 +46,21 @@ export class XlsxWriter {
   private readonly linesStream: SheetStream;
   private rowNumber = 1;
   private pending = '';
+  private readonly moneyFmt: string;
+  /** The styles.xml index of the money format, referenced by the Lines rows written by hand. */
+  private readonly moneyStyle: number;
 
-  constructor(out: Writable, meta: Pick<ExportMeta, 'createdAt'>) {
-    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  constructor(out: Writable, meta: Pick<ExportMeta, 'createdAt' | 'incident'>) {
+    this.wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     this.wb.creator = 'relocation-coordinator';
     this.wb.created = new Date(meta.createdAt);
-    this.lines = this.sheet('Lines', [...LINE_COLUMNS], LINE_COLUMNS.map((c) => (c.endsWith('hash') || c === 'description' ? 40 : 14)));
+    this.moneyFmt = currencyFormat(meta.incident.currency);
+    this.moneyStyle = moneyStyleId(this.wb, this.moneyFmt);
+    this.lines = this.sheet(
+      'Lines',
+      [...LINE_COLUMNS],
+      LINE_COLUMNS.map((c) => (c.endsWith('hash') || c === 'description' || c === 'note' ? 40 : 14)),
+    );
     // The header row through exceljs: it opens <sheetData> after the column widths.
     this.lines.getRow(1).commit();
     this.linesStream = sheetStream(this.lines);
@@ -44,10 +72,18 @@ export class XlsxWriter {
     return ws;
   }
 
-  /** One line, in LINE_COLUMNS order. */
+  /** One line, in LINE_COLUMNS order; its amount becomes a number in major units (from amount_minor, exact). */
   add(values: Cell[]): void {
     this.rowNumber += 1;
-    this.pending += rowXml(this.rowNumber, values);
+    const minor = values[AMOUNT_MINOR];
+    const row = values.slice();
+    for (const i of MONEY_COLUMNS) row[i] = typeof minor === 'number' ? minor / 100 : null;
+    this.pending += rowXml(this.rowNumber, row, this.moneyStyle);
+  }
+
+  /** Columns (1-based) of a sheet to show in the money format. */
+  private money(ws: Sheet, columns: number[]): void {
+    for (const c of columns) ws.getColumn(c).numFmt = this.moneyFmt;
   }
 
   /**
@@ -74,9 +110,13 @@ export class XlsxWriter {
     this.lines.commit();
     const t = fig.totals;
     const money = (minor: number) => Math.round(minor) / 100;
+    const lastLine = this.rowNumber;
+    const col = (name: (typeof LINE_COLUMNS)[number]) => columnLetter(LINE_COLUMNS.indexOf(name) + 1);
+    // The total recomputed from the Lines sheet: every line that counts (posted), however many.
+    const linesTotal = `SUMIFS(Lines!$${col('amount')}$2:$${col('amount')}$${Math.max(2, lastLine)},Lines!$${col('counts_in_total')}$2:$${col('counts_in_total')}$${Math.max(2, lastLine)},"yes")`;
 
     const summary = this.sheet('Summary', ['Item', 'Value'], [30, 70]);
-    const facts: [string, string | number][] = [
+    const facts: [string, string | number | ExcelJS.CellFormulaValue, boolean?][] = [
       ['Incident', meta.incident.name],
       ['Incident id', meta.incident.id],
       ['Incident started', meta.incident.startedAt],
@@ -89,9 +129,9 @@ export class XlsxWriter {
       ['Occurred from', meta.range.occurredFrom ?? '(start)'],
       ['Occurred to', meta.range.occurredTo ?? '(head)'],
       ['Lines', t.lines],
-      ['Total', formatMinor(t.totalMinor)],
+      ['Total', formula(linesTotal, money(t.totalMinor)), true],
       ['Total (minor units)', t.totalMinor],
-      ['Awaiting approval (not in total)', formatMinor(t.pendingMinor)],
+      ['Awaiting approval (not in total)', money(t.pendingMinor), true],
       ['Households housed', t.households],
       ['Guests housed', t.guests],
       ['Household-nights', t.householdNights],
@@ -99,33 +139,119 @@ export class XlsxWriter {
       ['Ledger head seq', t.headSeq],
       ['Ledger head hash', t.headHash],
     ];
-    for (const f of facts) summary.addRow(f).commit();
+    for (const [item, value, isMoney] of facts) {
+      const row = summary.addRow([item, value]);
+      if (isMoney) row.getCell(2).numFmt = this.moneyFmt;
+      row.commit();
+    }
     summary.commit();
 
-    const byCat = this.sheet('By category', ['Category', 'Amount', 'Amount (minor)'], [18, 14, 16]);
-    for (const r of t.byCategory) byCat.addRow([r.key, money(r.amountMinor), r.amountMinor]).commit();
-    byCat.addRow(['Total', money(t.totalMinor), t.totalMinor]).commit();
-    byCat.commit();
+    /** A table of (key, label?, amount) rows with a live total row under it. */
+    const table = (name: string, headers: string[], widths: number[], rows: (string | number)[][], labelCols: number) => {
+      const ws = this.sheet(name, headers, widths);
+      this.money(ws, [labelCols + 1]);
+      for (const r of rows) ws.addRow(r).commit();
+      const amount = columnLetter(labelCols + 1);
+      const last = rows.length + 1;
+      const label = labelCols === 1 ? ['Total'] : ['', 'Total'];
+      ws.addRow([...label, formula(rows.length ? `SUM(${amount}2:${amount}${last})` : '0', money(t.totalMinor)), t.totalMinor]).commit();
+      ws.commit();
+    };
+    table(
+      'By category',
+      ['Category', 'Amount', 'Amount (minor)'],
+      [18, 14, 16],
+      t.byCategory.map((r) => [r.key, money(r.amountMinor), r.amountMinor]),
+      1,
+    );
+    table(
+      'By hotel',
+      ['Hotel id', 'Hotel', 'Amount', 'Amount (minor)'],
+      [14, 34, 14, 16],
+      t.byHotel.map((r) => [r.key, r.label, money(r.amountMinor), r.amountMinor]),
+      2,
+    );
 
-    const byHotel = this.sheet('By hotel', ['Hotel id', 'Hotel', 'Amount', 'Amount (minor)'], [14, 34, 14, 16]);
-    for (const r of t.byHotel) byHotel.addRow([r.key, r.label, money(r.amountMinor), r.amountMinor]).commit();
-    byHotel.addRow(['', 'Total', money(t.totalMinor), t.totalMinor]).commit();
-    byHotel.commit();
-
+    // By household: counts (guests, nights) in plain columns; each category's money and the row's
+    // total (a formula over them) in the currency format; a total row of live column sums.
     const cats = LEDGER_CATEGORIES;
-    const byHh = this.sheet('By household', ['Household id', 'Household', 'Guests', 'Hotels', 'Nights', ...cats, 'Total (minor)', 'Total', 'Lines over perk cap'], [14, 28, 8, 18, 8, ...cats.map(() => 12), 14, 12, 10]);
-    for (const h of fig.households) {
-      byHh.addRow([h.partyId, h.name, h.guests, [...h.hotels].join(', '), h.nights, ...cats.map((c) => h.byCategory[c] ?? 0), h.totalMinor, formatMinor(h.totalMinor), h.flagged]).commit();
-    }
-    if (fig.unallocatedTransportMinor) byHh.addRow(['', '(trips without riders)', 0, '', 0, ...cats.map((c) => (c === 'transport' ? fig.unallocatedTransportMinor : 0)), fig.unallocatedTransportMinor, formatMinor(fig.unallocatedTransportMinor), 0]).commit();
-    const hhTotal = fig.households.reduce((n, h) => n + h.totalMinor, 0) + fig.unallocatedTransportMinor;
-    byHh.addRow(['', 'Total (amounts in minor units)', '', '', '', ...cats.map(() => ''), hhTotal, formatMinor(hhTotal), '']).commit();
+    const catHeaders = cats.map((c) => `${c[0]!.toUpperCase()}${c.slice(1)} amount`);
+    const byHh = this.sheet(
+      'By household',
+      ['Household id', 'Household', 'Guests', 'Hotels', 'Nights', ...catHeaders, 'Total', 'Total (minor)', 'Lines over perk cap'],
+      [14, 28, 8, 18, 8, ...cats.map(() => 14), 14, 14, 10],
+    );
+    const firstCat = 6;
+    const lastCat = firstCat + cats.length - 1;
+    const totalCol = lastCat + 1;
+    this.money(byHh, [...cats.map((_, i) => firstCat + i), totalCol]);
+    const hhRows = fig.households.map((h) => ({
+      id: h.partyId,
+      name: h.name,
+      guests: h.guests,
+      hotels: [...h.hotels].join(', '),
+      nights: h.nights,
+      by: cats.map((c) => h.byCategory[c] ?? 0),
+      total: h.totalMinor,
+      flagged: h.flagged,
+    }));
+    if (fig.unallocatedTransportMinor)
+      hhRows.push({
+        id: '',
+        name: '(trips without riders)',
+        guests: 0,
+        hotels: '',
+        nights: 0,
+        by: cats.map((c) => (c === 'transport' ? fig.unallocatedTransportMinor : 0)),
+        total: fig.unallocatedTransportMinor,
+        flagged: 0,
+      });
+    hhRows.forEach((h, i) => {
+      const r = i + 2;
+      byHh
+        .addRow([
+          h.id,
+          h.name,
+          h.guests,
+          h.hotels,
+          h.nights,
+          ...h.by.map(money),
+          formula(`SUM(${columnLetter(firstCat)}${r}:${columnLetter(lastCat)}${r})`, money(h.total)),
+          h.total,
+          h.flagged,
+        ])
+        .commit();
+    });
+    const hhTotal = hhRows.reduce((n, h) => n + h.total, 0);
+    const lastHh = hhRows.length + 1;
+    const colSum = (c: number, minor: number) => formula(hhRows.length ? `SUM(${columnLetter(c)}2:${columnLetter(c)}${lastHh})` : '0', money(minor));
+    byHh
+      .addRow([
+        '',
+        'Total',
+        '',
+        '',
+        '',
+        ...cats.map((_, i) =>
+          colSum(
+            firstCat + i,
+            hhRows.reduce((n, h) => n + h.by[i]!, 0),
+          ),
+        ),
+        colSum(totalCol, hhTotal),
+        hhTotal,
+        '',
+      ])
+      .commit();
     byHh.commit();
 
-    const byNight = this.sheet('By night', ['Night (noon to noon)', 'Amount', 'Amount (minor)'], [22, 14, 16]);
-    for (const r of t.byNight) byNight.addRow([r.key, money(r.amountMinor), r.amountMinor]).commit();
-    byNight.addRow(['Total', money(t.totalMinor), t.totalMinor]).commit();
-    byNight.commit();
+    table(
+      'By night',
+      ['Night (noon to noon)', 'Amount', 'Amount (minor)'],
+      [22, 14, 16],
+      t.byNight.map((r) => [r.key, money(r.amountMinor), r.amountMinor]),
+      1,
+    );
 
     listInOrder(this.wb, SHEETS);
     await this.wb.commit();
@@ -144,7 +270,8 @@ interface SheetStream {
 /** The streaming sheet's output (exceljs 4.x WorksheetWriter#stream, a StreamBuf; checked so an upgrade fails loudly). */
 function sheetStream(ws: Sheet): SheetStream {
   const stream = (ws as unknown as { stream?: { write?: unknown; pipes?: unknown } }).stream;
-  if (typeof stream?.write !== 'function' || !Array.isArray(stream.pipes)) throw new Error('exceljs WorksheetWriter no longer exposes its stream: the Lines sheet cannot be streamed');
+  if (typeof stream?.write !== 'function' || !Array.isArray(stream.pipes))
+    throw new Error('exceljs WorksheetWriter no longer exposes its stream: the Lines sheet cannot be streamed');
   return stream as SheetStream;
 }
 
@@ -161,6 +288,14 @@ function listInOrder(wb: ExcelJS.stream.xlsx.WorkbookWriter, names: readonly str
   const byName = new Map(sheets.filter((s): s is { name: string } => Boolean(s)).map((s) => [s.name, s]));
   if (byName.size !== names.length || names.some((n) => !byName.has(n))) throw new Error(`expected sheets ${names.join(', ')}`);
   internal._worksheets = names.map((n) => byName.get(n)!);
+}
+
+/** Register the money format in the workbook's styles (exceljs 4.x StylesXform; checked so an upgrade fails loudly). */
+function moneyStyleId(wb: ExcelJS.stream.xlsx.WorkbookWriter, numFmt: string): number {
+  const styles = (wb as unknown as { styles?: { addStyleModel?: (model: object, type: number) => number } }).styles;
+  if (typeof styles?.addStyleModel !== 'function')
+    throw new Error('exceljs WorkbookWriter no longer exposes styles.addStyleModel: money cells cannot be formatted');
+  return styles.addStyleModel({ numFmt }, ExcelJS.ValueType.Number);
 }
 
 const COLUMN_LETTERS = LINE_COLUMNS.map((_, i) => columnLetter(i + 1));
@@ -180,14 +315,15 @@ export function xmlText(v: string): string {
   return XML_SPECIAL.test(v) ? v.replace(XML_SPECIAL_ALL, (c) => ENTITIES[c] ?? '') : v;
 }
 
-/** One `<row>` of SpreadsheetML: numbers as numbers, text as text, null as no cell. */
-export function rowXml(r: number, values: Cell[]): string {
+/** One `<row>` of SpreadsheetML: numbers as numbers (money columns in `moneyStyle`), text as text, null as no cell. */
+export function rowXml(r: number, values: Cell[], moneyStyle?: number): string {
   let xml = `<row r="${r}">`;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined) continue;
     const ref = `${COLUMN_LETTERS[i]}${r}`;
-    if (typeof v === 'number') xml += `<c r="${ref}"><v>${v}</v></c>`;
+    if (typeof v === 'number')
+      xml += moneyStyle !== undefined && MONEY_COLUMNS.has(i) ? `<c r="${ref}" s="${moneyStyle}"><v>${v}</v></c>` : `<c r="${ref}"><v>${v}</v></c>`;
     else {
       // t="str" with <v>, as exceljs itself writes text when shared strings are off.
       xml += `<c r="${ref}" t="str"><v>${xmlText(v)}</v></c>`;

@@ -1,27 +1,29 @@
-import { Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth/middleware.js';
 import { actorOf } from '../http/actor.js';
-import { parseOr400 } from '../http/errors.js';
-import { assertIncidentVisible } from '../incidents/scope.js';
+import { routesFor } from '../http/route.js';
 import type { HotelService } from './service.js';
+import { entityIdSchema } from '../../shared/fields.js';
 
-const params = z.object({ incidentId: z.uuid({ message: 'expected an incident id' }), hotelId: z.string().min(1).max(100) });
+const params = z.object({ incidentId: z.uuid({ message: 'expected an incident id' }), hotelId: entityIdSchema });
 
-export function hotelRoutes(service: HotelService): Router {
-  const r = Router({ mergeParams: true });
-  r.use(requireRole('admin', 'duty_manager'));
+const route = routesFor<{ hotels: HotelService }>();
+const MANAGERS = ['admin', 'duty_manager'] as const;
 
-  r.post('/', async (req, res) => {
-    const { incidentId } = parseOr400(params.pick({ incidentId: true }), req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    res.status(201).json(await service.offer(incidentId, req.body, actorOf(req)));
-  });
-
-  r.patch('/:hotelId', async (req, res) => {
-    const { incidentId, hotelId } = parseOr400(params, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    res.json(await service.update(incidentId, hotelId, req.body, actorOf(req)));
-  });
-  return r;
-}
+export const hotelRoutes = [
+  route({
+    method: 'post',
+    path: '/api/incidents/:incidentId/hotels',
+    roles: MANAGERS,
+    params: params.pick({ incidentId: true }),
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => res.status(201).json(await deps.hotels.offer(params.incidentId, req.body, actorOf(req))),
+  }),
+  route({
+    method: 'patch',
+    path: '/api/incidents/:incidentId/hotels/:hotelId',
+    roles: MANAGERS,
+    params,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => res.json(await deps.hotels.update(params.incidentId, params.hotelId, req.body, actorOf(req))),
+  }),
+];

@@ -42,14 +42,21 @@ export class AppError extends Error {
 
 /** A 400 naming every bad field, e.g. `parties[12].guests[0].age: expected adult, child or infant`. */
 export function validationError(fields: FieldError[], what = 'request'): AppError {
-  return new AppError('validation_failed', `Invalid ${what}: ${describeFieldErrors(fields.slice(0, 10))}${fields.length > 10 ? ` (and ${fields.length - 10} more)` : ''}`, { fields });
+  return new AppError(
+    'validation_failed',
+    `Invalid ${what}: ${describeFieldErrors(fields.slice(0, 10))}${fields.length > 10 ? ` (and ${fields.length - 10} more)` : ''}`,
+    { fields },
+  );
 }
 
-/** Parse `value` with `schema` or throw a 400 whose paths start at `where` (body, query, params). */
-export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where?: string): z.output<S> {
+/**
+ * Parse `value` with `schema` or throw a 400 whose paths start at `where` (body, query, params);
+ * the message says "Invalid <what>: ..." (`where` unless named).
+ */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where?: string, what: string = where ?? 'request'): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  throw validationError(zodFieldErrors(r.error, where ? [where] : []), where ?? 'request');
+  throw validationError(zodFieldErrors(r.error, where ? [where] : []), what);
 }
 
 export const notFound: RequestHandler = (req) => {
@@ -60,13 +67,16 @@ export const notFound: RequestHandler = (req) => {
 function fromDatabase(err: unknown): AppError | undefined {
   const code = (err as { cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code;
   const constraint = (err as { cause?: { constraint?: string } })?.cause?.constraint ?? (err as { constraint?: string })?.constraint;
-  if (code === '23514') return new AppError('capacity_exceeded', 'Not enough capacity left: someone else took it first. Refresh and try again.', { constraint });
+  if (code === '23514')
+    return new AppError('capacity_exceeded', 'Not enough capacity left: someone else took it first. Refresh and try again.', { constraint });
   if (code === '23505') return new AppError('conflict', 'That already exists or was just changed by someone else.', { constraint });
   if (code === '23503') return new AppError('bad_request', 'That refers to something that does not exist in this incident.', { constraint });
   if (code === '22003') return new AppError('bad_request', 'A number in the request is too large to store.', {});
-  if (code === '22021' || code === '22P05') return new AppError('bad_request', 'The request contains a character that cannot be stored (such as a NUL byte).', {});
+  if (code === '22021' || code === '22P05')
+    return new AppError('bad_request', 'The request contains a character that cannot be stored (such as a NUL byte).', {});
   if (code === '40001' || code === '40P01') return new AppError('conflict', 'Two changes collided; please try again.', {});
-  if (isDatabaseUnavailable(err)) return new AppError('unavailable', 'The database is not answering right now (restart or network); please try again in a few seconds.', {});
+  if (isDatabaseUnavailable(err))
+    return new AppError('unavailable', 'The database is not answering right now (restart or network); please try again in a few seconds.', {});
   return undefined;
 }
 
@@ -77,7 +87,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const e = err as { type?: string; status?: number; message?: string };
       if (e?.type === 'entity.too.large') appErr = new AppError('payload_too_large', 'The request body is too large.');
       else if (e?.type === 'entity.parse.failed') appErr = new AppError('bad_request', 'The request body is not valid JSON.');
-      else if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') appErr = new AppError('bad_request', 'The request body is in a charset or Content-Encoding the server does not read; send UTF-8 JSON.');
+      else if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
+        appErr = new AppError('bad_request', 'The request body is in a charset or Content-Encoding the server does not read; send UTF-8 JSON.');
       else if (err instanceof URIError) appErr = new AppError('bad_request', 'The address contains a malformed %-escape.');
       // Other client errors raised by Express or the body parsers (aborted uploads, bad lengths).
       else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) appErr = new AppError('bad_request', 'The request could not be read.');

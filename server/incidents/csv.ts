@@ -27,7 +27,10 @@ export function parseGuestCsv(text: string, sites: readonly CsvSite[]): CsvResul
   try {
     // `info` gives each record's line in the file, so blank lines do not shift the numbers we report.
     // (csv-parse's types do not model `info: true`, which wraps each record.)
-    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as { record: string[]; info: Info }[];
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as {
+      record: string[];
+      info: Info;
+    }[];
   } catch (e) {
     const line = (e as { lines?: number }).lines;
     return { ok: false, errors: [{ path: line ? `line ${line}` : 'file', message: `not valid CSV: ${(e as Error).message}` }] };
@@ -54,20 +57,38 @@ export function parseGuestCsv(text: string, sites: readonly CsvSite[]): CsvResul
     if (!(GUEST_AGES as readonly string[]).includes(age)) at('age_group', `expected adult, child or infant, got "${col(row, 'age_group')}"`);
     if (!YES.has(pets) && !NO.has(pets)) at('pets', `expected yes or no, got "${col(row, 'pets')}"`);
     const site = musterName ? sites.find((s) => s.id === musterName || s.name.toLowerCase() === musterName.toLowerCase()) : defaultSite;
-    if (!site) at('muster_point', musterName ? `unknown muster point "${musterName}"; expected one of ${sites.map((s) => s.name).join(', ')}` : 'the incident has no muster point');
+    if (!site)
+      at(
+        'muster_point',
+        musterName ? `unknown muster point "${musterName}"; expected one of ${sites.map((s) => s.name).join(', ')}` : 'the incident has no muster point',
+      );
     // A bad row joins no household: its error is reported once, on its own line.
     if (!ref || !site || errors.length > errorsBefore) return;
-    const needs = col(row, 'needs').split(/[;|]/).map((n) => n.trim().toLowerCase().replace(/\s+/g, '_')).filter(Boolean);
+    const needs = col(row, 'needs')
+      .split(/[;|]/)
+      .map((n) => n.trim().toLowerCase().replace(/\s+/g, '_'))
+      .filter(Boolean);
     const guestNeeds = needs.filter((n) => !PARTY_NEEDS.has(n));
     let entry = byRef.get(ref);
     if (!entry) {
       const guestName = col(row, 'guest_name');
       entry = {
         line,
-        party: { id: ref, name: guestName.split(/\s+/).pop() ?? guestName, unit: col(row, 'unit'), siteId: site.id, needs: [], notes: '', phone: '', email: '', guests: [] },
+        party: {
+          id: ref,
+          name: guestName.split(/\s+/).pop() ?? guestName,
+          unit: col(row, 'unit'),
+          siteId: site.id,
+          needs: [],
+          notes: '',
+          phone: '',
+          email: '',
+          guests: [],
+        },
       };
       byRef.set(ref, entry);
-    } else if (entry.party.siteId !== site.id) at('muster_point', `booking ${ref} is already at "${entry.party.siteId}" (line ${entry.line}); a household stays together`);
+    } else if (entry.party.siteId !== site.id)
+      at('muster_point', `booking ${ref} is already at "${entry.party.siteId}" (line ${entry.line}); a household stays together`);
     const p = entry.party;
     if (YES.has(pets) || needs.includes('pets')) if (!p.needs.includes('pets')) p.needs.push('pets');
     p.phone ||= col(row, 'phone');

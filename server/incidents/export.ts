@@ -4,11 +4,8 @@ import type { Db, Tx } from '../db/client.js';
 import { guests, hotels, incidents, parties, roomTypes, sites, vehicles } from '../db/schema.js';
 import { SCENARIO_FORMAT, type Scenario } from '../../shared/scenario.js';
 import { AppError } from '../http/errors.js';
-
-/** ISO-8601 with an explicit +00:00 offset, as the contract's examples write it. */
-export function isoUtc(d: Date): string {
-  return d.toISOString().replace(/\.000Z$/, '+00:00').replace(/Z$/, '+00:00');
-}
+import { groupBy, HOTEL_FIELDS, PARTY_FIELDS, pick } from '../../shared/collections.js';
+import { isoUtc } from '../../shared/time.js';
 
 export async function exportScenario(db: Db | Tx, incidentId: string): Promise<Scenario> {
   const [inc] = await db.select().from(incidents).where(eq(incidents.id, incidentId));
@@ -30,31 +27,25 @@ export async function exportScenario(db: Db | Tx, incidentId: string): Promise<S
       startedAt: isoUtc(inc.startedAt),
       currency: inc.currency,
       timezone: inc.timezone,
+      ...(inc.helpline ? { helpline: inc.helpline } : {}),
       staffSpendLimitMinor: inc.staffSpendLimitMinor,
       policy: inc.policy,
     },
     sites: siteRows.map((s) => ({ id: s.id, name: s.name, kind: s.kind as Scenario['sites'][number]['kind'], lat: s.lat, lng: s.lng })),
     parties: partyRows.map((p) => ({
-      id: p.id,
-      name: p.name,
-      unit: p.unit,
-      siteId: p.siteId,
-      needs: p.needs,
-      notes: p.notes,
-      phone: p.phone,
-      email: p.email,
+      ...pick(p, PARTY_FIELDS),
       ...(p.language ? { language: p.language } : {}),
       guests: (guestsByParty.get(p.id) ?? []).map((g) => ({ id: g.id, name: g.name, age: g.age as 'adult' | 'child' | 'infant', needs: g.needs })),
     })),
     hotels: hotelRows.map((h) => ({
-      id: h.id,
-      name: h.name,
-      lat: h.lat,
-      lng: h.lng,
-      address: h.address,
-      phone: h.phone,
-      petsAllowed: h.petsAllowed,
-      roomTypes: (roomsByHotel.get(h.id) ?? []).map((r) => ({ type: r.type, sleeps: r.sleeps, count: r.count, accessible: r.accessible, rateMinor: r.rateMinor })),
+      ...pick(h, HOTEL_FIELDS),
+      roomTypes: (roomsByHotel.get(h.id) ?? []).map((r) => ({
+        type: r.type,
+        sleeps: r.sleeps,
+        count: r.count,
+        accessible: r.accessible,
+        rateMinor: r.rateMinor,
+      })),
       perks: h.perks,
     })),
     vehicles: vehicleRows.map((v) => ({
@@ -69,15 +60,4 @@ export async function exportScenario(db: Db | Tx, incidentId: string): Promise<S
       costPerKmMinor: v.costPerKmMinor,
     })),
   };
-}
-
-export function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
-  const m = new Map<K, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = m.get(k);
-    if (list) list.push(it);
-    else m.set(k, [it]);
-  }
-  return m;
 }

@@ -3,17 +3,13 @@
  * transaction: a failure anywhere leaves nothing behind. Inserts are batched (1,000 rows per
  * statement) because one row per INSERT is several times slower on both engines.
  */
+import { HOTEL_FIELDS, PARTY_FIELDS, pick } from '../../shared/collections.js';
 import type { Tx } from '../db/client.js';
 import { guests, hotels, incidents, parties, roomTypes, sites, vehicles } from '../db/schema.js';
 import type { Party, Scenario } from '../../shared/scenario.js';
 import { newPassCodes, newStatusToken } from './codes.js';
 import type { ImportResult } from '../../shared/api.js';
-
-const BATCH = 1000;
-
-export async function insertBatched<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) await insert(rows.slice(i, i + BATCH));
-}
+import { insertBatched } from '../db/batch.js';
 
 export async function insertScenario(tx: Tx, s: Scenario): Promise<ImportResult> {
   const [inc] = await tx
@@ -23,6 +19,7 @@ export async function insertScenario(tx: Tx, s: Scenario): Promise<ImportResult>
       startedAt: new Date(s.incident.startedAt),
       currency: s.incident.currency,
       timezone: s.incident.timezone,
+      helpline: s.incident.helpline || null,
       staffSpendLimitMinor: s.incident.staffSpendLimitMinor,
       policy: s.incident.policy,
     })
@@ -36,7 +33,12 @@ export async function insertScenario(tx: Tx, s: Scenario): Promise<ImportResult>
   );
   await insertParties(tx, incidentId, s.parties, 0, new Set());
   await insertBatched(
-    s.hotels.map((h, position) => ({ incidentId, id: h.id, name: h.name, lat: h.lat, lng: h.lng, address: h.address, phone: h.phone, petsAllowed: h.petsAllowed, perks: h.perks, position })),
+    s.hotels.map((h, position) => ({
+      incidentId,
+      ...pick(h, HOTEL_FIELDS),
+      perks: h.perks,
+      position,
+    })),
     (c) => tx.insert(hotels).values(c),
   );
   await insertBatched(
@@ -49,7 +51,13 @@ export async function insertScenario(tx: Tx, s: Scenario): Promise<ImportResult>
   );
   return {
     incidentId,
-    counts: { sites: s.sites.length, parties: s.parties.length, guests: s.parties.reduce((n, p) => n + p.guests.length, 0), hotels: s.hotels.length, vehicles: s.vehicles.length },
+    counts: {
+      sites: s.sites.length,
+      parties: s.parties.length,
+      guests: s.parties.reduce((n, p) => n + p.guests.length, 0),
+      hotels: s.hotels.length,
+      vehicles: s.vehicles.length,
+    },
   };
 }
 
@@ -59,14 +67,7 @@ export async function insertParties(tx: Tx, incidentId: string, list: Party[], f
   await insertBatched(
     list.map((p, i) => ({
       incidentId,
-      id: p.id,
-      name: p.name,
-      unit: p.unit,
-      siteId: p.siteId,
-      needs: p.needs,
-      notes: p.notes,
-      phone: p.phone,
-      email: p.email,
+      ...pick(p, PARTY_FIELDS),
       language: p.language ?? null,
       passCode: codes[i]!,
       statusToken: newStatusToken(),

@@ -1,13 +1,46 @@
 /** What leaves the server about an incident: shaped here, never raw rows. */
 import type { IncidentState, IncidentSummary } from '../../shared/api.js';
-import { groupBy, isoUtc } from './export.js';
-import type { IncidentRow, IncidentRows } from './repo.js';
+import { groupBy, HOTEL_FIELDS, pick } from '../../shared/collections.js';
+import { isoUtc } from '../../shared/time.js';
+import type { IncidentRow, IncidentRows, SummaryRows } from './repo.js';
+import { zoneOrUtc } from '../../shared/fields.js';
+import { emptyCounts, householdWhereabouts, isWhereabouts, needsGlance, type GlanceNeed, type NeedCount, type Whereabouts } from '../../shared/whereabouts.js';
 
-export function presentIncident(inc: IncidentRow): IncidentSummary['incident'] {
-  return { id: inc.id, name: inc.name, startedAt: isoUtc(inc.startedAt), currency: inc.currency, timezone: inc.timezone, status: inc.status, staffSpendLimitMinor: inc.staffSpendLimitMinor };
+const where = (w: string): Whereabouts => (isWhereabouts(w) ? w : 'waiting');
+
+/** The counters that always add up: every guest counted once, by where they are. */
+export function guestCountsOf(r: Pick<IncidentRows, 'guestRows' | 'stayRows' | 'openItemRows'>): IncidentState['guestCounts'] {
+  const byWhereabouts = emptyCounts();
+  const placed = new Set(r.stayRows.map((s) => s.partyId));
+  let unplaced = 0;
+  for (const g of r.guestRows) {
+    const w = where(g.whereabouts);
+    byWhereabouts[w]++;
+    if (w === 'waiting' && !placed.has(g.partyId)) unplaced++;
+  }
+  const flagged = new Set(r.openItemRows.flatMap((i) => i.guestIds));
+  return { total: r.guestRows.length, byWhereabouts, unplaced, needsAttention: r.guestRows.filter((g) => flagged.has(g.id)).length };
 }
 
-export function presentSummary(inc: IncidentRow, r: IncidentRows): IncidentSummary {
+/** Needs at a glance, from the rows (the same count the console's replay makes from a rolled-back state). */
+export function needsAtAGlance(r: Pick<IncidentRows, 'guestRows' | 'stayRows' | 'partyRows'>): Record<GlanceNeed, NeedCount> {
+  return needsGlance(r.guestRows, new Set(r.stayRows.map((s) => s.partyId)), r.partyRows);
+}
+
+export function presentIncident(inc: IncidentRow): IncidentSummary['incident'] {
+  return {
+    id: inc.id,
+    name: inc.name,
+    startedAt: isoUtc(inc.startedAt),
+    currency: inc.currency,
+    timezone: zoneOrUtc(inc.timezone),
+    helpline: inc.helpline ?? null,
+    status: inc.status,
+    staffSpendLimitMinor: inc.staffSpendLimitMinor,
+  };
+}
+
+export function presentSummary(inc: IncidentRow, r: SummaryRows): IncidentSummary {
   const ages = { adult: 0, child: 0, infant: 0 } as Record<string, number>;
   const needs = { wheelchair: 0, reducedMobility: 0, medical: 0, petHouseholds: 0 };
   for (const g of r.guestRows) {
@@ -53,7 +86,8 @@ export function presentState(inc: IncidentRow, r: IncidentRows): IncidentState {
   const ridersByTrip = groupBy(r.riderRows, (x) => x.tripId);
   const tripByParty = new Map(r.riderRows.map((x) => [x.partyId, x.tripId]));
   const waitingBySite = new Map<string, number>();
-  for (const p of r.partyRows) if (WAITING.has(p.status)) waitingBySite.set(p.siteId, (waitingBySite.get(p.siteId) ?? 0) + (guestsByParty.get(p.id)?.length ?? 0));
+  for (const p of r.partyRows)
+    if (WAITING.has(p.status)) waitingBySite.set(p.siteId, (waitingBySite.get(p.siteId) ?? 0) + (guestsByParty.get(p.id)?.length ?? 0));
   return {
     incident: presentIncident(inc),
     seq: inc.lastSeq,
@@ -61,13 +95,7 @@ export function presentState(inc: IncidentRow, r: IncidentRows): IncidentState {
     hotels: r.hotelRows.map((h) => {
       const rooms = roomsByHotel.get(h.id) ?? [];
       return {
-        id: h.id,
-        name: h.name,
-        lat: h.lat,
-        lng: h.lng,
-        address: h.address,
-        phone: h.phone,
-        petsAllowed: h.petsAllowed,
+        ...pick(h, HOTEL_FIELDS),
         perks: h.perks,
         roomTypes: rooms.map((x) => ({ type: x.type, sleeps: x.sleeps, count: x.count, used: x.used, accessible: x.accessible, rateMinor: x.rateMinor })),
         bedsOffered: sum(rooms, (x) => x.count * x.sleeps),
@@ -98,9 +126,12 @@ export function presentState(inc: IncidentRow, r: IncidentRows): IncidentState {
         status: p.status,
         passCode: p.passCode,
         size: gs.length,
-        guests: gs.map((g) => ({ id: g.id, name: g.name, age: g.age, needs: g.needs })),
+        guests: gs.map((g) => ({ id: g.id, name: g.name, age: g.age, needs: g.needs, whereabouts: where(g.whereabouts), roomNumber: g.roomNumber })),
         hotelId: stayByParty.get(p.id)?.hotelId ?? null,
         tripId: tripByParty.get(p.id) ?? null,
+        whereabouts: (({ state, label }) => ({ state, label }))(householdWhereabouts(gs.map((g) => where(g.whereabouts)))),
+        phone: p.phone,
+        email: p.email,
       };
     }),
     trips: r.tripRows.map((t) => ({
@@ -113,6 +144,8 @@ export function presentState(inc: IncidentRow, r: IncidentRows): IncidentState {
       arrivals: t.arrivals,
       status: t.status,
     })),
+    guestCounts: guestCountsOf(r),
+    needs: needsAtAGlance(r),
   };
 }
 

@@ -1,13 +1,19 @@
-/** Queries behind the incident list, headline counts and the console's state snapshot. */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { guests, hotels, incidents, parties, roomTypes, sites, stays, tripRiders, trips, vehicles } from '../db/schema.js';
+/** Queries behind the incident list, headline counts, the console's state snapshot and adding a guest list. */
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { attentionItems, guests, hotels, incidents, parties, roomTypes, sites, stays, tripRiders, trips, vehicles } from '../db/schema.js';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
-export async function findIncident(db: Db, id: string): Promise<IncidentRow | undefined> {
+export async function findIncident(db: Db | Tx, id: string): Promise<IncidentRow | undefined> {
   const [row] = await db.select().from(incidents).where(eq(incidents.id, id));
   return row;
+}
+
+/** The incidents still active (those timed jobs look after). */
+export async function activeIncidentIds(db: Db): Promise<string[]> {
+  const rows = await db.select({ id: incidents.id }).from(incidents).where(eq(incidents.status, 'active'));
+  return rows.map((r) => r.id);
 }
 
 /** Incidents with household and guest counts; `ids` limits the list (undefined = all). */
@@ -28,17 +34,58 @@ export async function listIncidents(db: Db, ids?: string[]) {
 }
 
 export async function loadIncidentRows(db: Db, incidentId: string) {
-  const [siteRows, partyRows, guestRows, hotelRows, roomRows, vehicleRows, stayRows, tripRows, riderRows] = await Promise.all([
+  const [siteRows, partyRows, guestRows, hotelRows, roomRows, vehicleRows, stayRows, tripRows, riderRows, openItemRows] = await Promise.all([
     db.select().from(sites).where(eq(sites.incidentId, incidentId)).orderBy(asc(sites.position)),
     db.select().from(parties).where(eq(parties.incidentId, incidentId)).orderBy(asc(parties.position)),
     db.select().from(guests).where(eq(guests.incidentId, incidentId)).orderBy(asc(guests.partyId), asc(guests.position)),
     db.select().from(hotels).where(eq(hotels.incidentId, incidentId)).orderBy(asc(hotels.position)),
     db.select().from(roomTypes).where(eq(roomTypes.incidentId, incidentId)).orderBy(asc(roomTypes.position)),
     db.select().from(vehicles).where(eq(vehicles.incidentId, incidentId)).orderBy(asc(vehicles.position)),
-    db.select().from(stays).where(and(eq(stays.incidentId, incidentId), inArray(stays.status, ['planned', 'checked_in']))),
-    db.select().from(trips).where(and(eq(trips.incidentId, incidentId), inArray(trips.status, ['planned', 'boarding', 'departed']))).orderBy(asc(trips.departAt)),
-    db.select().from(tripRiders).where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.status, ['planned', 'boarded']))),
+    db
+      .select()
+      .from(stays)
+      .where(and(eq(stays.incidentId, incidentId), inArray(stays.status, ['planned', 'checked_in']))),
+    db
+      .select()
+      .from(trips)
+      .where(and(eq(trips.incidentId, incidentId), inArray(trips.status, ['planned', 'boarding', 'departed'])))
+      .orderBy(asc(trips.departAt)),
+    db
+      .select()
+      .from(tripRiders)
+      .where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.status, ['planned', 'boarded']))),
+    db
+      .select({ partyId: attentionItems.partyId, guestIds: attentionItems.guestIds })
+      .from(attentionItems)
+      .where(and(eq(attentionItems.incidentId, incidentId), isNull(attentionItems.resolvedAt))),
   ]);
-  return { siteRows, partyRows, guestRows, hotelRows, roomRows, vehicleRows, stayRows, tripRows, riderRows };
+  return { siteRows, partyRows, guestRows, hotelRows, roomRows, vehicleRows, stayRows, tripRows, riderRows, openItemRows };
 }
 export type IncidentRows = Awaited<ReturnType<typeof loadIncidentRows>>;
+
+/** Only what the summary counts: the columns it reads, and none of stays, trips or riders. */
+export async function loadSummaryRows(db: Db, incidentId: string) {
+  const [siteRows, partyRows, guestRows, hotelRows, roomRows, vehicleRows] = await Promise.all([
+    db.select({ kind: sites.kind }).from(sites).where(eq(sites.incidentId, incidentId)),
+    db.select({ needs: parties.needs, status: parties.status }).from(parties).where(eq(parties.incidentId, incidentId)),
+    db.select({ age: guests.age, needs: guests.needs }).from(guests).where(eq(guests.incidentId, incidentId)),
+    db.select({ petsAllowed: hotels.petsAllowed }).from(hotels).where(eq(hotels.incidentId, incidentId)),
+    db
+      .select({ count: roomTypes.count, sleeps: roomTypes.sleeps, accessible: roomTypes.accessible })
+      .from(roomTypes)
+      .where(eq(roomTypes.incidentId, incidentId)),
+    db.select({ seats: vehicles.seats, wheelchairSpaces: vehicles.wheelchairSpaces }).from(vehicles).where(eq(vehicles.incidentId, incidentId)),
+  ]);
+  return { siteRows, partyRows, guestRows, hotelRows, roomRows, vehicleRows };
+}
+export type SummaryRows = Awaited<ReturnType<typeof loadSummaryRows>>;
+
+/** The incident's muster points and other sites (a guest list names its muster point by id or name). */
+export async function siteList(db: Db, incidentId: string): Promise<{ id: string; name: string; kind: string }[]> {
+  return db.select({ id: sites.id, name: sites.name, kind: sites.kind }).from(sites).where(eq(sites.incidentId, incidentId));
+}
+
+/** Households already in the incident: their ids, pass codes and list positions. */
+export async function partyKeys(tx: Tx, incidentId: string): Promise<{ id: string; passCode: string; position: number }[]> {
+  return tx.select({ id: parties.id, passCode: parties.passCode, position: parties.position }).from(parties).where(eq(parties.incidentId, incidentId));
+}

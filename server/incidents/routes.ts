@@ -1,47 +1,65 @@
-import { Router, type RequestHandler } from 'express';
 import { incidentIdParams } from '../../shared/api.js';
-import { requireRole } from '../auth/middleware.js';
-import { parseOr400, AppError } from '../http/errors.js';
+import { AppError } from '../http/errors.js';
 import { actorOf } from '../http/actor.js';
-import { noRateLimit } from '../http/rate-limit.js';
-import { assertIncidentVisible } from './scope.js';
+import { routesFor } from '../http/route.js';
 import type { IncidentService } from './service.js';
 
-/** `importLimit` (per user) guards the two imports, which parse and write a whole guest list. */
-export function incidentRoutes(service: IncidentService, importLimit: RequestHandler = noRateLimit): Router {
-  const r = Router();
-  const visible = (req: Parameters<Parameters<typeof r.get>[1]>[0]) => {
-    const { incidentId } = parseOr400(incidentIdParams, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    return incidentId;
-  };
+const route = routesFor<{ incidents: IncidentService }>();
+const MANAGERS = ['admin', 'duty_manager'] as const;
 
-  r.get('/', requireRole('admin', 'duty_manager', 'reception', 'insurer'), async (req, res) => {
-    res.json({ incidents: await service.list(req.user!) });
-  });
-
-  r.post('/import', requireRole('admin', 'duty_manager'), importLimit, async (req, res) => {
-    if (req.body === undefined || typeof req.body !== 'object') throw new AppError('bad_request', 'Send the scenario as a JSON body (Content-Type: application/json).');
-    res.status(201).json(await service.importScenario(req.body, actorOf(req)));
-  });
-
-  r.get('/:incidentId/summary', requireRole('admin', 'duty_manager', 'insurer'), async (req, res) => {
-    res.json(await service.summary(visible(req)));
-  });
-
-  r.get('/:incidentId/state', requireRole('admin', 'duty_manager'), async (req, res) => {
-    res.json(await service.state(visible(req)));
-  });
-
-  r.get('/:incidentId/scenario', requireRole('admin', 'duty_manager'), async (req, res) => {
-    res.json(await service.exportScenario(visible(req)));
-  });
-
-  r.post('/:incidentId/guests/csv', requireRole('admin', 'duty_manager'), importLimit, async (req, res) => {
-    const incidentId = visible(req);
-    if (typeof req.body !== 'string' || !req.body.trim()) throw new AppError('bad_request', 'Send the guest list as text/csv.');
-    res.status(201).json(await service.importGuestCsv(incidentId, req.body, actorOf(req)));
-  });
-
-  return r;
-}
+/** The two imports, which parse and write a whole guest list, share the per-user `imports` limit. */
+export const incidentRoutes = [
+  route({
+    method: 'get',
+    path: '/api/incidents',
+    roles: ['admin', 'duty_manager', 'reception', 'insurer'],
+    handler: async ({ res, user, deps }) => res.json({ incidents: await deps.incidents.list(user) }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/incidents/import',
+    roles: MANAGERS,
+    limit: 'imports',
+    handler: async ({ req, res, deps }) => {
+      if (req.body === undefined || typeof req.body !== 'object')
+        throw new AppError('bad_request', 'Send the scenario as a JSON body (Content-Type: application/json).');
+      res.status(201).json(await deps.incidents.importScenario(req.body, actorOf(req)));
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/incidents/:incidentId/summary',
+    roles: ['admin', 'duty_manager', 'insurer'],
+    params: incidentIdParams,
+    scope: 'incident',
+    handler: async ({ res, params, deps }) => res.json(await deps.incidents.summary(params.incidentId)),
+  }),
+  route({
+    method: 'get',
+    path: '/api/incidents/:incidentId/state',
+    roles: MANAGERS,
+    params: incidentIdParams,
+    scope: 'incident',
+    handler: async ({ res, params, deps }) => res.json(await deps.incidents.state(params.incidentId)),
+  }),
+  route({
+    method: 'get',
+    path: '/api/incidents/:incidentId/scenario',
+    roles: MANAGERS,
+    params: incidentIdParams,
+    scope: 'incident',
+    handler: async ({ res, params, deps }) => res.json(await deps.incidents.exportScenario(params.incidentId)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/incidents/:incidentId/guests/csv',
+    roles: MANAGERS,
+    limit: 'imports',
+    params: incidentIdParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => {
+      if (typeof req.body !== 'string' || !req.body.trim()) throw new AppError('bad_request', 'Send the guest list as text/csv.');
+      res.status(201).json(await deps.incidents.importGuestCsv(params.incidentId, req.body, actorOf(req)));
+    },
+  }),
+];

@@ -1,7 +1,5 @@
 /** Incident use cases: import (scenario or guest CSV), export, list, headline counts, state. */
-import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { parties, sites } from '../db/schema.js';
 import { scenarioSchema } from '../../shared/scenario.js';
 import { zodFieldErrors } from '../../shared/errors.js';
 import type { ImportResult, IncidentListItem, IncidentState, IncidentSummary } from '../../shared/api.js';
@@ -12,8 +10,10 @@ import { insertParties, insertScenario } from './import.js';
 import { exportScenario } from './export.js';
 import { parseGuestCsv } from './csv.js';
 import * as repo from './repo.js';
-import { isoUtc } from './export.js';
+import { isoUtc } from '../../shared/time.js';
 import { presentState, presentSummary } from './presenters.js';
+import { shelterExtras, shelterInput } from '../shelter/service.js';
+import { projectShelter } from '../../shared/live-shelter.js';
 
 export class IncidentService {
   constructor(
@@ -34,15 +34,19 @@ export class IncidentService {
 
   /** Add the households of a guest-list CSV to an incident; a file with any bad row adds nothing. */
   async importGuestCsv(incidentId: string, text: string, actor: Actor): Promise<{ parties: number; guests: number }> {
-    const siteRows = await this.db.select({ id: sites.id, name: sites.name, kind: sites.kind }).from(sites).where(eq(sites.incidentId, incidentId));
+    const siteRows = await repo.siteList(this.db, incidentId);
     if (siteRows.length === 0) throw new AppError('not_found', 'No such incident.');
     const parsed = parseGuestCsv(text, siteRows);
     if (!parsed.ok) throw validationError(parsed.errors, 'guest list');
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
-      const existing = await tx.select({ id: parties.id, passCode: parties.passCode, position: parties.position }).from(parties).where(eq(parties.incidentId, incidentId));
+      const existing = await repo.partyKeys(tx, incidentId);
       const ids = new Set(existing.map((p) => p.id));
       const clash = parsed.parties.filter((p) => ids.has(p.id));
-      if (clash.length) throw validationError(clash.map((p) => ({ path: `booking_ref ${p.id}`, message: 'this booking is already in the incident' })), 'guest list');
+      if (clash.length)
+        throw validationError(
+          clash.map((p) => ({ path: `booking_ref ${p.id}`, message: 'this booking is already in the incident' })),
+          'guest list',
+        );
       const first = existing.reduce((m, p) => Math.max(m, p.position + 1), 0);
       await insertParties(tx, incidentId, parsed.parties, first, new Set(existing.map((p) => p.passCode)));
       const guests = parsed.parties.reduce((n, p) => n + p.guests.length, 0);
@@ -63,13 +67,15 @@ export class IncidentService {
 
   async summary(incidentId: string): Promise<IncidentSummary> {
     const inc = await this.mustFind(incidentId);
-    return presentSummary(inc, await repo.loadIncidentRows(this.db, incidentId));
+    return presentSummary(inc, await repo.loadSummaryRows(this.db, incidentId));
   }
 
   async state(incidentId: string): Promise<IncidentState> {
     // Read the sequence number first: events after it may already be reflected, never the reverse.
     const inc = await this.mustFind(incidentId);
-    return presentState(inc, await repo.loadIncidentRows(this.db, incidentId));
+    const rows = await repo.loadIncidentRows(this.db, incidentId);
+    const extras = await shelterExtras(this.db, incidentId, rows);
+    return { ...presentState(inc, rows), shelter: projectShelter(shelterInput(inc, rows, extras, Date.now())) };
   }
 
   private async mustFind(incidentId: string) {

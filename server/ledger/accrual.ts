@@ -3,16 +3,32 @@
  * (shared/ledger.ts `stayNights`) at the agreed room rates, posted once per (stay, night) under
  * the unique source key `lodging:<stay>:<night>`, so running the job again posts nothing new.
  * Transport: a trip costs costPerTripMinor + road km x costPerKmMinor, posted once per trip
- * (`trip:<trip>`) when a duty manager marks it completed.
+ * (`trip:<trip>`) as it completes: when its driver reports the last stop (the ledger job runs on
+ * `trip.arrived`/`trip.completed` and on its timer) or a duty manager marks it completed. A trip
+ * still on the road is reported separately with its estimated cost, never in the total.
  */
-import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { hotels, roomTypes, sites, stays, trips, vehicles } from '../db/schema.js';
+import type { Db, Tx } from '../db/client.js';
+import { dropAtStop, leaveBehind, reportLeftBehind } from '../drivers/stops.js';
 import { AppError } from '../http/errors.js';
-import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
+import { commitWithEvents, type Actor, type EventBus, type NewEvent } from '../events/log.js';
 import { roadKm, type LatLng } from '../../shared/geo.js';
 import { formatMinor, stayNights } from '../../shared/ledger.js';
-import { appendEntries, lockHead, sourceKeysLike, type EntryDraft } from './repo.js';
+import {
+  appendEntries,
+  checkedInStays,
+  completedTripIds,
+  departedTrips,
+  hotelNames,
+  lockHead,
+  lockTrip,
+  markTripCompleted,
+  ridersOnBooks,
+  roomRates,
+  sourceKeysLike,
+  tripLegRows,
+  type EntryDraft,
+  type TripRow,
+} from './repo.js';
 import { loadIncident } from './context.js';
 import { eventPayload } from './service.js';
 
@@ -23,26 +39,76 @@ export interface AccrualResult {
   headSeq: number;
 }
 
+/** A trip's vehicle and road km: from where the vehicle was (previous trip's last stop, else its depot) to the pick-up, then stop to stop. */
+async function tripLegs(q: Db | Tx, policy: Parameters<typeof roadKm>[2], trip: TripRow) {
+  const { vehicle, siteRows, hotelRows, vehicleTrips } = await tripLegRows(q, trip.incidentId, trip.vehicleId);
+  const prevTrip = vehicleTrips.filter((t) => t.departAt < trip.departAt).pop();
+  const site = new Map(siteRows.map((s) => [s.id, s as LatLng]));
+  const hotel = new Map(hotelRows.map((h) => [h.id, h as LatLng]));
+  const lastStop = prevTrip?.stops[prevTrip.stops.length - 1];
+  let at: LatLng | undefined = (lastStop && hotel.get(lastStop)) || (vehicle ? site.get(vehicle.depotSiteId) : undefined);
+  let km = 0;
+  for (const p of [site.get(trip.fromSiteId), ...trip.stops.map((s) => hotel.get(s))]) {
+    if (at && p) km += roadKm(at, p, policy);
+    at = p ?? at;
+  }
+  return { vehicle, km };
+}
+
+/** Trips on the road: what they will cost when they complete (not in any total until then). */
+export interface RunningTransport {
+  trips: { tripId: string; vehicleId: string; departedAt: string; estimatedMinor: number }[];
+  estimatedMinor: number;
+}
+
 export class AccrualService {
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,
   ) {}
 
+  /** Post the cost of every completed trip not costed yet (drivers complete trips too); returns how many were posted. */
+  async costCompletedTrips(incidentId: string, actor: Actor): Promise<number> {
+    const done = await completedTripIds(this.db, incidentId);
+    if (!done.length) return 0;
+    const have = await sourceKeysLike(this.db, incidentId, 'trip:');
+    let posted = 0;
+    for (const t of done) {
+      if (have.has(`trip:${t.id}`)) continue;
+      const r = await this.completeTrip(incidentId, t.id, actor);
+      if (r.entry) posted++;
+    }
+    return posted;
+  }
+
+  /** Trips departed and not yet completed, with the cost each will post on completion. */
+  async runningTransport(incidentId: string): Promise<RunningTransport> {
+    const incident = await loadIncident(this.db, incidentId);
+    const running = await departedTrips(this.db, incidentId);
+    const out: RunningTransport['trips'] = [];
+    for (const t of running) {
+      const { vehicle, km } = await tripLegs(this.db, incident.policy, t);
+      if (!vehicle) continue;
+      out.push({
+        tripId: t.id,
+        vehicleId: t.vehicleId,
+        departedAt: (t.departedAt ?? t.departAt).toISOString(),
+        estimatedMinor: Math.round(vehicle.costPerTripMinor + vehicle.costPerKmMinor * km),
+      });
+    }
+    return { trips: out, estimatedMinor: out.reduce((n, t) => n + t.estimatedMinor, 0) };
+  }
+
   /** Post every lodging night owed up to `asOf` that is not posted yet. Idempotent. */
   async accrueLodging(incidentId: string, asOf: Date, actor: Actor): Promise<AccrualResult> {
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const incident = await loadIncident(tx, incidentId);
       const head = await lockHead(tx, incidentId);
-      const stayRows = await tx
-        .select()
-        .from(stays)
-        .where(and(eq(stays.incidentId, incidentId), isNotNull(stays.checkedInAt), inArray(stays.status, ['checked_in', 'checked_out', 'cancelled'])))
-        .orderBy(asc(stays.checkedInAt), asc(stays.id));
+      const stayRows = await checkedInStays(tx, incidentId);
       if (stayRows.length === 0) return { posted: 0, totalMinor: 0, nights: [], headSeq: head.seq };
-      const rates = await tx.select().from(roomTypes).where(eq(roomTypes.incidentId, incidentId));
+      const rates = await roomRates(tx, incidentId);
       const rate = new Map(rates.map((r) => [`${r.hotelId}\u0000${r.type}`, r.rateMinor]));
-      const hotelName = new Map((await tx.select({ id: hotels.id, name: hotels.name }).from(hotels).where(eq(hotels.incidentId, incidentId))).map((h) => [h.id, h.name]));
+      const hotelName = new Map((await hotelNames(tx, incidentId)).map((h) => [h.id, h.name]));
       const done = await sourceKeysLike(tx, incidentId, 'lodging:');
       const drafts: EntryDraft[] = [];
       for (const s of stayRows) {
@@ -74,7 +140,12 @@ export class AccrualService {
       const totalMinor = rows.reduce((n, r) => n + r.amountMinor, 0);
       const nights = [...new Set(rows.map((r) => r.night!))].sort();
       const hotelIds = [...new Set(rows.map((r) => r.hotelId!))];
-      await emit(incidentId, actor, [{ type: 'ledger.lodging_accrued', payload: { posted: rows.length, totalMinor, nights, fromSeq: rows[0]!.seq, toSeq: rows[rows.length - 1]!.seq, asOf: asOf.toISOString(), hotelIds } }]);
+      await emit(incidentId, actor, [
+        {
+          type: 'ledger.lodging_accrued',
+          payload: { posted: rows.length, totalMinor, nights, fromSeq: rows[0]!.seq, toSeq: rows[rows.length - 1]!.seq, asOf: asOf.toISOString(), hotelIds },
+        },
+      ]);
       return { posted: rows.length, totalMinor, nights, headSeq: head.seq };
     });
   }
@@ -88,36 +159,32 @@ export class AccrualService {
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const incident = await loadIncident(tx, incidentId);
       const head = await lockHead(tx, incidentId);
-      const [trip] = await tx.select().from(trips).where(and(eq(trips.incidentId, incidentId), eq(trips.id, tripId))).for('update');
+      const trip = await lockTrip(tx, incidentId, tripId);
       if (!trip) throw new AppError('not_found', 'No such trip.');
       if (trip.status === 'cancelled') throw new AppError('conflict', 'That trip was cancelled; it has no cost.');
-      const events = [];
+      const events: NewEvent[] = [];
       if (trip.status !== 'completed') {
-        await tx.update(trips).set({ status: 'completed', completedAt: new Date(), departedAt: trip.departedAt ?? trip.departAt }).where(eq(trips.id, trip.id));
+        // Whoever is still on the trip's books is accounted for: those not recorded aboard were
+        // left behind (back to waiting, as an exception); those aboard got off at their stop.
+        const riders = await ridersOnBooks(tx, trip.id);
+        const left = await leaveBehind(
+          tx,
+          incidentId,
+          trip,
+          riders.filter((r) => r.status === 'planned'),
+        );
+        const now = new Date();
+        await markTripCompleted(tx, trip.id, now, trip.departedAt ?? trip.departAt);
+        const aboardAt = [...new Set(riders.filter((r) => r.status === 'boarded').map((r) => r.hotelId))];
+        for (const hotelId of aboardAt) await dropAtStop(tx, emit, incidentId, actor, trip, hotelId, true, now);
+        await reportLeftBehind(tx, emit, incidentId, actor, trip, left);
         events.push({ type: 'trip.completed', payload: { tripId: trip.id, vehicleId: trip.vehicleId, hotelIds: trip.stops } });
       }
       const key = `trip:${trip.id}`;
       const posted = (await sourceKeysLike(tx, incidentId, key)).has(key);
       let entry = null;
       if (!posted) {
-        const [vehicle] = await tx.select().from(vehicles).where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.id, trip.vehicleId)));
-        const siteRows = await tx.select().from(sites).where(eq(sites.incidentId, incidentId));
-        const hotelRows = await tx.select({ id: hotels.id, lat: hotels.lat, lng: hotels.lng }).from(hotels).where(eq(hotels.incidentId, incidentId));
-        const earlier = await tx
-          .select({ stops: trips.stops, departAt: trips.departAt })
-          .from(trips)
-          .where(and(eq(trips.incidentId, incidentId), eq(trips.vehicleId, trip.vehicleId), inArray(trips.status, ['planned', 'boarding', 'departed', 'completed'])))
-          .orderBy(asc(trips.departAt));
-        const prevTrip = earlier.filter((t) => t.departAt < trip.departAt).pop();
-        const site = new Map(siteRows.map((s) => [s.id, s as LatLng]));
-        const hotel = new Map(hotelRows.map((h) => [h.id, h as LatLng]));
-        const lastStop = prevTrip?.stops[prevTrip.stops.length - 1];
-        let at: LatLng | undefined = (lastStop && hotel.get(lastStop)) || site.get(vehicle!.depotSiteId);
-        let km = 0;
-        for (const p of [site.get(trip.fromSiteId), ...trip.stops.map((s) => hotel.get(s))]) {
-          if (at && p) km += roadKm(at, p, incident.policy);
-          at = p ?? at;
-        }
+        const { vehicle, km } = await tripLegs(tx, incident.policy, trip);
         const amount = Math.round(vehicle!.costPerTripMinor + vehicle!.costPerKmMinor * km);
         [entry] = await appendEntries(tx, head, incident.currency, [
           {

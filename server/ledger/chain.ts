@@ -51,7 +51,11 @@ export function canonicalJson(e: ChainFields): string {
   return canonicalFromDigest({ ...e, noteSha256: noteDigest(e.note) });
 }
 
-export type DigestFields = Omit<ChainFields, 'note' | 'occurredAt' | 'recordedAt'> & { noteSha256: string; occurredAt: Date | string; recordedAt: Date | string };
+export type DigestFields = Omit<ChainFields, 'note' | 'occurredAt' | 'recordedAt'> & {
+  noteSha256: string;
+  occurredAt: Date | string;
+  recordedAt: Date | string;
+};
 
 const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d).toISOString() : d.toISOString());
 

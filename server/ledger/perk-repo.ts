@@ -6,16 +6,18 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import type { hotels } from '../db/schema.js';
-import type { Actor, NewEvent, StoredEvent } from '../events/log.js';
+import { eventAppend, type ActorEvent, type StoredEvent } from '../events/log.js';
 import { AppError } from '../http/errors.js';
 import { PERK_CATEGORIES } from '../../shared/ledger.js';
 import { GENESIS_HASH } from './chain.js';
-import { chainEntries, INSERT_BATCH, insertEntriesCte, rowsOf, type EntryDraft, type Head, type LedgerRow } from './repo.js';
+import { rowsOf } from '../db/rows.js';
+import { chainEntries, INSERT_BATCH, insertEntriesCte, type EntryDraft, type Head, type LedgerRow } from './repo.js';
 
 export interface IncidentTerms {
   currency: string;
   timezone: string;
   staffSpendLimitMinor: number;
+  startedAt: Date;
 }
 
 /**
@@ -29,13 +31,13 @@ export async function lockHeadWithIncident(tx: Tx, incidentId: string): Promise<
       select id, 0, ${GENESIS_HASH} from incidents where id = ${incidentId}
       on conflict (incident_id) do update set seq = ledger_heads.seq
       returning incident_id, seq, hash)
-    select h.seq, h.hash, i.currency, i.timezone, i.staff_spend_limit_minor as "limit"
+    select h.seq, h.hash, i.currency, i.timezone, i.staff_spend_limit_minor as "limit", i.started_at as "startedAt"
     from h join incidents i on i.id = h.incident_id`);
-  const row = rowsOf<{ seq: number | string; hash: string; currency: string; timezone: string; limit: number | string }>(res)[0];
+  const row = rowsOf<{ seq: number | string; hash: string; currency: string; timezone: string; limit: number | string; startedAt: Date | string }>(res)[0];
   if (!row) return null;
   return {
     head: { incidentId, seq: Number(row.seq), hash: row.hash },
-    incident: { currency: row.currency, timezone: row.timezone, staffSpendLimitMinor: Number(row.limit) },
+    incident: { currency: row.currency, timezone: row.timezone, staffSpendLimitMinor: Number(row.limit), startedAt: new Date(row.startedAt) },
   };
 }
 
@@ -71,7 +73,8 @@ export interface PerkFacts {
   /** Spend against the hotels' perk caps (charges not rejected, net of reversals), keyed by `capKey`. */
   perkSpent: Map<string, number>;
   /** Receipt photos of this incident among those cited (another incident's never match). */
-  receipts: Map<string, { id: string; sha256: string }>;
+  /** Photos cited, with the hotel whose reception uploaded each (null: a duty manager or admin). */
+  receipts: Map<string, { id: string; sha256: string; hotelId: string | null }>;
 }
 
 export interface PerkFactsQuery {
@@ -119,7 +122,7 @@ export async function perkFacts(tx: Tx, incidentId: string, q: PerkFactsQuery): 
             and (e.kind = 'reversal' or (e.kind = 'charge' and not exists (
               select 1 from ledger_entries x where x.related_entry_id = e.id and x.kind = 'rejection')))
           group by e.party_id, e.hotel_id, e.category) y),
-      'receipts', (select json_agg(json_build_array(r.id, r.sha256)) from ledger_receipts r
+      'receipts', (select json_agg(json_build_array(r.id, r.sha256, r.hotel_id)) from ledger_receipts r
         where r.incident_id = ${incidentId} and r.id = any(${arr(q.receiptIds)}::uuid[]))
     )::text as facts`);
   const raw = JSON.parse(rowsOf<{ facts: string }>(res)[0]!.facts) as {
@@ -127,35 +130,42 @@ export async function perkFacts(tx: Tx, incidentId: string, q: PerkFactsQuery): 
     hotels: [string, string, HotelFacts['perks']][] | null;
     spent: [string, string, number][] | null;
     perkSpent: [string, string, string, number][] | null;
-    receipts: [string, string][] | null;
+    receipts: [string, string, string | null][] | null;
   };
   const parties = new Map<string, PartyFacts>();
   for (const [id, name, stays, guests] of raw.parties ?? []) {
-    parties.set(id, { id, name, stays: (stays ?? []).map(([hotelId, status, a, b, c]) => ({ hotelId, status, checkedInAt: date(a), checkedOutAt: date(b), endedAt: date(c) })), guestIds: guests ?? [] });
+    parties.set(id, {
+      id,
+      name,
+      stays: (stays ?? []).map(([hotelId, status, a, b, c]) => ({ hotelId, status, checkedInAt: date(a), checkedOutAt: date(b), endedAt: date(c) })),
+      guestIds: guests ?? [],
+    });
   }
   return {
     parties,
-    hotels: new Map((raw.hotels ?? []).map(([id, name, perks]) => [id, { id, name, perks }])),
+    // A hotel's perks that are not a list (written by hand) cap nothing rather than failing the batch.
+    hotels: new Map(
+      (raw.hotels ?? []).map(([id, name, perks]) => [id, { id, name, perks: Array.isArray(perks) ? perks.filter((p) => p && typeof p === 'object') : [] }]),
+    ),
     spent: new Map((raw.spent ?? []).map(([u, p, n]) => [pairKey(u, p), Number(n)])),
     perkSpent: new Map((raw.perkSpent ?? []).map(([p, h, c, n]) => [capKey(p, h, c), Number(n)])),
-    receipts: new Map((raw.receipts ?? []).map(([id, sha256]) => [id, { id, sha256 }])),
+    receipts: new Map((raw.receipts ?? []).map(([id, sha256, hotelId]) => [id, { id, sha256, hotelId }])),
   };
-}
-
-export interface ActorEvent {
-  actor: Actor;
-  event: NewEvent;
 }
 
 /**
  * Append the drafts to the chain after the locked head and their events to the incident's log, in
- * one statement: the entries (`insertEntriesCte`), the head moved, and the events as
- * `appendEvents` (server/events/log.ts) writes them (gap-free seq taken by bumping
- * `incidents.last_seq` under its row lock, then the `rc_events` notice incident:first:last sent at
- * commit), except that each event keeps its own actor: a group-committed batch holds requests of
- * many members of staff. Keep this in step with `appendEvents`. Moves `head`.
+ * one statement: the entries (`insertEntriesCte`), the head moved, and the events through the same
+ * SQL `appendEvents` uses (`eventAppend`, server/events/log.ts), each event with its own actor: a
+ * group-committed batch holds requests of many members of staff. Moves `head`.
  */
-export async function appendEntriesWithEvents(tx: Tx, head: Head, currency: string, drafts: EntryDraft[], eventsOf: (rows: LedgerRow[]) => ActorEvent[]): Promise<{ rows: LedgerRow[]; events: StoredEvent[] }> {
+export async function appendEntriesWithEvents(
+  tx: Tx,
+  head: Head,
+  currency: string,
+  drafts: EntryDraft[],
+  eventsOf: (rows: LedgerRow[]) => ActorEvent[],
+): Promise<{ rows: LedgerRow[]; events: StoredEvent[] }> {
   if (drafts.length === 0) return { rows: [], events: [] };
   if (drafts.length > INSERT_BATCH) throw new Error('appendEntriesWithEvents: batch too large for one statement');
   const rows = chainEntries(head, currency, drafts);
@@ -164,17 +174,8 @@ export async function appendEntriesWithEvents(tx: Tx, head: Head, currency: stri
   const moved: Head = { incidentId: head.incidentId, seq: last.seq, hash: last.hash };
   const n = list.length;
   const at = new Date();
-  const col = <T>(f: (x: ActorEvent) => T) => sql.param(list.map(f));
-  const res = await tx.execute(sql`
-    with ${insertEntriesCte(rows, moved)},
-    s as (update incidents set last_seq = last_seq + ${n}::int where id = ${incidentId(head)}::uuid returning last_seq),
-    ev as (
-      insert into events (incident_id, seq, at, actor_user_id, actor_name, type, payload)
-      select ${incidentId(head)}::uuid, s.last_seq - ${n}::int + t.ord, ${at.toISOString()}::timestamptz, t.uid, t.name, t.type, t.payload::jsonb
-      from s, unnest(${col((x) => x.actor.userId)}::uuid[], ${col((x) => x.actor.name)}::text[], ${col((x) => x.event.type)}::text[],
-        ${col((x) => JSON.stringify(x.event.payload))}::text[]) with ordinality as t(uid, name, type, payload, ord))
-    select s.last_seq as last, pg_notify('rc_events', ${incidentId(head)}::text || ':' || (s.last_seq - ${n}::int + 1) || ':' || s.last_seq) as notified
-    from s`);
+  const append = eventAppend(head.incidentId, list, at);
+  const res = await tx.execute(sql`with ${insertEntriesCte(rows, moved)}, ${append.ctes} ${append.result}`);
   const row = rowsOf<{ last: number | string }>(res)[0];
   if (!row) throw new AppError('not_found', 'No such incident.');
   const lastSeq = Number(row.last);
@@ -182,5 +183,3 @@ export async function appendEntriesWithEvents(tx: Tx, head: Head, currency: stri
   head.hash = moved.hash;
   return { rows, events: list.map((x, i) => ({ ...x.event, incidentId: head.incidentId, seq: lastSeq - n + 1 + i, at: at.toISOString(), actor: x.actor })) };
 }
-
-const incidentId = (h: Head) => h.incidentId;

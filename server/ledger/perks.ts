@@ -9,10 +9,12 @@
 import type { Db } from '../db/client.js';
 import type { SessionUser } from '../auth/types.js';
 import { AppError } from '../http/errors.js';
-import type { EventBus, StoredEvent } from '../events/log.js';
+import { markIdempotentApplied, type IdempotencyClaim } from '../http/idempotency.js';
+import type { ActorEvent, EventBus, StoredEvent } from '../events/log.js';
+import type { LedgerEventBase } from '../../shared/events.js';
 import { formatMinor, perkCategoryOf, PHOTO_REF_PREFIX, stayNights, type RecordPerkRequest } from '../../shared/ledger.js';
 import type { EntryDraft, LedgerRow } from './repo.js';
-import { appendEntriesWithEvents, capKey, lockHeadWithIncident, pairKey, perkFacts, type ActorEvent, type IncidentTerms, type PerkFacts } from './perk-repo.js';
+import { appendEntriesWithEvents, capKey, lockHeadWithIncident, pairKey, perkFacts, type IncidentTerms, type PerkFacts } from './perk-repo.js';
 import { GroupCommit, type Outcome } from './group-commit.js';
 
 export const OVER_PERK_CAP = 'over_perk_cap';
@@ -20,6 +22,8 @@ export const OVER_PERK_CAP = 'over_perk_cap';
 export interface PerkJob {
   user: SessionUser;
   req: RecordPerkRequest;
+  /** The request's Idempotency-Key claim: marked applied in the batch's transaction with the entry. */
+  claim?: IdempotencyClaim;
 }
 
 export interface PerkResult {
@@ -33,6 +37,9 @@ export interface PerkResult {
 
 const isManager = (u: SessionUser) => u.role === 'admin' || u.role === 'duty_manager';
 const hotelOfJob = ({ user, req }: PerkJob) => (user.role === 'reception' ? user.hotelId! : req.hotelId);
+
+/** How far before the incident's start, or after now, a perk's time may be. */
+const PERK_DATE_SLACK_MS = 86_400_000;
 
 function fieldError(path: string, message: string, summary: string): AppError {
   return new AppError('validation_failed', `${path}: ${summary}`, { fields: [{ path, message }] });
@@ -92,8 +99,29 @@ export class PerkRecorder {
             const recorded: ActorEvent = { actor, event: { type: 'ledger.entry_recorded', payload: { ...eventPayload(row), hotelIds } } };
             if (!a.result.needsApproval) return [recorded];
             const { limitMinor, spentBeforeMinor } = a.result;
-            return [recorded, { actor, event: { type: 'ledger.approval_requested', payload: { ...eventPayload(row), householdName: a.partyName, recordedByName: a.job.user.name, limitMinor, spentMinor: spentBeforeMinor, hotelIds } } }];
+            return [
+              recorded,
+              {
+                actor,
+                event: {
+                  type: 'ledger.approval_requested',
+                  payload: {
+                    ...eventPayload(row),
+                    householdName: a.partyName,
+                    recordedByName: a.job.user.name,
+                    limitMinor,
+                    spentMinor: spentBeforeMinor,
+                    hotelIds,
+                  },
+                },
+              },
+            ];
           }),
+      );
+      // A lost key lease fails the batch; group commit then retries its jobs one by one.
+      await markIdempotentApplied(
+        tx,
+        accepted.map((a) => a.job.claim),
       );
       accepted.forEach((a, k) => {
         results[a.i] = { ok: true, value: { ...a.result, entry: rows[k]! } };
@@ -120,15 +148,31 @@ function decide(job: PerkJob, incident: IncidentTerms, facts: PerkFacts): { draf
     throw new AppError('not_found', 'That household is not staying at your hotel.', { partyId: party.id });
   }
   if (req.guestId && !party.guestIds.includes(req.guestId)) {
-    throw new AppError('validation_failed', `body.guestId: guest ${req.guestId} is not in household ${party.name}`, { fields: [{ path: 'body.guestId', message: 'not in this household' }] });
+    throw new AppError('validation_failed', `body.guestId: guest ${req.guestId} is not in household ${party.name}`, {
+      fields: [{ path: 'body.guestId', message: 'not in this household' }],
+    });
   }
   const hotel = stayHotel ? facts.hotels.get(stayHotel) : undefined;
   if (stayHotel && !hotel) throw new AppError('not_found', 'No such hotel.');
   let receiptRef = req.receiptRef || null;
   if (req.receiptPhotoId) {
-    const photo = facts.receipts.get(req.receiptPhotoId);
-    if (!photo) throw fieldError('body.receiptPhotoId', 'no such receipt photo in this incident', `no receipt photo ${req.receiptPhotoId} was uploaded to this incident`);
+    const found = facts.receipts.get(req.receiptPhotoId);
+    // Reception cites only photos its own hotel uploaded: another hotel's receipt is "no such photo".
+    const photo = found && (user.role !== 'reception' || found.hotelId === user.hotelId) ? found : undefined;
+    if (!photo)
+      throw fieldError('body.receiptPhotoId', 'no such receipt photo in this incident', `no receipt photo ${req.receiptPhotoId} was uploaded to this incident`);
     receiptRef = `${PHOTO_REF_PREFIX}${photo.sha256}`;
+  }
+
+  const occurredAt = req.occurredAt ? new Date(req.occurredAt) : new Date();
+  // A perk happens during the incident: not before it started (less a day for clocks and time
+  // zones), not after tomorrow. Year 1 or 9999 is a typo that would skew every night and export.
+  if (occurredAt.getTime() < incident.startedAt.getTime() - PERK_DATE_SLACK_MS || occurredAt.getTime() > Date.now() + PERK_DATE_SLACK_MS) {
+    throw fieldError(
+      'body.occurredAt',
+      'expected a time during the incident (from its start until tomorrow)',
+      `occurredAt ${req.occurredAt} is outside the incident (from ${incident.startedAt.toISOString()} until tomorrow)`,
+    );
   }
 
   const manager = isManager(user);
@@ -141,7 +185,9 @@ function decide(job: PerkJob, incident: IncidentTerms, facts: PerkFacts): { draf
   const perk = hotel?.perks.find((p) => p.capMinorPerGuestPerNight !== undefined && perkCategoryOf(p.kind) === req.category);
   if (hotel && perk) {
     const now = new Date();
-    const nights = party.stays.filter((s) => s.hotelId === hotel.id && s.checkedInAt).reduce((k, s) => k + stayNights(s.checkedInAt!, s.checkedOutAt ?? s.endedAt ?? now, incident.timezone).length, 0);
+    const nights = party.stays
+      .filter((s) => s.hotelId === hotel.id && s.checkedInAt)
+      .reduce((k, s) => k + stayNights(s.checkedInAt!, s.checkedOutAt ?? s.endedAt ?? now, incident.timezone).length, 0);
     capMinor = perk.capMinorPerGuestPerNight! * party.guestIds.length * Math.max(1, nights);
     const before = facts.perkSpent.get(capKey(party.id, hotel.id, req.category)) ?? 0;
     if (before + req.amountMinor > capMinor) flags.push(OVER_PERK_CAP);
@@ -157,7 +203,7 @@ function decide(job: PerkJob, incident: IncidentTerms, facts: PerkFacts): { draf
     kind: 'charge',
     category: req.category,
     amountMinor: req.amountMinor,
-    occurredAt: req.occurredAt ? new Date(req.occurredAt) : new Date(),
+    occurredAt,
     recordedBy: user.id,
     partyId: party.id,
     guestId: req.guestId ?? null,
@@ -176,6 +222,18 @@ function cap(s: string): string {
 }
 
 /** What an event says about an entry: ids and amounts, never notes (events reach every console). */
-export function eventPayload(r: LedgerRow): Record<string, unknown> {
-  return { entryId: r.id, ledgerSeq: r.seq, kind: r.kind, category: r.category, amountMinor: r.amountMinor, currency: r.currency, status: r.status, partyId: r.partyId, hotelId: r.hotelId, tripId: r.tripId, flags: r.flags };
+export function eventPayload(r: LedgerRow): LedgerEventBase {
+  return {
+    entryId: r.id,
+    ledgerSeq: r.seq,
+    kind: r.kind,
+    category: r.category,
+    amountMinor: r.amountMinor,
+    currency: r.currency,
+    status: r.status,
+    partyId: r.partyId,
+    hotelId: r.hotelId,
+    tripId: r.tripId,
+    flags: r.flags,
+  };
 }

@@ -1,10 +1,9 @@
-/** Ledger rows shaped for the API: names next to ids, resolution state, and no notes for insurers. */
-import { and, eq, inArray } from 'drizzle-orm';
+/** Ledger rows shaped for the API: names next to ids, resolution state, and each perk's note (its justification, which insurers read too: decision 0016). */
 import type { Db } from '../db/client.js';
-import { hotels, parties, users } from '../db/schema.js';
+import { partyNames } from '../hotels/repo.js';
 import type { SessionUser } from '../auth/types.js';
 import { photoSha256, type LedgerCategory, type LedgerKind, type LedgerLine, type LedgerStatus } from '../../shared/ledger.js';
-import { linkState, type LedgerRow } from './repo.js';
+import { hotelNamesIn, linkState, userNames, type LedgerRow } from './repo.js';
 import { receiptsBySha } from './receipt-repo.js';
 import { canReadReceipt } from './receipts.js';
 
@@ -19,10 +18,14 @@ export async function presentLines(db: Db, incidentId: string, rows: LedgerRow[]
   const hotelIds = [...new Set(rows.map((r) => r.hotelId).filter((x): x is string => Boolean(x)))];
   const userIds = [...new Set(rows.map((r) => r.recordedBy).filter((x): x is string => Boolean(x)))];
   const [partyRows, hotelRows, userRows, links] = await Promise.all([
-    partyIds.length ? db.select({ id: parties.id, name: parties.name }).from(parties).where(and(eq(parties.incidentId, incidentId), inArray(parties.id, partyIds))) : [],
-    hotelIds.length ? db.select({ id: hotels.id, name: hotels.name }).from(hotels).where(and(eq(hotels.incidentId, incidentId), inArray(hotels.id, hotelIds))) : [],
-    userIds.length ? db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds)) : [],
-    linkState(db, incidentId, rows.map((r) => r.id)),
+    partyIds.length ? partyNames(db, incidentId, partyIds) : [],
+    hotelIds.length ? hotelNamesIn(db, incidentId, hotelIds) : [],
+    userIds.length ? userNames(db, userIds) : [],
+    linkState(
+      db,
+      incidentId,
+      rows.map((r) => r.id),
+    ),
   ]);
   const partyName = new Map(partyRows.map((p) => [p.id, p.name]));
   const hotelName = new Map(hotelRows.map((h) => [h.id, h.name]));

@@ -6,7 +6,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { ledgerReceipts } from '../db/schema.js';
-import { rowsOf } from './repo.js';
+import { rowsOf } from '../db/rows.js';
 
 export type ReceiptRow = typeof ledgerReceipts.$inferSelect;
 export type ReceiptInfo = Omit<ReceiptRow, 'data'>;
@@ -68,7 +68,8 @@ export async function receiptIntegrity(db: Db, incidentId: string, shas: string[
     const res = await db.execute(sql`
       select id, sha256, encode(sha256(data), 'hex') = sha256 as intact from ledger_receipts
       where incident_id = ${incidentId} and sha256 = any(${sql.param(shas.slice(i, i + 1000))}::text[])`);
-    for (const r of rowsOf<{ id: string; sha256: string; intact: boolean }>(res)) out.set(r.sha256, { id: r.id, intact: r.intact === true || (r.intact as unknown) === 't' });
+    for (const r of rowsOf<{ id: string; sha256: string; intact: boolean }>(res))
+      out.set(r.sha256, { id: r.id, intact: r.intact === true || (r.intact as unknown) === 't' });
   }
   return out;
 }

@@ -39,7 +39,8 @@ export class ReceiptService {
   async upload(incidentId: string, user: SessionUser, declared: ReceiptContentType, body: unknown): Promise<ReceiptUpload> {
     if (!Buffer.isBuffer(body) || body.length === 0) throw bodyError('expected the image bytes as the request body');
     const actual = sniffImageType(body);
-    if (actual !== declared) throw bodyError(`the bytes are ${actual ? `a ${actual.slice(6).toUpperCase()} image` : 'not a JPEG, PNG or WebP image'}, not the declared ${declared}`);
+    if (actual !== declared)
+      throw bodyError(`the bytes are ${actual ? `a ${actual.slice(6).toUpperCase()} image` : 'not a JPEG, PNG or WebP image'}, not the declared ${declared}`);
     await loadIncident(this.db, incidentId);
     const sha256 = createHash('sha256').update(body).digest('hex');
     const row = await insertReceipt(this.db, {
@@ -58,7 +59,9 @@ export class ReceiptService {
   async read(incidentId: string, user: SessionUser, receiptId: string): Promise<{ contentType: string; sha256: string; data: Buffer }> {
     const row = await receiptWithData(this.db, incidentId, receiptId);
     if (!row || !canReadReceipt(user, row)) throw new AppError('not_found', 'No such receipt photo.');
-    const data = Buffer.isBuffer(row.data) ? row.data : Buffer.from((row.data as Uint8Array).buffer, (row.data as Uint8Array).byteOffset, (row.data as Uint8Array).byteLength);
+    const data = Buffer.isBuffer(row.data)
+      ? row.data
+      : Buffer.from((row.data as Uint8Array).buffer, (row.data as Uint8Array).byteOffset, (row.data as Uint8Array).byteLength);
     return { contentType: row.contentType, sha256: row.sha256, data };
   }
 }

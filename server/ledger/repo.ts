@@ -4,9 +4,10 @@
  * under concurrency as on PGlite. Rows are only ever inserted.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { ledgerEntries, ledgerHeads } from '../db/schema.js';
+import { rowsOf } from '../db/rows.js';
+import { guests, hotels, ledgerEntries, ledgerHeads, parties, roomTypes, sites, stays, tripRiders, trips, users, vehicles } from '../db/schema.js';
 import { canonicalJson, entryHash, GENESIS_HASH } from './chain.js';
 
 export type LedgerRow = typeof ledgerEntries.$inferSelect;
@@ -50,7 +51,9 @@ export interface EntryDraft {
 export function insertEntriesCte(rows: LedgerRow[], moveHead?: Head): SQL {
   const col = <T>(f: (r: LedgerRow) => T) => sql.param(rows.map(f));
   const iso = (d: Date) => d.toISOString();
-  const head = moveHead ? sql`, moved as (update ledger_heads set seq = ${moveHead.seq}, hash = ${moveHead.hash} where incident_id = ${moveHead.incidentId})` : sql``;
+  const head = moveHead
+    ? sql`, moved as (update ledger_heads set seq = ${moveHead.seq}, hash = ${moveHead.hash} where incident_id = ${moveHead.incidentId})`
+    : sql``;
   return sql`ins as (insert into ledger_entries (id, incident_id, seq, kind, category, amount_minor, currency, occurred_at, created_at, recorded_by,
       party_id, guest_id, hotel_id, vehicle_id, trip_id, night, source_key, receipt_ref, description, note,
       reverses_entry_id, related_entry_id, status, approved_by, flags, prev_hash, hash)
@@ -151,7 +154,10 @@ export async function readHead(db: Db | Tx, incidentId: string): Promise<Head> {
 }
 
 export async function entryById(db: Db | Tx, incidentId: string, id: string): Promise<LedgerRow | undefined> {
-  const [row] = await db.select().from(ledgerEntries).where(and(eq(ledgerEntries.incidentId, incidentId), eq(ledgerEntries.id, id)));
+  const [row] = await db
+    .select()
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.incidentId, incidentId), eq(ledgerEntries.id, id)));
   return row;
 }
 
@@ -170,7 +176,35 @@ export async function entriesLinkedTo(db: Db | Tx, incidentId: string, id: strin
 const ROW_AS_JSON = sql.raw(`json_build_array(id, incident_id, seq, kind, category, amount_minor, currency, occurred_at, created_at, recorded_by,
   party_id, guest_id, hotel_id, vehicle_id, trip_id, night, source_key, receipt_ref, description, note,
   reverses_entry_id, related_entry_id, status, approved_by, flags, prev_hash, hash)`);
-type JsonRow = [string, string, number, string, string, number, string, string, string, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string | null, string, string, string | null, string | null, string, string | null, string[], string, string];
+type JsonRow = [
+  string,
+  string,
+  number,
+  string,
+  string,
+  number,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+  string | null,
+  string | null,
+  string,
+  string | null,
+  string[],
+  string,
+  string,
+];
 
 function fromJson(a: JsonRow): LedgerRow {
   return {
@@ -222,7 +256,14 @@ const PAGES_AHEAD = 2;
  * one is handed over: the database works while the caller does (a few pages in memory). A range
  * with rows missing (which verification reports) just comes back shorter.
  */
-export async function* pagesOf(db: Db, incidentId: string, toSeq: number, pageSize = 2000, afterSeq = 0, pagesAhead = PAGES_AHEAD): AsyncGenerator<LedgerRow[]> {
+export async function* pagesOf(
+  db: Db,
+  incidentId: string,
+  toSeq: number,
+  pageSize = 2000,
+  afterSeq = 0,
+  pagesAhead = PAGES_AHEAD,
+): AsyncGenerator<LedgerRow[]> {
   let asked = afterSeq;
   const ahead: Promise<LedgerRow[]>[] = [];
   const ask = () => {
@@ -243,8 +284,8 @@ export async function* pagesOf(db: Db, incidentId: string, toSeq: number, pageSi
   }
 }
 
-export async function sourceKeysLike(tx: Tx, incidentId: string, prefix: string): Promise<Set<string>> {
-  const rows = await tx
+export async function sourceKeysLike(db: Db | Tx, incidentId: string, prefix: string): Promise<Set<string>> {
+  const rows = await db
     .select({ k: ledgerEntries.sourceKey })
     .from(ledgerEntries)
     .where(and(eq(ledgerEntries.incidentId, incidentId), sql`${ledgerEntries.sourceKey} like ${`${prefix}%`}`));
@@ -274,7 +315,9 @@ export async function linkState(db: Db, incidentId: string, ids: string[]): Prom
   const rows = await db
     .select({ kind: ledgerEntries.kind, related: ledgerEntries.relatedEntryId, reverses: ledgerEntries.reversesEntryId })
     .from(ledgerEntries)
-    .where(and(eq(ledgerEntries.incidentId, incidentId), sql`(${inArray(ledgerEntries.relatedEntryId, ids)} or ${inArray(ledgerEntries.reversesEntryId, ids)})`));
+    .where(
+      and(eq(ledgerEntries.incidentId, incidentId), sql`(${inArray(ledgerEntries.relatedEntryId, ids)} or ${inArray(ledgerEntries.reversesEntryId, ids)})`),
+    );
   for (const r of rows) {
     if (r.kind === 'approval' && r.related) resolved.set(r.related, 'approved');
     if (r.kind === 'rejection' && r.related) resolved.set(r.related, 'rejected');
@@ -283,14 +326,115 @@ export async function linkState(db: Db, incidentId: string, ids: string[]): Prom
   return { resolved, reversed };
 }
 
-/** drizzle's execute() answers `{ rows }` on both engines. */
-export function rowsOf<T>(res: unknown): T[] {
-  return ((res as { rows?: T[] }).rows ?? (res as T[])) as T[];
-}
-
 /** The hash of entry #seq (the chain head as it was then); genesis for 0. */
 export async function hashAtSeq(db: Db, incidentId: string, seq: number): Promise<string | null> {
   if (seq === 0) return GENESIS_HASH;
-  const [row] = await db.select({ hash: ledgerEntries.hash }).from(ledgerEntries).where(and(eq(ledgerEntries.incidentId, incidentId), eq(ledgerEntries.seq, seq)));
+  const [row] = await db
+    .select({ hash: ledgerEntries.hash })
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.incidentId, incidentId), eq(ledgerEntries.seq, seq)));
   return row?.hash ?? null;
+}
+
+export type TripRow = typeof trips.$inferSelect;
+
+/** What a trip's road km are measured on: its vehicle, the sites, the hotels' positions and the vehicle's trips in departure order. */
+export async function tripLegRows(db: Db | Tx, incidentId: string, vehicleId: string) {
+  const [vehicle] = await db
+    .select()
+    .from(vehicles)
+    .where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.id, vehicleId)));
+  const siteRows = await db.select().from(sites).where(eq(sites.incidentId, incidentId));
+  const hotelRows = await db.select({ id: hotels.id, lat: hotels.lat, lng: hotels.lng }).from(hotels).where(eq(hotels.incidentId, incidentId));
+  const vehicleTrips = await db
+    .select({ stops: trips.stops, departAt: trips.departAt })
+    .from(trips)
+    .where(and(eq(trips.incidentId, incidentId), eq(trips.vehicleId, vehicleId), inArray(trips.status, ['planned', 'boarding', 'departed', 'completed'])))
+    .orderBy(asc(trips.departAt));
+  return { vehicle, siteRows, hotelRows, vehicleTrips };
+}
+
+export async function completedTripIds(db: Db | Tx, incidentId: string): Promise<{ id: string }[]> {
+  return db
+    .select({ id: trips.id })
+    .from(trips)
+    .where(and(eq(trips.incidentId, incidentId), eq(trips.status, 'completed')));
+}
+
+/** Trips on the road, by departure time. */
+export async function departedTrips(db: Db | Tx, incidentId: string): Promise<TripRow[]> {
+  return db
+    .select()
+    .from(trips)
+    .where(and(eq(trips.incidentId, incidentId), eq(trips.status, 'departed')))
+    .orderBy(asc(trips.departAt));
+}
+
+/** Stays that have been checked in (whatever became of them since), in check-in order. */
+export async function checkedInStays(db: Db | Tx, incidentId: string) {
+  return db
+    .select()
+    .from(stays)
+    .where(and(eq(stays.incidentId, incidentId), isNotNull(stays.checkedInAt), inArray(stays.status, ['checked_in', 'checked_out', 'cancelled'])))
+    .orderBy(asc(stays.checkedInAt), asc(stays.id));
+}
+
+export async function roomRates(db: Db | Tx, incidentId: string) {
+  return db.select().from(roomTypes).where(eq(roomTypes.incidentId, incidentId));
+}
+
+export async function hotelNames(db: Db | Tx, incidentId: string): Promise<{ id: string; name: string }[]> {
+  return db.select({ id: hotels.id, name: hotels.name }).from(hotels).where(eq(hotels.incidentId, incidentId));
+}
+
+export async function lockTrip(tx: Tx, incidentId: string, tripId: string): Promise<TripRow | undefined> {
+  const [trip] = await tx
+    .select()
+    .from(trips)
+    .where(and(eq(trips.incidentId, incidentId), eq(trips.id, tripId)))
+    .for('update');
+  return trip;
+}
+
+/** Riders still on a trip's books (planned or boarded). */
+export async function ridersOnBooks(tx: Tx, tripId: string) {
+  return tx
+    .select()
+    .from(tripRiders)
+    .where(and(eq(tripRiders.tripId, tripId), inArray(tripRiders.status, ['planned', 'boarded'])));
+}
+
+export async function markTripCompleted(tx: Tx, tripId: string, completedAt: Date, departedAt: Date): Promise<void> {
+  await tx.update(trips).set({ status: 'completed', completedAt, departedAt }).where(eq(trips.id, tripId));
+}
+
+/** Names, head counts and riders behind the totals (loadTotalsContext). */
+export async function totalsRows(db: Db | Tx, incidentId: string) {
+  return Promise.all([
+    hotelNames(db, incidentId),
+    db.select({ id: parties.id, name: parties.name }).from(parties).where(eq(parties.incidentId, incidentId)),
+    db
+      .select({ partyId: guests.partyId, n: sql<number>`count(*)::int`, lodged: sql<number>`(count(*) filter (where ${guests.checkedInAt} is not null))::int` })
+      .from(guests)
+      .where(eq(guests.incidentId, incidentId))
+      .groupBy(guests.partyId),
+    db
+      .select({ tripId: tripRiders.tripId, partyId: tripRiders.partyId })
+      .from(tripRiders)
+      .where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.status, ['planned', 'boarded', 'dropped']))),
+  ] as const);
+}
+
+export async function hotelNamesIn(db: Db | Tx, incidentId: string, hotelIds: readonly string[]): Promise<{ id: string; name: string }[]> {
+  return db
+    .select({ id: hotels.id, name: hotels.name })
+    .from(hotels)
+    .where(and(eq(hotels.incidentId, incidentId), inArray(hotels.id, [...hotelIds])));
+}
+
+export async function userNames(db: Db | Tx, userIds: readonly string[]): Promise<{ id: string; name: string }[]> {
+  return db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(inArray(users.id, [...userIds]));
 }

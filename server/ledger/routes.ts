@@ -3,18 +3,28 @@
  * the service. Insurers read (never notes) and cannot write; reception records perks for its own
  * hotel's households and reads its hotel's lines; duty managers do everything else.
  */
-import express, { Router, type RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth/middleware.js';
 import { actorOf } from '../http/actor.js';
 import { AppError, parseOr400 } from '../http/errors.js';
+import { incidentParams as params } from '../http/params.js';
 import { assertIncidentVisible } from '../incidents/scope.js';
-import { accrueSchema, RECEIPT_CONTENT_TYPES, RECEIPT_MAX_BYTES, type ReceiptContentType } from '../../shared/ledger.js';
+import { routesFor } from '../http/route.js';
+import {
+  accrueSchema,
+  RECEIPT_CONTENT_TYPES,
+  RECEIPT_MAX_BYTES,
+  type LedgerStatus,
+  type LedgerSummary,
+  type PerkApproveResult,
+  type PerkRejectResult,
+  type ReceiptContentType,
+  type RecordPerkResult,
+} from '../../shared/ledger.js';
 import type { LedgerService } from './service.js';
 import { isReceiptType } from './receipts.js';
 import type { AccrualService } from './accrual.js';
 
-const params = z.object({ incidentId: z.uuid({ message: 'expected an incident id' }) });
 const entryParams = params.extend({ entryId: z.uuid({ message: 'expected a ledger entry id' }) });
 const tripParams = params.extend({ tripId: z.uuid({ message: 'expected a trip id' }) });
 const receiptParams = params.extend({ receiptId: z.uuid({ message: 'expected a receipt photo id' }) });
@@ -34,7 +44,9 @@ const receiptUpload: RequestHandler[] = [
   (req, res, next) => {
     assertIncidentVisible(req.user, parseOr400(params, req.params, 'params').incidentId);
     if (declaredImageType(req.headers['content-type'])) return next();
-    throw new AppError('unsupported_media_type', `A receipt photo must be sent as ${RECEIPT_CONTENT_TYPES.join(', ')} (Content-Type).`, { accepted: RECEIPT_CONTENT_TYPES });
+    throw new AppError('unsupported_media_type', `A receipt photo must be sent as ${RECEIPT_CONTENT_TYPES.join(', ')} (Content-Type).`, {
+      accepted: RECEIPT_CONTENT_TYPES,
+    });
   },
   express.raw({ type: () => true, limit: RECEIPT_MAX_BYTES }),
 ];
@@ -44,86 +56,167 @@ const listQuery = z.object({
   status: z.enum(['posted', 'pending_approval', 'rejected']).optional(),
 });
 
-export function ledgerRoutes(ledger: LedgerService, accrual: AccrualService): Router {
-  const r = Router({ mergeParams: true });
-  const readers = requireRole('admin', 'duty_manager', 'insurer');
-  const managers = requireRole('admin', 'duty_manager');
+const route = routesFor<{ ledger: LedgerService; accrual: AccrualService }>();
+const ALL = ['admin', 'duty_manager', 'insurer', 'reception'] as const;
+const READERS = ['admin', 'duty_manager', 'insurer'] as const;
+const RECORDERS = ['admin', 'duty_manager', 'reception'] as const;
+const MANAGERS = ['admin', 'duty_manager'] as const;
+const at = '/api/incidents/:incidentId/ledger';
 
-  r.get('/', requireRole('admin', 'duty_manager', 'insurer', 'reception'), async (req, res) => {
-    const { incidentId } = parseOr400(params, req.params, 'params');
-    const user = assertIncidentVisible(req.user, incidentId);
-    res.json(await ledger.lines(incidentId, user, parseOr400(listQuery, req.query, 'query')));
-  });
-  r.get('/summary', readers, async (req, res) => {
-    const { incidentId } = parseOr400(params, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    res.json(await ledger.summary(incidentId));
-  });
-  r.get('/verify', readers, async (req, res) => {
-    const { incidentId } = parseOr400(params, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    res.json(await ledger.verifyChain(incidentId));
-  });
-  r.get('/pending', managers, async (req, res) => {
-    const { incidentId } = parseOr400(params, req.params, 'params');
-    const user = assertIncidentVisible(req.user, incidentId);
-    res.json({ lines: await ledger.pending(incidentId, user) });
-  });
-  r.post('/perks', requireRole('admin', 'duty_manager', 'reception'), async (req, res) => {
-    const { incidentId } = parseOr400(params, req.params, 'params');
-    const user = assertIncidentVisible(req.user, incidentId);
-    const out = await ledger.recordPerk(incidentId, user, req.body);
-    res.status(201).json({ entryId: out.entry.id, seq: out.entry.seq, status: out.entry.status, needsApproval: out.needsApproval, limitMinor: out.limitMinor, spentBeforeMinor: out.spentBeforeMinor, capMinor: out.capMinor, flags: out.flags, receiptRef: out.entry.receiptRef, hash: out.entry.hash });
-  });
+export const ledgerRoutes = [
+  route({
+    method: 'get',
+    path: at,
+    roles: ALL,
+    params,
+    scope: 'incident',
+    query: listQuery,
+    handler: async ({ res, params, query, user, deps }) => res.json(await deps.ledger.lines(params.incidentId, user, query)),
+  }),
+  route({
+    method: 'get',
+    path: `${at}/summary`,
+    roles: READERS,
+    params,
+    scope: 'incident',
+    handler: async ({ res, params, deps }) => {
+      const summary: LedgerSummary = {
+        ...(await deps.ledger.summary(params.incidentId)),
+        runningTransport: await deps.accrual.runningTransport(params.incidentId),
+      };
+      res.json(summary);
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${at}/verify`,
+    roles: READERS,
+    params,
+    scope: 'incident',
+    handler: async ({ res, params, deps }) => res.json(await deps.ledger.verifyChain(params.incidentId)),
+  }),
+  route({
+    method: 'get',
+    path: `${at}/pending`,
+    roles: MANAGERS,
+    params,
+    scope: 'incident',
+    handler: async ({ res, params, user, deps }) => res.json({ lines: await deps.ledger.pending(params.incidentId, user) }),
+  }),
+  route({
+    method: 'post',
+    path: `${at}/perks`,
+    roles: RECORDERS,
+    params,
+    scope: 'incident',
+    handler: async ({ req, res, params, user, deps }) => {
+      const out = await deps.ledger.recordPerk(params.incidentId, user, req.body);
+      const body: RecordPerkResult = {
+        entryId: out.entry.id,
+        seq: out.entry.seq,
+        status: out.entry.status as LedgerStatus,
+        needsApproval: out.needsApproval,
+        limitMinor: out.limitMinor,
+        spentBeforeMinor: out.spentBeforeMinor,
+        capMinor: out.capMinor,
+        flags: out.flags,
+        receiptRef: out.entry.receiptRef,
+        hash: out.entry.hash,
+      };
+      res.status(201).json(body);
+    },
+  }),
   // Receipt photos: the raw image is the body (image/jpeg, image/png or image/webp, at most 5 MB).
-  r.post('/receipts', requireRole('admin', 'duty_manager', 'reception'), ...receiptUpload, async (req, res) => {
-    const { incidentId } = parseOr400(params, req.params, 'params');
-    const user = assertIncidentVisible(req.user, incidentId);
-    res.status(201).json(await ledger.receipts.upload(incidentId, user, declaredImageType(req.headers['content-type'])!, req.body));
-  });
-  r.get('/receipts/:receiptId', requireRole('admin', 'duty_manager', 'insurer', 'reception'), async (req, res) => {
-    const { incidentId, receiptId } = parseOr400(receiptParams, req.params, 'params');
-    const user = assertIncidentVisible(req.user, incidentId);
-    const photo = await ledger.receipts.read(incidentId, user, receiptId);
-    res.setHeader('content-type', photo.contentType);
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('content-disposition', `inline; filename="receipt-${receiptId.slice(0, 8)}.${EXTENSION[photo.contentType] ?? 'img'}"`);
-    res.setHeader('cache-control', 'private, max-age=3600');
-    res.setHeader('etag', `"${photo.sha256}"`);
-    res.send(photo.data);
-  });
-  r.post('/entries/:entryId/approve', managers, async (req, res) => {
-    const { incidentId, entryId } = parseOr400(entryParams, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    const out = await ledger.approve(incidentId, entryId, req.body, actorOf(req));
-    res.json({ entryId: out.entry.id, seq: out.entry.seq, approves: out.pending.id, amountMinor: out.entry.amountMinor });
-  });
-  r.post('/entries/:entryId/reject', managers, async (req, res) => {
-    const { incidentId, entryId } = parseOr400(entryParams, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    const out = await ledger.reject(incidentId, entryId, req.body, actorOf(req));
-    res.json({ entryId: out.entry.id, seq: out.entry.seq, rejects: out.pending.id });
-  });
-  r.post('/entries/:entryId/reverse', managers, async (req, res) => {
-    const { incidentId, entryId } = parseOr400(entryParams, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    const out = await ledger.reverse(incidentId, entryId, req.body, actorOf(req));
-    res.status(201).json({
-      reversal: { entryId: out.reversal.id, seq: out.reversal.seq, amountMinor: out.reversal.amountMinor, reverses: out.reversal.reversesEntryId },
-      replacement: out.replacement ? { entryId: out.replacement.id, seq: out.replacement.seq, amountMinor: out.replacement.amountMinor, corrects: out.replacement.relatedEntryId } : null,
-    });
-  });
-  r.post('/accruals/lodging', managers, async (req, res) => {
-    const { incidentId } = parseOr400(params, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    const body = parseOr400(accrueSchema, req.body ?? {}, 'body');
-    res.json(await accrual.accrueLodging(incidentId, body.asOf ? new Date(body.asOf) : new Date(), actorOf(req)));
-  });
-  r.post('/trips/:tripId/complete', managers, async (req, res) => {
-    const { incidentId, tripId } = parseOr400(tripParams, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    const out = await accrual.completeTrip(incidentId, tripId, actorOf(req));
-    res.json({ tripId: out.tripId, completed: true, alreadyPosted: out.alreadyPosted, entryId: out.entry?.id ?? null, amountMinor: out.entry?.amountMinor ?? null });
-  });
-  return r;
-}
+  route({
+    method: 'post',
+    path: `${at}/receipts`,
+    roles: RECORDERS,
+    use: receiptUpload,
+    params,
+    scope: 'incident',
+    handler: async ({ req, res, params, user, deps }) =>
+      res.status(201).json(await deps.ledger.receipts.upload(params.incidentId, user, declaredImageType(req.headers['content-type'])!, req.body)),
+  }),
+  route({
+    method: 'get',
+    path: `${at}/receipts/:receiptId`,
+    roles: ALL,
+    params: receiptParams,
+    scope: 'incident',
+    handler: async ({ res, params, user, deps }) => {
+      const photo = await deps.ledger.receipts.read(params.incidentId, user, params.receiptId);
+      res.setHeader('content-type', photo.contentType);
+      res.setHeader('x-content-type-options', 'nosniff');
+      res.setHeader('content-disposition', `inline; filename="receipt-${params.receiptId.slice(0, 8)}.${EXTENSION[photo.contentType] ?? 'img'}"`);
+      res.setHeader('cache-control', 'private, max-age=3600');
+      res.setHeader('etag', `"${photo.sha256}"`);
+      res.send(photo.data);
+    },
+  }),
+  route({
+    method: 'post',
+    path: `${at}/entries/:entryId/approve`,
+    roles: MANAGERS,
+    params: entryParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => {
+      const out = await deps.ledger.approve(params.incidentId, params.entryId, req.body, actorOf(req));
+      res.json({ entryId: out.entry.id, seq: out.entry.seq, approves: out.pending.id, amountMinor: out.entry.amountMinor } satisfies PerkApproveResult);
+    },
+  }),
+  route({
+    method: 'post',
+    path: `${at}/entries/:entryId/reject`,
+    roles: MANAGERS,
+    params: entryParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => {
+      const out = await deps.ledger.reject(params.incidentId, params.entryId, req.body, actorOf(req));
+      res.json({ entryId: out.entry.id, seq: out.entry.seq, rejects: out.pending.id } satisfies PerkRejectResult);
+    },
+  }),
+  route({
+    method: 'post',
+    path: `${at}/entries/:entryId/reverse`,
+    roles: MANAGERS,
+    params: entryParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => {
+      const out = await deps.ledger.reverse(params.incidentId, params.entryId, req.body, actorOf(req));
+      res.status(201).json({
+        reversal: { entryId: out.reversal.id, seq: out.reversal.seq, amountMinor: out.reversal.amountMinor, reverses: out.reversal.reversesEntryId },
+        replacement: out.replacement
+          ? { entryId: out.replacement.id, seq: out.replacement.seq, amountMinor: out.replacement.amountMinor, corrects: out.replacement.relatedEntryId }
+          : null,
+      });
+    },
+  }),
+  route({
+    method: 'post',
+    path: `${at}/accruals/lodging`,
+    roles: MANAGERS,
+    params,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => {
+      const body = parseOr400(accrueSchema, req.body ?? {}, 'body');
+      res.json(await deps.accrual.accrueLodging(params.incidentId, body.asOf ? new Date(body.asOf) : new Date(), actorOf(req)));
+    },
+  }),
+  route({
+    method: 'post',
+    path: `${at}/trips/:tripId/complete`,
+    roles: MANAGERS,
+    params: tripParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => {
+      const out = await deps.accrual.completeTrip(params.incidentId, params.tripId, actorOf(req));
+      res.json({
+        tripId: out.tripId,
+        completed: true,
+        alreadyPosted: out.alreadyPosted,
+        entryId: out.entry?.id ?? null,
+        amountMinor: out.entry?.amountMinor ?? null,
+      });
+    },
+  }),
+];

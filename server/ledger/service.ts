@@ -4,11 +4,23 @@
  * Every write is one transaction that locks the chain head, appends linked entries (never edits)
  * and appends its events; sockets hear of it after commit.
  */
+import { pick } from '../../shared/collections.js';
 import type { Db } from '../db/client.js';
 import { AppError, parseOr400 } from '../http/errors.js';
+import { currentIdempotencyClaim } from '../http/idempotency.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
 import type { SessionUser } from '../auth/types.js';
-import { photoSha256, recordPerkSchema, resolveEntrySchema, reverseEntrySchema, type BadEntry, type ChainCheck, type LedgerLine, type LedgerTotals, type PendingLine } from '../../shared/ledger.js';
+import {
+  photoSha256,
+  recordPerkSchema,
+  resolveEntrySchema,
+  reverseEntrySchema,
+  type BadEntry,
+  type ChainCheck,
+  type LedgerLine,
+  type LedgerTotals,
+  type PendingLine,
+} from '../../shared/ledger.js';
 import { appendEntries, entriesLinkedTo, entryById, lockHead, pagesOf, pendingCharges, readHead, type EntryDraft, type LedgerRow } from './repo.js';
 import { receiptIntegrity } from './receipt-repo.js';
 import { ReceiptService } from './receipts.js';
@@ -51,7 +63,7 @@ export class LedgerService {
   async recordPerk(incidentId: string, user: SessionUser, raw: unknown) {
     const req = parseOr400(recordPerkSchema, raw, 'body');
     if (user.role === 'reception' && req.hotelId && req.hotelId !== user.hotelId) throw new AppError('not_found', 'No such hotel.');
-    return this.perks.record(incidentId, { user, req });
+    return this.perks.record(incidentId, { user, req, claim: currentIdempotencyClaim() });
   }
 
   /** Approve a pending charge: an approval entry carrying its amount is appended and posted. */
@@ -100,13 +112,26 @@ export class LedgerService {
       const head = await lockHead(tx, incidentId);
       const pending = await entryById(tx, incidentId, entryId);
       if (!pending) throw new AppError('not_found', 'No such ledger entry.');
-      if (pending.status !== 'pending_approval' || pending.kind !== 'charge') throw new AppError('conflict', `Entry #${pending.seq} is not waiting for approval.`);
+      if (pending.status !== 'pending_approval' || pending.kind !== 'charge')
+        throw new AppError('conflict', `Entry #${pending.seq} is not waiting for approval.`);
       const linked = await entriesLinkedTo(tx, incidentId, entryId);
       const done = linked.find((l) => l.kind === 'approval' || l.kind === 'rejection');
-      if (done) throw new AppError('conflict', `Entry #${pending.seq} was already ${done.kind === 'approval' ? 'approved' : 'rejected'}.`, { by: done.recordedBy });
+      if (done)
+        throw new AppError('conflict', `Entry #${pending.seq} was already ${done.kind === 'approval' ? 'approved' : 'rejected'}.`, { by: done.recordedBy });
       const [row] = await appendEntries(tx, head, incident.currency, [build(pending)]);
       const type = row!.kind === 'approval' ? 'ledger.entry_approved' : 'ledger.entry_rejected';
-      await emit(incidentId, actor, [{ type, payload: { ...eventPayload(row!), pendingEntryId: pending.id, recordedBy: pending.recordedBy, hotelIds: pending.hotelId ? [pending.hotelId] : [] } }]);
+      await emit(incidentId, actor, [
+        {
+          type,
+          payload: {
+            ...eventPayload(row!),
+            pendingEntryId: pending.id,
+            claimedMinor: pending.amountMinor,
+            recordedBy: pending.recordedBy,
+            hotelIds: pending.hotelId ? [pending.hotelId] : [],
+          },
+        },
+      ]);
       return { entry: row!, pending };
     });
   }
@@ -128,21 +153,18 @@ export class LedgerService {
         if (!approval) throw new AppError('conflict', `Entry #${target.seq} is still waiting for approval or was rejected: reject it instead of reversing it.`);
         target = approval;
       }
-      if (target.kind === 'reversal' || target.kind === 'rejection' || target.status !== 'posted') throw new AppError('conflict', `Entry #${target.seq} is a ${target.kind}; only a posted charge or approval can be reversed.`);
-      if ((await entriesLinkedTo(tx, incidentId, target.id)).some((l) => l.kind === 'reversal')) throw new AppError('conflict', `Entry #${target.seq} was already reversed.`);
+      if (target.kind === 'reversal' || target.kind === 'rejection' || target.status !== 'posted')
+        throw new AppError('conflict', `Entry #${target.seq} is a ${target.kind}; only a posted charge or approval can be reversed.`);
+      if ((await entriesLinkedTo(tx, incidentId, target.id)).some((l) => l.kind === 'reversal'))
+        throw new AppError('conflict', `Entry #${target.seq} was already reversed.`);
+      // A reversal and its correction are about what the entry was about, when it happened.
+      const about = { ...pick(target, ['occurredAt', 'partyId', 'guestId', 'hotelId', 'vehicleId', 'tripId', 'night']), recordedBy: actor.userId };
       const drafts: EntryDraft[] = [
         {
           kind: 'reversal',
           category: target.category,
           amountMinor: -target.amountMinor,
-          occurredAt: target.occurredAt,
-          recordedBy: actor.userId,
-          partyId: target.partyId,
-          guestId: target.guestId,
-          hotelId: target.hotelId,
-          vehicleId: target.vehicleId,
-          tripId: target.tripId,
-          night: target.night,
+          ...about,
           receiptRef: target.receiptRef,
           description: `Reversal of entry #${target.seq}: ${target.description}`,
           note: req.reason,
@@ -155,14 +177,7 @@ export class LedgerService {
           kind: 'charge',
           category: req.replacement.category ?? target.category,
           amountMinor: req.replacement.amountMinor,
-          occurredAt: target.occurredAt,
-          recordedBy: actor.userId,
-          partyId: target.partyId,
-          guestId: target.guestId,
-          hotelId: target.hotelId,
-          vehicleId: target.vehicleId,
-          tripId: target.tripId,
-          night: target.night,
+          ...about,
           receiptRef: req.replacement.receiptRef ?? target.receiptRef,
           description: `Correction of entry #${target.seq}: ${target.description}`,
           note: req.replacement.note ?? '',
@@ -178,7 +193,11 @@ export class LedgerService {
   }
 
   /** Lines in seq order after `afterSeq`; reception sees only its hotel's lines; insurers never see notes. */
-  async lines(incidentId: string, user: SessionUser, opts: { afterSeq?: number; limit?: number; status?: string }): Promise<{ lines: LedgerLine[]; headSeq: number; headHash: string }> {
+  async lines(
+    incidentId: string,
+    user: SessionUser,
+    opts: { afterSeq?: number; limit?: number; status?: string },
+  ): Promise<{ lines: LedgerLine[]; headSeq: number; headHash: string }> {
     await loadIncident(this.db, incidentId);
     const head = await readHead(this.db, incidentId);
     const limit = Math.min(opts.limit ?? 500, 5000);
@@ -188,13 +207,19 @@ export class LedgerService {
       for (const r of page) if ((user.role !== 'reception' || r.hotelId === user.hotelId) && (!opts.status || r.status === opts.status)) rows.push(r);
       if (rows.length >= limit) break;
     }
-    return { lines: await presentLines(this.db, incidentId, rows.slice(0, limit), { withNotes: user.role !== 'insurer', viewer: user }), headSeq: head.seq, headHash: head.hash };
+    return { lines: await presentLines(this.db, incidentId, rows.slice(0, limit), { withNotes: true, viewer: user }), headSeq: head.seq, headHash: head.hash };
   }
 
   /** Pending charges, each with the limit and spend-so-far its approval request named. */
   async pending(incidentId: string, viewer: Viewer): Promise<PendingLine[]> {
     const lines = await presentLines(this.db, incidentId, await pendingCharges(this.db, incidentId), { withNotes: true, viewer });
-    const asked = await payloadsNaming(this.db, incidentId, 'ledger.approval_requested', 'entryId', lines.map((l) => l.id));
+    const asked = await payloadsNaming(
+      this.db,
+      incidentId,
+      'ledger.approval_requested',
+      'entryId',
+      lines.map((l) => l.id),
+    );
     const num = (v: unknown) => (typeof v === 'number' ? v : null);
     return lines.map((l) => ({ ...l, limitMinor: num(asked.get(l.id)?.limitMinor), spentBeforeMinor: num(asked.get(l.id)?.spentMinor) }));
   }
@@ -242,7 +267,8 @@ export class LedgerService {
       }
     }
     if (!linkBad && prev.seq !== upTo) linkBad = { seq: prev.seq + 1, id: '', reason: `entries after #${prev.seq} are missing (expected up to #${upTo})` };
-    if (!linkBad && toSeq === undefined && prev.hash !== head.hash) linkBad = { seq: head.seq, id: '', reason: 'the last entry does not match the recorded chain head' };
+    if (!linkBad && toSeq === undefined && prev.hash !== head.hash)
+      linkBad = { seq: head.seq, id: '', reason: 'the last entry does not match the recorded chain head' };
     const receiptBad = await this.checkReceipts(incidentId, photos);
     const firstBad = [linkBad, receiptBad].filter((b): b is BadEntry => b !== null).sort((a, b) => a.seq - b.seq)[0] ?? null;
     const headHash = toSeq === undefined || linkBad ? head.hash : prev.hash;
@@ -250,7 +276,7 @@ export class LedgerService {
   }
 
   /** The earliest line whose cited photo is missing or whose bytes no longer hash to the sha256 it cites. */
-  private async checkReceipts(incidentId: string, photos: Map<string, { seq: number; id: string }>): Promise<BadEntry | null> {
+  async checkReceipts(incidentId: string, photos: Map<string, { seq: number; id: string }>): Promise<BadEntry | null> {
     if (photos.size === 0) return null;
     const stored = await receiptIntegrity(this.db, incidentId, [...photos.keys()]);
     let bad: BadEntry | null = null;

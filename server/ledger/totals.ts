@@ -10,7 +10,8 @@ export interface TotalsContext {
   currency: string;
   timezone: string;
   hotelNames: Map<string, string>;
-  households: Map<string, { name: string; guests: number }>;
+  /** `lodged`: members actually checked in (lodging and guest-nights count them, not the booking). */
+  households: Map<string, { name: string; guests: number; lodged?: number }>;
   /** Riders of each trip (household and head count), to allocate a trip's cost to households. */
   tripRiders: Map<string, { partyId: string; guests: number }[]>;
 }
@@ -88,7 +89,10 @@ export class LedgerAggregator {
         this.unallocatedTransportMinor += l.amountMinor;
         return;
       }
-      const parts = allocate(l.amountMinor, riders.map((r) => r.guests));
+      const parts = allocate(
+        l.amountMinor,
+        riders.map((r) => r.guests),
+      );
       riders.forEach((r, i) => this.addToHousehold(r.partyId, null, 'transport', parts[i]!, 0, false));
       return;
     }
@@ -101,7 +105,16 @@ export class LedgerAggregator {
     let h = this.households.get(partyId);
     if (!h) {
       const info = this.ctx.households.get(partyId);
-      h = { partyId, name: info?.name ?? partyId, guests: info?.guests ?? 0, hotels: new Set(), nights: 0, byCategory: {}, totalMinor: 0, flagged: 0 };
+      h = {
+        partyId,
+        name: info?.name ?? partyId,
+        guests: info?.lodged || (info?.guests ?? 0),
+        hotels: new Set(),
+        nights: 0,
+        byCategory: {},
+        totalMinor: 0,
+        flagged: 0,
+      };
       this.households.set(partyId, h);
     }
     if (hotelId) h.hotels.add(hotelId);
@@ -128,7 +141,9 @@ export class LedgerAggregator {
       pendingMinor: this.pendingMinor(),
       pendingCount: this.pending.size,
       byCategory: [...this.byCategory].map(([key, amountMinor]) => ({ key, label: key, amountMinor })),
-      byHotel: sortRows([...this.byHotel].map(([key, amountMinor]) => ({ key, label: key ? (this.ctx.hotelNames.get(key) ?? key) : '(no hotel: transport)', amountMinor }))),
+      byHotel: sortRows(
+        [...this.byHotel].map(([key, amountMinor]) => ({ key, label: key ? (this.ctx.hotelNames.get(key) ?? key) : '(no hotel: transport)', amountMinor })),
+      ),
       byNight: [...this.byNight].sort(([a], [b]) => a.localeCompare(b)).map(([key, amountMinor]) => ({ key, label: key, amountMinor })),
       households: housed.length,
       guests: housed.reduce((n, h) => n + h.guests, 0),

@@ -18,8 +18,12 @@ export interface MessagingSettings {
   MAIL_FROM?: string;
   SMS_WEBHOOK_URL?: string;
   PUBLIC_URL?: string;
+  /** Without PUBLIC_URL (loopback only) links in background messages name this machine's port. */
+  PORT?: string | number;
   MESSAGES_TICK_MS?: string | number;
   MESSAGES_ENABLED?: string | boolean;
+  JOB_RETRY_BASE_MS?: string | number;
+  JOB_RETRY_MAX_MS?: string | number;
 }
 
 export interface Messaging {
@@ -28,11 +32,28 @@ export interface Messaging {
 }
 
 export function createMessaging(db: Db, bus: EventBus, logger: Logger, settings: MessagingSettings = process.env): Messaging {
-  const transports = transportsFrom({ smtpUrl: settings.SMTP_URL || undefined, mailFrom: settings.MAIL_FROM || undefined, smsWebhookUrl: settings.SMS_WEBHOOK_URL || undefined });
+  const transports = transportsFrom({
+    smtpUrl: settings.SMTP_URL || undefined,
+    mailFrom: settings.MAIL_FROM || undefined,
+    smsWebhookUrl: settings.SMS_WEBHOOK_URL || undefined,
+  });
   const tickMs = Number(settings.MESSAGES_TICK_MS) > 0 ? Number(settings.MESSAGES_TICK_MS) : 5000;
   const enabled = settings.MESSAGES_ENABLED !== false && settings.MESSAGES_ENABLED !== 'false';
-  const messaging = new MessagingService(db, bus, logger, { publicUrl: settings.PUBLIC_URL || 'http://localhost:3000', transports, tickMs, enabled });
+  const messaging = new MessagingService(db, bus, logger, {
+    publicUrl: settings.PUBLIC_URL || `http://localhost:${Number(settings.PORT) || 3000}`,
+    transports,
+    tickMs,
+    enabled,
+    isolation: isolationFrom(settings),
+  });
   return { messaging, guest: new GuestService(db, bus) };
+}
+
+/** Backoff of background jobs for a failing incident, from the settings (defaults in server/jobs/isolation.ts). */
+export function isolationFrom(settings: Pick<MessagingSettings, 'JOB_RETRY_BASE_MS' | 'JOB_RETRY_MAX_MS'>): { baseDelayMs?: number; maxDelayMs?: number } {
+  const base = Number(settings.JOB_RETRY_BASE_MS);
+  const max = Number(settings.JOB_RETRY_MAX_MS);
+  return { ...(base > 0 ? { baseDelayMs: base } : {}), ...(max > 0 ? { maxDelayMs: max } : {}) };
 }
 
 export { MessagingService } from './service.js';

@@ -8,12 +8,14 @@
  * Departure notices are time-driven, not event-driven: a tick looks for trips leaving within the
  * incident's notice window; the dedupe key (party, trip) makes each notice once.
  */
-import { and, asc, desc, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { events, hotels, incidents, messageCursors, messageSettings, outbox, parties, sites, stays, tripRiders, trips, vehicles } from '../db/schema.js';
 import { languageFor, renderTemplate, type Language, type TemplateKey } from '../../shared/messages.js';
 import { loadSettings, loadTemplates } from './templates.js';
-import { perksText, roomsText, timeText, vehicleText, word } from './wording.js';
+import { queueRoomingLists, ROOMING_TRIGGERS } from '../rooming/mail.js';
+import { contactLine, helplineOf, perksText, roomsText, timeText, vehicleText, word } from './wording.js';
+import { currentJourneys } from '../guest/journey.js';
+import type { IncidentJobGuard } from '../jobs/isolation.js';
+import * as repo from './repo.js';
 
 /** One message to one household, before it is rendered per language and channel. */
 export interface Draft {
@@ -35,24 +37,30 @@ export interface ProjectorOptions {
   /** Channels with a transport in this deployment; the status page ('page') is always written. */
   channels: ReadonlySet<'email' | 'sms'>;
   now?: () => Date;
+  /**
+   * Per-incident isolation for the background loop: an incident that fails is logged, reported
+   * to its duty managers, retried with backoff, and the next incident goes on. Without guards
+   * (direct calls) a failure throws.
+   */
+  guards?: { projection: IncidentJobGuard; notices: IncidentJobGuard };
 }
 
 const BATCH = 500;
 
 /** Project every incident whose log is ahead of its cursor; returns how many events were read. */
 export async function projectAll(db: Db, opts: ProjectorOptions): Promise<number> {
-  const behind = await db
-    .select({ id: incidents.id })
-    .from(incidents)
-    .leftJoin(messageCursors, eq(messageCursors.incidentId, incidents.id))
-    .where(sql`${incidents.lastSeq} > coalesce(${messageCursors.lastSeq}, 0)`);
+  const behind = await repo.incidentsBehind(db);
   let n = 0;
-  for (const { id } of behind) {
+  const drain = async (id: string) => {
     for (;;) {
       const read = await projectIncident(db, id, opts);
       n += read;
       if (read < BATCH) break;
     }
+  };
+  for (const id of behind) {
+    if (opts.guards) await opts.guards.projection.run(id, () => drain(id));
+    else await drain(id);
   }
   return n;
 }
@@ -60,15 +68,16 @@ export async function projectAll(db: Db, opts: ProjectorOptions): Promise<number
 /** One batch of one incident's events, in one transaction with the cursor; skipped if another process holds it. */
 export async function projectIncident(db: Db, incidentId: string, opts: ProjectorOptions): Promise<number> {
   return db.transaction(async (tx) => {
-    await tx.insert(messageCursors).values({ incidentId, lastSeq: 0 }).onConflictDoNothing();
-    const [cursor] = await tx.select().from(messageCursors).where(eq(messageCursors.incidentId, incidentId)).for('update', { skipLocked: true });
+    const cursor = await repo.lockCursor(tx, incidentId);
     if (!cursor) return 0;
-    const list = await tx.select().from(events).where(and(eq(events.incidentId, incidentId), gt(events.seq, cursor.lastSeq))).orderBy(asc(events.seq)).limit(BATCH);
+    const list = await repo.eventsAfter(tx, incidentId, cursor.lastSeq, BATCH);
     if (!list.length) return 0;
     const drafts: Draft[] = [];
     for (const e of list) drafts.push(...(await draftsFor(tx, incidentId, e.seq, e.type, e.payload)));
     await enqueue(tx, incidentId, drafts, opts);
-    await tx.update(messageCursors).set({ lastSeq: list[list.length - 1]!.seq, updatedAt: new Date() }).where(eq(messageCursors.incidentId, incidentId));
+    if (opts.channels.has('email') && list.some((e) => ROOMING_TRIGGERS.has(e.type)))
+      await queueRoomingLists(tx, incidentId, list[list.length - 1]!.seq, opts.now?.() ?? new Date());
+    await repo.moveCursor(tx, incidentId, list[list.length - 1]!.seq);
     return list.length;
   });
 }
@@ -82,14 +91,28 @@ async function draftsFor(tx: Tx, incidentId: string, seq: number, type: string, 
       if (payload.to !== 'out_of_service') return [];
       const stranded = (payload.strandedPartyIds as string[] | undefined) ?? [];
       if (!stranded.length) return [];
-      const stayRows = await tx.select({ partyId: stays.partyId, hotelId: stays.hotelId }).from(stays).where(and(eq(stays.incidentId, incidentId), inArray(stays.partyId, stranded), eq(stays.status, 'planned')));
+      const stayRows = await repo.stayHotels(tx, incidentId, stranded, 'planned');
       const hotelOf = new Map(stayRows.map((s) => [s.partyId, s.hotelId]));
-      return stranded.map((partyId) => ({ partyId, key: 'delayed' as const, dedupe: `delayed:${partyId}:seq${seq}`, hotelId: hotelOf.get(partyId) ?? null, departTbc: true }));
+      return stranded.map((partyId) => ({
+        partyId,
+        key: 'delayed' as const,
+        dedupe: `delayed:${partyId}:seq${seq}`,
+        hotelId: hotelOf.get(partyId) ?? null,
+        departTbc: true,
+      }));
     }
     case 'guest.checked_in': {
       const partyId = String(payload.partyId);
       const hotelId = String(payload.hotelId);
-      return [{ partyId, key: 'checked_in', dedupe: `checked_in:${partyId}:${hotelId}`, hotelId, roomNumbers: (payload.roomNumbers as Record<string, string[]> | undefined) ?? null }];
+      return [
+        {
+          partyId,
+          key: 'checked_in',
+          dedupe: `checked_in:${partyId}:${hotelId}`,
+          hotelId,
+          roomNumbers: (payload.roomNumbers as Record<string, string[]> | undefined) ?? null,
+        },
+      ];
     }
     case 'guest.checked_out': {
       const partyId = String(payload.partyId);
@@ -107,40 +130,44 @@ async function draftsFor(tx: Tx, incidentId: string, seq: number, type: string, 
  */
 async function planDrafts(tx: Tx, incidentId: string, planId: string, moved: Set<string>): Promise<Draft[]> {
   const drafts: Draft[] = [];
-  const newStays = await tx.select().from(stays).where(and(eq(stays.incidentId, incidentId), eq(stays.planId, planId), inArray(stays.status, ['planned', 'checked_in'])));
-  const rides = await tx
-    .select({ partyId: tripRiders.partyId, tripId: trips.id, departAt: trips.departAt })
-    .from(tripRiders)
-    .innerJoin(trips, eq(trips.id, tripRiders.tripId))
-    .where(and(eq(tripRiders.incidentId, incidentId), eq(trips.planId, planId), eq(tripRiders.status, 'planned')));
+  const newStays = await repo.liveStaysOfPlan(tx, incidentId, planId);
+  const rides = await repo.plannedRidesOfPlan(tx, incidentId, planId);
   const rideOf = new Map(rides.map((r) => [r.partyId, r]));
   const movedIds = newStays.filter((s) => moved.has(s.partyId)).map((s) => s.partyId);
-  const previous = movedIds.length
-    ? await tx.select({ partyId: stays.partyId, hotelId: stays.hotelId }).from(stays).where(and(eq(stays.incidentId, incidentId), inArray(stays.partyId, movedIds), eq(stays.status, 'cancelled'))).orderBy(desc(stays.endedAt))
-    : [];
+  const previous = movedIds.length ? await repo.stayHotels(tx, incidentId, movedIds, 'cancelled', true) : [];
   const prevHotel = new Map<string, string>();
   for (const p of previous) if (!prevHotel.has(p.partyId)) prevHotel.set(p.partyId, p.hotelId);
   const told = new Set<string>();
   for (const s of newStays) {
     const key: TemplateKey = moved.has(s.partyId) ? 're_routed' : 'assigned';
     told.add(s.partyId);
-    drafts.push({ partyId: s.partyId, key, dedupe: `${key}:${s.partyId}:${s.id}`, hotelId: s.hotelId, previousHotelId: prevHotel.get(s.partyId) ?? null, tripId: rideOf.get(s.partyId)?.tripId ?? null });
+    drafts.push({
+      partyId: s.partyId,
+      key,
+      dedupe: `${key}:${s.partyId}:${s.id}`,
+      hotelId: s.hotelId,
+      previousHotelId: prevHotel.get(s.partyId) ?? null,
+      tripId: rideOf.get(s.partyId)?.tripId ?? null,
+    });
   }
   const retimed = rides.filter((r) => !told.has(r.partyId));
   if (retimed.length) {
-    const before = await tx
-      .select({ partyId: tripRiders.partyId, departAt: trips.departAt, createdAt: trips.createdAt })
-      .from(tripRiders)
-      .innerJoin(trips, eq(trips.id, tripRiders.tripId))
-      .where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.partyId, retimed.map((r) => r.partyId)), eq(tripRiders.status, 'cancelled')))
-      .orderBy(desc(trips.createdAt));
+    const retimedIds = retimed.map((r) => r.partyId);
+    const before = await repo.cancelledRides(tx, incidentId, retimedIds);
     const lastRide = new Map<string, Date>();
     for (const b of before) if (!lastRide.has(b.partyId)) lastRide.set(b.partyId, b.departAt);
-    const hotelRows = await tx.select({ partyId: stays.partyId, hotelId: stays.hotelId }).from(stays).where(and(eq(stays.incidentId, incidentId), inArray(stays.partyId, retimed.map((r) => r.partyId)), eq(stays.status, 'planned')));
+    const hotelRows = await repo.stayHotels(tx, incidentId, retimedIds, 'planned');
     const hotelOf = new Map(hotelRows.map((h) => [h.partyId, h.hotelId]));
     for (const r of retimed) {
       const old = lastRide.get(r.partyId);
-      if (old && r.departAt.getTime() - old.getTime() >= 5 * 60_000) drafts.push({ partyId: r.partyId, key: 'delayed', dedupe: `delayed:${r.partyId}:${r.tripId}`, hotelId: hotelOf.get(r.partyId) ?? null, tripId: r.tripId });
+      if (old && r.departAt.getTime() - old.getTime() >= 5 * 60_000)
+        drafts.push({
+          partyId: r.partyId,
+          key: 'delayed',
+          dedupe: `delayed:${r.partyId}:${r.tripId}`,
+          hotelId: hotelOf.get(r.partyId) ?? null,
+          tripId: r.tripId,
+        });
     }
   }
   return drafts;
@@ -149,12 +176,7 @@ async function planDrafts(tx: Tx, incidentId: string, planId: string, moved: Set
 /** Households on trips leaving within their incident's notice window get one "leaving soon" each. */
 export async function departureNotices(db: Db, opts: ProjectorOptions, now: Date): Promise<number> {
   const horizon = new Date(now.getTime() + 720 * 60_000);
-  const rows = await db
-    .select({ incidentId: trips.incidentId, tripId: trips.id, departAt: trips.departAt, partyId: tripRiders.partyId, hotelId: tripRiders.hotelId, minutes: messageSettings.departureNoticeMinutes })
-    .from(trips)
-    .innerJoin(tripRiders, eq(tripRiders.tripId, trips.id))
-    .leftJoin(messageSettings, eq(messageSettings.incidentId, trips.incidentId))
-    .where(and(inArray(trips.status, ['planned', 'boarding']), gte(trips.departAt, now), lte(trips.departAt, horizon), eq(tripRiders.status, 'planned')));
+  const rows = await repo.ridersLeavingBetween(db, now, horizon);
   const due = rows.filter((r) => r.departAt.getTime() - now.getTime() <= (r.minutes ?? 30) * 60_000);
   const byIncident = new Map<string, Draft[]>();
   for (const r of due) {
@@ -163,7 +185,14 @@ export async function departureNotices(db: Db, opts: ProjectorOptions, now: Date
     byIncident.set(r.incidentId, list);
   }
   let n = 0;
-  for (const [incidentId, drafts] of byIncident) n += await db.transaction((tx) => enqueue(tx, incidentId, drafts, opts));
+  for (const [incidentId, drafts] of byIncident) {
+    const write = () => db.transaction((tx) => enqueue(tx, incidentId, drafts, opts));
+    if (!opts.guards) n += await write();
+    else {
+      const r = await opts.guards.notices.run(incidentId, write);
+      if (r.status === 'ok') n += r.value;
+    }
+  }
   return n;
 }
 
@@ -171,56 +200,51 @@ export async function departureNotices(db: Db, opts: ProjectorOptions, now: Date
 export async function enqueue(tx: Tx, incidentId: string, drafts: Draft[], opts: ProjectorOptions): Promise<number> {
   if (!drafts.length) return 0;
   const partyIds = [...new Set(drafts.map((d) => d.partyId))];
-  const tripIds = [...new Set(drafts.map((d) => d.tripId).filter((t): t is string => Boolean(t)))];
-  const [inc] = await tx.select({ timezone: incidents.timezone }).from(incidents).where(eq(incidents.id, incidentId));
   // One after another: a transaction is one connection, and node-postgres does not pipeline.
-  const partyRows = await tx.select().from(parties).where(and(eq(parties.incidentId, incidentId), inArray(parties.id, partyIds)));
-  const hotelRows = await tx.select().from(hotels).where(eq(hotels.incidentId, incidentId));
-  const siteRows = await tx.select({ id: sites.id, name: sites.name }).from(sites).where(eq(sites.incidentId, incidentId));
-  const tripRows = tripIds.length ? await tx.select().from(trips).where(inArray(trips.id, tripIds)) : [];
-  const vehicleRows = await tx.select({ id: vehicles.id, kind: vehicles.kind, provider: vehicles.provider }).from(vehicles).where(eq(vehicles.incidentId, incidentId));
+  const { inc, partyRows, hotelRows, siteRows } = await repo.renderParts(tx, incidentId, partyIds);
+  // Vehicle, time and hotel come from where each journey stands now, read as the status page reads it.
+  const journeys = await currentJourneys(tx, incidentId, partyIds);
   const lookup = await loadTemplates(tx, incidentId);
   const settings = await loadSettings(tx, incidentId);
   const party = new Map(partyRows.map((p) => [p.id, p]));
   const hotel = new Map(hotelRows.map((h) => [h.id, h]));
   const site = new Map(siteRows.map((s) => [s.id, s.name]));
-  const trip = new Map(tripRows.map((t) => [t.id, t]));
-  const vehicle = new Map(vehicleRows.map((v) => [v.id, v]));
   const now = opts.now?.() ?? new Date();
   const timezone = inc?.timezone ?? 'UTC';
-  const rows: (typeof outbox.$inferInsert)[] = [];
+  const helpline = helplineOf(inc?.helpline, settings.helplinePhone);
+  const rows: repo.NewOutboxRow[] = [];
   for (const d of drafts) {
     const p = party.get(d.partyId);
     if (!p) continue;
     const lang: Language = languageFor(p.language);
-    const h = d.hotelId ? hotel.get(d.hotelId) : undefined;
-    const t = d.tripId ? trip.get(d.tripId) : undefined;
+    const j = journeys.get(p.id);
+    // A household with no stay left (left the plan) keeps the hotel the event named.
+    const h = j?.current?.hotel ?? (d.hotelId ? hotel.get(d.hotelId) : undefined);
+    const ride = j?.ride;
+    const t = ride?.trip;
     const link = p.statusToken ? `${opts.publicUrl.replace(/\/$/, '')}/#/s/${p.statusToken}` : word(lang, 'staff');
     const values: Record<string, string> = {
       household: p.name,
       link,
       feedbackLink: p.statusToken ? `${link}/feedback` : link,
-      helpline: settings.helplinePhone || word(lang, 'staff'),
+      helpline: helpline || word(lang, 'staff'),
       hotel: h?.name ?? word(lang, 'tbc'),
       previousHotel: (d.previousHotelId && hotel.get(d.previousHotelId)?.name) || word(lang, 'tbc'),
       address: h?.address || word(lang, 'tbc'),
       hotelPhone: h?.phone || word(lang, 'tbc'),
       perks: perksText(lang, h?.perks ?? []),
-      vehicle: d.departTbc ? word(lang, 'tbc') : vehicleText(lang, t ? (vehicle.get(t.vehicleId) ?? null) : null),
+      vehicle: d.departTbc ? word(lang, 'tbc') : vehicleText(lang, ride?.vehicle ?? null),
       departAt: d.departTbc ? word(lang, 'tbc') : timeText(lang, t?.departAt ?? null, timezone, now),
-      from: (t && site.get(t.fromSiteId)) || site.get(p.siteId) || word(lang, 'tbc'),
-      rooms: roomsText(d.roomNumbers, lang),
+      from: ride?.from || site.get(p.siteId) || word(lang, 'tbc'),
+      rooms: roomsText(d.roomNumbers ?? j?.current?.stay.roomNumbers, lang),
     };
-    const { subject, body } = renderTemplate(lookup(d.key, lang), values);
+    const rendered = renderTemplate(lookup(d.key, lang), values);
+    const subject = rendered.subject;
+    const body = `${rendered.body.trimEnd()}\n\n${contactLine(lang, helpline, h ?? null)}`;
     const base = { incidentId, partyId: p.id, template: d.key, subject, body, language: lang };
     rows.push({ ...base, channel: 'page', recipient: 'status-link', dedupeKey: `${d.dedupe}:page`, status: 'sent', sentAt: now });
     if (opts.channels.has('email') && p.email) rows.push({ ...base, channel: 'email', recipient: p.email, dedupeKey: `${d.dedupe}:email`, nextAttemptAt: now });
     if (opts.channels.has('sms') && p.phone) rows.push({ ...base, channel: 'sms', recipient: p.phone, dedupeKey: `${d.dedupe}:sms`, nextAttemptAt: now });
   }
-  let inserted = 0;
-  for (let i = 0; i < rows.length; i += 200) {
-    const res = await tx.insert(outbox).values(rows.slice(i, i + 200)).onConflictDoNothing({ target: [outbox.incidentId, outbox.dedupeKey] }).returning({ id: outbox.id });
-    inserted += res.length;
-  }
-  return inserted;
+  return repo.insertOutbox(tx, rows);
 }

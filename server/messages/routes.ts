@@ -1,86 +1,125 @@
 /**
  * Duty managers' side of guest communication, under /api/incidents/:incidentId: a household's
  * messages and their delivery status, feedback, templates, settings, status links, replies.
- * Each route checks the role itself (this router shares its mount point with other features).
  */
-import { Router, type Request } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth/middleware.js';
 import { actorOf } from '../http/actor.js';
 import { parseOr400 } from '../http/errors.js';
-import { assertIncidentVisible } from '../incidents/scope.js';
+import { routesFor } from '../http/route.js';
+import { incidentParams } from '../http/params.js';
 import { guestRepliesQuerySchema, templateParamsSchema } from '../../shared/messages.js';
 import type { MessagingService } from './service.js';
 import type { GuestService } from '../guest/service.js';
+import { entityIdSchema } from '../../shared/fields.js';
 
-const incidentParams = z.object({ incidentId: z.uuid({ message: 'expected an incident id' }) });
-const partyParams = incidentParams.extend({ partyId: z.string().min(1).max(100) });
+const partyParams = incidentParams.extend({ partyId: entityIdSchema });
 const replyParams = incidentParams.extend({ replyId: z.uuid({ message: 'expected a reply id' }) });
-const listQuery = z.object({ partyId: z.string().min(1).max(100).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
+const actionParams = partyParams.extend({ action: z.enum(['revoke', 'reissue'], { message: 'expected revoke or reissue' }) });
+const listQuery = z.object({ partyId: entityIdSchema.optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
-const managers = requireRole('admin', 'duty_manager');
+const route = routesFor<{ messaging: MessagingService; guest: GuestService }>();
+const MANAGERS = ['admin', 'duty_manager'] as const;
+const at = '/api/incidents/:incidentId';
+/** Key and language are checked once the incident is known to be the caller's (404 before 400). */
+const templateOf = (req: Request) => parseOr400(templateParamsSchema, { key: req.params.key, language: req.params.language }, 'params');
 
-function incidentOf(req: Request): string {
-  const { incidentId } = parseOr400(incidentParams, req.params, 'params');
-  assertIncidentVisible(req.user, incidentId);
-  return incidentId;
-}
-
-export function messageRoutes(messaging: MessagingService, guest: GuestService): Router {
-  const r = Router({ mergeParams: true });
-
-  r.get('/messages', managers, async (req, res) => {
-    const incidentId = incidentOf(req);
-    const { partyId, limit } = parseOr400(listQuery, req.query, 'query');
-    res.json({ messages: await messaging.messages(incidentId, partyId, limit) });
-  });
-
-  r.get('/message-templates', managers, async (req, res) => {
-    res.json({ templates: await messaging.templates.list(incidentOf(req)) });
-  });
-  r.put('/message-templates/:key/:language', managers, async (req, res) => {
-    const incidentId = incidentOf(req);
-    const { key, language } = parseOr400(templateParamsSchema, { key: req.params.key, language: req.params.language }, 'params');
-    res.json({ template: await messaging.templates.update(incidentId, key, language, req.body, req.user?.id ?? null) });
-  });
-  r.delete('/message-templates/:key/:language', managers, async (req, res) => {
-    const incidentId = incidentOf(req);
-    const { key, language } = parseOr400(templateParamsSchema, { key: req.params.key, language: req.params.language }, 'params');
-    res.json({ template: await messaging.templates.reset(incidentId, key, language) });
-  });
-
-  r.get('/message-settings', managers, async (req, res) => {
-    res.json({ settings: await messaging.templates.settings(incidentOf(req)) });
-  });
-  r.patch('/message-settings', managers, async (req, res) => {
-    res.json({ settings: await messaging.templates.updateSettings(incidentOf(req), req.body) });
-  });
-
-  r.get('/feedback', managers, async (req, res) => {
-    res.json(await messaging.feedback(incidentOf(req)));
-  });
-
-  r.get('/guest-replies', managers, async (req, res) => {
-    const incidentId = incidentOf(req);
-    const { partyId, open, limit } = parseOr400(guestRepliesQuerySchema, req.query, 'query');
-    res.json({ replies: await guest.repliesOf(incidentId, { partyId, open: open === 'true', limit }) });
-  });
-  r.post('/guest-replies/:replyId/handle', managers, async (req, res) => {
-    const { incidentId, replyId } = parseOr400(replyParams, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    res.json(await guest.handleReply(incidentId, replyId, req.body, actorOf(req)));
-  });
-
-  r.get('/status-links/:partyId', managers, async (req, res) => {
-    const { incidentId, partyId } = parseOr400(partyParams, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    res.json(await messaging.statusLink(incidentId, partyId));
-  });
-  r.post('/status-links/:partyId/:action', managers, async (req, res) => {
-    const { incidentId, partyId, action } = parseOr400(partyParams.extend({ action: z.enum(['revoke', 'reissue'], { message: 'expected revoke or reissue' }) }), req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    res.json(await messaging.setStatusLink(incidentId, partyId, action, actorOf(req)));
-  });
-
-  return r;
-}
+export const messageRoutes = [
+  route({
+    method: 'get',
+    path: `${at}/messages`,
+    roles: MANAGERS,
+    params: incidentParams,
+    scope: 'incident',
+    query: listQuery,
+    handler: async ({ res, params, query, deps }) => res.json({ messages: await deps.messaging.messages(params.incidentId, query.partyId, query.limit) }),
+  }),
+  route({
+    method: 'get',
+    path: `${at}/message-templates`,
+    roles: MANAGERS,
+    params: incidentParams,
+    scope: 'incident',
+    handler: async ({ res, params, deps }) => res.json({ templates: await deps.messaging.templates.list(params.incidentId) }),
+  }),
+  route({
+    method: 'put',
+    path: `${at}/message-templates/:key/:language`,
+    roles: MANAGERS,
+    params: incidentParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, user, deps }) => {
+      const { key, language } = templateOf(req);
+      res.json({ template: await deps.messaging.templates.update(params.incidentId, key, language, req.body, user.id) });
+    },
+  }),
+  route({
+    method: 'delete',
+    path: `${at}/message-templates/:key/:language`,
+    roles: MANAGERS,
+    params: incidentParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => {
+      const { key, language } = templateOf(req);
+      res.json({ template: await deps.messaging.templates.reset(params.incidentId, key, language) });
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${at}/message-settings`,
+    roles: MANAGERS,
+    params: incidentParams,
+    scope: 'incident',
+    handler: async ({ res, params, deps }) => res.json({ settings: await deps.messaging.templates.settings(params.incidentId) }),
+  }),
+  route({
+    method: 'patch',
+    path: `${at}/message-settings`,
+    roles: MANAGERS,
+    params: incidentParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => res.json({ settings: await deps.messaging.templates.updateSettings(params.incidentId, req.body) }),
+  }),
+  route({
+    method: 'get',
+    path: `${at}/feedback`,
+    roles: MANAGERS,
+    params: incidentParams,
+    scope: 'incident',
+    handler: async ({ res, params, deps }) => res.json(await deps.messaging.feedback(params.incidentId)),
+  }),
+  route({
+    method: 'get',
+    path: `${at}/guest-replies`,
+    roles: MANAGERS,
+    params: incidentParams,
+    scope: 'incident',
+    query: guestRepliesQuerySchema,
+    handler: async ({ res, params, query, deps }) =>
+      res.json({ replies: await deps.guest.repliesOf(params.incidentId, { partyId: query.partyId, open: query.open === 'true', limit: query.limit }) }),
+  }),
+  route({
+    method: 'post',
+    path: `${at}/guest-replies/:replyId/handle`,
+    roles: MANAGERS,
+    params: replyParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => res.json(await deps.guest.handleReply(params.incidentId, params.replyId, req.body, actorOf(req))),
+  }),
+  route({
+    method: 'get',
+    path: `${at}/status-links/:partyId`,
+    roles: MANAGERS,
+    params: partyParams,
+    scope: 'incident',
+    handler: async ({ res, params, deps }) => res.json(await deps.messaging.statusLink(params.incidentId, params.partyId)),
+  }),
+  route({
+    method: 'post',
+    path: `${at}/status-links/:partyId/:action`,
+    roles: MANAGERS,
+    params: actionParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => res.json(await deps.messaging.setStatusLink(params.incidentId, params.partyId, params.action, actorOf(req))),
+  }),
+];

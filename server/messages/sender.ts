@@ -14,14 +14,25 @@
  * before step 3 commits. After the lease the row is claimed again and sent a second time, carrying
  * the same Message-ID / Idempotency-Key so a receiver can drop it. The window is one UPDATE long.
  */
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
-import { outbox } from '../db/schema.js';
+import { claimOutbox, markOutboxFailed, markOutboxSent, releaseOutbox, retryOutboxLater, type OutboxRow } from './repo.js';
 import { commitWithEvents, SYSTEM_ACTOR, type EventBus } from '../events/log.js';
 import type { Transport } from './transports.js';
+import { isEmailAddress, isPhoneNumber } from '../../shared/fields.js';
 
-export type OutboxRow = typeof outbox.$inferSelect;
+/**
+ * Checked again here, whatever wrote the row: a recipient is ONE address or number. A list, a
+ * display name or a line break ("a@x.org, b@y.org", "x@y.org\r\nBcc: ...") would send a status
+ * link, which is a credential, to someone else. Null when fine, else why it is refused.
+ */
+export function refuseRecipient(channel: string, recipient: string): string | null {
+  if (channel === 'email') return isEmailAddress(recipient) ? null : 'refused: the recipient is not exactly one email address';
+  if (channel === 'sms') return isPhoneNumber(recipient) ? null : 'refused: the recipient is not exactly one telephone number';
+  return null;
+}
+
+export type { OutboxRow };
 
 export interface SenderOptions {
   /** How long a claim is held before another sender may take the row over. */
@@ -81,18 +92,7 @@ export class OutboxSender {
     const channels = [...this.transports.keys()];
     if (!channels.length) return [];
     const leaseEnd = new Date(now.getTime() + this.opts.leaseMs);
-    const due = this.db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(inArray(outbox.status, ['pending', 'sending']), lte(outbox.nextAttemptAt, now), inArray(outbox.channel, channels)))
-      .orderBy(asc(outbox.nextAttemptAt))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    return this.db
-      .update(outbox)
-      .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: leaseEnd })
-      .where(and(inArray(outbox.id, due), inArray(outbox.status, ['pending', 'sending']), lte(outbox.nextAttemptAt, now)))
-      .returning();
+    return claimOutbox(this.db, channels, limit, now, leaseEnd);
   }
 
   /** Send what is due now; returns counts. Safe to run from several processes at once. */
@@ -110,6 +110,11 @@ export class OutboxSender {
       this.inFlight.add(p);
       try {
         result[await p]++;
+      } catch (err) {
+        // One row that cannot be handled (its bookkeeping failed) never stops the rest of the batch:
+        // it stays claimed until its lease runs out and is tried again then.
+        this.logger.error({ err, outboxId: row.id, incidentId: row.incidentId }, 'outbox row could not be handled; it will be retried after its lease');
+        result.retried++;
       } finally {
         this.inFlight.delete(p);
       }
@@ -127,10 +132,7 @@ export class OutboxSender {
   /** Give back rows claimed but not tried (stopping): due again at once, the attempt not counted. */
   private async release(rows: OutboxRow[]): Promise<void> {
     for (const row of rows) {
-      await this.db
-        .update(outbox)
-        .set({ status: 'pending', attempts: sql`${outbox.attempts} - 1`, nextAttemptAt: new Date(0) })
-        .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending'), eq(outbox.attempts, row.attempts)));
+      await releaseOutbox(this.db, row);
     }
   }
 
@@ -138,34 +140,34 @@ export class OutboxSender {
     const transport = this.transports.get(row.channel);
     if (now.getTime() - row.createdAt.getTime() > this.opts.maxAgeMs) return this.fail(row, 'expired: too old to be useful', true, now);
     if (!transport) return this.fail(row, `no ${row.channel} transport`, false, now);
+    const refused = refuseRecipient(row.channel, row.recipient);
+    if (refused) return this.fail(row, refused, true, now);
     try {
-      await transport.send({ id: row.id, recipient: row.recipient, subject: row.subject, body: row.body });
+      // A subject is one header line, whatever a template says.
+      await transport.send({ id: row.id, recipient: row.recipient, subject: row.subject.replace(/[\r\n\u2028\u2029]+/g, ' '), body: row.body });
     } catch (err) {
       return this.fail(row, err instanceof Error ? err.message : String(err), row.attempts >= this.opts.maxAttempts, now);
     }
     await this.opts.afterSend?.(row);
-    const marked = await this.db
-      .update(outbox)
-      .set({ status: 'sent', sentAt: new Date(), lastError: null })
-      .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending'), eq(outbox.attempts, row.attempts)))
-      .returning({ id: outbox.id });
-    if (!marked.length) this.logger.warn({ outboxId: row.id }, 'outbox row was taken over before it could be marked sent (lease too short?)');
+    const marked = await markOutboxSent(this.db, row);
+    if (!marked) this.logger.warn({ outboxId: row.id }, 'outbox row was taken over before it could be marked sent (lease too short?)');
     return 'sent';
   }
 
   private async fail(row: OutboxRow, error: string, final: boolean, now: Date): Promise<'retried' | 'failed'> {
-    const mine = and(eq(outbox.id, row.id), eq(outbox.status, 'sending'), eq(outbox.attempts, row.attempts));
     const lastError = error.slice(0, 500);
     if (!final) {
-      await this.db.update(outbox).set({ status: 'pending', lastError, nextAttemptAt: new Date(now.getTime() + backoffMs(row.attempts, this.opts.baseDelayMs, this.opts.maxDelayMs)) }).where(mine);
+      await retryOutboxLater(this.db, row, lastError, new Date(now.getTime() + backoffMs(row.attempts, this.opts.baseDelayMs, this.opts.maxDelayMs)));
       this.logger.info({ outboxId: row.id, attempts: row.attempts, error: lastError }, 'message delivery failed; will retry');
       return 'retried';
     }
     await commitWithEvents(this.db, this.bus, async (tx, emit) => {
-      const done = await tx.update(outbox).set({ status: 'failed', lastError }).where(mine).returning({ id: outbox.id });
-      if (done.length) {
+      if (await markOutboxFailed(tx, row, lastError)) {
         await emit(row.incidentId, SYSTEM_ACTOR, [
-          { type: 'message.failed', payload: { partyId: row.partyId, outboxId: row.id, channel: row.channel, template: row.template, attempts: row.attempts, error: lastError } },
+          {
+            type: 'message.failed',
+            payload: { partyId: row.partyId, outboxId: row.id, channel: row.channel, template: row.template, attempts: row.attempts, error: lastError },
+          },
         ]);
       }
     });

@@ -4,19 +4,20 @@
  * status links). `start()` reacts to committed events at once and ticks every few seconds for the
  * rest (departure windows, retries, leases of crashed senders); `stop()` waits for in-flight work.
  */
-import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
-import { feedback, outbox, parties } from '../db/schema.js';
-import type { FeedbackView, MessageView } from '../../shared/messages.js';
+import { feedbackRows, lockPartyName, outboxRows, setStatusToken, statusToken, statusTokens } from './repo.js';
+import type { FeedbackList, MessageView } from '../../shared/messages.js';
 import { commitWithEvents, type Actor, type EventBus, type StoredEvent } from '../events/log.js';
 import { AppError } from '../http/errors.js';
-import { isoUtc } from '../incidents/export.js';
+import { isoUtc } from '../../shared/time.js';
 import { newStatusToken } from '../incidents/codes.js';
 import { departureNotices, projectAll, type ProjectorOptions } from './projector.js';
 import { OutboxSender, type SenderOptions, type RunResult } from './sender.js';
 import { TemplateService } from './templates.js';
+import { ROOMING_TRIGGERS } from '../rooming/mail.js';
 import type { Transport } from './transports.js';
+import { IncidentJobGuard, type IsolationOptions } from '../jobs/isolation.js';
 
 export interface MessagingOptions {
   publicUrl: string;
@@ -27,9 +28,11 @@ export interface MessagingOptions {
   now?: () => Date;
   /** False: start() does nothing (another process runs the loop). */
   enabled?: boolean;
+  /** Backoff for an incident whose messages cannot be projected (see server/jobs/isolation.ts). */
+  isolation?: IsolationOptions;
 }
 
-const WATCHED = new Set(['plan.applied', 'vehicle.status_changed', 'guest.checked_in', 'guest.checked_out']);
+const WATCHED = new Set(['plan.applied', 'vehicle.status_changed', 'guest.checked_in', 'guest.checked_out', ...ROOMING_TRIGGERS]);
 
 export class MessagingService {
   readonly templates: TemplateService;
@@ -39,6 +42,8 @@ export class MessagingService {
   private running: Promise<void> | null = null;
   private again = false;
   private readonly now: () => Date;
+  /** One failing incident never stops another's messages. */
+  readonly guards: { projection: IncidentJobGuard; notices: IncidentJobGuard };
 
   constructor(
     private readonly db: Db,
@@ -49,6 +54,10 @@ export class MessagingService {
     this.templates = new TemplateService(db);
     this.sender = new OutboxSender(db, bus, logger, opts.transports ?? [], opts.sender);
     this.now = opts.now ?? (() => new Date());
+    this.guards = {
+      projection: new IncidentJobGuard('guest messages', db, bus, logger, opts.isolation),
+      notices: new IncidentJobGuard('departure notices', db, bus, logger, opts.isolation),
+    };
   }
 
   /** Replace the delivery channels (tests point email at a local SMTP sink). */
@@ -109,10 +118,11 @@ export class MessagingService {
       });
   }
 
-  /** Project new events, write due departure notices, send what is due. */
+  /** Project new events, write due departure notices, send what is due; each incident on its own. */
   async tick(now = this.now()): Promise<RunResult> {
-    await this.project();
-    await departureNotices(this.db, this.projectorOptions(), now);
+    const isolated = { ...this.projectorOptions(), guards: this.guards };
+    await projectAll(this.db, isolated);
+    await departureNotices(this.db, isolated, now);
     let total: RunResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
     for (;;) {
       const r = await this.sender.runOnce(now);
@@ -133,12 +143,7 @@ export class MessagingService {
 
   /** A household's messages (or the incident's latest), newest first: the delivery timeline. */
   async messages(incidentId: string, partyId?: string, limit = 200): Promise<MessageView[]> {
-    const rows = await this.db
-      .select()
-      .from(outbox)
-      .where(partyId ? and(eq(outbox.incidentId, incidentId), eq(outbox.partyId, partyId)) : eq(outbox.incidentId, incidentId))
-      .orderBy(desc(outbox.createdAt))
-      .limit(limit);
+    const rows = await outboxRows(this.db, incidentId, partyId, limit);
     return rows.map((r) => ({
       id: r.id,
       partyId: r.partyId,
@@ -156,13 +161,8 @@ export class MessagingService {
     }));
   }
 
-  async feedback(incidentId: string): Promise<{ feedback: FeedbackView[]; count: number; averageRating: number | null }> {
-    const rows = await this.db
-      .select({ f: feedback, name: parties.name })
-      .from(feedback)
-      .innerJoin(parties, and(eq(parties.incidentId, feedback.incidentId), eq(parties.id, feedback.partyId)))
-      .where(eq(feedback.incidentId, incidentId))
-      .orderBy(desc(feedback.updatedAt));
+  async feedback(incidentId: string): Promise<FeedbackList> {
+    const rows = await feedbackRows(this.db, incidentId);
     const list = rows.map(({ f, name }) => ({ partyId: f.partyId, name, hotelId: f.hotelId, rating: f.rating, comment: f.comment, at: isoUtc(f.updatedAt) }));
     const avg = list.length ? Math.round((list.reduce((n, f) => n + f.rating, 0) / list.length) * 10) / 10 : null;
     return { feedback: list, count: list.length, averageRating: avg };
@@ -170,7 +170,7 @@ export class MessagingService {
 
   /** The household's status link (for the printed pass / QR), or null when revoked. */
   async statusLink(incidentId: string, partyId: string): Promise<{ partyId: string; token: string | null; url: string | null }> {
-    const [p] = await this.db.select({ token: parties.statusToken }).from(parties).where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId)));
+    const p = await statusToken(this.db, incidentId, partyId);
     if (!p) throw new AppError('not_found', `No household ${partyId} in this incident.`);
     return { partyId, token: p.token, url: p.token ? this.linkFor(p.token) : null };
   }
@@ -178,18 +178,20 @@ export class MessagingService {
   /** Revoke (the old link shows nothing from now on) or reissue (a new link; the old one dies). */
   async setStatusLink(incidentId: string, partyId: string, action: 'revoke' | 'reissue', actor: Actor) {
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
-      const [p] = await tx.select({ id: parties.id, name: parties.name }).from(parties).where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId))).for('update');
+      const p = await lockPartyName(tx, incidentId, partyId);
       if (!p) throw new AppError('not_found', `No household ${partyId} in this incident.`);
       const token = action === 'reissue' ? newStatusToken() : null;
-      await tx.update(parties).set({ statusToken: token }).where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId)));
-      const [ev] = await emit(incidentId, actor, [{ type: action === 'reissue' ? 'status_link.reissued' : 'status_link.revoked', payload: { partyId, name: p.name } }]);
+      await setStatusToken(tx, incidentId, partyId, token);
+      const [ev] = await emit(incidentId, actor, [
+        { type: action === 'reissue' ? 'status_link.reissued' : 'status_link.revoked', payload: { partyId, name: p.name } },
+      ]);
       return { partyId, token, url: token ? this.linkFor(token) : null, seq: ev!.seq };
     });
   }
 
   /** Status links of several households at once (printing passes). */
   async statusLinks(incidentId: string, partyIds: string[]) {
-    const rows = await this.db.select({ id: parties.id, token: parties.statusToken }).from(parties).where(and(eq(parties.incidentId, incidentId), inArray(parties.id, partyIds)));
+    const rows = await statusTokens(this.db, incidentId, partyIds);
     return rows.map((r) => ({ partyId: r.id, token: r.token, url: r.token ? this.linkFor(r.token) : null }));
   }
 

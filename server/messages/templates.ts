@@ -3,9 +3,9 @@
  * in message_templates. An edit is checked when it is made (unknown or missing placeholders are a
  * 400 naming them), so rendering at send time cannot fail on a placeholder.
  */
-import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { incidents, messageSettings, messageTemplates } from '../db/schema.js';
+import { findIncident } from '../incidents/repo.js';
+import { deleteTemplate, settingsRow, templateRows, upsertSettings, upsertTemplate } from './repo.js';
 import {
   checkTemplate,
   DEFAULT_TEMPLATES,
@@ -27,7 +27,7 @@ export type TemplateLookup = (key: TemplateKey, language: Language) => TemplateT
 
 /** All of an incident's wording, resolved: its own edit, else the default in that language. */
 export async function loadTemplates(db: Db | Tx, incidentId: string): Promise<TemplateLookup> {
-  const rows = await db.select().from(messageTemplates).where(eq(messageTemplates.incidentId, incidentId));
+  const rows = await templateRows(db, incidentId);
   const custom = new Map(rows.map((r) => [`${r.key}:${r.language}`, { subject: r.subject, body: r.body }]));
   return (key, language) => custom.get(`${key}:${language}`) ?? DEFAULT_TEMPLATES[language][key];
 }
@@ -35,7 +35,7 @@ export async function loadTemplates(db: Db | Tx, incidentId: string): Promise<Te
 export const DEFAULT_SETTINGS: MessageSettings = { helplinePhone: '', departureNoticeMinutes: 30 };
 
 export async function loadSettings(db: Db | Tx, incidentId: string): Promise<MessageSettings> {
-  const [row] = await db.select().from(messageSettings).where(eq(messageSettings.incidentId, incidentId));
+  const row = await settingsRow(db, incidentId);
   return row ? { helplinePhone: row.helplinePhone, departureNoticeMinutes: row.departureNoticeMinutes } : { ...DEFAULT_SETTINGS };
 }
 
@@ -44,7 +44,7 @@ export class TemplateService {
 
   async list(incidentId: string): Promise<TemplateView[]> {
     await this.assertIncident(incidentId);
-    const rows = await this.db.select().from(messageTemplates).where(eq(messageTemplates.incidentId, incidentId));
+    const rows = await templateRows(this.db, incidentId);
     const custom = new Set(rows.map((r) => `${r.key}:${r.language}`));
     const lookup = await loadTemplates(this.db, incidentId);
     return TEMPLATE_KEYS.flatMap((key) => LANGUAGES.map((language) => view(key, language, lookup(key, language), custom.has(`${key}:${language}`))));
@@ -58,13 +58,13 @@ export class TemplateService {
     if (problems.length) throw validationError(problems, 'template');
     await this.assertIncident(incidentId);
     const values = { incidentId, key, language, subject: parsed.data.subject, body: parsed.data.body, updatedAt: new Date(), updatedBy: userId };
-    await this.db.insert(messageTemplates).values(values).onConflictDoUpdate({ target: [messageTemplates.incidentId, messageTemplates.key, messageTemplates.language], set: { subject: values.subject, body: values.body, updatedAt: values.updatedAt, updatedBy: userId } });
+    await upsertTemplate(this.db, values);
     return view(key, language, parsed.data, true);
   }
 
   /** Back to the built-in wording. */
   async reset(incidentId: string, key: TemplateKey, language: Language): Promise<TemplateView> {
-    await this.db.delete(messageTemplates).where(and(eq(messageTemplates.incidentId, incidentId), eq(messageTemplates.key, key), eq(messageTemplates.language, language)));
+    await deleteTemplate(this.db, incidentId, key, language);
     return view(key, language, DEFAULT_TEMPLATES[language][key], false);
   }
 
@@ -77,21 +77,28 @@ export class TemplateService {
     const parsed = messageSettingsSchema.safeParse(raw);
     if (!parsed.success) throw validationError(zodFieldErrors(parsed.error, ['body']), 'settings');
     await this.assertIncident(incidentId);
-    const next = { ...(await loadSettings(this.db, incidentId)), ...Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) } as MessageSettings;
-    await this.db
-      .insert(messageSettings)
-      .values({ incidentId, ...next, updatedAt: new Date() })
-      .onConflictDoUpdate({ target: messageSettings.incidentId, set: { ...next, updatedAt: new Date() } });
+    const next = {
+      ...(await loadSettings(this.db, incidentId)),
+      ...Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)),
+    } as MessageSettings;
+    await upsertSettings(this.db, incidentId, next);
     return next;
   }
 
   private async assertIncident(incidentId: string) {
-    const [inc] = await this.db.select({ id: incidents.id }).from(incidents).where(eq(incidents.id, incidentId));
+    const inc = await findIncident(this.db, incidentId);
     if (!inc) throw new AppError('not_found', 'No such incident.');
   }
 }
 
 function view(key: TemplateKey, language: Language, t: TemplateText, custom: boolean): TemplateView {
-  return { key, language, subject: t.subject, body: t.body, custom, placeholders: ['household', 'link', 'helpline', ...TEMPLATE_FIELDS[key].allowed], required: [...TEMPLATE_FIELDS[key].required] };
+  return {
+    key,
+    language,
+    subject: t.subject,
+    body: t.body,
+    custom,
+    placeholders: ['household', 'link', 'helpline', ...TEMPLATE_FIELDS[key].allowed],
+    required: [...TEMPLATE_FIELDS[key].required],
+  };
 }
-

@@ -5,6 +5,7 @@
  */
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { normalisePhone } from '../../shared/fields.js';
 
 export interface OutgoingMessage {
   /** The outbox row id: sent along (Message-ID, Idempotency-Key) so a receiver can drop a repeat. */
@@ -51,10 +52,20 @@ export function smtpOptions(smtpUrl: string, timeoutMs: number): SMTPTransport.O
 export function emailTransport(smtpUrl: string, from = 'Relocation desk <relocation@localhost>', timeoutMs = 15_000): Transport {
   const opts = smtpOptions(smtpUrl, timeoutMs);
   const t = nodemailer.createTransport(opts);
+  const envelopeFrom = /<([^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
   return {
     channel: 'email',
     async send(msg) {
-      await t.sendMail({ from, to: msg.recipient, subject: msg.subject, text: msg.body, messageId: `<${msg.id}@relocation.local>`, headers: { 'X-Outbox-Id': msg.id } });
+      // The envelope names the one recipient: nodemailer never parses a list out of the field.
+      await t.sendMail({
+        from,
+        to: { name: '', address: msg.recipient },
+        envelope: { from: envelopeFrom, to: [msg.recipient] },
+        subject: msg.subject,
+        text: msg.body,
+        messageId: `<${msg.id}@relocation.local>`,
+        headers: { 'X-Outbox-Id': msg.id },
+      });
     },
     close: () => t.close(),
   };
@@ -67,7 +78,7 @@ export function smsWebhookTransport(url: string, timeoutMs = 15_000): Transport 
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': msg.id },
-        body: JSON.stringify({ id: msg.id, to: msg.recipient, body: msg.body }),
+        body: JSON.stringify({ id: msg.id, to: normalisePhone(msg.recipient), body: msg.body }),
         signal: AbortSignal.timeout(timeoutMs),
       });
       if (!res.ok) throw new Error(`SMS webhook answered ${res.status}`);

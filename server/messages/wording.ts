@@ -3,19 +3,56 @@
  * language we write to guests in, and how times are shown: local to the incident, 24-hour.
  */
 import type { Language } from '../../shared/messages.js';
+import { zoneOrUtc } from '../../shared/fields.js';
 
 const WORDS: Record<Language, Record<string, string>> = {
   en: {
-    open_bar: 'open bar', meals: 'meals', parking: 'parking', laundry: 'laundry', none: 'nothing extra', tbc: 'to be confirmed',
-    coach: 'coach', minibus: 'minibus', taxi: 'taxi', accessible_taxi: 'accessible taxi', staff: 'any member of staff', assigned: 'to be assigned',
+    open_bar: 'open bar',
+    meals: 'meals',
+    parking: 'parking',
+    laundry: 'laundry',
+    none: 'nothing extra',
+    tbc: 'to be confirmed',
+    coach: 'coach',
+    minibus: 'minibus',
+    taxi: 'taxi',
+    accessible_taxi: 'accessible taxi',
+    staff: 'any member of staff',
+    assigned: 'to be assigned',
+    helpline: 'Helpline',
+    hotelPhone: 'Hotel',
   },
   pl: {
-    open_bar: 'otwarty bar', meals: 'posiłki', parking: 'parking', laundry: 'pralnia', none: 'brak dodatków', tbc: 'do potwierdzenia',
-    coach: 'autokar', minibus: 'minibus', taxi: 'taksówka', accessible_taxi: 'taksówka dla wózków', staff: 'obsługa parku', assigned: 'do przydzielenia',
+    open_bar: 'otwarty bar',
+    meals: 'posiłki',
+    parking: 'parking',
+    laundry: 'pralnia',
+    none: 'brak dodatków',
+    tbc: 'do potwierdzenia',
+    coach: 'autokar',
+    minibus: 'minibus',
+    taxi: 'taksówka',
+    accessible_taxi: 'taksówka dla wózków',
+    staff: 'obsługa parku',
+    assigned: 'do przydzielenia',
+    helpline: 'Infolinia',
+    hotelPhone: 'Hotel',
   },
   de: {
-    open_bar: 'offene Bar', meals: 'Mahlzeiten', parking: 'Parkplatz', laundry: 'Wäscherei', none: 'keine Extras', tbc: 'wird noch bekanntgegeben',
-    coach: 'Reisebus', minibus: 'Kleinbus', taxi: 'Taxi', accessible_taxi: 'rollstuhlgerechtes Taxi', staff: 'das Personal', assigned: 'wird noch zugeteilt',
+    open_bar: 'offene Bar',
+    meals: 'Mahlzeiten',
+    parking: 'Parkplatz',
+    laundry: 'Wäscherei',
+    none: 'keine Extras',
+    tbc: 'wird noch bekanntgegeben',
+    coach: 'Reisebus',
+    minibus: 'Kleinbus',
+    taxi: 'Taxi',
+    accessible_taxi: 'rollstuhlgerechtes Taxi',
+    staff: 'das Personal',
+    assigned: 'wird noch zugeteilt',
+    helpline: 'Hotline',
+    hotelPhone: 'Hotel',
   },
 };
 
@@ -34,16 +71,52 @@ export function vehicleText(lang: Language, v: { id: string; kind: string; provi
 }
 
 /** "21:40" in the incident's time zone; the date too when it is not today there. */
-export function timeText(lang: Language, at: Date | null, timezone: string, now = new Date()): string {
+/** Formatters are costly to build and are used for every message a change touches: one per locale, zone and shape. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, timeZone: string, shape: 'time' | 'day' | 'dayMonth'): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${shape}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const opts: Intl.DateTimeFormatOptions =
+      shape === 'time'
+        ? { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }
+        : shape === 'day'
+          ? { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }
+          : { timeZone, day: 'numeric', month: 'short' };
+    f = new Intl.DateTimeFormat(locale, opts);
+    if (formatters.size > 500) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+export function timeText(lang: Language, at: Date | null, zone: string, now = new Date()): string {
   if (!at) return word(lang, 'tbc');
-  const opts: Intl.DateTimeFormatOptions = { timeZone: timezone, hour: '2-digit', minute: '2-digit', hour12: false };
-  const day = (d: Date) => d.toLocaleDateString('en-GB', { timeZone: timezone });
-  const time = at.toLocaleTimeString(lang === 'en' ? 'en-GB' : lang, opts);
-  if (day(at) === day(now)) return time;
-  return `${at.toLocaleDateString(lang === 'en' ? 'en-GB' : lang, { timeZone: timezone, day: 'numeric', month: 'short' })} ${time}`;
+  const timezone = zoneOrUtc(zone);
+  const locale = lang === 'en' ? 'en-GB' : lang;
+  const day = formatter('en-GB', timezone, 'day');
+  const time = formatter(locale, timezone, 'time').format(at);
+  if (day.format(at) === day.format(now)) return time;
+  return `${formatter(locale, timezone, 'dayMonth').format(at)} ${time}`;
 }
 
 export function roomsText(roomNumbers: Record<string, string[]> | null | undefined, lang: Language): string {
   const all = Object.values(roomNumbers ?? {}).flat();
   return all.length ? all.join(', ') : word(lang, 'tbc');
+}
+
+/** Messages that say where a household goes, on which ride and when: a later one replaces an earlier one. */
+export const JOURNEY_TEMPLATES: ReadonlySet<string> = new Set(['assigned', 're_routed', 'delayed', 'departing_soon']);
+
+/** The number guests are told to ring: the incident's helpline, else the one in message settings. */
+export function helplineOf(incidentHelpline: string | null | undefined, settingsPhone: string): string | null {
+  return incidentHelpline || settingsPhone || null;
+}
+
+/** The last line of every guest message: whom to ring, the helpline and the hotel, by number. */
+export function contactLine(lang: Language, helpline: string | null, hotel: { name: string; phone: string } | null): string {
+  const parts: string[] = [];
+  if (helpline) parts.push(`${word(lang, 'helpline')}: ${helpline}`);
+  if (hotel?.phone) parts.push(`${word(lang, 'hotelPhone')} ${hotel.name}: ${hotel.phone}`);
+  return parts.length ? parts.join(' · ') : word(lang, 'staff');
 }

@@ -1,20 +1,18 @@
-import { Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth/middleware.js';
 import { actorOf } from '../http/actor.js';
-import { parseOr400 } from '../http/errors.js';
-import { assertIncidentVisible } from '../incidents/scope.js';
+import { routesFor } from '../http/route.js';
 import type { PartyService } from './service.js';
+import { entityIdSchema } from '../../shared/fields.js';
 
-const params = z.object({ incidentId: z.uuid({ message: 'expected an incident id' }), partyId: z.string().min(1).max(100) });
+const params = z.object({ incidentId: z.uuid({ message: 'expected an incident id' }), partyId: entityIdSchema });
 
-export function partyRoutes(service: PartyService): Router {
-  const r = Router({ mergeParams: true });
-  r.use(requireRole('admin', 'duty_manager'));
-  r.post('/:partyId/status', async (req, res) => {
-    const { incidentId, partyId } = parseOr400(params, req.params, 'params');
-    assertIncidentVisible(req.user, incidentId);
-    res.json(await service.setStatus(incidentId, partyId, req.body, actorOf(req)));
-  });
-  return r;
-}
+export const partyRoutes = [
+  routesFor<{ parties: PartyService }>()({
+    method: 'post',
+    path: '/api/incidents/:incidentId/parties/:partyId/status',
+    roles: ['admin', 'duty_manager'],
+    params,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => res.json(await deps.parties.setStatus(params.incidentId, params.partyId, req.body, actorOf(req))),
+  }),
+];

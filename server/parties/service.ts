@@ -3,15 +3,16 @@
  * self-evacuated, needs help, no-show, back to waiting. Leaving the plan gives the household's
  * planned room and seat back at once.
  */
-import { and, eq, inArray } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.js';
-import { guestStatuses, parties, stays, type PartyStatus } from '../db/schema.js';
+import type { Db } from '../db/client.js';
+import type { PartyStatus } from '../db/schema.js';
+import { canMove, isWhereabouts, JOURNEY_TO_WHEREABOUTS, WHEREABOUTS_LABEL } from '../../shared/whereabouts.js';
+import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
+import { closeCured, nameList } from '../attention/repo.js';
 import { partyStatusUpdateSchema } from '../../shared/operations.js';
-import { zodFieldErrors } from '../../shared/errors.js';
-import { AppError, validationError } from '../http/errors.js';
+import { AppError, parseOr400 } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
-import { releaseRooms } from '../stays/repo.js';
-import { releaseSeatsOfParties } from '../stays/riders.js';
+import { leavePlan } from '../stays/repo.js';
+import * as repo from './repo.js';
 
 const LEAVES_PLAN: PartyStatus[] = ['self_evacuated', 'no_show'];
 
@@ -22,28 +23,47 @@ export class PartyService {
   ) {}
 
   async setStatus(incidentId: string, partyId: string, raw: unknown, actor: Actor) {
-    const parsed = partyStatusUpdateSchema.safeParse(raw);
-    if (!parsed.success) throw validationError(zodFieldErrors(parsed.error, ['body']), 'status change');
-    const { status, note } = parsed.data;
+    const { status, note } = parseOr400(partyStatusUpdateSchema, raw, 'body', 'status change');
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
-      const [party] = await tx.select().from(parties).where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId))).for('update');
+      const party = await repo.lockParty(tx, incidentId, partyId);
       if (!party) throw new AppError('not_found', `No household ${partyId} in this incident.`);
-      if (party.status === 'checked_in' || party.status === 'checked_out') throw new AppError('conflict', `${party.name} is already ${party.status.replace('_', ' ')}; change that at reception first.`, { current: party.status });
-      const hotelIds = LEAVES_PLAN.includes(status) ? await this.leavePlan(tx, incidentId, partyId) : [];
-      await tx.update(parties).set({ status }).where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId)));
-      const [ev] = await emit(incidentId, actor, [{ type: 'party.status_changed', payload: { partyId, name: party.name, from: party.status, to: status, note: note ?? null, hotelIds } }]);
-      await tx.insert(guestStatuses).values({ incidentId, partyId, status, eventSeq: ev!.seq });
+      const members = await repo.members(tx, incidentId, partyId);
+      // The state machine decides, for every member: nobody is moved past where they may go.
+      const to = JOURNEY_TO_WHEREABOUTS[status];
+      const stuck = to
+        ? members.filter((g) => g.w !== to && !canMove(isWhereabouts(g.w) ? g.w : 'waiting', to))
+        : members.filter((g) => g.w === 'checked_in' || g.w === 'checked_out');
+      if (stuck.length) {
+        const w = isWhereabouts(stuck[0]!.w) ? stuck[0]!.w : 'waiting';
+        throw new AppError(
+          'conflict',
+          `${nameList(stuck.map((g) => g.name))} ${stuck.length > 1 ? 'are' : 'is'} ${WHEREABOUTS_LABEL[w]}; ${w === 'checked_in' || w === 'checked_out' ? 'change that at reception first' : 'that change does not apply'}.`,
+          { current: party.status, guestIds: stuck.map((g) => g.id) },
+        );
+      }
+      const hotelIds = LEAVES_PLAN.includes(status) ? await leavePlan(tx, incidentId, partyId) : [];
+      const moved = to ? await moveGuests(tx, incidentId, { partyIds: [partyId] }, to) : [];
+      await repo.setPartyStatus(tx, incidentId, partyId, status);
+      const [ev] = await emit(incidentId, actor, [
+        {
+          type: 'party.status_changed',
+          payload: { partyId, name: party.name, from: party.status, to: status, note: note ?? null, guestIds: moved.map((m) => m.guestId), hotelIds },
+        },
+      ]);
+      await recordMoves(tx, incidentId, moved, to ?? 'waiting', ev!.seq);
+      if (to === 'waiting') await syncJourney(tx, incidentId, [partyId]);
+      await recordHouseholdStatus(tx, { incidentId, partyId, status, eventSeq: ev!.seq });
+      if (to && to !== 'waiting')
+        await closeCured(
+          tx,
+          emit,
+          incidentId,
+          actor,
+          [partyId],
+          ['unplaced', 'left_behind', 'transport_lost', 'overdue', 'missing'],
+          status === 'self_evacuated' ? 'made their own way' : 'marked no-show',
+        );
       return { partyId, status, seq: ev!.seq };
     });
-  }
-
-  private async leavePlan(tx: Tx, incidentId: string, partyId: string): Promise<string[]> {
-    const active = await tx.select().from(stays).where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, partyId), inArray(stays.status, ['planned'])));
-    for (const s of active) {
-      await releaseRooms(tx, incidentId, s.hotelId, s.rooms);
-      await tx.update(stays).set({ status: 'cancelled', endedAt: new Date() }).where(eq(stays.id, s.id));
-    }
-    await releaseSeatsOfParties(tx, incidentId, [partyId]);
-    return active.map((s) => s.hotelId);
   }
 }

@@ -4,20 +4,27 @@
  * household's status link; reception's scanner turns a scanned link (or a pass code) back into
  * the household, only if it is staying at that reception's hotel.
  */
-import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { guests, hotels, incidents, parties, sites, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
+import type { PartyStatus } from '../db/schema.js';
+import type { StayStatus } from '../../shared/statuses.js';
 import { passScanSchema, scanTargetFrom, type GuestPass, type PassScanResult, type PassSheet, type PassSites } from '../../shared/passes.js';
 import type { SessionUser } from '../auth/types.js';
 import { AppError, parseOr400 } from '../http/errors.js';
-import { groupBy, isoUtc } from '../incidents/export.js';
+import { groupBy } from '../../shared/collections.js';
+import { isoUtc } from '../../shared/time.js';
 import { qrPath } from './qr.js';
+import { zoneOrUtc } from '../../shared/fields.js';
+import { formatMoneyMinor } from '../../shared/ledger.js';
+import * as repo from './repo.js';
 
 /** Households with nothing left to travel for get no pass. */
 const NO_PASS: PartyStatus[] = ['checked_out', 'self_evacuated', 'no_show'];
 
+/** Households still standing at their muster point. */
+const WAITING: PartyStatus[] = ['waiting', 'assigned', 'needs_help'];
+
 /** Stays that make a household "at" a hotel for its reception (as in the arrivals list). */
-const AT_HOTEL = ['planned', 'checked_in', 'checked_out', 'no_show'];
+const AT_HOTEL: StayStatus[] = ['planned', 'checked_in', 'checked_out', 'no_show'];
 
 export interface PassOptions {
   /** The public status link for a token (messaging's, so passes and messages agree). */
@@ -45,57 +52,52 @@ export class PassService {
     const target = scanTargetFrom(text);
     const nothing = () => new AppError('not_found', 'No household here has that pass. Check the code, or search by surname.');
     if (!target) throw nothing();
-    const match = target.kind === 'status_link' ? eq(parties.statusToken, target.token) : eq(parties.passCode, target.code);
-    const [party] = await this.db.select({ id: parties.id, passCode: parties.passCode }).from(parties).where(and(eq(parties.incidentId, incidentId), match));
+    const party = await repo.partyByTokenOrCode(this.db, incidentId, target.kind === 'status_link' ? { token: target.token } : { code: target.code });
     if (!party) throw nothing();
-    if (user.role === 'reception') {
-      const [stay] = await this.db
-        .select({ id: stays.id })
-        .from(stays)
-        .where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, party.id), eq(stays.hotelId, user.hotelId ?? ''), inArray(stays.status, AT_HOTEL)))
-        .limit(1);
-      if (!stay) throw nothing();
-    }
+    if (user.role === 'reception' && !(await repo.hasStayAt(this.db, incidentId, party.id, user.hotelId ?? '', AT_HOTEL))) throw nothing();
     return { partyId: party.id, passCode: party.passCode };
   }
 
   async sites(incidentId: string): Promise<PassSites> {
-    const [siteRows, counts] = await Promise.all([
-      this.db.select().from(sites).where(eq(sites.incidentId, incidentId)).orderBy(asc(sites.position)),
-      this.db
-        .select({ siteId: parties.siteId, n: sql<number>`count(*)::int` })
-        .from(parties)
-        .where(and(eq(parties.incidentId, incidentId), notInArray(parties.status, NO_PASS)))
-        .groupBy(parties.siteId),
-    ]);
+    const [siteRows, counts] = await Promise.all([repo.sitesInOrder(this.db, incidentId), repo.householdsPerSite(this.db, incidentId, NO_PASS)]);
     const bySite = new Map(counts.map((c) => [c.siteId, c.n]));
     return { sites: siteRows.map((s) => ({ id: s.id, name: s.name, households: bySite.get(s.id) ?? 0 })).filter((s) => s.households > 0) };
   }
 
-  async sheet(incidentId: string, siteId: string, origin: string): Promise<PassSheet> {
-    const [incident] = await this.db.select().from(incidents).where(eq(incidents.id, incidentId));
-    const [site] = await this.db.select().from(sites).where(and(eq(sites.incidentId, incidentId), eq(sites.id, siteId)));
-    if (!incident || !site) throw new AppError('not_found', 'No such muster point.');
-    const partyRows = await this.db
-      .select()
-      .from(parties)
-      .where(and(eq(parties.incidentId, incidentId), eq(parties.siteId, siteId), notInArray(parties.status, NO_PASS)))
-      .orderBy(asc(parties.name), asc(parties.position));
+  /**
+   * Passes for a muster point: every household with something left to travel for, or with
+   * `waitingOnly` those still standing there (not yet on a vehicle), for the sheet pinned up at it.
+   */
+  async sheet(incidentId: string, siteId: string, origin: string, opts: { waitingOnly?: boolean } = {}): Promise<PassSheet> {
+    const site = await repo.site(this.db, incidentId, siteId);
+    if (!site) throw new AppError('not_found', 'No such muster point.');
+    const partyRows = await repo.partiesAtSite(this.db, incidentId, siteId, opts.waitingOnly ? { only: WAITING } : { except: NO_PASS });
+    return this.build(incidentId, { id: site.id, name: opts.waitingOnly ? `${site.name} (waiting here)` : site.name }, partyRows, origin);
+  }
+
+  /** One household's pass (a reprint from its panel), whatever its status. */
+  async household(incidentId: string, partyId: string, origin: string): Promise<PassSheet> {
+    const partyRows = await repo.partyRow(this.db, incidentId, partyId);
+    const p = partyRows[0];
+    if (!p) throw new AppError('not_found', `No household ${partyId} in this incident.`);
+    const site = await repo.site(this.db, incidentId, p.siteId);
+    return this.build(incidentId, { id: p.siteId, name: site?.name ?? p.siteId }, partyRows, origin);
+  }
+
+  /** Passes of every household placed at a hotel (planned or checked in), for its front desk. */
+  async hotel(incidentId: string, hotelId: string, origin: string): Promise<PassSheet> {
+    const h = await repo.hotel(this.db, incidentId, hotelId);
+    if (!h) throw new AppError('not_found', 'No such hotel.');
+    const partyRows = await repo.partiesStayingAt(this.db, incidentId, hotelId, ['planned', 'checked_in']);
+    return this.build(incidentId, { id: h.id, name: `Guests for ${h.name}` }, partyRows, origin);
+  }
+
+  private async build(incidentId: string, site: { id: string; name: string }, partyRows: repo.PartyRow[], origin: string): Promise<PassSheet> {
+    const incident = await repo.incident(this.db, incidentId);
+    if (!incident) throw new AppError('not_found', 'No such incident.');
     const ids = partyRows.map((p) => p.id);
-    const [guestRows, stayRows, rideRows] = ids.length
-      ? await Promise.all([
-          this.db.select().from(guests).where(and(eq(guests.incidentId, incidentId), inArray(guests.partyId, ids))).orderBy(asc(guests.position)),
-          this.db.select().from(stays).where(and(eq(stays.incidentId, incidentId), inArray(stays.partyId, ids), inArray(stays.status, ['planned', 'checked_in']))),
-          this.db
-            .select({ partyId: tripRiders.partyId, hotelId: tripRiders.hotelId, trip: trips, vehicle: vehicles })
-            .from(tripRiders)
-            .innerJoin(trips, eq(trips.id, tripRiders.tripId))
-            .innerJoin(vehicles, and(eq(vehicles.incidentId, trips.incidentId), eq(vehicles.id, trips.vehicleId)))
-            .where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.partyId, ids), inArray(tripRiders.status, ['planned', 'boarded']))),
-        ])
-      : [[], [], []];
-    const hotelIds = [...new Set(stayRows.map((s) => s.hotelId))];
-    const hotelRows = hotelIds.length ? await this.db.select().from(hotels).where(and(eq(hotels.incidentId, incidentId), inArray(hotels.id, hotelIds))) : [];
+    const [guestRows, stayRows, rideRows] = ids.length ? await repo.passParts(this.db, incidentId, ids) : [[], [], []];
+    const hotelRows = await repo.hotelsById(this.db, incidentId, [...new Set(stayRows.map((s) => s.hotelId))]);
     const hotelById = new Map(hotelRows.map((h) => [h.id, h]));
     const guestsByParty = groupBy(guestRows, (g) => g.partyId);
     const stayByParty = new Map(stayRows.map((s) => [s.partyId, s]));
@@ -112,7 +114,11 @@ export class PassService {
         name: p.name,
         unit: p.unit,
         size: gs.length,
-        ages: { adults: gs.filter((g) => g.age === 'adult').length, children: gs.filter((g) => g.age === 'child').length, infants: gs.filter((g) => g.age === 'infant').length },
+        ages: {
+          adults: gs.filter((g) => g.age === 'adult').length,
+          children: gs.filter((g) => g.age === 'child').length,
+          infants: gs.filter((g) => g.age === 'infant').length,
+        },
         needs: p.needs,
         guests: gs.map((g) => g.name),
         status: p.status,
@@ -120,11 +126,19 @@ export class PassService {
         statusUrl,
         qr: qrPath(statusUrl ?? p.passCode),
         hotel: h ? { id: h.id, name: h.name, address: h.address, phone: h.phone, perks: h.perks.map((k) => perkText(k, incident.currency)) } : null,
-        transport: ride ? { vehicleId: ride.vehicle.id, kind: ride.vehicle.kind, provider: ride.vehicle.provider, departAt: isoUtc(ride.trip.departAt), eta: stop >= 0 ? (ride.trip.arrivals[stop] ?? null) : null } : null,
+        transport: ride
+          ? {
+              vehicleId: ride.vehicle.id,
+              kind: ride.vehicle.kind,
+              provider: ride.vehicle.provider,
+              departAt: isoUtc(ride.trip.departAt),
+              eta: stop >= 0 ? (ride.trip.arrivals[stop] ?? null) : null,
+            }
+          : null,
       };
     });
     return {
-      incident: { id: incident.id, name: incident.name, timezone: incident.timezone },
+      incident: { id: incident.id, name: incident.name, timezone: zoneOrUtc(incident.timezone) },
       site: { id: site.id, name: site.name },
       generatedAt: new Date().toISOString(),
       seq: incident.lastSeq,
@@ -138,13 +152,7 @@ export function perkText(perk: { kind: string; capMinorPerGuestPerNight?: number
   const name = perk.kind.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
   const parts: string[] = [];
   if (perk.capMinorPerGuestPerNight != null) {
-    let money: string;
-    try {
-      money = new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(perk.capMinorPerGuestPerNight / 100);
-    } catch {
-      money = `${(perk.capMinorPerGuestPerNight / 100).toFixed(2)} ${currency}`;
-    }
-    parts.push(`up to ${money} per guest per night`);
+    parts.push(`up to ${formatMoneyMinor(perk.capMinorPerGuestPerNight, currency)} per guest per night`);
   }
   if (perk.note) parts.push(perk.note);
   return parts.length ? `${name} (${parts.join('; ')})` : name;

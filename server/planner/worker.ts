@@ -5,8 +5,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Plan } from '../../shared/plan.js';
-import type { Pin } from '../../shared/planner/index.js';
-import type { Scenario } from '../../shared/scenario.js';
+import type { Pin, PlanPair } from '../../shared/planner/index.js';
+import type { PlanObjective, Scenario } from '../../shared/scenario.js';
 
 export interface WorkerPlanInput {
   scenario: Scenario;
@@ -14,10 +14,24 @@ export interface WorkerPlanInput {
   locked?: Pick<Plan, 'stays' | 'trips'> | null;
   pins?: readonly Pin[];
   timeBudgetMs?: number;
+  objective?: PlanObjective;
+  costTolerancePct?: number;
+  transportOnly?: boolean;
+  /** Answer both alternatives of one run (`planBoth`) instead of one plan. */
+  both?: boolean;
 }
 
 /** Plan in a worker thread; rejects if the worker fails or exits without answering. */
 export function runPlannerInWorker(input: WorkerPlanInput): Promise<Plan> {
+  return runInWorker<Plan>({ ...input, both: false });
+}
+
+/** Both alternatives (`planBoth`) in a worker thread. */
+export function runPlanPairInWorker(input: WorkerPlanInput): Promise<PlanPair> {
+  return runInWorker<PlanPair>({ ...input, both: true });
+}
+
+function runInWorker<T>(input: WorkerPlanInput): Promise<T> {
   const ts = import.meta.url.endsWith('.ts');
   const entry = new URL(ts ? './worker-entry.ts' : './worker-entry.js', import.meta.url);
   // Under tsx (dev, tests, CLI) Node 20 will not load a .ts worker even with `--import tsx` in
@@ -25,9 +39,9 @@ export function runPlannerInWorker(input: WorkerPlanInput): Promise<Plan> {
   const worker = ts
     ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData: input })
     : new Worker(entry, { workerData: input });
-  return new Promise<Plan>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     let settled = false;
-    worker.once('message', (msg: { plan?: Plan; error?: string }) => {
+    worker.once('message', (msg: { plan?: T; error?: string }) => {
       settled = true;
       if (msg.plan) resolve(msg.plan);
       else reject(new Error(msg.error ?? 'planner worker failed'));

@@ -2,11 +2,12 @@
  * The plan in force, read back from stays and trips in the `relocation-plan/1` shape, plus what
  * can no longer change: checked-in stays, trips that have left, and stays a manager pinned.
  */
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { stays, tripRiders, trips } from '../db/schema.js';
+import type { stays, trips } from '../db/schema.js';
 import { PLAN_FORMAT, type Plan } from '../../shared/plan.js';
-import { isoUtc, groupBy } from '../incidents/export.js';
+import { groupBy } from '../../shared/collections.js';
+import { isoUtc } from '../../shared/time.js';
+import { inForceRows } from './repo.js';
 
 export interface InForce {
   plan: Plan;
@@ -21,10 +22,7 @@ export interface InForce {
 const emptyPlan = (): Plan => ({ format: PLAN_FORMAT, stays: [], trips: [], unassigned: [], metrics: {} });
 
 export async function loadInForce(db: Db | Tx, incidentId: string): Promise<InForce> {
-  // One after another: inside a transaction they share one connection.
-  const stayRows = await db.select().from(stays).where(and(eq(stays.incidentId, incidentId), inArray(stays.status, ['planned', 'checked_in'])));
-  const tripRows = await db.select().from(trips).where(and(eq(trips.incidentId, incidentId), inArray(trips.status, ['planned', 'boarding', 'departed', 'completed'])));
-  const riderRows = await db.select().from(tripRiders).where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.status, ['planned', 'boarded', 'dropped'])));
+  const { stayRows, tripRows, riderRows } = await inForceRows(db, incidentId);
   const riders = groupBy(riderRows, (r) => r.tripId);
   const toTrip = (t: (typeof tripRows)[number]) => ({
     vehicleId: t.vehicleId,

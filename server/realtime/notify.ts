@@ -33,7 +33,13 @@ export interface ListenOptions {
   sweepMs?: number;
 }
 
-export async function listenForEvents(url: string, db: Db, logger: Logger, deliver: (events: LiveEvent[]) => void, opts: ListenOptions = {}): Promise<EventListener> {
+export async function listenForEvents(
+  url: string,
+  db: Db,
+  logger: Logger,
+  deliver: (events: LiveEvent[]) => void,
+  opts: ListenOptions = {},
+): Promise<EventListener> {
   let client: pg.Client | null = null;
   let closed = false;
   let everConnected = false;
@@ -66,10 +72,20 @@ export async function listenForEvents(url: string, db: Db, logger: Logger, deliv
   /** Compare every incident's last seq with what was delivered; the first time, just take note. */
   const sweep = async (initial: boolean) => {
     const rows = await db.select({ id: incidents.id, lastSeq: incidents.lastSeq }).from(incidents);
+    let failed = false;
     for (const r of rows) {
       if (initial && !delivered.has(r.id)) delivered.set(r.id, r.lastSeq);
-      else await deliverUpTo(r.id, r.lastSeq);
+      else {
+        // One incident whose events cannot be delivered never holds up the others'.
+        try {
+          await deliverUpTo(r.id, r.lastSeq);
+        } catch (err) {
+          failed = true;
+          logger.warn({ err, incidentId: r.id }, "could not deliver an incident's events; retrying shortly");
+        }
+      }
     }
+    if (failed) scheduleSweep(1000);
   };
 
   function scheduleSweep(ms: number) {

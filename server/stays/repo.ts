@@ -1,28 +1,19 @@
 /**
- * Capacity bookkeeping. Every booking raises `used` on the room-type row (or `seats_used` on the
- * trip row) with one UPDATE: the row lock orders racing transactions and the CHECK constraint
- * refuses the one that would overfill, so a room or seat can never be given twice.
+ * Capacity bookkeeping. Rooms are taken only by applying a plan (`adjustRoomsBulk`), seats when
+ * its trips are written: `used` on the room-type row (or `seats_used` on the trip row) is raised
+ * by one UPDATE, the row lock orders racing transactions and the CHECK constraint refuses the one
+ * that would overfill, so a room or seat can never be given twice (tests/db/capacity-race.test.ts).
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { roomTypes, trips } from '../db/schema.js';
+import { rowsOf } from '../db/rows.js';
+import { roomTypes, stays } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
+import { releaseSeatsOfParties } from './riders.js';
 
 export interface RoomCount {
   type: string;
   count: number;
-}
-
-/** Take `rooms` at a hotel; throws capacity_exceeded (409) if any type has too few left. */
-export async function reserveRooms(tx: Tx, incidentId: string, hotelId: string, rooms: RoomCount[]): Promise<void> {
-  for (const r of rooms) {
-    const updated = await tx
-      .update(roomTypes)
-      .set({ used: sql`${roomTypes.used} + ${r.count}` })
-      .where(and(eq(roomTypes.incidentId, incidentId), eq(roomTypes.hotelId, hotelId), eq(roomTypes.type, r.type)))
-      .returning({ used: roomTypes.used });
-    if (updated.length === 0) throw new AppError('bad_request', `Hotel ${hotelId} has no room type "${r.type}".`, { hotelId, type: r.type });
-  }
 }
 
 /** Give rooms back (a stay cancelled or moved). */
@@ -35,19 +26,27 @@ export async function releaseRooms(tx: Tx, incidentId: string, hotelId: string, 
   }
 }
 
-/** Take seats and wheelchair spaces on a trip; throws capacity_exceeded if the vehicle is full. */
-export async function reserveSeats(tx: Tx, tripId: string, seats: number, wheelchairSpaces: number): Promise<void> {
-  await tx
-    .update(trips)
-    .set({ seatsUsed: sql`${trips.seatsUsed} + ${seats}`, wheelchairUsed: sql`${trips.wheelchairUsed} + ${wheelchairSpaces}` })
-    .where(eq(trips.id, tripId));
+/** A stay no longer held (its rooms are given back separately, by releaseRooms or adjustRoomsBulk). */
+export async function cancelStay(tx: Tx, stayId: string, at = new Date()): Promise<void> {
+  await tx.update(stays).set({ status: 'cancelled', endedAt: at }).where(eq(stays.id, stayId));
 }
 
-export async function releaseSeats(tx: Tx, tripId: string, seats: number, wheelchairSpaces: number): Promise<void> {
-  await tx
-    .update(trips)
-    .set({ seatsUsed: sql`${trips.seatsUsed} - ${seats}`, wheelchairUsed: sql`${trips.wheelchairUsed} - ${wheelchairSpaces}` })
-    .where(eq(trips.id, tripId));
+/**
+ * A household leaves the plan (made its own way, no-show): its planned stays are cancelled with
+ * their rooms given back, and its seats on trips that have not left are released. Returns the
+ * hotels it was planned for.
+ */
+export async function leavePlan(tx: Tx, incidentId: string, partyId: string): Promise<string[]> {
+  const active = await tx
+    .select()
+    .from(stays)
+    .where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, partyId), eq(stays.status, 'planned')));
+  for (const s of active) {
+    await releaseRooms(tx, incidentId, s.hotelId, s.rooms);
+    await cancelStay(tx, s.id);
+  }
+  await releaseSeatsOfParties(tx, incidentId, [partyId]);
+  return active.map((s) => s.hotelId);
 }
 
 /**
@@ -66,7 +65,7 @@ export async function adjustRoomsBulk(tx: Tx, incidentId: string, deltas: Map<st
     const res = await tx.execute(
       sql`update room_types r set used = r.used + d.delta from (values ${values}) as d(hotel_id, type, delta) where r.incident_id = ${incidentId} and r.hotel_id = d.hotel_id and r.type = d.type returning r.hotel_id`,
     );
-    const n = (res as unknown as { rows?: unknown[] }).rows?.length ?? (res as unknown as unknown[]).length;
+    const n = rowsOf(res).length;
     if (n !== chunk.length) throw new AppError('bad_request', 'The plan uses a room type that this incident does not have; compute a new plan.');
   }
 }

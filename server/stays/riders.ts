@@ -9,7 +9,14 @@ export async function releaseSeatsOfParties(tx: Tx, incidentId: string, partyIds
     .select({ tripId: tripRiders.tripId, partyId: tripRiders.partyId })
     .from(tripRiders)
     .innerJoin(trips, eq(trips.id, tripRiders.tripId))
-    .where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.partyId, partyIds), eq(tripRiders.status, 'planned'), inArray(trips.status, ['planned', 'boarding'])));
+    .where(
+      and(
+        eq(tripRiders.incidentId, incidentId),
+        inArray(tripRiders.partyId, partyIds),
+        eq(tripRiders.status, 'planned'),
+        inArray(trips.status, ['planned', 'boarding']),
+      ),
+    );
   for (const r of riders) {
     const [need] = await tx
       .select({ n: sql<number>`count(*)::int`, wheel: sql<number>`(count(*) filter (where 'wheelchair' = any(${guests.needs})))::int` })
@@ -17,7 +24,22 @@ export async function releaseSeatsOfParties(tx: Tx, incidentId: string, partyIds
       .where(and(eq(guests.incidentId, incidentId), eq(guests.partyId, r.partyId)));
     const wheel = need?.wheel ?? 0;
     const seated = (need?.n ?? 0) - wheel;
-    await tx.update(trips).set({ seatsUsed: sql`${trips.seatsUsed} - ${seated}`, wheelchairUsed: sql`${trips.wheelchairUsed} - ${wheel}` }).where(eq(trips.id, r.tripId));
-    await tx.update(tripRiders).set({ status: 'cancelled' }).where(and(eq(tripRiders.tripId, r.tripId), eq(tripRiders.partyId, r.partyId)));
+    await tx
+      .update(trips)
+      .set({ seatsUsed: sql`${trips.seatsUsed} - ${seated}`, wheelchairUsed: sql`${trips.wheelchairUsed} - ${wheel}` })
+      .where(eq(trips.id, r.tripId));
+    await tx
+      .update(tripRiders)
+      .set({ status: 'cancelled' })
+      .where(and(eq(tripRiders.tripId, r.tripId), eq(tripRiders.partyId, r.partyId)));
   }
+}
+
+/** Trips that have not left are taken apart: riders and trips cancelled, seats back to zero. */
+export async function cancelTrips(tx: Tx, tripIds: string[]): Promise<void> {
+  await tx
+    .update(tripRiders)
+    .set({ status: 'cancelled' })
+    .where(and(inArray(tripRiders.tripId, tripIds), inArray(tripRiders.status, ['planned', 'boarded'])));
+  await tx.update(trips).set({ status: 'cancelled', seatsUsed: 0, wheelchairUsed: 0 }).where(inArray(trips.id, tripIds));
 }

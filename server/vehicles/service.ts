@@ -1,14 +1,17 @@
 /**
  * A vehicle breaks down or comes back: out of service takes it off every trip that has not left
  * (its households go back to waiting for a seat; their hotel stays), so the next re-plan re-routes them.
+ * Every household it was carrying or about to carry becomes a `transport_lost` exception; those on a
+ * trip already on the road stay aboard (they are in the broken-down vehicle) and need a rescue.
  */
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { tripRiders, trips, vehicles } from '../db/schema.js';
+import { membersOf, moveGuests, recordMoves, syncJourney, type Moved } from '../whereabouts/repo.js';
+import { nameList, openAttention, type AttentionDraft } from '../attention/repo.js';
 import { vehicleUpdateSchema } from '../../shared/operations.js';
-import { zodFieldErrors } from '../../shared/errors.js';
-import { AppError, validationError } from '../http/errors.js';
+import { AppError, parseOr400 } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
+import { cancelTrips } from '../stays/riders.js';
+import * as repo from './repo.js';
 
 export class VehicleService {
   constructor(
@@ -17,27 +20,72 @@ export class VehicleService {
   ) {}
 
   async setStatus(incidentId: string, vehicleId: string, raw: unknown, actor: Actor) {
-    const parsed = vehicleUpdateSchema.safeParse(raw);
-    if (!parsed.success) throw validationError(zodFieldErrors(parsed.error, ['body']), 'vehicle change');
-    const { status, reason } = parsed.data;
+    const { status, reason } = parseOr400(vehicleUpdateSchema, raw, 'body', 'vehicle change');
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
-      const [v] = await tx.select().from(vehicles).where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.id, vehicleId))).for('update');
+      const v = await repo.lockVehicle(tx, incidentId, vehicleId);
       if (!v) throw new AppError('not_found', `No vehicle ${vehicleId} in this incident.`);
       let strandedPartyIds: string[] = [];
       let hotelIds: string[] = [];
-      if (status === 'out_of_service') {
-        const open = await tx.select().from(trips).where(and(eq(trips.incidentId, incidentId), eq(trips.vehicleId, vehicleId), inArray(trips.status, ['planned', 'boarding'])));
-        const ids = open.map((t) => t.id);
-        if (ids.length) {
-          const riders = await tx.select().from(tripRiders).where(and(inArray(tripRiders.tripId, ids), inArray(tripRiders.status, ['planned', 'boarded'])));
-          strandedPartyIds = riders.map((r) => r.partyId);
-          hotelIds = [...new Set(riders.map((r) => r.hotelId))];
-          await tx.update(tripRiders).set({ status: 'cancelled' }).where(and(inArray(tripRiders.tripId, ids), inArray(tripRiders.status, ['planned', 'boarded'])));
-          await tx.update(trips).set({ status: 'cancelled', seatsUsed: 0, wheelchairUsed: 0 }).where(inArray(trips.id, ids));
+      let moved: Moved[] = [];
+      const drafts: AttentionDraft[] = [];
+      const vName = `${v.provider} ${v.kind.replace('_', ' ')} ${v.id}`.trim();
+      if (status === 'out_of_service' && v.status !== 'out_of_service') {
+        const open = await repo.openTrips(tx, incidentId, vehicleId);
+        const notLeft = open.filter((t) => t.status !== 'departed').map((t) => t.id);
+        const onRoad = open.filter((t) => t.status === 'departed').map((t) => t.id);
+        const riders = await repo.currentRiders(
+          tx,
+          open.map((t) => t.id),
+        );
+        const stranded = riders.filter((r) => notLeft.includes(r.tripId));
+        strandedPartyIds = stranded.map((r) => r.partyId);
+        hotelIds = [...new Set(riders.map((r) => r.hotelId))];
+        if (notLeft.length) {
+          await cancelTrips(tx, notLeft);
+          // Whoever had already boarded gets off: back to waiting at the muster point, hotel kept.
+          moved = await moveGuests(tx, incidentId, { partyIds: strandedPartyIds, from: ['aboard'] }, 'waiting');
+        }
+        const affected = riders.map((r) => r.partyId);
+        const [members, partyRows, siteRows] = await Promise.all([
+          membersOf(tx, incidentId, affected),
+          repo.partyContacts(tx, incidentId, affected),
+          repo.siteNames(tx, incidentId),
+        ]);
+        const siteName = new Map(siteRows.map((s) => [s.id, s.name]));
+        for (const r of riders) {
+          const p = partyRows.find((x) => x.id === r.partyId);
+          const trip = open.find((t) => t.id === r.tripId)!;
+          const road = onRoad.includes(r.tripId) && r.status === 'boarded';
+          const gs = members.filter((g) => g.partyId === r.partyId && (road ? g.whereabouts === 'aboard' : ['waiting', 'aboard'].includes(g.whereabouts)));
+          if (onRoad.includes(r.tripId) && !road) continue;
+          drafts.push({
+            kind: 'transport_lost',
+            partyId: r.partyId,
+            guestIds: gs.map((g) => g.id),
+            place: road
+              ? { kind: 'vehicle', id: v.id, name: vName }
+              : { kind: 'site', id: trip.fromSiteId, name: siteName.get(trip.fromSiteId) ?? trip.fromSiteId },
+            tripId: r.tripId,
+            summary: road
+              ? `${p?.name ?? r.partyId} (${nameList(gs.map((g) => g.name))}) aboard ${vName}, which is out of service on the road${reason ? `: ${reason}` : ''}.`
+              : `${p?.name ?? r.partyId} lost their seat: ${vName} is out of service${reason ? ` (${reason})` : ''}; they keep their hotel.`,
+            suggestion: road
+              ? `Send another vehicle to ${vName}'s last position; ring the driver.`
+              : `Re-plan to give ${p?.name ?? 'them'} another vehicle${p?.phone ? `; ring them on ${p.phone} with the new time` : ''}.`,
+            dedupeKey: `transport_lost:${r.partyId}:${r.tripId}`,
+          });
         }
       }
-      await tx.update(vehicles).set({ status }).where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.id, vehicleId)));
-      const [ev] = await emit(incidentId, actor, [{ type: 'vehicle.status_changed', payload: { vehicleId, from: v.status, to: status, reason: reason ?? null, strandedPartyIds, hotelIds } }]);
+      await repo.setVehicleStatus(tx, incidentId, vehicleId, status);
+      const [ev] = await emit(incidentId, actor, [
+        {
+          type: 'vehicle.status_changed',
+          payload: { vehicleId, from: v.status, to: status, reason: reason ?? null, strandedPartyIds, guestIds: moved.map((m) => m.guestId), hotelIds },
+        },
+      ]);
+      await recordMoves(tx, incidentId, moved, 'waiting', ev!.seq);
+      await syncJourney(tx, incidentId, strandedPartyIds);
+      await openAttention(tx, emit, incidentId, actor, drafts);
       return { vehicleId, status, strandedPartyIds, seq: ev!.seq };
     });
   }

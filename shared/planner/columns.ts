@@ -39,7 +39,8 @@ export class PartyClass {
     for (let h = 0; h < this.m.hotels.length; h++) {
       if (!hotelAllowed(this.m, this, h)) continue;
       const km = kmSiteHotel(this.m, this.site, h);
-      for (const combo of minimalCombos(this.m, h, this.size, this.acc)) columns.push({ hotel: h, combo, km, cost: stayCost(this.m, combo, this.size, km) });
+      for (const combo of minimalCombos(this.m, h, this.size, this.acc))
+        columns.push({ hotel: h, combo, km, cost: stayCost(this.m, combo, this.size, km, this.acc) });
     }
     columns.sort((a, b) => a.cost - b.cost || a.hotel - b.hotel);
     return (this.cols = columns);
@@ -59,8 +60,13 @@ export function hotelAllowed(m: Model, p: Pick<PartyInfo, 'site' | 'pets'>, hote
   return kmSiteHotel(m, p.site, hotel) <= m.policy.maxDistanceKm + 1e-9;
 }
 
-/** Stay cost of one column for a party of `size`. */
-export function stayCost(m: Model, combo: Combo, size: number, km: number): number {
+/** Room-stage cost of one column for a party of `size` (the stay cost when the model's km weights are 1). */
+export function stayCost(m: Model, combo: Combo, size: number, km: number, acc = false): number {
+  return combo.rate + size * km * m.policy.travelCostMinorPerPersonKm * (acc ? m.accKmWeight : m.kmWeight);
+}
+
+/** The contract's stay cost of a column, whatever the model's km weights. */
+export function trueStayCost(m: Model, combo: Combo, size: number, km: number): number {
   return combo.rate + size * km * m.policy.travelCostMinorPerPersonKm;
 }
 

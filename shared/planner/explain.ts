@@ -8,6 +8,7 @@ import type { Scenario } from '../scenario.js';
 import { hotelAllowed } from './columns.js';
 import { cheapestFreeCombo, comboRooms, minimalCombos } from './combos.js';
 import { buildModel, carriable, kmSiteHotel, type Model } from './model.js';
+import { countOf } from '../plural.js';
 
 const km1 = (x: number) => `${Math.round(x)} km`;
 
@@ -58,7 +59,7 @@ export function unassignedReason(m: Model, p: number, avail: Int32Array): string
   const out = nearest(m, info.site, (h) => !within(h) && suitable(h));
   const checked = m.hotels.filter((_, h) => hotelAllowed(m, info, h) && hasBeds(h)).length;
   const way = out ? `${name(out.h)} at ${km1(out.km)} has free ${kind}` : `ask the nearest suitable hotel for more rooms`;
-  return `all ${kind} within ${max} km are taken (${checked} hotel${checked === 1 ? '' : 's'} checked; ${info.vulnerable ? 'other vulnerable households were placed too' : 'vulnerable and larger households were placed first'}); ${way}`;
+  return `all ${kind} within ${max} km are taken (${countOf(checked, 'hotel')} checked; ${info.vulnerable ? 'other vulnerable households were placed too' : 'vulnerable and larger households were placed first'}); ${way}`;
 }
 
 export interface StayOption {
@@ -101,7 +102,16 @@ export function explainStay(scenario: Scenario, plan: Plan, partyId: string, lim
   const option = (h: number, rooms: { type: string; count: number }[], rate: number, freeNow: boolean): StayOption => {
     const km = kmSiteHotel(m, info.site, h);
     const travel = Math.round(info.size * km * m.policy.travelCostMinorPerPersonKm);
-    return { hotelId: m.hotels[h]!.hotel.id, hotelName: m.hotels[h]!.hotel.name, distanceKm: Math.round(km * 10) / 10, rooms, roomCostMinor: rate, travelCostMinor: travel, totalMinor: rate + travel, freeNow };
+    return {
+      hotelId: m.hotels[h]!.hotel.id,
+      hotelName: m.hotels[h]!.hotel.name,
+      distanceKm: Math.round(km * 10) / 10,
+      rooms,
+      roomCostMinor: rate,
+      travelCostMinor: travel,
+      totalMinor: rate + travel,
+      freeNow,
+    };
   };
   const stay = plan.stays.find((s) => s.partyId === partyId);
   let current: StayOption | null = null;
@@ -120,6 +130,6 @@ export function explainStay(scenario: Scenario, plan: Plan, partyId: string, lim
     if (any) alternatives.push(option(h, comboRooms(m, any), any.rate, !!free));
   }
   alternatives.sort((a, b) => a.totalMinor - b.totalMinor);
-  const reason = stay ? undefined : plan.unassigned.find((u) => u.partyId === partyId)?.reason ?? unassignedReason(m, p, avail);
+  const reason = stay ? undefined : (plan.unassigned.find((u) => u.partyId === partyId)?.reason ?? unassignedReason(m, p, avail));
   return { partyId, current, alternatives: alternatives.slice(0, limit), ...(reason ? { reason } : {}) };
 }

@@ -47,7 +47,13 @@ export function insertUnhoused(a: Assignment, unhoused: number[], deadline: numb
       if (tried.size > 30) break;
       if (tried.has(col.hotel) || (allowed && !allowed.has(col.hotel))) continue;
       tried.add(col.hotel);
-      if (a.columnsAt(p, col.hotel).slice(0, 4).some((pc) => makeRoom(a, p, pc))) break;
+      if (
+        a
+          .columnsAt(p, col.hotel)
+          .slice(0, 4)
+          .some((pc) => makeRoom(a, p, pc))
+      )
+        break;
     }
   }
 }
@@ -160,6 +166,91 @@ export function swapPass(a: Assignment, parties: number[], deadline: number, hot
         a.place(p, pH, pCombo, oldP);
       }
     }
+  }
+  return gained;
+}
+
+/**
+ * Eject-and-refill: a household holding rooms that others would use more cheaply leaves for its
+ * cheapest free column elsewhere; households whose columns at the freed hotel are cheaper than
+ * their own move in, the cheapest saving first, and the hotels they leave are refilled the same way
+ * (a short cascade). Kept when the total stay cost falls. A seven-guest family in four nearby doubles
+ * can so give way to four couples from the same site, which no single move or swap finds.
+ */
+export function ejectPass(a: Assignment, parties: number[], deadline: number, depth = 3): number {
+  let gained = 0;
+  const journal: { p: number; hotel: number; combo: Combo; cost: number }[] = [];
+  const move = (p: number, c: Column) => {
+    journal.push({ p, hotel: a.hotelOf[p]!, combo: a.combo[p]!, cost: a.cost[p]! });
+    a.remove(p);
+    a.placeColumn(p, c);
+  };
+  const undo = () => {
+    for (let i = journal.length - 1; i >= 0; i--) {
+      const u = journal[i]!;
+      a.remove(u.p);
+      a.place(u.p, u.hotel, u.combo, u.cost);
+    }
+  };
+  const free = parties.filter((p) => a.freedom[p] === Freedom.Free && a.hotelOf[p]! >= 0);
+  // Free households by class, and the classes with columns at each hotel (members share columns).
+  const members = new Map<number, number[]>();
+  for (const p of free) {
+    const k = a.classes.of[p]!;
+    const l = members.get(k);
+    if (l) l.push(p);
+    else members.set(k, [p]);
+  }
+  const classesAt = a.m.hotels.map(() => [] as number[]);
+  for (const [k, l] of members) {
+    const seen = new Set<number>();
+    for (const c of a.columns(l[0]!)) {
+      if (seen.has(c.hotel)) continue;
+      seen.add(c.hotel);
+      classesAt[c.hotel]!.push(k);
+    }
+  }
+  for (const q of free) {
+    if (now() > deadline) break;
+    const h = a.hotelOf[q]!;
+    if (h < 0 || a.freedom[q] !== Freedom.Free) continue;
+    journal.length = 0;
+    const oldQ = a.cost[q]!;
+    const combo = a.combo[q]!;
+    a.remove(q);
+    const qc = a.bestFit(q, Infinity, h);
+    a.place(q, h, combo, oldQ);
+    if (!qc) continue;
+    move(q, qc);
+    let delta = qc.cost - oldQ;
+    const queue = [h];
+    const touched = new Set([q]);
+    for (let d = 0; d < depth && queue.length; d++) {
+      const hh = queue.shift()!;
+      const cand: [number, Column][] = [];
+      for (const k of classesAt[hh]!) {
+        const l = members.get(k)!;
+        const c = a.columnsAt(l[0]!, hh).find((x) => fits(x.combo, a.avail));
+        if (!c) continue;
+        for (const p of l) {
+          if (touched.has(p) || a.hotelOf[p] === hh || c.cost >= a.cost[p]! - EPS || a.freedom[p] !== Freedom.Free) continue;
+          const allowed = a.allowed.get(p);
+          if (!allowed || allowed.has(hh)) cand.push([p, c]);
+        }
+      }
+      cand.sort((x, y) => x[1].cost - a.cost[x[0]]! - (y[1].cost - a.cost[y[0]]!) || x[0] - y[0]);
+      for (const [p, c0] of cand) {
+        const c = fits(c0.combo, a.avail) ? c0 : a.columnsAt(p, hh).find((x) => x.cost < a.cost[p]! - EPS && fits(x.combo, a.avail));
+        if (!c) continue;
+        const from = a.hotelOf[p]!;
+        delta += c.cost - a.cost[p]!;
+        move(p, c);
+        touched.add(p);
+        if (!queue.includes(from)) queue.push(from);
+      }
+    }
+    if (delta < -EPS) gained -= delta;
+    else undo();
   }
   return gained;
 }

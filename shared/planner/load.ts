@@ -30,7 +30,16 @@ export interface Load {
 }
 
 /** Choose the households and stop order for vehicle `v` leaving site `s` at `departMs`. */
-export function buildLoad(cx: LoadContext, byHotel: Map<number, number[]>, v: number, s: number, departMs: number, targetMs: number, prm: LoadParams, pinned: number[]): Load {
+export function buildLoad(
+  cx: LoadContext,
+  byHotel: Map<number, number[]>,
+  v: number,
+  s: number,
+  departMs: number,
+  targetMs: number,
+  prm: LoadParams,
+  pinned: number[],
+): Load {
   const { m, hotelOf, vehiclePins, nb } = cx;
   const veh = m.vehicles[v]!;
   let seats = veh.seats;
@@ -57,7 +66,7 @@ export function buildLoad(cx: LoadContext, byHotel: Map<number, number[]>, v: nu
   const kmSite = (h: number) => kmSiteHotel(m, s, h);
   const routeEnd = (route: number[]) => {
     let t = departMs;
-    route.forEach((h, i) => (t += (i ? stopMs + driveMs(m, km(route[i - 1]!, h)) : driveMs(m, kmSite(h)))));
+    route.forEach((h, i) => (t += i ? stopMs + driveMs(m, km(route[i - 1]!, h)) : driveMs(m, kmSite(h))));
     return t;
   };
   const myPins = pinned.filter((p) => m.parties[p]!.site === s && byHotel.get(hotelOf[p]!)?.includes(p));

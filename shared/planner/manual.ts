@@ -41,7 +41,8 @@ export function checkManualMove(scenario: Scenario, plan: Plan, move: ManualMove
   const touched = new Set<string>();
   if (move.hotelId !== undefined) {
     const h = m.hotelIndex.get(move.hotelId);
-    if (h === undefined) return { ok: false, violations: [{ rule: 2, partyId: move.partyId, hotelId: move.hotelId, message: `unknown hotel ${move.hotelId}` }], plan };
+    if (h === undefined)
+      return { ok: false, violations: [{ rule: 2, partyId: move.partyId, hotelId: move.hotelId, message: `unknown hotel ${move.hotelId}` }], plan };
     let rooms = move.rooms;
     if (!rooms) {
       const avail = Int32Array.from(m.rooms, (r) => r.count);
@@ -52,7 +53,10 @@ export function checkManualMove(scenario: Scenario, plan: Plan, move: ManualMove
       }
       const c = cheapestFreeCombo(m, h, info.size, info.wheel > 0, avail);
       rooms = c ? comboRooms(m, c) : (m.hotels[h]!.hotel.roomTypes.slice(0, 1).map((r) => ({ type: r.type, count: 1 })) as Stay['rooms']);
-      if (!c) return finish(scenario, next, before, [{ rule: 3, partyId: move.partyId, hotelId: move.hotelId, message: `${m.hotels[h]!.hotel.name} has no free rooms that suit ${move.partyId}` }]);
+      if (!c)
+        return finish(scenario, next, before, [
+          { rule: 3, partyId: move.partyId, hotelId: move.hotelId, message: `${m.hotels[h]!.hotel.name} has no free rooms that suit ${move.partyId}` },
+        ]);
     }
     next.stays = next.stays.filter((s) => s.partyId !== move.partyId);
     next.stays.push({ partyId: move.partyId, hotelId: move.hotelId, rooms });
@@ -83,4 +87,3 @@ function finish(scenario: Scenario, next: Plan, before: Set<string>, extra: Viol
   const violations = [...extra, ...after];
   return { ok: violations.length === 0, violations, plan: next };
 }
-

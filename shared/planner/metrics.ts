@@ -41,11 +41,20 @@ export function computeMetrics(scenario: Scenario, plan: Plan, previous?: Plan |
   const total = scenario.parties.reduce((n, p) => n + p.guests.length, 0);
   const transport = transportCost(scenario, plan);
   let last = -Infinity;
+  let vLast = -Infinity;
+  let minutesSum = 0;
+  let arrived = 0;
+  const start = parseIso(scenario.incident.startedAt);
   for (const t of plan.trips) {
     t.partyIds.forEach((pid) => {
       const i = t.stops.indexOf(hotelOf.get(pid) ?? '');
       const at = i >= 0 ? parseIso(t.arrivals[i] ?? '') : NaN;
-      if (Number.isFinite(at)) last = Math.max(last, at);
+      const p = parties.get(pid);
+      if (!Number.isFinite(at) || !p) return;
+      last = Math.max(last, at);
+      if (isVulnerable(p)) vLast = Math.max(vLast, at);
+      minutesSum += ((at - start) / 60_000) * p.guests.length;
+      arrived += p.guests.length;
     });
   }
   let partiesMoved = 0;
@@ -63,10 +72,28 @@ export function computeMetrics(scenario: Scenario, plan: Plan, previous?: Plan |
     travelCostMinor,
     transportCostMinor: Math.round(transport),
     lastArrivalAt: Number.isFinite(last) ? formatIso(last) : null,
+    vulnerableLastArrivalAt: Number.isFinite(vLast) ? formatIso(vLast) : null,
+    meanArrivalMinutes: arrived ? Math.max(0, Math.round((minutesSum / arrived) * 10) / 10) : null,
     solveMs: plan.metrics.solveMs ?? 0,
     vulnerableHoused,
     partiesMoved,
     stayCostMinor: room + travelCostMinor,
+  };
+}
+
+/** The metrics a plan carries (the contract's `metrics`), recomputed from the plan itself, with the solve time. */
+export function planMetrics(scenario: Scenario, plan: Plan, solveMs: number): PlanMetrics {
+  const m = computeMetrics(scenario, plan);
+  return {
+    peopleHoused: m.peopleHoused,
+    peopleUnassigned: m.peopleUnassigned,
+    roomCostMinorPerNight: m.roomCostMinorPerNight,
+    travelCostMinor: m.travelCostMinor,
+    transportCostMinor: m.transportCostMinor,
+    lastArrivalAt: m.lastArrivalAt,
+    vulnerableLastArrivalAt: m.vulnerableLastArrivalAt,
+    meanArrivalMinutes: m.meanArrivalMinutes,
+    solveMs: Math.round(solveMs),
   };
 }
 

@@ -52,6 +52,12 @@ export interface Model {
   siteHotelKm: Float64Array;
   /** Memo for room combinations, keyed by hotel/size/accessible. */
   comboCache: Map<number, unknown>;
+  /**
+   * Room-stage multipliers on the travel weight (1 = the contract's stay cost). The shelter search
+   * raises them to pull households, wheelchair households most, towards hotels near their site.
+   */
+  kmWeight: number;
+  accKmWeight: number;
 }
 
 /** Index a scenario once; every planner stage works on this. */
@@ -101,6 +107,8 @@ export function buildModel(scenario: Scenario): Model {
     vehicleIndex: new Map(scenario.vehicles.map((v, i) => [v.id, i])),
     siteHotelKm,
     comboCache: new Map(),
+    kmWeight: 1,
+    accKmWeight: 1,
   };
 }
 
@@ -121,5 +129,10 @@ export function vehicleReadyMs(v: Vehicle): number {
 
 /** Whether any vehicle of the scenario can carry the party in one piece (rule 8). */
 export function carriable(m: Model, p: PartyInfo): boolean {
-  return m.vehicles.some((v) => v.seats >= p.seated && v.wheelchairSpaces >= p.wheel);
+  const key = p.seated * 100_003 + p.wheel;
+  let memo = m.comboCache.get(-1) as Map<number, boolean> | undefined;
+  if (!memo) m.comboCache.set(-1, (memo = new Map()));
+  let ok = memo.get(key);
+  if (ok === undefined) memo.set(key, (ok = m.vehicles.some((v) => v.seats >= p.seated && v.wheelchairSpaces >= p.wheel)));
+  return ok;
 }

@@ -5,12 +5,17 @@
  */
 import { now, withClock } from './time.js';
 import { PLAN_FORMAT, type Plan, type PlanChange, type Stay, type Trip, type Unassigned } from '../plan.js';
-import type { Scenario } from '../scenario.js';
+import type { PlanObjective, Scenario } from '../scenario.js';
+import type { Assignment } from './assignment.js';
+import { stayCost } from './columns.js';
+import { orderingOf } from './compare.js';
+import { greedyOrder, greedyStays } from './naive.js';
+import { assignmentStayCost, compareShelter, shelterKey, shelterSearch } from './shelter.js';
 import { comboRooms, type Combo } from './combos.js';
 import { unassignedReason } from './explain.js';
-import { computeMetrics } from './metrics.js';
-import { buildModel, carriable, type Model } from './model.js';
-import { assignRooms } from './rooms.js';
+import { planMetrics } from './metrics.js';
+import { buildModel, carriable, kmSiteHotel, type Model, type PartyInfo } from './model.js';
+import { assignRooms, improveAll } from './rooms.js';
 import { keepPreviousTrips } from './keep-trips.js';
 import { scheduleTransport, type TransportResult } from './transport.js';
 
@@ -29,6 +34,22 @@ export interface PlanOptions {
   timeBudgetMs?: number;
   /** Clock for deadlines and solveMs in ms (default wall time; the benchmark passes CPU time). */
   clock?: () => number;
+  /** Overrides the scenario's `policy.objective` (the CLI's --objective). */
+  objective?: PlanObjective;
+  /** Overrides the scenario's `policy.costTolerancePct`. */
+  costTolerancePct?: number;
+  /**
+   * Transport only: every previous stay is kept as it is (rooms are not re-planned) and the fleet
+   * is re-scheduled for them, the full re-schedule always tried (a vehicle dropped out, or the
+   * night slipped). Locked trips stay as they are.
+   */
+  transportOnly?: boolean;
+}
+
+/** The incident's objective's plan and the cheapest plan, both from one run of the planner. */
+export interface PlanPair {
+  shelter: Plan;
+  cost: Plan;
 }
 
 /** Turn a stay's `rooms` into a combination of the hotel's room slots (null if a type is unknown). */
@@ -50,14 +71,44 @@ export function stayCombo(m: Model, hotel: number, rooms: Stay['rooms']): Combo 
 
 /** Plan a relocation: who stays where, who rides what, when; every metric filled in. */
 export function planRelocation(scenario: Scenario, opts: PlanOptions = {}): Plan {
-  return withClock(opts.clock, () => solve(scenario, opts));
+  return withClock(opts.clock, () => solve(scenario, opts).plan);
 }
 
-function solve(scenario: Scenario, opts: PlanOptions): Plan {
+/**
+ * Both alternatives a duty manager chooses between ("cheapest" and "fastest within N%") from ONE
+ * run: the shelter search starts from the cheapest rooms and their schedule, which is the cost
+ * objective's plan, so that plan is kept on the way instead of being searched for twice. On a
+ * re-plan the two objectives take the same path and the two plans are the same plan.
+ */
+export function planBoth(scenario: Scenario, opts: Omit<PlanOptions, 'objective'> = {}): PlanPair {
+  return withClock(opts.clock, () => {
+    const r = solve(scenario, { ...opts, objective: 'shelter' });
+    return { shelter: r.plan, cost: r.cheapest ?? r.plan };
+  });
+}
+
+function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: Plan | null } {
   const t0 = now();
   const m = buildModel(scenario);
-  // Re-plans start from a good plan and must answer fast; a fresh plan gets more search.
-  const budget = opts.timeBudgetMs ?? (opts.previous ? 50 + m.parties.length * 0.04 : 100 + m.parties.length * 0.12);
+  const ordering = orderingOf(scenario, {
+    ...(opts.objective ? { objective: opts.objective } : {}),
+    ...(opts.costTolerancePct !== undefined ? { costTolerancePct: opts.costTolerancePct } : {}),
+  });
+  if (opts.transportOnly && opts.previous)
+    opts = { ...opts, locked: { stays: keptStays(opts.previous, opts.locked ?? null), trips: opts.locked?.trips ?? [] } };
+  // The joint rooms-and-seats search runs on fresh plans; a re-plan keeps households where they were.
+  const shelter = ordering.objective === 'shelter' && !opts.previous;
+  // Re-plans start from a good plan and must answer fast; a fresh plan of up to 1,500 households
+  // gets time for the joint search (shelter) or for the room search to settle (cost).
+  const budget =
+    opts.timeBudgetMs ??
+    (opts.transportOnly && opts.previous
+      ? 150 + m.parties.length * 0.1
+      : opts.previous
+        ? 50 + m.parties.length * 0.04
+        : m.parties.length <= 1500
+          ? 300 + m.parties.length * 0.12
+          : 100 + m.parties.length * 0.12);
   const lockedStays = new Map<number, { hotel: number; combo: Combo; stay: Stay }>();
   for (const s of opts.locked?.stays ?? []) {
     const p = m.partyIndex.get(s.partyId);
@@ -91,23 +142,93 @@ function solve(scenario: Scenario, opts: PlanOptions): Plan {
     if (p !== undefined && h !== undefined) previous.set(p, { hotel: h, combo: stayCombo(m, h, s.rooms) });
   }
   const eligible = m.parties.filter((p) => lockedStays.has(p.idx) || onLockedTrip.has(p.idx) || carriable(m, p));
-  const rooms = assignRooms(m, eligible, {
-    locked: lockedStays,
-    pins: hotelPins,
-    allowed: onLockedTrip,
-    previous,
-    deadline: t0 + budget * 0.45,
-  });
-  const a = rooms.a;
-  const riders = eligible.filter((p) => a.hotelOf[p.idx]! >= 0 && !onLockedTrip.has(p.idx)).map((p) => p.idx);
-  const transport = planTransport(m, a.hotelOf, riders, lockedTrips, vehiclePins, opts.previous ?? null, t0, budget);
-  for (const p of transport.unserved.keys()) if (!lockedStays.has(p)) a.remove(p);
+  const guard = !opts.previous && !lockedStays.size && !onLockedTrip.size && !hotelPins.size;
+  let greedy: ReturnType<typeof greedyStays> | null = null;
+  const roomsFor = (mv: Model, deadline: number) => {
+    const r = assignRooms(mv, eligible, { locked: lockedStays, pins: hotelPins, allowed: onLockedTrip, previous, deadline });
+    if (guard) neverBelowGreedy(mv, r.a, eligible, deadline, (greedy ??= greedyStays(m)));
+    return r;
+  };
+  const ridersOf = (x: Assignment) => eligible.filter((p) => x.hotelOf[p.idx]! >= 0 && !onLockedTrip.has(p.idx)).map((p) => p.idx);
+  let rooms = roomsFor(m, t0 + budget * (shelter ? 0.25 : opts.previous ? 0.45 : 0.6));
+  let a = rooms.a;
+  let riders = ridersOf(a);
+  let transport: TransportResult & { kept: Trip[] };
+  let cheapest: Plan | null = null;
+  if (!shelter || !riders.length)
+    transport = planTransport(m, a.hotelOf, riders, lockedTrips, vehiclePins, opts.previous ?? null, t0, budget, !!opts.transportOnly);
+  else {
+    // Tier 4: the cheapest rooms found set the cost line; then rooms and seats are chosen together.
+    const cap = assignmentStayCost(m, a) * (1 + ordering.costTolerancePct / 100);
+    const scheduleFor = (x: Assignment, rs: number[]) => (deadline: number) =>
+      scheduleTransport(m, { hotelOf: x.hotelOf, riders: rs, lockedTrips, vehiclePins: new Map(vehiclePins), deadline });
+    const slice = budget * 0.08;
+    // Up to ~1,500 households every candidate is scheduled to the end (the bisection converges in a
+    // few dozen ms), so the answer does not depend on how busy the machine is; above, by deadline.
+    const full = riders.length <= 1500;
+    let started = now();
+    let tr = scheduleFor(a, riders)(full ? Infinity : t0 + budget * 0.55);
+    const evalMs = Math.max(3, now() - started);
+    let key = shelterKey(m, a, riders, tr, lockedTrips, cap);
+    // The cheapest rooms and their schedule are the cost objective's plan: kept as it stands now.
+    cheapest = assemble(scenario, m, a, rooms, { ...tr, kept: [] }, lockedStays, lockedTrips, opts, hotelPins, t0);
+    const housing = (x: Assignment) => {
+      let v = 0;
+      let h = 0;
+      for (const p of eligible) if (x.hotelOf[p.idx]! >= 0) [v, h] = [v + (p.vulnerable ? p.size : 0), h + p.size];
+      return [v, h] as const;
+    };
+    const base = housing(a);
+    // Room stages that weigh distance more (wheelchair households most: they ride the few
+    // wheelchair spaces, cycle after cycle), each scheduled and judged by the shelter ordering.
+    for (const [k, acc] of SHELTER_WEIGHTS) {
+      if (!full && now() + (evalMs + slice) * 1.2 > t0 + budget * 0.75) break;
+      const mv: Model = { ...m, kmWeight: k, accKmWeight: acc };
+      const r = roomsFor(mv, now() + slice);
+      const h = housing(r.a);
+      if (h[0] < base[0] || (h[0] === base[0] && h[1] < base[1])) continue;
+      const rs = ridersOf(r.a);
+      started = now();
+      const t = scheduleFor(r.a, rs)(full ? Infinity : now() + evalMs);
+      const kk = shelterKey(m, r.a, rs, t, lockedTrips, cap);
+      if (h[0] > base[0] || h[1] > base[1] || compareShelter(kk, key) < 0) [rooms, a, riders, tr, key] = [r, r.a, rs, t, kk];
+    }
+    transport = {
+      ...shelterSearch(
+        a.m,
+        a,
+        riders,
+        scheduleFor(a, riders),
+        lockedTrips,
+        cap,
+        full ? Math.max(now() + budget * 0.5, t0 + budget) : t0 + budget,
+        tr,
+        full ? Infinity : evalMs,
+      ),
+      kept: [],
+    };
+  }
+  return { plan: assemble(scenario, m, a, rooms, transport, lockedStays, lockedTrips, opts, hotelPins, t0), cheapest };
+}
 
+/** The plan of an assignment and its schedule: households the fleet could not carry are unassigned. */
+function assemble(
+  scenario: Scenario,
+  m: Model,
+  a: Assignment,
+  rooms: ReturnType<typeof assignRooms>,
+  transport: TransportResult & { kept: Trip[] },
+  lockedStays: Map<number, { hotel: number; combo: Combo; stay: Stay }>,
+  lockedTrips: Trip[],
+  opts: PlanOptions,
+  hotelPins: Map<number, number>,
+  t0: number,
+): Plan {
   const stays: Stay[] = [];
   const unassigned: Unassigned[] = [];
   for (const p of m.parties) {
-    const h = a.hotelOf[p.idx]!;
     const locked = lockedStays.get(p.idx);
+    const h = locked || !transport.unserved.has(p.idx) ? a.hotelOf[p.idx]! : -1;
     if (locked) stays.push(locked.stay);
     else if (h >= 0) stays.push({ partyId: p.party.id, hotelId: m.hotels[h]!.hotel.id, rooms: comboRooms(m, a.combo[p.idx]!) });
     else {
@@ -118,21 +239,58 @@ function solve(scenario: Scenario, opts: PlanOptions): Plan {
   }
   const plan: Plan = { format: PLAN_FORMAT, stays, trips: [...lockedTrips, ...transport.kept, ...transport.trips], unassigned, metrics: {} };
   if (opts.previous) plan.changes = describeChanges(m, plan, opts.previous, rooms.displaced, rooms.pinFailures, hotelPins);
-  const metrics = computeMetrics(scenario, plan);
-  plan.metrics = {
-    peopleHoused: metrics.peopleHoused,
-    peopleUnassigned: metrics.peopleUnassigned,
-    roomCostMinorPerNight: metrics.roomCostMinorPerNight,
-    travelCostMinor: metrics.travelCostMinor,
-    transportCostMinor: metrics.transportCostMinor,
-    lastArrivalAt: metrics.lastArrivalAt,
-    solveMs: Math.round(now() - t0),
-  };
+  plan.metrics = planMetrics(scenario, plan, now() - t0);
   return plan;
 }
 
+/** Transport only: the previous plan's stays, with the locked ones (checked in, riding) as they are. */
+function keptStays(previous: Plan, locked: Pick<Plan, 'stays' | 'trips'> | null): Stay[] {
+  const fixed = new Map((locked?.stays ?? []).map((s) => [s.partyId, s]));
+  return previous.stays.map((s) => fixed.get(s.partyId) ?? s);
+}
+
+/** Room-stage km weights the shelter search tries: [everyone, wheelchair households]. */
+const SHELTER_WEIGHTS: readonly (readonly [number, number])[] = [
+  [1, 20],
+  [3, 20],
+  [8, 30],
+  [20, 40],
+];
+
+/**
+ * Tiers 1-2 never lose to the hand greedy (naive.ts): when its rooms house more vulnerable guests,
+ * or as many and more guests, start again from its rooms and improve their cost from there.
+ */
+function neverBelowGreedy(m: Model, a: Assignment, eligible: PartyInfo[], deadline: number, g: ReturnType<typeof greedyStays>): void {
+  let gv = 0;
+  let gh = 0;
+  let av = 0;
+  let ah = 0;
+  for (const p of eligible) {
+    if (g.hotelOf[p.idx]! >= 0) [gv, gh] = [gv + (p.vulnerable ? p.size : 0), gh + p.size];
+    if (a.hotelOf[p.idx]! >= 0) [av, ah] = [av + (p.vulnerable ? p.size : 0), ah + p.size];
+  }
+  if (gv < av || (gv === av && gh <= ah)) return;
+  for (const p of eligible) a.remove(p.idx);
+  for (const p of eligible) {
+    const h = g.hotelOf[p.idx]!;
+    const c = g.combo[p.idx];
+    if (h >= 0 && c) a.place(p.idx, h, c, stayCost(m, c, p.size, kmSiteHotel(m, p.site, h), p.wheel > 0));
+  }
+  const isEligible = new Set(eligible.map((p) => p.idx));
+  const order = greedyOrder(m).filter((p) => isEligible.has(p));
+  improveAll(a, order, deadline);
+}
+
 /** Who changed hotel against the previous plan, and the reason a duty manager can repeat. */
-function describeChanges(m: Model, plan: Plan, previous: Plan, displaced: Set<number>, pinFailures: Map<number, string>, pins: Map<number, number>): PlanChange[] {
+function describeChanges(
+  m: Model,
+  plan: Plan,
+  previous: Plan,
+  displaced: Set<number>,
+  pinFailures: Map<number, string>,
+  pins: Map<number, number>,
+): PlanChange[] {
   const now = new Map(plan.stays.map((s) => [s.partyId, s.hotelId]));
   const before = new Map(previous.stays.map((s) => [s.partyId, s.hotelId]));
   const out: PlanChange[] = [];
@@ -146,7 +304,7 @@ function describeChanges(m: Model, plan: Plan, previous: Plan, displaced: Set<nu
       continue;
     }
     if (from === to) continue;
-    const fromName = from ? m.hotels[m.hotelIndex.get(from) ?? -1]?.hotel.name ?? from : null;
+    const fromName = from ? (m.hotels[m.hotelIndex.get(from) ?? -1]?.hotel.name ?? from) : null;
     let reason: string;
     if (!to) reason = plan.unassigned.find((u) => u.partyId === id)?.reason ?? 'no longer housed';
     else if (!from) reason = 'newly housed';
@@ -163,14 +321,24 @@ function describeChanges(m: Model, plan: Plan, previous: Plan, displaced: Set<nu
  * hotel did not change (drivers keep their runs) and only the rest is scheduled after them; a full
  * re-schedule is also tried when time allows, and the earlier last arrival wins.
  */
-function planTransport(m: Model, hotelOf: Int32Array, riders: number[], locked: Trip[], pins: Map<number, number>, previous: Plan | null, t0: number, budget: number): TransportResult & { kept: Trip[] } {
+function planTransport(
+  m: Model,
+  hotelOf: Int32Array,
+  riders: number[],
+  locked: Trip[],
+  pins: Map<number, number>,
+  previous: Plan | null,
+  t0: number,
+  budget: number,
+  alwaysFull = false,
+): TransportResult & { kept: Trip[] } {
   const deadline = t0 + budget;
   if (!previous) return { ...scheduleTransport(m, { hotelOf, riders, lockedTrips: locked, vehiclePins: pins, deadline }), kept: [] };
   const kept = keepPreviousTrips(m, previous, hotelOf, riders, locked, pins);
   const onKept = new Set(kept.flatMap((t) => t.partyIds).map((id) => m.partyIndex.get(id)!));
   const rest = riders.filter((p) => !onKept.has(p));
   const inc = { ...scheduleTransport(m, { hotelOf, riders: rest, lockedTrips: [...locked, ...kept], vehiclePins: new Map(pins), deadline }), kept };
-  if (now() > t0 + budget * 0.3) return inc;
+  if (!alwaysFull && now() > t0 + budget * 0.3) return inc;
   const full = { ...scheduleTransport(m, { hotelOf, riders, lockedTrips: locked, vehiclePins: pins, deadline }), kept: [] };
   const last = (r: TransportResult & { kept: Trip[] }) => Math.max(r.lastArrivalMs, ...r.kept.map((t) => Date.parse(t.arrivals[t.arrivals.length - 1]!)));
   return full.unserved.size <= inc.unserved.size && last(full) < last(inc) ? full : inc;

@@ -15,7 +15,11 @@ export const LAST = '9999-12-31T00:00:00Z';
 export function retimeVehicle(m: Model, plan: Plan, vehicleId: string): void {
   const hotelOf = new Map(plan.stays.map((s) => [s.partyId, s.hotelId]));
   plan.trips = plan.trips.filter((t) => t.vehicleId !== vehicleId || t.partyIds.length > 0);
-  retimeChain(m, plan.trips.filter((t) => t.vehicleId === vehicleId), hotelOf);
+  retimeChain(
+    m,
+    plan.trips.filter((t) => t.vehicleId === vehicleId),
+    hotelOf,
+  );
 }
 
 /** Re-time all trips (in place), vehicle by vehicle; returns the non-empty ones. */

@@ -8,8 +8,9 @@ import { Assignment, Freedom } from './assignment.js';
 import { buildClasses, hotelAllowed, stayCost, type Column } from './columns.js';
 import { cheapestFreeCombo, fits, type Combo } from './combos.js';
 import { kmSiteHotel, type Model, type PartyInfo } from './model.js';
-import { insertUnhoused, movePass, swapPass } from './improve.js';
+import { ejectPass, insertUnhoused, movePass, swapPass } from './improve.js';
 import { regretConstruct } from './vogel.js';
+import { repackPass } from './repack.js';
 
 export interface RoomInputs {
   /** Locked stays: kept exactly. */
@@ -52,7 +53,8 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
   const pinFailures = new Map<number, string>();
   const displaced = new Set<number>();
   for (const [p, set] of inp.allowed) a.allowed.set(p, set);
-  const cost = (p: number, hotel: number, combo: Combo) => stayCost(m, combo, m.parties[p]!.size, kmSiteHotel(m, m.parties[p]!.site, hotel));
+  const cost = (p: number, hotel: number, combo: Combo) =>
+    stayCost(m, combo, m.parties[p]!.size, kmSiteHotel(m, m.parties[p]!.site, hotel), m.parties[p]!.wheel > 0);
 
   for (const [p, s] of inp.locked) {
     a.place(p, s.hotel, s.combo, cost(p, s.hotel, s.combo));
@@ -85,7 +87,8 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
       const info = m.parties[p]!;
       const allowed = a.allowed.get(p);
       if (!hotelAllowed(m, info, prev.hotel) || (allowed && !allowed.has(prev.hotel))) continue;
-      const keep = prev.combo && fits(prev.combo, a.avail) && prev.combo.beds >= info.size && (info.wheel === 0 || prev.combo.slots.some((s) => m.rooms[s]!.accessible));
+      const keep =
+        prev.combo && fits(prev.combo, a.avail) && prev.combo.beds >= info.size && (info.wheel === 0 || prev.combo.slots.some((s) => m.rooms[s]!.accessible));
       const combo = pass === 0 ? (keep ? prev.combo : null) : cheapestFreeCombo(m, prev.hotel, info.size, info.wheel > 0, a.avail);
       if (!combo) continue;
       a.place(p, prev.hotel, combo, cost(p, prev.hotel, combo));
@@ -123,13 +126,16 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
 export function improveAll(a: Assignment, order: number[], deadline: number): void {
   const unhoused = () => order.filter((p) => a.hotelOf[p]! < 0);
   insertUnhoused(a, unhoused(), deadline);
+  // Rooms short: re-pack hotels for more guests, then let the unhoused try again.
+  if (unhoused().length && repackPass(a, unhoused(), a.m.parties.length <= 1500 ? Infinity : deadline)) insertUnhoused(a, unhoused(), deadline);
   for (let round = 0; round < 8 && now() < deadline; round++) {
     const byCost = order.filter((p) => a.hotelOf[p]! >= 0 && a.freedom[p] === Freedom.Free).sort((x, y) => slack(a, y) - slack(a, x));
     const g1 = movePass(a, byCost, deadline);
     const g2 = swapPass(a, byCost, deadline);
+    const g3 = ejectPass(a, byCost, deadline);
     const left = unhoused();
     if (left.length) insertUnhoused(a, left, deadline);
-    if (g1 + g2 < 1e-6) break;
+    if (g1 + g2 + g3 < 1e-6) break;
   }
 }
 
@@ -160,7 +166,8 @@ function snapshot(a: Assignment, ps: number[]): Snap {
   return { housed, cost, cols };
 }
 
-const betterSnap = (x: Snap, y: Snap) => x.housed[0] > y.housed[0] || (x.housed[0] === y.housed[0] && (x.housed[1] > y.housed[1] || (x.housed[1] === y.housed[1] && x.cost < y.cost)));
+const betterSnap = (x: Snap, y: Snap) =>
+  x.housed[0] > y.housed[0] || (x.housed[0] === y.housed[0] && (x.housed[1] > y.housed[1] || (x.housed[1] === y.housed[1] && x.cost < y.cost)));
 
 /** One pass in priority order; each party takes its first fitting column by cost (or by fewest beds when `tight`). */
 function construct(a: Assignment, ps: number[], tight = false): void {

@@ -10,6 +10,7 @@ import type { Trip } from '../plan.js';
 import { driveMs, kmSiteHotel, type Model } from './model.js';
 import { buildLoad, type LoadContext, type LoadParams } from './load.js';
 import { buildTrip, earliestDeparture, initialVehicles, type VehicleState } from './route.js';
+import { greedyOrder, greedyTrips } from './naive.js';
 import { MINUTE_MS, now } from './time.js';
 
 export interface TransportInput {
@@ -32,6 +33,13 @@ export interface TransportResult {
 
 interface Params extends LoadParams {
   taxiSlackMin: number;
+  /**
+   * Under a target, a vehicle with wheelchair spaces goes to the pick-up site whose waiting
+   * wheelchair household has the least time to spare (the target minus its drive), not to the site
+   * it can reach first: wheelchair spaces are few, and a far hotel's wheelchair household left for
+   * a late run misses the target however the rest is done.
+   */
+  wheelchairByUrgency?: boolean;
 }
 
 const FREE_SETTINGS: Params[] = [
@@ -40,6 +48,7 @@ const FREE_SETTINGS: Params[] = [
 ];
 const TARGET_SETTINGS: Params[] = [
   { maxStops: 6, maxDetourMin: 40, seed: 'far', taxiSlackMin: 10 },
+  { maxStops: 6, maxDetourMin: 40, seed: 'far', taxiSlackMin: 10, wheelchairByUrgency: true },
 ];
 /** Stop bisecting once the target is known to within this. */
 const TARGET_TOLERANCE_MS = 2 * MINUTE_MS;
@@ -51,13 +60,19 @@ function neighbours(m: Model, hotels: number[], k: number): Map<number, number[]
     const a = m.hotels[h]!.hotel;
     const list = hotels.filter((x) => x !== h).map((x) => [x, haversineKm(a, m.hotels[x]!.hotel)] as const);
     list.sort((x, y) => x[1] - y[1]);
-    out.set(h, list.slice(0, k).map((x) => x[0]));
+    out.set(
+      h,
+      list.slice(0, k).map((x) => x[0]),
+    );
   }
   return out;
 }
 
 const better = (a: TransportResult, b: TransportResult | null) =>
-  !b || a.unserved.size < b.unserved.size || (a.unserved.size === b.unserved.size && (a.lastArrivalMs < b.lastArrivalMs - 1 || (Math.abs(a.lastArrivalMs - b.lastArrivalMs) <= 1 && a.costMinor < b.costMinor)));
+  !b ||
+  a.unserved.size < b.unserved.size ||
+  (a.unserved.size === b.unserved.size &&
+    (a.lastArrivalMs < b.lastArrivalMs - 1 || (Math.abs(a.lastArrivalMs - b.lastArrivalMs) <= 1 && a.costMinor < b.costMinor)));
 
 /** Schedule the riders: free runs for an upper bound, then bisection on the target last arrival. */
 export function scheduleTransport(m: Model, inp: TransportInput): TransportResult {
@@ -76,11 +91,33 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
     const info = m.parties[p]!;
     for (const v of m.vehicles) if (v.seats >= info.seated && v.wheelchairSpaces >= info.wheel) carriers[p]!++;
   }
-  const cx: LoadContext = { m, carriers, hotelKm: new Map(), hotelOf: inp.hotelOf, vehiclePins: inp.vehiclePins, nb: neighbours(m, [...new Set(riders.map((p) => inp.hotelOf[p]!))], 25) };
+  const cx: LoadContext = {
+    m,
+    carriers,
+    hotelKm: new Map(),
+    hotelOf: inp.hotelOf,
+    vehiclePins: inp.vehiclePins,
+    nb: neighbours(m, [...new Set(riders.map((p) => inp.hotelOf[p]!))], 25),
+  };
   let best: TransportResult | null = null;
   // Both free runs always: the multi-stop one is usually best, the direct one is the safety net.
   for (const prm of FREE_SETTINGS) {
     const r = runSchedule(cx, inp, riders, prm, Infinity);
+    if (better(r, best)) best = r;
+  }
+  // The hand greedy's schedule too (one hotel per trip, vehicle free first): on very large
+  // incidents, where the bisection below gets no time, it can land the last household sooner.
+  if (!inp.vehiclePins.size) {
+    const order = greedyOrder(m);
+    const mine = new Set(riders);
+    const g = greedyTrips(
+      m,
+      inp.hotelOf,
+      order.filter((p) => mine.has(p)),
+      inp.lockedTrips,
+    );
+    const r: TransportResult = { trips: g.trips, lastArrivalMs: g.lastArrivalMs, costMinor: g.costMinor, unserved: new Map() };
+    for (const p of g.unserved) r.unserved.set(p, 'no vehicle that can carry this household is free to reach its pick-up site');
     if (better(r, best)) best = r;
   }
   if (best && riders.length && !best.unserved.size) {
@@ -129,7 +166,9 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
   const seatsLeft = new Float64Array(siteCount);
   const pinnedOf = new Map<number, number[]>();
   // Wheelchair users first: accessible space is the scarcest capacity, so it never goes to others.
-  const sorted = [...riders].sort((x, y) => cx.carriers[x]! - cx.carriers[y]! || m.parties[y]!.wheel - m.parties[x]!.wheel || m.parties[y]!.size - m.parties[x]!.size);
+  const sorted = [...riders].sort(
+    (x, y) => cx.carriers[x]! - cx.carriers[y]! || m.parties[y]!.wheel - m.parties[x]!.wheel || m.parties[y]!.size - m.parties[x]!.size,
+  );
   for (const p of sorted) {
     const info = m.parties[p]!;
     const pin = inp.vehiclePins.get(p);
@@ -160,6 +199,23 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
       if (d < best) {
         best = d;
         bs = s;
+      }
+    }
+    if (prm.wheelchairByUrgency && targetMs < Infinity && m.vehicles[v.idx]!.wheelchairSpaces > 0 && !(pins && pins.length)) {
+      const veh = m.vehicles[v.idx]!;
+      let least = Infinity;
+      for (let s = 0; s < siteCount; s++) {
+        if (!pending[s]!.size || blocked.has(v.idx * siteCount + s)) continue;
+        const d = dep[v.idx * siteCount + s]!;
+        for (const [h, list] of pending[s]!) {
+          const spare = targetMs - d - driveMs(m, kmSiteHotel(m, s, h));
+          if (spare < 0 || spare >= least) continue;
+          if (list.some((p) => m.parties[p]!.wheel > 0 && m.parties[p]!.wheel <= veh.wheelchairSpaces && m.parties[p]!.seated <= veh.seats)) {
+            least = spare;
+            bs = s;
+            best = d;
+          }
+        }
       }
     }
     vBest[v.idx] = best;
@@ -196,7 +252,12 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
       let alt: VehicleState | null = null;
       for (const v of vs) {
         const veh = m.vehicles[v.idx]!;
-        if (veh.seats >= need && veh.seats < (alt ? m.vehicles[alt.idx]!.seats : veh0.seats) && !blocked.has(v.idx * siteCount + bestS) && !pinnedOf.has(v.idx)) {
+        if (
+          veh.seats >= need &&
+          veh.seats < (alt ? m.vehicles[alt.idx]!.seats : veh0.seats) &&
+          !blocked.has(v.idx * siteCount + bestS) &&
+          !pinnedOf.has(v.idx)
+        ) {
           if (dep[v.idx * siteCount + bestS]! <= bestD + prm.taxiSlackMin * MINUTE_MS) alt = v;
         }
       }
@@ -219,7 +280,13 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
       seatsLeft[bestS]! -= m.parties[p]!.size;
       left--;
     }
-    const built = buildTrip(m, bestV, bestS, load.stops, load.parties.map((p) => m.parties[p]!.party.id));
+    const built = buildTrip(
+      m,
+      bestV,
+      bestS,
+      load.stops,
+      load.parties.map((p) => m.parties[p]!.party.id),
+    );
     refresh(bestV);
     if (sitesBefore && !byHotel.size) vs.forEach(recompute);
     trips.push(built.trip);
@@ -227,6 +294,7 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
     costMinor += built.costMinor;
   }
   const unserved = new Map<number, string>();
-  for (const site of pending) for (const list of site.values()) for (const p of list) unserved.set(p, 'no vehicle that can carry this household is free to reach its pick-up site');
+  for (const site of pending)
+    for (const list of site.values()) for (const p of list) unserved.set(p, 'no vehicle that can carry this household is free to reach its pick-up site');
   return { trips, unserved, lastArrivalMs, costMinor };
 }

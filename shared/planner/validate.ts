@@ -53,7 +53,12 @@ export function validatePlan(scenario: Scenario, plan: Plan, opts: ValidateOptio
   }
   for (const p of scenario.parties) {
     const n = seen.get(p.id) ?? 0;
-    if (n !== 1) v.push({ rule: 1, partyId: p.id, message: n === 0 ? `party ${p.id} is neither in stays nor unassigned` : `party ${p.id} appears ${n} times in stays/unassigned` });
+    if (n !== 1)
+      v.push({
+        rule: 1,
+        partyId: p.id,
+        message: n === 0 ? `party ${p.id} is neither in stays nor unassigned` : `party ${p.id} appears ${n} times in stays/unassigned`,
+      });
   }
   for (const id of seen.keys()) if (!parties.has(id)) v.push({ rule: 1, partyId: id, message: `unknown party ${id} in the plan` });
 
@@ -74,19 +79,28 @@ export function validatePlan(scenario: Scenario, plan: Plan, opts: ValidateOptio
     for (const r of s.rooms) {
       const rt = h.roomTypes.find((t) => t.type === r.type);
       if (!rt) v.push({ rule: 2, partyId: p.id, hotelId: h.id, message: `room type "${r.type}" is not a room type of ${h.id}` });
-      if (!Number.isInteger(r.count) || r.count <= 0) v.push({ rule: 2, partyId: p.id, hotelId: h.id, message: `room count ${r.count} for "${r.type}" is not a positive integer` });
+      if (!Number.isInteger(r.count) || r.count <= 0)
+        v.push({ rule: 2, partyId: p.id, hotelId: h.id, message: `room count ${r.count} for "${r.type}" is not a positive integer` });
       if (!rt) continue;
       beds += rt.sleeps * r.count;
       accessible ||= rt.accessible && r.count > 0;
       const key = `${h.id}\u0000${rt.type}`;
       used.set(key, (used.get(key) ?? 0) + r.count);
     }
-    if (beds < p.guests.length) v.push({ rule: 2, partyId: p.id, hotelId: h.id, message: `rooms at ${h.id} sleep ${beds}, party ${p.id} has ${p.guests.length}` });
-    if (wheelchairCount(p) > 0 && !accessible) v.push({ rule: 4, partyId: p.id, hotelId: h.id, message: `party ${p.id} has a wheelchair user but no accessible room` });
+    if (beds < p.guests.length)
+      v.push({ rule: 2, partyId: p.id, hotelId: h.id, message: `rooms at ${h.id} sleep ${beds}, party ${p.id} has ${p.guests.length}` });
+    if (wheelchairCount(p) > 0 && !accessible)
+      v.push({ rule: 4, partyId: p.id, hotelId: h.id, message: `party ${p.id} has a wheelchair user but no accessible room` });
     if (hasPets(p) && !h.petsAllowed) v.push({ rule: 5, partyId: p.id, hotelId: h.id, message: `party ${p.id} has pets; ${h.id} does not allow pets` });
     const site = sites.get(p.siteId);
     const km = site ? roadKm(site, h, policy) : Infinity;
-    if (km > policy.maxDistanceKm + 1e-9) v.push({ rule: 6, partyId: p.id, hotelId: h.id, message: `${h.id} is ${km.toFixed(1)} road km from party ${p.id}'s site; the limit is ${policy.maxDistanceKm}` });
+    if (km > policy.maxDistanceKm + 1e-9)
+      v.push({
+        rule: 6,
+        partyId: p.id,
+        hotelId: h.id,
+        message: `${h.id} is ${km.toFixed(1)} road km from party ${p.id}'s site; the limit is ${policy.maxDistanceKm}`,
+      });
   }
   // Rule 3: room-type capacity.
   for (const h of scenario.hotels) {
@@ -117,13 +131,22 @@ export function validatePlan(scenario: Scenario, plan: Plan, opts: ValidateOptio
       seated += p.guests.length - w;
       const s = stayOf.get(pid);
       if (!s) v.push({ rule: 7, partyId: pid, tripIndex: ti, message: `unassigned party ${pid} rides trip ${ti}` });
-      else if (!t.stops.includes(s.hotelId)) v.push({ rule: 7, partyId: pid, tripIndex: ti, message: `trip ${ti} does not stop at ${s.hotelId}, party ${pid}'s hotel` });
-      if (t.fromSiteId !== p.siteId) v.push({ rule: 7, partyId: pid, tripIndex: ti, message: `trip ${ti} leaves from ${t.fromSiteId}, party ${pid} waits at ${p.siteId}` });
+      else if (!t.stops.includes(s.hotelId))
+        v.push({ rule: 7, partyId: pid, tripIndex: ti, message: `trip ${ti} does not stop at ${s.hotelId}, party ${pid}'s hotel` });
+      if (t.fromSiteId !== p.siteId)
+        v.push({ rule: 7, partyId: pid, tripIndex: ti, message: `trip ${ti} leaves from ${t.fromSiteId}, party ${pid} waits at ${p.siteId}` });
     }
     if (!veh) v.push({ rule: 8, vehicleId: t.vehicleId, tripIndex: ti, message: `trip ${ti} uses unknown vehicle ${t.vehicleId}` });
     else {
-      if (seated > veh.seats) v.push({ rule: 8, vehicleId: veh.id, tripIndex: ti, message: `trip ${ti}: ${seated} seated riders, ${veh.id} has ${veh.seats} seats` });
-      if (wheel > veh.wheelchairSpaces) v.push({ rule: 8, vehicleId: veh.id, tripIndex: ti, message: `trip ${ti}: ${wheel} wheelchair users, ${veh.id} has ${veh.wheelchairSpaces} wheelchair spaces` });
+      if (seated > veh.seats)
+        v.push({ rule: 8, vehicleId: veh.id, tripIndex: ti, message: `trip ${ti}: ${seated} seated riders, ${veh.id} has ${veh.seats} seats` });
+      if (wheel > veh.wheelchairSpaces)
+        v.push({
+          rule: 8,
+          vehicleId: veh.id,
+          tripIndex: ti,
+          message: `trip ${ti}: ${wheel} wheelchair users, ${veh.id} has ${veh.wheelchairSpaces} wheelchair spaces`,
+        });
     }
   });
   for (const s of plan.stays) {
@@ -179,7 +202,8 @@ function checkTiming(
         exp += (i > 0 ? policy.stopMinutes * MINUTE_MS : 0) + ms(roadKm(at, h, policy));
         at = h;
         const listed = parseIso(t.arrivals[i] ?? '');
-        if (!Number.isFinite(listed) || Math.abs(listed - exp) > MINUTE_MS) bad(`arrival at ${sid} listed ${t.arrivals[i] ?? 'missing'}, expected ${new Date(exp).toISOString()}`);
+        if (!Number.isFinite(listed) || Math.abs(listed - exp) > MINUTE_MS)
+          bad(`arrival at ${sid} listed ${t.arrivals[i] ?? 'missing'}, expected ${new Date(exp).toISOString()}`);
         lastListed = Number.isFinite(listed) ? listed : exp;
       });
       pos = at;
@@ -194,15 +218,19 @@ function checkLocksAndPins(plan: Plan, opts: ValidateOptions, stayOf: Map<string
   const v: Violation[] = [];
   for (const s of opts.locked?.stays ?? []) {
     const got = stayOf.get(s.partyId);
-    if (!got || !sameJson({ h: got.hotelId, r: got.rooms }, { h: s.hotelId, r: s.rooms })) v.push({ rule: 'locked', partyId: s.partyId, message: `locked stay of ${s.partyId} changed or missing` });
+    if (!got || !sameJson({ h: got.hotelId, r: got.rooms }, { h: s.hotelId, r: s.rooms }))
+      v.push({ rule: 'locked', partyId: s.partyId, message: `locked stay of ${s.partyId} changed or missing` });
   }
   const trips = new Set(plan.trips.map((t) => JSON.stringify([t.vehicleId, t.fromSiteId, t.stops, t.partyIds, t.departAt, t.arrivals])));
   for (const t of opts.locked?.trips ?? []) {
-    if (!trips.has(JSON.stringify([t.vehicleId, t.fromSiteId, t.stops, t.partyIds, t.departAt, t.arrivals]))) v.push({ rule: 'locked', vehicleId: t.vehicleId, message: `locked trip of ${t.vehicleId} departing ${t.departAt} changed or missing` });
+    if (!trips.has(JSON.stringify([t.vehicleId, t.fromSiteId, t.stops, t.partyIds, t.departAt, t.arrivals])))
+      v.push({ rule: 'locked', vehicleId: t.vehicleId, message: `locked trip of ${t.vehicleId} departing ${t.departAt} changed or missing` });
   }
   for (const pin of opts.pins ?? []) {
-    if (pin.hotelId && stayOf.get(pin.partyId)?.hotelId !== pin.hotelId) v.push({ rule: 'pin', partyId: pin.partyId, hotelId: pin.hotelId, message: `${pin.partyId} is pinned to ${pin.hotelId}` });
-    if (pin.vehicleId && !plan.trips.some((t) => t.vehicleId === pin.vehicleId && t.partyIds.includes(pin.partyId))) v.push({ rule: 'pin', partyId: pin.partyId, vehicleId: pin.vehicleId, message: `${pin.partyId} is pinned to vehicle ${pin.vehicleId}` });
+    if (pin.hotelId && stayOf.get(pin.partyId)?.hotelId !== pin.hotelId)
+      v.push({ rule: 'pin', partyId: pin.partyId, hotelId: pin.hotelId, message: `${pin.partyId} is pinned to ${pin.hotelId}` });
+    if (pin.vehicleId && !plan.trips.some((t) => t.vehicleId === pin.vehicleId && t.partyIds.includes(pin.partyId)))
+      v.push({ rule: 'pin', partyId: pin.partyId, vehicleId: pin.vehicleId, message: `${pin.partyId} is pinned to vehicle ${pin.vehicleId}` });
   }
   return v;
 }

@@ -33,7 +33,10 @@ async function newUser(opts: { password?: string; disabled?: boolean } = {}) {
 }
 
 function login(body: unknown, headers: Record<string, string> = {}) {
-  return request(server.url).post('/api/auth/login').set(headers).send(body as object);
+  return request(server.url)
+    .post('/api/auth/login')
+    .set(headers)
+    .send(body as object);
 }
 
 /** `rc_session=<token>` from a login response. */
@@ -48,7 +51,9 @@ describe('signing in', () => {
   test('a good login answers the user and sets an httpOnly, SameSite=Lax session cookie for the whole site', async () => {
     const u = await newUser();
     const res = await login({ email: u.email, password: u.password }).expect(200);
-    expect(res.body).toEqual({ user: { id: u.id, email: u.email, name: expect.stringMatching(/^Auth User/), role: 'duty_manager', incidentId: null, hotelId: null } });
+    expect(res.body).toEqual({
+      user: { id: u.id, email: u.email, name: expect.stringMatching(/^Auth User/), role: 'duty_manager', incidentId: null, hotelId: null },
+    });
     const raw = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
     expect(raw).toHaveLength(1);
     const attrs = raw[0]!.split(';').map((s) => s.trim());
@@ -123,7 +128,10 @@ describe('sessions', () => {
   });
 
   test('a made-up or tampered cookie is no session', async () => {
-    await request(server.url).get('/api/auth/me').set('Cookie', `${SESSION_COOKIE}=${'A'.repeat(43)}`).expect(401);
+    await request(server.url)
+      .get('/api/auth/me')
+      .set('Cookie', `${SESSION_COOKIE}=${'A'.repeat(43)}`)
+      .expect(401);
     const u = await newUser();
     const cookie = sessionCookie(await login({ email: u.email, password: u.password }).expect(200));
     const tampered = cookie.slice(0, -1) + (cookie.endsWith('A') ? 'B' : 'A');
@@ -145,7 +153,7 @@ describe('sessions', () => {
     expect(row!.revokedAt).toBeInstanceOf(Date);
   });
 
-  test('logging out one session leaves the same user\'s other session alone', async () => {
+  test("logging out one session leaves the same user's other session alone", async () => {
     const u = await newUser();
     const laptop = sessionCookie(await login({ email: u.email, password: u.password }).expect(200));
     const phone = sessionCookie(await login({ email: u.email, password: u.password }).expect(200));
@@ -159,7 +167,10 @@ describe('sessions', () => {
     const u = await newUser();
     const cookie = sessionCookie(await login({ email: u.email, password: u.password }).expect(200));
     await request(server.url).get('/api/auth/me').set('Cookie', cookie).expect(200);
-    await server.database.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, u.id));
+    await server.database.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.userId, u.id));
     await request(server.url).get('/api/auth/me').set('Cookie', cookie).expect(401);
   });
 
@@ -221,7 +232,7 @@ describe('requests from other sites', () => {
     expect(await server.database.db.select().from(sessions).where(eq(sessions.userId, u.id))).toHaveLength(0);
   });
 
-  test('a signed-in user\'s cookie cannot be ridden from another site: import and logout refused', async () => {
+  test("a signed-in user's cookie cannot be ridden from another site: import and logout refused", async () => {
     const duty = await signIn(server.url, DEMO.duty);
     const before = (await duty.get('/api/incidents').expect(200)).body.incidents.length;
     const imp = await duty.post('/api/incidents/import').set('Origin', 'http://localhost.evil.example').send({ format: 'relocation-scenario/1' });
@@ -232,7 +243,7 @@ describe('requests from other sites', () => {
     expect((await duty.get('/api/incidents').expect(200)).body.incidents.length).toBe(before);
   });
 
-  test('the server\'s own origin and the configured ALLOWED_ORIGINS are accepted; GETs are never refused for Origin', async () => {
+  test("the server's own origin and the configured ALLOWED_ORIGINS are accepted; GETs are never refused for Origin", async () => {
     const u = await newUser();
     await login({ email: u.email, password: u.password }, { Origin: server.url }).expect(200);
     await login({ email: u.email, password: u.password }, { Origin: TRUSTED_ORIGIN }).expect(200);
@@ -264,7 +275,8 @@ describe('error shape and leaks', () => {
       const cookie = sessionCookie(res);
       responses.push(await request(server.url).get('/api/auth/me').set('Cookie', cookie));
       responses.push(await request(server.url).get('/api/incidents').set('Cookie', cookie));
-      for (const part of ['summary', 'state', 'scenario']) responses.push(await request(server.url).get(`/api/incidents/${incidentId}/${part}`).set('Cookie', cookie));
+      for (const part of ['summary', 'state', 'scenario'])
+        responses.push(await request(server.url).get(`/api/incidents/${incidentId}/${part}`).set('Cookie', cookie));
     }
     responses.push(await login({ email: DEMO.admin, password: 'wrong-password' }));
     expect(responses.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(15);

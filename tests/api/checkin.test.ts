@@ -36,7 +36,10 @@ test('reception sees the households coming to its hotel, with vehicle, ETA, note
   expect(arrivals.hotel.id).toBe(hotelId);
   expect(arrivals.households.length).toBeGreaterThan(0);
   const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
-  const expected = state.parties.filter((p) => p.hotelId === hotelId).map((p) => p.id).sort();
+  const expected = state.parties
+    .filter((p) => p.hotelId === hotelId)
+    .map((p) => p.id)
+    .sort();
   expect(arrivals.households.map((h) => h.partyId).sort()).toEqual(expected);
   for (const h of arrivals.households) {
     expect(h.trip?.eta).toMatch(/^\d{4}-/);
@@ -49,7 +52,10 @@ test('reception cannot see or touch another hotel', async () => {
   const other = state.hotels.find((h) => h.id !== hotelId)!.id;
   await reception.get(url(other)).expect(404);
   const foreignParty = state.parties.find((p) => p.hotelId && p.hotelId !== hotelId)!;
-  await reception.post(`${url(other)}/checkins`).send({ partyId: foreignParty.id }).expect(404);
+  await reception
+    .post(`${url(other)}/checkins`)
+    .send({ partyId: foreignParty.id })
+    .expect(404);
   await reception.post(`${url()}/checkins`).send({ partyId: foreignParty.id }).expect(404);
   await reception.get(`/api/incidents/${incidentId}/state`).expect(403);
 });
@@ -57,7 +63,10 @@ test('reception cannot see or touch another hotel', async () => {
 test('check in a whole household with room numbers', async () => {
   const h = household((x) => x.guests.length >= 1);
   const type = h.rooms[0]!.type;
-  const res = await reception.post(`${url()}/checkins`).send({ partyId: h.partyId, roomNumbers: { [type]: ['101'] } }).expect(200);
+  const res = await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: h.partyId, roomNumbers: { [type]: ['101'] } })
+    .expect(200);
   expect(res.body.wholeHousehold).toBe(true);
   expect(res.body.checkedIn.sort()).toEqual(h.guests.map((g) => g.id).sort());
   const again = await reception.post(`${url()}/checkins`).send({ partyId: h.partyId }).expect(409);
@@ -71,16 +80,27 @@ test('check in a whole household with room numbers', async () => {
 test('check in part of a household, then the rest when they arrive', async () => {
   const h = household((x) => x.guests.length >= 2);
   const first = h.guests[0]!.id;
-  const part = await reception.post(`${url()}/checkins`).send({ partyId: h.partyId, guestIds: [first] }).expect(200);
+  const part = await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: h.partyId, guestIds: [first] })
+    .expect(200);
   expect(part.body).toMatchObject({ checkedIn: [first], wholeHousehold: false });
   const rest = await reception.post(`${url()}/checkins`).send({ partyId: h.partyId }).expect(200);
   expect(rest.body.wholeHousehold).toBe(true);
-  expect(rest.body.checkedIn.sort()).toEqual(h.guests.slice(1).map((g) => g.id).sort());
+  expect(rest.body.checkedIn.sort()).toEqual(
+    h.guests
+      .slice(1)
+      .map((g) => g.id)
+      .sort(),
+  );
 });
 
 test('bad check-in input is a 400 naming the field, and changes nothing', async () => {
   const h = household(() => true);
-  const res = await reception.post(`${url()}/checkins`).send({ partyId: h.partyId, roomNumbers: { penthouse: ['1'] } }).expect(400);
+  const res = await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: h.partyId, roomNumbers: { penthouse: ['1'] } })
+    .expect(400);
   expect(res.body.error.details.fields[0].path).toBe('body.roomNumbers.penthouse');
   const bad = await reception.post(`${url()}/checkins`).send({ partyId: '' }).expect(400);
   expect(bad.body.error.details.fields[0].path).toBe('body.partyId');

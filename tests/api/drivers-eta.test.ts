@@ -10,7 +10,10 @@ const base = { departAt, departedAt: null, plannedEta, arrivedAt: null, position
 
 test('before departure the plan holds, shifted by a late departure', () => {
   expect(liveEta({ ...base, now: new Date('2026-11-28T19:50:00Z'), status: 'planned' })).toEqual({ eta: plannedEta, source: 'plan' });
-  expect(liveEta({ ...base, now: new Date('2026-11-28T20:10:00Z'), status: 'boarding' })).toEqual({ eta: '2026-11-28T20:40:00.000Z', source: 'late_departure' });
+  expect(liveEta({ ...base, now: new Date('2026-11-28T20:10:00Z'), status: 'boarding' })).toEqual({
+    eta: '2026-11-28T20:40:00.000Z',
+    source: 'late_departure',
+  });
 });
 
 test('on the road: departure time plus the planned leg, or the road time from a fresh position', () => {
@@ -27,13 +30,21 @@ test('on the road: departure time plus the planned leg, or the road time from a 
 });
 
 test('once arrived, the arrival time', () => {
-  expect(liveEta({ ...base, now: new Date(), status: 'completed', arrivedAt: '2026-11-28T20:28:00Z' })).toEqual({ eta: '2026-11-28T20:28:00Z', source: 'arrived' });
+  expect(liveEta({ ...base, now: new Date(), status: 'completed', arrivedAt: '2026-11-28T20:28:00Z' })).toEqual({
+    eta: '2026-11-28T20:28:00Z',
+    source: 'arrived',
+  });
 });
 
 test('driver tokens verify only under the same secret and unaltered', () => {
-  const t = signDriverToken('secret-one-0123456789', { incidentId: 'i-1', vehicleId: 'V1' });
-  expect(verifyDriverToken('secret-one-0123456789', t)).toEqual({ incidentId: 'i-1', vehicleId: 'V1' });
+  const t = signDriverToken('secret-one-0123456789', { incidentId: 'i-1', vehicleId: 'V1', generation: 1 });
+  expect(verifyDriverToken('secret-one-0123456789', t)).toEqual({ incidentId: 'i-1', vehicleId: 'V1', generation: 1 });
   expect(verifyDriverToken('secret-two-0123456789', t)).toBeNull();
   expect(verifyDriverToken('secret-one-0123456789', `${t}x`)).toBeNull();
-  expect(verifyDriverToken('secret-one-0123456789', t.replace(/^./, (c) => (c === 'W' ? 'X' : 'W')))).toBeNull();
+  expect(
+    verifyDriverToken(
+      'secret-one-0123456789',
+      t.replace(/^./, (c) => (c === 'W' ? 'X' : 'W')),
+    ),
+  ).toBeNull();
 });

@@ -65,7 +65,10 @@ test('a forged or altered link is "not found" and reveals nothing', async () => 
   for (const bad of [`${otherPayload}.${sig}`, `${payload}.${'A'.repeat(sig!.length)}`, `${payload}x.${sig}`, 'not-a-token-at-all']) {
     const res = await request(server.url).get(drive(bad)).expect(404);
     expect(res.body.error.code).toBe('not_found');
-    await request(server.url).post(`${drive(bad)}/positions`).send({ lat: 53, lng: 0.3 }).expect(404);
+    await request(server.url)
+      .post(`${drive(bad)}/positions`)
+      .send({ lat: 53, lng: 0.3 })
+      .expect(404);
   }
 });
 
@@ -93,28 +96,66 @@ test('boarding, departure and arrival update the state once each and are heard l
   expect(ack.ok).toBe(true);
   // Reception of the first household's hotel hears of it too (if that hotel has a reception user).
   const base = request(server.url);
-  const b1 = await base.post(`${drive(link.token)}/boardings`).send({ tripId: trip.id, partyId: first!.partyId }).expect(200);
+  const b1 = await base
+    .post(`${drive(link.token)}/boardings`)
+    .send({ tripId: trip.id, partyId: first!.partyId })
+    .expect(200);
   expect(b1.body).toMatchObject({ status: 'boarded', already: false });
-  const again = await base.post(`${drive(link.token)}/boardings`).send({ tripId: trip.id, partyId: first!.partyId }).expect(200);
+  const again = await base
+    .post(`${drive(link.token)}/boardings`)
+    .send({ tripId: trip.id, partyId: first!.partyId })
+    .expect(200);
   expect(again.body.already).toBe(true);
-  await base.post(`${drive(link.token)}/boardings`).send({ tripId: trip.id, partyId: second!.partyId }).expect(200);
+  await base
+    .post(`${drive(link.token)}/boardings`)
+    .send({ tripId: trip.id, partyId: second!.partyId })
+    .expect(200);
   // A mis-tap undone.
-  await base.post(`${drive(link.token)}/boardings`).send({ tripId: trip.id, partyId: second!.partyId, boarded: false }).expect(200);
-  await base.post(`${drive(link.token)}/boardings`).send({ tripId: trip.id, partyId: second!.partyId }).expect(200);
+  await base
+    .post(`${drive(link.token)}/boardings`)
+    .send({ tripId: trip.id, partyId: second!.partyId, boarded: false })
+    .expect(200);
+  await base
+    .post(`${drive(link.token)}/boardings`)
+    .send({ tripId: trip.id, partyId: second!.partyId })
+    .expect(200);
   let state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
   expect(state.parties.find((p) => p.id === first!.partyId)!.status).toBe('on_vehicle');
   expect(state.trips.find((t) => t.id === trip.id)!.status).toBe('boarding');
 
-  const dep = await base.post(`${drive(link.token)}/departures`).send({ tripId: trip.id }).expect(200);
+  const dep = await base
+    .post(`${drive(link.token)}/departures`)
+    .send({ tripId: trip.id })
+    .expect(200);
   expect(dep.body).toMatchObject({ status: 'departed', already: false, leftBehind: rest.length });
-  expect((await base.post(`${drive(link.token)}/departures`).send({ tripId: trip.id }).expect(200)).body.already).toBe(true);
-  await base.post(`${drive(link.token)}/boardings`).send({ tripId: trip.id, partyId: first!.partyId, boarded: false }).expect(409);
+  expect(
+    (
+      await base
+        .post(`${drive(link.token)}/departures`)
+        .send({ tripId: trip.id })
+        .expect(200)
+    ).body.already,
+  ).toBe(true);
+  await base
+    .post(`${drive(link.token)}/boardings`)
+    .send({ tripId: trip.id, partyId: first!.partyId, boarded: false })
+    .expect(409);
 
   const stops = [...new Set([first!.hotelId, second!.hotelId])];
   for (const hotelId of stops) {
-    const arr = await base.post(`${drive(link.token)}/arrivals`).send({ tripId: trip.id, hotelId }).expect(200);
+    const arr = await base
+      .post(`${drive(link.token)}/arrivals`)
+      .send({ tripId: trip.id, hotelId })
+      .expect(200);
     expect(arr.body.already).toBe(false);
-    expect((await base.post(`${drive(link.token)}/arrivals`).send({ tripId: trip.id, hotelId }).expect(200)).body.already).toBe(true);
+    expect(
+      (
+        await base
+          .post(`${drive(link.token)}/arrivals`)
+          .send({ tripId: trip.id, hotelId })
+          .expect(200)
+      ).body.already,
+    ).toBe(true);
   }
   state = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
   expect(state.parties.find((p) => p.id === first!.partyId)!.status).toBe('arrived');
@@ -145,9 +186,18 @@ test('reception hears of boarding at its hotel and sees the household arrive', a
   const notices: HotelNotice[] = [];
   rs.on('hotel.changed', (n) => notices.push(n));
   const base = request(server.url);
-  await base.post(`${drive(link.token)}/boardings`).send({ tripId: view.trip!.id, partyId: h.partyId }).expect(200);
-  await base.post(`${drive(link.token)}/departures`).send({ tripId: view.trip!.id }).expect(200);
-  await base.post(`${drive(link.token)}/arrivals`).send({ tripId: view.trip!.id, hotelId }).expect(200);
+  await base
+    .post(`${drive(link.token)}/boardings`)
+    .send({ tripId: view.trip!.id, partyId: h.partyId })
+    .expect(200);
+  await base
+    .post(`${drive(link.token)}/departures`)
+    .send({ tripId: view.trip!.id })
+    .expect(200);
+  await base
+    .post(`${drive(link.token)}/arrivals`)
+    .send({ tripId: view.trip!.id, hotelId })
+    .expect(200);
   await waitFor(() => notices.some((n) => n.type === 'trip.arrived'));
   expect(notices.map((n) => n.type)).toEqual(expect.arrayContaining(['party.boarded', 'trip.departed', 'trip.arrived']));
   expect(notices.every((n) => n.hotelId === hotelId)).toBe(true);
@@ -159,20 +209,26 @@ test('reception hears of boarding at its hotel and sees the household arrive', a
   await reception.get(`/api/incidents/${incidentId}/hotels/${other}/etas`).expect(404);
 });
 
-test('a shared position moves the vehicle on the duty managers\' map', async () => {
+test("a shared position moves the vehicle on the duty managers' map", async () => {
   const link = links[links.length - 1]!;
   const dm = connect(server.url, { cookie: await loginCookie(server.url, DEMO.duty) });
   sockets.push(dm);
   await connected(dm);
   await subscribe(dm, incidentId);
   const moved = new Promise<VehiclePosition[]>((resolve) => dm.on('vehicles.moved', (_id, list) => resolve(list)));
-  const res = await request(server.url).post(`${drive(link.token)}/positions`).send({ lat: 53.1, lng: 0.21 }).expect(200);
+  const res = await request(server.url)
+    .post(`${drive(link.token)}/positions`)
+    .send({ lat: 53.1, lng: 0.21 })
+    .expect(200);
   expect(res.body.accepted).toBe(true);
   const list = await moved;
   expect(list).toEqual([expect.objectContaining({ vehicleId: link.vehicleId, lat: 53.1, lng: 0.21 })]);
   const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
   expect(state.vehicles.find((v) => v.id === link.vehicleId)).toMatchObject({ lat: 53.1, lng: 0.21 });
-  await request(server.url).post(`${drive(link.token)}/positions`).send({ lat: 200, lng: 0 }).expect(400);
+  await request(server.url)
+    .post(`${drive(link.token)}/positions`)
+    .send({ lat: 200, lng: 0 })
+    .expect(400);
 });
 
 async function waitFor(pred: () => boolean, timeoutMs = 10_000) {

@@ -34,7 +34,10 @@ test('households on their way keep their rooms; the rest are displaced', async (
 
   // Withdrawing every room is refused: the boarded household's rooms cannot be freed.
   const hotel = state.hotels.find((h) => h.id === hotelId)!;
-  const refused = await duty.patch(`${base}/hotels/${hotelId}`).send({ roomTypes: hotel.roomTypes.map(({ used: _u, ...r }) => ({ ...r, count: 0 })) }).expect(409);
+  const refused = await duty
+    .patch(`${base}/hotels/${hotelId}`)
+    .send({ roomTypes: hotel.roomTypes.map(({ used: _u, ...r }) => ({ ...r, count: 0 })) })
+    .expect(409);
   expect(refused.body.error.message).toMatch(/on their way/);
 
   // Withdrawing all but the boarded household's rooms displaces everyone else coming.

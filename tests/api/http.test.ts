@@ -12,6 +12,7 @@ import { DEMO, signIn } from '../helpers/api.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { loadConfig } from '../../server/config.js';
 import { startServer } from '../../server/server.js';
+import { contentSecurityPolicy } from '../../server/app.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -28,6 +29,11 @@ test('security headers and a strict content security policy on API and page answ
     const csp = res.headers['content-security-policy'] as string;
     expect(csp).toMatch(/default-src 'self'/);
     expect(csp).not.toMatch(/unsafe-eval/);
+    expect(csp).not.toMatch(/unsafe-inline/);
+    expect(csp).toMatch(/script-src 'self';/);
+    expect(csp).toMatch(/style-src 'self';/);
+    expect(csp).toMatch(/connect-src 'self';/);
+    expect(csp).toMatch(/worker-src 'self';/);
     expect(res.headers['x-powered-by']).toBeUndefined();
     expect(res.headers['x-request-id']).toMatch(/.{8,}/);
   }
@@ -45,11 +51,21 @@ test('JSON answers are gzipped for clients that accept it, and plain for those t
 });
 
 const dist = path.resolve('dist/client/assets');
-(existsSync(dist) ? test : test.skip)('the client\'s scripts are served gzipped (built by npm test before jest)', async () => {
+(existsSync(dist) ? test : test.skip)("the client's scripts are served gzipped (built by npm test before jest)", async () => {
   const js = readdirSync(dist).find((f) => /^index-.*\.js$/.test(f));
   expect(js).toBeDefined();
   const res = await request(server.url).get(`/assets/${js}`).set('Accept-Encoding', 'gzip').expect(200);
   expect(res.headers['content-encoding']).toBe('gzip');
+});
+
+(existsSync(dist) ? test : test.skip)("the service worker is served from the site root, never from a cache, listing this build's app shell", async () => {
+  const res = await request(server.url).get('/sw.js').expect(200);
+  expect(res.headers['cache-control']).toBe('no-cache');
+  expect(res.headers['content-type']).toMatch(/javascript/);
+  const js = readdirSync(dist).find((f) => /^index-.*\.js$/.test(f));
+  expect(res.text).toContain(`"/assets/${js}"`);
+  expect(res.text).toContain('"/index.html"');
+  expect(res.text).toMatch(/const VERSION = "[0-9a-f]{16}"/);
 });
 
 test('behind a trusted proxy, sign-in limits count each client address, not the proxy', async () => {
@@ -75,7 +91,10 @@ test('passwords never reach the log, even at the most verbose level and on refus
   const running = await startServer(config, { database: db, logger: pino({ level: 'trace' }, sink) });
   try {
     const secret = 'Tr0ub4dor-and-3-horses';
-    const login = (body: unknown) => request(running.url).post('/api/auth/login').send(body as object);
+    const login = (body: unknown) =>
+      request(running.url)
+        .post('/api/auth/login')
+        .send(body as object);
     expect((await login({ email: DEMO.duty, password: secret })).status).toBe(401);
     expect((await login({ email: 42, password: secret })).status).toBe(400);
     expect((await login({ email: DEMO.duty, password: 'Seed-Only-Secret-1' })).status).toBe(200);
@@ -88,3 +107,10 @@ test('passwords never reach the log, even at the most verbose level and on refus
     await db.destroy();
   }
 }, 60_000);
+
+test('the policy lets pages connect only to themselves and the configured origins (HTTP and sockets)', () => {
+  const csp = contentSecurityPolicy(loadConfig({ NODE_ENV: 'test', ALLOWED_ORIGINS: 'https://console.example.org, not an origin' }));
+  const connect = csp.split('; ').find((d) => d.startsWith('connect-src'));
+  expect(connect).toBe("connect-src 'self' https://console.example.org wss://console.example.org");
+  expect(csp).not.toMatch(/ws: |wss: |unsafe-inline/);
+});

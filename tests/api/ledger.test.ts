@@ -6,7 +6,8 @@
  */
 import { addDays } from '../../shared/ledger.js';
 import type { LedgerLine, PendingLine } from '../../shared/ledger.js';
-import type { LiveEvent } from '../../shared/realtime.js';
+import type { LiveEvent, LiveEventOf } from '../../shared/realtime.js';
+import type { EventType } from '../../shared/events.js';
 import { collect, connect, connected, loginCookie, subscribe, type ClientSocket } from '../helpers/socket.js';
 import { nightlyRate, setStayTimes, stormAfterPlan, type Night } from './ledger-fixtures.js';
 import { DEMO } from '../helpers/api.js';
@@ -27,14 +28,16 @@ afterAll(async () => {
   await n?.server.close();
 });
 
-const waitFor = async (pred: (e: LiveEvent) => boolean): Promise<LiveEvent> => {
+const waitFor = async <K extends EventType>(type: K, pred: (e: LiveEventOf<K>) => boolean): Promise<LiveEventOf<K>> => {
+  const match = (e: LiveEvent): e is LiveEventOf<K> => e.type === type && pred(e as LiveEventOf<K>);
   for (;;) {
-    const found = heard.events.find(pred);
+    const found = heard.events.find(match);
     if (found) return found;
     await heard.until(heard.events.length + 1);
   }
 };
-const linesOf = (lines: LedgerLine[], partyId: string, category?: string) => lines.filter((l) => l.partyId === partyId && (!category || l.category === category));
+const linesOf = (lines: LedgerLine[], partyId: string, category?: string) =>
+  lines.filter((l) => l.partyId === partyId && (!category || l.category === category));
 const total = async () => (await n.duty.get(`${n.base}/ledger/summary`).expect(200)).body;
 
 test('lodging accrues per room per night; partial stays count the nights slept; re-running posts nothing', async () => {
@@ -75,7 +78,7 @@ test('a stay still checked in owes each night as it begins; check-out runs the a
   await n.checkIn(d.partyId);
   await setStayTimes(n, d.partyId, inAt.toISOString(), null);
   await n.reception.post(`${n.base}/hotels/${n.hotelId}/arrivals/checkouts`).send({ partyId: d.partyId }).expect(200);
-  const ev = await waitFor((e) => e.type === 'ledger.lodging_accrued' && (e.payload.posted as number) >= 1 && e.actor.name === 'system');
+  const ev = await waitFor('ledger.lodging_accrued', (e) => e.payload.posted >= 1 && e.actor.name === 'system');
   expect(ev.payload.hotelIds).toContain(n.hotelId);
   const dn = linesOf(await n.lines(), d.partyId, 'lodging');
   expect(dn.length).toBeGreaterThanOrEqual(2);
@@ -100,13 +103,14 @@ test('a completed trip costs per trip plus per road km, posted once', async () =
 test('perks within the staff limit post; above it they wait, the console hears it, a duty manager decides', async () => {
   const h = n.household();
   await n.checkIn(h.partyId);
-  const perk = (amountMinor: number, category = 'bar') => n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category, amountMinor, receiptRef: `R-${amountMinor}` });
+  const perk = (amountMinor: number, category = 'bar') =>
+    n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category, amountMinor, receiptRef: `R-${amountMinor}` });
   const before = await total();
   const ok = (await perk(6000).expect(201)).body;
   expect(ok).toMatchObject({ status: 'posted', needsApproval: false, limitMinor: 10000 });
   const over = (await perk(5000).expect(201)).body;
   expect(over).toMatchObject({ status: 'pending_approval', needsApproval: true, spentBeforeMinor: 6000 });
-  const ev = await waitFor((e) => e.type === 'ledger.approval_requested' && e.payload.entryId === over.entryId);
+  const ev = await waitFor('ledger.approval_requested', (e) => e.payload.entryId === over.entryId);
   expect(ev.payload).toMatchObject({ amountMinor: 5000, partyId: h.partyId, recordedByName: 'Robin Reception', limitMinor: 10000 });
   expect(ev.payload).not.toHaveProperty('note');
 
@@ -122,7 +126,7 @@ test('perks within the staff limit post; above it they wait, the console hears i
   await n.insurer.post(`${n.base}/ledger/entries/${over.entryId}/approve`).expect(403);
   const approved = (await n.duty.post(`${n.base}/ledger/entries/${over.entryId}/approve`).send({ reason: 'family lost everything' }).expect(200)).body;
   expect(approved).toMatchObject({ approves: over.entryId, amountMinor: 5000 });
-  await waitFor((e) => e.type === 'ledger.entry_approved' && e.payload.pendingEntryId === over.entryId);
+  await waitFor('ledger.entry_approved', (e) => e.payload.pendingEntryId === over.entryId);
   const again = await n.duty2.post(`${n.base}/ledger/entries/${over.entryId}/approve`).expect(409);
   expect(again.body.error.message).toMatch(/already approved/);
   const after = await total();
@@ -141,6 +145,12 @@ test('perks within the staff limit post; above it they wait, the console hears i
   expect(lines.find((l) => l.id === third.entryId)).toMatchObject({ resolution: 'rejected' });
   expect(lines.find((l) => l.relatedEntryId === third.entryId)).toMatchObject({ kind: 'rejection', amountMinor: 0, status: 'rejected' });
   expect((await total()).totalMinor).toBe(before.totalMinor + 15000);
+  // The activity log's events name the amount claimed, not the rejection line's 0.
+  const log = (await n.duty.get(`${n.base}/events?after=0&limit=5000`).expect(200)).body.events as { type: string; payload: Record<string, unknown> }[];
+  expect(log.find((e) => e.type === 'ledger.entry_rejected' && e.payload.pendingEntryId === third.entryId)?.payload).toMatchObject({
+    amountMinor: 0,
+    claimedMinor: 100,
+  });
 });
 
 test('reception records perks only for its own hotel; bad input names the field', async () => {
@@ -155,14 +165,26 @@ test('a correction is a reversal plus a linked replacement; nothing is edited', 
   const h = n.household();
   await n.checkIn(h.partyId);
   const before = (await total()).totalMinor;
-  const wrong = (await n.duty.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, hotelId: n.hotelId, category: 'meals', amountMinor: 2500, note: 'typed 25 instead of 20' }).expect(201)).body;
-  const fix = (await n.duty.post(`${n.base}/ledger/entries/${wrong.entryId}/reverse`).send({ reason: 'wrong amount', replacement: { amountMinor: 2000 } }).expect(201)).body;
+  const wrong = (
+    await n.duty
+      .post(`${n.base}/ledger/perks`)
+      .send({ partyId: h.partyId, hotelId: n.hotelId, category: 'meals', amountMinor: 2500, note: 'typed 25 instead of 20' })
+      .expect(201)
+  ).body;
+  const fix = (
+    await n.duty
+      .post(`${n.base}/ledger/entries/${wrong.entryId}/reverse`)
+      .send({ reason: 'wrong amount', replacement: { amountMinor: 2000 } })
+      .expect(201)
+  ).body;
   expect(fix.reversal).toMatchObject({ amountMinor: -2500, reverses: wrong.entryId });
   expect(fix.replacement).toMatchObject({ amountMinor: 2000, corrects: wrong.entryId });
   expect((await total()).totalMinor).toBe(before + 2000);
   const lines = await n.lines();
   expect(lines.find((l) => l.id === wrong.entryId)).toMatchObject({ amountMinor: 2500, status: 'posted', reversed: true });
-  expect((await n.duty.post(`${n.base}/ledger/entries/${wrong.entryId}/reverse`).send({ reason: 'again' }).expect(409)).body.error.message).toMatch(/already reversed/);
+  expect((await n.duty.post(`${n.base}/ledger/entries/${wrong.entryId}/reverse`).send({ reason: 'again' }).expect(409)).body.error.message).toMatch(
+    /already reversed/,
+  );
   await n.duty.post(`${n.base}/ledger/entries/${fix.reversal.entryId}/reverse`).send({ reason: 'undo' }).expect(409);
   await n.duty.post(`${n.base}/ledger/entries/${wrong.entryId}/reverse`).send({}).expect(400);
   await n.reception.post(`${n.base}/ledger/entries/${fix.replacement.entryId}/reverse`).send({ reason: 'x' }).expect(403);
@@ -171,14 +193,18 @@ test('a correction is a reversal plus a linked replacement; nothing is edited', 
 
 test('spend beyond a hotel perk cap is flagged on the entry', async () => {
   const state = await n.state();
-  const capped = state.hotels.find((h) => h.perks.some((p) => p.kind === 'open_bar' && p.capMinorPerGuestPerNight) && state.parties.some((p) => p.hotelId === h.id && p.status === 'assigned'));
+  const capped = state.hotels.find(
+    (h) => h.perks.some((p) => p.kind === 'open_bar' && p.capMinorPerGuestPerNight) && state.parties.some((p) => p.hotelId === h.id && p.status === 'assigned'),
+  );
   if (!capped) throw new Error('the storm scenario should have a hotel with a capped open bar');
   const party = state.parties.find((p) => p.hotelId === capped.id && p.status === 'assigned')!;
   await n.checkIn(party.id, capped.id);
   const cap = capped.perks.find((p) => p.kind === 'open_bar')!.capMinorPerGuestPerNight! * party.size;
-  const within = (await n.duty.post(`${n.base}/ledger/perks`).send({ partyId: party.id, hotelId: capped.id, category: 'bar', amountMinor: cap }).expect(201)).body;
+  const within = (await n.duty.post(`${n.base}/ledger/perks`).send({ partyId: party.id, hotelId: capped.id, category: 'bar', amountMinor: cap }).expect(201))
+    .body;
   expect(within.flags).toEqual([]);
-  const beyond = (await n.duty.post(`${n.base}/ledger/perks`).send({ partyId: party.id, hotelId: capped.id, category: 'bar', amountMinor: 1 }).expect(201)).body;
+  const beyond = (await n.duty.post(`${n.base}/ledger/perks`).send({ partyId: party.id, hotelId: capped.id, category: 'bar', amountMinor: 1 }).expect(201))
+    .body;
   expect(beyond).toMatchObject({ flags: ['over_perk_cap'], capMinor: cap });
   expect((await n.lines()).find((l) => l.id === beyond.entryId)!.flags).toEqual(['over_perk_cap']);
 });
@@ -186,10 +212,19 @@ test('spend beyond a hotel perk cap is flagged on the entry', async () => {
 test('parallel appends keep the chain gap-free and the staff limit holds under contention', async () => {
   const h = n.household();
   await n.checkIn(h.partyId);
-  const results = await Promise.all(Array.from({ length: 6 }, () => n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'gifts', amountMinor: 3000 })));
+  const results = await Promise.all(
+    Array.from({ length: 6 }, () => n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'gifts', amountMinor: 3000 })),
+  );
   expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
   expect(results.filter((r) => r.body.status === 'posted')).toHaveLength(3);
-  await Promise.all(Array.from({ length: 10 }, (_, i) => n.duty.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, hotelId: n.hotelId, category: 'other', amountMinor: 100 + i }).expect(201)));
+  await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      n.duty
+        .post(`${n.base}/ledger/perks`)
+        .send({ partyId: h.partyId, hotelId: n.hotelId, category: 'other', amountMinor: 100 + i })
+        .expect(201),
+    ),
+  );
   const lines = await n.lines();
   expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
   for (let i = 1; i < lines.length; i++) expect(lines[i]!.prevHash).toBe(lines[i - 1]!.hash);
@@ -204,7 +239,9 @@ test('50 concurrent £10 perks by one member of staff on one household, limit £
   const limit = (await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'other', amountMinor: 1 }).expect(201)).body;
   expect(limit.limitMinor).toBe(10000);
   await n.duty.post(`${n.base}/ledger/entries/${limit.entryId}/reverse`).send({ reason: 'probe' }).expect(201);
-  const results = await Promise.all(Array.from({ length: 50 }, () => n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 1000 })));
+  const results = await Promise.all(
+    Array.from({ length: 50 }, () => n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 1000 })),
+  );
   expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
   const posted = results.filter((r) => r.body.status === 'posted');
   expect(posted).toHaveLength(10);
@@ -227,7 +264,9 @@ test('requests appended together still fail alone: a bad one is refused, the oth
   const calls = [
     ...Array.from({ length: 8 }, (_, i) => good(i)),
     n.duty.post(`${n.base}/ledger/perks`).send({ partyId: 'NO-SUCH-HOUSEHOLD', hotelId: n.hotelId, category: 'gifts', amountMinor: 100 }),
-    n.duty.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, hotelId: n.hotelId, category: 'gifts', amountMinor: 100, receiptPhotoId: '00000000-0000-4000-8000-000000000000' }),
+    n.duty
+      .post(`${n.base}/ledger/perks`)
+      .send({ partyId: h.partyId, hotelId: n.hotelId, category: 'gifts', amountMinor: 100, receiptPhotoId: '00000000-0000-4000-8000-000000000000' }),
     n.duty.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, hotelId: 'NO-SUCH-HOTEL', category: 'gifts', amountMinor: 100 }),
     n.duty.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, hotelId: n.hotelId, category: 'gifts', amountMinor: 100, guestId: 'NOT-IN-HOUSEHOLD' }),
     ...Array.from({ length: 8 }, (_, i) => good(100 + i)),
@@ -237,5 +276,31 @@ test('requests appended together still fail alone: a bad one is refused, the oth
   expect(results[9]!.body.error.details.fields[0].path).toBe('body.receiptPhotoId');
   const after = (await n.duty.get(`${n.base}/ledger/verify`).expect(200)).body;
   expect(after).toMatchObject({ ok: true, headSeq: before + 16 });
-  expect(results.filter((r) => r.status === 201).map((r) => r.body.seq as number).sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => before + 1 + i));
+  expect(
+    results
+      .filter((r) => r.status === 201)
+      .map((r) => r.body.seq as number)
+      .sort((a, b) => a - b),
+  ).toEqual(Array.from({ length: 16 }, (_, i) => before + 1 + i));
+});
+
+test('perk and accrual dates stay within the incident: year 1, year 9999, before the start or after tomorrow are refused with the field', async () => {
+  const h = n.household();
+  await n.checkIn(h.partyId);
+  const before = (await n.duty.get(`${n.base}/ledger/verify`).expect(200)).body.headSeq;
+  const tomorrowPlus = new Date(Date.now() + 3 * 86_400_000).toISOString();
+  for (const occurredAt of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2026-10-01T00:00:00Z', tomorrowPlus]) {
+    const res = await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'bar', amountMinor: 500, occurredAt }).expect(400);
+    expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.occurredAt']);
+  }
+  for (const asOf of ['9999-12-31T00:00:00Z', tomorrowPlus]) {
+    const res = await n.duty.post(`${n.base}/ledger/accruals/lodging`).send({ asOf }).expect(400);
+    expect([...new Set(res.body.error.details.fields.map((f: { path: string }) => f.path))]).toEqual(['body.asOf']);
+  }
+  expect((await n.duty.get(`${n.base}/ledger/verify`).expect(200)).body.headSeq).toBe(before);
+  // During the incident is fine.
+  await n.reception
+    .post(`${n.base}/ledger/perks`)
+    .send({ partyId: h.partyId, category: 'bar', amountMinor: 500, occurredAt: new Date().toISOString() })
+    .expect(201);
 });

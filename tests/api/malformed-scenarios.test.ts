@@ -54,7 +54,10 @@ interface Case {
 /** A scenario whose parts have fixed ids, so expected messages can name them. */
 function base(): ScenarioInput & Record<string, unknown> {
   return buildScenario({
-    parties: [buildParty({ id: 'P1', guests: [buildGuest({ id: 'G1' }), buildGuest({ id: 'G2' })] }), buildParty({ id: 'P2', guests: [buildGuest({ id: 'G3' })] })],
+    parties: [
+      buildParty({ id: 'P1', guests: [buildGuest({ id: 'G1' }), buildGuest({ id: 'G2' })] }),
+      buildParty({ id: 'P2', guests: [buildGuest({ id: 'G3' })] }),
+    ],
     hotels: [buildHotel({ id: 'H1', roomTypes: [buildRoomType({ type: 'double' }), buildRoomType({ type: 'family', sleeps: 4, count: 2 })] })],
     vehicles: [buildVehicle({ id: 'V1' })],
   }) as ScenarioInput & Record<string, unknown>;
@@ -63,37 +66,158 @@ function base(): ScenarioInput & Record<string, unknown> {
 // Loose access for breaking things on purpose.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const CASES: Case[] = [
-  { name: 'guest age "elder"', body: (s) => ((s.parties as any)[0].guests[0].age = 'elder', s), path: 'parties[0].guests[0].age', message: 'expected adult, child or infant' },
-  { name: 'wrong format string', body: (s) => ((s as any).format = 'relocation-scenario/2', s), path: 'format', message: 'expected "relocation-scenario/1"' },
+  {
+    name: 'guest age "elder"',
+    body: (s) => (((s.parties as any)[0].guests[0].age = 'elder'), s),
+    path: 'parties[0].guests[0].age',
+    message: 'expected adult, child or infant',
+  },
+  { name: 'wrong format string', body: (s) => (((s as any).format = 'relocation-scenario/2'), s), path: 'format', message: 'expected "relocation-scenario/1"' },
+  {
+    name: 'helpline that is not a phone number',
+    body: (s) => (((s.incident as any).helpline = 'ring Bob'), s),
+    path: 'incident.helpline',
+    message: /expected one telephone number/,
+  },
   { name: 'missing incident name', body: (s) => (delete (s.incident as any).name, s), path: 'incident.name', message: /expected string/ },
-  { name: 'blank incident name', body: (s) => ((s.incident as any).name = '   ', s), path: 'incident.name', message: 'expected the incident name' },
-  { name: 'lower-case currency', body: (s) => ((s.incident as any).currency = 'gbp', s), path: 'incident.currency', message: 'expected a three-letter ISO currency code such as GBP' },
-  { name: 'currency as a word', body: (s) => ((s.incident as any).currency = 'POUNDS', s), path: 'incident.currency', message: 'expected a three-letter ISO currency code such as GBP' },
-  { name: 'startedAt without an offset', body: (s) => ((s.incident as any).startedAt = '2026-10-31T20:00:00', s), path: 'incident.startedAt', message: 'expected an ISO-8601 time with an offset, e.g. 2026-03-01T20:00:00+00:00' },
-  { name: 'startedAt on a day that does not exist', body: (s) => ((s.incident as any).startedAt = '2026-02-30T20:00:00+00:00', s), path: 'incident.startedAt', message: 'expected an ISO-8601 time with an offset, e.g. 2026-03-01T20:00:00+00:00' },
-  { name: 'roadFactor below 1', body: (s) => ((s.incident as any).policy = { roadFactor: 0.5 }, s), path: 'incident.policy.roadFactor', message: 'roadFactor must be at least 1' },
-  { name: 'staff spend limit beyond a 32-bit integer', body: (s) => ((s.incident as any).staffSpendLimitMinor = 5_000_000_000, s), path: 'incident.staffSpendLimitMinor', message: 'expected at most 2000000000' },
+  { name: 'blank incident name', body: (s) => (((s.incident as any).name = '   '), s), path: 'incident.name', message: 'expected the incident name' },
+  {
+    name: 'lower-case currency',
+    body: (s) => (((s.incident as any).currency = 'gbp'), s),
+    path: 'incident.currency',
+    message: 'expected a three-letter ISO currency code such as GBP',
+  },
+  {
+    name: 'currency as a word',
+    body: (s) => (((s.incident as any).currency = 'POUNDS'), s),
+    path: 'incident.currency',
+    message: 'expected a three-letter ISO currency code such as GBP',
+  },
+  {
+    name: 'startedAt without an offset',
+    body: (s) => (((s.incident as any).startedAt = '2026-10-31T20:00:00'), s),
+    path: 'incident.startedAt',
+    message: 'expected an ISO-8601 time with an offset, e.g. 2026-03-01T20:00:00+00:00',
+  },
+  {
+    name: 'startedAt on a day that does not exist',
+    body: (s) => (((s.incident as any).startedAt = '2026-02-30T20:00:00+00:00'), s),
+    path: 'incident.startedAt',
+    message: 'expected an ISO-8601 time with an offset, e.g. 2026-03-01T20:00:00+00:00',
+  },
+  {
+    name: 'roadFactor below 1',
+    body: (s) => (((s.incident as any).policy = { roadFactor: 0.5 }), s),
+    path: 'incident.policy.roadFactor',
+    message: 'roadFactor must be at least 1',
+  },
+  {
+    name: 'staff spend limit beyond a 32-bit integer',
+    body: (s) => (((s.incident as any).staffSpendLimitMinor = 5_000_000_000), s),
+    path: 'incident.staffSpendLimitMinor',
+    message: 'expected at most 2000000000',
+  },
   { name: 'no sites at all', body: (s) => ({ ...s, sites: [], parties: [], vehicles: [] }), path: 'sites', message: 'a scenario needs at least one site' },
-  { name: 'duplicate site id', body: (s) => ((s as any).sites.push(buildSite({ id: 'muster-test' })), s), path: 'sites[2].id', message: 'duplicate site id "muster-test"' },
-  { name: 'site latitude 95', body: (s) => ((s.sites as any)[0].lat = 95, s), path: 'sites[0].lat', message: 'latitude must be between -90 and 90' },
-  { name: 'site kind "car park"', body: (s) => ((s.sites as any)[0].kind = 'car park', s), path: 'sites[0].kind', message: 'expected resort, muster, depot' },
-  { name: 'duplicate party id', body: (s) => ((s.parties as any)[1].id = 'P1', s), path: 'parties[1].id', message: 'duplicate party id "P1"' },
-  { name: 'party at an unknown site', body: (s) => ((s.parties as any)[1].siteId = 'nowhere', s), path: 'parties[1].siteId', message: 'unknown site "nowhere"; expected one of the scenario\'s sites' },
-  { name: 'household with no guests', body: (s) => ((s.parties as any)[0].guests = [], s), path: 'parties[0].guests', message: 'a household needs at least one guest' },
-  { name: 'guests that are not a list', body: (s) => ((s.parties as any)[0].guests = 'Ada and Ben', s), path: 'parties[0].guests', message: /expected array/ },
-  { name: 'duplicate guest id across households', body: (s) => ((s.parties as any)[1].guests[0].id = 'G1', s), path: 'parties[1].guests[0].id', message: 'duplicate guest id "G1"' },
-  { name: 'guest without a name', body: (s) => ((s.parties as any)[1].guests[0].name = '', s), path: 'parties[1].guests[0].name', message: 'expected the guest name' },
-  { name: 'hotel longitude 200', body: (s) => ((s.hotels as any)[0].lng = 200, s), path: 'hotels[0].lng', message: 'longitude must be between -180 and 180' },
-  { name: 'negative room count', body: (s) => ((s.hotels as any)[0].roomTypes[0].count = -1, s), path: 'hotels[0].roomTypes[0].count', message: 'room count cannot be negative' },
-  { name: 'room count too large for the database', body: (s) => ((s.hotels as any)[0].roomTypes[0].count = 3_000_000_000, s), path: 'hotels[0].roomTypes[0].count', message: 'expected at most 2000000000' },
-  { name: 'non-integer rateMinor', body: (s) => ((s.hotels as any)[0].roomTypes[1].rateMinor = 89.5, s), path: 'hotels[0].roomTypes[1].rateMinor', message: 'expected whole minor units (pence)' },
-  { name: 'negative rateMinor', body: (s) => ((s.hotels as any)[0].roomTypes[1].rateMinor = -100, s), path: 'hotels[0].roomTypes[1].rateMinor', message: 'expected an amount of 0 or more' },
-  { name: 'room that sleeps 0', body: (s) => ((s.hotels as any)[0].roomTypes[0].sleeps = 0, s), path: 'hotels[0].roomTypes[0].sleeps', message: 'a room must sleep at least 1' },
-  { name: 'duplicate room type in a hotel', body: (s) => ((s.hotels as any)[0].roomTypes[1].type = 'double', s), path: 'hotels[0].roomTypes[1].type', message: 'duplicate room type "double" in hotel "H1"' },
-  { name: 'vehicle kind "helicopter"', body: (s) => ((s.vehicles as any)[0].kind = 'helicopter', s), path: 'vehicles[0].kind', message: 'expected coach, minibus, taxi, accessible_taxi' },
-  { name: 'vehicle with 0 seats', body: (s) => ((s.vehicles as any)[0].seats = 0, s), path: 'vehicles[0].seats', message: 'a vehicle needs at least one seat' },
-  { name: 'vehicle at an unknown depot', body: (s) => ((s.vehicles as any)[0].depotSiteId = 'depot-elsewhere', s), path: 'vehicles[0].depotSiteId', message: 'unknown site "depot-elsewhere"; expected one of the scenario\'s sites' },
-  { name: 'vehicle availableFrom without an offset', body: (s) => ((s.vehicles as any)[0].availableFrom = '2026-10-31 20:30', s), path: 'vehicles[0].availableFrom', message: 'expected an ISO-8601 time with an offset, e.g. 2026-03-01T20:00:00+00:00' },
+  {
+    name: 'duplicate site id',
+    body: (s) => ((s as any).sites.push(buildSite({ id: 'muster-test' })), s),
+    path: 'sites[2].id',
+    message: 'duplicate site id "muster-test"',
+  },
+  { name: 'site latitude 95', body: (s) => (((s.sites as any)[0].lat = 95), s), path: 'sites[0].lat', message: 'latitude must be between -90 and 90' },
+  { name: 'site kind "car park"', body: (s) => (((s.sites as any)[0].kind = 'car park'), s), path: 'sites[0].kind', message: 'expected resort, muster, depot' },
+  { name: 'duplicate party id', body: (s) => (((s.parties as any)[1].id = 'P1'), s), path: 'parties[1].id', message: 'duplicate party id "P1"' },
+  {
+    name: 'party at an unknown site',
+    body: (s) => (((s.parties as any)[1].siteId = 'nowhere'), s),
+    path: 'parties[1].siteId',
+    message: 'unknown site "nowhere"; expected one of the scenario\'s sites',
+  },
+  {
+    name: 'household with no guests',
+    body: (s) => (((s.parties as any)[0].guests = []), s),
+    path: 'parties[0].guests',
+    message: 'a household needs at least one guest',
+  },
+  {
+    name: 'guests that are not a list',
+    body: (s) => (((s.parties as any)[0].guests = 'Ada and Ben'), s),
+    path: 'parties[0].guests',
+    message: /expected array/,
+  },
+  {
+    name: 'duplicate guest id across households',
+    body: (s) => (((s.parties as any)[1].guests[0].id = 'G1'), s),
+    path: 'parties[1].guests[0].id',
+    message: 'duplicate guest id "G1"',
+  },
+  {
+    name: 'guest without a name',
+    body: (s) => (((s.parties as any)[1].guests[0].name = ''), s),
+    path: 'parties[1].guests[0].name',
+    message: 'expected the guest name',
+  },
+  { name: 'hotel longitude 200', body: (s) => (((s.hotels as any)[0].lng = 200), s), path: 'hotels[0].lng', message: 'longitude must be between -180 and 180' },
+  {
+    name: 'negative room count',
+    body: (s) => (((s.hotels as any)[0].roomTypes[0].count = -1), s),
+    path: 'hotels[0].roomTypes[0].count',
+    message: 'room count cannot be negative',
+  },
+  {
+    name: 'room count too large for the database',
+    body: (s) => (((s.hotels as any)[0].roomTypes[0].count = 3_000_000_000), s),
+    path: 'hotels[0].roomTypes[0].count',
+    message: 'expected at most 2000000000',
+  },
+  {
+    name: 'non-integer rateMinor',
+    body: (s) => (((s.hotels as any)[0].roomTypes[1].rateMinor = 89.5), s),
+    path: 'hotels[0].roomTypes[1].rateMinor',
+    message: 'expected whole minor units (pence)',
+  },
+  {
+    name: 'negative rateMinor',
+    body: (s) => (((s.hotels as any)[0].roomTypes[1].rateMinor = -100), s),
+    path: 'hotels[0].roomTypes[1].rateMinor',
+    message: 'expected an amount of 0 or more',
+  },
+  {
+    name: 'room that sleeps 0',
+    body: (s) => (((s.hotels as any)[0].roomTypes[0].sleeps = 0), s),
+    path: 'hotels[0].roomTypes[0].sleeps',
+    message: 'a room must sleep at least 1',
+  },
+  {
+    name: 'duplicate room type in a hotel',
+    body: (s) => (((s.hotels as any)[0].roomTypes[1].type = 'double'), s),
+    path: 'hotels[0].roomTypes[1].type',
+    message: 'duplicate room type "double" in hotel "H1"',
+  },
+  {
+    name: 'vehicle kind "helicopter"',
+    body: (s) => (((s.vehicles as any)[0].kind = 'helicopter'), s),
+    path: 'vehicles[0].kind',
+    message: 'expected coach, minibus, taxi, accessible_taxi',
+  },
+  {
+    name: 'vehicle with 0 seats',
+    body: (s) => (((s.vehicles as any)[0].seats = 0), s),
+    path: 'vehicles[0].seats',
+    message: 'a vehicle needs at least one seat',
+  },
+  {
+    name: 'vehicle at an unknown depot',
+    body: (s) => (((s.vehicles as any)[0].depotSiteId = 'depot-elsewhere'), s),
+    path: 'vehicles[0].depotSiteId',
+    message: 'unknown site "depot-elsewhere"; expected one of the scenario\'s sites',
+  },
+  {
+    name: 'vehicle availableFrom without an offset',
+    body: (s) => (((s.vehicles as any)[0].availableFrom = '2026-10-31 20:30'), s),
+    path: 'vehicles[0].availableFrom',
+    message: 'expected an ISO-8601 time with an offset, e.g. 2026-03-01T20:00:00+00:00',
+  },
   { name: 'body that is a JSON array', body: (s) => [s], path: '', message: /expected object, received array/ },
 ];
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -143,7 +267,11 @@ test('several mistakes at once are all named, deepest paths included', async () 
   s.vehicles[0].seats = 0;
   const res = await duty.post('/api/incidents/import').send(s).expect(400);
   expect(res.body.error.code).toBe('validation_failed');
-  expect(res.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['incident.currency', 'parties[1].guests[0].age', 'vehicles[0].seats']);
+  expect(res.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual([
+    'incident.currency',
+    'parties[1].guests[0].age',
+    'vehicles[0].seats',
+  ]);
   expect(await snapshot()).toEqual(before);
 });
 
@@ -164,26 +292,28 @@ test('a scenario sent as text/plain -> 400 bad_request, nothing stored', async (
 });
 
 /*
- * These pass zod and fail inside the import transaction, after the incident, sites, parties and
- * hotels rows were already written: the database refuses the value and everything rolls back.
+ * These once passed zod and failed inside the import transaction (the database refuses NUL); now
+ * every one-line field refuses control characters first (shared/fields.ts), naming the field, and
+ * the database's refusal remains the second line of defence.
  */
-test('a NUL byte in the last row written (a vehicle provider) -> 400, the whole import rolled back', async () => {
+test('a NUL byte in the last row written (a vehicle provider) -> 400 naming the field, nothing stored', async () => {
   const before = await snapshot();
   const s = base();
   s.vehicles = [buildVehicle({ id: 'V1', provider: 'Coastal\u0000Coaches' })];
   const res = await duty.post('/api/incidents/import').send(s);
   expect(res.status).toBe(400);
-  expect(res.body.error.code).toBe('bad_request');
-  expect(res.body.error.message).toMatch(/character that cannot be stored/);
+  expect(res.body.error.code).toBe('validation_failed');
+  expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['vehicles[0].provider']);
   expect(await snapshot()).toEqual(before);
 });
 
-test('a NUL escape inside a hotel perk (jsonb) -> 400, the whole import rolled back', async () => {
+test('a NUL escape inside a hotel perk (jsonb) -> 400 naming the field, nothing stored', async () => {
   const before = await snapshot();
   const s = base();
   s.hotels = [buildHotel({ id: 'H1', perks: [{ kind: 'open_bar', note: 'ask for\u0000Sam' }] })];
   const res = await duty.post('/api/incidents/import').send(s);
   expect(res.status).toBe(400);
-  expect(res.body.error.code).toBe('bad_request');
+  expect(res.body.error.code).toBe('validation_failed');
+  expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['hotels[0].perks[0].note']);
   expect(await snapshot()).toEqual(before);
 });

@@ -41,10 +41,15 @@ let webhookUrl: string;
 const texts: { id: string; to: string; body: string }[] = [];
 const logger = pino({ level: 'silent' });
 
-const rows = async (channel: string): Promise<OutboxRow[]> => server.database.db.select().from(outbox).where(and(eq(outbox.incidentId, incidentId), eq(outbox.channel, channel)));
+const rows = async (channel: string): Promise<OutboxRow[]> =>
+  server.database.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.incidentId, incidentId), eq(outbox.channel, channel)));
 const row = async (id: string): Promise<OutboxRow> => (await server.database.db.select().from(outbox).where(eq(outbox.id, id)))[0]!;
 const copiesOf = (id: string) => mails.filter((m) => m.outboxId === id);
-const newSender = (transports: Transport[], opts: ConstructorParameters<typeof OutboxSender>[4] = {}) => new OutboxSender(server.database.db, server.app.bus, logger, transports, { leaseMs: 60_000, baseDelayMs: 1000, ...opts });
+const newSender = (transports: Transport[], opts: ConstructorParameters<typeof OutboxSender>[4] = {}) =>
+  new OutboxSender(server.database.db, server.app.bus, logger, transports, { leaseMs: 60_000, baseDelayMs: 1000, ...opts });
 const email = () => emailTransport(`${smtpUrl}?ignoreTLS=true`, 'Relocation desk <desk@park.test>', 5000);
 
 /** Send everything due at `now` with `sender` (several batches). */
@@ -69,7 +74,12 @@ beforeAll(async () => {
       let raw = '';
       stream.on('data', (d: Buffer) => (raw += d.toString()));
       stream.on('end', () => {
-        const mail = { to: session.envelope.rcptTo.map((r) => r.address), messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '', outboxId: /^X-Outbox-Id: (.*)$/im.exec(raw)?.[1]?.trim() ?? '', raw };
+        const mail = {
+          to: session.envelope.rcptTo.map((r) => r.address),
+          messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '',
+          outboxId: /^X-Outbox-Id: (.*)$/im.exec(raw)?.[1]?.trim() ?? '',
+          raw,
+        };
         mails.push(mail);
         arrivals = arrivals.filter((w) => !w(mail));
         cb();
@@ -202,10 +212,16 @@ test('failures back off exponentially, and after the last try the duty managers 
   r = await row(target!.id);
   expect(r).toMatchObject({ status: 'failed', attempts: 3 });
   const events = (await duty.get(`/api/incidents/${incidentId}/events?after=0&limit=5000`).expect(200)).body.events;
-  expect(events.filter((e: { type: string; payload: { outboxId: string } }) => e.type === 'message.failed' && e.payload.outboxId === target!.id)).toHaveLength(1);
+  expect(events.filter((e: { type: string; payload: { outboxId: string } }) => e.type === 'message.failed' && e.payload.outboxId === target!.id)).toHaveLength(
+    1,
+  );
   // Visible on the household's timeline.
   const timeline = (await duty.get(`/api/incidents/${incidentId}/messages?partyId=P12`).expect(200)).body.messages;
-  expect(timeline.find((m: { id: string }) => m.id === target!.id)).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.stringMatching(/mailbox unavailable/) });
+  expect(timeline.find((m: { id: string }) => m.id === target!.id)).toMatchObject({
+    status: 'failed',
+    attempts: 3,
+    lastError: expect.stringMatching(/mailbox unavailable/),
+  });
   expect(copiesOf(target!.id)).toHaveLength(0);
 });
 

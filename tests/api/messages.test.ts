@@ -9,7 +9,8 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { smallScenario } from '../../seed/small.js';
 import type { IncidentState } from '../../shared/api.js';
-import type { MessageView } from '../../shared/messages.js';
+import type { GuestStatusView, MessageView } from '../../shared/messages.js';
+import supertest from 'supertest';
 import type { MessagingService } from '../../server/messages/service.js';
 
 let server: TestServer;
@@ -17,6 +18,11 @@ let duty: Agent;
 let incidentId: string;
 let messaging: MessagingService;
 
+const HELPLINE = '+441754000000';
+const guestView = async (partyId: string): Promise<GuestStatusView> => {
+  const token = (await duty.get(inc(`/status-links/${partyId}`)).expect(200)).body.token;
+  return (await supertest(server.url).get('/api/guest/status').set('x-status-token', token).expect(200)).body;
+};
 const inc = (p = '') => `/api/incidents/${incidentId}${p}`;
 const state = async (): Promise<IncidentState> => (await duty.get(inc('/state')).expect(200)).body;
 const messagesOf = async (partyId: string): Promise<MessageView[]> => (await duty.get(inc(`/messages?partyId=${partyId}`)).expect(200)).body.messages;
@@ -24,7 +30,13 @@ const countAll = async () => (await duty.get(inc('/messages?limit=1000')).expect
 
 async function applyPlan(moves: { partyId: string; hotelId: string }[] = []) {
   let proposal = (await duty.post(inc('/plans')).expect(201)).body;
-  for (const m of moves) proposal = (await duty.post(inc(`/plans/${proposal.id}/moves`)).send(m).expect(201)).body;
+  for (const m of moves)
+    proposal = (
+      await duty
+        .post(inc(`/plans/${proposal.id}/moves`))
+        .send(m)
+        .expect(201)
+    ).body;
   await duty.post(inc(`/plans/${proposal.id}/apply`)).expect(200);
 }
 
@@ -34,16 +46,28 @@ beforeAll(async () => {
   // This file drives the projector by hand: no background loop racing the assertions.
   await messaging.stop();
   duty = await signIn(server.url, DEMO.duty);
-  incidentId = (await duty.post('/api/incidents/import').send(smallScenario()).expect(201)).body.incidentId;
+  const scenario = smallScenario();
+  incidentId = (
+    await duty
+      .post('/api/incidents/import')
+      .send({ ...scenario, incident: { ...scenario.incident, helpline: HELPLINE } })
+      .expect(201)
+  ).body.incidentId;
 });
 afterAll(async () => server?.close());
 
 test('templates: listed per step and language; an unknown or missing placeholder fails loudly at edit time', async () => {
   const list = (await duty.get(inc('/message-templates')).expect(200)).body.templates;
   expect(list).toHaveLength(18);
-  expect(list.find((t: { key: string; language: string }) => t.key === 'assigned' && t.language === 'pl')).toMatchObject({ custom: false, required: ['hotel', 'link'] });
+  expect(list.find((t: { key: string; language: string }) => t.key === 'assigned' && t.language === 'pl')).toMatchObject({
+    custom: false,
+    required: ['hotel', 'link'],
+  });
 
-  const unknown = await duty.put(inc('/message-templates/assigned/en')).send({ subject: 'Your hotel', body: 'Go to {{hotelName}}: {{hotel}} {{link}}' }).expect(400);
+  const unknown = await duty
+    .put(inc('/message-templates/assigned/en'))
+    .send({ subject: 'Your hotel', body: 'Go to {{hotelName}}: {{hotel}} {{link}}' })
+    .expect(400);
   expect(unknown.body.error.code).toBe('validation_failed');
   expect(unknown.body.error.message).toMatch(/unknown placeholder \{\{hotelName\}\}/);
   expect(unknown.body.error.details.fields[0].path).toBe('body.body');
@@ -56,7 +80,10 @@ test('templates: listed per step and language; an unknown or missing placeholder
   const reception = await signIn(server.url, DEMO.reception);
   await reception.get(inc('/message-templates')).expect(403);
 
-  const ok = await duty.put(inc('/message-templates/assigned/en')).send({ subject: 'Tonight: {{hotel}}', body: 'Custom: {{household}} -> {{hotel}} ({{perks}}) {{link}}' }).expect(200);
+  const ok = await duty
+    .put(inc('/message-templates/assigned/en'))
+    .send({ subject: 'Tonight: {{hotel}}', body: 'Custom: {{household}} -> {{hotel}} ({{perks}}) {{link}}' })
+    .expect(200);
   expect(ok.body.template).toMatchObject({ key: 'assigned', language: 'en', custom: true });
 });
 
@@ -71,7 +98,23 @@ test('applying a plan tells every placed household, in its language, once howeve
   const hotel = s.hotels.find((h) => h.id === s.parties.find((p) => p.id === 'P01')!.hotelId)!;
   const link = (await duty.get(inc('/status-links/P01')).expect(200)).body.url;
   expect(okafor[0]).toMatchObject({ template: 'assigned', channel: 'page', status: 'sent', language: 'en', subject: `Tonight: ${hotel.name}` });
-  expect(okafor[0]!.body).toBe(`Custom: Okafor -> ${hotel.name} (${hotel.perks.length ? 'open bar' : 'nothing extra'}) ${link}`);
+  expect(okafor[0]!.body).toBe(
+    `Custom: Okafor -> ${hotel.name} (${hotel.perks.length ? 'open bar' : 'nothing extra'}) ${link}\n\nHelpline: ${HELPLINE} · Hotel ${hotel.name}: ${hotel.phone}`,
+  );
+  // Every message, whatever its wording, ends with the helpline and the hotel's phone; so does the page.
+  for (const p of placed) {
+    const h = s.hotels.find((x) => x.id === p.hotelId)!;
+    for (const m of await messagesOf(p.id)) {
+      expect(m.body).toContain(HELPLINE);
+      expect(m.body).toContain(h.phone);
+    }
+  }
+  const page = await guestView('P01');
+  expect(page.incident.helplinePhone).toBe(HELPLINE);
+  expect(page.destination?.phone).toBe(hotel.phone);
+  expect((await duty.get(inc('/state')).expect(200)).body.incident.helpline).toBe(HELPLINE);
+  // The helpline travels with the scenario: exported as imported.
+  expect((await duty.get(inc('/scenario')).expect(200)).body.incident.helpline).toBe(HELPLINE);
 
   const kowalski = await messagesOf('P06');
   expect(kowalski[0]).toMatchObject({ template: 'assigned', language: 'pl' });
@@ -109,7 +152,10 @@ test('a breakdown tells the riders their departure is delayed; the re-plan tells
   const s = await state();
   const party = s.parties.find((p) => p.id === 'P04')!;
   const trip = s.trips.find((t) => t.id === party.tripId)!;
-  await duty.patch(inc(`/vehicles/${trip.vehicleId}`)).send({ status: 'out_of_service', reason: 'flat tyre' }).expect(200);
+  await duty
+    .patch(inc(`/vehicles/${trip.vehicleId}`))
+    .send({ status: 'out_of_service', reason: 'flat tyre' })
+    .expect(200);
   await messaging.project();
   const delayed = (await messagesOf('P04')).filter((m) => m.template === 'delayed');
   expect(delayed).toHaveLength(1);
@@ -136,6 +182,16 @@ test('a household moved to another hotel on a re-plan hears it is re-routed, nam
     expect(rerouted).toHaveLength(1);
     expect(rerouted[0]!.subject).toBe(`Change of hotel: ${to.name}`);
     expect(rerouted[0]!.body).toContain(`from ${from.name} to ${to.name}`);
+    // One story: the page shows the new hotel and ride, the newest message says the same and the
+    // page says it replaces the earlier one.
+    const page = await guestView('P05');
+    expect(page.destination?.name).toBe(to.name);
+    expect(rerouted[0]!.body).toContain(`(hotel phone ${to.phone})`);
+    const journey = page.messages.filter((m) => ['assigned', 're_routed', 'delayed', 'departing_soon'].includes(m.template));
+    expect(journey[0]).toMatchObject({ template: 're_routed', superseded: false, replaces: journey[1]!.at });
+    expect(journey.slice(1).every((m) => m.superseded && m.replaces === null)).toBe(true);
+    if (page.transport) expect(rerouted[0]!.body).toContain(`${page.transport.vehicleId}`);
+    else expect(rerouted[0]!.body).toMatch(/Transport: to be assigned/);
     moved = true;
     break;
   }
@@ -147,7 +203,10 @@ test('checked in: a welcome with the room number; checked out: a request for fee
   const party = s.parties.find((p) => p.id === 'P11')!;
   const arrivals = inc(`/hotels/${party.hotelId}/arrivals`);
   const stay = ((await duty.get(arrivals).expect(200)).body.households as { partyId: string; rooms: { type: string }[] }[]).find((h) => h.partyId === 'P11')!;
-  await duty.post(`${arrivals}/checkins`).send({ partyId: 'P11', roomNumbers: { [stay.rooms[0]!.type]: ['214'] } }).expect(200);
+  await duty
+    .post(`${arrivals}/checkins`)
+    .send({ partyId: 'P11', roomNumbers: { [stay.rooms[0]!.type]: ['214'] } })
+    .expect(200);
   await duty.post(`${arrivals}/checkouts`).send({ partyId: 'P11' }).expect(200);
   await messaging.project();
   const list = await messagesOf('P11');

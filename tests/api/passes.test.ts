@@ -4,6 +4,9 @@
  * a reprint after a re-plan reflects it; the PDF is a real PDF; reception's scanner resolves a
  * scanned status link (or a pass code) to a household at its own hotel, and to nothing else.
  */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import jsQR from 'jsqr';
 import request from 'supertest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -92,7 +95,8 @@ test('reception scans a pass: the status link or the code finds a household at i
   const me = (await reception.get('/api/auth/me').expect(200)).body.user as { hotelId: string };
   const arrivals: HotelArrivals = (await reception.get(`/api/incidents/${incidentId}/hotels/${me.hotelId}/arrivals`).expect(200)).body;
   const here = arrivals.households[0]!;
-  const linkOf = async (partyId: string) => (await duty.get(`/api/incidents/${incidentId}/status-links/${partyId}`).expect(200)).body as { token: string; url: string };
+  const linkOf = async (partyId: string) =>
+    (await duty.get(`/api/incidents/${incidentId}/status-links/${partyId}`).expect(200)).body as { token: string; url: string };
   const scan = (agent: Agent, text: unknown) => agent.post(`${base()}/scan`).send({ text });
 
   const byLink = await scan(reception, (await linkOf(here.partyId)).url).expect(200);
@@ -128,7 +132,10 @@ test('a reprint after a hotel withdraws shows the new hotel', async () => {
   const moved = before.passes.find((p) => p.hotel)!;
   const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
   const hotel = state.hotels.find((h) => h.id === moved.hotel!.id)!;
-  await duty.patch(`/api/incidents/${incidentId}/hotels/${hotel.id}`).send({ roomTypes: hotel.roomTypes.map(({ used: _u, ...r }) => ({ ...r, count: 0 })) }).expect(200);
+  await duty
+    .patch(`/api/incidents/${incidentId}/hotels/${hotel.id}`)
+    .send({ roomTypes: hotel.roomTypes.map(({ used: _u, ...r }) => ({ ...r, count: 0 })) })
+    .expect(200);
   const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
   await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(200);
   const after: PassSheet = (await duty.get(`${base()}/${sites[0]!.id}`).expect(200)).body;
@@ -139,11 +146,15 @@ test('a reprint after a hotel withdraws shows the new hotel', async () => {
 
 test('the PDF is a PDF; reception, insurers and strangers get no passes', async () => {
   const { sites }: PassSites = (await duty.get(base()).expect(200)).body;
-  const pdf = await duty.get(`${base()}/${sites[0]!.id}/pdf`).buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  }).expect(200);
+  const pdf = await duty
+    .get(`${base()}/${sites[0]!.id}/pdf`)
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
   expect(pdf.headers['content-type']).toBe('application/pdf');
   expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
   const reception = await signIn(server.url, DEMO.reception);
@@ -165,4 +176,49 @@ test('a scanned or typed pass code is recognised', () => {
   expect(scanTargetFrom(' k7m2pq ')).toEqual({ kind: 'pass_code', code: 'K7M2PQ' });
   // A broken status link is not mistaken for a pass code hidden in its letters.
   expect(scanTargetFrom('https://park.example/#/s/ABC123')).toBeNull();
+});
+
+test("passes to print from the console: one household, a hotel's guests, and those still waiting at a muster point", async () => {
+  const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  const pdfText = async (path: string): Promise<string> => {
+    const res = await duty
+      .get(path)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const file = path.replace(/[^A-Za-z0-9]/g, '_');
+    const tmp = `${os.tmpdir()}/${file}.pdf`;
+    writeFileSync(tmp, res.body as Buffer);
+    return execFileSync('/usr/bin/pdftotext', [tmp, '-'], { encoding: 'utf8' });
+  };
+  const one = state.parties.find((p) => p.hotelId)!;
+  const single = await pdfText(`${base()}/households/${one.id}/pdf`);
+  expect(single).toContain(one.passCode);
+  expect(single).toContain(one.name);
+  const others = state.parties.filter((p) => p.id !== one.id);
+  for (const p of others.slice(0, 20)) expect(single).not.toContain(p.passCode);
+
+  const hotelId = one.hotelId!;
+  const atHotel = await pdfText(`${base()}/hotels/${hotelId}/pdf`);
+  for (const p of state.parties) {
+    if (p.hotelId === hotelId) expect(atHotel).toContain(p.passCode);
+    else expect(atHotel).not.toContain(p.passCode);
+  }
+
+  const site = state.sites.find((s) => s.kind === 'muster' && state.parties.some((p) => p.siteId === s.id))!;
+  const sheet: PassSheet = (await duty.get(`${base()}/${site.id}`).expect(200)).body;
+  const waiting = await pdfText(`${base()}/${site.id}/pdf?waiting=true`);
+  for (const p of state.parties.filter((x) => x.siteId === site.id)) {
+    if (['waiting', 'assigned', 'needs_help'].includes(p.status)) expect(waiting).toContain(p.passCode);
+    else expect(waiting).not.toContain(p.passCode);
+  }
+  expect(sheet.passes.length).toBeGreaterThan(0);
+  await duty.get(`${base()}/households/NOPE/pdf`).expect(404);
+  await duty.get(`${base()}/hotels/NOPE/pdf`).expect(404);
+  expect((await duty.get(`${base()}/${site.id}/pdf?waiting=maybe`).expect(400)).body.error.details.fields[0].path).toBe('query.waiting');
 });

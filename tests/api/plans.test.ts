@@ -3,6 +3,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { validatePlan } from '../../shared/planner/validate.js';
 import { scenarioSchema } from '../../shared/scenario.js';
+import { buildHotel, buildParty, buildRoomType, buildScenario, buildVehicle } from '../../seed/factories.js';
 import type { IncidentState } from '../../shared/api.js';
 
 let server: TestServer;
@@ -49,6 +50,11 @@ test('propose, look at the diff, apply: hotels fill and households are assigned'
   expect(again.body.error.message).toMatch(/already applied/);
 });
 
+test('computing again with nothing changed lists nothing', async () => {
+  const again = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  expect(again.diff).toEqual(expect.objectContaining({ newlyAssigned: [], moved: [], unassigned: [], retimed: [] }));
+});
+
 test('a proposal made stale by a colleague is refused with 409 saying who changed what', async () => {
   const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
   const s = await state();
@@ -64,7 +70,12 @@ test('when a hotel withdraws rooms, the re-plan re-houses the displaced and move
   const before = await state();
   const hotel = [...before.hotels].sort((a, b) => b.bedsTaken - a.bedsTaken)[0]!;
   const withdrawn = hotel.roomTypes.map((r) => ({ ...r, count: Math.floor(r.count * 0.7) }));
-  const res = (await duty.patch(`/api/incidents/${incidentId}/hotels/${hotel.id}`).send({ roomTypes: withdrawn.map(({ used: _u, ...r }) => r) }).expect(200)).body;
+  const res = (
+    await duty
+      .patch(`/api/incidents/${incidentId}/hotels/${hotel.id}`)
+      .send({ roomTypes: withdrawn.map(({ used: _u, ...r }) => r) })
+      .expect(200)
+  ).body;
   const displaced: string[] = res.displacedPartyIds;
   expect(displaced.length).toBeGreaterThan(0);
   const mid = await state();
@@ -98,7 +109,8 @@ test('a duty manager moves a household by hand; a move that breaks a rule is ref
     return !p.needs.includes('pets') && !p.guests.some((g) => g.needs.includes('wheelchair')) && p.guests.length <= 2;
   });
   const target = scenario.hotels.find((h) => h.id !== stay.hotelId && h.roomTypes.some((r) => r.sleeps >= 2 && r.count > 0))!;
-  const moved = (await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/moves`).send({ partyId: stay.partyId, hotelId: target.id }).expect(201)).body;
+  const moved = (await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/moves`).send({ partyId: stay.partyId, hotelId: target.id }).expect(201))
+    .body;
   expect(moved.id).not.toBe(proposal.id);
   expect(moved.plan.stays.find((s: { partyId: string }) => s.partyId === stay.partyId).hotelId).toBe(target.id);
   expect(validatePlan(scenario, moved.plan).violations).toEqual([]);
@@ -150,7 +162,10 @@ test('costs booked in the meantime do not make a proposal stale; a change to roo
   const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
   const s = await state();
   const placed = s.parties.find((p) => p.hotelId)!;
-  await duty2.post(`/api/incidents/${incidentId}/ledger/perks`).send({ partyId: placed.id, hotelId: placed.hotelId, category: 'meals', amountMinor: 1250, note: 'sandwiches on arrival' }).expect(201);
+  await duty2
+    .post(`/api/incidents/${incidentId}/ledger/perks`)
+    .send({ partyId: placed.id, hotelId: placed.hotelId, category: 'meals', amountMinor: 1250, note: 'sandwiches on arrival' })
+    .expect(201);
   expect((await duty.get(`/api/incidents/${incidentId}/plans/${proposal.id}`).expect(200)).body.stale).toBe(false);
   await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(200);
 
@@ -158,4 +173,61 @@ test('costs booked in the meantime do not make a proposal stale; a change to roo
   await duty2.patch(`/api/incidents/${incidentId}/hotels/${s.hotels[5]!.id}`).send({ petsAllowed: !s.hotels[5]!.petsAllowed }).expect(200);
   expect((await duty.get(`/api/incidents/${incidentId}/plans/${next.id}`).expect(200)).body.stale).toBe(true);
   await duty.post(`/api/incidents/${incidentId}/plans/${next.id}/apply`).expect(409);
+});
+
+test('a proposal carries the cheapest and the fastest-within-tolerance plans; either applies by its id', async () => {
+  const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).send({}).expect(201)).body;
+  const alts = proposal.alternatives as {
+    id: string;
+    objective: string;
+    label: string;
+    totalMinor: number;
+    roomCostMinorPerNight: number;
+    transportCostMinor: number;
+    lastArrivalAt: string | null;
+  }[];
+  expect(alts.map((a) => a.objective)).toEqual(['cost', 'shelter']);
+  expect(alts.map((a) => a.label)).toEqual(['cheapest', 'fastest within 5%']);
+  // The answer's own id is the incident's objective (shelter by default).
+  expect(alts.find((a) => a.objective === 'shelter')!.id).toBe(proposal.id);
+  const cheapest = alts.find((a) => a.objective === 'cost')!;
+  expect(cheapest.id).not.toBe(proposal.id);
+  for (const a of alts) expect(a.totalMinor).toBe(Math.round(a.roomCostMinorPerNight + a.transportCostMinor));
+  const other = (await duty.get(`/api/incidents/${incidentId}/plans/${cheapest.id}`).expect(200)).body;
+  expect(other.plan.metrics.transportCostMinor).toBe(cheapest.transportCostMinor);
+  const scenario = scenarioSchema.parse((await duty.get(`/api/incidents/${incidentId}/scenario`).expect(200)).body);
+  expect(validatePlan(scenario, other.plan).violations).toEqual([]);
+  expect((await duty.post(`/api/incidents/${incidentId}/plans/${cheapest.id}/apply`).expect(200)).body.applied).toBe(true);
+  // Once one is applied the other is out of date.
+  await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(409);
+});
+
+test('during a live night no proposal, fresh or re-plan, has a vehicle leave before now; an old night keeps its own clock', async () => {
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+  const live = buildScenario({
+    incident: { name: 'Live night', startedAt: hoursAgo(2) },
+    parties: Array.from({ length: 8 }, (_, i) => buildParty({ id: `L${i}`, size: 2 })),
+    hotels: [buildHotel({ id: 'LH1', roomTypes: [buildRoomType({ type: 'double', sleeps: 2, count: 10 })] })],
+    vehicles: [buildVehicle({ id: 'LV1', availableFrom: hoursAgo(1.8) }), buildVehicle({ id: 'LV2', availableFrom: hoursAgo(1.5) })],
+  });
+  const id = (await duty.post('/api/incidents/import').send(live).expect(201)).body.incidentId;
+  const asked = Date.now();
+  const first = (await duty.post(`/api/incidents/${id}/plans`).expect(201)).body;
+  expect(first.plan.trips.length).toBeGreaterThan(0);
+  for (const alt of first.alternatives as { id: string }[]) {
+    const { plan } = (await duty.get(`/api/incidents/${id}/plans/${alt.id}`).expect(200)).body;
+    for (const t of plan.trips) expect(Date.parse(t.departAt)).toBeGreaterThanOrEqual(asked - 1000);
+  }
+  await duty.post(`/api/incidents/${id}/plans/${first.id}/apply`).expect(200);
+  await duty
+    .patch(`/api/incidents/${id}/hotels/LH1`)
+    .send({ roomTypes: [{ type: 'double', sleeps: 2, count: 6, rateMinor: 9000 }] })
+    .expect(200);
+  const again = Date.now();
+  const replan = (await duty.post(`/api/incidents/${id}/plans`).expect(201)).body;
+  expect(replan.plan.trips.length).toBeGreaterThan(0);
+  for (const t of replan.plan.trips) expect(Date.parse(t.departAt)).toBeGreaterThanOrEqual(again - 1000);
+  // The storm seed started weeks ago: its plans keep the night's own times.
+  const old = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  expect(Math.min(...old.plan.trips.map((t: { departAt: string }) => Date.parse(t.departAt)))).toBeLessThan(asked - 24 * 3_600_000);
 });

@@ -38,7 +38,14 @@ const head = async () => (await n.duty.get(`${n.base}/ledger/verify`).expect(200
 beforeAll(async () => {
   n = await stormAfterPlan();
   const other = (await n.state()).hotels.find((h) => h.id !== n.hotelId)!;
-  await insertUser(n.server.database.db, { email: 'receipts-next-door@test.example', name: 'Nina Next Door', role: 'reception', passwordHash: await hashPassword(DEMO_PASSWORD), incidentId: n.incidentId, hotelId: other.id });
+  await insertUser(n.server.database.db, {
+    email: 'receipts-next-door@test.example',
+    name: 'Nina Next Door',
+    role: 'reception',
+    passwordHash: await hashPassword(DEMO_PASSWORD),
+    incidentId: n.incidentId,
+    hotelId: other.id,
+  });
   nextDoor = await signIn(n.server.url, 'receipts-next-door@test.example');
 });
 afterAll(async () => n?.server.close());
@@ -46,7 +53,13 @@ afterAll(async () => n?.server.close());
 test('an uploaded photo is stored once per content and answered with its reference', async () => {
   const photo = jpeg();
   const first = (await upload(n.reception, photo, 'image/jpeg').expect(201)).body as ReceiptUpload;
-  expect(first).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), sha256: sha(photo), contentType: 'image/jpeg', bytes: photo.length, ref: `photo:${sha(photo)}` });
+  expect(first).toEqual({
+    id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    sha256: sha(photo),
+    contentType: 'image/jpeg',
+    bytes: photo.length,
+    ref: `photo:${sha(photo)}`,
+  });
   // The same photo again (from anyone in the incident) is the same receipt.
   expect((await upload(n.duty, photo, 'image/jpeg').expect(201)).body).toEqual(first);
   expect((await upload(n.reception, png(), 'image/png').expect(201)).body.contentType).toBe('image/png');
@@ -70,7 +83,7 @@ test('bytes that are not the declared image, other types, empty and oversized bo
   await upload(n.insurer, jpeg(), 'image/jpeg').expect(403);
 });
 
-test('a photo is served to duty managers, the insurer and its hotel\'s reception, and to nobody else', async () => {
+test("a photo is served to duty managers, the insurer and its hotel's reception, and to nobody else", async () => {
   const photo = png(4096);
   const { id } = (await upload(n.reception, photo, 'image/png').expect(201)).body as ReceiptUpload;
   for (const who of [n.reception, n.duty, n.insurer]) {
@@ -96,16 +109,32 @@ test('a perk citing a photo chains photo:<sha256>; lines and exports show the ph
   await n.checkIn(h.partyId);
   const photo = jpeg(3000);
   const receipt = (await upload(n.reception, photo, 'image/jpeg').expect(201)).body as ReceiptUpload;
-  const perk = (await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 1850, receiptPhotoId: receipt.id }).expect(201)).body;
+  const perk = (
+    await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 1850, receiptPhotoId: receipt.id }).expect(201)
+  ).body;
   expect(perk.receiptRef).toBe(`photo:${sha(photo)}`);
 
   const mine = (await n.lines(n.reception)).find((l) => l.id === perk.entryId)!;
-  expect(mine).toMatchObject({ receiptRef: receipt.ref, hasReceiptPhoto: true, receiptPhotoId: receipt.id, receiptUrl: `${n.base}/ledger/receipts/${receipt.id}` });
+  expect(mine).toMatchObject({
+    receiptRef: receipt.ref,
+    hasReceiptPhoto: true,
+    receiptPhotoId: receipt.id,
+    receiptUrl: `${n.base}/ledger/receipts/${receipt.id}`,
+  });
   const insurers = (await n.lines(n.insurer)).find((l) => l.id === perk.entryId)!;
   expect(insurers).toMatchObject({ hasReceiptPhoto: true, receiptPhotoId: receipt.id });
-  expect(Buffer.compare((await fetchPhoto(n.insurer, insurers.receiptUrl!.replace(`${n.base}/ledger/receipts/`, '')).expect(200)).body as Buffer, photo)).toBe(0);
-  const paper = (await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'bar', amountMinor: 300, receiptRef: 'TILL-7' }).expect(201)).body;
-  expect((await n.lines()).find((l: LedgerLine) => l.id === paper.entryId)).toMatchObject({ receiptRef: 'TILL-7', hasReceiptPhoto: false, receiptPhotoId: null, receiptUrl: null });
+  expect(Buffer.compare((await fetchPhoto(n.insurer, insurers.receiptUrl!.replace(`${n.base}/ledger/receipts/`, '')).expect(200)).body as Buffer, photo)).toBe(
+    0,
+  );
+  const paper = (
+    await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'bar', amountMinor: 300, receiptRef: 'TILL-7' }).expect(201)
+  ).body;
+  expect((await n.lines()).find((l: LedgerLine) => l.id === paper.entryId)).toMatchObject({
+    receiptRef: 'TILL-7',
+    hasReceiptPhoto: false,
+    receiptPhotoId: null,
+    receiptUrl: null,
+  });
 
   const manifest = (await n.insurer.post(`${n.base}/exports`).send({}).expect(201)).body as ExportManifest;
   const csv = (await n.insurer.get(`${n.base}/exports/${manifest.exportId}/files/ledger.csv`).expect(200)).text;
@@ -119,7 +148,7 @@ test('a perk citing a photo chains photo:<sha256>; lines and exports show the ph
   );
 });
 
-test('an unknown photo, another incident\'s photo, or a photo plus a paper reference is refused and nothing is written', async () => {
+test("an unknown photo, another incident's photo, or a photo plus a paper reference is refused and nothing is written", async () => {
   const h = n.household();
   await n.checkIn(h.partyId);
   const other = (await n.duty.post('/api/incidents/import').send(smallScenario()).expect(201)).body.incidentId as string;
@@ -130,9 +159,15 @@ test('an unknown photo, another incident\'s photo, or a photo plus a paper refer
     const res = await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'bar', amountMinor: 500, receiptPhotoId }).expect(400);
     expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.receiptPhotoId']);
   }
-  const both = await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'bar', amountMinor: 500, receiptPhotoId: mine.id, receiptRef: 'TILL-42' }).expect(400);
+  const both = await n.reception
+    .post(`${n.base}/ledger/perks`)
+    .send({ partyId: h.partyId, category: 'bar', amountMinor: 500, receiptPhotoId: mine.id, receiptRef: 'TILL-42' })
+    .expect(400);
   expect(both.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.receiptRef']);
-  const forged = await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'bar', amountMinor: 500, receiptRef: `photo:${'0'.repeat(64)}` }).expect(400);
+  const forged = await n.reception
+    .post(`${n.base}/ledger/perks`)
+    .send({ partyId: h.partyId, category: 'bar', amountMinor: 500, receiptRef: `photo:${'0'.repeat(64)}` })
+    .expect(400);
   expect(forged.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body.receiptRef']);
   await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'bar', amountMinor: 500, receiptPhotoId: 'nope' }).expect(400);
   expect((await head()).headSeq).toBe(before.headSeq);
@@ -142,7 +177,12 @@ test('a photo altered in the database is caught by verification, which names the
   const h = n.household();
   await n.checkIn(h.partyId);
   const receipt = (await upload(n.reception, jpeg(), 'image/jpeg').expect(201)).body as ReceiptUpload;
-  const perk = (await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'laundry', amountMinor: 1200, receiptPhotoId: receipt.id }).expect(201)).body;
+  const perk = (
+    await n.reception
+      .post(`${n.base}/ledger/perks`)
+      .send({ partyId: h.partyId, category: 'laundry', amountMinor: 1200, receiptPhotoId: receipt.id })
+      .expect(201)
+  ).body;
   const manifest = (await n.insurer.post(`${n.base}/exports`).send({}).expect(201)).body as ExportManifest;
   expect((await n.insurer.get(`${n.base}/ledger/verify`).expect(200)).body).toMatchObject({ ok: true, receipts: { firstBad: null } });
 
@@ -164,4 +204,27 @@ test('a photo altered in the database is caught by verification, which names the
   const again = (await n.insurer.get(`${n.base}/ledger/verify`).expect(200)).body;
   expect(again.firstBad).toMatchObject({ id: perk.entryId });
   expect(again.firstBad.reason).toMatch(/missing/);
+});
+
+test('reception cites only photos its own hotel uploaded: another hotel\'s or a duty manager\'s photo is "no such photo", nothing written', async () => {
+  const h = n.household();
+  await n.checkIn(h.partyId);
+  const theirs = (await upload(nextDoor, jpeg(2500), 'image/jpeg').expect(201)).body as ReceiptUpload;
+  const managers = (await upload(n.duty, png(2500), 'image/png').expect(201)).body as ReceiptUpload;
+  const before = await head();
+  for (const photo of [theirs, managers]) {
+    const res = await n.reception
+      .post(`${n.base}/ledger/perks`)
+      .send({ partyId: h.partyId, category: 'meals', amountMinor: 900, receiptPhotoId: photo.id })
+      .expect(400);
+    expect(res.body.error.details.fields).toEqual([{ path: 'body.receiptPhotoId', message: 'no such receipt photo in this incident' }]);
+  }
+  expect((await head()).headSeq).toBe(before.headSeq);
+  // Its own photo is fine; a duty manager may cite any photo of the incident.
+  const own = (await upload(n.reception, jpeg(2600), 'image/jpeg').expect(201)).body as ReceiptUpload;
+  await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 900, receiptPhotoId: own.id }).expect(201);
+  await n.duty
+    .post(`${n.base}/ledger/perks`)
+    .send({ partyId: h.partyId, hotelId: n.hotelId, category: 'meals', amountMinor: 900, receiptPhotoId: theirs.id })
+    .expect(201);
 });

@@ -3,13 +3,15 @@
  * no session -> 401; role not allowed -> 403; role allowed but the incident (or hotel) is not
  * theirs -> 404 (so ids cannot be probed); allowed -> 2xx. A refused call changes nothing.
  *
- * Adding a route means adding a row to ROUTES; the last test fails if a router gains a route
- * that has no row here.
+ * Adding a route means adding a row to ROUTES; the last tests fail if the route table
+ * (server/app.ts API_ROUTES) gains a route that has no row here, if a row's columns disagree with
+ * the rule its route declares, or if Express serves a route the table does not list.
  */
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { startTestServer, DEMO_PASSWORD, type TestServer } from '../helpers/server.js';
-import { declaredRoutes } from '../helpers/routes.js';
+import { declaredRoutes, mountedRoutes, routeRule } from '../helpers/routes.js';
+import { NOT_IN_TABLE } from '../../server/app.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { buildGuest, buildHotel, buildParty, buildRoomType, buildScenario, buildVehicle } from '../../seed/factories.js';
 import { hashPassword } from '../../server/auth/password.js';
@@ -50,7 +52,14 @@ function scenarioA() {
     ],
     hotels: [
       buildHotel({ id: 'A1', name: 'Cheap Central', petsAllowed: false, roomTypes: [buildRoomType({ type: 'double', count: 500, rateMinor: 5000 })] }),
-      buildHotel({ id: 'A2', name: 'Dog Friendly Inn', lat: 53.17, lng: 0.3, petsAllowed: true, roomTypes: [buildRoomType({ type: 'double', count: 5, rateMinor: 30000 })] }),
+      buildHotel({
+        id: 'A2',
+        name: 'Dog Friendly Inn',
+        lat: 53.17,
+        lng: 0.3,
+        petsAllowed: true,
+        roomTypes: [buildRoomType({ type: 'double', count: 5, rateMinor: 30000 })],
+      }),
     ],
     vehicles: [buildVehicle({ id: 'A-V1' }), buildVehicle({ id: 'A-V2' })],
   });
@@ -58,7 +67,11 @@ function scenarioA() {
 
 async function createUser(who: Who, role: Role, opts: { incidentId?: string; hotelId?: string; bound?: string[] } = {}) {
   const email = `roles-${who}@test.example`;
-  await insertUser(server.database.db, { email, name: `Roles ${who}`, role, passwordHash: await hashPassword(DEMO_PASSWORD), incidentId: opts.incidentId ?? null, hotelId: opts.hotelId ?? null }, opts.bound ?? []);
+  await insertUser(
+    server.database.db,
+    { email, name: `Roles ${who}`, role, passwordHash: await hashPassword(DEMO_PASSWORD), incidentId: opts.incidentId ?? null, hotelId: opts.hotelId ?? null },
+    opts.bound ?? [],
+  );
   emails[who] = email;
 }
 
@@ -67,7 +80,12 @@ beforeAll(async () => {
   duty = await signIn(server.url, DEMO.duty);
   stormId = (await duty.get('/api/incidents').expect(200)).body.incidents[0].id;
   A = (await duty.post('/api/incidents/import').send(scenarioA()).expect(201)).body.incidentId;
-  B = (await duty.post('/api/incidents/import').send(buildScenario({ incident: { name: 'Roles incident B' }, hotels: [buildHotel({ id: 'B1' })] })).expect(201)).body.incidentId;
+  B = (
+    await duty
+      .post('/api/incidents/import')
+      .send(buildScenario({ incident: { name: 'Roles incident B' }, hotels: [buildHotel({ id: 'B1' })] }))
+      .expect(201)
+  ).body.incidentId;
   emails.admin = DEMO.admin;
   emails.duty = DEMO.duty;
   await createUser('reception', 'reception', { incidentId: A, hotelId: 'A1' });
@@ -122,7 +140,11 @@ let refSeq = 0;
 async function newHousehold(): Promise<string> {
   refSeq += 1;
   const ref = `R-${refSeq}`;
-  await duty.post(`/api/incidents/${A}/guests/csv`).set('Content-Type', 'text/csv').send(`booking_ref,guest_name,age_group\n${ref},Guest ${ref},adult\n`).expect(201);
+  await duty
+    .post(`/api/incidents/${A}/guests/csv`)
+    .set('Content-Type', 'text/csv')
+    .send(`booking_ref,guest_name,age_group\n${ref},Guest ${ref},adult\n`)
+    .expect(201);
   return ref;
 }
 
@@ -166,6 +188,11 @@ async function departedTrip() {
   return t;
 }
 
+/** A roll-call link for the test muster point (the token routes take no session). */
+async function rollCallToken(): Promise<string> {
+  return (await duty.post(`/api/incidents/${A}/sites/muster-test/rollcall/link`).expect(200)).body.token as string;
+}
+
 async function driverToken(): Promise<string> {
   return ((await duty.get(`/api/incidents/${A}/drivers`).expect(200)).body.links as { token: string }[])[0]!.token;
 }
@@ -195,8 +222,29 @@ async function postedEntry(): Promise<string> {
 /** A household's reply through its status link that nobody has marked handled yet. */
 async function openReply(): Promise<string> {
   if (placeholders) return NO_ID;
-  const res = await request(server.url).post('/api/guest/replies').set('X-Status-Token', await statusToken('A-P2')).send({ kind: 'need_help', key: `roles-key-${++keySeq}`, text: 'roles test' }).expect(201);
+  const res = await request(server.url)
+    .post('/api/guest/replies')
+    .set('X-Status-Token', await statusToken('A-P2'))
+    .send({ kind: 'need_help', key: `roles-key-${++keySeq}`, text: 'roles test' })
+    .expect(201);
   return res.body.reply.id;
+}
+
+/** An open exception (a guest's call for help opens one), not resolved by anyone yet. */
+async function openItem(): Promise<string> {
+  if (placeholders) return NO_ID;
+  const replyId = await openReply();
+  const items: { id: string; kind: string; summary: string; partyId: string }[] = (await duty.get(`/api/incidents/${A}/attention`).expect(200)).body.items;
+  const mine = items.filter((i) => i.kind === 'need_help' && i.partyId === 'A-P2');
+  if (!mine.length) throw new Error(`setup: no open item for reply ${replyId}`);
+  return mine[mine.length - 1]!.id;
+}
+
+/** Everyone expected at the test muster point (a roll call with all of them present changes nobody). */
+async function allAtMuster(): Promise<string[]> {
+  if (placeholders) return [];
+  const list = (await duty.get(`/api/incidents/${A}/sites/muster-test/rollcall`).expect(200)).body as { households: { guests: { id: string }[] }[] };
+  return list.households.flatMap((h) => h.guests.map((g) => g.id));
 }
 
 let scannedLink: string | undefined;
@@ -213,7 +261,13 @@ const RECEIPT_JPEG = jpegBytes('roles test receipt photo');
 /** A receipt photo first uploaded by reception at A1, so A1's reception may read it. */
 async function receiptAtA1(): Promise<string> {
   if (placeholders) return NO_ID;
-  return (await agents.reception.post(`/api/incidents/${A}/ledger/receipts`).set('Content-Type', 'image/jpeg').send(jpegBytes('roles test receipt from A1')).expect(201)).body.id;
+  return (
+    await agents.reception
+      .post(`/api/incidents/${A}/ledger/receipts`)
+      .set('Content-Type', 'image/jpeg')
+      .send(jpegBytes('roles test receipt from A1'))
+      .expect(201)
+  ).body.id;
 }
 
 async function newExport(): Promise<{ exportId: string; manifest: object }> {
@@ -224,7 +278,12 @@ async function newExport(): Promise<{ exportId: string; manifest: object }> {
 
 async function currentTemplate(): Promise<{ subject: string; body: string }> {
   if (placeholders) return { subject: 'Placeholder', body: 'Placeholder' };
-  const list = (await duty.get(`/api/incidents/${A}/message-templates`).expect(200)).body.templates as { key: string; language: string; subject: string; body: string }[];
+  const list = (await duty.get(`/api/incidents/${A}/message-templates`).expect(200)).body.templates as {
+    key: string;
+    language: string;
+    subject: string;
+    body: string;
+  }[];
   const t = list.find((x) => x.key === 'assigned' && x.language === 'en')!;
   return { subject: t.subject, body: t.body };
 }
@@ -250,6 +309,8 @@ interface RouteRow {
   call: (who: Who) => Call | Promise<Call>;
   /** Use a newly signed-in client for this cell (the call ends or replaces the session). */
   ownSession?: boolean;
+  /** Runs after the cell's request (e.g. sign the shared client in again after "sign out everywhere"). */
+  after?: (who: Who) => Promise<void>;
 }
 
 const inc = (rest = '') => `/api/incidents/${A}${rest}`;
@@ -263,6 +324,9 @@ const ROUTES: RouteRow[] = [
   { route: 'POST /api/auth/login',                                   expect: [200, 200, 200, 200, 200, 200, 200, 200], ownSession: true,
     call: (who) => ({ method: 'post', path: '/api/auth/login', body: { email: who === 'none' ? DEMO.duty : emails[who], password: DEMO_PASSWORD } }) },
   { route: 'POST /api/auth/logout',                                  expect: [204, 204, 204, 204, 204, 204, 204, 204], ownSession: true, call: () => ({ method: 'post', path: '/api/auth/logout' }) },
+  { route: 'POST /api/auth/logout-everywhere',                       expect: [401, 200, 200, 200, 200, 200, 200, 200], ownSession: true, call: () => ({ method: 'post', path: '/api/auth/logout-everywhere' }),
+    // Every session of that user ended: sign the shared clients in again (`duty` is the same user as agents.duty).
+    after: async (who) => { if (who !== 'none') agents[who] = await signIn(server.url, emails[who]); if (who === 'duty') duty = agents.duty; } },
   { route: 'GET /api/auth/me',                                       expect: [401, 200, 200, 200, 200, 200, 200, 200], call: () => ({ method: 'get', path: '/api/auth/me' }) },
   { route: 'GET /api/incidents',                                     expect: [401, 200, 200, 200, 200, 200, 200, 200], call: () => ({ method: 'get', path: '/api/incidents' }) },
   { route: 'POST /api/incidents/import',                             expect: [401, 201, 201, 403, 403, 403, 403, 403],
@@ -297,8 +361,23 @@ const ROUTES: RouteRow[] = [
   { route: 'POST /api/incidents/:incidentId/hotels/:hotelId/arrivals/checkouts', expect: [401, 200, 200, 200, 403, 404, 404, 403],
     call: async () => ({ method: 'post', path: inc('/hotels/A1/arrivals/checkouts'), body: { partyId: await householdCheckedInAtA1() } }) },
   { route: 'GET /api/incidents/:incidentId/hotels/:hotelId/etas',   expect: [401, 200, 200, 200, 403, 404, 404, 403], call: () => ({ method: 'get', path: inc('/hotels/A1/etas') }) },
+  { route: 'GET /api/incidents/:incidentId/attention',              expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/attention') }) },
+  { route: 'PATCH /api/incidents/:incidentId/attention/settings',   expect: [401, 200, 200, 403, 403, 403, 403, 403],
+    call: () => ({ method: 'patch', path: inc('/attention/settings'), body: { overdueMinutes: 15 } }) },
+  { route: 'POST /api/incidents/:incidentId/attention/:itemId/resolve', expect: [401, 200, 200, 403, 403, 403, 403, 403],
+    call: async () => ({ method: 'post', path: inc(`/attention/${await openItem()}/resolve`), body: { note: 'roles test' } }) },
+  { route: 'GET /api/incidents/:incidentId/sites/:siteId/rollcall', expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/sites/muster-test/rollcall') }) },
+  { route: 'POST /api/incidents/:incidentId/sites/:siteId/rollcall', expect: [401, 200, 200, 403, 403, 403, 403, 403],
+    call: async () => ({ method: 'post', path: inc('/sites/muster-test/rollcall'), body: { presentGuestIds: await allAtMuster() } }) },
+  { route: 'POST /api/incidents/:incidentId/sites/:siteId/rollcall/link', expect: [401, 200, 200, 403, 403, 403, 403, 403],
+    call: () => ({ method: 'post', path: inc('/sites/muster-test/rollcall/link') }) },
   { route: 'GET /api/incidents/:incidentId/drivers',                 expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/drivers') }) },
+  { route: 'POST /api/incidents/:incidentId/vehicles/:vehicleId/driver-link/revoke', expect: [401, 200, 200, 403, 403, 403, 403, 403],
+    call: () => ({ method: 'post', path: inc('/vehicles/A-V2/driver-link/revoke') }) },
+  { route: 'GET /api/incidents/:incidentId/hotels/:hotelId/rooming-list', expect: [401, 200, 200, 200, 403, 404, 404, 403], call: () => ({ method: 'get', path: inc('/hotels/A1/rooming-list?format=csv') }) },
   { route: 'GET /api/incidents/:incidentId/passes',                  expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/passes') }) },
+  { route: 'GET /api/incidents/:incidentId/passes/households/:partyId/pdf', expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/passes/households/A-PETS/pdf') }) },
+  { route: 'GET /api/incidents/:incidentId/passes/hotels/:hotelId/pdf', expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/passes/hotels/A1/pdf') }) },
   { route: 'GET /api/incidents/:incidentId/passes/:siteId',          expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/passes/muster-test') }) },
   { route: 'GET /api/incidents/:incidentId/passes/:siteId/pdf',      expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/passes/muster-test/pdf') }) },
   { route: 'POST /api/incidents/:incidentId/passes/scan',            expect: [401, 200, 200, 200, 403, 404, 404, 403],
@@ -339,6 +418,7 @@ const ROUTES: RouteRow[] = [
     call: async () => ({ method: 'post', path: inc(`/ledger/trips/${(await householdOnTrip()).tripId}/complete`) }) },
   // Insurers' exports.
   { route: 'POST /api/incidents/:incidentId/exports',                expect: [401, 201, 201, 403, 201, 403, 403, 404], call: () => ({ method: 'post', path: inc('/exports'), body: {} }) },
+  { route: 'GET /api/incidents/:incidentId/exports/claim-packs/:partyId', expect: [401, 200, 200, 403, 200, 403, 403, 404], call: () => ({ method: 'get', path: inc('/exports/claim-packs/A-PETS') }) },
   { route: 'GET /api/incidents/:incidentId/exports',                 expect: [401, 200, 200, 403, 200, 403, 403, 404], call: () => ({ method: 'get', path: inc('/exports') }) },
   { route: 'POST /api/incidents/:incidentId/exports/verify',         expect: [401, 200, 200, 403, 200, 403, 403, 404],
     call: async () => ({ method: 'post', path: inc('/exports/verify'), body: { manifest: (await newExport()).manifest } }) },
@@ -365,6 +445,9 @@ const ROUTES: RouteRow[] = [
       const t = await departedTrip();
       return { method: 'post', path: `/api/drive/${t.token}/arrivals`, body: { tripId: t.tripId, hotelId: t.hotelId } };
     } },
+  { route: 'GET /api/rollcall/:token',                               expect: [200, 200, 200, 200, 200, 200, 200, 200], call: async () => ({ method: 'get', path: `/api/rollcall/${await rollCallToken()}` }) },
+  { route: 'POST /api/rollcall/:token',                              expect: [200, 200, 200, 200, 200, 200, 200, 200],
+    call: async () => ({ method: 'post', path: `/api/rollcall/${await rollCallToken()}`, body: { presentGuestIds: await allAtMuster() } }) },
   { route: 'GET /api/guest/status',                                  expect: [200, 200, 200, 200, 200, 200, 200, 200],
     call: async () => ({ method: 'get', path: '/api/guest/status', headers: { 'X-Status-Token': await statusToken('A-P1') } }) },
   { route: 'POST /api/guest/replies',                                expect: [201, 201, 201, 201, 201, 201, 201, 201],
@@ -392,7 +475,10 @@ async function footprint() {
   }
   const [seq] = await db.select({ n: sql<number>`coalesce(sum(${incidents.lastSeq}), 0)::int` }).from(incidents);
   out.lastSeqSum = seq!.n;
-  const [st] = await db.select({ s: sql<string>`coalesce(string_agg(${parties.id} || '=' || ${parties.status}, ',' order by ${parties.id}), '')` }).from(parties).where(sql`${parties.incidentId} = ${A}`);
+  const [st] = await db
+    .select({ s: sql<string>`coalesce(string_agg(${parties.id} || '=' || ${parties.status}, ',' order by ${parties.id}), '')` })
+    .from(parties)
+    .where(sql`${parties.incidentId} = ${A}`);
   return { ...out, statuses: st!.s };
 }
 
@@ -403,6 +489,7 @@ describe.each(ROUTES)('$route', (row) => {
     const agent = row.ownSession ? (who === 'none' ? request.agent(server.url) : await signIn(server.url, emails[who])) : agents[who];
     const before = status >= 400 ? await settledFootprint() : undefined;
     const res = await send(agent, c);
+    await row.after?.(who);
     if (res.status !== status) throw new Error(`${row.route} as ${who}: expected ${status}, got ${res.status} ${res.text.slice(0, 500)}`);
     if (status >= 400) {
       expect(res.body.error.code).toBe(ERROR_CODE[status]);
@@ -427,11 +514,19 @@ describe('what each caller sees', () => {
     expect(await listed('receptionElsewhere')).toEqual([B]);
     expect(await listed('insurerElsewhere')).toEqual([B]);
     // The seeded demo users are bound to the storm incident.
-    for (const email of [DEMO.insurer, DEMO.reception]) expect(((await (await signIn(server.url, email)).get('/api/incidents').expect(200)).body.incidents as { id: string }[]).map((i) => i.id)).toEqual([stormId]);
+    for (const email of [DEMO.insurer, DEMO.reception])
+      expect(((await (await signIn(server.url, email)).get('/api/incidents').expect(200)).body.incidents as { id: string }[]).map((i) => i.id)).toEqual([
+        stormId,
+      ]);
   });
 
   test('an insurer bound to no incident sees none, and cannot read any summary', async () => {
-    await insertUser(server.database.db, { email: 'roles-unbound@test.example', name: 'Unbound', role: 'insurer', passwordHash: await hashPassword(DEMO_PASSWORD) });
+    await insertUser(server.database.db, {
+      email: 'roles-unbound@test.example',
+      name: 'Unbound',
+      role: 'insurer',
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+    });
     const unbound = await signIn(server.url, 'roles-unbound@test.example');
     expect((await unbound.get('/api/incidents').expect(200)).body.incidents).toEqual([]);
     await unbound.get(`/api/incidents/${A}/summary`).expect(404);
@@ -445,9 +540,11 @@ describe('what each caller sees', () => {
     expect(hidden.body).toEqual(res.body);
   });
 
-  test('reception receives only its own hotel\'s households, never another hotel\'s', async () => {
+  test("reception receives only its own hotel's households, never another hotel's", async () => {
     await applyFreshPlan();
-    const state = (await duty.get(`/api/incidents/${A}/state`).expect(200)).body as { parties: { id: string; hotelId: string | null; name: string; passCode: string }[] };
+    const state = (await duty.get(`/api/incidents/${A}/state`).expect(200)).body as {
+      parties: { id: string; hotelId: string | null; name: string; passCode: string }[];
+    };
     const atA1 = state.parties.filter((p) => p.hotelId === 'A1');
     const atA2 = state.parties.filter((p) => p.hotelId === 'A2');
     expect(atA2.map((p) => p.id)).toEqual(['A-PETS']);
@@ -479,8 +576,41 @@ describe('what each caller sees', () => {
   });
 });
 
-test('every route the routers declare has a row in the table (and every row is a real route)', () => {
+test('every route the table declares has a row here (and every row is a real route)', () => {
   const declared = declaredRoutes();
   expect(declared.length).toBeGreaterThanOrEqual(20);
   expect(ROUTES.map((r) => r.route).sort()).toEqual(declared);
+});
+
+/** The role each caller signs in with. */
+const ROLE_OF: Record<Exclude<Who, 'none'>, Role> = {
+  admin: 'admin',
+  duty: 'duty_manager',
+  reception: 'reception',
+  insurer: 'insurer',
+  receptionNextDoor: 'reception',
+  receptionElsewhere: 'reception',
+  insurerElsewhere: 'insurer',
+};
+
+test("each row's 401 and 403 columns are exactly what its route's declared rule says", () => {
+  for (const row of ROUTES) {
+    const rule = routeRule(row.route);
+    const got = WHO.map((who, i) => ({ who, status: row.expect[i]! }));
+    const want = got.map(({ who, status }) => {
+      if (rule.roles === 'public' || rule.roles === 'token') return { who, status: status === 401 || status === 403 ? 'refused' : status };
+      if (who === 'none') return { who, status: 401 };
+      if (rule.roles === 'signed-in' || rule.roles.includes(ROLE_OF[who])) return { who, status: status === 401 || status === 403 ? 'allowed' : status };
+      return { who, status: 403 };
+    });
+    expect({ route: row.route, rule: rule.roles, got }).toEqual({ route: row.route, rule: rule.roles, got: want });
+  }
+});
+
+test('Express serves exactly the table, and besides it only what is listed as exempt', () => {
+  const { routes, middleware } = mountedRoutes(server.app.app);
+  const exempt: string[] = NOT_IN_TABLE.flatMap((e) => ('path' in e ? [`${e.method.toUpperCase()} ${String(e.path)}`] : []));
+  expect(routes.filter((r) => !exempt.includes(r))).toEqual(declaredRoutes());
+  // Middleware that answers requests by itself (serves files) must be listed too.
+  for (const name of middleware.filter((m) => m === 'serveStatic')) expect(NOT_IN_TABLE.some((e) => 'middleware' in e && e.middleware === name)).toBe(true);
 });

@@ -12,14 +12,25 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve('test-output/screenshots');
 export const CLIENT_INDEX = path.resolve('dist/client/index.html');
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** True when a browser is available; otherwise warns (or throws under CI) so the suite can skip. */
 export function browserAvailable(): boolean {
   if (existsSync(CHROMIUM_PATH)) return true;
   const message = `Chromium not found at ${CHROMIUM_PATH} (set CHROMIUM_PATH or apt-get install -y chromium).`;
   if (process.env.CI === 'true') throw new Error(`${message} Browser tests cannot be skipped in CI.`);
-  console.warn(`\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!!! SKIPPING BROWSER TESTS: ${message}\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n`);
+  console.warn(
+    `\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!!! SKIPPING BROWSER TESTS: ${message}\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n`,
+  );
   return false;
 }
 
@@ -34,9 +45,12 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** A fresh persistent profile in a temp dir, one page at 1280x720, confined to `appOrigin`. */
-export async function openBrowser(appOrigin: string): Promise<BrowserSession> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'relocation-chromium-'));
+/**
+ * A fresh persistent profile in a temp dir, one page at 1280x720, confined to `appOrigin`. Given a
+ * `profile` dir, that one is used (and kept on close) so a test can reopen the same browser.
+ */
+export async function openBrowser(appOrigin: string, opts: { profile?: string } = {}): Promise<BrowserSession> {
+  const profile = opts.profile ?? mkdtempSync(path.join(tmpdir(), 'relocation-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -59,7 +73,7 @@ export async function openBrowser(appOrigin: string): Promise<BrowserSession> {
     page,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!opts.profile) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
@@ -76,7 +90,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * Canvas-drawn markers are not DOM elements: find where a colour appears on the map's canvas
  * (the first blob of matching pixels, scanning from the top) and return its centre in page pixels.
  */
-export async function findColourOnCanvas(page: Page, canvasSelector: string, rgb: [number, number, number], tolerance = 24): Promise<{ x: number; y: number } | null> {
+export async function findColourOnCanvas(
+  page: Page,
+  canvasSelector: string,
+  rgb: [number, number, number],
+  tolerance = 24,
+): Promise<{ x: number; y: number } | null> {
   return page.evaluate(
     ({ canvasSelector, rgb, tolerance }) => {
       const canvas = document.querySelector<HTMLCanvasElement>(canvasSelector);
@@ -84,14 +103,17 @@ export async function findColourOnCanvas(page: Page, canvasSelector: string, rgb
       if (!canvas || !ctx) return null;
       const { width, height } = canvas;
       const data = ctx.getImageData(0, 0, width, height).data;
-      const near = (i: number) => Math.abs(data[i]! - rgb[0]) <= tolerance && Math.abs(data[i + 1]! - rgb[1]) <= tolerance && Math.abs(data[i + 2]! - rgb[2]) <= tolerance;
+      const near = (i: number) =>
+        Math.abs(data[i]! - rgb[0]) <= tolerance && Math.abs(data[i + 1]! - rgb[1]) <= tolerance && Math.abs(data[i + 2]! - rgb[2]) <= tolerance;
       const rect = canvas.getBoundingClientRect();
       const scale = rect.width / width;
       // Only pixels a click can reach: inside the visible map (the canvas overhangs it) and not
       // covered by a label, popup or control.
       const clickable = (x: number, y: number) => document.elementFromPoint(rect.left + x * scale, rect.top + y * scale) === canvas;
       let first: { x: number; y: number } | null = null;
-      let sx = 0, sy = 0, n = 0;
+      let sx = 0,
+        sy = 0,
+        n = 0;
       for (let y = 0; y < height; y++) {
         for (let x = 0; x < width; x++) {
           if (!near((y * width + x) * 4)) continue;
@@ -99,7 +121,11 @@ export async function findColourOnCanvas(page: Page, canvasSelector: string, rgb
             if (!clickable(x, y)) continue;
             first = { x, y };
           }
-          if (Math.abs(x - first.x) <= 20 && y - first.y <= 20 && clickable(x, y)) { sx += x; sy += y; n++; }
+          if (Math.abs(x - first.x) <= 20 && y - first.y <= 20 && clickable(x, y)) {
+            sx += x;
+            sy += y;
+            n++;
+          }
         }
       }
       if (!first || n === 0) return null;

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
+import type { IncidentListItem } from '../../shared/api.js';
 
 export const PASSWORD = 'storm-demo-2026';
 
@@ -19,6 +20,12 @@ export async function signIn(page: Page, baseUrl: string, email: string): Promis
 }
 
 /** Open the console by its hash route and wait until the map has drawn its markers; returns ms to interactive. */
+/** The storm incident's id, as the signed-in page's user lists it. */
+export async function stormIncidentId(page: Page, baseUrl: string): Promise<string> {
+  const { incidents } = (await (await page.request.get(`${baseUrl}/api/incidents`)).json()) as { incidents: IncidentListItem[] };
+  return incidents.find((i) => /storm/i.test(i.name))!.id;
+}
+
 export async function openConsole(page: Page, baseUrl: string, incidentId: string): Promise<number> {
   await page.goto('about:blank');
   await page.goto(`${baseUrl}/#/incidents/${incidentId}`);

@@ -4,10 +4,11 @@
  * is refused in plain words. Waits on app state (data attributes, roles), never on sleeps.
  * Timings are measured and printed, not asserted.
  */
-import type { IncidentListItem, IncidentState } from '../../shared/api.js';
+import type { IncidentState } from '../../shared/api.js';
 import { startTestServer } from '../helpers/server.js';
+import { signIn as apiAgent } from '../helpers/api.js';
 import { assertClientBuilt, browserAvailable, openBrowser, screenshot, type BrowserSession } from './browser.js';
-import { counter, gzippedJsBytes, loadBreakdown, mapAttr, openConsole, signIn } from './console-helpers.js';
+import { counter, gzippedJsBytes, loadBreakdown, mapAttr, openConsole, signIn, stormIncidentId } from './console-helpers.js';
 
 const describeBrowser = browserAvailable() ? describe : describe.skip;
 
@@ -23,9 +24,7 @@ describeBrowser('duty manager console', () => {
     server = await startTestServer({ seed: 'storm' });
     [one, two] = await Promise.all([openBrowser(server.url), openBrowser(server.url)]);
     await Promise.all([signIn(one.page, server.url, 'duty@demo.test'), signIn(two.page, server.url, 'duty2@demo.test')]);
-    const res = await one.page.request.get(`${server.url}/api/incidents`);
-    const { incidents } = (await res.json()) as { incidents: IncidentListItem[] };
-    incidentId = incidents.find((i) => /storm/i.test(i.name))!.id;
+    incidentId = await stormIncidentId(one.page, server.url);
   }, 180_000); // starting a server and Chromium can be slow on a busy machine
 
   afterAll(async () => {
@@ -93,40 +92,72 @@ describeBrowser('duty manager console', () => {
     await metrics.waitFor();
     figures['compute -> plan shown (ms)'] = Number(await p1.locator('[data-panel="plan"] section').getAttribute('data-compute-ms'));
     expect(await metrics.textContent()).toMatch(/Housed/);
+    // Both plans are offered with real money and a time everyone is in bed; the cheapest is chosen.
+    const choice = p1.getByTestId('plan-alternatives');
+    expect(await choice.locator('[data-objective="cost"]').textContent()).toMatch(
+      /cheapest: £[\d,.]+ .*rooms a night .*transport.*everyone in bed by \d\d:\d\d/,
+    );
+    expect(await choice.locator('[data-objective="shelter"]').textContent()).toMatch(/fastest within 5%: £[\d,.]+ .*everyone in bed by \d\d:\d\d/);
+    const section = p1.locator('[data-panel="plan"] section');
+    const shelterId = await section.getAttribute('data-plan-id');
+    await choice.locator('[data-objective="cost"] input').click();
+    await p1.waitForFunction((id) => {
+      const v = document.querySelector('[data-panel="plan"] section')?.getAttribute('data-plan-id');
+      return !!v && v !== id;
+    }, shelterId);
     expect(await mapAttr(p1, 'trip-count')).toBeGreaterThan(0); // proposal drawn dashed
     await screenshot(p1, 'console-02-plan-computed');
 
     // Pick two households without needs and two roomy hotels other than where the plan sends them.
     const s = await state();
     const planId = await p1.locator('[data-panel="plan"] section').getAttribute('data-plan-id');
-    const view = (await (await p1.request.get(`${server.url}/api/incidents/${incidentId}/plans/${planId}`)).json()) as { plan: { stays: { partyId: string; hotelId: string }[] } };
+    const view = (await (await p1.request.get(`${server.url}/api/incidents/${incidentId}/plans/${planId}`)).json()) as {
+      plan: { stays: { partyId: string; hotelId: string }[] };
+    };
     const stayOf = new Map(view.plan.stays.map((x) => [x.partyId, x.hotelId]));
     const plain = s.parties.filter((p) => p.needs.length === 0 && p.guests.every((g) => g.needs.length === 0) && p.size <= 2 && stayOf.has(p.id));
     const roomy = [...s.hotels].sort((a, b) => b.bedsOffered - a.bedsOffered);
     const [a, b] = [plain[0]!, plain[1]!];
     const target = (partyId: string) => roomy.find((h) => h.id !== stayOf.get(partyId))!;
     await moveInPlan(p1, a.passCode, a.id, target(a.id).id, 'select');
-    await p1.getByText(`in this plan: ${target(a.id).name}`).first().waitFor();
+    await p1
+      .getByText(`in this plan: ${target(a.id).name}`)
+      .first()
+      .waitFor();
     await screenshot(p1, 'console-03-moved-by-menu');
     await moveInPlan(p1, b.passCode, b.id, target(b.id).id, 'drag');
-    await p1.locator(`li.move-row[data-party-id="${b.id}"]`).filter({ hasText: `in this plan: ${target(b.id).name}` }).waitFor();
+    await p1
+      .locator(`li.move-row[data-party-id="${b.id}"]`)
+      .filter({ hasText: `in this plan: ${target(b.id).name}` })
+      .waitFor();
     await screenshot(p1, 'console-04-moved-by-drag');
 
     await p1.keyboard.press('Escape'); // leave the search field; then "a" applies
     await p1.keyboard.press('a');
     await p1.getByTestId('plan-applied').waitFor();
     await p1.waitForFunction(() => Number(document.querySelector('.console-map')?.getAttribute('data-beds-taken')) > 0);
-    await p1.waitForFunction((n) => Number(document.querySelector('[data-count="beds-free"]')?.getAttribute('data-value')?.replace(/\D/g, '')) < n, bedsFreeBefore);
+    await p1.waitForFunction(
+      (n) => Number(document.querySelector('[data-count="beds-free"]')?.getAttribute('data-value')?.replace(/\D/g, '')) < n,
+      bedsFreeBefore,
+    );
     await screenshot(p1, 'console-05-applied');
-    await p1.waitForFunction(() => Number(document.querySelector('[data-testid="incident-map"]')?.getAttribute('data-vehicle-dots')) > 0, undefined, { timeout: 5000 });
+    await p1.waitForFunction(() => Number(document.querySelector('[data-testid="incident-map"]')?.getAttribute('data-vehicle-dots')) > 0, undefined, {
+      timeout: 5000,
+    });
     const after = await state();
     expect(after.parties.find((p) => p.id === a.id)!.hotelId).toBe(target(a.id).id);
     expect(after.parties.find((p) => p.id === b.id)!.hotelId).toBe(target(b.id).id);
 
     // The second console changed without a reload: counters and the activity feed.
-    await p2.waitForFunction((n) => Number(document.querySelector('[data-count="unplaced"]')?.getAttribute('data-value')?.replace(/\D/g, '')) < n, unplacedBefore);
+    await p2.waitForFunction(
+      (n) => Number(document.querySelector('[data-count="unplaced"]')?.getAttribute('data-value')?.replace(/\D/g, '')) < n,
+      unplacedBefore,
+    );
     await p2.keyboard.press('5');
-    await p2.getByTestId('activity-feed').getByText(/Dana Duty\s+applied a plan/).waitFor();
+    await p2
+      .getByTestId('activity-feed')
+      .getByText(/Dana Duty\s+applied a plan/)
+      .waitFor();
     await screenshot(p2, 'console-06-second-sees-plan');
 
     // Vehicles move along their trips as the clock runs.
@@ -168,7 +199,10 @@ describeBrowser('duty manager console', () => {
     await p2.getByTestId('plan-applied').waitFor();
     await p1.waitForFunction(() => document.querySelectorAll('[data-count="beds-free"]').length === 1);
     await p1.keyboard.press('5');
-    await p1.getByTestId('activity-feed').getByText(/Sam Second\s+applied a plan/).waitFor();
+    await p1
+      .getByTestId('activity-feed')
+      .getByText(/Sam Second\s+applied a plan/)
+      .waitFor();
   });
 
   test('an offer with mistakes shows each problem by its field; a household can be found and its timeline read', async () => {
@@ -193,7 +227,10 @@ describeBrowser('duty manager console', () => {
     const details = p1.locator(`.details[data-party-id="${placed.id}"]`);
     await details.getByLabel('Note (optional)').fill('grandmother feeling faint');
     await details.getByRole('button', { name: 'Needs help' }).click();
-    await details.locator('.feed').getByText(/as needs help \(“grandmother feeling faint”\)/).waitFor();
+    await details
+      .locator('.feed')
+      .getByText(/as needs help \(“grandmother feeling faint”\)/)
+      .waitFor();
     await details.getByText('needs help', { exact: true }).first().waitFor();
     await screenshot(p1, 'console-11-household-timeline');
   });
@@ -237,11 +274,51 @@ describeBrowser('duty manager console', () => {
     // A change made by the other manager while this console is away.
     const s = await state();
     const party = s.parties.find((p) => p.status === 'assigned')!;
-    const res = await two.page.request.post(`${server.url}/api/incidents/${incidentId}/parties/${party.id}/status`, { data: { status: 'self_evacuated', note: 'drove to family' }, headers: { Origin: server.url } });
+    const res = await two.page.request.post(`${server.url}/api/incidents/${incidentId}/parties/${party.id}/status`, {
+      data: { status: 'self_evacuated', note: 'drove to family' },
+      headers: { Origin: server.url },
+    });
     expect(res.ok()).toBe(true);
     await p1.locator('.conn[data-connection="caught-up"]').waitFor();
     await p1.getByTestId('activity-feed').getByText(`marked ${party.name} as self evacuated (“drove to family”)`).first().waitFor();
     await screenshot(p1, 'console-15-caught-up');
   });
-});
 
+  test("a hotel's details stay open while the night changes around them, with the new figures", async () => {
+    const p1 = one.page;
+    // Last in the file: the change it makes would move the replay's steps above.
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('2');
+    const row = p1.locator('[data-place-id^="hotel:"]').first();
+    const hotelId = (await row.getAttribute('data-place-id'))!.slice('hotel:'.length);
+    const offered = (await state()).hotels.find((h) => h.id === hotelId)!;
+    const details = p1
+      .locator('.leaflet-popup .map-details')
+      .filter({ hasText: offered.name })
+      .filter({ hasText: /Beds taken/ });
+    for (let attempt = 1; !(await details.isVisible()); attempt++) {
+      if (attempt > 3) throw new Error("three clicks on a hotel did not open the hotel's details");
+      await row.click();
+      await details.waitFor({ timeout: 8000 }).catch(() => undefined);
+    }
+    const bedsBefore = Number(/of ([\d,]+)/.exec((await details.textContent()) ?? '')![1]!.replace(/,/g, ''));
+    // A colleague's change redraws every marker; the open details follow it instead of closing.
+    const duty = await apiAgent(server.url, 'duty2@demo.test');
+    await duty
+      .patch(`/api/incidents/${incidentId}/hotels/${hotelId}`)
+      .send({
+        roomTypes: offered.roomTypes.map((r, i) => ({
+          type: r.type,
+          sleeps: r.sleeps,
+          count: r.count + (i === 0 ? 5 : 0),
+          rateMinor: r.rateMinor,
+          accessible: r.accessible,
+        })),
+      })
+      .expect(200);
+    const bedsAfter = bedsBefore + 5 * offered.roomTypes[0]!.sleeps;
+    await details.filter({ hasText: new RegExp(`of ${bedsAfter.toLocaleString('en-GB')}`) }).waitFor();
+    expect(await details.count()).toBe(1);
+    await screenshot(p1, 'console-01b-details-stay-open');
+  });
+});

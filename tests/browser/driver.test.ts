@@ -109,7 +109,12 @@ describeBrowser('driver on a phone', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${server.url}/#/incidents/${incidentId}`);
     const feed = page.getByTestId('activity-feed');
-    if (await feed.waitFor({ state: 'attached', timeout: 15_000 }).then(() => true, () => false)) {
+    if (
+      await feed.waitFor({ state: 'attached', timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       const before = await feed.locator('li[data-type="party.boarded"]').count();
       // One more boarding, live, while the console is open.
       const next = links.find((l) => l.vehicleId !== link.vehicleId && l.currentTrip && l.currentTrip.households > 0)!;

@@ -107,7 +107,10 @@ describeBrowser('the guest status link on a phone', () => {
     await page.getByLabel('What do you need? (optional)').fill('Our daughter has asthma and the inhaler is in the lodge');
     await screenshot(page, `${shotPrefix}-02-need-help-form`);
     const heard = new Promise<void>((resolve) => {
-      const check = () => (live.events.some((e) => e.type === 'guest.replied' && e.payload.partyId === partyId) ? resolve() : void live.until(live.events.length + 1, 20_000).then(check, () => undefined));
+      const check = () =>
+        live.events.some((e) => e.type === 'guest.replied' && e.payload.partyId === partyId)
+          ? resolve()
+          : void live.until(live.events.length + 1, 20_000).then(check, () => undefined);
       check();
     });
     // A double tap sends one reply.
@@ -157,7 +160,7 @@ describeBrowser('the guest status link on a phone', () => {
     await needHelpFlow(page, 'P11', 'guest-console');
   });
 
-  test('a duty manager\'s console in a second browser shows the reply under Needs attention; marked handled, it leaves every console', async () => {
+  test("a duty manager's console in a second browser shows the reply under Needs attention; marked handled, it leaves every console", async () => {
     desk = await openBrowser(server.url);
     await signInConsole(desk.page, server.url, DEMO.duty);
     const consoles = [desk.page, await desk.context.newPage()];
@@ -191,7 +194,9 @@ describeBrowser('the guest status link on a phone', () => {
     await screenshot(first, 'guest-06-console-attention');
 
     // "show household" opens it in the households panel.
-    await item(first).getByRole('button', { name: /Show household Patel/ }).click();
+    await item(first)
+      .getByRole('button', { name: /Show household Patel/ })
+      .click();
     await first.getByRole('tab', { name: /Households/, selected: true }).waitFor();
     await first.getByRole('heading', { name: /Patel/ }).waitFor();
     await first.getByRole('tab', { name: /Attention/ }).click();
@@ -199,7 +204,11 @@ describeBrowser('the guest status link on a phone', () => {
     await item(first).getByRole('button', { name: 'Mark handled…' }).click();
     await item(first).getByLabel('What was done? (optional)').fill('Rang them: a vet meets them at the hotel');
     // Help given is offered, ticked: the household comes off "needs help".
-    expect(await item(first).getByLabel(/Patel no longer needs help/).isChecked()).toBe(true);
+    expect(
+      await item(first)
+        .getByLabel(/Patel no longer needs help/)
+        .isChecked(),
+    ).toBe(true);
     await screenshot(first, 'guest-07-console-mark-handled');
     await item(first).getByRole('button', { name: 'Mark handled' }).click();
     for (const c of consoles) await item(c).waitFor({ state: 'detached' });
@@ -208,7 +217,9 @@ describeBrowser('the guest status link on a phone', () => {
     expect(replies[0].handledAt).toBeTruthy();
     const patel = ((await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body as IncidentState).parties.find((p) => p.id === 'P03')!;
     expect(patel.status).toBe('assigned');
-    expect((await duty.get(`/api/incidents/${incidentId}/guest-replies?open=true`).expect(200)).body.replies.some((r: { partyId: string }) => r.partyId === 'P03')).toBe(false);
+    expect(
+      (await duty.get(`/api/incidents/${incidentId}/guest-replies?open=true`).expect(200)).body.replies.some((r: { partyId: string }) => r.partyId === 'P03'),
+    ).toBe(false);
   });
 
   test('after the stay the household rates it from its link; the console shows the rating and words live', async () => {
@@ -248,5 +259,54 @@ describeBrowser('the guest status link on a phone', () => {
     expect(await c.getByTestId('feedback-summary').textContent()).toBe('2.0 out of 5 from 1 household');
     await item.scrollIntoViewIfNeeded();
     await screenshot(c, 'guest-09-console-feedback');
+  });
+  test('the phone refreshes with If-None-Match: 304 keeps the page as it is; a check-in shows at the next refresh', async () => {
+    const { page } = browser;
+    const answers: { status: number; etag: string | null; sent: string | null }[] = [];
+    const token = await tokenOf('P05');
+    // Only this household's answers: the page this browser showed before (another household's
+    // link) must have stopped polling when the link changed; if it had not, its answers would
+    // replace the remembered ETag and this page would send none.
+    const ours = (r: import('playwright-core').Response) =>
+      new URL(r.url()).pathname === '/api/guest/status' && r.request().headers()['x-status-token'] === token;
+    const others: string[] = [];
+    const onResponse = (r: import('playwright-core').Response) => {
+      if (ours(r)) answers.push({ status: r.status(), etag: r.headers()['etag'] ?? null, sent: r.request().headers()['if-none-match'] ?? null });
+      else if (new URL(r.url()).pathname === '/api/guest/status') others.push(r.request().headers()['x-status-token'] ?? '');
+    };
+    page.on('response', onResponse);
+    try {
+      await page.goto(previewUrl(`#/s/${token}`));
+      await page.locator('[data-testid="guest-status"][data-status="assigned"]').waitFor();
+      // The page refreshes when it becomes visible again (and every 15 s): ask it to, without waiting.
+      const refresh = async () => {
+        await Promise.all([page.waitForResponse(ours), page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')))]);
+      };
+      await refresh();
+      const first = answers[0]!;
+      expect(first).toMatchObject({ status: 200, sent: null });
+      // Nothing changed (the loop paged the household before this test's page opened, or answers
+      // were 200 with a new tag; then the tag sent back is the newest one).
+      const last = answers.at(-1)!;
+      expect(last.sent).toBe(answers.at(-2)!.etag);
+      if (last.status === 200) {
+        await refresh();
+        expect(answers.at(-1)!.status).toBe(304);
+      } else expect(last.status).toBe(304);
+      await page.locator('[data-testid="guest-status"][data-status="assigned"]').waitFor();
+      expect(await page.getByTestId('guest-destination').textContent()).toContain(
+        state.hotels.find((h) => h.id === state.parties.find((p) => p.id === 'P05')!.hotelId)!.name,
+      );
+
+      const party = state.parties.find((p) => p.id === 'P05')!;
+      await duty.post(`/api/incidents/${incidentId}/hotels/${party.hotelId}/arrivals/checkins`).send({ partyId: 'P05' }).expect(200);
+      const before = answers.length;
+      await refresh();
+      expect(answers[before]!).toMatchObject({ status: 200, sent: answers[before - 1]!.etag });
+      await page.locator('[data-testid="guest-status"][data-status="checked_in"]').waitFor();
+      expect(others).toEqual([]);
+    } finally {
+      page.off('response', onResponse);
+    }
   });
 });

@@ -49,7 +49,10 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     await duty.post(`/api/incidents/${incidentId}/hotels/${hotelId}/arrivals/checkins`).send({ partyId: household.partyId }).expect(200);
 
     // Receipt photo uploads work for reception (the tests below attach one through the form).
-    const probe = await phone.page.request.post(`${server.url}/api/incidents/${incidentId}/ledger/receipts`, { data: TINY_PNG, headers: { 'content-type': 'image/png', origin: server.url } });
+    const probe = await phone.page.request.post(`${server.url}/api/incidents/${incidentId}/ledger/receipts`, {
+      data: TINY_PNG,
+      headers: { 'content-type': 'image/png', origin: server.url },
+    });
     expect(probe.status()).toBe(201);
 
     desk = await openBrowser(server.url);
@@ -77,7 +80,7 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     await c.getByRole('button', { name: 'Record perk' }).click();
     await c.locator('label.perk-cat', { hasText: category }).click();
     await c.getByLabel('Amount in pounds').fill(pounds);
-    await c.getByLabel('Note (optional)').fill(note);
+    await c.getByLabel(/^Why \(optional/).fill(note);
   }
 
   test('£20 at the bar is within the limit: recorded at once', async () => {
@@ -114,12 +117,18 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     await card().locator('form.perk-form').getByRole('button', { name: 'Record perk' }).click();
     const waiting = card().locator('[data-testid="perk-outcome"][data-state="waiting"]');
     await waiting.waitFor();
-    expect(await waiting.textContent()).toBe("Bar £150.00: waiting for a duty manager's approval — over your £100.00 limit for this household (spent £20.00 so far).");
+    expect(await waiting.textContent()).toBe(
+      "Bar £150.00: waiting for a duty manager's approval — over your £100.00 limit for this household (spent £20.00 so far).",
+    );
     await screenshot(phone.page, 'perks-02-phone-waiting');
 
     // A guest's reply too, so the console shows both kinds of item.
     const token = (await duty.get(`/api/incidents/${incidentId}/status-links/${household.partyId}`).expect(200)).body.token;
-    await request(server.url).post('/api/guest/replies').set('x-status-token', token).send({ kind: 'need_help', key: 'perks-browser-help-1', text: 'The room is freezing, the heating does not work' }).expect(201);
+    await request(server.url)
+      .post('/api/guest/replies')
+      .set('x-status-token', token)
+      .send({ kind: 'need_help', key: 'perks-browser-help-1', text: 'The room is freezing, the heating does not work' })
+      .expect(201);
 
     const item = console_.locator(`[data-testid="attention-perks"] li[data-party-id="${household.partyId}"]`);
     await item.waitFor();
@@ -151,7 +160,7 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     await screenshot(phone.page, 'perks-04-phone-approved');
   });
 
-  test('the scanner takes the status link a pass\'s QR holds and opens that household; another hotel\'s is not found', async () => {
+  test("the scanner takes the status link a pass's QR holds and opens that household; another hotel's is not found", async () => {
     const { page } = phone;
     await page.goto(`${server.url}/#/`);
     await page.locator('main.reception[data-fresh="true"]').waitFor();
@@ -162,11 +171,19 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     await scanner.getByRole('button', { name: 'Find' }).click();
     // The search box takes the pass code the link resolved to (asked of the server), then the card shows.
     const search = page.getByPlaceholder('Surname, unit or pass code');
-    await page.waitForFunction(([placeholder, code]) => (document.querySelector(`input[placeholder="${placeholder}"]`) as HTMLInputElement | null)?.value === code, ['Surname, unit or pass code', household.passCode] as const, { timeout: 10_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(
+        ([placeholder, code]) => (document.querySelector(`input[placeholder="${placeholder}"]`) as HTMLInputElement | null)?.value === code,
+        ['Surname, unit or pass code', household.passCode] as const,
+        { timeout: 10_000 },
+      )
+      .catch(() => undefined);
     expect(await search.inputValue()).toBe(household.passCode);
     await card().getByTestId('perks-box').waitFor();
 
-    const state = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body as { parties: { id: string; name: string; hotelId: string | null }[] };
+    const state = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body as {
+      parties: { id: string; name: string; hotelId: string | null }[];
+    };
     const elsewhere = state.parties.find((p) => p.hotelId && p.hotelId !== hotelId)!;
     const other = (await duty.get(`/api/incidents/${incidentId}/status-links/${elsewhere.id}`).expect(200)).body.url as string;
     await page.getByRole('button', { name: 'Scan a pass' }).click();
@@ -179,7 +196,10 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
   test('with no connection a perk and its receipt photo are kept on the phone and sent once when it is back', async () => {
     await phone.page.reload(); // clears the scanner test's search
     await openCard();
-    const laundry = async () => ((await duty.get(`/api/incidents/${incidentId}/ledger?limit=5000`).expect(200)).body.lines as LedgerLine[]).filter((l) => l.partyId === household.partyId && l.category === 'laundry' && l.kind === 'charge');
+    const laundry = async () =>
+      ((await duty.get(`/api/incidents/${incidentId}/ledger?limit=5000`).expect(200)).body.lines as LedgerLine[]).filter(
+        (l) => l.partyId === household.partyId && l.category === 'laundry' && l.kind === 'charge',
+      );
     await phone.context.setOffline(true);
     try {
       await fillPerk('Laundry', '8.50', 'shirts pressed for the morning');

@@ -14,7 +14,14 @@ import type { TestServer } from '../helpers/server.js';
 export const PHONE = { width: 390, height: 844 };
 export const PASSWORD = 'storm-demo-2026';
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.map': 'application/json',
+};
 
 export function serveClientOverride(server: TestServer): void {
   const dir = process.env.RX_CLIENT_DIST;
@@ -51,10 +58,13 @@ export async function apiAs<T>(page: Page, url: string, method: 'GET' | 'POST' =
 export async function smallTargets(page: Page, scope: string): Promise<string[]> {
   return page.evaluate((sel) => {
     const out: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>(`${sel} button, ${sel} a.button, ${sel} input[type=text], ${sel} input[type=search], ${sel} summary`)) {
+    for (const el of document.querySelectorAll<HTMLElement>(
+      `${sel} button, ${sel} a.button, ${sel} input[type=text], ${sel} input[type=search], ${sel} summary`,
+    )) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
-      if (r.height < 43.5 || r.width < 43.5) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+      if (r.height < 43.5 || r.width < 43.5)
+        out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
     }
     return out;
   }, scope);

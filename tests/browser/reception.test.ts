@@ -76,11 +76,20 @@ describeBrowser('reception on a phone', () => {
     expect(await groups.count()).toBeGreaterThan(0);
     expect(await groups.first().locator('.eta').textContent()).toMatch(/ETA \d\d:\d\d/);
     const shown = await page.locator('article.household').evaluateAll((els) => els.map((e) => e.getAttribute('data-party')));
-    expect(shown.sort()).toEqual(data.households.filter((h) => !['checked_in', 'checked_out', 'no_show', 'self_evacuated'].includes(h.status)).map((h) => h.partyId).sort());
+    expect(shown.sort()).toEqual(
+      data.households
+        .filter((h) => !['checked_in', 'checked_out', 'no_show', 'self_evacuated'].includes(h.status))
+        .map((h) => h.partyId)
+        .sort(),
+    );
     const withNotes = data.households.find((h) => h.notes);
     if (withNotes) expect(await card(withNotes.partyId).locator('.hh-notes').textContent()).toContain(withNotes.notes);
     const withNeeds = data.households.find((h) => h.needs.length || h.guests.some((g) => g.needs.length));
     if (withNeeds) expect(await card(withNeeds.partyId).locator('.need').count()).toBeGreaterThan(0);
+    // Perk caps in the incident's currency (the storm's hotel has an open bar up to £30 a guest a night).
+    expect(data.currency).toBe('GBP');
+    await page.locator('details.rx-perks summary').click();
+    expect(await page.locator('details.rx-perks').textContent()).toContain('up to £30.00 per guest per night');
     expect(await smallTargets(page, 'main.reception')).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'reception-01-arrivals');
@@ -123,7 +132,17 @@ describeBrowser('reception on a phone', () => {
     await page.getByRole('tab', { name: /In house/ }).click();
     await page.locator(`article.household[data-party="${h!.partyId}"][data-status="checked_in"][data-pending="false"]`).waitFor();
     let row = (await arrivals()).households.find((x) => x.partyId === h!.partyId)!;
-    expect(row.guests.filter((g) => g.checkedIn).map((g) => g.id).sort()).toEqual(h!.guests.filter((g) => g.id !== late.id).map((g) => g.id).sort());
+    expect(
+      row.guests
+        .filter((g) => g.checkedIn)
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual(
+      h!.guests
+        .filter((g) => g.id !== late.id)
+        .map((g) => g.id)
+        .sort(),
+    );
     expect(await card(h!.partyId).locator('.hh-status').textContent()).toContain(`(${h!.guests.length - 1} of ${h!.guests.length})`);
     await card(h!.partyId).locator('.household-head').click();
     await screenshot(page, 'reception-04-partial');
@@ -155,9 +174,15 @@ describeBrowser('reception on a phone', () => {
       await screenshot(page, 'reception-05-offline-pending');
       // Meanwhile the duty manager's side: that household went elsewhere (recorded at the hotel's desk by another device).
       const other = await signIn(server.url, DEMO.reception);
-      await other.post(`/api/incidents/${incidentId}/hotels/${hotelId}/arrivals/no-shows`).send({ partyId: rerouted!.partyId, kind: 'went_elsewhere' }).expect(200);
+      await other
+        .post(`/api/incidents/${incidentId}/hotels/${hotelId}/arrivals/no-shows`)
+        .send({ partyId: rerouted!.partyId, kind: 'went_elsewhere' })
+        .expect(200);
       // Nothing reached the server while offline.
-      for (const h of five) expect((await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body.parties.find((p: { id: string }) => p.id === h.partyId).status).not.toBe('checked_in');
+      for (const h of five)
+        expect((await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body.parties.find((p: { id: string }) => p.id === h.partyId).status).not.toBe(
+          'checked_in',
+        );
     } finally {
       await context.setOffline(false);
     }
@@ -179,7 +204,7 @@ describeBrowser('reception on a phone', () => {
     await conflict.waitFor({ state: 'detached' });
   }, 120_000);
 
-  test('another hotel\'s guests are neither shown nor reachable', async () => {
+  test("another hotel's guests are neither shown nor reachable", async () => {
     const { page } = browser;
     await openReception();
     const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
@@ -204,7 +229,12 @@ describeBrowser('reception on a phone', () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 150,
+      downloadThroughput: (1.6 * 1024 * 1024) / 8,
+      uploadThroughput: (750 * 1024) / 8,
+    });
     const firstHousehold = 'article.household .household-head';
     /** Load the page; ms from navigation start (the page's own clock) to the list being usable. */
     const visit = async (ready: string) => {
@@ -233,7 +263,9 @@ describeBrowser('reception on a phone', () => {
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
     mkdirSync('test-output', { recursive: true });
     writeFileSync('test-output/reception-fast3g.json', JSON.stringify({ firstVisit: first, repeatVisitFromDeviceCopy: repeat }, null, 2));
-    console.log(`reception on Fast 3G: first visit usable at ${first.usableMs} ms, repeat visit (list kept on the device) at ${repeat.usableMs} ms; ${JSON.stringify(first)}`);
+    console.log(
+      `reception on Fast 3G: first visit usable at ${first.usableMs} ms, repeat visit (list kept on the device) at ${repeat.usableMs} ms; ${JSON.stringify(first)}`,
+    );
     expect(first.usableMs).toBeGreaterThan(0);
   }, 90_000);
 });

@@ -15,7 +15,9 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'rc-backup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function counts(db: Db) {
-  const r = await db.execute<{ incidents: number; parties: number }>(sql`select (select count(*)::int from incidents) as incidents, (select count(*)::int from parties) as parties`);
+  const r = await db.execute<{ incidents: number; parties: number }>(
+    sql`select (select count(*)::int from incidents) as incidents, (select count(*)::int from parties) as parties`,
+  );
   const rows = (r as unknown as { rows?: unknown[] }).rows ?? (r as unknown as unknown[]);
   return rows[0];
 }

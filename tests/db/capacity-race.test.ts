@@ -1,64 +1,143 @@
 /**
- * The database itself refuses a second booking of the last room, even when two transactions race.
+ * No room is ever given twice, and no room count ever goes below what is taken, when the production
+ * paths that take and give back rooms race. Rooms are taken only by applying a plan
+ * (PlanService.apply -> adjustRoomsBulk); a hotel withdrawing rooms gives them back by displacing
+ * planned stays (HotelService.update). After every race, for every room type: 0 <= used <= count,
+ * and `used` is exactly the rooms held by the active stays at that hotel.
+ *
  * PGlite runs one transaction at a time, so the real contention is only exercised on PostgreSQL
  * (CI runs this file on both).
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
 import { insertScenario } from '../../server/incidents/import.js';
-import { reserveRooms } from '../../server/stays/repo.js';
-import { roomTypes } from '../../server/db/schema.js';
+import { adjustRoomsBulk } from '../../server/stays/repo.js';
+import { EventBus } from '../../server/events/log.js';
+import { PlanService } from '../../server/plans/service.js';
+import { HotelService } from '../../server/hotels/service.js';
+import { insertUser } from '../../server/auth/repo.js';
+import { AppError } from '../../server/http/errors.js';
+import { roomTypes, stays } from '../../server/db/schema.js';
 import { scenarioSchema } from '../../shared/scenario.js';
-import { buildScenario } from '../../seed/factories.js';
+import { buildHotel, buildParty, buildRoomType, buildScenario, buildVehicle } from '../../seed/factories.js';
 
+const engine = usingPostgres() ? 'PostgreSQL' : 'PGlite';
 let db: TestDatabase;
+let plans: PlanService;
+let hotels: HotelService;
+let userId: string;
+const actor = () => ({ userId, name: 'Race manager' });
+
 beforeAll(async () => {
   db = await createTestDatabase();
+  const bus = new EventBus();
+  plans = new PlanService(db.db, bus);
+  hotels = new HotelService(db.db, bus);
+  userId = await insertUser(db.db, { email: 'race@test.example', name: 'Race manager', role: 'duty_manager', passwordHash: 'x' });
 });
 afterAll(async () => db?.destroy());
 
-async function incidentWithRooms(count: number) {
-  const s = scenarioSchema.parse(buildScenario());
-  s.hotels = [{ ...s.hotels[0]!, roomTypes: [{ type: 'double', sleeps: 2, count, accessible: false, rateMinor: 9000 }] }];
+/** An incident of `households` couples and hotels of double rooms (`doubles` per hotel). */
+async function incident(households: number, doubles: number[]) {
+  const s = scenarioSchema.parse(
+    buildScenario({
+      parties: Array.from({ length: households }, (_, i) => buildParty({ id: `P${i}`, size: 2 })),
+      hotels: doubles.map((count, i) =>
+        buildHotel({
+          id: `H${i + 1}`,
+          lat: 53.14 + i * 0.01,
+          petsAllowed: true,
+          roomTypes: [buildRoomType({ type: 'double', sleeps: 2, count, rateMinor: 9000 + i })],
+        }),
+      ),
+      vehicles: [buildVehicle({ id: 'V1', seats: 60 }), buildVehicle({ id: 'V2', seats: 60 })],
+    }),
+  );
   const { incidentId } = await db.db.transaction((tx) => insertScenario(tx, s));
-  return { incidentId, hotelId: s.hotels[0]!.id };
+  return incidentId;
 }
 
-async function usedOf(incidentId: string, hotelId: string) {
-  const [row] = await db.db.select().from(roomTypes).where(and(eq(roomTypes.incidentId, incidentId), eq(roomTypes.hotelId, hotelId)));
-  return row!;
+/** The invariants, read back: for every room type, rooms taken = rooms held by active stays, within 0..count. */
+async function capacityHolds(incidentId: string) {
+  const types = await db.db.select().from(roomTypes).where(eq(roomTypes.incidentId, incidentId));
+  const active = await db.db
+    .select()
+    .from(stays)
+    .where(and(eq(stays.incidentId, incidentId), inArray(stays.status, ['planned', 'checked_in'])));
+  const held = new Map<string, number>();
+  for (const s of active) for (const r of s.rooms) held.set(`${s.hotelId}/${r.type}`, (held.get(`${s.hotelId}/${r.type}`) ?? 0) + r.count);
+  for (const t of types) {
+    const key = `${t.hotelId}/${t.type}`;
+    expect({ key, used: t.used, withinCount: t.used >= 0 && t.used <= t.count }).toEqual({ key, used: held.get(key) ?? 0, withinCount: true });
+  }
+  // One active stay per household (nobody holds two rooms' worth by two stays).
+  expect(new Set(active.map((s) => s.partyId)).size).toBe(active.length);
+  return { used: types.reduce((n, t) => n + t.used, 0), stays: active.length };
 }
 
-test('two transactions racing for the last room: exactly one wins', async () => {
-  const { incidentId, hotelId } = await incidentWithRooms(1);
-  // Both transactions start, then both try to book; on PostgreSQL the second waits on the row lock
-  // and then fails the CHECK; on PGlite they run one after the other with the same outcome.
-  const attempt = () => db.db.transaction(async (tx) => {
-    await reserveRooms(tx, incidentId, hotelId, [{ type: 'double', count: 1 }]);
-    await new Promise((r) => setTimeout(r, 50)); // hold the lock while the other one tries
-  });
-  const results = await Promise.allSettled([attempt(), attempt()]);
-  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-  const failure = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-  expect((failure.reason as { cause?: { code?: string } }).cause?.code).toBe('23514');
-  const row = await usedOf(incidentId, hotelId);
-  expect(row.used).toBe(1);
-  expect(row.count).toBe(1);
+/** A refusal the production path gives a slower racer: stale plan (409) or the CHECK at the row lock. */
+function isRefusal(reason: unknown): boolean {
+  return (reason instanceof AppError && reason.code === 'conflict') || (reason as { cause?: { code?: string } }).cause?.code === '23514';
+}
+
+test(`managers applying proposals computed at the same moment: exactly one applies, its stays hold exactly the rooms taken (${engine})`, async () => {
+  const incidentId = await incident(30, [12, 8]);
+  // Six proposals (and their alternatives) all computed on the same state: each would take all 20 rooms.
+  const proposals = new Map<string, number>();
+  for (let i = 0; i < 6; i++) {
+    const view = await plans.propose(incidentId, userId);
+    expect(view.plan.stays.length).toBeGreaterThan(12); // more than one hotel's worth: they all compete for the same rooms
+    proposals.set(view.id, view.plan.stays.length);
+    for (const a of view.alternatives ?? []) if (a.id !== view.id) proposals.set(a.id, (await plans.get(incidentId, a.id)).plan.stays.length);
+  }
+  const ids = [...proposals.keys()];
+  const results = await Promise.allSettled(ids.map((id) => plans.apply(incidentId, id, actor())));
+  const won = ids.filter((_, i) => results[i]!.status === 'fulfilled');
+  expect(won).toHaveLength(1);
+  for (const r of results) if (r.status === 'rejected') expect({ refused: isRefusal(r.reason), reason: String(r.reason) }).toMatchObject({ refused: true });
+  const housed = proposals.get(won[0]!)!;
+  expect(await capacityHolds(incidentId)).toEqual({ used: housed, stays: housed });
 });
 
-test(`200 concurrent attempts for the last 20 rooms: exactly 20 succeed (${usingPostgres() ? 'PostgreSQL' : 'PGlite'})`, async () => {
-  const { incidentId, hotelId } = await incidentWithRooms(20);
-  const results = await Promise.allSettled(
-    Array.from({ length: 200 }, () => db.db.transaction((tx) => reserveRooms(tx, incidentId, hotelId, [{ type: 'double', count: 1 }]))),
-  );
+test(`plans applied while hotels withdraw and add rooms: never a room twice, never below zero (${engine})`, async () => {
+  const incidentId = await incident(24, [10, 10]);
+  let applied = 0;
+  let withdrawals = 0;
+  for (let round = 0; round < 6; round++) {
+    const { id } = await plans.propose(incidentId, userId);
+    const [h1, h2] = round % 2 ? [4, 10] : [10, 3];
+    // The apply races two hotels changing their offers; any order is allowed, any outcome must hold.
+    const results = await Promise.allSettled([
+      plans.apply(incidentId, id, actor()),
+      hotels.update(incidentId, 'H1', { roomTypes: [{ type: 'double', sleeps: 2, count: h1, rateMinor: 9000 }] }, actor()),
+      hotels.update(incidentId, 'H2', { roomTypes: [{ type: 'double', sleeps: 2, count: h2, rateMinor: 9001 }] }, actor()),
+    ]);
+    for (const r of results) if (r.status === 'rejected') expect({ refused: isRefusal(r.reason), reason: String(r.reason) }).toMatchObject({ refused: true });
+    if (results[0].status === 'fulfilled') applied++;
+    withdrawals += results.slice(1).filter((r) => r.status === 'fulfilled').length;
+    await capacityHolds(incidentId);
+  }
+  // Each round changed something: a plan took rooms, or an offer changed under a plan that then went stale.
+  expect(applied + withdrawals).toBeGreaterThanOrEqual(6);
+  expect(withdrawals).toBeGreaterThan(0);
+});
+
+test(`200 concurrent takings of one room each, by the statement plan apply uses, for the last 20 rooms: exactly 20 succeed (${engine})`, async () => {
+  const incidentId = await incident(1, [20]);
+  const oneRoom = () => new Map([['H1/double', { hotelId: 'H1', type: 'double', delta: 1 }]]);
+  const results = await Promise.allSettled(Array.from({ length: 200 }, () => db.db.transaction((tx) => adjustRoomsBulk(tx, incidentId, oneRoom()))));
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
   for (const r of results) if (r.status === 'rejected') expect((r.reason as { cause?: { code?: string } }).cause?.code).toBe('23514');
-  expect((await usedOf(incidentId, hotelId)).used).toBe(20);
+  const [row] = await db.db.select().from(roomTypes).where(eq(roomTypes.incidentId, incidentId));
+  expect({ used: row!.used, count: row!.count }).toEqual({ used: 20, count: 20 });
 });
 
-test('a room count can never be lowered below what is already booked', async () => {
-  const { incidentId, hotelId } = await incidentWithRooms(3);
-  await db.db.transaction((tx) => reserveRooms(tx, incidentId, hotelId, [{ type: 'double', count: 2 }]));
+test('a room count can never be lowered below what is already taken', async () => {
+  const incidentId = await incident(2, [3]);
+  const { id } = await plans.propose(incidentId, userId);
+  await plans.apply(incidentId, id, actor());
+  expect((await capacityHolds(incidentId)).used).toBe(2);
   await expect(db.db.update(roomTypes).set({ count: 1 }).where(eq(roomTypes.incidentId, incidentId))).rejects.toMatchObject({ cause: { code: '23514' } });
-  expect((await usedOf(incidentId, hotelId)).count).toBe(3);
+  const [row] = await db.db.select().from(roomTypes).where(eq(roomTypes.incidentId, incidentId));
+  expect(row!.count).toBe(3);
 });

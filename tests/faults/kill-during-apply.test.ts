@@ -50,7 +50,11 @@ describe(`killing the server while it applies a plan (${engine})`, () => {
     return app;
   };
   const api = async <T = Record<string, unknown>>(method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${app!.url}${p}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${app!.url}${p}`, {
+      method,
+      headers: { cookie, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json().catch(() => null)) as T };
   };
 
@@ -82,7 +86,14 @@ describe(`killing the server while it applies a plan (${engine})`, () => {
       dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'rc-kill-')), 'pglite');
       env = { DATA_DIR: dataDir };
     }
-    Object.assign(env, { DEMO_PASSWORD, SEED_DEMO: 'true', MAX_BODY: '50mb', MESSAGES_ENABLED: 'false', RATE_LIMIT_PLANS_PER_MIN: '1000', RATE_LIMIT_IMPORTS_PER_MIN: '1000' });
+    Object.assign(env, {
+      DEMO_PASSWORD,
+      SEED_DEMO: 'true',
+      MAX_BODY: '50mb',
+      MESSAGES_ENABLED: 'false',
+      RATE_LIMIT_PLANS_PER_MIN: '1000',
+      RATE_LIMIT_IMPORTS_PER_MIN: '1000',
+    });
     await start();
     cookie = await loginCookie(app!.url, 'admin@demo.test');
     const imported = await api('POST', '/api/incidents/import', generateScenario({ guests: GUESTS, seed: 9 }));
@@ -122,18 +133,23 @@ describe(`killing the server while it applies a plan (${engine})`, () => {
       return report;
     };
 
-    // A first plan, applied cleanly: the "previous plan in force" for the crashes that follow.
+    // A first plan, applied cleanly, then a re-plan applied cleanly: the "previous plan in force"
+    // for the crashes that follow. The re-plan's apply time is what the PGlite kills are timed by
+    // (a first apply runs cold and can take several times longer than the re-plans that follow).
     const first = await propose();
-    let t = Date.now();
     expect((await api('POST', `${base}/plans/${first.id}/apply`)).status).toBe(200);
-    const applyMs = Date.now() - t;
-    let previousPlanId = first.id;
+    await withdrawRooms();
+    const warm = await propose();
+    let t = Date.now();
+    expect((await api('POST', `${base}/plans/${warm.id}/apply`)).status).toBe(200);
+    let applyMs = Date.now() - t;
+    let previousPlanId = warm.id;
 
-    // PGlite: early, late, and after a first apply would have finished (a re-plan applies slower,
-    // so that one usually still lands inside the transaction, near its end).
-    // A PGlite round whose answer came back before the kill did not test a crash mid-apply: it is
-    // retried at half the delay (a re-plan's apply time varies with how much moves).
-    const stages: (string | number)[] = engine === 'postgres' ? ['stays', 'trip_riders', 'events'] : [0.3, 0.7, 1.2];
+    // PGlite: early, midway and late in the apply, as fractions of the last apply time measured.
+    // A PGlite round whose answer came back before the kill did not test a crash mid-apply: its
+    // answer time becomes the new measure and it is retried earlier (a re-plan's apply time varies
+    // with how much moves), up to eight rounds in all.
+    const stages: (string | number)[] = engine === 'postgres' ? ['stays', 'trip_riders', 'events'] : [0.2, 0.5, 0.8];
     const rounds: Round[] = [];
     let pending: { id: string; plan: Plan } | null = null;
     for (let i = 0; i < stages.length; i++) {
@@ -148,8 +164,13 @@ describe(`killing the server while it applies a plan (${engine})`, () => {
 
       // Send the apply and kill the process mid-transaction.
       let responded = false;
+      const sentAt = Date.now();
+      let answeredMs = 0;
       const request = fetch(`${app!.url}${base}/plans/${target.id}/apply`, { method: 'POST', headers: { cookie } }).then(
-        () => (responded = true),
+        () => {
+          responded = true;
+          answeredMs = Date.now() - sentAt;
+        },
         () => undefined,
       );
       if (typeof stage === 'string') await waitForLock(db!.url!, stage, () => responded);
@@ -182,9 +203,19 @@ describe(`killing the server while it applies a plan (${engine})`, () => {
       t = Date.now();
       await start();
       const restartMs = Date.now() - t;
-      const applied = engine === 'postgres' ? await withSql(verdict) : (await api<{ status: string }>('GET', `${base}/plans/${target.id}`)).body.status === 'applied';
-      rounds.push({ stage: String(stage), planId: target.id.slice(0, 8), outcome: applied ? 'applied' : 'not applied', responseBeforeKill: respondedBeforeKill, restartMs });
-      if (typeof stage === 'number' && respondedBeforeKill && stages.length < 6) stages.push(stage / 2);
+      const applied =
+        engine === 'postgres' ? await withSql(verdict) : (await api<{ status: string }>('GET', `${base}/plans/${target.id}`)).body.status === 'applied';
+      rounds.push({
+        stage: String(stage),
+        planId: target.id.slice(0, 8),
+        outcome: applied ? 'applied' : 'not applied',
+        responseBeforeKill: respondedBeforeKill,
+        restartMs,
+      });
+      if (typeof stage === 'number' && respondedBeforeKill) {
+        applyMs = answeredMs;
+        if (stages.length < 8) stages.push(Math.min(stage, 0.5));
+      }
       if (applied) {
         previousPlanId = target.id;
         pending = null;
@@ -210,7 +241,9 @@ describe(`killing the server while it applies a plan (${engine})`, () => {
         expect(await missingFromPlan(q, incidentId, fresh.plan)).toEqual([]);
       });
     }
-    console.log(`kill-during-apply (${engine}): ${GUESTS} guests, clean apply ${applyMs} ms, ${((Date.now() - t0) / 1000).toFixed(0)} s\n${rounds.map((r) => `  kill at ${r.stage}: plan ${r.planId} ${r.outcome}${r.responseBeforeKill ? ' (response had already arrived: not mid-flight)' : ''}; restart ${r.restartMs} ms`).join('\n')}`);
+    console.log(
+      `kill-during-apply (${engine}): ${GUESTS} guests, last measured apply ${applyMs} ms, ${((Date.now() - t0) / 1000).toFixed(0)} s\n${rounds.map((r) => `  kill at ${r.stage}: plan ${r.planId} ${r.outcome}${r.responseBeforeKill ? ' (response had already arrived: not mid-flight)' : ''}; restart ${r.restartMs} ms`).join('\n')}`,
+    );
     // The kills must really have landed mid-apply (no answer had come back) in most rounds.
     expect(rounds.filter((r) => !r.responseBeforeKill).length).toBeGreaterThanOrEqual(2);
   }, 360_000);
@@ -224,7 +257,7 @@ async function waitForLock(url: string, table: string, answered: () => boolean):
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    for (const until = Date.now() + 30_000; Date.now() < until; ) {
+    for (const until = Date.now() + 30_000; Date.now() < until;) {
       const r = await c.query(
         `select 1 from pg_locks l join pg_class k on k.oid = l.relation
          where l.database = (select oid from pg_database where datname = current_database())
@@ -246,7 +279,9 @@ async function waitForBackendsGone(url: string): Promise<void> {
   await c.connect();
   try {
     for (const until = Date.now() + 20_000; Date.now() < until; await sleep(50)) {
-      const r = await c.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`);
+      const r = await c.query(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`,
+      );
       if (r.rows[0].n === 0) return;
     }
     throw new Error('sessions of the killed process are still open after 20 s');

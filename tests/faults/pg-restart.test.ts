@@ -25,7 +25,9 @@ const clusterWhy = privateClusterUnavailable();
 if (!usingPostgres()) {
   console.warn('\n!!! pg-restart: SKIPPED on PGlite: it restarts a PostgreSQL server (set DATABASE_URL to run it; CI does) !!!\n');
 } else if (clusterWhy) {
-  console.warn(`\n!!! pg-restart: no private PostgreSQL cluster here (${clusterWhy}); the outage is a cut TCP relay to the shared server instead of a real restart !!!\n`);
+  console.warn(
+    `\n!!! pg-restart: no private PostgreSQL cluster here (${clusterWhy}); the outage is a cut TCP relay to the shared server instead of a real restart !!!\n`,
+  );
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -83,7 +85,13 @@ describePg('PostgreSQL restarts during live use', () => {
     const me = await (await fetch(`${b.url}/api/auth/me`, { headers: { cookie: receptionCookie } })).json();
     const receptionHotel: string = me.user?.hotelId ?? me.hotelId;
     expect(receptionHotel).toBeTruthy();
-    const hotelIds = [receptionHotel, ...state.hotels.map((h) => h.id).filter((id) => id !== receptionHotel).slice(0, 3)];
+    const hotelIds = [
+      receptionHotel,
+      ...state.hotels
+        .map((h) => h.id)
+        .filter((id) => id !== receptionHotel)
+        .slice(0, 3),
+    ];
     const partyIds = state.parties.slice(0, 6).map((p) => p.id);
 
     const admin = new pg.Client({ connectionString: dbUrl });
@@ -111,12 +119,21 @@ describePg('PostgreSQL restarts during live use', () => {
       const cookie = i % 2 === 0 ? dutyCookie : duty2Cookie;
       const req =
         i % 3 === 2
-          ? { path: `/api/incidents/${incidentId}/parties/${partyIds[i % partyIds.length]}/status`, method: 'POST', body: { status: i % 2 ? 'needs_help' : 'waiting' } }
+          ? {
+              path: `/api/incidents/${incidentId}/parties/${partyIds[i % partyIds.length]}/status`,
+              method: 'POST',
+              body: { status: i % 2 ? 'needs_help' : 'waiting' },
+            }
           : { path: `/api/incidents/${incidentId}/hotels/${hotelIds[i % hotelIds.length]}`, method: 'PATCH', body: { petsAllowed: i % 4 < 2 } };
       const started = Date.now();
       const p = phase;
       try {
-        const res = await fetch(base + req.path, { method: req.method, headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(req.body), signal: AbortSignal.timeout(15_000) });
+        const res = await fetch(base + req.path, {
+          method: req.method,
+          headers: { cookie, 'content-type': 'application/json' },
+          body: JSON.stringify(req.body),
+          signal: AbortSignal.timeout(15_000),
+        });
         const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
         return { phase: p, status: res.status, ms: Date.now() - started, code: body.error?.code };
       } catch (err) {
@@ -165,7 +182,8 @@ describePg('PostgreSQL restarts during live use', () => {
         if (health.status === 200) break;
         await sleep(500);
       }
-      if (app.child.exitCode !== null || app.child.signalCode) throw new Error(`app process died (${app.child.exitCode ?? app.child.signalCode}):\n${app.output().slice(-4000)}`);
+      if (app.child.exitCode !== null || app.child.signalCode)
+        throw new Error(`app process died (${app.child.exitCode ?? app.child.signalCode}):\n${app.output().slice(-4000)}`);
       expect(health).toEqual({ status: 200, body: { ok: true, database: { kind: 'postgres', ok: true }, realtime: { eventListener: true } } });
     }
     // One more change on each process, then every client must hold the whole log.
@@ -175,7 +193,9 @@ describePg('PostgreSQL restarts during live use', () => {
     const admin2 = new pg.Client({ connectionString: dbUrl });
     await admin2.connect();
     const last = Number((await admin2.query('select last_seq from incidents where id = $1', [incidentId])).rows[0].last_seq);
-    const log = (await admin2.query('select seq, type from events where incident_id = $1 and seq > $2 order by seq', [incidentId, startSeq])).rows.map((r: { seq: string | number; type: string }) => ({ seq: Number(r.seq), type: r.type }));
+    const log = (await admin2.query('select seq, type from events where incident_id = $1 and seq > $2 order by seq', [incidentId, startSeq])).rows.map(
+      (r: { seq: string | number; type: string }) => ({ seq: Number(r.seq), type: r.type }),
+    );
     await admin2.end();
     await Promise.all(clients.map((c) => c.waitFor(last, 30_000)));
 
@@ -203,7 +223,12 @@ describePg('PostgreSQL restarts during live use', () => {
     expect(bad).toEqual([]);
     expect(unavailable.length).toBeGreaterThan(0);
     expect(unavailable.every((o) => o.ms < 10_000)).toBe(true);
-    expect(outcomes.filter((o) => o.phase === 'after').slice(-3).every((o) => o.status === 200)).toBe(true);
+    expect(
+      outcomes
+        .filter((o) => o.phase === 'after')
+        .slice(-3)
+        .every((o) => o.status === 200),
+    ).toBe(true);
     // Nothing acknowledged is lost (a 503 may still have committed if the line dropped at COMMIT).
     expect(log.map((e) => e.seq)).toEqual(Array.from({ length: last - startSeq }, (_, i) => startSeq + 1 + i));
     expect(log.length).toBeGreaterThanOrEqual(ok.length);

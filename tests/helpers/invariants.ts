@@ -73,7 +73,10 @@ export function invariantProblems(r: InvariantReport): string[] {
 
 /** The active stays and open trips, as comparable text (to show nothing changed). */
 export async function activeSnapshot(q: Sql, incidentId: string): Promise<{ stays: string[]; trips: string[] }> {
-  const stays = await q(`select party_id, hotel_id, rooms::text as rooms, status, plan_id from stays where incident_id = $1 and status in ('planned', 'checked_in') order by party_id`, [incidentId]);
+  const stays = await q(
+    `select party_id, hotel_id, rooms::text as rooms, status, plan_id from stays where incident_id = $1 and status in ('planned', 'checked_in') order by party_id`,
+    [incidentId],
+  );
   const trips = await q(
     `select t.vehicle_id, t.depart_at, t.status, t.seats_used, string_agg(r.party_id, ',' order by r.party_id) as riders
      from trips t left join trip_riders r on r.trip_id = t.id and r.status in ('planned', 'boarded')
@@ -91,7 +94,10 @@ export async function missingFromPlan(q: Sql, incidentId: string, plan: Plan): P
   const stays = await q(`select party_id, hotel_id, rooms from stays where incident_id = $1 and status in ('planned', 'checked_in')`, [incidentId]);
   const byParty = new Map(stays.map((s) => [String(s.party_id), s]));
   const missing: string[] = [];
-  const norm = (rooms: unknown) => JSON.stringify([...((typeof rooms === 'string' ? JSON.parse(rooms) : rooms) as { type: string; count: number }[])].map((r) => `${r.type}:${r.count}`).sort());
+  const norm = (rooms: unknown) =>
+    JSON.stringify(
+      [...((typeof rooms === 'string' ? JSON.parse(rooms) : rooms) as { type: string; count: number }[])].map((r) => `${r.type}:${r.count}`).sort(),
+    );
   for (const s of plan.stays) {
     const row = byParty.get(s.partyId);
     if (!row || row.hotel_id !== s.hotelId || norm(row.rooms) !== norm(s.rooms)) missing.push(`stay ${s.partyId}`);

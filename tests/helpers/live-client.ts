@@ -76,7 +76,7 @@ export async function openLiveClient(opts: LiveClientOptions): Promise<LiveClien
 
   const fetchLog = async (after: number): Promise<LiveEvent[]> => {
     const out: LiveEvent[] = [];
-    for (let from = after; ; ) {
+    for (let from = after; ;) {
       const res = await fetch(`${opts.url}/api/incidents/${opts.incidentId}/events?after=${from}&limit=5000`, { headers: { cookie: opts.cookie } });
       if (!res.ok) throw new Error(`events ${res.status}`);
       const { events } = (await res.json()) as { events: LiveEvent[] };
@@ -147,7 +147,10 @@ export async function openLiveClient(opts: LiveClientOptions): Promise<LiveClien
   });
 
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([firstAck, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('live client did not subscribe within 15 s')), 15_000)))]).finally(() => clearTimeout(timer));
+  await Promise.race([
+    firstAck,
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('live client did not subscribe within 15 s')), 15_000))),
+  ]).finally(() => clearTimeout(timer));
 
   return {
     socket,

@@ -19,10 +19,18 @@ export interface AppProcess {
 export interface AppProcessOptions {
   /** Start through tests/helpers/app-probe.ts (with --expose-gc) so `memory()` can ask for its memory use. */
   memoryProbe?: boolean;
+  /** Node's own flags, e.g. the ones `npm start` uses (EMBEDDED_NODE_FLAGS). */
+  nodeFlags?: string[];
 }
 
+/** The Node flags of `npm start` (package.json): a small young generation for the embedded server (decision 0017). */
+export const EMBEDDED_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 export async function startAppProcess(env: Record<string, string>, opts: AppProcessOptions = {}): Promise<AppProcess> {
-  const args = opts.memoryProbe ? ['--expose-gc', '--import', 'tsx', 'tests/helpers/app-probe.ts'] : ['--import', 'tsx', 'server/main.ts'];
+  const args = [
+    ...(opts.nodeFlags ?? []),
+    ...(opts.memoryProbe ? ['--expose-gc', '--import', 'tsx', 'tests/helpers/app-probe.ts'] : ['--import', 'tsx', 'server/main.ts']),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', PORT: '0', LOG_LEVEL: 'warn', ...env },

@@ -1,39 +1,53 @@
 /**
- * The API's route table, read from the source: app.ts's mounts and direct routes plus every
- * feature router's `r.get/post/...` lines. The authorization matrix (tests/api/roles.test.ts),
+ * The API's route table, as the server declares and mounts it (server/app.ts API_ROUTES, one row per
+ * route with who may call it; docs/decisions/0018). The authorization matrix (tests/api/roles.test.ts),
  * the fuzzer and the CSRF test (tests/security/) all check their tables against it, so a route
- * added without a row fails them.
+ * added without a row fails them; `mountedRoutes` reads what Express really serves.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Express } from 'express';
+import { API_ROUTES } from '../../server/app.js';
+import { routeKey, type Route } from '../../server/http/route.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** Every `METHOD /api/...` the app serves, sorted, e.g. `POST /api/incidents/:incidentId/plans`. */
+/** Every `METHOD /api/...` the table declares, sorted, e.g. `POST /api/incidents/:incidentId/plans`. */
 export function declaredRoutes(): string[] {
-  const app = readFileSync(path.join(ROOT, 'server/app.ts'), 'utf8');
-  const mounts = new Map<string, string>();
-  for (const m of app.matchAll(/app\.use\(\s*'(\/api[^']*)'\s*,\s*(\w+)\(/g)) mounts.set(m[2]!, m[1]!);
-  const out: string[] = [];
-  for (const m of app.matchAll(/app\.(get|post|put|patch|delete)\(\s*'(\/api[^']*)'/g)) out.push(`${m[1]!.toUpperCase()} ${m[2]}`);
-  const serverDir = path.join(ROOT, 'server');
-  for (const dir of readdirSync(serverDir)) {
-    const file = path.join(serverDir, dir, 'routes.ts');
-    if (!existsSync(file)) continue;
-    const src = readFileSync(file, 'utf8');
-    // A file may export several routers: each owns the routes up to the next `export function`.
-    const starts = [...src.matchAll(/export function (\w+)\(/g)];
-    starts.forEach((f, i) => {
-      const mount = mounts.get(f[1]!);
-      if (!mount) return;
-      const body = src.slice(f.index, starts[i + 1]?.index ?? src.length);
-      for (const r of body.matchAll(/\br\.(get|post|put|patch|delete)\(\s*'([^']*)'/g)) out.push(`${r[1]!.toUpperCase()} ${mount}${r[2] === '/' ? '' : r[2]}`);
-    });
-  }
-  return out.sort();
+  return API_ROUTES.map(routeKey).sort();
+}
+
+/** The table's row for `METHOD /path`. */
+export function routeRule(route: string): Route<never> {
+  const row = API_ROUTES.find((r) => routeKey(r) === route);
+  if (!row) throw new Error(`not in the route table: ${route}`);
+  return row;
+}
+
+interface StackLayer {
+  name: string;
+  route?: { path: string | RegExp; methods: Record<string, boolean> };
+  handle: { stack?: StackLayer[] };
+}
+
+/**
+ * What the Express app really serves: every route in its router (nested routers included), as
+ * `METHOD path` (a RegExp path as its source), and the names of the other middleware.
+ */
+export function mountedRoutes(app: Express): { routes: string[]; middleware: string[] } {
+  const routes: string[] = [];
+  const middleware: string[] = [];
+  const walk = (stack: StackLayer[]) => {
+    for (const layer of stack) {
+      if (layer.route) for (const m of Object.keys(layer.route.methods)) routes.push(`${m.toUpperCase()} ${String(layer.route.path)}`);
+      else if (layer.handle.stack) walk(layer.handle.stack);
+      else middleware.push(layer.name);
+    }
+  };
+  walk((app as unknown as { router: { stack: StackLayer[] } }).router.stack);
+  return { routes: routes.sort(), middleware };
 }
 
 /** `POST /api/x/:id` -> method, path pattern and the names of its parameters in order. */

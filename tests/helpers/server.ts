@@ -13,7 +13,12 @@ export const DEMO_PASSWORD = 'storm-demo-2026';
  * Tests drive one user through dozens of plans and exports a minute; the per-user limits on those
  * endpoints are tested on their own (tests/security/rate-limits.test.ts passes the real values).
  */
-const RELAXED_LIMITS = { RATE_LIMIT_PLANS_PER_MIN: '100000', RATE_LIMIT_EXPORTS_PER_MIN: '100000', RATE_LIMIT_DOWNLOADS_PER_MIN: '100000', RATE_LIMIT_IMPORTS_PER_MIN: '100000' };
+const RELAXED_LIMITS = {
+  RATE_LIMIT_PLANS_PER_MIN: '100000',
+  RATE_LIMIT_EXPORTS_PER_MIN: '100000',
+  RATE_LIMIT_DOWNLOADS_PER_MIN: '100000',
+  RATE_LIMIT_IMPORTS_PER_MIN: '100000',
+};
 
 export interface TestServer extends RunningServer {
   db: TestDatabase;
@@ -21,7 +26,15 @@ export interface TestServer extends RunningServer {
 
 export async function startTestServer(opts: { seed?: 'storm' | 'none'; env?: Record<string, string> } = {}): Promise<TestServer> {
   const db = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: opts.seed === 'none' ? 'false' : 'true', DEMO_PASSWORD, ...RELAXED_LIMITS, ...opts.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: opts.seed === 'none' ? 'false' : 'true',
+    DEMO_PASSWORD,
+    ...RELAXED_LIMITS,
+    ...opts.env,
+  });
   const running = await startServer(config, { database: db, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   return {
     ...running,

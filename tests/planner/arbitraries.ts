@@ -8,16 +8,31 @@ export type Shape = (typeof SHAPES)[number];
 const START = '2026-03-01T20:00:00+00:00';
 const at = (min: number) => new Date(Date.parse(START) + min * 60_000).toISOString();
 
-const roomArb = fc.record({ sleeps: fc.integer({ min: 1, max: 4 }), count: fc.integer({ min: 0, max: 5 }), accessible: fc.boolean(), rateMinor: fc.integer({ min: 3000, max: 15000 }) });
+const roomArb = fc.record({
+  sleeps: fc.integer({ min: 1, max: 4 }),
+  count: fc.integer({ min: 0, max: 5 }),
+  accessible: fc.boolean(),
+  rateMinor: fc.integer({ min: 3000, max: 15000 }),
+});
 const hotelArb = fc.record({
   dLat: fc.double({ min: -0.5, max: 0.5, noNaN: true }),
   dLng: fc.double({ min: -0.5, max: 0.5, noNaN: true }),
   petsAllowed: fc.boolean(),
   rooms: fc.array(roomArb, { minLength: 0, maxLength: 4 }),
 });
-const guestArb = fc.record({ age: fc.constantFrom('adult', 'adult', 'child', 'infant'), wheelchair: fc.double({ min: 0, max: 1, noNaN: true }), medical: fc.double({ min: 0, max: 1, noNaN: true }) });
+const guestArb = fc.record({
+  age: fc.constantFrom('adult', 'adult', 'child', 'infant'),
+  wheelchair: fc.double({ min: 0, max: 1, noNaN: true }),
+  medical: fc.double({ min: 0, max: 1, noNaN: true }),
+});
 const partyArb = fc.record({ site: fc.nat(2), pets: fc.double({ min: 0, max: 1, noNaN: true }), guests: fc.array(guestArb, { minLength: 1, maxLength: 6 }) });
-const vehicleArb = fc.record({ seats: fc.integer({ min: 1, max: 50 }), wc: fc.integer({ min: 0, max: 2 }), availMin: fc.integer({ min: 0, max: 90 }), trip: fc.integer({ min: 0, max: 20000 }), km: fc.integer({ min: 0, max: 200 }) });
+const vehicleArb = fc.record({
+  seats: fc.integer({ min: 1, max: 50 }),
+  wc: fc.integer({ min: 0, max: 2 }),
+  availMin: fc.integer({ min: 0, max: 90 }),
+  trip: fc.integer({ min: 0, max: 20000 }),
+  km: fc.integer({ min: 0, max: 200 }),
+});
 
 export const scenarioArb = fc
   .record({
@@ -75,7 +90,16 @@ export function buildScenario(r: Raw): Scenario {
         needs: [...(g.wheelchair < 0.12 ? ['wheelchair'] : []), ...(g.medical < 0.1 ? ['medical'] : [])],
       })),
     })),
-    vehicles: vehicles.map((v, i) => ({ id: `V${i}`, kind: 'coach' as const, seats: v.seats, wheelchairSpaces: v.wc, depotSiteId: 'D', availableFrom: at(v.availMin), costPerTripMinor: v.trip, costPerKmMinor: v.km })),
+    vehicles: vehicles.map((v, i) => ({
+      id: `V${i}`,
+      kind: 'coach' as const,
+      seats: v.seats,
+      wheelchairSpaces: v.wc,
+      depotSiteId: 'D',
+      availableFrom: at(v.availMin),
+      costPerTripMinor: v.trip,
+      costPerKmMinor: v.km,
+    })),
   };
   return scenarioSchema.parse(input);
 }

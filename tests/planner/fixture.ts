@@ -11,13 +11,27 @@ export function ruleScenario(): Scenario {
       { id: 'D', name: 'Depot', kind: 'depot', lat: 53.14, lng: 0.34 },
     ],
     hotels: [
-      { id: 'H1', name: 'Pets Welcome', lat: 53.15, lng: 0.33, petsAllowed: true, roomTypes: [
-        { type: 'double', sleeps: 2, count: 3, rateMinor: 8000 },
-        { type: 'acc', sleeps: 2, count: 1, accessible: true, rateMinor: 8000 },
-        { type: 'family', sleeps: 4, count: 1, rateMinor: 12000 },
-      ] },
+      {
+        id: 'H1',
+        name: 'Pets Welcome',
+        lat: 53.15,
+        lng: 0.33,
+        petsAllowed: true,
+        roomTypes: [
+          { type: 'double', sleeps: 2, count: 3, rateMinor: 8000 },
+          { type: 'acc', sleeps: 2, count: 1, accessible: true, rateMinor: 8000 },
+          { type: 'family', sleeps: 4, count: 1, rateMinor: 12000 },
+        ],
+      },
       { id: 'H2', name: 'No Pets', lat: 53.2, lng: 0.2, roomTypes: [{ type: 'double', sleeps: 2, count: 4, rateMinor: 7000 }] },
-      { id: 'H3', name: 'Far Away', lat: 52.2, lng: -0.5, petsAllowed: true, roomTypes: [{ type: 'double', sleeps: 2, count: 4, accessible: true, rateMinor: 5000 }] },
+      {
+        id: 'H3',
+        name: 'Far Away',
+        lat: 52.2,
+        lng: -0.5,
+        petsAllowed: true,
+        roomTypes: [{ type: 'double', sleeps: 2, count: 4, accessible: true, rateMinor: 5000 }],
+      },
     ],
     parties: [
       { id: 'P1', name: 'Wheel', siteId: 'M', guests: [g('G1', ['wheelchair']), g('G2')] },
@@ -26,7 +40,16 @@ export function ruleScenario(): Scenario {
       { id: 'P4', name: 'Couple', siteId: 'M', guests: [g('G9'), g('G10')] },
     ],
     vehicles: [
-      { id: 'V1', kind: 'coach', seats: 40, wheelchairSpaces: 1, depotSiteId: 'D', availableFrom: '2026-03-01T20:30:00+00:00', costPerTripMinor: 15000, costPerKmMinor: 120 },
+      {
+        id: 'V1',
+        kind: 'coach',
+        seats: 40,
+        wheelchairSpaces: 1,
+        depotSiteId: 'D',
+        availableFrom: '2026-03-01T20:30:00+00:00',
+        costPerTripMinor: 15000,
+        costPerKmMinor: 120,
+      },
       { id: 'T1', kind: 'taxi', seats: 2, depotSiteId: 'D', availableFrom: '2026-03-01T20:20:00+00:00', costPerTripMinor: 1500, costPerKmMinor: 180 },
     ],
   });

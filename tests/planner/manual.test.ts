@@ -4,7 +4,8 @@ import { scenarioSchema } from '../../shared/scenario.js';
 import { ruleScenario } from './fixture.js';
 
 const s = ruleScenario();
-const plan = planRelocation(s);
+// The cost objective's plan sends everyone on the coach, leaving the two-seat taxi free for the move below.
+const plan = planRelocation(s, { objective: 'cost' });
 
 test('a move to a suitable hotel and vehicle is accepted and re-timed', () => {
   const from = plan.stays.find((x) => x.partyId === 'P4')!.hotelId;

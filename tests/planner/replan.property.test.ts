@@ -10,7 +10,9 @@ import { ruleScenario } from './fixture.js';
 function lockPrefix(plan: Plan, share: number): Pick<Plan, 'stays' | 'trips'> {
   const byVehicle = new Map<string, Plan['trips']>();
   for (const t of plan.trips) byVehicle.set(t.vehicleId, [...(byVehicle.get(t.vehicleId) ?? []), t]);
-  const trips = [...byVehicle.values()].flatMap((ts) => ts.sort((a, b) => Date.parse(a.departAt) - Date.parse(b.departAt)).slice(0, Math.floor(ts.length * share)));
+  const trips = [...byVehicle.values()].flatMap((ts) =>
+    ts.sort((a, b) => Date.parse(a.departAt) - Date.parse(b.departAt)).slice(0, Math.floor(ts.length * share)),
+  );
   const riders = new Set(trips.flatMap((t) => t.partyIds));
   return { trips, stays: plan.stays.filter((s) => riders.has(s.partyId)) };
 }
@@ -21,7 +23,11 @@ function withdraw(s: Scenario, hotelIdx: number, share: number, locked: Pick<Pla
   const h = next.hotels[hotelIdx];
   if (!h) return next;
   for (const rt of h.roomTypes) {
-    const lockedUse = locked.stays.filter((x) => x.hotelId === h.id).flatMap((x) => x.rooms).filter((r) => r.type === rt.type).reduce((n, r) => n + r.count, 0);
+    const lockedUse = locked.stays
+      .filter((x) => x.hotelId === h.id)
+      .flatMap((x) => x.rooms)
+      .filter((r) => r.type === rt.type)
+      .reduce((n, r) => n + r.count, 0);
     rt.count = Math.max(lockedUse, rt.count - Math.ceil(rt.count * share));
   }
   return next;

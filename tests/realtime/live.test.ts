@@ -71,7 +71,7 @@ test('a rolled-back change is never broadcast and uses no sequence number', asyn
   const got = collect(s);
   await expect(
     commitWithEvents(server.database.db, server.app.bus, async (_tx, emit) => {
-      await emit(incidentId, SYSTEM_ACTOR, [{ type: 'test.should_not_arrive', payload: {} }]);
+      await emit(incidentId, SYSTEM_ACTOR, [{ type: 'attention.settings_changed', payload: { overdueMinutes: 1, notCheckedInMinutes: 1 } }]);
       throw new Error('rolled back');
     }),
   ).rejects.toThrow('rolled back');
@@ -79,7 +79,7 @@ test('a rolled-back change is never broadcast and uses no sequence number', asyn
   const [first] = await got.until(1);
   expect(first!.type).toBe('hotel.rooms_changed');
   expect(first!.seq).toBe(ack.lastSeq + 1);
-  expect(got.events.some((e) => e.type === 'test.should_not_arrive')).toBe(false);
+  expect(got.events.some((e) => e.type === 'attention.settings_changed')).toBe(false);
 });
 
 test('a client that was away while 100 events happened catches up with no gap and no duplicate', async () => {

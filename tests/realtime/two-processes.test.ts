@@ -43,7 +43,11 @@ describePg('two server processes on PostgreSQL', () => {
     const state = await (await fetch(`${b.url}/api/incidents/${incidentId}/state`, { headers: { cookie } })).json();
     const hotelId: string = state.hotels[0].id;
     const change = (petsAllowed: boolean) =>
-      fetch(`${b.url}/api/incidents/${incidentId}/hotels/${hotelId}`, { method: 'PATCH', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ petsAllowed }) }).then((r) => {
+      fetch(`${b.url}/api/incidents/${incidentId}/hotels/${hotelId}`, {
+        method: 'PATCH',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ petsAllowed }),
+      }).then((r) => {
         if (!r.ok) throw new Error(`change failed ${r.status}`);
       });
 

@@ -27,9 +27,25 @@ const VALUES: Record<string, () => string> = { incidentId: () => A, hotelId: () 
 
 beforeAll(async () => {
   server = await startTestServer({ seed: 'none', env: { MESSAGES_ENABLED: 'false', ALLOWED_ORIGINS: ALLOWED } });
-  await insertUser(server.database.db, { email: 'csrf-admin@test.example', name: 'Csrf admin', role: 'admin', passwordHash: await hashPassword(DEMO_PASSWORD) });
+  await insertUser(server.database.db, {
+    email: 'csrf-admin@test.example',
+    name: 'Csrf admin',
+    role: 'admin',
+    passwordHash: await hashPassword(DEMO_PASSWORD),
+  });
   cookie = await loginCookie(server.url, 'csrf-admin@test.example');
-  const res = await post('/api/incidents/import', { cookie, 'content-type': 'application/json' }, JSON.stringify(buildScenario({ incident: { name: 'CSRF incident' }, hotels: [buildHotel({ id: 'A1' })] })));
+  // "Sign out everywhere" ends every session of its user: it signs in as someone else.
+  await insertUser(server.database.db, {
+    email: 'csrf-other@test.example',
+    name: 'Csrf other',
+    role: 'admin',
+    passwordHash: await hashPassword(DEMO_PASSWORD),
+  });
+  const res = await post(
+    '/api/incidents/import',
+    { cookie, 'content-type': 'application/json' },
+    JSON.stringify(buildScenario({ incident: { name: 'CSRF incident' }, hotels: [buildHotel({ id: 'A1' })] })),
+  );
   A = JSON.parse(res.text).incidentId;
   fp = await fingerprinter(server.database);
 });
@@ -38,12 +54,15 @@ afterAll(async () => server?.close());
 function request(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
   const url = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, method, path, headers: { ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = http.request(
+      { host: url.hostname, port: url.port, method, path, headers: { ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -85,7 +104,12 @@ describe.each(MUTATING)('%s', (route) => {
     const { method, path } = pathOf(route);
     const own = new URL(server.url).origin;
     // Signing out for real would end the session the other rows send.
-    const session = route === 'POST /api/auth/logout' ? await loginCookie(server.url, 'csrf-admin@test.example') : cookie;
+    const session =
+      route === 'POST /api/auth/logout'
+        ? await loginCookie(server.url, 'csrf-admin@test.example')
+        : route === 'POST /api/auth/logout-everywhere'
+          ? await loginCookie(server.url, 'csrf-other@test.example')
+          : cookie;
     const variants: Record<string, string>[] = [{ origin: own }, { origin: ALLOWED }, { 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'none' }, {}];
     for (const headers of variants) {
       // A body that every route refuses or ignores: the point is only that the CSRF check let it through.

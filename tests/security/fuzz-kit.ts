@@ -31,7 +31,10 @@ export class Raw {
 export function toJsonText(v: unknown): string {
   if (v instanceof Raw) return v.text;
   if (Array.isArray(v)) return `[${v.map(toJsonText).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${toJsonText(x)}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${JSON.stringify(k)}:${toJsonText(x)}`)
+      .join(',')}}`;
   return JSON.stringify(v) ?? 'null';
 }
 
@@ -104,7 +107,9 @@ const oddNumbers = fc.constantFrom<unknown>(
 export const hugeStringArb = fc.tuple(fc.integer({ min: 1_000, max: 20_000 }), fc.constantFrom('x', 'é', '😀', '\u0000', ' ')).map(([n, ch]) => ch.repeat(n));
 
 /** Arrays or objects nested hundreds or thousands deep. */
-export const deepArb = fc.tuple(fc.integer({ min: 100, max: 3_000 }), fc.boolean()).map(([depth, arrays]) => new Raw(arrays ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
+export const deepArb = fc
+  .tuple(fc.integer({ min: 100, max: 3_000 }), fc.boolean())
+  .map(([depth, arrays]) => new Raw(arrays ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`));
 
 const keyArb = fc.oneof(fc.constantFrom(...POLLUTION), fc.string({ maxLength: 12 }), oddStrings);
 
@@ -153,7 +158,28 @@ export function nastyStringArb(ids: string[] = []): fc.Arbitrary<string> {
 
 /** Malformed JSON text, sent as application/json. */
 export const malformedJsonArb = fc.oneof(
-  fc.constantFrom('{', '}', '{"a":}', '{"a":1,}', "{'a':1}", '[1,2', 'nul', 'tru', '{"a":1}{"b":2}', '\u0000', '\ufeff{}', 'NaN', '{"a":NaN}', '{"a":Infinity}', '{"a":undefined}', '"unterminated', '{"a":"\\x41"}', '{"a":"\\ud800"}', '// comment\n{}', ''),
+  fc.constantFrom(
+    '{',
+    '}',
+    '{"a":}',
+    '{"a":1,}',
+    "{'a':1}",
+    '[1,2',
+    'nul',
+    'tru',
+    '{"a":1}{"b":2}',
+    '\u0000',
+    '\ufeff{}',
+    'NaN',
+    '{"a":NaN}',
+    '{"a":Infinity}',
+    '{"a":undefined}',
+    '"unterminated',
+    '{"a":"\\x41"}',
+    '{"a":"\\ud800"}',
+    '// comment\n{}',
+    '',
+  ),
   fc.string({ maxLength: 40 }),
 );
 
@@ -167,10 +193,16 @@ export interface Fingerprint {
  * claims (deleted again on failure) and the socket adapter's table.
  */
 export async function fingerprinter(database: Database, ignore: string[] = ['sessions', 'idempotency_keys', 'socket_io_attachments']) {
-  const rows = rowsOf<{ table_name: string }>(await database.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`));
+  const rows = rowsOf<{ table_name: string }>(
+    await database.db.execute(
+      sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+    ),
+  );
   const tables = rows.map((r) => r.table_name).filter((t) => !ignore.includes(t));
   if (tables.length < 10) throw new Error(`only ${tables.length} tables found`);
-  const query = sql.raw(tables.map((t) => `select '${t}' as name, md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as hash from "${t}" t`).join(' union all '));
+  const query = sql.raw(
+    tables.map((t) => `select '${t}' as name, md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as hash from "${t}" t`).join(' union all '),
+  );
   return {
     tables,
     async take(): Promise<Fingerprint> {

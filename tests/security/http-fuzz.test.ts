@@ -68,6 +68,7 @@ const ROWS: FuzzRow[] = [
   { route: 'GET /api/config', as: 'none' },
   { route: 'POST /api/auth/login', as: 'none', body: () => ({ email: 'fuzz-duty@test.example', password: 'not the password' }) },
   { route: 'POST /api/auth/logout', as: 'none' },
+  { route: 'POST /api/auth/logout-everywhere', as: 'none' },
   { route: 'GET /api/auth/me', as: 'duty' },
   { route: 'GET /api/incidents', as: 'duty' },
   { route: 'POST /api/incidents/import', as: 'duty', documentPaths: true, body: () => buildScenario({ incident: { name: `Fuzz import ${++seq}` } }) },
@@ -124,6 +125,19 @@ const ROWS: FuzzRow[] = [
   { route: 'GET /api/incidents/:incidentId/exports/:exportId', as: 'insurer' },
   { route: 'GET /api/incidents/:incidentId/exports/:exportId/verify', as: 'insurer' },
   { route: 'GET /api/incidents/:incidentId/exports/:exportId/files/:name', as: 'insurer' },
+  { route: 'GET /api/incidents/:incidentId/exports/claim-packs/:partyId', as: 'insurer' },
+  { route: 'GET /api/incidents/:incidentId/hotels/:hotelId/rooming-list', as: 'reception', query: ['format'] },
+  { route: 'GET /api/incidents/:incidentId/passes/hotels/:hotelId/pdf', as: 'duty' },
+  { route: 'GET /api/incidents/:incidentId/passes/households/:partyId/pdf', as: 'duty' },
+  { route: 'GET /api/incidents/:incidentId/attention', as: 'duty' },
+  { route: 'PATCH /api/incidents/:incidentId/attention/settings', as: 'duty', body: () => ({ overdueMinutes: 20, notCheckedInMinutes: 25 }) },
+  { route: 'POST /api/incidents/:incidentId/attention/:itemId/resolve', as: 'duty', body: () => ({ note: 'called them back' }) },
+  { route: 'GET /api/incidents/:incidentId/sites/:siteId/rollcall', as: 'duty' },
+  { route: 'POST /api/incidents/:incidentId/sites/:siteId/rollcall', as: 'duty', body: () => ({ presentGuestIds: JSON.parse(P.present!) }) },
+  { route: 'POST /api/incidents/:incidentId/vehicles/:vehicleId/driver-link/revoke', as: 'duty', params: () => ({ vehicleId: P.revokeVehicle! }) },
+  { route: 'POST /api/incidents/:incidentId/sites/:siteId/rollcall/link', as: 'duty' },
+  { route: 'GET /api/rollcall/:token', as: 'none', params: () => ({ token: P.rollCallToken! }) },
+  { route: 'POST /api/rollcall/:token', as: 'none', params: () => ({ token: P.rollCallToken! }), body: () => ({ presentGuestIds: JSON.parse(P.present!) }) },
   { route: 'GET /api/drive/:token', as: 'none' },
   { route: 'POST /api/drive/:token/positions', as: 'none', body: () => ({ lat: 53.15, lng: 0.33 }) },
   { route: 'POST /api/drive/:token/boardings', as: 'none', body: () => ({ tripId: P.tripId, partyId: 'A-P2' }) },
@@ -138,7 +152,11 @@ const ROWS: FuzzRow[] = [
 
 async function createUser(who: Caller, role: Role, opts: { incidentId?: string; hotelId?: string; bound?: string[] } = {}) {
   const email = `fuzz-${who}@test.example`;
-  await insertUser(server.database.db, { email, name: `Fuzz ${who}`, role, passwordHash: await hashPassword(DEMO_PASSWORD), incidentId: opts.incidentId ?? null, hotelId: opts.hotelId ?? null }, opts.bound ?? []);
+  await insertUser(
+    server.database.db,
+    { email, name: `Fuzz ${who}`, role, passwordHash: await hashPassword(DEMO_PASSWORD), incidentId: opts.incidentId ?? null, hotelId: opts.hotelId ?? null },
+    opts.bound ?? [],
+  );
   cookies[who] = await loginCookie(server.url, email);
 }
 
@@ -146,10 +164,19 @@ async function call(
   method: string,
   path: string,
   opts: { as?: Caller; body?: unknown; headers?: Record<string, string> } = {},
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- setup reads whatever the route answers
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- setup reads whatever the route answers
 ): Promise<{ status: number; json: any; text: string }> {
   const text = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-  const res = await send({ method, path, headers: { ...(text !== undefined && typeof opts.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...(opts.as && cookies[opts.as] ? { cookie: cookies[opts.as] } : {}), ...opts.headers }, body: text });
+  const res = await send({
+    method,
+    path,
+    headers: {
+      ...(text !== undefined && typeof opts.body !== 'string' ? { 'content-type': 'application/json' } : {}),
+      ...(opts.as && cookies[opts.as] ? { cookie: cookies[opts.as] } : {}),
+      ...opts.headers,
+    },
+    body: text,
+  });
   let json: unknown;
   try {
     json = JSON.parse(res.text);
@@ -170,12 +197,20 @@ beforeAll(async () => {
       body: buildScenario({
         incident: { name: 'Fuzz incident A', staffSpendLimitMinor: 5000 },
         parties: ['A-P1', 'A-P2', 'A-P3', 'A-P4'].map((id) => buildParty({ id, guests: [buildGuest({ id: `${id}-G1` })] })),
-        hotels: [buildHotel({ id: 'A1', roomTypes: [buildRoomType({ type: 'double', count: 50 })] }), buildHotel({ id: 'A2', lat: 53.17, lng: 0.3, roomTypes: [buildRoomType({ type: 'double', count: 2, rateMinor: 30000 })] })],
+        hotels: [
+          buildHotel({ id: 'A1', roomTypes: [buildRoomType({ type: 'double', count: 50 })] }),
+          buildHotel({ id: 'A2', lat: 53.17, lng: 0.3, roomTypes: [buildRoomType({ type: 'double', count: 2, rateMinor: 30000 })] }),
+        ],
         vehicles: [buildVehicle({ id: 'A-V1' }), buildVehicle({ id: 'A-V2' })],
       }),
     })
   ).json.incidentId;
-  const B = (await call('POST', '/api/incidents/import', { as: 'duty', body: buildScenario({ incident: { name: 'Fuzz incident B' }, hotels: [buildHotel({ id: 'B1' })] }) })).json.incidentId as string;
+  const B = (
+    await call('POST', '/api/incidents/import', {
+      as: 'duty',
+      body: buildScenario({ incident: { name: 'Fuzz incident B' }, hotels: [buildHotel({ id: 'B1' })] }),
+    })
+  ).json.incidentId as string;
   await createUser('reception', 'reception', { incidentId: P.incidentId, hotelId: 'A1' });
   await createUser('insurer', 'insurer', { bound: [P.incidentId!] });
   const applied = (await call('POST', inc('/plans'), { as: 'duty' })).json.id as string;
@@ -190,12 +225,19 @@ beforeAll(async () => {
   P.siteId = 'muster-test';
   P.name = 'ledger.csv';
   P.receiptId = '00000000-0000-4000-8000-0000000000aa';
-  const templates = (await call('GET', inc('/message-templates'), { as: 'duty' })).json.templates as { key: string; language: string; subject: string; body: string }[];
+  const templates = (await call('GET', inc('/message-templates'), { as: 'duty' })).json.templates as {
+    key: string;
+    language: string;
+    subject: string;
+    body: string;
+  }[];
   const assigned = templates.find((t) => t.key === 'assigned' && t.language === 'en')!;
   P.template = JSON.stringify({ subject: assigned.subject, body: assigned.body });
   const pending = await call('POST', inc('/ledger/perks'), { as: 'reception', body: { partyId: 'A-P1', category: 'meals', amountMinor: 25_000 } });
   P.entryId = pending.json.entryId;
-  P.postedEntry = (await call('POST', inc('/ledger/perks'), { as: 'duty', body: { partyId: 'A-P1', hotelId: 'A1', category: 'bar', amountMinor: 700 } })).json.entryId;
+  P.postedEntry = (
+    await call('POST', inc('/ledger/perks'), { as: 'duty', body: { partyId: 'A-P1', hotelId: 'A1', category: 'bar', amountMinor: 700 } })
+  ).json.entryId;
   const manifest = (await call('POST', inc('/exports'), { as: 'insurer', body: {} })).json;
   P.exportId = manifest.exportId;
   P.manifest = JSON.stringify(manifest);
@@ -206,6 +248,11 @@ beforeAll(async () => {
   P.statusToken = (await call('GET', inc('/status-links/A-P4'), { as: 'duty' })).json.token;
   await call('POST', '/api/guest/replies', { headers: statusHeader(), body: { kind: 'need_help', key: 'setup-reply', text: 'setup' } });
   P.replyId = ((await call('GET', inc('/guest-replies'), { as: 'duty' })).json.replies as { id: string }[])[0]!.id;
+  P.itemId = ((await call('GET', inc('/attention'), { as: 'duty' })).json.items as { id: string }[])[0]?.id ?? '00000000-0000-4000-8000-0000000000ab';
+  P.revokeVehicle = links.find((l) => l.vehicleId !== state.trips[0]!.vehicleId)!.vehicleId;
+  const rollcall = (await call('GET', inc('/sites/muster-test/rollcall'), { as: 'duty' })).json as { households: { guests: { id: string }[] }[] };
+  P.present = JSON.stringify(rollcall.households.flatMap((h) => h.guests.map((g) => g.id)));
+  P.rollCallToken = (await call('POST', inc('/sites/muster-test/rollcall/link'), { as: 'duty' })).json.token;
   otherIds.push(B, P.planId!, P.exportId!, P.entryId!, P.tripId!, P.replyId!, 'B1', 'A2', 'A-P2', '00000000-0000-4000-8000-000000000000');
   fp = await fingerprinter(server.database);
 }, 120_000);
@@ -224,12 +271,21 @@ function send(r: RawRequest): Promise<{ status: number; headers: http.IncomingHt
   const url = new URL(server.url);
   return new Promise((resolve, reject) => {
     const body = r.body === undefined ? undefined : Buffer.from(r.body, 'utf8');
-    const req = http.request({ host: url.hostname, port: url.port, method: r.method, path: r.path, headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...r.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: r.method,
+        path: r.path,
+        headers: { ...(body ? { 'content-length': String(body.length) } : {}), ...r.headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -238,7 +294,8 @@ function send(r: RawRequest): Promise<{ status: number; headers: http.IncomingHt
 /** Percent-encode every byte outside the unreserved set (lone surrogates become U+FFFD, as a browser would send). */
 function encodeSegment(s: string): string {
   let out = '';
-  for (const b of Buffer.from(s, 'utf8')) out += /[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (const b of Buffer.from(s, 'utf8'))
+    out += /[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   return out;
 }
 
@@ -282,7 +339,19 @@ function setAt(v: unknown, path: (string | number)[], value: unknown, drop: bool
 const headerValue = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
   fc.integer({ min: 201, max: 4_000 }).map((n) => 'k'.repeat(n)),
-  fc.constantFrom('rc_session=%E0%A4%A', 'rc_session=', 'rc_session=%', 'rc_session="x"; rc_session=y', '=;=;=', 'gzip', 'br', 'identity, bogus', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/json; charset=nope'),
+  fc.constantFrom(
+    'rc_session=%E0%A4%A',
+    'rc_session=',
+    'rc_session=%',
+    'rc_session="x"; rc_session=y',
+    '=;=;=',
+    'gzip',
+    'br',
+    'identity, bogus',
+    'application/json; charset=utf-16',
+    'application/json; charset=latin1',
+    'application/json; charset=nope',
+  ),
 );
 
 function caseArb(row: FuzzRow): fc.Arbitrary<Case> {
@@ -295,27 +364,77 @@ function caseArb(row: FuzzRow): fc.Arbitrary<Case> {
     arbs.push({ weight: 1, arbitrary: malformedJsonArb.map((text) => ({ kind: 'malformed' as const, text })) });
     arbs.push({
       weight: 1,
-      arbitrary: fc.tuple(fc.constantFrom('text/plain', 'text/csv', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=utf-16', 'application/json; charset=koi8-r', 'application/vnd.api+json', ''), nastyValueArb(otherIds)).map(([contentType, v]) => ({ kind: 'contentType' as const, contentType, text: toJsonText(v) })),
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom(
+            'text/plain',
+            'text/csv',
+            'application/x-www-form-urlencoded',
+            'multipart/form-data; boundary=x',
+            'application/xml',
+            'application/json; charset=utf-16',
+            'application/json; charset=koi8-r',
+            'application/vnd.api+json',
+            '',
+          ),
+          nastyValueArb(otherIds),
+        )
+        .map(([contentType, v]) => ({ kind: 'contentType' as const, contentType, text: toJsonText(v) })),
     });
   }
   if (takesBody && valid !== undefined && typeof valid === 'object') {
     const paths = leafPaths(valid);
-    arbs.push({ weight: 4, arbitrary: fc.tuple(fc.constantFrom(...paths), nastyValueArb(otherIds), fc.boolean()).map(([path, value, drop]) => ({ kind: 'field' as const, path, value, drop: drop && path.length > 0 })) });
+    arbs.push({
+      weight: 4,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...paths), nastyValueArb(otherIds), fc.boolean())
+        .map(([path, value, drop]) => ({ kind: 'field' as const, path, value, drop: drop && path.length > 0 })),
+    });
     arbs.push({ weight: 1, arbitrary: pollutionArb.map((raw) => ({ kind: 'pollute' as const, raw })) });
   }
   if (params.length) {
     arbs.push({
       weight: takesBody ? 2 : 4,
-      arbitrary: fc.tuple(fc.constantFrom(...params), fc.oneof(nastyStringArb(otherIds).map((value) => ({ value, raw: false })), fc.constantFrom(...RAW_SEGMENTS).map((value) => ({ value, raw: true })))).map(([name, v]) => ({ kind: 'param' as const, name, ...v })),
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom(...params),
+          fc.oneof(
+            nastyStringArb(otherIds).map((value) => ({ value, raw: false })),
+            fc.constantFrom(...RAW_SEGMENTS).map((value) => ({ value, raw: true })),
+          ),
+        )
+        .map(([name, v]) => ({ kind: 'param' as const, name, ...v })),
     });
   }
   const keys = fc.oneof(fc.constantFrom(...(row.query ?? ['q']), '__proto__', 'constructor', 'a[b]', 'a[]', 'limit'), fc.string({ maxLength: 8 }));
   const pair = fc.tuple(keys, nastyStringArb(otherIds)).map(([k, v]) => `${encodeSegment(k)}=${encodeSegment(v)}`);
   arbs.push({
     weight: row.query ? 4 : 1,
-    arbitrary: fc.oneof(fc.array(pair, { minLength: 1, maxLength: 4 }).map((ps) => ps.join('&')), fc.constantFrom('limit=1&limit=2', 'a[b][c][d]=1', '__proto__[polluted]=yes', 'constructor[prototype][polluted]=yes', '%', '%E0%A4%A=%FF', '&&&', 'limit=1e309', 'after=-0', 'afterSeq=NaN', 'open=TRUE')).map((query) => ({ kind: 'query' as const, query })),
+    arbitrary: fc
+      .oneof(
+        fc.array(pair, { minLength: 1, maxLength: 4 }).map((ps) => ps.join('&')),
+        fc.constantFrom(
+          'limit=1&limit=2',
+          'a[b][c][d]=1',
+          '__proto__[polluted]=yes',
+          'constructor[prototype][polluted]=yes',
+          '%',
+          '%E0%A4%A=%FF',
+          '&&&',
+          'limit=1e309',
+          'after=-0',
+          'afterSeq=NaN',
+          'open=TRUE',
+        ),
+      )
+      .map((query) => ({ kind: 'query' as const, query })),
   });
-  arbs.push({ weight: 1, arbitrary: fc.tuple(fc.constantFrom('cookie', 'idempotency-key', 'x-status-token', 'content-encoding', 'content-type', 'x-request-id', 'origin'), headerValue).map(([name, value]) => ({ kind: 'header' as const, name, value })) });
+  arbs.push({
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('cookie', 'idempotency-key', 'x-status-token', 'content-encoding', 'content-type', 'x-request-id', 'origin'), headerValue)
+      .map(([name, value]) => ({ kind: 'header' as const, name, value })),
+  });
   return fc.oneof(...arbs);
 }
 
@@ -325,7 +444,8 @@ function buildRequest(row: FuzzRow, c: Case): RawRequest {
   const headers: Record<string, string> = { ...row.headers?.() };
   if (cookies[row.as]) headers.cookie = cookies[row.as];
   let path = fillPath(pattern, values);
-  if (c.kind === 'param') path = pattern.replace(/:(\w+)/g, (_, n: string) => (n === c.name ? (c.raw ? c.value : encodeSegment(c.value)) : encodeURIComponent(values[n]!)));
+  if (c.kind === 'param')
+    path = pattern.replace(/:(\w+)/g, (_, n: string) => (n === c.name ? (c.raw ? c.value : encodeSegment(c.value)) : encodeURIComponent(values[n]!)));
   if (c.kind === 'query') path += `?${c.query}`;
   const valid = row.body?.();
   let body: string | undefined = valid === undefined ? undefined : typeof valid === 'string' ? valid : toJsonText(valid);
@@ -366,7 +486,13 @@ const describeRequest = (r: RawRequest) => `${r.method} ${r.path.slice(0, 300)}\
 /** Answers per route and status; FUZZ_STATS=1 prints them (to see how deep the fuzzer gets). */
 const stats = new Map<string, number>();
 afterAll(() => {
-  if (process.env.FUZZ_STATS) console.log([...stats].sort().map(([k, n]) => `${k}: ${n}`).join('\n'));
+  if (process.env.FUZZ_STATS)
+    console.log(
+      [...stats]
+        .sort()
+        .map(([k, n]) => `${k}: ${n}`)
+        .join('\n'),
+    );
 });
 
 /** Whether the previous request may have set off background work (then the next "before" waits for it). */
@@ -394,10 +520,12 @@ async function check(row: FuzzRow, c: Case): Promise<void> {
     } catch {
       throw new Error(`a refusal that is not JSON${where}`);
     }
-    if (typeof body.error?.code !== 'string' || typeof body.error.message !== 'string' || typeof body.error.details !== 'object') throw new Error(`a refusal not in the one error shape${where}`);
+    if (typeof body.error?.code !== 'string' || typeof body.error.message !== 'string' || typeof body.error.details !== 'object')
+      throw new Error(`a refusal not in the one error shape${where}`);
     if (body.error.code === 'validation_failed') {
       const fields = body.error.details?.fields;
-      const named = (f: { path?: unknown; message?: unknown }) => typeof f.path === 'string' && (f.path.length > 0 || row.documentPaths) && typeof f.message === 'string' && f.message.length > 0;
+      const named = (f: { path?: unknown; message?: unknown }) =>
+        typeof f.path === 'string' && (f.path.length > 0 || row.documentPaths) && typeof f.message === 'string' && f.message.length > 0;
       if (!Array.isArray(fields) || !fields.length || !fields.every(named)) throw new Error(`a validation error that names no field${where}`);
     }
     const after = await fp.take();
@@ -420,7 +548,8 @@ test('every route the routers declare has a fuzz row (and every row is a real ro
 });
 
 describe('fixed hostile requests', () => {
-  const asDuty = (method: Method, path: string, headers: Record<string, string> = {}, body?: string) => send({ method: method.toUpperCase(), path, headers: { cookie: cookies.duty, ...headers }, body });
+  const asDuty = (method: Method, path: string, headers: Record<string, string> = {}, body?: string) =>
+    send({ method: method.toUpperCase(), path, headers: { cookie: cookies.duty, ...headers }, body });
 
   test('a bad escape in the path is a 400, not a 500', async () => {
     for (const path of ['/api/incidents/%E0%A4%A/summary', '/api/incidents/%/state', `/api/incidents/${P.incidentId}/hotels/%ZZ/arrivals`]) {
@@ -432,7 +561,11 @@ describe('fixed hostile requests', () => {
 
   test('a body in a charset or encoding the server does not read is refused with 4xx', async () => {
     const path = `/api/incidents/${P.incidentId}/hotels/A1`;
-    for (const headers of [{ 'content-type': 'application/json; charset=utf-16' } as Record<string, string>, { 'content-type': 'application/json', 'content-encoding': 'bogus' }, { 'content-type': 'application/json', 'content-encoding': 'gzip' }]) {
+    for (const headers of [
+      { 'content-type': 'application/json; charset=utf-16' } as Record<string, string>,
+      { 'content-type': 'application/json', 'content-encoding': 'bogus' },
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    ]) {
       const res = await asDuty('patch', path, headers, '{"petsAllowed":true}');
       expect({ headers, status: res.status }).toEqual({ headers, status: expect.any(Number) });
       expect(res.status).toBeGreaterThanOrEqual(400);

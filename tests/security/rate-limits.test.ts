@@ -23,7 +23,11 @@ const agents = {} as Record<'duty' | 'duty2' | 'insurer' | 'insurer2' | 'recepti
 
 async function user(key: keyof typeof agents, role: Role, opts: { incidentId?: string; hotelId?: string; bound?: string[] } = {}) {
   const email = `rate-${key}@test.example`;
-  await insertUser(server.database.db, { email, name: `Rate ${key}`, role, passwordHash: await hashPassword(DEMO_PASSWORD), incidentId: opts.incidentId ?? null, hotelId: opts.hotelId ?? null }, opts.bound ?? []);
+  await insertUser(
+    server.database.db,
+    { email, name: `Rate ${key}`, role, passwordHash: await hashPassword(DEMO_PASSWORD), incidentId: opts.incidentId ?? null, hotelId: opts.hotelId ?? null },
+    opts.bound ?? [],
+  );
   agents[key] = await signIn(server.url, email);
 }
 
@@ -40,7 +44,12 @@ beforeAll(async () => {
   });
   await insertUser(server.database.db, { email: 'rate-setup@test.example', name: 'Setup', role: 'admin', passwordHash: await hashPassword(DEMO_PASSWORD) });
   const setup = await signIn(server.url, 'rate-setup@test.example');
-  A = (await setup.post('/api/incidents/import').send(buildScenario({ incident: { name: 'Rate incident' }, hotels: [buildHotel({ id: 'A1' })] })).expect(201)).body.incidentId;
+  A = (
+    await setup
+      .post('/api/incidents/import')
+      .send(buildScenario({ incident: { name: 'Rate incident' }, hotels: [buildHotel({ id: 'A1' })] }))
+      .expect(201)
+  ).body.incidentId;
   await user('duty', 'duty_manager');
   await user('duty2', 'duty_manager');
   await user('insurer', 'insurer', { bound: [A] });
@@ -51,9 +60,17 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 /** The 429 every limiter answers with. */
-async function expectLimited(res: { status: number; headers: Record<string, string>; body: { error: { code: string; message: string; details: { retryAfterSeconds?: number } } } }) {
+async function expectLimited(res: {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: { code: string; message: string; details: { retryAfterSeconds?: number } } };
+}) {
   expect(res.status).toBe(429);
-  expect(res.body.error).toEqual({ code: 'rate_limited', message: expect.stringMatching(/^Too many .+ Try again in \d+ second\(s\)\.$/), details: { retryAfterSeconds: expect.any(Number) } });
+  expect(res.body.error).toEqual({
+    code: 'rate_limited',
+    message: expect.stringMatching(/^Too many .+ Try again in \d+ second\(s\)\.$/),
+    details: { retryAfterSeconds: expect.any(Number) },
+  });
   const retryAfter = Number(res.headers['retry-after']);
   expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
   expect(retryAfter).toBe(res.body.error.details.retryAfterSeconds);
@@ -100,13 +117,25 @@ test('exports: creating and verifying share a budget; downloads have their own; 
 });
 
 test('imports: scenario and guest-list imports share a budget', async () => {
-  await agents.duty2.post('/api/incidents/import').send(buildScenario({ incident: { name: 'Rate import 1' } })).expect(201);
-  await agents.duty2.post(`/api/incidents/${A}/guests/csv`).set('Content-Type', 'text/csv').send('booking_ref,guest_name,age_group\nRL-1,Guest One,adult\n').expect(201);
+  await agents.duty2
+    .post('/api/incidents/import')
+    .send(buildScenario({ incident: { name: 'Rate import 1' } }))
+    .expect(201);
+  await agents.duty2
+    .post(`/api/incidents/${A}/guests/csv`)
+    .set('Content-Type', 'text/csv')
+    .send('booking_ref,guest_name,age_group\nRL-1,Guest One,adult\n')
+    .expect(201);
   const before = await fp.settled();
   await expectLimited(await agents.duty2.post('/api/incidents/import').send(buildScenario({ incident: { name: 'Rate import 2' } })));
-  await expectLimited(await agents.duty2.post(`/api/incidents/${A}/guests/csv`).set('Content-Type', 'text/csv').send('booking_ref,guest_name,age_group\nRL-2,Guest Two,adult\n'));
+  await expectLimited(
+    await agents.duty2.post(`/api/incidents/${A}/guests/csv`).set('Content-Type', 'text/csv').send('booking_ref,guest_name,age_group\nRL-2,Guest Two,adult\n'),
+  );
   expect(changedTables(before, await fp.take())).toEqual([]);
-  await agents.duty.post('/api/incidents/import').send(buildScenario({ incident: { name: 'Rate import 3' } })).expect(201);
+  await agents.duty
+    .post('/api/incidents/import')
+    .send(buildScenario({ incident: { name: 'Rate import 3' } }))
+    .expect(201);
 });
 
 test('a window ends: the counter starts again', () => {

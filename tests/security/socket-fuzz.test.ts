@@ -8,13 +8,25 @@
 import fc from 'fast-check';
 import { startTestServer, DEMO_PASSWORD, type TestServer } from '../helpers/server.js';
 import { signIn } from '../helpers/api.js';
-import { connect, connected, loginCookie, type ClientSocket } from '../helpers/socket.js';
+import { connect, connected, drained, loginCookie, roundTrip, type ClientSocket } from '../helpers/socket.js';
 import { buildHotel, buildScenario, buildVehicle } from '../../seed/factories.js';
 import { hashPassword } from '../../server/auth/password.js';
 import { insertUser } from '../../server/auth/repo.js';
 import type { Role } from '../../server/auth/types.js';
 import type { ClientToServerEvents, PresenceEntry, SyncAck, VehiclePosition } from '../../shared/realtime.js';
-import { FUZZ_SEED, changedTables, deepArb, fingerprinter, fuzzParams, hugeStringArb, jsonArb, nastyValueArb, pollutionArb, prototypePolluted, type Fingerprint } from './fuzz-kit.js';
+import {
+  FUZZ_SEED,
+  changedTables,
+  deepArb,
+  fingerprinter,
+  fuzzParams,
+  hugeStringArb,
+  jsonArb,
+  nastyValueArb,
+  pollutionArb,
+  prototypePolluted,
+  type Fingerprint,
+} from './fuzz-kit.js';
 
 type Who = 'duty' | 'reception' | 'insurer';
 const WHO: Who[] = ['duty', 'reception', 'insurer'];
@@ -27,7 +39,18 @@ const sockets: ClientSocket[] = [];
 
 async function createUser(who: Who | 'observer', role: Role, opts: { incidentId?: string; hotelId?: string; bound?: string[] } = {}) {
   const email = `sfuzz-${who}@test.example`;
-  await insertUser(server.database.db, { email, name: `Socket fuzz ${who}`, role, passwordHash: await hashPassword(DEMO_PASSWORD), incidentId: opts.incidentId ?? null, hotelId: opts.hotelId ?? null }, opts.bound ?? []);
+  await insertUser(
+    server.database.db,
+    {
+      email,
+      name: `Socket fuzz ${who}`,
+      role,
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+      incidentId: opts.incidentId ?? null,
+      hotelId: opts.hotelId ?? null,
+    },
+    opts.bound ?? [],
+  );
   cookies[who] = await loginCookie(server.url, email);
   return email;
 }
@@ -40,17 +63,19 @@ function payloadArb(valid: () => Record<string, unknown>): fc.Arbitrary<unknown>
   const keys = Object.keys(valid());
   return fc
     .oneof(
-    jsonArb,
-    nastyValueArb([A, '00000000-0000-4000-8000-000000000000', 'A-V1']).map((v) => (v && typeof v === 'object' && 'text' in (v as object) ? safeParse((v as { text: string }).text) : v)),
-    fc.tuple(fc.constantFrom(...keys), nastyValueArb([A]), fc.boolean()).map(([k, v, drop]) => {
-      const p: Record<string, unknown> = { ...valid() };
-      if (drop) delete p[k];
-      else p[k] = v && typeof v === 'object' && 'text' in (v as object) ? safeParse((v as { text: string }).text) : v;
-      return p;
-    }),
-    pollutionArb.map((r) => ({ ...valid(), ...(safeParse(r.text) as object) })),
-    hugeStringArb,
-    deepArb.map((r) => safeParse(r.text)),
+      jsonArb,
+      nastyValueArb([A, '00000000-0000-4000-8000-000000000000', 'A-V1']).map((v) =>
+        v && typeof v === 'object' && 'text' in (v as object) ? safeParse((v as { text: string }).text) : v,
+      ),
+      fc.tuple(fc.constantFrom(...keys), nastyValueArb([A]), fc.boolean()).map(([k, v, drop]) => {
+        const p: Record<string, unknown> = { ...valid() };
+        if (drop) delete p[k];
+        else p[k] = v && typeof v === 'object' && 'text' in (v as object) ? safeParse((v as { text: string }).text) : v;
+        return p;
+      }),
+      pollutionArb.map((r) => ({ ...valid(), ...(safeParse(r.text) as object) })),
+      hugeStringArb,
+      deepArb.map((r) => safeParse(r.text)),
     )
     .filter((p) => Buffer.byteLength(JSON.stringify(p) ?? '') < UNDER_LIMIT);
 }
@@ -74,7 +99,12 @@ const VALID: Record<keyof ClientToServerEvents, () => Record<string, unknown>> =
 beforeAll(async () => {
   server = await startTestServer({ seed: 'none', env: { MESSAGES_ENABLED: 'false' } });
   const duty = await signIn(server.url, await createUser('duty', 'duty_manager'));
-  A = (await duty.post('/api/incidents/import').send(buildScenario({ incident: { name: 'Socket fuzz' }, hotels: [buildHotel({ id: 'A1' })], vehicles: [buildVehicle({ id: 'A-V1' })] })).expect(201)).body.incidentId;
+  A = (
+    await duty
+      .post('/api/incidents/import')
+      .send(buildScenario({ incident: { name: 'Socket fuzz' }, hotels: [buildHotel({ id: 'A1' })], vehicles: [buildVehicle({ id: 'A-V1' })] }))
+      .expect(201)
+  ).body.incidentId;
   await createUser('observer', 'duty_manager');
   await createUser('reception', 'reception', { incidentId: A, hotelId: 'A1' });
   await createUser('insurer', 'insurer', { bound: [A] });
@@ -84,16 +114,6 @@ afterAll(async () => {
   sockets.splice(0).forEach((s) => s.disconnect());
   await server?.close();
 });
-
-function roundTrip(s: ClientSocket, timeoutMs = 5000): Promise<SyncAck> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no answer to a round trip: the server stopped answering this socket')), timeoutMs);
-    s.emit('subscribe', { incidentId: 'not-an-id', sinceSeq: 0 }, (ack) => {
-      clearTimeout(timer);
-      resolve(ack);
-    });
-  });
-}
 
 describe.each(Object.keys(VALID) as (keyof ClientToServerEvents)[])('%s', (event) => {
   test.each(WHO)('as %s: every payload is answered, nothing is written, nothing malformed is passed on', async (who) => {
@@ -114,27 +134,34 @@ describe.each(Object.keys(VALID) as (keyof ClientToServerEvents)[])('%s', (event
         const raw = s as unknown as { emit(e: string, ...args: unknown[]): void };
         const answered = rejections.length;
         let ack: unknown;
-        const acked = withAck ? new Promise((resolve) => raw.emit(event, payload, ...extra, (a: unknown) => resolve((ack = a)))) : (raw.emit(event, payload, ...extra), null);
+        const acked = withAck
+          ? new Promise((resolve) => raw.emit(event, payload, ...extra, (a: unknown) => resolve((ack = a))))
+          : (raw.emit(event, payload, ...extra), null);
         await roundTrip(s); // everything sent before has been handled
         const where = `\n${event} as ${who}: ${JSON.stringify(payload)?.slice(0, 300)} + ${extra.length} more argument(s) (FUZZ_SEED=${FUZZ_SEED})`;
         // subscribe with its acknowledgement in place must be answered (its checks may still be reading the database).
-        if (acked && event === 'subscribe' && extra.length === 0) await Promise.race([acked, new Promise((_, reject) => setTimeout(() => reject(new Error(`subscribe was never acknowledged${where}`)), 5000))]);
+        if (acked && event === 'subscribe' && extra.length === 0)
+          await Promise.race([acked, new Promise((_, reject) => setTimeout(() => reject(new Error(`subscribe was never acknowledged${where}`)), 5000))]);
         if (!s.connected) throw new Error(`the server dropped the connection${where}`);
         const polluted = prototypePolluted();
         if (polluted) throw new Error(`Object.prototype.${polluted} was set${where}`);
         // An answer for every message: subscribe acks (ok, or an error that says what), the others accept quietly or reject with a reason.
         if (event === 'subscribe' && typeof ack === 'object' && ack && 'ok' in ack && !(ack as { ok: boolean }).ok) {
           const error = (ack as { error?: unknown }).error;
-          if (typeof error !== 'string' || !error.length || error.startsWith(':')) throw new Error(`an ack error that says nothing: ${JSON.stringify(ack)}${where}`);
+          if (typeof error !== 'string' || !error.length || error.startsWith(':'))
+            throw new Error(`an ack error that says nothing: ${JSON.stringify(ack)}${where}`);
         }
-        for (const r of rejections.slice(answered)) if (!r.message || r.message.startsWith(':')) throw new Error(`a rejection that says nothing: ${JSON.stringify(r)}${where}`);
+        for (const r of rejections.slice(answered))
+          if (!r.message || r.message.startsWith(':')) throw new Error(`a rejection that says nothing: ${JSON.stringify(r)}${where}`);
       }),
       fuzzParams(`socket ${event} ${who}`),
     );
 
-    await new Promise((r) => setTimeout(r, 600)); // positions flush every 500 ms, presence every 250 ms
+    // Whatever the server had batched (positions) or coalesced (presence) is sent now, ahead of a round trip.
+    await drained(server, observer);
     expect(changedTables(before, await fp.take())).toEqual([]);
-    for (const entries of relayed.presence) for (const e of entries) expect(e.viewing === null || (typeof e.viewing === 'string' && e.viewing.length <= 200)).toBe(true);
+    for (const entries of relayed.presence)
+      for (const e of entries) expect(e.viewing === null || (typeof e.viewing === 'string' && e.viewing.length <= 200)).toBe(true);
     for (const list of relayed.positions) {
       for (const p of list) {
         expect(p.vehicleId).toBe('A-V1');

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startTestServer, DEMO_PASSWORD, type TestServer } from '../helpers/server.js';
 import { signIn, type Agent } from '../helpers/api.js';
-import { connect, connected, loginCookie, type ClientSocket } from '../helpers/socket.js';
+import { connect, connected, drained, loginCookie, type ClientSocket } from '../helpers/socket.js';
 import { ROOT } from '../helpers/routes.js';
 import { buildGuest, buildHotel, buildParty, buildRoomType, buildScenario, buildVehicle } from '../../seed/factories.js';
 import { hashPassword } from '../../server/auth/password.js';
@@ -97,7 +97,11 @@ const SECRET_PHONE = '+447700900999';
 
 async function createUser(key: string, role: Role, opts: { incidentId?: string; hotelId?: string; bound?: string[] } = {}) {
   const email = `sock-${key}@test.example`;
-  await insertUser(server.database.db, { email, name: `Sock ${key}`, role, passwordHash: await hashPassword(DEMO_PASSWORD), incidentId: opts.incidentId ?? null, hotelId: opts.hotelId ?? null }, opts.bound ?? []);
+  await insertUser(
+    server.database.db,
+    { email, name: `Sock ${key}`, role, passwordHash: await hashPassword(DEMO_PASSWORD), incidentId: opts.incidentId ?? null, hotelId: opts.hotelId ?? null },
+    opts.bound ?? [],
+  );
   cookies[key] = await loginCookie(server.url, email);
   return email;
 }
@@ -114,7 +118,13 @@ beforeAll(async () => {
           incident: { name: 'Socket incident A' },
           parties: [
             buildParty({ id: 'A-P1', guests: [buildGuest({ id: 'A-P1-G1', name: 'Ann One' })] }),
-            buildParty({ id: 'A-PETS', name: 'Petowner', needs: ['pets'], phone: SECRET_PHONE, guests: [buildGuest({ id: 'A-PETS-G1', name: 'Dee Petowner' })] }),
+            buildParty({
+              id: 'A-PETS',
+              name: 'Petowner',
+              needs: ['pets'],
+              phone: SECRET_PHONE,
+              guests: [buildGuest({ id: 'A-PETS-G1', name: 'Dee Petowner' })],
+            }),
           ],
           hotels: [
             buildHotel({ id: 'A1', petsAllowed: false, roomTypes: [buildRoomType({ count: 50, rateMinor: 5000 })] }),
@@ -125,7 +135,12 @@ beforeAll(async () => {
       )
       .expect(201)
   ).body.incidentId;
-  B = (await duty.post('/api/incidents/import').send(buildScenario({ incident: { name: 'Socket incident B' }, hotels: [buildHotel({ id: 'B1' })], vehicles: [buildVehicle({ id: 'B-V1' })] })).expect(201)).body.incidentId;
+  B = (
+    await duty
+      .post('/api/incidents/import')
+      .send(buildScenario({ incident: { name: 'Socket incident B' }, hotels: [buildHotel({ id: 'B1' })], vehicles: [buildVehicle({ id: 'B-V1' })] }))
+      .expect(201)
+  ).body.incidentId;
   const plan = (await duty.post(`/api/incidents/${A}/plans`).expect(201)).body.id;
   await duty.post(`/api/incidents/${A}/plans/${plan}/apply`).expect(200);
   await createUser('admin', 'admin');
@@ -140,7 +155,9 @@ beforeAll(async () => {
   const out = await fetch(`${server.url}/api/auth/logout`, { method: 'POST', headers: { cookie: signedOut } });
   expect(out.status).toBe(204);
   cookies.signedOut = signedOut;
-  driverToken = ((await duty.get(`/api/incidents/${A}/drivers`).expect(200)).body.links as { vehicleId: string; token: string }[]).find((l) => l.vehicleId === 'A-V1')!.token;
+  driverToken = ((await duty.get(`/api/incidents/${A}/drivers`).expect(200)).body.links as { vehicleId: string; token: string }[]).find(
+    (l) => l.vehicleId === 'A-V1',
+  )!.token;
 });
 afterEach(() => sockets.splice(0).forEach((s) => s.disconnect()));
 afterAll(async () => server?.close());
@@ -165,11 +182,6 @@ function record(s: ClientSocket) {
   return log;
 }
 
-/** Resolves once the server has processed everything sent before on this socket (an acknowledged round trip). */
-function roundTrip(s: ClientSocket): Promise<SyncAck> {
-  return new Promise((resolve) => (s as unknown as { emit(e: string, p: unknown, ack: (r: SyncAck) => void): void }).emit('subscribe', { incidentId: 'barrier' }, resolve));
-}
-
 function subscribe(s: ClientSocket, incidentId: string, sinceSeq = 0): Promise<SyncAck> {
   return new Promise((resolve) => s.emit('subscribe', { incidentId, sinceSeq }, resolve));
 }
@@ -190,7 +202,7 @@ function waitFor<T>(s: ClientSocket, event: string, match: (...args: never[]) =>
 }
 
 async function until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  for (const started = Date.now(); !cond(); ) {
+  for (const started = Date.now(); !cond();) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -206,10 +218,15 @@ async function observer() {
 }
 
 let marker = 0;
-const neverSeen: { viewing: string[]; lat: number[] } = { viewing: [], lat: [] };
+/** Refused presence and positions, each proven absent from the watcher once everything before it was flushed. */
+const provenAbsent: { viewing: string[]; lat: number[] } = { viewing: [], lat: [] };
 
-/** Perform one cell of the client -> server table and report what happened. */
-async function attempt(event: keyof ClientToServerEvents, who: Caller, watcher: ClientSocket): Promise<Outcome> {
+/**
+ * Perform one cell of the client -> server table and report what happened. A presence or position
+ * that was not accepted must never reach the watcher: once the server has flushed what it had
+ * batched and the watcher has completed a round trip after it, the cell is 'leaked' if it did.
+ */
+async function attempt(event: keyof ClientToServerEvents, who: Caller, watcher: ClientSocket): Promise<Outcome | 'leaked'> {
   const s = socketFor(who);
   try {
     await connected(s);
@@ -225,18 +242,30 @@ async function attempt(event: keyof ClientToServerEvents, who: Caller, watcher: 
     case 'presence.update': {
       await subscribe(s, A); // a manager must follow the incident for presence to mean anything
       const viewing = `viewing-${++marker}`;
-      const seen = waitFor(watcher, 'presence.changed', (_id: string, entries: { viewing: string | null }[]) => (entries.some((e) => e.viewing === viewing) ? ('accepted' as const) : undefined));
+      const seen = waitFor(watcher, 'presence.changed', (_id: string, entries: { viewing: string | null }[]) =>
+        entries.some((e) => e.viewing === viewing) ? ('accepted' as const) : undefined,
+      );
+      const heard = record(watcher);
       s.emit('presence.update', { viewing });
       const outcome = (await Promise.race([rejected, seen])) ?? 'timeout';
-      if (outcome !== 'accepted') neverSeen.viewing.push(viewing);
+      if (outcome === 'accepted') return outcome;
+      await drained(server, watcher);
+      if (JSON.stringify(heard).includes(`"${viewing}"`)) return 'leaked';
+      provenAbsent.viewing.push(viewing);
       return outcome as Outcome;
     }
     case 'vehicle.position': {
       const lat = 53 + ++marker / 1000;
-      const seen = waitFor(watcher, 'vehicles.moved', (_id: string, list: { lat: number }[]) => (list.some((p) => p.lat === lat) ? ('accepted' as const) : undefined));
+      const seen = waitFor(watcher, 'vehicles.moved', (_id: string, list: { lat: number }[]) =>
+        list.some((p) => p.lat === lat) ? ('accepted' as const) : undefined,
+      );
+      const heard = record(watcher);
       s.emit('vehicle.position', { incidentId: A, vehicleId: 'A-V1', lat, lng: 0.3 });
       const outcome = (await Promise.race([rejected, seen])) ?? 'timeout';
-      if (outcome !== 'accepted') neverSeen.lat.push(lat);
+      if (outcome === 'accepted') return outcome;
+      await drained(server, watcher);
+      if (JSON.stringify(heard).includes(String(lat))) return 'leaked';
+      provenAbsent.lat.push(lat);
       return outcome as Outcome;
     }
   }
@@ -251,25 +280,27 @@ describe('client -> server: every event x every caller', () => {
     await connected(s);
     const serverSide = [...server.realtime.io.of('/').sockets.values()].find((x) => x.id === s.id)!;
     const reserved = new Set(['disconnect', 'disconnecting', 'error']);
-    expect(serverSide.eventNames().map(String).filter((e) => !reserved.has(e)).sort()).toEqual(contract);
+    expect(
+      serverSide
+        .eventNames()
+        .map(String)
+        .filter((e) => !reserved.has(e))
+        .sort(),
+    ).toEqual(contract);
   });
 
-  const cells = (Object.keys(CLIENT_EVENTS) as (keyof ClientToServerEvents)[]).flatMap((event) => CALLERS.map((who) => ({ event, who, expected: CLIENT_EVENTS[event][who] as Outcome })));
+  const cells = (Object.keys(CLIENT_EVENTS) as (keyof ClientToServerEvents)[]).flatMap((event) =>
+    CALLERS.map((who) => ({ event, who, expected: CLIENT_EVENTS[event][who] as Outcome })),
+  );
   test.each(cells)('$event as $who -> $expected', async ({ event, who, expected }) => {
     const watcher = await observer();
     expect(await attempt(event, who, watcher)).toBe(expected);
   });
 
-  test('no rejected presence or position ever reached the incident', async () => {
-    const watcher = await observer();
-    const log = record(watcher);
-    // Presence is re-broadcast on every join (coalesced over 250 ms) and positions flush every 500 ms.
-    await waitFor(watcher, 'presence.changed', () => true);
-    await new Promise((r) => setTimeout(r, 700));
-    const text = JSON.stringify(log);
-    for (const v of neverSeen.viewing) expect(text).not.toContain(`"${v}"`);
-    for (const lat of neverSeen.lat) expect(text).not.toContain(String(lat));
-    expect(neverSeen.viewing.length + neverSeen.lat.length).toBeGreaterThanOrEqual(8);
+  test('every refused presence and position was proven not to have reached the incident', () => {
+    // Four connected callers are refused each of the two (the four without a connection sent nothing).
+    expect(provenAbsent.viewing).toHaveLength(4);
+    expect(provenAbsent.lat).toHaveLength(4);
   });
 });
 
@@ -292,7 +323,7 @@ describe('client -> server: the edges', () => {
       s.emit('vehicle.position', { incidentId: A, vehicleId, lat: 51.5, lng: 0.1 });
       expect(await rejected).toEqual({ event: 'vehicle.position', message: 'no such vehicle in this incident' });
     }
-    await new Promise((r) => setTimeout(r, 700));
+    await drained(server, watcher);
     expect(log.filter((l) => l.event === 'vehicles.moved')).toEqual([]);
   });
 
@@ -350,7 +381,11 @@ describe('server -> client: who receives what', () => {
     // Incident A: a change at A1, a household at A2 leaving with a note, a driver's position.
     await duty.patch(`/api/incidents/${A}/hotels/A1`).send({ petsAllowed: true }).expect(200);
     await duty.post(`/api/incidents/${A}/parties/A-PETS/status`).send({ status: 'self_evacuated', note: SECRET_NOTE }).expect(200);
-    await fetch(`${server.url}/api/drive/${driverToken}/positions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lat: 53.16, lng: 0.33 }) }).then((r) => expect(r.status).toBe(200));
+    await fetch(`${server.url}/api/drive/${driverToken}/positions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ lat: 53.16, lng: 0.33 }),
+    }).then((r) => expect(r.status).toBe(200));
     // Incident B: a change at B1.
     await duty.patch(`/api/incidents/${B}/hotels/B1`).send({ petsAllowed: true }).expect(200);
     // One bad request, from reception A1.
@@ -358,12 +393,13 @@ describe('server -> client: who receives what', () => {
 
     // Barriers: the managers have everything they should, then every socket completes a round trip.
     const [seqA, seqB] = [(await lastSeq(server.database.db, A))!, (await lastSeq(server.database.db, B))!];
-    const heard = (who: Listener, event: string, ok: (args: unknown[]) => boolean = () => true) => until(() => logs[who].some((l) => l.event === event && ok(l.args)), `${who} to hear ${event}`);
+    const heard = (who: Listener, event: string, ok: (args: unknown[]) => boolean = () => true) =>
+      until(() => logs[who].some((l) => l.event === event && ok(l.args)), `${who} to hear ${event}`);
     const reached = (seq: number) => (args: unknown[]) => (args[0] as { seq: number }[]).some((e) => e.seq >= seq);
     await Promise.all([heard('admin', 'events', reached(seqA)), heard('duty', 'events', reached(seqA)), heard('dutyOnB', 'events', reached(seqB))]);
     await Promise.all([heard('admin', 'vehicles.moved'), heard('duty', 'vehicles.moved'), heard('reception', 'request.rejected')]);
-    await new Promise((r) => setTimeout(r, 300)); // presence is coalesced over 250 ms
-    await Promise.all(LISTENERS.map((who) => roundTrip(s[who])));
+    // Then presence (coalesced) and positions (batched) are sent now, and every socket completes a round trip after them.
+    await drained(server, ...LISTENERS.map((who) => s[who]));
 
     const incidentOf = (event: string, args: unknown[]): string[] => {
       if (event === 'events') return (args[0] as { incidentId: string }[]).map((e) => e.incidentId);
@@ -371,7 +407,16 @@ describe('server -> client: who receives what', () => {
       if (event === 'presence.changed' || event === 'vehicles.moved') return [args[0] as string];
       return [];
     };
-    const ownIncident: Record<Listener, string> = { admin: A, duty: A, dutyOnB: B, reception: A, receptionNextDoor: A, insurer: A, receptionElsewhere: B, insurerElsewhere: B };
+    const ownIncident: Record<Listener, string> = {
+      admin: A,
+      duty: A,
+      dutyOnB: B,
+      reception: A,
+      receptionNextDoor: A,
+      insurer: A,
+      receptionElsewhere: B,
+      insurerElsewhere: B,
+    };
     const ownHotel: Partial<Record<Listener, string>> = { reception: 'A1', receptionNextDoor: 'A2', receptionElsewhere: 'B1' };
 
     for (const who of LISTENERS) {
@@ -380,7 +425,8 @@ describe('server -> client: who receives what', () => {
         if (row[who] === 'never') expect({ who, event, got }).toEqual({ who, event, got: [] });
         else {
           expect({ who, event, received: got.length > 0 }).toEqual({ who, event, received: true });
-          for (const l of got) for (const id of incidentOf(event, l.args)) expect({ who, event, incident: id }).toEqual({ who, event, incident: ownIncident[who] });
+          for (const l of got)
+            for (const id of incidentOf(event, l.args)) expect({ who, event, incident: id }).toEqual({ who, event, incident: ownIncident[who] });
         }
       }
       // Nothing but the table's events, ever.
@@ -394,12 +440,15 @@ describe('server -> client: who receives what', () => {
       }
       if (who !== 'admin' && who !== 'duty') {
         const text = JSON.stringify(logs[who]);
-        for (const secret of [SECRET_NOTE, SECRET_PHONE, 'Petowner', 'Dee Petowner', 'Ann One']) expect({ who, leaks: text.includes(secret) ? secret : null }).toEqual({ who, leaks: null });
+        for (const secret of [SECRET_NOTE, SECRET_PHONE, 'Petowner', 'Dee Petowner', 'Ann One'])
+          expect({ who, leaks: text.includes(secret) ? secret : null }).toEqual({ who, leaks: null });
       }
     }
     // The managers following A heard the household leave A2, note and all; A2's reception heard only that something changed.
     expect(JSON.stringify(logs.duty)).toContain(SECRET_NOTE);
-    expect(logs.receptionNextDoor.filter((l) => l.event === 'hotel.changed').map((l) => (l.args[0] as { type: string }).type)).toContain('party.status_changed');
+    expect(logs.receptionNextDoor.filter((l) => l.event === 'hotel.changed').map((l) => (l.args[0] as { type: string }).type)).toContain(
+      'party.status_changed',
+    );
     expect(logs.reception.filter((l) => l.event === 'hotel.changed').map((l) => (l.args[0] as { type: string }).type)).toEqual(['hotel.rooms_changed']);
   });
 });

@@ -1,5 +1,15 @@
 import { scenarioSchema } from '../../shared/scenario.js';
-import { buildGuest, buildHotel, buildParty, buildRoomType, buildScenario, buildSite, buildVehicle, TEST_DEPOT_ID, TEST_MUSTER_ID } from '../../seed/factories.js';
+import {
+  buildGuest,
+  buildHotel,
+  buildParty,
+  buildRoomType,
+  buildScenario,
+  buildSite,
+  buildVehicle,
+  TEST_DEPOT_ID,
+  TEST_MUSTER_ID,
+} from '../../seed/factories.js';
 
 test('buildScenario gives a valid scenario with one of everything', () => {
   const s = scenarioSchema.parse(buildScenario());
@@ -11,7 +21,11 @@ test('buildScenario gives a valid scenario with one of everything', () => {
 
 test('parts compose without wiring ids', () => {
   const s = buildScenario({
-    parties: [buildParty({ needs: ['pets'] }), buildParty({ guests: [buildGuest({ needs: ['wheelchair'] }), buildGuest({ age: 'infant' })] }), buildParty({ size: 5 })],
+    parties: [
+      buildParty({ needs: ['pets'] }),
+      buildParty({ guests: [buildGuest({ needs: ['wheelchair'] }), buildGuest({ age: 'infant' })] }),
+      buildParty({ size: 5 }),
+    ],
     hotels: [buildHotel({ petsAllowed: true, roomTypes: [buildRoomType({ count: 1 })] }), buildHotel()],
     vehicles: [buildVehicle({ kind: 'accessible_taxi', seats: 3 }), buildVehicle()],
     incident: { policy: { maxDistanceKm: 30 } },

@@ -35,13 +35,16 @@ describe('shapes at 10,000 guests', () => {
     SHAPES.map((shape) => {
       const s = parse({ guests: 10_000, shape });
       const guests = guestsOf(s);
-      return [shape, {
-        beds: totalBeds(s) / guests.length,
-        pets: s.parties.filter((p) => p.needs.includes('pets')).length / s.parties.length,
-        wheelchair: guests.filter((g) => g.needs.includes('wheelchair')).length / guests.length,
-        far: s.hotels.filter((h) => nearestMusterKm(s, h) > s.incident.policy.maxDistanceKm).length / s.hotels.length,
-        musters: musters(s).length,
-      }];
+      return [
+        shape,
+        {
+          beds: totalBeds(s) / guests.length,
+          pets: s.parties.filter((p) => p.needs.includes('pets')).length / s.parties.length,
+          wheelchair: guests.filter((g) => g.needs.includes('wheelchair')).length / guests.length,
+          far: s.hotels.filter((h) => nearestMusterKm(s, h) > s.incident.policy.maxDistanceKm).length / s.hotels.length,
+          musters: musters(s).length,
+        },
+      ];
     }),
   );
 

@@ -17,7 +17,13 @@ test('helpers stay in range', () => {
     expect(n >= 3 && n <= 5).toBe(true);
   }
   const counts = { a: 0, b: 0 };
-  for (let i = 0; i < 10_000; i++) counts[r.weighted([['a', 9], ['b', 1]] as const)]++;
+  for (let i = 0; i < 10_000; i++)
+    counts[
+      r.weighted([
+        ['a', 9],
+        ['b', 1],
+      ] as const)
+    ]++;
   expect(counts.a / 10_000).toBeGreaterThan(0.85);
   expect(counts.a / 10_000).toBeLessThan(0.95);
   const items = [1, 2, 3, 4, 5, 6];

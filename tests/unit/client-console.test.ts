@@ -3,16 +3,54 @@ import type { IncidentState } from '../../shared/api.js';
 import { computeCounters } from '../../client/src/console/counters.js';
 import { EMPTY_FILTER, filterHouseholds, filterOptions, needsOf } from '../../client/src/console/households.js';
 import { groupDiff, guestsPerHotel } from '../../client/src/console/diff-groups.js';
+import { diffPlans } from '../../shared/plan-diff.js';
+import { planSchema } from '../../shared/plan.js';
 import { clusterHouseholds } from '../../client/src/console/clusters.js';
 
 type Party = IncidentState['parties'][number];
 type Hotel = IncidentState['hotels'][number];
 
-function party(id: string, over: Partial<Party> = {}): Party {
-  return { id, name: `Household ${id}`, unit: `L${id}`, siteId: 'm1', needs: [], notes: '', status: 'waiting', passCode: `PC-${id}`, size: 2, guests: [{ id: `${id}g`, name: `Ann ${id}`, age: 'adult', needs: [] }], hotelId: null, tripId: null, ...over };
+type GuestIn = Omit<Party['guests'][number], 'whereabouts' | 'roomNumber'> & Partial<Party['guests'][number]>;
+function party(id: string, over: Partial<Omit<Party, 'guests'>> & { guests?: GuestIn[] } = {}): Party {
+  const guests = (over.guests ?? [{ id: `${id}g`, name: `Ann ${id}`, age: 'adult', needs: [] }]).map((g) => ({
+    whereabouts: 'waiting' as const,
+    roomNumber: null,
+    ...g,
+  }));
+  return {
+    id,
+    name: `Household ${id}`,
+    unit: `L${id}`,
+    siteId: 'm1',
+    needs: [],
+    notes: '',
+    status: 'waiting',
+    passCode: `PC-${id}`,
+    size: 2,
+    hotelId: null,
+    tripId: null,
+    whereabouts: { state: 'waiting', label: 'waiting' },
+    phone: '',
+    email: '',
+    ...over,
+    guests,
+  };
 }
 function hotel(id: string, offered: number, taken: number): Hotel {
-  return { id, name: id, lat: 0, lng: 0, address: '', phone: '', petsAllowed: false, perks: [], roomTypes: [], bedsOffered: offered, bedsTaken: taken };
+  return {
+    id,
+    name: id,
+    lat: 0,
+    lng: 0,
+    address: '',
+    phone: '',
+    email: '',
+    petsAllowed: false,
+    perks: [],
+    roomTypes: [],
+    bedsOffered: offered,
+    bedsTaken: taken,
+  };
 }
 
 describe('computeCounters', () => {
@@ -34,7 +72,13 @@ describe('computeCounters', () => {
 describe('household search', () => {
   const parties = [
     party('1', { name: 'Okafor', unit: 'Lodge 12', passCode: 'K7-M2Q', needs: ['pets'] }),
-    party('2', { name: 'Smith', unit: 'Lodge 3', passCode: 'AB-CDE', status: 'assigned', guests: [{ id: 'g', name: 'Zoë Smith', age: 'adult', needs: ['wheelchair'] }] }),
+    party('2', {
+      name: 'Smith',
+      unit: 'Lodge 3',
+      passCode: 'AB-CDE',
+      status: 'assigned',
+      guests: [{ id: 'g', name: 'Zoë Smith', age: 'adult', needs: ['wheelchair'] }],
+    }),
     party('3', { name: 'Brown', unit: 'Caravan 9', passCode: 'ZZ-999', siteId: 'm2' }),
   ];
   test('finds by name, guest name (accents folded), unit and pass code without dashes', () => {
@@ -58,16 +102,41 @@ describe('household search', () => {
 
 describe('groupDiff', () => {
   test('names households and hotels, keeps reasons, sorts by name', () => {
-    const names = { party: (id: string) => ({ a: 'Zed', b: 'Abel', c: 'Cole', d: 'Dee' })[id] ?? id, hotel: (id: string | null) => (id ? `Hotel ${id}` : 'nowhere') };
+    const names = {
+      party: (id: string) => ({ a: 'Zed', b: 'Abel', c: 'Cole', d: 'Dee' })[id] ?? id,
+      hotel: (id: string | null) => (id ? `Hotel ${id}` : 'nowhere'),
+    };
     const groups = groupDiff(
-      { newlyAssigned: [{ partyId: 'a', hotelId: 'h1' }, { partyId: 'b', hotelId: 'h2' }], moved: [{ partyId: 'c', fromHotelId: 'h1', toHotelId: 'h2' }], unassigned: [{ partyId: 'd', fromHotelId: 'h1', reason: 'no accessible room left' }], retimed: [], unchanged: 4 },
+      {
+        newlyAssigned: [
+          { partyId: 'a', hotelId: 'h1' },
+          { partyId: 'b', hotelId: 'h2' },
+        ],
+        moved: [{ partyId: 'c', fromHotelId: 'h1', toHotelId: 'h2' }],
+        unassigned: [{ partyId: 'd', fromHotelId: 'h1', reason: 'no accessible room left' }],
+        retimed: [],
+        unchanged: 4,
+      },
       names,
     );
-    expect(groups.map((g) => [g.key, g.lines.length])).toEqual([['unassigned', 1], ['moved', 1], ['newlyAssigned', 2], ['retimed', 0]]);
+    expect(groups.map((g) => [g.key, g.lines.length])).toEqual([
+      ['unassigned', 1],
+      ['moved', 1],
+      ['newlyAssigned', 2],
+      ['retimed', 0],
+    ]);
     expect(groups[0]!.lines[0]!.text).toBe('was going to Hotel h1: no accessible room left');
     expect(groups[1]!.lines[0]!.text).toBe('Hotel h1 → Hotel h2');
     expect(groups[2]!.lines.map((l) => l.partyName)).toEqual(['Abel', 'Zed']);
-    expect(guestsPerHotel([{ partyId: 'a', hotelId: 'h1' }, { partyId: 'b', hotelId: 'h1' }], () => 3).get('h1')).toBe(6);
+    expect(
+      guestsPerHotel(
+        [
+          { partyId: 'a', hotelId: 'h1' },
+          { partyId: 'b', hotelId: 'h1' },
+        ],
+        () => 3,
+      ).get('h1'),
+    ).toBe(6);
   });
 });
 
@@ -87,6 +156,49 @@ describe('clusterHouseholds', () => {
   test('10,000 guests at two muster points become two bubbles, not 5,000 dots', () => {
     const lots = Array.from({ length: 5000 }, (_, i) => party(String(i), { siteId: i % 2 ? 'm1' : 'm2' }));
     const out = clusterHouseholds(lots, (id) => (id === 'm1' ? { lat: 53, lng: 0 } : { lat: 53.1, lng: 0.1 }));
-    expect(out.map((d) => [d.id, d.count, d.guests])).toEqual([['cluster:m2', 2500, 5000], ['cluster:m1', 2500, 5000]]);
+    expect(out.map((d) => [d.id, d.count, d.guests])).toEqual([
+      ['cluster:m2', 2500, 5000],
+      ['cluster:m1', 2500, 5000],
+    ]);
+  });
+});
+
+describe('diffPlans lists only what changed', () => {
+  const trip = (vehicleId: string, departAt: string, partyIds: string[]) => ({
+    vehicleId,
+    fromSiteId: 'M',
+    stops: ['H1'],
+    partyIds,
+    departAt,
+    arrivals: [departAt],
+  });
+  const plan = (trips: ReturnType<typeof trip>[]) =>
+    planSchema.parse({
+      format: 'relocation-plan/1',
+      stays: [
+        { partyId: 'a', hotelId: 'H1', rooms: [{ type: 'd', count: 1 }] },
+        { partyId: 'b', hotelId: 'H1', rooms: [{ type: 'd', count: 1 }] },
+      ],
+      trips,
+    });
+  const before = plan([trip('V1', '2026-03-01T21:00:00Z', ['a']), trip('V2', '2026-03-01T21:00:00Z', ['b'])]);
+
+  test('the same plan: nothing', () => {
+    expect(diffPlans(before, before)).toEqual({ newlyAssigned: [], moved: [], unassigned: [], retimed: [], unchanged: 2 });
+  });
+
+  test('a pick-up 5 minutes later is no change; 6 minutes or another vehicle is, with both times', () => {
+    const d = diffPlans(before, plan([trip('V1', '2026-03-01T21:05:00Z', ['a']), trip('V3', '2026-03-01T21:00:00Z', ['b'])]));
+    expect(d.retimed).toEqual([
+      { partyId: 'b', fromVehicleId: 'V2', toVehicleId: 'V3', fromDepartAt: '2026-03-01T21:00:00Z', toDepartAt: '2026-03-01T21:00:00Z' },
+    ]);
+    const late = diffPlans(before, plan([trip('V1', '2026-03-01T21:06:00Z', ['a']), trip('V2', '2026-03-01T21:00:00Z', ['b'])]));
+    expect(late.retimed.map((r) => r.partyId)).toEqual(['a']);
+    const lines = groupDiff(late, {
+      party: (id) => `Okafor (Lodge 1, ${id.toUpperCase()}-PASS)`,
+      hotel: (id) => id ?? '-',
+      time: (iso) => iso.slice(11, 16),
+    }).find((g) => g.key === 'retimed')!.lines;
+    expect(lines).toEqual([expect.objectContaining({ partyName: 'Okafor (Lodge 1, A-PASS)', text: 'vehicle V1 at 21:00 → V1 at 21:06' })]);
   });
 });

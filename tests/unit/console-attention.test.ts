@@ -1,35 +1,110 @@
 /** "Needs attention" folding: the server's lists and the event log agree whatever order they arrive in. */
-import type { LiveEvent } from '../../shared/realtime.js';
+import type { EventPayloads, EventType } from '../../shared/events.js';
+import type { LiveEventOf } from '../../shared/realtime.js';
+import { ledgerBase, liveEvent } from '../helpers/events.js';
 import type { StaffReplyView } from '../../shared/messages.js';
 import type { LedgerLine } from '../../shared/ledger.js';
 import { ageText, feedbackSummary, foldAttention, ratingStars, replyHeadline, replyWords, undetailed } from '../../client/src/console/attention.js';
 import { describeEvent } from '../../client/src/console/event-log.js';
 
 let seq = 0;
-function ev(type: string, payload: Record<string, unknown>, at = `2026-11-28T20:${String(10 + seq).padStart(2, '0')}:00.000Z`): LiveEvent {
+function ev<K extends EventType>(type: K, payload: EventPayloads[K], at = `2026-11-28T20:${String(10 + seq).padStart(2, '0')}:00.000Z`): LiveEventOf<K> {
   seq += 1;
-  return { incidentId: 'i', seq, at, type, actor: { userId: null, name: 'someone' }, payload };
+  return liveEvent(seq, type, payload, { at, actor: { userId: null, name: 'someone' } });
 }
-const replied = (replyId: string, over: Record<string, unknown> = {}, at?: string) =>
-  ev('guest.replied', { replyId, partyId: 'P1', name: 'Okafor', kind: 'need_help', text: 'help', place: null, guestId: null, guestName: null, ...over }, at);
+const replied = (replyId: string, over: Partial<EventPayloads['guest.replied']> = {}, at?: string) =>
+  ev(
+    'guest.replied',
+    {
+      replyId,
+      partyId: 'P1',
+      name: 'Okafor',
+      kind: 'need_help',
+      text: 'help',
+      place: null,
+      guestId: null,
+      guestName: null,
+      guestIds: [],
+      from: 'assigned',
+      to: 'needs_help',
+      ...over,
+    },
+    at,
+  );
 const handled = (replyId: string) => ev('guest.reply_handled', { replyId, partyId: 'P1', name: 'Okafor', kind: 'need_help', note: '' });
-const asked = (entryId: string, over: Record<string, unknown> = {}) =>
-  ev('ledger.approval_requested', { entryId, category: 'bar', amountMinor: 15_000, currency: 'GBP', partyId: 'P2', hotelId: 'H1', householdName: 'Hughes', recordedByName: 'Rita Reception', limitMinor: 10_000, spentMinor: 2_000, flags: [], ...over });
+const asked = (entryId: string, over: Partial<EventPayloads['ledger.approval_requested']> = {}) =>
+  ev('ledger.approval_requested', {
+    ...ledgerBase({ entryId, kind: 'charge', category: 'bar', amountMinor: 15_000, currency: 'GBP', status: 'pending_approval', partyId: 'P2', hotelId: 'H1' }),
+    householdName: 'Hughes',
+    recordedByName: 'Rita Reception',
+    limitMinor: 10_000,
+    spentMinor: 2_000,
+    ...over,
+  });
+/** The closing line of a pending claim (approval or rejection). */
+const closing = (pendingEntryId: string, entryId: string) => ({ ...ledgerBase({ entryId }), pendingEntryId, recordedBy: null });
 
 function reply(id: string, over: Partial<StaffReplyView> = {}): StaffReplyView {
-  return { id, kind: 'need_help', text: 'help', guestId: null, at: '2026-11-28T20:00:00.000Z', partyId: 'P1', name: 'Okafor', statusFrom: 'assigned', statusTo: 'needs_help', seq: 1, handledAt: null, handledBy: null, handledByName: null, handledNote: '', ...over };
+  return {
+    id,
+    kind: 'need_help',
+    text: 'help',
+    guestId: null,
+    at: '2026-11-28T20:00:00.000Z',
+    partyId: 'P1',
+    name: 'Okafor',
+    statusFrom: 'assigned',
+    statusTo: 'needs_help',
+    seq: 1,
+    handledAt: null,
+    handledBy: null,
+    handledByName: null,
+    handledNote: '',
+    ...over,
+  };
 }
 function line(id: string, over: Partial<LedgerLine> = {}): LedgerLine {
   return {
-    id, seq: 1, kind: 'charge', category: 'bar', amountMinor: 15_000, currency: 'GBP', occurredAt: '2026-11-28T20:00:00.000Z', recordedAt: '2026-11-28T20:00:00.000Z', recordedBy: 'u1', recordedByName: 'Rita Reception',
-    partyId: 'P2', householdName: 'Hughes', guestId: null, hotelId: 'H1', hotelName: 'Grand', vehicleId: null, tripId: null, night: null, receiptRef: 'till 42', description: '', note: 'wine with dinner',
-    reversesEntryId: null, relatedEntryId: null, status: 'pending_approval', resolution: 'pending', reversed: false, approvedBy: null, flags: [], prevHash: '', hash: '', hasReceiptPhoto: false, receiptPhotoId: null, receiptUrl: null, ...over,
+    id,
+    seq: 1,
+    kind: 'charge',
+    category: 'bar',
+    amountMinor: 15_000,
+    currency: 'GBP',
+    occurredAt: '2026-11-28T20:00:00.000Z',
+    recordedAt: '2026-11-28T20:00:00.000Z',
+    recordedBy: 'u1',
+    recordedByName: 'Rita Reception',
+    partyId: 'P2',
+    householdName: 'Hughes',
+    guestId: null,
+    hotelId: 'H1',
+    hotelName: 'Grand',
+    vehicleId: null,
+    tripId: null,
+    night: null,
+    receiptRef: 'till 42',
+    description: '',
+    note: 'wine with dinner',
+    reversesEntryId: null,
+    relatedEntryId: null,
+    status: 'pending_approval',
+    resolution: 'pending',
+    reversed: false,
+    approvedBy: null,
+    flags: [],
+    prevHash: '',
+    hash: '',
+    hasReceiptPhoto: false,
+    receiptPhotoId: null,
+    receiptUrl: null,
+    ...over,
   } as LedgerLine;
 }
 
 describe('foldAttention', () => {
   test('a reply or perk opened by an event shows; its closing event takes it off, in either order of fetch and event', () => {
-    const events = [replied('r1'), asked('e1'), replied('r2'), handled('r1'), ev('ledger.entry_approved', { pendingEntryId: 'e1', entryId: 'a1' })];
+    const events = [replied('r1'), asked('e1'), replied('r2'), handled('r1'), ev('ledger.entry_approved', closing('e1', 'a1'))];
     const a = foldAttention(null, events);
     expect(a.replies.map((r) => r.id)).toEqual(['r2']);
     expect(a.perks).toEqual([]);
@@ -43,10 +118,25 @@ describe('foldAttention', () => {
   test('listed items merge with their events: limit and spend from the event, note and receipt from the list', () => {
     const events = [asked('e2', { limitMinor: 10_000, spentMinor: 4_000 })];
     const onlyEvent = foldAttention({ replies: [], perks: [] }, events);
-    expect(onlyEvent.perks[0]).toMatchObject({ entryId: 'e2', householdName: 'Hughes', limitMinor: 10_000, spentBeforeMinor: 4_000, note: null, detailed: false });
+    expect(onlyEvent.perks[0]).toMatchObject({
+      entryId: 'e2',
+      householdName: 'Hughes',
+      limitMinor: 10_000,
+      spentBeforeMinor: 4_000,
+      note: null,
+      detailed: false,
+    });
     expect(undetailed(onlyEvent)).toEqual(['e2']);
     const both = foldAttention({ replies: [], perks: [line('e2')] }, events);
-    expect(both.perks[0]).toMatchObject({ entryId: 'e2', hotelName: 'Grand', note: 'wine with dinner', receiptRef: 'till 42', limitMinor: 10_000, spentBeforeMinor: 4_000, detailed: true });
+    expect(both.perks[0]).toMatchObject({
+      entryId: 'e2',
+      hotelName: 'Grand',
+      note: 'wine with dinner',
+      receiptRef: 'till 42',
+      limitMinor: 10_000,
+      spentBeforeMinor: 4_000,
+      detailed: true,
+    });
     expect(undetailed(both)).toEqual([]);
   });
 
@@ -57,21 +147,26 @@ describe('foldAttention', () => {
 
   test('a rejection closes a perk; a listed reply already handled, or a resolved line, never shows', () => {
     const a = foldAttention(
-      { replies: [reply('r3', { handledAt: '2026-11-28T21:00:00.000Z' })], perks: [line('e3'), line('e4', { resolution: 'approved' }), line('e5', { status: 'posted', resolution: null })] },
-      [ev('ledger.entry_rejected', { pendingEntryId: 'e3' })],
+      {
+        replies: [reply('r3', { handledAt: '2026-11-28T21:00:00.000Z' })],
+        perks: [line('e3'), line('e4', { resolution: 'approved' }), line('e5', { status: 'posted', resolution: null })],
+      },
+      [ev('ledger.entry_rejected', closing('e3', 'x3'))],
     );
-    expect(a).toEqual({ replies: [], perks: [], count: 0 });
+    expect(a).toEqual({ replies: [], perks: [], items: [], count: 0 });
   });
 
-  test('oldest first; a duplicate event changes nothing; events without an id are ignored', () => {
+  test('oldest first; a duplicate event changes nothing; a reply of a kind this console does not know is ignored', () => {
     const late = replied('late', {}, '2026-11-28T22:00:00.000Z');
     const early = replied('early', {}, '2026-11-28T19:00:00.000Z');
-    const a = foldAttention(null, [late, early, late, ev('guest.replied', { partyId: 'P9', kind: 'need_help' })]);
+    const a = foldAttention(null, [late, early, late, replied('odd', { partyId: 'P9', kind: 'call_me_back' })]);
     expect(a.replies.map((r) => r.id)).toEqual(['early', 'late']);
   });
 
   test('the event fills in the place and the missing person a listed reply lacks', () => {
-    const a = foldAttention({ replies: [reply('r6', { kind: 'own_way', text: "my sister's in Louth - all fine" })], perks: [] }, [replied('r6', { kind: 'own_way', place: "my sister's in Louth", text: "my sister's in Louth - all fine" })]);
+    const a = foldAttention({ replies: [reply('r6', { kind: 'own_way', text: "my sister's in Louth - all fine" })], perks: [] }, [
+      replied('r6', { kind: 'own_way', place: "my sister's in Louth", text: "my sister's in Louth - all fine" }),
+    ]);
     expect(a.replies[0]).toMatchObject({ place: "my sister's in Louth" });
     expect(replyHeadline(a.replies[0]!)).toBe("Made own way to my sister's in Louth");
     expect(replyWords(a.replies[0]!)).toBe('all fine');
@@ -103,7 +198,9 @@ test('the activity feed words for replies and their handling', () => {
   expect(describeEvent(replied('a', { text: 'inhaler' }))).toBe('said: need help (“inhaler”)');
   expect(describeEvent(replied('b', { kind: 'own_way', place: 'Louth', text: 'Louth' }))).toBe('said: made their own way to Louth');
   expect(describeEvent(replied('c', { kind: 'missing_member', guestName: 'Ellie Hughes', text: '' }))).toBe('said: someone is missing (Ellie Hughes)');
-  expect(describeEvent(ev('guest.reply_handled', { replyId: 'a', name: 'Okafor', note: 'rang them' }))).toBe('handled Okafor\'s reply (“rang them”)');
+  expect(describeEvent(ev('guest.reply_handled', { replyId: 'a', partyId: 'P1', name: 'Okafor', kind: 'need_help', note: 'rang them' }))).toBe(
+    "handled Okafor's reply (“rang them”)",
+  );
 });
 
 describe('guest feedback on the console', () => {

@@ -133,7 +133,17 @@ describe('households built from rows', () => {
   test('headers are matched without regard to case, spaces or column order; only three columns are required', () => {
     const text = 'Age Group,Guest Name,Booking Ref\r\nchild,Bo Lee,B1\r\nadult,Ann Lee,B1\r\n';
     const [p] = ok(parseGuestCsv(text, SITES));
-    expect(p).toMatchObject({ id: 'B1', name: 'Lee', siteId: 'muster-clubhouse', unit: '', phone: '', guests: [{ name: 'Bo Lee', age: 'child' }, { name: 'Ann Lee', age: 'adult' }] });
+    expect(p).toMatchObject({
+      id: 'B1',
+      name: 'Lee',
+      siteId: 'muster-clubhouse',
+      unit: '',
+      phone: '',
+      guests: [
+        { name: 'Bo Lee', age: 'child' },
+        { name: 'Ann Lee', age: 'adult' },
+      ],
+    });
   });
 
   test('a byte-order mark and quoted commas are handled', () => {

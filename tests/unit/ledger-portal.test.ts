@@ -22,14 +22,21 @@ test('bars scale to the tallest; net reversals draw as nothing', () => {
 });
 
 test('the portal components print exact amounts, the chart, and a failed verification names the entry', () => {
-  const cat = renderToStaticMarkup(createElement(SpendBars, { title: 'By category', rows: [{ key: 'lodging', label: 'lodging', amountMinor: 72400 }], currency: 'GBP' }));
+  const cat = renderToStaticMarkup(
+    createElement(SpendBars, { title: 'By category', rows: [{ key: 'lodging', label: 'lodging', amountMinor: 72400 }], currency: 'GBP' }),
+  );
   expect(cat).toContain('£724.00');
   const chart = renderToStaticMarkup(createElement(SpendOverTime, { rows, currency: 'GBP' }));
   expect(chart.match(/<rect/g)).toHaveLength(3);
   expect(chart).toContain('£698.98');
   const bad = renderToStaticMarkup(
     createElement(VerificationResult, {
-      result: { ok: false, exportId: null, checks: [{ name: 'hash chain', ok: false, detail: 'entry #7 (abc): hash does not match' }], firstBad: { seq: 7, id: 'abc', reason: 'hash does not match the entry contents (the entry was altered)' } },
+      result: {
+        ok: false,
+        exportId: null,
+        checks: [{ name: 'hash chain', ok: false, detail: 'entry #7 (abc): hash does not match' }],
+        firstBad: { seq: 7, id: 'abc', reason: 'hash does not match the entry contents (the entry was altered)' },
+      },
     }),
   );
   expect(bad).toContain('Verification FAILED');

@@ -36,7 +36,12 @@ test('money prints the same digits everywhere; allocation sums exactly', () => {
   expect(allocate(1000, [1, 1, 1])).toEqual([334, 333, 333]);
   expect(allocate(-1000, [2, 1]).reduce((a, b) => a + b, 0)).toBe(-1000);
   expect(allocate(7, [0, 0])).toEqual([7, 0]);
-  for (const [t, w] of [[99_999, [3, 7, 11, 13]], [1, [5, 5, 5]], [123_457, [1]]] as [number, number[]][]) expect(allocate(t, w).reduce((a, b) => a + b, 0)).toBe(t);
+  for (const [t, w] of [
+    [99_999, [3, 7, 11, 13]],
+    [1, [5, 5, 5]],
+    [123_457, [1]],
+  ] as [number, number[]][])
+    expect(allocate(t, w).reduce((a, b) => a + b, 0)).toBe(t);
   expect([perkCategoryOf('open_bar'), perkCategoryOf('meals'), perkCategoryOf('parking')]).toEqual(['bar', 'meals', null]);
 });
 
@@ -89,7 +94,9 @@ describe('hash chain', () => {
     for (const r of rows) {
       expect(checkLink(prev, r, canonicalJson(r))).toBeNull();
       const { note, ...rest } = r;
-      expect(canonicalFromDigest({ ...rest, noteSha256: noteDigest(note), occurredAt: r.occurredAt.toISOString(), recordedAt: r.recordedAt.toISOString() })).toBe(canonicalJson(r));
+      expect(
+        canonicalFromDigest({ ...rest, noteSha256: noteDigest(note), occurredAt: r.occurredAt.toISOString(), recordedAt: r.recordedAt.toISOString() }),
+      ).toBe(canonicalJson(r));
       prev = r;
     }
     expect(canonicalJson(rows[1]!)).not.toContain('private');
@@ -109,10 +116,37 @@ test('totals count posted lines; a pending charge counts through its approval; t
     currency: 'GBP',
     timezone: TZ,
     hotelNames: new Map([['H01', 'Grand']]),
-    households: new Map([['P1', { name: 'Okafor', guests: 2 }], ['P2', { name: 'Hughes', guests: 1 }]]),
-    tripRiders: new Map([['T1', [{ partyId: 'P1', guests: 2 }, { partyId: 'P2', guests: 1 }]]]),
+    households: new Map([
+      ['P1', { name: 'Okafor', guests: 2 }],
+      ['P2', { name: 'Hughes', guests: 1 }],
+    ]),
+    tripRiders: new Map([
+      [
+        'T1',
+        [
+          { partyId: 'P1', guests: 2 },
+          { partyId: 'P2', guests: 1 },
+        ],
+      ],
+    ]),
   });
-  const line = (seq: number, o: Partial<TotalsLine>): TotalsLine => ({ id: `e${seq}`, seq, kind: 'charge', category: 'bar', amountMinor: 0, occurredAt: d('2026-11-14T21:00:00Z'), partyId: 'P1', hotelId: 'H01', tripId: null, night: null, status: 'posted', relatedEntryId: null, flags: [], hash: `h${seq}`, ...o });
+  const line = (seq: number, o: Partial<TotalsLine>): TotalsLine => ({
+    id: `e${seq}`,
+    seq,
+    kind: 'charge',
+    category: 'bar',
+    amountMinor: 0,
+    occurredAt: d('2026-11-14T21:00:00Z'),
+    partyId: 'P1',
+    hotelId: 'H01',
+    tripId: null,
+    night: null,
+    status: 'posted',
+    relatedEntryId: null,
+    flags: [],
+    hash: `h${seq}`,
+    ...o,
+  });
   agg.add(line(1, { category: 'lodging', amountMinor: 9000, night: '2026-11-14' }));
   agg.add(line(2, { amountMinor: 5000, status: 'pending_approval' }));
   agg.add(line(3, { kind: 'approval', amountMinor: 5000, relatedEntryId: 'e2' }));

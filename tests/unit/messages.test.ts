@@ -1,5 +1,14 @@
 /** Message templates: placeholders checked at edit time, rendering, languages, retry backoff. */
-import { checkTemplate, DEFAULT_TEMPLATES, LANGUAGES, languageFor, placeholdersOf, renderText, TEMPLATE_KEYS, guestReplySchema } from '../../shared/messages.js';
+import {
+  checkTemplate,
+  DEFAULT_TEMPLATES,
+  LANGUAGES,
+  languageFor,
+  placeholdersOf,
+  renderText,
+  TEMPLATE_KEYS,
+  guestReplySchema,
+} from '../../shared/messages.js';
 import { backoffMs } from '../../server/messages/sender.js';
 import { perksText, timeText } from '../../server/messages/wording.js';
 
@@ -20,7 +29,9 @@ test('a required placeholder left out is refused at edit time', () => {
 });
 
 test('stray braces are refused rather than sent as they are', () => {
-  expect(checkTemplate('checked_in', { subject: 'Welcome', body: 'At {{hotel}} room {{rooms}' })).toEqual([{ path: 'body.body', message: expect.stringMatching(/unbalanced braces/) }]);
+  expect(checkTemplate('checked_in', { subject: 'Welcome', body: 'At {{hotel}} room {{rooms}' })).toEqual([
+    { path: 'body.body', message: expect.stringMatching(/unbalanced braces/) },
+  ]);
 });
 
 test('rendering fills every placeholder, tolerates spaces inside braces, and throws on a missing value', () => {

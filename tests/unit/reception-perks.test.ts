@@ -13,8 +13,13 @@ describe('parsePounds', () => {
     ['£150', 15_000],
     ['£ 1,200.00', 120_000],
     [' 0.99 ', 99],
+    // A decimal comma, as typed on phones set to many European languages.
+    ['12,50', 1250],
+    ['12,5', 1250],
+    ['1.200,50', 120_050],
+    ['1,200', 120_000],
   ])('%s -> %i pence', (text, minor) => expect(parsePounds(text)).toEqual({ minor }));
-  test.each(['', 'abc', '12.345', '-5', '0', '0.00', '1e3', '12,5'])('%s is refused in plain words', (text) => {
+  test.each(['', 'abc', '12.345', '12,345.678', '-5', '0', '0.00', '0,00', '1e3', '12,5,0'])('%s is refused in plain words', (text) => {
     const r = parsePounds(text);
     expect(r).toHaveProperty('error');
     expect((r as { error: string }).error).toMatch(/amount|pounds/i);
@@ -23,7 +28,9 @@ describe('parsePounds', () => {
 
 describe('checkPerk', () => {
   test('a good form becomes the request body', () => {
-    expect(checkPerk({ partyId: 'P1', category: 'bar', amount: '150', note: '  wine  ' })).toEqual({ body: { partyId: 'P1', category: 'bar', amountMinor: 15_000, note: 'wine' } });
+    expect(checkPerk({ partyId: 'P1', category: 'bar', amount: '150', note: '  wine  ' })).toEqual({
+      body: { partyId: 'P1', category: 'bar', amountMinor: 15_000, note: 'wine' },
+    });
     expect(checkPerk({ partyId: 'P1', category: 'meals', amount: '20', note: '' })).toEqual({ body: { partyId: 'P1', category: 'meals', amountMinor: 2000 } });
   });
   test('each bad field is named', () => {
@@ -38,13 +45,44 @@ describe('checkPerk', () => {
 
 function line(id: string, over: Partial<LedgerLine>): LedgerLine {
   return {
-    id, seq: 1, kind: 'charge', category: 'bar', amountMinor: 1000, currency: 'GBP', occurredAt: '', recordedAt: '2026-11-28T20:00:00.000Z', recordedBy: 'u', recordedByName: 'Rita',
-    partyId: 'P1', householdName: 'Okafor', guestId: null, hotelId: 'H1', hotelName: 'Grand', vehicleId: null, tripId: null, night: null, receiptRef: null, description: '', note: '',
-    reversesEntryId: null, relatedEntryId: null, status: 'posted', resolution: null, reversed: false, approvedBy: null, flags: [], prevHash: '', hash: '', hasReceiptPhoto: false, receiptPhotoId: null, receiptUrl: null, ...over,
+    id,
+    seq: 1,
+    kind: 'charge',
+    category: 'bar',
+    amountMinor: 1000,
+    currency: 'GBP',
+    occurredAt: '',
+    recordedAt: '2026-11-28T20:00:00.000Z',
+    recordedBy: 'u',
+    recordedByName: 'Rita',
+    partyId: 'P1',
+    householdName: 'Okafor',
+    guestId: null,
+    hotelId: 'H1',
+    hotelName: 'Grand',
+    vehicleId: null,
+    tripId: null,
+    night: null,
+    receiptRef: null,
+    description: '',
+    note: '',
+    reversesEntryId: null,
+    relatedEntryId: null,
+    status: 'posted',
+    resolution: null,
+    reversed: false,
+    approvedBy: null,
+    flags: [],
+    prevHash: '',
+    hash: '',
+    hasReceiptPhoto: false,
+    receiptPhotoId: null,
+    receiptUrl: null,
+    ...over,
   } as LedgerLine;
 }
 
-test('a household\'s perks with what became of each, newest first; lodging and other households left out', () => {
+test("a household's perks with what became of each, newest first; lodging and other households left out", () => {
   const lines = [
     line('c1', { recordedAt: '2026-11-28T20:00:00.000Z' }),
     line('c2', { status: 'pending_approval', resolution: 'pending', amountMinor: 15_000, recordedAt: '2026-11-28T20:05:00.000Z' }),
@@ -65,16 +103,44 @@ test('a household\'s perks with what became of each, newest first; lodging and o
 });
 
 test('what reception is told after recording', () => {
-  expect(outcomeText({ entryId: 'e', category: 'meals', amountMinor: 2000, needsApproval: false, limitMinor: 10_000, spentBeforeMinor: 0, flags: [] })).toBe('Recorded: Meals £20.00.');
+  expect(outcomeText({ entryId: 'e', category: 'meals', amountMinor: 2000, needsApproval: false, limitMinor: 10_000, spentBeforeMinor: 0, flags: [] })).toBe(
+    'Recorded: Meals £20.00.',
+  );
   expect(outcomeText({ entryId: 'e', category: 'bar', amountMinor: 15_000, needsApproval: true, limitMinor: 10_000, spentBeforeMinor: 2000, flags: [] })).toBe(
     "Bar £150.00: waiting for a duty manager's approval — over your £100.00 limit for this household (spent £20.00 so far).",
   );
 });
 
 describe('outbox overlay', () => {
-  const household: ArrivalHousehold = { partyId: 'P1', name: 'Hall', unit: 'F20', passCode: 'ABC123', status: 'checked_in', notes: '', needs: [], language: null, rooms: [], roomNumbers: null, guests: [{ id: 'G1', name: 'Ann Hall', age: 'adult', needs: [], checkedIn: true, roomNumber: null }], trip: null, checkedInAt: null };
-  const arrivals: HotelArrivals = { hotel: { id: 'H1', name: 'Grand', address: '', phone: '', perks: [] }, seq: 1, households: [household] };
-  const action = (kind: string, body: unknown): QueuedAction => ({ scope: 's', key: `k-${kind}`, method: 'POST', url: '/x', body, label: kind, kind, partyId: 'P1', createdAt: '2026-11-28T20:00:00Z', state: 'pending', attempts: 0 });
+  const household: ArrivalHousehold = {
+    partyId: 'P1',
+    name: 'Hall',
+    unit: 'F20',
+    passCode: 'ABC123',
+    status: 'checked_in',
+    notes: '',
+    needs: [],
+    language: null,
+    rooms: [],
+    roomNumbers: null,
+    guests: [{ id: 'G1', name: 'Ann Hall', age: 'adult', needs: [], checkedIn: true, roomNumber: null }],
+    trip: null,
+    checkedInAt: null,
+  };
+  const arrivals: HotelArrivals = { hotel: { id: 'H1', name: 'Grand', address: '', phone: '', perks: [] }, currency: 'GBP', seq: 1, households: [household] };
+  const action = (kind: string, body: unknown): QueuedAction => ({
+    scope: 's',
+    key: `k-${kind}`,
+    method: 'POST',
+    url: '/x',
+    body,
+    label: kind,
+    kind,
+    partyId: 'P1',
+    createdAt: '2026-11-28T20:00:00Z',
+    state: 'pending',
+    attempts: 0,
+  });
 
   test('a perk waiting to send leaves the household as it is (its card lists the perk)', () => {
     const [h] = overlay(arrivals, [action('perk', { partyId: 'P1', category: 'laundry', amountMinor: 850 })]);

@@ -11,6 +11,7 @@ import { api, ApiError } from '../api.js';
 import { hrefFor } from '../route.js';
 import { plural } from '../format.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { countOf } from '../../../shared/plural.js';
 
 type Outcome = { status: 'idle' } | { status: 'busy' } | { status: 'error'; error: unknown } | { status: 'done'; result: ImportResult };
 
@@ -43,7 +44,10 @@ export function ImportScenario({ onImported }: { onImported: () => void }) {
     const checked = scenarioSchema.safeParse(json);
     if (!checked.success) {
       const fields = zodFieldErrors(checked.error);
-      setOutcome({ status: 'error', error: new ApiError(400, 'validation', `The scenario has ${fields.length} problem${fields.length === 1 ? '' : 's'}; nothing was imported.`, fields) });
+      setOutcome({
+        status: 'error',
+        error: new ApiError(400, 'validation', `The scenario has ${countOf(fields.length, 'problem')}; nothing was imported.`, fields),
+      });
       return;
     }
     try {
@@ -59,21 +63,24 @@ export function ImportScenario({ onImported }: { onImported: () => void }) {
   return (
     <section className="card import" aria-labelledby="import-title">
       <h2 id="import-title">Import a scenario</h2>
-      <p className="muted">A <code>relocation-scenario/1</code> JSON file: muster points, households, hotels and vehicles.</p>
+      <p className="muted">
+        A <code>relocation-scenario/1</code> JSON file: muster points, households, hotels and vehicles.
+      </p>
       <form onSubmit={(e) => void submit(e)}>
         <div className="field inline">
           <label htmlFor="scenario-file">Scenario file</label>
           <input id="scenario-file" ref={fileInput} type="file" accept="application/json,.json" onChange={() => setOutcome({ status: 'idle' })} />
-          <button type="submit" disabled={outcome.status === 'busy'}>{outcome.status === 'busy' ? 'Importing…' : 'Import'}</button>
+          <button type="submit" disabled={outcome.status === 'busy'}>
+            {outcome.status === 'busy' ? 'Importing…' : 'Import'}
+          </button>
         </div>
       </form>
       {outcome.status === 'error' ? <ErrorNotice error={outcome.error} title="Import failed." /> : null}
       {outcome.status === 'done' ? (
         <p className="notice success" role="status">
           Imported {plural(outcome.result.counts.parties, 'household')} ({plural(outcome.result.counts.guests, 'guest')}),{' '}
-          {plural(outcome.result.counts.hotels, 'hotel')}, {plural(outcome.result.counts.vehicles, 'vehicle')} and{' '}
-          {plural(outcome.result.counts.sites, 'site')}.{' '}
-          <a href={hrefFor({ page: 'incident', incidentId: outcome.result.incidentId })}>Open the incident</a>
+          {plural(outcome.result.counts.hotels, 'hotel')}, {plural(outcome.result.counts.vehicles, 'vehicle')} and {plural(outcome.result.counts.sites, 'site')}
+          . <a href={hrefFor({ page: 'incident', incidentId: outcome.result.incidentId })}>Open the incident</a>
         </p>
       ) : null}
     </section>

@@ -10,7 +10,9 @@ import type { Lookup } from '../console/lookup.js';
 import type { AttentionState } from '../live/useAttention.js';
 import type { EventLog } from '../console/event-log.js';
 import { FeedbackSection } from './FeedbackSection.js';
+import { ExceptionsSection } from './ExceptionsSection.js';
 import { formatMoneyMinor, humanize } from '../format.js';
+import { FieldProblem, SubmitOrCancel } from '../components/Notices.js';
 
 interface Props {
   incidentId: string;
@@ -42,21 +44,41 @@ export function AttentionPanel({ incidentId, att, log, lookup, onShowParty }: Pr
     <section aria-labelledby="attention-title" className="attention" data-loaded={att.loaded ? 'true' : 'false'}>
       <div className="panel-title">
         <h2 id="attention-title">Needs attention</h2>
-        <button type="button" className="secondary small" onClick={() => void att.reload()}>Refresh</button>
+        <button type="button" className="secondary small" onClick={() => void att.reload()}>
+          Refresh
+        </button>
       </div>
-      {att.error ? <p className="notice error" role="alert">Could not load everything: {problemText(att.error)}</p> : null}
-      <h3 className="att-section">Guest replies <span className="att-count">{replies.length}</span></h3>
+      {att.error ? (
+        <p className="notice error" role="alert">
+          Could not load everything: {problemText(att.error)}
+        </p>
+      ) : null}
+      <ExceptionsSection att={att} lookup={lookup} now={now} onShowParty={onShowParty} />
+      <h3 className="att-section">
+        Guest replies <span className="att-count">{replies.length}</span>
+      </h3>
       {replies.length === 0 ? <p className="muted">{att.loaded ? 'No guest is waiting for an answer.' : 'Loading…'}</p> : null}
       <ul className="att-list" aria-live="polite" aria-relevant="additions" data-testid="attention-replies">
         {replies.map((r) => (
           <ReplyItem key={r.id} r={r} now={now} lookup={lookup} onShowParty={onShowParty} onHandle={att.handle} />
         ))}
       </ul>
-      <h3 className="att-section">Perks waiting for approval <span className="att-count">{perks.length}</span></h3>
+      <h3 className="att-section">
+        Perks waiting for approval <span className="att-count">{perks.length}</span>
+      </h3>
       {perks.length === 0 ? <p className="muted">{att.loaded ? 'Nothing is waiting for approval.' : 'Loading…'}</p> : null}
       <ul className="att-list" aria-live="polite" aria-relevant="additions" data-testid="attention-perks">
         {perks.map((p) => (
-          <PerkItem key={p.entryId} p={p} now={now} incidentId={incidentId} lookup={lookup} onShowParty={onShowParty} onApprove={att.approve} onReject={att.reject} />
+          <PerkItem
+            key={p.entryId}
+            p={p}
+            now={now}
+            incidentId={incidentId}
+            lookup={lookup}
+            onShowParty={onShowParty}
+            onApprove={att.approve}
+            onReject={att.reject}
+          />
         ))}
       </ul>
       <FeedbackSection incidentId={incidentId} log={log} lookup={lookup} now={now} onShowParty={onShowParty} />
@@ -70,12 +92,26 @@ function Household({ partyId, name, lookup, onShowParty }: { partyId: string | n
   return (
     <span className="att-who">
       <strong>{party?.name ?? name ?? partyId}</strong> <span className="muted">{[partyId, party?.unit].filter(Boolean).join(' · ')}</span>{' '}
-      <button type="button" className="link" onClick={() => onShowParty(partyId)} aria-label={`Show household ${party?.name ?? name ?? partyId}`}>show household</button>
+      <button type="button" className="link" onClick={() => onShowParty(partyId)} aria-label={`Show household ${party?.name ?? name ?? partyId}`}>
+        show household
+      </button>
     </span>
   );
 }
 
-function ReplyItem({ r, now, lookup, onShowParty, onHandle }: { r: OpenReply; now: number; lookup: Lookup; onShowParty: (id: string) => void; onHandle: AttentionState['handle'] }) {
+function ReplyItem({
+  r,
+  now,
+  lookup,
+  onShowParty,
+  onHandle,
+}: {
+  r: OpenReply;
+  now: number;
+  lookup: Lookup;
+  onShowParty: (id: string) => void;
+  onHandle: AttentionState['handle'];
+}) {
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');
   const party = lookup.party(r.partyId);
@@ -84,7 +120,7 @@ function ReplyItem({ r, now, lookup, onShowParty, onHandle }: { r: OpenReply; no
   const [resume, setResume] = useState(true);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const guestName = r.guestName ?? (r.guestId ? lookup.party(r.partyId)?.guests.find((g) => g.id === r.guestId)?.name ?? null : null);
+  const guestName = r.guestName ?? (r.guestId ? (lookup.party(r.partyId)?.guests.find((g) => g.id === r.guestId)?.name ?? null) : null);
   const words = replyWords(r);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -101,16 +137,27 @@ function ReplyItem({ r, now, lookup, onShowParty, onHandle }: { r: OpenReply; no
     <li className={`att-item k-${r.kind}`} data-reply-id={r.id} data-party-id={r.partyId}>
       <p className="att-head">
         <strong className="att-kind">{replyHeadline({ ...r, guestName })}</strong>
-        <time dateTime={r.at} title={new Date(r.at).toLocaleString('en-GB')}>{ageText(r.at, now)}</time>
+        <time dateTime={r.at} title={new Date(r.at).toLocaleString('en-GB')}>
+          {ageText(r.at, now)}
+        </time>
       </p>
-      <p className="att-line"><Household partyId={r.partyId} name={r.name} lookup={lookup} onShowParty={onShowParty} /></p>
+      <p className="att-line">
+        <Household partyId={r.partyId} name={r.name} lookup={lookup} onShowParty={onShowParty} />
+      </p>
       {words ? <blockquote className="att-words">“{words}”</blockquote> : null}
-      {problem ? <p className="field-error" role="alert">{problem}</p> : null}
+      <FieldProblem problem={problem} />
       {open ? (
         <form className="att-form" onSubmit={(e) => void submit(e)}>
           <label className="field-compact">
             <span>What was done? (optional)</span>
-            <input type="text" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="e.g. rang them; warden on the way" autoFocus />
+            <input
+              type="text"
+              value={note}
+              maxLength={500}
+              onChange={(e) => setNote(e.target.value)}
+              placeholder="e.g. rang them; warden on the way"
+              autoFocus
+            />
           </label>
           {canResume ? (
             <label className="att-check">
@@ -118,21 +165,28 @@ function ReplyItem({ r, now, lookup, onShowParty, onHandle }: { r: OpenReply; no
               <span>Help given: {party?.name ?? r.name} no longer needs help</span>
             </label>
           ) : null}
-          <div className="button-row">
-            <button type="submit" className="go" disabled={busy}>Mark handled</button>
-            <button type="button" className="secondary" onClick={() => setOpen(false)} disabled={busy}>Cancel</button>
-          </div>
+          <SubmitOrCancel submit="Mark handled" busy={busy} onCancel={() => setOpen(false)} />
         </form>
       ) : (
         <div className="button-row">
-          <button type="button" onClick={() => setOpen(true)}>Mark handled…</button>
+          <button type="button" onClick={() => setOpen(true)}>
+            Mark handled…
+          </button>
         </div>
       )}
     </li>
   );
 }
 
-function PerkItem(props: { p: PendingPerk; now: number; incidentId: string; lookup: Lookup; onShowParty: (id: string) => void; onApprove: AttentionState['approve']; onReject: AttentionState['reject'] }) {
+function PerkItem(props: {
+  p: PendingPerk;
+  now: number;
+  incidentId: string;
+  lookup: Lookup;
+  onShowParty: (id: string) => void;
+  onApprove: AttentionState['approve'];
+  onReject: AttentionState['reject'];
+}) {
   const { p, now, incidentId, lookup, onShowParty, onApprove, onReject } = props;
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
@@ -149,15 +203,22 @@ function PerkItem(props: { p: PendingPerk; now: number; incidentId: string; look
       setBusy(false);
     }
   };
-  const hotel = p.hotelName ?? (p.hotelId ? lookup.hotel(p.hotelId)?.name ?? p.hotelId : null);
-  const receipt = p.receiptUrl ?? (p.receiptPhotoId ? `/api/incidents/${encodeURIComponent(incidentId)}/ledger/receipts/${encodeURIComponent(p.receiptPhotoId)}` : null);
+  const hotel = p.hotelName ?? (p.hotelId ? (lookup.hotel(p.hotelId)?.name ?? p.hotelId) : null);
+  const receipt =
+    p.receiptUrl ?? (p.receiptPhotoId ? `/api/incidents/${encodeURIComponent(incidentId)}/ledger/receipts/${encodeURIComponent(p.receiptPhotoId)}` : null);
   return (
     <li className="att-item k-perk" data-entry-id={p.entryId} data-party-id={p.partyId ?? ''}>
       <p className="att-head">
-        <strong className="att-kind">{humanize(p.category).replace(/^./, (c) => c.toUpperCase())} {money(p.amountMinor)}</strong>
-        <time dateTime={p.at} title={new Date(p.at).toLocaleString('en-GB')}>{ageText(p.at, now)}</time>
+        <strong className="att-kind">
+          {humanize(p.category).replace(/^./, (c) => c.toUpperCase())} {money(p.amountMinor)}
+        </strong>
+        <time dateTime={p.at} title={new Date(p.at).toLocaleString('en-GB')}>
+          {ageText(p.at, now)}
+        </time>
       </p>
-      <p className="att-line"><Household partyId={p.partyId} name={p.householdName} lookup={lookup} onShowParty={onShowParty} /></p>
+      <p className="att-line">
+        <Household partyId={p.partyId} name={p.householdName} lookup={lookup} onShowParty={onShowParty} />
+      </p>
       <p className="att-line muted">
         {hotel ? `At ${hotel} · ` : ''}recorded by {p.recordedByName ?? 'unknown'}
         {p.limitMinor !== null ? ` · limit ${money(p.limitMinor)}, spent ${money(p.spentBeforeMinor ?? 0)} before` : ''}
@@ -165,13 +226,17 @@ function PerkItem(props: { p: PendingPerk; now: number; incidentId: string; look
       {p.flags.includes('over_perk_cap') ? <p className="att-line warn-text">Over the hotel's cap for this perk.</p> : null}
       {p.note ? <blockquote className="att-words">“{p.note}”</blockquote> : null}
       {receipt ? (
-        <p className="att-line"><a href={receipt} target="_blank" rel="noreferrer">Receipt photo</a></p>
+        <p className="att-line">
+          <a href={receipt} target="_blank" rel="noreferrer">
+            Receipt photo
+          </a>
+        </p>
       ) : p.receiptRef && !p.receiptRef.startsWith('photo:') ? (
         <p className="att-line muted">Receipt: {p.receiptRef}</p>
       ) : p.detailed ? (
         <p className="att-line muted">No receipt.</p>
       ) : null}
-      {problem ? <p className="field-error" role="alert">{problem}</p> : null}
+      <FieldProblem problem={problem} />
       {rejecting ? (
         <form
           className="att-form"
@@ -182,17 +247,25 @@ function PerkItem(props: { p: PendingPerk; now: number; incidentId: string; look
         >
           <label className="field-compact">
             <span>Why reject? (told to the hotel)</span>
-            <input type="text" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder="e.g. over the hotel's offer; no receipt" autoFocus />
+            <input
+              type="text"
+              value={reason}
+              maxLength={500}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder="e.g. over the hotel's offer; no receipt"
+              autoFocus
+            />
           </label>
-          <div className="button-row">
-            <button type="submit" className="danger" disabled={busy}>Reject {money(p.amountMinor)}</button>
-            <button type="button" className="secondary" onClick={() => setRejecting(false)} disabled={busy}>Cancel</button>
-          </div>
+          <SubmitOrCancel submit={<>Reject {money(p.amountMinor)}</>} kind="danger" busy={busy} onCancel={() => setRejecting(false)} />
         </form>
       ) : (
         <div className="button-row">
-          <button type="button" className="go" disabled={busy} onClick={() => void run(() => onApprove(p.entryId))}>Approve {money(p.amountMinor)}</button>
-          <button type="button" className="secondary" disabled={busy} onClick={() => setRejecting(true)}>Reject…</button>
+          <button type="button" className="go" disabled={busy} onClick={() => void run(() => onApprove(p.entryId))}>
+            Approve {money(p.amountMinor)}
+          </button>
+          <button type="button" className="secondary" disabled={busy} onClick={() => setRejecting(true)}>
+            Reject…
+          </button>
         </div>
       )}
     </li>

@@ -1,7 +1,9 @@
 /**
  * The live map of the console: places (muster points, hotels filling, depots), planned trips as
  * lines, vehicles moving along them at the clock's incident time, and waiting households (one dot
- * each, or a ring when crowded). In replay, hotel fill is folded from the event log at step N.
+ * each, or a ring when crowded). In replay, `state` is the incident rolled back to the replay clock
+ * (lines, dots, labels follow it), vehicles stand where they were then, and hotel fill shows check-ins
+ * folded from the event log at that step.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { IncidentState } from '../../../shared/api.js';
@@ -17,6 +19,7 @@ import type { Lookup } from '../console/lookup.js';
 import { foldEvents } from '../console/replay.js';
 import { tripWindow, vehicleAt, type TripLike } from '../console/trips.js';
 import { TimeBar } from './TimeBar.js';
+import type { Replay } from './useReplay.js';
 
 interface Props {
   state: IncidentState;
@@ -26,19 +29,32 @@ interface Props {
   onSelect: (id: string) => void;
   /** A place chosen in a panel: its details open on the map too. */
   focusId: string | null;
+  replay: Replay;
 }
 
-export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId }: Props) {
+export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId, replay }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const handleRef = useRef<IncidentMapHandle | null>(null);
   const selectRef = useRef(onSelect);
   selectRef.current = onSelect;
   const [clock, setClock] = useState<number | null>(null);
-  const [replayStep, setReplayStep] = useState<number | null>(null);
+  const replayStep = replay.pos?.step ?? null;
+  const replayAt = replay.pos?.at ?? null;
   const [showKey, setShowKey] = useState(false);
+  // Esc closes the map key first (and only the key): caught before the console's own Esc, which closes panels.
+  useEffect(() => {
+    if (!showKey) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.stopImmediatePropagation();
+      setShowKey(false);
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, [showKey]);
 
   const liveTrips: TripLike[] = useMemo(() => state.trips.filter((t) => t.status !== 'cancelled'), [state.trips]);
-  const previewTrips: TripLike[] = useMemo(() => proposal?.plan.trips ?? [], [proposal]);
+  const previewTrips: TripLike[] = useMemo(() => (replayStep === null ? (proposal?.plan.trips ?? []) : []), [proposal, replayStep]);
   const movingTrips = liveTrips.length > 0 ? liveTrips : previewTrips;
   const span = useMemo(() => tripWindow(movingTrips), [movingTrips]);
   // The clock starts at the plan's first departure, so vehicles are visibly on their way.
@@ -50,7 +66,7 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId }: 
   const markers = useMemo(() => {
     const all = buildMarkers(state);
     if (!frame) return all;
-    const offeredLater = new Set(log.events.filter((e) => e.type === 'hotel.offered').map((e) => String(e.payload.hotelId)));
+    const offeredLater = new Set(log.events.filter((e) => e.type === 'hotel.offered').map((e) => e.payload.hotelId));
     return all
       .filter((m) => m.kind !== 'hotel' || !offeredLater.has(m.id.slice(6)) || frame.hotels.get(m.id.slice(6))?.offeredAtStep)
       .map((m) => {
@@ -58,7 +74,12 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId }: 
         const h = lookup.hotel(m.id.slice(6));
         const guests = frame.hotels.get(m.id.slice(6))?.checkedInGuests ?? 0;
         const beds = h?.bedsOffered ?? 0;
-        return { ...m, fillRatio: beds ? Math.min(1, guests / beds) : 0, stat: `${guests}/${beds} checked in`, tooltip: `${h?.name ?? ''}: ${guests} of ${beds} beds checked in at this step` };
+        return {
+          ...m,
+          fillRatio: beds ? Math.min(1, guests / beds) : 0,
+          stat: `${guests}/${beds} checked in`,
+          tooltip: `${h?.name ?? ''}: ${guests} of ${beds} beds checked in at this step`,
+        };
       });
   }, [state, frame, log.events, lookup]);
 
@@ -79,7 +100,10 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId }: 
   }, [focusId]);
 
   useEffect(() => {
-    const lines = [...tripLines(liveTrips, lookup.where, lookup.name, false), ...(liveTrips.length === 0 ? tripLines(previewTrips, lookup.where, lookup.name, true) : [])];
+    const lines = [
+      ...tripLines(liveTrips, lookup.where, lookup.name, false),
+      ...(liveTrips.length === 0 ? tripLines(previewTrips, lookup.where, lookup.name, true) : []),
+    ];
     handleRef.current?.setTrips(lines);
   }, [liveTrips, previewTrips, lookup]);
 
@@ -88,29 +112,56 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId }: 
   }, [state.parties, lookup]);
 
   useEffect(() => {
-    const now = clock ?? Date.now();
-    const fixes = state.vehicles.map((v) => vehicleAt(v.id, lookup.where(v.depotSiteId) ?? { lat: v.lat ?? 0, lng: v.lng ?? 0 }, movingTrips, lookup.where, now));
+    const now = replayAt ?? clock ?? Date.now();
+    const fixes = state.vehicles.map((v) =>
+      vehicleAt(v.id, lookup.where(v.depotSiteId) ?? { lat: v.lat ?? 0, lng: v.lng ?? 0 }, movingTrips, lookup.where, now),
+    );
     handleRef.current?.setDots('vehicles', vehicleDots(fixes, state.vehicles));
-  }, [clock, state.vehicles, movingTrips, lookup]);
+  }, [clock, replayAt, state.vehicles, movingTrips, lookup]);
 
   const bedsTaken = state.hotels.reduce((n, h) => n + h.bedsTaken, 0);
   return (
     <section className="console-map" aria-labelledby="map-title" data-beds-taken={bedsTaken} data-replay={replayStep === null ? 'off' : String(replayStep)}>
-      <h2 id="map-title" className="visually-hidden">Live map</h2>
+      <h2 id="map-title" className="visually-hidden">
+        Live map
+      </h2>
       <div className="map-frame">
-        <div ref={containerRef} className="incident-map" role="region" aria-label="Map of muster points, hotels, vehicles and trips; the panels list the same things" data-testid="incident-map" />
+        <div
+          ref={containerRef}
+          className="incident-map"
+          role="region"
+          aria-label="Map of muster points, hotels, vehicles and trips; the panels list the same things"
+          data-testid="incident-map"
+        />
         <div className="map-tools">
-          <button type="button" className="secondary" onClick={() => handleRef.current?.fitToMarkers()}>Show everything</button>
-          <button type="button" className="secondary" aria-expanded={showKey} onClick={() => setShowKey((k) => !k)}>Key</button>
+          <button type="button" className="secondary" onClick={() => handleRef.current?.fitToMarkers()}>
+            Show everything
+          </button>
+          <button type="button" className="secondary" aria-expanded={showKey} onClick={() => setShowKey((k) => !k)}>
+            Key
+          </button>
         </div>
-        {showKey ? <div className="map-key-pop"><MapLegend /></div> : null}
+        {showKey ? (
+          <div className="map-key-pop" data-testid="map-key">
+            <MapLegend />
+          </div>
+        ) : null}
         {frame ? (
           <p className="replay-flag" role="status">
-            Replay: step {frame.step} of {log.events.length} — plans applied {frame.plansApplied}, housed {frame.housed}; hotel fill shows check-ins at that moment
+            Replay: step {frame.step} of {log.events.length} — plans applied {frame.plansApplied}, housed {frame.housed}; hotel fill shows check-ins at that
+            moment
           </p>
         ) : null}
       </div>
-      <TimeBar span={span} clock={clock} onClock={setClock} log={log} replayStep={replayStep} onReplay={setReplayStep} timeZone={state.incident.timezone} previewing={liveTrips.length === 0 && previewTrips.length > 0} />
+      <TimeBar
+        span={span}
+        clock={clock}
+        onClock={setClock}
+        log={log}
+        replay={replay}
+        timeZone={state.incident.timezone}
+        previewing={liveTrips.length === 0 && previewTrips.length > 0}
+      />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 /**
  * The duty manager console: counters across the top, the live map with its clock and replay
- * controls, and a side panel of six tabs (each one click from the map, or a number key away),
+ * controls (in replay the badge, counters and map follow the replay clock; the panels stay live), and a side panel of six tabs (each one click from the map, or a number key away),
  * one of them what needs a duty manager's attention (guest replies, perks over a staff limit).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -10,10 +10,13 @@ import { usePlan } from '../live/usePlan.js';
 import { useAttention } from '../live/useAttention.js';
 import { buildLookup } from '../console/lookup.js';
 import { shortcutFor, SHORTCUT_HELP } from '../console/shortcuts.js';
-import { formatDateTime } from '../format.js';
+import { formatDateTime, formatTime } from '../format.js';
+import { replayState } from '../console/replay.js';
+import { useReplay } from './useReplay.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Counters } from './Counters.js';
 import { LiveStatus } from './LiveStatus.js';
+import { ShelterBar } from './ShelterBar.js';
 import { ConsoleMap } from './ConsoleMap.js';
 import { SidePanel, TABS, type TabKey } from './SidePanel.js';
 import './console.css';
@@ -46,6 +49,13 @@ export function ConsolePage({ incidentId, user, onAuthError }: Props) {
   const searchRef = useRef<HTMLInputElement>(null);
   const lookup = useMemo(() => (live.state ? buildLookup(live.state) : null), [live.state]);
   const { setViewing } = live;
+  const replay = useReplay(live.log.events);
+  const replayStep = replay.pos?.step ?? null;
+  /** What the counters and map show: live, or the incident rolled back to the replay clock. */
+  const shown = useMemo(
+    () => (live.state && replayStep !== null ? replayState(live.state, live.log.events, replayStep) : live.state),
+    [live.state, live.log.events, replayStep],
+  );
 
   useEffect(() => {
     setViewing(TABS.find((t) => t.key === tab)?.label ?? null);
@@ -56,35 +66,40 @@ export function ConsolePage({ incidentId, user, onAuthError }: Props) {
   }, [live.status]);
 
   /** A click on the map opens the matching panel with that thing selected. */
-  const onSelect = useCallback((id: string) => {
-    const [kind, ...rest] = id.split(':');
-    const key = rest.join(':');
-    if (kind === 'hotel') {
-      setTab('hotels');
-      setSel((s) => ({ ...s, hotels: key }));
-    } else if (kind === 'vehicle') {
-      setTab('fleet');
-      setSel((s) => ({ ...s, fleet: key }));
-    } else if (kind === 'party') {
-      setTab('households');
-      setSel((s) => ({ ...s, households: key }));
-    } else if (kind === 'site' || kind === 'cluster') {
-      const site = live.state?.sites.find((x) => x.id === key);
-      if (site && site.kind !== 'muster' && kind === 'site') {
+  const onSelect = useCallback(
+    (id: string) => {
+      const [kind, ...rest] = id.split(':');
+      const key = rest.join(':');
+      if (kind === 'hotel') {
+        setTab('hotels');
+        setSel((s) => ({ ...s, hotels: key }));
+      } else if (kind === 'vehicle') {
         setTab('fleet');
-        setSel((s) => ({ ...s, fleet: null }));
-      } else {
+        setSel((s) => ({ ...s, fleet: key }));
+      } else if (kind === 'party') {
         setTab('households');
-        setSel((s) => ({ ...s, households: null, siteId: key }));
+        setSel((s) => ({ ...s, households: key }));
+      } else if (kind === 'site' || kind === 'cluster') {
+        const site = live.state?.sites.find((x) => x.id === key);
+        if (site && site.kind !== 'muster' && kind === 'site') {
+          setTab('fleet');
+          setSel((s) => ({ ...s, fleet: null }));
+        } else {
+          setTab('households');
+          setSel((s) => ({ ...s, households: null, siteId: key }));
+        }
       }
-    }
-  }, [live.state]);
+    },
+    [live.state],
+  );
 
   const { compute, apply } = plan;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
-      const typing = !!t && ((t.tagName === 'INPUT' && !NOT_TYPING.has((t as HTMLInputElement).type)) || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+      const typing =
+        !!t &&
+        ((t.tagName === 'INPUT' && !NOT_TYPING.has((t as HTMLInputElement).type)) || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
       const s = shortcutFor(e.key, typing, e.ctrlKey || e.metaKey || e.altKey);
       if (!s) return;
       e.preventDefault();
@@ -117,9 +132,13 @@ export function ConsolePage({ incidentId, user, onAuthError }: Props) {
   if (live.status === 'error' || !live.state || !live.summary || !lookup) {
     return (
       <main className="page">
-        <p><a href="#/">← All incidents</a></p>
+        <p>
+          <a href="#/">← All incidents</a>
+        </p>
         <ErrorNotice error={live.error} title="Could not load this incident." />
-        <button type="button" onClick={() => void live.reload()}>Try again</button>
+        <button type="button" onClick={() => void live.reload()}>
+          Try again
+        </button>
       </main>
     );
   }
@@ -128,14 +147,34 @@ export function ConsolePage({ incidentId, user, onAuthError }: Props) {
   return (
     <main className="console" data-testid="console" data-seq={live.log.lastSeq}>
       <div className="console-head">
-        <a href="#/" className="back" aria-label="All incidents">←</a>
-        <h1 title={`Started ${formatDateTime(incident.startedAt, incident.timezone)} · ${incident.status === 'active' ? 'Active' : 'Closed'}`}>{incident.name}</h1>
-        <LiveStatus connection={live.connection} presence={live.presence} me={user.id} />
-        <span className="keys muted" aria-hidden="true">{SHORTCUT_HELP}</span>
+        <a href="#/" className="back" aria-label="All incidents">
+          ←
+        </a>
+        <h1 title={`Started ${formatDateTime(incident.startedAt, incident.timezone)} · ${incident.status === 'active' ? 'Active' : 'Closed'}`}>
+          {incident.name}
+        </h1>
+        <LiveStatus
+          connection={live.connection}
+          presence={live.presence}
+          me={user.id}
+          replayClock={replay.pos ? formatTime(new Date(replay.pos.at).toISOString(), incident.timezone) : null}
+        />
+        <span className="keys muted" aria-hidden="true">
+          {SHORTCUT_HELP}
+        </span>
       </div>
-      <Counters state={live.state} summary={live.summary} spend={live.spend} />
+      <ShelterBar incidentId={incidentId} shelter={live.state.shelter} timeZone={incident.timezone} onAuthError={onAuthError} />
+      <Counters state={shown ?? live.state} summary={live.summary} spend={live.spend} replaying={replay.pos !== null} />
       <div className="console-body">
-        <ConsoleMap state={live.state} log={live.log} lookup={lookup} proposal={plan.applied ? null : plan.view} onSelect={onSelect} focusId={tab === 'hotels' && sel.hotels ? `hotel:${sel.hotels}` : null} />
+        <ConsoleMap
+          state={shown ?? live.state}
+          log={live.log}
+          lookup={lookup}
+          proposal={plan.applied ? null : plan.view}
+          onSelect={onSelect}
+          focusId={tab === 'hotels' && sel.hotels ? `hotel:${sel.hotels}` : null}
+          replay={replay}
+        />
         <SidePanel
           tab={tab}
           onTab={setTab}

@@ -37,9 +37,17 @@ export function FeedbackSection({ incidentId, log, lookup, now, onShowParty }: P
   const list = data?.feedback ?? [];
   return (
     <>
-      <h3 className="att-section">Guest feedback <span className="att-count">{list.length}</span></h3>
-      {failed ? <p className="notice error" role="alert">Could not load the guests' feedback.</p> : null}
-      <p className="muted" data-testid="feedback-summary">{data ? feedbackSummary(list.length, data.averageRating) : 'Loading…'}</p>
+      <h3 className="att-section">
+        Guest feedback <span className="att-count">{list.length}</span>
+      </h3>
+      {failed ? (
+        <p className="notice error" role="alert">
+          Could not load the guests' feedback.
+        </p>
+      ) : null}
+      <p className="muted" data-testid="feedback-summary">
+        {data ? feedbackSummary(list.length, data.averageRating) : 'Loading…'}
+      </p>
       <ul className="att-list" data-testid="feedback-list">
         {list.map((f) => {
           const party = lookup.party(f.partyId);
@@ -47,13 +55,19 @@ export function FeedbackSection({ incidentId, log, lookup, now, onShowParty }: P
           return (
             <li key={f.partyId} className={`att-item k-feedback${f.rating <= 2 ? ' low' : ''}`} data-party-id={f.partyId}>
               <p className="att-head">
-                <strong className="att-kind stars" aria-label={`${f.rating} out of 5`}>{ratingStars(f.rating)}</strong>
-                <time dateTime={f.at} title={new Date(f.at).toLocaleString('en-GB')}>{ageText(f.at, now)}</time>
+                <strong className="att-kind stars" aria-label={`${f.rating} out of 5`}>
+                  {ratingStars(f.rating)}
+                </strong>
+                <time dateTime={f.at} title={new Date(f.at).toLocaleString('en-GB')}>
+                  {ageText(f.at, now)}
+                </time>
               </p>
               <p className="att-line">
                 <span className="att-who">
                   <strong>{party?.name ?? f.name}</strong> <span className="muted">{[f.partyId, hotel].filter(Boolean).join(' · ')}</span>{' '}
-                  <button type="button" className="link" onClick={() => onShowParty(f.partyId)} aria-label={`Show household ${party?.name ?? f.name}`}>show household</button>
+                  <button type="button" className="link" onClick={() => onShowParty(f.partyId)} aria-label={`Show household ${party?.name ?? f.name}`}>
+                    show household
+                  </button>
                 </span>
               </p>
               {f.comment ? <blockquote className="att-words">“{f.comment}”</blockquote> : null}

@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { humanize, plural } from '../format.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import type { PanelProps } from './SidePanel.js';
+import { DriverLinkBox } from './DriverLinkBox.js';
 
 type Vehicle = IncidentState['vehicles'][number];
 
@@ -22,14 +23,26 @@ export function FleetPanel(props: PanelProps) {
   return (
     <section aria-labelledby="fleet-title">
       <h2 id="fleet-title">Fleet & trips</h2>
-      <p className="muted">{plural(state.vehicles.length, 'vehicle')} · {plural(state.trips.filter((t) => t.status !== 'cancelled').length, 'trip')} planned · {out} out of service</p>
+      <p className="muted">
+        {plural(state.vehicles.length, 'vehicle')} · {plural(state.trips.filter((t) => t.status !== 'cancelled').length, 'trip')} planned · {out} out of service
+      </p>
       <ul className="rows">
         {state.vehicles.map((v) => (
           <li key={v.id}>
             <button type="button" className="row" data-vehicle-id={v.id} onClick={() => onSel((s) => ({ ...s, fleet: v.id }))}>
-              <span className="row-main"><strong>{humanize(v.kind)} {v.id}</strong> <span className="muted">{v.provider}</span></span>
-              <span className={`status-word ${v.status === 'out_of_service' ? 'st-bad' : ''}`}>{v.status === 'out_of_service' ? '✖ out of service' : humanize(v.status)}</span>
-              <span className="row-sub">{v.seats} seats{v.wheelchairSpaces ? ` · ♿ ${v.wheelchairSpaces}` : ''} · {plural(tripsOf.get(v.id) ?? 0, 'trip')} · depot {lookup.name(v.depotSiteId)}</span>
+              <span className="row-main">
+                <strong>
+                  {humanize(v.kind)} {v.id}
+                </strong>{' '}
+                <span className="muted">{v.provider}</span>
+              </span>
+              <span className={`status-word ${v.status === 'out_of_service' ? 'st-bad' : ''}`}>
+                {v.status === 'out_of_service' ? '✖ out of service' : humanize(v.status)}
+              </span>
+              <span className="row-sub">
+                {v.seats} seats{v.wheelchairSpaces ? ` · ♿ ${v.wheelchairSpaces}` : ''} · {plural(tripsOf.get(v.id) ?? 0, 'trip')} · depot{' '}
+                {lookup.name(v.depotSiteId)}
+              </span>
             </button>
           </li>
         ))}
@@ -49,7 +62,10 @@ function VehicleDetails({ incidentId, state, lookup, vehicle, onBack, onAuthErro
     setBusy(true);
     setError(null);
     try {
-      await api.setVehicleStatus(incidentId, vehicle.id, broken ? 'in_service' : 'out_of_service', reason.trim() || undefined);
+      await api.setVehicleStatus(incidentId, vehicle.id, {
+        status: broken ? 'in_service' : 'out_of_service',
+        ...(reason.trim() ? { reason: reason.trim() } : {}),
+      });
       setReason('');
     } catch (err) {
       onAuthError(err);
@@ -60,9 +76,16 @@ function VehicleDetails({ incidentId, state, lookup, vehicle, onBack, onAuthErro
   };
   return (
     <section aria-labelledby="vehicle-title" className="details" data-vehicle-id={vehicle.id}>
-      <button type="button" className="link" onClick={onBack}>← All vehicles (Esc)</button>
-      <h2 id="vehicle-title">{humanize(vehicle.kind)} {vehicle.id}</h2>
-      <p>{vehicle.provider} · {vehicle.seats} seats{vehicle.wheelchairSpaces ? `, ${vehicle.wheelchairSpaces} wheelchair spaces` : ''} · depot {lookup.name(vehicle.depotSiteId)}</p>
+      <button type="button" className="link" onClick={onBack}>
+        ← All vehicles (Esc)
+      </button>
+      <h2 id="vehicle-title">
+        {humanize(vehicle.kind)} {vehicle.id}
+      </h2>
+      <p>
+        {vehicle.provider} · {vehicle.seats} seats{vehicle.wheelchairSpaces ? `, ${vehicle.wheelchairSpaces} wheelchair spaces` : ''} · depot{' '}
+        {lookup.name(vehicle.depotSiteId)}
+      </p>
       <p className={`status-word ${broken ? 'st-bad' : ''}`}>Status: {broken ? '✖ out of service' : humanize(vehicle.status)}</p>
       <label className="field-compact">
         <span>{broken ? 'Note (optional)' : 'What happened (optional)'}</span>
@@ -73,11 +96,14 @@ function VehicleDetails({ incidentId, state, lookup, vehicle, onBack, onAuthErro
       </button>
       {!broken && trips.length ? <p className="muted">Its households wait for the next plan: compute again after marking it.</p> : null}
       {error ? <ErrorNotice error={error} /> : null}
+      <DriverLinkBox incidentId={incidentId} vehicleId={vehicle.id} onAuthError={onAuthError} />
       <h3>Trips ({trips.length})</h3>
       <ol className="plain">
         {trips.map((t) => (
           <li key={t.id}>
-            {hhmm(t.departAt, tz)} from {lookup.name(t.fromSiteId)} → {t.stops.map((s, i) => `${lookup.name(s)} (${t.arrivals[i] ? hhmm(t.arrivals[i]!, tz) : '?'})`).join(' → ')} · {plural(t.partyIds.length, 'household')} · {humanize(t.status)}
+            {hhmm(t.departAt, tz)} from {lookup.name(t.fromSiteId)} →{' '}
+            {t.stops.map((s, i) => `${lookup.name(s)} (${t.arrivals[i] ? hhmm(t.arrivals[i]!, tz) : '?'})`).join(' → ')} ·{' '}
+            {plural(t.partyIds.length, 'household')} · {humanize(t.status)}
           </li>
         ))}
       </ol>

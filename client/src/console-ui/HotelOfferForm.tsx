@@ -7,17 +7,41 @@ import { useState, type FormEvent } from 'react';
 import { hotelOfferSchema } from '../../../shared/operations.js';
 import { zodFieldErrors, type FieldError } from '../../../shared/errors.js';
 import { api, ApiError } from '../api.js';
+import { parseMoneyMinor } from '../format.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import type { PanelProps } from './SidePanel.js';
 
-interface RoomRow { type: string; sleeps: string; count: string; accessible: boolean; rate: string }
+interface RoomRow {
+  type: string;
+  sleeps: string;
+  count: string;
+  accessible: boolean;
+  rate: string;
+}
 const BLANK_ROOM: RoomRow = { type: 'double', sleeps: '2', count: '', accessible: false, rate: '' };
 
 const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
-const pence = (s: string) => (s.trim() === '' ? undefined : Math.round(Number(s.replace(/[£,\s]/g, '')) * 100));
+/** Pounds as typed (decimal comma too) -> pence; what cannot be read goes as NaN, which the server names by field. */
+const pence = (s: string) => {
+  if (s.trim() === '') return undefined;
+  const r = parseMoneyMinor(s);
+  return 'minor' in r ? r.minor : Number.NaN;
+};
 /** zod's generic wording in a duty manager's words. */
-const friendly = (f: FieldError): FieldError => ({ ...f, message: /received (undefined|NaN)|expected number/i.test(f.message) ? 'required: enter a number' : /expected string/i.test(f.message) ? 'required' : f.message });
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+const friendly = (f: FieldError): FieldError => ({
+  ...f,
+  message: /received (undefined|NaN)|expected number/i.test(f.message)
+    ? 'required: enter a number'
+    : /expected string/i.test(f.message)
+      ? 'required'
+      : f.message,
+});
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
 
 export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: PanelProps & { onDone: (hotelId: string | null) => void }) {
   const [v, setV] = useState({ name: '', id: '', lat: '', lng: '', address: '', phone: '', petsAllowed: false, openBar: false, barCap: '' });
@@ -27,8 +51,16 @@ export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: Panel
   const [busy, setBusy] = useState(false);
 
   const errorFor = (path: string) => fields.find((f) => f.path === path)?.message;
-  const fieldProps = (path: string) => ({ 'aria-invalid': errorFor(path) ? ('true' as const) : undefined, 'aria-describedby': errorFor(path) ? `err-${path}` : undefined });
-  const Err = ({ path }: { path: string }) => (errorFor(path) ? <span className="field-error" id={`err-${path}`} data-error-path={path}>{errorFor(path)}</span> : null);
+  const fieldProps = (path: string) => ({
+    'aria-invalid': errorFor(path) ? ('true' as const) : undefined,
+    'aria-describedby': errorFor(path) ? `err-${path}` : undefined,
+  });
+  const Err = ({ path }: { path: string }) =>
+    errorFor(path) ? (
+      <span className="field-error" id={`err-${path}`} data-error-path={path}>
+        {errorFor(path)}
+      </span>
+    ) : null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -79,7 +111,9 @@ export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: Panel
 
   return (
     <section aria-labelledby="offer-title" className="details">
-      <button type="button" className="link" onClick={() => onDone(null)}>← All hotels (Esc)</button>
+      <button type="button" className="link" onClick={() => onDone(null)}>
+        ← All hotels (Esc)
+      </button>
       <h2 id="offer-title">Record a hotel offer</h2>
       <form onSubmit={(e) => void submit(e)} noValidate data-testid="offer-form">
         {text('name', 'Hotel name')}
@@ -92,25 +126,69 @@ export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: Panel
           {text('phone', 'Phone')}
           {text('id', 'Short id (optional)')}
         </div>
-        <label className="check"><input type="checkbox" checked={v.petsAllowed} onChange={(e) => setV({ ...v, petsAllowed: e.target.checked })} /> Pets welcome</label>
+        <label className="check">
+          <input type="checkbox" checked={v.petsAllowed} onChange={(e) => setV({ ...v, petsAllowed: e.target.checked })} /> Pets welcome
+        </label>
         <fieldset>
           <legend>Rooms</legend>
           {rooms.map((r, i) => (
             <div className="room-row" key={i}>
-              <label className="field-compact"><span>Type</span><input type="text" value={r.type} onChange={(e) => setRoom(i, { type: e.target.value })} {...fieldProps(`roomTypes[${i}].type`)} /><Err path={`roomTypes[${i}].type`} /></label>
-              <label className="field-compact"><span>Sleeps</span><input type="text" inputMode="numeric" value={r.sleeps} onChange={(e) => setRoom(i, { sleeps: e.target.value })} {...fieldProps(`roomTypes[${i}].sleeps`)} /><Err path={`roomTypes[${i}].sleeps`} /></label>
-              <label className="field-compact"><span>Rooms</span><input type="text" inputMode="numeric" value={r.count} onChange={(e) => setRoom(i, { count: e.target.value })} {...fieldProps(`roomTypes[${i}].count`)} /><Err path={`roomTypes[${i}].count`} /></label>
-              <label className="field-compact"><span>£ a night</span><input type="text" inputMode="decimal" value={r.rate} onChange={(e) => setRoom(i, { rate: e.target.value })} {...fieldProps(`roomTypes[${i}].rateMinor`)} /><Err path={`roomTypes[${i}].rateMinor`} /></label>
-              <label className="check"><input type="checkbox" checked={r.accessible} onChange={(e) => setRoom(i, { accessible: e.target.checked })} /> Accessible</label>
+              <label className="field-compact">
+                <span>Type</span>
+                <input type="text" value={r.type} onChange={(e) => setRoom(i, { type: e.target.value })} {...fieldProps(`roomTypes[${i}].type`)} />
+                <Err path={`roomTypes[${i}].type`} />
+              </label>
+              <label className="field-compact">
+                <span>Sleeps</span>
+                <input
+                  type="text"
+                  inputMode="numeric"
+                  value={r.sleeps}
+                  onChange={(e) => setRoom(i, { sleeps: e.target.value })}
+                  {...fieldProps(`roomTypes[${i}].sleeps`)}
+                />
+                <Err path={`roomTypes[${i}].sleeps`} />
+              </label>
+              <label className="field-compact">
+                <span>Rooms</span>
+                <input
+                  type="text"
+                  inputMode="numeric"
+                  value={r.count}
+                  onChange={(e) => setRoom(i, { count: e.target.value })}
+                  {...fieldProps(`roomTypes[${i}].count`)}
+                />
+                <Err path={`roomTypes[${i}].count`} />
+              </label>
+              <label className="field-compact">
+                <span>£ a night</span>
+                <input
+                  type="text"
+                  inputMode="decimal"
+                  value={r.rate}
+                  onChange={(e) => setRoom(i, { rate: e.target.value })}
+                  {...fieldProps(`roomTypes[${i}].rateMinor`)}
+                />
+                <Err path={`roomTypes[${i}].rateMinor`} />
+              </label>
+              <label className="check">
+                <input type="checkbox" checked={r.accessible} onChange={(e) => setRoom(i, { accessible: e.target.checked })} /> Accessible
+              </label>
             </div>
           ))}
-          <button type="button" className="secondary small" onClick={() => setRooms([...rooms, { ...BLANK_ROOM }])}>Add a room type</button>
+          <button type="button" className="secondary small" onClick={() => setRooms([...rooms, { ...BLANK_ROOM }])}>
+            Add a room type
+          </button>
         </fieldset>
-        <label className="check"><input type="checkbox" checked={v.openBar} onChange={(e) => setV({ ...v, openBar: e.target.checked })} /> Open bar on the park’s account</label>
+        <label className="check">
+          <input type="checkbox" checked={v.openBar} onChange={(e) => setV({ ...v, openBar: e.target.checked })} /> Open bar on the park’s account
+        </label>
         {v.openBar ? text('barCap', 'Bar cap £ per guest per night (optional)') : null}
         <Err path="perks[0].capMinorPerGuestPerNight" />
         {error ? <ErrorNotice error={error} title="Not saved." /> : null}
-        <button type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save offer'}</button>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Saving…' : 'Save offer'}
+        </button>
       </form>
     </section>
   );

@@ -12,13 +12,24 @@ export function HotelsPanel(props: PanelProps) {
   const [offering, setOffering] = useState(false);
   const open = sel.hotels ? lookup.hotel(sel.hotels) : undefined;
   if (open) return <HotelDetails {...props} hotel={open} onBack={() => onSel((s) => ({ ...s, hotels: null }))} />;
-  if (offering) return <HotelOfferForm {...props} onDone={(id) => { setOffering(false); if (id) onSel((s) => ({ ...s, hotels: id })); }} />;
+  if (offering)
+    return (
+      <HotelOfferForm
+        {...props}
+        onDone={(id) => {
+          setOffering(false);
+          if (id) onSel((s) => ({ ...s, hotels: id }));
+        }}
+      />
+    );
   const hotels = [...state.hotels].sort((a, b) => a.name.localeCompare(b.name));
   return (
     <section aria-labelledby="hotels-title">
       <div className="panel-title">
         <h2 id="hotels-title">Hotels ({hotels.length})</h2>
-        <button type="button" onClick={() => setOffering(true)}>Record an offer</button>
+        <button type="button" onClick={() => setOffering(true)}>
+          Record an offer
+        </button>
       </div>
       <ul className="rows">
         {hotels.map((h) => {
@@ -26,13 +37,21 @@ export function HotelsPanel(props: PanelProps) {
           const ratio = h.bedsOffered ? h.bedsTaken / h.bedsOffered : 0;
           return (
             <li key={h.id}>
-              <button type="button" className="row" data-place-id={`hotel:${h.id}`} data-beds-taken={h.bedsTaken} onClick={() => onSel((s) => ({ ...s, hotels: h.id }))}>
+              <button
+                type="button"
+                className="row"
+                data-place-id={`hotel:${h.id}`}
+                data-beds-taken={h.bedsTaken}
+                onClick={() => onSel((s) => ({ ...s, hotels: h.id }))}
+              >
                 <span className="row-main">
                   <ShapeIcon style={MARKER_STYLES.hotel} size={16} fillRatio={ratio} /> <strong>{h.name}</strong>
                 </span>
-                <span className="row-stat">{formatCount(h.bedsTaken)}/{formatCount(h.bedsOffered)} beds · {formatCount(Math.max(0, h.bedsOffered - h.bedsTaken))} free</span>
+                <span className="row-stat">
+                  {formatCount(h.bedsTaken)}/{formatCount(h.bedsOffered)} beds · {formatCount(Math.max(0, h.bedsOffered - h.bedsTaken))} free
+                </span>
                 <span className="row-sub">
-                  {accessible > 0 ? `♿ ${accessible} accessible rooms free` : 'no accessible room free'} · {h.petsAllowed ? '🐾 pets welcome' : 'no pets'}
+                  {accessible > 0 ? `♿ ${accessible} accessible rooms free` : 'no accessible room free'} · {h.petsAllowed ? 'pets welcome' : 'no pets'}
                 </span>
               </button>
             </li>

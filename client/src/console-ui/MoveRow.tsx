@@ -24,8 +24,12 @@ export function MoveRow({ partyId, name, text, hotels, vehicles, currentHotel, d
         e.dataTransfer.effectAllowed = 'move';
       }}
     >
-      <span className="drag-handle" aria-hidden="true">⠿</span>
-      <span className="row-main"><strong>{name}</strong> <span className="muted">{text}</span></span>
+      <span className="drag-handle" aria-hidden="true">
+        ⠿
+      </span>
+      <span className="row-main">
+        <strong>{name}</strong> <span className="muted">{text}</span>
+      </span>
       <select
         aria-label={`Move ${name} to…`}
         value=""
@@ -36,10 +40,22 @@ export function MoveRow({ partyId, name, text, hotels, vehicles, currentHotel, d
       >
         <option value="">Move to…</option>
         <optgroup label="Hotels">
-          {hotels.filter((h) => h.id !== currentHotel).map((h) => <option key={h.id} value={`hotel:${h.id}`}>{h.name}</option>)}
+          {hotels
+            .filter((h) => h.id !== currentHotel)
+            .map((h) => (
+              <option key={h.id} value={`hotel:${h.id}`}>
+                {h.name}
+              </option>
+            ))}
         </optgroup>
         <optgroup label="Vehicles">
-          {vehicles.filter((v) => v.status !== 'out_of_service').map((v) => <option key={v.id} value={`vehicle:${v.id}`}>{humanize(v.kind)} {v.id}</option>)}
+          {vehicles
+            .filter((v) => v.status !== 'out_of_service')
+            .map((v) => (
+              <option key={v.id} value={`vehicle:${v.id}`}>
+                {humanize(v.kind)} {v.id}
+              </option>
+            ))}
         </optgroup>
       </select>
     </li>

@@ -69,7 +69,10 @@ export function SidePanel(props: Props) {
               document.getElementById(`tab-${next.key}`)?.focus();
             }}
           >
-            <span className="tab-key" aria-hidden="true">{i + 1}</span> {t.label}
+            <span className="tab-key" aria-hidden="true">
+              {i + 1}
+            </span>{' '}
+            {t.label}
             {t.key === 'attention' && waiting > 0 ? (
               <span className="tab-badge" data-testid="attention-count" aria-label={`: ${waiting} waiting`}>
                 {waiting}
@@ -79,12 +82,14 @@ export function SidePanel(props: Props) {
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel-body" data-panel={tab}>
-        {tab === 'households' ? <HouseholdsPanel {...panel} searchRef={searchRef} /> : null}
+        {tab === 'households' ? <HouseholdsPanel {...panel} searchRef={searchRef} openItems={att.attention.items} /> : null}
         {tab === 'hotels' ? <HotelsPanel {...panel} /> : null}
         {tab === 'fleet' ? <FleetPanel {...panel} /> : null}
-        {tab === 'plan' ? <PlanPanel {...panel} plan={plan} /> : null}
+        {tab === 'plan' ? <PlanPanel {...panel} plan={plan} att={att} /> : null}
         {tab === 'activity' ? <ActivityPanel log={panel.log} timeZone={panel.state.incident.timezone} /> : null}
-        {tab === 'attention' ? <AttentionPanel incidentId={panel.incidentId} att={att} log={panel.log} lookup={panel.lookup} onShowParty={onShowParty} /> : null}
+        {tab === 'attention' ? (
+          <AttentionPanel incidentId={panel.incidentId} att={att} log={panel.log} lookup={panel.lookup} onShowParty={onShowParty} />
+        ) : null}
       </div>
     </aside>
   );

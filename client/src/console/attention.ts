@@ -7,9 +7,11 @@
  * `ledger.entry_approved` / `ledger.entry_rejected`). That rule holds whichever arrives first,
  * so a list fetched while events were in flight still converges on every console.
  */
-import type { LiveEvent } from '../../../shared/realtime.js';
+import type { LiveEvent, LiveEventOf } from '../../../shared/realtime.js';
 import type { ReplyKind, StaffReplyView } from '../../../shared/messages.js';
 import type { LedgerLine, PendingLine } from '../../../shared/ledger.js';
+import type { AttentionItem } from '../../../shared/attention.js';
+import { countOf } from '../../../shared/plural.js';
 
 export interface OpenReply {
   id: string;
@@ -53,50 +55,56 @@ export interface PendingPerk {
 export interface AttentionBase {
   replies: StaffReplyView[];
   perks: LedgerLine[];
+  /** Open exceptions (GET /attention); absent from an older server. */
+  items?: AttentionItem[];
 }
 
 export interface Attention {
   replies: OpenReply[];
   perks: PendingPerk[];
+  /** Open exceptions, oldest first: opened by `attention.opened`, closed by `attention.resolved`. */
+  items: AttentionItem[];
   count: number;
 }
 
-export const NO_ATTENTION: Attention = { replies: [], perks: [], count: 0 };
-
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const KINDS: readonly string[] = ['own_way', 'need_help', 'missing_member'];
 
-function replyFromEvent(e: LiveEvent): OpenReply | null {
+function replyFromEvent(e: LiveEventOf<'guest.replied'>): OpenReply | null {
   const p = e.payload;
-  const id = str(p.replyId);
-  const partyId = str(p.partyId);
-  const kind = str(p.kind);
-  if (!id || !partyId || !kind || !KINDS.includes(kind)) return null;
-  return { id, partyId, name: str(p.name) ?? partyId, kind: kind as ReplyKind, text: str(p.text) ?? '', place: str(p.place), guestId: str(p.guestId), guestName: str(p.guestName), at: e.at };
+  if (!KINDS.includes(p.kind)) return null;
+  return {
+    id: p.replyId,
+    partyId: p.partyId,
+    name: p.name || p.partyId,
+    kind: p.kind as ReplyKind,
+    text: p.text,
+    place: p.place,
+    guestId: p.guestId,
+    guestName: p.guestName,
+    at: e.at,
+  };
 }
 
-function perkFromEvent(e: LiveEvent): PendingPerk | null {
+function perkFromEvent(e: LiveEventOf<'ledger.approval_requested'>): PendingPerk {
   const p = e.payload;
-  const entryId = str(p.entryId);
-  if (!entryId) return null;
   return {
-    entryId,
-    partyId: str(p.partyId),
-    householdName: str(p.householdName),
-    hotelId: str(p.hotelId),
+    entryId: p.entryId,
+    partyId: p.partyId,
+    householdName: p.householdName,
+    hotelId: p.hotelId,
     hotelName: null,
-    category: str(p.category) ?? 'other',
-    amountMinor: num(p.amountMinor) ?? 0,
-    currency: str(p.currency) ?? 'GBP',
-    recordedByName: str(p.recordedByName) ?? e.actor.name,
-    limitMinor: num(p.limitMinor),
-    spentBeforeMinor: num(p.spentMinor),
+    category: p.category,
+    amountMinor: p.amountMinor,
+    currency: p.currency,
+    recordedByName: p.recordedByName || e.actor.name,
+    limitMinor: p.limitMinor,
+    spentBeforeMinor: p.spentMinor,
     note: null,
     receiptRef: null,
     receiptUrl: null,
     receiptPhotoId: null,
-    flags: Array.isArray(p.flags) ? p.flags.filter((f): f is string => typeof f === 'string') : [],
+    flags: p.flags,
     at: e.at,
     detailed: false,
   };
@@ -133,11 +141,15 @@ export function foldAttention(base: AttentionBase | null, events: readonly LiveE
   const perks = new Map<string, PendingPerk>();
   const closedReplies = new Set<string>();
   const closedPerks = new Set<string>();
+  const items = new Map<string, AttentionItem>();
+  const closedItems = new Set<string>();
+  for (const i of base?.items ?? []) items.set(i.id, i);
   for (const r of base?.replies ?? []) {
     if (r.handledAt) continue;
     replies.set(r.id, { id: r.id, partyId: r.partyId, name: r.name, kind: r.kind, text: r.text, place: null, guestId: r.guestId, guestName: null, at: r.at });
   }
-  for (const l of base?.perks ?? []) if (l.kind === 'charge' && l.status === 'pending_approval' && (l.resolution ?? 'pending') === 'pending') perks.set(l.id, perkFromLine(l));
+  for (const l of base?.perks ?? [])
+    if (l.kind === 'charge' && l.status === 'pending_approval' && (l.resolution ?? 'pending') === 'pending') perks.set(l.id, perkFromLine(l));
 
   for (const e of events) {
     if (e.type === 'guest.replied') {
@@ -147,22 +159,29 @@ export function foldAttention(base: AttentionBase | null, events: readonly LiveE
       // The event knows the place and the missing person's name; the list may not.
       replies.set(r.id, known ? { ...known, place: known.place ?? r.place, guestName: known.guestName ?? r.guestName } : r);
     } else if (e.type === 'guest.reply_handled') {
-      const id = str(e.payload.replyId);
-      if (id) closedReplies.add(id);
+      closedReplies.add(e.payload.replyId);
     } else if (e.type === 'ledger.approval_requested') {
       const p = perkFromEvent(e);
-      if (!p) continue;
       const known = perks.get(p.entryId);
-      perks.set(p.entryId, known ? { ...known, limitMinor: p.limitMinor, spentBeforeMinor: p.spentBeforeMinor, householdName: known.householdName ?? p.householdName } : p);
+      perks.set(
+        p.entryId,
+        known ? { ...known, limitMinor: p.limitMinor, spentBeforeMinor: p.spentBeforeMinor, householdName: known.householdName ?? p.householdName } : p,
+      );
+    } else if (e.type === 'attention.opened') {
+      for (const i of e.payload.items) if (!items.has(i.id)) items.set(i.id, i);
+    } else if (e.type === 'attention.resolved') {
+      closedItems.add(e.payload.itemId);
     } else if (e.type === 'ledger.entry_approved' || e.type === 'ledger.entry_rejected') {
-      const id = str(e.payload.pendingEntryId);
-      if (id) closedPerks.add(id);
+      closedPerks.add(e.payload.pendingEntryId);
     }
   }
   // Before the server's lists arrive, only what the log shows as open (nothing is guessed closed).
   const openReplies = [...replies.values()].filter((r) => !closedReplies.has(r.id)).sort(byAt);
   const openPerks = [...perks.values()].filter((p) => !closedPerks.has(p.entryId)).sort(byAt);
-  return { replies: openReplies, perks: openPerks, count: openReplies.length + openPerks.length };
+  const openItems = [...items.values()]
+    .filter((i) => !closedItems.has(i.id))
+    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
+  return { replies: openReplies, perks: openPerks, items: openItems, count: openReplies.length + openPerks.length + openItems.length };
 }
 
 function byAt(a: { at: string }, b: { at: string }): number {
@@ -195,7 +214,7 @@ export function ageText(iso: string, now: number): string {
   const h = Math.floor(min / 60);
   if (h < 24) return min % 60 ? `${h} h ${min % 60} min ago` : `${h} h ago`;
   const d = Math.floor(h / 24);
-  return d === 1 ? '1 day ago' : `${d} days ago`;
+  return `${countOf(d, 'day')} ago`;
 }
 
 /** Ids of items known only from their events: the list should be fetched again for their details. */
@@ -212,5 +231,5 @@ export function ratingStars(rating: number): string {
 /** "4.2 out of 5 from 12 households" (or that nobody has answered yet). */
 export function feedbackSummary(count: number, average: number | null): string {
   if (count === 0 || average === null) return 'No household has answered the follow-up yet.';
-  return `${average.toFixed(1)} out of 5 from ${count} ${count === 1 ? 'household' : 'households'}`;
+  return `${average.toFixed(1)} out of 5 from ${countOf(count, 'household')}`;
 }

@@ -3,6 +3,7 @@
  * around it; many become one cluster bubble with the count. Keeps 10,000 guests drawable. Pure.
  */
 import type { LatLng } from './trips.js';
+import { countOf } from '../../../shared/plural.js';
 
 export interface HouseholdDot extends LatLng {
   id: string;
@@ -40,13 +41,31 @@ export function clusterHouseholds(parties: readonly WaitingParty[], where: (site
     const guests = list.reduce((n, p) => n + p.size, 0);
     const help = list.some((p) => p.status === 'needs_help');
     if (list.length > maxSingles) {
-      out.push({ id: `cluster:${siteId}`, kind: 'cluster', count: list.length, guests, lat: at.lat, lng: at.lng, label: `${list.length} households (${guests} guests) waiting`, needsHelp: help });
+      out.push({
+        id: `cluster:${siteId}`,
+        kind: 'cluster',
+        count: list.length,
+        guests,
+        lat: at.lat,
+        lng: at.lng,
+        label: `${countOf(list.length, 'household')} (${countOf(guests, 'guest')}) waiting`,
+        needsHelp: help,
+      });
       continue;
     }
     const stretch = 1 / Math.cos((at.lat * Math.PI) / 180);
     list.forEach((p, i) => {
       const a = (2 * Math.PI * i) / list.length;
-      out.push({ id: `party:${p.id}`, kind: 'party', count: 1, guests: p.size, lat: at.lat + RING * Math.sin(a), lng: at.lng + RING * stretch * Math.cos(a), label: `${p.name}: ${p.size} waiting${p.status === 'needs_help' ? ', needs help' : ''}`, needsHelp: p.status === 'needs_help' });
+      out.push({
+        id: `party:${p.id}`,
+        kind: 'party',
+        count: 1,
+        guests: p.size,
+        lat: at.lat + RING * Math.sin(a),
+        lng: at.lng + RING * stretch * Math.cos(a),
+        label: `${p.name}: ${p.size} waiting${p.status === 'needs_help' ? ', needs help' : ''}`,
+        needsHelp: p.status === 'needs_help',
+      });
     });
   }
   return out;

@@ -19,8 +19,11 @@ export interface DiffGroup {
 }
 
 export interface Names {
+  /** The household as rows show it: name, unit and pass code, so two of the same name are told apart. */
   party(id: string): string;
   hotel(id: string | null): string;
+  /** A time as shown (HH:MM in the incident's timezone); without it times are left out. */
+  time?(iso: string): string;
 }
 
 export function groupDiff(diff: PlanDiff, names: Names): DiffGroup[] {
@@ -29,22 +32,45 @@ export function groupDiff(diff: PlanDiff, names: Names): DiffGroup[] {
     {
       key: 'unassigned',
       title: 'Lose their place',
-      lines: diff.unassigned.map((u) => ({ partyId: u.partyId, partyName: names.party(u.partyId), hotelId: null, text: `was going to ${names.hotel(u.fromHotelId)}: ${u.reason}` })),
+      lines: diff.unassigned.map((u) => ({
+        partyId: u.partyId,
+        partyName: names.party(u.partyId),
+        hotelId: null,
+        text: `was going to ${names.hotel(u.fromHotelId)}: ${u.reason}`,
+      })),
     },
     {
       key: 'moved',
       title: 'Moved to another hotel',
-      lines: diff.moved.map((m) => ({ partyId: m.partyId, partyName: names.party(m.partyId), hotelId: m.toHotelId, text: `${names.hotel(m.fromHotelId)} → ${names.hotel(m.toHotelId)}` })),
+      lines: diff.moved.map((m) => ({
+        partyId: m.partyId,
+        partyName: names.party(m.partyId),
+        hotelId: m.toHotelId,
+        text: `${names.hotel(m.fromHotelId)} → ${names.hotel(m.toHotelId)}`,
+      })),
     },
     {
       key: 'newlyAssigned',
       title: 'Newly placed',
-      lines: diff.newlyAssigned.map((n) => ({ partyId: n.partyId, partyName: names.party(n.partyId), hotelId: n.hotelId, text: `to ${names.hotel(n.hotelId)}` })),
+      lines: diff.newlyAssigned.map((n) => ({
+        partyId: n.partyId,
+        partyName: names.party(n.partyId),
+        hotelId: n.hotelId,
+        text: `to ${names.hotel(n.hotelId)}`,
+      })),
     },
     {
       key: 'retimed',
       title: 'New vehicle or time, same hotel',
-      lines: diff.retimed.map((r) => ({ partyId: r.partyId, partyName: names.party(r.partyId), hotelId: null, text: `vehicle ${r.fromVehicleId ?? 'none'} → ${r.toVehicleId ?? 'none'}` })),
+      lines: diff.retimed.map((r) => {
+        const at = (iso: string | null | undefined) => (iso && names.time ? ` at ${names.time(iso)}` : '');
+        return {
+          partyId: r.partyId,
+          partyName: names.party(r.partyId),
+          hotelId: null,
+          text: `vehicle ${r.fromVehicleId ?? 'none'}${at(r.fromDepartAt)} → ${r.toVehicleId ?? 'none'}${at(r.toDepartAt)}`,
+        };
+      }),
     },
   ];
   for (const g of groups) g.lines.sort(sortByName);

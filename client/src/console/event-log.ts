@@ -3,6 +3,9 @@
  * gaps detected so the caller can ask the server to fill them. Pure.
  */
 import type { LiveEvent } from '../../../shared/realtime.js';
+import { countOf } from '../../../shared/plural.js';
+import type { EventPayloads, EventType, NewEvent } from '../../../shared/events.js';
+import { formatMoneyMinor } from '../../../shared/ledger.js';
 
 export interface EventLog {
   events: LiveEvent[];
@@ -36,15 +39,25 @@ export function mergeEvents(log: EventLog, batch: readonly LiveEvent[]): MergeRe
   return { log: { events, lastSeq }, added, gap };
 }
 
-/** The household ids an event is about, from whichever payload fields it carries. */
-export function partyIdsOf(e: Pick<LiveEvent, 'payload'>): string[] {
+/** The household ids an event is about, from whichever of its payload's fields name households. */
+export function partyIdsOf(e: { payload: EventPayloads[EventType] }): string[] {
   const p = e.payload;
   const out = new Set<string>();
-  if (typeof p.partyId === 'string') out.add(p.partyId);
-  for (const key of ['partyIds', 'displacedPartyIds', 'strandedPartyIds', 'moved']) {
-    const v = p[key];
-    if (Array.isArray(v)) for (const id of v) if (typeof id === 'string') out.add(id);
-  }
+  if ('partyId' in p && p.partyId) out.add(p.partyId);
+  if ('items' in p)
+    for (const i of p.items) {
+      if (i.partyId) out.add(i.partyId);
+      for (const g of i.people) out.add(g.partyId);
+    }
+  const lists = [
+    'partyIds' in p ? p.partyIds : [],
+    'displacedPartyIds' in p ? p.displacedPartyIds : [],
+    'strandedPartyIds' in p ? p.strandedPartyIds : [],
+    'moved' in p ? p.moved : [],
+    'leftBehindPartyIds' in p ? p.leftBehindPartyIds : [],
+    'boardedPartyIds' in p ? p.boardedPartyIds : [],
+  ];
+  for (const list of lists) for (const id of list) out.add(id);
   return [...out];
 }
 
@@ -53,66 +66,76 @@ export function timelineFor(events: readonly LiveEvent[], partyId: string): Live
   return events.filter((e) => partyIdsOf(e).includes(partyId));
 }
 
-const human = (s: unknown) => String(s ?? '').replace(/_/g, ' ');
-const num = (v: unknown) => (typeof v === 'number' ? v : 0);
-/** `£12.50` from a payload's amountMinor and currency (GBP when not given). */
-function money(p: Record<string, unknown>): string {
-  const currency = typeof p.currency === 'string' ? p.currency : 'GBP';
-  try {
-    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(num(p.amountMinor) / 100);
-  } catch {
-    return `${(num(p.amountMinor) / 100).toFixed(2)} ${currency}`;
-  }
-}
+const human = (s: string) => s.replace(/_/g, ' ');
+const quoted = (s: string | null | undefined) => (s ? ` (“${s}”)` : '');
 
 /** What happened, in the words a duty manager would use (the actor's name is shown beside it). */
-export function describeEvent(e: Pick<LiveEvent, 'type' | 'payload'>): string {
-  const p = e.payload;
-  const name = typeof p.name === 'string' ? p.name : '';
-  switch (e.type) {
+export function describeEvent(e: NewEvent): string {
+  const { type, payload: p } = e;
+  switch (type) {
     case 'incident.imported':
-      return `imported the incident ${name}`.trim();
+      return `imported the incident ${p.name}`.trim();
     case 'parties.added':
-      return `added ${Array.isArray(p.partyIds) ? p.partyIds.length : 0} households (${num(p.guests)} guests)`;
+      return `added ${p.partyIds.length} households (${p.guests} guests)`;
     case 'plan.applied':
-      return `applied a plan: ${num(p.housed)} households housed, ${num(p.unassigned)} not placed${Array.isArray(p.moved) && p.moved.length ? `, ${p.moved.length} moved` : ''}`;
+      return `applied a plan: ${p.housed} households housed, ${p.unassigned} not placed${p.moved.length ? `, ${p.moved.length} moved` : ''}`;
     case 'hotel.offered':
-      return `recorded an offer from ${name} (${num(p.rooms)} rooms)`;
+      return `recorded an offer from ${p.name} (${p.rooms} rooms)`;
     case 'hotel.rooms_changed': {
-      const changes = Array.isArray(p.roomChanges) ? (p.roomChanges as { type: string; from: number; to: number }[]) : [];
-      const rooms = changes.map((c) => `${c.type} ${c.from}→${c.to}`).join(', ');
-      const displaced = Array.isArray(p.displacedPartyIds) ? p.displacedPartyIds.length : 0;
-      return `changed rooms at ${name}${rooms ? `: ${rooms}` : ''}${displaced ? `; ${displaced} households displaced` : ''}`;
+      const rooms = p.roomChanges.map((c) => `${c.type} ${c.from}→${c.to}`).join(', ');
+      const displaced = p.displacedPartyIds.length;
+      return `changed rooms at ${p.name}${rooms ? `: ${rooms}` : ''}${displaced ? `; ${countOf(displaced, 'household')} displaced` : ''}`;
     }
     case 'party.status_changed':
-      return `marked ${name} as ${human(p.to)}${p.note ? ` (“${String(p.note)}”)` : ''}`;
+      return `marked ${p.name} as ${human(p.to)}${quoted(p.note)}`;
     case 'vehicle.status_changed':
-      return `marked vehicle ${String(p.vehicleId)} ${p.to === 'out_of_service' ? 'broken down / out of service' : 'back in service'}${p.reason ? ` (${String(p.reason)})` : ''}`;
+      return `marked vehicle ${p.vehicleId} ${p.to === 'out_of_service' ? 'broken down / out of service' : 'back in service'}${p.reason ? ` (${p.reason})` : ''}`;
     case 'guest.checked_in':
-      return `checked in ${name}${p.wholeHousehold === false ? ' (part of the household)' : ''}`;
+      return `checked in ${p.name}${p.wholeHousehold === false ? ' (part of the household)' : ''}`;
     case 'guest.checked_out':
-      return `checked out ${name}`;
+      return `checked out ${p.name}`;
     case 'party.no_show':
-      return `marked ${name} as a no-show`;
+      return `marked ${p.name} as a no-show`;
     case 'guest.replied': {
-      const what = p.kind === 'own_way' ? `made their own way${p.place ? ` to ${String(p.place)}` : ''}` : p.kind === 'missing_member' ? `someone is missing${p.guestName ? ` (${String(p.guestName)})` : ''}` : 'need help';
-      return `said: ${what}${p.text && p.kind !== 'own_way' ? ` (“${String(p.text)}”)` : ''}`;
+      const what =
+        p.kind === 'own_way'
+          ? `made their own way${p.place ? ` to ${p.place}` : ''}`
+          : p.kind === 'missing_member'
+            ? `someone is missing${p.guestName ? ` (${p.guestName})` : ''}`
+            : 'need help';
+      return `said: ${what}${p.kind !== 'own_way' ? quoted(p.text) : ''}`;
     }
     case 'guest.reply_handled':
-      return `handled ${name}'s reply${p.note ? ` (“${String(p.note)}”)` : ''}`;
+      return `handled ${p.name}'s reply${quoted(p.note)}`;
     case 'ledger.entry_recorded':
-      return `recorded ${human(p.category)} ${money(p)}`;
+      return `recorded ${human(p.category)} ${formatMoneyMinor(p.amountMinor, p.currency)}`;
     case 'ledger.approval_requested':
-      return `asked for approval: ${human(p.category)} ${money(p)}${typeof p.householdName === 'string' ? ` for ${p.householdName}` : ''}`;
+      return `asked for approval: ${human(p.category)} ${formatMoneyMinor(p.amountMinor, p.currency)}${p.householdName ? ` for ${p.householdName}` : ''}`;
+    // The claim's amount: a rejection line itself carries 0 (it never counts), the claim did not
+    // (older events without claimedMinor: their own amount).
     case 'ledger.entry_approved':
-      return `approved ${human(p.category)} ${money(p)}`;
+      return `approved ${human(p.category)} ${formatMoneyMinor(p.claimedMinor ?? p.amountMinor, p.currency)}`;
     case 'ledger.entry_rejected':
-      return `rejected ${human(p.category)} ${money(p)}`;
+      return `rejected a ${human(p.category)} claim of ${formatMoneyMinor(p.claimedMinor ?? p.amountMinor, p.currency)}`;
     case 'ledger.lodging_accrued':
-      return `posted ${num(p.posted)} lodging charges, ${money({ amountMinor: p.totalMinor, currency: p.currency })}`;
+      return `posted ${p.posted} lodging charges, ${formatMoneyMinor(p.totalMinor)}`;
     case 'ledger.trip_costed':
-      return `costed a trip, ${money(p)}`;
+      return `costed a trip, ${formatMoneyMinor(p.amountMinor, p.currency)}`;
+    case 'job.failed':
+      return `could not run ${p.job || 'a background job'} for this incident (${p.error || 'unknown error'}); retrying, other incidents carry on`;
+    case 'job.recovered':
+      return `${p.job || 'a background job'} works again for this incident`;
+    case 'message.failed':
+      return `could not send a ${p.channel} message (${p.error})`.replace('a  message', 'a message');
+    case 'attention.opened':
+      return p.items.length === 1 ? `exception: ${p.items[0]?.summary ?? ''}` : `${p.items.length} exceptions opened`;
+    case 'attention.resolved':
+      return `resolved ${human(p.kind)}${quoted(p.note)}`;
+    case 'rollcall.taken':
+      return `took a roll call at ${p.siteName}: ${p.present} present of ${p.expected}${p.missingGuestIds.length ? `, ${p.missingGuestIds.length} missing` : ''}`;
+    case 'trip.departed':
+      return `vehicle ${p.vehicleId} left${p.leftBehindPartyIds.length ? `, ${p.leftBehindPartyIds.length} households not aboard` : ''}`;
     default:
-      return human(e.type.replace(/\./g, ' '));
+      return human(type.replace(/\./g, ' '));
   }
 }

@@ -11,22 +11,47 @@ export interface HouseholdFilter {
   need: string;
   /** '' for any site. */
   siteId?: string;
+  /** '' for any hotel; 'none' for households with no hotel. */
+  hotelId?: string;
+  /** '' for any; a whereabouts state or 'split' (members in different places). */
+  where?: string;
+  /** 'open': only households named by an open exception. */
+  exception?: '' | 'open';
 }
 
-export const EMPTY_FILTER: HouseholdFilter = { query: '', status: '', need: '', siteId: '' };
+export const EMPTY_FILTER: HouseholdFilter = { query: '', status: '', need: '', siteId: '', hotelId: '', where: '', exception: '' };
 
-const fold = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+const fold = (s: string) =>
+  s
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '');
 
 /** Every need a household has: its own and each guest's. */
 export function needsOf(p: Pick<Party, 'needs' | 'guests'>): string[] {
   const all = new Set(p.needs);
-  for (const g of p.guests) for (const n of g.needs) all.add(n);
+  for (const g of p.guests) {
+    for (const n of g.needs) all.add(n);
+    if (g.age === 'infant') all.add('infant');
+  }
   return [...all].sort();
 }
 
-export function matchesHousehold(p: Party, f: HouseholdFilter): boolean {
+const digits = (s: string) => s.replace(/\D/g, '');
+
+/** The guests whose name matches every word of the query (to show where that person is). */
+export function matchingGuests(p: Party, query: string): Party['guests'] {
+  const q = fold(query.trim());
+  if (!q) return [];
+  return p.guests.filter((g) => q.split(/\s+/).every((w) => fold(g.name).includes(w)));
+}
+
+export function matchesHousehold(p: Party, f: HouseholdFilter, flagged?: ReadonlySet<string>): boolean {
   if (f.status && p.status !== f.status) return false;
   if (f.siteId && p.siteId !== f.siteId) return false;
+  if (f.hotelId && (f.hotelId === 'none' ? p.hotelId !== null : p.hotelId !== f.hotelId)) return false;
+  if (f.where && (p.whereabouts?.state ?? 'waiting') !== f.where) return false;
+  if (f.exception === 'open' && !flagged?.has(p.id)) return false;
   if (f.need) {
     const needs = needsOf(p);
     if (f.need === 'any' ? needs.length === 0 : !needs.includes(f.need)) return false;
@@ -36,14 +61,22 @@ export function matchesHousehold(p: Party, f: HouseholdFilter): boolean {
   const code = q.replace(/[\s-]/g, '');
   if (fold(p.passCode).replace(/[\s-]/g, '') === code) return true;
   if (fold(p.unit) === q || fold(p.id) === q) return true;
-  return q.split(/\s+/).every((word) => fold(p.name).includes(word) || fold(p.unit).includes(word) || p.guests.some((g) => fold(g.name).includes(word)) || fold(p.passCode).includes(word));
+  // A phone number, however it is typed: the last 6+ digits are enough.
+  const d = digits(q);
+  if (d.length >= 6 && d.length === q.replace(/[\s()+-]/g, '').length && p.phone && digits(p.phone).endsWith(d.replace(/^0+/, ''))) return true;
+  return q
+    .split(/\s+/)
+    .every(
+      (word) =>
+        fold(p.name).includes(word) || fold(p.unit).includes(word) || p.guests.some((g) => fold(g.name).includes(word)) || fold(p.passCode).includes(word),
+    );
 }
 
 /** Households matching the filter, exact pass-code/unit hits first, then by name. */
-export function filterHouseholds(parties: readonly Party[], f: HouseholdFilter): Party[] {
+export function filterHouseholds(parties: readonly Party[], f: HouseholdFilter, flagged?: ReadonlySet<string>): Party[] {
   const q = fold(f.query.trim()).replace(/[\s-]/g, '');
   const exact = (p: Party) => (q && (fold(p.passCode).replace(/[\s-]/g, '') === q || fold(p.unit) === q) ? 0 : 1);
-  return parties.filter((p) => matchesHousehold(p, f)).sort((a, b) => exact(a) - exact(b) || a.name.localeCompare(b.name));
+  return parties.filter((p) => matchesHousehold(p, f, flagged)).sort((a, b) => exact(a) - exact(b) || a.name.localeCompare(b.name));
 }
 
 /** Distinct statuses and needs present, for the filter menus. */

@@ -4,7 +4,10 @@
  * reconstructs household statuses, check-ins per hotel, offers and withdrawals, and the running
  * plan totals; the map shows check-in fill per hotel at that moment. Pure.
  */
+import type { IncidentState } from '../../../shared/api.js';
 import type { LiveEvent } from '../../../shared/realtime.js';
+import type { PartyStatus, VehicleStatus } from '../../../shared/statuses.js';
+import { emptyCounts, needsGlance, WHEREABOUTS_LABEL, type Whereabouts } from '../../../shared/whereabouts.js';
 
 export interface ReplayHotel {
   offeredAtStep: boolean;
@@ -28,7 +31,16 @@ export interface ReplayFrame {
 export type SizeOf = (partyId: string) => number;
 
 export function foldEvents(events: readonly LiveEvent[], step: number, sizeOf: SizeOf): ReplayFrame {
-  const frame: ReplayFrame = { step, at: null, partyStatus: new Map(), hotels: new Map(), plansApplied: 0, housed: 0, unassigned: 0, brokenVehicles: new Set() };
+  const frame: ReplayFrame = {
+    step,
+    at: null,
+    partyStatus: new Map(),
+    hotels: new Map(),
+    plansApplied: 0,
+    housed: 0,
+    unassigned: 0,
+    brokenVehicles: new Set(),
+  };
   const hotel = (id: string) => {
     let h = frame.hotels.get(id);
     if (!h) frame.hotels.set(id, (h = { offeredAtStep: false, checkedInHouseholds: 0, checkedInGuests: 0, touchedByPlan: false }));
@@ -37,45 +49,43 @@ export function foldEvents(events: readonly LiveEvent[], step: number, sizeOf: S
   const inHouse = new Map<string, string>();
   for (const e of events.slice(0, Math.max(0, step))) {
     frame.at = e.at;
-    const p = e.payload;
-    const partyId = typeof p.partyId === 'string' ? p.partyId : null;
-    const hotelId = typeof p.hotelId === 'string' ? p.hotelId : null;
     switch (e.type) {
       case 'plan.applied':
         frame.plansApplied++;
-        frame.housed = typeof p.housed === 'number' ? p.housed : frame.housed;
-        frame.unassigned = typeof p.unassigned === 'number' ? p.unassigned : frame.unassigned;
-        if (Array.isArray(p.hotelIds)) for (const id of p.hotelIds) if (typeof id === 'string') hotel(id).touchedByPlan = true;
+        frame.housed = e.payload.housed;
+        frame.unassigned = e.payload.unassigned;
+        for (const id of e.payload.hotelIds ?? []) hotel(id).touchedByPlan = true;
         break;
       case 'hotel.offered':
-        if (hotelId) hotel(hotelId).offeredAtStep = true;
+        hotel(e.payload.hotelId).offeredAtStep = true;
         break;
       case 'party.status_changed':
-        if (partyId && typeof p.to === 'string') frame.partyStatus.set(partyId, p.to);
+        frame.partyStatus.set(e.payload.partyId, e.payload.to);
         break;
       case 'vehicle.status_changed':
-        if (typeof p.vehicleId === 'string') {
-          if (p.to === 'out_of_service') frame.brokenVehicles.add(p.vehicleId);
-          else frame.brokenVehicles.delete(p.vehicleId);
-        }
+        if (e.payload.to === 'out_of_service') frame.brokenVehicles.add(e.payload.vehicleId);
+        else frame.brokenVehicles.delete(e.payload.vehicleId);
         break;
-      case 'guest.checked_in':
-        if (partyId && hotelId && !inHouse.has(partyId)) {
+      case 'guest.checked_in': {
+        const { partyId, hotelId } = e.payload;
+        if (!inHouse.has(partyId)) {
           inHouse.set(partyId, hotelId);
           hotel(hotelId).checkedInHouseholds++;
           hotel(hotelId).checkedInGuests += sizeOf(partyId);
         }
-        if (partyId) frame.partyStatus.set(partyId, 'checked_in');
+        frame.partyStatus.set(partyId, 'checked_in');
         break;
+      }
       case 'guest.checked_out':
       case 'party.no_show': {
-        const at = partyId ? inHouse.get(partyId) : undefined;
-        if (partyId && at) {
+        const { partyId } = e.payload;
+        const at = inHouse.get(partyId);
+        if (at) {
           inHouse.delete(partyId);
           hotel(at).checkedInHouseholds--;
           hotel(at).checkedInGuests -= sizeOf(partyId);
         }
-        if (partyId) frame.partyStatus.set(partyId, e.type === 'party.no_show' ? 'no_show' : 'checked_out');
+        frame.partyStatus.set(partyId, e.type === 'party.no_show' ? 'no_show' : 'checked_out');
         break;
       }
       default:
@@ -83,4 +93,155 @@ export function foldEvents(events: readonly LiveEvent[], step: number, sizeOf: S
     }
   }
   return frame;
+}
+
+/** Household status (the journey column) -> where its members were, when the log says no more. */
+const JOURNEY_WHEREABOUTS: Record<PartyStatus, Whereabouts> = {
+  waiting: 'waiting',
+  assigned: 'waiting',
+  needs_help: 'waiting',
+  on_vehicle: 'aboard',
+  arrived: 'arrived',
+  checked_in: 'checked_in',
+  checked_out: 'checked_out',
+  self_evacuated: 'own_way',
+  no_show: 'no_show',
+};
+
+const WAITING: ReadonlySet<PartyStatus> = new Set(['waiting', 'assigned', 'needs_help']);
+
+/** How many events happened at or before `at` (ms): the replay step the replay clock stands on. */
+export function stepAt(events: readonly LiveEvent[], at: number): number {
+  let n = 0;
+  while (n < events.length && Date.parse(events[n]!.at) <= at) n++;
+  return n;
+}
+
+/**
+ * The incident as it stood after the first `step` events: the current state rolled back. A
+ * household's status is the last one the log gave it by then (or the `from` of its first change
+ * afterwards, or its current status when the log never moved it); households added later, hotels
+ * offered later and trips of plans not yet applied are left out; beds taken are those of the last
+ * plan applied by then; needs at a glance are counted again from the rolled-back households. A
+ * household's members are moved together (the log names households), so a split shows as one place;
+ * open exceptions and spend are not in the log and stay as they are now (the console dashes them). Counters, map lines, dots and labels all read this one rolled-back state.
+ */
+export function replayState(state: IncidentState, events: readonly LiveEvent[], step: number): IncidentState {
+  const upTo = Math.max(0, Math.min(step, events.length));
+  const statusAt = new Map<string, PartyStatus>();
+  const addedLater = new Set<string>();
+  const offeredLater = new Set<string>();
+  const brokenLater = new Map<string, VehicleStatus>();
+  let fill: Record<string, number> | null = null;
+  let plansApplied = 0;
+  const track = (partyId: string, to: PartyStatus, from: PartyStatus | null, before: boolean) => {
+    if (before) statusAt.set(partyId, to);
+    else if (!statusAt.has(partyId)) statusAt.set(partyId, from ?? 'waiting');
+  };
+  events.forEach((e, i) => {
+    const before = i < upTo;
+    switch (e.type) {
+      case 'parties.added':
+        if (!before) for (const id of e.payload.partyIds) addedLater.add(id);
+        return;
+      case 'hotel.offered':
+        if (!before) offeredLater.add(e.payload.hotelId);
+        return;
+      case 'plan.applied':
+        if (before) {
+          plansApplied++;
+          fill = e.payload.hotelFill;
+        }
+        return;
+      case 'vehicle.status_changed':
+        if (!before && !brokenLater.has(e.payload.vehicleId)) brokenLater.set(e.payload.vehicleId, e.payload.from);
+        return;
+      case 'party.status_changed':
+        return track(e.payload.partyId, e.payload.to, e.payload.from, before);
+      case 'guest.checked_in':
+        return track(e.payload.partyId, 'checked_in', null, before);
+      case 'guest.checked_out':
+        return track(e.payload.partyId, 'checked_out', null, before);
+      case 'party.no_show':
+        return track(e.payload.partyId, 'no_show', null, before);
+      default:
+        return;
+    }
+  });
+  const beds = fill as Record<string, number> | null;
+  const parties = state.parties
+    .filter((p) => !addedLater.has(p.id))
+    .map((p) => {
+      const status = statusAt.get(p.id) ?? p.status;
+      if (status === p.status && plansApplied > 0) return p;
+      const w = JOURNEY_WHEREABOUTS[status] ?? 'waiting';
+      const hotelId = plansApplied > 0 ? p.hotelId : null;
+      const placedStatus = status === 'assigned' && !hotelId ? 'waiting' : status;
+      return {
+        ...p,
+        status: placedStatus,
+        hotelId,
+        tripId: plansApplied > 0 ? p.tripId : null,
+        guests: p.guests.map((g) => ({ ...g, whereabouts: w })),
+        whereabouts: { state: w, label: WHEREABOUTS_LABEL[w] },
+      };
+    });
+  const byWhereabouts = emptyCounts();
+  let unplaced = 0;
+  for (const p of parties) {
+    for (const g of p.guests) byWhereabouts[g.whereabouts]++;
+    if (!p.hotelId) unplaced += p.guests.filter((g) => g.whereabouts === 'waiting').length;
+  }
+  const total = parties.reduce((n, p) => n + p.guests.length, 0);
+  const hotels = state.hotels.filter((h) => !offeredLater.has(h.id)).map((h) => ({ ...h, bedsTaken: beds ? (beds[h.id] ?? 0) : 0 }));
+  const vehicles = state.vehicles.map((v) => (brokenLater.has(v.id) ? { ...v, status: brokenLater.get(v.id)! } : v));
+  const waitingBySite = new Map<string, number>();
+  for (const p of parties) if (WAITING.has(p.status)) waitingBySite.set(p.siteId, (waitingBySite.get(p.siteId) ?? 0) + p.guests.length);
+  const sites = state.sites.map((s) => ({ ...s, waiting: waitingBySite.get(s.id) ?? 0 }));
+  return {
+    ...state,
+    sites,
+    parties,
+    hotels,
+    vehicles,
+    trips: plansApplied > 0 ? state.trips : [],
+    needs: needsGlance(
+      parties.flatMap((p) => p.guests.map((g) => ({ ...g, partyId: p.id }))),
+      new Set(parties.filter((p) => p.hotelId).map((p) => p.id)),
+      parties,
+    ),
+    guestCounts: { total, byWhereabouts, unplaced, needsAttention: state.guestCounts.needsAttention },
+  };
+}
+
+/** Where replay stands: the step in the log and the replay clock (ms), which may run between events. */
+export interface ReplayPosition {
+  step: number;
+  at: number;
+}
+
+export const REPLAY_SPEEDS = [1, 10, 60] as const;
+export type ReplaySpeed = (typeof REPLAY_SPEEDS)[number];
+
+/** The position at step N of the slider: the clock at that event (just before the first for step 0). */
+export function positionAtStep(events: readonly LiveEvent[], step: number): ReplayPosition {
+  const n = Math.max(0, Math.min(step, events.length));
+  if (n > 0) return { step: n, at: Date.parse(events[n - 1]!.at) };
+  return { step: 0, at: events.length ? Date.parse(events[0]!.at) - 1 : 0 };
+}
+
+/**
+ * Play: the replay clock moves `realMs * speed`, never past `until` (now: replay then shows what
+ * live shows), and the step follows the clock (never backwards, so events sharing a timestamp that
+ * the slider split stay split). `done` when the clock reached `until`.
+ */
+export function advanceReplay(
+  pos: ReplayPosition,
+  events: readonly LiveEvent[],
+  realMs: number,
+  speed: ReplaySpeed,
+  until: number,
+): ReplayPosition & { done: boolean } {
+  const at = Math.min(until, pos.at + realMs * speed);
+  return { step: Math.max(pos.step, stepAt(events, at)), at, done: at >= until };
 }

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { DriverLink } from '../../../shared/drivers.js';
 import { QrSvg } from '../passes/QrSvg.js';
+import { api } from '../api.js';
 import '../reception/reception.css';
 import './driver.css';
 import '../passes/passes.css';
@@ -13,21 +14,27 @@ export function DriverLinksPage({ incidentId }: { incidentId: string }) {
   const [copied, setCopied] = useState<string | null>(null);
 
   useEffect(() => {
-    void (async () => {
-      const res = await fetch(`/api/incidents/${encodeURIComponent(incidentId)}/drivers`, { headers: { accept: 'application/json' } }).catch(() => null);
-      if (!res) return setError('Cannot reach the server.');
-      const body: unknown = await res.json().catch(() => null);
-      if (!res.ok) return setError((body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`);
-      setLinks((body as { links: DriverLink[] }).links);
-    })();
+    api.driverLinks(incidentId).then(
+      (r) => setLinks(r.links),
+      (err: Error) => setError(err.message),
+    );
   }, [incidentId]);
 
   return (
     <main className="driver driver-links">
-      <p className="crumbs"><a href={`#/incidents/${encodeURIComponent(incidentId)}`}>Back to the incident</a></p>
+      <p className="crumbs">
+        <a href={`#/incidents/${encodeURIComponent(incidentId)}`}>Back to the incident</a>
+      </p>
       <h1>Driver links</h1>
-      <p className="muted">One link per vehicle: it always opens that vehicle's current trip, even after a re-plan. Anyone with the link can tick boardings for that vehicle, so send it only to its driver.</p>
-      {error && <p className="notice error" role="alert">{error}</p>}
+      <p className="muted">
+        One link per vehicle: it always opens that vehicle's current trip, even after a re-plan. Anyone with the link can tick boardings for that vehicle, so
+        send it only to its driver.
+      </p>
+      {error && (
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      )}
       {!links && !error && <p aria-busy="true">Loading…</p>}
       <ul className="dr-links">
         {links?.map((l) => {
@@ -38,9 +45,15 @@ export function DriverLinksPage({ incidentId }: { incidentId: string }) {
                 <strong>{l.vehicleId}</strong> · {l.kind.replace(/_/g, ' ')} · {l.provider}
                 {l.status !== 'in_service' && <strong className="s-no_show"> · out of service</strong>}
               </p>
-              <p className="muted">{l.currentTrip ? `Next: leaves ${new Date(l.currentTrip.departAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })} with ${l.currentTrip.households} households (${l.currentTrip.status})` : 'No trip planned'}</p>
+              <p className="muted">
+                {l.currentTrip
+                  ? `Next: leaves ${new Date(l.currentTrip.departAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })} with ${l.currentTrip.households} households (${l.currentTrip.status})`
+                  : 'No trip planned'}
+              </p>
               <div className="hh-actions">
-                <a className="button" href={l.path} target="_blank" rel="noreferrer">Open</a>
+                <a className="button" href={l.path} target="_blank" rel="noreferrer">
+                  Open
+                </a>
                 <button
                   type="button"
                   className="secondary"

@@ -3,12 +3,16 @@
  * boards, "Depart", then "Arrived" at each hotel; optionally the phone's position for the duty
  * managers' map. Actions go through the device's outbox (kept offline, sent once, in order).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { registerServiceWorker } from '../offline/service-worker.js';
 import type { DriverHousehold, DriverView } from '../../../shared/drivers.js';
 import { OutboxBar } from '../offline/OutboxBar.js';
 import { useOfflineQueue } from '../offline/useOfflineQueue.js';
 import '../reception/reception.css';
 import './driver.css';
+import { countOf } from '../../../shared/plural.js';
+import { api, ApiError, driveUrl } from '../api.js';
+import { oneInFlight } from '../one-in-flight.js';
 
 const KIND: Record<string, string> = { coach: 'Coach', minibus: 'Minibus', taxi: 'Taxi', accessible_taxi: 'Accessible taxi' };
 /** `21:06`, or `Sat 21:06` when not today: a driver must not misread yesterday's time. */
@@ -26,6 +30,8 @@ const time = (iso: string | null, tz?: string) => {
 };
 
 export function DriverPage({ token }: { token: string }) {
+  // Field pages work with no network after one visit (client/sw/sw.js).
+  useEffect(() => registerServiceWorker(), []);
   const [view, setView] = useState<DriverView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [sharing, setSharing] = useState(false);
@@ -37,39 +43,24 @@ export function DriverPage({ token }: { token: string }) {
   useEffect(() => {
     if (!view) return;
     const prev = lastTrip.current;
-    if (prev && prev.id !== view.trip?.id && view.done > prev.done) setFinished(`Trip complete at ${time(new Date().toISOString(), view.incident.timezone)}: every stop reached.`);
+    if (prev && prev.id !== view.trip?.id && view.done > prev.done)
+      setFinished(`Trip complete at ${time(new Date().toISOString(), view.incident.timezone)}: every stop reached.`);
     lastTrip.current = view.trip ? { id: view.trip.id, done: view.done } : null;
   }, [view]);
-  const base = `/api/drive/${encodeURIComponent(token)}`;
-
   // One fetch at a time, and one more after it if asked meanwhile: an older answer never lands last.
-  const inFlight = useRef<Promise<void> | null>(null);
-  const again = useRef(false);
-  const load = useCallback((): Promise<void> => {
-    if (inFlight.current) {
-      again.current = true;
-      return inFlight.current;
-    }
-    const once = async () => {
-      try {
-        const res = await fetch(base, { headers: { accept: 'application/json' } });
-        const body: unknown = await res.json().catch(() => null);
-        if (!res.ok) return setError((body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`);
-        setView(body as DriverView);
-        setError(null);
-      } catch {
-        setError('Cannot reach the server: showing the manifest as last loaded. Ticks are kept on this phone.');
-      }
-    };
-    const run = async () => {
-      do {
-        again.current = false;
-        await once();
-      } while (again.current);
-    };
-    inFlight.current = run().finally(() => (inFlight.current = null));
-    return inFlight.current;
-  }, [base]);
+  const load = useMemo(
+    () =>
+      oneInFlight(async () => {
+        try {
+          setView(await api.driverView(token));
+          setError(null);
+        } catch (err) {
+          if (err instanceof ApiError && err.status !== 0) return setError(err.message);
+          setError('Cannot reach the server: showing the manifest as last loaded. Ticks are kept on this phone.');
+        }
+      }),
+    [token],
+  );
 
   const outbox = useOfflineQueue(`drive:${token}`, { onApplied: () => void load() });
 
@@ -99,16 +90,28 @@ export function DriverPage({ token }: { token: string }) {
         if (now - lastSent.current < 5000) return;
         lastSent.current = now;
         setShareNote(`Position shared at ${time(new Date(now).toISOString())}`);
-        void fetch(`${base}/positions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lat: p.coords.latitude, lng: p.coords.longitude, accuracyM: p.coords.accuracy }) }).catch(() => undefined);
+        void api.driverPosition(token, { lat: p.coords.latitude, lng: p.coords.longitude, accuracyM: p.coords.accuracy }).catch(() => undefined);
       },
       () => setShareNote('Location permission refused or unavailable.'),
       { enableHighAccuracy: true, maximumAge: 5000, timeout: 20_000 },
     );
     return () => navigator.geolocation.clearWatch(id);
-  }, [sharing, base]);
+  }, [sharing, token]);
 
-  if (error && !view) return <main className="driver"><p className="notice error" role="alert">{error}</p></main>;
-  if (!view) return <main className="driver"><p aria-busy="true">Loading the manifest…</p></main>;
+  if (error && !view)
+    return (
+      <main className="driver">
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      </main>
+    );
+  if (!view)
+    return (
+      <main className="driver">
+        <p aria-busy="true">Loading the manifest…</p>
+      </main>
+    );
 
   const tz = view.incident.timezone;
   const trip = view.trip;
@@ -117,14 +120,23 @@ export function DriverPage({ token }: { token: string }) {
     const last = pendingFor(h.partyId).at(-1);
     return last ? (last.body as { boarded: boolean }).boarded : h.status !== 'planned';
   };
-  const pendingDepart = trip ? outbox.actions.some((a) => a.kind === 'depart' && a.state !== 'conflict' && (a.body as { tripId: string }).tripId === trip.id) : false;
+  const pendingDepart = trip
+    ? outbox.actions.some((a) => a.kind === 'depart' && a.state !== 'conflict' && (a.body as { tripId: string }).tripId === trip.id)
+    : false;
   const departed = trip ? trip.status === 'departed' || trip.status === 'completed' || pendingDepart : false;
-  const arrivedPending = (hotelId: string) => outbox.actions.some((a) => a.kind === 'arrive' && a.state !== 'conflict' && (a.body as { hotelId: string }).hotelId === hotelId);
+  const arrivedPending = (hotelId: string) =>
+    outbox.actions.some((a) => a.kind === 'arrive' && a.state !== 'conflict' && (a.body as { hotelId: string }).hotelId === hotelId);
   const onBoard = trip ? trip.households.filter(boardedNow) : [];
   const guestsOnBoard = onBoard.reduce((n, h) => n + h.size, 0);
 
   const board = (h: DriverHousehold, boarded: boolean) =>
-    void outbox.enqueue({ url: `${base}/boardings`, body: { tripId: trip!.id, partyId: h.partyId, boarded }, label: `${boarded ? 'Boarded' : 'Not boarded'}: ${h.name}`, kind: 'board', partyId: h.partyId });
+    void outbox.enqueue({
+      url: driveUrl(token, 'boardings'),
+      body: { tripId: trip!.id, partyId: h.partyId, boarded },
+      label: `${boarded ? 'Boarded' : 'Not boarded'}: ${h.name}`,
+      kind: 'board',
+      partyId: h.partyId,
+    });
 
   return (
     <main className="driver" data-trip-status={trip?.status ?? 'none'} data-trip-id={trip?.id ?? ''}>
@@ -138,7 +150,11 @@ export function DriverPage({ token }: { token: string }) {
       </header>
       <OutboxBar outbox={outbox} />
       {error && <p className="notice error">{error}</p>}
-      {finished && <p className="notice success" role="status">{finished}</p>}
+      {finished && (
+        <p className="notice success" role="status">
+          {finished}
+        </p>
+      )}
       {!trip ? (
         <p className="notice info">No trip to drive right now{view.done ? ` (${view.done} done)` : ''}. This page updates itself.</p>
       ) : (
@@ -149,7 +165,11 @@ export function DriverPage({ token }: { token: string }) {
               {trip.departedAt && <> · left {time(trip.departedAt, tz)}</>}
             </p>
             <p className="dr-count" data-testid="on-board">
-              On board: <strong>{onBoard.length} of {trip.households.length} households</strong> ({guestsOnBoard} guests)
+              On board:{' '}
+              <strong>
+                {onBoard.length} of {trip.households.length} households
+              </strong>{' '}
+              ({guestsOnBoard} guests)
             </p>
           </section>
           {!departed && (
@@ -160,16 +180,27 @@ export function DriverPage({ token }: { token: string }) {
                 return (
                   <article key={h.partyId} className={`dr-hh${on ? ' on' : ''}`} data-party={h.partyId} data-boarded={on}>
                     <button type="button" className="dr-tick" aria-pressed={on} onClick={() => board(h, !on)}>
-                      <span className="dr-box" aria-hidden="true">{on ? '✓' : ''}</span>
+                      <span className="dr-box" aria-hidden="true">
+                        {on ? '✓' : ''}
+                      </span>
                       <span className="dr-name">
                         {h.name} · {h.size} <code className="pass">{h.passCode}</code>
                         <span className="dr-to">to {trip.stops.find((s) => s.hotelId === h.hotelId)?.name ?? h.hotelId}</span>
                       </span>
                     </button>
+                    {h.phone && (
+                      <p className="dr-phone">
+                        <a className="tel" href={`tel:${h.phone.replace(/[^+\d]/g, '')}`}>
+                          Call {h.name}: {h.phone}
+                        </a>
+                      </p>
+                    )}
                     {(h.needs.length > 0 || h.notes || h.guests.some((g) => g.needs.length)) && (
                       <p className="dr-care">
                         {[...new Set([...h.needs, ...h.guests.flatMap((g) => g.needs)])].map((n) => (
-                          <span key={n} className={`need need-${n}`}>{n.replace(/_/g, ' ')}</span>
+                          <span key={n} className={`need need-${n}`}>
+                            {n.replace(/_/g, ' ')}
+                          </span>
                         ))}
                         {h.notes && <span className="dr-note">{h.notes}</span>}
                       </p>
@@ -181,21 +212,35 @@ export function DriverPage({ token }: { token: string }) {
               {confirmDepart ? (
                 <div className="dr-confirm" role="alertdialog" aria-label="Confirm departure">
                   <p>
-                    {trip.households.length - onBoard.length} {trip.households.length - onBoard.length === 1 ? 'household is' : 'households are'} not on board. They stay at {trip.from.name} for the duty manager to re-plan.
+                    {countOf(trip.households.length - onBoard.length, 'household is', 'households are')} not on board. They stay at {trip.from.name} for the
+                    duty manager to re-plan.
                   </p>
-                  <button type="button" className="danger big" onClick={() => { setConfirmDepart(false); void outbox.enqueue({ url: `${base}/departures`, body: { tripId: trip.id }, label: 'Departed', kind: 'depart' }); }}>
+                  <button
+                    type="button"
+                    className="danger big"
+                    onClick={() => {
+                      setConfirmDepart(false);
+                      void outbox.enqueue({ url: driveUrl(token, 'departures'), body: { tripId: trip.id }, label: 'Departed', kind: 'depart' });
+                    }}
+                  >
                     Depart anyway
                   </button>
-                  <button type="button" className="secondary big" onClick={() => setConfirmDepart(false)}>Wait</button>
+                  <button type="button" className="secondary big" onClick={() => setConfirmDepart(false)}>
+                    Wait
+                  </button>
                 </div>
               ) : (
                 <button
                   type="button"
                   className="big dr-go"
                   disabled={onBoard.length === 0}
-                  onClick={() => (onBoard.length < trip.households.length ? setConfirmDepart(true) : void outbox.enqueue({ url: `${base}/departures`, body: { tripId: trip.id }, label: 'Departed', kind: 'depart' }))}
+                  onClick={() =>
+                    onBoard.length < trip.households.length
+                      ? setConfirmDepart(true)
+                      : void outbox.enqueue({ url: driveUrl(token, 'departures'), body: { tripId: trip.id }, label: 'Departed', kind: 'depart' })
+                  }
                 >
-                  Depart with {onBoard.length} {onBoard.length === 1 ? 'household' : 'households'}
+                  Depart with {countOf(onBoard.length, 'household')}
                 </button>
               )}
             </section>
@@ -213,13 +258,30 @@ export function DriverPage({ token }: { token: string }) {
                     </p>
                     <p className="muted dr-stop-addr">
                       {s.address}
-                      {s.phone && <> · <a href={`tel:${s.phone}`}>{s.phone}</a></>}
+                      {s.phone && (
+                        <>
+                          {' '}
+                          · <a href={`tel:${s.phone}`}>{s.phone}</a>
+                        </>
+                      )}
                     </p>
                     <p className="dr-stop-who">{here.length ? `Drop: ${here.map((h) => h.name).join(', ')}` : 'Nobody on board for here'}</p>
                     {arrived ? (
                       <p className="dr-arrived">Arrived {s.arrivedAt ? time(s.arrivedAt, tz) : '(waiting to send)'}</p>
                     ) : (
-                      <button type="button" className="big" disabled={!departed} onClick={() => void outbox.enqueue({ url: `${base}/arrivals`, body: { tripId: trip.id, hotelId: s.hotelId }, label: `Arrived at ${s.name}`, kind: 'arrive' })}>
+                      <button
+                        type="button"
+                        className="big"
+                        disabled={!departed}
+                        onClick={() =>
+                          void outbox.enqueue({
+                            url: driveUrl(token, 'arrivals'),
+                            body: { tripId: trip.id, hotelId: s.hotelId },
+                            label: `Arrived at ${s.name}`,
+                            kind: 'arrive',
+                          })
+                        }
+                      >
                         Arrived at {s.name}
                       </button>
                     )}

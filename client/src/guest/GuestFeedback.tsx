@@ -27,7 +27,11 @@ export function GuestFeedback({ token, view, t, focus }: { token: string; view: 
   return (
     <section className="g-card" aria-labelledby="g-feedback" id="feedback" ref={(el) => (focus && el ? el.scrollIntoView() : undefined)}>
       <h2 id="g-feedback">{t.feedback}</h2>
-      {state === 'done' ? <p className="g-ok" role="status">{t.thanks}</p> : null}
+      {state === 'done' ? (
+        <p className="g-ok" role="status">
+          {t.thanks}
+        </p>
+      ) : null}
       <form onSubmit={(e) => void submit(e)} className="g-form">
         <fieldset className="g-stars">
           <legend>{t.rating}</legend>
@@ -43,7 +47,11 @@ export function GuestFeedback({ token, view, t, focus }: { token: string; view: 
           {t.comment}
           <textarea value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} rows={3} />
         </label>
-        {error ? <p className="g-error" role="alert">{error}</p> : null}
+        {error ? (
+          <p className="g-error" role="alert">
+            {error}
+          </p>
+        ) : null}
         <button type="submit" className="g-btn" disabled={!rating || state === 'busy'}>
           {state === 'busy' ? t.sending : t.send}
         </button>

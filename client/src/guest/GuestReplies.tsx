@@ -4,7 +4,8 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { GuestReply, GuestStatusView, ReplyKind } from '../../../shared/messages.js';
-import { guestApi, newReplyKey } from './guest-api.js';
+import { guestApi } from './guest-api.js';
+import { newIdempotencyKey } from '../api.js';
 import type { Strings } from './strings.js';
 
 interface Props {
@@ -19,7 +20,7 @@ const STILL_TO_LEAVE = new Set(['waiting', 'assigned', 'needs_help']);
 
 export function GuestReplies({ token, view, t, onSent }: Props) {
   const [open, setOpen] = useState<ReplyKind | null>(null);
-  const [key, setKey] = useState(newReplyKey);
+  const [key, setKey] = useState(newIdempotencyKey);
   const [place, setPlace] = useState('');
   const [text, setText] = useState('');
   const [guestId, setGuestId] = useState('');
@@ -29,7 +30,7 @@ export function GuestReplies({ token, view, t, onSent }: Props) {
 
   const start = (kind: ReplyKind) => {
     setOpen(kind);
-    setKey(newReplyKey());
+    setKey(newIdempotencyKey());
     setPlace('');
     setText('');
     setGuestId('');
@@ -41,7 +42,11 @@ export function GuestReplies({ token, view, t, onSent }: Props) {
     e.preventDefault();
     if (!open || busy) return;
     const body: GuestReply =
-      open === 'own_way' ? { kind: 'own_way', key, place, text: '' } : open === 'need_help' ? { kind: 'need_help', key, text } : { kind: 'missing_member', key, text, ...(guestId ? { guestId } : {}) };
+      open === 'own_way'
+        ? { kind: 'own_way', key, place, text: '' }
+        : open === 'need_help'
+          ? { kind: 'need_help', key, text }
+          : { kind: 'missing_member', key, text, ...(guestId ? { guestId } : {}) };
     setBusy(true);
     setError(null);
     try {

@@ -18,7 +18,9 @@ export function GuestRoot() {
   if (!route) {
     return (
       <main className="g-page" data-testid="guest-invalid">
-        <p className="g-error" role="alert">This link is not valid. Please ask a member of staff for a new one.</p>
+        <p className="g-error" role="alert">
+          This link is not valid. Please ask a member of staff for a new one.
+        </p>
       </main>
     );
   }

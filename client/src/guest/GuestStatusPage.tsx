@@ -4,9 +4,11 @@
  * a way to answer. No sign-in: the token is the credential. It refreshes every 15 seconds and when
  * the phone wakes; without a connection it keeps showing the last answer with a notice.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { registerServiceWorker } from '../offline/service-worker.js';
 import type { GuestStatusView } from '../../../shared/messages.js';
-import { GuestApiError, guestApi } from './guest-api.js';
+import { guestApi } from './guest-api.js';
+import { ApiError } from '../api.js';
 import { GuestReplies } from './GuestReplies.js';
 import { GuestFeedback } from './GuestFeedback.js';
 import { localTime, perkLabel, STRINGS, type Strings } from './strings.js';
@@ -17,37 +19,53 @@ export const POLL_MS = 15_000;
 type Load = { kind: 'loading' } | { kind: 'invalid' } | { kind: 'ready'; view: GuestStatusView; offline: boolean; at: Date };
 
 export function GuestStatusPage({ token, openFeedback = false }: { token: string; openFeedback?: boolean }) {
+  // Field pages work with no network after one visit (client/sw/sw.js).
+  useEffect(() => registerServiceWorker(), []);
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
-  const timer = useRef<number | null>(null);
+  const refreshNow = useRef<() => void>(() => undefined);
 
-  const refresh = useCallback(async () => {
-    if (timer.current !== null) window.clearTimeout(timer.current);
-    timer.current = null;
-    try {
-      const view = await guestApi.status(token);
-      setLoad({ kind: 'ready', view, offline: false, at: new Date() });
-    } catch (err) {
-      if (err instanceof GuestApiError && err.status === 404) return setLoad({ kind: 'invalid' });
-      setLoad((prev) => (prev.kind === 'ready' ? { ...prev, offline: true } : prev));
-    }
-    timer.current = window.setTimeout(() => void refresh(), POLL_MS);
-  }, [token]);
-
+  // One poll per mounted page and token: a fetch still in flight when the page goes away (the link
+  // changed, the tab closed) must not re-arm a timer, or the old token keeps polling in the
+  // background and overwrites the remembered ETag of the page now shown.
   useEffect(() => {
+    let alive = true;
+    let timer: number | null = null;
+    const refresh = async () => {
+      if (timer !== null) window.clearTimeout(timer);
+      timer = null;
+      try {
+        const view = await guestApi.status(token);
+        if (alive) setLoad({ kind: 'ready', view, offline: false, at: new Date() });
+      } catch (err) {
+        if (!alive) return;
+        if (err instanceof ApiError && err.status === 404) return setLoad({ kind: 'invalid' });
+        setLoad((prev) => (prev.kind === 'ready' ? { ...prev, offline: true } : prev));
+      }
+      if (alive) timer = window.setTimeout(() => void refresh(), POLL_MS);
+    };
+    refreshNow.current = () => void refresh();
     void refresh();
     const wake = () => document.visibilityState === 'visible' && void refresh();
     document.addEventListener('visibilitychange', wake);
     return () => {
+      alive = false;
       document.removeEventListener('visibilitychange', wake);
-      if (timer.current !== null) window.clearTimeout(timer.current);
+      if (timer !== null) window.clearTimeout(timer);
     };
-  }, [refresh]);
+  }, [token]);
 
-  if (load.kind === 'loading') return <main className="g-page" aria-busy="true"><p>{STRINGS.en.loading}</p></main>;
+  if (load.kind === 'loading')
+    return (
+      <main className="g-page" aria-busy="true">
+        <p>{STRINGS.en.loading}</p>
+      </main>
+    );
   if (load.kind === 'invalid') {
     return (
       <main className="g-page" data-testid="guest-invalid">
-        <p className="g-error" role="alert">{STRINGS.en.invalid}</p>
+        <p className="g-error" role="alert">
+          {STRINGS.en.invalid}
+        </p>
         <p lang="pl">{STRINGS.pl.invalid}</p>
         <p lang="de">{STRINGS.de.invalid}</p>
       </main>
@@ -60,25 +78,46 @@ export function GuestStatusPage({ token, openFeedback = false }: { token: string
     <main className="g-page" lang={lang} data-testid="guest-status" data-status={view.household.status}>
       <header className="g-head">
         <p className="g-incident">{view.incident.name}</p>
-        <h1>{view.household.name}{view.household.unit ? <span className="g-unit"> · {view.household.unit}</span> : null}</h1>
+        <h1>
+          {view.household.name}
+          {view.household.unit ? <span className="g-unit"> · {view.household.unit}</span> : null}
+        </h1>
         <p>
-          <span className={`g-badge g-s-${view.household.status}`} data-testid="guest-status-badge">{t.statuses[view.household.status] ?? view.household.status}</span>
-          <span className="g-pass">{t.pass}: <strong>{view.household.passCode}</strong></span>
+          <span className={`g-badge g-s-${view.household.status}`} data-testid="guest-status-badge">
+            {t.statuses[view.household.status] ?? view.household.status}
+          </span>
+          <span className="g-pass">
+            {t.pass}: <strong>{view.household.passCode}</strong>
+          </span>
         </p>
-        {load.offline ? <p className="g-warn" role="status">{t.offline}</p> : null}
+        {load.offline ? (
+          <p className="g-warn" role="status">
+            {t.offline}
+          </p>
+        ) : null}
       </header>
       <Destination view={view} t={t} />
       <Transport view={view} t={t} />
       <Contacts view={view} t={t} />
-      <GuestReplies token={token} view={view} t={t} onSent={() => void refresh()} />
+      <GuestReplies token={token} view={view} t={t} onSent={() => refreshNow.current()} />
       {view.feedbackOpen || openFeedback ? <GuestFeedback token={token} view={view} t={t} focus={openFeedback} /> : null}
       {view.messages.length ? (
         <section className="g-card" aria-labelledby="g-messages">
           <h2 id="g-messages">{t.messages}</h2>
           <ul className="g-list g-messages">
             {view.messages.map((m, i) => (
-              <li key={`${m.at}-${i}`}>
-                <p className="g-muted">{localTime(m.at, view.incident.timezone, lang)} · <strong>{m.subject}</strong></p>
+              <li key={`${m.at}-${i}`} className={m.superseded ? 'g-superseded' : undefined} data-superseded={m.superseded ? 'true' : undefined}>
+                <p className="g-muted">
+                  {localTime(m.at, view.incident.timezone, lang)} · <strong>{m.subject}</strong>
+                </p>
+                {m.replaces ? (
+                  <p data-testid="guest-replaces">
+                    <strong>
+                      {t.replacesMessage} {localTime(m.replaces, view.incident.timezone, lang)}.
+                    </strong>
+                  </p>
+                ) : null}
+                {m.superseded ? <p className="g-muted">{t.supersededMessage}</p> : null}
                 <p>{m.body}</p>
               </li>
             ))}
@@ -88,18 +127,34 @@ export function GuestStatusPage({ token, openFeedback = false }: { token: string
       <section className="g-card">
         <h2>{t.yourParty}</h2>
         <ul className="g-list" data-testid="guest-members">
-          {view.household.guests.map((g) => <li key={g.id}>{g.name}</li>)}
+          {view.household.guests.map((g) => (
+            <li key={g.id}>{g.name}</li>
+          ))}
         </ul>
       </section>
-      <p className="g-muted g-foot">{t.updated} {load.at.toLocaleTimeString(lang === 'en' ? 'en-GB' : lang, { hour: '2-digit', minute: '2-digit' })}</p>
+      <p className="g-muted g-foot">
+        {t.updated} {load.at.toLocaleTimeString(lang === 'en' ? 'en-GB' : lang, { hour: '2-digit', minute: '2-digit' })}
+      </p>
     </main>
   );
 }
 
 function Destination({ view, t }: { view: GuestStatusView; t: Strings }) {
   const d = view.destination;
-  if (view.household.status === 'self_evacuated') return <section className="g-card"><h2>{t.whereTo}</h2><p>{t.ownWayDone}</p></section>;
-  if (!d) return <section className="g-card"><h2>{t.whereTo}</h2><p>{t.notYet}</p></section>;
+  if (view.household.status === 'self_evacuated')
+    return (
+      <section className="g-card">
+        <h2>{t.whereTo}</h2>
+        <p>{t.ownWayDone}</p>
+      </section>
+    );
+  if (!d)
+    return (
+      <section className="g-card">
+        <h2>{t.whereTo}</h2>
+        <p>{t.notYet}</p>
+      </section>
+    );
   const numbers = Object.values(d.roomNumbers ?? {}).flat();
   return (
     <section className="g-card g-dest" aria-labelledby="g-where" data-testid="guest-destination">
@@ -107,16 +162,31 @@ function Destination({ view, t }: { view: GuestStatusView; t: Strings }) {
       <p className="g-big">{d.name}</p>
       <p>{d.address}</p>
       <p>
-        <a href={d.mapUrl} target="_blank" rel="noopener noreferrer">{t.map}</a>
-        <span className="g-muted"> · {d.lat.toFixed(4)}, {d.lng.toFixed(4)}</span>
+        <a href={d.mapUrl} target="_blank" rel="noopener noreferrer">
+          {t.map}
+        </a>
+        <span className="g-muted">
+          {' '}
+          · {d.lat.toFixed(4)}, {d.lng.toFixed(4)}
+        </span>
       </p>
-      <p className="g-muted">{t.rooms}: {d.rooms.map((r) => `${r.count} × ${r.type}`).join(', ')}{numbers.length ? ` · ${t.roomNumbers}: ${numbers.join(', ')}` : ''}</p>
+      <p className="g-muted">
+        {t.rooms}: {d.rooms.map((r) => `${r.count} × ${r.type}`).join(', ')}
+        {numbers.length ? ` · ${t.roomNumbers}: ${numbers.join(', ')}` : ''}
+      </p>
       <h3>{t.offers}</h3>
       {d.perks.length ? (
         <ul className="g-perks" data-testid="guest-perks">
-          {d.perks.map((p, i) => <li key={`${p.kind}-${i}`}>{perkLabel(t, p.kind)}{p.note ? ` (${p.note})` : ''}</li>)}
+          {d.perks.map((p, i) => (
+            <li key={`${p.kind}-${i}`}>
+              {perkLabel(t, p.kind)}
+              {p.note ? ` (${p.note})` : ''}
+            </li>
+          ))}
         </ul>
-      ) : <p className="g-muted">{t.noPerks}</p>}
+      ) : (
+        <p className="g-muted">{t.noPerks}</p>
+      )}
     </section>
   );
 }
@@ -131,11 +201,22 @@ function Transport({ view, t }: { view: GuestStatusView; t: Strings }) {
       <h2 id="g-transport">{t.transport}</h2>
       {tr ? (
         <>
-          <p className="g-big">{t.vehicles[tr.vehicleKind] ?? tr.vehicleKind} {tr.vehicleId}{tr.provider ? <span className="g-muted"> · {tr.provider}</span> : null}</p>
-          <p>{t.leaves} <strong>{localTime(tr.departAt, tz, lang)}</strong> {t.from} <strong>{tr.from}</strong></p>
-          {tr.eta ? <p className="g-muted">{t.arrives} {localTime(tr.eta, tz, lang)}</p> : null}
+          <p className="g-big">
+            {t.vehicles[tr.vehicleKind] ?? tr.vehicleKind} {tr.vehicleId}
+            {tr.provider ? <span className="g-muted"> · {tr.provider}</span> : null}
+          </p>
+          <p>
+            {t.leaves} <strong>{localTime(tr.departAt, tz, lang)}</strong> {t.from} <strong>{tr.from}</strong>
+          </p>
+          {tr.eta ? (
+            <p className="g-muted">
+              {t.arrives} {localTime(tr.eta, tz, lang)}
+            </p>
+          ) : null}
         </>
-      ) : <p>{t.noTransport}</p>}
+      ) : (
+        <p>{t.noTransport}</p>
+      )}
     </section>
   );
 }
@@ -147,8 +228,17 @@ function Contacts({ view, t }: { view: GuestStatusView; t: Strings }) {
     <section className="g-card" aria-labelledby="g-call">
       <h2 id="g-call">{t.call}</h2>
       <ul className="g-list">
-        {helpline ? <li>{t.helpline}: <a href={`tel:${helpline.replace(/\s/g, '')}`}>{helpline}</a></li> : <li>{t.askStaff}</li>}
-        {hotel ? <li>{t.hotelPhone}: <a href={`tel:${hotel.replace(/\s/g, '')}`}>{hotel}</a></li> : null}
+        {helpline ? (
+          <li>
+            {t.helpline}: <a href={`tel:${helpline.replace(/\s/g, '')}`}>{helpline}</a>
+          </li>
+        ) : null}
+        {hotel ? (
+          <li>
+            {t.hotelPhone}: <a href={`tel:${hotel.replace(/\s/g, '')}`}>{hotel}</a>
+          </li>
+        ) : null}
+        {!helpline && !hotel ? <li>{t.askStaff}</li> : null}
       </ul>
     </section>
   );

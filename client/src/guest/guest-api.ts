@@ -1,45 +1,37 @@
 /**
- * The guest page's door to the server: the public status-link API. The token goes in the
- * X-Status-Token header, never in a URL the server logs. Failures carry a plain message.
+ * The guest page's calls, through the client's one door: the public status-link API. The token goes
+ * in the X-Status-Token header, never in a URL the server logs, and no cookie is sent (the link is
+ * the credential). Failures are the door's ApiError, with the server's plain message.
  */
-import type { GuestFeedback, GuestReply, GuestReplyResult, GuestStatusView } from '../../../shared/messages.js';
+import { request, readAnswer, send, type DoorOptions } from '../api.js';
+import type { GuestFeedback, GuestFeedbackResult, GuestReply, GuestReplyResult, GuestStatusView } from '../../../shared/messages.js';
 
-export class GuestApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'GuestApiError';
-  }
-}
+/** How every status-link call authenticates: the token header, and no cookie. */
+const asLink = (token: string, headers: Record<string, string> = {}): Omit<DoorOptions, 'method' | 'body'> => ({
+  credentials: 'omit',
+  headers: { 'X-Status-Token': token, ...headers },
+});
 
-async function call<T>(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/guest${path}`, {
-      method,
-      credentials: 'omit',
-      headers: { Accept: 'application/json', 'X-Status-Token': token, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new GuestApiError(0, 'offline');
-  }
-  const parsed = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-  if (!res.ok) throw new GuestApiError(res.status, parsed?.error?.message ?? `HTTP ${res.status}`);
-  return parsed as T;
-}
+/** The last page read and its ETag: sent back as If-None-Match, so an unchanged page costs no body. */
+let lastStatus: { token: string; etag: string; view: GuestStatusView } | null = null;
 
-/** A fresh key per intended reply: retries and double taps of the same reply carry the same key. */
-export function newReplyKey(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+async function status(token: string): Promise<GuestStatusView> {
+  const known = lastStatus?.token === token ? lastStatus : null;
+  const res = await send('/api/guest/status', asLink(token, known ? { 'If-None-Match': known.etag } : {}));
+  // 304: nothing shown has changed since `known` was read; it is current as of now.
+  if (res.status === 304 && known) return { ...known.view, updatedAt: new Date().toISOString() };
+  if (res.status === 404) lastStatus = null;
+  const view = await readAnswer<GuestStatusView>(res);
+  const etag = res.headers.get('ETag');
+  lastStatus = etag ? { token, etag, view } : null;
+  return view;
 }
 
 export const guestApi = {
-  status: (token: string) => call<GuestStatusView>(token, 'GET', '/status'),
-  reply: (token: string, reply: GuestReply) => call<GuestReplyResult>(token, 'POST', '/replies', reply),
-  feedback: (token: string, feedback: GuestFeedback) => call<{ feedback: { rating: number; comment: string } }>(token, 'POST', '/feedback', feedback),
+  status,
+  /** The reply's own key (one per intended reply: retries and double taps carry it) is its Idempotency-Key too. */
+  reply: (token: string, reply: GuestReply) => request<GuestReplyResult>('POST', '/api/guest/replies', reply, { ...asLink(token), idempotencyKey: reply.key }),
+  feedback: (token: string, feedback: GuestFeedback) => request<GuestFeedbackResult>('POST', '/api/guest/feedback', feedback, asLink(token)),
 };
 
 /** `#/s/<token>` or `#/s/<token>/feedback` -> the token and whether to open the feedback form. */

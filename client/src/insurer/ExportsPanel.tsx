@@ -42,7 +42,9 @@ export function ExportsPanel({ incidentId, currency, timezone, exports, onChange
       onChanged();
     });
   const verify = (e: ExportListItem) =>
-    run(`verify-${e.id}`, async () => setResult({ label: `Export of ${formatDateTime(e.createdAt, timezone)}`, verification: await insurerApi.verifyExport(incidentId, e.id) }));
+    run(`verify-${e.id}`, async () =>
+      setResult({ label: `Export of ${formatDateTime(e.createdAt, timezone)}`, verification: await insurerApi.verifyExport(incidentId, e.id) }),
+    );
   const checkHeld = (files: FileList | null) =>
     run('held', async () => {
       const list = [...(files ?? [])];
@@ -108,7 +110,14 @@ export function ExportsPanel({ incidentId, currency, timezone, exports, onChange
       ) : null}
       <div className="field">
         <label htmlFor="insurer-held">Check files you hold: choose the manifest and its files</label>
-        <input id="insurer-held" type="file" multiple accept=".json,.csv,.xlsx,.pdf" onChange={(ev) => void checkHeld(ev.target.files)} disabled={busy !== null} />
+        <input
+          id="insurer-held"
+          type="file"
+          multiple
+          accept=".json,.csv,.xlsx,.pdf"
+          onChange={(ev) => void checkHeld(ev.target.files)}
+          disabled={busy !== null}
+        />
       </div>
       {result ? (
         <>

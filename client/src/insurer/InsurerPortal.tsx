@@ -5,9 +5,9 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { IncidentSummary } from '../../../shared/api.js';
-import type { ChainCheck, ExportListItem, LedgerTotals } from '../../../shared/ledger.js';
+import type { ChainCheck, ExportListItem, LedgerSummary } from '../../../shared/ledger.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { formatCount, formatDateTime, formatMoneyMinor } from '../format.js';
+import { formatCount, formatDateTime, formatMoneyMinor, plural } from '../format.js';
 import { insurerApi } from './insurer-api.js';
 import { SpendBars } from './SpendByCategory.js';
 import { SpendOverTime } from './SpendOverTime.js';
@@ -16,7 +16,7 @@ import './insurer.css';
 
 interface Loaded {
   incident: IncidentSummary;
-  totals: LedgerTotals;
+  totals: LedgerSummary;
   chain: ChainCheck;
   exports: ExportListItem[];
 }
@@ -27,7 +27,12 @@ export function InsurerPortal({ incidentId, onAuthError }: { incidentId: string;
 
   const load = useCallback(async () => {
     try {
-      const [incident, totals, chain, list] = await Promise.all([insurerApi.incident(incidentId), insurerApi.totals(incidentId), insurerApi.chain(incidentId), insurerApi.exports(incidentId)]);
+      const [incident, totals, chain, list] = await Promise.all([
+        insurerApi.incident(incidentId),
+        insurerApi.totals(incidentId),
+        insurerApi.chain(incidentId),
+        insurerApi.exports(incidentId),
+      ]);
       setData({ incident, totals, chain, exports: list.exports });
       setError(null);
     } catch (err) {
@@ -40,33 +45,60 @@ export function InsurerPortal({ incidentId, onAuthError }: { incidentId: string;
     void load();
   }, [load]);
 
-  if (error && !data) return <main className="page"><ErrorNotice error={error} title="Could not load this incident." /></main>;
-  if (!data) return <main className="page" aria-busy="true"><p>Loading the incident's costs…</p></main>;
+  if (error && !data)
+    return (
+      <main className="page">
+        <ErrorNotice error={error} title="Could not load this incident." />
+      </main>
+    );
+  if (!data)
+    return (
+      <main className="page" aria-busy="true">
+        <p>Loading the incident's costs…</p>
+      </main>
+    );
   const { incident: s, totals: t, chain } = data;
   const cur = t.currency;
   return (
     <main className="page insurer-page">
-      <p className="crumbs"><a href="#/">Incidents</a></p>
+      <p className="crumbs">
+        <a href="#/">Incidents</a>
+      </p>
       <h1>{s.incident.name}: costs</h1>
       <section className="card insurer-card insurer-facts">
         <dl>
           <dt>Started</dt>
           <dd>{formatDateTime(s.incident.startedAt, s.incident.timezone)}</dd>
           <dt>Households / guests</dt>
-          <dd>{formatCount(s.counts.households)} / {formatCount(s.counts.guests)}</dd>
+          <dd>
+            {formatCount(s.counts.households)} / {formatCount(s.counts.guests)}
+          </dd>
           <dt>Housed</dt>
-          <dd>{formatCount(t.households)} households, {formatCount(t.guests)} guests; {formatCount(t.householdNights)} household-nights, {formatCount(t.guestNights)} guest-nights</dd>
+          <dd>
+            {formatCount(t.households)} households, {formatCount(t.guests)} guests; {formatCount(t.householdNights)} household-nights,{' '}
+            {formatCount(t.guestNights)} guest-nights
+          </dd>
           <dt>Spend so far</dt>
           <dd className="insurer-total">{formatMoneyMinor(t.totalMinor, cur)}</dd>
           <dt>Awaiting approval</dt>
-          <dd>{formatMoneyMinor(t.pendingMinor, cur)} ({formatCount(t.pendingCount)} entries, not in the total)</dd>
+          <dd>
+            {formatMoneyMinor(t.pendingMinor, cur)} ({formatCount(t.pendingCount)} entries, not in the total)
+          </dd>
+          <dt>Trips still running</dt>
+          <dd data-testid="running-transport">
+            {t.runningTransport.trips.length
+              ? `${plural(t.runningTransport.trips.length, 'trip')} on the road, about ${formatMoneyMinor(t.runningTransport.estimatedMinor, cur)}; each is posted as it completes (not in the total yet)`
+              : 'none: every completed trip is in the total'}
+          </dd>
           <dt>Ledger</dt>
           <dd>
             {formatCount(t.lines)} entries; head #{t.headSeq} <code className="insurer-hash">{t.headHash}</code>
           </dd>
           <dt>Chain check now</dt>
           <dd className={chain.ok ? 'insurer-ok' : 'insurer-bad'}>
-            {chain.ok ? `intact (${formatCount(chain.checked)} entries recomputed, ${formatCount(chain.receipts.checked)} receipt photos re-hashed)` : `BROKEN at entry #${chain.firstBad?.seq} ${chain.firstBad?.id}: ${chain.firstBad?.reason}`}
+            {chain.ok
+              ? `intact (${formatCount(chain.checked)} entries recomputed, ${formatCount(chain.receipts.checked)} receipt photos re-hashed)`
+              : `BROKEN at entry #${chain.firstBad?.seq} ${chain.firstBad?.id}: ${chain.firstBad?.reason}`}
           </dd>
         </dl>
       </section>
@@ -75,7 +107,14 @@ export function InsurerPortal({ incidentId, onAuthError }: { incidentId: string;
         <SpendBars title="By hotel" rows={t.byHotel} currency={cur} />
       </div>
       <SpendOverTime rows={t.byNight} currency={cur} />
-      <ExportsPanel incidentId={incidentId} currency={cur} timezone={s.incident.timezone} exports={data.exports} onChanged={() => void load()} onError={onAuthError} />
+      <ExportsPanel
+        incidentId={incidentId}
+        currency={cur}
+        timezone={s.incident.timezone}
+        exports={data.exports}
+        onChanged={() => void load()}
+        onError={onAuthError}
+      />
     </main>
   );
 }

@@ -23,8 +23,12 @@ export function SpendOverTime({ rows, currency }: { rows: MoneyRow[]; currency: 
               <rect x={c.x} y={c.y} width={c.w} height={c.h} fill="#1d4ed8" />
               {cols.length <= 16 ? (
                 <>
-                  <text x={c.x + c.w / 2} y={c.y - 3} fontSize="10" textAnchor="middle">{formatMoneyMinor(c.bar.amountMinor, currency)}</text>
-                  <text x={c.x + c.w / 2} y={H - 5} fontSize="10" textAnchor="middle">{c.bar.key.slice(5)}</text>
+                  <text x={c.x + c.w / 2} y={c.y - 3} fontSize="10" textAnchor="middle">
+                    {formatMoneyMinor(c.bar.amountMinor, currency)}
+                  </text>
+                  <text x={c.x + c.w / 2} y={H - 5} fontSize="10" textAnchor="middle">
+                    {c.bar.key.slice(5)}
+                  </text>
                 </>
               ) : null}
             </g>

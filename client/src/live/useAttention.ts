@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { foldAttention, undetailed, type Attention, type AttentionBase } from '../console/attention.js';
 import type { EventLog } from '../console/event-log.js';
+import type { AttentionSettings } from '../../../shared/attention.js';
 
 export interface AttentionState {
   attention: Attention;
@@ -18,6 +19,11 @@ export interface AttentionState {
   /** Mark a guest reply handled (with an optional note; `resume`: take the household off "needs help"). Throws the ApiError when refused. */
   handle(replyId: string, note: string, resume?: boolean): Promise<void>;
   approve(entryId: string): Promise<void>;
+  /** Resolve an exception with a note; a colleague's earlier resolution is a 409 (the item goes either way). */
+  resolve(itemId: string, note: string): Promise<void>;
+  /** The incident's thresholds (overdue, not checked in), null until loaded. */
+  settings: AttentionSettings | null;
+  saveSettings(next: Partial<AttentionSettings>): Promise<void>;
   reject(entryId: string, reason: string): Promise<void>;
 }
 
@@ -26,13 +32,14 @@ const DETAIL_REFETCH_MS = 250;
 export function useAttention(incidentId: string, log: EventLog, onAuthError: (err: unknown) => void): AttentionState {
   const [base, setBase] = useState<AttentionBase | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [settings, setSettings] = useState<AttentionSettings | null>(null);
   /** Closed by this console: hidden at once, before its event comes back. */
   const [closed, setClosed] = useState<ReadonlySet<string>>(() => new Set());
   const tried = useRef(new Set<string>());
 
   const reload = useCallback(async () => {
-    const [replies, perks] = await Promise.allSettled([api.openReplies(incidentId), api.pendingPerks(incidentId)]);
-    const failed = [replies, perks].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const [replies, perks, queue] = await Promise.allSettled([api.openReplies(incidentId), api.pendingPerks(incidentId), api.attention(incidentId)]);
+    const failed = [replies, perks, queue].find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       onAuthError(failed.reason);
       setError(failed.reason);
@@ -40,7 +47,9 @@ export function useAttention(incidentId: string, log: EventLog, onAuthError: (er
     setBase((prev) => ({
       replies: replies.status === 'fulfilled' ? replies.value.replies : (prev?.replies ?? []),
       perks: perks.status === 'fulfilled' ? perks.value.lines : (prev?.perks ?? []),
+      items: queue.status === 'fulfilled' ? queue.value.items : (prev?.items ?? []),
     }));
+    if (queue.status === 'fulfilled') setSettings(queue.value.settings);
   }, [incidentId, onAuthError]);
 
   useEffect(() => {
@@ -52,11 +61,14 @@ export function useAttention(incidentId: string, log: EventLog, onAuthError: (er
     if (closed.size === 0) return a;
     const replies = a.replies.filter((r) => !closed.has(r.id));
     const perks = a.perks.filter((p) => !closed.has(p.entryId));
-    return { replies, perks, count: replies.length + perks.length };
+    const items = a.items.filter((i) => !closed.has(i.id));
+    return { replies, perks, items, count: replies.length + perks.length + items.length };
   }, [base, log.events, closed]);
 
   // A perk that arrived by event lacks its note and receipt: read the list again, once per perk.
-  const missing = undetailed(attention).filter((id) => !tried.current.has(id)).join(',');
+  const missing = undetailed(attention)
+    .filter((id) => !tried.current.has(id))
+    .join(',');
   useEffect(() => {
     if (!missing || base === null) return;
     const t = setTimeout(() => {
@@ -83,9 +95,20 @@ export function useAttention(incidentId: string, log: EventLog, onAuthError: (er
     [close, onAuthError],
   );
 
-  const handle = useCallback((replyId: string, note: string, resume = false) => act(replyId, () => api.handleReply(incidentId, replyId, note, resume)), [act, incidentId]);
+  const handle = useCallback(
+    (replyId: string, note: string, resume = false) => act(replyId, () => api.handleReply(incidentId, replyId, note, resume)),
+    [act, incidentId],
+  );
   const approve = useCallback((entryId: string) => act(entryId, () => api.approvePerk(incidentId, entryId)), [act, incidentId]);
   const reject = useCallback((entryId: string, reason: string) => act(entryId, () => api.rejectPerk(incidentId, entryId, reason)), [act, incidentId]);
 
-  return { attention, loaded: base !== null, error, reload, handle, approve, reject };
+  const resolve = useCallback((itemId: string, note: string) => act(itemId, () => api.resolveAttention(incidentId, itemId, note)), [act, incidentId]);
+  const saveSettings = useCallback(
+    async (next: Partial<AttentionSettings>) => {
+      setSettings(await api.attentionSettings(incidentId, next));
+    },
+    [incidentId],
+  );
+
+  return { attention, loaded: base !== null, error, reload, handle, approve, reject, resolve, settings, saveSettings };
 }

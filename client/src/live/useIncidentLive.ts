@@ -65,12 +65,12 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
   const socketRef = useRef<Socket<ServerToClientEvents, ClientToServerEvents> | null>(null);
   const viewingRef = useRef<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const refetchFailures = useRef(0);
+  const rereadFailures = useRef(0);
   const onAuthErrorRef = useRef(onAuthError);
   onAuthErrorRef.current = onAuthError;
 
   /** The ledger is optional for the console: if it cannot be read, spend shows "—". */
-  const refetchSpend = useCallback(async () => {
+  const rereadSpend = useCallback(async () => {
     try {
       const t = await api.ledgerSummary(incidentId);
       setSpend({ totalMinor: t.totalMinor, pendingMinor: t.pendingMinor, currency: t.currency });
@@ -79,11 +79,11 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
     }
   }, [incidentId]);
 
-  const refetch = useCallback(async (): Promise<void> => {
-    void refetchSpend();
+  const reread = useCallback(async (): Promise<void> => {
+    void rereadSpend();
     try {
       const [s, st] = await Promise.all([api.summary(incidentId), api.state(incidentId)]);
-      refetchFailures.current = 0;
+      rereadFailures.current = 0;
       setSummary(s);
       setState(st);
     } catch (err) {
@@ -91,21 +91,21 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
       // Not answered (network, or 503 while the database restarts): the screen would stay stale
       // until the next colleague's change, so ask again shortly unless a newer refetch is queued.
       if (isAuthError(err) || timer.current) return;
-      const wait = RETRY_MS[Math.min(refetchFailures.current++, RETRY_MS.length - 1)]!;
+      const wait = RETRY_MS[Math.min(rereadFailures.current++, RETRY_MS.length - 1)]!;
       timer.current = setTimeout(() => {
         timer.current = null;
-        void refetch();
+        void reread();
       }, wait);
     }
-  }, [incidentId, onAuthError, refetchSpend]);
+  }, [incidentId, onAuthError, rereadSpend]);
 
-  const scheduleRefetch = useCallback(() => {
+  const scheduleReread = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = setTimeout(() => {
       timer.current = null;
-      void refetch();
+      void reread();
     }, REFETCH_MS);
-  }, [refetch]);
+  }, [reread]);
 
   const apply = useCallback((batch: readonly LiveEvent[]): boolean => {
     const r = mergeEvents(logRef.current, batch);
@@ -124,13 +124,13 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
       setSummary(s);
       setState(st);
       setStatus('ready');
-      void refetchSpend();
+      void rereadSpend();
     } catch (err) {
       onAuthError(err);
       setError(err);
       setStatus('error');
     }
-  }, [incidentId, onAuthError, apply, refetchSpend]);
+  }, [incidentId, onAuthError, apply, rereadSpend]);
 
   useEffect(() => {
     void load();
@@ -149,10 +149,13 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
     /** Run `fn` after a backoff that grows with consecutive failures (reset by a good subscribe). */
     const later = (fn: () => void) => {
       if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = setTimeout(() => {
-        retryTimer = null;
-        fn();
-      }, RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]);
+      retryTimer = setTimeout(
+        () => {
+          retryTimer = null;
+          fn();
+        },
+        RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)],
+      );
     };
     const subscribe = () => {
       socket.emit('subscribe', { incidentId, sinceSeq: logRef.current.lastSeq }, (ack: SyncAck) => {
@@ -172,7 +175,7 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
           failures = 0;
           if (apply(ack.events)) subscribe();
         }
-        scheduleRefetch();
+        scheduleReread();
         if (wasLost) {
           wasLost = false;
           setConnection('caught-up');
@@ -198,7 +201,7 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
     socket.on('events', (batch) => {
       setReceived((n) => n + batch.length);
       if (apply(batch)) subscribe();
-      scheduleRefetch();
+      scheduleReread();
     });
     socket.on('presence.changed', (id, entries) => {
       if (id === incidentId) setPresence(entries);
@@ -209,7 +212,7 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
       socket.disconnect();
       socketRef.current = null;
     };
-  }, [status, incidentId, apply, scheduleRefetch]);
+  }, [status, incidentId, apply, scheduleReread]);
 
   const setViewing = useCallback((viewing: string | null) => {
     viewingRef.current = viewing;

@@ -21,6 +21,8 @@ export interface PlanWork {
   compute(): Promise<void>;
   move(move: PlanMove): Promise<boolean>;
   apply(): Promise<void>;
+  /** Switch to another of the proposal's alternatives (same choice list kept). */
+  choose(planId: string): Promise<void>;
   discard(): void;
 }
 
@@ -92,6 +94,23 @@ export function usePlan(incidentId: string, onAuthError: (err: unknown) => void)
     }
   }, [incidentId, view, status, applied, fail]);
 
+  const choose = useCallback(
+    async (planId: string) => {
+      if (!view || status !== 'idle' || applied || view.id === planId) return;
+      setStatus('moving');
+      setError(null);
+      try {
+        const next = await api.getPlan(incidentId, planId);
+        setView({ ...next, alternatives: view.alternatives });
+      } catch (err) {
+        fail(err);
+      } finally {
+        setStatus('idle');
+      }
+    },
+    [incidentId, view, status, applied, fail],
+  );
+
   const discard = useCallback(() => {
     setView(null);
     setError(null);
@@ -99,5 +118,5 @@ export function usePlan(incidentId: string, onAuthError: (err: unknown) => void)
     setApplied(null);
   }, []);
 
-  return { view, status, error, conflict, applied, computeMs, compute, move, apply, discard };
+  return { view, status, error, conflict, applied, computeMs, compute, move, apply, choose, discard };
 }

@@ -39,7 +39,9 @@ export function IncidentMap({ markers, tileUrl = mapConfig.tileUrl, attribution 
 
   return (
     <section className="map-section" aria-labelledby="map-title">
-      <h2 id="map-title" className="visually-hidden">Map</h2>
+      <h2 id="map-title" className="visually-hidden">
+        Map
+      </h2>
       <div className="map-layout">
         <div className="map-frame">
           <div ref={containerRef} className="incident-map" role="region" aria-label="Map of muster points, hotels and vehicles" data-testid="incident-map" />

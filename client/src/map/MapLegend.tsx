@@ -35,7 +35,10 @@ export function MapLegend() {
             <li key={kind}>
               <ShapeIcon style={style} />
               <span>
-                <strong>{style.label}</strong> <span className="muted">({style.shape}): {style.describe}</span>
+                <strong>{style.label}</strong>{' '}
+                <span className="muted">
+                  ({style.shape}): {style.describe}
+                </span>
               </span>
             </li>
           );

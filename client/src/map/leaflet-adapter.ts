@@ -53,6 +53,18 @@ interface LayerInternals {
   options: ShapeOptions;
 }
 
+/**
+ * Leaflet inserts a string given to bindTooltip / bindPopup / setTooltipContent as HTML. Every
+ * label here comes from imported or typed data (a muster point, a hotel, a household name, a
+ * vehicle id), so it is always handed over as a text node inside an element, never as a string:
+ * `<img onerror>` or `<meta http-equiv=refresh>` in a name is shown literally, never parsed.
+ */
+function textContent(text: string): HTMLElement {
+  const span = document.createElement('span');
+  span.textContent = text;
+  return span;
+}
+
 const baseUpdateCircle = (L.Canvas.prototype as unknown as CanvasInternals)._updateCircle;
 
 /** A canvas renderer that draws circle markers as circles, squares, triangles or diamonds. */
@@ -130,6 +142,10 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
 
   const handle: IncidentMapHandle = {
     setMarkers(markers) {
+      // The markers are redrawn whenever the incident changes (every check-in on a busy night):
+      // details someone has open stay open, on the redrawn marker, with its new figures.
+      let openId: string | undefined;
+      for (const [id, m] of byId) if (m.isPopupOpen()) openId = id;
       layer.clearLayers();
       byId.clear();
       for (const spec of markers) {
@@ -149,9 +165,9 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
         if (spec.permanentLabel) {
           const side = spec.labelSide ?? 'right';
           const offset = side === 'left' ? L.point(-spec.radius - 2, 0) : side === 'right' ? L.point(spec.radius + 2, 0) : L.point(0, spec.radius + 2);
-          marker.bindTooltip(spec.permanentLabel, { permanent: true, direction: side, offset, className: `map-label map-label-${spec.kind}` });
+          marker.bindTooltip(textContent(spec.permanentLabel), { permanent: true, direction: side, offset, className: `map-label map-label-${spec.kind}` });
         } else {
-          marker.bindTooltip(spec.tooltip, { direction: 'top', offset: L.point(0, -spec.radius) });
+          marker.bindTooltip(textContent(spec.tooltip), { direction: 'top', offset: L.point(0, -spec.radius) });
         }
         marker.on('click', () => select(spec.id));
         marker.addTo(layer);
@@ -164,6 +180,7 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
         handle.fitToMarkers();
         fitted = true;
       }
+      if (openId !== undefined) byId.get(openId)?.openPopup();
       container.dataset.mapReady = 'true';
     },
     setTrips(lines) {
@@ -174,7 +191,7 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
           t.points.map((p) => [p.lat, p.lng] as [number, number]),
           { renderer, color: t.colour, weight: t.dashed ? 2 : 3, opacity: 0.7, dashArray: t.dashed ? '6 6' : undefined, interactive: true },
         );
-        line.bindTooltip(t.label, { sticky: true });
+        line.bindTooltip(textContent(t.label), { sticky: true });
         line.on('click', () => select(t.selectId));
         line.addTo(tripLayer);
       }
@@ -185,16 +202,25 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
       const seen = new Set<string>();
       for (const d of list) {
         seen.add(d.id);
-        const style: ShapeOptions = { renderer, radius: d.radius, shape: d.shape, color: d.stroke, weight: 2, fillColor: d.fill, fillOpacity: d.hollow ? 0 : 0.9, dashArray: d.dashed ? '4 3' : undefined };
+        const style: ShapeOptions = {
+          renderer,
+          radius: d.radius,
+          shape: d.shape,
+          color: d.stroke,
+          weight: 2,
+          fillColor: d.fill,
+          fillOpacity: d.hollow ? 0 : 0.9,
+          dashArray: d.dashed ? '4 3' : undefined,
+        };
         const m = have.get(d.id);
         if (m) {
           m.setLatLng([d.lat, d.lng]);
           m.setStyle(style);
-          m.setTooltipContent(d.label);
+          m.setTooltipContent(textContent(d.label));
           continue;
         }
         const marker = L.circleMarker([d.lat, d.lng], style);
-        marker.bindTooltip(d.label, { direction: 'top', offset: L.point(0, -d.radius) });
+        marker.bindTooltip(textContent(d.label), { direction: 'top', offset: L.point(0, -d.radius) });
         marker.on('click', () => select(d.id));
         marker.addTo(dotLayers[which]);
         have.set(d.id, marker);

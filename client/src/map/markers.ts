@@ -132,7 +132,13 @@ function vehicleMarker(v: Vehicle, lat: number, lng: number, tz: string): Marker
     radius: 5,
     stat: humanize(v.status),
     tooltip: `${humanize(v.kind)} ${v.id}: ${humanize(v.status)}`,
-    details: { title: `${humanize(v.kind)} ${v.id}`, kindLabel: 'Vehicle', rows: [{ label: 'Status', value: humanize(v.status) }], flags: [], lines: [vehicleLine(v, tz)] },
+    details: {
+      title: `${humanize(v.kind)} ${v.id}`,
+      kindLabel: 'Vehicle',
+      rows: [{ label: 'Status', value: humanize(v.status) }],
+      flags: [],
+      lines: [vehicleLine(v, tz)],
+    },
   };
 }
 

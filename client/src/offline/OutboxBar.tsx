@@ -8,7 +8,12 @@ export function OutboxBar({ outbox }: { outbox: OutboxState }) {
     <section className="outbox" aria-label="Connection and unsent actions">
       <p className={`conn ${outbox.online ? 'conn-on' : 'conn-off'}`} role="status" data-online={outbox.online} data-pending={waiting.length}>
         {outbox.online ? 'Online' : 'Offline: actions are kept on this phone'}
-        {waiting.length > 0 && <> · <strong>{waiting.length} waiting to send</strong></>}
+        {waiting.length > 0 && (
+          <>
+            {' '}
+            · <strong>{waiting.length} waiting to send</strong>
+          </>
+        )}
       </p>
       {waiting.length > 0 && (
         <details className="outbox-list">
@@ -20,7 +25,11 @@ export function OutboxBar({ outbox }: { outbox: OutboxState }) {
               </li>
             ))}
           </ol>
-          {outbox.online && <button type="button" className="secondary" onClick={() => void outbox.replay()}>Send now</button>}
+          {outbox.online && (
+            <button type="button" className="secondary" onClick={() => void outbox.replay()}>
+              Send now
+            </button>
+          )}
         </details>
       )}
       {conflicts.map((a) => (
@@ -28,7 +37,9 @@ export function OutboxBar({ outbox }: { outbox: OutboxState }) {
           <p>
             <strong>Not done: {a.label}.</strong> {a.error?.message}
           </p>
-          <button type="button" className="secondary" onClick={() => void outbox.dismiss(a.seq!)}>Understood</button>
+          <button type="button" className="secondary" onClick={() => void outbox.dismiss(a.seq!)}>
+            Understood
+          </button>
         </div>
       ))}
     </section>

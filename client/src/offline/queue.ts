@@ -4,10 +4,14 @@
  * (across tabs too, under a Web Lock). A lost answer is retried with the same key, so the server
  * applies it once ("nothing doubled"); nothing leaves the outbox until the server has answered
  * ("nothing lost"). A refusal (404/409: the household was re-routed or already handled) is kept and
- * shown to the user as a conflict instead of being dropped silently. An action may carry a file
+ * shown to the user as a conflict instead of being dropped silently; a 409 the server marks
+ * retryable (the same key still in progress, e.g. across a server crash) is retried (./retry.ts). An action may carry a file
  * (a receipt photo, kept in IndexedDB as a Blob): it is uploaded first and its id put in the body.
  */
 import { idbAdd, idbAll, idbDelete, idbPut } from './idb.js';
+import { verdict } from './retry.js';
+import { exchange, newIdempotencyKey, type Exchange } from '../api.js';
+import { oneInFlight } from '../one-in-flight.js';
 
 export type ActionState = 'pending' | 'sending' | 'conflict';
 
@@ -41,18 +45,8 @@ export type NewAction = Pick<QueuedAction, 'url' | 'body' | 'label' | 'kind' | '
 
 type Listener = (actions: QueuedAction[]) => void;
 
-/** A fresh Idempotency-Key for one intended action. */
-export function newKey(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-}
-
-/** Statuses that mean "try again later" rather than "the server said no". */
-const RETRYABLE = new Set([0, 408, 425, 429, 500, 502, 503, 504]);
-
 export class OfflineQueue {
   private listeners = new Set<Listener>();
-  private running: Promise<void> | null = null;
-  private again = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private backoff = 2000;
   /** Called when the server says the session ended (the queue waits for a new sign-in). */
@@ -80,7 +74,15 @@ export class OfflineQueue {
 
   /** Store the action, then try to send everything pending. */
   async enqueue(a: NewAction): Promise<QueuedAction> {
-    const action: QueuedAction = { ...a, scope: this.scope, key: a.key ?? newKey(), method: 'POST', createdAt: new Date().toISOString(), state: 'pending', attempts: 0 };
+    const action: QueuedAction = {
+      ...a,
+      scope: this.scope,
+      key: a.key ?? newIdempotencyKey(),
+      method: 'POST',
+      createdAt: new Date().toISOString(),
+      state: 'pending',
+      attempts: 0,
+    };
     action.seq = await idbAdd(action);
     await this.notify();
     void this.replay();
@@ -93,51 +95,34 @@ export class OfflineQueue {
   }
 
   /** Send pending actions in order; concurrent calls coalesce into one more pass. */
-  replay(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    const run = async () => {
-      do {
-        this.again = false;
-        const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
-        if (locks) await locks.request(`relocation-outbox:${this.scope}`, () => this.pass());
-        else await this.pass();
-      } while (this.again);
-    };
-    this.running = run().finally(() => (this.running = null));
-    return this.running;
-  }
+  readonly replay = oneInFlight(async () => {
+    const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+    if (locks) await locks.request(`relocation-outbox:${this.scope}`, () => this.pass());
+    else await this.pass();
+  });
 
-  private schedule() {
+  /** Try again after `afterMs` (the server's Retry-After) or the growing backoff. */
+  private schedule(afterMs: number | null = null) {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.replay();
-    }, this.backoff);
-    this.backoff = Math.min(this.backoff * 2, 30_000);
+    }, afterMs ?? this.backoff);
+    if (afterMs === null) this.backoff = Math.min(this.backoff * 2, 30_000);
   }
 
   /** Upload the action's file if it has one (then stored without it), then send the action. */
-  private async send(a: QueuedAction): Promise<{ status: number; body: unknown }> {
+  private async send(a: QueuedAction): Promise<Exchange> {
     if (a.attachment) {
       const { url, blob, field } = a.attachment;
-      const up = await answer(() => fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': blob.type, accept: 'application/json' }, body: blob }));
+      const up = await exchange(url, { method: 'POST', body: blob });
       const id = (up.body as { id?: unknown } | null)?.id;
       if (up.status < 200 || up.status >= 300 || typeof id !== 'string') return up;
       a.body = { ...(a.body as Record<string, unknown>), [field]: id };
       delete a.attachment;
       await idbPut(a);
     }
-    return answer(() =>
-      fetch(a.url, {
-        method: a.method,
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': a.key },
-        body: JSON.stringify(a.body),
-      }),
-    );
+    return exchange(a.url, { method: a.method, body: a.body, idempotencyKey: a.key });
   }
 
   private async pass(): Promise<void> {
@@ -148,30 +133,30 @@ export class OfflineQueue {
       a.attempts += 1;
       await idbPut(a);
       await this.notify();
-      const { status, body } = await this.send(a);
-      if (status >= 200 && status < 300) {
+      const { status, body, retryAfter } = await this.send(a);
+      const v = verdict(status, body, retryAfter);
+      if (v.kind === 'done') {
         await idbDelete(a.seq!);
         this.backoff = 2000;
         await this.notify();
         this.onApplied?.(a, body);
         continue;
       }
-      if (status === 401) {
+      if (v.kind === 'signed-out') {
         a.state = 'pending';
         await idbPut(a);
         await this.notify();
         this.onUnauthorized?.();
         return;
       }
-      if (RETRYABLE.has(status)) {
+      if (v.kind === 'retry') {
         a.state = 'pending';
         await idbPut(a);
         await this.notify();
-        return this.schedule();
+        return this.schedule(v.afterMs);
       }
-      const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
       a.state = 'conflict';
-      a.error = { status, code: err?.code ?? `http_${status}`, message: err?.message ?? `The server refused this (HTTP ${status}).` };
+      a.error = { status, code: v.code, message: v.message };
       await idbPut(a);
       await this.notify();
     }
@@ -179,16 +164,6 @@ export class OfflineQueue {
 }
 
 const queues = new Map<string, OfflineQueue>();
-
-/** An HTTP answer, or status 0 when there was none (no connection). */
-async function answer(req: () => Promise<Response>): Promise<{ status: number; body: unknown }> {
-  try {
-    const res = await req();
-    return { status: res.status, body: await res.json().catch(() => null) };
-  } catch {
-    return { status: 0, body: null };
-  }
-}
 
 /** One queue per scope per page, shared by every component that uses it. */
 export function queueFor(scope: string): OfflineQueue {

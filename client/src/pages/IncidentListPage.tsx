@@ -45,8 +45,12 @@ export function IncidentListPage({ user, onAuthError }: { user: UserView; onAuth
               <th scope="col">Incident</th>
               <th scope="col">Started</th>
               <th scope="col">Status</th>
-              <th scope="col" className="num">Households</th>
-              <th scope="col" className="num">Guests</th>
+              <th scope="col" className="num">
+                Households
+              </th>
+              <th scope="col" className="num">
+                Guests
+              </th>
             </tr>
           </thead>
           <tbody>

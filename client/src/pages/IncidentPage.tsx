@@ -50,7 +50,9 @@ export function IncidentPage({ incidentId, canSeeMap, onAuthError }: Props) {
           <a href="#/">← All incidents</a>
         </p>
         <ErrorNotice error={load.error} title="Could not load this incident." />
-        <button type="button" onClick={() => void fetchAll()}>Try again</button>
+        <button type="button" onClick={() => void fetchAll()}>
+          Try again
+        </button>
       </main>
     );
   }
@@ -66,7 +68,9 @@ export function IncidentPage({ incidentId, canSeeMap, onAuthError }: Props) {
         <p className="muted">
           Started {formatDateTime(incident.startedAt, incident.timezone)} · {incident.status === 'active' ? 'Active' : 'Closed'} · {incident.timezone}
         </p>
-        <button type="button" className="secondary" onClick={() => void fetchAll()}>Refresh</button>
+        <button type="button" className="secondary" onClick={() => void fetchAll()}>
+          Refresh
+        </button>
       </div>
       <SummaryCards counts={counts} />
       {load.state ? <IncidentMap markers={markers} /> : null}

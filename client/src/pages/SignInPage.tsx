@@ -53,8 +53,16 @@ export function SignInPage({ notice, onSignedIn }: { notice?: string; onSignedIn
       <form className="card signin-card" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="signin-title">
         <h1 id="signin-title">Sign in</h1>
         <p className="muted">Relocation coordinator</p>
-        {notice ? <p className="notice info" role="status">{notice}</p> : null}
-        {formError ? <p className="notice error" role="alert">{formError}</p> : null}
+        {notice ? (
+          <p className="notice info" role="status">
+            {notice}
+          </p>
+        ) : null}
+        {formError ? (
+          <p className="notice error" role="alert">
+            {formError}
+          </p>
+        ) : null}
         <div className="field">
           <label htmlFor="email">Email</label>
           <input
@@ -68,7 +76,11 @@ export function SignInPage({ notice, onSignedIn }: { notice?: string; onSignedIn
             aria-describedby={fieldErrors.email ? 'email-error' : undefined}
             autoFocus
           />
-          {fieldErrors.email ? <p id="email-error" className="field-error">{fieldErrors.email}</p> : null}
+          {fieldErrors.email ? (
+            <p id="email-error" className="field-error">
+              {fieldErrors.email}
+            </p>
+          ) : null}
         </div>
         <div className="field">
           <label htmlFor="password">Password</label>
@@ -82,9 +94,15 @@ export function SignInPage({ notice, onSignedIn }: { notice?: string; onSignedIn
             aria-invalid={fieldErrors.password ? true : undefined}
             aria-describedby={fieldErrors.password ? 'password-error' : undefined}
           />
-          {fieldErrors.password ? <p id="password-error" className="field-error">{fieldErrors.password}</p> : null}
+          {fieldErrors.password ? (
+            <p id="password-error" className="field-error">
+              {fieldErrors.password}
+            </p>
+          ) : null}
         </div>
-        <button type="submit" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
       </form>
     </main>
   );

@@ -5,16 +5,12 @@
  * reads it too), with the pass code printed under it.
  */
 import { useEffect, useState } from 'react';
+import { registerServiceWorker } from '../offline/service-worker.js';
 import type { PassSheet, PassSites } from '../../../shared/passes.js';
 import { QrSvg } from './QrSvg.js';
+import { api, passUrls } from '../api.js';
 import './passes.css';
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { headers: { accept: 'application/json' } });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) throw new Error((body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`);
-  return body as T;
-}
+import { countOf } from '../../../shared/plural.js';
 
 function when(iso: string, timeZone: string): string {
   try {
@@ -25,38 +21,57 @@ function when(iso: string, timeZone: string): string {
 }
 
 export function PassesPage({ incidentId, siteId }: { incidentId: string; siteId: string | null }) {
-  const base = `/api/incidents/${encodeURIComponent(incidentId)}/passes`;
+  // Field pages work with no network after one visit (client/sw/sw.js).
+  useEffect(() => registerServiceWorker(), []);
   const [sites, setSites] = useState<PassSites['sites'] | null>(null);
   const [sheet, setSheet] = useState<PassSheet | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    getJson<PassSites>(base).then((s) => setSites(s.sites), (e: Error) => setError(e.message));
-  }, [base]);
+    api.passSites(incidentId).then(
+      (s) => setSites(s.sites),
+      (e: Error) => setError(e.message),
+    );
+  }, [incidentId]);
   useEffect(() => {
     setSheet(null);
     if (!siteId) return;
-    getJson<PassSheet>(`${base}/${encodeURIComponent(siteId)}`).then(setSheet, (e: Error) => setError(e.message));
-  }, [base, siteId]);
+    api.passSheet(incidentId, siteId).then(setSheet, (e: Error) => setError(e.message));
+  }, [incidentId, siteId]);
 
   const tz = sheet?.incident.timezone ?? 'Europe/London';
   return (
     <main className="passes-page">
       <div className="no-print">
-        <p className="crumbs"><a href={`#/incidents/${encodeURIComponent(incidentId)}`}>Back to the incident</a></p>
+        <p className="crumbs">
+          <a href={`#/incidents/${encodeURIComponent(incidentId)}`}>Back to the incident</a>
+        </p>
         <h1>Guest passes</h1>
-        {error && <p className="notice error" role="alert">{error}</p>}
+        {error && (
+          <p className="notice error" role="alert">
+            {error}
+          </p>
+        )}
         <nav className="pass-sites" aria-label="Muster points">
           {sites?.map((s) => (
-            <a key={s.id} href={`#/incidents/${encodeURIComponent(incidentId)}/passes/${encodeURIComponent(s.id)}`} aria-current={s.id === siteId ? 'page' : undefined} className="button secondary">
+            <a
+              key={s.id}
+              href={`#/incidents/${encodeURIComponent(incidentId)}/passes/${encodeURIComponent(s.id)}`}
+              aria-current={s.id === siteId ? 'page' : undefined}
+              className="button secondary"
+            >
               {s.name} ({s.households})
             </a>
           ))}
         </nav>
         {sheet && (
           <p className="pass-tools">
-            <button type="button" onClick={() => window.print()}>Print {sheet.passes.length} passes</button>
-            <a className="button secondary" href={`${base}/${encodeURIComponent(sheet.site.id)}/pdf`} target="_blank" rel="noreferrer">PDF</a>
+            <button type="button" onClick={() => window.print()}>
+              Print {sheet.passes.length} passes
+            </button>
+            <a className="button secondary" href={passUrls.sheet(incidentId, sheet.site.id)} target="_blank" rel="noreferrer">
+              PDF
+            </a>
             <span className="muted">As of {when(sheet.generatedAt, tz)}. Reprint after a re-plan: passes always show the plan in force.</span>
           </p>
         )}
@@ -69,7 +84,7 @@ export function PassesPage({ incidentId, siteId }: { incidentId: string; siteId:
               <div className="pass-main">
                 <h2>{p.name}</h2>
                 <p className="pass-who">
-                  {p.size} {p.size === 1 ? 'guest' : 'guests'}
+                  {countOf(p.size, 'guest')}
                   {p.unit && ` · from ${p.unit}`}
                   {p.needs.length > 0 && ` · ${p.needs.join(', ').replace(/_/g, ' ')}`}
                 </p>
@@ -82,7 +97,9 @@ export function PassesPage({ incidentId, siteId }: { incidentId: string; siteId:
                   <p className="pass-hotel">Hotel: being arranged. Please stay at {sheet.site.name}.</p>
                 )}
                 <p className="pass-ride">
-                  {p.transport ? `${p.transport.kind.replace(/_/g, ' ')} ${p.transport.vehicleId}${p.transport.provider ? ` (${p.transport.provider})` : ''}, leaves ${when(p.transport.departAt, tz)}` : 'Transport: being arranged'}
+                  {p.transport
+                    ? `${p.transport.kind.replace(/_/g, ' ')} ${p.transport.vehicleId}${p.transport.provider ? ` (${p.transport.provider})` : ''}, leaves ${when(p.transport.departAt, tz)}`
+                    : 'Transport: being arranged'}
                 </p>
                 {p.hotel && p.hotel.perks.length > 0 && <p className="pass-perks">On the park's account: {p.hotel.perks.join(' · ')}</p>}
               </div>

@@ -1,8 +1,9 @@
 /** Check a household in: who is here now (all, or guest by guest) and the room number of each room. */
 import { useState, type FormEvent } from 'react';
-import type { CheckInBody, Household } from './model.js';
+import type { Household } from './model.js';
+import type { CheckInRequest } from '../../../shared/checkin.js';
 
-export function CheckInForm({ household, onCheckIn }: { household: Household; onCheckIn: (body: CheckInBody, label: string) => void }) {
+export function CheckInForm({ household, onCheckIn }: { household: Household; onCheckIn: (body: CheckInRequest, label: string) => void }) {
   const waiting = household.guests.filter((g) => !g.checkedIn);
   const [here, setHere] = useState<Set<string>>(() => new Set(waiting.map((g) => g.id)));
   const [rooms, setRooms] = useState<Record<string, string[]>>(() => {
@@ -20,7 +21,7 @@ export function CheckInForm({ household, onCheckIn }: { household: Household; on
       const given = list.map((n) => n.trim()).filter(Boolean);
       if (given.length) roomNumbers[type] = given;
     }
-    const body: CheckInBody = { partyId: household.partyId, roomNumbers };
+    const body: CheckInRequest = { partyId: household.partyId, roomNumbers };
     if (!all) body.guestIds = [...here];
     const rooms_ = Object.values(roomNumbers).flat();
     const label = `Check in ${household.name}${all ? '' : ` (${here.size} of ${household.guests.length})`}${rooms_.length ? `, room ${rooms_.join(', ')}` : ''}`;
@@ -74,7 +75,9 @@ export function CheckInForm({ household, onCheckIn }: { household: Household; on
         )}
       </fieldset>
       <button type="submit" className="big" disabled={here.size === 0}>
-        {all ? `Check in ${waiting.length === household.guests.length ? 'everyone' : 'the rest'} (${waiting.length})` : `Check in ${here.size} of ${household.guests.length}`}
+        {all
+          ? `Check in ${waiting.length === household.guests.length ? 'everyone' : 'the rest'} (${waiting.length})`
+          : `Check in ${here.size} of ${household.guests.length}`}
       </button>
     </form>
   );

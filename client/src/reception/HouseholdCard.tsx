@@ -1,13 +1,16 @@
 /** One household: who, how many, needs and notes up front; the actions that apply to it now (perks once checked in). */
 import { useState } from 'react';
 import { CheckInForm } from './CheckInForm.js';
-import { needLabel, type CheckInBody, type Household } from './model.js';
-import { money, type PerkItem } from './perks.js';
+import { needLabel, type Household } from './model.js';
+import type { CheckInRequest } from '../../../shared/checkin.js';
+import type { PerkItem } from './perks.js';
+import { formatMoneyMinor } from '../../../shared/ledger.js';
 import { PerksBox } from './PerksBox.js';
 import type { NewAction, QueuedAction } from '../offline/queue.js';
+import { countOf } from '../../../shared/plural.js';
 
 export interface CardActions {
-  checkIn(h: Household, body: CheckInBody, label: string): void;
+  checkIn(h: Household, body: CheckInRequest, label: string): void;
   noShow(h: Household, kind: 'no_show' | 'went_elsewhere'): void;
   checkOut(h: Household): void;
 }
@@ -35,7 +38,19 @@ const STATUS: Record<string, string> = {
   needs_help: 'Needs help',
 };
 
-export function HouseholdCard({ household: h, actions, open, onToggle, perks }: { household: Household; actions: CardActions; open: boolean; onToggle: () => void; perks?: CardPerks }) {
+export function HouseholdCard({
+  household: h,
+  actions,
+  open,
+  onToggle,
+  perks,
+}: {
+  household: Household;
+  actions: CardActions;
+  open: boolean;
+  onToggle: () => void;
+  perks?: CardPerks;
+}) {
   const [confirm, setConfirm] = useState<null | 'no_show' | 'went_elsewhere' | 'checkout'>(null);
   const inCount = h.guests.filter((g) => g.checkedIn).length;
   const partial = h.status === 'checked_in' && inCount < h.guests.length;
@@ -49,7 +64,7 @@ export function HouseholdCard({ household: h, actions, open, onToggle, perks }: 
     <article className={`household status-${h.status}${h.pending ? ' pending' : ''}`} data-party={h.partyId} data-status={h.status} data-pending={h.pending}>
       <button type="button" className="household-head" aria-expanded={open} onClick={onToggle}>
         <span className="hh-name">
-          {h.name} <span className="hh-size">· {h.guests.length} {h.guests.length === 1 ? 'guest' : 'guests'}</span>
+          {h.name} <span className="hh-size">· {countOf(h.guests.length, 'guest')}</span>
         </span>
         <span className="hh-meta">
           {h.unit && <span>{h.unit}</span>}
@@ -63,11 +78,25 @@ export function HouseholdCard({ household: h, actions, open, onToggle, perks }: 
         </span>
         {perkItems.length > 0 && (
           <span className="hh-perks">
-            Perks {money(perkTotal, perkItems[0]!.currency)}
+            Perks {formatMoneyMinor(perkTotal, perkItems[0]!.currency)}
             {waitingPerks > 0 && <span className="badge-pending"> · {waitingPerks} waiting for approval</span>}
           </span>
         )}
       </button>
+      {(h.phone || (h.whereabouts && h.whereabouts.startsWith('split'))) && (
+        <p className="hh-contact">
+          {h.whereabouts?.startsWith('split') && (
+            <span className="hh-split" data-testid="hh-split">
+              {h.whereabouts}{' '}
+            </span>
+          )}
+          {h.phone && (
+            <a className="tel" href={`tel:${h.phone.replace(/[^+\d]/g, '')}`}>
+              Call {h.phone}
+            </a>
+          )}
+        </p>
+      )}
       {(needs.length > 0 || h.notes) && (
         <div className="hh-care">
           {needs.map((n) => (
@@ -89,26 +118,48 @@ export function HouseholdCard({ household: h, actions, open, onToggle, perks }: 
                   <button type="button" className="danger" onClick={() => actions.noShow(h, confirm)}>
                     Confirm: {confirm === 'no_show' ? 'no-show' : 'went elsewhere'}
                   </button>
-                  <button type="button" className="secondary" onClick={() => setConfirm(null)}>Cancel</button>
+                  <button type="button" className="secondary" onClick={() => setConfirm(null)}>
+                    Cancel
+                  </button>
                 </>
               ) : (
                 <>
-                  <button type="button" className="secondary" onClick={() => setConfirm('no_show')}>No-show</button>
-                  <button type="button" className="secondary" onClick={() => setConfirm('went_elsewhere')}>Went elsewhere</button>
+                  <button type="button" className="secondary" onClick={() => setConfirm('no_show')}>
+                    No-show
+                  </button>
+                  <button type="button" className="secondary" onClick={() => setConfirm('went_elsewhere')}>
+                    Went elsewhere
+                  </button>
                 </>
               )}
             </div>
           )}
-          {h.status === 'checked_in' && perks && !h.pending && <PerksBox incidentId={perks.incidentId} household={h} perks={perkItems} onRecorded={perks.onRecorded} onAuthError={perks.onAuthError} onQueue={perks.queue} queued={perks.queued} />}
+          {h.status === 'checked_in' && perks && !h.pending && (
+            <PerksBox
+              incidentId={perks.incidentId}
+              household={h}
+              perks={perkItems}
+              onRecorded={perks.onRecorded}
+              onAuthError={perks.onAuthError}
+              onQueue={perks.queue}
+              queued={perks.queued}
+            />
+          )}
           {h.status === 'checked_in' && (
             <div className="hh-actions">
               {confirm === 'checkout' ? (
                 <>
-                  <button type="button" className="danger" onClick={() => actions.checkOut(h)}>Confirm check-out</button>
-                  <button type="button" className="secondary" onClick={() => setConfirm(null)}>Cancel</button>
+                  <button type="button" className="danger" onClick={() => actions.checkOut(h)}>
+                    Confirm check-out
+                  </button>
+                  <button type="button" className="secondary" onClick={() => setConfirm(null)}>
+                    Cancel
+                  </button>
                 </>
               ) : (
-                <button type="button" className="secondary" onClick={() => setConfirm('checkout')}>Check out</button>
+                <button type="button" className="secondary" onClick={() => setConfirm('checkout')}>
+                  Check out
+                </button>
               )}
             </div>
           )}

@@ -8,10 +8,11 @@
  */
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { Household } from './model.js';
-import { checkPerk, money, outcomeText, PERK_CATEGORIES, PERK_LABELS, STATE_LABELS, type PerkItem, type PerkOutcome } from './perks.js';
-import { readJson } from './usePerks.js';
+import { checkPerk, outcomeText, PERK_CATEGORIES, PERK_LABELS, STATE_LABELS, type PerkItem, type PerkOutcome } from './perks.js';
 import { shrinkPhoto, uploadReceipt } from './receipt.js';
-import { newKey, type NewAction, type QueuedAction } from '../offline/queue.js';
+import type { NewAction, QueuedAction } from '../offline/queue.js';
+import { api, ApiError, newIdempotencyKey, perkUrls } from '../api.js';
+import { formatMoneyMinor, type RecordPerkRequest, type RecordPerkResult } from '../../../shared/ledger.js';
 
 interface Props {
   incidentId: string;
@@ -26,7 +27,7 @@ interface Props {
 }
 
 const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
-const noConnection = (err: unknown) => (err as { status?: number }).status === 0;
+const noConnection = (err: unknown) => err instanceof ApiError && err.status === 0;
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
@@ -72,16 +73,16 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
     }
     setErrors({});
     setBusy(true);
-    const body: Record<string, unknown> = { ...checked.body };
-    const what = `Perk: ${PERK_LABELS[checked.body.category as keyof typeof PERK_LABELS] ?? checked.body.category} ${money(checked.body.amountMinor, currency)} for ${h.name}`;
+    const body: RecordPerkRequest = { ...checked.body };
+    const what = `Perk: ${PERK_LABELS[checked.body.category]} ${formatMoneyMinor(checked.body.amountMinor, currency)} for ${h.name}`;
     /** Into the outbox: with the photo still to upload when it was not, and the attempt's key when one was sent. */
     const keep = async (photoToSend: File | null, key?: string) => {
       const image = photoToSend ? await shrinkPhoto(photoToSend) : null;
       await onQueue!({
-        url: `/api/incidents/${encodeURIComponent(incidentId)}/ledger/perks`,
+        url: perkUrls.perks(incidentId),
         body,
         key,
-        attachment: image ? { url: `/api/incidents/${encodeURIComponent(incidentId)}/ledger/receipts`, blob: image, field: 'receiptPhotoId' } : undefined,
+        attachment: image ? { url: perkUrls.receipts(incidentId), blob: image, field: 'receiptPhotoId' } : undefined,
         label: what,
         kind: 'perk',
         partyId: h.partyId,
@@ -104,32 +105,35 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
         }
       }
       const json = JSON.stringify(body);
-      const key = attempt.current?.body === json ? attempt.current.key : newKey();
+      const key = attempt.current?.body === json ? attempt.current.key : newIdempotencyKey();
       attempt.current = { key, body: json };
-      let res: Response;
+      let out: RecordPerkResult;
       try {
-        res = await fetch(`/api/incidents/${encodeURIComponent(incidentId)}/ledger/perks`, {
-          method: 'POST',
-          credentials: 'same-origin',
-          headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': key },
-          body: json,
-        });
-      } catch {
+        out = await api.recordPerk(incidentId, body, key);
+      } catch (err) {
+        if (!noConnection(err)) throw err;
         if (onQueue) return await keep(null, key);
-        throw Object.assign(new Error('Not sent: no connection. Nothing was recorded twice; press "Record perk" again when the connection is back.'), { status: 0 });
+        throw new ApiError(0, 'network', 'Not sent: no connection. Nothing was recorded twice; press "Record perk" again when the connection is back.');
       }
-      const out = await readJson<{ entryId: string; needsApproval: boolean; limitMinor: number; spentBeforeMinor: number; flags: string[] }>(res);
       attempt.current = null;
       setSavedOffline(false);
-      setOutcome({ entryId: out.entryId, category: checked.body.category, amountMinor: checked.body.amountMinor, needsApproval: out.needsApproval, limitMinor: out.limitMinor, spentBeforeMinor: out.spentBeforeMinor, flags: out.flags });
+      setOutcome({
+        entryId: out.entryId,
+        category: checked.body.category,
+        amountMinor: checked.body.amountMinor,
+        needsApproval: out.needsApproval,
+        limitMinor: out.limitMinor,
+        spentBeforeMinor: out.spentBeforeMinor,
+        flags: out.flags,
+      });
       reset();
       setOpen(false);
       onRecorded();
     } catch (err) {
-      const status = (err as { status?: number }).status;
+      const status = err instanceof ApiError ? err.status : undefined;
       if (status === 401) onAuthError();
       if (status !== 0) attempt.current = null;
-      const fields = (err as { fields?: { path: string; message: string }[] }).fields ?? [];
+      const fields = err instanceof ApiError ? err.fields : [];
       setProblem(fields.length ? fields.map((f) => `${f.path.replace(/^body\./, '')}: ${f.message}`).join('; ') : (err as Error).message);
     } finally {
       setBusy(false);
@@ -140,7 +144,7 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
     <section className="perks-box" aria-label={`Perks for ${h.name}`} data-testid="perks-box">
       <h3>
         Perks on the park's account
-        {perks.length > 0 && <span className="muted"> · {money(total, currency)}</span>}
+        {perks.length > 0 && <span className="muted"> · {formatMoneyMinor(total, currency)}</span>}
       </h3>
       {outcome && (
         <p
@@ -150,10 +154,12 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
           data-state={current?.state ?? (outcome.needsApproval ? 'waiting' : 'recorded')}
         >
           {current?.state === 'approved' ? (
-            <>Approved by a duty manager: {PERK_LABELS[outcome.category as keyof typeof PERK_LABELS]} {money(outcome.amountMinor, currency)}.</>
+            <>
+              Approved by a duty manager: {PERK_LABELS[outcome.category as keyof typeof PERK_LABELS]} {formatMoneyMinor(outcome.amountMinor, currency)}.
+            </>
           ) : current?.state === 'rejected' ? (
             <>
-              Rejected by a duty manager: {PERK_LABELS[outcome.category as keyof typeof PERK_LABELS]} {money(outcome.amountMinor, currency)}
+              Rejected by a duty manager: {PERK_LABELS[outcome.category as keyof typeof PERK_LABELS]} {formatMoneyMinor(outcome.amountMinor, currency)}
               {current.reason ? <>. Reason: “{current.reason}”</> : '.'}
             </>
           ) : (
@@ -182,7 +188,7 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
           {perks.map((p) => (
             <li key={p.entryId} data-entry={p.entryId} data-state={p.state}>
               <span className="perk-what">
-                {PERK_LABELS[p.category as keyof typeof PERK_LABELS] ?? p.category} <strong>{money(p.amountMinor, p.currency)}</strong>
+                {PERK_LABELS[p.category as keyof typeof PERK_LABELS] ?? p.category} <strong>{formatMoneyMinor(p.amountMinor, p.currency)}</strong>
               </span>
               <span className={`perk-state ps-${p.state}`}>{STATE_LABELS[p.state]}</span>
               <span className="perk-meta muted">
@@ -193,7 +199,9 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
                 {p.receiptUrl && (
                   <>
                     {' · '}
-                    <a href={p.receiptUrl} target="_blank" rel="noreferrer">receipt photo</a>
+                    <a href={p.receiptUrl} target="_blank" rel="noreferrer">
+                      receipt photo
+                    </a>
                   </>
                 )}
               </span>
@@ -204,7 +212,14 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
         <p className="muted">No perks recorded for this household yet.</p>
       ) : null}
       {!open ? (
-        <button type="button" className="big secondary" onClick={() => { setOpen(true); setOutcome(null); }}>
+        <button
+          type="button"
+          className="big secondary"
+          onClick={() => {
+            setOpen(true);
+            setOutcome(null);
+          }}
+        >
           Record perk
         </button>
       ) : (
@@ -225,13 +240,34 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
             <span>Amount in pounds</span>
             <span className="money-input">
               <span aria-hidden="true">£</span>
-              <input type="text" inputMode="decimal" autoComplete="off" placeholder="0.00" value={amount} onChange={(e) => setAmount(e.target.value)} aria-invalid={errors.amount ? 'true' : undefined} aria-describedby={errors.amount ? `perk-amount-err-${h.partyId}` : undefined} maxLength={12} />
+              <input
+                type="text"
+                inputMode="decimal"
+                autoComplete="off"
+                placeholder="0.00"
+                value={amount}
+                onChange={(e) => setAmount(e.target.value)}
+                aria-invalid={errors.amount ? 'true' : undefined}
+                aria-describedby={errors.amount ? `perk-amount-err-${h.partyId}` : undefined}
+                maxLength={12}
+              />
             </span>
           </label>
-          {errors.amount && <p className="field-error" id={`perk-amount-err-${h.partyId}`}>{errors.amount}</p>}
+          {errors.amount && (
+            <p className="field-error" id={`perk-amount-err-${h.partyId}`}>
+              {errors.amount}
+            </p>
+          )}
           <label className="perk-field">
-            <span>Note (optional)</span>
-            <input type="text" value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} placeholder="e.g. dinner for four, wine" aria-invalid={errors.note ? 'true' : undefined} />
+            <span>Why (optional; the insurer reads this)</span>
+            <input
+              type="text"
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              maxLength={500}
+              placeholder="e.g. dinner for four, wine"
+              aria-invalid={errors.note ? 'true' : undefined}
+            />
           </label>
           {errors.note && <p className="field-error">{errors.note}</p>}
           <div className="perk-photo">
@@ -242,14 +278,40 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
             {photo && preview && (
               <span className="perk-photo-picked">
                 <img src={preview} alt="Receipt to upload" />
-                <button type="button" className="secondary" onClick={() => { setPhoto(null); if (fileInput.current) fileInput.current.value = ''; }}>Remove</button>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => {
+                    setPhoto(null);
+                    if (fileInput.current) fileInput.current.value = '';
+                  }}
+                >
+                  Remove
+                </button>
               </span>
             )}
           </div>
-          {problem && <p className="notice error" role="alert">{problem}</p>}
+          {problem && (
+            <p className="notice error" role="alert">
+              {problem}
+            </p>
+          )}
           <div className="hh-actions">
-            <button type="submit" className="big" disabled={busy}>{busy ? 'Recording…' : 'Record perk'}</button>
-            <button type="button" className="secondary" onClick={() => { setOpen(false); reset(); setProblem(null); }} disabled={busy}>Cancel</button>
+            <button type="submit" className="big" disabled={busy}>
+              {busy ? 'Recording…' : 'Record perk'}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setOpen(false);
+                reset();
+                setProblem(null);
+              }}
+              disabled={busy}
+            >
+              Cancel
+            </button>
           </div>
         </form>
       )}

@@ -6,19 +6,23 @@
  * connection and are never applied twice; perks are sent at once (they need the server's answer:
  * recorded, or waiting for a duty manager) with a retry-safe key.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { registerServiceWorker } from '../offline/service-worker.js';
 import type { UserView } from '../../../shared/api.js';
-import { ApiError } from '../api.js';
+import { api, ApiError } from '../api.js';
+import { RoomingListLinks } from '../components/RoomingListLinks.js';
 import { OutboxBar } from '../offline/OutboxBar.js';
 import { useOfflineQueue } from '../offline/useOfflineQueue.js';
 import type { QueuedAction } from '../offline/queue.js';
 import { HouseholdCard, type CardActions } from './HouseholdCard.js';
 import { Scanner } from './Scanner.js';
 import { useArrivals } from './useArrivals.js';
-import { readJson, usePerks } from './usePerks.js';
+import { usePerks } from './usePerks.js';
 import { perksByParty, type PerkItem } from './perks.js';
 import type { ScanTarget } from '../../../shared/passes.js';
-import { etaText, groupByVehicle, matches, overlay, tabOf, type Tab } from './model.js';
+import { countOf } from '../../../shared/plural.js';
+import { formatMoneyMinor } from '../../../shared/ledger.js';
+import { etaText, groupByVehicle, matches, overlay, tabsOf, type Tab } from './model.js';
 import './reception.css';
 
 export interface ReceptionPageProps {
@@ -31,6 +35,8 @@ const NO_PERKS: PerkItem[] = [];
 const NO_QUEUED: QueuedAction[] = [];
 
 export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
+  // Field pages work with no network after one visit (client/sw/sw.js).
+  useEffect(() => registerServiceWorker(), []);
   const incidentId = user.incidentId ?? '';
   const hotelId = user.hotelId ?? '';
   const authLost = useCallback(() => onAuthError?.(new ApiError(401, 'unauthenticated', 'Your session has ended. Please sign in again.')), [onAuthError]);
@@ -58,13 +64,14 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
   const counts = useMemo(() => {
     const c = { arriving: 0, in_house: 0, closed: 0, guestsIn: 0 };
     for (const h of households) {
-      c[tabOf(h)]++;
-      c.guestsIn += tabOf(h) === 'in_house' ? h.guests.filter((g) => g.checkedIn).length : 0;
+      const tabs = tabsOf(h);
+      for (const t of tabs) c[t]++;
+      c.guestsIn += tabs.includes('in_house') ? h.guests.filter((g) => g.checkedIn).length : 0;
     }
     return c;
   }, [households]);
   const searching = query.trim().length > 0;
-  const shown = households.filter((h) => (searching ? matches(h, query) : tabOf(h) === tab));
+  const shown = households.filter((h) => (searching ? matches(h, query) : tabsOf(h).includes(tab)));
   const groups = useMemo(() => groupByVehicle(shown, data.etas), [shown, data.etas]);
 
   const base = `/api/incidents/${encodeURIComponent(incidentId)}/hotels/${encodeURIComponent(hotelId)}/arrivals`;
@@ -74,7 +81,13 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
       setOpen(null);
     },
     noShow: (h, kind) => {
-      void outbox.enqueue({ url: `${base}/no-shows`, body: { partyId: h.partyId, kind }, label: `${kind === 'no_show' ? 'No-show' : 'Went elsewhere'}: ${h.name}`, kind: 'no_show', partyId: h.partyId });
+      void outbox.enqueue({
+        url: `${base}/no-shows`,
+        body: { partyId: h.partyId, kind },
+        label: `${kind === 'no_show' ? 'No-show' : 'Went elsewhere'}: ${h.name}`,
+        kind: 'no_show',
+        partyId: h.partyId,
+      });
       setOpen(null);
     },
     checkOut: (h) => {
@@ -93,17 +106,17 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
       if (target.kind === 'pass_code') code = target.code;
       else {
         try {
-          const res = await fetch(`/api/incidents/${encodeURIComponent(incidentId)}/passes/scan`, {
-            method: 'POST',
-            credentials: 'same-origin',
-            headers: { 'content-type': 'application/json', accept: 'application/json' },
-            body: JSON.stringify({ text }),
-          });
-          code = (await readJson<{ partyId: string; passCode: string }>(res)).passCode;
+          code = (await api.scanPass(incidentId, text)).passCode;
         } catch (err) {
-          const status = (err as { status?: number }).status;
+          const status = err instanceof ApiError ? err.status : 0;
           if (status === 401) authLost();
-          setScanNotice(status === 404 ? 'That pass is not for a household staying at this hotel.' : status ? (err as Error).message : 'Cannot reach the server to read that pass. Type the pass code printed under the QR instead.');
+          setScanNotice(
+            status === 404
+              ? 'That pass is not for a household staying at this hotel.'
+              : status
+                ? (err as Error).message
+                : 'Cannot reach the server to read that pass. Type the pass code printed under the QR instead.',
+          );
           return;
         }
       }
@@ -115,21 +128,37 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
   );
   const scanned = useCallback((target: ScanTarget, text: string) => void onScan(target, text), [onScan]);
 
-  if (!incidentId || !hotelId) return <main className="reception"><p className="notice error">Your account is not linked to a hotel. Ask the duty manager.</p></main>;
+  if (!incidentId || !hotelId)
+    return (
+      <main className="reception">
+        <p className="notice error">Your account is not linked to a hotel. Ask the duty manager.</p>
+      </main>
+    );
 
   return (
     <main className="reception" data-ready={data.arrivals ? 'true' : 'false'} data-fresh={data.loadedAt ? 'true' : 'false'}>
       <header className="rx-head">
         <h1>{data.arrivals?.hotel.name ?? 'Reception'}</h1>
         <p className="muted rx-sub">
-          {counts.arriving} arriving · {counts.in_house} households in ({counts.guestsIn} guests)
-          <span className={`live-dot ${data.live ? 'on' : 'off'}`} title={data.live ? 'Live updates on' : 'Live updates paused'} aria-label={data.live ? 'Live' : 'Not live'} />
+          {counts.arriving} arriving · {countOf(counts.in_house, 'household')} in ({countOf(counts.guestsIn, 'guest')})
+          <span
+            className={`live-dot ${data.live ? 'on' : 'off'}`}
+            title={data.live ? 'Live updates on' : 'Live updates paused'}
+            aria-label={data.live ? 'Live' : 'Not live'}
+          />
         </p>
+        <RoomingListLinks incidentId={incidentId} hotelId={hotelId} hotelName={data.arrivals?.hotel.name ?? 'this hotel'} />
       </header>
       <OutboxBar outbox={outbox} />
-      {data.error && <p className="notice error" role="alert">{data.error.message}</p>}
+      {data.error && (
+        <p className="notice error" role="alert">
+          {data.error.message}
+        </p>
+      )}
       {data.fromCache && !data.error && data.cachedAt && (
-        <p className="notice info rx-stale">Showing the list as of {new Date(data.cachedAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}; updating…</p>
+        <p className="notice info rx-stale">
+          Showing the list as of {new Date(data.cachedAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}; updating…
+        </p>
       )}
       {data.arrivals && data.arrivals.hotel.perks.length > 0 && (
         <details className="rx-perks">
@@ -138,7 +167,7 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
             {data.arrivals.hotel.perks.map((p, i) => (
               <li key={i}>
                 {p.kind.replace(/_/g, ' ')}
-                {p.capMinorPerGuestPerNight != null && ` · up to ${(p.capMinorPerGuestPerNight / 100).toFixed(2)} per guest per night`}
+                {p.capMinorPerGuestPerNight != null && ` · up to ${formatMoneyMinor(p.capMinorPerGuestPerNight, data.arrivals!.currency)} per guest per night`}
                 {p.note && ` · ${p.note}`}
               </li>
             ))}
@@ -146,12 +175,20 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
         </details>
       )}
       <div className="rx-search">
-        <label className="visually-hidden" htmlFor="rx-q">Search by surname, unit or pass code</label>
+        <label className="visually-hidden" htmlFor="rx-q">
+          Search by surname, unit or pass code
+        </label>
         <input id="rx-q" type="search" placeholder="Surname, unit or pass code" value={query} onChange={(e) => setQuery(e.target.value)} autoComplete="off" />
-        <button type="button" onClick={() => setScanning(true)} aria-label="Scan a pass">Scan</button>
+        <button type="button" onClick={() => setScanning(true)} aria-label="Scan a pass">
+          Scan
+        </button>
       </div>
       {scanning && <Scanner onScan={scanned} onClose={() => setScanning(false)} />}
-      {scanNotice && <p className="notice error" role="alert">{scanNotice}</p>}
+      {scanNotice && (
+        <p className="notice error" role="alert">
+          {scanNotice}
+        </p>
+      )}
       {!searching && (
         <nav className="rx-tabs" role="tablist" aria-label="Lists">
           {(
@@ -168,7 +205,11 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
         </nav>
       )}
       {!data.arrivals && !data.error && <p aria-busy="true">Loading arrivals…</p>}
-      {data.arrivals && shown.length === 0 && <p className="muted rx-empty">{searching ? `Nobody here matches “${query}”.` : tab === 'arriving' ? 'Nobody else is expected right now.' : 'Nobody in this list yet.'}</p>}
+      {data.arrivals && shown.length === 0 && (
+        <p className="muted rx-empty">
+          {searching ? `Nobody here matches “${query}”.` : tab === 'arriving' ? 'Nobody else is expected right now.' : 'Nobody in this list yet.'}
+        </p>
+      )}
       {groups.map((g) => (
         <section key={g.key} className="rx-group" aria-label={g.title} data-trip={g.key}>
           <h2>
@@ -182,7 +223,14 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
               actions={actions}
               open={open === h.partyId}
               onToggle={() => setOpen(open === h.partyId ? null : h.partyId)}
-              perks={{ incidentId, items: perksOfParty.get(h.partyId) ?? NO_PERKS, onRecorded: perks.refresh, onAuthError: authLost, queue: outbox.enqueue, queued: queuedPerks.get(h.partyId) ?? NO_QUEUED }}
+              perks={{
+                incidentId,
+                items: perksOfParty.get(h.partyId) ?? NO_PERKS,
+                onRecorded: perks.refresh,
+                onAuthError: authLost,
+                queue: outbox.enqueue,
+                queued: queuedPerks.get(h.partyId) ?? NO_QUEUED,
+              }}
             />
           ))}
         </section>

@@ -101,7 +101,9 @@ export function Scanner({ onScan, onClose }: { onScan: (target: ScanTarget, text
         </label>
         <button type="submit">Find</button>
       </form>
-      <button type="button" className="secondary" onClick={onClose}>Close</button>
+      <button type="button" className="secondary" onClick={onClose}>
+        Close
+      </button>
     </div>
   );
 }

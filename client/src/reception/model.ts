@@ -3,16 +3,10 @@
  * them (so a check-in done offline shows at once, marked as waiting), grouped by vehicle, searched.
  */
 import type { ArrivalHousehold, HotelArrivals } from '../../../shared/api.js';
+import type { CheckInRequest } from '../../../shared/checkin.js';
+import type { HotelEta } from '../../../shared/drivers.js';
+import type { TripStatus } from '../../../shared/statuses.js';
 import type { QueuedAction } from '../offline/queue.js';
-
-export interface Eta {
-  tripId: string;
-  vehicleId: string;
-  status: string;
-  plannedEta: string | null;
-  eta: string | null;
-  source: 'plan' | 'late_departure' | 'on_the_road' | 'position' | 'arrived';
-}
 
 export interface Household extends ArrivalHousehold {
   /** An unsent action of this device changed how it shows. */
@@ -22,17 +16,10 @@ export interface Household extends ArrivalHousehold {
 export interface VehicleGroup {
   key: string;
   title: string;
-  tripStatus: string | null;
-  eta: Eta | null;
+  tripStatus: TripStatus | null;
+  eta: HotelEta | null;
   fallbackEta: string | null;
   households: Household[];
-}
-
-/** Check-in request body as the outbox stores it. */
-export interface CheckInBody {
-  partyId: string;
-  roomNumbers?: Record<string, string[]>;
-  guestIds?: string[];
 }
 
 export function overlay(arrivals: HotelArrivals | null, actions: QueuedAction[]): Household[] {
@@ -46,7 +33,7 @@ export function overlay(arrivals: HotelArrivals | null, actions: QueuedAction[])
     if (!h) continue;
     h.pending = true;
     if (a.kind === 'checkin') {
-      const body = a.body as CheckInBody;
+      const body = a.body as CheckInRequest;
       const ids = body.guestIds ?? h.guests.map((g) => g.id);
       for (const g of h.guests) if (ids.includes(g.id)) g.checkedIn = true;
       h.status = 'checked_in';
@@ -59,20 +46,30 @@ export function overlay(arrivals: HotelArrivals | null, actions: QueuedAction[])
 
 export type Tab = 'arriving' | 'in_house' | 'closed';
 
-export function tabOf(h: Household): Tab {
-  if (h.status === 'checked_in') return 'in_house';
-  if (['checked_out', 'no_show', 'self_evacuated'].includes(h.status)) return 'closed';
-  return 'arriving';
+/**
+ * The lists a household appears in. Part of a family checked in is in the house AND still
+ * arriving: the desk must keep expecting the others ("split: 4 checked in, 2 not arrived").
+ */
+export function tabsOf(h: Household): Tab[] {
+  if (h.status === 'checked_in') return h.guests.some((g) => !g.checkedIn) ? ['arriving', 'in_house'] : ['in_house'];
+  if (['checked_out', 'no_show', 'self_evacuated'].includes(h.status)) return ['closed'];
+  return ['arriving'];
 }
 
 /** Surname, unit or pass code, case-insensitive; a 6-character code also matches exactly. */
 export function matches(h: ArrivalHousehold, query: string): boolean {
   const q = query.trim().toLowerCase();
   if (!q) return true;
-  return h.name.toLowerCase().includes(q) || h.unit.toLowerCase().includes(q) || h.passCode.toLowerCase() === q || (q.length >= 3 && h.passCode.toLowerCase().includes(q)) || h.guests.some((g) => g.name.toLowerCase().includes(q));
+  return (
+    h.name.toLowerCase().includes(q) ||
+    h.unit.toLowerCase().includes(q) ||
+    h.passCode.toLowerCase() === q ||
+    (q.length >= 3 && h.passCode.toLowerCase().includes(q)) ||
+    h.guests.some((g) => g.name.toLowerCase().includes(q))
+  );
 }
 
-export function groupByVehicle(households: Household[], etas: Eta[]): VehicleGroup[] {
+export function groupByVehicle(households: Household[], etas: HotelEta[]): VehicleGroup[] {
   const etaByTrip = new Map(etas.map((e) => [e.tripId, e]));
   const groups = new Map<string, VehicleGroup>();
   for (const h of households) {
@@ -81,7 +78,9 @@ export function groupByVehicle(households: Household[], etas: Eta[]): VehicleGro
     if (!g) {
       g = {
         key,
-        title: h.trip ? `${kindLabel(h.trip.vehicleKind)} ${h.trip.vehicleId}${h.trip.provider ? ` · ${h.trip.provider}` : ''}` : 'No vehicle (own way or not yet planned)',
+        title: h.trip
+          ? `${kindLabel(h.trip.vehicleKind)} ${h.trip.vehicleId}${h.trip.provider ? ` · ${h.trip.provider}` : ''}`
+          : 'No vehicle (own way or not yet planned)',
         tripStatus: h.trip?.status ?? null,
         eta: h.trip ? (etaByTrip.get(h.trip.id) ?? null) : null,
         fallbackEta: h.trip?.eta ?? null,
@@ -100,7 +99,14 @@ export function kindLabel(kind: string): string {
 }
 
 export function needLabel(need: string): string {
-  return ({ wheelchair: '♿ Wheelchair', reduced_mobility: 'Reduced mobility', medical: '✚ Medical', infant: 'Infant', pet: 'Pet', pets: 'Pets' } as Record<string, string>)[need] ?? need.replace(/_/g, ' ');
+  return (
+    (
+      { wheelchair: '♿ Wheelchair', reduced_mobility: 'Reduced mobility', medical: '✚ Medical', infant: 'Infant', pet: 'Pet', pets: 'Pets' } as Record<
+        string,
+        string
+      >
+    )[need] ?? need.replace(/_/g, ' ')
+  );
 }
 
 export function timeOf(iso: string | null): string {

@@ -3,21 +3,22 @@
  * server's own contract, the household's perks from its hotel's ledger lines (with what became of
  * each: recorded, waiting, approved, rejected and why), and the words shown after recording one.
  */
-import { PERK_CATEGORIES, recordPerkSchema, type LedgerLine, type PerkCategory } from '../../../shared/ledger.js';
+import { parseMoneyMinor } from '../format.js';
+import {
+  formatMoneyMinor,
+  PERK_CATEGORIES,
+  recordPerkSchema,
+  type LedgerLine,
+  type PerkCategory,
+  type RecordPerkRequest,
+  type RecordPerkResult,
+} from '../../../shared/ledger.js';
 
 export const PERK_LABELS: Record<PerkCategory, string> = { bar: 'Bar', meals: 'Meals', laundry: 'Laundry', gifts: 'Gifts', other: 'Other' };
 export { PERK_CATEGORIES };
 
-/** "12", "12.5", "£12.50", "1,200.00" -> minor units; anything else (or 0, or 3 decimals) -> an error in plain words. */
-export function parsePounds(text: string): { minor: number } | { error: string } {
-  const t = text.trim().replace(/^£\s*/, '').replace(/,(?=\d{3}(\D|$))/g, '');
-  if (!t) return { error: 'Enter the amount in pounds, e.g. 12.50' };
-  const m = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(t);
-  if (!m) return { error: 'Enter pounds and pence as a number, e.g. 12.50' };
-  const minor = Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
-  if (minor <= 0) return { error: 'The amount must be more than £0.00' };
-  return { minor };
-}
+/** Pounds typed on a phone -> minor units (the console's money fields use the same rule). */
+export const parsePounds = parseMoneyMinor;
 
 export interface PerkDraft {
   partyId: string;
@@ -26,20 +27,17 @@ export interface PerkDraft {
   note: string;
 }
 
-export interface PerkBody {
-  partyId: string;
-  category: PerkCategory;
-  amountMinor: number;
-  note?: string;
-  receiptPhotoId?: string;
-}
-
 /** The form's fields checked as the server will check them; errors keyed by field (amount, category, note). */
-export function checkPerk(d: PerkDraft): { body: PerkBody } | { errors: Record<string, string> } {
+export function checkPerk(d: PerkDraft): { body: RecordPerkRequest } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const amount = parsePounds(d.amount);
   if ('error' in amount) errors.amount = amount.error;
-  const parsed = recordPerkSchema.safeParse({ partyId: d.partyId, category: d.category, amountMinor: 'minor' in amount ? amount.minor : 1, note: d.note.trim() || undefined });
+  const parsed = recordPerkSchema.safeParse({
+    partyId: d.partyId,
+    category: d.category,
+    amountMinor: 'minor' in amount ? amount.minor : 1,
+    note: d.note.trim() || undefined,
+  });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path[0] === 'amountMinor' ? 'amount' : String(issue.path[0] ?? 'form');
@@ -81,12 +79,24 @@ export function perksByParty(lines: readonly LedgerLine[]): Map<string, PerkItem
   for (const l of lines) {
     if (l.kind !== 'charge' || !l.partyId || !perkCats.includes(l.category)) continue;
     let state: PerkState = 'recorded';
-    if (l.status === 'pending_approval') state = l.resolution === 'approved' || approvals.has(l.id) ? 'approved' : l.resolution === 'rejected' || rejections.has(l.id) ? 'rejected' : 'waiting';
+    if (l.status === 'pending_approval')
+      state = l.resolution === 'approved' || approvals.has(l.id) ? 'approved' : l.resolution === 'rejected' || rejections.has(l.id) ? 'rejected' : 'waiting';
     if (l.reversed) state = 'reversed';
     const reason = rejections.get(l.id)?.note?.trim() || null;
     const list = out.get(l.partyId) ?? [];
     const receiptUrl = (l as LedgerLine & { receiptUrl?: unknown }).receiptUrl;
-    list.push({ entryId: l.id, category: l.category, amountMinor: l.amountMinor, currency: l.currency, state, reason, note: l.note ?? '', recordedAt: l.recordedAt, recordedByName: l.recordedByName, receiptUrl: typeof receiptUrl === 'string' && receiptUrl ? receiptUrl : null });
+    list.push({
+      entryId: l.id,
+      category: l.category,
+      amountMinor: l.amountMinor,
+      currency: l.currency,
+      state,
+      reason,
+      note: l.note ?? '',
+      recordedAt: l.recordedAt,
+      recordedByName: l.recordedByName,
+      receiptUrl: typeof receiptUrl === 'string' && receiptUrl ? receiptUrl : null,
+    });
     out.set(l.partyId, list);
   }
   for (const list of out.values()) list.sort((a, b) => b.recordedAt.localeCompare(a.recordedAt));
@@ -106,28 +116,13 @@ export const STATE_LABELS: Record<PerkState, string> = {
   reversed: 'Reversed',
 };
 
-/** What the server said about a perk just recorded. */
-export interface PerkOutcome {
-  entryId: string;
-  category: string;
-  amountMinor: number;
-  needsApproval: boolean;
-  limitMinor: number;
-  spentBeforeMinor: number;
-  flags: string[];
-}
-
-export function money(minor: number, currency = 'GBP'): string {
-  try {
-    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(minor / 100);
-  } catch {
-    return `${(minor / 100).toFixed(2)} ${currency}`;
-  }
-}
+/** What the server said about a perk just recorded, with what was asked. */
+export type PerkOutcome = Pick<RecordPerkResult, 'entryId' | 'needsApproval' | 'limitMinor' | 'spentBeforeMinor' | 'flags'> &
+  Pick<RecordPerkRequest, 'category' | 'amountMinor'>;
 
 /** "Recorded: bar £20.00", or why it waits for approval, in the words the brief's story uses. */
 export function outcomeText(o: PerkOutcome, currency = 'GBP'): string {
-  const what = `${PERK_LABELS[o.category as PerkCategory] ?? o.category} ${money(o.amountMinor, currency)}`;
+  const what = `${PERK_LABELS[o.category]} ${formatMoneyMinor(o.amountMinor, currency)}`;
   if (!o.needsApproval) return `Recorded: ${what}.`;
-  return `${what}: waiting for a duty manager's approval — over your ${money(o.limitMinor, currency)} limit for this household (spent ${money(o.spentBeforeMinor, currency)} so far).`;
+  return `${what}: waiting for a duty manager's approval — over your ${formatMoneyMinor(o.limitMinor, currency)} limit for this household (spent ${formatMoneyMinor(o.spentBeforeMinor, currency)} so far).`;
 }

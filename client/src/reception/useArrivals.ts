@@ -5,15 +5,17 @@
  * and shown at once on the next visit (marked as such) while the fresh one loads. Ledger notices
  * (a perk recorded, approved, rejected at this hotel) do not touch arrivals: they bump `ledgerTick`.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { HotelArrivals } from '../../../shared/api.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/realtime.js';
-import type { Eta } from './model.js';
+import type { HotelEta } from '../../../shared/drivers.js';
+import { api, ApiError } from '../api.js';
+import { oneInFlight } from '../one-in-flight.js';
 
 export interface ArrivalsState {
   arrivals: HotelArrivals | null;
-  etas: Eta[];
+  etas: HotelEta[];
   error: { status: number; message: string } | null;
   live: boolean;
   loadedAt: number | null;
@@ -25,19 +27,9 @@ export interface ArrivalsState {
   refresh(): void;
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const message = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
-    throw Object.assign(new Error(message), { status: res.status });
-  }
-  return body as T;
-}
-
 interface Cached {
   arrivals: HotelArrivals;
-  etas: Eta[];
+  etas: HotelEta[];
   at: number;
 }
 
@@ -54,28 +46,32 @@ export function useArrivals(incidentId: string, hotelId: string, onAuthError: ()
   const cacheKey = `relocation:arrivals:${incidentId}:${hotelId}`;
   const [cached] = useState(() => readCache(cacheKey));
   const [arrivals, setArrivals] = useState<HotelArrivals | null>(cached?.arrivals ?? null);
-  const [etas, setEtas] = useState<Eta[]>(cached?.etas ?? []);
+  const [etas, setEtas] = useState<HotelEta[]>(cached?.etas ?? []);
   const [error, setError] = useState<ArrivalsState['error']>(null);
   const [live, setLive] = useState(false);
   const [loadedAt, setLoadedAt] = useState<number | null>(null);
   const [fromCache, setFromCache] = useState(Boolean(cached));
+  const [cachedAt, setCachedAt] = useState<number | null>(cached?.at ?? null);
   const [ledgerTick, setLedgerTick] = useState(0);
-  const inFlight = useRef<Promise<void> | null>(null);
-  const again = useRef(false);
-  const base = `/api/incidents/${encodeURIComponent(incidentId)}/hotels/${encodeURIComponent(hotelId)}`;
-
-  const load = useCallback(async () => {
-    if (inFlight.current) {
-      again.current = true;
-      return inFlight.current;
-    }
-    const run = async () => {
-      do {
-        again.current = false;
+  const load = useMemo(
+    () =>
+      oneInFlight(async () => {
         try {
-          const [a, e] = await Promise.all([getJson<HotelArrivals>(`${base}/arrivals`), getJson<{ etas: Eta[] }>(`${base}/etas`).catch(() => ({ etas: [] as Eta[] }))]);
+          const [got, e] = await Promise.all([
+            api.arrivalsAsKept(incidentId, hotelId),
+            api.hotelEtas(incidentId, hotelId).catch(() => ({ etas: [] as HotelEta[] })),
+          ]);
+          const a = got.arrivals;
           setArrivals(a);
           setEtas(e.etas);
+          if (got.cachedAt !== null) {
+            // No network: the service worker's last good answer. Not stored or counted as fresh; the
+            // page-wide notice says when it was last fresh.
+            setCachedAt(got.cachedAt);
+            setFromCache(false);
+            setError(null);
+            return;
+          }
           setError(null);
           setLoadedAt(Date.now());
           setFromCache(false);
@@ -85,15 +81,13 @@ export function useArrivals(incidentId: string, hotelId: string, onAuthError: ()
             /* storage full or disabled: the live list still works */
           }
         } catch (err) {
-          const status = (err as { status?: number }).status ?? 0;
+          const status = err instanceof ApiError ? err.status : 0;
           if (status === 401) onAuthError();
           setError({ status, message: status ? (err as Error).message : 'Cannot reach the server: showing the list as last loaded.' });
         }
-      } while (again.current);
-    };
-    inFlight.current = run().finally(() => (inFlight.current = null));
-    return inFlight.current;
-  }, [base, cacheKey, onAuthError]);
+      }),
+    [incidentId, hotelId, cacheKey, onAuthError],
+  );
 
   const refresh = useCallback(() => void load(), [load]);
 
@@ -122,5 +116,5 @@ export function useArrivals(incidentId: string, hotelId: string, onAuthError: ()
     };
   }, [incidentId, hotelId, load]);
 
-  return { arrivals, etas, error, live, loadedAt, fromCache, cachedAt: cached?.at ?? null, ledgerTick, refresh };
+  return { arrivals, etas, error, live, loadedAt, fromCache, cachedAt, ledgerTick, refresh };
 }

@@ -1,0 +1,46 @@
+/**
+ * The header's "Everyone in bed by" line and the transport re-plan offer, in words (pure: the
+ * console shows them, tests read them).
+ */
+import type { ShelterProjection, ShelterTimes } from '../../../shared/live-shelter.js';
+import { formatTime } from '../format.js';
+
+export interface ShelterLine {
+  /** "Everyone in bed by 23:55 · vulnerable by 23:10" (null before there is anything to project). */
+  headline: string | null;
+  /** "slipped 40 min" / "vulnerable slipped 25 min" against the plan as applied (empty when on time). */
+  slips: string[];
+  /** "12 guests without a vehicle", "3 no vehicle can carry", "5 without a bed". */
+  notes: string[];
+}
+
+const guests = (n: number) => `${n} ${n === 1 ? 'guest' : 'guests'}`;
+
+export function shelterLine(s: ShelterProjection, timeZone: string): ShelterLine {
+  const t = (iso: string | null) => (iso ? formatTime(iso, timeZone) : null);
+  const all = t(s.lastArrivalAt);
+  const vul = t(s.vulnerableLastArrivalAt);
+  const headline = all ? `Everyone in bed by ${all}${vul ? ` · vulnerable by ${vul}` : ''}` : null;
+  const slips: string[] = [];
+  if (s.slipMinutes !== null && s.slipMinutes > 0) slips.push(`slipped ${s.slipMinutes} min`);
+  if (s.vulnerableSlipMinutes !== null && s.vulnerableSlipMinutes > 0 && s.vulnerableSlipMinutes !== s.slipMinutes)
+    slips.push(`vulnerable slipped ${s.vulnerableSlipMinutes} min`);
+  const notes: string[] = [];
+  if (s.strandedGuests)
+    notes.push(`${guests(s.strandedGuests)} without a vehicle${s.vehiclesOut.length ? ` (${s.vehiclesOut.join(', ')} out of service)` : ''}`);
+  if (s.noRideGuests) notes.push(`${guests(s.noRideGuests)} no vehicle in service can carry`);
+  if (headline && s.noBedGuests) notes.push(`${guests(s.noBedGuests)} without a bed`);
+  return { headline, slips, notes };
+}
+
+/** "re-plan: last arrival 23:10 instead of 23:55 (vulnerable 22:40 instead of 23:20)"; the vulnerable part only when it differs. */
+export function replanGain(gain: { now: ShelterTimes; ifApplied: ShelterTimes }, timeZone: string): string {
+  const t = (iso: string | null) => (iso ? formatTime(iso, timeZone) : '—');
+  const part = (a: string | null, b: string | null) => (a === b ? `${t(a)}, unchanged` : `${t(a)} instead of ${t(b)}`);
+  const same = gain.ifApplied.vulnerableLastArrivalAt === gain.ifApplied.lastArrivalAt && gain.now.vulnerableLastArrivalAt === gain.now.lastArrivalAt;
+  const vul =
+    !same && (gain.ifApplied.vulnerableLastArrivalAt || gain.now.vulnerableLastArrivalAt)
+      ? ` (vulnerable ${part(gain.ifApplied.vulnerableLastArrivalAt, gain.now.vulnerableLastArrivalAt)})`
+      : '';
+  return `re-plan: last arrival ${part(gain.ifApplied.lastArrivalAt, gain.now.lastArrivalAt)}${vul}`;
+}

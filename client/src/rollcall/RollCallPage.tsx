@@ -1,0 +1,103 @@
+/**
+ * Roll call at a muster point, on a phone: everyone expected there (still waiting, or already
+ * marked missing) with a big tick box each; "Record roll call" marks everyone not ticked missing
+ * (an exception on every console) and anyone ticked who was missing as found. Opened either by a
+ * signed-in duty manager or, without a sign-in, through a roll-call link a manager handed out.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api } from '../api.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import type { RollCallList } from '../../../shared/attention.js';
+import './rollcall.css';
+
+/** Which roll call: a manager's (incident and site) or the one a handed-out link opens. */
+export type RollCallSource = { incidentId: string; siteId: string } | { token: string };
+
+export default function RollCallPage(props: RollCallSource) {
+  const token = 'token' in props ? props.token : null;
+  const incidentId = 'token' in props ? '' : props.incidentId;
+  const siteId = 'token' in props ? '' : props.siteId;
+  const [list, setList] = useState<RollCallList | null>(null);
+  const [ticked, setTicked] = useState<ReadonlySet<string>>(() => new Set());
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ missing: number; found: number } | null>(null);
+  const load = useCallback(async () => {
+    try {
+      const l = token ? await api.rollCallListByLink(token) : await api.rollCallList(incidentId, siteId);
+      setList(l);
+      setTicked(new Set());
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  }, [token, incidentId, siteId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const everyone = useMemo(() => list?.households.flatMap((h) => h.guests) ?? [], [list]);
+  const toggle = (id: string) =>
+    setTicked((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  const submit = async () => {
+    setBusy(true);
+    try {
+      const r = token ? await api.rollCallByLink(token, [...ticked]) : await api.rollCall(incidentId, siteId, [...ticked]);
+      setResult({ missing: r.missing.length, found: r.found.length });
+      await load();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!list) return <main className="rollcall">{error ? <ErrorNotice error={error} /> : <p>Loading…</p>}</main>;
+  return (
+    <main className="rollcall" data-testid="rollcall">
+      <h1>Roll call: {list.site.name}</h1>
+      <p className="muted">
+        {everyone.length} expected here · <strong data-testid="rollcall-ticked">{ticked.size}</strong> ticked present
+      </p>
+      {result ? (
+        <p className="notice" role="status" data-testid="rollcall-result">
+          Recorded: {result.missing} marked missing{result.found ? `, ${result.found} found` : ''}.
+        </p>
+      ) : null}
+      {error ? <ErrorNotice error={error} /> : null}
+      {list.households.map((h) => (
+        <section key={h.partyId} className="rc-household" data-party-id={h.partyId}>
+          <h2>
+            {h.name} <span className="muted">{h.unit}</span>{' '}
+            {h.phone ? (
+              <a className="tel" href={`tel:${h.phone.replace(/[^+\d]/g, '')}`}>
+                Call
+              </a>
+            ) : null}
+          </h2>
+          {h.guests.map((g) => (
+            <label key={g.id} className={`rc-guest${g.whereabouts === 'missing' ? ' missing' : ''}`} data-guest-id={g.id}>
+              <input type="checkbox" checked={ticked.has(g.id)} onChange={() => toggle(g.id)} />
+              <span>
+                {g.name}{' '}
+                <span className="muted">
+                  {g.age}
+                  {g.needs.length ? ` · ${g.needs.join(', ')}` : ''}
+                  {g.whereabouts === 'missing' ? ' · MISSING' : ''}
+                </span>
+              </span>
+            </label>
+          ))}
+        </section>
+      ))}
+      <div className="rc-bar">
+        <button type="button" className="go" disabled={busy} onClick={() => void submit()} data-testid="rollcall-submit">
+          Record roll call: {everyone.length - ticked.size} not seen
+        </button>
+      </div>
+    </main>
+  );
+}

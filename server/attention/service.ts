@@ -1,0 +1,342 @@
+/**
+ * The exceptions queue's use cases: list the open items (after a sweep that opens the ones time
+ * alone causes: a vehicle overdue at its next stop, an arrival not checked in), resolve one with a
+ * note (once: the slower of two managers gets a 409 naming who did it), the per-incident
+ * thresholds, and the roll call at a muster point.
+ */
+import type { Db } from '../db/client.js';
+import {
+  attentionSettingsSchema,
+  resolveAttentionSchema,
+  rollCallSchema,
+  type AttentionItem,
+  type AttentionList,
+  type AttentionSettings,
+  type RollCallLink,
+  type RollCallList,
+  type RollCallResult,
+  type ResolveAttentionResult,
+} from '../../shared/attention.js';
+import { zodFieldErrors } from '../../shared/errors.js';
+import { DEFAULT_POLICY } from '../../shared/scenario.js';
+import { AppError, validationError } from '../http/errors.js';
+import { commitWithEvents, SYSTEM_ACTOR, type Actor, type EventBus } from '../events/log.js';
+import { isoUtc } from '../../shared/time.js';
+import { stopArrivals } from '../drivers/repo.js';
+import { moveGuests, recordMoves, syncJourney } from '../whereabouts/repo.js';
+import { linkSecretSource, signLink, verifyLink } from '../drivers/token.js';
+import { qrPath } from '../passes/qr.js';
+import * as repo from './repo.js';
+import type { AttentionDraft, SettingsRow } from './repo.js';
+import { currentRiders, siteNames } from '../vehicles/repo.js';
+import { lastSeq } from '../events/repo.js';
+
+const MINUTE = 60_000;
+
+const settingsOf = (r: SettingsRow): AttentionSettings => ({ ...r, costTolerancePct: r.costTolerancePct ?? DEFAULT_POLICY.costTolerancePct });
+/**
+ * Trips timed more than this far in the past are an exercise or a replayed scenario (the seeded
+ * storm night), not a coach that is late: the sweep leaves them alone rather than flood the queue.
+ */
+const STALE_MS = 12 * 60 * MINUTE;
+
+/**
+ * Roll-call links are signed with the driver-link secret under their own purpose, so a driver's
+ * link never opens a roll call nor the other way round. One lasts a shift at most, and stops as
+ * soon as its incident is no longer active.
+ */
+const ROLLCALL_PURPOSE = 'rollcall/v1';
+const ROLLCALL_LINK_MS = 12 * 60 * MINUTE;
+
+export interface RollCallClaim {
+  incidentId: string;
+  siteId: string;
+  siteName: string;
+  /** Who the roll call's events name: the link, not a person. */
+  actor: Actor;
+}
+
+export class AttentionService {
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    /** DRIVER_LINK_SECRET; when unset the secret is the one kept in the database. */
+    private readonly configuredSecret?: string,
+  ) {}
+
+  private linkSecret?: () => Promise<string>;
+  private secret(): Promise<string> {
+    return (this.linkSecret ??= linkSecretSource(this.db, this.configuredSecret))();
+  }
+
+  /** A link to one muster point's roll call for staff without a sign-in (active incidents only). */
+  async rollCallLink(incidentId: string, siteId: string, origin: string, now = new Date()): Promise<RollCallLink> {
+    const site = await repo.siteRef(this.db, incidentId, siteId);
+    if (!site) throw new AppError('not_found', 'No such muster point in this incident.');
+    if ((await repo.incidentStatus(this.db, incidentId)) !== 'active')
+      throw new AppError('forbidden', 'This incident is not active, so its roll call cannot be handed out.', { reason: 'incident_ended' });
+    const expires = now.getTime() + ROLLCALL_LINK_MS;
+    const token = signLink(await this.secret(), ROLLCALL_PURPOSE, [incidentId, siteId, expires]);
+    const path = `/#/rollcall/${token}`;
+    const url = `${origin}${path}`;
+    return { url, path, token, expiresAt: isoUtc(new Date(expires)), qr: qrPath(url, 'L'), site };
+  }
+
+  /**
+   * What a genuine roll-call link opens. Forged, garbled or a link for another purpose: 404 (no
+   * hint); genuine but expired, or its incident no longer active: 403 saying so.
+   */
+  async rollCallClaim(token: string, now = new Date()): Promise<RollCallClaim> {
+    const parsed = verifyLink(await this.secret(), ROLLCALL_PURPOSE, token);
+    if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string' || !Number.isInteger(parsed[2])) {
+      throw new AppError('not_found', 'This roll-call link is not valid. Ask the duty manager for a new one.');
+    }
+    const [incidentId, siteId, expires] = parsed as [string, string, number];
+    const row = await repo.rollCallLinkState(this.db, incidentId, siteId);
+    if (!row) throw new AppError('not_found', 'This roll-call link is not valid. Ask the duty manager for a new one.');
+    if (row.status !== 'active')
+      throw new AppError('forbidden', 'This incident has ended, so its roll-call links no longer work.', { reason: 'incident_ended' });
+    if (now.getTime() > expires)
+      throw new AppError('forbidden', 'This roll-call link has expired. Ask the duty manager for a new one.', { reason: 'link_expired' });
+    return { incidentId, siteId, siteName: row.siteName, actor: { userId: null, name: `Roll call link (${row.siteName})` } };
+  }
+
+  async list(incidentId: string, now = new Date()): Promise<AttentionList> {
+    await this.sweep(incidentId, now);
+    const inc = await repo.settingsAndSeq(this.db, incidentId);
+    if (!inc) throw new AppError('not_found', 'No such incident.');
+    const { lastSeq, ...settings } = inc;
+    return { items: await repo.openItems(this.db, incidentId), settings: settingsOf(settings), seq: lastSeq };
+  }
+
+  /** Resolve an item with a note; a second resolution (a colleague was faster) is a 409. */
+  async resolve(incidentId: string, itemId: string, raw: unknown, actor: Actor): Promise<ResolveAttentionResult> {
+    const parsed = resolveAttentionSchema.safeParse(raw ?? {});
+    if (!parsed.success) throw validationError(zodFieldErrors(parsed.error, ['body']), 'resolution');
+    const { note } = parsed.data;
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const row = await repo.lockItem(tx, incidentId, itemId);
+      if (!row) throw new AppError('not_found', 'No such item in this incident.');
+      if (row.resolvedAt)
+        throw new AppError('conflict', `This was already resolved by ${row.resolvedByName ?? 'someone else'}: "${row.note ?? ''}".`, {
+          resolvedAt: isoUtc(row.resolvedAt),
+          resolvedBy: row.resolvedByName,
+        });
+      const [ev] = await emit(incidentId, actor, [
+        {
+          type: 'attention.resolved',
+          payload: { itemId, kind: row.kind as AttentionItem['kind'], partyId: row.partyId, guestIds: row.guestIds, note, by: actor.name, cured: false },
+        },
+      ]);
+      const done = await repo.markResolved(tx, itemId, new Date(ev!.at), actor, note);
+      const [item] = await repo.present(tx, incidentId, [done]);
+      return { item: item!, seq: ev!.seq };
+    });
+  }
+
+  async updateSettings(incidentId: string, raw: unknown, actor: Actor): Promise<AttentionSettings> {
+    const parsed = attentionSettingsSchema.safeParse(raw ?? {});
+    if (!parsed.success) throw validationError(zodFieldErrors(parsed.error, ['body']), 'thresholds');
+    const { overdueMinutes, notCheckedInMinutes, shelterSlipMinutes, costTolerancePct } = parsed.data;
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const inc = await repo.updateSettings(tx, incidentId, { overdueMinutes, notCheckedInMinutes, shelterSlipMinutes, costTolerancePct });
+      if (!inc) throw new AppError('not_found', 'No such incident.');
+      const settings = settingsOf(inc);
+      await emit(incidentId, actor, [{ type: 'attention.settings_changed', payload: settings }]);
+      return settings;
+    });
+  }
+
+  /**
+   * Open what time alone makes an exception: a vehicle more than `overdueMinutes` late at its next
+   * stop (the muster point before it leaves, then each hotel), and people at a hotel's door more
+   * than `notCheckedInMinutes` without being checked in. Opens nothing that is already open.
+   */
+  async sweep(incidentId: string, now = new Date()): Promise<AttentionItem[]> {
+    const drafts = await this.timeDrafts(incidentId, now);
+    if (!drafts.length) return [];
+    const open = await repo.openKeys(this.db, incidentId);
+    const fresh = drafts.filter((d) => !open.has(d.dedupeKey));
+    if (!fresh.length) return [];
+    return commitWithEvents(this.db, this.bus, (tx, emit) => repo.openAttention(tx, emit, incidentId, SYSTEM_ACTOR, fresh));
+  }
+
+  private async timeDrafts(incidentId: string, now: Date): Promise<AttentionDraft[]> {
+    const inc = await repo.sweepThresholds(this.db, incidentId);
+    if (!inc) return [];
+    const drafts: AttentionDraft[] = [];
+    const open = await repo.openTripsOf(this.db, incidentId);
+    const late = open.filter((t) => t.departAt.getTime() + inc.overdue * MINUTE < now.getTime() && now.getTime() - t.departAt.getTime() < STALE_MS);
+    if (late.length) {
+      const reached = await stopArrivals(
+        this.db,
+        incidentId,
+        late.map((t) => t.id),
+      );
+      const riders = await currentRiders(
+        this.db,
+        late.map((t) => t.id),
+      );
+      const partyIds = [...new Set(riders.map((r) => r.partyId))];
+      const members = partyIds.length ? await repo.membersWhereabouts(this.db, incidentId, partyIds) : [];
+      const [siteRows, hotelRows, vehicleRows] = await Promise.all([
+        siteNames(this.db, incidentId),
+        repo.hotelNames(this.db, incidentId),
+        repo.vehicleNames(this.db, incidentId),
+      ]);
+      const siteName = new Map(siteRows.map((s) => [s.id, s.name]));
+      const hotelName = new Map(hotelRows.map((h) => [h.id, h.name]));
+      const vehicleName = new Map(vehicleRows.map((v) => [v.id, `${v.provider} ${v.kind.replace('_', ' ')} ${v.id}`.trim()]));
+      for (const t of late) {
+        const mine = riders.filter((r) => r.tripId === t.id);
+        if (!mine.length) continue;
+        const vName = vehicleName.get(t.vehicleId) ?? t.vehicleId;
+        if (t.status !== 'departed') {
+          const ids = members.filter((g) => mine.some((r) => r.partyId === g.partyId) && g.w === 'waiting').map((g) => g.id);
+          const late = Math.round((now.getTime() - t.departAt.getTime()) / MINUTE);
+          drafts.push({
+            kind: 'overdue',
+            partyId: null,
+            guestIds: ids,
+            place: { kind: 'site', id: t.fromSiteId, name: siteName.get(t.fromSiteId) ?? t.fromSiteId },
+            tripId: t.id,
+            summary: `${vName} has not left ${siteName.get(t.fromSiteId) ?? t.fromSiteId}: ${late} min past its departure, ${ids.length} people waiting for it.`,
+            suggestion: `Call the driver of ${vName}; if it is not coming, mark it out of service and re-plan.`,
+            dedupeKey: `overdue:${t.id}:depart`,
+          });
+          continue;
+        }
+        const done = reached.get(t.id) ?? new Map<string, string>();
+        const idx = t.stops.findIndex((s) => !done.has(s));
+        if (idx < 0) continue;
+        const eta = t.arrivals[idx] ? Date.parse(t.arrivals[idx]) : NaN;
+        if (!Number.isFinite(eta) || eta + inc.overdue * MINUTE >= now.getTime() || now.getTime() - eta > STALE_MS) continue;
+        const hotelId = t.stops[idx]!;
+        const boarded = mine.filter((r) => r.status === 'boarded').map((r) => r.partyId);
+        const ids = members.filter((g) => boarded.includes(g.partyId) && g.w === 'aboard').map((g) => g.id);
+        const late = Math.round((now.getTime() - eta) / MINUTE);
+        drafts.push({
+          kind: 'overdue',
+          partyId: null,
+          guestIds: ids,
+          place: { kind: 'hotel', id: hotelId, name: hotelName.get(hotelId) ?? hotelId },
+          tripId: t.id,
+          summary: `${vName} is ${late} min late at ${hotelName.get(hotelId) ?? hotelId} with ${ids.length} people aboard.`,
+          suggestion: `Call the driver of ${vName} and tell ${hotelName.get(hotelId) ?? hotelId}'s reception the new time.`,
+          dedupeKey: `overdue:${t.id}:${hotelId}`,
+        });
+      }
+    }
+    const cutoff = new Date(now.getTime() - inc.nci * MINUTE);
+    const waitingAtDoor = await repo.arrivedGuests(this.db, incidentId);
+    const stale = waitingAtDoor.filter((g) => g.at && g.at < cutoff);
+    if (stale.length) {
+      const partyIds = [...new Set(stale.map((g) => g.partyId))];
+      const stayRows = await repo.droppedAt(this.db, incidentId, partyIds);
+      const where = new Map(stayRows.map((s) => [s.partyId, s]));
+      for (const partyId of partyIds) {
+        const ids = stale.filter((g) => g.partyId === partyId).map((g) => g.id);
+        const w = where.get(partyId);
+        const place = w ? { kind: 'hotel' as const, id: w.hotelId, name: w.name } : null;
+        drafts.push({
+          kind: 'not_checked_in',
+          partyId,
+          guestIds: ids,
+          place,
+          summary: `${w?.party ?? partyId}: ${ids.length} ${ids.length === 1 ? 'person' : 'people'} reached ${w?.name ?? 'the hotel'} over ${inc.nci} min ago and ${ids.length === 1 ? 'is' : 'are'} not checked in.`,
+          suggestion: `Ring ${w?.name ?? 'the hotel'}'s reception: are they in the lobby? Check them in or mark them missing.`,
+          dedupeKey: `not_checked_in:${partyId}`,
+        });
+      }
+    }
+    return drafts;
+  }
+
+  /** Who is expected at a muster point: everyone of its households still waiting there (or already marked missing). */
+  async rollCallList(incidentId: string, siteId: string): Promise<RollCallList> {
+    const site = await repo.siteRef(this.db, incidentId, siteId);
+    if (!site) throw new AppError('not_found', 'No such muster point in this incident.');
+    const seq = await lastSeq(this.db, incidentId);
+    const rows = await repo.rollCallRows(this.db, incidentId, siteId);
+    const households: RollCallList['households'] = [];
+    for (const { party, guest } of rows) {
+      let h = households[households.length - 1];
+      if (!h || h.partyId !== party.id) {
+        h = { partyId: party.id, name: party.name, unit: party.unit, phone: party.phone, guests: [] };
+        households.push(h);
+      }
+      h.guests.push({ id: guest.id, name: guest.name, age: guest.age, needs: guest.needs, whereabouts: guest.whereabouts });
+    }
+    return { site, seq: seq ?? 0, households };
+  }
+
+  /**
+   * Record a head count: everyone ticked who was missing is found (back to waiting), everyone
+   * expected and not ticked becomes missing, with one `missing` item per household naming them.
+   */
+  async rollCall(incidentId: string, siteId: string, raw: unknown, actor: Actor): Promise<RollCallResult> {
+    const parsed = rollCallSchema.safeParse(raw);
+    if (!parsed.success) throw validationError(zodFieldErrors(parsed.error, ['body']), 'roll call');
+    const present = new Set(parsed.data.presentGuestIds);
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const site = await repo.siteRef(tx, incidentId, siteId);
+      if (!site) throw new AppError('not_found', 'No such muster point in this incident.');
+      const expected = await repo.lockRollCall(tx, incidentId, siteId);
+      const strangers = [...present].filter((id) => !expected.some((g) => g.id === id));
+      if (strangers.length)
+        throw validationError(
+          strangers.slice(0, 20).map((id) => ({ path: 'body.presentGuestIds', message: `guest ${id} is not expected at ${site.name}` })),
+          'roll call',
+        );
+      const absent = expected.filter((g) => !present.has(g.id) && g.w === 'waiting').map((g) => g.id);
+      const found = expected.filter((g) => present.has(g.id) && g.w === 'missing').map((g) => g.id);
+      const missing = await moveGuests(tx, incidentId, { guestIds: absent }, 'missing');
+      const back = await moveGuests(tx, incidentId, { guestIds: found }, 'waiting');
+      const [ev] = await emit(incidentId, actor, [
+        {
+          type: 'rollcall.taken',
+          payload: {
+            siteId,
+            siteName: site.name,
+            present: present.size,
+            expected: expected.length,
+            missingGuestIds: missing.map((m) => m.guestId),
+            foundGuestIds: back.map((m) => m.guestId),
+            guestIds: [...missing, ...back].map((m) => m.guestId),
+            partyIds: [...new Set([...missing, ...back].map((m) => m.partyId))],
+          },
+        },
+      ]);
+      await recordMoves(tx, incidentId, missing, 'missing', ev!.seq);
+      await recordMoves(tx, incidentId, back, 'waiting', ev!.seq);
+      await syncJourney(
+        tx,
+        incidentId,
+        [...missing, ...back].map((m) => m.partyId),
+      );
+      const byParty = new Map<string, typeof expected>();
+      for (const g of expected) if (missing.some((m) => m.guestId === g.id)) byParty.set(g.partyId, [...(byParty.get(g.partyId) ?? []), g]);
+      const items = await repo.openAttention(
+        tx,
+        emit,
+        incidentId,
+        actor,
+        [...byParty].map(([partyId, gs]) => ({
+          kind: 'missing' as const,
+          partyId,
+          guestIds: gs.map((g) => g.id),
+          place: { kind: 'site' as const, id: site.id, name: site.name },
+          summary: `${repo.nameList(gs.map((g) => g.name))} (${gs[0]!.party}) not seen at the roll call at ${site.name}.`,
+          suggestion: gs[0]!.phone
+            ? `Ring ${gs[0]!.party} on ${gs[0]!.phone}; ask the rest of the household where they are.`
+            : `Ask the rest of the household and the staff at ${site.name}; search the site.`,
+          dedupeKey: `missing:${partyId}:${gs
+            .map((g) => g.id)
+            .sort()
+            .join(',')}`,
+        })),
+      );
+      return { seq: ev!.seq, present: present.size, missing: missing.map((m) => m.guestId), found: back.map((m) => m.guestId), items };
+    });
+  }
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "incidents" ADD COLUMN "shelter_slip_minutes" integer DEFAULT 15 NOT NULL;

@@ -1,0 +1,77 @@
+/**
+ * What happens to the people on a trip when it stops somewhere or ends, in the caller's
+ * transaction: the driver's arrival and departure, and a duty manager marking a trip complete
+ * (the driver's phone may have had no signal at the last stops). Nobody may stay "aboard" a trip
+ * that has ended, and nobody may stay booked on a vehicle that left without them.
+ */
+import type { Tx } from '../db/client.js';
+import type { Actor } from '../events/log.js';
+import { releaseSeatsOfParties } from '../stays/riders.js';
+import { membersOf, moveGuests, recordMoves, syncJourney } from '../whereabouts/repo.js';
+import { nameList, openAttention, type Emit } from '../attention/repo.js';
+import * as repo from './repo.js';
+import { partyContacts } from '../vehicles/repo.js';
+
+type Trip = repo.TripRow;
+
+/**
+ * The households aboard `trip` for `hotelId` get off there: riders dropped, their guests
+ * "arrived", one `trip.arrived` event naming them. `completed` says whether this was the trip's end.
+ */
+export async function dropAtStop(tx: Tx, emit: Emit, incidentId: string, actor: Actor, trip: Trip, hotelId: string, completed: boolean, now = new Date()) {
+  const riders = await repo.boardedFor(tx, trip.id, hotelId);
+  const partyIds = riders.map((r) => r.partyId);
+  if (partyIds.length) await repo.dropRiders(tx, trip.id, partyIds, now);
+  const moved = await moveGuests(tx, incidentId, { partyIds, from: ['aboard'] }, 'arrived', now);
+  const [ev] = await emit(incidentId, actor, [
+    {
+      type: 'trip.arrived',
+      payload: { tripId: trip.id, vehicleId: trip.vehicleId, hotelId, partyIds, guestIds: moved.map((m) => m.guestId), completed, hotelIds: [hotelId] },
+    },
+  ]);
+  await recordMoves(tx, incidentId, moved, 'arrived', ev!.seq, now);
+  await syncJourney(tx, incidentId, partyIds);
+  return { partyIds, seq: ev!.seq };
+}
+
+/**
+ * Households booked on `trip` but not aboard when it left (or ended without them): their seats
+ * are freed, they keep their hotel and wait for transport again, and each becomes a `left_behind`
+ * exception naming who is missing. Returns their guests, for the event that tells why.
+ */
+export async function leaveBehind(tx: Tx, incidentId: string, trip: Trip, riders: readonly { partyId: string }[]) {
+  const partyIds = riders.map((r) => r.partyId);
+  await releaseSeatsOfParties(tx, incidentId, partyIds);
+  return { partyIds, guests: await membersOf(tx, incidentId, partyIds) };
+}
+
+/** The exceptions for households left behind by `trip`, after the event that says so. */
+export async function reportLeftBehind(tx: Tx, emit: Emit, incidentId: string, actor: Actor, trip: Trip, left: Awaited<ReturnType<typeof leaveBehind>>) {
+  await syncJourney(tx, incidentId, left.partyIds);
+  if (!left.partyIds.length) return;
+  const partyRows = await partyContacts(tx, incidentId, left.partyIds);
+  const [site, vehicle] = await Promise.all([repo.findSite(tx, incidentId, trip.fromSiteId), repo.findVehicle(tx, incidentId, trip.vehicleId)]);
+  const siteName = site?.name ?? trip.fromSiteId;
+  const vName = vehicle ? `${vehicle.provider} ${vehicle.kind.replace('_', ' ')} ${vehicle.id}`.trim() : trip.vehicleId;
+  await openAttention(
+    tx,
+    emit,
+    incidentId,
+    actor,
+    partyRows.map((p) => {
+      const gs = left.guests.filter((g) => g.partyId === p.id);
+      return {
+        kind: 'left_behind' as const,
+        partyId: p.id,
+        guestIds: gs.map((g) => g.id),
+        place: { kind: 'site' as const, id: trip.fromSiteId, name: siteName },
+        tripId: trip.id,
+        summary: `${p.name} (${nameList(gs.map((g) => g.name))}) not aboard when ${vName} left ${siteName}; they keep their hotel and wait for transport.`,
+        suggestion: p.phone
+          ? `Ring ${p.name} on ${p.phone}; then re-plan to give them a seat, or mark them own way if they left.`
+          : `Look for ${p.name} at ${siteName}; re-plan to give them a seat, or mark them own way.`,
+        dedupeKey: `left_behind:${p.id}:${trip.id}`,
+      };
+    }),
+  );
+}

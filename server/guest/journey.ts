@@ -1,0 +1,39 @@
+/**
+ * Where each household's journey stands now: its current hotel stay and the ride that takes it
+ * there. The guest status page and every guest message read this one function, so a message
+ * rendered after a change says what the page says.
+ */
+import type { Db, Tx } from '../db/client.js';
+import type { hotels, stays, tripRiders, trips, vehicles } from '../db/schema.js';
+import { journeyRides, journeyStays } from './repo.js';
+
+export interface Journey {
+  stay: typeof stays.$inferSelect;
+  hotel: typeof hotels.$inferSelect;
+}
+export interface Ride {
+  rider: typeof tripRiders.$inferSelect;
+  trip: typeof trips.$inferSelect;
+  vehicle: typeof vehicles.$inferSelect;
+  from: string;
+}
+export interface CurrentJourney {
+  current: Journey | undefined;
+  ride: Ride | undefined;
+}
+
+/** The current stay (else the last one) and ride of each household, newest first. */
+export async function currentJourneys(db: Db | Tx, incidentId: string, partyIds: string[]): Promise<Map<string, CurrentJourney>> {
+  const out = new Map<string, CurrentJourney>();
+  if (!partyIds.length) return out;
+  const stayRows = await journeyStays(db, incidentId, partyIds);
+  const rideRows = await journeyRides(db, incidentId, partyIds);
+  for (const partyId of partyIds) {
+    const mine = stayRows.filter((s) => s.stay.partyId === partyId);
+    const rides = rideRows.filter((r) => r.rider.partyId === partyId);
+    const current = mine.find((s) => s.stay.status !== 'checked_out') ?? mine[0];
+    const ride = rides.find((r) => r.rider.status !== 'dropped') ?? (current ? rides.find((r) => r.rider.hotelId === current.stay.hotelId) : undefined);
+    out.set(partyId, { current, ride });
+  }
+  return out;
+}

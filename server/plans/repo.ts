@@ -1,0 +1,175 @@
+/**
+ * Plans' storage: proposals, what the plan in force is read back from, and the writes of applying
+ * one (stays, trips, riders, household statuses) inside the plan service's transaction. Rooms are
+ * taken through server/stays/repo.ts (adjustRoomsBulk) under the database's CHECK constraints.
+ */
+import { and, desc, eq, gt, inArray, notLike, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { rowsOf } from '../db/rows.js';
+import { events, incidents, parties, plans, roomTypes, sites, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
+import { insertBatched } from '../db/batch.js';
+
+type Exec = Db | Tx;
+export type PlanRow = typeof plans.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+
+/** The incident's last event seq; undefined if no such incident. */
+export async function lastSeq(db: Exec, incidentId: string): Promise<number | undefined> {
+  const [inc] = await db.select({ lastSeq: incidents.lastSeq }).from(incidents).where(eq(incidents.id, incidentId));
+  return inc?.lastSeq;
+}
+
+export async function partyIdsWithStatus(db: Exec, incidentId: string, statuses: PartyStatus[]): Promise<string[]> {
+  const rows = await db
+    .select({ id: parties.id })
+    .from(parties)
+    .where(and(eq(parties.incidentId, incidentId), inArray(parties.status, statuses)));
+  return rows.map((p) => p.id);
+}
+
+export async function vehicleIdsOutOfService(db: Exec, incidentId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: vehicles.id })
+    .from(vehicles)
+    .where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.status, 'out_of_service')));
+  return rows.map((v) => v.id);
+}
+
+export async function insertPlan(db: Exec, row: typeof plans.$inferInsert): Promise<PlanRow> {
+  const [created] = await db.insert(plans).values(row).returning();
+  return created!;
+}
+
+export async function markSuperseded(db: Exec, planId: string): Promise<void> {
+  await db.update(plans).set({ status: 'superseded' }).where(eq(plans.id, planId));
+}
+
+/** The plan in force steps down (a new one is being applied). */
+export async function supersedeApplied(tx: Tx, incidentId: string): Promise<void> {
+  await tx
+    .update(plans)
+    .set({ status: 'superseded' })
+    .where(and(eq(plans.incidentId, incidentId), eq(plans.status, 'applied')));
+}
+
+export async function markApplied(tx: Tx, planId: string, at: Date): Promise<void> {
+  await tx.update(plans).set({ status: 'applied', appliedAt: at }).where(eq(plans.id, planId));
+}
+
+export async function latestPlanId(db: Exec, incidentId: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: plans.id }).from(plans).where(eq(plans.incidentId, incidentId)).orderBy(desc(plans.createdAt)).limit(1);
+  return row?.id;
+}
+
+export async function plan(db: Exec, incidentId: string, planId: string): Promise<PlanRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(plans)
+    .where(and(eq(plans.id, planId), eq(plans.incidentId, incidentId)));
+  return row;
+}
+
+/** What the plan in force is read from: live stays, trips and riders. One after another: inside a transaction they share one connection. */
+export async function inForceRows(db: Exec, incidentId: string) {
+  const stayRows = await db
+    .select()
+    .from(stays)
+    .where(and(eq(stays.incidentId, incidentId), inArray(stays.status, ['planned', 'checked_in'])));
+  const tripRows = await db
+    .select()
+    .from(trips)
+    .where(and(eq(trips.incidentId, incidentId), inArray(trips.status, ['planned', 'boarding', 'departed', 'completed'])));
+  const riderRows = await db
+    .select()
+    .from(tripRiders)
+    .where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.status, ['planned', 'boarded', 'dropped'])));
+  return { stayRows, tripRows, riderRows };
+}
+
+/** Stays a manager pinned stay pinned through the next re-plan. */
+export async function pinPlannedStays(tx: Tx, incidentId: string, partyIds: string[]): Promise<void> {
+  await tx
+    .update(stays)
+    .set({ pinned: true })
+    .where(and(eq(stays.incidentId, incidentId), inArray(stays.partyId, partyIds), eq(stays.status, 'planned')));
+}
+
+export async function cancelStays(tx: Tx, stayIds: string[], at: () => Date): Promise<void> {
+  for (let i = 0; i < stayIds.length; i += 1000)
+    await tx
+      .update(stays)
+      .set({ status: 'cancelled', endedAt: at() })
+      .where(inArray(stays.id, stayIds.slice(i, i + 1000)));
+}
+
+export async function insertStays(tx: Tx, rows: (typeof stays.$inferInsert)[]): Promise<void> {
+  await insertBatched(rows, (c) => tx.insert(stays).values(c));
+}
+
+export async function vehiclesOf(tx: Tx, incidentId: string) {
+  return tx.select().from(vehicles).where(eq(vehicles.incidentId, incidentId));
+}
+
+/** New trips; returns the id of each by `vehicleId@departAt(ms)`. */
+export async function insertTrips(tx: Tx, rows: (typeof trips.$inferInsert)[]): Promise<Map<string, string>> {
+  const idByKey = new Map<string, string>();
+  await insertBatched(rows, async (c) => {
+    const inserted = await tx.insert(trips).values(c).returning({ id: trips.id, vehicleId: trips.vehicleId, departAt: trips.departAt });
+    for (const r of inserted) idByKey.set(`${r.vehicleId}@${r.departAt.getTime()}`, r.id);
+  });
+  return idByKey;
+}
+
+export async function insertRiders(tx: Tx, rows: (typeof tripRiders.$inferInsert)[]): Promise<void> {
+  await insertBatched(rows, (c) => tx.insert(tripRiders).values(c));
+}
+
+/** Households now `to` where their status is one of `from`. */
+export async function setStatusWhere(tx: Tx, incidentId: string, partyIds: string[], from: PartyStatus[], to: PartyStatus): Promise<void> {
+  await tx
+    .update(parties)
+    .set({ status: to })
+    .where(
+      and(eq(parties.incidentId, incidentId), inArray(parties.id, partyIds), from.length === 1 ? eq(parties.status, from[0]!) : inArray(parties.status, from)),
+    );
+}
+
+export async function partiesById(tx: Tx, incidentId: string, partyIds: string[]) {
+  return tx
+    .select({ id: parties.id, name: parties.name, siteId: parties.siteId })
+    .from(parties)
+    .where(and(eq(parties.incidentId, incidentId), inArray(parties.id, partyIds)));
+}
+
+export async function siteNames(tx: Tx, incidentId: string) {
+  return tx.select({ id: sites.id, name: sites.name }).from(sites).where(eq(sites.incidentId, incidentId));
+}
+
+/** Beds taken per hotel after a change (lets the console replay hotel fill from the log). */
+export async function hotelFill(tx: Tx, incidentId: string): Promise<Record<string, number>> {
+  const rows = await tx
+    .select({ hotelId: roomTypes.hotelId, beds: sql<number>`sum(${roomTypes.used} * ${roomTypes.sleeps})::int` })
+    .from(roomTypes)
+    .where(eq(roomTypes.incidentId, incidentId))
+    .groupBy(roomTypes.hotelId);
+  return Object.fromEntries(rows.map((r) => [r.hotelId, r.beds]));
+}
+
+/** Seats and wheelchair spaces each household needs. */
+export async function partySeats(tx: Tx, incidentId: string): Promise<Map<string, { seated: number; wheel: number }>> {
+  const rows = await tx.execute<{ party_id: string; n: number; wheel: number }>(
+    sql`select party_id, count(*)::int as n, count(*) filter (where 'wheelchair' = any(needs))::int as wheel from guests where incident_id = ${incidentId} group by party_id`,
+  );
+  const list = rowsOf<{ party_id: string; n: number; wheel: number }>(rows);
+  return new Map(list.map((r) => [r.party_id, { seated: r.n - r.wheel, wheel: r.wheel }]));
+}
+
+/** Events since `baseSeq`, oldest first, leaving out types matching any of the `notLike` patterns. */
+export async function eventsSince(db: Exec, incidentId: string, baseSeq: number, notLikeTypes: readonly string[], limit: number): Promise<EventRow[]> {
+  return db
+    .select()
+    .from(events)
+    .where(and(eq(events.incidentId, incidentId), gt(events.seq, baseSeq), ...notLikeTypes.map((p) => notLike(events.type, p))))
+    .orderBy(events.seq)
+    .limit(limit);
+}

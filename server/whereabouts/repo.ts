@@ -1,0 +1,164 @@
+/**
+ * Moving people: the only code that writes a guest's whereabouts. Every move goes through the
+ * state machine in shared/whereabouts.ts (a guest who may not make a move is left where they are
+ * and not reported as moved), is recorded per guest in guest_statuses under the change's event,
+ * and the household's status column follows from its members (`syncJourney`).
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import { guests, guestStatuses, parties, stays } from '../db/schema.js';
+import { canMove, isWhereabouts, journeyOf, type HouseholdJourney, type Whereabouts } from '../../shared/whereabouts.js';
+
+export interface Moved {
+  guestId: string;
+  partyId: string;
+  from: Whereabouts;
+}
+
+export interface GuestSelection {
+  partyIds?: readonly string[];
+  guestIds?: readonly string[];
+  /** Only guests currently in one of these states (on top of the state machine's rule). */
+  from?: readonly Whereabouts[];
+}
+
+/** Move the selected guests to `to` where the state machine allows it; returns who moved. */
+export async function moveGuests(tx: Tx, incidentId: string, sel: GuestSelection, to: Whereabouts, at = new Date()): Promise<Moved[]> {
+  const where = [eq(guests.incidentId, incidentId)];
+  if (sel.partyIds) {
+    if (!sel.partyIds.length) return [];
+    where.push(inArray(guests.partyId, [...sel.partyIds]));
+  }
+  if (sel.guestIds) {
+    if (!sel.guestIds.length) return [];
+    where.push(inArray(guests.id, [...sel.guestIds]));
+  }
+  const rows = await tx
+    .select({ id: guests.id, partyId: guests.partyId, whereabouts: guests.whereabouts })
+    .from(guests)
+    .where(and(...where))
+    .orderBy(guests.partyId, guests.position);
+  const moved: Moved[] = [];
+  for (const r of rows) {
+    const from = isWhereabouts(r.whereabouts) ? r.whereabouts : 'waiting';
+    if (sel.from && !sel.from.includes(from)) continue;
+    if (!canMove(from, to)) continue;
+    moved.push({ guestId: r.id, partyId: r.partyId, from });
+  }
+  for (let i = 0; i < moved.length; i += 1000) {
+    const ids = moved.slice(i, i + 1000).map((m) => m.guestId);
+    await tx
+      .update(guests)
+      .set({ whereabouts: to, whereaboutsAt: at })
+      .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, ids)));
+  }
+  return moved;
+}
+
+/** One status row per moved guest, tied to the event that moved them (the person's timeline). */
+export async function recordMoves(tx: Tx, incidentId: string, moved: readonly Moved[], to: Whereabouts, eventSeq: number, at = new Date()): Promise<void> {
+  for (let i = 0; i < moved.length; i += 1000) {
+    const chunk = moved.slice(i, i + 1000);
+    if (chunk.length)
+      await tx.insert(guestStatuses).values(chunk.map((m) => ({ incidentId, partyId: m.partyId, guestId: m.guestId, status: to, at, eventSeq })));
+  }
+}
+
+/** A household-level line in the timeline (its status after a change), tied to the change's event. */
+export async function recordHouseholdStatus(tx: Tx, row: { incidentId: string; partyId: string; status: string; eventSeq: number; at?: Date }): Promise<void> {
+  await tx.insert(guestStatuses).values(row);
+}
+
+/**
+ * `syncJourney` for one household whose members and placement the caller already holds (read under
+ * its locks in the same transaction): no reads, one update if the status changes.
+ */
+export async function syncJourneyOf(
+  tx: Tx,
+  incidentId: string,
+  party: { id: string; status: string },
+  members: readonly Whereabouts[],
+  placed: boolean,
+): Promise<{ partyId: string; from: string; to: HouseholdJourney } | null> {
+  const to = journeyOf(members, party.status as HouseholdJourney, placed);
+  if (to === party.status) return null;
+  await tx
+    .update(parties)
+    .set({ status: to })
+    .where(and(eq(parties.incidentId, incidentId), eq(parties.id, party.id)));
+  return { partyId: party.id, from: party.status, to };
+}
+
+/**
+ * Bring each household's status column in line with its members (and its placement); returns the
+ * households whose status changed. Callers run it after moving guests, inside the same transaction.
+ */
+export async function syncJourney(tx: Tx, incidentId: string, partyIds: readonly string[]): Promise<{ partyId: string; from: string; to: HouseholdJourney }[]> {
+  const ids = [...new Set(partyIds)];
+  if (!ids.length) return [];
+  const out: { partyId: string; from: string; to: HouseholdJourney }[] = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    const [ps, gs, ss] = await Promise.all([
+      tx
+        .select({ id: parties.id, status: parties.status })
+        .from(parties)
+        .where(and(eq(parties.incidentId, incidentId), inArray(parties.id, chunk))),
+      tx
+        .select({ partyId: guests.partyId, w: guests.whereabouts })
+        .from(guests)
+        .where(and(eq(guests.incidentId, incidentId), inArray(guests.partyId, chunk))),
+      tx
+        .select({ partyId: stays.partyId })
+        .from(stays)
+        .where(and(eq(stays.incidentId, incidentId), inArray(stays.partyId, chunk), inArray(stays.status, ['planned', 'checked_in']))),
+    ]);
+    const members = new Map<string, Whereabouts[]>();
+    for (const g of gs) {
+      const list = members.get(g.partyId) ?? [];
+      list.push(isWhereabouts(g.w) ? g.w : 'waiting');
+      members.set(g.partyId, list);
+    }
+    const placed = new Set(ss.map((s) => s.partyId));
+    const byTarget = new Map<HouseholdJourney, string[]>();
+    for (const p of ps) {
+      const to = journeyOf(members.get(p.id) ?? [], p.status, placed.has(p.id));
+      if (to === p.status) continue;
+      out.push({ partyId: p.id, from: p.status, to });
+      byTarget.set(to, [...(byTarget.get(to) ?? []), p.id]);
+    }
+    for (const [to, list] of byTarget)
+      await tx
+        .update(parties)
+        .set({ status: to })
+        .where(and(eq(parties.incidentId, incidentId), inArray(parties.id, list)));
+  }
+  return out;
+}
+
+/** Guests of these households (ids in household order), e.g. to name who an item is about. */
+export async function membersOf(
+  tx: Tx,
+  incidentId: string,
+  partyIds: readonly string[],
+  states?: readonly Whereabouts[],
+): Promise<{ id: string; partyId: string; name: string; whereabouts: string }[]> {
+  if (!partyIds.length) return [];
+  const where = [eq(guests.incidentId, incidentId), inArray(guests.partyId, [...partyIds])];
+  if (states) where.push(inArray(guests.whereabouts, [...states]));
+  return tx
+    .select({ id: guests.id, partyId: guests.partyId, name: guests.name, whereabouts: guests.whereabouts })
+    .from(guests)
+    .where(and(...where))
+    .orderBy(guests.partyId, guests.position);
+}
+
+/** Whereabouts per state over an incident: the counters that always add up to the guest total. */
+export async function countByWhereabouts(db: Tx | import('../db/client.js').Db, incidentId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .select({ w: guests.whereabouts, n: sql<number>`count(*)::int` })
+    .from(guests)
+    .where(eq(guests.incidentId, incidentId))
+    .groupBy(guests.whereabouts);
+  return Object.fromEntries(rows.map((r) => [r.w, Number(r.n)]));
+}

@@ -1,0 +1,53 @@
+/**
+ * "Sign out everywhere" ends every session of the user (this one included) and nobody else's;
+ * production refuses to start without Secure session cookies.
+ */
+import request from 'supertest';
+import { startTestServer, DEMO_PASSWORD, type TestServer } from '../helpers/server.js';
+import { signIn } from '../helpers/api.js';
+import { hashPassword } from '../../server/auth/password.js';
+import { insertUser } from '../../server/auth/repo.js';
+import { loadConfig } from '../../server/config.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ seed: 'none', env: { MESSAGES_ENABLED: 'false' } });
+  for (const who of ['everywhere', 'bystander'])
+    await insertUser(server.database.db, { email: `${who}@test.example`, name: who, role: 'duty_manager', passwordHash: await hashPassword(DEMO_PASSWORD) });
+});
+afterAll(async () => server?.close());
+
+test('signing out everywhere ends the sessions on every device, this one included, and leaves other users signed in', async () => {
+  const laptop = await signIn(server.url, 'everywhere@test.example');
+  const phone = await signIn(server.url, 'everywhere@test.example');
+  const tablet = await signIn(server.url, 'everywhere@test.example');
+  const someoneElse = await signIn(server.url, 'bystander@test.example');
+  await laptop.post('/api/auth/logout');
+  const res = await phone.post('/api/auth/logout-everywhere').expect(200);
+  // The laptop had already signed out: two live sessions ended.
+  expect(res.body).toEqual({ revoked: 2 });
+  expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => /^rc_session=;/.test(c))).toBe(true);
+  for (const device of [phone, tablet]) await device.get('/api/auth/me').expect(401);
+  await someoneElse.get('/api/auth/me').expect(200);
+  // Signing in again works as usual.
+  await (await signIn(server.url, 'everywhere@test.example')).get('/api/auth/me').expect(200);
+});
+
+test('without a session it is a 401 and ends nothing', async () => {
+  const res = await request(server.url).post('/api/auth/logout-everywhere').expect(401);
+  expect(res.body.error.code).toBe('unauthenticated');
+});
+
+test('production refuses to start unless session cookies are Secure', () => {
+  const prod = {
+    NODE_ENV: 'production',
+    SEED_DEMO: 'false',
+    DATABASE_URL: 'postgres://u@db/x',
+    DRIVER_LINK_SECRET: 'a-long-random-secret-for-drivers-links-0123',
+  };
+  expect(() => loadConfig(prod)).toThrow(/COOKIE_SECURE must be true in production/);
+  expect(() => loadConfig({ ...prod, COOKIE_SECURE: 'false' })).toThrow(/COOKIE_SECURE/);
+  expect(loadConfig({ ...prod, COOKIE_SECURE: 'true' }).COOKIE_SECURE).toBe(true);
+  // Development and tests keep plain-HTTP cookies.
+  expect(loadConfig({ NODE_ENV: 'development' }).COOKIE_SECURE).toBe(false);
+});

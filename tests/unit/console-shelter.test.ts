@@ -1,0 +1,55 @@
+/** The console header's "Everyone in bed by" line and the re-plan offer, in words. */
+import { describe, expect, it } from '@jest/globals';
+import { replanGain, shelterLine } from '../../client/src/console/shelter.js';
+import type { ShelterProjection } from '../../shared/live-shelter.js';
+
+const base: ShelterProjection = {
+  lastArrivalAt: '2026-10-31T23:55:00Z',
+  vulnerableLastArrivalAt: '2026-10-31T23:10:00Z',
+  planned: { lastArrivalAt: '2026-10-31T23:15:00Z', vulnerableLastArrivalAt: '2026-10-31T23:10:00Z' },
+  slipMinutes: 40,
+  vulnerableSlipMinutes: 0,
+  thresholdMinutes: 15,
+  strandedGuests: 12,
+  noRideGuests: 0,
+  noBedGuests: 1,
+  vehiclesOut: ['V03'],
+  replan: { advised: true, reasons: [] },
+};
+
+describe('shelterLine', () => {
+  it('says when everyone and the vulnerable are in bed, the slip, and who is stranded', () => {
+    expect(shelterLine(base, 'UTC')).toEqual({
+      headline: 'Everyone in bed by 23:55 · vulnerable by 23:10',
+      slips: ['slipped 40 min'],
+      notes: ['12 guests without a vehicle (V03 out of service)', '1 guest without a bed'],
+    });
+  });
+  it('shows the incident’s clock and both slips when they differ; nothing early counts as a slip', () => {
+    expect(shelterLine({ ...base, vulnerableSlipMinutes: 25, strandedGuests: 0, noBedGuests: 0 }, 'Europe/London').slips).toEqual([
+      'slipped 40 min',
+      'vulnerable slipped 25 min',
+    ]);
+    expect(shelterLine({ ...base, slipMinutes: -4, vulnerableSlipMinutes: -4 }, 'UTC').slips).toEqual([]);
+    expect(shelterLine({ ...base, lastArrivalAt: null, vulnerableLastArrivalAt: null }, 'UTC').headline).toBeNull();
+  });
+});
+
+describe('replanGain', () => {
+  it('says what a transport re-plan would bring forward', () => {
+    const now = { lastArrivalAt: '2026-10-31T23:55:00Z', vulnerableLastArrivalAt: '2026-10-31T23:20:00Z' };
+    expect(replanGain({ now, ifApplied: { lastArrivalAt: '2026-10-31T23:10:00Z', vulnerableLastArrivalAt: '2026-10-31T22:40:00Z' } }, 'UTC')).toBe(
+      're-plan: last arrival 23:10 instead of 23:55 (vulnerable 22:40 instead of 23:20)',
+    );
+    expect(
+      replanGain(
+        {
+          now: { lastArrivalAt: now.lastArrivalAt, vulnerableLastArrivalAt: now.lastArrivalAt },
+          ifApplied: { lastArrivalAt: '2026-10-31T23:10:00Z', vulnerableLastArrivalAt: '2026-10-31T23:10:00Z' },
+        },
+        'UTC',
+      ),
+    ).toBe('re-plan: last arrival 23:10 instead of 23:55');
+    expect(replanGain({ now, ifApplied: now }, 'UTC')).toBe('re-plan: last arrival 23:55, unchanged (vulnerable 23:20, unchanged)');
+  });
+});
