@@ -145,11 +145,11 @@ describe(`killing the server while it applies a plan (${engine})`, () => {
     let applyMs = Date.now() - t;
     let previousPlanId = warm.id;
 
-    // PGlite: early, midway and late in the apply, as fractions of the last apply time measured.
+    // PGlite: early, midway, late and just after the apply, as fractions of the last apply time measured.
     // A PGlite round whose answer came back before the kill did not test a crash mid-apply: its
     // answer time becomes the new measure and it is retried earlier (a re-plan's apply time varies
     // with how much moves), up to eight rounds in all.
-    const stages: (string | number)[] = engine === 'postgres' ? ['stays', 'trip_riders', 'events'] : [0.2, 0.5, 0.8];
+    const stages: (string | number)[] = engine === 'postgres' ? ['stays', 'trip_riders', 'events'] : [0.2, 0.5, 0.8, 1.1];
     const rounds: Round[] = [];
     let pending: { id: string; plan: Plan } | null = null;
     for (let i = 0; i < stages.length; i++) {
