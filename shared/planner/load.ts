@@ -72,9 +72,9 @@ export function buildLoad(
   const myPins = pinned.filter((p) => m.parties[p]!.site === s && byHotel.get(hotelOf[p]!)?.includes(p));
   if (myPins.length) {
     for (const p of myPins) {
-      const h = hotelOf[p]!;
-      if (!stops.includes(h)) stops.push(h);
-      if (fitsParty(p)) takeParty(p);
+      if (!fitsParty(p)) continue;
+      takeParty(p);
+      if (!stops.includes(hotelOf[p]!)) stops.push(hotelOf[p]!);
     }
   } else {
     let seed = -1;

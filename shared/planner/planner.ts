@@ -10,7 +10,7 @@ import type { Assignment } from './assignment.js';
 import { stayCost } from './columns.js';
 import { orderingOf } from './compare.js';
 import { greedyOrder, greedyStays } from './naive.js';
-import { assignmentStayCost, compareShelter, shelterKey, shelterSearch } from './shelter.js';
+import { assignmentStayCost, compareShelter, nearerAccessibleRooms, shelterKey, shelterSearch, snapshotRooms } from './shelter.js';
 import { comboRooms, type Combo } from './combos.js';
 import { unassignedReason } from './explain.js';
 import { planMetrics } from './metrics.js';
@@ -192,6 +192,16 @@ function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: P
       const t = scheduleFor(r.a, rs)(full ? Infinity : now() + evalMs);
       const kk = shelterKey(m, r.a, rs, t, lockedTrips, cap);
       if (h[0] > base[0] || h[1] > base[1] || compareShelter(kk, key) < 0) [rooms, a, riders, tr, key] = [r, r.a, rs, t, kk];
+    }
+    // Wheelchair households whose accessible rooms are far, nearer (swapping rooms among them).
+    if (full || now() + (evalMs + slice) * 1.2 < t0 + budget * 0.8) {
+      const before = snapshotRooms(a);
+      if (nearerAccessibleRooms(a.m, a, riders, lockedTrips, cap, now() + slice)) {
+        const t = scheduleFor(a, riders)(full ? Infinity : now() + evalMs);
+        const kk = shelterKey(m, a, riders, t, lockedTrips, cap);
+        if (compareShelter(kk, key) < 0) [tr, key] = [t, kk];
+        else before.restore();
+      }
     }
     transport = {
       ...shelterSearch(

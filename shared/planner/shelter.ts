@@ -10,10 +10,11 @@
  */
 import type { Trip } from '../plan.js';
 import { Freedom, type Assignment } from './assignment.js';
-import type { Combo } from './combos.js';
+import { fits, type Combo } from './combos.js';
 import { trueStayCost } from './columns.js';
 import { insertUnhoused } from './improve.js';
-import { kmSiteHotel, type Model } from './model.js';
+import { driveMs, kmSiteHotel, type Model } from './model.js';
+import { earliestDeparture, initialVehicles } from './route.js';
 import { MINUTE_MS, now, parseIso } from './time.js';
 import type { TransportResult } from './transport.js';
 
@@ -87,10 +88,18 @@ export function compareShelter(x: ShelterKey, y: ShelterKey): number {
   );
 }
 
-interface Saved {
-  hotel: number;
-  combo: Combo | null;
-  cost: number;
+/** The rooms of every household now, and a way back to them. */
+export function snapshotRooms(a: Assignment): { hotelOf: Int32Array; restore: () => void } {
+  const hotelOf = Int32Array.from(a.hotelOf);
+  const combo = [...a.combo];
+  const cost = Float64Array.from(a.cost);
+  const restore = () => {
+    const changed: number[] = [];
+    for (let p = 0; p < hotelOf.length; p++) if (a.hotelOf[p] !== hotelOf[p] || a.combo[p] !== combo[p]) changed.push(p);
+    for (const p of changed) a.remove(p);
+    for (const p of changed) if (hotelOf[p]! >= 0 && combo[p]) a.place(p, hotelOf[p]!, combo[p]!, cost[p]!);
+  };
+  return { hotelOf, restore };
 }
 
 /**
@@ -123,11 +132,7 @@ export function shelterSearch(
     // The households arriving within a few minutes of the last one, a handful per round.
     const cut = arr[late[0]!]! - 8 * MINUTE_MS;
     const batch = late.filter((p) => arr[p]! >= cut).slice(0, 6 + (round % 3) * 4);
-    const saved = new Map<number, Saved>();
-    const save = () => {
-      for (let p = 0; p < m.parties.length; p++) if (!saved.has(p)) saved.set(p, { hotel: a.hotelOf[p]!, combo: a.combo[p]!, cost: a.cost[p]! });
-    };
-    save();
+    const saved = snapshotRooms(a);
     let moved = 0;
     for (const p of batch) {
       tried.set(p, (tried.get(p) ?? 0) + 1);
@@ -149,7 +154,7 @@ export function shelterSearch(
     }
     // Households moved to make room must stay housed and keep their rider status.
     let lost = false;
-    for (const [p, s] of saved) if (s.hotel >= 0 && a.hotelOf[p]! < 0) lost = true;
+    for (let p = 0; p < m.parties.length; p++) if (saved.hotelOf[p]! >= 0 && a.hotelOf[p]! < 0) lost = true;
     let accept = false;
     if (moved && !lost) {
       const t0 = now();
@@ -162,15 +167,85 @@ export function shelterSearch(
         accept = true;
       }
     }
-    if (!accept) {
-      const changed: number[] = [];
-      for (const [p, s] of saved) if (a.hotelOf[p] !== s.hotel || a.combo[p] !== s.combo) changed.push(p);
-      for (const p of changed) a.remove(p);
-      for (const p of changed) {
-        const s = saved.get(p)!;
-        if (s.hotel >= 0 && s.combo) a.place(p, s.hotel, s.combo, s.cost);
-      }
-    }
+    if (!accept) saved.restore();
   }
   return best;
+}
+
+/**
+ * Wheelchair households ride the few wheelchair spaces, whose vehicles reach each pick-up site only
+ * so early: one whose accessible room is far lands late however the fleet is scheduled. Lower the
+ * latest of their earliest possible arrivals (first wheelchair space at the site + the drive) by
+ * moving the latest one to a nearer hotel with rooms free, or swapping hotels with another
+ * wheelchair household when both land sooner than it did, cheapest such change first, while the
+ * stay cost stays within `cap`. Changes `a`; answers whether anything moved.
+ */
+export function nearerAccessibleRooms(m: Model, a: Assignment, riders: readonly number[], extra: readonly Trip[], cap: number, deadline: number): boolean {
+  const wheelFirst = firstWheelchairDeparture(m, extra);
+  const ownAt = (p: number, h: number) => wheelFirst[m.parties[p]!.site]! + driveMs(m, kmSiteHotel(m, m.parties[p]!.site, h));
+  const wheelers = riders.filter((p) => m.parties[p]!.wheel > 0 && a.hotelOf[p]! >= 0 && a.freedom[p] === Freedom.Free && !a.allowed.has(p));
+  const fitAt = (p: number, h: number) => a.columnsAt(p, h).find((c) => fits(c.combo, a.avail)) ?? null;
+  let cost = assignmentStayCost(m, a);
+  const stuck = new Set<number>();
+  let moved = false;
+  for (let guard = 0; guard < wheelers.length * 2 && now() < deadline; guard++) {
+    let w = -1;
+    for (const p of wheelers) if (!stuck.has(p) && (w < 0 || ownAt(p, a.hotelOf[p]!) > ownAt(w, a.hotelOf[w]!))) w = p;
+    if (w < 0) break;
+    const hw = a.hotelOf[w]!;
+    const limit = ownAt(w, hw);
+    const was = { combo: a.combo[w]!, cost: a.cost[w]! };
+    // Candidates: [new latest of the pair, extra stay cost, apply].
+    let best: { score: number; extra: number; apply: () => void } | null = null;
+    a.remove(w);
+    for (const c of a.columns(w)) {
+      if (c.hotel === hw || ownAt(w, c.hotel) >= limit || !fits(c.combo, a.avail)) continue;
+      const extraCost =
+        trueStayCost(m, c.combo, m.parties[w]!.size, kmSiteHotel(m, m.parties[w]!.site, c.hotel)) -
+        trueStayCost(m, was.combo, m.parties[w]!.size, kmSiteHotel(m, m.parties[w]!.site, hw));
+      const score = ownAt(w, c.hotel);
+      if (!best || score < best.score || (score === best.score && extraCost < best.extra)) best = { score, extra: extraCost, apply: () => a.placeColumn(w, c) };
+    }
+    for (const q of wheelers) {
+      const hq = a.hotelOf[q]!;
+      if (q === w || hq === hw || ownAt(w, hq) >= limit || ownAt(q, hw) >= limit) continue;
+      const score = Math.max(ownAt(w, hq), ownAt(q, hw));
+      if (best && score > best.score) continue;
+      const qWas = { combo: a.combo[q]!, cost: a.cost[q]! };
+      a.remove(q);
+      const cw = fitAt(w, hq);
+      if (cw) a.placeColumn(w, cw);
+      const cq = cw ? fitAt(q, hw) : null;
+      if (cw) a.remove(w);
+      a.place(q, hq, qWas.combo, qWas.cost);
+      if (!cw || !cq) continue;
+      const stay = (p: number, c: Combo, h: number) => trueStayCost(m, c, m.parties[p]!.size, kmSiteHotel(m, m.parties[p]!.site, h));
+      const extraCost = stay(w, cw.combo, hq) + stay(q, cq.combo, hw) - stay(w, was.combo, hw) - stay(q, qWas.combo, hq);
+      if (!best || score < best.score || (score === best.score && extraCost < best.extra))
+        best = {
+          score,
+          extra: extraCost,
+          apply: () => {
+            a.remove(q);
+            a.placeColumn(w, cw);
+            a.placeColumn(q, cq);
+          },
+        };
+    }
+    if (best && cost + best.extra <= cap + 0.5) {
+      best.apply();
+      cost += best.extra;
+      moved = true;
+    } else {
+      a.place(w, hw, was.combo, was.cost);
+      stuck.add(w);
+    }
+  }
+  return moved;
+}
+
+/** Per pick-up site, the earliest departure of any vehicle with a wheelchair space (Infinity if none). */
+function firstWheelchairDeparture(m: Model, lockedTrips: readonly Trip[]): number[] {
+  const vs = initialVehicles(m, lockedTrips).filter((v) => m.vehicles[v.idx]!.wheelchairSpaces > 0);
+  return m.sites.map((_, s) => Math.min(Infinity, ...vs.map((v) => earliestDeparture(m, v, s))));
 }

@@ -12,6 +12,7 @@ import { buildLoad, type LoadContext, type LoadParams } from './load.js';
 import { buildTrip, earliestDeparture, initialVehicles, type VehicleState } from './route.js';
 import { greedyOrder, greedyTrips } from './naive.js';
 import { MINUTE_MS, now } from './time.js';
+import { wheelchairRuns, type WheelRuns } from './wheel-runs.js';
 
 export interface TransportInput {
   hotelOf: Int32Array;
@@ -46,9 +47,11 @@ const FREE_SETTINGS: Params[] = [
   { maxStops: 4, maxDetourMin: 20, seed: 'far', taxiSlackMin: 10 },
   { maxStops: 1, maxDetourMin: 0, seed: 'far', taxiSlackMin: 10 },
 ];
-const TARGET_SETTINGS: Params[] = [
-  { maxStops: 6, maxDetourMin: 40, seed: 'far', taxiSlackMin: 10 },
-  { maxStops: 6, maxDetourMin: 40, seed: 'far', taxiSlackMin: 10, wheelchairByUrgency: true },
+/** Each with or without the wheelchair runs (wheel-runs.ts). */
+const TARGET_SETTINGS: (readonly [Params, boolean])[] = [
+  [{ maxStops: 6, maxDetourMin: 40, seed: 'far', taxiSlackMin: 10 }, false],
+  [{ maxStops: 6, maxDetourMin: 40, seed: 'far', taxiSlackMin: 10, wheelchairByUrgency: true }, false],
+  [{ maxStops: 6, maxDetourMin: 40, seed: 'far', taxiSlackMin: 10 }, true],
 ];
 /** Stop bisecting once the target is known to within this. */
 const TARGET_TOLERANCE_MS = 2 * MINUTE_MS;
@@ -100,9 +103,19 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
     nb: neighbours(m, [...new Set(riders.map((p) => inp.hotelOf[p]!))], 25),
   };
   let best: TransportResult | null = null;
+  const started = now();
   // Both free runs always: the multi-stop one is usually best, the direct one is the safety net.
   for (const prm of FREE_SETTINGS) {
     const r = runSchedule(cx, inp, riders, prm, Infinity);
+    if (better(r, best)) best = r;
+  }
+  // The wheelchair households sequenced first on the vehicles with wheelchair spaces, when the
+  // deadline leaves room for one more schedule (it always does up to ~1,500 households).
+  const freeMs = now() - started;
+  const runs =
+    now() + freeMs < inp.deadline ? wheelchairRuns(m, inp.hotelOf, riders, inp.lockedTrips, inp.vehiclePins, Math.min(inp.deadline, now() + 50)) : null;
+  if (runs && now() + freeMs / 2 < inp.deadline) {
+    const r = runSchedule(cx, inp, riders, FREE_SETTINGS[0]!, Infinity, runs);
     if (better(r, best)) best = r;
   }
   // The hand greedy's schedule too (one hotel per trip, vehicle free first): on very large
@@ -128,8 +141,9 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
       const mid = (lo + hi) / 2;
       const started = now();
       let ok = false;
-      for (const prm of TARGET_SETTINGS) {
-        const r = runSchedule(cx, inp, riders, prm, mid);
+      for (const [prm, withRuns] of TARGET_SETTINGS) {
+        if (withRuns && !runs) continue;
+        const r = runSchedule(cx, inp, riders, prm, mid, withRuns ? runs : null);
         if (!r.unserved.size) {
           ok = true;
           if (better(r, best)) best = r;
@@ -158,13 +172,22 @@ function lowerBound(m: Model, inp: TransportInput, riders: number[]): number {
   return lb;
 }
 
-function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm: Params, targetMs: number): TransportResult {
+function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm: Params, targetMs: number, runs: WheelRuns | null = null): TransportResult {
   const m = cx.m;
+  // Wheelchair runs are pins in their order: each such vehicle carries its households first.
+  const pinnedOf = new Map<number, number[]>();
+  if (runs) {
+    const pins = new Map(inp.vehiclePins);
+    for (const [v, seq] of runs) {
+      pinnedOf.set(v, [...seq]);
+      for (const p of seq) pins.set(p, v);
+    }
+    cx = { ...cx, vehiclePins: pins };
+  }
   const vs = initialVehicles(m, inp.lockedTrips);
   const siteCount = m.sites.length;
   const pending: Map<number, number[]>[] = m.sites.map(() => new Map());
   const seatsLeft = new Float64Array(siteCount);
-  const pinnedOf = new Map<number, number[]>();
   // Wheelchair users first: accessible space is the scarcest capacity, so it never goes to others.
   const sorted = [...riders].sort(
     (x, y) => cx.carriers[x]! - cx.carriers[y]! || m.parties[y]!.wheel - m.parties[x]!.wheel || m.parties[y]!.size - m.parties[x]!.size,
@@ -264,7 +287,10 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
       if (alt) bestV = alt;
     }
     const d = dep[bestV.idx * siteCount + bestS]!;
-    const load = buildLoad(cx, pending[bestS]!, bestV.idx, bestS, d, targetMs, prm, pinnedOf.get(bestV.idx) ?? []);
+    // A vehicle with more pinned households to fetch goes straight to one hotel and back for them.
+    const pinned = pinnedOf.get(bestV.idx) ?? [];
+    const pinsLeft = pinned.filter((p) => pending[m.parties[p]!.site]!.get(inp.hotelOf[p]!)?.includes(p)).length;
+    const load = buildLoad(cx, pending[bestS]!, bestV.idx, bestS, d, targetMs, pinsLeft > 1 ? { ...prm, maxStops: 1 } : prm, pinned);
     if (!load.parties.length) {
       blocked.add(bestV.idx * siteCount + bestS);
       recompute(bestV);

@@ -5,8 +5,12 @@ import { planSchema } from '../../shared/plan.js';
 import { scenarioArb } from './arbitraries.js';
 import { generateScenario } from '../../seed/generate.js';
 import { scenarioSchema } from '../../shared/scenario.js';
-import { buildModel } from '../../shared/planner/model.js';
+import { buildModel, carriable, driveMs, kmSiteHotel } from '../../shared/planner/model.js';
+import { assignRooms } from '../../shared/planner/rooms.js';
+import { earliestDeparture, initialVehicles } from '../../shared/planner/route.js';
+import { assignmentStayCost, nearerAccessibleRooms } from '../../shared/planner/shelter.js';
 import { greedyOrder, greedyTrips } from '../../shared/planner/naive.js';
+import { runsLatestArrival, wheelchairRuns } from '../../shared/planner/wheel-runs.js';
 
 test('planner output is always valid and schema-clean', () => {
   fc.assert(
@@ -93,5 +97,82 @@ describe.each(['shelter', 'cost'] as const)('objective %s', (objective) => {
       }),
       { numRuns: 150, seed: 21 },
     );
+  });
+});
+
+describe('wheelchair runs (shared/planner/wheel-runs.ts)', () => {
+  const shapes = ['many-wheelchair', 'needs-heavy', 'normal'] as const;
+  test('carry every wheelchair household once, on a vehicle that fits it, never later than the hand greedy sequences them', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...shapes), fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 100, max: 400 }), (shape, seed, guests) => {
+        const s = scenarioSchema.parse(generateScenario({ guests, shape, seed }));
+        const plan = planRelocation(s, { timeBudgetMs: 30 });
+        const m = buildModel(s);
+        const hotelOf = new Int32Array(m.parties.length).fill(-1);
+        for (const st of plan.stays) hotelOf[m.partyIndex.get(st.partyId)!] = m.hotelIndex.get(st.hotelId)!;
+        const riders = m.parties.filter((p) => hotelOf[p.idx]! >= 0).map((p) => p.idx);
+        const fits = (p: number, v: number) => m.vehicles[v]!.wheelchairSpaces >= m.parties[p]!.wheel && m.vehicles[v]!.seats >= m.parties[p]!.seated;
+        const jobs = riders.filter((p) => m.parties[p]!.wheel > 0 && m.vehicles.some((_, v) => fits(p, v)));
+        const runs = wheelchairRuns(m, hotelOf, riders, [], new Map(), Infinity);
+        if (!jobs.length) return expect(runs).toBeNull();
+        const carried = [...runs!.entries()].flatMap(([v, seq]) => seq.map((p) => [p, v] as const));
+        expect(carried.map(([p]) => p).sort((x, y) => x - y)).toEqual([...jobs].sort((x, y) => x - y));
+        for (const [p, v] of carried) expect(fits(p, v)).toBe(true);
+        // The greedy's wheelchair trips, each household as its own run in the greedy's order.
+        const mine = new Set(jobs);
+        const greedy = new Map<number, number[]>();
+        for (const t of greedyTrips(
+          m,
+          hotelOf,
+          greedyOrder(m).filter((p) => mine.has(p)),
+          [],
+        ).trips) {
+          const v = m.vehicleIndex.get(t.vehicleId)!;
+          greedy.set(v, [...(greedy.get(v) ?? []), ...t.partyIds.map((id) => m.partyIndex.get(id)!)]);
+        }
+        expect(runsLatestArrival(m, hotelOf, runs!)).toBeLessThanOrEqual(runsLatestArrival(m, hotelOf, greedy));
+      }),
+      { numRuns: 25, seed: 51 },
+    );
+  });
+});
+
+describe('accessible rooms nearer (shared/planner/shelter.ts nearerAccessibleRooms)', () => {
+  test('lowers the latest earliest-possible arrival of wheelchair households, keeps everyone housed in an accessible room, within the cost cap', () => {
+    let lowered = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('many-wheelchair', 'needs-heavy'),
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 150, max: 700 }),
+        (shape, seed, guests) => {
+          const s = scenarioSchema.parse(generateScenario({ guests, shape, seed }));
+          const m = buildModel(s);
+          const eligible = m.parties.filter((p) => carriable(m, p));
+          const { a } = assignRooms(m, eligible, { locked: new Map(), pins: new Map(), allowed: new Map(), previous: new Map(), deadline: Infinity });
+          const riders = eligible.filter((p) => a.hotelOf[p.idx]! >= 0).map((p) => p.idx);
+          const wheelers = riders.filter((p) => m.parties[p]!.wheel > 0);
+          // Earliest departure of a wheelchair space at each site, as the function reckons it.
+          const vs = initialVehicles(m, []).filter((v) => m.vehicles[v.idx]!.wheelchairSpaces > 0);
+          const first = m.sites.map((_, st) => Math.min(Infinity, ...vs.map((v) => earliestDeparture(m, v, st))));
+          const latestOwn = () =>
+            Math.max(-Infinity, ...wheelers.map((p) => first[m.parties[p]!.site]! + driveMs(m, kmSiteHotel(m, m.parties[p]!.site, a.hotelOf[p]!))));
+          const before = latestOwn();
+          const cost = assignmentStayCost(m, a);
+          const cap = cost * 1.05;
+          nearerAccessibleRooms(m, a, riders, [], cap, Infinity);
+          expect(latestOwn()).toBeLessThanOrEqual(before);
+          if (latestOwn() < before) lowered++;
+          expect(assignmentStayCost(m, a)).toBeLessThanOrEqual(cap + 0.5);
+          for (const p of riders) expect(a.hotelOf[p]).toBeGreaterThanOrEqual(0);
+          for (const p of wheelers) expect(a.combo[p]!.slots.some((sl) => m.rooms[sl]!.accessible)).toBe(true);
+          // Rooms are never over-booked.
+          for (let r = 0; r < m.rooms.length; r++) expect(a.avail[r]).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 25, seed: 61 },
+    );
+    // Not a no-op: on most of these incidents the far accessible rooms can be traded.
+    expect(lowered).toBeGreaterThan(5);
   });
 });
