@@ -177,8 +177,8 @@ export function shelterSearch(
  * so early: one whose accessible room is far lands late however the fleet is scheduled. Lower the
  * latest of their earliest possible arrivals (first wheelchair space at the site + the drive) by
  * moving the latest one to a nearer hotel with rooms free, or swapping hotels with another
- * wheelchair household when both land sooner than it did, cheapest such change first, while the
- * stay cost stays within `cap`. Changes `a`; answers whether anything moved.
+ * wheelchair household when both land sooner than it did: the change that adds least stay cost
+ * first, one at a time, while the stay cost stays within `cap`. Changes `a`; answers whether anything moved.
  */
 export function nearerAccessibleRooms(m: Model, a: Assignment, riders: readonly number[], extra: readonly Trip[], cap: number, deadline: number): boolean {
   const wheelFirst = firstWheelchairDeparture(m, extra);
@@ -204,13 +204,13 @@ export function nearerAccessibleRooms(m: Model, a: Assignment, riders: readonly 
         trueStayCost(m, c.combo, m.parties[w]!.size, kmSiteHotel(m, m.parties[w]!.site, c.hotel)) -
         trueStayCost(m, was.combo, m.parties[w]!.size, kmSiteHotel(m, m.parties[w]!.site, hw));
       const score = ownAt(w, c.hotel);
-      if (!best || score < best.score || (score === best.score && extraCost < best.extra)) best = { score, extra: extraCost, apply: () => a.placeColumn(w, c) };
+      if (!best || extraCost < best.extra || (extraCost === best.extra && score < best.score))
+        best = { score, extra: extraCost, apply: () => a.placeColumn(w, c) };
     }
     for (const q of wheelers) {
       const hq = a.hotelOf[q]!;
       if (q === w || hq === hw || ownAt(w, hq) >= limit || ownAt(q, hw) >= limit) continue;
       const score = Math.max(ownAt(w, hq), ownAt(q, hw));
-      if (best && score > best.score) continue;
       const qWas = { combo: a.combo[q]!, cost: a.cost[q]! };
       a.remove(q);
       const cw = fitAt(w, hq);
@@ -221,7 +221,7 @@ export function nearerAccessibleRooms(m: Model, a: Assignment, riders: readonly 
       if (!cw || !cq) continue;
       const stay = (p: number, c: Combo, h: number) => trueStayCost(m, c, m.parties[p]!.size, kmSiteHotel(m, m.parties[p]!.site, h));
       const extraCost = stay(w, cw.combo, hq) + stay(q, cq.combo, hw) - stay(w, was.combo, hw) - stay(q, qWas.combo, hq);
-      if (!best || score < best.score || (score === best.score && extraCost < best.extra))
+      if (!best || extraCost < best.extra || (extraCost === best.extra && score < best.score))
         best = {
           score,
           extra: extraCost,
