@@ -69,7 +69,7 @@ export function wheelchairRuns(
   if (!memo) MEMO.set(m, (memo = new Map()));
   const known = memo.get(key);
   if (known) return known;
-  const runs = sequence(m, hotelOf, jobs, fits, lockedTrips, deadline);
+  const runs = sequence(m, hotelOf, jobs, fleet, fits, lockedTrips, deadline);
   if (memo.size > 200) memo.clear();
   memo.set(key, runs);
   return runs;
@@ -81,11 +81,11 @@ function sequence(
   m: Model,
   hotelOf: Int32Array,
   jobs: readonly number[],
+  fleet: readonly number[],
   fits: (p: number, v: number) => boolean,
   lockedTrips: readonly Trip[],
   deadline: number,
 ): WheelRuns {
-  const fleet = m.vehicles.flatMap((v, i) => (v.wheelchairSpaces > 0 ? [i] : []));
   const start = initialVehicles(m, lockedTrips);
   const leg = new Map(jobs.map((p) => [p, driveMs(m, kmSiteHotel(m, m.parties[p]!.site, hotelOf[p]!))]));
   /** Arrival of each household of one vehicle's run, in order (Infinity from one that does not fit). */
