@@ -10,8 +10,11 @@
  * JavaScript shipped per role (gzip, from dist/client). Headless and software-rendered: compare
  * runs of the same setup, not with a phone.
  *   --small (2,000 guests, 100 hotels, 60 vehicles)   --seconds N per measurement (4)
+ *   --profile FILE (a CPU profile of the page from opening the console until it settles, for
+ *   Chrome's DevTools or `node --cpu-prof`-style readers: where the long tasks' time goes)
  *   BENCH_GUESTS, BENCH_HOTELS, BENCH_VEHICLES   BENCH_DATABASE_URL
  */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -34,6 +37,8 @@ const guests = Number(process.env.BENCH_GUESTS ?? (SMALL ? 2_000 : 10_000));
 const hotels = Number(process.env.BENCH_HOTELS ?? (SMALL ? 100 : 500));
 const vehicles = Number(process.env.BENCH_VEHICLES ?? (SMALL ? 60 : 300));
 const seconds = num('seconds', 4);
+const profileAt = process.argv.indexOf('--profile');
+const profileFile = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
 
 // JS per role first: it needs only the build, and it is printed even when no browser is here.
 assertClientBuilt();
@@ -119,6 +124,12 @@ try {
   await page.emulateMedia({ reducedMotion: 'no-preference' }); // zoom animations on, as people see them
   await page.addInitScript({ content: PROBE });
   await signIn(page, base, 'duty@demo.test');
+  const cdp = profileFile ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   t0 = performance.now();
   const tti = await openConsole(page, base, incidentId);
   const map = page.locator('[data-testid="incident-map"]');
@@ -133,6 +144,10 @@ try {
   report({ figure: 'time to interactive', value: tti, unit: 'ms', target: '<= 2000' });
   // Let what the load started settle before measuring frames.
   await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+  if (cdp && profileFile) {
+    writeFileSync(profileFile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    console.log(`CPU profile of the console's load written to ${profileFile}`);
+  }
 
   const box = (await map.boundingBox())!;
   const cx = box.x + box.width / 2;
@@ -179,11 +194,13 @@ try {
       count: all.length,
       worst: Math.max(0, ...all.map((t) => t.duration)),
       worstAfterInteractive: Math.max(0, ...all.filter((t) => t.start >= interactive).map((t) => t.duration)),
+      list: all.map((t) => `${Math.round(t.duration)} ms at ${Math.round(t.start - interactive)} ms`),
     };
   });
   console.log(
     `long tasks after first paint (${Math.round(tasks.after)} ms): ${tasks.count}, worst ${Math.round(tasks.worst)} ms; worst once interactive ${Math.round(tasks.worstAfterInteractive)} ms`,
   );
+  console.log(`  each (start relative to interactive): ${tasks.list.join(', ')}`);
   report({ figure: 'worst long task after first paint', value: tasks.worst, unit: 'ms', target: '<= 50' });
   report({ figure: 'worst long task once interactive (pan, zoom, clock)', value: tasks.worstAfterInteractive, unit: 'ms', target: '<= 50' });
 } finally {

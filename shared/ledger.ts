@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { EARLIEST_YEAR, entityIdSchema, LATEST_YEAR, zoneOrUtc } from './fields.js';
+import { dateFormat, numberFormat } from './intl.js';
 
 export const LEDGER_CATEGORIES = ['lodging', 'transport', 'bar', 'meals', 'laundry', 'gifts', 'other'] as const;
 export type LedgerCategory = (typeof LEDGER_CATEGORIES)[number];
@@ -291,7 +292,7 @@ export function perkCategoryOf(kind: string): PerkCategory | null {
 /** `£12.50` from minor units and a currency (GBP when not given): the one money formatter of every screen. */
 export function formatMoneyMinor(minor: number, currency = 'GBP'): string {
   try {
-    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).format(minor / 100);
+    return numberFormat('en-GB', { style: 'currency', currency }).format(minor / 100);
   } catch {
     return `${formatMinor(minor)} ${currency}`;
   }
@@ -310,21 +311,9 @@ interface LocalParts {
   d: number;
   h: number;
 }
-const formatters = new Map<string, Intl.DateTimeFormat>();
 /** A stored zone that is not one (written before validation, or by hand) counts nights in UTC rather than failing. */
 function localParts(t: Date, timeZone: string): LocalParts {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zoneOrUtc(timeZone),
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
+  const f = dateFormat('en-CA', { timeZone: zoneOrUtc(timeZone), year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
   const p: Record<string, string> = {};
   for (const part of f.formatToParts(t)) p[part.type] = part.value;
   return { y: Number(p.year), m: Number(p.month), d: Number(p.day), h: Number(p.hour) };

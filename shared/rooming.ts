@@ -4,6 +4,7 @@
  * the pure functions here (rows for the CSV, what changed since the last list sent) have no I/O.
  */
 import { z } from 'zod';
+import { dateFormat } from './intl.js';
 
 export const ROOMING_FORMATS = ['csv', 'pdf'] as const;
 export const roomingQuerySchema = z.object({
@@ -74,9 +75,7 @@ export function vehicleLabel(v: RoomingHousehold['vehicle']): string {
 export function localTime(iso: string | null, timeZone: string): string {
   if (!iso) return '';
   try {
-    return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone }).format(
-      new Date(iso),
-    );
+    return dateFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
   } catch {
     return iso;
   }

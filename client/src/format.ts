@@ -1,10 +1,11 @@
 /** Display helpers: numbers, dates and labels in the words a duty manager uses. */
 import { nounFor } from '../../shared/plural.js';
+import { dateFormat, numberFormat } from '../../shared/intl.js';
 
-const numberFormat = new Intl.NumberFormat('en-GB');
+const counts = numberFormat('en-GB');
 
 export function formatCount(n: number): string {
-  return numberFormat.format(n);
+  return counts.format(n);
 }
 
 /** `iso` shown with `options` in `timeZone` (the browser's own zone when that one is unknown). */
@@ -12,9 +13,9 @@ function formatIn(iso: string, options: Intl.DateTimeFormatOptions, timeZone?: s
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   try {
-    return new Intl.DateTimeFormat('en-GB', { ...options, timeZone }).format(d);
+    return dateFormat('en-GB', { ...options, timeZone }).format(d);
   } catch {
-    return new Intl.DateTimeFormat('en-GB', options).format(d);
+    return dateFormat('en-GB', options).format(d);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Language } from '../../shared/messages.js';
 import { zoneOrUtc } from '../../shared/fields.js';
+import { dateFormat } from '../../shared/intl.js';
 
 const WORDS: Record<Language, Record<string, string>> = {
   en: {
@@ -71,23 +72,16 @@ export function vehicleText(lang: Language, v: { id: string; kind: string; provi
 }
 
 /** "21:40" in the incident's time zone; the date too when it is not today there. */
-/** Formatters are costly to build and are used for every message a change touches: one per locale, zone and shape. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The formatter of one shape, in a locale and zone (kept: shared/intl.ts). */
 function formatter(locale: string, timeZone: string, shape: 'time' | 'day' | 'dayMonth'): Intl.DateTimeFormat {
-  const key = `${locale}|${timeZone}|${shape}`;
-  let f = formatters.get(key);
-  if (!f) {
-    const opts: Intl.DateTimeFormatOptions =
-      shape === 'time'
-        ? { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }
-        : shape === 'day'
-          ? { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }
-          : { timeZone, day: 'numeric', month: 'short' };
-    f = new Intl.DateTimeFormat(locale, opts);
-    if (formatters.size > 500) formatters.clear();
-    formatters.set(key, f);
-  }
-  return f;
+  return dateFormat(
+    locale,
+    shape === 'time'
+      ? { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }
+      : shape === 'day'
+        ? { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }
+        : { timeZone, day: 'numeric', month: 'short' },
+  );
 }
 
 export function timeText(lang: Language, at: Date | null, zone: string, now = new Date()): string {

@@ -6,14 +6,13 @@ import { pdfBuffer, type PdfDoc } from '../files/pdf.js';
 import type { GuestPass, PassSheet } from '../../shared/passes.js';
 import { qrRuns } from './qr.js';
 import { countOf } from '../../shared/plural.js';
+import { dateFormat } from '../../shared/intl.js';
 
 const MM = 72 / 25.4;
 
 function when(iso: string, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone }).format(
-      new Date(iso),
-    );
+    return dateFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
   } catch {
     return iso;
   }

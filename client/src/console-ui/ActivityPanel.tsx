@@ -1,10 +1,11 @@
 /** Who did what, newest first; new entries are announced politely to screen readers. */
 import type { LiveEvent } from '../../../shared/realtime.js';
 import { describeEvent, type EventLog } from '../console/event-log.js';
+import { dateFormat } from '../../../shared/intl.js';
 
 export function timeOf(iso: string, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone }).format(new Date(iso));
+    return dateFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone }).format(new Date(iso));
   } catch {
     return iso.slice(11, 19);
   }

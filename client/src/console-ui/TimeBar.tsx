@@ -8,6 +8,7 @@ import type { EventLog } from '../console/event-log.js';
 import { describeEvent } from '../console/event-log.js';
 import { REPLAY_SPEEDS } from '../console/replay.js';
 import type { Replay } from './useReplay.js';
+import { dateFormat } from '../../../shared/intl.js';
 
 interface Props {
   span: { start: number; end: number } | null;
@@ -23,7 +24,7 @@ const MIN = 60_000;
 
 function hhmm(t: number, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(t);
+    return dateFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(t);
   } catch {
     return new Date(t).toISOString().slice(11, 16);
   }

@@ -13,6 +13,7 @@ import './driver.css';
 import { countOf } from '../../../shared/plural.js';
 import { api, ApiError, driveUrl } from '../api.js';
 import { oneInFlight } from '../one-in-flight.js';
+import { dateFormat } from '../../../shared/intl.js';
 
 const KIND: Record<string, string> = { coach: 'Coach', minibus: 'Minibus', taxi: 'Taxi', accessible_taxi: 'Accessible taxi' };
 /** `21:06`, or `Sat 21:06` when not today: a driver must not misread yesterday's time. */
@@ -21,7 +22,7 @@ const time = (iso: string | null, tz?: string) => {
   const d = new Date(iso);
   const opts: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', timeZone: tz };
   try {
-    const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'short', timeZone: tz });
+    const day = dateFormat('en-GB', { dateStyle: 'short', timeZone: tz });
     if (day.format(d) !== day.format(new Date())) opts.weekday = 'short';
     return d.toLocaleString('en-GB', opts);
   } catch {

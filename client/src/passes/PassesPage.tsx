@@ -11,10 +11,11 @@ import { QrSvg } from './QrSvg.js';
 import { api, passUrls } from '../api.js';
 import './passes.css';
 import { countOf } from '../../../shared/plural.js';
+import { dateFormat } from '../../../shared/intl.js';
 
 function when(iso: string, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
+    return dateFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
   } catch {
     return iso;
   }
