@@ -16,6 +16,7 @@ import { EventBus, SYSTEM_ACTOR } from '../server/events/log.js';
 import { IncidentService } from '../server/incidents/service.js';
 import { generateScenario } from '../seed/generate.js';
 import { startAppProcess } from '../tests/helpers/process.js';
+import { loginCookie } from '../tests/helpers/socket.js';
 import type { HotelArrivals, IncidentState } from '../shared/api.js';
 import { report } from './lib/result.js';
 
@@ -45,16 +46,7 @@ const app = await startAppProcess({
   GROUP_COMMIT: process.env.BENCH_GROUP_COMMIT ?? 'true',
 });
 try {
-  const login = await fetch(`${app.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'duty@demo.test', password }),
-  });
-  if (!login.ok) throw new Error(`login failed: ${login.status}`);
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const cookie = await loginCookie(app.url, 'duty@demo.test', password);
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${app.url}${path}`, {
       method,

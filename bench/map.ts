@@ -23,6 +23,7 @@ import { EventBus, SYSTEM_ACTOR } from '../server/events/log.js';
 import { IncidentService } from '../server/incidents/service.js';
 import { generateScenario } from '../seed/generate.js';
 import { startAppProcess, type AppProcess } from '../tests/helpers/process.js';
+import { loginCookie } from '../tests/helpers/socket.js';
 import { assertClientBuilt, browserAvailable, openBrowser, type BrowserSession } from '../tests/browser/browser.js';
 import { openConsole, signIn, PASSWORD } from '../tests/browser/console-helpers.js';
 import { num } from './args.js';
@@ -91,16 +92,7 @@ let browser: BrowserSession | undefined;
 try {
   app = await startAppProcess({ DATABASE_URL: scratch.url, SEED_DEMO: 'true', DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', MESSAGES_ENABLED: 'false' });
   const base = app.url;
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'duty@demo.test', password: PASSWORD }),
-  });
-  if (!login.ok) throw new Error(`login failed: ${login.status}`);
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const cookie = await loginCookie(base, 'duty@demo.test', PASSWORD);
   const call = async <T>(p: string): Promise<T> => {
     const res = await fetch(`${base}${p}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: base }, body: '{}' });
     if (!res.ok) throw new Error(`POST ${p}: ${res.status} ${(await res.text()).slice(0, 300)}`);

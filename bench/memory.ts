@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EMBEDDED_NODE_FLAGS, startAppProcess, type AppProcess } from '../tests/helpers/process.js';
+import { loginCookie } from '../tests/helpers/socket.js';
 import { describeTree, mib, treeRss } from './lib/proc.js';
 import { report } from './lib/result.js';
 
@@ -44,16 +45,7 @@ try {
   const afterStart = await settled(app);
   rows.push(['first start (storm seeded)', mib(afterStart.bytes), afterStart.processes]);
 
-  const login = await fetch(`${app.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'duty@demo.test', password }),
-  });
-  if (!login.ok) throw new Error(`login failed: ${login.status}`);
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const cookie = await loginCookie(app.url, 'duty@demo.test', password);
   const call = async <T>(method: string, p: string): Promise<T> => {
     const res = await fetch(`${app.url}${p}`, { method, headers: { cookie, 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
     if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${(await res.text()).slice(0, 300)}`);

@@ -21,6 +21,7 @@ import { EventBus, SYSTEM_ACTOR } from '../server/events/log.js';
 import { IncidentService } from '../server/incidents/service.js';
 import { generateScenario } from '../seed/generate.js';
 import { startAppProcess, type AppProcess } from '../tests/helpers/process.js';
+import { loginCookie } from '../tests/helpers/socket.js';
 import type { HotelArrivals, IncidentState } from '../shared/api.js';
 import { num } from './args.js';
 import { createScratchDatabase } from './scratch-db.js';
@@ -39,16 +40,7 @@ const apps: AppProcess[] = [];
 try {
   apps.push(await startAppProcess(env));
   const base = apps[0]!.url;
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'duty@demo.test', password }),
-  });
-  if (!login.ok) throw new Error(`login failed: ${login.status}`);
-  const cookie = login.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const cookie = await loginCookie(base, 'duty@demo.test', password);
   const call = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${base}${p}`, {
       method,

@@ -18,7 +18,7 @@ import { smallScenario } from '../../seed/small.js';
 import type { HotelArrivals } from '../../shared/api.js';
 import { verdict } from '../../client/src/offline/retry.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
-import type { Sql } from '../helpers/invariants.js';
+import { withSql as withSqlOn, type Sql } from '../helpers/invariants.js';
 import { startAppProcess, type AppProcess } from '../helpers/process.js';
 import { loginCookie } from '../helpers/socket.js';
 import { DEMO_PASSWORD } from '../helpers/server.js';
@@ -49,24 +49,7 @@ describe(`a crash during a keyed check-in (${engine})`, () => {
     return { status: res.status, body: (await res.json().catch(() => null)) as T, headers: res.headers };
   };
 
-  async function withSql<T>(fn: (q: Sql) => Promise<T>): Promise<T> {
-    if (db) {
-      const c = new pg.Client({ connectionString: db.url });
-      await c.connect();
-      try {
-        return await fn(async (text, params) => (await c.query(text, params as unknown[])).rows);
-      } finally {
-        await c.end();
-      }
-    }
-    const { PGlite } = await import('@electric-sql/pglite');
-    const c = await PGlite.create(dataDir!);
-    try {
-      return await fn(async (text, params) => (await c.query<Record<string, unknown>>(text, params as unknown[])).rows);
-    } finally {
-      await c.close();
-    }
-  }
+  const withSql = <T>(fn: (q: Sql) => Promise<T>) => withSqlOn({ url: db?.url, dataDir }, fn);
 
   const hotelId = () => 'H1';
   const checkinPath = () => `/api/incidents/${incidentId}/hotels/${hotelId()}/arrivals/checkins`;

@@ -20,7 +20,7 @@ import { generateScenario } from '../../seed/generate.js';
 import type { Plan } from '../../shared/plan.js';
 import type { IncidentState } from '../../shared/api.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
-import { activeSnapshot, checkInvariants, invariantProblems, missingFromPlan, type Sql } from '../helpers/invariants.js';
+import { activeSnapshot, checkInvariants, invariantProblems, missingFromPlan, type Sql, withSql as withSqlOn } from '../helpers/invariants.js';
 import { startAppProcess, type AppProcess } from '../helpers/process.js';
 import { loginCookie } from '../helpers/socket.js';
 import { DEMO_PASSWORD } from '../helpers/server.js';
@@ -58,25 +58,7 @@ describe(`killing the server while it applies a plan (${engine})`, () => {
     return { status: res.status, body: (await res.json().catch(() => null)) as T };
   };
 
-  /** Run SQL against the database while the app is stopped (PGlite) or at any time (PostgreSQL). */
-  async function withSql<T>(fn: (q: Sql) => Promise<T>): Promise<T> {
-    if (db) {
-      const c = new pg.Client({ connectionString: db.url });
-      await c.connect();
-      try {
-        return await fn(async (text, params) => (await c.query(text, params as unknown[])).rows);
-      } finally {
-        await c.end();
-      }
-    }
-    const { PGlite } = await import('@electric-sql/pglite');
-    const c = await PGlite.create(dataDir!);
-    try {
-      return await fn(async (text, params) => (await c.query<Record<string, unknown>>(text, params as unknown[])).rows);
-    } finally {
-      await c.close();
-    }
-  }
+  const withSql = <T>(fn: (q: Sql) => Promise<T>) => withSqlOn({ url: db?.url, dataDir }, fn);
 
   beforeAll(async () => {
     if (usingPostgres()) {

@@ -4,10 +4,34 @@
  * Plain SQL over a minimal runner so it works on a PostgreSQL client and on a PGlite opened on a
  * data dir after its process was killed.
  */
+import pg from 'pg';
 import type { Plan } from '../../shared/plan.js';
 
 export type Row = Record<string, unknown>;
 export type Sql = (text: string, params?: unknown[]) => Promise<Row[]>;
+
+/**
+ * Run `fn` against the test's database: a PostgreSQL connection to `where.url` (at any time), else a
+ * PGlite opened on `where.dataDir` (only while no app process holds those files).
+ */
+export async function withSql<T>(where: { url?: string | null; dataDir?: string | null }, fn: (q: Sql) => Promise<T>): Promise<T> {
+  if (where.url) {
+    const c = new pg.Client({ connectionString: where.url });
+    await c.connect();
+    try {
+      return await fn(async (text, params) => (await c.query(text, params as unknown[])).rows);
+    } finally {
+      await c.end();
+    }
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const c = await PGlite.create(where.dataDir!);
+  try {
+    return await fn(async (text, params) => (await c.query<Row>(text, params as unknown[])).rows);
+  } finally {
+    await c.close();
+  }
+}
 
 export interface InvariantReport {
   /** Room types whose `used` differs from the rooms of the active stays. */
