@@ -7,10 +7,10 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { attentionItems, guests, hotels, incidents, parties, sites, tripRiders, trips, vehicles } from '../db/schema.js';
 import type { AttentionItem, AttentionKind, AttentionPlace } from '../../shared/attention.js';
-import type { Actor, NewEvent, StoredEvent } from '../events/log.js';
+import type { Actor, Emit } from '../events/log.js';
 import { isoUtc } from '../../shared/time.js';
 
-export type Emit = (incidentId: string, actor: Actor, list: NewEvent[]) => Promise<StoredEvent[]>;
+export type { Emit } from '../events/log.js';
 type Row = typeof attentionItems.$inferSelect;
 
 export interface AttentionDraft {

@@ -1,11 +1,14 @@
 /**
  * Reception's reads and writes: a hotel's expected households, and a stay's check-in, no-show
  * and check-out, in the check-in service's transaction. Guests move only through
- * server/whereabouts/repo.ts; rooms are given back through server/stays/repo.ts.
+ * server/whereabouts/repo.ts (check-in's single write uses its SQL); rooms are given back through server/stays/repo.ts.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import type { StayStatus } from '../../shared/statuses.js';
+import type { PartyStatus, StayStatus } from '../../shared/statuses.js';
+import { rowsOf } from '../db/rows.js';
+import { checkInGuestsSql } from '../whereabouts/repo.js';
+import type { AlsoWrite } from '../events/log.js';
 import { guests, hotels, incidents, parties, stays, tripRiders, trips, vehicles } from '../db/schema.js';
 
 type Exec = Db | Tx;
@@ -53,13 +56,12 @@ export async function arrivingParts(db: Exec, incidentId: string, partyIds: stri
   ] as const);
 }
 
-export async function householdGuests(tx: Db | Tx, incidentId: string, partyId: string, lock = false) {
-  const q = tx
+export async function householdGuests(db: Db | Tx, incidentId: string, partyId: string) {
+  return db
     .select()
     .from(guests)
     .where(and(eq(guests.incidentId, incidentId), eq(guests.partyId, partyId)))
     .orderBy(guests.position);
-  return lock ? q.for('update') : q;
 }
 
 /**
@@ -67,27 +69,102 @@ export async function householdGuests(tx: Db | Tx, incidentId: string, partyId: 
  * else null. One read, so that a repeated check-in is refused without a transaction.
  */
 export async function checkedInHere(db: Db, incidentId: string, hotelId: string, partyId: string) {
-  const rows = await db
-    .select({ name: parties.name, guestId: guests.id, whereabouts: guests.whereabouts })
-    .from(stays)
-    .innerJoin(parties, and(eq(parties.incidentId, stays.incidentId), eq(parties.id, stays.partyId)))
-    .innerJoin(guests, and(eq(guests.incidentId, stays.incidentId), eq(guests.partyId, stays.partyId)))
-    .where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, partyId), eq(stays.hotelId, hotelId), eq(stays.status, 'checked_in')));
+  const rows = rowsOf<{ name: string; guestId: string; whereabouts: string }>(
+    await db.execute(sql`select p.name, g.id as "guestId", g.whereabouts from stays s
+      join parties p on p.incident_id = s.incident_id and p.id = s.party_id
+      join guests g on g.incident_id = s.incident_id and g.party_id = s.party_id
+      where s.incident_id = ${incidentId}::uuid and s.party_id = ${partyId} and s.hotel_id = ${hotelId} and s.status = 'checked_in'`),
+  );
   return rows.length ? { name: rows[0]!.name, guests: rows.map((r) => ({ id: r.guestId, whereabouts: r.whereabouts })) } : null;
 }
 
+/** What a check-in decides from: the household, its active stay at the hotel, its members (in order). */
+export interface HeldHousehold {
+  party: { id: string; name: string; phone: string; status: PartyStatus };
+  stay: { id: string; rooms: { type: string; count: number }[]; roomNumbers: Record<string, string[]> | null; checkedInAt: Date | null };
+  guests: { id: string; partyId: string; name: string; whereabouts: string }[];
+  /** How many of its attention items of the kinds asked for are open (read, not locked: `closeCured` locks them). */
+  openItems: number;
+}
+
 /**
- * Check the given guests in, in one statement: whereabouts `checked_in`, the time, and each one's
- * room (null where reception gave none). The caller holds their rows (householdGuests with lock) and
- * has checked that each may move to `checked_in`.
+ * One statement for check-in's reads: the household, its planned or checked-in stay at this hotel
+ * and its members, each locked in the order every change takes them (household, stay, guests), and
+ * a count of its open attention items of these kinds. Null when it has no such stay here.
  */
-export async function checkInGuests(tx: Tx, incidentId: string, list: { guestId: string; roomNumber: string | null }[], at: Date): Promise<void> {
-  if (!list.length) return;
-  await tx.execute(sql`
-    update guests g set whereabouts = 'checked_in', whereabouts_at = ${at.toISOString()}::timestamptz,
-      checked_in_at = ${at.toISOString()}::timestamptz, room_number = t.room
-    from unnest(${sql.param(list.map((x) => x.guestId))}::text[], ${sql.param(list.map((x) => x.roomNumber))}::text[]) as t(id, room)
-    where g.incident_id = ${incidentId}::uuid and g.id = t.id`);
+export async function lockForCheckIn(
+  tx: Tx,
+  incidentId: string,
+  hotelId: string,
+  partyId: string,
+  itemKinds: readonly string[],
+): Promise<HeldHousehold | null> {
+  const rows = rowsOf<{
+    partyName: string;
+    phone: string;
+    partyStatus: PartyStatus;
+    stayId: string;
+    rooms: HeldHousehold['stay']['rooms'];
+    roomNumbers: HeldHousehold['stay']['roomNumbers'];
+    checkedInAt: Date | string | null;
+    guestId: string;
+    guestName: string;
+    whereabouts: string;
+    openItems: number | string;
+  }>(
+    await tx.execute(sql`with p as (select id, name, phone, status from parties where incident_id = ${incidentId}::uuid and id = ${partyId} for update),
+      st as (select s.id, s.rooms, s.room_numbers, s.checked_in_at from stays s join p on p.id = s.party_id
+        where s.incident_id = ${incidentId}::uuid and s.hotel_id = ${hotelId} and s.status in ('planned', 'checked_in') for update of s),
+      g as (select g.id, g.name, g.whereabouts, g.position from guests g join st on true
+        where g.incident_id = ${incidentId}::uuid and g.party_id = ${partyId} for update of g)
+      select p.name as "partyName", p.phone, p.status as "partyStatus", st.id as "stayId", st.rooms, st.room_numbers as "roomNumbers",
+        st.checked_in_at as "checkedInAt", g.id as "guestId", g.name as "guestName", g.whereabouts,
+        (select count(*) from attention_items a where a.incident_id = ${incidentId}::uuid and a.party_id = ${partyId}
+          and a.resolved_at is null and a.kind = any(${sql.param([...itemKinds])}::text[])) as "openItems"
+      from p, st, g order by g.position`),
+  );
+  const first = rows[0];
+  if (!first) return null;
+  return {
+    party: { id: partyId, name: first.partyName, phone: first.phone, status: first.partyStatus },
+    stay: {
+      id: first.stayId,
+      rooms: first.rooms,
+      roomNumbers: first.roomNumbers,
+      checkedInAt: first.checkedInAt === null ? null : new Date(first.checkedInAt),
+    },
+    guests: rows.map((r) => ({ id: r.guestId, partyId, name: r.guestName, whereabouts: r.whereabouts })),
+    openItems: Number(first.openItems),
+  };
+}
+
+/**
+ * Check-in's writes, to ride in its event's append (`emit(..., also)`): the guests checked in
+ * (`checkInGuestsSql`), the stay checked in with its room numbers (its first check-in time kept),
+ * the household's rides ended at the door, and its status when that changes. The caller holds all
+ * these rows (`lockForCheckIn`).
+ */
+export function checkInWrites(
+  incidentId: string,
+  w: {
+    partyId: string;
+    stayId: string;
+    guests: { guestId: string; roomNumber: string | null }[];
+    roomNumbers: Record<string, string[]>;
+    status: PartyStatus | null;
+    at: Date;
+  },
+): AlsoWrite[] {
+  const at = sql`${w.at.toISOString()}::timestamptz`;
+  const writes: AlsoWrite[] = [
+    () => checkInGuestsSql(incidentId, w.guests, w.at),
+    () => sql`update stays set status = 'checked_in', room_numbers = ${JSON.stringify(w.roomNumbers)}::jsonb, checked_in_at = coalesce(checked_in_at, ${at})
+      where id = ${w.stayId}::uuid`,
+    () => sql`update trip_riders set status = 'dropped', dropped_at = ${at}
+      where incident_id = ${incidentId}::uuid and party_id = ${w.partyId} and status in ('planned', 'boarded')`,
+  ];
+  if (w.status) writes.push(() => sql`update parties set status = ${w.status} where incident_id = ${incidentId}::uuid and id = ${w.partyId}`);
+  return writes;
 }
 
 export async function updateStay(
@@ -96,14 +173,6 @@ export async function updateStay(
   change: Partial<Pick<typeof stays.$inferInsert, 'status' | 'roomNumbers' | 'checkedInAt' | 'checkedOutAt' | 'endedAt'>>,
 ): Promise<void> {
   await tx.update(stays).set(change).where(eq(stays.id, stayId));
-}
-
-/** The household's planned or boarded rides end at the door: dropped. */
-export async function dropRiders(tx: Tx, incidentId: string, partyId: string, at: Date): Promise<void> {
-  await tx
-    .update(tripRiders)
-    .set({ status: 'dropped', droppedAt: at })
-    .where(and(eq(tripRiders.incidentId, incidentId), eq(tripRiders.partyId, partyId), inArray(tripRiders.status, ['planned', 'boarded'])));
 }
 
 /** The household and its active stay at this hotel, both locked (either may be missing). */

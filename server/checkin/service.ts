@@ -14,8 +14,16 @@ import { groupBy } from '../../shared/collections.js';
 import { isoUtc } from '../../shared/time.js';
 import { releaseRooms } from '../stays/repo.js';
 import { releaseSeatsOfParties } from '../stays/riders.js';
-import { canMove, householdWhereabouts, isWhereabouts, WHEREABOUTS_LABEL, type Whereabouts } from '../../shared/whereabouts.js';
-import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney, syncJourneyOf, type Moved } from '../whereabouts/repo.js';
+import {
+  canMove,
+  householdWhereabouts,
+  isWhereabouts,
+  journeyOf,
+  WHEREABOUTS_LABEL,
+  type HouseholdJourney,
+  type Whereabouts,
+} from '../../shared/whereabouts.js';
+import { moveGuests, recordHouseholdStatus, recordMoves, recordMovesSql, syncJourney, type Moved } from '../whereabouts/repo.js';
 import { closeCured, nameList, openAttention } from '../attention/repo.js';
 import * as repo from './repo.js';
 
@@ -99,9 +107,12 @@ export class CheckinService {
       if (named.length > 0 && named.every((id) => seen.guests.some((g) => g.id === id && g.whereabouts === 'checked_in')))
         throw alreadyIn(seen.name, req.partyId, named.length);
     }
+    // Three round trips in the transaction (the locked read; the event with every write; commit):
+    // the incident's lock, which numbers events, is held only for the last two (decision 0017).
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
-      const { party, stay } = await this.lockStay(tx, incidentId, hotelId, req.partyId, ['planned', 'checked_in']);
-      const all = await repo.householdGuests(tx, incidentId, party.id, true);
+      const held = await repo.lockForCheckIn(tx, incidentId, hotelId, req.partyId, CURED_BY_CHECK_IN);
+      if (!held) throw notHere(req.partyId);
+      const { party, stay, guests: all } = held;
       const unknown = (req.guestIds ?? []).filter((id) => !all.some((g) => g.id === id));
       if (unknown.length)
         throw validationError(
@@ -133,55 +144,59 @@ export class CheckinService {
       const now = new Date();
       const roomNumbers = { ...(stay.roomNumbers ?? {}), ...req.roomNumbers };
       const given = Object.values(roomNumbers).flat();
-      // The members' rows are locked (householdGuests), so who moves is known here: one write for all.
+      // The members' rows are locked, so who moves is known here: one write for all.
       const moved: Moved[] = all
         .filter((g) => arriving.includes(g.id) && canMove(whereaboutsOf(g), 'checked_in'))
-        .map((g) => ({ guestId: g.id, partyId: g.partyId, from: whereaboutsOf(g) }));
+        .map((g) => ({ guestId: g.id, partyId: party.id, from: whereaboutsOf(g) }));
+      const movedIds = new Set(moved.map((m) => m.guestId));
       // A guest's own room when reception named it; the only room when there is one; else the household's rooms stand.
       const roomOf = (id: string) => req.guestRooms?.[id] ?? (given.length === 1 ? given[0]! : null);
-      await repo.checkInGuests(
-        tx,
-        incidentId,
-        moved.map((m) => ({ guestId: m.guestId, roomNumber: roomOf(m.guestId) })),
-        now,
-      );
-      const notIn = all.filter((g) => !moved.some((m) => m.guestId === g.id) && g.whereabouts !== 'checked_in');
+      const notIn = all.filter((g) => !movedIds.has(g.id) && g.whereabouts !== 'checked_in');
       const everyone = notIn.length === 0;
-      await repo.updateStay(tx, stay.id, { status: 'checked_in', roomNumbers, checkedInAt: stay.checkedInAt ?? now });
-      await repo.dropRiders(tx, incidentId, party.id, now);
-      const [ev] = await emit(incidentId, actor, [
-        {
-          type: 'guest.checked_in',
-          payload: {
-            partyId: party.id,
-            name: party.name,
-            hotelId,
-            guestIds: moved.map((m) => m.guestId),
-            wholeHousehold: everyone,
-            roomNumbers,
-            hotelIds: [hotelId],
-          },
-        },
-      ]);
-      await recordMoves(tx, incidentId, moved, 'checked_in', ev!.seq, now);
-      const movedIds = new Set(moved.map((m) => m.guestId));
-      await syncJourneyOf(
-        tx,
-        incidentId,
-        party,
+      const journey = journeyOf(
         all.map((g) => (movedIds.has(g.id) ? 'checked_in' : whereaboutsOf(g))),
+        party.status as HouseholdJourney,
         true,
       );
-      // The previous partial item is superseded: closed, and reopened for whoever is still not in.
-      await closeCured(
-        tx,
-        emit,
+      // One statement writes it all: the event, the people's timeline lines and the check-in itself.
+      const writes = repo.checkInWrites(incidentId, {
+        partyId: party.id,
+        stayId: stay.id,
+        guests: moved.map((m) => ({ guestId: m.guestId, roomNumber: roomOf(m.guestId) })),
+        roomNumbers,
+        status: journey === party.status ? null : journey,
+        at: now,
+      });
+      const [ev] = await emit(
         incidentId,
         actor,
-        [party.id],
-        everyone ? ['partial_checkin', 'not_checked_in', 'missing'] : ['partial_checkin', 'not_checked_in'],
-        everyone ? 'the whole household is checked in' : 'more of the household checked in',
+        [
+          {
+            type: 'guest.checked_in',
+            payload: {
+              partyId: party.id,
+              name: party.name,
+              hotelId,
+              guestIds: moved.map((m) => m.guestId),
+              wholeHousehold: everyone,
+              roomNumbers,
+              hotelIds: [hotelId],
+            },
+          },
+        ],
+        [...writes, recordMovesSql(incidentId, moved, 'checked_in', now)],
       );
+      // The previous partial item is superseded: closed, and reopened for whoever is still not in.
+      if (held.openItems > 0)
+        await closeCured(
+          tx,
+          emit,
+          incidentId,
+          actor,
+          [party.id],
+          everyone ? CURED_BY_CHECK_IN : ['partial_checkin', 'not_checked_in'],
+          everyone ? 'the whole household is checked in' : 'more of the household checked in',
+        );
       if (!everyone) {
         const hotel = await repo.hotel(tx, incidentId, hotelId);
         const hotelName = hotel?.name ?? hotelId;
@@ -258,12 +273,18 @@ export class CheckinService {
   /** The household's active stay at this hotel, locked; anything else is "not here". */
   private async lockStay(tx: Tx, incidentId: string, hotelId: string, partyId: string, statuses: string[]) {
     const { party, stay } = await repo.lockPartyAndStay(tx, incidentId, hotelId, partyId);
-    if (!party || !stay)
-      throw new AppError('not_found', 'That household is not expected at this hotel (it may have been re-routed). Refresh the list.', { partyId });
+    if (!party || !stay) throw notHere(partyId);
     if (!statuses.includes(stay.status))
       throw new AppError('conflict', `${party.name} is ${stay.status.replace('_', ' ')}; that action does not apply.`, { partyId, status: stay.status });
     return { party, stay };
   }
+}
+
+/** The attention items a whole household's check-in closes (a partial one closes the first two). */
+const CURED_BY_CHECK_IN = ['partial_checkin', 'not_checked_in', 'missing'] as const;
+
+function notHere(partyId: string): AppError {
+  return new AppError('not_found', 'That household is not expected at this hotel (it may have been re-routed). Refresh the list.', { partyId });
 }
 
 function alreadyIn(name: string, partyId: string, people: number): AppError {

@@ -28,8 +28,16 @@ export type StoredEvent = NewEvent & {
   actor: Actor;
 };
 
+/**
+ * A write carried by the append's own statement (a round trip fewer, and none while the incident's
+ * lock is held): given the SQL of the first new seq, one data-modifying statement such as
+ * `recordMovesSql` (server/whereabouts/repo.ts), run as a CTE of the append: in full, whether or not
+ * anything reads it, on the same snapshot (so no two of them may change the same row).
+ */
+export type AlsoWrite = (firstSeq: SQL) => SQL;
+
 /** Append events to an incident's log; must run inside the change's transaction. */
-export async function appendEvents(tx: Tx, incidentId: string, actor: Actor, list: NewEvent[]): Promise<StoredEvent[]> {
+export async function appendEvents(tx: Tx, incidentId: string, actor: Actor, list: NewEvent[], also: readonly AlsoWrite[] = []): Promise<StoredEvent[]> {
   if (list.length === 0) return [];
   const at = new Date();
   const append = eventAppend(
@@ -37,7 +45,9 @@ export async function appendEvents(tx: Tx, incidentId: string, actor: Actor, lis
     list.map((event) => ({ actor, event })),
     at,
   );
-  const res = await tx.execute(sql`with ${append.ctes} ${append.result}`);
+  const firstSeq = sql`(select s.last_seq - ${list.length}::int + 1 from s)`;
+  const extra = also.map((write, i) => sql`, ${sql.raw(`also_${i}`)} as (${write(firstSeq)})`);
+  const res = await tx.execute(sql`with ${append.ctes}${sql.join(extra)} ${append.result}`);
   const row = rowsOf<{ last: number | string }>(res)[0];
   if (!row) throw new AppError('not_found', 'No such incident.');
   const last = Number(row.last);
@@ -76,7 +86,8 @@ export function eventAppend(incidentId: string, list: ActorEvent[], at: Date): {
 /** In-process fan-out of committed events and of volatile messages (events/bus.ts; the realtime layer subscribes). */
 export { EventBus, type VolatileMessage } from './bus.js';
 
-type Emit = (incidentId: string, actor: Actor, list: NewEvent[]) => Promise<StoredEvent[]>;
+/** A change's way to append events (and, with `also`, more writes in the same statement). */
+export type Emit = (incidentId: string, actor: Actor, list: NewEvent[], also?: readonly AlsoWrite[]) => Promise<StoredEvent[]>;
 type Change = (tx: Tx, emit: Emit) => Promise<unknown>;
 interface Waiting {
   fn: Change;
@@ -182,9 +193,9 @@ export async function lockIncident(tx: Tx, incidentId: string): Promise<number |
 }
 
 function collectInto(tx: Tx, pending: StoredEvent[], incidentsTouched?: Set<string>): Emit {
-  return async (incidentId, actor, list) => {
+  return async (incidentId, actor, list, also) => {
     incidentsTouched?.add(incidentId);
-    const stored = await appendEvents(tx, incidentId, actor, list);
+    const stored = await appendEvents(tx, incidentId, actor, list, also);
     pending.push(...stored);
     return stored;
   };

@@ -4,7 +4,7 @@
  * and not reported as moved), is recorded per guest in guest_statuses under the change's event,
  * and the household's status column follows from its members (`syncJourney`).
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { guests, guestStatuses, parties, stays } from '../db/schema.js';
 import { canMove, isWhereabouts, journeyOf, type HouseholdJourney, type Whereabouts } from '../../shared/whereabouts.js';
@@ -64,29 +64,31 @@ export async function recordMoves(tx: Tx, incidentId: string, moved: readonly Mo
   }
 }
 
-/** A household-level line in the timeline (its status after a change), tied to the change's event. */
-export async function recordHouseholdStatus(tx: Tx, row: { incidentId: string; partyId: string; status: string; eventSeq: number; at?: Date }): Promise<void> {
-  await tx.insert(guestStatuses).values(row);
+/**
+ * `recordMoves` as SQL to ride in the event append's own statement (`emit(..., also)`): the moves'
+ * lines take the append's first seq, so nothing is written while the incident's lock is held.
+ */
+export function recordMovesSql(incidentId: string, moved: readonly Moved[], to: Whereabouts, at: Date): (firstSeq: SQL) => SQL {
+  return (firstSeq) => sql`insert into guest_statuses (incident_id, party_id, guest_id, status, at, event_seq)
+    select ${incidentId}::uuid, t.party_id, t.guest_id, ${to}::text, ${at.toISOString()}::timestamptz, ${firstSeq}
+    from unnest(${sql.param(moved.map((m) => m.partyId))}::text[], ${sql.param(moved.map((m) => m.guestId))}::text[]) as t(party_id, guest_id)`;
 }
 
 /**
- * `syncJourney` for one household whose members and placement the caller already holds (read under
- * its locks in the same transaction): no reads, one update if the status changes.
+ * Check these guests in, as SQL for one statement (the check-in's single write): whereabouts
+ * `checked_in`, the time, and each one's room (null where reception gave none). The caller holds
+ * their rows and has checked with `canMove` that each may move to `checked_in`.
  */
-export async function syncJourneyOf(
-  tx: Tx,
-  incidentId: string,
-  party: { id: string; status: string },
-  members: readonly Whereabouts[],
-  placed: boolean,
-): Promise<{ partyId: string; from: string; to: HouseholdJourney } | null> {
-  const to = journeyOf(members, party.status as HouseholdJourney, placed);
-  if (to === party.status) return null;
-  await tx
-    .update(parties)
-    .set({ status: to })
-    .where(and(eq(parties.incidentId, incidentId), eq(parties.id, party.id)));
-  return { partyId: party.id, from: party.status, to };
+export function checkInGuestsSql(incidentId: string, list: readonly { guestId: string; roomNumber: string | null }[], at: Date): SQL {
+  return sql`update guests g set whereabouts = 'checked_in', whereabouts_at = ${at.toISOString()}::timestamptz,
+      checked_in_at = ${at.toISOString()}::timestamptz, room_number = t.room
+    from unnest(${sql.param(list.map((x) => x.guestId))}::text[], ${sql.param(list.map((x) => x.roomNumber))}::text[]) as t(id, room)
+    where g.incident_id = ${incidentId}::uuid and g.id = t.id`;
+}
+
+/** A household-level line in the timeline (its status after a change), tied to the change's event. */
+export async function recordHouseholdStatus(tx: Tx, row: { incidentId: string; partyId: string; status: string; eventSeq: number; at?: Date }): Promise<void> {
+  await tx.insert(guestStatuses).values(row);
 }
 
 /**
