@@ -37,8 +37,10 @@ const password = 'storm-demo-2026';
 const scratch = await createScratchDatabase(adminUrl, `rc_bench_status_${Date.now().toString(36)}`);
 const env = { DATABASE_URL: scratch.url, SEED_DEMO: 'true', DEMO_PASSWORD: password, LOG_LEVEL: 'warn', MESSAGES_ENABLED: 'false' };
 const apps: AppProcess[] = [];
+// BENCH_APP_NODE_FLAGS: Node flags for the app processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+const appOptions = { nodeFlags: (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean) };
 try {
-  apps.push(await startAppProcess(env));
+  apps.push(await startAppProcess(env, appOptions));
   const base = apps[0]!.url;
   const cookie = await loginCookie(base, 'duty@demo.test', password);
   const call = async <T>(method: string, p: string, body?: unknown): Promise<T> => {
@@ -135,7 +137,7 @@ try {
 
   const summaries: { processes: number; rps: number; p99: number }[] = [];
   for (const processes of [1, 2]) {
-    while (apps.length < processes) apps.push(await startAppProcess(env));
+    while (apps.length < processes) apps.push(await startAppProcess(env, appOptions));
     stopReception = false;
     const before = checkins;
     const bg = reception();

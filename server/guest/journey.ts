@@ -24,10 +24,13 @@ export interface CurrentJourney {
 
 /** The current stay (else the last one) and ride of each household, newest first. */
 export async function currentJourneys(db: Db | Tx, incidentId: string, partyIds: string[]): Promise<Map<string, CurrentJourney>> {
+  if (!partyIds.length) return new Map();
+  return journeysOf(partyIds, await journeyStays(db, incidentId, partyIds), await journeyRides(db, incidentId, partyIds));
+}
+
+/** `currentJourneys` from the households' stays and rides as `journeyStays` and `journeyRides` read them. */
+export function journeysOf(partyIds: readonly string[], stayRows: readonly Journey[], rideRows: readonly Ride[]): Map<string, CurrentJourney> {
   const out = new Map<string, CurrentJourney>();
-  if (!partyIds.length) return out;
-  const stayRows = await journeyStays(db, incidentId, partyIds);
-  const rideRows = await journeyRides(db, incidentId, partyIds);
   for (const partyId of partyIds) {
     const mine = stayRows.filter((s) => s.stay.partyId === partyId);
     const rides = rideRows.filter((r) => r.rider.partyId === partyId);

@@ -29,9 +29,9 @@ import { AppError, parseOr400, validationError } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus, type NewEvent } from '../events/log.js';
 import { isoUtc } from '../../shared/time.js';
 import { leavePlan } from '../stays/repo.js';
-import { loadSettings } from '../messages/templates.js';
+import { DEFAULT_SETTINGS } from '../messages/templates.js';
 import { helplineOf, JOURNEY_TEMPLATES } from '../messages/wording.js';
-import { currentJourneys } from './journey.js';
+import { journeysOf } from './journey.js';
 import { zoneOrUtc } from '../../shared/fields.js';
 import { membersOf, moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
 import { closeCured, openAttention } from '../attention/repo.js';
@@ -91,12 +91,8 @@ export class GuestService {
 
   private async statusOf(p: repo.PartyRow): Promise<GuestStatusView> {
     const { incidentId, id: partyId } = p;
-    const [{ inc, guestRows, replyRows, pageRows, fb }, settings, journeys] = await Promise.all([
-      repo.statusPage(this.db, incidentId, partyId),
-      loadSettings(this.db, incidentId),
-      currentJourneys(this.db, incidentId, [partyId]),
-    ]);
-    const { current, ride } = journeys.get(partyId) ?? { current: undefined, ride: undefined };
+    const { inc, guestRows, replyRows, pageRows, fb, stayRows, rideRows } = await repo.statusPage(this.db, incidentId, partyId);
+    const { current, ride } = journeysOf([partyId], stayRows, rideRows).get(partyId) ?? { current: undefined, ride: undefined };
     const h = current?.hotel;
     const stopIdx = ride && h ? ride.trip.stops.indexOf(h.id) : -1;
     const left = p.status === 'self_evacuated' || p.status === 'no_show';
@@ -109,7 +105,11 @@ export class GuestService {
         language: languageFor(p.language),
         guests: guestRows.sort((a, b) => a.position - b.position).map((g) => ({ id: g.id, name: g.name, age: g.age })),
       },
-      incident: { name: inc?.name ?? '', timezone: zoneOrUtc(inc?.timezone), helplinePhone: helplineOf(inc?.helpline, settings.helplinePhone) },
+      incident: {
+        name: inc?.name ?? '',
+        timezone: zoneOrUtc(inc?.timezone),
+        helplinePhone: helplineOf(inc?.helpline, inc?.settingsHelpline ?? DEFAULT_SETTINGS.helplinePhone),
+      },
       destination:
         h && current && !left
           ? {
