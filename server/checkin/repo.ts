@@ -7,6 +7,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import type { PartyStatus, StayStatus } from '../../shared/statuses.js';
 import { rowsOf } from '../db/rows.js';
+import { preparedPerDb } from '../db/prepared.js';
 import { checkInGuestsSql } from '../whereabouts/repo.js';
 import type { AlsoWrite } from '../events/log.js';
 import { guests, hotels, incidents, parties, stays, tripRiders, trips, vehicles } from '../db/schema.js';
@@ -66,17 +67,30 @@ export async function householdGuests(db: Db | Tx, incidentId: string, partyId: 
 
 /**
  * Without locks: the household's name and members if it holds a checked-in stay at this hotel,
- * else null. One read, so that a repeated check-in is refused without a transaction.
+ * else null. One read, prepared (`preparedPerDb`), so that a repeated check-in is refused without
+ * a transaction and nearly without work.
  */
 export async function checkedInHere(db: Db, incidentId: string, hotelId: string, partyId: string) {
-  const rows = rowsOf<{ name: string; guestId: string; whereabouts: string }>(
-    await db.execute(sql`select p.name, g.id as "guestId", g.whereabouts from stays s
-      join parties p on p.incident_id = s.incident_id and p.id = s.party_id
-      join guests g on g.incident_id = s.incident_id and g.party_id = s.party_id
-      where s.incident_id = ${incidentId}::uuid and s.party_id = ${partyId} and s.hotel_id = ${hotelId} and s.status = 'checked_in'`),
-  );
+  const rows = await checkedInQuery(db).execute({ incidentId, hotelId, partyId });
   return rows.length ? { name: rows[0]!.name, guests: rows.map((r) => ({ id: r.guestId, whereabouts: r.whereabouts })) } : null;
 }
+
+const checkedInQuery = preparedPerDb((db) =>
+  db
+    .select({ name: parties.name, guestId: guests.id, whereabouts: guests.whereabouts })
+    .from(stays)
+    .innerJoin(parties, and(eq(parties.incidentId, stays.incidentId), eq(parties.id, stays.partyId)))
+    .innerJoin(guests, and(eq(guests.incidentId, stays.incidentId), eq(guests.partyId, stays.partyId)))
+    .where(
+      and(
+        eq(stays.incidentId, sql.placeholder('incidentId')),
+        eq(stays.partyId, sql.placeholder('partyId')),
+        eq(stays.hotelId, sql.placeholder('hotelId')),
+        eq(stays.status, 'checked_in'),
+      ),
+    )
+    .prepare('checkin_already_in'),
+);
 
 /** What a check-in decides from: the household, its active stay at the hotel, its members (in order). */
 export interface HeldHousehold {
