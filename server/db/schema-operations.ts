@@ -74,6 +74,8 @@ export const stays = pgTable(
       .on(t.incidentId, t.partyId)
       .where(sql`status in ('planned', 'checked_in')`),
     index('stays_hotel').on(t.incidentId, t.hotelId),
+    // Every stay of a household, whatever its status: the status page's reads and its version read.
+    index('stays_party').on(t.incidentId, t.partyId),
     check('stays_status', sql`${t.status} in ('planned', 'checked_in', 'checked_out', 'cancelled', 'no_show')`),
   ],
 );
@@ -128,6 +130,8 @@ export const tripRiders = pgTable(
     uniqueIndex('trip_riders_one_active_per_party')
       .on(t.incidentId, t.partyId)
       .where(sql`status in ('planned', 'boarded')`),
+    // Every ride of a household, whatever its status: the status page's reads and its version read.
+    index('trip_riders_party').on(t.incidentId, t.partyId),
     check('trip_riders_status', sql`${t.status} in ('planned', 'boarded', 'dropped', 'no_show', 'cancelled')`),
   ],
 );
