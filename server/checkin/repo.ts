@@ -7,7 +7,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import type { PartyStatus, StayStatus } from '../../shared/statuses.js';
 import { rowsOf } from '../db/rows.js';
-import { preparedPerDb } from '../db/prepared.js';
+import { executeNamed, preparedPerDb } from '../db/prepared.js';
 import { checkInGuestsSql } from '../whereabouts/repo.js';
 import type { AlsoWrite } from '../events/log.js';
 import { guests, hotels, incidents, parties, stays, tripRiders, trips, vehicles } from '../db/schema.js';
@@ -126,7 +126,7 @@ export async function lockForCheckIn(
     whereabouts: string;
     openItems: number | string;
   }>(
-    await tx.execute(sql`with p as (select id, name, phone, status from parties where incident_id = ${incidentId}::uuid and id = ${partyId} for update),
+    await executeNamed(tx, sql`with p as (select id, name, phone, status from parties where incident_id = ${incidentId}::uuid and id = ${partyId} for update),
       st as (select s.id, s.rooms, s.room_numbers, s.checked_in_at from stays s join p on p.id = s.party_id
         where s.incident_id = ${incidentId}::uuid and s.hotel_id = ${hotelId} and s.status in ('planned', 'checked_in') for update of s),
       g as (select g.id, g.name, g.whereabouts, g.position from guests g join st on true

@@ -107,8 +107,9 @@ export class CheckinService {
       if (named.length > 0 && named.every((id) => seen.guests.some((g) => g.id === id && g.whereabouts === 'checked_in')))
         throw alreadyIn(seen.name, req.partyId, named.length);
     }
-    // Three round trips in the transaction (the locked read; the event with every write; commit):
-    // the incident's lock, which numbers events, is held only for the last two (decision 0017).
+    // Two round trips in the transaction on PostgreSQL (the locked read; the event with every write
+    // and the commit): the incident's lock, which numbers events, is held only while the server runs
+    // the last one (decision 0017).
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const held = await repo.lockForCheckIn(tx, incidentId, hotelId, req.partyId, CURED_BY_CHECK_IN);
       if (!held) throw notHere(req.partyId);
@@ -185,6 +186,8 @@ export class CheckinService {
           },
         ],
         [...writes, recordMovesSql(incidentId, moved, 'checked_in', now)],
+        // The usual case, a whole household with nothing open to close, ends here: commit with it.
+        { last: everyone && held.openItems === 0 },
       );
       // The previous partial item is superseded: closed, and reopened for whoever is still not in.
       if (held.openItems > 0)

@@ -1,10 +1,14 @@
 /**
- * Queries prepared once per database handle, for the reads every status poll makes (decision 0017).
+ * Prepared statements for the hot paths (decision 0017). `preparedPerDb`: queries prepared once per
+ * database handle, for the reads every status poll makes.
  * Drizzle builds a prepared query's SQL once; on PostgreSQL each pooled connection parses and plans
  * it once under its name, where an ordinary query is built, parsed and planned on every call. Only
  * on the database handle, never inside a transaction (a prepared query runs on the pool).
  */
-import type { Db } from './client.js';
+import { createHash } from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
+import type { PgDialect, PgSession } from 'drizzle-orm/pg-core';
+import type { Db, Tx } from './client.js';
 
 export function preparedPerDb<Q>(build: (db: Db) => Q): (db: Db) => Q {
   const cache = new WeakMap<Db, Q>();
@@ -14,3 +18,22 @@ export function preparedPerDb<Q>(build: (db: Db) => Q): (db: Db) => Q {
     return query;
   };
 }
+
+/**
+ * `exec.execute(query)` as a named statement, so PostgreSQL parses and plans it once per connection:
+ * for the hot statements that run inside a transaction, where drizzle's `.prepare()` cannot go (the
+ * event append, check-in's locked read). The name is a digest of the SQL text, so the text must not
+ * vary with the values (lists go as one array parameter, never spread). PGlite runs it as usual.
+ */
+export async function executeNamed(exec: Db | Tx, query: SQL): Promise<unknown> {
+  const { session, dialect } = exec as unknown as { session: PgSession; dialect: PgDialect };
+  const built = dialect.sqlToQuery(query);
+  let name = statementNames.get(built.sql);
+  if (!name) {
+    name = `rc_${createHash('sha256').update(built.sql).digest('base64url').slice(0, 24)}`;
+    if (statementNames.size >= 1000) statementNames.clear();
+    statementNames.set(built.sql, name);
+  }
+  return session.prepareQuery(built, undefined, name, false).execute();
+}
+const statementNames = new Map<string, string>();

@@ -2,7 +2,7 @@
  * The in-process bus between services and the realtime layer, with two channels:
  *
  * - `committed`: the incident log's events, published only once their transaction has committed
- *   (events/log.ts `commitWithEvents`); ordered by seq, caught up by `subscribe`, never lost.
+ *   (events/log.ts `commitWithEvents`); ordered by seq (see `publish`), caught up by `subscribe`, never lost.
  * - `volatile`: what is not logged and may be lost: where a vehicle is, who follows an incident and
  *   what they are looking at. Services publish here and know nothing of sockets; the realtime layer
  *   alone turns these into volatile socket messages (batched, dropped for a client that is not ready).
@@ -18,7 +18,12 @@ export type VolatileMessage =
   | { kind: 'presence'; incidentId: string };
 
 export class EventBus extends EventEmitter<{ committed: [StoredEvent[]]; volatile: [VolatileMessage] }> {
-  /** Committed events, in seq order (called by the log after commit, never inside a transaction). */
+  /**
+   * Committed events, in seq order (called by the log after commit, never inside a transaction).
+   * On PostgreSQL two changes committed back to back (a change's last statement carries its COMMIT)
+   * may be published in either order; each change's own events stay in order. Sockets there are
+   * served from LISTEN, in commit order (realtime/notify.ts); the bus's other listeners only wake jobs.
+   */
   publish(list: StoredEvent[]): void {
     if (list.length) this.emit('committed', list);
   }

@@ -7,6 +7,7 @@ import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
+import { executeNamed } from '../db/prepared.js';
 import { incidents } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import type { NewEvent as TypedEvent } from '../../shared/events.js';
@@ -37,7 +38,14 @@ export type StoredEvent = NewEvent & {
 export type AlsoWrite = (firstSeq: SQL) => SQL;
 
 /** Append events to an incident's log; must run inside the change's transaction. */
-export async function appendEvents(tx: Tx, incidentId: string, actor: Actor, list: NewEvent[], also: readonly AlsoWrite[] = []): Promise<StoredEvent[]> {
+export async function appendEvents(
+  tx: Tx,
+  incidentId: string,
+  actor: Actor,
+  list: NewEvent[],
+  also: readonly AlsoWrite[] = [],
+  opts: { commit?: boolean } = {},
+): Promise<StoredEvent[]> {
   if (list.length === 0) return [];
   const at = new Date();
   const append = eventAppend(
@@ -47,11 +55,48 @@ export async function appendEvents(tx: Tx, incidentId: string, actor: Actor, lis
   );
   const firstSeq = sql`(select s.last_seq - ${list.length}::int + 1 from s)`;
   const extra = also.map((write, i) => sql`, ${sql.raw(`also_${i}`)} as (${write(firstSeq)})`);
-  const res = await tx.execute(sql`with ${append.ctes}${sql.join(extra)} ${append.result}`);
+  const statement = sql`with ${append.ctes}${sql.join(extra)} ${append.result}`;
+  const res = opts.commit ? await executeAndCommit(tx, statement) : await executeNamed(tx, statement);
   const row = rowsOf<{ last: number | string }>(res)[0];
   if (!row) throw new AppError('not_found', 'No such incident.');
   const last = Number(row.last);
   return list.map((e, i) => ({ ...e, incidentId, seq: last - list.length + 1 + i, at: at.toISOString(), actor }));
+}
+
+/**
+ * Run a change's last statement and COMMIT in one round trip, on PostgreSQL (decision 0017). The
+ * incident's lock, taken by that statement to number its events, is then held only while the
+ * server runs the statement and flushes the commit; sent one after the other, it was also held
+ * while the answer to the statement crossed to the app and waited its turn on a busy event loop,
+ * and every other change of the incident queued behind it (check-in's ceiling). The two go as one
+ * simple-protocol message, which takes no parameters, so the values are written into the text as
+ * literals escaped by node-postgres (`escapeLiteral`). If the statement fails, PostgreSQL skips the
+ * COMMIT and the caller rolls back as usual. Drizzle's own COMMIT afterwards finds no transaction
+ * (a warning, not an error). Elsewhere (PGlite, one connection) it is an ordinary statement.
+ */
+async function executeAndCommit(tx: Tx, statement: SQL): Promise<unknown> {
+  const { session, dialect } = tx as unknown as { session: { client: unknown }; dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } };
+  const client = session.client as { query?: unknown; escapeLiteral?: (s: string) => string };
+  if (typeof client.escapeLiteral !== 'function' || typeof client.query !== 'function') return executeNamed(tx, statement);
+  const escape = client.escapeLiteral.bind(client);
+  const built = dialect.sqlToQuery(statement);
+  const text = built.sql.replace(/\$(\d+)/g, (_, n: string) => literal(built.params[Number(n) - 1], escape));
+  const results = (await (client.query as (text: string) => Promise<unknown>)(`${text};\ncommit`)) as { rows: unknown[] }[];
+  return results[0];
+}
+
+/** A value as an SQL literal, for `executeAndCommit` (its casts, e.g. `::text[]`, stay in the text). */
+function literal(v: unknown, escape: (s: string) => string): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);
+    return String(v);
+  }
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'string') return escape(v);
+  if (v instanceof Date) return escape(v.toISOString());
+  if (Array.isArray(v)) return `ARRAY[${v.map((x) => literal(x, escape)).join(', ')}]`;
+  return escape(JSON.stringify(v));
 }
 
 /** An event to append with its own actor (a group-committed batch holds the requests of many people). */
@@ -87,7 +132,14 @@ export function eventAppend(incidentId: string, list: ActorEvent[], at: Date): {
 export { EventBus, type VolatileMessage } from './bus.js';
 
 /** A change's way to append events (and, with `also`, more writes in the same statement). */
-export type Emit = (incidentId: string, actor: Actor, list: NewEvent[], also?: readonly AlsoWrite[]) => Promise<StoredEvent[]>;
+export type Emit = (incidentId: string, actor: Actor, list: NewEvent[], also?: readonly AlsoWrite[], opts?: EmitOptions) => Promise<StoredEvent[]>;
+export interface EmitOptions {
+  /**
+   * This append is the change's last statement: commit with it (`executeAndCommit`). Nothing may
+   * touch the transaction after it. Ignored inside a group-committed batch.
+   */
+  last?: boolean;
+}
 type Change = (tx: Tx, emit: Emit) => Promise<unknown>;
 interface Waiting {
   fn: Change;
@@ -193,9 +245,9 @@ export async function lockIncident(tx: Tx, incidentId: string): Promise<number |
 }
 
 function collectInto(tx: Tx, pending: StoredEvent[], incidentsTouched?: Set<string>): Emit {
-  return async (incidentId, actor, list, also) => {
+  return async (incidentId, actor, list, also, opts) => {
     incidentsTouched?.add(incidentId);
-    const stored = await appendEvents(tx, incidentId, actor, list, also);
+    const stored = await appendEvents(tx, incidentId, actor, list, also, { commit: opts?.last === true && !inBatch.getStore() });
     pending.push(...stored);
     return stored;
   };
