@@ -11,8 +11,11 @@
 import type { RequestHandler } from 'express';
 import { AppError } from './errors.js';
 
+const SWEEP_ABOVE = 10_000;
+
 export class RateLimiter {
   private readonly hits = new Map<string, { count: number; resetAt: number }>();
+  private nextSweepAt = 0;
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
@@ -40,7 +43,17 @@ export class RateLimiter {
     const h = this.hits.get(key);
     if (!h || h.resetAt <= now) this.hits.set(key, { count: 1, resetAt: now + this.windowMs });
     else h.count++;
-    if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (v.resetAt <= now) this.hits.delete(k);
+    // Over 10,000 keys the expired ones are forgotten, at most once a second: with more live keys
+    // than that (a hurricane's phones polling, one address each) every request walked them all.
+    if (this.hits.size > SWEEP_ABOVE && now >= this.nextSweepAt) {
+      this.nextSweepAt = now + 1000;
+      for (const [k, v] of this.hits) if (v.resetAt <= now) this.hits.delete(k);
+    }
+  }
+
+  /** How many keys it holds (expired ones included until a sweep). */
+  get size(): number {
+    return this.hits.size;
   }
 
   /** Hand back one attempt taken by `take` that turned out not to count (same window only). */

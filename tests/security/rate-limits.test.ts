@@ -149,3 +149,18 @@ test('a window ends: the counter starts again', () => {
   limiter.hit('u', t + 60_000);
   expect(limiter.retryAfter('u', t + 60_001)).toBe(0);
 });
+
+test('over 10,000 keys the expired ones are forgotten, at most once a second (not on every request)', () => {
+  const limiter = new RateLimiter(5, 1000);
+  const t = 5_000_000;
+  for (let i = 0; i <= 10_000; i++) limiter.hit(`early ${i}`, t); // over the mark: a sweep at t, nothing expired
+  for (let i = 0; i <= 10_000; i++) limiter.hit(`later ${i}`, t + 600); // under a second since: no sweep
+  expect(limiter.size).toBe(20_002);
+  limiter.hit('x', t + 1000); // a second on: the early ones (expired at t + 1000) go
+  expect(limiter.size).toBe(10_002);
+  limiter.hit('y', t + 1700); // the later ones have expired, but the last sweep was under a second ago
+  expect(limiter.size).toBe(10_003);
+  limiter.hit('z', t + 2000); // a second after the last sweep: everything expired goes, 'x' with them
+  expect(limiter.size).toBe(2);
+  expect(limiter.retryAfter('y', t + 2000)).toBe(0);
+});
