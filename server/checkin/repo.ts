@@ -126,7 +126,9 @@ export async function lockForCheckIn(
     whereabouts: string;
     openItems: number | string;
   }>(
-    await executeNamed(tx, sql`with p as (select id, name, phone, status from parties where incident_id = ${incidentId}::uuid and id = ${partyId} for update),
+    await executeNamed(
+      tx,
+      sql`with p as (select id, name, phone, status from parties where incident_id = ${incidentId}::uuid and id = ${partyId} for update),
       st as (select s.id, s.rooms, s.room_numbers, s.checked_in_at from stays s join p on p.id = s.party_id
         where s.incident_id = ${incidentId}::uuid and s.hotel_id = ${hotelId} and s.status in ('planned', 'checked_in') for update of s),
       g as (select g.id, g.name, g.whereabouts, g.position from guests g join st on true
@@ -135,7 +137,8 @@ export async function lockForCheckIn(
         st.checked_in_at as "checkedInAt", g.id as "guestId", g.name as "guestName", g.whereabouts,
         (select count(*) from attention_items a where a.incident_id = ${incidentId}::uuid and a.party_id = ${partyId}
           and a.resolved_at is null and a.kind = any(${sql.param([...itemKinds])}::text[])) as "openItems"
-      from p, st, g order by g.position`),
+      from p, st, g order by g.position`,
+    ),
   );
   const first = rows[0];
   if (!first) return null;
