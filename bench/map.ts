@@ -4,7 +4,8 @@
  * A fresh PostgreSQL database with a generated scenario (default 10,000 guests, 500 hotels, 300
  * vehicles) imported, planned and applied, one app process, then the console opened by the duty
  * manager. Prints: time to interactive (the console's own `console-interactive` mark), frames per
- * second while the map is dragged and zoomed with the mouse wheel and while the clock plays
+ * second while the map is dragged and zoomed with the mouse wheel, while the clock plays, and while
+ * a colleague changes a hotel's rooms every 400 ms (a busy night: every change reaches the console)
  * (requestAnimationFrame callbacks counted in the page), the worst long task after the first paint
  * (PerformanceObserver 'longtask', registered before the page's own scripts run), and the
  * JavaScript shipped per role (gzip, from dist/client). Headless and software-rendered: compare
