@@ -210,13 +210,18 @@ export async function fingerprinter(database: Database, ignore: string[] = ['ses
       for (const r of rowsOf<{ name: string; hash: string }>(await database.db.execute(query))) out[r.name] = r.hash;
       return out;
     },
-    /** The fingerprint once background work set off by an accepted change (accrual, messages) has landed. */
+    /**
+     * The fingerprint once background work set off by an accepted change (accrual, messages) has
+     * landed: unchanged over three looks 50 ms apart. One look 25 ms on was too soon on a slow
+     * machine: the accrual started later and landed during the next (refused) request.
+     */
     async settled(): Promise<Fingerprint> {
       let prev = await this.take();
-      for (let i = 0; i < 40; i++) {
-        await new Promise((r) => setTimeout(r, 25));
+      let same = 0;
+      for (let i = 0; i < 60 && same < 3; i++) {
+        await new Promise((r) => setTimeout(r, 50));
         const next = await this.take();
-        if (JSON.stringify(next) === JSON.stringify(prev)) return next;
+        same = JSON.stringify(next) === JSON.stringify(prev) ? same + 1 : 0;
         prev = next;
       }
       return prev;
