@@ -1,9 +1,10 @@
 /**
- * Prepared statements for the hot paths (decision 0017). `preparedPerDb`: queries prepared once per
- * database handle, for the reads every status poll makes.
- * Drizzle builds a prepared query's SQL once; on PostgreSQL each pooled connection parses and plans
- * it once under its name, where an ordinary query is built, parsed and planned on every call. Only
- * on the database handle, never inside a transaction (a prepared query runs on the pool).
+ * Prepared statements for the hot paths (decision 0017). Drizzle builds a prepared query's SQL once;
+ * on PostgreSQL each pooled connection parses and plans a named statement once, where an ordinary
+ * query is built, parsed and planned on every call.
+ * - `preparedPerDb`: a query prepared once per database handle (the reads every status poll makes);
+ *   it runs on the pool, so never inside a transaction.
+ * - `executeNamed`: one statement run under a name inside a transaction.
  */
 import { createHash } from 'node:crypto';
 import type { SQL } from 'drizzle-orm';
@@ -26,7 +27,7 @@ export function preparedPerDb<Q>(build: (db: Db) => Q): (db: Db) => Q {
  * vary with the values (lists go as one array parameter, never spread). PGlite runs it as usual.
  */
 export async function executeNamed(exec: Db | Tx, query: SQL): Promise<unknown> {
-  const { session, dialect } = exec as unknown as { session: PgSession; dialect: PgDialect };
+  const { session, dialect } = driverOf(exec);
   const built = dialect.sqlToQuery(query);
   let name = statementNames.get(built.sql);
   if (!name) {
@@ -37,3 +38,8 @@ export async function executeNamed(exec: Db | Tx, query: SQL): Promise<unknown> 
   return session.prepareQuery(built, undefined, name, false).execute();
 }
 const statementNames = new Map<string, string>();
+
+/** Drizzle's session (with the driver's client) and dialect behind a handle: stable through drizzle 0.x. */
+export function driverOf(exec: Db | Tx): { session: PgSession & { client: unknown }; dialect: PgDialect } {
+  return exec as unknown as { session: PgSession & { client: unknown }; dialect: PgDialect };
+}

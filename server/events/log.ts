@@ -7,7 +7,7 @@ import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
-import { executeNamed } from '../db/prepared.js';
+import { driverOf, executeNamed } from '../db/prepared.js';
 import { incidents } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import type { NewEvent as TypedEvent } from '../../shared/events.js';
@@ -44,7 +44,7 @@ export async function appendEvents(
   actor: Actor,
   list: NewEvent[],
   also: readonly AlsoWrite[] = [],
-  opts: { commit?: boolean } = {},
+  opts: EmitOptions = {},
 ): Promise<StoredEvent[]> {
   if (list.length === 0) return [];
   const at = new Date();
@@ -56,7 +56,7 @@ export async function appendEvents(
   const firstSeq = sql`(select s.last_seq - ${list.length}::int + 1 from s)`;
   const extra = also.map((write, i) => sql`, ${sql.raw(`also_${i}`)} as (${write(firstSeq)})`);
   const statement = sql`with ${append.ctes}${sql.join(extra)} ${append.result}`;
-  const res = opts.commit ? await executeAndCommit(tx, statement) : await executeNamed(tx, statement);
+  const res = opts.last ? await executeAndCommit(tx, statement) : await executeNamed(tx, statement);
   const row = rowsOf<{ last: number | string }>(res)[0];
   if (!row) throw new AppError('not_found', 'No such incident.');
   const last = Number(row.last);
@@ -75,7 +75,7 @@ export async function appendEvents(
  * (a warning, not an error). Elsewhere (PGlite, one connection) it is an ordinary statement.
  */
 async function executeAndCommit(tx: Tx, statement: SQL): Promise<unknown> {
-  const { session, dialect } = tx as unknown as { session: { client: unknown }; dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } };
+  const { session, dialect } = driverOf(tx);
   const client = session.client as { query?: unknown; escapeLiteral?: (s: string) => string };
   if (typeof client.escapeLiteral !== 'function' || typeof client.query !== 'function') return executeNamed(tx, statement);
   const escape = client.escapeLiteral.bind(client);
@@ -247,7 +247,7 @@ export async function lockIncident(tx: Tx, incidentId: string): Promise<number |
 function collectInto(tx: Tx, pending: StoredEvent[], incidentsTouched?: Set<string>): Emit {
   return async (incidentId, actor, list, also, opts) => {
     incidentsTouched?.add(incidentId);
-    const stored = await appendEvents(tx, incidentId, actor, list, also, { commit: opts?.last === true && !inBatch.getStore() });
+    const stored = await appendEvents(tx, incidentId, actor, list, also, { last: opts?.last === true && !inBatch.getStore() });
     pending.push(...stored);
     return stored;
   };
