@@ -9,7 +9,8 @@
  * never earlier than any housed household's own earliest arrival. Two terms add what hotel capacity
  * costs (`bedsBound`, `accessibleRoomsBound`): guests cannot all sleep at the nearest hotel, nor
  * wheelchair households all take the nearest accessible room, so the nearest beds and rooms are paired
- * with the earliest departures. Pure; reported by the benchmark, checked against every plan by the
+ * with the earliest departures; a third (`multiWheelBound`) counts the few vehicles that can carry
+ * a household of several wheelchair users. Pure; reported by the benchmark, checked against every plan by the
  * property tests.
  */
 import { roadKm } from '../geo.js';
@@ -97,7 +98,29 @@ export function lastArrivalBoundMs(m: Model, riders: readonly number[]): number 
     need((i) => m.vehicles[i]!.wheelchairSpaces, wheel),
     bedsBound(m, riders, sites, cycle, board),
     accessibleRoomsBound(m, riders, cycle, board),
+    multiWheelBound(m, riders, ownLeg, cycle, board),
   );
+}
+
+/**
+ * Households of two or more wheelchair users ride only vehicles with that many wheelchair spaces,
+ * often one or two in the fleet: for each such size w, the households with at least w wheelchair
+ * users need a departure each on those vehicles (floor(spaces / w) per trip), and ride at least
+ * their own shortest leg after it.
+ */
+function multiWheelBound(m: Model, riders: readonly number[], ownLeg: (p: number) => number, cycle: number, board: number): number {
+  let out = -Infinity;
+  const sizes = [...new Set(riders.map((p) => m.parties[p]!.wheel).filter((w) => w >= 2))];
+  for (const w of sizes) {
+    const group = riders.filter((p) => m.parties[p]!.wheel >= w);
+    const drives = group.map(ownLeg).sort((a, b) => a - b);
+    const sites = [...new Set(group.map((p) => m.parties[p]!.site))];
+    out = Math.max(
+      out,
+      pairing(m, drives, sites, (v) => Math.floor(v.wheelchairSpaces / w), cycle, board),
+    );
+  }
+  return out;
 }
 
 /**
@@ -115,26 +138,33 @@ export function lastArrivalBoundMs(m: Model, riders: readonly number[]): number 
 function bedsBound(m: Model, riders: readonly number[], sites: readonly number[], cycle: number, board: number): number {
   const seated = riders.reduce((n, p) => n + m.parties[p]!.seated, 0);
   if (!seated) return -Infinity;
-  const near: { ms: number; beds: number }[] = [];
+  const near: { ms: number; beds: number; back: number }[] = [];
   for (let h = 0; h < m.hotels.length; h++) {
     const beds = m.hotels[h]!.rooms.reduce((n, s) => n + m.rooms[s]!.sleeps * m.rooms[s]!.count, 0);
     if (!beds) continue;
     let km = Infinity;
     for (const s of sites) km = Math.min(km, kmSiteHotel(m, s, h));
-    near.push({ ms: driveMs(m, km), beds });
+    near.push({ ms: driveMs(m, km), beds, back: driveMs(m, km) });
   }
   near.sort((a, b) => a.ms - b.ms);
   const drives: number[] = [];
   for (const h of near) for (let i = 0; i < h.beds && drives.length < seated; i++) drives.push(h.ms);
   if (drives.length < seated) return -Infinity;
-  return pairing(m, drives, sites, (v) => v.seats, cycle, board);
+  const backs: number[] = [];
+  for (const h of near) for (let i = 0; i < Math.min(h.beds, seated); i++) backs.push(h.back);
+  return Math.max(
+    pairing(m, drives, sites, (v) => v.seats, cycle, board),
+    spaceTime(m, drives, backs, sites, (v) => v.seats, board),
+  );
 }
 
 function accessibleRoomsBound(m: Model, riders: readonly number[], cycle: number, board: number): number {
   const wheelers = riders.filter((p) => m.parties[p]!.wheel > 0);
   if (!wheelers.length) return -Infinity;
   const sites = [...new Set(wheelers.map((p) => m.parties[p]!.site))];
+  const riderSites = [...new Set(riders.map((p) => m.parties[p]!.site))];
   const legs: number[] = [];
+  const backs: number[] = [];
   for (let h = 0; h < m.hotels.length; h++) {
     const rooms = m.hotels[h]!.rooms.reduce((n, s) => n + (m.rooms[s]!.accessible ? m.rooms[s]!.count : 0), 0);
     if (!rooms) continue;
@@ -142,11 +172,66 @@ function accessibleRoomsBound(m: Model, riders: readonly number[], cycle: number
     for (const p of wheelers) if (hotelAllowed(m, m.parties[p]!, h)) km = Math.min(km, kmSiteHotel(m, m.parties[p]!.site, h));
     if (!Number.isFinite(km)) continue;
     const ms = driveMs(m, km);
-    for (let i = 0; i < Math.min(rooms, wheelers.length); i++) legs.push(ms);
+    let back = Infinity;
+    for (const s of riderSites) back = Math.min(back, driveMs(m, kmSiteHotel(m, s, h)));
+    for (let i = 0; i < Math.min(rooms, wheelers.length); i++) [legs.push(ms), backs.push(back)];
   }
   if (legs.length < wheelers.length) return -Infinity; // not all can be housed: the plan houses fewer; no claim
   legs.sort((a, b) => a - b);
-  return pairing(m, legs.slice(0, wheelers.length), sites, (v) => v.wheelchairSpaces, cycle, board);
+  const drives = legs.slice(0, wheelers.length);
+  return Math.max(
+    pairing(m, drives, sites, (v) => v.wheelchairSpaces, cycle, board),
+    spaceTime(m, drives, backs, sites, (v) => v.wheelchairSpaces, board),
+  );
+}
+
+/**
+ * Space-time: a vehicle with c places (seats, or wheelchair spaces) works from its first boarding
+ * to the last arrival T, and each trip holds each of its places at least for boarding + the drive
+ * out to that unit's hotel + the stop + the drive back from that hotel to the nearest pick-up site
+ * (a multi-stop trip holds it longer: road km obey the triangle inequality), except that a
+ * vehicle's last trip need not stop or drive back. So the units' drives out plus all but the
+ * (sum of c) largest stop-and-drive-back terms fit in the sum over vehicles of c x (T - first
+ * departure + boarding). `drivesAsc` are the units' shortest drives out (one per unit, ascending;
+ * from the nearest beds or rooms), `backs` the drives back of the same candidate beds or rooms
+ * (any order, at least as many): the smallest of each are taken apart, which only lowers the sum.
+ * One minute is given back for the contract's rounding of arrivals.
+ */
+function spaceTime(
+  m: Model,
+  drivesAsc: readonly number[],
+  backs: readonly number[],
+  sites: readonly number[],
+  cap: (v: Model['vehicles'][number]) => number,
+  board: number,
+): number {
+  const n = drivesAsc.length;
+  if (!n) return -Infinity;
+  const stop = m.policy.stopMinutes * MINUTE_MS;
+  const firsts: { first: number; units: number }[] = [];
+  for (const v of m.vehicles) {
+    const units = cap(v);
+    const first = units ? firstDeparture(m, v, sites, board) : Infinity;
+    if (Number.isFinite(first)) firsts.push({ first, units });
+  }
+  if (!firsts.length) return -Infinity;
+  const lastTrips = firsts.reduce((k, f) => k + f.units, 0);
+  const sortedBacks = [...backs].sort((a, b) => a - b);
+  let need = 0;
+  for (let i = 0; i < n; i++) need += board + drivesAsc[i]!;
+  for (let i = 0; i < n - lastTrips; i++) need += stop + sortedBacks[i]!;
+  // A vehicle that cannot land anything by T holds no place by T.
+  const supply = (t: number) => firsts.reduce((k, f) => k + (t >= f.first + drivesAsc[0]! ? f.units * (t - f.first + board) : 0), 0);
+  let lo = Math.min(...firsts.map((f) => f.first)) + drivesAsc[0]!;
+  let hi = lo + 1000;
+  for (let guard = 0; supply(hi) < need && guard < 60; guard++) hi = lo + (hi - lo) * 2;
+  if (supply(hi) < need) return -Infinity;
+  while (hi - lo > 1000) {
+    const mid = (lo + hi) / 2;
+    if (supply(mid) >= need) hi = mid;
+    else lo = mid;
+  }
+  return lo - MINUTE_MS;
 }
 
 /**

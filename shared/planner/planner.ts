@@ -10,7 +10,7 @@ import type { Assignment } from './assignment.js';
 import { stayCost } from './columns.js';
 import { orderingOf } from './compare.js';
 import { greedyOrder, greedyStays } from './naive.js';
-import { assignmentStayCost, compareShelter, nearerAccessibleRooms, shelterKey, shelterSearch, snapshotRooms } from './shelter.js';
+import { assignmentStayCost, compareShelter, nearerAccessibleRooms, nearerHouseholds, shelterKey, shelterSearch, snapshotRooms } from './shelter.js';
 import { comboRooms, type Combo } from './combos.js';
 import { unassignedReason } from './explain.js';
 import { planMetrics } from './metrics.js';
@@ -150,7 +150,9 @@ function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: P
     return r;
   };
   const ridersOf = (x: Assignment) => eligible.filter((p) => x.hotelOf[p.idx]! >= 0 && !onLockedTrip.has(p.idx)).map((p) => p.idx);
-  let rooms = roomsFor(m, t0 + budget * (shelter ? 0.25 : opts.previous ? 0.45 : 0.6));
+  // The cheapest rooms set the shelter objective's cost line too: up to ~1,500 households they get
+  // the cost objective's time, so the line is drawn from rooms as cheap as that objective's.
+  let rooms = roomsFor(m, t0 + budget * (shelter && m.parties.length > 1500 ? 0.25 : opts.previous ? 0.45 : 0.6));
   let a = rooms.a;
   let riders = ridersOf(a);
   let transport: TransportResult & { kept: Trip[] };
@@ -192,6 +194,17 @@ function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: P
       const t = scheduleFor(r.a, rs)(full ? Infinity : now() + evalMs);
       const kk = shelterKey(m, r.a, rs, t, lockedTrips, cap);
       if (h[0] > base[0] || h[1] > base[1] || compareShelter(kk, key) < 0) [rooms, a, riders, tr, key] = [r, r.a, rs, t, kk];
+    }
+    // When beds are short: of households of equal worth, those nearest the rooms housed.
+    if (full || now() + (evalMs + slice) * 1.2 < t0 + budget * 0.8) {
+      const before = snapshotRooms(a);
+      if (nearerHouseholds(a.m, a, eligible, cap)) {
+        const rs = ridersOf(a);
+        const t = scheduleFor(a, rs)(full ? Infinity : now() + evalMs);
+        const kk = shelterKey(m, a, rs, t, lockedTrips, cap);
+        if (compareShelter(kk, key) < 0) [riders, tr, key] = [rs, t, kk];
+        else before.restore();
+      }
     }
     // Wheelchair households whose accessible rooms are far, nearer (swapping rooms among them).
     if (full || now() + (evalMs + slice) * 1.2 < t0 + budget * 0.8) {

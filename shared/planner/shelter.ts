@@ -13,7 +13,7 @@ import { Freedom, type Assignment } from './assignment.js';
 import { fits, type Combo } from './combos.js';
 import { trueStayCost } from './columns.js';
 import { insertUnhoused } from './improve.js';
-import { driveMs, kmSiteHotel, type Model } from './model.js';
+import { driveMs, kmSiteHotel, type Model, type PartyInfo } from './model.js';
 import { earliestDeparture, initialVehicles } from './route.js';
 import { MINUTE_MS, now, parseIso } from './time.js';
 import type { TransportResult } from './transport.js';
@@ -181,9 +181,9 @@ export function shelterSearch(
  * first, one at a time, while the stay cost stays within `cap`. Changes `a`; answers whether anything moved.
  */
 export function nearerAccessibleRooms(m: Model, a: Assignment, riders: readonly number[], extra: readonly Trip[], cap: number, deadline: number): boolean {
-  const wheelFirst = firstWheelchairDeparture(m, extra);
-  const ownAt = (p: number, h: number) => wheelFirst[m.parties[p]!.site]! + driveMs(m, kmSiteHotel(m, m.parties[p]!.site, h));
   const wheelers = riders.filter((p) => m.parties[p]!.wheel > 0 && a.hotelOf[p]! >= 0 && a.freedom[p] === Freedom.Free && !a.allowed.has(p));
+  const first = firstCarrierDeparture(m, extra, wheelers);
+  const ownAt = (p: number, h: number) => first.get(p)! + driveMs(m, kmSiteHotel(m, m.parties[p]!.site, h));
   const fitAt = (p: number, h: number) => a.columnsAt(p, h).find((c) => fits(c.combo, a.avail)) ?? null;
   let cost = assignmentStayCost(m, a);
   const stuck = new Set<number>();
@@ -244,8 +244,78 @@ export function nearerAccessibleRooms(m: Model, a: Assignment, riders: readonly 
   return moved;
 }
 
-/** Per pick-up site, the earliest departure of any vehicle with a wheelchair space (Infinity if none). */
-function firstWheelchairDeparture(m: Model, lockedTrips: readonly Trip[]): number[] {
+/**
+ * When beds are short, which households of equal worth are housed is free under tiers 1-2 (the
+ * same vulnerable guests, the same guests), and the shelter ordering prefers those nearest the
+ * rooms: a housed household gives its hotel to an unhoused one of the same worth whose pick-up site
+ * is nearer it (the nearest such first, the longest drives first), while the stay cost stays within
+ * `cap`. Wheelchair households gain most: accessible rooms are few, and one far from its household
+ * holds a wheelchair space for two long legs. Changes `a`; answers whether anything changed.
+ */
+export function nearerHouseholds(m: Model, a: Assignment, eligible: readonly PartyInfo[], cap: number): boolean {
+  const movable = (p: number) => a.freedom[p] === Freedom.Free && !a.allowed.has(p);
+  const worthKey = (p: PartyInfo) => `${p.vulnerable ? 1 : 0}|${p.size}`;
+  const waiting = new Map<string, PartyInfo[]>();
+  for (const p of eligible) {
+    if (a.hotelOf[p.idx]! >= 0 || !movable(p.idx)) continue;
+    const list = waiting.get(worthKey(p));
+    if (list) list.push(p);
+    else waiting.set(worthKey(p), [p]);
+  }
+  if (!waiting.size) return false;
+  const km = (p: PartyInfo, h: number) => kmSiteHotel(m, p.site, h);
+  const housed = eligible.filter((p) => a.hotelOf[p.idx]! >= 0 && movable(p.idx) && waiting.has(worthKey(p)));
+  housed.sort((x, y) => km(y, a.hotelOf[y.idx]!) - km(x, a.hotelOf[x.idx]!) || x.idx - y.idx);
+  let cost = assignmentStayCost(m, a);
+  let changed = false;
+  for (const p of housed) {
+    const h = a.hotelOf[p.idx]!;
+    const mine = km(p, h);
+    const list = waiting.get(worthKey(p))!;
+    const nearer = list.filter((q) => q.site !== p.site && km(q, h) < mine - 1).sort((x, y) => km(x, h) - km(y, h) || x.idx - y.idx);
+    if (!nearer.length) continue;
+    const was = { combo: a.combo[p.idx]!, cost: a.cost[p.idx]! };
+    const before = trueStayCost(m, was.combo, p.size, mine);
+    a.remove(p.idx);
+    let taken: PartyInfo | null = null;
+    for (const q of nearer) {
+      const c = a.columnsAt(q.idx, h).find((x) => fits(x.combo, a.avail));
+      if (!c) continue;
+      const extra = trueStayCost(m, c.combo, q.size, km(q, h)) - before;
+      if (cost + extra > cap + 0.5) continue;
+      a.placeColumn(q.idx, c);
+      cost += extra;
+      taken = q;
+      break;
+    }
+    if (!taken) {
+      a.place(p.idx, h, was.combo, was.cost);
+      continue;
+    }
+    // The household that gave up its rooms waits in the other's place (it may take a farther one's).
+    list[list.indexOf(taken)] = p;
+    changed = true;
+  }
+  return changed;
+}
+
+/**
+ * Per household, the earliest departure from its pick-up site of any vehicle that can carry it
+ * (Infinity if none): a household of two wheelchair users waits for a vehicle with two spaces,
+ * which may be the only one.
+ */
+function firstCarrierDeparture(m: Model, lockedTrips: readonly Trip[], parties: readonly number[]): Map<number, number> {
   const vs = initialVehicles(m, lockedTrips).filter((v) => m.vehicles[v.idx]!.wheelchairSpaces > 0);
-  return m.sites.map((_, s) => Math.min(Infinity, ...vs.map((v) => earliestDeparture(m, v, s))));
+  const bySite = m.sites.map((_, s) => vs.map((v) => earliestDeparture(m, v, s)));
+  const out = new Map<number, number>();
+  for (const p of parties) {
+    const info = m.parties[p]!;
+    let at = Infinity;
+    vs.forEach((v, i) => {
+      const veh = m.vehicles[v.idx]!;
+      if (veh.wheelchairSpaces >= info.wheel && veh.seats >= info.seated) at = Math.min(at, bySite[info.site]![i]!);
+    });
+    out.set(p, at);
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import { scenarioSchema } from '../../shared/scenario.js';
 import { buildModel, carriable, driveMs, kmSiteHotel } from '../../shared/planner/model.js';
 import { assignRooms } from '../../shared/planner/rooms.js';
 import { earliestDeparture, initialVehicles } from '../../shared/planner/route.js';
-import { assignmentStayCost, nearerAccessibleRooms } from '../../shared/planner/shelter.js';
+import { assignmentStayCost, nearerAccessibleRooms, nearerHouseholds } from '../../shared/planner/shelter.js';
 import { greedyOrder, greedyTrips } from '../../shared/planner/naive.js';
 import { runsLatestArrival, wheelchairRuns } from '../../shared/planner/wheel-runs.js';
 
@@ -152,11 +152,15 @@ describe('accessible rooms nearer (shared/planner/shelter.ts nearerAccessibleRoo
           const { a } = assignRooms(m, eligible, { locked: new Map(), pins: new Map(), allowed: new Map(), previous: new Map(), deadline: Infinity });
           const riders = eligible.filter((p) => a.hotelOf[p.idx]! >= 0).map((p) => p.idx);
           const wheelers = riders.filter((p) => m.parties[p]!.wheel > 0);
-          // Earliest departure of a wheelchair space at each site, as the function reckons it.
+          // Earliest departure from its site of a vehicle that can carry the household (two
+          // wheelchair users wait for two spaces), as the function reckons it.
           const vs = initialVehicles(m, []).filter((v) => m.vehicles[v.idx]!.wheelchairSpaces > 0);
-          const first = m.sites.map((_, st) => Math.min(Infinity, ...vs.map((v) => earliestDeparture(m, v, st))));
-          const latestOwn = () =>
-            Math.max(-Infinity, ...wheelers.map((p) => first[m.parties[p]!.site]! + driveMs(m, kmSiteHotel(m, m.parties[p]!.site, a.hotelOf[p]!))));
+          const first = (p: number) => {
+            const info = m.parties[p]!;
+            const carriers = vs.filter((v) => m.vehicles[v.idx]!.wheelchairSpaces >= info.wheel && m.vehicles[v.idx]!.seats >= info.seated);
+            return Math.min(Infinity, ...carriers.map((v) => earliestDeparture(m, v, info.site)));
+          };
+          const latestOwn = () => Math.max(-Infinity, ...wheelers.map((p) => first(p) + driveMs(m, kmSiteHotel(m, m.parties[p]!.site, a.hotelOf[p]!))));
           const before = latestOwn();
           const cost = assignmentStayCost(m, a);
           const cap = cost * 1.05;
@@ -174,5 +178,65 @@ describe('accessible rooms nearer (shared/planner/shelter.ts nearerAccessibleRoo
     );
     // Not a no-op: on most of these incidents the far accessible rooms can be traded.
     expect(lowered).toBeGreaterThan(5);
+  });
+});
+
+describe('households nearest the rooms (shared/planner/shelter.ts nearerHouseholds)', () => {
+  test('when beds are short, trades a housed household for an unhoused one of the same worth nearer its hotel: tiers 1-2 unchanged, within the cost cap', () => {
+    let traded = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('scarce', 'scarce-rooms', 'needs-heavy', 'many-wheelchair'),
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 150, max: 700 }),
+        (shape, seed, guests) => {
+          const s = scenarioSchema.parse(generateScenario({ guests, shape, seed }));
+          const m = buildModel(s);
+          const eligible = m.parties.filter((p) => carriable(m, p));
+          const { a } = assignRooms(m, eligible, { locked: new Map(), pins: new Map(), allowed: new Map(), previous: new Map(), deadline: Infinity });
+          const tally = () => {
+            let [vulnerable, guests, km] = [0, 0, 0];
+            for (const p of eligible) {
+              if (a.hotelOf[p.idx]! < 0) continue;
+              [vulnerable, guests, km] = [vulnerable + (p.vulnerable ? p.size : 0), guests + p.size, km + kmSiteHotel(m, p.site, a.hotelOf[p.idx]!)];
+            }
+            return { vulnerable, guests, km };
+          };
+          const before = tally();
+          const cap = assignmentStayCost(m, a) * 1.05;
+          const changed = nearerHouseholds(m, a, eligible, cap);
+          const after = tally();
+          expect([after.vulnerable, after.guests]).toEqual([before.vulnerable, before.guests]);
+          // Every trade shortens a drive by more than a kilometre.
+          if (changed) {
+            traded++;
+            expect(after.km).toBeLessThan(before.km - 1);
+          } else expect(after.km).toBe(before.km);
+          expect(assignmentStayCost(m, a)).toBeLessThanOrEqual(cap + 0.5);
+          for (let r = 0; r < m.rooms.length; r++) expect(a.avail[r]).toBeGreaterThanOrEqual(0);
+          for (const p of eligible) if (p.wheel > 0 && a.hotelOf[p.idx]! >= 0) expect(a.combo[p.idx]!.slots.some((sl) => m.rooms[sl]!.accessible)).toBe(true);
+        },
+      ),
+      { numRuns: 25, seed: 71 },
+    );
+    // Not a no-op: where beds run short, households of equal worth wait at every pick-up site.
+    expect(traded).toBeGreaterThan(5);
+  });
+});
+
+describe('the last-arrival bound (shared/planner/bound.ts)', () => {
+  test("is never later than the planner's or the hand greedy's last arrival on generated incidents of every shape", () => {
+    const shapes = ['many-wheelchair', 'needs-heavy', 'scarce', 'scarce-rooms', 'normal'] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...shapes), fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 100, max: 700 }), (shape, seed, guests) => {
+        const s = scenarioSchema.parse(generateScenario({ guests, shape, seed }));
+        for (const plan of [planRelocation(s, { timeBudgetMs: 30 }), naivePlan(s)]) {
+          const last = validatePlan(s, plan).metrics.lastArrivalAt;
+          const bound = lastArrivalBound(s, plan);
+          if (last && bound) expect(Date.parse(last)).toBeGreaterThanOrEqual(Date.parse(bound));
+        }
+      }),
+      { numRuns: 40, seed: 81 },
+    );
   });
 });
