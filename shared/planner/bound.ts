@@ -174,7 +174,10 @@ function accessibleRoomsBound(m: Model, riders: readonly number[], cycle: number
     const ms = driveMs(m, km);
     let back = Infinity;
     for (const s of riderSites) back = Math.min(back, driveMs(m, kmSiteHotel(m, s, h)));
-    for (let i = 0; i < Math.min(rooms, wheelers.length); i++) [legs.push(ms), backs.push(back)];
+    for (let i = 0; i < Math.min(rooms, wheelers.length); i++) {
+      legs.push(ms);
+      backs.push(back);
+    }
   }
   if (legs.length < wheelers.length) return -Infinity; // not all can be housed: the plan houses fewer; no claim
   legs.sort((a, b) => a - b);
