@@ -9,8 +9,8 @@
  * never earlier than any housed household's own earliest arrival. Two terms add what hotel capacity
  * costs (`bedsBound`, `accessibleRoomsBound`): guests cannot all sleep at the nearest hotel, nor
  * wheelchair households all take the nearest accessible room, so the nearest beds and rooms are paired
- * with the earliest departures; a third (`multiWheelBound`) counts the few vehicles that can carry
- * a household of several wheelchair users. Pure; reported by the benchmark, checked against every plan by the
+ * with the earliest departures; a third (`carrierGroupsBound`) counts the few vehicles that can
+ * carry each kind of wheelchair household. Pure; reported by the benchmark, checked against every plan by the
  * property tests.
  */
 import { roadKm } from '../geo.js';
@@ -46,6 +46,17 @@ export function lastArrivalBoundMs(m: Model, riders: readonly number[]): number 
       best = Math.min(best, kmSiteHotel(m, info.site, h));
     }
     return driveMs(m, best);
+  };
+  // The same hotels' drive back to the nearest pick-up site, the least a trip there holds a vehicle.
+  const back = m.hotels.map((_, h) => Math.min(...sites.map((s) => driveMs(m, kmSiteHotel(m, s, h)))));
+  const ownBack = (p: number) => {
+    const info = m.parties[p]!;
+    let best = Infinity;
+    for (let h = 0; h < m.hotels.length; h++) {
+      if (beds[h]! < info.size || (info.wheel > 0 && !hasAcc[h]) || !hotelAllowed(m, info, h)) continue;
+      best = Math.min(best, back[h]!);
+    }
+    return best;
   };
   const legMs = (s: number) => driveMs(m, leg.get(s) ?? Infinity);
   const minLeg = Math.min(...sites.map(legMs));
@@ -98,27 +109,37 @@ export function lastArrivalBoundMs(m: Model, riders: readonly number[]): number 
     need((i) => m.vehicles[i]!.wheelchairSpaces, wheel),
     bedsBound(m, riders, sites, cycle, board),
     accessibleRoomsBound(m, riders, cycle, board),
-    multiWheelBound(m, riders, ownLeg, cycle, board),
+    carrierGroupsBound(m, riders, ownLeg, ownBack, cycle, board),
   );
 }
 
 /**
- * Households of two or more wheelchair users ride only vehicles with that many wheelchair spaces,
- * often one or two in the fleet: for each such size w, the households with at least w wheelchair
- * users need a departure each on those vehicles (floor(spaces / w) per trip), and ride at least
- * their own shortest leg after it.
+ * Wheelchair households ride only vehicles with wheelchair spaces enough for them and seats enough
+ * for the rest of the household, often a handful of the fleet (a family of five with a wheelchair
+ * user fits no accessible taxi). For each (w, s) among the wheelchair households, those with at
+ * least w wheelchair users and s seated guests need a departure each on the vehicles with w spaces
+ * and s seats (min(floor(spaces / w), floor(seats / s)) such households per trip), ride at least
+ * their own shortest leg after it (`pairing`), and hold the vehicle until it is back at a pick-up
+ * site, as near as any hotel they may use is to one (`spaceTime`).
  */
-function multiWheelBound(m: Model, riders: readonly number[], ownLeg: (p: number) => number, cycle: number, board: number): number {
+function carrierGroupsBound(
+  m: Model,
+  riders: readonly number[],
+  ownLeg: (p: number) => number,
+  ownBack: (p: number) => number,
+  cycle: number,
+  board: number,
+): number {
   let out = -Infinity;
-  const sizes = [...new Set(riders.map((p) => m.parties[p]!.wheel).filter((w) => w >= 2))];
-  for (const w of sizes) {
-    const group = riders.filter((p) => m.parties[p]!.wheel >= w);
+  const wheelers = riders.filter((p) => m.parties[p]!.wheel > 0);
+  const kinds = new Map(wheelers.map((p) => [`${m.parties[p]!.wheel}|${m.parties[p]!.seated}`, m.parties[p]!] as const));
+  for (const { wheel: w, seated: s } of kinds.values()) {
+    const group = wheelers.filter((p) => m.parties[p]!.wheel >= w && m.parties[p]!.seated >= s);
     const drives = group.map(ownLeg).sort((a, b) => a - b);
+    const backs = group.map(ownBack);
     const sites = [...new Set(group.map((p) => m.parties[p]!.site))];
-    out = Math.max(
-      out,
-      pairing(m, drives, sites, (v) => Math.floor(v.wheelchairSpaces / w), cycle, board),
-    );
+    const cap = (v: Model['vehicles'][number]) => Math.min(Math.floor(v.wheelchairSpaces / w), s > 0 ? Math.floor(v.seats / s) : Infinity);
+    out = Math.max(out, pairing(m, drives, sites, cap, cycle, board), spaceTime(m, drives, backs, sites, cap, board));
   }
   return out;
 }
