@@ -14,6 +14,7 @@
  *   --profile FILE (a CPU profile of the page from opening the console until it settles, for
  *   Chrome's DevTools or `node --cpu-prof`-style readers: where the long tasks' time goes)
  *   BENCH_GUESTS, BENCH_HOTELS, BENCH_VEHICLES   BENCH_DATABASE_URL
+ *   --profile-live FILE (the same while hotels change: where each change's long task goes)
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +28,7 @@ import { startAppProcess, type AppProcess } from '../tests/helpers/process.js';
 import { loginCookie } from '../tests/helpers/socket.js';
 import { assertClientBuilt, browserAvailable, openBrowser, type BrowserSession } from '../tests/browser/browser.js';
 import { openConsole, signIn, PASSWORD } from '../tests/browser/console-helpers.js';
-import { num } from './args.js';
+import { flag, num } from './args.js';
 import { createScratchDatabase } from './scratch-db.js';
 import { jsPerRole } from './lib/bundle.js';
 import { report } from './lib/result.js';
@@ -184,6 +185,13 @@ try {
     }
   ).hotels;
   let changes = 0;
+  const liveProfile = flag('profile-live');
+  const profiler = liveProfile ? await page.context().newCDPSession(page) : null;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+    await profiler.send('Profiler.start');
+  }
   const live = await framesWhile(page, seconds * 1000, async (until) => {
     for (let i = 0; Date.now() < until; i++) {
       const h = hotelList[i % hotelList.length]!;
@@ -198,6 +206,11 @@ try {
       await page.waitForTimeout(400);
     }
   });
+  if (profiler) {
+    const { profile } = await profiler.send('Profiler.stop');
+    writeFileSync(liveProfile!, JSON.stringify(profile));
+    console.log(`CPU profile of the console while hotels change written to ${liveProfile}`);
+  }
   console.log(`live changes (${changes} hotel offers): ${live.fps.toFixed(1)} frames/s, worst long task ${Math.round(live.worstTask)} ms`);
   report({ figure: 'frames/s while hotels change (one offer per 400 ms)', value: live.fps, unit: 'fps', target: '>= 30' });
   report({ figure: 'worst long task while hotels change', value: live.worstTask, unit: 'ms', target: '<= 50' });
