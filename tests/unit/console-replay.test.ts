@@ -156,6 +156,27 @@ describe('replayState', () => {
   });
 });
 
+describe('map markers (client/src/map/markers.ts)', () => {
+  test("count each hotel's households and each muster point's waiting households and wheelchair users", () => {
+    const wheelchairWaiting = { ...party('P4', 2, 'waiting', 'waiting', null) };
+    wheelchairWaiting.guests = wheelchairWaiting.guests.map((g, i) => (i === 1 ? { ...g, needs: ['wheelchair'] } : g));
+    const state: IncidentState = {
+      ...now,
+      parties: [...now.parties, wheelchairWaiting, party('P5', 1, 'needs_help', 'waiting', 'H2'), party('P6', 3, 'assigned', 'waiting', 'H2')],
+    };
+    const markers = buildMarkers(state);
+    const row = (id: string, label: string) => markers.find((m) => m.id === id)?.details.rows.find((r) => r.label === label)?.value;
+    // H1: P1 (checked in) and P3 (on the road); H2: P5 and P6.
+    expect(row('hotel:H1', 'Households placed')).toBe('2');
+    expect(row('hotel:H2', 'Households placed')).toBe('2');
+    // Waiting at m1: P4, P5 and P6 (waiting, needing help, assigned); not P1, P2 or P3.
+    expect(row('site:m1', 'Households waiting')).toBe('3');
+    expect(markers.find((m) => m.id === 'site:m1')?.details.flags).toEqual(['Wheelchair users waiting: 1']);
+    const depot = markers.find((m) => m.id === 'site:m1')!;
+    expect(depot.details.lines).toHaveLength(1);
+  });
+});
+
 describe('the replay clock', () => {
   test('slider steps set the clock to their event; play moves the clock at the speed and the step with it', () => {
     expect(positionAtStep(log, 3)).toEqual({ step: 3, at: t(5) });

@@ -111,13 +111,23 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId, re
     handleRef.current?.setDots('households', householdDots(clusterHouseholds(state.parties, lookup.where)));
   }, [state.parties, lookup]);
 
+  // Each vehicle's own trips, once per change (not a scan of every trip per vehicle per clock tick).
+  const tripsOf = useMemo(() => {
+    const out = new Map<string, TripLike[]>();
+    for (const t of movingTrips) {
+      const mine = out.get(t.vehicleId);
+      if (mine) mine.push(t);
+      else out.set(t.vehicleId, [t]);
+    }
+    return out;
+  }, [movingTrips]);
   useEffect(() => {
     const now = replayAt ?? clock ?? Date.now();
     const fixes = state.vehicles.map((v) =>
-      vehicleAt(v.id, lookup.where(v.depotSiteId) ?? { lat: v.lat ?? 0, lng: v.lng ?? 0 }, movingTrips, lookup.where, now),
+      vehicleAt(v.id, lookup.where(v.depotSiteId) ?? { lat: v.lat ?? 0, lng: v.lng ?? 0 }, tripsOf.get(v.id) ?? [], lookup.where, now),
     );
     handleRef.current?.setDots('vehicles', vehicleDots(fixes, state.vehicles));
-  }, [clock, replayAt, state.vehicles, movingTrips, lookup]);
+  }, [clock, replayAt, state.vehicles, tripsOf, lookup]);
 
   const bedsTaken = state.hotels.reduce((n, h) => n + h.bedsTaken, 0);
   return (

@@ -127,6 +127,10 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
   const layer = L.layerGroup().addTo(map);
   const vehicleLayer = L.layerGroup().addTo(map);
   const byId = new Map<string, L.CircleMarker>();
+  /** What each marker was drawn from (its spec as JSON), to redraw only the ones that changed. */
+  const drawn = new Map<string, string>();
+  /** Trip lines drawn, by what they were drawn from (JSON; equal lines share a key). */
+  let tripLines = new Map<string, L.Polyline[]>();
   const dotLayers = { vehicles: vehicleLayer, households: householdLayer };
   const dots = { vehicles: new Map<string, L.CircleMarker>(), households: new Map<string, L.CircleMarker>() };
   const select = (id: string) => options.onSelect?.(id);
@@ -142,13 +146,21 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
 
   const handle: IncidentMapHandle = {
     setMarkers(markers) {
-      // The markers are redrawn whenever the incident changes (every check-in on a busy night):
-      // details someone has open stay open, on the redrawn marker, with its new figures.
+      // Called whenever the incident changes (every check-in on a busy night): only the markers
+      // whose drawing or details changed are redrawn (a redraw lays out its label again, which on
+      // a console with long lists costs milliseconds each). Details someone has open stay open, on
+      // the redrawn marker, with its new figures.
       let openId: string | undefined;
       for (const [id, m] of byId) if (m.isPopupOpen()) openId = id;
-      layer.clearLayers();
-      byId.clear();
+      const seen = new Set<string>();
+      let redrawn = false;
       for (const spec of markers) {
+        seen.add(spec.id);
+        const sig = JSON.stringify(spec);
+        if (drawn.get(spec.id) === sig) continue;
+        byId.get(spec.id)?.remove();
+        drawn.set(spec.id, sig);
+        redrawn = true;
         const style = MARKER_STYLES[spec.kind];
         const shapeOptions: ShapeOptions = {
           renderer,
@@ -173,6 +185,16 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
         marker.addTo(layer);
         byId.set(spec.id, marker);
       }
+      for (const [id, m] of byId) {
+        if (seen.has(id)) continue;
+        m.remove();
+        byId.delete(id);
+        drawn.delete(id);
+      }
+      // Draw order as listed (big muster circles at the bottom, vehicles on top): a redrawn marker
+      // would otherwise land on top of all.
+      if (redrawn) for (const spec of markers) if (spec.kind !== 'hotel') byId.get(spec.id)?.bringToFront();
+      if (redrawn) for (const spec of [...markers].reverse()) if (spec.kind === 'muster') byId.get(spec.id)?.bringToBack();
       const counts = countByKind(markers);
       container.dataset.markerCount = String(markers.length);
       for (const [kind, n] of Object.entries(counts)) container.dataset[`marker${kind[0]!.toUpperCase()}${kind.slice(1)}`] = String(n);
@@ -180,13 +202,29 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
         handle.fitToMarkers();
         fitted = true;
       }
-      if (openId !== undefined) byId.get(openId)?.openPopup();
+      if (openId !== undefined && !byId.get(openId)?.isPopupOpen()) byId.get(openId)?.openPopup();
       container.dataset.mapReady = 'true';
     },
     setTrips(lines) {
-      tripLayer.clearLayers();
+      // As markers: lines already drawn as they are stay; the rest are drawn or removed.
+      const keep = new Map<string, L.Polyline[]>();
+      const fresh: (typeof lines)[number][] = [];
       for (const t of lines) {
         if (t.points.length < 2) continue;
+        const sig = JSON.stringify(t);
+        const have = tripLines.get(sig);
+        const line = have?.pop();
+        if (!line) {
+          fresh.push(t);
+          continue;
+        }
+        const kept = keep.get(sig);
+        if (kept) kept.push(line);
+        else keep.set(sig, [line]);
+      }
+      for (const left of tripLines.values()) for (const line of left) line.remove();
+      tripLines = keep;
+      for (const t of fresh) {
         const line = L.polyline(
           t.points.map((p) => [p.lat, p.lng] as [number, number]),
           { renderer, color: t.colour, weight: t.dashed ? 2 : 3, opacity: 0.7, dashArray: t.dashed ? '6 6' : undefined, interactive: true },
@@ -194,6 +232,10 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
         line.bindTooltip(textContent(t.label), { sticky: true });
         line.on('click', () => select(t.selectId));
         line.addTo(tripLayer);
+        const sig = JSON.stringify(t);
+        const kept = tripLines.get(sig);
+        if (kept) kept.push(line);
+        else tripLines.set(sig, [line]);
       }
       container.dataset.tripCount = String(lines.length);
     },

@@ -56,17 +56,38 @@ function vehicleLine(v: Vehicle, timeZone: string): string {
   return `${humanize(v.kind)} ${v.id}${v.provider ? ` (${v.provider})` : ''}: ${v.seats} seats${wheel}; from ${formatDateTime(v.availableFrom, timeZone)}; ${humanize(v.status)}`;
 }
 
-function siteMarker(site: Site, state: IncidentState, vehiclesHere: Vehicle[]): MarkerSpec {
+/** What the markers count over households, in one pass (per place, a scan each would cost hotels x households). */
+interface Tallies {
+  /** Per muster point: households still waiting there (waiting, assigned or needing help), and their wheelchair users. */
+  waiting: Map<string, { households: number; wheelchair: number }>;
+  /** Per hotel: households placed there. */
+  placed: Map<string, number>;
+}
+
+function tally(state: IncidentState): Tallies {
+  const waiting = new Map<string, { households: number; wheelchair: number }>();
+  const placed = new Map<string, number>();
+  for (const p of state.parties) {
+    if (p.hotelId) placed.set(p.hotelId, (placed.get(p.hotelId) ?? 0) + 1);
+    if (p.status !== 'waiting' && p.status !== 'assigned' && p.status !== 'needs_help') continue;
+    const w = waiting.get(p.siteId) ?? { households: 0, wheelchair: 0 };
+    w.households++;
+    for (const g of p.guests) if (g.needs.includes('wheelchair')) w.wheelchair++;
+    waiting.set(p.siteId, w);
+  }
+  return { waiting, placed };
+}
+
+function siteMarker(site: Site, state: IncidentState, vehiclesHere: Vehicle[], counts: Tallies): MarkerSpec {
   const tz = state.incident.timezone;
-  const waitingParties = state.parties.filter((p) => p.siteId === site.id && (p.status === 'waiting' || p.status === 'assigned' || p.status === 'needs_help'));
-  const wheelchair = waitingParties.reduce((n, p) => n + p.guests.filter((g) => g.needs.includes('wheelchair')).length, 0);
+  const { households: waitingHouseholds, wheelchair } = counts.waiting.get(site.id) ?? { households: 0, wheelchair: 0 };
   const isDepot = site.kind === 'depot' || (site.kind !== 'muster' && vehiclesHere.length > 0);
   const kind: MarkerKind = site.kind === 'muster' ? 'muster' : isDepot ? 'depot' : 'resort';
   const rows: DetailRow[] = [];
   const flags: string[] = [];
   if (kind === 'muster' || site.waiting > 0) {
     rows.push({ label: 'Guests waiting', value: formatCount(site.waiting) });
-    rows.push({ label: 'Households waiting', value: formatCount(waitingParties.length) });
+    rows.push({ label: 'Households waiting', value: formatCount(waitingHouseholds) });
     if (wheelchair > 0) flags.push(`Wheelchair users waiting: ${wheelchair}`);
   }
   if (vehiclesHere.length > 0) {
@@ -91,9 +112,9 @@ function siteMarker(site: Site, state: IncidentState, vehiclesHere: Vehicle[]): 
   };
 }
 
-function hotelMarker(hotel: Hotel, state: IncidentState): MarkerSpec {
+function hotelMarker(hotel: Hotel, state: IncidentState, counts: Tallies): MarkerSpec {
   const accessibleRooms = hotel.roomTypes.reduce((n, r) => n + (r.accessible ? r.count : 0), 0);
-  const households = state.parties.filter((p) => p.hotelId === hotel.id).length;
+  const households = counts.placed.get(hotel.id) ?? 0;
   const ratio = hotel.bedsOffered > 0 ? Math.min(1, hotel.bedsTaken / hotel.bedsOffered) : 0;
   const flags: string[] = [];
   flags.push(accessibleRooms > 0 ? `Accessible rooms: ${accessibleRooms}` : 'No accessible rooms');
@@ -148,9 +169,14 @@ export function buildMarkers(state: IncidentState): MarkerSpec[] {
   const onRoad: MarkerSpec[] = [];
   for (const v of state.vehicles) {
     if (v.lat !== null && v.lng !== null) onRoad.push(vehicleMarker(v, v.lat, v.lng, state.incident.timezone));
-    else atDepot.set(v.depotSiteId, [...(atDepot.get(v.depotSiteId) ?? []), v]);
+    else {
+      const here = atDepot.get(v.depotSiteId);
+      if (here) here.push(v);
+      else atDepot.set(v.depotSiteId, [v]);
+    }
   }
-  const sites = state.sites.map((s) => siteMarker(s, state, atDepot.get(s.id) ?? []));
+  const counts = tally(state);
+  const sites = state.sites.map((s) => siteMarker(s, state, atDepot.get(s.id) ?? [], counts));
   // Muster points usually stand close together at the park: alternate their labels west and east.
   sites
     .filter((m) => m.kind === 'muster')
@@ -158,7 +184,7 @@ export function buildMarkers(state: IncidentState): MarkerSpec[] {
     .forEach((m, i) => {
       m.labelSide = i % 2 === 0 ? 'left' : 'right';
     });
-  const hotels = state.hotels.map((h) => hotelMarker(h, state));
+  const hotels = state.hotels.map((h) => hotelMarker(h, state, counts));
   // Draw order: big muster circles at the bottom, then hotels, the park, depots, and vehicles on top.
   const ofKind = (kind: MarkerKind) => sites.filter((m) => m.kind === kind);
   return [...ofKind('muster'), ...hotels, ...ofKind('resort'), ...ofKind('depot'), ...onRoad];
