@@ -162,6 +162,25 @@ test.each([
   await status(token, after.headers.etag as string).expect(304);
 });
 
+test('polls that arrive together share one version read, yet each phone gets its own household, its own 304, and an unknown link its 404', async () => {
+  const state = (await duty.get(inc('/state')).expect(200)).body as IncidentState;
+  const households = state.parties.slice(0, 12);
+  const tokens = await Promise.all(households.map((p) => tokenOf(p.id)));
+  const pages = await Promise.all(tokens.map((t) => status(t).expect(200)));
+  pages.forEach((r, i) => expect((r.body as GuestStatusView).household.name).toBe(households[i]!.name));
+  // All at once again, each with its own ETag, two of them twice, and a link nobody was given.
+  const again = await Promise.all([
+    ...tokens.map((t, i) => status(t, pages[i]!.headers.etag as string)),
+    status(tokens[0]!, pages[0]!.headers.etag as string),
+    status(tokens[1]!),
+    status('x'.repeat(32)),
+  ]);
+  for (const r of again.slice(0, tokens.length + 1)) expect(r.status).toBe(304);
+  expect(again[tokens.length + 1]!.status).toBe(200);
+  expect((again[tokens.length + 1]!.body as GuestStatusView).household.name).toBe(households[1]!.name);
+  expect(again[tokens.length + 2]!.status).toBe(404);
+});
+
 test('a revoked link is 404 whatever ETag it sends back', async () => {
   const token = await tokenOf('P04');
   const etag = (await status(token).expect(200)).headers.etag as string;
