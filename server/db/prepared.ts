@@ -4,6 +4,8 @@
  * query is built, parsed and planned on every call.
  * - `preparedPerDb`: a query prepared once per database handle (the reads every status poll makes);
  *   it runs on the pool, so never inside a transaction.
+ * - `batchedPerDb`: a read on the pool that the requests arriving together share (the hot reads of
+ *   status polls and check-ins), one round trip for all of them.
  * - `executeNamed`: one statement run under a name inside a transaction.
  */
 import { createHash } from 'node:crypto';
@@ -18,6 +20,48 @@ export function preparedPerDb<Q>(build: (db: Db) => Q): (db: Db) => Q {
     if (!query) cache.set(db, (query = build(db)));
     return query;
   };
+}
+
+/**
+ * One read shared by the callers that ask within one turn of the event loop: each asks for a key
+ * and gets its own answer, and `read` runs once per turn (at `setImmediate`) for up to `max` keys.
+ * Under load each request's round trip to PostgreSQL (a write that wakes its backend) costs the app
+ * more than the read itself; this makes it one per turn. A failed read fails each of its callers.
+ * On the pool only, never inside a transaction (the read sees what is committed when it runs).
+ */
+export function batchedPerDb<R>(read: (db: Db, keys: string[]) => Promise<Map<string, R>>, max = 500): (db: Db) => (key: string) => Promise<R | undefined> {
+  return preparedPerDb((db) => {
+    type Waiter = { resolve: (row: R | undefined) => void; reject: (err: unknown) => void };
+    let waiting = new Map<string, Waiter[]>();
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      const batch = waiting;
+      waiting = new Map();
+      const keys = [...batch.keys()];
+      for (let i = 0; i < keys.length; i += max) {
+        const some = keys.slice(i, i + max);
+        read(db, some).then(
+          (found) => {
+            for (const k of some) for (const w of batch.get(k)!) w.resolve(found.get(k));
+          },
+          (err: unknown) => {
+            for (const k of some) for (const w of batch.get(k)!) w.reject(err);
+          },
+        );
+      }
+    };
+    return (key) =>
+      new Promise<R | undefined>((resolve, reject) => {
+        const list = waiting.get(key);
+        if (list) list.push({ resolve, reject });
+        else waiting.set(key, [{ resolve, reject }]);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+  });
 }
 
 /**

@@ -5,7 +5,7 @@
  * Guests move only through server/whereabouts/repo.ts; rooms go back through server/stays/repo.ts.
  */
 import { and, asc, desc, eq, inArray, isNull, sql, type AnyColumn, type Placeholder } from 'drizzle-orm';
-import { preparedPerDb } from '../db/prepared.js';
+import { batchedPerDb, preparedPerDb } from '../db/prepared.js';
 import type { Db, Tx } from '../db/client.js';
 import {
   feedback,
@@ -46,14 +46,13 @@ export async function partyByToken(db: Exec, token: string, lock: boolean): Prom
  * read, never a stale page. Keep it in step with `statusPage` and ./journey.ts.
  */
 export async function partyAndPageVersion(db: Db, token: string): Promise<{ party: PartyRow; version: string } | undefined> {
-  return versionReads(db).read(token);
+  return versionReads(db)(token);
 }
 
 /**
- * Every status poll asks this, so the polls that arrive together (one turn of the event loop) share
- * one read: a hurricane's phones poll by the thousand a second, and each read's round trip to
- * PostgreSQL (a system call that wakes its backend) cost more of the app's CPU than the read did.
- * Prepared (unprepared, PostgreSQL spent 1.8 of its 2.8 ms per poll parsing and planning it).
+ * Every status poll asks this, so the polls that arrive together share one read (`batchedPerDb`):
+ * a hurricane's phones poll by the thousand a second. Prepared (unprepared, PostgreSQL spent 1.8
+ * of its 2.8 ms per poll parsing and planning it).
  */
 const pageVersions = preparedPerDb((db) =>
   db
@@ -62,48 +61,9 @@ const pageVersions = preparedPerDb((db) =>
     .where(sql`${parties.statusToken} = any(${sql.placeholder('tokens')})`)
     .prepare('guest_page_versions'),
 );
-
-/** At most this many tokens in one read (the rest wait for the next). */
-const VERSION_BATCH = 500;
-
-type VersionRow = { party: PartyRow; version: string };
-const versionReads = preparedPerDb((db) => {
-  let waiting = new Map<string, { resolve: (row: VersionRow | undefined) => void; reject: (err: unknown) => void }[]>();
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    const batch = waiting;
-    waiting = new Map();
-    const tokens = [...batch.keys()];
-    for (let i = 0; i < tokens.length; i += VERSION_BATCH) {
-      const some = tokens.slice(i, i + VERSION_BATCH);
-      pageVersions(db)
-        .execute({ tokens: some })
-        .then(
-          (rows) => {
-            const byToken = new Map(rows.map((r) => [r.party.statusToken, r]));
-            for (const t of some) for (const w of batch.get(t)!) w.resolve(byToken.get(t));
-          },
-          (err: unknown) => {
-            for (const t of some) for (const w of batch.get(t)!) w.reject(err);
-          },
-        );
-    }
-  };
-  return {
-    read(token: string): Promise<VersionRow | undefined> {
-      return new Promise((resolve, reject) => {
-        const list = waiting.get(token);
-        if (list) list.push({ resolve, reject });
-        else waiting.set(token, [{ resolve, reject }]);
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
-      });
-    },
-  };
-});
+const versionReads = batchedPerDb<{ party: PartyRow; version: string }>(
+  async (db, tokens) => new Map((await pageVersions(db).execute({ tokens })).map((r) => [r.party.statusToken ?? '', r])),
+);
 
 /** Written out in full (table-qualified; `p` is the household's row) because drizzle leaves a one-table select's columns bare. */
 const rowVersions = (from: string, where: string, rowVersion = 'xmin::text') =>

@@ -77,6 +77,24 @@ test('check in a whole household with room numbers', async () => {
   expect(row.roomNumbers).toEqual({ [type]: ['101'] });
 });
 
+test('check-ins sent at once (repeats among them) share the "already in" read, yet each gets its own answer', async () => {
+  const done = [household(() => true), household(() => true), household(() => true)];
+  const fresh = household(() => true);
+  for (const h of done) await reception.post(`${url()}/checkins`).send({ partyId: h.partyId }).expect(200);
+  const answers = await Promise.all([
+    ...done.map((h) => reception.post(`${url()}/checkins`).send({ partyId: h.partyId })),
+    reception.post(`${url()}/checkins`).send({ partyId: fresh.partyId }),
+    reception.post(`${url()}/checkins`).send({ partyId: done[0]!.partyId }),
+  ]);
+  done.forEach((h, i) => {
+    expect(answers[i]!.status).toBe(409);
+    expect(answers[i]!.body.error.message).toContain(h.name);
+  });
+  expect(answers[done.length]!.status).toBe(200);
+  expect(answers[done.length]!.body.checkedIn.sort()).toEqual(fresh.guests.map((g) => g.id).sort());
+  expect(answers[done.length + 1]!.status).toBe(409);
+});
+
 test('check in part of a household, then the rest when they arrive', async () => {
   const h = household((x) => x.guests.length >= 2);
   const first = h.guests[0]!.id;
