@@ -163,20 +163,19 @@ export async function openKeys(db: Db | Tx, incidentId: string): Promise<Set<str
 export async function present(db: Db | Tx, incidentId: string, rows: readonly Row[]): Promise<AttentionItem[]> {
   const guestIds = uniq(rows.flatMap((r) => r.guestIds));
   const partyIds = uniq(rows.map((r) => r.partyId));
-  const [gs, ps] = await Promise.all([
-    chunked(guestIds, (ids) =>
-      db
-        .select({ id: guests.id, name: guests.name, partyId: guests.partyId, position: guests.position })
-        .from(guests)
-        .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, ids))),
-    ),
-    chunked(partyIds, (ids) =>
-      db
-        .select({ id: parties.id, name: parties.name })
-        .from(parties)
-        .where(and(eq(parties.incidentId, incidentId), inArray(parties.id, ids))),
-    ),
-  ]);
+  // One after the other: `db` is often a transaction, which is one connection.
+  const gs = await chunked(guestIds, (ids) =>
+    db
+      .select({ id: guests.id, name: guests.name, partyId: guests.partyId, position: guests.position })
+      .from(guests)
+      .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, ids))),
+  );
+  const ps = await chunked(partyIds, (ids) =>
+    db
+      .select({ id: parties.id, name: parties.name })
+      .from(parties)
+      .where(and(eq(parties.incidentId, incidentId), inArray(parties.id, ids))),
+  );
   const guestById = new Map(gs.map((g) => [g.id, g]));
   const partyName = new Map(ps.map((p) => [p.id, p.name]));
   return rows.map((r) => presentRow(r, guestById, partyName));

@@ -50,7 +50,8 @@ export async function reportLeftBehind(tx: Tx, emit: Emit, incidentId: string, a
   await syncJourney(tx, incidentId, left.partyIds);
   if (!left.partyIds.length) return;
   const partyRows = await partyContacts(tx, incidentId, left.partyIds);
-  const [site, vehicle] = await Promise.all([repo.findSite(tx, incidentId, trip.fromSiteId), repo.findVehicle(tx, incidentId, trip.vehicleId)]);
+  const site = await repo.findSite(tx, incidentId, trip.fromSiteId);
+  const vehicle = await repo.findVehicle(tx, incidentId, trip.vehicleId);
   const siteName = site?.name ?? trip.fromSiteId;
   const vName = vehicle ? `${vehicle.provider} ${vehicle.kind.replace('_', ' ')} ${vehicle.id}`.trim() : trip.vehicleId;
   await openAttention(

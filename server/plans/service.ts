@@ -268,7 +268,9 @@ export class PlanService {
     );
     if (!plan.unassigned.length) return;
     const ids = plan.unassigned.map((u) => u.partyId);
-    const [rows, members] = await Promise.all([repo.partiesById(tx, incidentId, ids), membersOf(tx, incidentId, ids)]);
+    // One after the other: a transaction is one connection (node-postgres refuses overlapping queries from pg@9).
+    const rows = await repo.partiesById(tx, incidentId, ids);
+    const members = await membersOf(tx, incidentId, ids);
     const siteRows = await repo.siteNames(tx, incidentId);
     const byId = new Map(rows.map((r) => [r.id, r]));
     await openAttention(

@@ -46,11 +46,10 @@ export class VehicleService {
           moved = await moveGuests(tx, incidentId, { partyIds: strandedPartyIds, from: ['aboard'] }, 'waiting');
         }
         const affected = riders.map((r) => r.partyId);
-        const [members, partyRows, siteRows] = await Promise.all([
-          membersOf(tx, incidentId, affected),
-          repo.partyContacts(tx, incidentId, affected),
-          repo.siteNames(tx, incidentId),
-        ]);
+        // One after the other: a transaction is one connection.
+        const members = await membersOf(tx, incidentId, affected);
+        const partyRows = await repo.partyContacts(tx, incidentId, affected);
+        const siteRows = await repo.siteNames(tx, incidentId);
         const siteName = new Map(siteRows.map((s) => [s.id, s.name]));
         for (const r of riders) {
           const p = partyRows.find((x) => x.id === r.partyId);

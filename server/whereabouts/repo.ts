@@ -101,20 +101,19 @@ export async function syncJourney(tx: Tx, incidentId: string, partyIds: readonly
   const out: { partyId: string; from: string; to: HouseholdJourney }[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
-    const [ps, gs, ss] = await Promise.all([
-      tx
-        .select({ id: parties.id, status: parties.status })
-        .from(parties)
-        .where(and(eq(parties.incidentId, incidentId), inArray(parties.id, chunk))),
-      tx
-        .select({ partyId: guests.partyId, w: guests.whereabouts })
-        .from(guests)
-        .where(and(eq(guests.incidentId, incidentId), inArray(guests.partyId, chunk))),
-      tx
-        .select({ partyId: stays.partyId })
-        .from(stays)
-        .where(and(eq(stays.incidentId, incidentId), inArray(stays.partyId, chunk), inArray(stays.status, ['planned', 'checked_in']))),
-    ]);
+    // One after the other: a transaction is one connection.
+    const ps = await tx
+      .select({ id: parties.id, status: parties.status })
+      .from(parties)
+      .where(and(eq(parties.incidentId, incidentId), inArray(parties.id, chunk)));
+    const gs = await tx
+      .select({ partyId: guests.partyId, w: guests.whereabouts })
+      .from(guests)
+      .where(and(eq(guests.incidentId, incidentId), inArray(guests.partyId, chunk)));
+    const ss = await tx
+      .select({ partyId: stays.partyId })
+      .from(stays)
+      .where(and(eq(stays.incidentId, incidentId), inArray(stays.partyId, chunk), inArray(stays.status, ['planned', 'checked_in'])));
     const members = new Map<string, Whereabouts[]>();
     for (const g of gs) {
       const list = members.get(g.partyId) ?? [];
