@@ -159,23 +159,22 @@ function carrierGroupsBound(
 function bedsBound(m: Model, riders: readonly number[], sites: readonly number[], cycle: number, board: number): number {
   const seated = riders.reduce((n, p) => n + m.parties[p]!.seated, 0);
   if (!seated) return -Infinity;
-  const near: { ms: number; beds: number; back: number }[] = [];
+  const near: { ms: number; beds: number }[] = [];
   for (let h = 0; h < m.hotels.length; h++) {
     const beds = m.hotels[h]!.rooms.reduce((n, s) => n + m.rooms[s]!.sleeps * m.rooms[s]!.count, 0);
     if (!beds) continue;
     let km = Infinity;
     for (const s of sites) km = Math.min(km, kmSiteHotel(m, s, h));
-    near.push({ ms: driveMs(m, km), beds, back: driveMs(m, km) });
+    near.push({ ms: driveMs(m, km), beds });
   }
   near.sort((a, b) => a.ms - b.ms);
   const drives: number[] = [];
   for (const h of near) for (let i = 0; i < h.beds && drives.length < seated; i++) drives.push(h.ms);
   if (drives.length < seated) return -Infinity;
-  const backs: number[] = [];
-  for (const h of near) for (let i = 0; i < Math.min(h.beds, seated); i++) backs.push(h.back);
+  // A bed's drive back to the nearest pick-up site is its drive out: the same nearest beds.
   return Math.max(
     pairing(m, drives, sites, (v) => v.seats, cycle, board),
-    spaceTime(m, drives, backs, sites, (v) => v.seats, board),
+    spaceTime(m, drives, drives, sites, (v) => v.seats, board),
   );
 }
 

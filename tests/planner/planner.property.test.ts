@@ -137,6 +137,14 @@ describe('wheelchair runs (shared/planner/wheel-runs.ts)', () => {
   });
 });
 
+/** A generated incident's model, the households the fleet can carry, and the rooms stage's assignment of them. */
+function cheapestRooms(shape: Parameters<typeof generateScenario>[0]['shape'], seed: number, guests: number) {
+  const m = buildModel(scenarioSchema.parse(generateScenario({ guests, shape, seed })));
+  const eligible = m.parties.filter((p) => carriable(m, p));
+  const { a } = assignRooms(m, eligible, { locked: new Map(), pins: new Map(), allowed: new Map(), previous: new Map(), deadline: Infinity });
+  return { m, eligible, a };
+}
+
 describe('accessible rooms nearer (shared/planner/shelter.ts nearerAccessibleRooms)', () => {
   test('lowers the latest earliest-possible arrival of wheelchair households, keeps everyone housed in an accessible room, within the cost cap', () => {
     let lowered = 0;
@@ -146,10 +154,7 @@ describe('accessible rooms nearer (shared/planner/shelter.ts nearerAccessibleRoo
         fc.integer({ min: 1, max: 10_000 }),
         fc.integer({ min: 150, max: 700 }),
         (shape, seed, guests) => {
-          const s = scenarioSchema.parse(generateScenario({ guests, shape, seed }));
-          const m = buildModel(s);
-          const eligible = m.parties.filter((p) => carriable(m, p));
-          const { a } = assignRooms(m, eligible, { locked: new Map(), pins: new Map(), allowed: new Map(), previous: new Map(), deadline: Infinity });
+          const { m, eligible, a } = cheapestRooms(shape, seed, guests);
           const riders = eligible.filter((p) => a.hotelOf[p.idx]! >= 0).map((p) => p.idx);
           const wheelers = riders.filter((p) => m.parties[p]!.wheel > 0);
           // Earliest departure from its site of a vehicle that can carry the household (two
@@ -190,10 +195,7 @@ describe('households nearest the rooms (shared/planner/shelter.ts nearerHousehol
         fc.integer({ min: 1, max: 10_000 }),
         fc.integer({ min: 150, max: 700 }),
         (shape, seed, guests) => {
-          const s = scenarioSchema.parse(generateScenario({ guests, shape, seed }));
-          const m = buildModel(s);
-          const eligible = m.parties.filter((p) => carriable(m, p));
-          const { a } = assignRooms(m, eligible, { locked: new Map(), pins: new Map(), allowed: new Map(), previous: new Map(), deadline: Infinity });
+          const { m, eligible, a } = cheapestRooms(shape, seed, guests);
           const tally = () => {
             let [vulnerable, guests, km] = [0, 0, 0];
             for (const p of eligible) {
