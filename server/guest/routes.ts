@@ -6,9 +6,10 @@
  * failures, counted once per distinct unknown token. A muster point's shared Wi-Fi puts hundreds
  * of households behind one address: counting all their requests per address would lock them all
  * out, and so would one phone polling a revoked link. Guessing needs many distinct tokens, and
- * those are what lock an address out (tokens are 192 random bits anyway). A failure is reserved
- * before the lookup and handed back when the token is known, so a parallel burst cannot slip
- * past the limit (docs/decisions/0012).
+ * those are what lock an address out (tokens are 192 random bits anyway). A read's failure is
+ * judged when its lookup answers (an answer that comes after the lock is refused whatever it
+ * found); a write reserves its possible failure before it runs. Either way a parallel burst
+ * learns no more than the limit allows (docs/decisions/0012).
  */
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
@@ -29,8 +30,11 @@ export interface GuestRouteOptions {
 
 const MISS_WINDOW_MS = 10 * 60_000;
 
-/** Checks both limits of one app (reserving a possible miss first), runs `fn`, settles the reservation. */
-export type GuestGate = <T>(req: Request, fn: (token: string) => Promise<T>) => Promise<T>;
+/**
+ * Checks both limits of one app, runs `fn`, judges a miss. A read is judged when its lookup
+ * answers; a write reserves its possible miss before it runs (it cannot be taken back after).
+ */
+export type GuestGate = <T>(req: Request, fn: (token: string) => Promise<T>, kind?: 'read' | 'write') => Promise<T>;
 
 /** The limits' counters live as long as the app that made them (app.ts makes one gate). */
 export function guestGate(opts: GuestRouteOptions = {}): GuestGate {
@@ -42,16 +46,18 @@ export function guestGate(opts: GuestRouteOptions = {}): GuestGate {
   const refuse = (wait: number) =>
     new AppError('rate_limited', `Too many requests. Please wait ${Math.ceil(wait / 1000)} seconds.`, { retryAfterSeconds: Math.ceil(wait / 1000) });
 
-  return async <T>(req: Request, fn: (token: string) => Promise<T>): Promise<T> => {
+  return async <T>(req: Request, fn: (token: string) => Promise<T>, kind: 'read' | 'write' = 'read'): Promise<T> => {
     const who = req.ip ?? 'unknown';
     const token = req.header(STATUS_TOKEN_HEADER) ?? '';
     const tokenKey = createHash('sha256').update(token).digest('base64url');
     const pair = `${who}|${tokenKey}`;
-    const repeat = counted.retryAfter(pair) > 0;
     // A locked-out address is refused everything, or 429-versus-200 would still tell guesses apart.
     const lockWait = misses.retryAfter(who);
     if (lockWait > 0) throw refuse(lockWait);
-    const reserved = !repeat;
+    // A write that is not a known miss reserves one before it runs: what it changes stays changed.
+    // Reads do not: the reads in flight from one address are its households polling as much as
+    // its guesses, and a muster point has far more than 30 of them polling at once.
+    const reserved = kind === 'write' && counted.retryAfter(pair) === 0;
     if (reserved) {
       const wait = misses.take(who);
       if (wait > 0) throw refuse(wait);
@@ -61,16 +67,31 @@ export function guestGate(opts: GuestRouteOptions = {}): GuestGate {
       if (reserved) misses.release(who);
       throw refuse(tokenWait);
     }
+    let result: T;
     try {
-      const result = await fn(token);
-      if (reserved) misses.release(who);
-      return result;
+      result = await fn(token);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'not_found') {
-        if (reserved) counted.hit(pair);
-      } else if (reserved) misses.release(who);
+      const miss = err instanceof AppError && err.code === 'not_found';
+      if (reserved) {
+        if (miss) counted.hit(pair);
+        else misses.release(who);
+      } else if (miss && counted.retryAfter(pair) === 0) {
+        // Judged with the answer, in one synchronous step: past the limit a miss is refused.
+        const wait = misses.take(who);
+        if (wait > 0) throw refuse(wait);
+        counted.hit(pair);
+      }
       throw err;
     }
+    if (reserved) {
+      misses.release(who);
+      return result;
+    }
+    // A read that answers after its address was locked is refused whatever it found, so a
+    // parallel burst of guesses learns no more than the limit's worth of answers.
+    const lockedMeanwhile = misses.retryAfter(who);
+    if (lockedMeanwhile > 0) throw refuse(lockedMeanwhile);
+    return result;
   };
 }
 
@@ -106,7 +127,7 @@ export const guestRoutes = [
     why: LINK,
     use: [noStore],
     handler: async ({ req, res, deps }) => {
-      const result = await deps.guestGate(req, (t) => deps.guest.reply(t, req.body));
+      const result = await deps.guestGate(req, (t) => deps.guest.reply(t, req.body), 'write');
       res.status(result.recorded ? 201 : 200).json(result);
     },
   }),
@@ -117,7 +138,7 @@ export const guestRoutes = [
     why: LINK,
     use: [noStore],
     handler: async ({ req, res, deps }) => {
-      const body: GuestFeedbackResult = { feedback: await deps.guestGate(req, (t) => deps.guest.giveFeedback(t, req.body)) };
+      const body: GuestFeedbackResult = { feedback: await deps.guestGate(req, (t) => deps.guest.giveFeedback(t, req.body), 'write') };
       res.json(body);
     },
   }),
