@@ -1,8 +1,8 @@
 /**
  * `npm run bench:memory`: resident memory of the embedded server (PGlite), all its processes.
  *
- * Starts `npm start`'s entry as its own process on a fresh data directory (the storm is loaded on
- * first start), signs in as a duty manager, computes and applies a plan through the API, and reads
+ * Starts what `npm start` runs (the built JavaScript, with its Node flags) as its own process on a
+ * fresh data directory (the storm is loaded on first start), signs in as a duty manager, computes and applies a plan through the API, and reads
  * the RSS of the server and every process it started from /proc after each step; then restarts on
  * the same data directory (a second start: nothing to seed) and measures again.
  * Target (issue: a laptop): <= 300 MB for all processes after start + storm + plan applied.
@@ -40,7 +40,7 @@ async function settled(app: AppProcess): Promise<{ bytes: number; processes: num
 
 const env = { DATA_DIR: dataDir, SEED_DEMO: 'true', DEMO_PASSWORD: password, LOG_LEVEL: 'warn', MESSAGES_ENABLED: 'false' };
 const rows: [string, number, number][] = [];
-let app = await startAppProcess(env, { memoryProbe: true, nodeFlags: EMBEDDED_NODE_FLAGS });
+let app = await startAppProcess(env, { memoryProbe: true, built: true, nodeFlags: EMBEDDED_NODE_FLAGS });
 try {
   const afterStart = await settled(app);
   rows.push(['first start (storm seeded)', mib(afterStart.bytes), afterStart.processes]);
@@ -63,7 +63,7 @@ try {
   rows.push(['+ plan computed and applied, console loaded', mib(afterPlan.bytes), afterPlan.processes]);
 
   await app.kill('SIGTERM');
-  app = await startAppProcess(env, { memoryProbe: true, nodeFlags: EMBEDDED_NODE_FLAGS });
+  app = await startAppProcess(env, { memoryProbe: true, built: true, nodeFlags: EMBEDDED_NODE_FLAGS });
   const restart = await settled(app);
   rows.push(['second start (same data directory)', mib(restart.bytes), restart.processes]);
 

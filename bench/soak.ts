@@ -194,7 +194,11 @@ async function main() {
       MESSAGES_TICK_MS: '5000',
     };
     // The first replica migrates and seeds; the second joins.
-    replicas.push({ name: 'A', app: await startAppProcess(env, { memoryProbe: true, ...(PGLITE ? { nodeFlags: EMBEDDED_NODE_FLAGS } : {}) }), samples: [] });
+    replicas.push({
+      name: 'A',
+      app: await startAppProcess(env, { memoryProbe: true, ...(PGLITE ? { built: true, nodeFlags: EMBEDDED_NODE_FLAGS } : {}) }),
+      samples: [],
+    });
     if (!PGLITE) replicas.push({ name: 'B', app: await startAppProcess(env, { memoryProbe: true }), samples: [] });
     proxy = await startProxy(
       replicas.map((r) => ({ host: '127.0.0.1', port: r.app.port })),

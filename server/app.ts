@@ -51,8 +51,9 @@ import { guestGate, type GuestGate } from './guest/routes.js';
 import { AttentionService } from './attention/service.js';
 import { attentionRoutes, rollCallLinkRoutes, rollCallRoutes } from './attention/routes.js';
 import { startAttentionSweep } from './attention/jobs.js';
+import { CLIENT_DIST } from './paths.js';
 
-export const CLIENT_DIST = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../dist/client');
+export { CLIENT_DIST };
 
 export interface AppDeps {
   config: Config;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadConfig } from './config.js';
-import { CLIENT_DIST } from './app.js';
+import { CLIENT_DIST, ROOT } from './paths.js';
 import { startServer } from './server.js';
 
 const t0 = performance.now();
@@ -47,7 +47,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 async function buildClientInChild(): Promise<void> {
   const require = createRequire(import.meta.url);
   const viteBin = path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js');
-  const configFile = path.resolve(CLIENT_DIST, '../../client/vite.config.ts');
+  const configFile = path.join(ROOT, 'client/vite.config.ts');
   const child = spawn(process.execPath, [viteBin, 'build', '--config', configFile, '--logLevel', 'warn'], {
     stdio: 'inherit',
     // Always the production build: a server started with NODE_ENV=development (the benchmarks do)

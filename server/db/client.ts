@@ -5,10 +5,10 @@
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
+import { CHILD_EXEC_ARGV, MIGRATIONS_DIR, ownModule } from '../paths.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -25,7 +25,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+export { MIGRATIONS_DIR };
 
 export interface OpenOptions {
   databaseUrl?: string;
@@ -91,8 +91,8 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
 
 /** initdb for a new data directory in a child process, so its ~570 MB of WebAssembly memory is given back (decision 0017). */
 async function initPgliteInChild(dataDir: string): Promise<void> {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pglite-init.ts');
-  const child = fork(script, [dataDir], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const script = ownModule(import.meta.url, './pglite-init.ts');
+  const child = fork(script, [dataDir], { execArgv: [...CHILD_EXEC_ARGV], stdio: 'inherit' });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (c) => resolve(c));

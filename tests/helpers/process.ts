@@ -1,5 +1,8 @@
-/** The product as a separate OS process (`tsx server/main.ts`), for tests that kill a replica. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/**
+ * The product as a separate OS process, for tests that kill a replica and for benchmarks: from its
+ * sources through tsx, or as `npm start` runs it (the JavaScript scripts/build-server.mjs writes).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +20,10 @@ export interface AppProcess {
 }
 
 export interface AppProcessOptions {
-  /** Start through tests/helpers/app-probe.ts (with --expose-gc) so `memory()` can ask for its memory use. */
+  /** Preload tests/helpers/memory-probe.mjs (with --expose-gc) so `memory()` can ask for its memory use. */
   memoryProbe?: boolean;
+  /** Run the built JavaScript, as `npm start` does (built once per test process), not the sources. */
+  built?: boolean;
   /** Node's own flags, e.g. the ones `npm start` uses (EMBEDDED_NODE_FLAGS). */
   nodeFlags?: string[];
 }
@@ -26,10 +31,21 @@ export interface AppProcessOptions {
 /** The Node flags of `npm start` (package.json): a small young generation for the embedded server (decision 0017). */
 export const EMBEDDED_NODE_FLAGS = ['--max-semi-space-size=2'];
 
+let builtOnce = false;
+/** `npm run build:server`, once per test process. */
+export function buildServer(): void {
+  if (builtOnce) return;
+  const r = spawnSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  if (r.status !== 0) throw new Error(`building the server failed:\n${r.stdout}${r.stderr}`);
+  builtOnce = true;
+}
+
 export async function startAppProcess(env: Record<string, string>, opts: AppProcessOptions = {}): Promise<AppProcess> {
+  if (opts.built) buildServer();
   const args = [
     ...(opts.nodeFlags ?? []),
-    ...(opts.memoryProbe ? ['--expose-gc', '--import', 'tsx', 'tests/helpers/app-probe.ts'] : ['--import', 'tsx', 'server/main.ts']),
+    ...(opts.memoryProbe ? ['--expose-gc', '--import', './tests/helpers/memory-probe.mjs'] : []),
+    ...(opts.built ? ['dist/app/server/main.js'] : ['--import', 'tsx', 'server/main.ts']),
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
