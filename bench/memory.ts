@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EMBEDDED_NODE_FLAGS, startAppProcess, type AppProcess } from '../tests/helpers/process.js';
+import { startAppProcess, type AppProcess } from '../tests/helpers/process.js';
 import { loginCookie } from '../tests/helpers/socket.js';
 import { describeTree, mib, treeRss } from './lib/proc.js';
 import { report } from './lib/result.js';
@@ -40,7 +40,7 @@ async function settled(app: AppProcess): Promise<{ bytes: number; processes: num
 
 const env = { DATA_DIR: dataDir, SEED_DEMO: 'true', DEMO_PASSWORD: password, LOG_LEVEL: 'warn', MESSAGES_ENABLED: 'false' };
 const rows: [string, number, number][] = [];
-let app = await startAppProcess(env, { memoryProbe: true, built: true, nodeFlags: EMBEDDED_NODE_FLAGS });
+let app = await startAppProcess(env, { memoryProbe: true, npmStart: true });
 try {
   const afterStart = await settled(app);
   rows.push(['first start (storm seeded)', mib(afterStart.bytes), afterStart.processes]);
@@ -63,7 +63,7 @@ try {
   rows.push(['+ plan computed and applied, console loaded', mib(afterPlan.bytes), afterPlan.processes]);
 
   await app.kill('SIGTERM');
-  app = await startAppProcess(env, { memoryProbe: true, built: true, nodeFlags: EMBEDDED_NODE_FLAGS });
+  app = await startAppProcess(env, { memoryProbe: true, npmStart: true });
   const restart = await settled(app);
   rows.push(['second start (same data directory)', mib(restart.bytes), restart.processes]);
 

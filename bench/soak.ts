@@ -39,7 +39,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../shared/realt
 import { openDatabase } from '../server/db/client.js';
 import { hashPassword } from '../server/auth/password.js';
 import { insertUser } from '../server/auth/repo.js';
-import { EMBEDDED_NODE_FLAGS, startAppProcess, type AppProcess } from '../tests/helpers/process.js';
+import { startAppProcess, type AppProcess } from '../tests/helpers/process.js';
 import { startProxy, type Proxy } from '../tests/helpers/proxy.js';
 import { openLiveClient, type LiveClient } from '../tests/helpers/live-client.js';
 import { num } from './args.js';
@@ -196,7 +196,7 @@ async function main() {
     // The first replica migrates and seeds; the second joins.
     replicas.push({
       name: 'A',
-      app: await startAppProcess(env, { memoryProbe: true, ...(PGLITE ? { built: true, nodeFlags: EMBEDDED_NODE_FLAGS } : {}) }),
+      app: await startAppProcess(env, { memoryProbe: true, ...(PGLITE ? { npmStart: true } : {}) }),
       samples: [],
     });
     if (!PGLITE) replicas.push({ name: 'B', app: await startAppProcess(env, { memoryProbe: true }), samples: [] });

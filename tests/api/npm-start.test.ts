@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncidentSummary } from '../../shared/api.js';
+import { npmStartCommand } from '../helpers/process.js';
 import { loginCookie } from '../helpers/socket.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -92,6 +93,11 @@ test('the server runs as built JavaScript, with no TypeScript loader, and prints
   expect(servers).toHaveLength(1);
   expect(servers[0]!.cmd).toMatch(/dist\/app\/server\/main\.js/);
   expect(servers[0]!.cmd).not.toMatch(/tsx/);
+  // The start script's environment (glibc's malloc settings, decision 0017) reached the server.
+  const environ = readFileSync(`/proc/${servers[0]!.pid}/environ`, 'utf8').split('\0');
+  const { env } = npmStartCommand();
+  expect(Object.keys(env).length).toBeGreaterThan(0);
+  for (const [name, value] of Object.entries(env)) expect(environ).toContain(`${name}=${value}`);
   // Nothing is left running beside it: the database was created, and the code built, by processes that ended.
   expect(running.filter((p) => p !== servers[0])).toEqual([]);
   expect(out).toMatch(/duty@demo\.test\s+duty_manager/);

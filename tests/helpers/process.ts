@@ -3,6 +3,7 @@
  * sources through tsx, or as `npm start` runs it (the JavaScript scripts/build-server.mjs writes).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,14 +23,28 @@ export interface AppProcess {
 export interface AppProcessOptions {
   /** Preload tests/helpers/memory-probe.mjs (with --expose-gc) so `memory()` can ask for its memory use. */
   memoryProbe?: boolean;
-  /** Run the built JavaScript, as `npm start` does (built once per test process), not the sources. */
-  built?: boolean;
-  /** Node's own flags, e.g. the ones `npm start` uses (EMBEDDED_NODE_FLAGS). */
+  /**
+   * Run what `npm start` runs: the built JavaScript (built once per test process) with the start
+   * script's own environment and Node flags, read from package.json. Otherwise the sources, through tsx.
+   */
+  npmStart?: boolean;
+  /** More Node flags. */
   nodeFlags?: string[];
 }
 
-/** The Node flags of `npm start` (package.json): a small young generation for the embedded server (decision 0017). */
-export const EMBEDDED_NODE_FLAGS = ['--max-semi-space-size=2'];
+/** The last command of package.json's start script: its `NAME=value` prefixes, Node flags and entry. */
+export function npmStartCommand(): { env: Record<string, string>; nodeFlags: string[]; entry: string } {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split('&&').at(-1)!.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^[A-Z_][A-Z0-9_]*=/.test(words[0]!)) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
+  if (words.shift() !== 'node') throw new Error(`npm start's last command is not node: ${pkg.scripts.start}`);
+  const entry = words.pop()!;
+  return { env, nodeFlags: words, entry };
+}
 
 let builtOnce = false;
 /** `npm run build:server`, once per test process. */
@@ -41,15 +56,17 @@ export function buildServer(): void {
 }
 
 export async function startAppProcess(env: Record<string, string>, opts: AppProcessOptions = {}): Promise<AppProcess> {
-  if (opts.built) buildServer();
+  const start = opts.npmStart ? npmStartCommand() : null;
+  if (start) buildServer();
   const args = [
+    ...(start?.nodeFlags ?? []),
     ...(opts.nodeFlags ?? []),
     ...(opts.memoryProbe ? ['--expose-gc', '--import', './tests/helpers/memory-probe.mjs'] : []),
-    ...(opts.built ? ['dist/app/server/main.js'] : ['--import', 'tsx', 'server/main.ts']),
+    ...(start ? [start.entry] : ['--import', 'tsx', 'server/main.ts']),
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, ...start?.env, NODE_OPTIONS: '', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: opts.memoryProbe ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
