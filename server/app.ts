@@ -160,7 +160,7 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   const db = database.db;
   // On PostgreSQL the session cache is used only while this process hears sign-outs (server.ts).
   setGroupCommit(config.GROUP_COMMIT);
-  const auth = new AuthService(db, config.SESSION_TTL_HOURS * 3600_000, new SessionCache(config.SESSION_CACHE_MS, 20_000, database.kind === 'postgres'));
+  const auth = new AuthService(db, config.SESSION_TTL_HOURS * 3600_000, new SessionCache(config.SESSION_CACHE_MS, 20_000, database.kind === 'postgres'), bus);
   const incidents = new IncidentService(db, bus);
   const plansService = new PlanService(db, bus);
   const hotelService = new HotelService(db, bus);

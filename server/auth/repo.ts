@@ -75,14 +75,18 @@ export async function revokeSession(db: Db, tokenHash: string): Promise<void> {
   });
 }
 
-/** Revoke every live session of a user; returns how many were live. */
-export async function revokeUserSessions(db: Db, userId: string): Promise<number> {
-  const rows = await db
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
-    .returning({ tokenHash: sessions.tokenHash });
-  return rows.length;
+/** Revoke every live session of a user, telling every process (rc_sessions); returns their token hashes. */
+export async function revokeUserSessions(db: Db, userId: string): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())))
+      .returning({ tokenHash: sessions.tokenHash });
+    const hashes = rows.map((r) => r.tokenHash);
+    if (hashes.length) await tx.execute(sql`select pg_notify('rc_sessions', h) from unnest(${sql.param(hashes)}::text[]) as h`);
+    return hashes;
+  });
 }
 
 export interface NewUser {

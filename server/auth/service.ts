@@ -7,6 +7,7 @@ import { DUMMY_HASH, verifyPassword } from './password.js';
 import * as repo from './repo.js';
 import { SessionCache } from './session-cache.js';
 import type { SessionUser } from './types.js';
+import type { EventBus } from '../events/bus.js';
 
 export const SESSION_COOKIE = 'rc_session';
 
@@ -25,6 +26,8 @@ export class AuthService {
     private readonly sessionTtlMs: number,
     /** Signed-in users for SESSION_CACHE_MS (off by default); on PostgreSQL used only while sign-outs are heard. */
     readonly sessions: SessionCache = new SessionCache(0),
+    /** Told when sessions end, so that their sockets are closed at once (realtime/handshake.ts). */
+    private readonly bus?: EventBus,
   ) {}
 
   async login(email: string, password: string, ip: string): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
@@ -83,15 +86,19 @@ export class AuthService {
     const hash = hashToken(token);
     await repo.revokeSession(this.db, hash);
     this.sessions.forget(hash);
+    this.bus?.publishVolatile({ kind: 'sessions.ended', tokenHash: hash });
   }
 
   /**
    * "Sign out everywhere": every session of the user ends, this one included (a lost phone, a
-   * shared laptop). Sockets opened with them are closed at their next subscribe or by the periodic
-   * session check (SOCKET_SESSION_CHECK_MS).
+   * shared laptop): forgotten by every process's session cache, and every socket opened with one
+   * of them closed at once, on every process. Answers how many sessions were live.
    */
   async logoutEverywhere(userId: string): Promise<number> {
-    return repo.revokeUserSessions(this.db, userId);
+    const hashes = await repo.revokeUserSessions(this.db, userId);
+    for (const h of hashes) this.sessions.forget(h);
+    this.bus?.publishVolatile({ kind: 'sessions.ended', userId });
+    return hashes.length;
   }
 }
 

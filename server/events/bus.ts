@@ -15,7 +15,14 @@ export type VolatileMessage =
   /** A vehicle's position (a driver's phone, or a manager's map): the latest per vehicle wins. */
   | { kind: 'vehicle.position'; incidentId: string; position: VehiclePosition }
   /** Who follows this incident, or what they look at, changed: the realtime layer recounts it. */
-  | { kind: 'presence'; incidentId: string };
+  | { kind: 'presence'; incidentId: string }
+  /**
+   * Sessions ended (a sign-out: one session; "sign out everywhere": every session of a user): the
+   * realtime layer closes their sockets at once, on every process. If this is lost, the periodic
+   * session check closes them later.
+   */
+  | { kind: 'sessions.ended'; tokenHash: string }
+  | { kind: 'sessions.ended'; userId: string };
 
 export class EventBus extends EventEmitter<{ committed: [StoredEvent[]]; volatile: [VolatileMessage] }> {
   /**

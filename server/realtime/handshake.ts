@@ -6,7 +6,8 @@
 import type { ServerOptions } from 'socket.io';
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/service.js';
-import { readCookie, SESSION_COOKIE } from '../auth/service.js';
+import { hashToken, readCookie, SESSION_COOKIE } from '../auth/service.js';
+import type { EventBus, VolatileMessage } from '../events/bus.js';
 import type { AppSocket, IO } from './types.js';
 
 /** Same-site sockets only: the server's own host, or an origin configured in ALLOWED_ORIGINS. */
@@ -28,7 +29,11 @@ export interface Sessions {
   close(): void;
 }
 
-export function authenticateSockets(io: IO, auth: AuthService, logger: Logger, sessionCheckMs: number): Sessions {
+/** Rooms that name a socket's session and user, so that ending them closes its sockets on every process. */
+const sessionRoom = (tokenHash: string) => `session:${tokenHash}`;
+const userRoom = (userId: string) => `user:${userId}`;
+
+export function authenticateSockets(io: IO, auth: AuthService, bus: EventBus, logger: Logger, sessionCheckMs: number): Sessions {
   /** Each local socket's session token (kept here, not in socket.data, which the adapter shares between processes). */
   const tokens = new Map<string, string>();
 
@@ -40,6 +45,7 @@ export function authenticateSockets(io: IO, auth: AuthService, logger: Logger, s
       socket.data = { user, incidentId: null, viewing: null };
       tokens.set(socket.id, token);
       socket.on('disconnect', () => tokens.delete(socket.id));
+      await socket.join([sessionRoom(hashToken(token)), userRoom(user.id)]);
       next();
     } catch (err) {
       logger.error({ err }, 'socket auth failed');
@@ -73,5 +79,18 @@ export function authenticateSockets(io: IO, auth: AuthService, logger: Logger, s
   }, sessionCheckMs);
   sweep.unref();
 
-  return { stillSignedIn, close: () => clearInterval(sweep) };
+  // A sign-out closes the session's sockets now, wherever they are (the adapter reaches the other processes).
+  const onVolatile = (m: VolatileMessage) => {
+    if (m.kind !== 'sessions.ended') return;
+    io.in('tokenHash' in m ? sessionRoom(m.tokenHash) : userRoom(m.userId)).disconnectSockets(true);
+  };
+  bus.on('volatile', onVolatile);
+
+  return {
+    stillSignedIn,
+    close: () => {
+      clearInterval(sweep);
+      bus.off('volatile', onVolatile);
+    },
+  };
 }

@@ -51,7 +51,7 @@ export async function attachRealtime(opts: RealtimeOptions): Promise<Realtime> {
   const { auth, bus, database, logger } = opts;
   const io: IO = new Server(opts.httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024, allowRequest: originCheck(opts.allowedOrigins) });
   const adapter = await attachAdapter(io, database, logger);
-  const sessions = authenticateSockets(io, auth, logger, opts.sessionCheckMs ?? 30_000);
+  const sessions = authenticateSockets(io, auth, bus, logger, opts.sessionCheckMs ?? 30_000);
   const presence = startPresence(io, bus, logger);
   const positions = startPositions(io, bus, database, logger);
 

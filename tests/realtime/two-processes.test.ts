@@ -36,6 +36,25 @@ describePg('two server processes on PostgreSQL', () => {
     await db?.destroy();
   });
 
+  test('signing out everywhere on one process closes the sockets the user holds on the other at once', async () => {
+    const onA = await loginCookie(a.url, 'duty2@demo.test');
+    const onB = await loginCookie(b.url, 'duty2@demo.test');
+    const someoneElse = await loginCookie(a.url, 'duty@demo.test');
+    const [mine, theirs] = [connect(a.url, { cookie: onA }), connect(a.url, { cookie: someoneElse })];
+    await Promise.all([connected(mine), connected(theirs)]);
+    // The periodic session check is 30 s: closed within 3 s means closed by the sign-out itself.
+    const ended = (s: typeof mine) =>
+      new Promise<string>((resolve) => {
+        s.once('disconnect', (reason) => resolve(reason));
+        setTimeout(() => resolve('still connected after 3 s'), 3000);
+      });
+    const [mineEnded, theirsEnded] = [ended(mine), ended(theirs)];
+    expect((await fetch(`${b.url}/api/auth/logout-everywhere`, { method: 'POST', headers: { cookie: onB } })).status).toBe(200);
+    expect(await mineEnded).toBe('io server disconnect');
+    expect(await theirsEnded).toBe('still connected after 3 s');
+    theirs.disconnect();
+  }, 60_000);
+
   test('a change made on one process reaches clients of the other; killing a process loses nothing', async () => {
     const cookie = await loginCookie(proxy.url, 'duty@demo.test');
     const incidents = await (await fetch(`${b.url}/api/incidents`, { headers: { cookie } })).json();
