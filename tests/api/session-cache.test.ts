@@ -77,3 +77,14 @@ test('signing out ends the session at once on the same server, though it was cac
   expect(b!.app.auth.sessions.size).toBe(0); // read from the database, not kept
   b!.app.auth.sessions.trust();
 });
+
+test('signing out everywhere ends every cached session of the user at once, on this server and (PostgreSQL) on another', async () => {
+  const [laptop, phone] = [await signIn(a.url), await signIn(a.url)];
+  for (const c of [laptop, phone]) expect(await me(a.url, c)).toBe(200); // cached by a
+  if (b) expect(await me(b.url, laptop)).toBe(200); // and the laptop's by b
+  const res = await fetch(`${a.url}/api/auth/logout-everywhere`, { method: 'POST', headers: { cookie: phone, origin: a.url } });
+  expect(res.status).toBe(200);
+  expect(await me(a.url, laptop)).toBe(401);
+  expect(await me(a.url, phone)).toBe(401);
+  if (b) expect(await eventually(() => me(b!.url, laptop), 401)).toBe(401);
+});
