@@ -27,21 +27,38 @@ export function GuestStatusPage({ token, openFeedback = false }: { token: string
   // One poll per mounted page and token: a fetch still in flight when the page goes away (the link
   // changed, the tab closed) must not re-arm a timer, or the old token keeps polling in the
   // background and overwrites the remembered ETag of the page now shown.
+  // One request at a time, too: a refresh asked for while one is in flight (the page shown again
+  // before the first answer) runs after it, with its ETag, instead of beside it, which sent a second
+  // request without one and left two timers, so the phone polled twice as often from then on.
   useEffect(() => {
     let alive = true;
     let timer: number | null = null;
+    let inFlight = false;
+    let again = false;
     const refresh = async () => {
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      inFlight = true;
       if (timer !== null) window.clearTimeout(timer);
       timer = null;
+      let invalid = false;
       try {
         const view = await guestApi.status(token);
         if (alive) setLoad({ kind: 'ready', view, offline: false, at: new Date() });
       } catch (err) {
-        if (!alive) return;
-        if (err instanceof ApiError && err.status === 404) return setLoad({ kind: 'invalid' });
-        setLoad((prev) => (prev.kind === 'ready' ? { ...prev, offline: true } : prev));
+        if (alive && err instanceof ApiError && err.status === 404) invalid = true;
+        else if (alive) setLoad((prev) => (prev.kind === 'ready' ? { ...prev, offline: true } : prev));
       }
-      if (alive) timer = window.setTimeout(() => void refresh(), POLL_MS);
+      inFlight = false;
+      if (!alive) return;
+      if (invalid) return setLoad({ kind: 'invalid' });
+      if (again) {
+        again = false;
+        return void refresh();
+      }
+      timer = window.setTimeout(() => void refresh(), POLL_MS);
     };
     refreshNow.current = () => void refresh();
     void refresh();
