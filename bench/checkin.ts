@@ -19,6 +19,7 @@ import { startAppProcess } from '../tests/helpers/process.js';
 import { loginCookie } from '../tests/helpers/socket.js';
 import type { HotelArrivals, IncidentState } from '../shared/api.js';
 import { report } from './lib/result.js';
+import { benchAppOptions } from './lib/app.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const guests = Number(process.env.BENCH_GUESTS ?? 30_000);
@@ -35,8 +36,7 @@ const dbUrl = u.toString();
 
 // Sessions cached for 10 s (SESSION_CACHE_MS, off by default; BENCH_SESSION_CACHE_MS=0 to compare). Group commit
 // stays at the product's default (off): with a check-in's writes in its event's statement it only slowed them
-// (decision 0017); BENCH_GROUP_COMMIT=true to compare. BENCH_APP_NODE_FLAGS passes Node flags to the app
-// (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for a CPU profile of it).
+// (decision 0017); BENCH_GROUP_COMMIT=true to compare. The app starts as bench/lib/app.ts says.
 const app = await startAppProcess(
   {
     DATABASE_URL: dbUrl,
@@ -48,7 +48,7 @@ const app = await startAppProcess(
     SESSION_CACHE_MS: process.env.BENCH_SESSION_CACHE_MS ?? '10000',
     GROUP_COMMIT: process.env.BENCH_GROUP_COMMIT ?? 'false',
   },
-  { nodeFlags: (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean) },
+  benchAppOptions(),
 );
 try {
   const cookie = await loginCookie(app.url, 'duty@demo.test', password);

@@ -32,6 +32,7 @@ import { flag, num } from './args.js';
 import { createScratchDatabase } from './scratch-db.js';
 import { jsPerRole } from './lib/bundle.js';
 import { report } from './lib/result.js';
+import { benchAppOptions } from './lib/app.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SMALL = process.argv.includes('--small');
@@ -92,7 +93,10 @@ const scratch = await createScratchDatabase(adminUrl, `rc_bench_map_${Date.now()
 let app: AppProcess | undefined;
 let browser: BrowserSession | undefined;
 try {
-  app = await startAppProcess({ DATABASE_URL: scratch.url, SEED_DEMO: 'true', DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', MESSAGES_ENABLED: 'false' });
+  app = await startAppProcess(
+    { DATABASE_URL: scratch.url, SEED_DEMO: 'true', DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', MESSAGES_ENABLED: 'false' },
+    benchAppOptions(),
+  );
   const base = app.url;
   const cookie = await loginCookie(base, 'duty@demo.test', PASSWORD);
   const call = async <T>(p: string): Promise<T> => {

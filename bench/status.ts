@@ -26,6 +26,7 @@ import type { HotelArrivals, IncidentState } from '../shared/api.js';
 import { num } from './args.js';
 import { createScratchDatabase } from './scratch-db.js';
 import { report } from './lib/result.js';
+import { benchAppOptions } from './lib/app.js';
 
 const SMALL = process.argv.includes('--small');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -37,8 +38,7 @@ const password = 'storm-demo-2026';
 const scratch = await createScratchDatabase(adminUrl, `rc_bench_status_${Date.now().toString(36)}`);
 const env = { DATABASE_URL: scratch.url, SEED_DEMO: 'true', DEMO_PASSWORD: password, LOG_LEVEL: 'warn', MESSAGES_ENABLED: 'false' };
 const apps: AppProcess[] = [];
-// BENCH_APP_NODE_FLAGS: Node flags for the app processes (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-const appOptions = { nodeFlags: (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean) };
+const appOptions = benchAppOptions();
 try {
   apps.push(await startAppProcess(env, appOptions));
   const base = apps[0]!.url;
