@@ -1,17 +1,9 @@
-/** The queries behind drivers' links and manifests: the only place in this feature that reads tables. */
+/** The queries behind drivers' links and manifests (the incident itself is read through incidents/repo.ts). */
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { driverLinks, events, guests, hotels, incidents, parties, sites, tripRiders, trips, vehicles } from '../db/schema.js';
 
 export type TripRow = typeof trips.$inferSelect;
-
-export async function findIncident(db: Db | Tx, incidentId: string) {
-  const [row] = await db
-    .select({ id: incidents.id, name: incidents.name, timezone: incidents.timezone, policy: incidents.policy })
-    .from(incidents)
-    .where(eq(incidents.id, incidentId));
-  return row;
-}
 
 export async function findVehicle(db: Db | Tx, incidentId: string, vehicleId: string) {
   const [row] = await db

@@ -29,6 +29,7 @@ import { linkSecretSource, signDriverToken, verifyDriverToken, type DriverClaim 
 import { liveEta } from './eta.js';
 import { zoneOrUtc } from '../../shared/fields.js';
 import { moveGuests, recordMoves, syncJourney } from '../whereabouts/repo.js';
+import { findIncident } from '../incidents/repo.js';
 
 const GONE = 'This trip is no longer on this vehicle (it was re-planned or cancelled). Refresh the page.';
 
@@ -117,7 +118,7 @@ export class DriverService {
 
   async view(token: string): Promise<DriverView> {
     const { incidentId, vehicleId } = await this.claim(token);
-    const [incident, vehicle] = await Promise.all([repo.findIncident(this.db, incidentId), repo.findVehicle(this.db, incidentId, vehicleId)]);
+    const [incident, vehicle] = await Promise.all([findIncident(this.db, incidentId), repo.findVehicle(this.db, incidentId, vehicleId)]);
     if (!incident || !vehicle) throw new AppError('not_found', 'This driver link is no longer valid.');
     const all = await repo.vehicleTrips(this.db, incidentId, vehicleId);
     const riders = await repo.ridersOf(
@@ -343,7 +344,7 @@ export class DriverService {
 
   /** Live arrival estimates of the vehicles bound for one hotel (reception's list). */
   async hotelEtas(incidentId: string, hotelId: string): Promise<{ etas: HotelEta[] }> {
-    const incident = await repo.findIncident(this.db, incidentId);
+    const incident = await findIncident(this.db, incidentId);
     if (!incident) throw new AppError('not_found', 'No such incident.');
     const ts = (await repo.incidentTrips(this.db, incidentId)).filter((t) => t.stops.includes(hotelId));
     if (!ts.length) return { etas: [] };
