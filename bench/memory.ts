@@ -1,10 +1,11 @@
 /**
  * `npm run bench:memory`: resident memory of the embedded server (PGlite), all its processes.
  *
- * Starts what `npm start` runs (the built JavaScript, with its Node flags) as its own process on a
- * fresh data directory (the storm is loaded on first start), signs in as a duty manager, computes and applies a plan through the API, and reads
- * the RSS of the server and every process it started from /proc after each step; then restarts on
- * the same data directory (a second start: nothing to seed) and measures again.
+ * Starts what `npm start` runs (the built JavaScript, with its Node flags and environment) as its
+ * own process on a fresh data directory (the storm is loaded on first start), signs in as a duty
+ * manager, computes and applies a plan through the API, and reads the RSS of the server and every
+ * process it started from /proc after each step, and again 30 s later; then restarts on the same
+ * data directory (a second start: nothing to seed) and measures again.
  * Target (issue: a laptop): <= 300 MB for all processes after start + storm + plan applied.
  *   --keep-data   keep the data directory (printed)
  */
@@ -13,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startAppProcess, type AppProcess } from '../tests/helpers/process.js';
 import { loginCookie } from '../tests/helpers/socket.js';
-import { describeTree, mib, treeRss } from './lib/proc.js';
+import { describeTree, mib, treeRss } from '../tests/helpers/proc.js';
 import { report } from './lib/result.js';
 
 const password = 'storm-demo-2026';

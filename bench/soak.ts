@@ -51,7 +51,7 @@ import { seedDemoIfEmpty } from '../server/bootstrap.js';
 import { EventBus } from '../server/events/log.js';
 import { IncidentService } from '../server/incidents/service.js';
 import { hotels } from '../server/db/schema.js';
-import { mib, treeRss } from './lib/proc.js';
+import { mib, treeRss } from '../tests/helpers/proc.js';
 import { report } from './lib/result.js';
 
 // ---------------------------------------------------------------- flags

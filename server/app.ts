@@ -53,8 +53,6 @@ import { attentionRoutes, rollCallLinkRoutes, rollCallRoutes } from './attention
 import { startAttentionSweep } from './attention/jobs.js';
 import { CLIENT_DIST } from './paths.js';
 
-export { CLIENT_DIST };
-
 export interface AppDeps {
   config: Config;
   database: Database;

@@ -25,8 +25,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export { MIGRATIONS_DIR };
-
 export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite data directory; `memory://` keeps it in memory. */

@@ -3,10 +3,12 @@
  * server's sockets. One short-lived worker per solve: the planner is pure and holds no state worth
  * keeping, and a fresh worker cannot leak memory between incidents.
  */
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Plan } from '../../shared/plan.js';
 import type { Pin, PlanPair } from '../../shared/planner/index.js';
 import type { PlanObjective, Scenario } from '../../shared/scenario.js';
+import { FROM_SOURCES, ownModule } from '../paths.js';
 
 export interface WorkerPlanInput {
   scenario: Scenario;
@@ -32,11 +34,10 @@ export function runPlanPairInWorker(input: WorkerPlanInput): Promise<PlanPair> {
 }
 
 function runInWorker<T>(input: WorkerPlanInput): Promise<T> {
-  const ts = import.meta.url.endsWith('.ts');
-  const entry = new URL(ts ? './worker-entry.ts' : './worker-entry.js', import.meta.url);
+  const entry = pathToFileURL(ownModule(import.meta.url, './worker-entry.ts'));
   // Under tsx (dev, tests, CLI) Node 20 will not load a .ts worker even with `--import tsx` in
   // execArgv, so a two-line bootstrap registers tsx inside the worker before importing the entry.
-  const worker = ts
+  const worker = FROM_SOURCES
     ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(entry.href)}); });`, { eval: true, workerData: input })
     : new Worker(entry, { workerData: input });
   return new Promise<T>((resolve, reject) => {

@@ -7,12 +7,13 @@
  * rest of the suite runs on: that is what a fresh machine gets.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncidentSummary } from '../../shared/api.js';
 import { npmStartCommand } from '../helpers/process.js';
+import { commandOf, processTree } from '../helpers/proc.js';
 import { loginCookie } from '../helpers/socket.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,30 +24,11 @@ let out = '';
 let url = '';
 
 /** Every process below `pid`, with its command line. */
-function descendants(pid: number): { pid: number; cmd: string }[] {
-  const children = new Map<number, number[]>();
-  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    try {
-      const ppid = Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  const found: { pid: number; cmd: string }[] = [];
-  const walk = (p: number) => {
-    for (const c of children.get(p) ?? []) {
-      try {
-        found.push({ pid: c, cmd: readFileSync(`/proc/${c}/cmdline`, 'utf8').split('\0').join(' ') });
-      } catch {
-        // ended
-      }
-      walk(c);
-    }
-  };
-  walk(pid);
-  return found;
-}
+const descendants = (pid: number) =>
+  processTree(pid)
+    .filter((p) => p !== pid)
+    .map((p) => ({ pid: p, cmd: commandOf(p) }))
+    .filter((p) => p.cmd);
 
 beforeAll(async () => {
   const env: NodeJS.ProcessEnv = {

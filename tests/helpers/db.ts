@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { MIGRATIONS_DIR, openDatabase, type Database } from '../../server/db/client.js';
+import { openDatabase, type Database } from '../../server/db/client.js';
+import { MIGRATIONS_DIR } from '../../server/paths.js';
 
 function migrationsHash(): string {
   const h = createHash('sha256');

@@ -55,7 +55,8 @@ export function describeTree(root: number): string[] {
     .map((p) => `${p.pid} ${mib(p.rss)} MB ${p.cmd.slice(0, 100)}`);
 }
 
-function commandOf(pid: number): string {
+/** A process's command line, its arguments joined by spaces ('' once it has ended). */
+export function commandOf(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
   } catch {
