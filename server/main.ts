@@ -17,16 +17,20 @@ if (!existsSync(path.join(CLIENT_DIST, 'index.html'))) {
 
 const running = await startServer(config);
 const ms = Math.round(performance.now() - t0);
-console.log(`\nRelocation coordinator ready in ${ms} ms on ${running.database.kind === 'pglite' ? `embedded PGlite (${config.DATA_DIR})` : 'PostgreSQL'}`);
-console.log(`Open ${running.url}\n`);
+// One write, so whoever reads the output (a person, a script, a test) sees the banner whole.
+const banner = [
+  `\nRelocation coordinator ready in ${ms} ms on ${running.database.kind === 'pglite' ? `embedded PGlite (${config.DATA_DIR})` : 'PostgreSQL'}`,
+  `Open ${running.url}\n`,
+];
 if (running.demoLogins.length) {
-  console.log(`Demo sign-ins (password: ${config.DEMO_PASSWORD}):`);
-  for (const l of running.demoLogins) console.log(`  ${l.email.padEnd(22)} ${l.role.padEnd(13)} ${l.note}`);
+  banner.push(`Demo sign-ins (password: ${config.DEMO_PASSWORD}):`);
+  for (const l of running.demoLogins) banner.push(`  ${l.email.padEnd(22)} ${l.role.padEnd(13)} ${l.note}`);
 } else if (config.SEED_DEMO) {
-  console.log(
+  banner.push(
     `Demo sign-ins (created on first start; password: ${config.DEMO_PASSWORD}): admin@demo.test, duty@demo.test, duty2@demo.test, reception@demo.test, insurer@demo.test`,
   );
 }
+console.log(banner.join('\n'));
 
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {

@@ -48,7 +48,8 @@ beforeAll(async () => {
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /Open (http:\/\/\S+)/.exec(out);
-      if (m && /Demo sign-ins/.test(out)) {
+      // The banner ends with the last demo sign-in; stdout may deliver it in more than one chunk.
+      if (m && /insurer@demo\.test/.test(out)) {
         clearTimeout(timer);
         resolve(m[1]!);
       }
