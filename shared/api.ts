@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { FieldError } from './errors.js';
+import { entityIdSchema } from './fields.js';
 import type { Plan } from './plan.js';
 import type { PlanDiff } from './plan-diff.js';
 import type { PlanObjective } from './scenario.js';
@@ -162,6 +163,31 @@ export interface IncidentState {
   /** Everyone (and the vulnerable) at their hotel by: projected from what really happened, against the plan as applied. */
   shelter?: ShelterProjection;
 }
+
+/** At most this many households in one `GET .../state/part`; a console with more to read asks for the whole state. */
+export const STATE_PART_MAX_PARTIES = 500;
+
+/**
+ * `GET /api/incidents/:id/state/part?parties=P1,P2&trips=true`: what a console reads after a
+ * colleague's change instead of the whole state. Everything small is whole (sites, hotels,
+ * vehicles, the counts, the shelter projection); of the households only those named, and the trips
+ * only when asked for. The console lays it over the state it holds (client/src/console/state-part.ts).
+ */
+export interface IncidentStatePart extends Omit<IncidentState, 'parties' | 'trips'> {
+  /** Only the households asked for (those that exist). */
+  parties: IncidentState['parties'];
+  /** Present only when asked for. */
+  trips?: IncidentState['trips'];
+}
+
+export const statePartQuery = z.object({
+  parties: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',').map((x) => x.trim()) : []))
+    .pipe(z.array(entityIdSchema).max(STATE_PART_MAX_PARTIES, `expected at most ${STATE_PART_MAX_PARTIES} household ids; read the whole state instead`)),
+  trips: z.enum(['true', 'false'], { message: 'expected trips=true or trips=false' }).optional(),
+});
 
 /** What a receiving hotel's reception sees: only its own expected and in-house households. */
 export interface HotelArrivals {

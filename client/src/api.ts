@@ -29,6 +29,7 @@ import type {
   ImportResult,
   IncidentListItem,
   IncidentState,
+  IncidentStatePart,
   IncidentSummary,
   LoginRequest,
   LogoutEverywhereResult,
@@ -175,6 +176,8 @@ export const api = {
   incidents: () => request<{ incidents: IncidentListItem[] }>('GET', '/api/incidents'),
   summary: (incidentId: string) => request<IncidentSummary>('GET', `${inc(incidentId)}/summary`),
   state: (incidentId: string) => request<IncidentState>('GET', `${inc(incidentId)}/state`),
+  /** The state with only some households (client/src/console/state-part.ts builds the query). */
+  statePart: (incidentId: string, query: string) => request<IncidentStatePart>('GET', `${inc(incidentId)}/state/part?${query}`),
   importScenario: (scenario: unknown) => request<ImportResult>('POST', '/api/incidents/import', scenario),
   driverLinks: (incidentId: string) => request<{ links: DriverLink[] }>('GET', `${inc(incidentId)}/drivers`),
   revokeDriverLink: (incidentId: string, vehicleId: string) =>

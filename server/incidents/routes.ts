@@ -1,4 +1,4 @@
-import { incidentIdParams } from '../../shared/api.js';
+import { incidentIdParams, statePartQuery } from '../../shared/api.js';
 import { AppError } from '../http/errors.js';
 import { actorOf } from '../http/actor.js';
 import { routesFor } from '../http/route.js';
@@ -41,6 +41,16 @@ export const incidentRoutes = [
     params: incidentIdParams,
     scope: 'incident',
     handler: async ({ res, params, deps }) => res.json(await deps.incidents.state(params.incidentId)),
+  }),
+  route({
+    method: 'get',
+    path: '/api/incidents/:incidentId/state/part',
+    roles: MANAGERS,
+    params: incidentIdParams,
+    query: statePartQuery,
+    scope: 'incident',
+    handler: async ({ res, params, query, deps }) =>
+      res.json(await deps.incidents.statePart(params.incidentId, { partyIds: query.parties, trips: query.trips === 'true' })),
   }),
   route({
     method: 'get',

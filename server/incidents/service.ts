@@ -2,7 +2,7 @@
 import type { Db } from '../db/client.js';
 import { scenarioSchema } from '../../shared/scenario.js';
 import { zodFieldErrors } from '../../shared/errors.js';
-import type { ImportResult, IncidentListItem, IncidentState, IncidentSummary } from '../../shared/api.js';
+import type { ImportResult, IncidentListItem, IncidentState, IncidentStatePart, IncidentSummary } from '../../shared/api.js';
 import type { SessionUser } from '../auth/types.js';
 import { AppError, validationError } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
@@ -71,11 +71,21 @@ export class IncidentService {
   }
 
   async state(incidentId: string): Promise<IncidentState> {
+    return this.readState(incidentId);
+  }
+
+  /** The state with only the named households, and the trips when asked for (`IncidentStatePart`). */
+  async statePart(incidentId: string, ask: { partyIds: readonly string[]; trips: boolean }): Promise<IncidentStatePart> {
+    const { trips, ...rest } = await this.readState(incidentId, new Set(ask.partyIds));
+    return ask.trips ? { ...rest, trips } : rest;
+  }
+
+  private async readState(incidentId: string, onlyParties?: ReadonlySet<string>): Promise<IncidentState> {
     // Read the sequence number first: events after it may already be reflected, never the reverse.
     const inc = await this.mustFind(incidentId);
     const rows = await repo.loadIncidentRows(this.db, incidentId);
     const extras = await shelterExtras(this.db, incidentId, rows);
-    return { ...presentState(inc, rows), shelter: projectShelter(shelterInput(inc, rows, extras, Date.now())) };
+    return { ...presentState(inc, rows, onlyParties), shelter: projectShelter(shelterInput(inc, rows, extras, Date.now())) };
   }
 
   private async mustFind(incidentId: string) {

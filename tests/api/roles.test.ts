@@ -333,6 +333,7 @@ const ROUTES: RouteRow[] = [
     call: () => ({ method: 'post', path: '/api/incidents/import', body: buildScenario({ incident: { name: 'Roles import' } }) }) },
   { route: 'GET /api/incidents/:incidentId/summary',                 expect: [401, 200, 200, 403, 200, 403, 403, 404], call: () => ({ method: 'get', path: inc('/summary') }) },
   { route: 'GET /api/incidents/:incidentId/state',                   expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/state') }) },
+  { route: 'GET /api/incidents/:incidentId/state/part',              expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/state/part?trips=true') }) },
   { route: 'GET /api/incidents/:incidentId/scenario',                expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/scenario') }) },
   { route: 'POST /api/incidents/:incidentId/guests/csv',             expect: [401, 201, 201, 403, 403, 403, 403, 403],
     call: (who) => ({ method: 'post', path: inc('/guests/csv'), contentType: 'text/csv', body: `booking_ref,guest_name,age_group\nCSV-${who},Guest ${who},adult\n` }) },

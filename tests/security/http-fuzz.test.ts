@@ -74,6 +74,7 @@ const ROWS: FuzzRow[] = [
   { route: 'POST /api/incidents/import', as: 'duty', documentPaths: true, body: () => buildScenario({ incident: { name: `Fuzz import ${++seq}` } }) },
   { route: 'GET /api/incidents/:incidentId/summary', as: 'insurer' },
   { route: 'GET /api/incidents/:incidentId/state', as: 'duty' },
+  { route: 'GET /api/incidents/:incidentId/state/part', as: 'duty', query: ['parties', 'trips'] },
   { route: 'GET /api/incidents/:incidentId/scenario', as: 'duty' },
   { route: 'POST /api/incidents/:incidentId/guests/csv', as: 'duty', contentType: 'text/csv', body: () => `booking_ref,guest_name,age_group\nFZ-${++seq},Guest ${seq},adult\n` },
   { route: 'GET /api/incidents/:incidentId/events', as: 'duty', query: ['after', 'limit'] },

@@ -1,19 +1,23 @@
 /**
  * One incident, live: loads the summary, state and event log, then subscribes over Socket.IO with
  * the last seq applied. Every event batch is merged by seq (duplicates dropped, gaps refilled by
- * re-subscribing) and triggers one debounced refetch of the state and summary, so every
- * colleague's change shows within a second. Reconnects re-subscribe from the last seq.
+ * re-subscribing) and triggers one debounced refetch of the summary and of what the batch changed
+ * in the state (the households it names, or the whole state: console/state-part.ts), so every
+ * colleague's change shows within a second. Reconnects re-subscribe from the last seq and read the
+ * whole state again.
  *
  * Nothing waits for the user to reload: a subscribe the server cannot answer (its database is
  * restarting), a snapshot read or refetch that fails (the network is flaky just after coming
  * back), and a handshake the server refused are all tried again by themselves, with backoff.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { IncidentState, IncidentSummary } from '../../../shared/api.js';
 import type { ClientToServerEvents, LiveEvent, PresenceEntry, ServerToClientEvents, SyncAck } from '../../../shared/realtime.js';
 import { api, ApiError } from '../api.js';
 import { EMPTY_LOG, mergeEvents, type EventLog } from '../console/event-log.js';
+import { addToAsk, askNothing, askWhole, layOver, mergeAsk, partQuery, type StateAsk } from '../console/state-part.js';
+import { oneInFlight } from '../one-in-flight.js';
 
 export type Connection = 'connecting' | 'online' | 'lost' | 'caught-up';
 
@@ -79,33 +83,60 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
     }
   }, [incidentId]);
 
-  const reread = useCallback(async (): Promise<void> => {
-    void rereadSpend();
-    try {
-      const [s, st] = await Promise.all([api.summary(incidentId), api.state(incidentId)]);
-      rereadFailures.current = 0;
-      setSummary(s);
-      setState(st);
-    } catch (err) {
-      onAuthError(err);
-      // Not answered (network, or 503 while the database restarts): the screen would stay stale
-      // until the next colleague's change, so ask again shortly unless a newer refetch is queued.
-      if (isAuthError(err) || timer.current) return;
-      const wait = RETRY_MS[Math.min(rereadFailures.current++, RETRY_MS.length - 1)]!;
+  /** What the next reread has to read, gathered from the event batches since the last one. */
+  const asked = useRef<StateAsk>(askNothing());
+  const stateRef = useRef<IncidentState | null>(null);
+  stateRef.current = state;
+
+  /**
+   * Read again what the events since the last read changed: the summary, and the whole state or
+   * only its changed part (console/state-part.ts). One read at a time, so an older answer never
+   * lands after a newer one; asks made meanwhile are read by one more run after it.
+   */
+  const reread = useMemo(
+    () =>
+      oneInFlight(async (): Promise<void> => {
+        const ask = asked.current;
+        asked.current = askNothing();
+        void rereadSpend();
+        try {
+          const [s, st] = await Promise.all([
+            api.summary(incidentId),
+            ask.whole ? api.state(incidentId) : ask.any ? api.statePart(incidentId, partQuery(ask)) : Promise.resolve(null),
+          ]);
+          rereadFailures.current = 0;
+          setSummary(s);
+          if (ask.whole) setState(st as IncidentState);
+          else if (st) setState((held) => (held ? layOver(held, st) : held));
+        } catch (err) {
+          onAuthError(err);
+          mergeAsk(asked.current, ask);
+          // Not answered (network, or 503 while the database restarts): the screen would stay stale
+          // until the next colleague's change, so ask again shortly unless a newer refetch is queued.
+          if (isAuthError(err) || timer.current) return;
+          const wait = RETRY_MS[Math.min(rereadFailures.current++, RETRY_MS.length - 1)]!;
+          timer.current = setTimeout(() => {
+            timer.current = null;
+            void reread();
+          }, wait);
+        }
+      }),
+    [incidentId, onAuthError, rereadSpend],
+  );
+
+  /** Read again soon what `events` changed (the whole state when none are given: a reconnect). */
+  const scheduleReread = useCallback(
+    (events?: readonly LiveEvent[]) => {
+      if (events) addToAsk(asked.current, events, stateRef.current);
+      else mergeAsk(asked.current, askWhole());
+      if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(() => {
         timer.current = null;
         void reread();
-      }, wait);
-    }
-  }, [incidentId, onAuthError, rereadSpend]);
-
-  const scheduleReread = useCallback(() => {
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      void reread();
-    }, REFETCH_MS);
-  }, [reread]);
+      }, REFETCH_MS);
+    },
+    [reread],
+  );
 
   const apply = useCallback((batch: readonly LiveEvent[]): boolean => {
     const r = mergeEvents(logRef.current, batch);
@@ -201,7 +232,7 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
     socket.on('events', (batch) => {
       setReceived((n) => n + batch.length);
       if (apply(batch)) subscribe();
-      scheduleReread();
+      scheduleReread(batch);
     });
     socket.on('presence.changed', (id, entries) => {
       if (id === incidentId) setPresence(entries);
