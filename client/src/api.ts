@@ -93,11 +93,25 @@ export interface DoorOptions {
   credentials?: RequestCredentials;
   /** The key of an attempt that may already have reached the server; a fresh one per call otherwise. */
   idempotencyKey?: string;
+  /** How long to wait for the whole answer; REQUEST_DEADLINE_MS unless the call does heavy work. */
+  deadlineMs?: number;
 }
+
+/**
+ * How long a request may go unanswered before it counts as no answer at all. On patchy Wi-Fi a
+ * connection can die without a word and the browser then waits for minutes: the outbox's next
+ * check-ins, and a list's next refresh, would wait behind it. After the deadline the request is
+ * "cannot reach the server" like any network failure: a read shows the list as last loaded and is
+ * asked again at the next change; an action stays in the outbox and is sent again with the same
+ * Idempotency-Key, so the server applies it once whether or not the first attempt reached it.
+ */
+export const REQUEST_DEADLINE_MS = 30_000;
+/** For the calls that do heavy work on the server: an import, a plan of 100,000 guests and its apply. */
+export const HEAVY_REQUEST_DEADLINE_MS = 180_000;
 
 const NO_CONNECTION = 'Cannot reach the server. Check the connection and try again.';
 
-/** The one `fetch` of the client. Any answer is returned as it came; no answer at all is ApiError(0, 'network'). */
+/** The one `fetch` of the client. Any answer is returned as it came; no answer at all (or none by the deadline) is ApiError(0, 'network'). */
 export async function send(path: string, o: DoorOptions = {}): Promise<Response> {
   const method = o.method ?? 'GET';
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -111,7 +125,13 @@ export async function send(path: string, o: DoorOptions = {}): Promise<Response>
   }
   if (method !== 'GET' && !path.startsWith('/api/auth/')) headers['Idempotency-Key'] = o.idempotencyKey ?? newIdempotencyKey();
   try {
-    return await fetch(path, { method, credentials: o.credentials ?? 'same-origin', headers: { ...headers, ...o.headers }, body });
+    return await fetch(path, {
+      method,
+      credentials: o.credentials ?? 'same-origin',
+      headers: { ...headers, ...o.headers },
+      body,
+      signal: AbortSignal.timeout(o.deadlineMs ?? REQUEST_DEADLINE_MS),
+    });
   } catch {
     throw new ApiError(0, 'network', NO_CONNECTION);
   }
@@ -178,7 +198,7 @@ export const api = {
   state: (incidentId: string) => request<IncidentState>('GET', `${inc(incidentId)}/state`),
   /** The state with only some households (client/src/console/state-part.ts builds the query). */
   statePart: (incidentId: string, query: string) => request<IncidentStatePart>('GET', `${inc(incidentId)}/state/part?${query}`),
-  importScenario: (scenario: unknown) => request<ImportResult>('POST', '/api/incidents/import', scenario),
+  importScenario: (scenario: unknown) => request<ImportResult>('POST', '/api/incidents/import', scenario, { deadlineMs: HEAVY_REQUEST_DEADLINE_MS }),
   driverLinks: (incidentId: string) => request<{ links: DriverLink[] }>('GET', `${inc(incidentId)}/drivers`),
   revokeDriverLink: (incidentId: string, vehicleId: string) =>
     request<DriverLinkRevoked>('POST', `${inc(incidentId)}/vehicles/${seg(vehicleId)}/driver-link/revoke`, {}),
@@ -186,11 +206,14 @@ export const api = {
   events: (incidentId: string, after: number, limit = 5000) =>
     request<{ events: LiveEvent[] }>('GET', `${inc(incidentId)}/events?after=${after}&limit=${limit}`),
   /** `{ mode: 'transport' }`: every stay kept, vehicles re-planned from now (with its gain on the live projection). */
-  proposePlan: (incidentId: string, body: { mode?: 'full' | 'transport' } = {}) => request<PlanView>('POST', `${inc(incidentId)}/plans`, body),
+  proposePlan: (incidentId: string, body: { mode?: 'full' | 'transport' } = {}) =>
+    request<PlanView>('POST', `${inc(incidentId)}/plans`, body, { deadlineMs: HEAVY_REQUEST_DEADLINE_MS }),
   getPlan: (incidentId: string, planId: string) => request<PlanView>('GET', `${inc(incidentId)}/plans/${planId}`),
   latestPlan: (incidentId: string) => request<{ plan: PlanView | null }>('GET', `${inc(incidentId)}/plans/latest`),
-  movePlan: (incidentId: string, planId: string, move: PlanMove) => request<PlanView>('POST', `${inc(incidentId)}/plans/${seg(planId)}/moves`, move),
-  applyPlan: (incidentId: string, planId: string) => request<PlanApplyResult>('POST', `${inc(incidentId)}/plans/${seg(planId)}/apply`, {}),
+  movePlan: (incidentId: string, planId: string, move: PlanMove) =>
+    request<PlanView>('POST', `${inc(incidentId)}/plans/${seg(planId)}/moves`, move, { deadlineMs: HEAVY_REQUEST_DEADLINE_MS }),
+  applyPlan: (incidentId: string, planId: string) =>
+    request<PlanApplyResult>('POST', `${inc(incidentId)}/plans/${seg(planId)}/apply`, {}, { deadlineMs: HEAVY_REQUEST_DEADLINE_MS }),
   offerHotel: (incidentId: string, offer: HotelOffer) => request<HotelOfferResult>('POST', `${inc(incidentId)}/hotels`, offer),
   updateHotel: (incidentId: string, hotelId: string, change: HotelUpdate) => request<HotelUpdateResult>('PATCH', hotel(incidentId, hotelId), change),
   arrivals: (incidentId: string, hotelId: string) => request<HotelArrivals>('GET', `${hotel(incidentId, hotelId)}/arrivals`),

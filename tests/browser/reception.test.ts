@@ -34,6 +34,29 @@ describeBrowser('reception on a phone', () => {
     list.forEach((h) => used.add(h.partyId));
     return list;
   }
+  /**
+   * Wait for `selector`; if it never shows, say why: what the card, the outbox and the server show
+   * (a refetch that never came and an action refused or never sent look alike from outside).
+   */
+  async function waitFor(selector: string, partyId: string) {
+    try {
+      await browser.page.locator(selector).waitFor();
+    } catch (err) {
+      const { page } = browser;
+      const cardText = await card(partyId)
+        .first()
+        .textContent({ timeout: 1000 })
+        .catch(() => '(no card)');
+      const outbox = await page
+        .locator('section.outbox')
+        .evaluate((e) => (e as HTMLElement).innerText, null, { timeout: 1000 })
+        .catch(() => '(no outbox)');
+      const row = (await arrivals()).households.find((x) => x.partyId === partyId);
+      throw new Error(
+        `${(err as Error).message}\ncard: ${cardText}\noutbox: ${outbox}\nserver: ${JSON.stringify({ status: row?.status, guests: row?.guests.map((g) => g.checkedIn) })}`,
+      );
+    }
+  }
   async function openReception() {
     await browser.page.goto(`${server.url}/#/`);
     await browser.page.locator('main.reception[data-fresh="true"]').waitFor();
@@ -135,7 +158,7 @@ describeBrowser('reception on a phone', () => {
     await c.getByRole('button', { name: `Check in ${h!.guests.length - 1} of ${h!.guests.length}` }).click();
     // Checked in households move to the "In house" list.
     await page.getByRole('tab', { name: /In house/ }).click();
-    await page.locator(`article.household[data-party="${h!.partyId}"][data-status="checked_in"][data-pending="false"]`).waitFor();
+    await waitFor(`article.household[data-party="${h!.partyId}"][data-status="checked_in"][data-pending="false"]`, h!.partyId);
     let row = (await arrivals()).households.find((x) => x.partyId === h!.partyId)!;
     expect(
       row.guests
@@ -152,7 +175,7 @@ describeBrowser('reception on a phone', () => {
     await card(h!.partyId).locator('.household-head').click();
     await screenshot(page, 'reception-04-partial');
     await card(h!.partyId).getByRole('button', { name: 'Check in the rest (1)' }).click();
-    await page.locator(`article.household[data-party="${h!.partyId}"][data-pending="false"] .hh-status:not(:has-text(" of "))`).waitFor();
+    await waitFor(`article.household[data-party="${h!.partyId}"][data-pending="false"] .hh-status:not(:has-text(" of "))`, h!.partyId);
     row = (await arrivals()).households.find((x) => x.partyId === h!.partyId)!;
     expect(row.guests.every((g) => g.checkedIn)).toBe(true);
   });
@@ -219,6 +242,8 @@ describeBrowser('reception on a phone', () => {
     const shown = new Set(await page.locator('article.household').evaluateAll((els) => els.map((e) => e.getAttribute('data-party'))));
     for (const p of foreign) expect(shown.has(p.id)).toBe(false);
     await page.getByPlaceholder('Surname, unit or pass code').fill(foreign[0]!.passCode);
+    // The list narrows as the search is typed: wait for it before counting.
+    await page.locator('article.household').first().waitFor({ state: 'detached' });
     expect(await page.locator('article.household').count()).toBe(0);
     expect((await apiAs(page, arrivalsUrl(otherHotel))).status).toBe(404);
     expect((await apiAs(page, `${server.url}/api/incidents/${incidentId}/hotels/${otherHotel}/etas`)).status).toBe(404);

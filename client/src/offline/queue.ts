@@ -10,7 +10,7 @@
  */
 import { idbAdd, idbAll, idbDelete, idbPut } from './idb.js';
 import { verdict } from './retry.js';
-import { exchange, newIdempotencyKey, type Exchange } from '../api.js';
+import { exchange, newIdempotencyKey, HEAVY_REQUEST_DEADLINE_MS, type Exchange } from '../api.js';
 import { oneInFlight } from '../one-in-flight.js';
 
 export type ActionState = 'pending' | 'sending' | 'conflict';
@@ -115,7 +115,8 @@ export class OfflineQueue {
   private async send(a: QueuedAction): Promise<Exchange> {
     if (a.attachment) {
       const { url, blob, field } = a.attachment;
-      const up = await exchange(url, { method: 'POST', body: blob });
+      // A photo over a slow uplink may take longer than an answer should.
+      const up = await exchange(url, { method: 'POST', body: blob, deadlineMs: HEAVY_REQUEST_DEADLINE_MS });
       const id = (up.body as { id?: unknown } | null)?.id;
       if (up.status < 200 || up.status >= 300 || typeof id !== 'string') return up;
       a.body = { ...(a.body as Record<string, unknown>), [field]: id };

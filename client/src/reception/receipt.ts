@@ -3,7 +3,7 @@
  * often 3–8 MB; a receipt reads fine at 1600 px as a JPEG) and uploaded before the perk that
  * cites it: POST ledger/receipts with the image as the body -> { id, sha256, ... }.
  */
-import { perkUrls, readAnswer, send, ApiError } from '../api.js';
+import { perkUrls, readAnswer, send, ApiError, HEAVY_REQUEST_DEADLINE_MS } from '../api.js';
 import { RECEIPT_CONTENT_TYPES, RECEIPT_MAX_BYTES, type ReceiptUpload } from '../../../shared/ledger.js';
 
 const RECEIPT_TYPES: readonly string[] = RECEIPT_CONTENT_TYPES;
@@ -41,7 +41,7 @@ export async function uploadReceipt(incidentId: string, photo: Blob): Promise<Re
   if (image.size > RECEIPT_MAX_BYTES) throw new Error('The photo is larger than 5 MB. Take it again a little further away.');
   let res: Response;
   try {
-    res = await send(perkUrls.receipts(incidentId), { method: 'POST', body: image });
+    res = await send(perkUrls.receipts(incidentId), { method: 'POST', body: image, deadlineMs: HEAVY_REQUEST_DEADLINE_MS });
   } catch {
     throw new ApiError(0, 'network', 'Cannot reach the server to upload the receipt. Try again when the connection is back.');
   }
