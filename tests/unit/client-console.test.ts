@@ -1,57 +1,14 @@
 /** The console's pure logic: counters, household search, diff grouping, clustering. */
-import type { IncidentState } from '../../shared/api.js';
 import { computeCounters } from '../../client/src/console/counters.js';
 import { EMPTY_FILTER, filterHouseholds, filterOptions, needsOf } from '../../client/src/console/households.js';
 import { groupDiff, guestsPerHotel } from '../../client/src/console/diff-groups.js';
 import { diffPlans } from '../../shared/plan-diff.js';
 import { planSchema } from '../../shared/plan.js';
 import { clusterHouseholds } from '../../client/src/console/clusters.js';
+import { hotelFixture, partyFixture } from '../helpers/state-fixtures.js';
 
-type Party = IncidentState['parties'][number];
-type Hotel = IncidentState['hotels'][number];
-
-type GuestIn = Omit<Party['guests'][number], 'whereabouts' | 'roomNumber'> & Partial<Party['guests'][number]>;
-function party(id: string, over: Partial<Omit<Party, 'guests'>> & { guests?: GuestIn[] } = {}): Party {
-  const guests = (over.guests ?? [{ id: `${id}g`, name: `Ann ${id}`, age: 'adult', needs: [] }]).map((g) => ({
-    whereabouts: 'waiting' as const,
-    roomNumber: null,
-    ...g,
-  }));
-  return {
-    id,
-    name: `Household ${id}`,
-    unit: `L${id}`,
-    siteId: 'm1',
-    needs: [],
-    notes: '',
-    status: 'waiting',
-    passCode: `PC-${id}`,
-    size: 2,
-    hotelId: null,
-    tripId: null,
-    whereabouts: { state: 'waiting', label: 'waiting' },
-    phone: '',
-    email: '',
-    ...over,
-    guests,
-  };
-}
-function hotel(id: string, offered: number, taken: number): Hotel {
-  return {
-    id,
-    name: id,
-    lat: 0,
-    lng: 0,
-    address: '',
-    phone: '',
-    email: '',
-    petsAllowed: false,
-    perks: [],
-    roomTypes: [],
-    bedsOffered: offered,
-    bedsTaken: taken,
-  };
-}
+const party = partyFixture;
+const hotel = hotelFixture;
 
 describe('computeCounters', () => {
   test('each status counts in the right place and beds free never goes negative', () => {

@@ -5,9 +5,8 @@ import type { PartyStatus } from '../../shared/statuses.js';
 import { advanceReplay, positionAtStep, replayState, stepAt } from '../../client/src/console/replay.js';
 import { computeCounters } from '../../client/src/console/counters.js';
 import { buildMarkers } from '../../client/src/map/markers.js';
+import { hotelFixture, partyFixture, type Party } from '../helpers/state-fixtures.js';
 
-type Party = IncidentState['parties'][number];
-type Hotel = IncidentState['hotels'][number];
 type Whereabouts = Party['guests'][number]['whereabouts'];
 
 const t = (min: number) => Date.UTC(2026, 2, 1, 20, min);
@@ -22,42 +21,10 @@ function party(id: string, size: number, status: PartyStatus, w: Whereabouts, ho
     age: 'adult',
     needs: id === 'P1' && i === 0 ? ['wheelchair'] : [],
     whereabouts: w,
-    roomNumber: null,
   }));
-  return {
-    id,
-    name: `Household ${id}`,
-    unit: id,
-    siteId: 'm1',
-    needs: [],
-    notes: '',
-    status,
-    passCode: id,
-    size,
-    guests,
-    hotelId,
-    tripId: hotelId ? 'T1' : null,
-    whereabouts: { state: w, label: w },
-    phone: '',
-    email: '',
-  };
+  return partyFixture(id, { unit: id, passCode: id, status, size, guests, hotelId, tripId: hotelId ? 'T1' : null, whereabouts: { state: w, label: w } });
 }
-function hotel(id: string, offered: number, taken: number): Hotel {
-  return {
-    id,
-    name: id,
-    lat: 1,
-    lng: 1,
-    address: '',
-    phone: '',
-    email: '',
-    petsAllowed: false,
-    perks: [],
-    roomTypes: [],
-    bedsOffered: offered,
-    bedsTaken: taken,
-  };
-}
+const hotel = (id: string, offered: number, taken: number) => hotelFixture(id, offered, taken, { lat: 1, lng: 1 });
 
 /** Now: P1 (3) checked in at H1, P2 (2) made its own way, P3 (4, added later) on the road; coach C1 broken. */
 const now: IncidentState = {

@@ -8,34 +8,11 @@ import { STATE_PART_MAX_PARTIES } from '../../shared/api.js';
 import type { EventType } from '../../shared/events.js';
 import { addToAsk, askNothing, layOver, mergeAsk, partQuery, type StateAsk } from '../../client/src/console/state-part.js';
 import { ledgerBase, liveEvent as ev } from '../helpers/events.js';
-
-type Party = IncidentState['parties'][number];
+import { partyFixture, type Party } from '../helpers/state-fixtures.js';
 
 function party(id: string, size = 2, status: Party['status'] = 'assigned'): Party {
-  return {
-    id,
-    name: `Household ${id}`,
-    unit: id,
-    siteId: 'm1',
-    needs: [],
-    notes: '',
-    status,
-    passCode: id,
-    size,
-    guests: Array.from({ length: size }, (_, i) => ({
-      id: `${id}-g${i}`,
-      name: `G${i}`,
-      age: 'adult',
-      needs: [],
-      whereabouts: 'waiting' as const,
-      roomNumber: null,
-    })),
-    hotelId: 'H1',
-    tripId: 'T1',
-    whereabouts: { state: 'waiting', label: 'waiting' },
-    phone: '',
-    email: '',
-  };
+  const guests = Array.from({ length: size }, (_, i) => ({ id: `${id}-g${i}`, name: `G${i}`, age: 'adult', needs: [] }));
+  return partyFixture(id, { unit: id, passCode: id, status, size, guests, hotelId: 'H1', tripId: 'T1' });
 }
 
 function state(parties: Party[]): IncidentState {
