@@ -79,8 +79,7 @@ export function presentSummary(inc: IncidentRow, r: SummaryRows): IncidentSummar
 
 const WAITING = new Set(['waiting', 'assigned', 'needs_help']);
 
-/** The console's state; `onlyParties`: present only these households (the rest is whole). */
-export function presentState(inc: IncidentRow, r: IncidentRows, onlyParties?: ReadonlySet<string>): IncidentState {
+export function presentState(inc: IncidentRow, r: IncidentRows): IncidentState {
   const guestsByParty = groupBy(r.guestRows, (g) => g.partyId);
   const roomsByHotel = groupBy(r.roomRows, (x) => x.hotelId);
   const stayByParty = new Map(r.stayRows.map((s) => [s.partyId, s]));
@@ -115,7 +114,7 @@ export function presentState(inc: IncidentRow, r: IncidentRows, onlyParties?: Re
       lat: v.lat,
       lng: v.lng,
     })),
-    parties: (onlyParties ? r.partyRows.filter((p) => onlyParties.has(p.id)) : r.partyRows).map((p) => {
+    parties: r.partyRows.map((p) => {
       const gs = guestsByParty.get(p.id) ?? [];
       return {
         id: p.id,

@@ -155,3 +155,18 @@ test('bad queries are 400s that name the field; other roles are refused', async 
   }
   await duty.get(`/api/incidents/00000000-0000-4000-8000-000000000000/state/part`).expect(404);
 });
+
+test('reads asked together answer alike; a read asked after a change sees it, even while an older read is under way', async () => {
+  const [a, b, c, p] = await Promise.all([whole(), whole(), whole(), duty.get(`${base}/state/part?parties=&trips=true`).expect(200)]);
+  expect(settled(b!)).toEqual(settled(a!));
+  expect(settled(c!)).toEqual(settled(a!));
+  expect((p.body as IncidentStatePart).trips).toEqual(a!.trips);
+  const waiting = a!.parties.find((x) => x.status === 'assigned' && x.hotelId)!;
+  const older = whole();
+  await duty.post(`${base}/hotels/${waiting.hotelId}/arrivals/checkins`).send({ partyId: waiting.id }).expect(200);
+  const [after, part] = await Promise.all([whole(), duty.get(`${base}/state/part?parties=${waiting.id}`).expect(200)]);
+  expect(after.parties.find((x) => x.id === waiting.id)!.status).toBe('checked_in');
+  expect((part.body as IncidentStatePart).parties[0]!.status).toBe('checked_in');
+  expect(after.seq).toBeGreaterThan(a!.seq);
+  expect((await older).seq).toBeLessThanOrEqual(after.seq);
+});

@@ -1,9 +1,10 @@
 /**
  * One incident, live: loads the summary, state and event log, then subscribes over Socket.IO with
  * the last seq applied. Every event batch is merged by seq (duplicates dropped, gaps refilled by
- * re-subscribing) and triggers one debounced refetch of the summary and of what the batch changed
- * in the state (the households it names, or the whole state: console/state-part.ts), so every
- * colleague's change shows within a second. Reconnects re-subscribe from the last seq and read the
+ * re-subscribing) and triggers a read of the summary and of what the batch changed in the state
+ * (the households it names, or the whole state: console/state-part.ts), soon and never closer
+ * together than the last read took (./reread-timer.ts), so every colleague's change shows within a
+ * second, however fast they come. Reconnects re-subscribe from the last seq and read the
  * whole state again.
  *
  * Nothing waits for the user to reload: a subscribe the server cannot answer (its database is
@@ -18,6 +19,7 @@ import { api, ApiError } from '../api.js';
 import { EMPTY_LOG, mergeEvents, type EventLog } from '../console/event-log.js';
 import { addToAsk, askNothing, askWhole, layOver, mergeAsk, partQuery, type StateAsk } from '../console/state-part.js';
 import { oneInFlight } from '../one-in-flight.js';
+import { RereadTimer, RETRY_MS } from './reread-timer.js';
 
 export type Connection = 'connecting' | 'online' | 'lost' | 'caught-up';
 
@@ -36,10 +38,6 @@ export interface IncidentLive {
   reload(): Promise<void>;
   setViewing(viewing: string | null): void;
 }
-
-const REFETCH_MS = 150;
-/** Waits between retries of a failed subscribe, snapshot read, handshake or refetch. */
-const RETRY_MS = [1000, 2000, 5000, 10_000, 15_000];
 
 /** Signed out or not allowed: retrying will not help (the page asks to sign in again). */
 const isAuthError = (err: unknown) => err instanceof ApiError && (err.status === 401 || err.status === 403);
@@ -68,8 +66,6 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
   const logRef = useRef<EventLog>(EMPTY_LOG);
   const socketRef = useRef<Socket<ServerToClientEvents, ClientToServerEvents> | null>(null);
   const viewingRef = useRef<string | null>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const rereadFailures = useRef(0);
   const onAuthErrorRef = useRef(onAuthError);
   onAuthErrorRef.current = onAuthError;
 
@@ -91,8 +87,11 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
   /**
    * Read again what the events since the last read changed: the summary, and the whole state or
    * only its changed part (console/state-part.ts). One read at a time, so an older answer never
-   * lands after a newer one; asks made meanwhile are read by one more run after it.
+   * lands after a newer one; asks made meanwhile are read by one more run after it. A read that
+   * was not answered keeps its ask for the next, and is tried again (RereadTimer) unless the
+   * session has ended.
    */
+  const unanswered = useRef(false);
   const reread = useMemo(
     () =>
       oneInFlight(async (): Promise<void> => {
@@ -104,38 +103,36 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
             api.summary(incidentId),
             ask.whole ? api.state(incidentId) : ask.any ? api.statePart(incidentId, partQuery(ask)) : Promise.resolve(null),
           ]);
-          rereadFailures.current = 0;
+          unanswered.current = false;
           setSummary(s);
           if (ask.whole) setState(st as IncidentState);
           else if (st) setState((held) => (held ? layOver(held, st) : held));
         } catch (err) {
           onAuthError(err);
           mergeAsk(asked.current, ask);
-          // Not answered (network, or 503 while the database restarts): the screen would stay stale
-          // until the next colleague's change, so ask again shortly unless a newer refetch is queued.
-          if (isAuthError(err) || timer.current) return;
-          const wait = RETRY_MS[Math.min(rereadFailures.current++, RETRY_MS.length - 1)]!;
-          timer.current = setTimeout(() => {
-            timer.current = null;
-            void reread();
-          }, wait);
+          unanswered.current = !isAuthError(err);
         }
       }),
     [incidentId, onAuthError, rereadSpend],
   );
+  const rereadTimer = useMemo(
+    () =>
+      new RereadTimer(async () => {
+        await reread();
+        return !unanswered.current;
+      }),
+    [reread],
+  );
+  useEffect(() => () => rereadTimer.stop(), [rereadTimer]);
 
   /** Read again soon what `events` changed (the whole state when none are given: a reconnect). */
   const scheduleReread = useCallback(
     (events?: readonly LiveEvent[]) => {
       if (events) addToAsk(asked.current, events, stateRef.current);
       else mergeAsk(asked.current, askWhole());
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = setTimeout(() => {
-        timer.current = null;
-        void reread();
-      }, REFETCH_MS);
+      rereadTimer.soon();
     },
-    [reread],
+    [rereadTimer],
   );
 
   const apply = useCallback((batch: readonly LiveEvent[]): boolean => {
@@ -165,9 +162,6 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
 
   useEffect(() => {
     void load();
-    return () => {
-      if (timer.current) clearTimeout(timer.current);
-    };
   }, [load]);
 
   useEffect(() => {
