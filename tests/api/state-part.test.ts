@@ -3,9 +3,11 @@
  * the whole state. The property that matters: a console holding the state as of seq S that reads,
  * for the events since S, exactly what console/state-part.ts asks for, and lays the answer over
  * what it holds, has the same state as one that read it whole. Tried over a night's mix of changes:
- * check-ins (whole and partial), boardings, a departure that leaves a household behind, a no-show,
- * a household needing help, rooms added and rooms withdrawn from under households, perks.
+ * check-ins (whole and partial), boardings, a departure that leaves a household behind, an
+ * arrival, a check-out, a guest's call for help and its handling, a no-show, a household needing
+ * help, rooms added and rooms withdrawn from under households.
  */
+import request from 'supertest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import type { IncidentState, IncidentStatePart } from '../../shared/api.js';
@@ -54,7 +56,8 @@ test('after each change of a night, the part laid over the state held is the sta
   const trip = held.trips.find((t) => t.partyIds.length >= 2 && t.status === 'planned')!;
   const token = links.find((l) => l.vehicleId === trip.vehicleId)!.token;
   const others = coming.filter((p) => !trip.partyIds.includes(p.id));
-  const [whole1, partial, noShow, helped] = others;
+  const [whole1, partial, noShow, helped, replier] = others;
+  let replyId = '';
   const bigHotel = held.hotels.find((h) => h.roomTypes.some((r) => r.count > r.used))!;
 
   const changes: [string, 'nothing' | 'part' | 'whole', () => Promise<unknown>][] = [
@@ -78,6 +81,42 @@ test('after each change of a night, the part laid over the state held is the sta
     ],
     ['a household boarded', 'part', () => duty.post(`/api/drive/${token}/boardings`).send({ tripId: trip.id, partyId: trip.partyIds[0] }).expect(200)],
     ['the vehicle left without the others', 'part', () => duty.post(`/api/drive/${token}/departures`).send({ tripId: trip.id }).expect(200)],
+    [
+      'the vehicle arrived',
+      'part',
+      () =>
+        duty
+          .post(`/api/drive/${token}/arrivals`)
+          .send({ tripId: trip.id, hotelId: hotelOf(trip.partyIds[0]!) })
+          .expect(200),
+    ],
+    [
+      'a household checked out',
+      'part',
+      () =>
+        duty
+          .post(`${arrivals(whole1!.id)}/checkouts`)
+          .send({ partyId: whole1!.id })
+          .expect(200),
+    ],
+    [
+      'a guest asked for help from their phone',
+      'part',
+      async () => {
+        const link = (await duty.get(`${base}/status-links/${replier!.id}`).expect(200)).body.token as string;
+        const sent = await request(server.url)
+          .post('/api/guest/replies')
+          .set('x-status-token', link)
+          .send({ kind: 'need_help', key: `state-part-${replier!.id}`, text: 'our child has a fever' })
+          .expect(201);
+        replyId = sent.body.reply.id;
+      },
+    ],
+    [
+      'the reply handled and the journey resumed',
+      'part',
+      () => duty.post(`${base}/guest-replies/${replyId}/handle`).send({ note: 'paracetamol given', resume: true }).expect(200),
+    ],
     [
       'a no-show',
       'part',
