@@ -10,6 +10,7 @@
  * in (a few per second) so the pages change under load. Traffic goes to 127.0.0.1 only; every run
  * is bounded in time. Counts only 200 and 304 answers as served. Each phone sends back the ETag of
  * its last answer in If-None-Match, as the page does (decision 0017): unchanged pages are 304.
+ * Phones have their page open already: each opens it once before the runs (measured apart).
  *   --no-etag   phones that never send If-None-Match (the figure before conditional requests)
  *   --small (2,000 guests, 8 s per run)   --seconds N (20)   BENCH_GUESTS   BENCH_CONNECTIONS (32)
  */
@@ -134,6 +135,27 @@ try {
       );
     });
   };
+
+  // Every phone has its page open already (the scenario: guests with the page open, refreshing):
+  // each opens it once here, and keeps the answer's ETag. Measured apart: the first opens.
+  if (!NO_ETAG) {
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        for (let i = next++; i < tokens.length; i = next++) {
+          const res = await fetch(`${apps[0]!.url}/api/guest/status`, {
+            headers: { 'x-status-token': tokens[i]!, 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
+          });
+          await res.text();
+          etags[i] = res.headers.get('etag') ?? undefined;
+        }
+      }),
+    );
+    const rate = tokens.length / ((performance.now() - t0) / 1000);
+    console.log(`\nfirst opens (no ETag yet, every page read whole): ${Math.round(rate)} pages/s, 1 process`);
+    report({ figure: 'first opens of the status page/s, 1 process (200)', value: rate, unit: 'req/s' });
+  }
 
   const summaries: { processes: number; rps: number; p99: number }[] = [];
   for (const processes of [1, 2]) {

@@ -36,7 +36,7 @@ import { zoneOrUtc } from '../../shared/fields.js';
 import { membersOf, moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
 import { closeCured, openAttention } from '../attention/repo.js';
 import * as repo from './repo.js';
-import { ifNoneMatch, statusEtag } from './etag.js';
+import { ifNoneMatch, pageEtag } from './etag.js';
 
 /** Statuses in which a household is still on its way (a reply may change them). */
 const BEFORE_ARRIVAL: PartyStatus[] = ['waiting', 'assigned', 'on_vehicle', 'needs_help'];
@@ -45,12 +45,7 @@ const REPLY_STATUS: Record<ReplyKind, PartyStatus> = { own_way: 'self_evacuated'
 
 export const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
 
-/** Status pages remembered per process (about 150 bytes each); past this many, forgotten all at once. */
-const MAX_PAGE_VERSIONS = 200_000;
-
 export class GuestService {
-  private readonly pageVersions = new Map<string, { version: string; etag: string }>();
-
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,
@@ -70,23 +65,19 @@ export class GuestService {
 
   /**
    * The status page for a phone that sent back the ETag of its last answer: `view` null means
-   * "unchanged, 304". One read (the household and the version of every row its page is built
-   * from, repo.partyAndPageVersion) answers an unchanged page; the page is read in full only when
-   * that version moved since this process last built it, or the phone's ETag is not the one built
-   * then. Each process keeps its own (token -> version, ETag); the version comes from the database,
-   * so a change made by another process is seen as soon as it commits.
+   * "unchanged, 304". The ETag is the version of every row the page is built from
+   * (repo.partyAndPageVersion: one read, shared by the polls that arrive together), so an
+   * unchanged page is answered from that read alone, by any process: a second process, or one
+   * restarted, knows a phone's page without having built it (decision 0017).
    */
   async statusIfChanged(token: string, ifNoneMatchHeader: string | undefined): Promise<{ etag: string; view: GuestStatusView | null }> {
     if (!TOKEN_SHAPE.test(token)) throw notFound();
     const found = await repo.partyAndPageVersion(this.db, token);
     if (!found) throw notFound();
-    const known = this.pageVersions.get(token);
-    if (known && known.version === found.version && ifNoneMatch(ifNoneMatchHeader, known.etag)) return { etag: known.etag, view: null };
-    const view = await this.statusOf(found.party);
-    const etag = statusEtag(view);
-    if (this.pageVersions.size >= MAX_PAGE_VERSIONS) this.pageVersions.clear();
-    this.pageVersions.set(token, { version: found.version, etag });
-    return { etag, view: ifNoneMatch(ifNoneMatchHeader, etag) ? null : view };
+    const etag = pageEtag(found.version);
+    if (ifNoneMatch(ifNoneMatchHeader, etag)) return { etag, view: null };
+    // Read after the version: the page is as new as the tag or newer (then the next poll reads it again).
+    return { etag, view: await this.statusOf(found.party) };
   }
 
   private async statusOf(p: repo.PartyRow): Promise<GuestStatusView> {

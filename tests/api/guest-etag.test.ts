@@ -13,7 +13,10 @@ import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { smallScenario } from '../../seed/small.js';
 import type { IncidentState } from '../../shared/api.js';
 import type { GuestStatusView } from '../../shared/messages.js';
-import { ifNoneMatch } from '../../server/guest/etag.js';
+import { ifNoneMatch, STATUS_PAGE_FORMAT } from '../../server/guest/etag.js';
+import { loadConfig } from '../../server/config.js';
+import { startServer } from '../../server/server.js';
+import { pino } from 'pino';
 
 let server: TestServer;
 let duty: Agent;
@@ -49,7 +52,7 @@ test('unchanged: 304 with no body; the same answer is read twice with the same E
   await atRest(token);
   const first = await status(token).expect(200);
   const etag = first.headers.etag as string;
-  expect(etag).toMatch(/^"[A-Za-z0-9_-]{32}"$/);
+  expect(etag).toMatch(new RegExp(`^"p${STATUS_PAGE_FORMAT}-[A-Za-z0-9_-]{32}"$`));
   expect(first.headers['cache-control']).toBe('no-store');
   const again = await status(token).expect(200);
   expect(again.headers.etag).toBe(etag); // the read time (updatedAt) differs, the ETag does not
@@ -107,9 +110,9 @@ test("another part of the product changes what the page shows (the hotel's perks
 });
 
 /**
- * This process remembers (token -> version of the rows the page is built from, ETag) to answer 304
- * with one read. Changes made where it cannot hear them (another app process, a job that writes no
- * event) must still turn the next answer into 200: each write below goes straight to the database.
+ * The ETag is the version of the rows the page is built from, read in one query, so changes made
+ * where this process cannot hear them (another app process, a job that writes no event) must still
+ * turn the next answer into 200: each write below goes straight to the database.
  */
 test.each([
   ['the incident (its name)', `update incidents set name = name || ' (moved)' where id = $1`, (v: GuestStatusView) => v.incident.name.endsWith('(moved)')],
@@ -179,6 +182,127 @@ test('polls that arrive together share one version read, yet each phone gets its
   expect(again[tokens.length + 1]!.status).toBe(200);
   expect((again[tokens.length + 1]!.body as GuestStatusView).household.name).toBe(households[1]!.name);
   expect(again[tokens.length + 2]!.status).toBe(404);
+});
+
+test('another process, which never built the page, answers 304 to the ETag this one gave, and 200 once it changes', async () => {
+  // A second server on the same database: a new process behind the load balancer, or this one restarted.
+  const other = await startServer(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'false',
+      MESSAGES_ENABLED: 'false',
+      ...(server.db.url ? { DATABASE_URL: server.db.url } : {}),
+    }),
+    { database: server.db, logger: pino({ level: 'silent' }) },
+  );
+  try {
+    const token = await tokenOf('P09');
+    await atRest(token);
+    const here = await status(token).expect(200);
+    const etag = here.headers.etag as string;
+    const there = () => request(other.url).get('/api/guest/status').set('x-status-token', token);
+    const same = await there().set('if-none-match', etag).expect(304);
+    expect(same.headers.etag).toBe(etag);
+    // The same page read whole there has the same tag.
+    const whole = await there().expect(200);
+    expect(whole.headers.etag).toBe(etag);
+    expect({ ...(whole.body as GuestStatusView), updatedAt: '' }).toEqual({ ...(here.body as GuestStatusView), updatedAt: '' });
+    await server.db.db.execute(
+      sql.raw(`update guests set name = name || ' Sr' where incident_id = '${incidentId}'::uuid and party_id = 'P09' and position = 0`),
+    );
+    const changed = await there().set('if-none-match', etag).expect(200);
+    expect((changed.body as GuestStatusView).household.guests[0]!.name.endsWith(' Sr')).toBe(true);
+    await status(token, changed.headers.etag as string).expect(304);
+  } finally {
+    await other.close();
+  }
+});
+
+/** Every field of a page, as paths ("household.guests[].name"), sorted. */
+function shapeOf(v: unknown, at = ''): string[] {
+  if (Array.isArray(v)) return [...new Set(v.flatMap((x) => shapeOf(x, `${at}[]`)))].sort();
+  if (v && typeof v === 'object')
+    return Object.entries(v)
+      .flatMap(([k, x]) => [`${at}${at ? '.' : ''}${k}`, ...shapeOf(x, `${at}${at ? '.' : ''}${k}`)])
+      .sort();
+  return [];
+}
+
+test('the page is built as STATUS_PAGE_FORMAT names: change what it shows, bump the number (phones would keep the old page)', async () => {
+  // A page with every part filled: a reply, a check-in with a room number, feedback.
+  const token = await tokenOf('P10');
+  await atRest(token);
+  const guest = (path: string, body: object) => request(server.url).post(path).set('x-status-token', token).send(body);
+  await guest('/api/guest/replies', { kind: 'need_help', key: `shape-${Date.now()}`, text: 'a cot for the baby, please' }).expect(201);
+  const party = ((await duty.get(inc('/state')).expect(200)).body as IncidentState).parties.find((p) => p.id === 'P10')!;
+  await duty
+    .post(inc(`/hotels/${party.hotelId}/arrivals/checkins`))
+    .send({ partyId: 'P10' })
+    .expect(200);
+  await guest('/api/guest/feedback', { rating: 5, comment: 'thank you' }).expect(200);
+  const view = (await status(token).expect(200)).body as GuestStatusView;
+  expect({ format: STATUS_PAGE_FORMAT, shape: shapeOf(view) }).toEqual({
+    format: 1,
+    shape: [
+      'destination',
+      'destination.address',
+      'destination.lat',
+      'destination.lng',
+      'destination.mapUrl',
+      'destination.name',
+      'destination.perks',
+      'destination.perks[].kind',
+      'destination.perks[].note',
+      'destination.phone',
+      'destination.roomNumbers',
+      'destination.rooms',
+      'destination.rooms[].count',
+      'destination.rooms[].type',
+      'destination.stayStatus',
+      'feedback',
+      'feedback.comment',
+      'feedback.rating',
+      'feedbackOpen',
+      'household',
+      'household.guests',
+      'household.guests[].age',
+      'household.guests[].id',
+      'household.guests[].name',
+      'household.language',
+      'household.name',
+      'household.passCode',
+      'household.status',
+      'household.unit',
+      'incident',
+      'incident.helplinePhone',
+      'incident.name',
+      'incident.timezone',
+      'messages',
+      'messages[].at',
+      'messages[].body',
+      'messages[].replaces',
+      'messages[].subject',
+      'messages[].superseded',
+      'messages[].template',
+      'replies',
+      'replies[].at',
+      'replies[].guestId',
+      'replies[].id',
+      'replies[].kind',
+      'replies[].text',
+      'transport',
+      'transport.departAt',
+      'transport.eta',
+      'transport.from',
+      'transport.provider',
+      'transport.status',
+      'transport.vehicleId',
+      'transport.vehicleKind',
+      'updatedAt',
+    ],
+  });
 });
 
 test('a revoked link is 404 whatever ETag it sends back', async () => {
