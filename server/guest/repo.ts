@@ -91,62 +91,64 @@ const PAGE_VERSION = sql<string>`md5(concat_ws('|', "parties".xmin::text, ${sql.
   ].join(',\n'),
 )}))`;
 
+/** What the page shows of a reply and of a page message (the rest of their rows is for staff). */
+export type PageReply = Pick<ReplyRow, 'id' | 'kind' | 'text' | 'guestId' | 'createdAt'>;
+export type PageMessage = Pick<OutboxRow, 'template' | 'subject' | 'body' | 'createdAt'>;
+
 /**
  * What the household's page shows: incident (with the messages' helpline), guests, replies, page
- * messages, feedback, and its stays and rides for `journeysOf` (./journey.ts). Seven reads at once,
- * each prepared (`preparedPerDb`): a page read in full is every phone's first poll on each process.
+ * messages, feedback, and its stays and rides for `journeysOf` (./journey.ts). Three reads at
+ * once, each prepared (`preparedPerDb`): the flat parts in one statement (each part a JSON
+ * column), the stays and the rides in theirs. A page read in full is a phone's first poll, and
+ * every phone's poll after a change to its page (a plan applied changes them all).
  */
 export async function statusPage(db: Db, incidentId: string, partyId: string) {
   const at = { incidentId, partyId, partyIds: [partyId] };
-  const [[inc], guestRows, replyRows, pageRows, [fb], stayRows, rideRows] = await Promise.all([
-    pageQueries(db).incident.execute(at),
-    pageQueries(db).guests.execute(at),
-    pageQueries(db).replies.execute(at),
-    pageQueries(db).messages.execute(at),
-    pageQueries(db).feedback.execute(at),
+  const [[flat], stayRows, rideRows] = await Promise.all([
+    pageQueries(db).flat.execute(at),
     pageQueries(db).stays.execute(at),
     pageQueries(db).rides.execute(at),
   ]);
-  return { inc, guestRows, replyRows, pageRows, fb, stayRows, rideRows };
+  const when = (x: { createdAt: Date | string }) => ({ ...x, createdAt: new Date(x.createdAt) });
+  return {
+    inc: flat ? { name: flat.name, timezone: flat.timezone, helpline: flat.helpline, settingsHelpline: flat.settingsHelpline } : undefined,
+    guestRows: flat?.guests ?? [],
+    replyRows: (flat?.replies ?? []).map(when) as PageReply[],
+    pageRows: (flat?.messages ?? []).map(when) as PageMessage[],
+    fb: flat?.feedback ?? undefined,
+    stayRows,
+    rideRows,
+  };
 }
 
 const incidentP = sql.placeholder('incidentId');
 const partyP = sql.placeholder('partyId');
 const pageQueries = preparedPerDb((db) => ({
-  incident: db
+  flat: db
     .select({
       name: incidents.name,
       timezone: incidents.timezone,
       helpline: incidents.helpline,
       settingsHelpline: sql<string | null>`(select m.helpline_phone from message_settings m where m.incident_id = ${incidents.id})`,
+      guests: sql<{ id: string; name: string; age: string; position: number }[]>`coalesce((select json_agg(json_build_object(
+            'id', g.id, 'name', g.name, 'age', g.age, 'position', g.position) order by g.position)
+          from guests g where g.incident_id = ${incidentP} and g.party_id = ${partyP}), '[]'::json)`,
+      replies: sql<(Omit<PageReply, 'createdAt'> & { createdAt: string })[]>`coalesce((select json_agg(x.j order by x.ord) from (
+          select json_build_object('id', r.id, 'kind', r.kind, 'text', r.text, 'guestId', r.guest_id, 'createdAt', r.created_at) as j,
+                 row_number() over (order by r.created_at desc) as ord
+          from guest_replies r where r.incident_id = ${incidentP} and r.party_id = ${partyP}
+          order by r.created_at desc limit 20) x), '[]'::json)`,
+      messages: sql<(Omit<PageMessage, 'createdAt'> & { createdAt: string })[]>`coalesce((select json_agg(x.j order by x.ord) from (
+          select json_build_object('template', o.template, 'subject', o.subject, 'body', o.body, 'createdAt', o.created_at) as j,
+                 row_number() over (order by o.created_at desc, o.id desc) as ord
+          from outbox o where o.incident_id = ${incidentP} and o.party_id = ${partyP} and o.channel = 'page'
+          order by o.created_at desc, o.id desc limit 20) x), '[]'::json)`,
+      feedback: sql<{ rating: number; comment: string } | null>`(select json_build_object('rating', f.rating, 'comment', f.comment)
+          from feedback f where f.incident_id = ${incidentP} and f.party_id = ${partyP} limit 1)`,
     })
     .from(incidents)
     .where(eq(incidents.id, incidentP))
-    .prepare('guest_page_incident'),
-  guests: db
-    .select({ id: guests.id, name: guests.name, age: guests.age, position: guests.position })
-    .from(guests)
-    .where(and(eq(guests.incidentId, incidentP), eq(guests.partyId, partyP)))
-    .prepare('guest_page_guests'),
-  replies: db
-    .select()
-    .from(guestReplies)
-    .where(and(eq(guestReplies.incidentId, incidentP), eq(guestReplies.partyId, partyP)))
-    .orderBy(desc(guestReplies.createdAt))
-    .limit(20)
-    .prepare('guest_page_replies'),
-  messages: db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.incidentId, incidentP), eq(outbox.partyId, partyP), eq(outbox.channel, 'page')))
-    .orderBy(desc(outbox.createdAt), desc(outbox.id))
-    .limit(20)
-    .prepare('guest_page_messages'),
-  feedback: db
-    .select()
-    .from(feedback)
-    .where(and(eq(feedback.incidentId, incidentP), eq(feedback.partyId, partyP)))
-    .prepare('guest_page_feedback'),
+    .prepare('guest_page_flat'),
   stays: journeyStays(db, incidentP, sql.placeholder('partyIds')).prepare('guest_page_stays'),
   rides: journeyRides(db, incidentP, sql.placeholder('partyIds')).prepare('guest_page_rides'),
 }));

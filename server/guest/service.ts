@@ -295,7 +295,7 @@ export class GuestService {
  * Page messages newest first. A journey message (where to go, which ride, when) replaces every
  * earlier one: the newest says which it replaces, the older ones are marked replaced.
  */
-function withSupersession(rows: repo.OutboxRow[]): GuestStatusView['messages'] {
+function withSupersession(rows: repo.PageMessage[]): GuestStatusView['messages'] {
   const journey = rows.filter((m) => JOURNEY_TEMPLATES.has(m.template));
   const newest = journey[0];
   const previous = journey[1];
@@ -313,7 +313,7 @@ function notFound(): AppError {
   return new AppError('not_found', 'This status link is not valid any more. Please ask a member of staff for a new one.');
 }
 
-function presentReply(r: repo.ReplyRow): GuestReplyView {
+function presentReply(r: repo.PageReply): GuestReplyView {
   return { id: r.id, kind: r.kind as ReplyKind, text: r.text, guestId: r.guestId, at: isoUtc(r.createdAt) };
 }
 
