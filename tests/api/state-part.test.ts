@@ -50,7 +50,12 @@ test('after each change of a night, the part laid over the state held is the sta
   let held = await whole();
   const coming = held.parties.filter((p) => p.hotelId && p.tripId && p.status === 'assigned');
   const hotelOf = (id: string) => held.parties.find((p) => p.id === id)!.hotelId!;
-  const arrivals = (partyId: string) => `${base}/hotels/${hotelOf(partyId)}/arrivals`;
+  /** Reception at the household's hotel: a check-in, a check-out or a no-show. */
+  const atDesk = (action: 'checkins' | 'checkouts' | 'no-shows', partyId: string, more: object = {}) =>
+    duty
+      .post(`${base}/hotels/${hotelOf(partyId)}/arrivals/${action}`)
+      .send({ partyId, ...more })
+      .expect(200);
   const links = (await duty.get(`${base}/drivers`).expect(200)).body.links as DriverLink[];
   // One trip with at least two households: one boards, the other is left behind at the departure.
   const trip = held.trips.find((t) => t.partyIds.length >= 2 && t.status === 'planned')!;
@@ -61,24 +66,8 @@ test('after each change of a night, the part laid over the state held is the sta
   const bigHotel = held.hotels.find((h) => h.roomTypes.some((r) => r.count > r.used))!;
 
   const changes: [string, 'nothing' | 'part' | 'whole', () => Promise<unknown>][] = [
-    [
-      'a whole household checked in',
-      'part',
-      () =>
-        duty
-          .post(`${arrivals(whole1!.id)}/checkins`)
-          .send({ partyId: whole1!.id })
-          .expect(200),
-    ],
-    [
-      'part of a household checked in',
-      'part',
-      () =>
-        duty
-          .post(`${arrivals(partial!.id)}/checkins`)
-          .send({ partyId: partial!.id, guestIds: [partial!.guests[0]!.id] })
-          .expect(200),
-    ],
+    ['a whole household checked in', 'part', () => atDesk('checkins', whole1!.id)],
+    ['part of a household checked in', 'part', () => atDesk('checkins', partial!.id, { guestIds: [partial!.guests[0]!.id] })],
     ['a household boarded', 'part', () => duty.post(`/api/drive/${token}/boardings`).send({ tripId: trip.id, partyId: trip.partyIds[0] }).expect(200)],
     ['the vehicle left without the others', 'part', () => duty.post(`/api/drive/${token}/departures`).send({ tripId: trip.id }).expect(200)],
     [
@@ -90,15 +79,7 @@ test('after each change of a night, the part laid over the state held is the sta
           .send({ tripId: trip.id, hotelId: hotelOf(trip.partyIds[0]!) })
           .expect(200),
     ],
-    [
-      'a household checked out',
-      'part',
-      () =>
-        duty
-          .post(`${arrivals(whole1!.id)}/checkouts`)
-          .send({ partyId: whole1!.id })
-          .expect(200),
-    ],
+    ['a household checked out', 'part', () => atDesk('checkouts', whole1!.id)],
     [
       'a guest asked for help from their phone',
       'part',
@@ -117,15 +98,7 @@ test('after each change of a night, the part laid over the state held is the sta
       'part',
       () => duty.post(`${base}/guest-replies/${replyId}/handle`).send({ note: 'paracetamol given', resume: true }).expect(200),
     ],
-    [
-      'a no-show',
-      'part',
-      () =>
-        duty
-          .post(`${arrivals(noShow!.id)}/no-shows`)
-          .send({ partyId: noShow!.id, kind: 'no_show' })
-          .expect(200),
-    ],
+    ['a no-show', 'part', () => atDesk('no-shows', noShow!.id, { kind: 'no_show' })],
     ['a household needs help', 'part', () => duty.post(`${base}/parties/${helped!.id}/status`).send({ status: 'needs_help', note: 'asthma' }).expect(200)],
     [
       'a room added at a hotel',

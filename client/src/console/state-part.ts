@@ -92,13 +92,9 @@ export function addToAsk(ask: StateAsk, events: readonly LiveEvent[], state: Inc
     for (const id of named) ask.partyIds.add(id);
     // Every person it moved must be in a household it names, and every household must be one we hold.
     const moved = 'guestIds' in e.payload ? (e.payload.guestIds ?? []) : [];
-    if (moved.length) {
-      const householdOf = guestIndex(state.parties);
-      if (moved.some((g) => !named.includes(householdOf.get(g) ?? ''))) return Object.assign(ask, askWhole());
-    }
+    if (moved.some((g) => !named.includes(held(state.parties).householdOf.get(g) ?? ''))) return Object.assign(ask, askWhole());
   }
-  const known = new Set(state.parties.map((p) => p.id));
-  if (ask.partyIds.size > STATE_PART_MAX_PARTIES || [...ask.partyIds].some((id) => !known.has(id))) return Object.assign(ask, askWhole());
+  if (ask.partyIds.size > STATE_PART_MAX_PARTIES || [...ask.partyIds].some((id) => !held(state.parties).ids.has(id))) return Object.assign(ask, askWhole());
   return ask;
 }
 
@@ -111,16 +107,19 @@ export function mergeAsk(into: StateAsk, from: StateAsk): StateAsk {
   return into;
 }
 
-/** Guest id -> household id, built once per list of households (the list keeps its identity until one changes). */
-const guestIndexes = new WeakMap<IncidentState['parties'], Map<string, string>>();
-function guestIndex(parties: IncidentState['parties']): Map<string, string> {
-  let m = guestIndexes.get(parties);
-  if (!m) {
-    m = new Map();
-    for (const p of parties) for (const g of p.guests) m.set(g.id, p.id);
-    guestIndexes.set(parties, m);
+/** The households held, and each guest's household: built once per list (it keeps its identity until one changes). */
+const indexes = new WeakMap<IncidentState['parties'], { ids: Set<string>; householdOf: Map<string, string> }>();
+function held(parties: IncidentState['parties']) {
+  let index = indexes.get(parties);
+  if (!index) {
+    index = { ids: new Set(), householdOf: new Map() };
+    for (const p of parties) {
+      index.ids.add(p.id);
+      for (const g of p.guests) index.householdOf.set(g.id, p.id);
+    }
+    indexes.set(parties, index);
   }
-  return m;
+  return index;
 }
 
 /** The query of `GET .../state/part` for `ask`. */

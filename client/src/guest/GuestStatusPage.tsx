@@ -9,6 +9,7 @@ import { registerServiceWorker } from '../offline/service-worker.js';
 import type { GuestStatusView } from '../../../shared/messages.js';
 import { guestApi } from './guest-api.js';
 import { ApiError } from '../api.js';
+import { oneInFlight } from '../one-in-flight.js';
 import { GuestReplies } from './GuestReplies.js';
 import { GuestFeedback } from './GuestFeedback.js';
 import { localTime, perkLabel, STRINGS, type Strings } from './strings.js';
@@ -27,39 +28,30 @@ export function GuestStatusPage({ token, openFeedback = false }: { token: string
   // One poll per mounted page and token: a fetch still in flight when the page goes away (the link
   // changed, the tab closed) must not re-arm a timer, or the old token keeps polling in the
   // background and overwrites the remembered ETag of the page now shown.
-  // One request at a time, too: a refresh asked for while one is in flight (the page shown again
-  // before the first answer) runs after it, with its ETag, instead of beside it, which sent a second
-  // request without one and left two timers, so the phone polled twice as often from then on.
+  // One request at a time, too (oneInFlight): a refresh asked for while one is in flight (the page
+  // shown again before the first answer) runs after it, with its ETag, instead of beside it, which
+  // sent a second request without one and left two timers, so the phone polled twice as often.
   useEffect(() => {
     let alive = true;
+    let invalid = false;
     let timer: number | null = null;
-    let inFlight = false;
-    let again = false;
-    const refresh = async () => {
-      if (inFlight) {
-        again = true;
-        return;
-      }
-      inFlight = true;
+    const refresh = oneInFlight(async () => {
       if (timer !== null) window.clearTimeout(timer);
       timer = null;
-      let invalid = false;
+      if (!alive || invalid) return;
       try {
         const view = await guestApi.status(token);
         if (alive) setLoad({ kind: 'ready', view, offline: false, at: new Date() });
       } catch (err) {
-        if (alive && err instanceof ApiError && err.status === 404) invalid = true;
-        else if (alive) setLoad((prev) => (prev.kind === 'ready' ? { ...prev, offline: true } : prev));
+        if (!alive) return;
+        if (err instanceof ApiError && err.status === 404) {
+          invalid = true;
+          return setLoad({ kind: 'invalid' });
+        }
+        setLoad((prev) => (prev.kind === 'ready' ? { ...prev, offline: true } : prev));
       }
-      inFlight = false;
-      if (!alive) return;
-      if (invalid) return setLoad({ kind: 'invalid' });
-      if (again) {
-        again = false;
-        return void refresh();
-      }
-      timer = window.setTimeout(() => void refresh(), POLL_MS);
-    };
+      if (alive) timer = window.setTimeout(() => void refresh(), POLL_MS);
+    });
     refreshNow.current = () => void refresh();
     void refresh();
     const wake = () => document.visibilityState === 'visible' && void refresh();

@@ -23,7 +23,7 @@ export class RereadTimer {
   private lastTookMs = 0;
   private stopped = false;
 
-  /** `read` resolves true when it was answered, false when it failed (and should be tried again). */
+  /** `read` resolves false when it was not answered and should be tried again, true otherwise. */
   constructor(private readonly read: () => Promise<boolean>) {}
 
   /** Changes came: read them soon (with any read already due, or after the one running). */

@@ -18,7 +18,6 @@ import type { ClientToServerEvents, LiveEvent, PresenceEntry, ServerToClientEven
 import { api, ApiError } from '../api.js';
 import { EMPTY_LOG, mergeEvents, type EventLog } from '../console/event-log.js';
 import { addToAsk, askNothing, askWhole, layOver, mergeAsk, partQuery, type StateAsk } from '../console/state-part.js';
-import { oneInFlight } from '../one-in-flight.js';
 import { RereadTimer, RETRY_MS } from './reread-timer.js';
 
 export type Connection = 'connecting' | 'online' | 'lost' | 'caught-up';
@@ -86,15 +85,13 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
 
   /**
    * Read again what the events since the last read changed: the summary, and the whole state or
-   * only its changed part (console/state-part.ts). One read at a time, so an older answer never
-   * lands after a newer one; asks made meanwhile are read by one more run after it. A read that
-   * was not answered keeps its ask for the next, and is tried again (RereadTimer) unless the
-   * session has ended.
+   * only its changed part (console/state-part.ts). The timer runs one read at a time, so an older
+   * answer never lands after a newer one; asks made meanwhile are read by the next. A read that
+   * was not answered keeps its ask for the next, and is tried again unless the session has ended.
    */
-  const unanswered = useRef(false);
-  const reread = useMemo(
+  const rereadTimer = useMemo(
     () =>
-      oneInFlight(async (): Promise<void> => {
+      new RereadTimer(async (): Promise<boolean> => {
         const ask = asked.current;
         asked.current = askNothing();
         void rereadSpend();
@@ -103,25 +100,17 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
             api.summary(incidentId),
             ask.whole ? api.state(incidentId) : ask.any ? api.statePart(incidentId, partQuery(ask)) : Promise.resolve(null),
           ]);
-          unanswered.current = false;
           setSummary(s);
           if (ask.whole) setState(st as IncidentState);
           else if (st) setState((held) => (held ? layOver(held, st) : held));
+          return true;
         } catch (err) {
           onAuthError(err);
           mergeAsk(asked.current, ask);
-          unanswered.current = !isAuthError(err);
+          return isAuthError(err);
         }
       }),
     [incidentId, onAuthError, rereadSpend],
-  );
-  const rereadTimer = useMemo(
-    () =>
-      new RereadTimer(async () => {
-        await reread();
-        return !unanswered.current;
-      }),
-    [reread],
   );
   useEffect(() => () => rereadTimer.stop(), [rereadTimer]);
 
