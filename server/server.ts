@@ -5,6 +5,7 @@ import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createApp, type App } from './app.js';
+import { startStatisticsKeeper } from './db/statistics.js';
 import { seedDemoIfEmpty, type DemoLogin } from './bootstrap.js';
 import { attachRealtime } from './realtime/socket.js';
 import { listenForRevocations } from './auth/session-cache.js';
@@ -30,6 +31,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const logger = opts.logger ?? pino({ level: config.LOG_LEVEL });
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   const app = createApp({ config, database, logger });
+  const statistics = startStatisticsKeeper({ db: database.db, bus: app.bus, logger });
   const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(database, app.services.incidents, config.DEMO_PASSWORD) : { logins: [] };
   const revocations = database.url && app.auth.sessions.enabled ? await listenForRevocations(database.url, app.auth.sessions, logger) : null;
   const server = http.createServer(app.app);
@@ -63,6 +65,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await app.services.messaging.stop();
       await realtime.close();
       await revocations?.close();
+      statistics.stop();
+      await statistics.idle();
       server.closeAllConnections();
       if (!opts.database) await database.close();
     },

@@ -49,7 +49,8 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   pg.types.setTypeParser(20, (v) => Number(v));
   // A connection attempt to a database that is down fails within 5 s rather than hanging the request
   // (answered 503 by the error middleware); TCP keepalive notices a vanished server on idle clients.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, keepAlive: true });
+  const { LeanClient } = await import('./lean-client.js');
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, keepAlive: true, Client: LeanClient });
   pool.on('error', () => {
     /* a dropped idle connection is replaced on next use; queries report their own errors */
   });

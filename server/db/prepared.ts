@@ -73,13 +73,18 @@ export function batchedPerDb<R>(read: (db: Db, keys: string[]) => Promise<Map<st
 export async function executeNamed(exec: Db | Tx, query: SQL): Promise<unknown> {
   const { session, dialect } = driverOf(exec);
   const built = dialect.sqlToQuery(query);
-  let name = statementNames.get(built.sql);
+  return session.prepareQuery(built, undefined, statementName(built.sql), false).execute();
+}
+
+/** A prepared statement's name: a digest of its SQL text, the same in every process. */
+export function statementName(text: string): string {
+  let name = statementNames.get(text);
   if (!name) {
-    name = `rc_${createHash('sha256').update(built.sql).digest('base64url').slice(0, 24)}`;
+    name = `rc_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
     if (statementNames.size >= 1000) statementNames.clear();
-    statementNames.set(built.sql, name);
+    statementNames.set(text, name);
   }
-  return session.prepareQuery(built, undefined, name, false).execute();
+  return name;
 }
 const statementNames = new Map<string, string>();
 

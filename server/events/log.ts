@@ -7,7 +7,8 @@ import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
-import { driverOf, executeNamed } from '../db/prepared.js';
+import { driverOf, executeNamed, statementName } from '../db/prepared.js';
+import type { LeanClient } from '../db/lean-client.js';
 import { incidents } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import type { NewEvent as TypedEvent } from '../../shared/events.js';
@@ -68,35 +69,18 @@ export async function appendEvents(
  * incident's lock, taken by that statement to number its events, is then held only while the
  * server runs the statement and flushes the commit; sent one after the other, it was also held
  * while the answer to the statement crossed to the app and waited its turn on a busy event loop,
- * and every other change of the incident queued behind it (check-in's ceiling). The two go as one
- * simple-protocol message, which takes no parameters, so the values are written into the text as
- * literals escaped by node-postgres (`escapeLiteral`). If the statement fails, PostgreSQL skips the
- * COMMIT and the caller rolls back as usual. Drizzle's own COMMIT afterwards finds no transaction
- * (a warning, not an error). Elsewhere (PGlite, one connection) it is an ordinary statement.
+ * and every other change of the incident queued behind it (check-in's ceiling). The statement is
+ * a named one (planned once per connection) and the COMMIT follows it in the same write
+ * (`LeanClient.queryThenCommit`). If the statement fails, PostgreSQL skips the COMMIT and the
+ * caller rolls back as usual; drizzle's own COMMIT afterwards is answered by the client, as no
+ * transaction is open. Elsewhere (PGlite, one connection) it is an ordinary statement.
  */
 async function executeAndCommit(tx: Tx, statement: SQL): Promise<unknown> {
   const { session, dialect } = driverOf(tx);
-  const client = session.client as { query?: unknown; escapeLiteral?: (s: string) => string };
-  if (typeof client.escapeLiteral !== 'function' || typeof client.query !== 'function') return executeNamed(tx, statement);
-  const escape = client.escapeLiteral.bind(client);
+  const client = session.client as Partial<LeanClient>;
+  if (typeof client.queryThenCommit !== 'function') return executeNamed(tx, statement);
   const built = dialect.sqlToQuery(statement);
-  const text = built.sql.replace(/\$(\d+)/g, (_, n: string) => literal(built.params[Number(n) - 1], escape));
-  const results = (await (client.query as (text: string) => Promise<unknown>)(`${text};\ncommit`)) as { rows: unknown[] }[];
-  return results[0];
-}
-
-/** A value as an SQL literal, for `executeAndCommit` (its casts, e.g. `::text[]`, stay in the text). */
-function literal(v: unknown, escape: (s: string) => string): string {
-  if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);
-    return String(v);
-  }
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'string') return escape(v);
-  if (v instanceof Date) return escape(v.toISOString());
-  if (Array.isArray(v)) return `ARRAY[${v.map((x) => literal(x, escape)).join(', ')}]`;
-  return escape(JSON.stringify(v));
+  return client.queryThenCommit({ name: statementName(built.sql), text: built.sql }, built.params);
 }
 
 /** An event to append with its own actor (a group-committed batch holds the requests of many people). */

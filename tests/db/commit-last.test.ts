@@ -1,7 +1,7 @@
 /**
  * A change's last append can carry its COMMIT (`emit(..., { last: true })`, server/events/log.ts):
- * on PostgreSQL the statement and the COMMIT go as one message with the values written in as
- * literals, so the incident's lock is not held while the answer travels back to the app. The log's
+ * on PostgreSQL the named statement and the COMMIT go in one write (server/db/lean-client.ts), so
+ * the incident's lock is not held while the answer travels back to the app. The log's
  * promises must hold exactly as for any change: the values arrive byte for byte, whatever they
  * hold; a statement that fails commits nothing and leaves no gap; listeners hear only what
  * committed, once; the connection goes back to the pool clean. Runs on both engines
