@@ -17,6 +17,7 @@ import { IncidentService } from '../server/incidents/service.js';
 import { generateScenario } from '../seed/generate.js';
 import { startAppProcess } from '../tests/helpers/process.js';
 import { loginCookie } from '../tests/helpers/socket.js';
+import { cpuMsOfCommand, treeCpuMs } from '../tests/helpers/proc.js';
 import type { HotelArrivals, IncidentState } from '../shared/api.js';
 import { report } from './lib/result.js';
 import { benchAppOptions } from './lib/app.js';
@@ -91,6 +92,7 @@ try {
     // `amount` only at its next one-second tick (a run of 7.3 s read as 8).
     const started = performance.now();
     let lastAnswer = started;
+    const cpu0 = { app: treeCpuMs(app.child.pid!), db: cpuMsOfCommand('postgres') };
     const result = await autocannon({
       url: app.url,
       connections,
@@ -116,7 +118,10 @@ try {
     });
     const seconds = (lastAnswer - started) / 1000;
     const rps = result.requests.total / seconds;
+    // CPU per request: steadier than throughput on a shared machine (a server on another host reads 0 here).
+    const cpu = { app: (treeCpuMs(app.child.pid!) - cpu0.app) / result.requests.total, db: (cpuMsOfCommand('postgres') - cpu0.db) / result.requests.total };
     console.log(`\n${label}: ${result.requests.total} requests in ${seconds.toFixed(2)} s with ${connections} connections`);
+    console.log(`  CPU per request: app ${cpu.app.toFixed(2)} ms, PostgreSQL ${cpu.db.toFixed(2)} ms`);
     console.log(
       `  throughput ${Math.round(rps)} req/s (mean of per-second samples ${Math.round(result.requests.average)}, lowest second ${result.requests.min})`,
     );

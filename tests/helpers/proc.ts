@@ -1,4 +1,4 @@
-/** Resident memory of a process and all its descendants, read from /proc (Linux). */
+/** Resident memory and CPU time of a process and all its descendants, read from /proc (Linux). */
 import { readdirSync, readFileSync } from 'node:fs';
 
 function parentOf(pid: number): number | undefined {
@@ -46,6 +46,35 @@ export function treeRss(root: number): { bytes: number; processes: number } {
 }
 
 export const mib = (b: number) => Math.round(b / 2 ** 20);
+
+/** CPU time (user + system, ms) a process has used, all its threads; 0 once it has ended. */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (ms) used so far by the process tree rooted at `root`. */
+export const treeCpuMs = (root: number): number => processTree(root).reduce((a, p) => a + cpuMsOf(p), 0);
+
+/** CPU time (ms) used so far by every process whose command name is `comm` (e.g. all PostgreSQL backends). */
+export function cpuMsOfCommand(comm: string): number {
+  let total = 0;
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm) total += cpuMsOf(pid);
+    } catch {
+      /* ended meanwhile */
+    }
+  }
+  return total;
+}
 
 /** Each process of the tree: pid, RSS and command line (for a report). */
 export function describeTree(root: number): string[] {
