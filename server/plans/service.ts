@@ -254,7 +254,9 @@ export class PlanService {
 
   /**
    * Households the plan could not place become `unplaced` exceptions with the planner's reason;
-   * households it placed have their open `unplaced` item closed (the bed was found).
+   * households it placed have their open `unplaced` item closed (the bed was found), and those it
+   * gives a ride have their open `transport_lost` item closed (their vehicle dropped out, and a
+   * re-plan seated them on another).
    */
   private async queueUnplaced(tx: Tx, emit: Emit, incidentId: string, actor: Actor, plan: Plan): Promise<void> {
     await closeCured(
@@ -265,6 +267,15 @@ export class PlanService {
       plan.stays.map((s) => s.partyId),
       ['unplaced'],
       'placed by the plan',
+    );
+    await closeCured(
+      tx,
+      emit,
+      incidentId,
+      actor,
+      [...new Set(plan.trips.flatMap((t) => t.partyIds))],
+      ['transport_lost'],
+      'seated on another vehicle by the plan',
     );
     if (!plan.unassigned.length) return;
     const ids = plan.unassigned.map((u) => u.partyId);

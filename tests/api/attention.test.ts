@@ -10,7 +10,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { guests, tripRiders, trips } from '../../server/db/schema.js';
-import type { IncidentState } from '../../shared/api.js';
+import type { IncidentState, PlanView } from '../../shared/api.js';
 import type { AttentionItem, AttentionList } from '../../shared/attention.js';
 import type { DriverLink, DriverView } from '../../shared/drivers.js';
 import { WHEREABOUTS } from '../../shared/whereabouts.js';
@@ -196,6 +196,20 @@ test('a vehicle out of service: every household it was about to carry gets a tra
     expect(p.guests.every((g) => g.whereabouts === 'waiting')).toBe(true);
     expect(p.hotelId).not.toBeNull();
   }
+  // A transport re-plan seats them on other vehicles: their items are closed as cured, with a note.
+  const replan = (await duty.post(inc('/plans')).send({ mode: 'transport' }).expect(201)).body as PlanView;
+  const seated = new Set(replan.plan.trips.flatMap((t) => t.partyIds));
+  const lost = trip.households.map((h) => h.partyId);
+  expect(lost.filter((id) => seated.has(id)).length).toBeGreaterThan(0);
+  await duty.post(inc(`/plans/${replan.id}/apply`)).expect(200);
+  const still = await openOf('transport_lost');
+  for (const id of lost) expect(still.some((i) => i.partyId === id)).toBe(!seated.has(id));
+  const events = (await duty.get(inc('/events?after=0&limit=5000')).expect(200)).body.events as { type: string; payload: Record<string, unknown> }[];
+  const cured = events.filter((e) => e.type === 'attention.resolved' && e.payload.kind === 'transport_lost');
+  // (Households stranded earlier in this file are cured too, when the re-plan seats them.)
+  for (const e of cured) expect(seated.has(e.payload.partyId as string)).toBe(true);
+  for (const id of lost) expect(cured.some((e) => e.payload.partyId === id)).toBe(seated.has(id));
+  for (const e of cured) expect(e.payload).toMatchObject({ cured: true, note: 'seated on another vehicle by the plan' });
 });
 
 test('rooms withdrawn: displaced households become unplaced items with their names', async () => {
