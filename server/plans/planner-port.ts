@@ -1,6 +1,10 @@
 /**
- * The one seam between the server and the pure planner. Small incidents are planned in-process;
- * large ones go to a worker thread so the server keeps answering while it solves.
+ * The one seam between the server and the pure planner. A fresh plan, and any plan of a large
+ * incident, is computed in a worker thread: the search takes its whole budget (1.5 s up to 1,500
+ * households), during which an in-process solve answered no check-in, status poll or socket, and
+ * the garbage it leaves raised the embedded server's memory by ~100 MB until V8 gave it back
+ * (decision 0017). Re-plans of small incidents (a move, a transport re-plan), which start from the
+ * plan in force and answer in tens of milliseconds, stay in-process, where the JIT is warm.
  */
 import type { Plan } from '../../shared/plan.js';
 import type { PlanObjective, Scenario } from '../../shared/scenario.js';
@@ -17,12 +21,12 @@ export interface PlanInput {
   transportOnly?: boolean;
 }
 
-/** Above this many guests the plan is computed off the main thread. */
+/** Above this many guests every plan, re-plans included, is computed off the main thread. */
 export const WORKER_THRESHOLD = 3000;
 
 export async function computePlan(input: PlanInput): Promise<Plan> {
   const guests = input.scenario.parties.reduce((n, p) => n + p.guests.length, 0);
-  if (guests > WORKER_THRESHOLD) {
+  if (guests > WORKER_THRESHOLD || !input.previous) {
     const { runPlannerInWorker } = await import('../planner/worker.js');
     return runPlannerInWorker(input);
   }
@@ -32,7 +36,7 @@ export async function computePlan(input: PlanInput): Promise<Plan> {
 /** The two alternatives (cheapest, fastest within the tolerance) from one run of the planner. */
 export async function computePlanPair(input: PlanInput): Promise<PlanPair> {
   const guests = input.scenario.parties.reduce((n, p) => n + p.guests.length, 0);
-  if (guests > WORKER_THRESHOLD) {
+  if (guests > WORKER_THRESHOLD || !input.previous) {
     const { runPlanPairInWorker } = await import('../planner/worker.js');
     return runPlanPairInWorker(input);
   }
