@@ -12,6 +12,7 @@ import type { Role } from './auth/types.js';
 import { SYSTEM_ACTOR } from './events/log.js';
 import type { IncidentService } from './incidents/service.js';
 import { stormScenario } from '../seed/storm.js';
+import type { ScenarioInput } from '../shared/scenario.js';
 
 export interface DemoLogin {
   email: string;
@@ -23,10 +24,12 @@ export async function seedDemoIfEmpty(
   database: Database,
   incidentService: IncidentService,
   password: string,
+  /** Move the storm's times so it struck 45 minutes before this moment (epoch ms); null keeps its recorded date. */
+  liveAt: number | null = null,
 ): Promise<{ seeded: boolean; logins: DemoLogin[] }> {
   const [row] = await database.db.select({ n: sql<number>`count(*)::int` }).from(incidents);
   if ((row?.n ?? 0) > 0 || (await countUsers(database.db)) > 0) return { seeded: false, logins: [] };
-  const scenario = stormScenario();
+  const scenario = liveAt === null ? stormScenario() : struckAt(stormScenario(), liveAt - DEMO_STRUCK_AGO_MS);
   const { incidentId } = await incidentService.importScenario(scenario, SYSTEM_ACTOR);
   const firstHotel = scenario.hotels?.[0];
   const hash = await hashPassword(password);
@@ -57,4 +60,23 @@ export async function seedDemoIfEmpty(
       );
   });
   return { seeded: true, logins: logins.map(({ email, role, note }) => ({ email, role, note })) };
+}
+
+/** How long before the first start the live demo storm struck. */
+export const DEMO_STRUCK_AGO_MS = 45 * 60_000;
+
+/**
+ * The scenario as if its incident started at `startedAt` (epoch ms): every time in it (the
+ * incident's start, each vehicle's availability) moved by the same amount, to the minute.
+ * A night recorded weeks ago would otherwise be an old night on the live clock: a check-in made
+ * now lands weeks after the plan said, and the console reports the last arrival slipped by weeks.
+ */
+export function struckAt(scenario: ScenarioInput, startedAt: number): ScenarioInput {
+  const shift = Math.round((startedAt - Date.parse(scenario.incident.startedAt)) / 60_000) * 60_000;
+  const moved = (iso: string) => new Date(Date.parse(iso) + shift).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    ...scenario,
+    incident: { ...scenario.incident, startedAt: moved(scenario.incident.startedAt) },
+    vehicles: scenario.vehicles?.map((v) => ({ ...v, availableFrom: moved(v.availableFrom) })),
+  };
 }

@@ -20,6 +20,12 @@ const envSchema = z.object({
   /** Import the storm scenario and create demo users when the database has no incident. */
   SEED_DEMO: bool.default(true),
   DEMO_PASSWORD: z.string().min(8).default('storm-demo-2026'),
+  /**
+   * `live`: the demo storm struck 45 minutes before the first start (its times moved to now), so
+   * plans leave from now and check-ins land on the night's own clock. `replay`: its recorded date
+   * (31 October 2026), an old night whose times the clock never pushes.
+   */
+  DEMO_NIGHT: z.enum(['live', 'replay']).default('live'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24),
   /** Keep signed-in users in memory this long (ms; 0 = off). Sign-outs reach every process at once; edits made directly in the database wait for it. */
   SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(0),

@@ -32,7 +32,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }));
   const app = createApp({ config, database, logger });
   const statistics = startStatisticsKeeper({ db: database.db, bus: app.bus, logger });
-  const seeded = config.SEED_DEMO ? await seedDemoIfEmpty(database, app.services.incidents, config.DEMO_PASSWORD) : { logins: [] };
+  const seeded = config.SEED_DEMO
+    ? await seedDemoIfEmpty(database, app.services.incidents, config.DEMO_PASSWORD, config.DEMO_NIGHT === 'live' ? Date.now() : null)
+    : { logins: [] };
   const revocations = database.url && app.auth.sessions.enabled ? await listenForRevocations(database.url, app.auth.sessions, logger) : null;
   const server = http.createServer(app.app);
   const realtime = await attachRealtime({

@@ -32,6 +32,8 @@ export async function startTestServer(opts: { seed?: 'storm' | 'none'; env?: Rec
     LOG_LEVEL: 'silent',
     SEED_DEMO: opts.seed === 'none' ? 'false' : 'true',
     DEMO_PASSWORD,
+    // Tests read the storm on its recorded date (their figures and times are that night's).
+    DEMO_NIGHT: 'replay',
     ...RELAXED_LIMITS,
     ...opts.env,
   });
