@@ -284,6 +284,26 @@ describeBrowser('duty manager console', () => {
     await screenshot(p1, 'console-15-caught-up');
   });
 
+  test("a driver's position, which is no event, makes the console read the vehicles and the projection again", async () => {
+    const duty = await apiAgent(server.url, 'duty2@demo.test');
+    const links = (await duty.get(`/api/incidents/${incidentId}/drivers`).expect(200)).body.links as { token: string; vehicleId: string }[];
+    expect(links.length).toBeGreaterThan(0);
+    const reads: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      if (r.url().includes('/state/part?parties=&trips=false')) reads.push(r.url());
+    };
+    one.page.on('request', onRequest);
+    try {
+      const started = Date.now();
+      await duty.post(`/api/drive/${links[0]!.token}/positions`).send({ lat: 53.12, lng: 0.25 }).expect(200);
+      while (!reads.length && Date.now() - started < 15_000) await one.page.waitForTimeout(100);
+      expect(reads.length).toBeGreaterThan(0);
+      figures['read after a position (ms)'] = Date.now() - started;
+    } finally {
+      one.page.off('request', onRequest);
+    }
+  });
+
   test("a hotel's details stay open while the night changes around them, with the new figures", async () => {
     const p1 = one.page;
     // Last in the file: the change it makes would move the replay's steps above.

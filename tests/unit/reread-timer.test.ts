@@ -4,7 +4,7 @@
  * failure and at once when a change comes meanwhile. Jest's clock stands in for the browser's.
  */
 import { jest } from '@jest/globals';
-import { RereadTimer, RETRY_MS, SOON_MS } from '../../client/src/live/reread-timer.js';
+import { AtMostEvery, POSITIONS_REREAD_MS, RereadTimer, RETRY_MS, SOON_MS } from '../../client/src/live/reread-timer.js';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
@@ -84,4 +84,30 @@ test('stopped, it reads nothing more', async () => {
   t.stop();
   await run(5_000);
   expect(started).toHaveLength(0);
+});
+
+test('drivers positions: the first after a quiet spell reads at once, then at most once per interval', async () => {
+  const fired: number[] = [];
+  const t0 = Date.now();
+  const p = new AtMostEvery(POSITIONS_REREAD_MS, () => fired.push(Date.now() - t0));
+  p.signal();
+  await run(0);
+  expect(fired).toEqual([0]);
+  // A driver every 2 s for a minute and a half: one read per interval, and the last position
+  // (just after the read at 90 s) still read, at 120 s.
+  for (let i = 0; i < 45; i++) {
+    await run(2000);
+    p.signal();
+  }
+  await run(POSITIONS_REREAD_MS);
+  expect(fired).toEqual([0, 1, 2, 3, 4].map((k) => k * POSITIONS_REREAD_MS));
+  // Quiet, then one more: at once again.
+  await run(5 * POSITIONS_REREAD_MS);
+  p.signal();
+  await run(0);
+  expect(fired.at(-1)).toBe(9 * POSITIONS_REREAD_MS);
+  p.signal();
+  p.stop();
+  await run(2 * POSITIONS_REREAD_MS);
+  expect(fired.length).toBe(6);
 });

@@ -77,3 +77,34 @@ export class RereadTimer {
     );
   }
 }
+
+/**
+ * Drivers' positions arrive every few seconds per vehicle (the volatile `vehicles.moved`), and move
+ * what is not an event: the vehicles on the map and the live projection ("everyone in bed by"),
+ * which goes on from a driver's position when it is fresh (shared/live-shelter.ts). So they are
+ * read again, without households or trips, at most once per this long.
+ */
+export const POSITIONS_REREAD_MS = 30_000;
+
+/** Call `fire` after a signal, at most once per `everyMs`: the first signal after a quiet spell fires at once. */
+export class AtMostEvery {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private last = -Infinity;
+  constructor(
+    private readonly everyMs: number,
+    private readonly fire: () => void,
+  ) {}
+  signal(): void {
+    if (this.timer) return;
+    const wait = Math.max(0, this.last + this.everyMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.last = Date.now();
+      this.fire();
+    }, wait);
+  }
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

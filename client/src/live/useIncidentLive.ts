@@ -18,7 +18,7 @@ import type { ClientToServerEvents, LiveEvent, PresenceEntry, ServerToClientEven
 import { api, ApiError } from '../api.js';
 import { EMPTY_LOG, mergeEvents, type EventLog } from '../console/event-log.js';
 import { addToAsk, askNothing, askWhole, layOver, mergeAsk, partQuery, type StateAsk } from '../console/state-part.js';
-import { RereadTimer, RETRY_MS } from './reread-timer.js';
+import { AtMostEvery, POSITIONS_REREAD_MS, RereadTimer, RETRY_MS } from './reread-timer.js';
 
 export type Connection = 'connecting' | 'online' | 'lost' | 'caught-up';
 
@@ -217,16 +217,25 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
       if (apply(batch)) subscribe();
       scheduleReread(batch);
     });
+    // Positions are not events: the vehicles and the live projection they move, read at most twice a minute.
+    const positions = new AtMostEvery(POSITIONS_REREAD_MS, () => {
+      mergeAsk(asked.current, { ...askNothing(), any: true });
+      rereadTimer.soon();
+    });
+    socket.on('vehicles.moved', (id) => {
+      if (id === incidentId) positions.signal();
+    });
     socket.on('presence.changed', (id, entries) => {
       if (id === incidentId) setPresence(entries);
     });
     return () => {
       if (retryTimer) clearTimeout(retryTimer);
+      positions.stop();
       socket.removeAllListeners();
       socket.disconnect();
       socketRef.current = null;
     };
-  }, [status, incidentId, apply, scheduleReread]);
+  }, [status, incidentId, apply, scheduleReread, rereadTimer]);
 
   const setViewing = useCallback((viewing: string | null) => {
     viewingRef.current = viewing;
