@@ -58,6 +58,7 @@ async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   // between two queries when the server goes away (restart, failover) emits 'error' with no
   // listener, which would crash the process; its next query fails and the request answers 503.
   pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('release', (_err, client) => (client as unknown as InstanceType<typeof LeanClient>).released());
   const db = drizzle(pool, { schema }) as unknown as Db;
   return {
     db,

@@ -128,6 +128,14 @@ export class LeanClient extends pg.Client {
     });
   }
 
+  /**
+   * The pool takes the client back (pool 'release'): a `begin` still held was never sent, so no
+   * transaction is open on the server, and the next borrower must not find one opened for it.
+   */
+  released(): void {
+    this.beginHeld = false;
+  }
+
   private async beginFirst<T>(then: () => T | Promise<T>): Promise<T> {
     await plainQuery.call(this, 'begin');
     return then();

@@ -113,6 +113,22 @@ describePg('lean client', () => {
     expect(await probe()).toEqual([3, 10]);
   });
 
+  test('a client given back with a begin still held opens no transaction for the next borrower', async () => {
+    const pool = (db.db as unknown as { $client: pg.Pool }).$client;
+    const first = await pool.connect();
+    await first.query('begin'); // held, never sent: the borrower gave the client back without commit
+    first.release();
+    const again = await pool.connect();
+    try {
+      expect(again).toBe(first);
+      await again.query('insert into lean_probe values (20)');
+      expect(again.getTransactionStatus()).toBe('I');
+    } finally {
+      again.release();
+    }
+    expect(await probe()).toContain(20);
+  });
+
   test('a named statement whose first parse failed is parsed again once it can be', async () => {
     const pool = (db.db as unknown as { $client: pg.Pool }).$client;
     const client = await pool.connect();
