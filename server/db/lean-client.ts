@@ -106,8 +106,10 @@ export class LeanClient extends pg.Client {
     }
     if (!this.beginHeld) return plainQuery.call(this, config, values, callback);
     this.beginHeld = false;
-    if (typeof (config as { submit?: unknown }).submit === 'function') return this.beginFirst(() => plainQuery.call(this, config, values));
-    return this.send(config, values, true, false);
+    if (typeof (config as { submit?: unknown }).submit !== 'function') return this.send(config, values, true, false);
+    // A query object of its own (a cursor) is answered by itself, as node-postgres does: `begin` goes first, in the queue.
+    (plainQuery.call(this, 'begin') as Promise<unknown>).catch(() => undefined); // a failure reaches the query too
+    return plainQuery.call(this, config, values);
   }
 
   /** Run `config` (a named statement) and COMMIT in one write; the transaction is over when it answers. */

@@ -24,9 +24,11 @@ export interface PlanInput {
 /** Above this many guests every plan, re-plans included, is computed off the main thread. */
 export const WORKER_THRESHOLD = 3000;
 
+/** A fresh plan, or any plan of a large incident. */
+const offMainThread = (input: PlanInput) => !input.previous || input.scenario.parties.reduce((n, p) => n + p.guests.length, 0) > WORKER_THRESHOLD;
+
 export async function computePlan(input: PlanInput): Promise<Plan> {
-  const guests = input.scenario.parties.reduce((n, p) => n + p.guests.length, 0);
-  if (guests > WORKER_THRESHOLD || !input.previous) {
+  if (offMainThread(input)) {
     const { runPlannerInWorker } = await import('../planner/worker.js');
     return runPlannerInWorker(input);
   }
@@ -35,8 +37,7 @@ export async function computePlan(input: PlanInput): Promise<Plan> {
 
 /** The two alternatives (cheapest, fastest within the tolerance) from one run of the planner. */
 export async function computePlanPair(input: PlanInput): Promise<PlanPair> {
-  const guests = input.scenario.parties.reduce((n, p) => n + p.guests.length, 0);
-  if (guests > WORKER_THRESHOLD || !input.previous) {
+  if (offMainThread(input)) {
     const { runPlanPairInWorker } = await import('../planner/worker.js');
     return runPlanPairInWorker(input);
   }

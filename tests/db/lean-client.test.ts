@@ -7,7 +7,9 @@
  * PostgreSQL only (PGlite has no pool and takes the ordinary path).
  */
 import { sql } from 'drizzle-orm';
-import type pg from 'pg';
+import pg from 'pg';
+
+const { Query } = pg;
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
 import { insertScenario } from '../../server/incidents/import.js';
 import { commitWithEvents, EventBus, SYSTEM_ACTOR } from '../../server/events/log.js';
@@ -16,7 +18,7 @@ import { scenarioSchema } from '../../shared/scenario.js';
 import { buildScenario } from '../../seed/factories.js';
 
 const describePg = usingPostgres() ? describe : describe.skip;
-if (!usingPostgres()) test.skip('lean client: PostgreSQL only (set DATABASE_URL)', () => undefined);
+if (!usingPostgres()) console.warn("\n!!! lean-client: SKIPPED on PGlite: it is the PostgreSQL pool's client (set DATABASE_URL to run it; CI does) !!!\n");
 
 describePg('lean client', () => {
   let db: TestDatabase;
@@ -127,6 +129,24 @@ describePg('lean client', () => {
       again.release();
     }
     expect(await probe()).toContain(20);
+  });
+
+  test('a query object of its own (as a cursor is) is returned as it is, and runs after the held begin', async () => {
+    const pool = (db.db as unknown as { $client: pg.Pool }).$client;
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const ran = new Promise<pg.QueryResult>((resolve, reject) => {
+        const q = new Query('select 1 as one', [], (err: Error | undefined, res: pg.QueryResult) => (err ? reject(err) : resolve(res)));
+        expect(client.query(q)).toBe(q);
+      });
+      expect((await ran).rows).toEqual([{ one: 1 }]);
+      expect(client.getTransactionStatus()).toBe('T');
+      await client.query('rollback');
+      expect(client.getTransactionStatus()).toBe('I');
+    } finally {
+      client.release();
+    }
   });
 
   test('a named statement whose first parse failed is parsed again once it can be', async () => {
