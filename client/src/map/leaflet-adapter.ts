@@ -11,6 +11,7 @@ import { detailsElement } from './details-element.js';
 import type { OverlayDot, TripLineSpec } from './overlays.js';
 import { countByKind } from './markers.js';
 import { MARKER_STYLES } from './marker-styles.js';
+import { slicedJobs } from './sliced-jobs.js';
 
 export interface MapOptions {
   /** Tile URL template; null draws no tiles (the container's plain background shows through). */
@@ -109,6 +110,8 @@ const ShapedCanvas = L.Canvas.extend({
 
 /** Mount a map into `container`. Call destroy() when the container goes away. */
 export function createIncidentMap(container: HTMLElement, options: MapOptions): IncidentMapHandle {
+  const jobs = slicedJobs();
+  jobs.begin();
   const calm = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
   const map = L.map(container, {
     preferCanvas: true,
@@ -143,154 +146,176 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
     const points = [...byId.values()].map((m) => m.getLatLng());
     return points.length > 0 ? L.latLngBounds(points) : null;
   };
+  const fit = (b: L.LatLngBounds | null) => {
+    if (!b) return;
+    if (b.getNorthEast().equals(b.getSouthWest())) map.setView(b.getCenter(), 13);
+    else map.fitBounds(b, { padding: [40, 40], maxZoom: 14 });
+  };
 
   const handle: IncidentMapHandle = {
     setMarkers(markers) {
-      // Called whenever the incident changes (every check-in on a busy night): only the markers
-      // whose drawing or details changed are redrawn (a redraw lays out its label again, which on
-      // a console with long lists costs milliseconds each). Details someone has open stay open, on
-      // the redrawn marker, with its new figures.
-      let openId: string | undefined;
-      for (const [id, m] of byId) if (m.isPopupOpen()) openId = id;
-      const seen = new Set<string>();
-      let redrawn = false;
-      for (const spec of markers) {
-        seen.add(spec.id);
-        const sig = JSON.stringify(spec);
-        if (drawn.get(spec.id) === sig) continue;
-        byId.get(spec.id)?.remove();
-        drawn.set(spec.id, sig);
-        redrawn = true;
-        const style = MARKER_STYLES[spec.kind];
-        const shapeOptions: ShapeOptions = {
-          renderer,
-          radius: spec.radius,
-          shape: style.shape,
-          fillRatio: spec.fillRatio,
-          color: style.stroke,
-          weight: 2,
-          fillColor: spec.kind === 'hotel' ? '#ffffff' : style.fill,
-          fillOpacity: spec.hollow ? 0 : spec.kind === 'hotel' ? 1 : 0.75,
-        };
-        const marker = L.circleMarker([spec.lat, spec.lng], shapeOptions);
-        marker.bindPopup(() => detailsElement(spec.details), { maxWidth: 340, autoPanPadding: L.point(24, 24) });
-        if (spec.permanentLabel) {
-          const side = spec.labelSide ?? 'right';
-          const offset = side === 'left' ? L.point(-spec.radius - 2, 0) : side === 'right' ? L.point(spec.radius + 2, 0) : L.point(0, spec.radius + 2);
-          marker.bindTooltip(textContent(spec.permanentLabel), { permanent: true, direction: side, offset, className: `map-label map-label-${spec.kind}` });
-        } else {
-          marker.bindTooltip(textContent(spec.tooltip), { direction: 'top', offset: L.point(0, -spec.radius) });
-        }
-        marker.on('click', () => select(spec.id));
-        marker.addTo(layer);
-        byId.set(spec.id, marker);
-      }
-      for (const [id, m] of byId) {
-        if (seen.has(id)) continue;
-        m.remove();
-        byId.delete(id);
-        drawn.delete(id);
-      }
-      // Draw order as listed (big muster circles at the bottom, vehicles on top): a redrawn marker
-      // would otherwise land on top of all.
-      if (redrawn) for (const spec of markers) if (spec.kind !== 'hotel') byId.get(spec.id)?.bringToFront();
-      if (redrawn) for (const spec of [...markers].reverse()) if (spec.kind === 'muster') byId.get(spec.id)?.bringToBack();
-      const counts = countByKind(markers);
-      container.dataset.markerCount = String(markers.length);
-      for (const [kind, n] of Object.entries(counts)) container.dataset[`marker${kind[0]!.toUpperCase()}${kind.slice(1)}`] = String(n);
-      if (!fitted && markers.length > 0) {
-        handle.fitToMarkers();
-        fitted = true;
-      }
-      if (openId !== undefined && !byId.get(openId)?.isPopupOpen()) byId.get(openId)?.openPopup();
-      container.dataset.mapReady = 'true';
+      jobs.run('markers', drawMarkers(markers));
     },
     setTrips(lines) {
-      // As markers: lines already drawn as they are stay; the rest are drawn or removed.
-      const keep = new Map<string, L.Polyline[]>();
-      const fresh: (typeof lines)[number][] = [];
-      for (const t of lines) {
-        if (t.points.length < 2) continue;
-        const sig = JSON.stringify(t);
-        const have = tripLines.get(sig);
-        const line = have?.pop();
-        if (!line) {
-          fresh.push(t);
-          continue;
-        }
-        const kept = keep.get(sig);
-        if (kept) kept.push(line);
-        else keep.set(sig, [line]);
-      }
-      for (const left of tripLines.values()) for (const line of left) line.remove();
-      tripLines = keep;
-      for (const t of fresh) {
-        const line = L.polyline(
-          t.points.map((p) => [p.lat, p.lng] as [number, number]),
-          { renderer, color: t.colour, weight: t.dashed ? 2 : 3, opacity: 0.7, dashArray: t.dashed ? '6 6' : undefined, interactive: true },
-        );
-        line.bindTooltip(textContent(t.label), { sticky: true });
-        line.on('click', () => select(t.selectId));
-        line.addTo(tripLayer);
-        const sig = JSON.stringify(t);
-        const kept = tripLines.get(sig);
-        if (kept) kept.push(line);
-        else tripLines.set(sig, [line]);
-      }
-      container.dataset.tripCount = String(lines.length);
+      jobs.run('trips', drawTrips(lines));
     },
     setDots(which, list) {
-      const have = dots[which];
-      const seen = new Set<string>();
-      for (const d of list) {
-        seen.add(d.id);
-        const style: ShapeOptions = {
-          renderer,
-          radius: d.radius,
-          shape: d.shape,
-          color: d.stroke,
-          weight: 2,
-          fillColor: d.fill,
-          fillOpacity: d.hollow ? 0 : 0.9,
-          dashArray: d.dashed ? '4 3' : undefined,
-        };
-        const m = have.get(d.id);
-        if (m) {
-          m.setLatLng([d.lat, d.lng]);
-          m.setStyle(style);
-          m.setTooltipContent(textContent(d.label));
-          continue;
-        }
-        const marker = L.circleMarker([d.lat, d.lng], style);
-        marker.bindTooltip(textContent(d.label), { direction: 'top', offset: L.point(0, -d.radius) });
-        marker.on('click', () => select(d.id));
-        marker.addTo(dotLayers[which]);
-        have.set(d.id, marker);
-      }
-      for (const [id, m] of have) {
-        if (seen.has(id)) continue;
-        m.remove();
-        have.delete(id);
-      }
-      container.dataset[which === 'vehicles' ? 'vehicleDots' : 'householdDots'] = String(list.length);
+      jobs.run(which, drawDots(which, list));
     },
     openDetails(id) {
+      jobs.finish('markers');
       const marker = byId.get(id);
       if (!marker) return;
       if (!map.getBounds().contains(marker.getLatLng())) map.panTo(marker.getLatLng());
       marker.openPopup();
     },
     fitToMarkers() {
-      const b = bounds();
-      if (!b) return;
-      if (b.getNorthEast().equals(b.getSouthWest())) map.setView(b.getCenter(), 13);
-      else map.fitBounds(b, { padding: [40, 40], maxZoom: 14 });
+      jobs.finish('markers');
+      fit(bounds());
     },
     destroy() {
+      jobs.stopAll();
       resize.disconnect();
       map.remove();
       delete container.dataset.mapReady;
     },
   };
+
+  function* drawMarkers(markers: readonly MarkerSpec[]): Generator<void, void, void> {
+    // Called whenever the incident changes (every check-in on a busy night): only the markers
+    // whose drawing or details changed are redrawn (a redraw lays out its label again, which on
+    // a console with long lists costs milliseconds each). Details someone has open stay open, on
+    // the redrawn marker, with its new figures.
+    // The first markers set the view, before any is drawn (drawing then goes on in slices).
+    if (!fitted && markers.length > 0) {
+      fit(L.latLngBounds(markers.map((m) => [m.lat, m.lng] as [number, number])));
+      fitted = true;
+    }
+    let openId: string | undefined;
+    for (const [id, m] of byId) if (m.isPopupOpen()) openId = id;
+    const seen = new Set<string>();
+    let redrawn = false;
+    for (const spec of markers) {
+      seen.add(spec.id);
+      const sig = JSON.stringify(spec);
+      if (drawn.get(spec.id) === sig) continue;
+      byId.get(spec.id)?.remove();
+      drawn.set(spec.id, sig);
+      redrawn = true;
+      const style = MARKER_STYLES[spec.kind];
+      const shapeOptions: ShapeOptions = {
+        renderer,
+        radius: spec.radius,
+        shape: style.shape,
+        fillRatio: spec.fillRatio,
+        color: style.stroke,
+        weight: 2,
+        fillColor: spec.kind === 'hotel' ? '#ffffff' : style.fill,
+        fillOpacity: spec.hollow ? 0 : spec.kind === 'hotel' ? 1 : 0.75,
+      };
+      const marker = L.circleMarker([spec.lat, spec.lng], shapeOptions);
+      marker.bindPopup(() => detailsElement(spec.details), { maxWidth: 340, autoPanPadding: L.point(24, 24) });
+      if (spec.permanentLabel) {
+        const side = spec.labelSide ?? 'right';
+        const offset = side === 'left' ? L.point(-spec.radius - 2, 0) : side === 'right' ? L.point(spec.radius + 2, 0) : L.point(0, spec.radius + 2);
+        marker.bindTooltip(textContent(spec.permanentLabel), { permanent: true, direction: side, offset, className: `map-label map-label-${spec.kind}` });
+      } else {
+        marker.bindTooltip(textContent(spec.tooltip), { direction: 'top', offset: L.point(0, -spec.radius) });
+      }
+      marker.on('click', () => select(spec.id));
+      marker.addTo(layer);
+      byId.set(spec.id, marker);
+      yield;
+    }
+    for (const [id, m] of byId) {
+      if (seen.has(id)) continue;
+      m.remove();
+      byId.delete(id);
+      drawn.delete(id);
+    }
+    // Draw order as listed (big muster circles at the bottom, vehicles on top): a redrawn marker
+    // would otherwise land on top of all.
+    if (redrawn) for (const spec of markers) if (spec.kind !== 'hotel') byId.get(spec.id)?.bringToFront();
+    if (redrawn) for (const spec of [...markers].reverse()) if (spec.kind === 'muster') byId.get(spec.id)?.bringToBack();
+    const counts = countByKind(markers);
+    container.dataset.markerCount = String(markers.length);
+    for (const [kind, n] of Object.entries(counts)) container.dataset[`marker${kind[0]!.toUpperCase()}${kind.slice(1)}`] = String(n);
+    if (openId !== undefined && !byId.get(openId)?.isPopupOpen()) byId.get(openId)?.openPopup();
+    container.dataset.mapReady = 'true';
+  }
+
+  function* drawTrips(lines: readonly TripLineSpec[]): Generator<void, void, void> {
+    // As markers: lines already drawn as they are stay; the rest are drawn or removed.
+    const keep = new Map<string, L.Polyline[]>();
+    const fresh: (typeof lines)[number][] = [];
+    for (const t of lines) {
+      if (t.points.length < 2) continue;
+      const sig = JSON.stringify(t);
+      const have = tripLines.get(sig);
+      const line = have?.pop();
+      if (!line) {
+        fresh.push(t);
+        continue;
+      }
+      const kept = keep.get(sig);
+      if (kept) kept.push(line);
+      else keep.set(sig, [line]);
+    }
+    for (const left of tripLines.values()) for (const line of left) line.remove();
+    tripLines = keep;
+    for (const t of fresh) {
+      const line = L.polyline(
+        t.points.map((p) => [p.lat, p.lng] as [number, number]),
+        { renderer, color: t.colour, weight: t.dashed ? 2 : 3, opacity: 0.7, dashArray: t.dashed ? '6 6' : undefined, interactive: true },
+      );
+      line.bindTooltip(textContent(t.label), { sticky: true });
+      line.on('click', () => select(t.selectId));
+      line.addTo(tripLayer);
+      const sig = JSON.stringify(t);
+      const kept = tripLines.get(sig);
+      if (kept) kept.push(line);
+      else tripLines.set(sig, [line]);
+      yield;
+    }
+    container.dataset.tripCount = String(lines.length);
+  }
+
+  function* drawDots(which: 'vehicles' | 'households', list: readonly OverlayDot[]): Generator<void, void, void> {
+    const have = dots[which];
+    const seen = new Set<string>();
+    for (const d of list) {
+      seen.add(d.id);
+      const style: ShapeOptions = {
+        renderer,
+        radius: d.radius,
+        shape: d.shape,
+        color: d.stroke,
+        weight: 2,
+        fillColor: d.fill,
+        fillOpacity: d.hollow ? 0 : 0.9,
+        dashArray: d.dashed ? '4 3' : undefined,
+      };
+      const m = have.get(d.id);
+      if (m) {
+        m.setLatLng([d.lat, d.lng]);
+        m.setStyle(style);
+        m.setTooltipContent(textContent(d.label));
+        continue;
+      }
+      const marker = L.circleMarker([d.lat, d.lng], style);
+      marker.bindTooltip(textContent(d.label), { direction: 'top', offset: L.point(0, -d.radius) });
+      marker.on('click', () => select(d.id));
+      marker.addTo(dotLayers[which]);
+      have.set(d.id, marker);
+      yield;
+    }
+    for (const [id, m] of have) {
+      if (seen.has(id)) continue;
+      m.remove();
+      have.delete(id);
+    }
+    container.dataset[which === 'vehicles' ? 'vehicleDots' : 'householdDots'] = String(list.length);
+  }
+
   return handle;
 }
