@@ -13,6 +13,7 @@ import { buildTrip, earliestDeparture, initialVehicles, type VehicleState } from
 import { greedyOrder, greedyTrips } from './naive.js';
 import { MINUTE_MS, now } from './time.js';
 import { wheelchairRuns, type WheelRuns } from './wheel-runs.js';
+import { repairCritical } from './critical.js';
 
 export interface TransportInput {
   hotelOf: Int32Array;
@@ -154,6 +155,12 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
       if (ok) hi = Math.min(mid, best!.lastArrivalMs);
       else lo = mid;
     }
+  }
+  // The runs that land last moved onto vehicles with seats or time to spare (critical.ts): part of
+  // every schedule, so the searches that judge rooms by their schedule see it too.
+  if (best && best.trips.length && now() < inp.deadline) {
+    const r = repairCritical(m, inp.hotelOf, best.trips, inp.lockedTrips, new Set(inp.vehiclePins.keys()), inp.deadline);
+    if (r && r.lastArrivalMs < best.lastArrivalMs - 1000) best = { ...best, ...r };
   }
   for (const [p, why] of best?.unserved ?? []) unserved.set(p, why);
   return { trips: best?.trips ?? [], lastArrivalMs: best?.lastArrivalMs ?? -Infinity, costMinor: best?.costMinor ?? 0, unserved };

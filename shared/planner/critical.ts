@@ -1,0 +1,164 @@
+/**
+ * Shortening a schedule's critical path. The loading in transport.ts fills one vehicle at a time,
+ * in the order vehicles come free, and never revisits a run: a late second-wave run often carries a
+ * few households that an earlier run had seats for, or that a vehicle idle since the first wave
+ * could have taken. Here the households of the run that lands last, one hotel stop at a time, are
+ * moved onto another vehicle: into one of its runs from the same pick-up site (their hotel added as
+ * a stop where it delays that run least) or onto a new run after its last. A move is kept when both
+ * vehicles then finish before the run it came from did and no vulnerable household lands later than
+ * the latest did before; the next run to land last is taken up in turn, until none can be moved.
+ */
+import type { Trip } from '../plan.js';
+import { buildTrip, earliestDeparture, initialVehicles, type VehicleState } from './route.js';
+import { driveMs, type Model } from './model.js';
+import { roadKm } from '../geo.js';
+import { MINUTE_MS, ceilSecond, now, parseIso } from './time.js';
+
+interface Run {
+  site: number;
+  stops: number[];
+  parties: number[];
+}
+
+export interface Repaired {
+  trips: Trip[];
+  lastArrivalMs: number;
+  costMinor: number;
+}
+
+/**
+ * Repair `trips` (the schedule transport.ts built after `locked`); null when no move helps.
+ * `pinned` households keep their vehicle.
+ */
+export function repairCritical(
+  m: Model,
+  hotelOf: Int32Array,
+  trips: readonly Trip[],
+  locked: readonly Trip[],
+  pinned: ReadonlySet<number>,
+  deadline: number,
+): Repaired | null {
+  const start = initialVehicles(m, locked);
+  const chains: Run[][] = m.vehicles.map(() => []);
+  for (const t of [...trips].sort((a, b) => parseIso(a.departAt) - parseIso(b.departAt))) {
+    const v = m.vehicleIndex.get(t.vehicleId);
+    const s = m.siteIndex.get(t.fromSiteId);
+    if (v === undefined || s === undefined) return null;
+    const parties = t.partyIds.map((id) => m.partyIndex.get(id));
+    if (parties.some((p) => p === undefined)) return null;
+    chains[v]!.push({ site: s, stops: t.stops.map((h) => m.hotelIndex.get(h)!), parties: parties as number[] });
+  }
+  const stopMs = m.policy.stopMinutes * MINUTE_MS;
+  const hotelKm = (a: number, b: number) => roadKm(m.hotels[a]!.hotel, m.hotels[b]!.hotel, m.policy);
+  /** When each run of a chain lands at its last stop, and the latest arrival of a vulnerable household. */
+  const timeChain = (v: number, runs: readonly Run[]): { end: number; vuln: number } => {
+    const st: VehicleState = { idx: v, pos: start[v]!.pos, readyMs: start[v]!.readyMs };
+    let end = -Infinity;
+    let vuln = -Infinity;
+    for (const r of runs) {
+      let t = ceilSecond(earliestDeparture(m, st, r.site));
+      let at = -1;
+      const arrival = new Map<number, number>();
+      for (const h of r.stops) {
+        t += at < 0 ? driveMs(m, roadKm(m.sites[r.site]!, m.hotels[h]!.hotel, m.policy)) : stopMs + driveMs(m, hotelKm(at, h));
+        arrival.set(h, t);
+        at = h;
+      }
+      st.pos = m.hotels[at]!.hotel;
+      st.readyMs = t + stopMs;
+      end = Math.max(end, t);
+      for (const p of r.parties) if (m.parties[p]!.vulnerable) vuln = Math.max(vuln, arrival.get(hotelOf[p]!)!);
+    }
+    return { end, vuln };
+  };
+  const ends = chains.map((c, v) => timeChain(v, c));
+  const seatsOf = (parties: readonly number[]) => parties.reduce((n, p) => n + m.parties[p]!.seated, 0);
+  const wheelOf = (parties: readonly number[]) => parties.reduce((n, p) => n + m.parties[p]!.wheel, 0);
+  /** A run with `h` added where it lands the run soonest (or as it is, when `h` is already a stop). */
+  const withStop = (v: number, runs: Run[], i: number, group: number[], h: number): Run[] | null => {
+    const r = runs[i]!;
+    const veh = m.vehicles[v]!;
+    if (seatsOf(r.parties) + seatsOf(group) > veh.seats || wheelOf(r.parties) + wheelOf(group) > veh.wheelchairSpaces) return null;
+    if (r.stops.includes(h)) return runs.map((x, j) => (j === i ? { ...x, parties: [...x.parties, ...group] } : x));
+    let best: Run[] | null = null;
+    let bestEnd = Infinity;
+    for (let k = 0; k <= r.stops.length; k++) {
+      const stops = [...r.stops.slice(0, k), h, ...r.stops.slice(k)];
+      const next = runs.map((x, j) => (j === i ? { site: x.site, stops, parties: [...x.parties, ...group] } : x));
+      const e = timeChain(v, next).end;
+      if (e < bestEnd) [best, bestEnd] = [next, e];
+    }
+    return best;
+  };
+  let changed = false;
+  for (let round = 0; round < 4 * m.vehicles.length && now() < deadline; round++) {
+    let cv = -1;
+    for (let v = 0; v < ends.length; v++) if (chains[v]!.length && (cv < 0 || ends[v]!.end > ends[cv]!.end)) cv = v;
+    if (cv < 0) break;
+    const before = ends[cv]!.end;
+    let vulnBefore = -Infinity;
+    for (const e of ends) vulnBefore = Math.max(vulnBefore, e.vuln);
+    const runs = chains[cv]!;
+    const last = runs[runs.length - 1]!;
+    let moved = false;
+    // Each hotel stop of the run that lands last, from its last stop back.
+    for (const h of [...last.stops].reverse()) {
+      const group = last.parties.filter((p) => hotelOf[p] === h);
+      if (group.some((p) => pinned.has(p))) continue;
+      const rest = last.parties.filter((p) => hotelOf[p] !== h);
+      const mine = rest.length ? [...runs.slice(0, -1), { site: last.site, stops: last.stops.filter((x) => x !== h), parties: rest }] : runs.slice(0, -1);
+      const mineT = timeChain(cv, mine);
+      if (mineT.end >= before - 1000) continue;
+      let pick: { v: number; runs: Run[]; t: { end: number; vuln: number } } | null = null;
+      for (let v = 0; v < chains.length; v++) {
+        if (v === cv) continue;
+        const veh = m.vehicles[v]!;
+        if (seatsOf(group) > veh.seats || wheelOf(group) > veh.wheelchairSpaces) continue;
+        const theirs = chains[v]!;
+        const options: Run[][] = [[...theirs, { site: last.site, stops: [h], parties: group }]];
+        for (let i = 0; i < theirs.length; i++) {
+          if (theirs[i]!.site !== last.site) continue;
+          const o = withStop(v, theirs, i, group, h);
+          if (o) options.push(o);
+        }
+        for (const o of options) {
+          const t = timeChain(v, o);
+          if (t.end >= before - 1000 || (pick && t.end >= pick.t.end)) continue;
+          // No vulnerable household may land later than the latest one did.
+          let vuln = Math.max(t.vuln, mineT.vuln);
+          for (let x = 0; x < ends.length; x++) if (x !== v && x !== cv) vuln = Math.max(vuln, ends[x]!.vuln);
+          if (vuln > vulnBefore + 1000) continue;
+          pick = { v, runs: o, t };
+        }
+      }
+      if (!pick) continue;
+      chains[cv] = mine;
+      ends[cv] = mineT;
+      chains[pick.v] = pick.runs;
+      ends[pick.v] = pick.t;
+      moved = changed = true;
+      break;
+    }
+    if (!moved) break;
+  }
+  if (!changed) return null;
+  const out: Trip[] = [];
+  let lastArrivalMs = -Infinity;
+  let costMinor = 0;
+  chains.forEach((runs, v) => {
+    const st: VehicleState = { idx: v, pos: start[v]!.pos, readyMs: start[v]!.readyMs };
+    for (const r of runs) {
+      const b = buildTrip(
+        m,
+        st,
+        r.site,
+        r.stops,
+        r.parties.map((p) => m.parties[p]!.party.id),
+      );
+      out.push(b.trip);
+      lastArrivalMs = Math.max(lastArrivalMs, b.lastArrivalMs);
+      costMinor += b.costMinor;
+    }
+  });
+  return { trips: out, lastArrivalMs, costMinor };
+}
