@@ -4,9 +4,11 @@
  * few households that an earlier run had seats for, or that a vehicle idle since the first wave
  * could have taken. Here the households of the run that lands last, one hotel stop at a time, are
  * moved onto another vehicle: into one of its runs from the same pick-up site (their hotel added as
- * a stop where it delays that run least) or onto a new run after its last. A move is kept when both
- * vehicles then finish before the run it came from did and no vulnerable household lands later than
- * the latest did before; the next run to land last is taken up in turn, until none can be moved.
+ * a stop where it delays that run least) or onto a new run after its last. When no vehicle has the
+ * seats or the time, the stop's households trade places with another run's households for one
+ * hotel: a far hotel's group onto an earlier run, a near one's onto the late run. A change is kept
+ * when both vehicles then finish before the late run did and no vulnerable household lands later
+ * than the latest did before; the next run to land last is taken up in turn, until none changes.
  */
 import type { Trip } from '../plan.js';
 import { buildTrip, earliestDeparture, initialVehicles, type VehicleState } from './route.js';
@@ -90,6 +92,26 @@ export function repairCritical(
     }
     return best;
   };
+  /** Run `i` of a chain carrying `parties` instead: stops kept in order, new hotels inserted where they land it soonest. */
+  const carrying = (v: number, runs: Run[], i: number, parties: number[]): Run[] | null => {
+    const veh = m.vehicles[v]!;
+    if (seatsOf(parties) > veh.seats || wheelOf(parties) > veh.wheelchairSpaces) return null;
+    const wanted = new Set(parties.map((p) => hotelOf[p]!));
+    let next = runs.map((x, j) => (j === i ? { site: x.site, stops: x.stops.filter((h) => wanted.has(h)), parties } : x));
+    for (const h of wanted) {
+      const r = next[i]!;
+      if (r.stops.includes(h)) continue;
+      let best: Run[] | null = null;
+      let bestEnd = Infinity;
+      for (let k = 0; k <= r.stops.length; k++) {
+        const cand = next.map((x, j) => (j === i ? { ...x, stops: [...x.stops.slice(0, k), h, ...x.stops.slice(k)] } : x));
+        const e = timeChain(v, cand).end;
+        if (e < bestEnd) [best, bestEnd] = [cand, e];
+      }
+      next = best!;
+    }
+    return next;
+  };
   let changed = false;
   for (let round = 0; round < 4 * m.vehicles.length && now() < deadline; round++) {
     let cv = -1;
@@ -135,6 +157,47 @@ export function repairCritical(
       chains[cv] = mine;
       ends[cv] = mineT;
       chains[pick.v] = pick.runs;
+      ends[pick.v] = pick.t;
+      moved = changed = true;
+      break;
+    }
+    // Else a swap: a stop's households on the late run trade places with another run's households
+    // for one hotel (a far hotel's group onto an earlier run, a near one's onto the late run).
+    for (const h of moved ? [] : [...last.stops].reverse()) {
+      const group = last.parties.filter((p) => hotelOf[p] === h);
+      if (group.some((p) => pinned.has(p))) continue;
+      const rest = last.parties.filter((p) => hotelOf[p] !== h);
+      let pick: { v: number; mine: Run[]; mineT: { end: number; vuln: number }; theirs: Run[]; t: { end: number; vuln: number } } | null = null;
+      for (let v = 0; v < chains.length && !pick; v++) {
+        if (v === cv) continue;
+        const theirs = chains[v]!;
+        for (let i = 0; i < theirs.length && !pick; i++) {
+          const r = theirs[i]!;
+          if (r.site !== last.site) continue;
+          for (const h2 of r.stops) {
+            if (h2 === h) continue;
+            const other = r.parties.filter((p) => hotelOf[p] === h2);
+            if (other.some((p) => pinned.has(p))) continue;
+            const mine = carrying(cv, runs, runs.length - 1, [...rest, ...other]);
+            if (!mine) continue;
+            const mineT = timeChain(cv, mine);
+            if (mineT.end >= before - 1000) continue;
+            const next = carrying(v, theirs, i, r.parties.filter((p) => hotelOf[p] !== h2).concat(group));
+            if (!next) continue;
+            const t = timeChain(v, next);
+            if (t.end >= before - 1000) continue;
+            let vuln = Math.max(t.vuln, mineT.vuln);
+            for (let x = 0; x < ends.length; x++) if (x !== v && x !== cv) vuln = Math.max(vuln, ends[x]!.vuln);
+            if (vuln > vulnBefore + 1000) continue;
+            pick = { v, mine, mineT, theirs: next, t };
+            break;
+          }
+        }
+      }
+      if (!pick) continue;
+      chains[cv] = pick.mine;
+      ends[cv] = pick.mineT;
+      chains[pick.v] = pick.theirs;
       ends[pick.v] = pick.t;
       moved = changed = true;
       break;

@@ -1,7 +1,8 @@
 /**
- * Shortening a schedule's critical path (shared/planner/critical.ts): a late second run whose
- * household fits on an earlier run (its hotel a short detour away) is moved there, the plan stays
- * valid under every rule, and a household whose vehicle is pinned stays where it is.
+ * Shortening a schedule's critical path (shared/planner/critical.ts): a late second run's household
+ * rides an earlier run instead; when no run has the seats, households trade places so the far hotel
+ * goes early; the plan stays valid under every rule, no vehicle over its seats, and a household
+ * whose vehicle is pinned stays where it is.
  */
 import { scenarioSchema, type Scenario } from '../../shared/scenario.js';
 import type { Plan, Trip } from '../../shared/plan.js';
@@ -65,7 +66,7 @@ const plan = (trips: Trip[]): Plan => ({
   metrics: {},
 });
 
-test('the household on the run that lands last moves onto an earlier run with seats, and everyone is in sooner', () => {
+test('the household on the run that lands last rides an earlier run instead, and everyone is in sooner', () => {
   const s = scenario();
   const m = buildModel(s);
   const before = lateSchedule(m);
@@ -74,10 +75,8 @@ test('the household on the run that lands last moves onto an earlier run with se
   expect(r).not.toBeNull();
   const after = plan(r!.trips);
   expect(validatePlan(s, after).violations).toEqual([]);
-  const birch = r!.trips.find((t) => t.partyIds.includes('P2'))!;
-  expect(birch.vehicleId).toBe('C');
-  expect(birch.stops).toEqual(['H1', 'H2']);
-  expect(r!.trips.filter((t) => t.vehicleId === 'T')).toHaveLength(1);
+  // The taxi's late second run is gone: each vehicle makes one run.
+  expect(r!.trips.map((t) => t.vehicleId).sort()).toEqual(['C', 'T']);
   const lastBefore = Date.parse(computeMetrics(s, plan(before)).lastArrivalAt!);
   const lastAfter = Date.parse(computeMetrics(s, after).lastArrivalAt!);
   expect(lastAfter).toBeLessThan(lastBefore);
@@ -89,15 +88,62 @@ test('a household pinned to its vehicle is not moved', () => {
   expect(repairCritical(m, hotelOf(m), lateSchedule(m), [], new Set([m.partyIndex.get('P2')!]), Infinity)).toBeNull();
 });
 
-test('a vehicle without the seats for the household is not given it', () => {
+test('no vehicle is given more than its seats', () => {
   const s = scenario();
-  s.vehicles[0]!.seats = 3; // the coach now has a seat to spare after Ash, not two
+  s.vehicles[0]!.seats = 3; // the coach has a seat to spare after Ash, not two
   const m = buildModel(s);
   const r = repairCritical(m, hotelOf(m), lateSchedule(m), [], new Set(), Infinity);
-  if (r)
-    for (const t of r.trips)
-      expect(t.partyIds.map((id) => s.parties.find((p) => p.id === id)!.guests.length).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(
-        t.vehicleId === 'C' ? 3 : 4,
-      );
-  expect(r?.trips.find((t) => t.partyIds.includes('P2'))?.vehicleId ?? 'T').not.toBe('C');
+  expect(r).not.toBeNull();
+  expect(validatePlan(s, plan(r!.trips)).violations).toEqual([]);
+  for (const t of r!.trips) {
+    const seated = t.partyIds.map((id) => s.parties.find((p) => p.id === id)!.guests.length).reduce((x, y) => x + y, 0);
+    expect(seated).toBeLessThanOrEqual(t.vehicleId === 'C' ? 3 : 4);
+  }
+});
+
+/** Three hotels out from the clubhouse: Lane 2 km, Near 5 km, Far 30 km; both vehicles seat four. */
+function swapScenario(): Scenario {
+  const s = scenario();
+  s.hotels = scenarioSchema.parse({
+    ...s,
+    hotels: [
+      { id: 'HL', name: 'Lane', lat: 53.172, lng: 0.34, roomTypes: [{ type: 'family', sleeps: 4, count: 1, rateMinor: 9000 }] },
+      { id: 'HN', name: 'Near', lat: 53.145, lng: 0.34, roomTypes: [{ type: 'family', sleeps: 4, count: 1, rateMinor: 9000 }] },
+      { id: 'HF', name: 'Far', lat: 52.92, lng: 0.34, roomTypes: [{ type: 'family', sleeps: 4, count: 1, rateMinor: 9000 }] },
+    ],
+  }).hotels;
+  s.parties = scenarioSchema.parse({
+    ...s,
+    parties: [
+      { id: 'PL', name: 'Lane family', siteId: 'M', guests: [g('L1'), g('L2'), g('L3'), g('L4')] },
+      { id: 'PN', name: 'Near family', siteId: 'M', guests: [g('N1'), g('N2'), g('N3'), g('N4')] },
+      { id: 'PF', name: 'Far family', siteId: 'M', guests: [g('F1'), g('F2'), g('F3'), g('F4')] },
+    ],
+  }).parties;
+  s.vehicles[0]!.seats = 4;
+  return s;
+}
+
+test('when no vehicle has seats for the late run, it trades households with an earlier run: the far hotel goes early', () => {
+  const s = swapScenario();
+  const m = buildModel(s);
+  const h = (id: string) => m.hotelIndex.get(id)!;
+  const hotelOf = new Int32Array(m.parties.length).fill(-1);
+  for (const [p, hid] of [
+    ['PL', 'HL'],
+    ['PN', 'HN'],
+    ['PF', 'HF'],
+  ] as const)
+    hotelOf[m.partyIndex.get(p)!] = h(hid);
+  const [c, t] = initialVehicles(m, []);
+  const before = [buildTrip(m, t!, 0, [h('HL')], ['PL']).trip, buildTrip(m, c!, 0, [h('HN')], ['PN']).trip, buildTrip(m, t!, 0, [h('HF')], ['PF']).trip];
+  const stays: Plan['stays'] = ['PL', 'PN', 'PF'].map((p, i) => ({ partyId: p, hotelId: ['HL', 'HN', 'HF'][i]!, rooms: [{ type: 'family', count: 1 }] }));
+  const asPlan = (trips: Trip[]): Plan => ({ format: PLAN_FORMAT, stays, trips, unassigned: [], metrics: {} });
+  expect(validatePlan(s, asPlan(before)).violations).toEqual([]);
+  const r = repairCritical(m, hotelOf, before, [], new Set(), Infinity);
+  expect(r).not.toBeNull();
+  expect(validatePlan(s, asPlan(r!.trips)).violations).toEqual([]);
+  expect(r!.trips.find((x) => x.partyIds.includes('PF'))!.vehicleId).toBe('C');
+  expect(r!.trips.find((x) => x.partyIds.includes('PN'))!.vehicleId).toBe('T');
+  expect(Date.parse(computeMetrics(s, asPlan(r!.trips)).lastArrivalAt!)).toBeLessThan(Date.parse(computeMetrics(s, asPlan(before)).lastArrivalAt!));
 });
