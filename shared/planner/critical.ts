@@ -16,6 +16,9 @@ import { driveMs, type Model } from './model.js';
 import { roadKm } from '../geo.js';
 import { MINUTE_MS, ceilSecond, now, parseIso } from './time.js';
 
+/** At most this many vehicle chains timed per repair (a 650-guest schedule takes 100-450). */
+const MAX_WORK = 50_000;
+
 interface Run {
   site: number;
   stops: number[];
@@ -51,9 +54,12 @@ export function repairCritical(
     chains[v]!.push({ site: s, stops: t.stops.map((h) => m.hotelIndex.get(h)!), parties: parties as number[] });
   }
   const stopMs = m.policy.stopMinutes * MINUTE_MS;
+  /** Chains timed so far: the repair stops at MAX_WORK whatever the clock says (the same answer on a busy machine). */
+  let work = 0;
   const hotelKm = (a: number, b: number) => roadKm(m.hotels[a]!.hotel, m.hotels[b]!.hotel, m.policy);
   /** When each run of a chain lands at its last stop, and the latest arrival of a vulnerable household. */
   const timeChain = (v: number, runs: readonly Run[]): { end: number; vuln: number } => {
+    work++;
     const st: VehicleState = { idx: v, pos: start[v]!.pos, readyMs: start[v]!.readyMs };
     let end = -Infinity;
     let vuln = -Infinity;
@@ -113,7 +119,7 @@ export function repairCritical(
     return next;
   };
   let changed = false;
-  for (let round = 0; round < 4 * m.vehicles.length && now() < deadline; round++) {
+  for (let round = 0; round < 4 * m.vehicles.length && work < MAX_WORK && now() < deadline; round++) {
     let cv = -1;
     for (let v = 0; v < ends.length; v++) if (chains[v]!.length && (cv < 0 || ends[v]!.end > ends[cv]!.end)) cv = v;
     if (cv < 0) break;
