@@ -82,22 +82,6 @@ export function repairCritical(
   const ends = chains.map((c, v) => timeChain(v, c));
   const seatsOf = (parties: readonly number[]) => parties.reduce((n, p) => n + m.parties[p]!.seated, 0);
   const wheelOf = (parties: readonly number[]) => parties.reduce((n, p) => n + m.parties[p]!.wheel, 0);
-  /** A run with `h` added where it lands the run soonest (or as it is, when `h` is already a stop). */
-  const withStop = (v: number, runs: Run[], i: number, group: number[], h: number): Run[] | null => {
-    const r = runs[i]!;
-    const veh = m.vehicles[v]!;
-    if (seatsOf(r.parties) + seatsOf(group) > veh.seats || wheelOf(r.parties) + wheelOf(group) > veh.wheelchairSpaces) return null;
-    if (r.stops.includes(h)) return runs.map((x, j) => (j === i ? { ...x, parties: [...x.parties, ...group] } : x));
-    let best: Run[] | null = null;
-    let bestEnd = Infinity;
-    for (let k = 0; k <= r.stops.length; k++) {
-      const stops = [...r.stops.slice(0, k), h, ...r.stops.slice(k)];
-      const next = runs.map((x, j) => (j === i ? { site: x.site, stops, parties: [...x.parties, ...group] } : x));
-      const e = timeChain(v, next).end;
-      if (e < bestEnd) [best, bestEnd] = [next, e];
-    }
-    return best;
-  };
   /** Run `i` of a chain carrying `parties` instead: stops kept in order, new hotels inserted where they land it soonest. */
   const carrying = (v: number, runs: Run[], i: number, parties: number[]): Run[] | null => {
     const veh = m.vehicles[v]!;
@@ -146,7 +130,7 @@ export function repairCritical(
         const options: Run[][] = [[...theirs, { site: last.site, stops: [h], parties: group }]];
         for (let i = 0; i < theirs.length; i++) {
           if (theirs[i]!.site !== last.site) continue;
-          const o = withStop(v, theirs, i, group, h);
+          const o = carrying(v, theirs, i, [...theirs[i]!.parties, ...group]);
           if (o) options.push(o);
         }
         for (const o of options) {
