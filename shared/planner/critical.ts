@@ -102,6 +102,16 @@ export function repairCritical(
     }
     return next;
   };
+  type Timed = { end: number; vuln: number };
+  /** The latest vulnerable arrival were vehicles `a` and `b` to finish as `ta` and `tb`, the rest as they do. */
+  const vulnWith = (a: number, ta: Timed, b: number, tb: Timed) => {
+    let vuln = Math.max(ta.vuln, tb.vuln);
+    for (let x = 0; x < ends.length; x++) if (x !== a && x !== b) vuln = Math.max(vuln, ends[x]!.vuln);
+    return vuln;
+  };
+  const keep = (a: number, runsA: Run[], ta: Timed, b: number, runsB: Run[], tb: Timed) => {
+    [chains[a], ends[a], chains[b], ends[b]] = [runsA, ta, runsB, tb];
+  };
   let changed = false;
   for (let round = 0; round < 4 * m.vehicles.length && work < MAX_WORK && now() < deadline; round++) {
     let cv = -1;
@@ -112,16 +122,17 @@ export function repairCritical(
     for (const e of ends) vulnBefore = Math.max(vulnBefore, e.vuln);
     const runs = chains[cv]!;
     const last = runs[runs.length - 1]!;
+    // Each hotel stop of the run that lands last, from its last stop back (pinned households stay).
+    const stops = [...last.stops]
+      .reverse()
+      .map((h) => ({ h, group: last.parties.filter((p) => hotelOf[p] === h), rest: last.parties.filter((p) => hotelOf[p] !== h) }))
+      .filter((x) => !x.group.some((p) => pinned.has(p)));
     let moved = false;
-    // Each hotel stop of the run that lands last, from its last stop back.
-    for (const h of [...last.stops].reverse()) {
-      const group = last.parties.filter((p) => hotelOf[p] === h);
-      if (group.some((p) => pinned.has(p))) continue;
-      const rest = last.parties.filter((p) => hotelOf[p] !== h);
-      const mine = rest.length ? [...runs.slice(0, -1), { site: last.site, stops: last.stops.filter((x) => x !== h), parties: rest }] : runs.slice(0, -1);
+    for (const { h, group, rest } of stops) {
+      const mine = rest.length ? carrying(cv, runs, runs.length - 1, rest)! : runs.slice(0, -1);
       const mineT = timeChain(cv, mine);
       if (mineT.end >= before - 1000) continue;
-      let pick: { v: number; runs: Run[]; t: { end: number; vuln: number } } | null = null;
+      let pick: { v: number; runs: Run[]; t: Timed } | null = null;
       for (let v = 0; v < chains.length; v++) {
         if (v === cv) continue;
         const veh = m.vehicles[v]!;
@@ -136,32 +147,22 @@ export function repairCritical(
         for (const o of options) {
           const t = timeChain(v, o);
           if (t.end >= before - 1000 || (pick && t.end >= pick.t.end)) continue;
-          // No vulnerable household may land later than the latest one did.
-          let vuln = Math.max(t.vuln, mineT.vuln);
-          for (let x = 0; x < ends.length; x++) if (x !== v && x !== cv) vuln = Math.max(vuln, ends[x]!.vuln);
-          if (vuln > vulnBefore + 1000) continue;
+          if (vulnWith(v, t, cv, mineT) > vulnBefore + 1000) continue;
           pick = { v, runs: o, t };
         }
       }
       if (!pick) continue;
-      chains[cv] = mine;
-      ends[cv] = mineT;
-      chains[pick.v] = pick.runs;
-      ends[pick.v] = pick.t;
+      keep(cv, mine, mineT, pick.v, pick.runs, pick.t);
       moved = changed = true;
       break;
     }
     // Else a swap: a stop's households on the late run trade places with another run's households
     // for one hotel (a far hotel's group onto an earlier run, a near one's onto the late run).
-    for (const h of moved ? [] : [...last.stops].reverse()) {
-      const group = last.parties.filter((p) => hotelOf[p] === h);
-      if (group.some((p) => pinned.has(p))) continue;
-      const rest = last.parties.filter((p) => hotelOf[p] !== h);
-      let pick: { v: number; mine: Run[]; mineT: { end: number; vuln: number }; theirs: Run[]; t: { end: number; vuln: number } } | null = null;
-      for (let v = 0; v < chains.length && !pick; v++) {
+    for (const { h, group, rest } of moved ? [] : stops) {
+      for (let v = 0; v < chains.length && !moved; v++) {
         if (v === cv) continue;
         const theirs = chains[v]!;
-        for (let i = 0; i < theirs.length && !pick; i++) {
+        for (let i = 0; i < theirs.length && !moved; i++) {
           const r = theirs[i]!;
           if (r.site !== last.site) continue;
           for (const h2 of r.stops) {
@@ -175,22 +176,14 @@ export function repairCritical(
             const next = carrying(v, theirs, i, r.parties.filter((p) => hotelOf[p] !== h2).concat(group));
             if (!next) continue;
             const t = timeChain(v, next);
-            if (t.end >= before - 1000) continue;
-            let vuln = Math.max(t.vuln, mineT.vuln);
-            for (let x = 0; x < ends.length; x++) if (x !== v && x !== cv) vuln = Math.max(vuln, ends[x]!.vuln);
-            if (vuln > vulnBefore + 1000) continue;
-            pick = { v, mine, mineT, theirs: next, t };
+            if (t.end >= before - 1000 || vulnWith(v, t, cv, mineT) > vulnBefore + 1000) continue;
+            keep(cv, mine, mineT, v, next, t);
+            moved = changed = true;
             break;
           }
         }
       }
-      if (!pick) continue;
-      chains[cv] = pick.mine;
-      ends[cv] = pick.mineT;
-      chains[pick.v] = pick.theirs;
-      ends[pick.v] = pick.t;
-      moved = changed = true;
-      break;
+      if (moved) break;
     }
     if (!moved) break;
   }
