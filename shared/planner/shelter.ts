@@ -2,7 +2,8 @@
  * The shelter objective (contract tiers 4-9): rooms and seats chosen together. Starting from the
  * cheapest rooms the planner found (stay cost C*), a large-neighbourhood search moves the
  * households on the latest-arriving trips to hotels nearer their pick-up site (making room there by
- * moving other households when needed), re-schedules the fleet for the new hotels and keeps the
+ * moving other households when needed, or trading hotels with a household that lands early enough
+ * to ride the longer leg), re-schedules the fleet for the new hotels and keeps the
  * change when the plan is better by the contract's shelter ordering: stay cost within
  * (1 + costTolerancePct/100) x C*, then earlier last arrival, earlier last vulnerable arrival, lower
  * mean arrival, lower stay cost. Each round sees the fleet through the schedule it produced, so
@@ -143,14 +144,22 @@ export function shelterSearch(
       const nearer = new Set<number>();
       for (const c of a.columns(p)) if (c.km < km0 * 0.8 - 0.5) nearer.add(c.hotel);
       if (!nearer.size) continue;
+      // Every other round: trade hotels with a household that lands well before, nearer this one's site.
+      if (round % 2 === 1 && swapNearer(m, a, p, nearer, arr)) {
+        moved++;
+        continue;
+      }
       const combo0 = a.combo[p]!;
       const cost0 = a.cost[p]!;
       a.allowed.set(p, nearer);
       a.remove(p);
       insertUnhoused(a, [p], deadline);
       a.allowed.delete(p);
-      if (a.hotelOf[p]! < 0) a.place(p, h0, combo0, cost0);
-      else moved++;
+      if (a.hotelOf[p]! < 0) {
+        a.place(p, h0, combo0, cost0);
+        // No rooms to be made nearer: trade hotels with a household that lands well before.
+        if (swapNearer(m, a, p, nearer, arr)) moved++;
+      } else moved++;
     }
     // Households moved to make room must stay housed and keep their rider status.
     let lost = false;
@@ -318,4 +327,37 @@ function firstCarrierDeparture(m: Model, lockedTrips: readonly Trip[], parties: 
     out.set(p, at);
   }
   return out;
+}
+
+/**
+ * Trade `p`'s hotel for one of `nearer` held by a household `q` that lands early enough to take
+ * `p`'s farther hotel and still arrive before `p` does now: the late household rides a shorter leg,
+ * the early one a longer leg it has time for. The trade nearest `p`'s site that both households'
+ * rooms allow is made. Answers whether a trade was made (the schedule judges it).
+ */
+export function swapNearer(m: Model, a: Assignment, p: number, nearer: ReadonlySet<number>, arr: Float64Array): boolean {
+  const info = m.parties[p]!;
+  const hp = a.hotelOf[p]!;
+  const drive = (x: number, h: number) => driveMs(m, kmSiteHotel(m, m.parties[x]!.site, h));
+  const hotels = [...nearer].sort((x, y) => kmSiteHotel(m, info.site, x) - kmSiteHotel(m, info.site, y));
+  for (const hq of hotels) {
+    for (const q of [...a.occupants[hq]!]) {
+      if (a.freedom[q] !== Freedom.Free || a.allowed.has(q) || !Number.isFinite(arr[q]!)) continue;
+      if (arr[q]! + drive(q, hp) - drive(q, hq) >= arr[p]! - 5 * MINUTE_MS) continue;
+      const was = { p: { combo: a.combo[p]!, cost: a.cost[p]! }, q: { combo: a.combo[q]!, cost: a.cost[q]! } };
+      a.remove(p);
+      a.remove(q);
+      const cp = a.columnsAt(p, hq).find((c) => fits(c.combo, a.avail));
+      if (cp) a.placeColumn(p, cp);
+      const cq = cp ? a.columnsAt(q, hp).find((c) => fits(c.combo, a.avail)) : undefined;
+      if (cp && cq) {
+        a.placeColumn(q, cq);
+        return true;
+      }
+      if (cp) a.remove(p);
+      a.place(p, hp, was.p.combo, was.p.cost);
+      a.place(q, hq, was.q.combo, was.q.cost);
+    }
+  }
+  return false;
 }
