@@ -87,9 +87,16 @@ describeBrowser('duty manager console', () => {
 
     await p1.keyboard.press('4');
     await p1.getByRole('tab', { name: /Plan/, selected: true }).waitFor();
+    // "a" with nothing to apply, or while the plan is computing, says why it did nothing.
+    await p1.keyboard.press('a');
+    expect(await p1.getByTestId('plan-hint').textContent()).toMatch(/no plan to apply yet/);
     await p1.getByRole('button', { name: /Compute plan/ }).click();
+    await p1.keyboard.press('a');
+    expect(await p1.getByTestId('plan-hint').textContent()).toMatch(/still being computed/);
     const metrics = p1.getByTestId('plan-metrics');
     await metrics.waitFor();
+    // Nothing was applied unseen.
+    expect(await p1.locator('[data-panel="plan"] section').getAttribute('data-plan-status')).toBe('proposed');
     figures['compute -> plan shown (ms)'] = Number(await p1.locator('[data-panel="plan"] section').getAttribute('data-compute-ms'));
     expect(await metrics.textContent()).toMatch(/Housed/);
     // Both plans are offered with real money and a time everyone is in bed; the cheapest is chosen.

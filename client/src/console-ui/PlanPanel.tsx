@@ -116,6 +116,11 @@ export function PlanPanel({ state, lookup, plan, att }: PanelProps & { plan: Pla
           {status === 'applying' ? 'Applying…' : 'Apply'} <kbd>a</kbd>
         </button>
       </div>
+      {plan.hint ? (
+        <p className="notice info" role="status" data-testid="plan-hint">
+          {plan.hint}
+        </p>
+      ) : null}
       {plan.conflict ? (
         <div className="notice error" role="alert" data-testid="plan-conflict">
           <strong>Not applied: someone changed things first. </strong>

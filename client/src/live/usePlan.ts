@@ -18,6 +18,8 @@ export interface PlanWork {
   applied: { seq: number } | null;
   /** ms from Compute pressed to the proposal received (shown, and read by the browser test). */
   computeMs: number | null;
+  /** Why the last Compute or Apply pressed did nothing (a shortcut pressed at the wrong moment), until the next action. */
+  hint: string | null;
   compute(): Promise<void>;
   move(move: PlanMove): Promise<boolean>;
   apply(): Promise<void>;
@@ -33,6 +35,7 @@ export function usePlan(incidentId: string, onAuthError: (err: unknown) => void)
   const [conflict, setConflict] = useState<ApiError | null>(null);
   const [applied, setApplied] = useState<{ seq: number } | null>(null);
   const [computeMs, setComputeMs] = useState<number | null>(null);
+  const [hint, setHint] = useState<string | null>(null);
 
   const fail = useCallback(
     (err: unknown) => {
@@ -44,7 +47,11 @@ export function usePlan(incidentId: string, onAuthError: (err: unknown) => void)
   );
 
   const compute = useCallback(async () => {
-    if (status !== 'idle') return;
+    if (status !== 'idle') {
+      setHint(BUSY[status]);
+      return;
+    }
+    setHint(null);
     const t0 = performance.now();
     performance.mark('plan-compute-start');
     setStatus('computing');
@@ -80,7 +87,11 @@ export function usePlan(incidentId: string, onAuthError: (err: unknown) => void)
   );
 
   const apply = useCallback(async () => {
-    if (!view || status !== 'idle' || applied) return;
+    // Nothing is applied unseen: a plan still computing is shown first, and applied when asked again.
+    const why =
+      status !== 'idle' ? BUSY[status] : !view ? 'There is no plan to apply yet: compute one first (p).' : applied ? 'This plan is already applied.' : null;
+    setHint(why);
+    if (why || !view) return;
     setStatus('applying');
     setError(null);
     setConflict(null);
@@ -112,11 +123,18 @@ export function usePlan(incidentId: string, onAuthError: (err: unknown) => void)
   );
 
   const discard = useCallback(() => {
+    setHint(null);
     setView(null);
     setError(null);
     setConflict(null);
     setApplied(null);
   }, []);
 
-  return { view, status, error, conflict, applied, computeMs, compute, move, apply, choose, discard };
+  return { view, status, error, conflict, applied, computeMs, hint, compute, move, apply, choose, discard };
 }
+
+const BUSY: Record<Exclude<PlanStatus, 'idle'>, string> = {
+  computing: 'A plan is still being computed: look it over when it appears, then apply it (a).',
+  moving: 'A change to the plan is still being saved: try again in a moment.',
+  applying: 'The plan is already being applied.',
+};
