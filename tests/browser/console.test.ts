@@ -93,6 +93,7 @@ describeBrowser('duty manager console', () => {
     await p1.getByRole('button', { name: /Compute plan/ }).click();
     await p1.keyboard.press('a');
     expect(await p1.getByTestId('plan-hint').textContent()).toMatch(/still being computed/);
+    await screenshot(p1, 'console-01-apply-while-computing');
     const metrics = p1.getByTestId('plan-metrics');
     await metrics.waitFor();
     // Nothing was applied unseen.
