@@ -1,4 +1,5 @@
 /** The ledger's pure rules: nights, money, allocation, and the hash chain. */
+import { createHash } from 'node:crypto';
 import { addDays, allocate, arrivalNight, formatMinor, nightOf, perkCategoryOf, stayNights } from '../../shared/ledger.js';
 import { canonicalFromDigest, canonicalJson, checkLink, entryHash, GENESIS_HASH, noteDigest, type ChainFields } from '../../server/ledger/chain.js';
 import { LedgerAggregator, type TotalsLine } from '../../server/ledger/totals.js';
@@ -162,4 +163,19 @@ test('totals count posted lines; a pending charge counts through its approval; t
   expect(p1.byCategory.transport! + p2.byCategory.transport!).toBe(1001);
   expect(p1.byCategory.transport).toBe(667);
   expect(t.byNight.reduce((s, r) => s + r.amountMinor, 0)).toBe(t.totalMinor);
+});
+
+describe('the chain hash is sha256(prev_hash + canonical JSON), in UTF-8', () => {
+  // Against Node's streaming hash, fed the two parts apart, and a published test vector.
+  test.each([
+    ['ascii', GENESIS_HASH, '["ledger-entry/1","x"]'],
+    ['accents and an emoji', 'ab'.repeat(32), '["Café Ørsted 🌊"]'],
+  ])('%s', (_label, prev, canonical) => {
+    const expected = createHash('sha256').update(prev, 'utf8').update(canonical, 'utf8').digest('hex');
+    expect(entryHash(prev, canonical)).toBe(expected);
+  });
+  test('a note digest is the sha256 of its UTF-8 text', () => {
+    expect(noteDigest('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(noteDigest('')).toBe('');
+  });
 });
