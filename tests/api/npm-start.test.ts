@@ -76,6 +76,8 @@ test('the server runs as built JavaScript, with no TypeScript loader, and prints
   expect(servers).toHaveLength(1);
   expect(servers[0]!.cmd).toMatch(/dist\/app\/server\/main\.js/);
   expect(servers[0]!.cmd).not.toMatch(/tsx/);
+  // The embedded server's small young generation (NODE_SEMI_SPACE_MB unset), as the shell expanded it.
+  expect(servers[0]!.cmd).toMatch(/--max-semi-space-size=2 /);
   // The start script's environment (glibc's malloc settings, decision 0017) reached the server.
   const environ = readFileSync(`/proc/${servers[0]!.pid}/environ`, 'utf8').split('\0');
   const { env } = npmStartCommand();

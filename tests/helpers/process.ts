@@ -32,10 +32,18 @@ export interface AppProcessOptions {
   nodeFlags?: string[];
 }
 
-/** The last command of package.json's start script: its `NAME=value` prefixes, Node flags and entry. */
-export function npmStartCommand(): { env: Record<string, string>; nodeFlags: string[]; entry: string } {
+/**
+ * The last command of package.json's start script: its `NAME=value` prefixes, Node flags and entry,
+ * with `${NAME:-default}` expanded from `environ` as the shell would.
+ */
+export function npmStartCommand(environ: NodeJS.ProcessEnv = process.env): { env: Record<string, string>; nodeFlags: string[]; entry: string } {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = pkg.scripts.start.split('&&').at(-1)!.trim().split(/\s+/);
+  const words = pkg.scripts.start
+    .split('&&')
+    .at(-1)!
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.replace(/\$\{([A-Z_][A-Z0-9_]*):-([^}]*)\}/g, (_, name: string, dflt: string) => environ[name] || dflt));
   const env: Record<string, string> = {};
   while (/^[A-Z_][A-Z0-9_]*=/.test(words[0]!)) {
     const [name, ...value] = words.shift()!.split('=');
@@ -56,7 +64,7 @@ export function buildServer(): void {
 }
 
 export async function startAppProcess(env: Record<string, string>, opts: AppProcessOptions = {}): Promise<AppProcess> {
-  const start = opts.npmStart ? npmStartCommand() : null;
+  const start = opts.npmStart ? npmStartCommand({ ...process.env, ...env }) : null;
   if (start) buildServer();
   const args = [
     ...(start?.nodeFlags ?? []),
