@@ -182,18 +182,30 @@ function bedsBound(m: Model, riders: readonly number[], sites: readonly number[]
   );
 }
 
-/** The drives to the `n` nearest accessible rooms (ascending), each hotel's as near as the nearest of `wheelers`' sites allowed to use it. */
-function accessibleRoomLegs(m: Model, wheelers: readonly number[], n: number): number[] {
-  const legs: number[] = [];
+/**
+ * Every accessible room (up to `n` per hotel) that one of `wheelers` may use, with its hotel and its
+ * drive: as near as the nearest of their sites allowed to use the hotel.
+ */
+function accessibleRooms(m: Model, wheelers: readonly number[], n: number): { hotel: number; ms: number }[] {
+  const out: { hotel: number; ms: number }[] = [];
   for (let h = 0; h < m.hotels.length; h++) {
     const rooms = m.hotels[h]!.rooms.reduce((k, s) => k + (m.rooms[s]!.accessible ? m.rooms[s]!.count : 0), 0);
     if (!rooms) continue;
     let km = Infinity;
     for (const p of wheelers) if (hotelAllowed(m, m.parties[p]!, h)) km = Math.min(km, kmSiteHotel(m, m.parties[p]!.site, h));
     if (!Number.isFinite(km)) continue;
-    for (let i = 0; i < Math.min(rooms, n); i++) legs.push(driveMs(m, km));
+    const ms = driveMs(m, km);
+    for (let i = 0; i < Math.min(rooms, n); i++) out.push({ hotel: h, ms });
   }
-  return legs.sort((a, b) => a - b).slice(0, n);
+  return out;
+}
+
+/** The drives to the `n` nearest accessible rooms `wheelers` may use, ascending (fewer when there are fewer). */
+function accessibleRoomLegs(m: Model, wheelers: readonly number[], n: number): number[] {
+  return accessibleRooms(m, wheelers, n)
+    .map((r) => r.ms)
+    .sort((a, b) => a - b)
+    .slice(0, n);
 }
 
 function accessibleRoomsBound(m: Model, riders: readonly number[], cycle: number, board: number): number {
@@ -201,25 +213,15 @@ function accessibleRoomsBound(m: Model, riders: readonly number[], cycle: number
   if (!wheelers.length) return -Infinity;
   const sites = [...new Set(wheelers.map((p) => m.parties[p]!.site))];
   const riderSites = [...new Set(riders.map((p) => m.parties[p]!.site))];
-  const legs: number[] = [];
-  const backs: number[] = [];
-  for (let h = 0; h < m.hotels.length; h++) {
-    const rooms = m.hotels[h]!.rooms.reduce((n, s) => n + (m.rooms[s]!.accessible ? m.rooms[s]!.count : 0), 0);
-    if (!rooms) continue;
-    let km = Infinity;
-    for (const p of wheelers) if (hotelAllowed(m, m.parties[p]!, h)) km = Math.min(km, kmSiteHotel(m, m.parties[p]!.site, h));
-    if (!Number.isFinite(km)) continue;
-    const ms = driveMs(m, km);
-    let back = Infinity;
-    for (const s of riderSites) back = Math.min(back, driveMs(m, kmSiteHotel(m, s, h)));
-    for (let i = 0; i < Math.min(rooms, wheelers.length); i++) {
-      legs.push(ms);
-      backs.push(back);
-    }
-  }
-  if (legs.length < wheelers.length) return -Infinity; // not all can be housed: the plan houses fewer; no claim
-  legs.sort((a, b) => a - b);
-  const drives = legs.slice(0, wheelers.length);
+  const rooms = accessibleRooms(m, wheelers, wheelers.length);
+  if (rooms.length < wheelers.length) return -Infinity; // not all can be housed: the plan houses fewer; no claim
+  const backOf = new Map<number, number>();
+  for (const { hotel } of rooms) if (!backOf.has(hotel)) backOf.set(hotel, Math.min(...riderSites.map((s) => driveMs(m, kmSiteHotel(m, s, hotel)))));
+  const drives = rooms
+    .map((r) => r.ms)
+    .sort((a, b) => a - b)
+    .slice(0, wheelers.length);
+  const backs = rooms.map((r) => backOf.get(r.hotel)!);
   return Math.max(
     pairing(m, drives, sites, (v) => v.wheelchairSpaces, cycle, board),
     spaceTime(m, drives, backs, sites, (v) => v.wheelchairSpaces, board),

@@ -4,7 +4,8 @@
  * per hotel, ever farther out, the bound is later than when they are all at the nearest hotel, and
  * never later than the plan.
  */
-import { scenarioSchema, type Scenario } from '../../shared/scenario.js';
+import type { Scenario } from '../../shared/scenario.js';
+import { clubhouseScenario } from './fixture.js';
 import { lastArrivalBound, planRelocation, validatePlan } from '../../shared/planner/index.js';
 
 const family = (p: number) =>
@@ -14,34 +15,33 @@ const family = (p: number) =>
 function scenario(accessibleAt: 'spread' | 'nearest'): Scenario {
   const room = (n: number) => ({ type: 'accessible family', sleeps: 5, count: n, rateMinor: 12000, accessible: true });
   const rooms = accessibleAt === 'spread' ? [1, 1, 1] : [3, 0, 0];
-  return scenarioSchema.parse({
-    format: 'relocation-scenario/1',
-    incident: { name: 'Rooms apart', startedAt: '2026-03-01T20:00:00+00:00', currency: 'GBP' },
-    sites: [
-      { id: 'M', name: 'Clubhouse', kind: 'muster', lat: 53.0, lng: 0.0 },
-      { id: 'D', name: 'Depot', kind: 'depot', lat: 53.0, lng: 0.01 },
-    ],
-    // About 10, 20 and 30 km south of the clubhouse.
-    hotels: [0.09, 0.18, 0.27].map((dLat, i) => ({
-      id: `H${i + 1}`,
-      name: `Hotel ${i + 1}`,
-      lat: 53.0 - dLat,
-      lng: 0.0,
-      roomTypes: [rooms[i] ? room(rooms[i]!) : { type: 'double', sleeps: 2, count: 1, rateMinor: 7000 }],
-    })),
-    parties: [1, 2, 3].map((p) => ({ id: `P${p}`, name: `Family ${p}`, siteId: 'M', guests: family(p) })),
-    vehicles: [
-      { id: 'C', kind: 'coach', seats: 40, wheelchairSpaces: 1, depotSiteId: 'D', availableFrom: '2026-03-01T20:10:00+00:00' },
-      ...[1, 2, 3, 4].map((i) => ({
-        id: `A${i}`,
-        kind: 'accessible_taxi',
-        seats: 3,
-        wheelchairSpaces: 1,
-        depotSiteId: 'D',
-        availableFrom: '2026-03-01T20:05:00+00:00',
+  const at = { muster: { lat: 53.0, lng: 0.0 }, depot: { lat: 53.0, lng: 0.01 } };
+  return clubhouseScenario(
+    'Rooms apart',
+    {
+      // About 10, 20 and 30 km south of the clubhouse.
+      hotels: [0.09, 0.18, 0.27].map((dLat, i) => ({
+        id: `H${i + 1}`,
+        name: `Hotel ${i + 1}`,
+        lat: 53.0 - dLat,
+        lng: 0.0,
+        roomTypes: [rooms[i] ? room(rooms[i]!) : { type: 'double', sleeps: 2, count: 1, rateMinor: 7000 }],
       })),
-    ],
-  });
+      parties: [1, 2, 3].map((p) => ({ id: `P${p}`, name: `Family ${p}`, siteId: 'M', guests: family(p) })),
+      vehicles: [
+        { id: 'C', kind: 'coach', seats: 40, wheelchairSpaces: 1, depotSiteId: 'D', availableFrom: '2026-03-01T20:10:00+00:00' },
+        ...[1, 2, 3, 4].map((i) => ({
+          id: `A${i}`,
+          kind: 'accessible_taxi',
+          seats: 3,
+          wheelchairSpaces: 1,
+          depotSiteId: 'D',
+          availableFrom: '2026-03-01T20:05:00+00:00',
+        })),
+      ],
+    },
+    at,
+  );
 }
 
 test('accessible rooms one per hotel, farther out, make the bound later than rooms all at the nearest hotel', () => {

@@ -4,7 +4,8 @@
  * goes early; the plan stays valid under every rule, no vehicle over its seats, and a household
  * whose vehicle is pinned stays where it is.
  */
-import { scenarioSchema, type Scenario } from '../../shared/scenario.js';
+import type { Scenario } from '../../shared/scenario.js';
+import { clubhouseScenario, guest } from './fixture.js';
 import type { Plan, Trip } from '../../shared/plan.js';
 import { PLAN_FORMAT } from '../../shared/plan.js';
 import { buildModel, type Model } from '../../shared/planner/model.js';
@@ -12,24 +13,16 @@ import { buildTrip, initialVehicles } from '../../shared/planner/route.js';
 import { repairCritical } from '../../shared/planner/critical.js';
 import { computeMetrics, validatePlan } from '../../shared/planner/index.js';
 
-const g = (id: string) => ({ id, name: `Guest ${id}`, age: 'adult' as const, needs: [] });
-
 function scenario(): Scenario {
-  return scenarioSchema.parse({
-    format: 'relocation-scenario/1',
-    incident: { name: 'Critical path', startedAt: '2026-03-01T20:00:00+00:00', currency: 'GBP' },
-    sites: [
-      { id: 'M', name: 'Clubhouse', kind: 'muster', lat: 53.19, lng: 0.34 },
-      { id: 'D', name: 'Depot', kind: 'depot', lat: 53.18, lng: 0.34 },
-    ],
+  return clubhouseScenario('Critical path', {
     hotels: [
       { id: 'H1', name: 'Sands', lat: 53.1, lng: 0.34, roomTypes: [{ type: 'family', sleeps: 4, count: 2, rateMinor: 9000 }] },
       { id: 'H2', name: 'Dunes', lat: 53.1, lng: 0.35, roomTypes: [{ type: 'double', sleeps: 2, count: 2, rateMinor: 7000 }] },
     ],
     parties: [
-      { id: 'P1', name: 'Ash', siteId: 'M', guests: [g('G1'), g('G2')] },
-      { id: 'P2', name: 'Birch', siteId: 'M', guests: [g('G3'), g('G4')] },
-      { id: 'P3', name: 'Cedar', siteId: 'M', guests: [g('G5'), g('G6'), g('G7'), g('G8')] },
+      { id: 'P1', name: 'Ash', siteId: 'M', guests: [guest('G1'), guest('G2')] },
+      { id: 'P2', name: 'Birch', siteId: 'M', guests: [guest('G3'), guest('G4')] },
+      { id: 'P3', name: 'Cedar', siteId: 'M', guests: [guest('G5'), guest('G6'), guest('G7'), guest('G8')] },
     ],
     vehicles: [
       { id: 'C', kind: 'coach', seats: 40, depotSiteId: 'D', availableFrom: '2026-03-01T20:30:00+00:00', costPerTripMinor: 15000, costPerKmMinor: 120 },
@@ -103,25 +96,21 @@ test('no vehicle is given more than its seats', () => {
 
 /** Three hotels out from the clubhouse: Lane 2 km, Near 5 km, Far 30 km; both vehicles seat four. */
 function swapScenario(): Scenario {
-  const s = scenario();
-  s.hotels = scenarioSchema.parse({
-    ...s,
+  const family = (p: string) => [1, 2, 3, 4].map((i) => guest(`${p}${i}`));
+  const room = [{ type: 'family', sleeps: 4, count: 1, rateMinor: 9000 }];
+  return clubhouseScenario('Critical path', {
     hotels: [
-      { id: 'HL', name: 'Lane', lat: 53.172, lng: 0.34, roomTypes: [{ type: 'family', sleeps: 4, count: 1, rateMinor: 9000 }] },
-      { id: 'HN', name: 'Near', lat: 53.145, lng: 0.34, roomTypes: [{ type: 'family', sleeps: 4, count: 1, rateMinor: 9000 }] },
-      { id: 'HF', name: 'Far', lat: 52.92, lng: 0.34, roomTypes: [{ type: 'family', sleeps: 4, count: 1, rateMinor: 9000 }] },
+      { id: 'HL', name: 'Lane', lat: 53.172, lng: 0.34, roomTypes: room },
+      { id: 'HN', name: 'Near', lat: 53.145, lng: 0.34, roomTypes: room },
+      { id: 'HF', name: 'Far', lat: 52.92, lng: 0.34, roomTypes: room },
     ],
-  }).hotels;
-  s.parties = scenarioSchema.parse({
-    ...s,
     parties: [
-      { id: 'PL', name: 'Lane family', siteId: 'M', guests: [g('L1'), g('L2'), g('L3'), g('L4')] },
-      { id: 'PN', name: 'Near family', siteId: 'M', guests: [g('N1'), g('N2'), g('N3'), g('N4')] },
-      { id: 'PF', name: 'Far family', siteId: 'M', guests: [g('F1'), g('F2'), g('F3'), g('F4')] },
+      { id: 'PL', name: 'Lane family', siteId: 'M', guests: family('L') },
+      { id: 'PN', name: 'Near family', siteId: 'M', guests: family('N') },
+      { id: 'PF', name: 'Far family', siteId: 'M', guests: family('F') },
     ],
-  }).parties;
-  s.vehicles[0]!.seats = 4;
-  return s;
+    vehicles: scenario().vehicles.map((v, i) => (i === 0 ? { ...v, seats: 4 } : v)),
+  });
 }
 
 test('when no vehicle has seats for the late run, it trades households with an earlier run: the far hotel goes early', () => {

@@ -54,3 +54,23 @@ export function ruleScenario(): Scenario {
     ],
   });
 }
+
+/** A guest for hand-made scenarios. */
+export const guest = (id: string, needs: string[] = [], age: 'adult' | 'child' | 'infant' = 'adult') => ({ id, name: `Guest ${id}`, age, needs });
+
+/** A hand-made scenario around one clubhouse `M` and a depot `D`: only hotels, households and vehicles differ from test to test. */
+export function clubhouseScenario(
+  name: string,
+  parts: { hotels: unknown[]; parties: unknown[]; vehicles: unknown[] },
+  at = { muster: { lat: 53.19, lng: 0.34 }, depot: { lat: 53.18, lng: 0.34 } },
+): Scenario {
+  return scenarioSchema.parse({
+    format: 'relocation-scenario/1',
+    incident: { name, startedAt: '2026-03-01T20:00:00+00:00', currency: 'GBP' },
+    sites: [
+      { id: 'M', name: 'Clubhouse', kind: 'muster', ...at.muster },
+      { id: 'D', name: 'Depot', kind: 'depot', ...at.depot },
+    ],
+    ...parts,
+  });
+}

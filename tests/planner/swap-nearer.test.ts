@@ -3,31 +3,23 @@
  * late takes the nearer hotel of one that lands early enough to ride the longer leg and still be
  * in before it; never with a household that has no time to spare, nor one whose stay is fixed.
  */
-import { scenarioSchema } from '../../shared/scenario.js';
+import { clubhouseScenario, guest } from './fixture.js';
 import { buildModel, driveMs, kmSiteHotel, type Model } from '../../shared/planner/model.js';
 import { Assignment, Freedom } from '../../shared/planner/assignment.js';
 import { buildClasses } from '../../shared/planner/columns.js';
 import { swapNearer } from '../../shared/planner/shelter.js';
 import { MINUTE_MS } from '../../shared/planner/time.js';
 
-const g = (id: string) => ({ id, name: `Guest ${id}`, age: 'adult' as const, needs: [] });
-
 function setup() {
   const m = buildModel(
-    scenarioSchema.parse({
-      format: 'relocation-scenario/1',
-      incident: { name: 'Trade', startedAt: '2026-03-01T20:00:00+00:00', currency: 'GBP' },
-      sites: [
-        { id: 'M', name: 'Clubhouse', kind: 'muster', lat: 53.19, lng: 0.34 },
-        { id: 'D', name: 'Depot', kind: 'depot', lat: 53.18, lng: 0.34 },
-      ],
+    clubhouseScenario('Trade', {
       hotels: [
         { id: 'NEAR', name: 'Sands', lat: 53.17, lng: 0.34, roomTypes: [{ type: 'double', sleeps: 2, count: 1, rateMinor: 8000 }] },
         { id: 'FAR', name: 'Dunes', lat: 52.85, lng: 0.34, roomTypes: [{ type: 'double', sleeps: 2, count: 1, rateMinor: 7000 }] },
       ],
       parties: [
-        { id: 'LATE', name: 'Ash', siteId: 'M', guests: [g('G1'), g('G2')] },
-        { id: 'EARLY', name: 'Birch', siteId: 'M', guests: [g('G3'), g('G4')] },
+        { id: 'LATE', name: 'Ash', siteId: 'M', guests: [guest('G1'), guest('G2')] },
+        { id: 'EARLY', name: 'Birch', siteId: 'M', guests: [guest('G3'), guest('G4')] },
       ],
       vehicles: [{ id: 'C', kind: 'coach', seats: 40, depotSiteId: 'D', availableFrom: '2026-03-01T20:30:00+00:00' }],
     }),
