@@ -96,8 +96,9 @@ describeBrowser('duty manager console', () => {
     await screenshot(p1, 'console-01-apply-while-computing');
     const metrics = p1.getByTestId('plan-metrics');
     await metrics.waitFor();
-    // Nothing was applied unseen.
+    // Nothing was applied unseen, and "still being computed" is gone with the plan on screen.
     expect(await p1.locator('[data-panel="plan"] section').getAttribute('data-plan-status')).toBe('proposed');
+    await p1.getByTestId('plan-hint').waitFor({ state: 'detached' });
     figures['compute -> plan shown (ms)'] = Number(await p1.locator('[data-panel="plan"] section').getAttribute('data-compute-ms'));
     expect(await metrics.textContent()).toMatch(/Housed/);
     // Both plans are offered with real money and a time everyone is in bed; the cheapest is chosen.

@@ -59,7 +59,14 @@ export function Counters({
         data-sum={sum}
       >
         {items.map((i) => (
-          <div key={i.key} className={`counter stat${i.tone ? ` tone-${i.tone}` : ''}`} data-count={i.key} data-value={i.value}>
+          <div
+            key={i.key}
+            className={`counter stat${i.tone ? ` tone-${i.tone}` : ''}`}
+            data-count={i.key}
+            data-value={i.value}
+            // Narrow screens cut a long label or note short: the whole of it on hover.
+            title={i.note ? `${i.label}: ${i.note}` : i.label}
+          >
             <span className="stat-value">{i.value}</span>
             <span className="stat-label">{i.label}</span>
             {i.note ? <span className="stat-note">{i.note}</span> : null}

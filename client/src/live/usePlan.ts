@@ -61,6 +61,8 @@ export function usePlan(incidentId: string, onAuthError: (err: unknown) => void)
     try {
       setView(await api.proposePlan(incidentId));
       setComputeMs(Math.round(performance.now() - t0));
+      // "Still being computed" said while it was: it is here now, to look over.
+      setHint((h) => (h === BUSY.computing ? null : h));
     } catch (err) {
       fail(err);
     } finally {
