@@ -4,7 +4,6 @@
  * only as its sha256, so an export can leave notes out and still be checked line by line offline.
  */
 import * as crypto from 'node:crypto';
-import { createHash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 export const CANONICAL_VERSION = 'ledger-entry/1';
@@ -42,7 +41,7 @@ export interface ChainFields {
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 export function sha256Hex(s: string): string {
-  return oneShot ? oneShot('sha256', s, 'hex') : createHash('sha256').update(s, 'utf8').digest('hex');
+  return oneShot ? oneShot('sha256', s, 'hex') : crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 }
 
 /** The note as the chain sees it (and as exports print it): its sha256, or '' when empty. */
@@ -50,9 +49,9 @@ export function noteDigest(note: string): string {
   return note ? sha256Hex(note) : '';
 }
 
-/** Canonical JSON of an entry with the note replaced by its digest (see `canonicalFromDigest`); pass the digest when known. */
-export function canonicalJson(e: ChainFields, noteSha256 = noteDigest(e.note)): string {
-  return canonical(e, noteSha256);
+/** Canonical JSON of an entry with the note replaced by its digest (see `canonicalFromDigest`). */
+export function canonicalJson(e: ChainFields): string {
+  return canonical(e, noteDigest(e.note));
 }
 
 export type DigestFields = Omit<ChainFields, 'note' | 'occurredAt' | 'recordedAt'> & {

@@ -138,7 +138,7 @@ function carrierGroupsBound(
     const own = group.map(ownLeg).sort((a, b) => a - b);
     // Each household of the group also takes an accessible room of its own: the i-th shortest drive
     // is at least the i-th nearest such room's (as near as the nearest of the group's sites allowed it).
-    const rooms = accessibleRoomLegs(m, group, group.length);
+    const rooms = nearestDrives(accessibleRooms(m, group, group.length), group.length);
     const drives = rooms.length >= group.length ? own.map((d, i) => Math.max(d, rooms[i]!)) : own;
     const backs = group.map(ownBack);
     const sites = [...new Set(group.map((p) => m.parties[p]!.site))];
@@ -200,9 +200,9 @@ function accessibleRooms(m: Model, wheelers: readonly number[], n: number): { ho
   return out;
 }
 
-/** The drives to the `n` nearest accessible rooms `wheelers` may use, ascending (fewer when there are fewer). */
-function accessibleRoomLegs(m: Model, wheelers: readonly number[], n: number): number[] {
-  return accessibleRooms(m, wheelers, n)
+/** The `n` shortest drives of `rooms`, ascending (fewer when there are fewer). */
+function nearestDrives(rooms: readonly { ms: number }[], n: number): number[] {
+  return rooms
     .map((r) => r.ms)
     .sort((a, b) => a - b)
     .slice(0, n);
@@ -217,10 +217,7 @@ function accessibleRoomsBound(m: Model, riders: readonly number[], cycle: number
   if (rooms.length < wheelers.length) return -Infinity; // not all can be housed: the plan houses fewer; no claim
   const backOf = new Map<number, number>();
   for (const { hotel } of rooms) if (!backOf.has(hotel)) backOf.set(hotel, Math.min(...riderSites.map((s) => driveMs(m, kmSiteHotel(m, s, hotel)))));
-  const drives = rooms
-    .map((r) => r.ms)
-    .sort((a, b) => a - b)
-    .slice(0, wheelers.length);
+  const drives = nearestDrives(rooms, wheelers.length);
   const backs = rooms.map((r) => backOf.get(r.hotel)!);
   return Math.max(
     pairing(m, drives, sites, (v) => v.wheelchairSpaces, cycle, board),

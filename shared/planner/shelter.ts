@@ -145,7 +145,8 @@ export function shelterSearch(
       for (const c of a.columns(p)) if (c.km < km0 * 0.8 - 0.5) nearer.add(c.hotel);
       if (!nearer.size) continue;
       // Every other round: trade hotels with a household that lands well before, nearer this one's site.
-      if (round % 2 === 1 && swapNearer(m, a, p, nearer, arr)) {
+      const swapFirst = round % 2 === 1;
+      if (swapFirst && swapNearer(m, a, p, nearer, arr)) {
         moved++;
         continue;
       }
@@ -157,8 +158,8 @@ export function shelterSearch(
       a.allowed.delete(p);
       if (a.hotelOf[p]! < 0) {
         a.place(p, h0, combo0, cost0);
-        // No rooms to be made nearer: trade hotels with a household that lands well before.
-        if (swapNearer(m, a, p, nearer, arr)) moved++;
+        // No rooms to be made nearer: trade hotels with a household that lands well before (unless tried).
+        if (!swapFirst && swapNearer(m, a, p, nearer, arr)) moved++;
       } else moved++;
     }
     // Households moved to make room must stay housed and keep their rider status.
