@@ -31,7 +31,10 @@ import { exactMip, exactStayBounds } from './lp-highs.js';
 import { replanCase } from './replan-case.js';
 
 const args = new Set(process.argv.slice(2));
-/** The machine is shared: the planner's deadlines run on this process's CPU time so others' load does not cut its search. */
+/**
+ * The machine is shared: ms figures are this process's CPU time, and above 1,500 households so are
+ * the planner's deadlines, so others' load does not cut its search (below, deadlines count work).
+ */
 const cpuClock = () => process.cpuUsage().user / 1000;
 export const planCpu = (s: Scenario, o: PlanOptions = {}): Plan & { wallMs?: number } => {
   const t = performance.now();

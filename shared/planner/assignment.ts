@@ -5,6 +5,7 @@
 import { fits, take, type Combo } from './combos.js';
 import type { Classes, Column } from './columns.js';
 import type { Model } from './model.js';
+import { tick } from './time.js';
 
 /** How freely the planner may move a party. */
 export const Freedom = {
@@ -38,6 +39,7 @@ export class Assignment {
   }
 
   place(p: number, hotel: number, combo: Combo, cost: number): void {
+    tick(1);
     take(combo, this.avail, 1);
     this.hotelOf[p] = hotel;
     this.combo[p] = combo;
@@ -90,11 +92,18 @@ export class Assignment {
   /** Cheapest column that fits the free rooms now, cheaper than `below` (skipping `skipHotel`). */
   bestFit(p: number, below = Infinity, skipHotel = -1): Column | null {
     const allowed = this.allowed.get(p);
-    for (const c of this.columns(p)) {
-      if (c.cost >= below) return null;
+    const cols = this.columns(p);
+    let i = 0;
+    for (; i < cols.length; i++) {
+      const c = cols[i]!;
+      if (c.cost >= below) break;
       if (c.hotel === skipHotel || (allowed && !allowed.has(c.hotel))) continue;
-      if (fits(c.combo, this.avail)) return c;
+      if (fits(c.combo, this.avail)) {
+        tick(2 + (i >> 2));
+        return c;
+      }
     }
+    tick(2 + (i >> 2));
     return null;
   }
 

@@ -14,7 +14,7 @@ import type { Trip } from '../plan.js';
 import { buildTrip, earliestDeparture, initialVehicles, type VehicleState } from './route.js';
 import { driveMs, type Model } from './model.js';
 import { roadKm } from '../geo.js';
-import { MINUTE_MS, ceilSecond, now, parseIso } from './time.js';
+import { MINUTE_MS, ceilSecond, now, parseIso, tick } from './time.js';
 
 /** At most this many vehicle chains timed per repair (a 650-guest schedule takes 100-450). */
 const MAX_WORK = 50_000;
@@ -60,6 +60,7 @@ export function repairCritical(
   /** When each run of a chain lands at its last stop, and the latest arrival of a vulnerable household. */
   const timeChain = (v: number, runs: readonly Run[]): { end: number; vuln: number } => {
     work++;
+    tick(4 + 4 * runs.length);
     const st: VehicleState = { idx: v, pos: start[v]!.pos, readyMs: start[v]!.readyMs };
     let end = -Infinity;
     let vuln = -Infinity;

@@ -4,7 +4,7 @@
  * the only way; then lower the stay cost by moving one household or swapping two. Stable (re-plan)
  * and fixed households are never moved for cost.
  */
-import { now } from './time.js';
+import { now, tick } from './time.js';
 import { fits, type Combo } from './combos.js';
 import type { Column } from './columns.js';
 import { Freedom, type Assignment } from './assignment.js';
@@ -142,6 +142,7 @@ export function swapPass(a: Assignment, parties: number[], deadline: number, hot
       let n = 0;
       for (const q of a.occupants[col.hotel]!) {
         if (++n > occupantsPerHotel) break;
+        tick(1);
         if (a.freedom[q] !== Freedom.Free) continue;
         const qCombo = a.combo[q]!;
         if (!fitsFreeing(col.combo, a.avail, qCombo)) continue;
@@ -230,6 +231,7 @@ export function ejectPass(a: Assignment, parties: number[], deadline: number, de
       const cand: [number, Column][] = [];
       for (const k of classesAt[hh]!) {
         const l = members.get(k)!;
+        tick(1 + (l.length >> 2));
         const c = a.columnsAt(l[0]!, hh).find((x) => fits(x.combo, a.avail));
         if (!c) continue;
         for (const p of l) {

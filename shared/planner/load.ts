@@ -5,7 +5,7 @@
  */
 import { haversineKm } from '../geo.js';
 import { driveMs, kmSiteHotel, type Model } from './model.js';
-import { MINUTE_MS } from './time.js';
+import { MINUTE_MS, tick } from './time.js';
 
 export interface LoadParams {
   maxStops: number;
@@ -79,6 +79,7 @@ export function buildLoad(
   } else {
     let seed = -1;
     let score = -Infinity;
+    tick(4 + 2 * byHotel.size);
     for (const [h, list] of byHotel) {
       if (!list.some(fitsParty)) continue;
       const far = kmSite(h);
@@ -110,6 +111,7 @@ export function buildLoad(
     const cands = new Set<number>();
     for (const h of stops) for (const x of nb.get(h) ?? []) if (!stops.includes(x) && byHotel.has(x)) cands.add(x);
     for (const h of cands) {
+      tick(4 + 4 * stops.length);
       let add = 0;
       let addSeats = seats;
       let addWc = wc;

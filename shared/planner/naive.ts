@@ -7,7 +7,7 @@
  * smallest of them). Transport: one hotel per trip, each load on the vehicle that can leave the
  * pick-up site earliest. Valid, but blind to cost and to combining stops.
  */
-import { now } from './time.js';
+import { elapsedNow } from './time.js';
 import { PLAN_FORMAT, type Plan, type Stay, type Trip, type Unassigned } from '../plan.js';
 import type { Scenario } from '../scenario.js';
 import { hotelAllowed } from './columns.js';
@@ -125,7 +125,7 @@ export function greedyStays(
 
 /** The greedy plan, for comparison. */
 export function naivePlan(scenario: Scenario): Plan {
-  const t0 = now();
+  const t0 = elapsedNow();
   const m = buildModel(scenario);
   const order = greedyOrder(m);
   const { hotelOf, combo, avail } = greedyStays(m, order);
@@ -136,7 +136,7 @@ export function naivePlan(scenario: Scenario): Plan {
   for (const p of m.parties) if (hotelOf[p.idx]! < 0) unassigned.push({ partyId: p.party.id, reason: unassignedReason(m, p.idx, avail) });
   const { trips } = greedyTrips(m, hotelOf, order, []);
   const plan: Plan = { format: PLAN_FORMAT, stays, trips, unassigned, metrics: {} };
-  plan.metrics = planMetrics(scenario, plan, now() - t0);
+  plan.metrics = planMetrics(scenario, plan, elapsedNow() - t0);
   return plan;
 }
 

@@ -3,7 +3,7 @@
  * Pure and synchronous so the server, a worker, the CLI, the benchmark and the browser can all run
  * it. Rooms first (they decide who is housed and the stay cost), then transport for the housed.
  */
-import { now, withClock } from './time.js';
+import { elapsedNow, now, withClock, withWorkClock } from './time.js';
 import { PLAN_FORMAT, type Plan, type PlanChange, type Stay, type Trip, type Unassigned } from '../plan.js';
 import type { PlanObjective, Scenario } from '../scenario.js';
 import type { Assignment } from './assignment.js';
@@ -30,9 +30,12 @@ export interface PlanOptions {
   previous?: Plan | null;
   locked?: Pick<Plan, 'stays' | 'trips'> | null;
   pins?: readonly Pin[];
-  /** Soft limit for the whole solve; defaults grow with the number of households. */
+  /**
+   * Soft limit for the whole solve; defaults grow with the number of households. Up to 1,500
+   * households in nominal ms of the work clock (time.ts), so the plan does not depend on the machine.
+   */
   timeBudgetMs?: number;
-  /** Clock for deadlines and solveMs in ms (default wall time; the benchmark passes CPU time). */
+  /** Clock for solveMs, and for deadlines above 1,500 households, in ms (default wall time; the benchmark passes CPU time). */
   clock?: () => number;
   /** Overrides the scenario's `policy.objective` (the CLI's --objective). */
   objective?: PlanObjective;
@@ -71,8 +74,20 @@ export function stayCombo(m: Model, hotel: number, rooms: Stay['rooms']): Combo 
 
 /** Plan a relocation: who stays where, who rides what, when; every metric filled in. */
 export function planRelocation(scenario: Scenario, opts: PlanOptions = {}): Plan {
-  return withClock(opts.clock, () => solve(scenario, opts).plan);
+  return withClock(opts.clock, () => deterministic(scenario, () => solve(scenario, opts).plan));
 }
+
+/**
+ * Up to 1,500 households every deadline runs on the work clock (time.ts): the same input gives
+ * the same plan on a quiet machine and a busy one. Above, on time, so that the largest incidents
+ * keep their answer times.
+ */
+function deterministic<T>(scenario: Scenario, f: () => T): T {
+  return scenario.parties.length <= WORK_CLOCK_MAX_PARTIES ? withWorkClock(f) : f();
+}
+
+/** The largest incident whose plan is computed on the work clock. */
+const WORK_CLOCK_MAX_PARTIES = 1500;
 
 /**
  * Both alternatives a duty manager chooses between ("cheapest" and "fastest within N%") from ONE
@@ -81,13 +96,16 @@ export function planRelocation(scenario: Scenario, opts: PlanOptions = {}): Plan
  * re-plan the two objectives take the same path and the two plans are the same plan.
  */
 export function planBoth(scenario: Scenario, opts: Omit<PlanOptions, 'objective'> = {}): PlanPair {
-  return withClock(opts.clock, () => {
-    const r = solve(scenario, { ...opts, objective: 'shelter' });
-    return { shelter: r.plan, cost: r.cheapest ?? r.plan };
-  });
+  return withClock(opts.clock, () =>
+    deterministic(scenario, () => {
+      const r = solve(scenario, { ...opts, objective: 'shelter' });
+      return { shelter: r.plan, cost: r.cheapest ?? r.plan };
+    }),
+  );
 }
 
 function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: Plan | null } {
+  const started = elapsedNow();
   const t0 = now();
   const m = buildModel(scenario);
   const ordering = orderingOf(scenario, {
@@ -99,7 +117,7 @@ function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: P
   // The joint rooms-and-seats search runs on fresh plans; a re-plan keeps households where they were.
   const shelter = ordering.objective === 'shelter' && !opts.previous;
   // Re-plans start from a good plan and must answer fast; a fresh plan of up to 1,500 households
-  // gets 1.5 s for the joint search (shelter) or for the room search to settle (cost): with a
+  // gets 1.5 s of the work clock for the joint search (shelter) or for the room search to settle (cost): with a
   // third of that the room stages that weigh distance were cut short and the last household
   // landed 4-32 minutes later on 6 of 12 generated incidents (decision 0002).
   const budget =
@@ -170,12 +188,12 @@ function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: P
     // Up to ~1,500 households every candidate is scheduled to the end (the bisection converges in a
     // few dozen ms), so the answer does not depend on how busy the machine is; above, by deadline.
     const full = riders.length <= 1500;
-    let started = now();
+    let evalStart = now();
     let tr = scheduleFor(a, riders)(full ? Infinity : t0 + budget * 0.55);
-    const evalMs = Math.max(3, now() - started);
+    const evalMs = Math.max(3, now() - evalStart);
     let key = shelterKey(m, a, riders, tr, lockedTrips, cap);
     // The cheapest rooms and their schedule are the cost objective's plan: kept as it stands now.
-    cheapest = assemble(scenario, m, a, rooms, { ...tr, kept: [] }, lockedStays, lockedTrips, opts, hotelPins, t0);
+    cheapest = assemble(scenario, m, a, rooms, { ...tr, kept: [] }, lockedStays, lockedTrips, opts, hotelPins, started);
     const housing = (x: Assignment) => {
       let v = 0;
       let h = 0;
@@ -192,7 +210,7 @@ function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: P
       const h = housing(r.a);
       if (h[0] < base[0] || (h[0] === base[0] && h[1] < base[1])) continue;
       const rs = ridersOf(r.a);
-      started = now();
+      evalStart = now();
       const t = scheduleFor(r.a, rs)(full ? Infinity : now() + evalMs);
       const kk = shelterKey(m, r.a, rs, t, lockedTrips, cap);
       if (h[0] > base[0] || h[1] > base[1] || compareShelter(kk, key) < 0) [rooms, a, riders, tr, key] = [r, r.a, rs, t, kk];
@@ -233,7 +251,7 @@ function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: P
       kept: [],
     };
   }
-  return { plan: assemble(scenario, m, a, rooms, transport, lockedStays, lockedTrips, opts, hotelPins, t0), cheapest };
+  return { plan: assemble(scenario, m, a, rooms, transport, lockedStays, lockedTrips, opts, hotelPins, started), cheapest };
 }
 
 /** The plan of an assignment and its schedule: households the fleet could not carry are unassigned. */
@@ -247,7 +265,7 @@ function assemble(
   lockedTrips: Trip[],
   opts: PlanOptions,
   hotelPins: Map<number, number>,
-  t0: number,
+  started: number,
 ): Plan {
   const stays: Stay[] = [];
   const unassigned: Unassigned[] = [];
@@ -264,7 +282,7 @@ function assemble(
   }
   const plan: Plan = { format: PLAN_FORMAT, stays, trips: [...lockedTrips, ...transport.kept, ...transport.trips], unassigned, metrics: {} };
   if (opts.previous) plan.changes = describeChanges(m, plan, opts.previous, rooms.displaced, rooms.pinFailures, hotelPins);
-  plan.metrics = planMetrics(scenario, plan, now() - t0);
+  plan.metrics = planMetrics(scenario, plan, elapsedNow() - started);
   return plan;
 }
 

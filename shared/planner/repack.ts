@@ -8,7 +8,7 @@
  * couples. Insertion with single moves and ejections (improve.ts) cannot find these: each step on its
  * own houses fewer.
  */
-import { now } from './time.js';
+import { now, tick } from './time.js';
 import { Freedom, type Assignment } from './assignment.js';
 import { fits } from './combos.js';
 import type { Column } from './columns.js';
@@ -106,6 +106,7 @@ function repackHotel(a: Assignment, h: number, out: number[]): boolean {
   let nodes = NODES;
   const rec = (i: number): void => {
     if (--nodes < 0) return;
+    tick(1);
     if (gt(cur, best)) [best, bestPick] = [[cur[0], cur[1]], [...pick]];
     if (i >= groups.length) return;
     // Bound: every remaining bed filled, vulnerable guests first.

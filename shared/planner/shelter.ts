@@ -16,7 +16,7 @@ import { trueStayCost } from './columns.js';
 import { insertUnhoused } from './improve.js';
 import { driveMs, kmSiteHotel, type Model, type PartyInfo } from './model.js';
 import { earliestDeparture, initialVehicles } from './route.js';
-import { MINUTE_MS, now, parseIso } from './time.js';
+import { MINUTE_MS, now, parseIso, tick } from './time.js';
 import type { TransportResult } from './transport.js';
 
 export interface ShelterKey {
@@ -32,6 +32,7 @@ export interface ShelterKey {
 /** Arrival time (ms) per party from a set of trips (NaN for parties on none). */
 export function arrivalsOf(m: Model, hotelOf: Int32Array, trips: readonly Trip[]): Float64Array {
   const out = new Float64Array(m.parties.length).fill(NaN);
+  tick(4 * trips.length);
   for (const t of trips) {
     for (const id of t.partyIds) {
       const p = m.partyIndex.get(id);

@@ -18,10 +18,33 @@ export function ceilSecond(ms: number): number {
 }
 
 let clock: () => number = () => performance.now();
+/** Overrides `clock` for deadlines only (see withWorkClock). */
+let deadlineClock: (() => number) | null = null;
+/** Planner work done in this thread so far, in units (see tick()). */
+let units = 0;
 
-/** The planner's clock for deadlines and solveMs (wall time unless a caller supplies another). */
+/**
+ * Work units per nominal millisecond of the work clock: about what this project's 2-core build
+ * machine does in a millisecond, so that budgets written in ms mean roughly that much time there.
+ */
+export const WORK_UNITS_PER_MS = 16_000;
+
+/** The planner's clock for deadlines (the work clock inside withWorkClock, else `clock`). */
 export function now(): number {
+  return deadlineClock ? deadlineClock() : clock();
+}
+
+/** The measuring clock (solveMs): wall time unless a caller supplies another; never the work clock. */
+export function elapsedNow(): number {
   return clock();
+}
+
+/**
+ * Count planner work: the inner loops of every stage that a deadline can cut short call this with
+ * the number of elementary steps they took (columns scanned, vehicles compared, stops timed...).
+ */
+export function tick(n: number): void {
+  units += n;
 }
 
 /**
@@ -36,5 +59,19 @@ export function withClock<T>(c: (() => number) | undefined, f: () => T): T {
     return f();
   } finally {
     clock = prev;
+  }
+}
+
+/**
+ * Run `f` with deadlines on the work clock: counted work, not time, so the same input gives the
+ * same plan however busy the machine is (decision 0002). Nested calls keep the outer clock.
+ */
+export function withWorkClock<T>(f: () => T): T {
+  if (deadlineClock) return f();
+  deadlineClock = () => units / WORK_UNITS_PER_MS;
+  try {
+    return f();
+  } finally {
+    deadlineClock = null;
   }
 }

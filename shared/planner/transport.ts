@@ -11,7 +11,7 @@ import { driveMs, kmSiteHotel, type Model } from './model.js';
 import { buildLoad, type LoadContext, type LoadParams } from './load.js';
 import { buildTrip, earliestDeparture, initialVehicles, type VehicleState } from './route.js';
 import { greedyOrder, greedyTrips } from './naive.js';
-import { MINUTE_MS, now } from './time.js';
+import { MINUTE_MS, now, tick } from './time.js';
 import { wheelchairRuns, type WheelRuns } from './wheel-runs.js';
 import { repairCritical } from './critical.js';
 
@@ -219,6 +219,7 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
   const vBest = new Float64Array(vs.length);
   const vSite = new Int32Array(vs.length);
   const recompute = (v: VehicleState) => {
+    tick(4 + 2 * siteCount);
     const pins = pinnedOf.get(v.idx)?.filter((p) => pending[m.parties[p]!.site]!.get(inp.hotelOf[p]!)?.includes(p));
     let best = Infinity;
     let bs = -1;
@@ -257,6 +258,7 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
   };
   vs.forEach(refresh);
   while (left > 0) {
+    tick(16 + vBest.length);
     let vi = -1;
     let bestD = Infinity;
     for (let i = 0; i < vBest.length; i++) {

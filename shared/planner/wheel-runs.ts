@@ -17,7 +17,7 @@ import type { Trip } from '../plan.js';
 import { driveMs, kmSiteHotel, type Model } from './model.js';
 import { earliestDeparture, initialVehicles, type VehicleState } from './route.js';
 import { greedyOrder, greedyTrips } from './naive.js';
-import { MINUTE_MS, now } from './time.js';
+import { MINUTE_MS, now, tick } from './time.js';
 
 /** Vehicle index -> wheelchair households (party indices) in the order it carries them. */
 export type WheelRuns = Map<number, number[]>;
@@ -89,7 +89,10 @@ function sequence(
   const start = initialVehicles(m, lockedTrips);
   const leg = new Map(jobs.map((p) => [p, driveMs(m, kmSiteHotel(m, m.parties[p]!.site, hotelOf[p]!))]));
   /** Arrival of each household of one vehicle's run, in order (Infinity from one that does not fit). */
-  const arrivals = (v: number, seq: readonly number[]) => runArrivals(m, hotelOf, start[v]!, seq);
+  const arrivals = (v: number, seq: readonly number[]) => {
+    tick(4 + 4 * seq.length);
+    return runArrivals(m, hotelOf, start[v]!, seq);
+  };
   const latest = (runs: WheelRuns) => Math.max(...fleet.map((v) => Math.max(-Infinity, ...arrivals(v, runs.get(v)!))));
 
   // A first schedule: farthest hotel first, each on the vehicle that lands it soonest.
