@@ -8,14 +8,14 @@ import { PLAN_FORMAT, type Plan, type PlanChange, type Stay, type Trip, type Una
 import type { PlanObjective, Scenario } from '../scenario.js';
 import type { Assignment } from './assignment.js';
 import { stayCost } from './columns.js';
-import { orderingOf } from './compare.js';
+import { comparePlans, orderingOf } from './compare.js';
 import { greedyOrder, greedyStays } from './naive.js';
 import { assignmentStayCost, compareShelter, nearerAccessibleRooms, nearerHouseholds, shelterKey, shelterSearch, snapshotRooms } from './shelter.js';
 import { comboRooms, type Combo } from './combos.js';
 import { unassignedReason } from './explain.js';
 import { planMetrics } from './metrics.js';
 import { buildModel, carriable, kmSiteHotel, type Model, type PartyInfo } from './model.js';
-import { assignRooms, improveAll } from './rooms.js';
+import { assignRooms, improveAll, type KeepOrder } from './rooms.js';
 import { keepPreviousTrips } from './keep-trips.js';
 import { scheduleTransport, type TransportResult } from './transport.js';
 
@@ -74,7 +74,7 @@ export function stayCombo(m: Model, hotel: number, rooms: Stay['rooms']): Combo 
 
 /** Plan a relocation: who stays where, who rides what, when; every metric filled in. */
 export function planRelocation(scenario: Scenario, opts: PlanOptions = {}): Plan {
-  return withClock(opts.clock, () => deterministic(scenario, () => solve(scenario, opts).plan));
+  return withClock(opts.clock, () => deterministic(scenario, () => solveBest(scenario, opts).plan));
 }
 
 /**
@@ -98,13 +98,43 @@ const WORK_CLOCK_MAX_PARTIES = 1500;
 export function planBoth(scenario: Scenario, opts: Omit<PlanOptions, 'objective'> = {}): PlanPair {
   return withClock(opts.clock, () =>
     deterministic(scenario, () => {
-      const r = solve(scenario, { ...opts, objective: 'shelter' });
+      const r = solveBest(scenario, { ...opts, objective: 'shelter' });
       return { shelter: r.plan, cost: r.cheapest ?? r.plan };
     }),
   );
 }
 
-function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: Plan | null } {
+/**
+ * A re-plan in which some household cannot keep its rooms is solved twice, keeping first those who
+ * hold fewest rooms (fewest households move) and in the usual priority (those hardest to house
+ * elsewhere stay), and the better plan under the contract's ordering (tiers 1-2, then households
+ * moved) is kept. Above 1,500 households, once, in the usual priority.
+ */
+function solveBest(scenario: Scenario, opts: PlanOptions): Solved {
+  const started = elapsedNow();
+  const small = scenario.parties.length <= WORK_CLOCK_MAX_PARTIES;
+  const first = solve(scenario, opts, small ? 'fewest-rooms' : 'priority');
+  if (!opts.previous || !small || !first.displaced) return first;
+  // Half the budget: the alternative, tried only when someone had to leave a hotel.
+  const second = solve(scenario, opts, 'priority', 0.5);
+  const ordering = orderingOf(scenario, {
+    ...(opts.objective ? { objective: opts.objective } : {}),
+    ...(opts.costTolerancePct !== undefined ? { costTolerancePct: opts.costTolerancePct } : {}),
+  });
+  const best = comparePlans(scenario, second.plan, first.plan, { previous: opts.previous, ordering }) < 0 ? second : first;
+  best.plan.metrics.solveMs = Math.round(elapsedNow() - started);
+  return best;
+}
+
+interface Solved {
+  plan: Plan;
+  cheapest: Plan | null;
+  /** Households the room stage could not keep at their previous hotel. */
+  displaced: number;
+}
+
+/** One run of the planner; `share` scales its time budget. */
+function solve(scenario: Scenario, opts: PlanOptions, keepOrder: KeepOrder, share = 1): Solved {
   const started = elapsedNow();
   const t0 = now();
   const m = buildModel(scenario);
@@ -121,14 +151,15 @@ function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: P
   // third of that the room stages that weigh distance were cut short and the last household
   // landed 4-32 minutes later on 6 of 12 generated incidents (decision 0002).
   const budget =
-    opts.timeBudgetMs ??
-    (opts.transportOnly && opts.previous
-      ? 150 + m.parties.length * 0.1
-      : opts.previous
-        ? 50 + m.parties.length * 0.04
-        : m.parties.length <= 1500
-          ? FRESH_SMALL_BUDGET_MS
-          : 100 + m.parties.length * 0.12);
+    share *
+    (opts.timeBudgetMs ??
+      (opts.transportOnly && opts.previous
+        ? 150 + m.parties.length * 0.1
+        : opts.previous
+          ? 50 + m.parties.length * 0.04
+          : m.parties.length <= 1500
+            ? FRESH_SMALL_BUDGET_MS
+            : 100 + m.parties.length * 0.12));
   const lockedStays = new Map<number, { hotel: number; combo: Combo; stay: Stay }>();
   for (const s of opts.locked?.stays ?? []) {
     const p = m.partyIndex.get(s.partyId);
@@ -165,7 +196,7 @@ function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: P
   const guard = !opts.previous && !lockedStays.size && !onLockedTrip.size && !hotelPins.size;
   let greedy: ReturnType<typeof greedyStays> | null = null;
   const roomsFor = (mv: Model, deadline: number) => {
-    const r = assignRooms(mv, eligible, { locked: lockedStays, pins: hotelPins, allowed: onLockedTrip, previous, deadline });
+    const r = assignRooms(mv, eligible, { locked: lockedStays, pins: hotelPins, allowed: onLockedTrip, previous, keepOrder, deadline });
     if (guard) neverBelowGreedy(mv, r.a, eligible, deadline, (greedy ??= greedyStays(m)));
     return r;
   };
@@ -251,7 +282,7 @@ function solve(scenario: Scenario, opts: PlanOptions): { plan: Plan; cheapest: P
       kept: [],
     };
   }
-  return { plan: assemble(scenario, m, a, rooms, transport, lockedStays, lockedTrips, opts, hotelPins, started), cheapest };
+  return { plan: assemble(scenario, m, a, rooms, transport, lockedStays, lockedTrips, opts, hotelPins, started), cheapest, displaced: rooms.displaced.size };
 }
 
 /** The plan of an assignment and its schedule: households the fleet could not carry are unassigned. */

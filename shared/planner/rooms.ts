@@ -21,8 +21,16 @@ export interface RoomInputs {
   allowed: Map<number, Set<number>>;
   /** The previous plan's hotel and rooms per party. */
   previous: Map<number, { hotel: number; combo: Combo | null }>;
+  /**
+   * Where a hotel can no longer hold everyone the previous plan put there, who keeps their rooms
+   * first: households holding the fewest rooms (the fewest households move), or the usual priority
+   * (vulnerable, then fewest hotel options, then largest: those hardest to house elsewhere stay).
+   */
+  keepOrder: KeepOrder;
   deadline: number;
 }
+
+export type KeepOrder = 'fewest-rooms' | 'priority';
 
 export interface RoomResult {
   a: Assignment;
@@ -78,8 +86,12 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
     a.place(p, h, combo, cost(p, h, combo));
     a.freedom[p] = Freedom.Fixed;
   }
-  // Stability: first keep exactly the previous rooms, then any rooms at the previous hotel.
+  // Stability: first keep exactly the previous rooms, then any rooms at the previous hotel. Where
+  // a hotel lost rooms, `keepOrder` decides who stays (the planner tries both: planner.ts).
+  const roomsHeld = (p: number) => inp.previous.get(p)!.combo?.counts.reduce((n, c) => n + c, 0) ?? Infinity;
+  const position = new Map(order.map((p, i) => [p, i]));
   const prevOrder = order.filter((p) => a.hotelOf[p]! < 0 && inp.previous.has(p));
+  if (inp.keepOrder === 'fewest-rooms') prevOrder.sort((x, y) => roomsHeld(x) - roomsHeld(y) || position.get(x)! - position.get(y)!);
   for (const pass of [0, 1]) {
     for (const p of prevOrder) {
       if (a.hotelOf[p]! >= 0) continue;

@@ -141,7 +141,14 @@ describe('wheelchair runs (shared/planner/wheel-runs.ts)', () => {
 function cheapestRooms(shape: Parameters<typeof generateScenario>[0]['shape'], seed: number, guests: number) {
   const m = buildModel(scenarioSchema.parse(generateScenario({ guests, shape, seed })));
   const eligible = m.parties.filter((p) => carriable(m, p));
-  const { a } = assignRooms(m, eligible, { locked: new Map(), pins: new Map(), allowed: new Map(), previous: new Map(), deadline: Infinity });
+  const { a } = assignRooms(m, eligible, {
+    locked: new Map(),
+    pins: new Map(),
+    allowed: new Map(),
+    previous: new Map(),
+    keepOrder: 'priority',
+    deadline: Infinity,
+  });
   return { m, eligible, a };
 }
 

@@ -1,10 +1,12 @@
 /** Re-plans keep every lock, respect pins, and move as few households as they can. */
 import fc from 'fast-check';
+import { generateScenario, type Shape } from '../../seed/generate.js';
+import { scenarioSchema } from '../../shared/scenario.js';
 import { planRelocation, validatePlan } from '../../shared/planner/index.js';
 import type { Plan } from '../../shared/plan.js';
 import type { Scenario } from '../../shared/scenario.js';
 import { scenarioArb } from './arbitraries.js';
-import { ruleScenario } from './fixture.js';
+import { clubhouseScenario, guest, ruleScenario } from './fixture.js';
 
 /** Lock, per vehicle, a prefix of its trips (those that have "left") and the stays of their riders. */
 function lockPrefix(plan: Plan, share: number): Pick<Plan, 'stays' | 'trips'> {
@@ -88,4 +90,83 @@ test('withdrawn rooms move no more households than they displace, each with a re
   expect(moved.length).toBeGreaterThan(0);
   expect(moved.length).toBeLessThanOrEqual(usedDouble.length);
   for (const c of moved) expect(c.reason).toMatch(/rooms|make room/);
+});
+
+/** The fewest households that must leave a hotel whose rooms shrank: those holding most rooms go first. */
+function fewestDisplaced(s: Scenario, plan: Plan, hotelId: string): number {
+  const left = new Map(s.hotels.find((h) => h.id === hotelId)!.roomTypes.map((r) => [r.type, r.count]));
+  const rooms = (x: Plan['stays'][number]) => x.rooms.reduce((n, r) => n + r.count, 0);
+  let displaced = 0;
+  for (const st of plan.stays.filter((x) => x.hotelId === hotelId).sort((a, b) => rooms(a) - rooms(b))) {
+    if (st.rooms.every((r) => (left.get(r.type) ?? 0) >= r.count)) for (const r of st.rooms) left.set(r.type, left.get(r.type)! - r.count);
+    else displaced++;
+  }
+  return displaced;
+}
+
+test('a hotel that loses rooms keeps the households holding fewer rooms: one family of four moves, not two couples', () => {
+  const adults = (p: string, n: number) => Array.from({ length: n }, (_, i) => guest(`${p}${i}`));
+  const s = clubhouseScenario('Rooms shrink', {
+    hotels: [
+      { id: 'N', name: 'Near Inn', lat: 53.17, lng: 0.34, roomTypes: [{ type: 'double', sleeps: 2, count: 4, rateMinor: 8000 }] },
+      { id: 'F', name: 'Far Hotel', lat: 53.05, lng: 0.34, roomTypes: [{ type: 'double', sleeps: 2, count: 10, rateMinor: 8000 }] },
+    ],
+    parties: [
+      { id: 'BIG', name: 'Four Adults', siteId: 'M', guests: adults('B', 4) },
+      { id: 'C1', name: 'Couple One', siteId: 'M', guests: adults('C', 2) },
+      { id: 'C2', name: 'Couple Two', siteId: 'M', guests: adults('D', 2) },
+    ],
+    vehicles: [{ id: 'C', kind: 'coach', seats: 40, depotSiteId: 'D', availableFrom: '2026-03-01T20:10:00+00:00' }],
+  });
+  const first = planRelocation(s);
+  // Everyone fits at the near inn: the family in two doubles, each couple in one.
+  expect(first.stays.map((x) => [x.partyId, x.hotelId, x.rooms[0]!.count]).sort()).toEqual([
+    ['BIG', 'N', 2],
+    ['C1', 'N', 1],
+    ['C2', 'N', 1],
+  ]);
+  const s2 = structuredClone(s);
+  s2.hotels[0]!.roomTypes[0]!.count = 2;
+  const again = planRelocation(s2, { previous: first });
+  expect(validatePlan(s2, again, { previous: first }).violations).toEqual([]);
+  expect(again.changes?.map((c) => c.partyId)).toEqual(['BIG']);
+  expect(
+    again.stays
+      .filter((x) => x.hotelId === 'N')
+      .map((x) => x.partyId)
+      .sort(),
+  ).toEqual(['C1', 'C2']);
+});
+
+test('after a withdrawal no more households leave the hotel than must (generated incidents with beds to spare)', () => {
+  fc.assert(
+    fc.property(
+      // Beds to spare (when beds are short, housing more guests may take more moves: tier 2 first).
+      fc.constantFrom<Shape>('normal', 'needs-heavy'),
+      fc.integer({ min: 1, max: 10_000 }),
+      fc.integer({ min: 150, max: 300 }),
+      (shape, seed, guests) => {
+        const s = scenarioSchema.parse(generateScenario({ guests, shape, seed }));
+        const first = planRelocation(s, { timeBudgetMs: 30 });
+        // The busiest hotel loses 30% of its rooms of every type.
+        const count = new Map<string, number>();
+        for (const st of first.stays) count.set(st.hotelId, (count.get(st.hotelId) ?? 0) + 1);
+        const hotelId = [...count].sort((x, y) => y[1] - x[1])[0]?.[0];
+        if (!hotelId) return;
+        const s2 = withdraw(
+          s,
+          s.hotels.findIndex((h) => h.id === hotelId),
+          0.3,
+          { stays: [] },
+        );
+        const must = fewestDisplaced(s2, first, hotelId);
+        const again = planRelocation(s2, { previous: first, timeBudgetMs: 30 });
+        expect(validatePlan(s2, again, { previous: first }).violations).toEqual([]);
+        // Out of the hotel that shrank (households elsewhere may make room for a more vulnerable one).
+        const left = (again.changes ?? []).filter((c) => c.fromHotelId === hotelId);
+        expect(left.length).toBeLessThanOrEqual(must);
+      },
+    ),
+    { numRuns: 16, seed: 11 },
+  );
 });
