@@ -49,8 +49,39 @@ describeBrowser('duty manager console', () => {
     await p1.getByTestId('presence').filter({ hasText: 'Sam Second is viewing Households' }).waitFor();
     // Fits a 1280x720 laptop screen: no page scroll either way (the panels scroll on their own).
     expect(await p1.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight])).toEqual([1280, 720]);
+    // Every counter's label and note whole, in one row.
+    expect(await countersLayout(p1)).toEqual({ rows: 1, cut: [] });
     await screenshot(p1, 'console-01-opened');
+    // A narrower screen: counters in two rows, still whole; the map, the clock and the panel one
+    // under the other, none over another (the page scrolls).
+    await p1.setViewportSize({ width: 1024, height: 768 });
+    try {
+      expect(await countersLayout(p1)).toEqual({ rows: 2, cut: [] });
+      const boxes = await p1.evaluate(() =>
+        ['.console-map .incident-map', '.side-panel'].map((sel) => {
+          const r = document.querySelector(sel)!.getBoundingClientRect();
+          return { top: r.top, bottom: r.bottom };
+        }),
+      );
+      expect(boxes[0]!.bottom - boxes[0]!.top).toBeGreaterThanOrEqual(400);
+      expect(boxes[1]!.top).toBeGreaterThanOrEqual(boxes[0]!.bottom);
+      await screenshot(p1, 'console-01-opened-1024');
+    } finally {
+      await p1.setViewportSize({ width: 1280, height: 720 });
+    }
   });
+
+  /** How many rows the counters take, and the labels and notes cut short (wider or taller than their box). */
+  function countersLayout(page: typeof one.page): Promise<{ rows: number; cut: string[] }> {
+    return page.evaluate(() => {
+      const counters = [...document.querySelectorAll('.counter')];
+      const texts = [...document.querySelectorAll('.counter .stat-label, .counter .stat-note')];
+      return {
+        rows: new Set(counters.map((e) => Math.round(e.getBoundingClientRect().top))).size,
+        cut: texts.filter((e) => e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight).map((e) => e.textContent ?? ''),
+      };
+    });
+  }
 
   async function state(): Promise<IncidentState> {
     const res = await one.page.request.get(`${server.url}/api/incidents/${incidentId}/state`);

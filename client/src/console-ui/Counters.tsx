@@ -118,7 +118,7 @@ function whereaboutsItems(state: IncidentState, needsHelp: number): Item[] {
     label: 'Needs attention',
     value: formatCount(g.needsAttention),
     tone: g.needsAttention ? 'bad' : 'good',
-    note: 'people named in open exceptions',
+    note: 'in open exceptions',
   });
   return items;
 }
