@@ -22,6 +22,7 @@ import { DEFAULT_POLICY } from '../../shared/scenario.js';
 import { AppError, validationError } from '../http/errors.js';
 import { commitWithEvents, SYSTEM_ACTOR, type Actor, type EventBus } from '../events/log.js';
 import { isoUtc } from '../../shared/time.js';
+import { groupBy } from '../../shared/collections.js';
 import { stopArrivals } from '../drivers/repo.js';
 import { moveGuests, recordMoves, syncJourney } from '../whereabouts/repo.js';
 import { linkSecretSource, signLink, verifyLink } from '../drivers/token.js';
@@ -178,7 +179,10 @@ export class AttentionService {
         late.map((t) => t.id),
       );
       const partyIds = [...new Set(riders.map((r) => r.partyId))];
-      const members = partyIds.length ? await repo.membersWhereabouts(this.db, incidentId, partyIds) : [];
+      const members = groupBy(partyIds.length ? await repo.membersWhereabouts(this.db, incidentId, partyIds) : [], (g) => g.partyId);
+      const ridersOf = groupBy(riders, (r) => r.tripId);
+      /** The members of these households whose whereabouts are `w`. */
+      const guestsOf = (households: readonly string[], w: string) => households.flatMap((p) => members.get(p) ?? []).filter((g) => g.w === w);
       const [siteRows, hotelRows, vehicleRows] = await Promise.all([
         siteNames(this.db, incidentId),
         repo.hotelNames(this.db, incidentId),
@@ -188,11 +192,11 @@ export class AttentionService {
       const hotelName = new Map(hotelRows.map((h) => [h.id, h.name]));
       const vehicleName = new Map(vehicleRows.map((v) => [v.id, `${v.provider} ${v.kind.replace('_', ' ')} ${v.id}`.trim()]));
       for (const t of late) {
-        const mine = riders.filter((r) => r.tripId === t.id);
+        const mine = ridersOf.get(t.id) ?? [];
         if (!mine.length) continue;
         const vName = vehicleName.get(t.vehicleId) ?? t.vehicleId;
         if (t.status !== 'departed') {
-          const ids = members.filter((g) => mine.some((r) => r.partyId === g.partyId) && g.w === 'waiting').map((g) => g.id);
+          const ids = guestsOf([...new Set(mine.map((r) => r.partyId))], 'waiting').map((g) => g.id);
           const late = Math.round((now.getTime() - t.departAt.getTime()) / MINUTE);
           drafts.push({
             kind: 'overdue',
@@ -212,8 +216,8 @@ export class AttentionService {
         const eta = t.arrivals[idx] ? Date.parse(t.arrivals[idx]) : NaN;
         if (!Number.isFinite(eta) || eta + inc.overdue * MINUTE >= now.getTime() || now.getTime() - eta > STALE_MS) continue;
         const hotelId = t.stops[idx]!;
-        const boarded = mine.filter((r) => r.status === 'boarded').map((r) => r.partyId);
-        const ids = members.filter((g) => boarded.includes(g.partyId) && g.w === 'aboard').map((g) => g.id);
+        const boarded = [...new Set(mine.filter((r) => r.status === 'boarded').map((r) => r.partyId))];
+        const ids = guestsOf(boarded, 'aboard').map((g) => g.id);
         const late = Math.round((now.getTime() - eta) / MINUTE);
         drafts.push({
           kind: 'overdue',
@@ -234,8 +238,9 @@ export class AttentionService {
       const partyIds = [...new Set(stale.map((g) => g.partyId))];
       const stayRows = await repo.droppedAt(this.db, incidentId, partyIds);
       const where = new Map(stayRows.map((s) => [s.partyId, s]));
+      const staleOf = groupBy(stale, (g) => g.partyId);
       for (const partyId of partyIds) {
-        const ids = stale.filter((g) => g.partyId === partyId).map((g) => g.id);
+        const ids = (staleOf.get(partyId) ?? []).map((g) => g.id);
         const w = where.get(partyId);
         const place = w ? { kind: 'hotel' as const, id: w.hotelId, name: w.name } : null;
         drafts.push({

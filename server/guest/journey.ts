@@ -5,6 +5,7 @@
  */
 import type { Db, Tx } from '../db/client.js';
 import type { hotels, stays, tripRiders, trips, vehicles } from '../db/schema.js';
+import { groupBy } from '../../shared/collections.js';
 import { journeyRides, journeyStays } from './repo.js';
 
 export interface Journey {
@@ -31,9 +32,12 @@ export async function currentJourneys(db: Db | Tx, incidentId: string, partyIds:
 /** `currentJourneys` from the households' stays and rides as `journeyStays` and `journeyRides` read them. */
 export function journeysOf(partyIds: readonly string[], stayRows: readonly Journey[], rideRows: readonly Ride[]): Map<string, CurrentJourney> {
   const out = new Map<string, CurrentJourney>();
+  // Grouped once: a plan applied to 10,000 households asks for all of them at once.
+  const staysOf = groupBy(stayRows, (s) => s.stay.partyId);
+  const ridesOf = groupBy(rideRows, (r) => r.rider.partyId);
   for (const partyId of partyIds) {
-    const mine = stayRows.filter((s) => s.stay.partyId === partyId);
-    const rides = rideRows.filter((r) => r.rider.partyId === partyId);
+    const mine = staysOf.get(partyId) ?? [];
+    const rides = ridesOf.get(partyId) ?? [];
     const current = mine.find((s) => s.stay.status !== 'checked_out') ?? mine[0];
     const ride = rides.find((r) => r.rider.status !== 'dropped') ?? (current ? rides.find((r) => r.rider.hotelId === current.stay.hotelId) : undefined);
     out.set(partyId, { current, ride });

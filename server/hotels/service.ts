@@ -5,6 +5,7 @@
  * arriving); those households go back to waiting for the next re-plan.
  */
 import type { Db, Tx } from '../db/client.js';
+import { groupBy } from '../../shared/collections.js';
 import { hotelOfferSchema, hotelUpdateSchema, type HotelOfferResult, type HotelUpdateResult } from '../../shared/operations.js';
 import { AppError, parseOr400 } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
@@ -78,7 +79,7 @@ export class HotelService {
       ]);
       if (displaced.length) {
         const rows = await repo.partyNames(tx, incidentId, displaced);
-        const members = await membersOf(tx, incidentId, displaced);
+        const members = groupBy(await membersOf(tx, incidentId, displaced), (g) => g.partyId);
         const withdrawn = roomChanges
           .filter((c) => c.to < c.from)
           .map((c) => `${c.from - c.to} ${c.type}`)
@@ -91,7 +92,7 @@ export class HotelService {
           rows.map((p) => ({
             kind: 'unplaced' as const,
             partyId: p.id,
-            guestIds: members.filter((g) => g.partyId === p.id && !['checked_in', 'checked_out', 'own_way'].includes(g.whereabouts)).map((g) => g.id),
+            guestIds: (members.get(p.id) ?? []).filter((g) => !['checked_in', 'checked_out', 'own_way'].includes(g.whereabouts)).map((g) => g.id),
             place: { kind: 'hotel' as const, id: hotelId, name: hotel.name },
             summary: `${p.name} lost their room: ${hotel.name} withdrew ${withdrawn || 'rooms'}.`,
             suggestion: 'Re-plan to find them another hotel (their transport was released too).',

@@ -6,6 +6,7 @@
 import type { Db, Tx } from '../db/client.js';
 import type { PartyStatus } from '../db/schema.js';
 import type { Plan } from '../../shared/plan.js';
+import { groupBy } from '../../shared/collections.js';
 import type { PlanAlternative, PlanApplyResult, PlanView } from '../../shared/api.js';
 import { closeCured, openAttention, type Emit } from '../attention/repo.js';
 import { membersOf } from '../whereabouts/repo.js';
@@ -281,7 +282,7 @@ export class PlanService {
     const ids = plan.unassigned.map((u) => u.partyId);
     // One after the other: a transaction is one connection (node-postgres refuses overlapping queries from pg@9).
     const rows = await repo.partiesById(tx, incidentId, ids);
-    const members = await membersOf(tx, incidentId, ids);
+    const members = groupBy(await membersOf(tx, incidentId, ids), (g) => g.partyId);
     const siteRows = await repo.siteNames(tx, incidentId);
     const byId = new Map(rows.map((r) => [r.id, r]));
     await openAttention(
@@ -291,7 +292,7 @@ export class PlanService {
       actor,
       plan.unassigned.map((u) => {
         const p = byId.get(u.partyId);
-        const gs = members.filter((g) => g.partyId === u.partyId && ['waiting', 'missing', 'no_show'].includes(g.whereabouts));
+        const gs = (members.get(u.partyId) ?? []).filter((g) => ['waiting', 'missing', 'no_show'].includes(g.whereabouts));
         const site = siteRows.find((x) => x.id === p?.siteId);
         return {
           kind: 'unplaced' as const,
