@@ -105,16 +105,18 @@ export function planBoth(scenario: Scenario, opts: Omit<PlanOptions, 'objective'
 }
 
 /**
- * A re-plan in which some household cannot keep its rooms is solved twice, keeping first those who
- * hold fewest rooms (fewest households move) and in the usual priority (those hardest to house
- * elsewhere stay), and the better plan under the contract's ordering (tiers 1-2, then households
- * moved) is kept. Above 1,500 households, once, in the usual priority.
+ * A re-plan keeps at their hotel first the households holding fewest rooms (fewest households
+ * move). When that displaced someone and left anyone without rooms, it is solved again in the usual
+ * priority (those hardest to house elsewhere stay), and the better plan under the contract's
+ * ordering (tiers 1-2, then households moved) is kept. Above 1,500 households, once, in the usual
+ * priority.
  */
 function solveBest(scenario: Scenario, opts: PlanOptions): Solved {
   const started = elapsedNow();
   const small = scenario.parties.length <= WORK_CLOCK_MAX_PARTIES;
   const first = solve(scenario, opts, small ? 'fewest-rooms' : 'priority');
-  if (!opts.previous || !small || !first.displaced) return first;
+  // Only where someone is left without rooms can the usual order house more (beds are short).
+  if (!opts.previous || !small || !first.displaced || !first.plan.unassigned.length) return first;
   // Half the budget: the alternative, tried only when someone had to leave a hotel.
   const second = solve(scenario, opts, 'priority', 0.5);
   const ordering = orderingOf(scenario, {
