@@ -117,7 +117,7 @@ function solveBest(scenario: Scenario, opts: PlanOptions): Solved {
   const first = solve(scenario, opts, small ? 'fewest-rooms' : 'priority');
   // Only where someone is left without rooms can the usual order house more (beds are short).
   if (!opts.previous || !small || !first.displaced || !first.plan.unassigned.length) return first;
-  // Half the budget: the alternative, tried only when someone had to leave a hotel.
+  // The alternative, on half the budget.
   const second = solve(scenario, opts, 'priority', 0.5);
   const ordering = orderingOf(scenario, {
     ...(opts.objective ? { objective: opts.objective } : {}),
@@ -149,9 +149,9 @@ function solve(scenario: Scenario, opts: PlanOptions, keepOrder: KeepOrder, shar
   // The joint rooms-and-seats search runs on fresh plans; a re-plan keeps households where they were.
   const shelter = ordering.objective === 'shelter' && !opts.previous;
   // Re-plans start from a good plan and must answer fast; a fresh plan of up to 1,500 households
-  // gets 1.5 s of the work clock for the joint search (shelter) or for the room search to settle (cost): with a
-  // third of that the room stages that weigh distance were cut short and the last household
-  // landed 4-32 minutes later on 6 of 12 generated incidents (decision 0002).
+  // gets 1.5 s of the work clock for the joint search (shelter) or for the room search to settle
+  // (cost): with a third of that the room stages that weigh distance were cut short and the last
+  // household landed 4-32 minutes later on 6 of 12 generated incidents (decision 0002).
   const budget =
     share *
     (opts.timeBudgetMs ??
