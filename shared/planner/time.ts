@@ -68,7 +68,9 @@ export function withClock<T>(c: (() => number) | undefined, f: () => T): T {
  */
 export function withWorkClock<T>(f: () => T): T {
   if (deadlineClock) return f();
-  deadlineClock = () => units / WORK_UNITS_PER_MS;
+  // From zero at every solve, so the arithmetic on deadlines is the same whatever ran before.
+  const base = units;
+  deadlineClock = () => (units - base) / WORK_UNITS_PER_MS;
   try {
     return f();
   } finally {
