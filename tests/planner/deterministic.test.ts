@@ -8,6 +8,7 @@ import { generateScenario, type Shape } from '../../seed/generate.js';
 import { planBoth, planRelocation } from '../../shared/planner/index.js';
 import type { Plan } from '../../shared/plan.js';
 import { scenarioSchema, type Scenario } from '../../shared/scenario.js';
+import { runPlanPairInWorker } from '../../server/planner/worker.js';
 
 /** A clock that has advanced a second every time it is read. */
 function racingClock(): () => number {
@@ -47,3 +48,12 @@ test('both alternatives and a re-plan after rooms are withdrawn are the same on 
   expect(again.changes?.length).toBeGreaterThan(0);
   expect(withoutSolveMs(againBusy)).toEqual(withoutSolveMs(again));
 });
+
+test("the server's worker thread computes the same pair as this thread", async () => {
+  // The server plans fresh incidents in a worker: a new thread, a cold JIT, the same plans.
+  const s = scenarioOf(180, 'needs-heavy', 7);
+  const here = planBoth(s, { timeBudgetMs: 150 });
+  const there = await runPlanPairInWorker({ scenario: s, timeBudgetMs: 150 });
+  expect(withoutSolveMs(there.shelter)).toEqual(withoutSolveMs(here.shelter));
+  expect(withoutSolveMs(there.cost)).toEqual(withoutSolveMs(here.cost));
+}, 60_000);
