@@ -24,6 +24,10 @@ const state = async (): Promise<IncidentState> => (await duty.get(`/api/incident
 test('propose, look at the diff, apply: hotels fill and households are assigned', async () => {
   const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
   expect(proposal.stale).toBe(false);
+  // Computing again with nothing changed proposes the same plan, whoever asks and however busy the server is.
+  const twice = (await duty2.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  const content = (p: { stays: unknown; trips: unknown; unassigned: unknown }) => ({ stays: p.stays, trips: p.trips, unassigned: p.unassigned });
+  expect(content(twice.plan)).toEqual(content(proposal.plan));
   const scenario = scenarioSchema.parse((await duty.get(`/api/incidents/${incidentId}/scenario`).expect(200)).body);
   const check = validatePlan(scenario, proposal.plan);
   expect(check.violations).toEqual([]);
