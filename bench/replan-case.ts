@@ -25,7 +25,7 @@ export interface ReplanFigures {
  * possible (fewest rooms first): the least any re-plan must move, unless it finds other rooms in
  * the same hotel for them.
  */
-function displacedCount(s: Scenario, plan: Plan, hotelId: string): number {
+export function displacedCount(s: Scenario, plan: Plan, hotelId: string): number {
   const h = s.hotels.find((x) => x.id === hotelId)!;
   const left = new Map(h.roomTypes.map((r) => [r.type, r.count]));
   const here = plan.stays

@@ -94,17 +94,17 @@ export class Assignment {
     const allowed = this.allowed.get(p);
     const cols = this.columns(p);
     let i = 0;
+    let found: Column | null = null;
     for (; i < cols.length; i++) {
       const c = cols[i]!;
       if (c.cost >= below) break;
-      if (c.hotel === skipHotel || (allowed && !allowed.has(c.hotel))) continue;
-      if (fits(c.combo, this.avail)) {
-        tick(2 + (i >> 2));
-        return c;
+      if (c.hotel !== skipHotel && (!allowed || allowed.has(c.hotel)) && fits(c.combo, this.avail)) {
+        found = c;
+        break;
       }
     }
     tick(2 + (i >> 2));
-    return null;
+    return found;
   }
 
   /** Lexicographic worth of housing a party: (vulnerable guests, guests). */

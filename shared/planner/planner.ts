@@ -83,11 +83,11 @@ export function planRelocation(scenario: Scenario, opts: PlanOptions = {}): Plan
  * keep their answer times.
  */
 function deterministic<T>(scenario: Scenario, f: () => T): T {
-  return scenario.parties.length <= WORK_CLOCK_MAX_PARTIES ? withWorkClock(f) : f();
+  return onWorkClock(scenario) ? withWorkClock(f) : f();
 }
 
-/** The largest incident whose plan is computed on the work clock. */
-const WORK_CLOCK_MAX_PARTIES = 1500;
+/** Whether the incident is small enough for its plan to be computed on the work clock. */
+const onWorkClock = (scenario: Scenario) => scenario.parties.length <= 1500;
 
 /**
  * Both alternatives a duty manager chooses between ("cheapest" and "fastest within N%") from ONE
@@ -113,7 +113,7 @@ export function planBoth(scenario: Scenario, opts: Omit<PlanOptions, 'objective'
  */
 function solveBest(scenario: Scenario, opts: PlanOptions): Solved {
   const started = elapsedNow();
-  const small = scenario.parties.length <= WORK_CLOCK_MAX_PARTIES;
+  const small = onWorkClock(scenario);
   const first = solve(scenario, opts, small ? 'fewest-rooms' : 'priority');
   // Only where someone is left without rooms can the usual order house more (beds are short).
   if (!opts.previous || !small || !first.displaced || !first.plan.unassigned.length) return first;

@@ -88,10 +88,12 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
   }
   // Stability: first keep exactly the previous rooms, then any rooms at the previous hotel. Where
   // a hotel lost rooms, `keepOrder` decides who stays (the planner tries both: planner.ts).
-  const roomsHeld = (p: number) => inp.previous.get(p)!.combo?.counts.reduce((n, c) => n + c, 0) ?? Infinity;
-  const position = new Map(order.map((p, i) => [p, i]));
   const prevOrder = order.filter((p) => a.hotelOf[p]! < 0 && inp.previous.has(p));
-  if (inp.keepOrder === 'fewest-rooms') prevOrder.sort((x, y) => roomsHeld(x) - roomsHeld(y) || position.get(x)! - position.get(y)!);
+  if (inp.keepOrder === 'fewest-rooms') {
+    // A stable sort: among households holding as many rooms, the usual priority stays.
+    const held = new Map(prevOrder.map((p) => [p, inp.previous.get(p)!.combo?.counts.reduce((n, c) => n + c, 0) ?? Infinity]));
+    prevOrder.sort((x, y) => held.get(x)! - held.get(y)!);
+  }
   for (const pass of [0, 1]) {
     for (const p of prevOrder) {
       if (a.hotelOf[p]! >= 0) continue;

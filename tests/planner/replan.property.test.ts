@@ -7,6 +7,7 @@ import type { Plan } from '../../shared/plan.js';
 import type { Scenario } from '../../shared/scenario.js';
 import { scenarioArb } from './arbitraries.js';
 import { clubhouseScenario, guest, ruleScenario } from './fixture.js';
+import { displacedCount } from '../../bench/replan-case.js';
 
 /** Lock, per vehicle, a prefix of its trips (those that have "left") and the stays of their riders. */
 function lockPrefix(plan: Plan, share: number): Pick<Plan, 'stays' | 'trips'> {
@@ -92,18 +93,6 @@ test('withdrawn rooms move no more households than they displace, each with a re
   for (const c of moved) expect(c.reason).toMatch(/rooms|make room/);
 });
 
-/** The fewest households that must leave a hotel whose rooms shrank: those holding most rooms go first. */
-function fewestDisplaced(s: Scenario, plan: Plan, hotelId: string): number {
-  const left = new Map(s.hotels.find((h) => h.id === hotelId)!.roomTypes.map((r) => [r.type, r.count]));
-  const rooms = (x: Plan['stays'][number]) => x.rooms.reduce((n, r) => n + r.count, 0);
-  let displaced = 0;
-  for (const st of plan.stays.filter((x) => x.hotelId === hotelId).sort((a, b) => rooms(a) - rooms(b))) {
-    if (st.rooms.every((r) => (left.get(r.type) ?? 0) >= r.count)) for (const r of st.rooms) left.set(r.type, left.get(r.type)! - r.count);
-    else displaced++;
-  }
-  return displaced;
-}
-
 test('a hotel that loses rooms keeps the households holding fewer rooms: one family of four moves, not two couples', () => {
   const adults = (p: string, n: number) => Array.from({ length: n }, (_, i) => guest(`${p}${i}`));
   const s = clubhouseScenario('Rooms shrink', {
@@ -159,7 +148,7 @@ test('after a withdrawal no more households leave the hotel than must (generated
           0.3,
           { stays: [] },
         );
-        const must = fewestDisplaced(s2, first, hotelId);
+        const must = displacedCount(s2, first, hotelId);
         const again = planRelocation(s2, { previous: first, timeBudgetMs: 30 });
         expect(validatePlan(s2, again, { previous: first }).violations).toEqual([]);
         // Out of the hotel that shrank (households elsewhere may make room for a more vulnerable one).
