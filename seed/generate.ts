@@ -13,6 +13,7 @@ import { drawSize, makeHousehold, NORMAL_RATES, type NeedRates } from './househo
 import { Rng } from './rng.js';
 import { bedsOf, roomMix, type Tier } from './rooms.js';
 import type { HotelInput, PartyInput, SiteInput, VehicleInput } from './types.js';
+import { countOf } from '../shared/plural.js';
 
 export const SHAPES = ['normal', 'scarce-rooms', 'many-pets', 'many-wheelchair', 'far-hotels', 'scarce', 'needs-heavy'] as const;
 export type Shape = (typeof SHAPES)[number];
@@ -252,7 +253,7 @@ export function generateScenario(opts: GenerateOptions): ScenarioInput {
   return {
     format: SCENARIO_FORMAT,
     incident: {
-      name: `Generated storm: ${opts.guests} guests (${shape}, seed ${opts.seed ?? 1})`,
+      name: `Generated storm: ${countOf(opts.guests, 'guest')} (${shape}, seed ${opts.seed ?? 1})`,
       startedAt: STARTED_AT,
       currency: 'GBP',
       timezone: 'Europe/London',

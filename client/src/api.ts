@@ -199,7 +199,7 @@ export const api = {
   /** The state with only some households (client/src/console/state-part.ts builds the query). */
   statePart: (incidentId: string, query: string) => request<IncidentStatePart>('GET', `${inc(incidentId)}/state/part?${query}`),
   importScenario: (scenario: unknown) => request<ImportResult>('POST', '/api/incidents/import', scenario, { deadlineMs: HEAVY_REQUEST_DEADLINE_MS }),
-  driverLinks: (incidentId: string) => request<{ links: DriverLink[] }>('GET', `${inc(incidentId)}/drivers`),
+  driverLinks: (incidentId: string) => request<{ links: DriverLink[]; timezone: string }>('GET', `${inc(incidentId)}/drivers`),
   revokeDriverLink: (incidentId: string, vehicleId: string) =>
     request<DriverLinkRevoked>('POST', `${inc(incidentId)}/vehicles/${seg(vehicleId)}/driver-link/revoke`, {}),
   ledgerSummary: (incidentId: string) => request<LedgerTotals>('GET', `${inc(incidentId)}/ledger/summary`),

@@ -31,6 +31,7 @@ import * as repo from './repo.js';
 import type { AttentionDraft, SettingsRow } from './repo.js';
 import { currentRiders, siteNames } from '../vehicles/repo.js';
 import { lastSeq } from '../events/repo.js';
+import { countOf } from '../../shared/plural.js';
 
 const MINUTE = 60_000;
 
@@ -204,7 +205,7 @@ export class AttentionService {
             guestIds: ids,
             place: { kind: 'site', id: t.fromSiteId, name: siteName.get(t.fromSiteId) ?? t.fromSiteId },
             tripId: t.id,
-            summary: `${vName} has not left ${siteName.get(t.fromSiteId) ?? t.fromSiteId}: ${late} min past its departure, ${ids.length} people waiting for it.`,
+            summary: `${vName} has not left ${siteName.get(t.fromSiteId) ?? t.fromSiteId}: ${late} min past its departure, ${countOf(ids.length, 'person', 'people')} waiting for it.`,
             suggestion: `Call the driver of ${vName}; if it is not coming, mark it out of service and re-plan.`,
             dedupeKey: `overdue:${t.id}:depart`,
           });
@@ -225,7 +226,7 @@ export class AttentionService {
           guestIds: ids,
           place: { kind: 'hotel', id: hotelId, name: hotelName.get(hotelId) ?? hotelId },
           tripId: t.id,
-          summary: `${vName} is ${late} min late at ${hotelName.get(hotelId) ?? hotelId} with ${ids.length} people aboard.`,
+          summary: `${vName} is ${late} min late at ${hotelName.get(hotelId) ?? hotelId} with ${countOf(ids.length, 'person', 'people')} aboard.`,
           suggestion: `Call the driver of ${vName} and tell ${hotelName.get(hotelId) ?? hotelId}'s reception the new time.`,
           dedupeKey: `overdue:${t.id}:${hotelId}`,
         });

@@ -9,6 +9,7 @@ import { openDatabase } from '../db/client.js';
 import { EventBus, SYSTEM_ACTOR } from '../events/log.js';
 import { AppError } from '../http/errors.js';
 import { IncidentService } from '../incidents/service.js';
+import { countOf } from '../../shared/plural.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -31,7 +32,7 @@ try {
   const text = readFileSync(file, 'utf8');
   if (csv) {
     const r = await service.importGuestCsv(incidentId!, text, SYSTEM_ACTOR);
-    console.log(`Added ${r.parties} households (${r.guests} guests) in ${Math.round(performance.now() - t0)} ms.`);
+    console.log(`Added ${countOf(r.parties, 'household')} (${countOf(r.guests, 'guest')}) in ${Math.round(performance.now() - t0)} ms.`);
   } else {
     let json: unknown;
     try {
@@ -41,7 +42,7 @@ try {
     }
     const r = await service.importScenario(json, SYSTEM_ACTOR);
     console.log(
-      `Imported incident ${r.incidentId}: ${r.counts.parties} households, ${r.counts.guests} guests, ${r.counts.hotels} hotels, ${r.counts.vehicles} vehicles in ${Math.round(performance.now() - t0)} ms.`,
+      `Imported incident ${r.incidentId}: ${countOf(r.counts.parties, 'household')}, ${countOf(r.counts.guests, 'guest')}, ${countOf(r.counts.hotels, 'hotel')}, ${countOf(r.counts.vehicles, 'vehicle')} in ${Math.round(performance.now() - t0)} ms.`,
     );
   }
 } catch (e) {

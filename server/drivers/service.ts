@@ -85,9 +85,16 @@ export class DriverService {
     });
   }
 
-  /** One link per vehicle, for duty managers; with the absolute URL's QR when `origin` is known. */
-  async links(incidentId: string, origin: string | null): Promise<{ links: DriverLink[] }> {
-    const [vs, ts] = await Promise.all([repo.incidentVehicles(this.db, incidentId), repo.incidentTrips(this.db, incidentId)]);
+  /**
+   * One link per vehicle, for duty managers; with the absolute URL's QR when `origin` is known, and
+   * the incident's time zone, in which the page shows departure times as the console does.
+   */
+  async links(incidentId: string, origin: string | null): Promise<{ links: DriverLink[]; timezone: string }> {
+    const [vs, ts, incident] = await Promise.all([
+      repo.incidentVehicles(this.db, incidentId),
+      repo.incidentTrips(this.db, incidentId),
+      findIncident(this.db, incidentId),
+    ]);
     const riders = await repo.ridersOf(
       this.db,
       ts.map((t) => t.id),
@@ -96,6 +103,7 @@ export class DriverService {
     const tripsByVehicle = groupBy(ts, (t) => t.vehicleId);
     const [secret, generations] = await Promise.all([this.secret(), repo.linkGenerations(this.db, incidentId)]);
     return {
+      timezone: incident?.timezone ?? 'UTC',
       links: vs.map((v) => {
         const token = signDriverToken(secret, { incidentId, vehicleId: v.id, generation: generations.get(v.id) ?? 1 });
         const path = `/#/drive/${token}`;

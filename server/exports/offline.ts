@@ -10,6 +10,7 @@ import { parseCsv } from './csv-read.js';
 import { csvValue } from './csv.js';
 import { LINE_COLUMNS } from './lines.js';
 import { checkManifestSignature } from './signing.js';
+import { countOf } from '../../shared/plural.js';
 
 type Check = ExportVerification['checks'][number];
 
@@ -73,7 +74,7 @@ export function checkCsv(manifest: ExportManifest, csvText: string): CsvCheck {
   checks.push({
     name: 'csv totals',
     ok: total === manifest.totalMinor && rows.length === manifest.lines,
-    detail: `${rows.length} lines, total ${total} minor units (manifest: ${manifest.lines}, ${manifest.totalMinor})`,
+    detail: `${countOf(rows.length, 'line')}, total ${total} minor units (manifest: ${manifest.lines}, ${manifest.totalMinor})`,
   });
   for (const r of rows) hashes.set(Number(get(r, 'seq')), get(r, 'hash'));
   if (!whole) {
@@ -128,7 +129,7 @@ export function checkCsv(manifest: ExportManifest, csvText: string): CsvCheck {
     name: 'csv hash chain',
     ok: headOk,
     detail: headOk
-      ? `${rows.length} entries recomputed; head #${prev.seq} ${prev.hash}`
+      ? `${countOf(rows.length, 'entry', 'entries')} recomputed; head #${prev.seq} ${prev.hash}`
       : `the CSV's chain ends at #${prev.seq} ${prev.hash}, manifest says #${manifest.headSeq} ${manifest.headHash}`,
   });
   return { checks, firstBad: null, hashes, whole };

@@ -8,6 +8,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { formatMinor, type MoneyRow } from '../../shared/ledger.js';
 import type { ExportFigures, ExportMeta } from './meta.js';
+import { countOf } from '../../shared/plural.js';
 
 const MARGIN = 50;
 
@@ -31,9 +32,9 @@ export async function writePdf(out: Writable, meta: ExportMeta, fig: ExportFigur
     ['Incident started', meta.incident.startedAt],
     ['Time zone', meta.incident.timezone],
     ['Export', `${meta.exportId}, ${meta.createdAt} by ${meta.createdBy}`],
-    ['Ledger entries', `#${meta.range.fromSeq} to #${meta.range.toSeq} (${t.lines} lines)`],
+    ['Ledger entries', `#${meta.range.fromSeq} to #${meta.range.toSeq} (${countOf(t.lines, 'line')})`],
     ['Occurred', `${meta.range.occurredFrom ?? 'start'} to ${meta.range.occurredTo ?? 'head'}`],
-    ['Households housed', `${t.households} (${t.guests} guests)`],
+    ['Households housed', `${t.households} (${countOf(t.guests, 'guest')})`],
     ['Nights', `${t.householdNights} household-nights, ${t.guestNights} guest-nights`],
   ];
   for (const [k, v] of facts) doc.font('Helvetica-Bold').text(`${k}: `, { continued: true }).font('Helvetica').text(v);

@@ -33,6 +33,7 @@ import { lineValues } from './lines.js';
 import { receiptIdsBySha } from '../ledger/receipt-repo.js';
 import { canonicalJson as chainCanonical, checkLink, GENESIS_HASH } from '../ledger/chain.js';
 import { checkManifestSignature, type LedgerSigner } from './signing.js';
+import { countOf } from '../../shared/plural.js';
 
 export const EXPORT_FILES = { csv: 'ledger.csv', xlsx: 'ledger.xlsx', pdf: 'claim-summary.pdf' } as const;
 export const MANIFEST_FILE = 'manifest.json';
@@ -300,7 +301,9 @@ export class ExportService {
     add(
       'hash chain',
       !linkBad,
-      linkBad ? `entry #${linkBad.seq} (${linkBad.id}): ${linkBad.reason}` : `${chain.checked} entries recomputed, #1 to #${manifest.range.toSeq}`,
+      linkBad
+        ? `entry #${linkBad.seq} (${linkBad.id}): ${linkBad.reason}`
+        : `${countOf(chain.checked, 'entry', 'entries')} recomputed, #1 to #${manifest.range.toSeq}`,
     );
     const photoBad = chain.receipts.firstBad;
     add(
@@ -324,8 +327,8 @@ export class ExportService {
       'totals',
       totalsOk,
       totalsOk
-        ? `${t.lines} lines, total ${t.totalMinor} minor units`
-        : `live: ${t.lines} lines, ${t.totalMinor}; manifest: ${manifest.lines} lines, ${manifest.totalMinor}${catsOk ? '' : ' (categories differ)'}`,
+        ? `${countOf(t.lines, 'line')}, total ${t.totalMinor} minor units`
+        : `live: ${countOf(t.lines, 'line')}, ${t.totalMinor}; manifest: ${countOf(manifest.lines, 'line')}, ${manifest.totalMinor}${catsOk ? '' : ' (categories differ)'}`,
     );
     for (const f of fileHashes) {
       const listed = manifest.files.find((x) => x.name === f.name);
@@ -340,7 +343,8 @@ export class ExportService {
       );
     }
     const live = await readHead(this.db, incidentId);
-    if (live.seq > manifest.range.toSeq) add('later entries', true, `the ledger has ${live.seq - manifest.range.toSeq} entries recorded after this export`);
+    if (live.seq > manifest.range.toSeq)
+      add('later entries', true, `the ledger has ${countOf(live.seq - manifest.range.toSeq, 'entry', 'entries')} recorded after this export`);
     return { ok: checks.every((c) => c.ok), exportId: manifest.exportId, checks, firstBad: chain.firstBad };
   }
 }

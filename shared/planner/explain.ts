@@ -33,8 +33,8 @@ export function unassignedReason(m: Model, p: number, avail: Int32Array): string
     const wcMax = Math.max(0, ...m.vehicles.map((v) => v.wheelchairSpaces));
     const seatMax = Math.max(0, ...m.vehicles.map((v) => v.seats));
     return info.wheel > wcMax
-      ? `needs ${info.wheel} wheelchair spaces in one vehicle; the most any vehicle has is ${wcMax}; book an accessible vehicle`
-      : `needs ${info.seated} seats and ${info.wheel} wheelchair spaces in one vehicle; no vehicle has both (largest has ${seatMax} seats)`;
+      ? `needs ${countOf(info.wheel, 'wheelchair space')} in one vehicle; the most any vehicle has is ${wcMax}; book an accessible vehicle`
+      : `needs ${countOf(info.seated, 'seat')} and ${countOf(info.wheel, 'wheelchair space')} in one vehicle; no vehicle has both (largest has ${countOf(seatMax, 'seat')})`;
   }
   const within = (h: number) => kmSiteHotel(m, info.site, h) <= max + 1e-9;
   const hasBeds = (h: number) => minimalCombos(m, h, info.size, info.wheel > 0).length > 0;
@@ -52,7 +52,7 @@ export function unassignedReason(m: Model, p: number, avail: Int32Array): string
     return `no accessible room within ${max} km${info.pets ? ' at a pet-friendly hotel' : ''}${n ? `; ${name(n.h)} at ${km1(n.km)} has one` : '; no hotel in the scenario has one'}`;
   }
   if (!m.hotels.some((_, h) => hotelAllowed(m, info, h) && hasBeds(h))) {
-    return `no hotel within ${max} km can bed ${info.size} guests${info.wheel ? ' with an accessible room' : ''}; split the booking with the household's consent or add rooms`;
+    return `no hotel within ${max} km can bed ${countOf(info.size, 'guest')}${info.wheel ? ' with an accessible room' : ''}; split the booking with the household's consent or add rooms`;
   }
   const suitable = (h: number) => (!info.pets || m.hotels[h]!.hotel.petsAllowed) && cheapestFreeCombo(m, h, info.size, info.wheel > 0, avail) !== null;
   const kind = `${info.wheel ? 'accessible ' : ''}${info.pets ? 'pet-friendly ' : ''}rooms for ${info.size}`;

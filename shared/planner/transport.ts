@@ -14,6 +14,7 @@ import { greedyOrder, greedyTrips } from './naive.js';
 import { MINUTE_MS, now, tick } from './time.js';
 import { wheelchairRuns, type WheelRuns } from './wheel-runs.js';
 import { repairCritical } from './critical.js';
+import { countOf } from '../plural.js';
 
 export interface TransportInput {
   hotelOf: Int32Array;
@@ -88,7 +89,7 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
     const fitsV = (v: number) => m.vehicles[v]!.seats >= info.seated && m.vehicles[v]!.wheelchairSpaces >= info.wheel;
     if (pin !== undefined && !fitsV(pin)) inp.vehiclePins.delete(p);
     if (m.vehicles.some((_, v) => fitsV(v))) riders.push(p);
-    else unserved.set(p, `no vehicle has ${info.seated} seats and ${info.wheel} wheelchair spaces`);
+    else unserved.set(p, `no vehicle has ${countOf(info.seated, 'seat')} and ${countOf(info.wheel, 'wheelchair space')}`);
   }
   const carriers = new Int32Array(m.parties.length);
   for (const p of riders) {

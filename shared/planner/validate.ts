@@ -9,6 +9,7 @@ import { hasPets, wheelchairCount, type Party, type Scenario } from '../scenario
 import { computeMetrics, tripsByVehicle, type FullMetrics } from './metrics.js';
 import type { Pin } from './planner.js';
 import { MINUTE_MS, parseIso } from './time.js';
+import { countOf } from '../plural.js';
 
 export type RuleId = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 'locked' | 'pin';
 
@@ -106,7 +107,7 @@ export function validatePlan(scenario: Scenario, plan: Plan, opts: ValidateOptio
   for (const h of scenario.hotels) {
     for (const rt of h.roomTypes) {
       const n = used.get(`${h.id}\u0000${rt.type}`) ?? 0;
-      if (n > rt.count) v.push({ rule: 3, hotelId: h.id, message: `${h.id} "${rt.type}": ${n} rooms used, ${rt.count} available` });
+      if (n > rt.count) v.push({ rule: 3, hotelId: h.id, message: `${h.id} "${rt.type}": ${countOf(n, 'room')} used, ${rt.count} available` });
     }
   }
 
@@ -139,19 +140,25 @@ export function validatePlan(scenario: Scenario, plan: Plan, opts: ValidateOptio
     if (!veh) v.push({ rule: 8, vehicleId: t.vehicleId, tripIndex: ti, message: `trip ${ti} uses unknown vehicle ${t.vehicleId}` });
     else {
       if (seated > veh.seats)
-        v.push({ rule: 8, vehicleId: veh.id, tripIndex: ti, message: `trip ${ti}: ${seated} seated riders, ${veh.id} has ${veh.seats} seats` });
+        v.push({
+          rule: 8,
+          vehicleId: veh.id,
+          tripIndex: ti,
+          message: `trip ${ti}: ${countOf(seated, 'seated rider')}, ${veh.id} has ${countOf(veh.seats, 'seat')}`,
+        });
       if (wheel > veh.wheelchairSpaces)
         v.push({
           rule: 8,
           vehicleId: veh.id,
           tripIndex: ti,
-          message: `trip ${ti}: ${wheel} wheelchair users, ${veh.id} has ${veh.wheelchairSpaces} wheelchair spaces`,
+          message: `trip ${ti}: ${countOf(wheel, 'wheelchair user')}, ${veh.id} has ${countOf(veh.wheelchairSpaces, 'wheelchair space')}`,
         });
     }
   });
   for (const s of plan.stays) {
     const n = rides.get(s.partyId) ?? 0;
-    if (parties.has(s.partyId) && n !== 1) v.push({ rule: 7, partyId: s.partyId, message: `housed party ${s.partyId} rides ${n} trips; expected exactly 1` });
+    if (parties.has(s.partyId) && n !== 1)
+      v.push({ rule: 7, partyId: s.partyId, message: `housed party ${s.partyId} rides ${countOf(n, 'trip')}; expected exactly 1` });
   }
 
   v.push(...checkTiming(scenario, plan, sites, hotels, vehicles, parties, stayOf));
@@ -190,7 +197,7 @@ function checkTiming(
       const earliest = ready + (pos ? ms(roadKm(pos, from, policy)) : 0) + policy.boardingMinutes * MINUTE_MS;
       if (depart < earliest - 1000) bad(`departs ${t.departAt}, but the vehicle cannot be boarded and leave before ${new Date(earliest).toISOString()}`);
       if (new Set(t.stops).size !== t.stops.length) bad('stops repeat');
-      if (t.arrivals.length !== t.stops.length) bad(`${t.stops.length} stops but ${t.arrivals.length} arrivals`);
+      if (t.arrivals.length !== t.stops.length) bad(`${countOf(t.stops.length, 'stop')} but ${countOf(t.arrivals.length, 'arrival')}`);
       const served = new Set(t.partyIds.map((p) => stayOf.get(p)?.hotelId).filter((x) => x !== undefined));
       let at: LatLng = from;
       let exp = depart;

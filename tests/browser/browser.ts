@@ -49,7 +49,7 @@ export interface BrowserSession {
  * A fresh persistent profile in a temp dir, one page at 1280x720, confined to `appOrigin`. Given a
  * `profile` dir, that one is used (and kept on close) so a test can reopen the same browser.
  */
-export async function openBrowser(appOrigin: string, opts: { profile?: string } = {}): Promise<BrowserSession> {
+export async function openBrowser(appOrigin: string, opts: { profile?: string; timezoneId?: string } = {}): Promise<BrowserSession> {
   const profile = opts.profile ?? mkdtempSync(path.join(tmpdir(), 'relocation-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -57,7 +57,7 @@ export async function openBrowser(appOrigin: string, opts: { profile?: string } 
     args: ARGS,
     viewport: { width: 1280, height: 720 },
     locale: 'en-GB',
-    timezoneId: 'Europe/London',
+    timezoneId: opts.timezoneId ?? 'Europe/London',
     // The console honours reduced motion (no popup fades or zoom animations): steadier screenshots.
     reducedMotion: 'reduce',
   });

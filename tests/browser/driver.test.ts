@@ -130,6 +130,25 @@ describeBrowser('driver on a phone', () => {
     const { page } = browser;
     await signInAs(page, server.url, DEMO.duty);
     await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+    // A duty manager coordinating from another time zone sees departures in the incident's, as the console shows them.
+    const listed = (await duty.get(`/api/incidents/${incidentId}/drivers`).expect(200)).body as { links: DriverLink[]; timezone: string };
+    expect(listed.timezone).toBe('Europe/London');
+    const abroad = await openBrowser(server.url, { timezoneId: 'Asia/Tokyo' });
+    try {
+      await signInAs(abroad.page, server.url, DEMO.duty);
+      await abroad.page.goto(`${server.url}/#/incidents/${incidentId}/drivers`);
+      await abroad.page.locator('.dr-links li').first().waitFor();
+      const next = listed.links.find((l) => l.currentTrip)!;
+      const leaves = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: listed.timezone }).format(
+        new Date(next.currentTrip!.departAt),
+      );
+      const households = next.currentTrip!.households;
+      expect(await abroad.page.locator(`.dr-links li[data-vehicle="${next.vehicleId}"]`).textContent()).toContain(
+        `Next: leaves ${leaves} with ${households} ${households === 1 ? 'household' : 'households'}`,
+      );
+    } finally {
+      await abroad.close();
+    }
     await page.goto(`${server.url}/#/incidents/${incidentId}/drivers`);
     await page.locator('.dr-links li').first().waitFor();
     expect(await page.locator('.dr-links li').count()).toBe(links.length);

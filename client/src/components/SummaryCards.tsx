@@ -1,6 +1,6 @@
 /** Headline counts in big type, grouped the way a duty manager reads them: people, needs, beds, transport. */
 import type { IncidentSummary } from '../../../shared/api.js';
-import { formatCount } from '../format.js';
+import { formatCount, plural } from '../format.js';
 
 interface Card {
   key: string;
@@ -44,7 +44,7 @@ function groups(c: IncidentSummary['counts']): { title: string; cards: Card[] }[
       title: 'Transport',
       cards: [
         { key: 'vehicles', label: 'Vehicles', value: c.vehicles },
-        { key: 'seats', label: 'Seats', value: c.seats, note: `${formatCount(c.wheelchairSpaces)} wheelchair spaces` },
+        { key: 'seats', label: 'Seats', value: c.seats, note: plural(c.wheelchairSpaces, 'wheelchair space') },
       ],
     },
   ];

@@ -15,6 +15,7 @@ import { householdDots, tripLines, vehicleDots } from '../map/overlays.js';
 import { MapLegend } from '../map/MapLegend.js';
 import { clusterHouseholds } from '../console/clusters.js';
 import type { EventLog } from '../console/event-log.js';
+import { plural } from '../format.js';
 import type { Lookup } from '../console/lookup.js';
 import { foldEvents } from '../console/replay.js';
 import { tripWindow, vehicleAt, type TripLike } from '../console/trips.js';
@@ -78,7 +79,7 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId, re
           ...m,
           fillRatio: beds ? Math.min(1, guests / beds) : 0,
           stat: `${guests}/${beds} checked in`,
-          tooltip: `${h?.name ?? ''}: ${guests} of ${beds} beds checked in at this step`,
+          tooltip: `${h?.name ?? ''}: ${guests} of ${plural(beds, 'bed')} checked in at this step`,
         };
       });
   }, [state, frame, log.events, lookup]);

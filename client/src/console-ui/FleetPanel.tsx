@@ -40,8 +40,8 @@ export function FleetPanel(props: PanelProps) {
                 {v.status === 'out_of_service' ? '✖ out of service' : humanize(v.status)}
               </span>
               <span className="row-sub">
-                {v.seats} seats{v.wheelchairSpaces ? ` · ♿ ${v.wheelchairSpaces}` : ''} · {plural(tripsOf.get(v.id) ?? 0, 'trip')} · depot{' '}
-                {lookup.name(v.depotSiteId)}
+                {plural(v.seats, 'seat')}
+                {v.wheelchairSpaces ? ` · ♿ ${v.wheelchairSpaces}` : ''} · {plural(tripsOf.get(v.id) ?? 0, 'trip')} · depot {lookup.name(v.depotSiteId)}
               </span>
             </button>
           </li>
@@ -83,8 +83,8 @@ function VehicleDetails({ incidentId, state, lookup, vehicle, onBack, onAuthErro
         {humanize(vehicle.kind)} {vehicle.id}
       </h2>
       <p>
-        {vehicle.provider} · {vehicle.seats} seats{vehicle.wheelchairSpaces ? `, ${vehicle.wheelchairSpaces} wheelchair spaces` : ''} · depot{' '}
-        {lookup.name(vehicle.depotSiteId)}
+        {vehicle.provider} · {plural(vehicle.seats, 'seat')}
+        {vehicle.wheelchairSpaces ? `, ${plural(vehicle.wheelchairSpaces, 'wheelchair space')}` : ''} · depot {lookup.name(vehicle.depotSiteId)}
       </p>
       <p className={`status-word ${broken ? 'st-bad' : ''}`}>Status: {broken ? '✖ out of service' : humanize(vehicle.status)}</p>
       <label className="field-compact">

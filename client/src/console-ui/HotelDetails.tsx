@@ -93,7 +93,7 @@ export function HotelDetails({ incidentId, state, lookup, hotel, onBack, onAuthE
         {hotel.phone ? ` · ☎ ${hotel.phone}` : ''}
       </p>
       <p>
-        <strong>{formatCount(hotel.bedsTaken)}</strong> of {formatCount(hotel.bedsOffered)} beds taken · {hotel.petsAllowed ? 'pets welcome' : 'no pets'}
+        <strong>{formatCount(hotel.bedsTaken)}</strong> of {plural(hotel.bedsOffered, 'bed')} taken · {hotel.petsAllowed ? 'pets welcome' : 'no pets'}
       </p>
       {hotel.perks.length ? (
         <p>

@@ -1,6 +1,6 @@
 /** Hotels: every hotel with its beds taken and flags; record a new offer; open one to change rooms or see arrivals. */
 import { useState } from 'react';
-import { formatCount } from '../format.js';
+import { formatCount, plural } from '../format.js';
 import { ShapeIcon } from '../map/MapLegend.js';
 import { MARKER_STYLES } from '../map/marker-styles.js';
 import type { PanelProps } from './SidePanel.js';
@@ -48,7 +48,7 @@ export function HotelsPanel(props: PanelProps) {
                   <ShapeIcon style={MARKER_STYLES.hotel} size={16} fillRatio={ratio} /> <strong>{h.name}</strong>
                 </span>
                 <span className="row-stat">
-                  {formatCount(h.bedsTaken)}/{formatCount(h.bedsOffered)} beds · {formatCount(Math.max(0, h.bedsOffered - h.bedsTaken))} free
+                  {formatCount(h.bedsTaken)}/{plural(h.bedsOffered, 'bed')} · {formatCount(Math.max(0, h.bedsOffered - h.bedsTaken))} free
                 </span>
                 <span className="row-sub">
                   {accessible > 0 ? `♿ ${accessible} accessible rooms free` : 'no accessible room free'} · {h.petsAllowed ? 'pets welcome' : 'no pets'}

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import type { AttentionState } from '../live/useAttention.js';
 import { groupDiff, guestsPerHotel } from '../console/diff-groups.js';
-import { formatCount, formatDateTime, formatMoneyMinor, formatTime } from '../format.js';
+import { formatDateTime, formatMoneyMinor, formatTime, plural } from '../format.js';
 import type { PlanWork } from '../live/usePlan.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import type { PanelProps } from './SidePanel.js';
@@ -171,11 +171,11 @@ export function PlanPanel({ state, lookup, plan, att }: PanelProps & { plan: Pla
           <dl className="metrics" data-testid="plan-metrics">
             <div>
               <dt>Housed</dt>
-              <dd>{formatCount(m.peopleHoused ?? 0)} people</dd>
+              <dd>{plural(m.peopleHoused ?? 0, 'person', 'people')}</dd>
             </div>
             <div>
               <dt>Not placed</dt>
-              <dd className={(m.peopleUnassigned ?? 0) > 0 ? 'warn-text' : ''}>{formatCount(m.peopleUnassigned ?? 0)} people</dd>
+              <dd className={(m.peopleUnassigned ?? 0) > 0 ? 'warn-text' : ''}>{plural(m.peopleUnassigned ?? 0, 'person', 'people')}</dd>
             </div>
             <div>
               <dt>Rooms a night</dt>
@@ -197,7 +197,7 @@ export function PlanPanel({ state, lookup, plan, att }: PanelProps & { plan: Pla
             </div>
           </dl>
           <p className="muted small-text">
-            {formatCount(view.diff.unchanged)} households unchanged · {view.plan.trips.length} trips
+            {plural(view.diff.unchanged, 'household')} unchanged · {plural(view.plan.trips.length, 'trip')}
           </p>
           {groups.map((g) => (
             <details key={g.key} open={g.lines.length > 0 && g.lines.length <= 30} className="diff-group" data-group={g.key}>
@@ -268,7 +268,7 @@ export function PlanPanel({ state, lookup, plan, att }: PanelProps & { plan: Pla
               >
                 <strong>{h.name}</strong>{' '}
                 <span className="muted">
-                  {formatCount(perHotel.get(h.id) ?? 0)} guests of {formatCount(h.bedsOffered)} beds
+                  {plural(perHotel.get(h.id) ?? 0, 'guest')} of {plural(h.bedsOffered, 'bed')}
                 </span>
               </li>
             ))}

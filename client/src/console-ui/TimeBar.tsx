@@ -9,6 +9,7 @@ import { describeEvent } from '../console/event-log.js';
 import { REPLAY_SPEEDS } from '../console/replay.js';
 import type { Replay } from './useReplay.js';
 import { dateFormat } from '../../../shared/intl.js';
+import { plural } from '../format.js';
 
 interface Props {
   span: { start: number; end: number } | null;
@@ -120,7 +121,7 @@ export function TimeBar({ span, clock, onClock, log, replay, timeZone, previewin
             </output>
           </>
         ) : (
-          <span className="muted small-text">{steps} events in the log</span>
+          <span className="muted small-text">{plural(steps, 'event')} in the log</span>
         )}
       </div>
     </div>

@@ -76,11 +76,11 @@ export function describeEvent(e: NewEvent): string {
     case 'incident.imported':
       return `imported the incident ${p.name}`.trim();
     case 'parties.added':
-      return `added ${p.partyIds.length} households (${p.guests} guests)`;
+      return `added ${countOf(p.partyIds.length, 'household')} (${countOf(p.guests, 'guest')})`;
     case 'plan.applied':
-      return `applied a plan: ${p.housed} households housed, ${p.unassigned} not placed${p.moved.length ? `, ${p.moved.length} moved` : ''}`;
+      return `applied a plan: ${countOf(p.housed, 'household')} housed, ${p.unassigned} not placed${p.moved.length ? `, ${p.moved.length} moved` : ''}`;
     case 'hotel.offered':
-      return `recorded an offer from ${p.name} (${p.rooms} rooms)`;
+      return `recorded an offer from ${p.name} (${countOf(p.rooms, 'room')})`;
     case 'hotel.rooms_changed': {
       const rooms = p.roomChanges.map((c) => `${c.type} ${c.from}→${c.to}`).join(', ');
       const displaced = p.displacedPartyIds.length;
@@ -118,7 +118,7 @@ export function describeEvent(e: NewEvent): string {
     case 'ledger.entry_rejected':
       return `rejected a ${human(p.category)} claim of ${formatMoneyMinor(p.claimedMinor ?? p.amountMinor, p.currency)}`;
     case 'ledger.lodging_accrued':
-      return `posted ${p.posted} lodging charges, ${formatMoneyMinor(p.totalMinor)}`;
+      return `posted ${countOf(p.posted, 'lodging charge')}, ${formatMoneyMinor(p.totalMinor)}`;
     case 'ledger.trip_costed':
       return `costed a trip, ${formatMoneyMinor(p.amountMinor, p.currency)}`;
     case 'job.failed':
@@ -128,13 +128,13 @@ export function describeEvent(e: NewEvent): string {
     case 'message.failed':
       return `could not send a ${p.channel} message (${p.error})`.replace('a  message', 'a message');
     case 'attention.opened':
-      return p.items.length === 1 ? `exception: ${p.items[0]?.summary ?? ''}` : `${p.items.length} exceptions opened`;
+      return p.items.length === 1 ? `exception: ${p.items[0]?.summary ?? ''}` : `${countOf(p.items.length, 'exception')} opened`;
     case 'attention.resolved':
       return `resolved ${human(p.kind)}${quoted(p.note)}`;
     case 'rollcall.taken':
       return `took a roll call at ${p.siteName}: ${p.present} present of ${p.expected}${p.missingGuestIds.length ? `, ${p.missingGuestIds.length} missing` : ''}`;
     case 'trip.departed':
-      return `vehicle ${p.vehicleId} left${p.leftBehindPartyIds.length ? `, ${p.leftBehindPartyIds.length} households not aboard` : ''}`;
+      return `vehicle ${p.vehicleId} left${p.leftBehindPartyIds.length ? `, ${countOf(p.leftBehindPartyIds.length, 'household')} not aboard` : ''}`;
     default:
       return human(type.replace(/\./g, ' '));
   }

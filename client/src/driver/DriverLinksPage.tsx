@@ -3,19 +3,24 @@ import { useEffect, useState } from 'react';
 import type { DriverLink } from '../../../shared/drivers.js';
 import { QrSvg } from '../passes/QrSvg.js';
 import { api } from '../api.js';
+import { formatTime, plural } from '../format.js';
 import '../reception/reception.css';
 import './driver.css';
 import '../passes/passes.css';
 
 export function DriverLinksPage({ incidentId }: { incidentId: string }) {
   const [links, setLinks] = useState<DriverLink[] | null>(null);
+  const [timezone, setTimezone] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [shown, setShown] = useState<string | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
 
   useEffect(() => {
     api.driverLinks(incidentId).then(
-      (r) => setLinks(r.links),
+      (r) => {
+        setLinks(r.links);
+        setTimezone(r.timezone);
+      },
       (err: Error) => setError(err.message),
     );
   }, [incidentId]);
@@ -47,7 +52,7 @@ export function DriverLinksPage({ incidentId }: { incidentId: string }) {
               </p>
               <p className="muted">
                 {l.currentTrip
-                  ? `Next: leaves ${new Date(l.currentTrip.departAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })} with ${l.currentTrip.households} households (${l.currentTrip.status})`
+                  ? `Next: leaves ${formatTime(l.currentTrip.departAt, timezone)} with ${plural(l.currentTrip.households, 'household')} (${l.currentTrip.status})`
                   : 'No trip planned'}
               </p>
               <div className="hh-actions">

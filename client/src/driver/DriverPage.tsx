@@ -168,9 +168,9 @@ export function DriverPage({ token }: { token: string }) {
             <p className="dr-count" data-testid="on-board">
               On board:{' '}
               <strong>
-                {onBoard.length} of {trip.households.length} households
+                {onBoard.length} of {countOf(trip.households.length, 'household')}
               </strong>{' '}
-              ({guestsOnBoard} guests)
+              ({countOf(guestsOnBoard, 'guest')})
             </p>
           </section>
           {!departed && (
@@ -306,7 +306,7 @@ export function DriverPage({ token }: { token: string }) {
           <ul className="dr-later">
             {view.upcoming.map((u) => (
               <li key={u.id}>
-                {time(u.departAt, tz)} from {u.from} to {u.stops.join(', ')} · {u.households} households
+                {time(u.departAt, tz)} from {u.from} to {u.stops.join(', ')} · {countOf(u.households, 'household')}
               </li>
             ))}
           </ul>

@@ -75,14 +75,14 @@ export function InsurerPortal({ incidentId, onAuthError }: { incidentId: string;
           </dd>
           <dt>Housed</dt>
           <dd>
-            {formatCount(t.households)} households, {formatCount(t.guests)} guests; {formatCount(t.householdNights)} household-nights,{' '}
-            {formatCount(t.guestNights)} guest-nights
+            {plural(t.households, 'household')}, {plural(t.guests, 'guest')}; {formatCount(t.householdNights)} household-nights, {formatCount(t.guestNights)}{' '}
+            guest-nights
           </dd>
           <dt>Spend so far</dt>
           <dd className="insurer-total">{formatMoneyMinor(t.totalMinor, cur)}</dd>
           <dt>Awaiting approval</dt>
           <dd>
-            {formatMoneyMinor(t.pendingMinor, cur)} ({formatCount(t.pendingCount)} entries, not in the total)
+            {formatMoneyMinor(t.pendingMinor, cur)} ({plural(t.pendingCount, 'entry', 'entries')}, not in the total)
           </dd>
           <dt>Trips still running</dt>
           <dd data-testid="running-transport">
@@ -92,12 +92,12 @@ export function InsurerPortal({ incidentId, onAuthError }: { incidentId: string;
           </dd>
           <dt>Ledger</dt>
           <dd>
-            {formatCount(t.lines)} entries; head #{t.headSeq} <code className="insurer-hash">{t.headHash}</code>
+            {plural(t.lines, 'entry', 'entries')}; head #{t.headSeq} <code className="insurer-hash">{t.headHash}</code>
           </dd>
           <dt>Chain check now</dt>
           <dd className={chain.ok ? 'insurer-ok' : 'insurer-bad'}>
             {chain.ok
-              ? `intact (${formatCount(chain.checked)} entries recomputed, ${formatCount(chain.receipts.checked)} receipt photos re-hashed)`
+              ? `intact (${plural(chain.checked, 'entry', 'entries')} recomputed, ${plural(chain.receipts.checked, 'receipt photo')} re-hashed)`
               : `BROKEN at entry #${chain.firstBad?.seq} ${chain.firstBad?.id}: ${chain.firstBad?.reason}`}
           </dd>
         </dl>

@@ -3,7 +3,7 @@
  * to test and the adapter only has to draw.
  */
 import type { IncidentState } from '../../../shared/api.js';
-import { formatCount, formatDateTime, formatMoneyMinor, humanize } from '../format.js';
+import { formatCount, formatDateTime, formatMoneyMinor, humanize, plural } from '../format.js';
 import type { MarkerKind } from './marker-styles.js';
 
 export interface DetailRow {
@@ -53,7 +53,7 @@ function radiusFor(n: number, min: number, max: number, scale: number): number {
 
 function vehicleLine(v: Vehicle, timeZone: string): string {
   const wheel = v.wheelchairSpaces > 0 ? `, ${v.wheelchairSpaces} wheelchair` : '';
-  return `${humanize(v.kind)} ${v.id}${v.provider ? ` (${v.provider})` : ''}: ${v.seats} seats${wheel}; from ${formatDateTime(v.availableFrom, timeZone)}; ${humanize(v.status)}`;
+  return `${humanize(v.kind)} ${v.id}${v.provider ? ` (${v.provider})` : ''}: ${plural(v.seats, 'seat')}${wheel}; from ${formatDateTime(v.availableFrom, timeZone)}; ${humanize(v.status)}`;
 }
 
 /** What the markers count over households, in one pass (per place, a scan each would cost hotels x households). */
@@ -96,7 +96,11 @@ function siteMarker(site: Site, state: IncidentState, vehiclesHere: Vehicle[], c
   }
   const kindLabel = kind === 'muster' ? 'Muster point' : kind === 'depot' ? 'Vehicle depot' : humanize(site.kind);
   const tooltip =
-    kind === 'muster' ? `${site.name}: ${formatCount(site.waiting)} waiting` : kind === 'depot' ? `${site.name}: ${vehiclesHere.length} vehicles` : site.name;
+    kind === 'muster'
+      ? `${site.name}: ${formatCount(site.waiting)} waiting`
+      : kind === 'depot'
+        ? `${site.name}: ${plural(vehiclesHere.length, 'vehicle')}`
+        : site.name;
   return {
     id: `site:${site.id}`,
     kind,
@@ -105,9 +109,10 @@ function siteMarker(site: Site, state: IncidentState, vehiclesHere: Vehicle[], c
     radius: kind === 'muster' ? radiusFor(site.waiting, 8, 26, 1.2) : kind === 'depot' ? radiusFor(vehiclesHere.length, 7, 16, 1.5) : 8,
     hollow: kind === 'muster' && site.waiting === 0,
     tooltip,
-    permanentLabel: kind === 'muster' ? `${site.name}: ${formatCount(site.waiting)} waiting` : kind === 'depot' ? `${vehiclesHere.length} vehicles` : undefined,
+    permanentLabel:
+      kind === 'muster' ? `${site.name}: ${formatCount(site.waiting)} waiting` : kind === 'depot' ? plural(vehiclesHere.length, 'vehicle') : undefined,
     labelSide: kind === 'depot' ? 'bottom' : 'right',
-    stat: kind === 'muster' ? `${formatCount(site.waiting)} waiting` : kind === 'depot' ? `${vehiclesHere.length} vehicles` : '',
+    stat: kind === 'muster' ? `${formatCount(site.waiting)} waiting` : kind === 'depot' ? plural(vehiclesHere.length, 'vehicle') : '',
     details: { title: site.name, kindLabel, rows, flags, lines: vehiclesHere.map((v) => vehicleLine(v, tz)) },
   };
 }
@@ -138,8 +143,8 @@ function hotelMarker(hotel: Hotel, state: IncidentState, counts: Tallies): Marke
     lng: hotel.lng,
     radius: radiusFor(hotel.bedsOffered, 7, 15, 0.6),
     fillRatio: ratio,
-    stat: `${formatCount(hotel.bedsTaken)}/${formatCount(hotel.bedsOffered)} beds`,
-    tooltip: `${hotel.name}: ${hotel.bedsTaken}/${hotel.bedsOffered} beds${tags ? ` (${tags})` : ''}`,
+    stat: `${formatCount(hotel.bedsTaken)}/${plural(hotel.bedsOffered, 'bed')}`,
+    tooltip: `${hotel.name}: ${formatCount(hotel.bedsTaken)}/${plural(hotel.bedsOffered, 'bed')}${tags ? ` (${tags})` : ''}`,
     details: { title: hotel.name, kindLabel: 'Hotel', rows, flags, lines: [...rooms, ...perks] },
   };
 }
