@@ -45,7 +45,8 @@ export async function deliverCommitted(io: IO, bus: EventBus, database: Database
     for (const [incidentId, l] of byIncident) io.local.to(rooms.incident(incidentId)).emit('events', l);
   };
   const onCommitted = (list: StoredEvent[]) => deliver(list.map(toLive));
-  const listener = database.kind === 'postgres' && database.url ? await listenForEvents(database.url, database.db, logger, deliver) : null;
+  const listener =
+    database.kind === 'postgres' && database.url ? await listenForEvents(database.url, database.db, logger, deliver, { ownEvents: { bus, toLive } }) : null;
   if (!listener) bus.on('committed', onCommitted);
   else setHealthProbe(database, 'eventListener', () => listener.listening);
   return {

@@ -12,12 +12,19 @@
  * reconnect (and on a slow timer, as a safety net), delivers whatever the log holds beyond it.
  * A gap too long to push (more than MAX_REPLAY events) is announced by its last event alone: the
  * clients see the gap and re-subscribe, which answers with a snapshot.
+ *
+ * A process's own changes need no read: their events were published on its bus after commit
+ * (`ownEvents`), so a notification whose whole range is among them is delivered from memory, in
+ * the notification's turn as ever (order and gaps are decided by seq, not by where the events came
+ * from). Any seq missing there (another process's change, or the notification came before the
+ * bus had them) is read from the log as before.
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { incidents } from '../db/schema.js';
 import { eventsSince } from '../events/repo.js';
+import type { EventBus, StoredEvent } from '../events/log.js';
 import { MAX_REPLAY, type LiveEvent } from '../../shared/realtime.js';
 
 export const EVENTS_CHANNEL = 'rc_events';
@@ -25,13 +32,20 @@ export const EVENTS_CHANNEL = 'rc_events';
 export interface EventListener {
   /** True while the LISTEN connection is up (reported by /api/health). */
   readonly listening: boolean;
+  /** Deliveries so far: from this process's own published events, and read from the log. */
+  readonly deliveries: { fromMemory: number; fromLog: number };
   close(): Promise<void>;
 }
 
 export interface ListenOptions {
   /** How often to compare the log with what was delivered, whatever happened (ms). */
   sweepMs?: number;
+  /** This process's bus: events it published after commit are delivered without reading them back. */
+  ownEvents?: { bus: EventBus; toLive: (e: StoredEvent) => LiveEvent };
 }
+
+/** Own events kept for their notification at most (a notification lost with the connection leaves them to the sweep). */
+const MAX_OWN = 10_000;
 
 export async function listenForEvents(
   url: string,
@@ -49,6 +63,46 @@ export async function listenForEvents(
   let sweepSoon: NodeJS.Timeout | null = null;
   /** Highest seq emitted to this process's sockets, per incident. */
   const delivered = new Map<string, number>();
+  /** This process's committed events not delivered yet, per incident by seq. */
+  const own = new Map<string, Map<number, LiveEvent>>();
+  let ownCount = 0;
+  const deliveries = { fromMemory: 0, fromLog: 0 };
+  const onOwn = (list: StoredEvent[]) => {
+    for (const e of list) {
+      if (e.seq <= (delivered.get(e.incidentId) ?? 0)) continue;
+      if (ownCount >= MAX_OWN) {
+        own.clear();
+        ownCount = 0;
+      }
+      let m = own.get(e.incidentId);
+      if (!m) own.set(e.incidentId, (m = new Map()));
+      if (!m.has(e.seq)) ownCount++;
+      m.set(e.seq, opts.ownEvents!.toLive(e));
+    }
+  };
+  opts.ownEvents?.bus.on('committed', onOwn);
+  /** Events (from, to] if this process holds every one of them, else null. */
+  const ownRange = (incidentId: string, from: number, to: number): LiveEvent[] | null => {
+    const m = own.get(incidentId);
+    if (!m) return null;
+    const out: LiveEvent[] = [];
+    for (let seq = from + 1; seq <= to; seq++) {
+      const e = m.get(seq);
+      if (!e) return null;
+      out.push(e);
+    }
+    return out;
+  };
+  const forgetOwn = (incidentId: string, upTo: number) => {
+    const m = own.get(incidentId);
+    if (!m) return;
+    for (const seq of m.keys()) {
+      if (seq > upTo) continue;
+      m.delete(seq);
+      ownCount--;
+    }
+    if (!m.size) own.delete(incidentId);
+  };
 
   /** One job at a time, in arrival order: reads may take different times, emits must not overtake. */
   const enqueue = (job: () => Promise<void>) => {
@@ -64,9 +118,12 @@ export async function listenForEvents(
     if (to <= from) return;
     // Too far behind to push: send the notified range (or the last event), clients fill the rest by snapshot.
     const start = to - from > MAX_REPLAY ? (notified !== undefined && to - notified < MAX_REPLAY ? notified - 1 : to - 1) : from;
-    const events = await eventsSince(db, incidentId, start, to - start);
+    const mine = ownRange(incidentId, start, to);
+    const events = mine ?? (await eventsSince(db, incidentId, start, to - start));
+    deliveries[mine ? 'fromMemory' : 'fromLog']++;
     if (events.length) deliver(events);
     delivered.set(incidentId, Math.max(to, events.at(-1)?.seq ?? to));
+    forgetOwn(incidentId, delivered.get(incidentId)!);
   };
 
   /** Compare every incident's last seq with what was delivered; the first time, just take note. */
@@ -160,8 +217,10 @@ export async function listenForEvents(
     get listening() {
       return client !== null;
     },
+    deliveries,
     async close() {
       closed = true;
+      opts.ownEvents?.bus.off('committed', onOwn);
       clearInterval(sweepTimer);
       if (retryTimer) clearTimeout(retryTimer);
       if (sweepSoon) clearTimeout(sweepSoon);
