@@ -129,6 +129,34 @@ export function notBeforeNow(isoTime: string, now: number): string {
   return now - t <= STALE_MS && t < now ? iso(now) : isoTime;
 }
 
+/**
+ * From when a live re-plan may use a vehicle (the planner's `availableFrom`): never so that a trip
+ * leaves before now, as `notBeforeNow`; but a vehicle whose first trip of the plan in force has not
+ * left, and which by that plan has already left its depot for it, is on its way: it is not sent back
+ * to the depot at now, which would push every trip of the night later each time the plan is
+ * computed again. It can leave that pick-up at its planned time, as the live projection has it, or,
+ * when that time has passed, as soon as it could reach the nearest pick-up from now. Vehicles with
+ * a trip on the road are placed by that trip (locked), not by this.
+ */
+export function offeredFrom(
+  vehicle: { availableFrom: string; depot: LatLng | undefined },
+  now: number,
+  firstPlanned: { departAt: string; from: LatLng | undefined } | undefined,
+  pickups: readonly LatLng[],
+  policy: Pick<Policy, 'roadFactor' | 'speedKmh' | 'boardingMinutes'>,
+): string {
+  const offered = ms(vehicle.availableFrom);
+  const depart = ms(firstPlanned?.departAt);
+  const { depot } = vehicle;
+  if (!firstPlanned?.from || !depot || !pickups.length || !Number.isFinite(depart) || now - offered > STALE_MS) return notBeforeNow(vehicle.availableFrom, now);
+  const drive = (to: LatLng) => travelMinutes(roadKm(depot, to, policy), policy) * MINUTE;
+  const board = policy.boardingMinutes * MINUTE;
+  // Whole seconds down, so the planner's own sum (up to the second) lands on the planned departure, not after it.
+  const left = Math.floor((depart - board - drive(firstPlanned.from)) / 1000) * 1000;
+  const nearest = Math.floor((now - board - Math.min(...pickups.map(drive))) / 1000) * 1000;
+  return iso(Math.max(offered, Math.min(now, Math.max(left, nearest))));
+}
+
 /** Arrival time (ms) per household and the vehicles' state after their trips. */
 export function projectArrivals(input: ShelterInput): { at: Map<string, number>; stranded: Set<string>; noRide: Set<string>; ready: Map<string, Ready> } {
   const { now, policy } = input;

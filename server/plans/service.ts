@@ -22,7 +22,7 @@ import { loadInForce, type InForce } from './current.js';
 import * as repo from './repo.js';
 import { computePlan, computePlanPair } from './planner-port.js';
 import { loadShelterInput } from '../shelter/service.js';
-import { notBeforeNow, projectShelter, withProposal, type ShelterProjection } from '../../shared/live-shelter.js';
+import { offeredFrom, projectShelter, withProposal, type ShelterProjection } from '../../shared/live-shelter.js';
 import { z } from 'zod';
 
 const proposeSchema = z.object({
@@ -65,7 +65,7 @@ export class PlanService {
     const objective: PlanObjective = scenario.incident.policy.objective ?? 'shelter';
     const other: PlanObjective = objective === 'shelter' ? 'cost' : 'shelter';
     const pair = await computePlanPair({
-      scenario: fromNow(scenario, Date.now()),
+      scenario: fromNow(scenario, Date.now(), inForce),
       previous: inForce.plan.stays.length ? inForce.plan : undefined,
       locked: inForce.locked,
       pins: inForce.pins,
@@ -118,7 +118,7 @@ export class PlanService {
     const live = await loadShelterInput(this.db, incidentId, now);
     if (!live) throw new AppError('not_found', 'No such incident.');
     const plan = await computePlan({
-      scenario: fromNow(scenario, now),
+      scenario: fromNow(scenario, now, inForce),
       previous: inForce.plan,
       locked: inForce.locked,
       pins: inForce.pins,
@@ -163,7 +163,7 @@ export class PlanService {
       ...row.pins.filter((p) => p.partyId !== move.partyId),
       { partyId: move.partyId, ...(move.hotelId ? { hotelId: move.hotelId } : {}), ...(move.vehicleId ? { vehicleId: move.vehicleId } : {}) },
     ];
-    const plan = await computePlan({ scenario, previous: row.plan, locked: inForce.locked, pins });
+    const plan = await computePlan({ scenario: fromNow(scenario, Date.now(), inForce), previous: row.plan, locked: inForce.locked, pins });
     const stay = plan.stays.find((s) => s.partyId === move.partyId);
     const trip = plan.trips.find((t) => t.partyIds.includes(move.partyId));
     if ((move.hotelId && stay?.hotelId !== move.hotelId) || (move.vehicleId && trip?.vehicleId !== move.vehicleId)) {
@@ -413,11 +413,30 @@ function staleError(since: repo.EventRow[]): AppError {
 }
 
 /**
- * The scenario as the planner should see it during a live night: no vehicle is offered before now,
- * so no proposal (fresh, re-plan or transport only) schedules a departure in the past. A night
- * more than 12 hours old (an exercise, a replay, the demo) is planned on its own clock
- * (`notBeforeNow`).
+ * The scenario as the planner should see it during a live night: no proposal (fresh, re-plan or
+ * transport only) schedules a departure in the past, and a vehicle already on its way to its first
+ * pick-up of the plan in force is not assumed back at its depot (`offeredFrom`), so computing again
+ * with nothing changed does not push the night later. A night more than 12 hours old (an exercise,
+ * a replay) is planned on its own clock.
  */
-function fromNow(scenario: Scenario, now: number): Scenario {
-  return { ...scenario, vehicles: scenario.vehicles.map((v) => ({ ...v, availableFrom: notBeforeNow(v.availableFrom, now) })) };
+function fromNow(scenario: Scenario, now: number, inForce: InForce): Scenario {
+  const sites = new Map(scenario.sites.map((s) => [s.id, s]));
+  const pickups = [...new Set(scenario.parties.map((p) => p.siteId))].flatMap((id) => sites.get(id) ?? []);
+  const onTheRoad = new Set(inForce.locked.trips.map((t) => t.vehicleId));
+  const first = new Map<string, Plan['trips'][number]>();
+  for (const t of inForce.plan.trips) {
+    const f = first.get(t.vehicleId);
+    if (!f || Date.parse(t.departAt) < Date.parse(f.departAt)) first.set(t.vehicleId, t);
+  }
+  return {
+    ...scenario,
+    vehicles: scenario.vehicles.map((v) => {
+      const f = onTheRoad.has(v.id) ? undefined : first.get(v.id);
+      const planned = f && { departAt: f.departAt, from: sites.get(f.fromSiteId) };
+      return {
+        ...v,
+        availableFrom: offeredFrom({ availableFrom: v.availableFrom, depot: sites.get(v.depotSiteId) }, now, planned, pickups, scenario.incident.policy),
+      };
+    }),
+  };
 }

@@ -3,7 +3,9 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { validatePlan } from '../../shared/planner/validate.js';
 import { scenarioSchema } from '../../shared/scenario.js';
-import { buildHotel, buildParty, buildRoomType, buildScenario, buildVehicle } from '../../seed/factories.js';
+import { buildHotel, buildParty, buildRoomType, buildScenario, buildSite, buildVehicle } from '../../seed/factories.js';
+import { and, eq } from 'drizzle-orm';
+import { trips, vehicles } from '../../server/db/schema.js';
 import type { IncidentState } from '../../shared/api.js';
 
 let server: TestServer;
@@ -234,4 +236,67 @@ test('during a live night no proposal, fresh or re-plan, has a vehicle leave bef
   // The storm seed started weeks ago: its plans keep the night's own times.
   const old = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
   expect(Math.min(...old.plan.trips.map((t: { departAt: string }) => Date.parse(t.departAt)))).toBeLessThan(asked - 24 * 3_600_000);
+});
+
+test('during a live night, computing again a while after applying moves no pick-up and does not make the night later; an overdue first trip leaves as soon as it can', async () => {
+  // A depot 30 road km from the pick-up and four-seat vehicles: each runs several trips from it.
+  const minutesAgo = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+  const live = buildScenario({
+    incident: { name: 'Live night, applied a while ago', startedAt: minutesAgo(60) },
+    sites: [buildSite({ id: 'LM', name: 'Muster', kind: 'muster' }), buildSite({ id: 'LD', name: 'Far depot', kind: 'depot', lat: 53.4, lng: 0.3405 })],
+    parties: Array.from({ length: 8 }, (_, i) => buildParty({ id: `R${i}`, size: 2, siteId: 'LM' })),
+    hotels: [buildHotel({ id: 'RH1', roomTypes: [buildRoomType({ type: 'double', sleeps: 2, count: 10 })] })],
+    vehicles: ['RV1', 'RV2'].map((id) => buildVehicle({ id, kind: 'taxi', seats: 4, depotSiteId: 'LD', availableFrom: minutesAgo(10) })),
+  });
+  const id = (await duty.post('/api/incidents/import').send(live).expect(201)).body.incidentId;
+  const first = (await duty.post(`/api/incidents/${id}/plans`).expect(201)).body;
+  await duty.post(`/api/incidents/${id}/plans/${first.id}/apply`).expect(200);
+  const db = server.database.db;
+  /** The night as if it had been applied `min` minutes earlier: every time of the incident moved back. */
+  const appliedEarlier = async (min: number) => {
+    const back = (iso: string) => new Date(Date.parse(iso) - min * 60_000).toISOString();
+    for (const t of await db.select().from(trips).where(eq(trips.incidentId, id)))
+      await db
+        .update(trips)
+        .set({ departAt: new Date(t.departAt.getTime() - min * 60_000), arrivals: t.arrivals.map(back) })
+        .where(eq(trips.id, t.id));
+    for (const v of await db.select().from(vehicles).where(eq(vehicles.incidentId, id)))
+      await db
+        .update(vehicles)
+        .set({ availableFrom: new Date(v.availableFrom.getTime() - min * 60_000) })
+        .where(and(eq(vehicles.incidentId, id), eq(vehicles.id, v.id)));
+  };
+  const inForce = async () => (await db.select().from(trips).where(eq(trips.incidentId, id))).map((t) => t.departAt.getTime()).sort((a, b) => a - b);
+
+  // Twenty minutes on: each vehicle left its depot for its first pick-up (36 min away) before now.
+  await appliedEarlier(20);
+  const planned = await inForce();
+  expect(planned[0]).toBeGreaterThan(Date.now());
+  const asked = Date.now();
+  const again = (await duty.post(`/api/incidents/${id}/plans`).expect(201)).body;
+  expect(again.diff.retimed).toEqual([]);
+  expect(again.diff.moved).toEqual([]);
+  expect(again.diff.unchanged).toBe(8);
+  const departures = (again.plan.trips as { departAt: string }[]).map((t) => Date.parse(t.departAt)).sort((a, b) => a - b);
+  expect(departures).toEqual(planned);
+  expect(Date.parse(again.plan.metrics.lastArrivalAt)).toBeLessThanOrEqual(Date.parse(first.plan.metrics.lastArrivalAt) - 20 * 60_000 + 1000);
+  for (const d of departures) expect(d).toBeGreaterThanOrEqual(asked - 1000);
+  // A household moved by hand to the other vehicle: that plan has no trip leaving before now either.
+  const trip = (again.plan.trips as { vehicleId: string; partyIds: string[] }[]).find((t) => t.partyIds.includes('R0'))!;
+  const moved = (
+    await duty
+      .post(`/api/incidents/${id}/plans/${again.id}/moves`)
+      .send({ partyId: 'R0', vehicleId: trip.vehicleId === 'RV1' ? 'RV2' : 'RV1' })
+      .expect(201)
+  ).body;
+  for (const t of moved.plan.trips as { departAt: string }[]) expect(Date.parse(t.departAt)).toBeGreaterThanOrEqual(asked - 1000);
+
+  // An hour on and nobody pressed "depart": the first trips are overdue. They leave as soon as the
+  // vehicles could be at the pick-up, never before now, not after a new drive from the depot.
+  await appliedEarlier(40);
+  const late = Date.now();
+  const overdue = (await duty.post(`/api/incidents/${id}/plans`).expect(201)).body;
+  const leaves = (overdue.plan.trips as { departAt: string }[]).map((t) => Date.parse(t.departAt));
+  for (const d of leaves) expect(d).toBeGreaterThanOrEqual(late - 1000);
+  expect(Math.min(...leaves)).toBeLessThan(late + 5 * 60_000);
 });

@@ -3,7 +3,15 @@
  * road factor is 1 and the speed 60 km/h, so every km is one minute of driving.
  */
 import { describe, expect, it } from '@jest/globals';
-import { projectShelter, withProposal, type LiveHousehold, type LiveTrip, type LiveVehicle, type ShelterInput } from '../../shared/live-shelter.js';
+import {
+  offeredFrom,
+  projectShelter,
+  withProposal,
+  type LiveHousehold,
+  type LiveTrip,
+  type LiveVehicle,
+  type ShelterInput,
+} from '../../shared/live-shelter.js';
 
 const KM_PER_DEG = (6371 * Math.PI) / 180;
 const north = (km: number) => ({ lat: 53 + km / KM_PER_DEG, lng: 0 });
@@ -217,5 +225,38 @@ describe('withProposal', () => {
     expect(p.strandedGuests).toBe(0);
     // Read at 21:35, the proposal's 21:29 departure can only leave now.
     expect(projectShelter(withProposal({ ...live, now: t('21:35') }, proposal)).lastArrivalAt).toBe(at('22:05'));
+  });
+});
+
+describe('offeredFrom: when a live re-plan may use a vehicle', () => {
+  // Road factor 1 and 60 km/h: a km is a minute. Depot 30 km from the pick-up, a second pick-up 20 km from the depot.
+  const rules = { roadFactor: 1, speedKmh: 60, boardingMinutes: 10 };
+  const depot = north(0);
+  const pickup = north(30);
+  const nearer = north(20);
+  const offered = (availableFrom: string, now: string, departAt?: string, pickups = [pickup]) =>
+    offeredFrom({ availableFrom, depot }, t(now), departAt ? { departAt: at(departAt), from: pickup } : undefined, pickups, rules);
+  const near = (iso: string, hhmm: string) => expect(Math.abs(Date.parse(iso) - t(hhmm))).toBeLessThan(2000);
+
+  it('without a trip in force: not before now', () => {
+    near(offered(at('20:00'), '21:00'), '21:00');
+    near(offered(at('22:00'), '21:00'), '22:00');
+  });
+  it('before its planned departure from the depot: not before now, which still makes the planned pick-up', () => {
+    // Leaves the depot at 21:50 for a 22:30 departure (30 min drive, 10 min boarding).
+    near(offered(at('20:00'), '21:30', '22:30'), '21:30');
+  });
+  it('on its way by the plan in force: from when it left, so the planned departure stands', () => {
+    near(offered(at('20:00'), '22:05', '22:30'), '21:50');
+    // Never before it was offered.
+    near(offered(at('21:55'), '22:05', '22:30'), '21:55');
+  });
+  it('its first trip overdue: as soon as it could be at the nearest pick-up, never a departure before now', () => {
+    // Due at 22:30, now 23:00: from the nearer pick-up it could leave now (23:00 - 10 - 20 = 22:30).
+    near(offered(at('20:00'), '23:00', '22:30', [pickup, nearer]), '22:30');
+    near(offered(at('20:00'), '23:00', '22:30'), '22:20');
+  });
+  it('a night more than 12 hours old keeps its own clock', () => {
+    expect(offered(at('08:00'), '21:00', '22:30').replace('.000', '')).toBe(at('08:00'));
   });
 });
