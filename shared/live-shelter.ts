@@ -157,6 +157,25 @@ export function offeredFrom(
   return iso(Math.max(offered, Math.min(now, Math.max(left, nearest))));
 }
 
+/**
+ * From when a live re-plan may use a vehicle that has a trip on the road or done (the planner
+ * places it at that trip's last stop, ready once stopped there, and never before this): so that
+ * its next trip, from any pick-up, leaves no earlier than now. A trip done long ago does not leave
+ * the vehicle waiting in the past.
+ */
+export function offeredAfterRun(
+  availableFrom: string,
+  lastStop: LatLng | undefined,
+  now: number,
+  pickups: readonly LatLng[],
+  policy: Pick<Policy, 'roadFactor' | 'speedKmh' | 'boardingMinutes'>,
+): string {
+  const offered = ms(availableFrom);
+  if (!lastStop || !pickups.length || now - offered > STALE_MS) return availableFrom;
+  const nearest = Math.min(...pickups.map((p) => travelMinutes(roadKm(lastStop, p, policy), policy) * MINUTE));
+  return iso(Math.max(offered, Math.floor((now - policy.boardingMinutes * MINUTE - nearest) / 1000) * 1000));
+}
+
 /** Arrival time (ms) per household and the vehicles' state after their trips. */
 export function projectArrivals(input: ShelterInput): { at: Map<string, number>; stranded: Set<string>; noRide: Set<string>; ready: Map<string, Ready> } {
   const { now, policy } = input;

@@ -22,7 +22,7 @@ import { loadInForce, type InForce } from './current.js';
 import * as repo from './repo.js';
 import { computePlan, computePlanPair } from './planner-port.js';
 import { loadShelterInput } from '../shelter/service.js';
-import { offeredFrom, projectShelter, withProposal, type ShelterProjection } from '../../shared/live-shelter.js';
+import { offeredAfterRun, offeredFrom, projectShelter, withProposal, type ShelterProjection } from '../../shared/live-shelter.js';
 import { z } from 'zod';
 
 const proposeSchema = z.object({
@@ -413,30 +413,36 @@ function staleError(since: repo.EventRow[]): AppError {
 }
 
 /**
- * The scenario as the planner should see it during a live night: no proposal (fresh, re-plan or
- * transport only) schedules a departure in the past, and a vehicle already on its way to its first
- * pick-up of the plan in force is not assumed back at its depot (`offeredFrom`), so computing again
- * with nothing changed does not push the night later. A night more than 12 hours old (an exercise,
- * a replay) is planned on its own clock.
+ * The scenario as the planner should see it during a live night: no proposal (fresh, re-plan, move
+ * or transport only) schedules a departure in the past, whether the vehicle is still to start
+ * (`offeredFrom`) or has a trip on the road or done (`offeredAfterRun`: the planner has it wait at
+ * that trip's last stop until then); and a vehicle already on its way to its first pick-up of the
+ * plan in force is not assumed back at its depot, so computing again with nothing changed does not
+ * push the night later. A night more than 12 hours old (an exercise, a replay) keeps its own clock.
  */
 function fromNow(scenario: Scenario, now: number, inForce: InForce): Scenario {
   const sites = new Map(scenario.sites.map((s) => [s.id, s]));
   const pickups = [...new Set(scenario.parties.map((p) => p.siteId))].flatMap((id) => sites.get(id) ?? []);
-  const onTheRoad = new Set(inForce.locked.trips.map((t) => t.vehicleId));
-  const first = new Map<string, Plan['trips'][number]>();
-  for (const t of inForce.plan.trips) {
-    const f = first.get(t.vehicleId);
-    if (!f || Date.parse(t.departAt) < Date.parse(f.departAt)) first.set(t.vehicleId, t);
-  }
+  const hotels = new Map(scenario.hotels.map((h) => [h.id, h]));
+  const byDeparture = (list: Plan['trips'], wins: (a: number, b: number) => boolean) => {
+    const out = new Map<string, Plan['trips'][number]>();
+    for (const t of list) {
+      const f = out.get(t.vehicleId);
+      if (!f || wins(Date.parse(t.departAt), Date.parse(f.departAt))) out.set(t.vehicleId, t);
+    }
+    return out;
+  };
+  const lastOnTheRoad = byDeparture(inForce.locked.trips, (a, b) => a > b);
+  const firstPlanned = byDeparture(inForce.plan.trips, (a, b) => a < b);
+  const policy = scenario.incident.policy;
   return {
     ...scenario,
     vehicles: scenario.vehicles.map((v) => {
-      const f = onTheRoad.has(v.id) ? undefined : first.get(v.id);
+      const run = lastOnTheRoad.get(v.id);
+      if (run) return { ...v, availableFrom: offeredAfterRun(v.availableFrom, hotels.get(run.stops.at(-1) ?? ''), now, pickups, policy) };
+      const f = firstPlanned.get(v.id);
       const planned = f && { departAt: f.departAt, from: sites.get(f.fromSiteId) };
-      return {
-        ...v,
-        availableFrom: offeredFrom({ availableFrom: v.availableFrom, depot: sites.get(v.depotSiteId) }, now, planned, pickups, scenario.incident.policy),
-      };
+      return { ...v, availableFrom: offeredFrom({ availableFrom: v.availableFrom, depot: sites.get(v.depotSiteId) }, now, planned, pickups, policy) };
     }),
   };
 }

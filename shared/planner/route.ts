@@ -16,7 +16,11 @@ export interface BuiltTrip {
   costMinor: number;
 }
 
-/** Where every vehicle is and when it is free, after the locked trips (which stay as they are). */
+/**
+ * Where every vehicle is and when it is free, after the locked trips (which stay as they are): at
+ * the last stop of its last locked trip, once stopped there, and never before it is offered
+ * (`availableFrom`; a live re-plan offers it so that no trip leaves before now).
+ */
 export function initialVehicles(m: Model, locked: readonly Trip[]): VehicleState[] {
   const states = m.vehicles.map((v, idx) => {
     const depot = m.sites[m.siteIndex.get(v.depotSiteId) ?? 0]!;
@@ -33,7 +37,7 @@ export function initialVehicles(m: Model, locked: readonly Trip[]): VehicleState
     const h = m.hotels[m.hotelIndex.get(t.stops[t.stops.length - 1]!) ?? -1]?.hotel;
     const arr = parseIso(t.arrivals[t.arrivals.length - 1]!);
     if (h) states[v]!.pos = { lat: h.lat, lng: h.lng };
-    if (Number.isFinite(arr)) states[v]!.readyMs = arr + m.policy.stopMinutes * MINUTE_MS;
+    if (Number.isFinite(arr)) states[v]!.readyMs = Math.max(arr + m.policy.stopMinutes * MINUTE_MS, vehicleReadyMs(m.vehicles[v]!));
   }
   return states;
 }

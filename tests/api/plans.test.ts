@@ -5,7 +5,7 @@ import { validatePlan } from '../../shared/planner/validate.js';
 import { scenarioSchema } from '../../shared/scenario.js';
 import { buildHotel, buildParty, buildRoomType, buildScenario, buildSite, buildVehicle } from '../../seed/factories.js';
 import { and, eq } from 'drizzle-orm';
-import { trips, vehicles } from '../../server/db/schema.js';
+import { tripRiders, trips, vehicles } from '../../server/db/schema.js';
 import type { IncidentState } from '../../shared/api.js';
 
 let server: TestServer;
@@ -290,6 +290,22 @@ test('during a live night, computing again a while after applying moves no pick-
       .expect(201)
   ).body;
   for (const t of moved.plan.trips as { departAt: string }[]) expect(Date.parse(t.departAt)).toBeGreaterThanOrEqual(asked - 1000);
+
+  // A vehicle whose first trip is done, long ago: its next trip leaves no earlier than now.
+  const done = (await db.select().from(trips).where(eq(trips.incidentId, id))).sort((a, b) => a.departAt.getTime() - b.departAt.getTime())[0]!;
+  await db.update(trips).set({ status: 'completed' }).where(eq(trips.id, done.id));
+  await db.update(tripRiders).set({ status: 'dropped' }).where(eq(tripRiders.tripId, done.id));
+  await appliedEarlier(150);
+  const later = Date.now();
+  const afterRun = (await duty.post(`/api/incidents/${id}/plans`).expect(201)).body;
+  const next = (afterRun.plan.trips as { vehicleId: string; departAt: string }[]).filter(
+    (t) => Date.parse(t.departAt) > done.departAt.getTime() - 150 * 60_000,
+  );
+  expect(next.some((t) => t.vehicleId === done.vehicleId)).toBe(true);
+  for (const t of next) expect(Date.parse(t.departAt)).toBeGreaterThanOrEqual(later - 1000);
+  await db.update(trips).set({ status: 'planned' }).where(eq(trips.id, done.id));
+  await db.update(tripRiders).set({ status: 'planned' }).where(eq(tripRiders.tripId, done.id));
+  await appliedEarlier(-150);
 
   // An hour on and nobody pressed "depart": the first trips are overdue. They leave as soon as the
   // vehicles could be at the pick-up, never before now, not after a new drive from the depot.

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import {
+  offeredAfterRun,
   offeredFrom,
   projectShelter,
   withProposal,
@@ -258,5 +259,11 @@ describe('offeredFrom: when a live re-plan may use a vehicle', () => {
   });
   it('a night more than 12 hours old keeps its own clock', () => {
     expect(offered(at('08:00'), '21:00', '22:30').replace('.000', '')).toBe(at('08:00'));
+  });
+  it('after a trip on the road or done: ready at its last stop so that no trip leaves before now, from the nearest pick-up', () => {
+    // The last stop is 20 km from the nearer pick-up: 23:00 - 10 min boarding - 20 min drive.
+    near(offeredAfterRun(at('20:00'), depot, t('23:00'), [pickup, nearer], rules), '22:30');
+    near(offeredAfterRun(at('22:45'), depot, t('23:00'), [pickup, nearer], rules), '22:45');
+    expect(offeredAfterRun(at('08:00'), depot, t('21:00'), [pickup], rules)).toBe(at('08:00'));
   });
 });
