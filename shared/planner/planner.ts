@@ -17,6 +17,7 @@ import { planMetrics } from './metrics.js';
 import { buildModel, carriable, kmSiteHotel, type Model, type PartyInfo } from './model.js';
 import { assignRooms, improveAll, type KeepOrder } from './rooms.js';
 import { keepPreviousTrips } from './keep-trips.js';
+import { insertRiders } from './insert.js';
 import { scheduleTransport, type TransportResult } from './transport.js';
 
 /** A manual change to respect: keep this household at this hotel and/or on this vehicle. */
@@ -397,8 +398,9 @@ function describeChanges(
 
 /**
  * Transport for the housed. On a re-plan the previous trips are kept for every household whose
- * hotel did not change (drivers keep their runs) and only the rest is scheduled after them; a full
- * re-schedule is also tried when time allows, and the earlier last arrival wins.
+ * hotel did not change (drivers keep their runs); the rest are fitted into those runs where the
+ * night ends soonest (insert.ts, for a few households), or scheduled after them, whichever ends
+ * sooner; a full re-schedule is also tried when time allows, and the earlier last arrival wins.
  */
 function planTransport(
   m: Model,
@@ -416,9 +418,20 @@ function planTransport(
   const kept = keepPreviousTrips(m, previous, hotelOf, riders, locked, pins);
   const onKept = new Set(kept.flatMap((t) => t.partyIds).map((id) => m.partyIndex.get(id)!));
   const rest = riders.filter((p) => !onKept.has(p));
-  const inc = { ...scheduleTransport(m, { hotelOf, riders: rest, lockedTrips: [...locked, ...kept], vehiclePins: new Map(pins), deadline }), kept };
+  const last = (r: TransportResult & { kept: Trip[] }) => Math.max(r.lastArrivalMs, ...r.kept.map((t) => Date.parse(t.arrivals[t.arrivals.length - 1]!)));
+  const earlier = (a: TransportResult & { kept: Trip[] }, b: TransportResult & { kept: Trip[] }) =>
+    a.unserved.size < b.unserved.size || (a.unserved.size === b.unserved.size && last(a) < last(b));
+  const after = (runs: Trip[], left: number[]) => ({
+    ...scheduleTransport(m, { hotelOf, riders: left, lockedTrips: [...locked, ...runs], vehiclePins: new Map(pins), deadline }),
+    kept: runs,
+  });
+  // The households without a ride fitted into the kept runs, or scheduled after them.
+  const hotelIds = new Map(riders.map((p) => [m.parties[p]!.party.id, m.hotels[hotelOf[p]!]!.hotel.id]));
+  const fitted = insertRiders(m, kept, rest, hotelIds, new Set(locked.map((t) => t.vehicleId)), pins);
+  const inserted = after(fitted.trips, fitted.left);
+  const appended = fitted.left.length === rest.length ? inserted : after(kept, rest);
+  const inc = earlier(appended, inserted) ? appended : inserted;
   if (!alwaysFull && now() > t0 + budget * 0.3) return inc;
   const full = { ...scheduleTransport(m, { hotelOf, riders, lockedTrips: locked, vehiclePins: pins, deadline }), kept: [] };
-  const last = (r: TransportResult & { kept: Trip[] }) => Math.max(r.lastArrivalMs, ...r.kept.map((t) => Date.parse(t.arrivals[t.arrivals.length - 1]!)));
   return full.unserved.size <= inc.unserved.size && last(full) < last(inc) ? full : inc;
 }

@@ -1,0 +1,179 @@
+/**
+ * A re-plan's households without a ride (their hotel changed, or they are newly housed) put on the
+ * runs kept from the plan in force, where the night ends soonest: on a trip from their pick-up with
+ * seats and wheelchair spaces for them (their hotel added as a stop), or on a new trip slotted into
+ * a vehicle's runs (first, between two, or last). The vehicle's later runs are re-timed, never
+ * earlier. Scheduled after every kept run instead, one changed household could end the night 44
+ * minutes later. Each way is judged by the night's last arrival, then by how many households on the
+ * vehicle would see their pick-up move (the plan diff's tolerance), then by the household's own
+ * arrival. Vulnerable households first, then the largest; whoever fits nowhere is left to the scheduler.
+ */
+import { roadKm, type LatLng } from '../geo.js';
+import type { Trip } from '../plan.js';
+import { RETIME_MINUTES } from '../plan-diff.js';
+import { driveMs, vehicleReadyMs, type Model } from './model.js';
+import { retimeTrips } from './retime.js';
+import { ceilSecond, MINUTE_MS, parseIso } from './time.js';
+
+/** Above this many households to fit, the scheduler places them: a large change is a re-schedule. */
+const MAX_INSERTED = 12;
+
+/** A run as numbers: pick-up site, hotel stops, listed departure (ms), its households (party ids). */
+interface Run {
+  site: number;
+  stops: number[];
+  listed: number;
+  riders: string[];
+}
+
+/** Departure and arrival at each stop of a vehicle's runs, as `retimeTrips` would time them. */
+function timeRuns(m: Model, v: number, runs: readonly Run[]): { depart: number[]; arrive: number[][] } {
+  const veh = m.vehicles[v]!;
+  let pos: LatLng = m.sites[m.siteIndex.get(veh.depotSiteId) ?? 0]!;
+  let ready = vehicleReadyMs(veh);
+  const depart: number[] = [];
+  const arrive: number[][] = [];
+  for (const r of runs) {
+    const site = m.sites[r.site]!;
+    const leave = Math.max(ceilSecond(ready + driveMs(m, roadKm(pos, site, m.policy)) + m.policy.boardingMinutes * MINUTE_MS), r.listed);
+    let at: LatLng = site;
+    let time = leave;
+    const times = r.stops.map((h, i) => {
+      const hotel = m.hotels[h]!.hotel;
+      time += (i > 0 ? m.policy.stopMinutes * MINUTE_MS : 0) + driveMs(m, roadKm(at, hotel, m.policy));
+      at = hotel;
+      return time;
+    });
+    depart.push(leave);
+    arrive.push(times);
+    pos = at;
+    ready = time + m.policy.stopMinutes * MINUTE_MS;
+  }
+  return { depart, arrive };
+}
+
+/**
+ * `kept`: the kept runs (vehicles without locked trips), timed. `hotelOf`: each rider's hotel id.
+ * Returns the runs with the households fitted, and the households that fit nowhere.
+ */
+export function insertRiders(
+  m: Model,
+  kept: readonly Trip[],
+  rest: readonly number[],
+  hotelOf: Map<string, string>,
+  lockedVehicles: ReadonlySet<string>,
+  pins: ReadonlyMap<number, number>,
+): { trips: Trip[]; left: number[] } {
+  if (!rest.length || rest.length > MAX_INSERTED) return { trips: [...kept], left: [...rest] };
+  const runs = new Map<number, Run[]>();
+  for (const t of [...kept].sort((a, b) => parseIso(a.departAt) - parseIso(b.departAt))) {
+    const v = m.vehicleIndex.get(t.vehicleId)!;
+    const run = {
+      site: m.siteIndex.get(t.fromSiteId)!,
+      stops: t.stops.map((h) => m.hotelIndex.get(h)!),
+      listed: parseIso(t.departAt),
+      riders: [...t.partyIds],
+    };
+    runs.set(v, [...(runs.get(v) ?? []), run]);
+  }
+  const lastOf = (v: number) => Math.max(-Infinity, ...timeRuns(m, v, runs.get(v) ?? []).arrive.flat());
+  const last = new Map([...runs.keys()].map((v) => [v, lastOf(v)]));
+  const order = [...rest].sort((a, b) => {
+    const x = m.parties[a]!;
+    const y = m.parties[b]!;
+    return Number(y.vulnerable) - Number(x.vulnerable) || y.size - x.size || a - b;
+  });
+  const left: number[] = [];
+  for (const p of order) {
+    const info = m.parties[p]!;
+    const id = info.party.id;
+    const hotel = m.hotelIndex.get(hotelOf.get(id) ?? '');
+    const site = m.siteIndex.get(info.party.siteId);
+    if (hotel === undefined || site === undefined) {
+      left.push(p);
+      continue;
+    }
+    // The latest arrival of every vehicle but one, from the two latest.
+    let [top, second, topV] = [-Infinity, -Infinity, -1];
+    for (const [v, at] of last) {
+      if (at > top) [second, top, topV] = [top, at, v];
+      else if (at > second) second = at;
+    }
+    let best: { key: [number, number, number]; v: number; runs: Run[] } | null = null;
+    const consider = (v: number, next: Run[], before: readonly Run[]) => {
+      const { depart, arrive } = timeRuns(m, v, next);
+      const was = timeRuns(m, v, before).depart;
+      let mine = NaN;
+      let moved = 0;
+      let vehicleLast = -Infinity;
+      let j = 0;
+      next.forEach((r, i) => {
+        for (const a of arrive[i]!) vehicleLast = Math.max(vehicleLast, a);
+        if (r.riders.includes(id)) mine = arrive[i]![r.stops.indexOf(hotel)]!;
+        // The runs of `before`, in order, are in `next` too (one of them may carry the household now).
+        if (r.riders.some((q) => q !== id)) {
+          if (Math.abs(depart[i]! - was[j]!) > RETIME_MINUTES * MINUTE_MS) moved += r.riders.filter((q) => q !== id).length;
+          j++;
+        }
+      });
+      const key: [number, number, number] = [Math.max(v === topV ? second : top, vehicleLast), moved, mine];
+      if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && (key[1] < best.key[1] || (key[1] === best.key[1] && key[2] < best.key[2]))))
+        best = { key, v, runs: next };
+    };
+    for (let v = 0; v < m.vehicles.length; v++) {
+      const veh = m.vehicles[v]!;
+      if (lockedVehicles.has(veh.id) || veh.seats < info.seated || veh.wheelchairSpaces < info.wheel) continue;
+      if ((pins.get(p) ?? v) !== v) continue;
+      const list = runs.get(v) ?? [];
+      // On one of its trips from the household's pick-up, with room: its hotel as a stop, wherever it fits best.
+      list.forEach((r, i) => {
+        if (r.site !== site) return;
+        let seats = info.seated;
+        let wheel = info.wheel;
+        for (const q of r.riders) {
+          const o = m.parties[m.partyIndex.get(q) ?? -1];
+          seats += o?.seated ?? 0;
+          wheel += o?.wheel ?? 0;
+        }
+        if (seats > veh.seats || wheel > veh.wheelchairSpaces) return;
+        const at = r.stops.includes(hotel) ? [-1] : r.stops.map((_, k) => k).concat(r.stops.length);
+        for (const k of at) {
+          const stops = k < 0 ? r.stops : [...r.stops.slice(0, k), hotel, ...r.stops.slice(k)];
+          consider(
+            v,
+            list.map((x, n) => (n === i ? { ...x, stops, riders: [...x.riders, id] } : x)),
+            list,
+          );
+        }
+      });
+      // On a trip of its own, before, between or after the vehicle's runs; listed as leaving with the
+      // run before it, so the vehicle's own timing decides when it leaves.
+      for (let k = 0; k <= list.length; k++) {
+        const own: Run = { site, stops: [hotel], listed: k > 0 ? list[k - 1]!.listed : 0, riders: [id] };
+        consider(v, [...list.slice(0, k), own, ...list.slice(k)], list);
+      }
+    }
+    const chosen = best as { v: number; runs: Run[] } | null;
+    if (!chosen) {
+      left.push(p);
+      continue;
+    }
+    runs.set(chosen.v, chosen.runs);
+    last.set(chosen.v, lastOf(chosen.v));
+  }
+  // The runs as trips, timed as the plan times them.
+  const out: Trip[] = [];
+  for (const [v, list] of runs) {
+    const vehicleId = m.vehicles[v]!.id;
+    const timed = list.map<Trip>((r) => ({
+      vehicleId,
+      fromSiteId: m.sites[r.site]!.id,
+      stops: r.stops.map((h) => m.hotels[h]!.hotel.id),
+      partyIds: r.riders,
+      departAt: new Date(r.listed).toISOString(),
+      arrivals: [],
+    }));
+    out.push(...retimeTrips(m, timed, hotelOf));
+  }
+  return { trips: out, left };
+}
