@@ -149,12 +149,18 @@ export function offeredFrom(
   const depart = ms(firstPlanned?.departAt);
   const { depot } = vehicle;
   if (!firstPlanned?.from || !depot || !pickups.length || !Number.isFinite(depart) || now - offered > STALE_MS) return notBeforeNow(vehicle.availableFrom, now);
-  const drive = (to: LatLng) => travelMinutes(roadKm(depot, to, policy), policy) * MINUTE;
-  const board = policy.boardingMinutes * MINUTE;
-  // Whole seconds down, so the planner's own sum (up to the second) lands on the planned departure, not after it.
-  const left = Math.floor((depart - board - drive(firstPlanned.from)) / 1000) * 1000;
-  const nearest = Math.floor((now - board - Math.min(...pickups.map(drive))) / 1000) * 1000;
-  return iso(Math.max(offered, Math.min(now, Math.max(left, nearest))));
+  const left = readyToLeave(depot, [firstPlanned.from], depart, policy);
+  return iso(Math.max(offered, Math.min(now, Math.max(left, readyToLeave(depot, pickups, now, policy)))));
+}
+
+/**
+ * When a vehicle at `from` must be free to leave the nearest of `pickups` at `leave`, having driven
+ * there and boarded; whole seconds down, so the planner's own sum (up to the second) lands on
+ * `leave`, not after it.
+ */
+function readyToLeave(from: LatLng, pickups: readonly LatLng[], leave: number, policy: Pick<Policy, 'roadFactor' | 'speedKmh' | 'boardingMinutes'>): number {
+  const nearest = Math.min(...pickups.map((p) => travelMinutes(roadKm(from, p, policy), policy) * MINUTE));
+  return Math.floor((leave - policy.boardingMinutes * MINUTE - nearest) / 1000) * 1000;
 }
 
 /**
@@ -172,8 +178,7 @@ export function offeredAfterRun(
 ): string {
   const offered = ms(availableFrom);
   if (!lastStop || !pickups.length || now - offered > STALE_MS) return availableFrom;
-  const nearest = Math.min(...pickups.map((p) => travelMinutes(roadKm(lastStop, p, policy), policy) * MINUTE));
-  return iso(Math.max(offered, Math.floor((now - policy.boardingMinutes * MINUTE - nearest) / 1000) * 1000));
+  return iso(Math.max(offered, readyToLeave(lastStop, pickups, now, policy)));
 }
 
 /** Arrival time (ms) per household and the vehicles' state after their trips. */

@@ -8,48 +8,18 @@
  * vehicle would see their pick-up move (the plan diff's tolerance), then by the household's own
  * arrival. Vulnerable households first, then the largest; whoever fits nowhere is left to the scheduler.
  */
-import { roadKm, type LatLng } from '../geo.js';
 import type { Trip } from '../plan.js';
 import { RETIME_MINUTES } from '../plan-diff.js';
-import { driveMs, vehicleReadyMs, type Model } from './model.js';
-import { retimeTrips } from './retime.js';
-import { ceilSecond, MINUTE_MS, parseIso } from './time.js';
+import type { Model } from './model.js';
+import { retimeTrips, timeRuns, type Run as TimedRun } from './retime.js';
+import { MINUTE_MS, parseIso } from './time.js';
 
 /** Above this many households to fit, the scheduler places them: a large change is a re-schedule. */
 const MAX_INSERTED = 12;
 
-/** A run as numbers: pick-up site, hotel stops, listed departure (ms), its households (party ids). */
-interface Run {
-  site: number;
-  stops: number[];
-  listed: number;
+/** A kept run and its households (party ids). */
+interface Run extends TimedRun {
   riders: string[];
-}
-
-/** Departure and arrival at each stop of a vehicle's runs, as `retimeTrips` would time them. */
-function timeRuns(m: Model, v: number, runs: readonly Run[]): { depart: number[]; arrive: number[][] } {
-  const veh = m.vehicles[v]!;
-  let pos: LatLng = m.sites[m.siteIndex.get(veh.depotSiteId) ?? 0]!;
-  let ready = vehicleReadyMs(veh);
-  const depart: number[] = [];
-  const arrive: number[][] = [];
-  for (const r of runs) {
-    const site = m.sites[r.site]!;
-    const leave = Math.max(ceilSecond(ready + driveMs(m, roadKm(pos, site, m.policy)) + m.policy.boardingMinutes * MINUTE_MS), r.listed);
-    let at: LatLng = site;
-    let time = leave;
-    const times = r.stops.map((h, i) => {
-      const hotel = m.hotels[h]!.hotel;
-      time += (i > 0 ? m.policy.stopMinutes * MINUTE_MS : 0) + driveMs(m, roadKm(at, hotel, m.policy));
-      at = hotel;
-      return time;
-    });
-    depart.push(leave);
-    arrive.push(times);
-    pos = at;
-    ready = time + m.policy.stopMinutes * MINUTE_MS;
-  }
-  return { depart, arrive };
 }
 
 /**
@@ -100,9 +70,11 @@ export function insertRiders(
       else if (at > second) second = at;
     }
     let best: { key: [number, number, number]; v: number; runs: Run[] } | null = null;
+    const departures = new Map<number, number[]>();
     const consider = (v: number, next: Run[], before: readonly Run[]) => {
       const { depart, arrive } = timeRuns(m, v, next);
-      const was = timeRuns(m, v, before).depart;
+      let was = departures.get(v);
+      if (!was) departures.set(v, (was = timeRuns(m, v, before).depart));
       let mine = NaN;
       let moved = 0;
       let vehicleLast = -Infinity;

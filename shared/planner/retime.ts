@@ -35,31 +35,64 @@ export function retimeTrips(m: Model, trips: Trip[], hotelOf: Map<string, string
   return kept;
 }
 
+/** A vehicle's run as numbers: pick-up site, hotel stops (-1: unknown, no drive), listed departure (ms; NaN: none). */
+export interface Run {
+  site: number;
+  stops: number[];
+  listed: number;
+}
+
+/**
+ * Departure and arrival at each stop of a vehicle's runs, in the order given, timed from its depot:
+ * each run leaves when the vehicle can be at its pick-up and has boarded, and never before it is
+ * listed to leave.
+ */
+export function timeRuns(m: Model, v: number, runs: readonly Run[]): { depart: number[]; arrive: number[][] } {
+  const veh = m.vehicles[v]!;
+  let pos: LatLng = m.sites[m.siteIndex.get(veh.depotSiteId) ?? 0]!;
+  let ready = vehicleReadyMs(veh);
+  const depart: number[] = [];
+  const arrive: number[][] = [];
+  for (const r of runs) {
+    const site = m.sites[r.site]!;
+    const earliest = ceilSecond(ready + driveMs(m, roadKm(pos, site, m.policy)) + m.policy.boardingMinutes * MINUTE_MS);
+    const leave = Number.isFinite(r.listed) ? Math.max(earliest, r.listed) : earliest;
+    let at: LatLng = site;
+    let time = leave;
+    const times = r.stops.map((h, i) => {
+      const hotel = m.hotels[h]?.hotel ?? at;
+      time += (i > 0 ? m.policy.stopMinutes * MINUTE_MS : 0) + driveMs(m, roadKm(at, hotel, m.policy));
+      at = hotel;
+      return time;
+    });
+    depart.push(leave);
+    arrive.push(times);
+    pos = at;
+    ready = time + m.policy.stopMinutes * MINUTE_MS;
+  }
+  return { depart, arrive };
+}
+
 /** One vehicle's trips, timed from its depot in departure order. */
 function retimeChain(m: Model, trips: Trip[], hotelOf: Map<string, string>): void {
   const v = m.vehicleIndex.get(trips[0]?.vehicleId ?? '');
   if (v === undefined) return;
   const mine = [...trips].sort((a, b) => parseIso(a.departAt) - parseIso(b.departAt));
-  const veh = m.vehicles[v]!;
-  let pos: LatLng = m.sites[m.siteIndex.get(veh.depotSiteId) ?? 0]!;
-  let ready = vehicleReadyMs(veh);
   for (const t of mine) {
     const wanted = [...new Set(t.partyIds.map((p) => hotelOf.get(p)).filter((h): h is string => !!h))];
     t.stops = [...t.stops.filter((s) => wanted.includes(s)), ...wanted.filter((s) => !t.stops.includes(s))];
-    const site = m.sites[m.siteIndex.get(t.fromSiteId) ?? 0]!;
-    const earliest = ceilSecond(ready + driveMs(m, roadKm(pos, site, m.policy)) + m.policy.boardingMinutes * MINUTE_MS);
-    const listed = t.departAt === LAST ? NaN : parseIso(t.departAt);
-    const depart = Number.isFinite(listed) ? Math.max(earliest, listed) : earliest;
-    let at: LatLng = site;
-    let time = depart;
-    t.departAt = formatIso(depart);
-    t.arrivals = t.stops.map((sid, i) => {
-      const h = m.hotels[m.hotelIndex.get(sid) ?? -1]?.hotel ?? at;
-      time += (i > 0 ? m.policy.stopMinutes * MINUTE_MS : 0) + driveMs(m, roadKm(at, h, m.policy));
-      at = h;
-      return formatIso(time);
-    });
-    pos = at;
-    ready = time + m.policy.stopMinutes * MINUTE_MS;
   }
+  const { depart, arrive } = timeRuns(
+    m,
+    v,
+    mine.map((t) => ({
+      site: m.siteIndex.get(t.fromSiteId) ?? 0,
+      stops: t.stops.map((sid) => m.hotelIndex.get(sid) ?? -1),
+      listed: t.departAt === LAST ? NaN : parseIso(t.departAt),
+    })),
+  );
+  mine.forEach((t, i) => {
+    t.departAt = formatIso(depart[i]!);
+    t.arrivals = arrive[i]!.map(formatIso);
+  });
 }
