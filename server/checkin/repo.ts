@@ -177,8 +177,17 @@ export function checkInWrites(
     () => checkInGuestsSql(incidentId, w.guests, w.at),
     () => sql`update stays set status = 'checked_in', room_numbers = ${JSON.stringify(w.roomNumbers)}::jsonb, checked_in_at = coalesce(checked_in_at, ${at})
       where id = ${w.stayId}::uuid`,
-    () => sql`update trip_riders set status = 'dropped', dropped_at = ${at}
-      where incident_id = ${incidentId}::uuid and party_id = ${w.partyId} and status in ('planned', 'boarded')`,
+    // A ride on a vehicle that has left ends at the door; a ride on one that has not is no longer
+    // needed (the household got here another way): taken off the trip, its seats freed, so the
+    // driver neither waits for it nor carries it on paper, and no share of the trip is charged to it.
+    () => sql`update trip_riders r set status = case when t.status in ('departed', 'completed') then 'dropped' else 'cancelled' end,
+      dropped_at = case when t.status in ('departed', 'completed') then ${at} else r.dropped_at end
+      from trips t where t.id = r.trip_id and r.incident_id = ${incidentId}::uuid and r.party_id = ${w.partyId} and r.status in ('planned', 'boarded')`,
+    () => sql`update trips t set seats_used = t.seats_used - n.seated, wheelchair_used = t.wheelchair_used - n.wheel
+      from (select (count(*) filter (where not ('wheelchair' = any(needs))))::int as seated, (count(*) filter (where 'wheelchair' = any(needs)))::int as wheel
+        from guests where incident_id = ${incidentId}::uuid and party_id = ${w.partyId}) n
+      where t.status in ('planned', 'boarding') and t.id in (select trip_id from trip_riders
+        where incident_id = ${incidentId}::uuid and party_id = ${w.partyId} and status in ('planned', 'boarded'))`,
   ];
   if (w.status) writes.push(() => sql`update parties set status = ${w.status} where incident_id = ${incidentId}::uuid and id = ${w.partyId}`);
   return writes;

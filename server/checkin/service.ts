@@ -228,6 +228,15 @@ export class CheckinService {
     const req = parseOr400(noShowSchema, raw, 'body', 'request');
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const { party, stay } = await this.lockStay(tx, incidentId, hotelId, req.partyId, ['planned']);
+      // Not arrived is not known until their vehicle has been: a ride still due here refuses "no-show".
+      const [, , rides] = await repo.arrivingParts(tx, incidentId, [party.id], ['planned', 'boarded']);
+      const due = rides.find((r) => r.trip.stops.includes(hotelId) && r.trip.status !== 'completed' && r.trip.status !== 'cancelled');
+      if (req.kind === 'no_show' && due)
+        throw new AppError(
+          'conflict',
+          `The ${party.name} household ${due.trip.status === 'departed' ? 'is on' : 'is booked on'} ${vehicleName(due.vehicle)}, which has not reached this hotel yet: they cannot be a no-show before it arrives. If it is late, the duty managers are told.`,
+          { partyId: party.id, tripId: due.trip.id },
+        );
       await releaseRooms(tx, incidentId, hotelId, stay.rooms);
       await repo.updateStay(tx, stay.id, { status: 'no_show', endedAt: new Date() });
       await releaseSeatsOfParties(tx, incidentId, [party.id]);
@@ -251,6 +260,25 @@ export class CheckinService {
       const [change] = await syncJourney(tx, incidentId, [party.id]);
       const status = change?.to ?? party.status;
       await recordHouseholdStatus(tx, { incidentId, partyId: party.id, status, eventSeq: ev!.seq });
+      // People who never arrived are missing until someone finds them: a duty manager must act.
+      if (req.kind === 'no_show') {
+        const members = await repo.householdGuests(tx, incidentId, party.id);
+        const hotelName = (await repo.hotel(tx, incidentId, hotelId))?.name ?? hotelId;
+        const names = nameList(members.map((g) => g.name));
+        await openAttention(tx, emit, incidentId, actor, [
+          {
+            kind: 'missing',
+            partyId: party.id,
+            guestIds: members.map((g) => g.id),
+            place: { kind: 'hotel', id: hotelId, name: hotelName },
+            summary: `${party.name} (${names}) did not arrive at ${hotelName}: reception marked them no-show and their rooms were given back.${req.note ? ` Note: ${req.note}` : ''}`,
+            suggestion: party.phone
+              ? `Ring ${party.name} on ${party.phone}: where are they? If they still need a bed, re-plan; if they are safe elsewhere, mark them own way.`
+              : `Check the muster point and the vehicles for ${party.name}; if they still need a bed, re-plan.`,
+            dedupeKey: `no_show:${party.id}:${hotelId}`,
+          },
+        ]);
+      }
       return { partyId: party.id, status, seq: ev!.seq };
     });
   }
@@ -285,6 +313,10 @@ export class CheckinService {
 
 /** The attention items a whole household's check-in closes (a partial one closes the first two). */
 const CURED_BY_CHECK_IN = ['partial_checkin', 'not_checked_in', 'missing'] as const;
+
+function vehicleName(v: { provider: string; kind: string; id: string }): string {
+  return `${v.provider} ${v.kind.replace('_', ' ')} ${v.id}`.trim();
+}
 
 function notHere(partyId: string): AppError {
   return new AppError('not_found', 'That household is not expected at this hotel (it may have been re-routed). Refresh the list.', { partyId });

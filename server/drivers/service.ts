@@ -31,6 +31,14 @@ import { zoneOrUtc } from '../../shared/fields.js';
 import { moveGuests, recordMoves, syncJourney } from '../whereabouts/repo.js';
 import { findIncident } from '../incidents/repo.js';
 
+/** Why a household is no longer on a trip, from its status, in a driver's words. */
+function whyOffTrip(status: string | undefined): string {
+  if (status === 'checked_in' || status === 'checked_out') return 'it is already checked in at its hotel';
+  if (status === 'self_evacuated') return 'it made its own way';
+  if (status === 'no_show') return 'it was marked as not coming';
+  return 'it was re-planned';
+}
+
 const GONE = 'This trip is no longer on this vehicle (it was re-planned or cancelled). Refresh the page.';
 
 export type { HotelEta };
@@ -235,7 +243,9 @@ export class DriverService {
       if (!trip || trip.status === 'cancelled') throw new AppError('not_found', GONE, { tripId: req.tripId });
       const found = await repo.lockRider(tx, trip.id, req.partyId);
       if (!found || (!['planned', 'boarded'].includes(found.rider.status) && !(found.rider.status === 'dropped' && req.boarded))) {
-        throw new AppError('not_found', 'That household is no longer on this trip (it was re-planned). Refresh the page.', { partyId: req.partyId });
+        throw new AppError('not_found', `That household is no longer on this trip: ${whyOffTrip(found?.party.status)}. Refresh the page.`, {
+          partyId: req.partyId,
+        });
       }
       const { rider, party } = found;
       const want = req.boarded ? 'boarded' : 'planned';

@@ -311,7 +311,7 @@ export class ExportService {
       !photoBad,
       photoBad
         ? `entry #${photoBad.seq} (${photoBad.id}): ${photoBad.reason}`
-        : `${chain.receipts.checked} receipt photos re-hashed${linkBad ? ` (those cited before entry #${linkBad.seq})` : ''}`,
+        : `${countOf(chain.receipts.checked, 'receipt photo')} re-hashed${linkBad ? ` (those cited before entry #${linkBad.seq})` : ''}`,
     );
     const t = (await this.finish(agg, incidentId, range.toSeq)).totals;
     add(

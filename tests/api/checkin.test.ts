@@ -2,6 +2,9 @@
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import type { ArrivalHousehold, HotelArrivals, IncidentState } from '../../shared/api.js';
+import type { AttentionItem } from '../../shared/attention.js';
+import type { DriverLink } from '../../shared/drivers.js';
+import request from 'supertest';
 
 let server: TestServer;
 let duty: Agent;
@@ -139,4 +142,29 @@ test('a no-show gives the rooms back; check-out ends a stay', async () => {
   await reception.post(`${url()}/checkins`).send({ partyId: guest.partyId }).expect(200);
   await reception.post(`${url()}/checkouts`).send({ partyId: guest.partyId }).expect(200);
   await reception.post(`${url()}/checkouts`).send({ partyId: guest.partyId }).expect(404);
+});
+
+test('a no-show is refused while their vehicle is still due, and once it has been it reaches the duty managers as people missing', async () => {
+  const h = household((x) => x.status === 'assigned' && x.trip !== null);
+  const early = await reception.post(`${url()}/no-shows`).send({ partyId: h.partyId, kind: 'no_show' }).expect(409);
+  expect(early.body.error.message).toContain(h.trip!.vehicleId);
+  expect(early.body.error.message).toMatch(/has not reached this hotel yet/);
+  let state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  expect(state.parties.find((p) => p.id === h.partyId)!.status).toBe('assigned');
+  // The vehicle brings them to the door, and then they are nowhere to be found.
+  const links: DriverLink[] = (await duty.get(`/api/incidents/${incidentId}/drivers`).expect(200)).body.links;
+  const drive = `/api/drive/${links.find((l) => l.vehicleId === h.trip!.vehicleId)!.token}`;
+  const base = request(server.url);
+  await base.post(`${drive}/boardings`).send({ tripId: h.trip!.id, partyId: h.partyId }).expect(200);
+  await base.post(`${drive}/departures`).send({ tripId: h.trip!.id }).expect(200);
+  await base.post(`${drive}/arrivals`).send({ tripId: h.trip!.id, hotelId }).expect(200);
+  await reception.post(`${url()}/no-shows`).send({ partyId: h.partyId, kind: 'no_show', note: 'not in the lobby' }).expect(200);
+  state = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  expect(state.parties.find((p) => p.id === h.partyId)!.status).toBe('no_show');
+  const items: AttentionItem[] = (await duty.get(`/api/incidents/${incidentId}/attention`).expect(200)).body.items;
+  const item = items.find((i) => i.partyId === h.partyId && i.kind === 'missing' && !i.resolvedAt)!;
+  expect(item).toBeDefined();
+  expect(item.guestIds.sort()).toEqual(h.guests.map((g) => g.id).sort());
+  expect(item.summary).toContain(arrivals.hotel.name);
+  expect(item.summary).toContain('not in the lobby');
 });

@@ -209,6 +209,47 @@ test('reception hears of boarding at its hotel and sees the household arrive', a
   await reception.get(`/api/incidents/${incidentId}/hotels/${other}/etas`).expect(404);
 });
 
+test('a household checked in at its hotel before its vehicle leaves is taken off the trip, its seats freed', async () => {
+  const reception = await signIn(server.url, DEMO.reception);
+  const hotelId: string = (await reception.get('/api/auth/me').expect(200)).body.user.hotelId;
+  const { link, view } = await linkWithTrip((v) => v.trip!.households.some((h) => h.hotelId === hotelId));
+  const trip = view.trip!;
+  const h = trip.households.find((x) => x.hotelId === hotelId)!;
+  const wheel = h.guests.filter((g) => g.needs.includes('wheelchair')).length;
+  // They got a lift: reception checks them in while the coach still waits at the muster point.
+  await reception.post(`/api/incidents/${incidentId}/hotels/${hotelId}/arrivals/checkins`).send({ partyId: h.partyId }).expect(200);
+  const base = request(server.url);
+  const after: DriverView = (await base.get(drive(link.token)).expect(200)).body;
+  if (trip.households.length > 1) {
+    expect(after.trip!.id).toBe(trip.id);
+    expect(after.trip!.households.map((x) => x.partyId)).not.toContain(h.partyId);
+    expect(after.trip!.seatsUsed).toBe(trip.seatsUsed - (h.size - wheel));
+    expect(after.trip!.wheelchairUsed).toBe(trip.wheelchairUsed - wheel);
+  } else expect(after.trip?.id).not.toBe(trip.id); // nobody left to carry: not the driver's trip any more
+  // A driver ticking them from a page loaded before is told where they are, not "re-planned".
+  const tick = await base
+    .post(`${drive(link.token)}/boardings`)
+    .send({ tripId: trip.id, partyId: h.partyId })
+    .expect(404);
+  expect(tick.body.error.message).toMatch(/already checked in at its hotel/);
+  const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  const t = state.trips.find((x) => x.id === trip.id)!;
+  expect(t.partyIds).not.toContain(h.partyId);
+  // The rest still leave: boarding one of them and departing works, and nobody is left behind on paper.
+  const others = trip.households.filter((x) => x.partyId !== h.partyId);
+  if (others.length) {
+    await base
+      .post(`${drive(link.token)}/boardings`)
+      .send({ tripId: trip.id, partyId: others[0]!.partyId })
+      .expect(200);
+    const dep = await base
+      .post(`${drive(link.token)}/departures`)
+      .send({ tripId: trip.id })
+      .expect(200);
+    expect(dep.body.leftBehind).toBe(others.length - 1);
+  }
+});
+
 test("a shared position moves the vehicle on the duty managers' map", async () => {
   const link = links[links.length - 1]!;
   const dm = connect(server.url, { cookie: await loginCookie(server.url, DEMO.duty) });

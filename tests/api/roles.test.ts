@@ -358,7 +358,7 @@ const ROUTES: RouteRow[] = [
   { route: 'POST /api/incidents/:incidentId/hotels/:hotelId/arrivals/checkins', expect: [401, 200, 200, 200, 403, 404, 404, 403],
     call: async () => ({ method: 'post', path: inc('/hotels/A1/arrivals/checkins'), body: { partyId: await householdExpectedAtA1(), roomNumbers: { double: ['101'] } } }) },
   { route: 'POST /api/incidents/:incidentId/hotels/:hotelId/arrivals/no-shows', expect: [401, 200, 200, 200, 403, 404, 404, 403],
-    call: async () => ({ method: 'post', path: inc('/hotels/A1/arrivals/no-shows'), body: { partyId: await householdExpectedAtA1(), kind: 'no_show' } }) },
+    call: async () => ({ method: 'post', path: inc('/hotels/A1/arrivals/no-shows'), body: { partyId: await householdExpectedAtA1(), kind: 'went_elsewhere' } }) },
   { route: 'POST /api/incidents/:incidentId/hotels/:hotelId/arrivals/checkouts', expect: [401, 200, 200, 200, 403, 404, 404, 403],
     call: async () => ({ method: 'post', path: inc('/hotels/A1/arrivals/checkouts'), body: { partyId: await householdCheckedInAtA1() } }) },
   { route: 'GET /api/incidents/:incidentId/hotels/:hotelId/etas',   expect: [401, 200, 200, 200, 403, 404, 404, 403], call: () => ({ method: 'get', path: inc('/hotels/A1/etas') }) },

@@ -44,8 +44,11 @@ const NOUNS = [
   'wheelchair spaces',
   'wheelchair users',
 ];
-/** An interpolation (`${...}` or JSX `{...}`) closing straight before one of the nouns, optionally after a space. */
-const COUNTED = new RegExp(`\\}\\s?(?:\\{' '\\})?(${NOUNS.join('|')})\\b`, 'g');
+/**
+ * An interpolation (`${...}` or JSX `{...}`) closing straight before one of the nouns, optionally
+ * after a space and one or two words that qualify it ("1 accessible rooms free", "1 more households").
+ */
+const COUNTED = new RegExp(`\\}\\s?(?:\\{' '\\})?(?:(?!(?:of|than|from|in|to|at|on|for|with|by)\\s)[a-z][a-z-]*\\s){0,2}(${NOUNS.join('|')})\\b`, 'g');
 /** Interpolations before those nouns that are not counts (a room type's name, money, words). */
 const NOT_COUNTS = [/\$\{r\.type\} rooms offered/, /formatMoneyMinor\([^)]*\)\} rooms a night/, /'pet-friendly ' : ''\}rooms/];
 

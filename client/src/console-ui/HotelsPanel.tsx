@@ -51,7 +51,8 @@ export function HotelsPanel(props: PanelProps) {
                   {formatCount(h.bedsTaken)}/{plural(h.bedsOffered, 'bed')} · {formatCount(Math.max(0, h.bedsOffered - h.bedsTaken))} free
                 </span>
                 <span className="row-sub">
-                  {accessible > 0 ? `♿ ${accessible} accessible rooms free` : 'no accessible room free'} · {h.petsAllowed ? 'pets welcome' : 'no pets'}
+                  {accessible > 0 ? `♿ ${plural(accessible, 'accessible room')} free` : 'no accessible room free'} ·{' '}
+                  {h.petsAllowed ? 'pets welcome' : 'no pets'}
                 </span>
               </button>
             </li>
