@@ -320,6 +320,10 @@ export class AttentionService {
         incidentId,
         [...missing, ...back].map((m) => m.partyId),
       );
+      // Households of which nobody is missing any more: their "missing" items are done with.
+      const stillMissing = new Set([...missing.map((m) => m.guestId), ...expected.filter((g) => g.w === 'missing' && !present.has(g.id)).map((g) => g.id)]);
+      const whole = [...new Set(back.map((m) => m.partyId))].filter((p) => !expected.some((g) => g.partyId === p && stillMissing.has(g.id)));
+      await repo.closeCured(tx, emit, incidentId, actor, whole, ['missing'], `everyone found at the roll call at ${site.name}`);
       const byParty = new Map<string, typeof expected>();
       for (const g of expected) if (missing.some((m) => m.guestId === g.id)) byParty.set(g.partyId, [...(byParty.get(g.partyId) ?? []), g]);
       const items = await repo.openAttention(

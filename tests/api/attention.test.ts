@@ -281,6 +281,8 @@ test('roll call: everyone expected and not ticked becomes missing, with an item 
     .send({ presentGuestIds: [absent.id, ...everyone.slice(0, -1).map((g) => g.id)] })
     .expect(200);
   expect((await state()).guestCounts.byWhereabouts.missing).toBe(before);
+  // ... and the item that asked where they were is closed with them: nothing left to act on.
+  expect((await openOf('missing')).filter((i) => i.guestIds.includes(absent.id))).toEqual([]);
   const bad = await duty.post(inc('/sites/muster-sports-hall/rollcall')).send({ presentGuestIds: ['nobody'] });
   expect(bad.status).toBe(400);
   expect(bad.body.error.details.fields[0].path).toBe('body.presentGuestIds');

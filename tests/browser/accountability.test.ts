@@ -197,6 +197,15 @@ describeBrowser('every person accounted for, live on two consoles', () => {
     await phone.getByTestId('rollcall-submit').click();
     await phone.getByTestId('rollcall-result').filter({ hasText: '1 marked missing' }).waitFor();
     await screenshot(phone, 'accountability-rollcall');
+    // What was ticked stays ticked: a second press records the same count, not everyone missing.
+    expect(await phone.getByTestId('rollcall-ticked').textContent()).toBe(String(n - 1));
+    expect(await phone.getByTestId('rollcall-submit').textContent()).toBe('Record roll call: 1 not seen');
+    // Marking most of the list missing asks once more, and nothing is recorded until confirmed.
+    for (let i = 0; i < n - 1; i++) await boxes.nth(i).uncheck();
+    await phone.getByTestId('rollcall-submit').click();
+    expect(await phone.getByTestId('rollcall-submit').textContent()).toMatch(/^Confirm: mark \d+ people missing$/);
+    expect(await phone.getByTestId('rollcall-result').textContent()).toMatch(/1 marked missing/);
+    await phone.getByRole('button', { name: 'Back to ticking' }).click();
     await phone.close();
     await onBothConsoles('missing', [absent], '06-missing');
     const [missing] = await one.page.locator('[data-count="missing"] .stat-value').allTextContents();

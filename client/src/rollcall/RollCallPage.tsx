@@ -8,6 +8,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import type { RollCallList } from '../../../shared/attention.js';
+import { needLabel } from '../reception/model.js';
+import { plural } from '../format.js';
 import './rollcall.css';
 
 /** Which roll call: a manager's (incident and site) or the one a handed-out link opens. */
@@ -22,11 +24,15 @@ export default function RollCallPage(props: RollCallSource) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ missing: number; found: number } | null>(null);
+  /** Marking many people missing at once asks once more (a second press on a page just recorded, a slip). */
+  const [confirming, setConfirming] = useState(false);
   const load = useCallback(async () => {
     try {
       const l = token ? await api.rollCallListByLink(token) : await api.rollCallList(incidentId, siteId);
       setList(l);
-      setTicked(new Set());
+      // Who was ticked present stays ticked: pressing again records the same count, not everyone missing.
+      const here = new Set(l.households.flatMap((h) => h.guests.map((g) => g.id)));
+      setTicked((t) => new Set([...t].filter((id) => here.has(id))));
       setError(null);
     } catch (err) {
       setError(err);
@@ -36,14 +42,22 @@ export default function RollCallPage(props: RollCallSource) {
     void load();
   }, [load]);
   const everyone = useMemo(() => list?.households.flatMap((h) => h.guests) ?? [], [list]);
-  const toggle = (id: string) =>
+  const toggle = (id: string) => {
+    setConfirming(false);
     setTicked((s) => {
       const n = new Set(s);
       if (n.has(id)) n.delete(id);
       else n.add(id);
       return n;
     });
+  };
+  const notSeen = everyone.length - ticked.size;
   const submit = async () => {
+    if (notSeen > Math.max(5, everyone.length / 2) && !confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
     setBusy(true);
     try {
       const r = token ? await api.rollCallByLink(token, [...ticked]) : await api.rollCall(incidentId, siteId, [...ticked]);
@@ -85,7 +99,7 @@ export default function RollCallPage(props: RollCallSource) {
                 {g.name}{' '}
                 <span className="muted">
                   {g.age}
-                  {g.needs.length ? ` · ${g.needs.join(', ')}` : ''}
+                  {g.needs.length ? ` · ${g.needs.map(needLabel).join(', ')}` : ''}
                   {g.whereabouts === 'missing' ? ' · MISSING' : ''}
                 </span>
               </span>
@@ -95,8 +109,13 @@ export default function RollCallPage(props: RollCallSource) {
       ))}
       <div className="rc-bar">
         <button type="button" className="go" disabled={busy} onClick={() => void submit()} data-testid="rollcall-submit">
-          Record roll call: {everyone.length - ticked.size} not seen
+          {confirming ? `Confirm: mark ${plural(notSeen, 'person', 'people')} missing` : `Record roll call: ${notSeen} not seen`}
         </button>
+        {confirming ? (
+          <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+            Back to ticking
+          </button>
+        ) : null}
       </div>
     </main>
   );
