@@ -326,6 +326,12 @@ function keptStays(previous: Plan, locked: Pick<Plan, 'stays' | 'trips'> | null)
   return previous.stays.map((s) => fixed.get(s.partyId) ?? s);
 }
 
+/**
+ * How much sooner the last arrival must be for a re-plan to re-time households whose rides it
+ * could keep: as much as the night may slip before the console offers a transport re-plan.
+ */
+const RESCHEDULE_GAIN_MS = 15 * 60_000;
+
 /** A fresh plan's time budget up to 1,500 households (ms of the planner's clock). */
 const FRESH_SMALL_BUDGET_MS = 1500;
 
@@ -400,7 +406,8 @@ function describeChanges(
  * Transport for the housed. On a re-plan the previous trips are kept for every household whose
  * hotel did not change (drivers keep their runs); the rest are fitted into those runs where the
  * night ends soonest (insert.ts, for a few households), or scheduled after them, whichever ends
- * sooner; a full re-schedule is also tried when time allows, and the earlier last arrival wins.
+ * sooner; a full re-schedule is also tried when time allows, and wins when it carries more households
+ * or ends the night at least RESCHEDULE_GAIN_MS sooner.
  */
 function planTransport(
   m: Model,
@@ -433,5 +440,8 @@ function planTransport(
   const inc = earlier(appended, inserted) ? appended : inserted;
   if (!alwaysFull && now() > t0 + budget * 0.3) return inc;
   const full = { ...scheduleTransport(m, { hotelOf, riders, lockedTrips: locked, vehiclePins: pins, deadline }), kept: [] };
-  return full.unserved.size <= inc.unserved.size && last(full) < last(inc) ? full : inc;
+  // Households already told their vehicle and time keep them unless re-timing everyone carries
+  // more households or brings the night's end a real step sooner (decision 0002).
+  if (full.unserved.size < inc.unserved.size) return full;
+  return full.unserved.size === inc.unserved.size && last(full) < last(inc) - RESCHEDULE_GAIN_MS ? full : inc;
 }
