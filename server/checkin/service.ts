@@ -201,6 +201,14 @@ export class CheckinService {
           everyone ? 'the whole household is checked in' : 'more of the household checked in',
         );
       if (!everyone) {
+        // Reception names who is here: members the vehicle brought to the door and who are not
+        // among them are not "at the hotel" any more but missing, until someone finds them.
+        const gone = req.guestIds ? notIn.filter((g) => whereaboutsOf(g) === 'arrived').map((g) => g.id) : [];
+        if (gone.length) {
+          const lost = await moveGuests(tx, incidentId, { guestIds: gone }, 'missing', now);
+          await recordMoves(tx, incidentId, lost, 'missing', ev!.seq, now);
+          await syncJourney(tx, incidentId, [party.id]);
+        }
         const hotel = await repo.hotel(tx, incidentId, hotelId);
         const hotelName = hotel?.name ?? hotelId;
         await openAttention(tx, emit, incidentId, actor, [

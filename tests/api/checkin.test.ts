@@ -28,6 +28,13 @@ afterAll(async () => server?.close());
 const url = (h = hotelId) => `/api/incidents/${incidentId}/hotels/${h}/arrivals`;
 /** Each test takes its own household, untouched by the others. */
 const taken = new Set<string>();
+/** A household whose vehicle no other test has driven (driving a trip changes all its riders). */
+const drivenTrips = new Set<string>();
+const undriven = (pred: (h: ArrivalHousehold) => boolean) => {
+  const h = household((x) => x.trip !== null && !drivenTrips.has(x.trip.id) && pred(x));
+  drivenTrips.add(h.trip!.id);
+  return h;
+};
 const household = (pred: (h: ArrivalHousehold) => boolean) => {
   const h = arrivals.households.find((x) => !taken.has(x.partyId) && pred(x));
   if (!h) throw new Error('no such household in the storm plan at this hotel');
@@ -145,7 +152,7 @@ test('a no-show gives the rooms back; check-out ends a stay', async () => {
 });
 
 test('a no-show is refused while their vehicle is still due, and once it has been it reaches the duty managers as people missing', async () => {
-  const h = household((x) => x.status === 'assigned' && x.trip !== null);
+  const h = undriven((x) => x.status === 'assigned');
   const early = await reception.post(`${url()}/no-shows`).send({ partyId: h.partyId, kind: 'no_show' }).expect(409);
   expect(early.body.error.message).toContain(h.trip!.vehicleId);
   expect(early.body.error.message).toMatch(/has not reached this hotel yet/);
@@ -167,4 +174,30 @@ test('a no-show is refused while their vehicle is still due, and once it has bee
   expect(item.guestIds.sort()).toEqual(h.guests.map((g) => g.id).sort());
   expect(item.summary).toContain(arrivals.hotel.name);
   expect(item.summary).toContain('not in the lobby');
+});
+
+test('members the vehicle brought to the door and reception does not check in are missing, not "at the hotel"', async () => {
+  const h = undriven((x) => x.status === 'assigned' && x.guests.length >= 2);
+  const links: DriverLink[] = (await duty.get(`/api/incidents/${incidentId}/drivers`).expect(200)).body.links;
+  const drive = `/api/drive/${links.find((l) => l.vehicleId === h.trip!.vehicleId)!.token}`;
+  const base = request(server.url);
+  await base.post(`${drive}/boardings`).send({ tripId: h.trip!.id, partyId: h.partyId }).expect(200);
+  await base.post(`${drive}/departures`).send({ tripId: h.trip!.id }).expect(200);
+  await base.post(`${drive}/arrivals`).send({ tripId: h.trip!.id, hotelId }).expect(200);
+  const whereabouts = async () => {
+    const s: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+    return { counts: s.guestCounts.byWhereabouts, party: s.parties.find((p) => p.id === h.partyId)! };
+  };
+  const atDoor = await whereabouts();
+  const [here, ...absent] = h.guests;
+  await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: h.partyId, guestIds: [here!.id] })
+    .expect(200);
+  const after = await whereabouts();
+  expect(after.counts.missing).toBe(atDoor.counts.missing + absent.length);
+  expect(after.counts.arrived).toBe(atDoor.counts.arrived - h.guests.length);
+  // Found in the car park: checked in, and nobody is missing any more.
+  await reception.post(`${url()}/checkins`).send({ partyId: h.partyId }).expect(200);
+  expect((await whereabouts()).counts.missing).toBe(atDoor.counts.missing);
 });
