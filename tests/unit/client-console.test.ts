@@ -75,16 +75,23 @@ describe('groupDiff', () => {
         unchanged: 4,
       },
       names,
+      [
+        { partyId: 'd', reason: 'no accessible room left' },
+        { partyId: 'e', reason: 'all accessible rooms for 2 within 60 km are taken' },
+      ],
     );
     expect(groups.map((g) => [g.key, g.lines.length])).toEqual([
+      ['notPlaced', 1],
       ['unassigned', 1],
       ['moved', 1],
       ['newlyAssigned', 2],
       ['retimed', 0],
     ]);
-    expect(groups[0]!.lines[0]!.text).toBe('was going to Hotel h1: no accessible room left');
-    expect(groups[1]!.lines[0]!.text).toBe('Hotel h1 → Hotel h2');
-    expect(groups[2]!.lines.map((l) => l.partyName)).toEqual(['Abel', 'Zed']);
+    // Never placed: listed by name with the planner's reason (who lost a place is under its own group, once).
+    expect(groups[0]!.lines[0]).toMatchObject({ partyId: 'e', text: 'all accessible rooms for 2 within 60 km are taken' });
+    expect(groups[1]!.lines[0]!.text).toBe('was going to Hotel h1: no accessible room left');
+    expect(groups[2]!.lines[0]!.text).toBe('Hotel h1 → Hotel h2');
+    expect(groups[3]!.lines.map((l) => l.partyName)).toEqual(['Abel', 'Zed']);
     expect(
       guestsPerHotel(
         [

@@ -20,10 +20,13 @@ const base: ShelterProjection = {
 describe('shelterLine', () => {
   it('says when everyone and the vulnerable are in bed, the slip, and who is stranded', () => {
     expect(shelterLine(base, 'UTC')).toEqual({
-      headline: 'Everyone in bed by 23:55 · vulnerable by 23:10',
+      headline: 'All placed guests in bed by 23:55 · vulnerable by 23:10',
       slips: ['slipped 40 min'],
       notes: ['12 guests without a vehicle (V03 out of service)', '1 guest without a bed'],
     });
+    // "Everyone" only when nobody is left without a bed or a ride.
+    expect(shelterLine({ ...base, strandedGuests: 0, noBedGuests: 0 }, 'UTC').headline).toBe('Everyone in bed by 23:55 · vulnerable by 23:10');
+    expect(shelterLine({ ...base, strandedGuests: 0, noBedGuests: 0, noRideGuests: 2 }, 'UTC').headline).toMatch(/^All placed guests in bed by/);
   });
   it('shows the incident’s clock and both slips when they differ; nothing early counts as a slip', () => {
     expect(shelterLine({ ...base, vulnerableSlipMinutes: 25, strandedGuests: 0, noBedGuests: 0 }, 'Europe/London').slips).toEqual([

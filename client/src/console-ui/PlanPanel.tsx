@@ -80,7 +80,14 @@ export function PlanPanel({ state, lookup, plan, att }: PanelProps & { plan: Pla
   const partyRow = useMemo(() => new Map(state.parties.map((p) => [p.id, `${p.name} (${[p.unit, p.passCode].filter(Boolean).join(', ')})`])), [state.parties]);
   const tz = state.incident.timezone;
   const groups = useMemo(
-    () => (view ? groupDiff(view.diff, { party: (id) => partyRow.get(id) ?? lookup.name(id), hotel: lookup.name, time: (iso) => formatTime(iso, tz) }) : []),
+    () =>
+      view
+        ? groupDiff(
+            view.diff,
+            { party: (id) => partyRow.get(id) ?? lookup.name(id), hotel: lookup.name, time: (iso) => formatTime(iso, tz) },
+            view.plan.unassigned,
+          )
+        : [],
     [view, lookup, partyRow, tz],
   );
   const perHotel = useMemo(() => (view ? guestsPerHotel(view.plan.stays, lookup.sizeOf) : new Map<string, number>()), [view, lookup]);
@@ -160,7 +167,8 @@ export function PlanPanel({ state, lookup, plan, att }: PanelProps & { plan: Pla
                   <span className="muted small-text">
                     ({formatMoneyMinor(alt.roomCostMinorPerNight, cur)} rooms a night + {formatMoneyMinor(alt.transportCostMinor, cur)} transport)
                   </span>
-                  , everyone in bed by <strong>{alt.lastArrivalAt ? formatTime(alt.lastArrivalAt, state.incident.timezone) : '—'}</strong>
+                  , {(m.peopleUnassigned ?? 0) > 0 ? 'all placed guests' : 'everyone'} in bed by{' '}
+                  <strong>{alt.lastArrivalAt ? formatTime(alt.lastArrivalAt, state.incident.timezone) : '—'}</strong>
                   {alt.vulnerableLastArrivalAt ? (
                     <span className="muted small-text"> (vulnerable guests by {formatTime(alt.vulnerableLastArrivalAt, state.incident.timezone)})</span>
                   ) : null}

@@ -13,7 +13,7 @@ export interface DiffLine {
 }
 
 export interface DiffGroup {
-  key: 'newlyAssigned' | 'moved' | 'unassigned' | 'retimed';
+  key: 'newlyAssigned' | 'moved' | 'unassigned' | 'retimed' | 'notPlaced';
   title: string;
   lines: DiffLine[];
 }
@@ -26,9 +26,22 @@ export interface Names {
   time?(iso: string): string;
 }
 
-export function groupDiff(diff: PlanDiff, names: Names): DiffGroup[] {
+/**
+ * `unplaced`: the proposal's households without a bed or seat, each with the planner's reason; those
+ * that had one before are already under "Lose their place", the rest (never placed) get their own
+ * group, so nobody left out of a plan is hidden behind a count before it is applied.
+ */
+export function groupDiff(diff: PlanDiff, names: Names, unplaced: readonly { partyId: string; reason: string }[] = []): DiffGroup[] {
   const sortByName = (a: DiffLine, b: DiffLine) => a.partyName.localeCompare(b.partyName);
+  const losing = new Set(diff.unassigned.map((u) => u.partyId));
   const groups: DiffGroup[] = [
+    {
+      key: 'notPlaced',
+      title: 'Not placed',
+      lines: unplaced
+        .filter((u) => !losing.has(u.partyId))
+        .map((u) => ({ partyId: u.partyId, partyName: names.party(u.partyId), hotelId: null, text: u.reason })),
+    },
     {
       key: 'unassigned',
       title: 'Lose their place',

@@ -20,7 +20,9 @@ export function shelterLine(s: ShelterProjection, timeZone: string): ShelterLine
   const t = (iso: string | null) => (iso ? formatTime(iso, timeZone) : null);
   const all = t(s.lastArrivalAt);
   const vul = t(s.vulnerableLastArrivalAt);
-  const headline = all ? `Everyone in bed by ${all}${vul ? ` · vulnerable by ${vul}` : ''}` : null;
+  // "Everyone" only when nobody is left without a bed or a ride; else the time is the placed guests'.
+  const everyone = !s.noBedGuests && !s.strandedGuests && !s.noRideGuests;
+  const headline = all ? `${everyone ? 'Everyone' : 'All placed guests'} in bed by ${all}${vul ? ` · vulnerable by ${vul}` : ''}` : null;
   const slips: string[] = [];
   if (s.slipMinutes !== null && s.slipMinutes > 0) slips.push(`slipped ${s.slipMinutes} min`);
   if (s.vulnerableSlipMinutes !== null && s.vulnerableSlipMinutes > 0 && s.vulnerableSlipMinutes !== s.slipMinutes)
