@@ -97,7 +97,7 @@ export function roomingRows(list: RoomingList): string[][] {
         needsText([...new Set([...g.needs, ...h.needs])]),
         h.notes,
         roomsLabel(h.rooms),
-        g.roomNumber ?? h.roomNumbers.join(' '),
+        g.roomNumber ?? h.roomNumbers.join('; '),
         vehicleLabel(h.vehicle),
         localTime(h.arrivalAt, list.incident.timezone),
         h.phone,

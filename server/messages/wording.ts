@@ -2,6 +2,7 @@
  * The few words that fill placeholders (perk names, vehicle kinds, "to be confirmed") in each
  * language we write to guests in, and how times are shown: local to the incident, 24-hour.
  */
+import { roomNumbersText } from '../../shared/room-numbers.js';
 import type { Language } from '../../shared/messages.js';
 import { zoneOrUtc } from '../../shared/fields.js';
 import { dateFormat } from '../../shared/intl.js';
@@ -95,8 +96,8 @@ export function timeText(lang: Language, at: Date | null, zone: string, now = ne
 }
 
 export function roomsText(roomNumbers: Record<string, string[]> | null | undefined, lang: Language): string {
-  const all = Object.values(roomNumbers ?? {}).flat();
-  return all.length ? all.join(', ') : word(lang, 'tbc');
+  const all = roomNumbersText(roomNumbers);
+  return all || word(lang, 'tbc');
 }
 
 /** Messages that say where a household goes, on which ride and when: a later one replaces an earlier one. */

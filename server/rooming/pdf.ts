@@ -48,7 +48,7 @@ export function roomingPdf(list: RoomingList): Promise<Buffer> {
         .font('Helvetica')
         .fontSize(10)
         .text(
-          `Rooms: ${roomsLabel(h.rooms)}${h.roomNumbers.length ? ` (numbers ${h.roomNumbers.join(', ')})` : ''} · ${arrival}${h.phone ? ` · phone ${h.phone}` : ''}`,
+          `Rooms: ${roomsLabel(h.rooms)}${h.roomNumbers.length ? ` (numbers: ${h.roomNumbers.join('; ')})` : ''} · ${arrival}${h.phone ? ` · phone ${h.phone}` : ''}`,
           { width },
         );
       if (h.needs.length) doc.text(`Household needs: ${h.needs.join(', ').replace(/_/g, ' ')}`, { width });

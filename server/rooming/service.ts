@@ -8,6 +8,7 @@ import { findIncident } from '../incidents/repo.js';
 import { hotel as findHotel, staysAt } from '../checkin/repo.js';
 import { comingParts, helplinePhone } from './repo.js';
 import type { RoomingHousehold, RoomingList } from '../../shared/rooming.js';
+import { labelledRoomNumbers } from '../../shared/room-numbers.js';
 import { AppError } from '../http/errors.js';
 import { groupBy } from '../../shared/collections.js';
 import { isoUtc } from '../../shared/time.js';
@@ -42,7 +43,7 @@ export async function loadRoomingList(q: Db | Tx, incidentId: string, hotelId: s
       needs: p.needs,
       status: s.status,
       rooms: s.rooms,
-      roomNumbers: Object.values(s.roomNumbers ?? {}).flat(),
+      roomNumbers: labelledRoomNumbers(s.roomNumbers),
       vehicle: ride ? { id: ride.vehicle.id, kind: ride.vehicle.kind, provider: ride.vehicle.provider } : null,
       departAt: ride ? isoUtc(ride.trip.departAt) : null,
       arrivalAt: ride && stop >= 0 ? (ride.trip.arrivals[stop] ?? null) : null,

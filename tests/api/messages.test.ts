@@ -211,7 +211,8 @@ test('checked in: a welcome with the room number; checked out: a request for fee
   await messaging.project();
   const list = await messagesOf('P11');
   const welcome = list.find((m) => m.template === 'checked_in')!;
-  expect(welcome.body).toMatch(/room 214/);
+  // The number with its room type: never read against another of the household's rooms.
+  expect(welcome.body).toContain(`room ${stay.rooms[0]!.type} 214`);
   const ask = list.find((m) => m.template === 'feedback_request')!;
   const url = (await duty.get(inc('/status-links/P11')).expect(200)).body.url;
   expect(ask.body).toContain(`${url}/feedback`);

@@ -196,3 +196,27 @@ test("reception may download only its own hotel's list", async () => {
   // The demo reception account belongs to the storm incident, not this one.
   await reception.get(inc('/hotels/H1/rooming-list?format=csv')).expect(404);
 });
+
+test('room numbers stand with their room type in the list, so none is read against the wrong room', async () => {
+  const state: IncidentState = (await duty.get(inc('/state')).expect(200)).body;
+  let chosen: { hotelId: string; h: HotelArrivals['households'][number] } | null = null;
+  for (const hotel of state.hotels) {
+    const arrivals: HotelArrivals = (await duty.get(inc(`/hotels/${hotel.id}/arrivals`)).expect(200)).body;
+    const h = arrivals.households.find((x) => x.status !== 'checked_in' && x.rooms.reduce((n, r) => n + r.count, 0) >= 2);
+    if (h) {
+      chosen = { hotelId: hotel.id, h };
+      break;
+    }
+  }
+  if (!chosen) throw new Error('setup: no household with two rooms');
+  const { hotelId, h } = chosen;
+  let n = 100;
+  const roomNumbers = Object.fromEntries(h.rooms.map((r) => [r.type, Array.from({ length: r.count }, () => String(++n))]));
+  await duty
+    .post(inc(`/hotels/${hotelId}/arrivals/checkins`))
+    .send({ partyId: h.partyId, roomNumbers })
+    .expect(200);
+  const rows = parseCsv((await duty.get(inc(`/hotels/${hotelId}/rooming-list?format=csv`)).expect(200)).text).filter((r) => r[2] === h.passCode);
+  const expected = h.rooms.map((r) => `${r.type} ${roomNumbers[r.type]!.join(', ')}`).join('; ');
+  for (const r of rows) expect(r[8]).toBe(expected);
+});

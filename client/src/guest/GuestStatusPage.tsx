@@ -4,6 +4,7 @@
  * a way to answer. No sign-in: the token is the credential. It refreshes every 15 seconds and when
  * the phone wakes; without a connection it keeps showing the last answer with a notice.
  */
+import { roomNumbersText } from '../../../shared/room-numbers.js';
 import { useEffect, useRef, useState } from 'react';
 import { registerServiceWorker } from '../offline/service-worker.js';
 import type { GuestStatusView } from '../../../shared/messages.js';
@@ -164,7 +165,7 @@ function Destination({ view, t }: { view: GuestStatusView; t: Strings }) {
         <p>{t.notYet}</p>
       </section>
     );
-  const numbers = Object.values(d.roomNumbers ?? {}).flat();
+  const numbers = roomNumbersText(d.roomNumbers);
   return (
     <section className="g-card g-dest" aria-labelledby="g-where" data-testid="guest-destination">
       <h2 id="g-where">{t.whereTo}</h2>
@@ -181,7 +182,7 @@ function Destination({ view, t }: { view: GuestStatusView; t: Strings }) {
       </p>
       <p className="g-muted">
         {t.rooms}: {d.rooms.map((r) => `${r.count} × ${r.type}`).join(', ')}
-        {numbers.length ? ` · ${t.roomNumbers}: ${numbers.join(', ')}` : ''}
+        {numbers ? ` · ${t.roomNumbers}: ${numbers}` : ''}
       </p>
       <h3>{t.offers}</h3>
       {d.perks.length ? (

@@ -1,4 +1,5 @@
 /** Check a household in: who is here now (all, or guest by guest) and the room number of each room. */
+import { roomNumbersText } from '../../../shared/room-numbers.js';
 import { useState, type FormEvent } from 'react';
 import type { Household } from './model.js';
 import type { CheckInRequest } from '../../../shared/checkin.js';
@@ -23,8 +24,8 @@ export function CheckInForm({ household, onCheckIn }: { household: Household; on
     }
     const body: CheckInRequest = { partyId: household.partyId, roomNumbers };
     if (!all) body.guestIds = [...here];
-    const rooms_ = Object.values(roomNumbers).flat();
-    const label = `Check in ${household.name}${all ? '' : ` (${here.size} of ${household.guests.length})`}${rooms_.length ? `, room ${rooms_.join(', ')}` : ''}`;
+    const rooms_ = roomNumbersText(roomNumbers);
+    const label = `Check in ${household.name}${all ? '' : ` (${here.size} of ${household.guests.length})`}${rooms_ ? `, ${rooms_}` : ''}`;
     onCheckIn(body, label);
   };
 

@@ -1,4 +1,5 @@
 /** One household: who, how many, needs and notes up front; the actions that apply to it now (perks once checked in). */
+import { roomNumbersText } from '../../../shared/room-numbers.js';
 import { useState } from 'react';
 import { CheckInForm } from './CheckInForm.js';
 import { needLabel, type Household } from './model.js';
@@ -55,7 +56,7 @@ export function HouseholdCard({
   const inCount = h.guests.filter((g) => g.checkedIn).length;
   const partial = h.status === 'checked_in' && inCount < h.guests.length;
   const needs = [...new Set([...h.needs, ...h.guests.flatMap((g) => g.needs)])];
-  const rooms = h.roomNumbers ? Object.values(h.roomNumbers).flat() : [];
+  const rooms = roomNumbersText(h.roomNumbers);
   const canArrive = !['checked_in', 'checked_out', 'no_show', 'self_evacuated'].includes(h.status) || partial;
   const perkItems = perks?.items ?? [];
   const waitingPerks = perkItems.filter((p) => p.state === 'waiting').length;
@@ -73,7 +74,7 @@ export function HouseholdCard({
         <span className={`hh-status s-${h.status}`}>
           {STATUS[h.status] ?? h.status}
           {partial && ` (${inCount} of ${h.guests.length})`}
-          {rooms.length > 0 && ` · room ${rooms.join(', ')}`}
+          {rooms && ` · ${rooms}`}
           {h.pending && <span className="badge-pending"> · waiting to send</span>}
         </span>
         {perkItems.length > 0 && (
