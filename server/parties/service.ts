@@ -7,7 +7,7 @@ import type { Db } from '../db/client.js';
 import type { PartyStatus } from '../db/schema.js';
 import { canMove, isWhereabouts, JOURNEY_TO_WHEREABOUTS, WHEREABOUTS_LABEL } from '../../shared/whereabouts.js';
 import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
-import { closeCured, nameList } from '../attention/repo.js';
+import { closeCured, nameList, openAttention } from '../attention/repo.js';
 import { partyStatusUpdateSchema } from '../../shared/operations.js';
 import { AppError, parseOr400 } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
@@ -63,6 +63,22 @@ export class PartyService {
           ['unplaced', 'left_behind', 'transport_lost', 'overdue', 'missing'],
           status === 'self_evacuated' ? 'made their own way' : 'marked no-show',
         );
+      // "Needs help" is something to act on for every duty manager until someone has; back to
+      // waiting means it was dealt with.
+      if (status === 'needs_help' && party.status !== 'needs_help')
+        await openAttention(tx, emit, incidentId, actor, [
+          {
+            kind: 'need_help',
+            partyId,
+            guestIds: members.map((g) => g.id),
+            place: null,
+            summary: `${party.name} need help (marked by ${actor.name})${note ? `: "${note}"` : ''}.`,
+            suggestion: party.phone ? `Ring ${party.name} on ${party.phone}; send staff to them.` : `Send staff to ${party.name}.`,
+            dedupeKey: `need_help:${partyId}:status:${ev!.seq}`,
+          },
+        ]);
+      if (status === 'waiting' && party.status === 'needs_help')
+        await closeCured(tx, emit, incidentId, actor, [partyId], ['need_help'], `back to waiting${note ? `: ${note}` : ''}`);
       return { partyId, status, seq: ev!.seq };
     });
   }

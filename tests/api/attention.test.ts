@@ -305,3 +305,20 @@ test('thresholds are editable per incident; a vehicle late leaving is overdue', 
   // Swept again: still one item.
   expect((await openOf('overdue')).filter((i) => i.tripId === view.trip!.id)).toHaveLength(1);
 });
+
+test('a household a duty manager marks "needs help" is an item for every manager until it is back to waiting', async () => {
+  const p = (await state()).parties.find((x) => x.status === 'waiting' || x.status === 'assigned')!;
+  await duty
+    .post(inc(`/parties/${p.id}/status`))
+    .send({ status: 'needs_help', note: 'asthma, inhaler left in the lodge' })
+    .expect(200);
+  const [item] = await openOf('need_help', p.id);
+  expect(item).toBeDefined();
+  expect(item!.summary).toContain('asthma, inhaler left in the lodge');
+  expect(item!.guestIds.sort()).toEqual(p.guests.map((g) => g.id).sort());
+  await duty
+    .post(inc(`/parties/${p.id}/status`))
+    .send({ status: 'waiting', note: 'paramedic saw them' })
+    .expect(200);
+  expect(await openOf('need_help', p.id)).toEqual([]);
+});
