@@ -57,6 +57,8 @@ export interface IncidentListItem {
   id: string;
   name: string;
   startedAt: string;
+  /** The incident's IANA time zone: its times are shown in it, whatever the device's. */
+  timezone: string;
   status: 'active' | 'closed';
   households: number;
   guests: number;
@@ -194,6 +196,8 @@ export interface HotelArrivals {
   hotel: { id: string; name: string; address: string; phone: string; perks: { kind: string; capMinorPerGuestPerNight?: number; note?: string }[] };
   /** The incident's currency (ISO 4217): perk caps are shown in it. */
   currency: string;
+  /** The incident's time zone: every time on reception's screens is shown in it, whatever the device's. */
+  timezone: string;
   seq: number;
   households: ArrivalHousehold[];
 }

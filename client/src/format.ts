@@ -20,12 +20,12 @@ function formatIn(iso: string, options: Intl.DateTimeFormatOptions, timeZone?: s
 }
 
 /** `Sat 28 Nov 2026, 20:15` in the incident's timezone when known. */
-export function formatDateTime(iso: string, timeZone?: string): string {
+export function formatDateTime(iso: string, timeZone: string): string {
   return formatIn(iso, { dateStyle: 'medium', timeStyle: 'short' }, timeZone);
 }
 
 /** `22:40` in the incident's timezone when known. */
-export function formatTime(iso: string, timeZone?: string): string {
+export function formatTime(iso: string, timeZone: string): string {
   return formatIn(iso, { hour: '2-digit', minute: '2-digit' }, timeZone);
 }
 

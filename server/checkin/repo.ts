@@ -24,9 +24,12 @@ export async function hotel(db: Exec, incidentId: string, hotelId: string): Prom
   return row;
 }
 
-/** The incident's last event seq and its currency (perk caps are shown in it). */
-export async function incidentFacts(db: Exec, incidentId: string): Promise<{ lastSeq: number; currency: string } | undefined> {
-  const [inc] = await db.select({ lastSeq: incidents.lastSeq, currency: incidents.currency }).from(incidents).where(eq(incidents.id, incidentId));
+/** The incident's last event seq, its currency (perk caps are shown in it) and time zone. */
+export async function incidentFacts(db: Exec, incidentId: string): Promise<{ lastSeq: number; currency: string; timezone: string } | undefined> {
+  const [inc] = await db
+    .select({ lastSeq: incidents.lastSeq, currency: incidents.currency, timezone: incidents.timezone })
+    .from(incidents)
+    .where(eq(incidents.id, incidentId));
   return inc;
 }
 

@@ -39,10 +39,10 @@ export class CheckinService {
     const hotel = await repo.hotel(this.db, incidentId, hotelId);
     if (!hotel) throw new AppError('not_found', 'No such hotel.');
     const facts = await repo.incidentFacts(this.db, incidentId);
-    const [lastSeq, currency] = [facts?.lastSeq ?? 0, facts?.currency ?? 'GBP'];
+    const [lastSeq, currency, timezone] = [facts?.lastSeq ?? 0, facts?.currency ?? 'GBP', facts?.timezone ?? 'UTC'];
     const stayRows = await repo.staysAt(this.db, incidentId, hotelId, ['planned', 'checked_in', 'checked_out', 'no_show']);
     const partyIds = [...new Set(stayRows.map((s) => s.partyId))];
-    if (partyIds.length === 0) return { hotel: presentHotel(hotel), currency, seq: lastSeq, households: [] };
+    if (partyIds.length === 0) return { hotel: presentHotel(hotel), currency, timezone, seq: lastSeq, households: [] };
     const [partyRows, guestRows, riderRows] = await repo.arrivingParts(this.db, incidentId, partyIds, ['planned', 'boarded', 'dropped']);
     const partyById = new Map(partyRows.map((p) => [p.id, p]));
     const guestsByParty = groupBy(guestRows, (g) => g.partyId);
@@ -94,7 +94,7 @@ export class CheckinService {
       };
     });
     households.sort((a, b) => (a.trip?.eta ?? '9').localeCompare(b.trip?.eta ?? '9') || a.name.localeCompare(b.name));
-    return { hotel: presentHotel(hotel), currency, seq: lastSeq, households };
+    return { hotel: presentHotel(hotel), currency, timezone, seq: lastSeq, households };
   }
 
   async checkIn(incidentId: string, hotelId: string, raw: unknown, actor: Actor) {

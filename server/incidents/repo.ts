@@ -24,6 +24,7 @@ export async function listIncidents(db: Db, ids?: string[]) {
       id: incidents.id,
       name: incidents.name,
       startedAt: incidents.startedAt,
+      timezone: incidents.timezone,
       status: incidents.status,
       households: sql<number>`(select count(*)::int from ${parties} p where p.incident_id = incidents.id)`,
       guests: sql<number>`(select count(*)::int from ${guests} g where g.incident_id = incidents.id)`,

@@ -44,6 +44,8 @@ const household = (pred: (h: ArrivalHousehold) => boolean) => {
 
 test('reception sees the households coming to its hotel, with vehicle, ETA, notes and needs', async () => {
   expect(arrivals.hotel.id).toBe(hotelId);
+  // Reception shows every time in the incident's zone, whatever the tablet's.
+  expect(arrivals.timezone).toBe('Europe/London');
   expect(arrivals.households.length).toBeGreaterThan(0);
   const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
   const expected = state.parties

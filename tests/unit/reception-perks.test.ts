@@ -127,7 +127,13 @@ describe('outbox overlay', () => {
     trip: null,
     checkedInAt: null,
   };
-  const arrivals: HotelArrivals = { hotel: { id: 'H1', name: 'Grand', address: '', phone: '', perks: [] }, currency: 'GBP', seq: 1, households: [household] };
+  const arrivals: HotelArrivals = {
+    hotel: { id: 'H1', name: 'Grand', address: '', phone: '', perks: [] },
+    currency: 'GBP',
+    timezone: 'Europe/London',
+    seq: 1,
+    households: [household],
+  };
   const action = (kind: string, body: unknown): QueuedAction => ({
     scope: 's',
     key: `k-${kind}`,

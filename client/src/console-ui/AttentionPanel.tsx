@@ -3,6 +3,7 @@
  * oldest first, each with the action that closes it. Lists are live (see live/useAttention.ts):
  * what a colleague handles disappears here too. Below them, what guests said after their stay.
  */
+import { formatDateTime } from '../format.js';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import { ageText, replyHeadline, replyWords, type OpenReply, type PendingPerk } from '../console/attention.js';
@@ -137,7 +138,7 @@ function ReplyItem({
     <li className={`att-item k-${r.kind}`} data-reply-id={r.id} data-party-id={r.partyId}>
       <p className="att-head">
         <strong className="att-kind">{replyHeadline({ ...r, guestName })}</strong>
-        <time dateTime={r.at} title={new Date(r.at).toLocaleString('en-GB')}>
+        <time dateTime={r.at} title={formatDateTime(r.at, lookup.timeZone)}>
           {ageText(r.at, now)}
         </time>
       </p>
@@ -212,7 +213,7 @@ function PerkItem(props: {
         <strong className="att-kind">
           {humanize(p.category).replace(/^./, (c) => c.toUpperCase())} {money(p.amountMinor)}
         </strong>
-        <time dateTime={p.at} title={new Date(p.at).toLocaleString('en-GB')}>
+        <time dateTime={p.at} title={formatDateTime(p.at, lookup.timeZone)}>
           {ageText(p.at, now)}
         </time>
       </p>

@@ -4,6 +4,7 @@
  * people, the place and what to do, with the household's phone to ring; resolved with a note.
  * Live on every console (see live/useAttention.ts): a colleague's resolution takes it off here too.
  */
+import { formatDateTime } from '../format.js';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import { ageText } from '../console/attention.js';
@@ -72,7 +73,7 @@ function ExceptionItem({
     <li className={`att-item k-${item.kind}`} data-item-id={item.id} data-kind={item.kind} data-party-id={item.partyId ?? ''}>
       <p className="att-head">
         <strong className="att-kind">{ATTENTION_TITLE[item.kind]}</strong>
-        <time dateTime={item.createdAt} title={new Date(item.createdAt).toLocaleString('en-GB')}>
+        <time dateTime={item.createdAt} title={formatDateTime(item.createdAt, lookup.timeZone)}>
           {ageText(item.createdAt, now)}
         </time>
       </p>

@@ -3,6 +3,7 @@
  * household's rating and words, newest first, low ratings marked. Read from the API and read again
  * whenever a `guest.feedback_given` event arrives on the console's log.
  */
+import { formatDateTime } from '../format.js';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { ageText, feedbackSummary, ratingStars } from '../console/attention.js';
@@ -58,7 +59,7 @@ export function FeedbackSection({ incidentId, log, lookup, now, onShowParty }: P
                 <strong className="att-kind stars" aria-label={`${f.rating} out of 5`}>
                   {ratingStars(f.rating)}
                 </strong>
-                <time dateTime={f.at} title={new Date(f.at).toLocaleString('en-GB')}>
+                <time dateTime={f.at} title={formatDateTime(f.at, lookup.timeZone)}>
                   {ageText(f.at, now)}
                 </time>
               </p>

@@ -131,7 +131,9 @@ export function HouseholdsPanel(props: PanelProps & { searchRef: RefObject<HTMLI
           <a href={`#/incidents/${encodeURIComponent(incidentId)}/passes/${encodeURIComponent(site.id)}`}>Pass sheet</a>
         </p>
       ) : null}
-      {site ? <RollCallHandover key={site.id} incidentId={incidentId} siteId={site.id} onAuthError={props.onAuthError} /> : null}
+      {site ? (
+        <RollCallHandover key={site.id} incidentId={incidentId} siteId={site.id} timeZone={props.lookup.timeZone} onAuthError={props.onAuthError} />
+      ) : null}
       <p className="muted" role="status" data-testid="household-count">
         {plural(found.length, 'household')}
       </p>

@@ -3,6 +3,7 @@
  * staff member with no sign-in (QR to scan, or copy). The link opens that site's roll call only,
  * for one shift at most, and stops when the incident ends.
  */
+import { formatDateTime } from '../format.js';
 import { useState } from 'react';
 import type { RollCallLink } from '../../../shared/attention.js';
 import { api } from '../api.js';
@@ -10,7 +11,17 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { QrSvg } from '../passes/QrSvg.js';
 import { InfoNote } from '../components/Notices.js';
 
-export function RollCallHandover({ incidentId, siteId, onAuthError }: { incidentId: string; siteId: string; onAuthError: (err: unknown) => void }) {
+export function RollCallHandover({
+  incidentId,
+  siteId,
+  timeZone,
+  onAuthError,
+}: {
+  incidentId: string;
+  siteId: string;
+  timeZone: string;
+  onAuthError: (err: unknown) => void;
+}) {
   const [link, setLink] = useState<RollCallLink | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState<string | null>(null);
@@ -48,7 +59,7 @@ export function RollCallHandover({ incidentId, siteId, onAuthError }: { incident
         <div className="rollcall-handover-box" data-testid="rollcall-handover-link">
           <QrSvg qr={shown.qr} label={`Roll call link for ${shown.site.name}`} className="driver-qr" />
           <p className="muted small-print">
-            Scan or open on the staff member's phone: roll call at {shown.site.name} only, no sign-in, until {new Date(shown.expiresAt).toLocaleString()} or the
+            Scan or open on the staff member's phone: roll call at {shown.site.name} only, no sign-in, until {formatDateTime(shown.expiresAt, timeZone)} or the
             incident ends.
             <br />
             <code data-testid="rollcall-handover-url">{shown.url}</code>

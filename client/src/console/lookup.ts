@@ -12,6 +12,8 @@ export interface Lookup {
   /** Position of a site or hotel. */
   where(id: string): LatLng | undefined;
   sizeOf(partyId: string): number;
+  /** The incident's time zone: every time on the console is shown in it, whatever the laptop's. */
+  timeZone: string;
 }
 
 export function buildLookup(state: IncidentState): Lookup {
@@ -33,5 +35,6 @@ export function buildLookup(state: IncidentState): Lookup {
       return p ? { lat: p.lat, lng: p.lng } : undefined;
     },
     sizeOf: (id) => parties.get(id)?.size ?? 0,
+    timeZone: state.incident.timezone,
   };
 }

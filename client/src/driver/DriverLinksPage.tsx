@@ -52,7 +52,7 @@ export function DriverLinksPage({ incidentId }: { incidentId: string }) {
               </p>
               <p className="muted">
                 {l.currentTrip
-                  ? `Next: leaves ${formatTime(l.currentTrip.departAt, timezone)} with ${plural(l.currentTrip.households, 'household')} (${l.currentTrip.status})`
+                  ? `Next: leaves ${formatTime(l.currentTrip.departAt, timezone ?? 'UTC')} with ${plural(l.currentTrip.households, 'household')} (${l.currentTrip.status})`
                   : 'No trip planned'}
               </p>
               <div className="hh-actions">

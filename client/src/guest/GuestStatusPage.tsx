@@ -143,7 +143,7 @@ export function GuestStatusPage({ token, openFeedback = false }: { token: string
         </ul>
       </section>
       <p className="g-muted g-foot">
-        {t.updated} {load.at.toLocaleTimeString(lang === 'en' ? 'en-GB' : lang, { hour: '2-digit', minute: '2-digit' })}
+        {t.updated} {load.at.toLocaleTimeString(lang === 'en' ? 'en-GB' : lang, { hour: '2-digit', minute: '2-digit', timeZone: view.incident.timezone })}
       </p>
     </main>
   );

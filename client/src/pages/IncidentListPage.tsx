@@ -59,7 +59,7 @@ export function IncidentListPage({ user, onAuthError }: { user: UserView; onAuth
                 <td>
                   <a href={hrefFor({ page: 'incident', incidentId: inc.id })}>{inc.name}</a>
                 </td>
-                <td>{formatDateTime(inc.startedAt)}</td>
+                <td>{formatDateTime(inc.startedAt, inc.timezone)}</td>
                 <td>
                   <span className={`status status-${inc.status}`}>{inc.status === 'active' ? 'Active' : 'Closed'}</span>
                 </td>

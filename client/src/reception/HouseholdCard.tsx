@@ -19,6 +19,8 @@ export interface CardActions {
 /** The household's perks at this hotel and what recording one needs. */
 export interface CardPerks {
   incidentId: string;
+  /** The incident's time zone: when each perk was recorded is shown in it. */
+  timeZone: string;
   items: PerkItem[];
   onRecorded(): void;
   onAuthError(): void;
@@ -138,6 +140,7 @@ export function HouseholdCard({
           {h.status === 'checked_in' && perks && !h.pending && (
             <PerksBox
               incidentId={perks.incidentId}
+              timeZone={perks.timeZone}
               household={h}
               perks={perkItems}
               onRecorded={perks.onRecorded}

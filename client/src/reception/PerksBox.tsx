@@ -7,7 +7,7 @@
  * Idempotency-Key and sent by itself later: nothing lost, nothing recorded twice.
  */
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { Household } from './model.js';
+import { timeOf, type Household } from './model.js';
 import { checkPerk, outcomeText, PERK_CATEGORIES, PERK_LABELS, STATE_LABELS, type PerkItem, type PerkOutcome } from './perks.js';
 import { shrinkPhoto, uploadReceipt } from './receipt.js';
 import type { NewAction, QueuedAction } from '../offline/queue.js';
@@ -16,6 +16,7 @@ import { formatMoneyMinor, type RecordPerkRequest, type RecordPerkResult } from 
 
 interface Props {
   incidentId: string;
+  timeZone: string;
   household: Household;
   perks: PerkItem[];
   onRecorded: () => void;
@@ -29,11 +30,7 @@ interface Props {
 const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 const noConnection = (err: unknown) => err instanceof ApiError && err.status === 0;
 
-function timeOf(iso: string): string {
-  return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
-}
-
-export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthError, onQueue, queued = [] }: Props) {
+export function PerksBox({ incidentId, timeZone, household: h, perks, onRecorded, onAuthError, onQueue, queued = [] }: Props) {
   const [open, setOpen] = useState(false);
   const [category, setCategory] = useState('');
   const [amount, setAmount] = useState('');
@@ -192,7 +189,7 @@ export function PerksBox({ incidentId, household: h, perks, onRecorded, onAuthEr
               </span>
               <span className={`perk-state ps-${p.state}`}>{STATE_LABELS[p.state]}</span>
               <span className="perk-meta muted">
-                {timeOf(p.recordedAt)}
+                {timeOf(p.recordedAt, timeZone)}
                 {p.recordedByName ? ` · ${p.recordedByName}` : ''}
                 {p.note ? ` · “${p.note}”` : ''}
                 {p.reason ? ` · reason: “${p.reason}”` : ''}

@@ -22,7 +22,7 @@ import { perksByParty, type PerkItem } from './perks.js';
 import type { ScanTarget } from '../../../shared/passes.js';
 import { countOf } from '../../../shared/plural.js';
 import { formatMoneyMinor } from '../../../shared/ledger.js';
-import { etaText, groupByVehicle, matches, overlay, tabsOf, type Tab } from './model.js';
+import { etaText, groupByVehicle, matches, overlay, tabsOf, timeOf, type Tab } from './model.js';
 import './reception.css';
 
 export interface ReceptionPageProps {
@@ -61,6 +61,8 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
   const [scanning, setScanning] = useState(false);
 
   const households = useMemo(() => overlay(data.arrivals, outbox.actions), [data.arrivals, outbox.actions]);
+  // Times in the incident's zone (a list cached before this field existed: the device's own).
+  const zone = data.arrivals?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const counts = useMemo(() => {
     const c = { arriving: 0, in_house: 0, closed: 0, guestsIn: 0 };
     for (const h of households) {
@@ -156,9 +158,7 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
         </p>
       )}
       {data.fromCache && !data.error && data.cachedAt && (
-        <p className="notice info rx-stale">
-          Showing the list as of {new Date(data.cachedAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}; updating…
-        </p>
+        <p className="notice info rx-stale">Showing the list as of {timeOf(new Date(data.cachedAt).toISOString(), zone)}; updating…</p>
       )}
       {data.arrivals && data.arrivals.hotel.perks.length > 0 && (
         <details className="rx-perks">
@@ -214,7 +214,7 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
         <section key={g.key} className="rx-group" aria-label={g.title} data-trip={g.key}>
           <h2>
             <span>{g.title}</span>
-            {tab === 'arriving' || searching ? <span className={`eta eta-${g.eta?.source ?? 'plan'}`}>{g.key === 'none' ? '' : etaText(g)}</span> : null}
+            {tab === 'arriving' || searching ? <span className={`eta eta-${g.eta?.source ?? 'plan'}`}>{g.key === 'none' ? '' : etaText(g, zone)}</span> : null}
           </h2>
           {g.households.map((h) => (
             <HouseholdCard
@@ -225,6 +225,7 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
               onToggle={() => setOpen(open === h.partyId ? null : h.partyId)}
               perks={{
                 incidentId,
+                timeZone: zone,
                 items: perksOfParty.get(h.partyId) ?? NO_PERKS,
                 onRecorded: perks.refresh,
                 onAuthError: authLost,

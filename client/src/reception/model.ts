@@ -109,18 +109,23 @@ export function needLabel(need: string): string {
   );
 }
 
-export function timeOf(iso: string | null): string {
+/** A time on reception's screens, in the incident's time zone (with the weekday when not today there). */
+export function timeOf(iso: string | null, timeZone: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const today = d.toDateString() === new Date().toDateString();
-  return d.toLocaleString('en-GB', today ? { hour: '2-digit', minute: '2-digit' } : { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  const day = (x: Date) => x.toLocaleDateString('en-GB', { timeZone });
+  const today = day(d) === day(new Date());
+  return d.toLocaleString(
+    'en-GB',
+    today ? { hour: '2-digit', minute: '2-digit', timeZone } : { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZone },
+  );
 }
 
-export function etaText(g: VehicleGroup): string {
+export function etaText(g: VehicleGroup, timeZone: string): string {
   const e = g.eta;
-  if (e?.source === 'arrived') return `arrived ${timeOf(e.eta)}`;
-  const t = timeOf(e?.eta ?? g.fallbackEta);
+  if (e?.source === 'arrived') return `arrived ${timeOf(e.eta, timeZone)}`;
+  const t = timeOf(e?.eta ?? g.fallbackEta, timeZone);
   if (!e) return `ETA ${t}`;
   const why = { plan: 'as planned', late_departure: 'leaving late', on_the_road: 'on the road', position: 'live position', arrived: '' }[e.source];
   return `ETA ${t} · ${why}`;
