@@ -64,6 +64,30 @@ export function App() {
   );
 }
 
+/**
+ * Who was last signed in on this device. A page reloaded with no connection (a reception tablet on
+ * patchy Wi-Fi) opens as that user from the device's copies of its lists and outbox, instead of a
+ * dead "cannot reach the server"; the server still decides every request, so a session that ended
+ * meanwhile is sent back to sign-in at the first answer. Forgotten on sign-out.
+ */
+const LAST_USER = 'rc.lastUser';
+const rememberUser = (user: UserView | null) => {
+  try {
+    if (user) localStorage.setItem(LAST_USER, JSON.stringify(user));
+    else localStorage.removeItem(LAST_USER);
+  } catch {
+    /* storage unavailable: nothing to remember */
+  }
+};
+const lastUser = (): UserView | null => {
+  try {
+    const raw = localStorage.getItem(LAST_USER);
+    return raw ? (JSON.parse(raw) as UserView) : null;
+  } catch {
+    return null;
+  }
+};
+
 function StaffApp() {
   const [session, setSession] = useState<Session>({ status: 'checking' });
   const route = useRoute();
@@ -72,9 +96,14 @@ function StaffApp() {
     setSession({ status: 'checking' });
     try {
       const { user } = await api.me();
+      rememberUser(user);
       setSession({ status: 'signed-in', user });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setSession({ status: 'signed-out' });
+      const known = lastUser();
+      if (err instanceof ApiError && err.status === 401) {
+        rememberUser(null);
+        setSession({ status: 'signed-out' });
+      } else if (known && (!(err instanceof ApiError) || err.status === 0)) setSession({ status: 'signed-in', user: known });
       else setSession({ status: 'unreachable', error: toApiError(err) });
     }
   }, []);
@@ -83,7 +112,18 @@ function StaffApp() {
     void checkSession();
   }, [checkSession]);
 
-  const onSignedOut = useCallback((notice?: string) => setSession({ status: 'signed-out', notice }), []);
+  // Unreachable with nobody remembered: try again by itself when the connection comes back.
+  useEffect(() => {
+    if (session.status !== 'unreachable') return;
+    const again = () => void checkSession();
+    window.addEventListener('online', again);
+    return () => window.removeEventListener('online', again);
+  }, [session.status, checkSession]);
+
+  const onSignedOut = useCallback((notice?: string) => {
+    rememberUser(null);
+    setSession({ status: 'signed-out', notice });
+  }, []);
 
   /** Pages call this with any error; a lost session leads back to sign-in. */
   const onAuthError = useCallback(
@@ -131,7 +171,15 @@ function StaffApp() {
     );
   }
   if (session.status === 'signed-out') {
-    return <SignInPage notice={session.notice} onSignedIn={(user) => setSession({ status: 'signed-in', user })} />;
+    return (
+      <SignInPage
+        notice={session.notice}
+        onSignedIn={(user) => {
+          rememberUser(user);
+          setSession({ status: 'signed-in', user });
+        }}
+      />
+    );
   }
 
   const { user } = session;

@@ -200,6 +200,11 @@ describeBrowser('reception on a phone', () => {
       await page.locator('.conn[data-pending="6"]').waitFor();
       await page.getByRole('tab', { name: /In house/ }).click();
       await screenshot(page, 'reception-05-offline-pending');
+      // Reloaded with no connection: the same list from the device, signed in as before, the six still waiting.
+      await page.reload();
+      await page.locator('main.reception[data-ready="true"]').waitFor();
+      await page.locator('.conn[data-pending="6"]').waitFor();
+      await screenshot(page, 'reception-05b-offline-reloaded');
       // Meanwhile the duty manager's side: that household went elsewhere (recorded at the hotel's desk by another device).
       const other = await signIn(server.url, DEMO.reception);
       await other
