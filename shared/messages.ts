@@ -256,6 +256,8 @@ export const guestReplySchema = z.discriminatedUnion(
       key: clientKey,
       place: z.string().trim().min(1, 'say where you are going').max(200),
       text: z.string().trim().max(500).default(''),
+      /** Making their own way to the hotel booked for them: they keep their rooms; only the seat is given back. */
+      toHotel: z.boolean().default(false),
     }),
     z.object({ kind: z.literal('need_help'), key: clientKey, text: z.string().trim().max(500).default('') }),
     z.object({ kind: z.literal('missing_member'), key: clientKey, guestId: entityIdSchema.optional(), text: z.string().trim().max(500).default('') }),
@@ -305,6 +307,8 @@ export interface GuestStatusView {
     roomNumbers: Record<string, string[]> | null;
     stayStatus: StayStatus;
   } | null;
+  /** The household is making its own way to its booked hotel (no seat; the hotel expects it). */
+  ownWayToHotel: boolean;
   transport: {
     vehicleKind: string;
     vehicleId: string;

@@ -19,7 +19,7 @@ export const TRANSITIONS: Readonly<Record<Whereabouts, readonly Whereabouts[]>> 
   arrived: ['checked_in', 'waiting', 'own_way', 'no_show', 'missing'],
   checked_in: ['checked_out'],
   checked_out: [],
-  own_way: ['waiting', 'missing'],
+  own_way: ['waiting', 'arrived', 'checked_in', 'missing'],
   no_show: ['waiting', 'aboard', 'own_way', 'missing'],
   missing: ['waiting', 'aboard', 'arrived', 'checked_in', 'own_way', 'no_show'],
 };
@@ -112,7 +112,8 @@ export function journeyOf(members: readonly Whereabouts[], current: HouseholdJou
     if (current === 'needs_help') return 'needs_help';
     return placed ? 'assigned' : 'waiting';
   }
-  if (has('own_way')) return 'self_evacuated';
+  // On their own way: to the hotel still booked for them, or off our list.
+  if (has('own_way')) return placed ? 'assigned' : 'self_evacuated';
   if (has('no_show')) return 'no_show';
   if (has('checked_out')) return 'checked_out';
   return current;

@@ -130,8 +130,8 @@ const pageQueries = preparedPerDb((db) => ({
       timezone: incidents.timezone,
       helpline: incidents.helpline,
       settingsHelpline: sql<string | null>`(select m.helpline_phone from message_settings m where m.incident_id = ${incidents.id})`,
-      guests: sql<{ id: string; name: string; age: string; position: number }[]>`coalesce((select json_agg(json_build_object(
-            'id', g.id, 'name', g.name, 'age', g.age, 'position', g.position) order by g.position)
+      guests: sql<{ id: string; name: string; age: string; position: number; whereabouts: string }[]>`coalesce((select json_agg(json_build_object(
+            'id', g.id, 'name', g.name, 'age', g.age, 'position', g.position, 'whereabouts', g.whereabouts) order by g.position)
           from guests g where g.incident_id = ${incidentP} and g.party_id = ${partyP}), '[]'::json)`,
       replies: sql<(Omit<PageReply, 'createdAt'> & { createdAt: string })[]>`coalesce((select json_agg(x.j order by x.ord) from (
           select json_build_object('id', r.id, 'kind', r.kind, 'text', r.text, 'guestId', r.guest_id, 'createdAt', r.created_at) as j,
@@ -294,3 +294,14 @@ export function journeyRides(db: Exec, incidentId: string | Placeholder, partyId
 
 /** `column = any(ids)` with the ids as one array parameter, so a prepared query can take them as a placeholder. */
 const anyOf = (column: AnyColumn, ids: string[] | Placeholder) => sql`${column} = any(${Array.isArray(ids) ? sql.param(ids) : ids}::text[])`;
+
+/** The hotel booked for the household (its planned stay), if any. */
+export async function bookedHotel(tx: Tx, incidentId: string, partyId: string): Promise<{ id: string; name: string } | undefined> {
+  const [row] = await tx
+    .select({ id: hotels.id, name: hotels.name })
+    .from(stays)
+    .innerJoin(hotels, and(eq(hotels.incidentId, stays.incidentId), eq(hotels.id, stays.hotelId)))
+    .where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, partyId), eq(stays.status, 'planned')))
+    .limit(1);
+  return row;
+}

@@ -29,6 +29,7 @@ import { AppError, parseOr400, validationError } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus, type NewEvent } from '../events/log.js';
 import { isoUtc } from '../../shared/time.js';
 import { leavePlan } from '../stays/repo.js';
+import { releaseSeatsOfParties } from '../stays/riders.js';
 import { DEFAULT_SETTINGS } from '../messages/templates.js';
 import { helplineOf, JOURNEY_TEMPLATES } from '../messages/wording.js';
 import { journeysOf } from './journey.js';
@@ -116,6 +117,7 @@ export class GuestService {
               stayStatus: current.stay.status,
             }
           : null,
+      ownWayToHotel: !!current && !left && guestRows.length > 0 && guestRows.every((g) => g.whereabouts === 'own_way'),
       transport:
         ride && !left
           ? {
@@ -153,13 +155,18 @@ export class GuestService {
           guestName = name;
         }
       }
-      const text = req.kind === 'own_way' ? [req.place, req.text].filter(Boolean).join(' - ') : req.text;
-      const to = BEFORE_ARRIVAL.includes(p.status) ? REPLY_STATUS[req.kind] : p.status;
-      const hotelIds = to === 'self_evacuated' && p.status !== 'self_evacuated' ? await leavePlan(tx, p.incidentId, p.id) : [];
+      // Their own way to the hotel booked for them: they keep their rooms and give back only the seat.
+      const booked = req.kind === 'own_way' && req.toHotel ? await repo.bookedHotel(tx, p.incidentId, p.id) : null;
+      if (req.kind === 'own_way' && req.toHotel && !booked)
+        throw validationError([{ path: 'body.toHotel', message: 'no hotel is booked for you yet: say where you are going instead' }], 'reply');
+      const text = req.kind === 'own_way' ? [booked ? `to ${booked.name}, booked for them` : req.place, req.text].filter(Boolean).join(' - ') : req.text;
+      const to = booked ? p.status : BEFORE_ARRIVAL.includes(p.status) ? REPLY_STATUS[req.kind] : p.status;
+      const hotelIds = booked ? [booked.id] : to === 'self_evacuated' && p.status !== 'self_evacuated' ? await leavePlan(tx, p.incidentId, p.id) : [];
+      if (booked) await releaseSeatsOfParties(tx, p.incidentId, [p.id]);
       if (to !== p.status) await repo.setPartyStatus(tx, p.incidentId, p.id, to);
       // Who moved: the household made its own way; or the one member said to be missing is missing.
       const missingId = req.kind === 'missing_member' ? (req.guestId ?? null) : null;
-      const moveTo = req.kind === 'own_way' && to === 'self_evacuated' ? 'own_way' : missingId ? 'missing' : null;
+      const moveTo = req.kind === 'own_way' && (to === 'self_evacuated' || booked) ? 'own_way' : missingId ? 'missing' : null;
       const moved = moveTo ? await moveGuests(tx, p.incidentId, missingId ? { guestIds: [missingId] } : { partyIds: [p.id] }, moveTo) : [];
       const actor = { userId: null, name: `${p.name} (status link)` };
       // The id is chosen here so the event names the reply a console will mark handled.

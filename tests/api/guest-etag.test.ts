@@ -236,7 +236,15 @@ test('the page is built as STATUS_PAGE_FORMAT names: change what it shows, bump 
   await atRest(token);
   const guest = (path: string, body: object) => request(server.url).post(path).set('x-status-token', token).send(body);
   await guest('/api/guest/replies', { kind: 'need_help', key: `shape-${Date.now()}`, text: 'a cot for the baby, please' }).expect(201);
-  const party = ((await duty.get(inc('/state')).expect(200)).body as IncidentState).parties.find((p) => p.id === 'P10')!;
+  const s = (await duty.get(inc('/state')).expect(200)).body as IncidentState;
+  const party = s.parties.find((p) => p.id === 'P10')!;
+  // Brought to the door by its vehicle (a household checked in before its vehicle leaves has no ride left to show).
+  const trip = s.trips.find((t) => t.id === party.tripId)!;
+  const links = (await duty.get(inc('/drivers')).expect(200)).body.links as { vehicleId: string; token: string }[];
+  const drive = `/api/drive/${links.find((l) => l.vehicleId === trip.vehicleId)!.token}`;
+  await request(server.url).post(`${drive}/boardings`).send({ tripId: trip.id, partyId: 'P10' }).expect(200);
+  await request(server.url).post(`${drive}/departures`).send({ tripId: trip.id }).expect(200);
+  await request(server.url).post(`${drive}/arrivals`).send({ tripId: trip.id, hotelId: party.hotelId }).expect(200);
   await duty
     .post(inc(`/hotels/${party.hotelId}/arrivals/checkins`))
     .send({ partyId: 'P10' })
@@ -244,7 +252,7 @@ test('the page is built as STATUS_PAGE_FORMAT names: change what it shows, bump 
   await guest('/api/guest/feedback', { rating: 5, comment: 'thank you' }).expect(200);
   const view = (await status(token).expect(200)).body as GuestStatusView;
   expect({ format: STATUS_PAGE_FORMAT, shape: shapeOf(view) }).toEqual({
-    format: 1,
+    format: 2,
     shape: [
       'destination',
       'destination.address',
@@ -286,6 +294,7 @@ test('the page is built as STATUS_PAGE_FORMAT names: change what it shows, bump 
       'messages[].subject',
       'messages[].superseded',
       'messages[].template',
+      'ownWayToHotel',
       'replies',
       'replies[].at',
       'replies[].guestId',

@@ -164,6 +164,38 @@ test('"we made our own way" marks the household self-evacuated and gives its roo
   expect(view.transport).toBeNull();
 });
 
+test('"our own way to the hotel booked for us" keeps the rooms, gives back only the seat, and reception can check them in', async () => {
+  const before = await state();
+  const party = before.parties.find((p) => p.id === 'P11')!;
+  expect(party.tripId).not.toBeNull();
+  const hotel = before.hotels.find((h) => h.id === party.hotelId)!;
+  const usedBefore = hotel.roomTypes.reduce((n, r) => n + r.used, 0);
+  const g = asGuest(await tokenOf('P11'));
+  const res = await g.reply({ kind: 'own_way', key: key(), place: hotel.name, toHotel: true }).expect(201);
+  expect(res.body.status).toBe('assigned');
+  const after = await state();
+  const p = after.parties.find((x) => x.id === 'P11')!;
+  expect(p).toMatchObject({ status: 'assigned', hotelId: party.hotelId, tripId: null });
+  expect(p.guests.every((x) => x.whereabouts === 'own_way')).toBe(true);
+  expect(after.hotels.find((h) => h.id === party.hotelId)!.roomTypes.reduce((n, r) => n + r.used, 0)).toBe(usedBefore);
+  const view: GuestStatusView = (await g.status().expect(200)).body;
+  expect(view.destination?.name).toBe(hotel.name);
+  expect(view.ownWayToHotel).toBe(true);
+  // The hotel still expects them, and checks them in when they walk in.
+  const arrivals = inc(`/hotels/${party.hotelId}/arrivals`);
+  expect(((await duty.get(arrivals).expect(200)).body as HotelArrivals).households.some((h) => h.partyId === 'P11')).toBe(true);
+  await duty.post(`${arrivals}/checkins`).send({ partyId: 'P11' }).expect(200);
+  expect((await state()).parties.find((x) => x.id === 'P11')!.guests.every((x) => x.whereabouts === 'checked_in')).toBe(true);
+  // A household with no hotel booked cannot say it is going to one.
+  const unbooked = after.parties.find((x) => !x.hotelId && x.status !== 'self_evacuated');
+  if (unbooked) {
+    const bad = await asGuest(await tokenOf(unbooked.id))
+      .reply({ kind: 'own_way', key: key(), place: 'x', toHotel: true })
+      .expect(400);
+    expect(bad.body.error.details.fields[0].path).toBe('body.toHotel');
+  }
+});
+
 test('"someone is missing" names a member of this party only, and reaches the duty managers', async () => {
   const g = asGuest(await tokenOf('P02'));
   const bad = await g.reply({ kind: 'missing_member', key: key(), guestId: 'G01' }).expect(400); // G01 is an Okafor

@@ -22,6 +22,9 @@ export function GuestReplies({ token, view, t, onSent }: Props) {
   const [open, setOpen] = useState<ReplyKind | null>(null);
   const [key, setKey] = useState(newIdempotencyKey);
   const [place, setPlace] = useState('');
+  /** Own way: to the hotel booked for them (kept, only the seat given back) or somewhere else. */
+  const booked = view.destination?.stayStatus === 'planned' ? view.destination.name : null;
+  const [toHotel, setToHotel] = useState(true);
   const [text, setText] = useState('');
   const [guestId, setGuestId] = useState('');
   const [busy, setBusy] = useState(false);
@@ -32,6 +35,7 @@ export function GuestReplies({ token, view, t, onSent }: Props) {
     setOpen(kind);
     setKey(newIdempotencyKey());
     setPlace('');
+    setToHotel(true);
     setText('');
     setGuestId('');
     setError(null);
@@ -43,7 +47,9 @@ export function GuestReplies({ token, view, t, onSent }: Props) {
     if (!open || busy) return;
     const body: GuestReply =
       open === 'own_way'
-        ? { kind: 'own_way', key, place, text: '' }
+        ? booked && toHotel
+          ? { kind: 'own_way', key, place: booked, toHotel: true, text: '' }
+          : { kind: 'own_way', key, place, text: '' }
         : open === 'need_help'
           ? { kind: 'need_help', key, text }
           : { kind: 'missing_member', key, text, ...(guestId ? { guestId } : {}) };
@@ -86,7 +92,18 @@ export function GuestReplies({ token, view, t, onSent }: Props) {
       ) : (
         <form onSubmit={(e) => void submit(e)} className="g-form" aria-label={t.kinds[open]}>
           <h3>{open === 'own_way' ? t.ownWay : open === 'need_help' ? t.needHelp : t.missing}</h3>
-          {open === 'own_way' ? (
+          {open === 'own_way' && booked ? (
+            <fieldset className="g-field">
+              <legend>{t.where}</legend>
+              <label>
+                <input type="radio" name="own-way-to" checked={toHotel} onChange={() => setToHotel(true)} /> {t.toBooked} <strong>{booked}</strong>
+              </label>
+              <label>
+                <input type="radio" name="own-way-to" checked={!toHotel} onChange={() => setToHotel(false)} /> {t.elsewhere}
+              </label>
+            </fieldset>
+          ) : null}
+          {open === 'own_way' && !(booked && toHotel) ? (
             <label className="g-field">
               {t.where}
               <input type="text" value={place} onChange={(e) => setPlace(e.target.value)} maxLength={200} required autoFocus />

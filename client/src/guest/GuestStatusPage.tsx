@@ -209,7 +209,9 @@ function Transport({ view, t }: { view: GuestStatusView; t: Strings }) {
   return (
     <section className="g-card" aria-labelledby="g-transport" data-testid="guest-transport">
       <h2 id="g-transport">{t.transport}</h2>
-      {tr ? (
+      {view.ownWayToHotel ? (
+        <p data-testid="guest-own-way">{t.ownWayToHotel}</p>
+      ) : tr ? (
         <>
           <p className="g-big">
             {t.vehicles[tr.vehicleKind] ?? tr.vehicleKind} {tr.vehicleId}
