@@ -12,6 +12,19 @@ import { ATTENTION_TITLE, type AttentionItem } from '../../../shared/attention.j
 import { WHEREABOUTS_LABEL } from '../../../shared/whereabouts.js';
 import type { SettablePartyStatus } from '../../../shared/statuses.js';
 
+/** The household's journey status in words a duty manager uses. */
+const JOURNEY_LABEL: Record<string, string> = {
+  waiting: 'Waiting for a place',
+  assigned: 'Placed: hotel and vehicle booked',
+  on_vehicle: 'On a vehicle',
+  arrived: 'At the hotel door',
+  checked_in: 'Checked in',
+  checked_out: 'Checked out',
+  no_show: 'Did not arrive',
+  self_evacuated: 'Made own way',
+  needs_help: 'Needs help',
+};
+
 const ACTIONS: { status: SettablePartyStatus; label: string }[] = [
   { status: 'self_evacuated', label: 'Made own way' },
   { status: 'needs_help', label: 'Needs help' },
@@ -60,7 +73,7 @@ export function HouseholdDetails({
           {party.whereabouts?.label ?? humanize(party.status)}
         </dd>
         <dt>Status</dt>
-        <dd>{humanize(party.status)}</dd>
+        <dd>{JOURNEY_LABEL[party.status] ?? humanize(party.status)}</dd>
         <dt>Phone</dt>
         <dd>
           {party.phone ? (

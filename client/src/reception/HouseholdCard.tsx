@@ -41,6 +41,15 @@ const STATUS: Record<string, string> = {
   needs_help: 'Needs help',
 };
 
+/** "German" for "de": the language's English name where the browser knows it. */
+function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 export function HouseholdCard({
   household: h,
   actions,
@@ -108,7 +117,7 @@ export function HouseholdCard({
             </span>
           ))}
           {h.notes && <p className="hh-notes">“{h.notes}”</p>}
-          {h.language && h.language !== 'en' && <span className="need">Speaks {h.language}</span>}
+          {h.language && h.language !== 'en' && <span className="need">Speaks {languageName(h.language)}</span>}
         </div>
       )}
       {open && (
