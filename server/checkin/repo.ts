@@ -220,3 +220,26 @@ export async function lockPartyAndStay(tx: Tx, incidentId: string, hotelId: stri
     : [];
   return { party, stay };
 }
+
+/**
+ * Room numbers among `numbers` already given to another household checked in at this hotel (a
+ * room is one household's): each with that household's name. Read under the lock order's last
+ * place (other households' stays are only read).
+ */
+export async function roomsTakenAt(
+  db: Exec,
+  incidentId: string,
+  hotelId: string,
+  numbers: readonly string[],
+  exceptStayId: string,
+): Promise<{ number: string; name: string }[]> {
+  if (!numbers.length) return [];
+  const rows = rowsOf<{ number: string; name: string }>(
+    await db.execute(sql`select n.number, p.name from stays s
+      join parties p on p.incident_id = s.incident_id and p.id = s.party_id
+      cross join lateral (select jsonb_array_elements_text(v) as number from jsonb_each(coalesce(s.room_numbers, '{}'::jsonb)) as e(k, v)) n
+      where s.incident_id = ${incidentId}::uuid and s.hotel_id = ${hotelId} and s.status = 'checked_in' and s.id <> ${exceptStayId}::uuid
+        and n.number = any(${sql.param([...numbers])}::text[])`),
+  );
+  return rows;
+}

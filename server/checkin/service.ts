@@ -142,6 +142,15 @@ export class CheckinService {
           );
       for (const id of Object.keys(req.guestRooms ?? {}))
         if (!arriving.includes(id)) throw validationError([{ path: `body.guestRooms.${id}`, message: `guest ${id} is not being checked in now` }], 'check-in');
+      // A room is one household's: a number already given to another household here is a slip.
+      const named = [...Object.values(req.roomNumbers).flat(), ...Object.values(req.guestRooms ?? {})];
+      const taken = await repo.roomsTakenAt(tx, incidentId, hotelId, [...new Set(named)], stay.id);
+      if (taken.length)
+        throw new AppError(
+          'conflict',
+          `Room ${taken.map((t) => `${t.number} is already given to ${t.name}`).join('; room ')}. Check the number, or move ${taken.length > 1 ? 'them' : 'that household'} first.`,
+          { partyId: party.id, rooms: taken.map((t) => t.number) },
+        );
       const now = new Date();
       const roomNumbers = { ...(stay.roomNumbers ?? {}), ...req.roomNumbers };
       const given = Object.values(roomNumbers).flat();

@@ -203,3 +203,23 @@ test('members the vehicle brought to the door and reception does not check in ar
   await reception.post(`${url()}/checkins`).send({ partyId: h.partyId }).expect(200);
   expect((await whereabouts()).counts.missing).toBe(atDoor.counts.missing);
 });
+
+test('a room number already given to another household here is refused, naming that household, and nothing changes', async () => {
+  const first = household((x) => x.status === 'assigned' && x.rooms.length > 0);
+  const second = household((x) => x.status === 'assigned' && x.rooms.length > 0);
+  await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: first.partyId, roomNumbers: { [first.rooms[0]!.type]: ['701'] } })
+    .expect(200);
+  const clash = await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: second.partyId, roomNumbers: { [second.rooms[0]!.type]: ['701'] } })
+    .expect(409);
+  expect(clash.body.error.message).toContain(`701 is already given to ${first.name}`);
+  const now: HotelArrivals = (await reception.get(url()).expect(200)).body;
+  expect(now.households.find((x) => x.partyId === second.partyId)!.status).toBe('assigned');
+  await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: second.partyId, roomNumbers: { [second.rooms[0]!.type]: ['702'] } })
+    .expect(200);
+});

@@ -74,6 +74,11 @@ export function CheckInForm({ household, onCheckIn }: { household: Household; on
             </label>
           )),
         )}
+        {Object.values(rooms).some((list) => list.some((n) => !n.trim())) ? (
+          <p className="muted small-text" role="note" data-testid="room-number-missing">
+            A room without a number shows blank on the rooming list and the guests’ pages.
+          </p>
+        ) : null}
       </fieldset>
       <button type="submit" className="big" disabled={here.size === 0}>
         {all
