@@ -98,7 +98,8 @@ test('after each change of a night, the part laid over the state held is the sta
       'part',
       () => duty.post(`${base}/guest-replies/${replyId}/handle`).send({ note: 'paracetamol given', resume: true }).expect(200),
     ],
-    ['a no-show', 'part', () => atDesk('no-shows', noShow!.id, { kind: 'no_show' })],
+    // (Their vehicle has not come yet: "went elsewhere" is what reception may record now; a no-show waits for the vehicle.)
+    ['a no-show', 'part', () => atDesk('no-shows', noShow!.id, { kind: 'went_elsewhere' })],
     ['a household needs help', 'part', () => duty.post(`${base}/parties/${helped!.id}/status`).send({ status: 'needs_help', note: 'asthma' }).expect(200)],
     [
       'a room added at a hotel',
