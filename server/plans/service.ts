@@ -167,7 +167,13 @@ export class PlanService {
     const stay = plan.stays.find((s) => s.partyId === move.partyId);
     const trip = plan.trips.find((t) => t.partyIds.includes(move.partyId));
     if ((move.hotelId && stay?.hotelId !== move.hotelId) || (move.vehicleId && trip?.vehicleId !== move.vehicleId)) {
-      const why = plan.unassigned.find((u) => u.partyId === move.partyId)?.reason ?? 'that hotel or vehicle cannot take this household under the rules';
+      // The planner's own words: why the pin was not honoured (placed elsewhere, or not at all).
+      const why =
+        plan.changes?.find((c) => c.partyId === move.partyId && /pin .*not honoured/.test(c.reason))?.reason ??
+        plan.unassigned.find((u) => u.partyId === move.partyId)?.reason ??
+        (move.vehicleId
+          ? `it has no trip from ${scenario.sites.find((x) => x.id === party.siteId)?.name ?? party.siteId} with ${party.guests.length} free seats${party.guests.some((g) => g.needs.includes('wheelchair')) ? ' and a wheelchair space' : ''} to this household's hotel`
+          : 'that hotel cannot take this household under the rules');
       const target = move.hotelId ? scenario.hotels.find((h) => h.id === move.hotelId)!.name : `vehicle ${move.vehicleId}`;
       throw new AppError('bad_request', `${party.name} cannot go to ${target}: ${why.replace(/^.*pin not honoured: /, '').replace(/\)$/, '')}.`, {
         partyId: move.partyId,

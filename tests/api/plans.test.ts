@@ -127,6 +127,8 @@ test('a duty manager moves a household by hand; a move that breaks a rule is ref
   const noPets = scenario.hotels.find((h) => !h.petsAllowed)!;
   const refused = await duty.post(`/api/incidents/${incidentId}/plans/${moved.id}/moves`).send({ partyId: petParty.id, hotelId: noPets.id }).expect(400);
   expect(refused.body.error.message).toMatch(new RegExp(`${petParty.name} cannot go to ${noPets.name}`));
+  // ... and says why, in the planner's words, not "under the rules".
+  expect(refused.body.error.message).toContain('does not take pets');
   const bad = await duty.post(`/api/incidents/${incidentId}/plans/${moved.id}/moves`).send({ partyId: petParty.id }).expect(400);
   expect(bad.body.error.details.fields[0].path).toBe('body.hotelId');
 
