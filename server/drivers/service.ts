@@ -206,7 +206,11 @@ export class DriverService {
           phone: h?.phone ?? '',
           lat: h?.lat ?? 0,
           lng: h?.lng ?? 0,
-          eta: t.arrivals[i] ?? null,
+          // Once on the road, the plan's legs from when it really left (early or late), as reception sees them.
+          eta:
+            t.arrivals[i] && t.departedAt
+              ? new Date(t.departedAt.getTime() + Date.parse(t.arrivals[i]) - t.departAt.getTime()).toISOString()
+              : (t.arrivals[i] ?? null),
           arrivedAt: reached.get(id) ?? null,
         };
       }),

@@ -128,6 +128,10 @@ test('boarding, departure and arrival update the state once each and are heard l
     .send({ tripId: trip.id })
     .expect(200);
   expect(dep.body).toMatchObject({ status: 'departed', already: false, leftBehind: rest.length });
+  // Stop times follow the real departure (here hours from the plan's), not the plan's.
+  const onRoad: DriverView = (await base.get(drive(link.token)).expect(200)).body;
+  const shift = Date.parse(onRoad.trip!.departedAt!) - Date.parse(trip.departAt);
+  onRoad.trip!.stops.forEach((s, i) => expect(Date.parse(s.eta!)).toBe(Date.parse(trip.stops[i]!.eta!) + shift));
   expect(
     (
       await base
