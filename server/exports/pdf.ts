@@ -3,6 +3,7 @@
  * hotel, guests and nights, a bar chart of spend by night, and the ledger head hash that ties the
  * paper to the chain. Figures come from the same aggregator as the CSV and XLSX.
  */
+import { dateFormat } from '../../shared/intl.js';
 import { newPdf, type PdfDoc } from '../files/pdf.js';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
@@ -27,13 +28,21 @@ export async function writePdf(out: Writable, meta: ExportMeta, fig: ExportFigur
   doc.font('Helvetica').fontSize(12).text(meta.incident.name);
   doc.moveDown(0.5);
   doc.fontSize(9).fillColor('#333');
+  // Times as people read them, in the incident's zone (the CSV and spreadsheet keep the exact instants).
+  const when = (iso: string) => {
+    try {
+      return dateFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: meta.incident.timezone }).format(new Date(iso));
+    } catch {
+      return iso;
+    }
+  };
   const facts: [string, string][] = [
     ['Incident id', meta.incident.id],
-    ['Incident started', meta.incident.startedAt],
+    ['Incident started', when(meta.incident.startedAt)],
     ['Time zone', meta.incident.timezone],
-    ['Export', `${meta.exportId}, ${meta.createdAt} by ${meta.createdBy}`],
+    ['Export', `${meta.exportId}, ${when(meta.createdAt)} by ${meta.createdBy}`],
     ['Ledger entries', `#${meta.range.fromSeq} to #${meta.range.toSeq} (${countOf(t.lines, 'line')})`],
-    ['Occurred', `${meta.range.occurredFrom ?? 'start'} to ${meta.range.occurredTo ?? 'head'}`],
+    ['Occurred', `${meta.range.occurredFrom ? when(meta.range.occurredFrom) : 'start'} to ${meta.range.occurredTo ? when(meta.range.occurredTo) : 'head'}`],
     ['Households housed', `${t.households} (${countOf(t.guests, 'guest')})`],
     ['Nights', `${t.householdNights} household-nights, ${t.guestNights} guest-nights`],
   ];

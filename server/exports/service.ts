@@ -14,6 +14,7 @@ import { AppError, parseOr400 } from '../http/errors.js';
 import type { SessionUser } from '../auth/types.js';
 import {
   exportRequestSchema,
+  formatMoneyMinor,
   photoSha256,
   type BadEntry,
   type ExportFile,
@@ -327,7 +328,7 @@ export class ExportService {
       'totals',
       totalsOk,
       totalsOk
-        ? `${countOf(t.lines, 'line')}, total ${t.totalMinor} minor units`
+        ? `${countOf(t.lines, 'line')}, total ${formatMoneyMinor(t.totalMinor, t.currency)}`
         : `live: ${countOf(t.lines, 'line')}, ${t.totalMinor}; manifest: ${countOf(manifest.lines, 'line')}, ${manifest.totalMinor}${catsOk ? '' : ' (categories differ)'}`,
     );
     for (const f of fileHashes) {

@@ -52,7 +52,9 @@ async function tripLegs(q: Db | Tx, policy: Parameters<typeof roadKm>[2], trip: 
     if (at && p) km += roadKm(at, p, policy);
     at = p ?? at;
   }
-  return { vehicle, km };
+  // Names as an insurer reads them: the muster point and hotels, not their ids.
+  const name = new Map<string, string>([...siteRows.map((s) => [s.id, s.name] as const), ...hotelRows.map((h) => [h.id, h.name] as const)]);
+  return { vehicle, km, names: (ids: readonly string[]) => ids.map((id) => name.get(id) ?? id) };
 }
 
 /** Trips on the road: what they will cost when they complete (not in any total until then). */
@@ -184,19 +186,21 @@ export class AccrualService {
       const posted = (await sourceKeysLike(tx, incidentId, key)).has(key);
       let entry = null;
       if (!posted) {
-        const { vehicle, km } = await tripLegs(tx, incident.policy, trip);
+        const { vehicle, km, names } = await tripLegs(tx, incident.policy, trip);
         const amount = Math.round(vehicle!.costPerTripMinor + vehicle!.costPerKmMinor * km);
         [entry] = await appendEntries(tx, head, incident.currency, [
           {
             kind: 'charge',
             category: 'transport',
             amountMinor: amount,
-            occurredAt: trip.departAt,
+            // When it really left (the plan's time only if nobody pressed "depart").
+            occurredAt: trip.departedAt ?? trip.departAt,
             recordedBy: actor.userId,
             vehicleId: trip.vehicleId,
             tripId: trip.id,
             sourceKey: key,
-            description: `Trip by ${trip.vehicleId} (${vehicle!.kind}${vehicle!.provider ? `, ${vehicle!.provider}` : ''}) from ${trip.fromSiteId} to ${trip.stops.join(', ')}: ${formatMinor(vehicle!.costPerTripMinor)} + ${km.toFixed(1)} km x ${formatMinor(vehicle!.costPerKmMinor)}`,
+            // km to the metre, so that the line recomputes to the penny from what it says.
+            description: `Trip by ${trip.vehicleId} (${vehicle!.kind}${vehicle!.provider ? `, ${vehicle!.provider}` : ''}) from ${names([trip.fromSiteId]).join('')} to ${names(trip.stops).join(', ')}: ${formatMinor(vehicle!.costPerTripMinor)} + ${km.toFixed(3)} km x ${formatMinor(vehicle!.costPerKmMinor)}`,
             status: 'posted',
           },
         ]);

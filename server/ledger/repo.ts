@@ -345,7 +345,10 @@ export async function tripLegRows(db: Db | Tx, incidentId: string, vehicleId: st
     .from(vehicles)
     .where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.id, vehicleId)));
   const siteRows = await db.select().from(sites).where(eq(sites.incidentId, incidentId));
-  const hotelRows = await db.select({ id: hotels.id, lat: hotels.lat, lng: hotels.lng }).from(hotels).where(eq(hotels.incidentId, incidentId));
+  const hotelRows = await db
+    .select({ id: hotels.id, name: hotels.name, lat: hotels.lat, lng: hotels.lng })
+    .from(hotels)
+    .where(eq(hotels.incidentId, incidentId));
   const vehicleTrips = await db
     .select({ stops: trips.stops, departAt: trips.departAt })
     .from(trips)

@@ -209,6 +209,9 @@ test('CSV, XLSX and PDF totals reconcile to the penny', async () => {
   expect(text).toMatch(new RegExp(`Total by category\\s+GBP ${formatMinor(manifest.totalMinor).replace('.', '\\.')}`));
   expect(text).toMatch(new RegExp(`Total by hotel\\s+GBP ${formatMinor(manifest.totalMinor).replace('.', '\\.')}`));
   expect(text).toContain(manifest.headHash);
+  // Times as people read them, in the incident's zone: no raw instants in the summary's facts.
+  expect(text).toMatch(/Incident started: \d{1,2} \w{3} \d{4}, \d\d:\d\d/);
+  expect(text).not.toMatch(/Incident started: \d{4}-\d\d-\d\dT/);
   expect(text).toContain(`${summary.householdNights} household-nights, ${summary.guestNights} guest-nights`);
   expect(summary.guests).toBeGreaterThan(0);
   execFileSync('/usr/bin/pdftoppm', ['-png', '-r', '60', pdf, path.join(OUT, 'claim-summary')]);

@@ -97,6 +97,14 @@ test('a completed trip costs per trip plus per road km, posted once', async () =
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatchObject({ category: 'transport', vehicleId: trip.vehicleId, amountMinor: res.amountMinor });
   expect(lines[0]!.description).toMatch(/km x/);
+  // What an insurer reads: the muster point and hotels by name, and figures that recompute to the penny.
+  const d = lines[0]!.description;
+  for (const id of [trip.fromSiteId, ...trip.stops]) expect(d).not.toMatch(new RegExp(`\\b${id}\\b`));
+  const name = (id: string) => state.sites.find((x) => x.id === id)?.name ?? state.hotels.find((x) => x.id === id)!.name;
+  for (const id of [trip.fromSiteId, ...trip.stops]) expect(d).toContain(name(id));
+  const [, perTrip, km, perKm] = d.match(/: ([\d,.]+) \+ ([\d.]+) km x ([\d,.]+)$/)!;
+  const pounds = (x: string) => Number(x.replace(/,/g, ''));
+  expect(Math.round(pounds(perTrip!) * 100 + pounds(perKm!) * 100 * Number(km))).toBe(res.amountMinor);
   await n.reception.post(`${n.base}/ledger/trips/${trip.id}/complete`).expect(403);
 });
 
