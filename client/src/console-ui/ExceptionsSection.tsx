@@ -28,6 +28,14 @@ export function ExceptionsSection({ att, lookup, now, onShowParty }: { att: Atte
           {items.length}
         </span>
       </h3>
+      {att.refused ? (
+        <p className="notice info" role="status" data-testid="resolve-refused">
+          {att.refused}{' '}
+          <button type="button" className="link" onClick={att.dismissRefused}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
       {items.length === 0 ? <p className="muted">{att.loaded ? 'Nobody is unaccounted for.' : 'Loading…'}</p> : null}
       <ul className="att-list" aria-live="polite" aria-relevant="additions" data-testid="attention-exceptions">
         {items.map((i) => (

@@ -21,6 +21,12 @@ export interface AttentionState {
   approve(entryId: string): Promise<void>;
   /** Resolve an exception with a note; a colleague's earlier resolution is a 409 (the item goes either way). */
   resolve(itemId: string, note: string): Promise<void>;
+  /**
+   * A colleague was quicker: what the server said, and the note that was not recorded. Kept until
+   * dismissed, since the item it was about is gone from the list.
+   */
+  refused: string | null;
+  dismissRefused(): void;
   /** The incident's thresholds (overdue, not checked in), null until loaded. */
   settings: AttentionSettings | null;
   saveSettings(next: Partial<AttentionSettings>): Promise<void>;
@@ -35,6 +41,7 @@ export function useAttention(incidentId: string, log: EventLog, onAuthError: (er
   const [settings, setSettings] = useState<AttentionSettings | null>(null);
   /** Closed by this console: hidden at once, before its event comes back. */
   const [closed, setClosed] = useState<ReadonlySet<string>>(() => new Set());
+  const [refused, setRefused] = useState<string | null>(null);
   const tried = useRef(new Set<string>());
 
   const reload = useCallback(async () => {
@@ -102,7 +109,18 @@ export function useAttention(incidentId: string, log: EventLog, onAuthError: (er
   const approve = useCallback((entryId: string) => act(entryId, () => api.approvePerk(incidentId, entryId)), [act, incidentId]);
   const reject = useCallback((entryId: string, reason: string) => act(entryId, () => api.rejectPerk(incidentId, entryId, reason)), [act, incidentId]);
 
-  const resolve = useCallback((itemId: string, note: string) => act(itemId, () => api.resolveAttention(incidentId, itemId, note)), [act, incidentId]);
+  const resolve = useCallback(
+    async (itemId: string, note: string) => {
+      try {
+        await act(itemId, () => api.resolveAttention(incidentId, itemId, note));
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 409) setRefused(`${err.message} Your note was not recorded: "${note}".`);
+        throw err;
+      }
+    },
+    [act, incidentId],
+  );
+  const dismissRefused = useCallback(() => setRefused(null), []);
   const saveSettings = useCallback(
     async (next: Partial<AttentionSettings>) => {
       setSettings(await api.attentionSettings(incidentId, next));
@@ -110,5 +128,5 @@ export function useAttention(incidentId: string, log: EventLog, onAuthError: (er
     [incidentId],
   );
 
-  return { attention, loaded: base !== null, error, reload, handle, approve, reject, resolve, settings, saveSettings };
+  return { attention, loaded: base !== null, error, reload, handle, approve, reject, resolve, refused, dismissRefused, settings, saveSettings };
 }

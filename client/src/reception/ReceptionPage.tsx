@@ -64,10 +64,12 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
   // Times in the incident's zone (a list cached before this field existed: the device's own).
   const zone = data.arrivals?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const counts = useMemo(() => {
-    const c = { arriving: 0, in_house: 0, closed: 0, guestsIn: 0 };
+    const c = { arriving: 0, in_house: 0, closed: 0, guestsIn: 0, partly: 0 };
     for (const h of households) {
       const tabs = tabsOf(h);
       for (const t of tabs) c[t]++;
+      // Part of the household in, the rest still to come: listed under both, counted once in the header.
+      if (tabs.length > 1) c.partly++;
       c.guestsIn += tabs.includes('in_house') ? h.guests.filter((g) => g.checkedIn).length : 0;
     }
     return c;
@@ -142,7 +144,8 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
       <header className="rx-head">
         <h1>{data.arrivals?.hotel.name ?? 'Reception'}</h1>
         <p className="muted rx-sub">
-          {counts.arriving} arriving · {countOf(counts.in_house, 'household')} in ({countOf(counts.guestsIn, 'guest')})
+          {counts.arriving - counts.partly} arriving · {countOf(counts.in_house, 'household')} in
+          {counts.partly ? `, ${counts.partly} of them partly` : ''} ({countOf(counts.guestsIn, 'guest')})
           <span
             className={`live-dot ${data.live ? 'on' : 'off'}`}
             title={data.live ? 'Live updates on' : 'Live updates paused'}
