@@ -149,6 +149,9 @@ async function newHousehold(): Promise<string> {
 }
 
 /** A new household with a planned stay at hotel A1 (the plan re-applied to place it). */
+/** Each check-in gets a room of its own (a room already given to another household is refused). */
+let roomNo = 0;
+
 async function householdExpectedAtA1(): Promise<string> {
   if (placeholders) return 'A-P1';
   const ref = await newHousehold();
@@ -356,7 +359,7 @@ const ROUTES: RouteRow[] = [
     call: () => ({ method: 'patch', path: inc('/vehicles/A-V2'), body: { status: 'in_service' } }) },
   { route: 'GET /api/incidents/:incidentId/hotels/:hotelId/arrivals', expect: [401, 200, 200, 200, 403, 404, 404, 403], call: () => ({ method: 'get', path: inc('/hotels/A1/arrivals') }) },
   { route: 'POST /api/incidents/:incidentId/hotels/:hotelId/arrivals/checkins', expect: [401, 200, 200, 200, 403, 404, 404, 403],
-    call: async () => ({ method: 'post', path: inc('/hotels/A1/arrivals/checkins'), body: { partyId: await householdExpectedAtA1(), roomNumbers: { double: ['101'] } } }) },
+    call: async () => ({ method: 'post', path: inc('/hotels/A1/arrivals/checkins'), body: { partyId: await householdExpectedAtA1(), roomNumbers: { double: [String(100 + ++roomNo)] } } }) },
   { route: 'POST /api/incidents/:incidentId/hotels/:hotelId/arrivals/no-shows', expect: [401, 200, 200, 200, 403, 404, 404, 403],
     call: async () => ({ method: 'post', path: inc('/hotels/A1/arrivals/no-shows'), body: { partyId: await householdExpectedAtA1(), kind: 'went_elsewhere' } }) },
   { route: 'POST /api/incidents/:incidentId/hotels/:hotelId/arrivals/checkouts', expect: [401, 200, 200, 200, 403, 404, 404, 403],
