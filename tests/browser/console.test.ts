@@ -273,7 +273,7 @@ describeBrowser('duty manager console', () => {
       .locator('.feed')
       .getByText(/as needs help \(“grandmother feeling faint”\)/)
       .waitFor();
-    await details.getByText('needs help', { exact: true }).first().waitFor();
+    await details.locator('.facts dd').getByText('Needs help', { exact: true }).first().waitFor();
     await screenshot(p1, 'console-11-household-timeline');
   });
 
