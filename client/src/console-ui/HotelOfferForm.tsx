@@ -30,11 +30,13 @@ const pence = (s: string) => {
 /** zod's generic wording in a duty manager's words. */
 const friendly = (f: FieldError): FieldError => ({
   ...f,
-  message: /received (undefined|NaN)|expected number/i.test(f.message)
-    ? 'required: enter a number'
-    : /expected string/i.test(f.message)
-      ? 'required'
-      : f.message,
+  message: /received NaN/i.test(f.message)
+    ? 'not a number that can be read: enter e.g. 2, or 89.50 for money (no minus sign)'
+    : /received undefined|expected number/i.test(f.message)
+      ? 'required: enter a number'
+      : /expected string/i.test(f.message)
+        ? 'required'
+        : f.message,
 });
 const slug = (s: string) =>
   s
