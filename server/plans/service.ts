@@ -7,6 +7,7 @@ import type { Db, Tx } from '../db/client.js';
 import type { PartyStatus } from '../db/schema.js';
 import type { Plan } from '../../shared/plan.js';
 import { groupBy } from '../../shared/collections.js';
+import { countOf } from '../../shared/plural.js';
 import type { PlanAlternative, PlanApplyResult, PlanView } from '../../shared/api.js';
 import { closeCured, openAttention, type Emit } from '../attention/repo.js';
 import { membersOf } from '../whereabouts/repo.js';
@@ -172,7 +173,7 @@ export class PlanService {
         plan.changes?.find((c) => c.partyId === move.partyId && /pin .*not honoured/.test(c.reason))?.reason ??
         plan.unassigned.find((u) => u.partyId === move.partyId)?.reason ??
         (move.vehicleId
-          ? `it has no trip from ${scenario.sites.find((x) => x.id === party.siteId)?.name ?? party.siteId} with ${party.guests.length} free seats${party.guests.some((g) => g.needs.includes('wheelchair')) ? ' and a wheelchair space' : ''} to this household's hotel`
+          ? `it has no trip from ${scenario.sites.find((x) => x.id === party.siteId)?.name ?? party.siteId} with ${countOf(party.guests.length, 'free seat')}${party.guests.some((g) => g.needs.includes('wheelchair')) ? ' and a wheelchair space' : ''} to this household's hotel`
           : 'that hotel cannot take this household under the rules');
       const target = move.hotelId ? scenario.hotels.find((h) => h.id === move.hotelId)!.name : `vehicle ${move.vehicleId}`;
       throw new AppError('bad_request', `${party.name} cannot go to ${target}: ${why.replace(/^.*pin not honoured: /, '').replace(/\)$/, '')}.`, {
