@@ -53,6 +53,23 @@ describe('timelines and words', () => {
         ev(5, 'vehicle.status_changed', { vehicleId: 'C1', from: 'in_service', to: 'out_of_service', reason: 'flat tyre', guestIds: [], strandedPartyIds: [] }),
       ),
     ).toBe('marked vehicle C1 broken down / out of service (flat tyre)');
+    // Drivers' and managers' actions name the household and the hotel, not only the vehicle.
+    const names = (id: string) => ({ P1: 'Okafor', H1: 'Sea View' })[id] ?? id;
+    expect(
+      describeEvent(ev(8, 'party.boarded', { partyId: 'P1', name: 'Okafor', tripId: 'T1', vehicleId: 'C1', hotelId: 'H1', guestIds: [], hotelIds: ['H1'] })),
+    ).toBe('ticked Okafor aboard vehicle C1');
+    expect(
+      describeEvent(
+        ev(9, 'trip.arrived', { tripId: 'T1', vehicleId: 'C1', hotelId: 'H1', partyIds: ['P1'], completed: true, guestIds: [], hotelIds: ['H1'] }),
+        names,
+      ),
+    ).toBe('vehicle C1 reached Sea View with 1 household; its trip is done');
+    expect(
+      describeEvent(
+        ev(10, 'attention.resolved', { itemId: 'i', kind: 'transport_lost', partyId: 'P1', guestIds: [], note: 'seated on V2', by: 'Dana', cured: true }),
+        names,
+      ),
+    ).toBe('resolved transport lost for Okafor (“seated on V2”)');
     // A newer server's event type this console does not know yet reads as its name.
     expect(describeEvent({ type: 'something.new', payload: {} } as unknown as LiveEvent)).toBe('something new');
     expect(

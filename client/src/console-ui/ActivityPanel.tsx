@@ -11,15 +11,15 @@ export function timeOf(iso: string, timeZone: string): string {
   }
 }
 
-export function EventLine({ e, timeZone }: { e: LiveEvent; timeZone: string }) {
+export function EventLine({ e, timeZone, name }: { e: LiveEvent; timeZone: string; name?: (id: string) => string }) {
   return (
     <li data-seq={e.seq} data-type={e.type}>
-      <time dateTime={e.at}>{timeOf(e.at, timeZone)}</time> <strong>{e.actor.name}</strong> {describeEvent(e)}
+      <time dateTime={e.at}>{timeOf(e.at, timeZone)}</time> <strong>{e.actor.name}</strong> {describeEvent(e, name)}
     </li>
   );
 }
 
-export function ActivityPanel({ log, timeZone }: { log: EventLog; timeZone: string }) {
+export function ActivityPanel({ log, timeZone, name }: { log: EventLog; timeZone: string; name?: (id: string) => string }) {
   const recent = log.events.slice(-200).reverse();
   return (
     <section aria-labelledby="activity-title">
@@ -27,7 +27,7 @@ export function ActivityPanel({ log, timeZone }: { log: EventLog; timeZone: stri
       {recent.length === 0 ? <p className="muted">Nothing has happened yet.</p> : null}
       <ol className="feed" aria-live="polite" aria-relevant="additions" data-testid="activity-feed">
         {recent.map((e) => (
-          <EventLine key={e.seq} e={e} timeZone={timeZone} />
+          <EventLine key={e.seq} e={e} timeZone={timeZone} name={name} />
         ))}
       </ol>
       {log.events.length > 200 ? <p className="muted">Showing the latest 200 of {log.events.length}; use Replay under the map for the rest.</p> : null}

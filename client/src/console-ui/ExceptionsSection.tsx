@@ -98,7 +98,7 @@ function ExceptionItem({
           <>
             {item.place ? ' · ' : ''}
             <button type="button" className="link" onClick={() => onShowParty(item.partyId!)}>
-              show {party?.name ?? item.partyName ?? 'household'}
+              show {party ? `${party.name} (${[party.unit, party.passCode].filter(Boolean).join(', ')})` : (item.partyName ?? 'household')}
             </button>
           </>
         ) : null}

@@ -86,7 +86,7 @@ export function SidePanel(props: Props) {
         {tab === 'hotels' ? <HotelsPanel {...panel} /> : null}
         {tab === 'fleet' ? <FleetPanel {...panel} /> : null}
         {tab === 'plan' ? <PlanPanel {...panel} plan={plan} att={att} /> : null}
-        {tab === 'activity' ? <ActivityPanel log={panel.log} timeZone={panel.state.incident.timezone} /> : null}
+        {tab === 'activity' ? <ActivityPanel log={panel.log} timeZone={panel.state.incident.timezone} name={panel.lookup.name} /> : null}
         {tab === 'attention' ? (
           <AttentionPanel incidentId={panel.incidentId} att={att} log={panel.log} lookup={panel.lookup} onShowParty={onShowParty} />
         ) : null}

@@ -70,7 +70,8 @@ const human = (s: string) => s.replace(/_/g, ' ');
 const quoted = (s: string | null | undefined) => (s ? ` (“${s}”)` : '');
 
 /** What happened, in the words a duty manager would use (the actor's name is shown beside it). */
-export function describeEvent(e: NewEvent): string {
+/** `name`: a household's or hotel's name from its id, where the console knows it (else the id). */
+export function describeEvent(e: NewEvent, name: (id: string) => string = (id) => id): string {
   const { type, payload: p } = e;
   switch (type) {
     case 'incident.imported':
@@ -94,6 +95,14 @@ export function describeEvent(e: NewEvent): string {
       return `checked in ${p.name}${p.wholeHousehold === false ? ' (part of the household)' : ''}`;
     case 'guest.checked_out':
       return `checked out ${p.name}`;
+    case 'party.boarded':
+      return `ticked ${p.name} aboard vehicle ${p.vehicleId}`;
+    case 'party.unboarded':
+      return `unticked ${p.name}: not aboard vehicle ${p.vehicleId} after all`;
+    case 'trip.arrived':
+      return `vehicle ${p.vehicleId} reached ${name(p.hotelId)} with ${countOf(p.partyIds.length, 'household')}${p.completed ? '; its trip is done' : ''}`;
+    case 'trip.completed':
+      return `vehicle ${p.vehicleId} completed its trip`;
     case 'party.no_show':
       return `marked ${p.name} as a no-show`;
     case 'guest.replied': {
@@ -130,7 +139,7 @@ export function describeEvent(e: NewEvent): string {
     case 'attention.opened':
       return p.items.length === 1 ? `exception: ${p.items[0]?.summary ?? ''}` : `${countOf(p.items.length, 'exception')} opened`;
     case 'attention.resolved':
-      return `resolved ${human(p.kind)}${quoted(p.note)}`;
+      return `resolved ${human(p.kind)}${p.partyId ? ` for ${name(p.partyId)}` : ''}${quoted(p.note)}`;
     case 'rollcall.taken':
       return `took a roll call at ${p.siteName}: ${p.present} present of ${p.expected}${p.missingGuestIds.length ? `, ${p.missingGuestIds.length} missing` : ''}`;
     case 'trip.departed':

@@ -266,7 +266,9 @@ export function DriverPage({ token }: { token: string }) {
                         </>
                       )}
                     </p>
-                    <p className="dr-stop-who">{here.length ? `Drop: ${here.map((h) => h.name).join(', ')}` : 'Nobody on board for here'}</p>
+                    <p className="dr-stop-who">
+                      {here.length ? `Drop: ${here.map((h) => `${h.name} (${h.passCode})`).join(', ')}` : 'Nobody on board for here'}
+                    </p>
                     {arrived ? (
                       <p className="dr-arrived">Arrived {s.arrivedAt ? time(s.arrivedAt, tz) : '(waiting to send)'}</p>
                     ) : (
