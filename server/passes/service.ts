@@ -119,7 +119,8 @@ export class PassService {
           children: gs.filter((g) => g.age === 'child').length,
           infants: gs.filter((g) => g.age === 'infant').length,
         },
-        needs: p.needs,
+        // Everyone's needs, as the console lists them: the household's, each member's, and an infant.
+        needs: [...new Set([...p.needs, ...gs.flatMap((g) => g.needs), ...(gs.some((g) => g.age === 'infant') ? ['infant'] : [])])],
         guests: gs.map((g) => g.name),
         status: p.status,
         passCode: p.passCode,

@@ -59,6 +59,9 @@ test('a pass for every household at a muster point, from the plan in force', asy
     expect(pass.passCode).toBe(party.passCode);
     expect(pass.size).toBe(party.size);
     expect(pass.qr.size).toBeGreaterThanOrEqual(21);
+    // Everyone's needs, as the console lists them: the household's, each member's, and an infant.
+    const needs = new Set([...party.needs, ...party.guests.flatMap((g) => g.needs), ...(party.guests.some((g) => g.age === 'infant') ? ['infant'] : [])]);
+    expect([...pass.needs].sort()).toEqual([...needs].sort());
     // The QR is the household's status link: a guest scans it for live updates.
     const link = (await duty.get(`/api/incidents/${incidentId}/status-links/${pass.partyId}`).expect(200)).body as { token: string; url: string };
     expect(pass.statusUrl).toMatch(new RegExp(`/#/s/${link.token}$`));
