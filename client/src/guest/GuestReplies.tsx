@@ -93,13 +93,17 @@ export function GuestReplies({ token, view, t, onSent }: Props) {
         <form onSubmit={(e) => void submit(e)} className="g-form" aria-label={t.kinds[open]}>
           <h3>{open === 'own_way' ? t.ownWay : open === 'need_help' ? t.needHelp : t.missing}</h3>
           {open === 'own_way' && booked ? (
-            <fieldset className="g-field">
+            <fieldset className="g-field g-choice">
               <legend>{t.where}</legend>
               <label>
-                <input type="radio" name="own-way-to" checked={toHotel} onChange={() => setToHotel(true)} /> {t.toBooked} <strong>{booked}</strong>
+                <input type="radio" name="own-way-to" checked={toHotel} onChange={() => setToHotel(true)} />
+                <span>
+                  {t.toBooked} <strong>{booked}</strong>
+                </span>
               </label>
               <label>
-                <input type="radio" name="own-way-to" checked={!toHotel} onChange={() => setToHotel(false)} /> {t.elsewhere}
+                <input type="radio" name="own-way-to" checked={!toHotel} onChange={() => setToHotel(false)} />
+                <span>{t.elsewhere}</span>
               </label>
             </fieldset>
           ) : null}
