@@ -217,7 +217,9 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
         <section key={g.key} className="rx-group" aria-label={g.title} data-trip={g.key}>
           <h2>
             <span>{g.title}</span>
-            {tab === 'arriving' || searching ? <span className={`eta eta-${g.eta?.source ?? 'plan'}`}>{g.key === 'none' ? '' : etaText(g, zone)}</span> : null}
+            {tab === 'arriving' || searching ? (
+              <span className={`eta eta-${g.eta?.source ?? 'plan'}`}>{g.key.startsWith('none') ? '' : etaText(g, zone)}</span>
+            ) : null}
           </h2>
           {g.households.map((h) => (
             <HouseholdCard

@@ -73,14 +73,17 @@ export function groupByVehicle(households: Household[], etas: HotelEta[]): Vehic
   const etaByTrip = new Map(etas.map((e) => [e.tripId, e]));
   const groups = new Map<string, VehicleGroup>();
   for (const h of households) {
-    const key = h.trip ? h.trip.id : 'none';
+    // Without a vehicle: those whose stay here ended (no-show, went elsewhere, checked out) under
+    // what happened, the rest as still to come on their own or not yet planned.
+    const ended = NO_VEHICLE_OUTCOME[h.status];
+    const key = h.trip ? h.trip.id : ended ? `none:${h.status}` : 'none';
     let g = groups.get(key);
     if (!g) {
       g = {
         key,
         title: h.trip
           ? `${kindLabel(h.trip.vehicleKind)} ${h.trip.vehicleId}${h.trip.provider ? ` · ${h.trip.provider}` : ''}`
-          : 'No vehicle (own way or not yet planned)',
+          : (ended ?? 'No vehicle (own way or not yet planned)'),
         tripStatus: h.trip?.status ?? null,
         eta: h.trip ? (etaByTrip.get(h.trip.id) ?? null) : null,
         fallbackEta: h.trip?.eta ?? null,
@@ -93,6 +96,13 @@ export function groupByVehicle(households: Household[], etas: HotelEta[]): Vehic
   const when = (g: VehicleGroup) => g.eta?.eta ?? g.fallbackEta ?? '9999';
   return [...groups.values()].sort((a, b) => when(a).localeCompare(when(b)));
 }
+
+/** Headings for households without a vehicle whose stay here has ended. */
+const NO_VEHICLE_OUTCOME: Record<string, string | undefined> = {
+  no_show: 'Did not arrive (no-show)',
+  self_evacuated: 'Went elsewhere / made own way',
+  checked_out: 'Checked out',
+};
 
 export function kindLabel(kind: string): string {
   return ({ coach: 'Coach', minibus: 'Minibus', taxi: 'Taxi', accessible_taxi: 'Accessible taxi' } as Record<string, string>)[kind] ?? kind;
