@@ -41,7 +41,9 @@ export default function RollCallPage(props: RollCallSource) {
   useEffect(() => {
     void load();
   }, [load]);
-  const everyone = useMemo(() => list?.households.flatMap((h) => h.guests) ?? [], [list]);
+  // By surname, as a person reading names off a sheet expects.
+  const households = useMemo(() => [...(list?.households ?? [])].sort((a, b) => a.name.localeCompare(b.name) || a.partyId.localeCompare(b.partyId)), [list]);
+  const everyone = useMemo(() => households.flatMap((h) => h.guests), [households]);
   const toggle = (id: string) => {
     setConfirming(false);
     setTicked((s) => {
@@ -82,7 +84,7 @@ export default function RollCallPage(props: RollCallSource) {
         </p>
       ) : null}
       {error ? <ErrorNotice error={error} /> : null}
-      {list.households.map((h) => (
+      {households.map((h) => (
         <section key={h.partyId} className="rc-household" data-party-id={h.partyId}>
           <h2>
             {h.name} <span className="muted">{h.unit}</span>{' '}
