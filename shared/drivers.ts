@@ -10,6 +10,11 @@ import type { EtaSource, TripStatus, VehicleStatus } from './statuses.js';
 const partyId = entityIdSchema;
 const tripId = z.uuid({ message: 'expected a trip id' });
 
+/** A vehicle as duty managers and guests read it: "Coastal Coaches coach V03". */
+export function vehicleName(v: { provider: string; kind: string; id: string }): string {
+  return `${v.provider} ${v.kind.replace('_', ' ')} ${v.id}`.trim();
+}
+
 export const driverBoardSchema = z.object({ tripId, partyId, boarded: z.boolean().default(true) });
 export type DriverBoardRequest = z.input<typeof driverBoardSchema>;
 

@@ -126,6 +126,16 @@ export const JOURNEY_TO_WHEREABOUTS: Partial<Record<HouseholdJourney, Whereabout
   waiting: 'waiting',
 };
 
+/** Every need a household has: its own, each guest's, and "infant" for an infant (console and passes alike). */
+export function needsOf(p: { needs: readonly string[]; guests: readonly { needs: readonly string[]; age: string }[] }): string[] {
+  const all = new Set(p.needs);
+  for (const g of p.guests) {
+    for (const n of g.needs) all.add(n);
+    if (g.age === 'infant') all.add('infant');
+  }
+  return [...all].sort();
+}
+
 /** Needs a duty manager counts at a glance ("vulnerable" keeps the contract's meaning). */
 export const GLANCE_NEEDS = ['wheelchair', 'medical', 'infant', 'pets'] as const;
 export type GlanceNeed = (typeof GLANCE_NEEDS)[number];

@@ -4,6 +4,7 @@
  * note (once: the slower of two managers gets a 409 naming who did it), the per-incident
  * thresholds, and the roll call at a muster point.
  */
+import { vehicleName } from '../../shared/drivers.js';
 import type { Db } from '../db/client.js';
 import {
   attentionSettingsSchema,
@@ -191,11 +192,11 @@ export class AttentionService {
       ]);
       const siteName = new Map(siteRows.map((s) => [s.id, s.name]));
       const hotelName = new Map(hotelRows.map((h) => [h.id, h.name]));
-      const vehicleName = new Map(vehicleRows.map((v) => [v.id, `${v.provider} ${v.kind.replace('_', ' ')} ${v.id}`.trim()]));
+      const nameOf = new Map(vehicleRows.map((v) => [v.id, vehicleName(v)]));
       for (const t of late) {
         const mine = ridersOf.get(t.id) ?? [];
         if (!mine.length) continue;
-        const vName = vehicleName.get(t.vehicleId) ?? t.vehicleId;
+        const vName = nameOf.get(t.vehicleId) ?? t.vehicleId;
         if (t.status !== 'departed') {
           const ids = guestsOf([...new Set(mine.map((r) => r.partyId))], 'waiting').map((g) => g.id);
           const late = Math.round((now.getTime() - t.departAt.getTime()) / MINUTE);

@@ -6,6 +6,7 @@
  */
 import type { Db, Tx } from '../db/client.js';
 import { checkInSchema, checkOutSchema, noShowSchema } from '../../shared/checkin.js';
+import { vehicleName } from '../../shared/drivers.js';
 import type { ArrivalHousehold, HotelArrivals } from '../../shared/api.js';
 import type { PartyStatus } from '../../shared/statuses.js';
 import { AppError, parseOr400, validationError } from '../http/errors.js';
@@ -246,9 +247,9 @@ export class CheckinService {
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const { party, stay } = await this.lockStay(tx, incidentId, hotelId, req.partyId, ['planned']);
       // Not arrived is not known until their vehicle has been: a ride still due here refuses "no-show".
-      const [, , rides] = await repo.arrivingParts(tx, incidentId, [party.id], ['planned', 'boarded']);
+      const rides = req.kind === 'no_show' ? (await repo.arrivingParts(tx, incidentId, [party.id], ['planned', 'boarded']))[2] : [];
       const due = rides.find((r) => r.trip.stops.includes(hotelId) && r.trip.status !== 'completed' && r.trip.status !== 'cancelled');
-      if (req.kind === 'no_show' && due)
+      if (due)
         throw new AppError(
           'conflict',
           `The ${party.name} household ${due.trip.status === 'departed' ? 'is on' : 'is booked on'} ${vehicleName(due.vehicle)}, which has not reached this hotel yet: they cannot be a no-show before it arrives. If it is late, the duty managers are told.`,
@@ -330,10 +331,6 @@ export class CheckinService {
 
 /** The attention items a whole household's check-in closes (a partial one closes the first two). */
 const CURED_BY_CHECK_IN = ['partial_checkin', 'not_checked_in', 'missing'] as const;
-
-function vehicleName(v: { provider: string; kind: string; id: string }): string {
-  return `${v.provider} ${v.kind.replace('_', ' ')} ${v.id}`.trim();
-}
 
 function notHere(partyId: string): AppError {
   return new AppError('not_found', 'That household is not expected at this hotel (it may have been re-routed). Refresh the list.', { partyId });

@@ -26,11 +26,14 @@ export type { EtaSource };
 /** A position older than this says nothing about where the vehicle is now. */
 export const POSITION_FRESH_MS = 10 * 60_000;
 
+/** The plan's ETA moved by when the vehicle really left (early or late): its legs as planned. */
+export function fromDeparture(plannedEta: string, departAt: Date, departedAt: Date): string {
+  return new Date(departedAt.getTime() + Date.parse(plannedEta) - departAt.getTime()).toISOString();
+}
+
 export function liveEta(i: EtaInput): { eta: string | null; source: EtaSource } {
   if (i.arrivedAt) return { eta: i.arrivedAt, source: 'arrived' };
   if (!i.plannedEta) return { eta: null, source: 'plan' };
-  const planned = Date.parse(i.plannedEta);
-  const leg = planned - i.departAt.getTime();
   if (i.status === 'departed' || i.status === 'completed') {
     const p = i.position;
     if (p && i.ahead.length && i.now.getTime() - p.at.getTime() <= POSITION_FRESH_MS && (!i.departedAt || p.at >= i.departedAt)) {
@@ -42,10 +45,9 @@ export function liveEta(i: EtaInput): { eta: string | null; source: EtaSource } 
       }
       return { eta: new Date(i.now.getTime() + travelMinutes(km, i.policy) * 60_000).toISOString(), source: 'position' };
     }
-    const start = i.departedAt ?? i.departAt;
-    return { eta: new Date(start.getTime() + leg).toISOString(), source: 'on_the_road' };
+    return { eta: fromDeparture(i.plannedEta, i.departAt, i.departedAt ?? i.departAt), source: 'on_the_road' };
   }
   const late = Math.max(0, i.now.getTime() - i.departAt.getTime());
-  if (late > 60_000) return { eta: new Date(planned + late).toISOString(), source: 'late_departure' };
+  if (late > 60_000) return { eta: new Date(Date.parse(i.plannedEta) + late).toISOString(), source: 'late_departure' };
   return { eta: i.plannedEta, source: 'plan' };
 }

@@ -26,7 +26,7 @@ import * as repo from './repo.js';
 import { currentRiders } from '../vehicles/repo.js';
 import { dropAtStop, leaveBehind, reportLeftBehind } from './stops.js';
 import { linkSecretSource, signDriverToken, verifyDriverToken, type DriverClaim } from './token.js';
-import { liveEta } from './eta.js';
+import { fromDeparture, liveEta } from './eta.js';
 import { zoneOrUtc } from '../../shared/fields.js';
 import { moveGuests, recordMoves, syncJourney } from '../whereabouts/repo.js';
 import { findIncident } from '../incidents/repo.js';
@@ -207,10 +207,7 @@ export class DriverService {
           lat: h?.lat ?? 0,
           lng: h?.lng ?? 0,
           // Once on the road, the plan's legs from when it really left (early or late), as reception sees them.
-          eta:
-            t.arrivals[i] && t.departedAt
-              ? new Date(t.departedAt.getTime() + Date.parse(t.arrivals[i]) - t.departAt.getTime()).toISOString()
-              : (t.arrivals[i] ?? null),
+          eta: t.arrivals[i] && t.departedAt ? fromDeparture(t.arrivals[i], t.departAt, t.departedAt) : (t.arrivals[i] ?? null),
           arrivedAt: reached.get(id) ?? null,
         };
       }),

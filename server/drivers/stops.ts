@@ -4,6 +4,7 @@
  * (the driver's phone may have had no signal at the last stops). Nobody may stay "aboard" a trip
  * that has ended, and nobody may stay booked on a vehicle that left without them.
  */
+import { vehicleName } from '../../shared/drivers.js';
 import type { Tx } from '../db/client.js';
 import type { Actor } from '../events/log.js';
 import { releaseSeatsOfParties } from '../stays/riders.js';
@@ -53,7 +54,7 @@ export async function reportLeftBehind(tx: Tx, emit: Emit, incidentId: string, a
   const site = await repo.findSite(tx, incidentId, trip.fromSiteId);
   const vehicle = await repo.findVehicle(tx, incidentId, trip.vehicleId);
   const siteName = site?.name ?? trip.fromSiteId;
-  const vName = vehicle ? `${vehicle.provider} ${vehicle.kind.replace('_', ' ')} ${vehicle.id}`.trim() : trip.vehicleId;
+  const vName = vehicle ? vehicleName(vehicle) : trip.vehicleId;
   await openAttention(
     tx,
     emit,

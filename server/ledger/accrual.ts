@@ -54,7 +54,7 @@ async function tripLegs(q: Db | Tx, policy: Parameters<typeof roadKm>[2], trip: 
   }
   // Names as an insurer reads them: the muster point and hotels, not their ids.
   const name = new Map<string, string>([...siteRows.map((s) => [s.id, s.name] as const), ...hotelRows.map((h) => [h.id, h.name] as const)]);
-  return { vehicle, km, names: (ids: readonly string[]) => ids.map((id) => name.get(id) ?? id) };
+  return { vehicle, km, nameOf: (id: string) => name.get(id) ?? id };
 }
 
 /** Trips on the road: what they will cost when they complete (not in any total until then). */
@@ -186,7 +186,7 @@ export class AccrualService {
       const posted = (await sourceKeysLike(tx, incidentId, key)).has(key);
       let entry = null;
       if (!posted) {
-        const { vehicle, km, names } = await tripLegs(tx, incident.policy, trip);
+        const { vehicle, km, nameOf } = await tripLegs(tx, incident.policy, trip);
         const amount = Math.round(vehicle!.costPerTripMinor + vehicle!.costPerKmMinor * km);
         [entry] = await appendEntries(tx, head, incident.currency, [
           {
@@ -200,7 +200,7 @@ export class AccrualService {
             tripId: trip.id,
             sourceKey: key,
             // km to the metre, so that the line recomputes to the penny from what it says.
-            description: `Trip by ${trip.vehicleId} (${vehicle!.kind}${vehicle!.provider ? `, ${vehicle!.provider}` : ''}) from ${names([trip.fromSiteId]).join('')} to ${names(trip.stops).join(', ')}: ${formatMinor(vehicle!.costPerTripMinor)} + ${km.toFixed(3)} km x ${formatMinor(vehicle!.costPerKmMinor)}`,
+            description: `Trip by ${trip.vehicleId} (${vehicle!.kind}${vehicle!.provider ? `, ${vehicle!.provider}` : ''}) from ${nameOf(trip.fromSiteId)} to ${trip.stops.map(nameOf).join(', ')}: ${formatMinor(vehicle!.costPerTripMinor)} + ${km.toFixed(3)} km x ${formatMinor(vehicle!.costPerKmMinor)}`,
             status: 'posted',
           },
         ]);

@@ -4,6 +4,7 @@
  * household's status link; reception's scanner turns a scanned link (or a pass code) back into
  * the household, only if it is staying at that reception's hotel.
  */
+import { needsOf } from '../../shared/whereabouts.js';
 import type { Db } from '../db/client.js';
 import type { PartyStatus } from '../db/schema.js';
 import type { StayStatus } from '../../shared/statuses.js';
@@ -119,8 +120,8 @@ export class PassService {
           children: gs.filter((g) => g.age === 'child').length,
           infants: gs.filter((g) => g.age === 'infant').length,
         },
-        // Everyone's needs, as the console lists them: the household's, each member's, and an infant.
-        needs: [...new Set([...p.needs, ...gs.flatMap((g) => g.needs), ...(gs.some((g) => g.age === 'infant') ? ['infant'] : [])])],
+        // Everyone's needs, as the console lists them.
+        needs: needsOf({ needs: p.needs, guests: gs }),
         guests: gs.map((g) => g.name),
         status: p.status,
         passCode: p.passCode,

@@ -4,6 +4,7 @@
  * Every household it was carrying or about to carry becomes a `transport_lost` exception; those on a
  * trip already on the road stay aboard (they are in the broken-down vehicle) and need a rescue.
  */
+import { vehicleName } from '../../shared/drivers.js';
 import type { Db } from '../db/client.js';
 import { membersOf, moveGuests, recordMoves, syncJourney, type Moved } from '../whereabouts/repo.js';
 import { nameList, openAttention, type AttentionDraft } from '../attention/repo.js';
@@ -28,7 +29,7 @@ export class VehicleService {
       let hotelIds: string[] = [];
       let moved: Moved[] = [];
       const drafts: AttentionDraft[] = [];
-      const vName = `${v.provider} ${v.kind.replace('_', ' ')} ${v.id}`.trim();
+      const vName = vehicleName(v);
       if (status === 'out_of_service' && v.status !== 'out_of_service') {
         const open = await repo.openTrips(tx, incidentId, vehicleId);
         const notLeft = open.filter((t) => t.status !== 'departed').map((t) => t.id);

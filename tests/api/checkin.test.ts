@@ -1,10 +1,8 @@
 /** Reception through the API: its own hotel only; whole and partial check-in; no-show; check-out. */
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import { DEMO, driveToDoor, signIn, type Agent } from '../helpers/api.js';
 import type { ArrivalHousehold, HotelArrivals, IncidentState } from '../../shared/api.js';
 import type { AttentionItem } from '../../shared/attention.js';
-import type { DriverLink } from '../../shared/drivers.js';
-import request from 'supertest';
 
 let server: TestServer;
 let duty: Agent;
@@ -161,12 +159,7 @@ test('a no-show is refused while their vehicle is still due, and once it has bee
   let state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
   expect(state.parties.find((p) => p.id === h.partyId)!.status).toBe('assigned');
   // The vehicle brings them to the door, and then they are nowhere to be found.
-  const links: DriverLink[] = (await duty.get(`/api/incidents/${incidentId}/drivers`).expect(200)).body.links;
-  const drive = `/api/drive/${links.find((l) => l.vehicleId === h.trip!.vehicleId)!.token}`;
-  const base = request(server.url);
-  await base.post(`${drive}/boardings`).send({ tripId: h.trip!.id, partyId: h.partyId }).expect(200);
-  await base.post(`${drive}/departures`).send({ tripId: h.trip!.id }).expect(200);
-  await base.post(`${drive}/arrivals`).send({ tripId: h.trip!.id, hotelId }).expect(200);
+  await driveToDoor(server.url, duty, incidentId, { tripId: h.trip!.id, vehicleId: h.trip!.vehicleId, partyId: h.partyId, hotelId });
   await reception.post(`${url()}/no-shows`).send({ partyId: h.partyId, kind: 'no_show', note: 'not in the lobby' }).expect(200);
   state = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
   expect(state.parties.find((p) => p.id === h.partyId)!.status).toBe('no_show');
@@ -180,12 +173,7 @@ test('a no-show is refused while their vehicle is still due, and once it has bee
 
 test('members the vehicle brought to the door and reception does not check in are missing, not "at the hotel"', async () => {
   const h = undriven((x) => x.status === 'assigned' && x.guests.length >= 2);
-  const links: DriverLink[] = (await duty.get(`/api/incidents/${incidentId}/drivers`).expect(200)).body.links;
-  const drive = `/api/drive/${links.find((l) => l.vehicleId === h.trip!.vehicleId)!.token}`;
-  const base = request(server.url);
-  await base.post(`${drive}/boardings`).send({ tripId: h.trip!.id, partyId: h.partyId }).expect(200);
-  await base.post(`${drive}/departures`).send({ tripId: h.trip!.id }).expect(200);
-  await base.post(`${drive}/arrivals`).send({ tripId: h.trip!.id, hotelId }).expect(200);
+  await driveToDoor(server.url, duty, incidentId, { tripId: h.trip!.id, vehicleId: h.trip!.vehicleId, partyId: h.partyId, hotelId });
   const whereabouts = async () => {
     const s: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
     return { counts: s.guestCounts.byWhereabouts, party: s.parties.find((p) => p.id === h.partyId)! };

@@ -9,7 +9,7 @@
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import { DEMO, driveToDoor, signIn, type Agent } from '../helpers/api.js';
 import { smallScenario } from '../../seed/small.js';
 import type { IncidentState } from '../../shared/api.js';
 import type { GuestStatusView } from '../../shared/messages.js';
@@ -240,11 +240,7 @@ test('the page is built as STATUS_PAGE_FORMAT names: change what it shows, bump 
   const party = s.parties.find((p) => p.id === 'P10')!;
   // Brought to the door by its vehicle (a household checked in before its vehicle leaves has no ride left to show).
   const trip = s.trips.find((t) => t.id === party.tripId)!;
-  const links = (await duty.get(inc('/drivers')).expect(200)).body.links as { vehicleId: string; token: string }[];
-  const drive = `/api/drive/${links.find((l) => l.vehicleId === trip.vehicleId)!.token}`;
-  await request(server.url).post(`${drive}/boardings`).send({ tripId: trip.id, partyId: 'P10' }).expect(200);
-  await request(server.url).post(`${drive}/departures`).send({ tripId: trip.id }).expect(200);
-  await request(server.url).post(`${drive}/arrivals`).send({ tripId: trip.id, hotelId: party.hotelId }).expect(200);
+  await driveToDoor(server.url, duty, incidentId, { tripId: trip.id, vehicleId: trip.vehicleId, partyId: 'P10', hotelId: party.hotelId! });
   await duty
     .post(inc(`/hotels/${party.hotelId}/arrivals/checkins`))
     .send({ partyId: 'P10' })

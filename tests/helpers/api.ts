@@ -18,3 +18,20 @@ export const DEMO = {
   reception: 'reception@demo.test',
   insurer: 'insurer@demo.test',
 } as const;
+
+/**
+ * A household's vehicle brings it to its hotel's door, as its driver would with the vehicle's link:
+ * ticked aboard, departed (others on the trip are left behind), arrived at the hotel.
+ */
+export async function driveToDoor(
+  url: string,
+  duty: Agent,
+  incidentId: string,
+  ride: { tripId: string; vehicleId: string; partyId: string; hotelId: string },
+): Promise<void> {
+  const links = (await duty.get(`/api/incidents/${incidentId}/drivers`).expect(200)).body.links as { vehicleId: string; token: string }[];
+  const drive = `/api/drive/${links.find((l) => l.vehicleId === ride.vehicleId)!.token}`;
+  await request(url).post(`${drive}/boardings`).send({ tripId: ride.tripId, partyId: ride.partyId }).expect(200);
+  await request(url).post(`${drive}/departures`).send({ tripId: ride.tripId }).expect(200);
+  await request(url).post(`${drive}/arrivals`).send({ tripId: ride.tripId, hotelId: ride.hotelId }).expect(200);
+}

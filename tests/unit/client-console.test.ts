@@ -1,6 +1,7 @@
 /** The console's pure logic: counters, household search, diff grouping, clustering. */
 import { computeCounters } from '../../client/src/console/counters.js';
-import { EMPTY_FILTER, filterHouseholds, filterOptions, needsOf } from '../../client/src/console/households.js';
+import { EMPTY_FILTER, filterHouseholds, filterOptions } from '../../client/src/console/households.js';
+import { needsOf } from '../../shared/whereabouts.js';
 import { groupDiff, guestsPerHotel } from '../../client/src/console/diff-groups.js';
 import { diffPlans } from '../../shared/plan-diff.js';
 import { planSchema } from '../../shared/plan.js';

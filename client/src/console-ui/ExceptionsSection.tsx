@@ -4,6 +4,7 @@
  * people, the place and what to do, with the household's phone to ring; resolved with a note.
  * Live on every console (see live/useAttention.ts): a colleague's resolution takes it off here too.
  */
+import { householdLabel } from '../console/households.js';
 import { formatDateTime } from '../format.js';
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
@@ -98,7 +99,7 @@ function ExceptionItem({
           <>
             {item.place ? ' · ' : ''}
             <button type="button" className="link" onClick={() => onShowParty(item.partyId!)}>
-              show {party ? `${party.name} (${[party.unit, party.passCode].filter(Boolean).join(', ')})` : (item.partyName ?? 'household')}
+              show {party ? householdLabel(party) : (item.partyName ?? 'household')}
             </button>
           </>
         ) : null}

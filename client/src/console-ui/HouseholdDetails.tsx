@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { IncidentState } from '../../../shared/api.js';
 import { api, passUrls } from '../api.js';
-import { needsOf } from '../console/households.js';
+import { needsOf } from '../../../shared/whereabouts.js';
 import { timelineFor } from '../console/event-log.js';
 import { humanize } from '../format.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';

@@ -6,7 +6,8 @@
  */
 import { useMemo, useState, type RefObject } from 'react';
 import { passUrls } from '../api.js';
-import { EMPTY_FILTER, filterHouseholds, filterOptions, matchingGuests, needsOf, type HouseholdFilter } from '../console/households.js';
+import { EMPTY_FILTER, filterHouseholds, filterOptions, matchingGuests, type HouseholdFilter } from '../console/households.js';
+import { needsOf } from '../../../shared/whereabouts.js';
 import { humanize, plural } from '../format.js';
 import type { PanelProps } from './SidePanel.js';
 import { HouseholdDetails } from './HouseholdDetails.js';

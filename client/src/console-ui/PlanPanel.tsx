@@ -3,6 +3,7 @@
  * reason, new vehicle or time) -> adjust by dragging a household onto a hotel, or "Move to…" ->
  * Apply. A refusal because someone else changed things is shown in plain words with "Compute again".
  */
+import { householdLabel } from '../console/households.js';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import type { AttentionState } from '../live/useAttention.js';
@@ -77,7 +78,7 @@ export function PlanPanel({ state, lookup, plan, att }: PanelProps & { plan: Pla
   const [dragOver, setDragOver] = useState<string | null>(null);
   const [find, setFind] = useState('');
   const [expanded, setExpanded] = useState<Record<string, boolean>>({});
-  const partyRow = useMemo(() => new Map(state.parties.map((p) => [p.id, `${p.name} (${[p.unit, p.passCode].filter(Boolean).join(', ')})`])), [state.parties]);
+  const partyRow = useMemo(() => new Map(state.parties.map((p) => [p.id, householdLabel(p)])), [state.parties]);
   const tz = state.incident.timezone;
   const groups = useMemo(
     () =>

@@ -1,5 +1,6 @@
 /** Finding a household fast: search by name, unit or pass code; filter by status and need. */
 import type { IncidentState } from '../../../shared/api.js';
+import { needsOf } from '../../../shared/whereabouts.js';
 
 export type Party = IncidentState['parties'][number];
 
@@ -27,14 +28,9 @@ const fold = (s: string) =>
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '');
 
-/** Every need a household has: its own and each guest's. */
-export function needsOf(p: Pick<Party, 'needs' | 'guests'>): string[] {
-  const all = new Set(p.needs);
-  for (const g of p.guests) {
-    for (const n of g.needs) all.add(n);
-    if (g.age === 'infant') all.add('infant');
-  }
-  return [...all].sort();
+/** A household as rows show it: name, unit and pass code, so two of the same name are told apart. */
+export function householdLabel(p: Pick<Party, 'name' | 'unit' | 'passCode'>): string {
+  return `${p.name} (${[p.unit, p.passCode].filter(Boolean).join(', ')})`;
 }
 
 const digits = (s: string) => s.replace(/\D/g, '');
