@@ -21,7 +21,6 @@ export class Assignment {
   readonly hotelOf: Int32Array;
   readonly combo: (Combo | null)[];
   readonly cost: Float64Array;
-  readonly occupants: Set<number>[];
   readonly freedom: Uint8Array;
   /** Hotels a party may use (locked trips, pins); absent = any. */
   readonly allowed = new Map<number, Set<number>>();
@@ -34,17 +33,46 @@ export class Assignment {
     this.hotelOf = new Int32Array(m.parties.length).fill(-1);
     this.combo = new Array<Combo | null>(m.parties.length).fill(null);
     this.cost = new Float64Array(m.parties.length);
-    this.occupants = m.hotels.map(() => new Set<number>());
     this.freedom = new Uint8Array(m.parties.length);
+    this.occupants = new Occupants(m.hotels.length, m.parties.length);
+  }
+
+  /**
+   * Who sits in each hotel, in the order they were placed: a household moved away and back goes
+   * last, as in a Set, and swapPass's round-robin over a hotel depends on that order.
+   */
+  private readonly occupants: Occupants;
+
+  /** Send a placed household to the back of its hotel's order, as removing and placing it again does. */
+  requeue(p: number): void {
+    const h = this.hotelOf[p]!;
+    if (h < 0) return;
+    this.occupants.delete(h, p);
+    this.occupants.add(h, p);
+  }
+
+  /** The households in `hotel`, in the order they were placed. */
+  occupantsOf(hotel: number): number[] {
+    return this.occupants.list(hotel);
+  }
+
+  /**
+   * Visit `hotel`'s households in order while `visit` may move households in and out, exactly as
+   * iterating a Set does (one moved away and back is visited again, at the end); stops when
+   * `visit` answers true.
+   */
+  eachOccupant(hotel: number, visit: (q: number) => boolean): void {
+    this.occupants.each(hotel, visit);
   }
 
   place(p: number, hotel: number, combo: Combo, cost: number): void {
     tick(1);
+    if (this.hotelOf[p]! >= 0) this.remove(p);
     take(combo, this.avail, 1);
     this.hotelOf[p] = hotel;
     this.combo[p] = combo;
     this.cost[p] = cost;
-    this.occupants[hotel]!.add(p);
+    this.occupants.add(hotel, p);
   }
 
   placeColumn(p: number, c: Column): void {
@@ -56,7 +84,7 @@ export class Assignment {
     const h = this.hotelOf[p]!;
     if (!c || h < 0) return;
     take(c, this.avail, -1);
-    this.occupants[h]!.delete(p);
+    this.occupants.delete(h, p);
     this.hotelOf[p] = -1;
     this.combo[p] = null;
     this.cost[p] = 0;
@@ -111,5 +139,78 @@ export class Assignment {
   worth(p: number): [number, number] {
     const info = this.m.parties[p]!;
     return [info.vulnerable ? info.size : 0, info.size];
+  }
+}
+
+/**
+ * Households per hotel as doubly linked lists over party indices, in the order they joined (a
+ * party is in one hotel at most): adding and removing are a few array writes, where a Set of a
+ * hotel whose households keep leaving and coming back spends its time rehashing.
+ */
+class Occupants {
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  /** When each party joined its list (ever increasing): the order a Set iterator follows. */
+  private readonly joined: Float64Array;
+  private readonly listOf: Int32Array;
+  private readonly head: Int32Array;
+  private readonly tail: Int32Array;
+  private clock = 0;
+
+  constructor(hotels: number, parties: number) {
+    this.next = new Int32Array(parties).fill(-1);
+    this.prev = new Int32Array(parties).fill(-1);
+    this.joined = new Float64Array(parties);
+    this.listOf = new Int32Array(parties).fill(-1);
+    this.head = new Int32Array(hotels).fill(-1);
+    this.tail = new Int32Array(hotels).fill(-1);
+  }
+
+  add(h: number, p: number): void {
+    if (this.listOf[p] === h) return;
+    if (this.listOf[p]! >= 0) this.delete(this.listOf[p]!, p);
+    const t = this.tail[h]!;
+    this.prev[p] = t;
+    this.next[p] = -1;
+    if (t >= 0) this.next[t] = p;
+    else this.head[h] = p;
+    this.tail[h] = p;
+    this.listOf[p] = h;
+    this.joined[p] = ++this.clock;
+  }
+
+  delete(h: number, p: number): void {
+    if (this.listOf[p] !== h) return;
+    const [a, b] = [this.prev[p]!, this.next[p]!];
+    if (a >= 0) this.next[a] = b;
+    else this.head[h] = b;
+    if (b >= 0) this.prev[b] = a;
+    else this.tail[h] = a;
+    this.listOf[p] = -1;
+  }
+
+  list(h: number): number[] {
+    const out: number[] = [];
+    for (let p = this.head[h]!; p >= 0; p = this.next[p]!) out.push(p);
+    return out;
+  }
+
+  /** Iterate as a Set iterator does: next is the first party still here that joined after the current one did. */
+  each(h: number, visit: (p: number) => boolean): void {
+    let cur = this.head[h]!;
+    while (cur >= 0) {
+      const since = this.joined[cur]!;
+      const nxt = this.next[cur]!;
+      const nxtJoined = nxt >= 0 ? this.joined[nxt]! : 0;
+      if (visit(cur)) return;
+      if (this.listOf[cur] === h && this.joined[cur] === since) cur = this.next[cur]!;
+      else if (nxt >= 0 && this.listOf[nxt] === h && this.joined[nxt] === nxtJoined) cur = nxt;
+      else {
+        // Those who joined after `since` are the list's tail end: find where it starts.
+        let first = -1;
+        for (let p = this.tail[h]!; p >= 0 && this.joined[p]! > since; p = this.prev[p]!) first = p;
+        cur = first;
+      }
+    }
   }
 }

@@ -12,8 +12,7 @@
  */
 import type { Trip } from '../plan.js';
 import { buildTrip, earliestDeparture, initialVehicles, type VehicleState } from './route.js';
-import { driveMs, type Model } from './model.js';
-import { roadKm } from '../geo.js';
+import { driveMs, kmHotelHotel, kmSiteHotel, type Model } from './model.js';
 import { MINUTE_MS, ceilSecond, now, parseIso, tick } from './time.js';
 
 /** At most this many vehicle chains timed per repair (a 650-guest schedule takes 100-450). */
@@ -56,12 +55,11 @@ export function repairCritical(
   const stopMs = m.policy.stopMinutes * MINUTE_MS;
   /** Chains timed so far: the repair stops at MAX_WORK whatever the clock says (the same answer on a busy machine). */
   let work = 0;
-  const hotelKm = (a: number, b: number) => roadKm(m.hotels[a]!.hotel, m.hotels[b]!.hotel, m.policy);
   /** When each run of a chain lands at its last stop, and the latest arrival of a vulnerable household. */
   const timeChain = (v: number, runs: readonly Run[]): { end: number; vuln: number } => {
     work++;
     tick(4 + 4 * runs.length);
-    const st: VehicleState = { idx: v, pos: start[v]!.pos, readyMs: start[v]!.readyMs };
+    const st: VehicleState = { ...start[v]! };
     let end = -Infinity;
     let vuln = -Infinity;
     for (const r of runs) {
@@ -69,11 +67,12 @@ export function repairCritical(
       let at = -1;
       const arrival = new Map<number, number>();
       for (const h of r.stops) {
-        t += at < 0 ? driveMs(m, roadKm(m.sites[r.site]!, m.hotels[h]!.hotel, m.policy)) : stopMs + driveMs(m, hotelKm(at, h));
+        t += at < 0 ? driveMs(m, kmSiteHotel(m, r.site, h)) : stopMs + driveMs(m, kmHotelHotel(m, at, h));
         arrival.set(h, t);
         at = h;
       }
       st.pos = m.hotels[at]!.hotel;
+      st.hotel = at;
       st.readyMs = t + stopMs;
       end = Math.max(end, t);
       for (const p of r.parties) if (m.parties[p]!.vulnerable) vuln = Math.max(vuln, arrival.get(hotelOf[p]!)!);
@@ -193,7 +192,7 @@ export function repairCritical(
   let lastArrivalMs = -Infinity;
   let costMinor = 0;
   chains.forEach((runs, v) => {
-    const st: VehicleState = { idx: v, pos: start[v]!.pos, readyMs: start[v]!.readyMs };
+    const st: VehicleState = { ...start[v]! };
     for (const r of runs) {
       const b = buildTrip(
         m,

@@ -4,7 +4,7 @@
  * the only way; then lower the stay cost by moving one household or swapping two. Stable (re-plan)
  * and fixed households are never moved for cost.
  */
-import { now, tick } from './time.js';
+import { now, tick, workDone } from './time.js';
 import { fits, type Combo } from './combos.js';
 import type { Column } from './columns.js';
 import { Freedom, type Assignment } from './assignment.js';
@@ -68,7 +68,7 @@ function makeRoom(a: Assignment, p: number, pc: Column): boolean {
     const i = missing();
     if (i < 0) break;
     const slot = pc.combo.slots[i]!;
-    const holders = [...a.occupants[pc.hotel]!].filter((q) => a.freedom[q] !== Freedom.Fixed && q !== ejected && a.combo[q]!.slots.includes(slot));
+    const holders = a.occupantsOf(pc.hotel).filter((q) => a.freedom[q] !== Freedom.Fixed && q !== ejected && a.combo[q]!.slots.includes(slot));
     holders.sort((x, y) => a.m.parties[x]!.size - a.m.parties[y]!.size);
     let freed = false;
     for (const q of holders.slice(0, 40)) {
@@ -140,16 +140,29 @@ export function swapPass(a: Assignment, parties: number[], deadline: number, hot
       if (col.hotel === a.hotelOf[p] || seen.has(col.hotel) || (allowed && !allowed.has(col.hotel))) continue;
       seen.add(col.hotel);
       let n = 0;
-      for (const q of a.occupants[col.hotel]!) {
-        if (++n > occupantsPerHotel) break;
+      // Occupants of one class holding the same rooms at the same cost fare alike: once one could
+      // not trade with p, the next such is not tried again. The work trying would count is counted
+      // and it goes to the back of the hotel's order, as trying it would have sent it.
+      const failed: { cls: number; combo: Combo; cost: number; work: number }[] = [];
+      a.eachOccupant(col.hotel, (q) => {
+        if (++n > occupantsPerHotel) return true;
         tick(1);
-        if (a.freedom[q] !== Freedom.Free) continue;
+        if (a.freedom[q] !== Freedom.Free) return false;
         const qCombo = a.combo[q]!;
-        if (!fitsFreeing(col.combo, a.avail, qCombo)) continue;
+        if (!fitsFreeing(col.combo, a.avail, qCombo)) return false;
         const pH = a.hotelOf[p]!;
         const pCombo = a.combo[p]!;
         const qH = a.hotelOf[q]!;
         const oldQ = a.cost[q]!;
+        const qCls = a.classes.of[q]!;
+        const alike = a.allowed.has(q) ? undefined : failed.find((f) => f.cls === qCls && f.combo === qCombo && f.cost === oldQ);
+        if (alike) {
+          tick(alike.work);
+          a.requeue(q);
+          a.requeue(p);
+          return false;
+        }
+        const work = workDone();
         a.remove(p);
         a.remove(q);
         if (fits(col.combo, a.avail)) {
@@ -159,13 +172,15 @@ export function swapPass(a: Assignment, parties: number[], deadline: number, hot
             a.placeColumn(q, qc);
             gained += oldP + oldQ - col.cost - qc.cost;
             swapped = true;
-            break;
+            return true;
           }
           a.remove(p);
         }
         a.place(q, qH, qCombo, oldQ);
         a.place(p, pH, pCombo, oldP);
-      }
+        if (!a.allowed.has(q)) failed.push({ cls: qCls, combo: qCombo, cost: oldQ, work: workDone() - work });
+        return false;
+      });
     }
   }
   return gained;

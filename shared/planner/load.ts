@@ -3,8 +3,7 @@
  * nearby hotels whose households fit, by cheapest insertion per passenger, while the detour stays
  * short and (when a target is set) the last drop-off is no later than the target.
  */
-import { haversineKm } from '../geo.js';
-import { driveMs, kmSiteHotel, type Model } from './model.js';
+import { driveMs, kmHotelHotel, kmSiteHotel, type Model } from './model.js';
 import { MINUTE_MS, tick } from './time.js';
 
 export interface LoadParams {
@@ -15,13 +14,15 @@ export interface LoadParams {
 
 export interface LoadContext {
   m: Model;
-  /** Memo of hotel-to-hotel road km, keyed a * hotels + b. */
-  hotelKm: Map<number, number>;
   hotelOf: Int32Array;
   vehiclePins: Map<number, number>;
   nb: Map<number, number[]>;
   /** How many vehicles can carry each party: the fewer, the sooner it must get one of them. */
   carriers: Int32Array;
+  /** Scratch per hotel for listing candidate stops once each (a stamp per listing). */
+  listed: { stamp: Int32Array; n: number };
+  /** Scratch per party: stamped when the load being built takes it (a stamp per load). */
+  taken: { stamp: Int32Array; n: number };
 }
 
 export interface Load {
@@ -44,25 +45,24 @@ export function buildLoad(
   const veh = m.vehicles[v]!;
   let seats = veh.seats;
   let wc = veh.wheelchairSpaces;
-  const taken = new Set<number>();
+  // Who this load takes, in the order taken (the stamp answers "taken?" without a Set).
+  const taken: number[] = [];
+  const mark = ++cx.taken.n;
+  const isTaken = (p: number) => cx.taken.stamp[p] === mark;
+  const pinnedElsewhere = (p: number) => vehiclePins.size > 0 && (vehiclePins.get(p) ?? v) !== v;
   const stops: number[] = [];
   const stopMs = m.policy.stopMinutes * MINUTE_MS;
   const fitsParty = (p: number) => {
     const info = m.parties[p]!;
-    return !taken.has(p) && info.seated <= seats && info.wheel <= wc && (vehiclePins.get(p) ?? v) === v;
+    return !isTaken(p) && info.seated <= seats && info.wheel <= wc && !pinnedElsewhere(p);
   };
   const takeParty = (p: number) => {
     seats -= m.parties[p]!.seated;
     wc -= m.parties[p]!.wheel;
-    taken.add(p);
+    taken.push(p);
+    cx.taken.stamp[p] = mark;
   };
-  const H = m.hotels.length;
-  const km = (a: number, b: number) => {
-    const k = a < b ? a * H + b : b * H + a;
-    let d = cx.hotelKm.get(k);
-    if (d === undefined) cx.hotelKm.set(k, (d = haversineKm(m.hotels[a]!.hotel, m.hotels[b]!.hotel) * m.policy.roadFactor));
-    return d;
-  };
+  const km = (a: number, b: number) => kmHotelHotel(m, a, b);
   const kmSite = (h: number) => kmSiteHotel(m, s, h);
   const routeEnd = (route: number[]) => {
     let t = departMs;
@@ -100,7 +100,7 @@ export function buildLoad(
   // While wheelchair users still wait here, a vehicle with wheelchair spaces keeps its run short
   // and comes back for them rather than touring with other households.
   let wcWaiting = false;
-  if (veh.wheelchairSpaces > 0) for (const list of byHotel.values()) for (const p of list) if (!taken.has(p) && m.parties[p]!.wheel > 0) wcWaiting = true;
+  if (veh.wheelchairSpaces > 0) for (const list of byHotel.values()) for (const p of list) if (!isTaken(p) && m.parties[p]!.wheel > 0) wcWaiting = true;
   const maxStops = wcWaiting ? Math.min(prm.maxStops, 2) : prm.maxStops;
   const maxDetourMin = wcWaiting ? Math.min(prm.maxDetourMin, 10) : prm.maxDetourMin;
   while (stops.length < maxStops && seats + wc > 0) {
@@ -108,8 +108,14 @@ export function buildLoad(
     let bestPos = 0;
     let bestScore = Infinity;
     let bestDetour = 0;
-    const cands = new Set<number>();
-    for (const h of stops) for (const x of nb.get(h) ?? []) if (!stops.includes(x) && byHotel.has(x)) cands.add(x);
+    const cands: number[] = [];
+    const listing = ++cx.listed.n;
+    for (const h of stops)
+      for (const x of nb.get(h) ?? [])
+        if (cx.listed.stamp[x] !== listing && !stops.includes(x) && byHotel.has(x)) {
+          cx.listed.stamp[x] = listing;
+          cands.push(x);
+        }
     for (const h of cands) {
       tick(4 + 4 * stops.length);
       let add = 0;
@@ -117,7 +123,7 @@ export function buildLoad(
       let addWc = wc;
       for (const p of byHotel.get(h)!) {
         const info = m.parties[p]!;
-        if (!taken.has(p) && info.seated <= addSeats && info.wheel <= addWc && (vehiclePins.get(p) ?? v) === v) {
+        if (!isTaken(p) && info.seated <= addSeats && info.wheel <= addWc && !pinnedElsewhere(p)) {
           addSeats -= info.seated;
           addWc -= info.wheel;
           // Wheelchair places are the scarce capacity: a stop that fills them counts for much more.
@@ -140,7 +146,7 @@ export function buildLoad(
     stops.splice(bestPos, 0, bestH);
     for (const p of byHotel.get(bestH) ?? []) if (fitsParty(p)) takeParty(p);
   }
-  const parties = [...taken];
+  const parties = taken;
   const used = new Set(parties.map((p) => hotelOf[p]!));
   return { stops: stops.filter((h) => used.has(h)), parties };
 }

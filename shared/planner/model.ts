@@ -50,6 +50,12 @@ export interface Model {
   vehicleIndex: Map<string, number>;
   /** Road km, sites x hotels (row-major by site). */
   siteHotelKm: Float64Array;
+  /**
+   * Memo of road km between hotels, keyed by the lower index x hotels + the higher (kmHotelHotel):
+   * made on first use, a matrix filled as asked (NaN until then) up to 1,000 hotels, a map above.
+   * A holder, so the copies of the model the shelter search makes share it.
+   */
+  hotelKm: { table: Float64Array | Map<number, number> | null };
   /** Memo for room combinations, keyed by hotel/size/accessible. */
   comboCache: Map<number, unknown>;
   /**
@@ -106,6 +112,7 @@ export function buildModel(scenario: Scenario): Model {
     vehicles: scenario.vehicles,
     vehicleIndex: new Map(scenario.vehicles.map((v, i) => [v.id, i])),
     siteHotelKm,
+    hotelKm: { table: null },
     comboCache: new Map(),
     kmWeight: 1,
     accKmWeight: 1,
@@ -115,6 +122,20 @@ export function buildModel(scenario: Scenario): Model {
 /** Road km from a site to a hotel. */
 export function kmSiteHotel(m: Model, site: number, hotel: number): number {
   return m.siteHotelKm[site * m.hotels.length + hotel] ?? Infinity;
+}
+
+/** Road km between two hotels (haversine is symmetric to the last bit, so one entry serves both ways). */
+export function kmHotelHotel(m: Model, a: number, b: number): number {
+  const k = a < b ? a * m.hotels.length + b : b * m.hotels.length + a;
+  const memo = (m.hotelKm.table ??= m.hotels.length <= 1000 ? new Float64Array(m.hotels.length ** 2).fill(NaN) : new Map());
+  if (memo instanceof Float64Array) {
+    let d = memo[k]!;
+    if (d !== d) memo[k] = d = roadKm(m.hotels[a]!.hotel, m.hotels[b]!.hotel, m.policy);
+    return d;
+  }
+  let d = memo.get(k);
+  if (d === undefined) memo.set(k, (d = roadKm(m.hotels[a]!.hotel, m.hotels[b]!.hotel, m.policy)));
+  return d;
 }
 
 /** Drive time in ms for `km` road km. */

@@ -69,7 +69,7 @@ export function repackPass(a: Assignment, unhoused: number[], deadline: number, 
 
 function repackHotel(a: Assignment, h: number, out: number[]): boolean {
   const m = a.m;
-  const inside = [...a.occupants[h]!].filter((p) => a.freedom[p] === Freedom.Free);
+  const inside = a.occupantsOf(h).filter((p) => a.freedom[p] === Freedom.Free);
   if (!inside.length) return false;
   const saved = inside.map((p) => ({ p, combo: a.combo[p]!, cost: a.cost[p]! }));
   const before = worthOf(a, inside);

@@ -1,13 +1,15 @@
 /** Vehicle state and the timing of one trip, exactly as rule 9 of the contract computes it. */
 import { roadKm, type LatLng } from '../geo.js';
 import type { Trip } from '../plan.js';
-import { driveMs, vehicleReadyMs, type Model } from './model.js';
+import { driveMs, kmHotelHotel, kmSiteHotel, vehicleReadyMs, type Model } from './model.js';
 import { ceilSecond, formatIso, MINUTE_MS, parseIso } from './time.js';
 
 export interface VehicleState {
   idx: number;
   pos: LatLng;
   readyMs: number;
+  /** The hotel the vehicle stands at (`pos` is that hotel's), or -1 (at its depot). */
+  hotel: number;
 }
 
 export interface BuiltTrip {
@@ -24,7 +26,7 @@ export interface BuiltTrip {
 export function initialVehicles(m: Model, locked: readonly Trip[]): VehicleState[] {
   const states = m.vehicles.map((v, idx) => {
     const depot = m.sites[m.siteIndex.get(v.depotSiteId) ?? 0]!;
-    return { idx, pos: { lat: depot.lat, lng: depot.lng }, readyMs: vehicleReadyMs(v) };
+    return { idx, pos: { lat: depot.lat, lng: depot.lng }, readyMs: vehicleReadyMs(v), hotel: -1 };
   });
   const last = new Map<number, Trip>();
   for (const t of locked) {
@@ -34,9 +36,10 @@ export function initialVehicles(m: Model, locked: readonly Trip[]): VehicleState
     if (!prev || parseIso(t.departAt) > parseIso(prev.departAt)) last.set(v, t);
   }
   for (const [v, t] of last) {
-    const h = m.hotels[m.hotelIndex.get(t.stops[t.stops.length - 1]!) ?? -1]?.hotel;
+    const hi = m.hotelIndex.get(t.stops[t.stops.length - 1]!) ?? -1;
+    const h = m.hotels[hi]?.hotel;
     const arr = parseIso(t.arrivals[t.arrivals.length - 1]!);
-    if (h) states[v]!.pos = { lat: h.lat, lng: h.lng };
+    if (h) Object.assign(states[v]!, { pos: { lat: h.lat, lng: h.lng }, hotel: hi });
     if (Number.isFinite(arr)) states[v]!.readyMs = Math.max(arr + m.policy.stopMinutes * MINUTE_MS, vehicleReadyMs(m.vehicles[v]!));
   }
   return states;
@@ -44,8 +47,8 @@ export function initialVehicles(m: Model, locked: readonly Trip[]): VehicleState
 
 /** Earliest departure of vehicle `v` from site `s`: ready + drive there + boarding. */
 export function earliestDeparture(m: Model, v: VehicleState, s: number): number {
-  const site = m.sites[s]!;
-  return v.readyMs + driveMs(m, roadKm(v.pos, site, m.policy)) + m.policy.boardingMinutes * MINUTE_MS;
+  const km = v.hotel >= 0 ? kmSiteHotel(m, s, v.hotel) : roadKm(v.pos, m.sites[s]!, m.policy);
+  return v.readyMs + driveMs(m, km) + m.policy.boardingMinutes * MINUTE_MS;
 }
 
 /** Time a trip with stops in the given order and move the vehicle to its last stop. */
@@ -53,19 +56,20 @@ export function buildTrip(m: Model, v: VehicleState, s: number, stops: number[],
   const site = m.sites[s]!;
   const veh = m.vehicles[v.idx]!;
   const depart = ceilSecond(earliestDeparture(m, v, s));
-  let km = roadKm(v.pos, site, m.policy);
-  let at: LatLng = site;
+  let km = v.hotel >= 0 ? kmSiteHotel(m, s, v.hotel) : roadKm(v.pos, site, m.policy);
+  let at = -1;
   let t = depart;
   const arrivals: string[] = [];
-  stops.forEach((h, i) => {
-    const hotel = m.hotels[h]!.hotel;
-    const leg = roadKm(at, hotel, m.policy);
+  for (const h of stops) {
+    const leg = at < 0 ? kmSiteHotel(m, s, h) : kmHotelHotel(m, at, h);
     km += leg;
-    t += (i > 0 ? m.policy.stopMinutes * MINUTE_MS : 0) + driveMs(m, leg);
+    t += (at >= 0 ? m.policy.stopMinutes * MINUTE_MS : 0) + driveMs(m, leg);
     arrivals.push(formatIso(t));
-    at = hotel;
-  });
-  v.pos = { lat: at.lat, lng: at.lng };
+    at = h;
+  }
+  const end: LatLng = at < 0 ? site : m.hotels[at]!.hotel;
+  v.pos = { lat: end.lat, lng: end.lng };
+  v.hotel = at;
   v.readyMs = t + m.policy.stopMinutes * MINUTE_MS;
   return {
     trip: { vehicleId: veh.id, fromSiteId: site.id, stops: stops.map((h) => m.hotels[h]!.hotel.id), partyIds, departAt: formatIso(depart), arrivals },

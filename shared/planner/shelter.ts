@@ -343,7 +343,7 @@ export function swapNearer(m: Model, a: Assignment, p: number, nearer: ReadonlyS
   const drive = (x: number, h: number) => driveMs(m, kmSiteHotel(m, m.parties[x]!.site, h));
   const hotels = [...nearer].sort((x, y) => kmSiteHotel(m, info.site, x) - kmSiteHotel(m, info.site, y));
   for (const hq of hotels) {
-    for (const q of [...a.occupants[hq]!]) {
+    for (const q of a.occupantsOf(hq)) {
       if (a.freedom[q] !== Freedom.Free || a.allowed.has(q) || !Number.isFinite(arr[q]!)) continue;
       if (arr[q]! + drive(q, hp) - drive(q, hq) >= arr[p]! - 5 * MINUTE_MS) continue;
       const was = { p: { combo: a.combo[p]!, cost: a.cost[p]! }, q: { combo: a.combo[q]!, cost: a.cost[q]! } };

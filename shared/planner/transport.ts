@@ -99,16 +99,19 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
   const cx: LoadContext = {
     m,
     carriers,
-    hotelKm: new Map(),
     hotelOf: inp.hotelOf,
     vehiclePins: inp.vehiclePins,
     nb: neighbours(m, [...new Set(riders.map((p) => inp.hotelOf[p]!))], 25),
+    listed: { stamp: new Int32Array(m.hotels.length), n: 0 },
+    taken: { stamp: new Int32Array(m.parties.length), n: 0 },
   };
+  // Wheelchair users first: accessible space is the scarcest capacity, so it never goes to others.
+  const order = [...riders].sort((x, y) => carriers[x]! - carriers[y]! || m.parties[y]!.wheel - m.parties[x]!.wheel || m.parties[y]!.size - m.parties[x]!.size);
   let best: TransportResult | null = null;
   const started = now();
   // Both free runs always: the multi-stop one is usually best, the direct one is the safety net.
   for (const prm of FREE_SETTINGS) {
-    const r = runSchedule(cx, inp, riders, prm, Infinity);
+    const r = runSchedule(cx, inp, order, prm, Infinity);
     if (better(r, best)) best = r;
   }
   // The wheelchair households sequenced first on the vehicles with wheelchair spaces, when the
@@ -117,7 +120,7 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
   const runs =
     now() + freeMs < inp.deadline ? wheelchairRuns(m, inp.hotelOf, riders, inp.lockedTrips, inp.vehiclePins, Math.min(inp.deadline, now() + 50)) : null;
   if (runs && now() + freeMs / 2 < inp.deadline) {
-    const r = runSchedule(cx, inp, riders, FREE_SETTINGS[0]!, Infinity, runs);
+    const r = runSchedule(cx, inp, order, FREE_SETTINGS[0]!, Infinity, runs);
     if (better(r, best)) best = r;
   }
   // The hand greedy's schedule too (one hotel per trip, vehicle free first): on very large
@@ -145,7 +148,7 @@ export function scheduleTransport(m: Model, inp: TransportInput): TransportResul
       let ok = false;
       for (const [prm, withRuns] of TARGET_SETTINGS) {
         if (withRuns && !runs) continue;
-        const r = runSchedule(cx, inp, riders, prm, mid, withRuns ? runs : null);
+        const r = runSchedule(cx, inp, order, prm, mid, withRuns ? runs : null);
         if (!r.unserved.size) {
           ok = true;
           if (better(r, best)) best = r;
@@ -180,7 +183,8 @@ function lowerBound(m: Model, inp: TransportInput, riders: number[]): number {
   return lb;
 }
 
-function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm: Params, targetMs: number, runs: WheelRuns | null = null): TransportResult {
+/** One schedule of the riders, `sorted` in the order households are queued at their pick-up sites. */
+function runSchedule(cx: LoadContext, inp: TransportInput, sorted: number[], prm: Params, targetMs: number, runs: WheelRuns | null = null): TransportResult {
   const m = cx.m;
   // Wheelchair runs are pins in their order: each such vehicle carries its households first.
   const pinnedOf = new Map<number, number[]>();
@@ -196,10 +200,6 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
   const siteCount = m.sites.length;
   const pending: Map<number, number[]>[] = m.sites.map(() => new Map());
   const seatsLeft = new Float64Array(siteCount);
-  // Wheelchair users first: accessible space is the scarcest capacity, so it never goes to others.
-  const sorted = [...riders].sort(
-    (x, y) => cx.carriers[x]! - cx.carriers[y]! || m.parties[y]!.wheel - m.parties[x]!.wheel || m.parties[y]!.size - m.parties[x]!.size,
-  );
   for (const p of sorted) {
     const info = m.parties[p]!;
     const pin = inp.vehiclePins.get(p);
@@ -210,7 +210,7 @@ function runSchedule(cx: LoadContext, inp: TransportInput, riders: number[], prm
     else byHotel.set(inp.hotelOf[p]!, [p]);
     seatsLeft[info.site]! += info.size;
   }
-  let left = riders.length;
+  let left = sorted.length;
   const blocked = new Set<number>();
   const trips: Trip[] = [];
   let lastArrivalMs = -Infinity;

@@ -30,19 +30,31 @@ export function runsLatestArrival(m: Model, hotelOf: Int32Array, runs: WheelRuns
   return last;
 }
 
-/** Arrival of each household of one vehicle's run from state `from`, in order. */
-function runArrivals(m: Model, hotelOf: Int32Array, from: VehicleState, seq: readonly number[]): number[] {
-  const st: VehicleState = { ...from, pos: { ...from.pos } };
-  return seq.map((p) => {
-    const info = m.parties[p]!;
-    const veh = m.vehicles[st.idx]!;
-    if (veh.wheelchairSpaces < info.wheel || veh.seats < info.seated || !Number.isFinite(st.readyMs)) return (st.readyMs = Infinity);
-    const arrive = earliestDeparture(m, st, info.site) + driveMs(m, kmSiteHotel(m, info.site, hotelOf[p]!));
-    const hotel = m.hotels[hotelOf[p]!]!.hotel;
-    st.pos = { lat: hotel.lat, lng: hotel.lng };
+/** Arrival of each household of one vehicle's run from state `from`, in order (the first `len` of `seq`, into `out`). */
+function runArrivals(
+  m: Model,
+  hotelOf: Int32Array,
+  from: VehicleState,
+  seq: readonly number[],
+  len = seq.length,
+  out: number[] = new Array<number>(len),
+): number[] {
+  const st: VehicleState = { ...from };
+  const veh = m.vehicles[st.idx]!;
+  for (let i = 0; i < len; i++) {
+    const info = m.parties[seq[i]!]!;
+    if (veh.wheelchairSpaces < info.wheel || veh.seats < info.seated || !Number.isFinite(st.readyMs)) {
+      out[i] = st.readyMs = Infinity;
+      continue;
+    }
+    const h = hotelOf[seq[i]!]!;
+    const arrive = earliestDeparture(m, st, info.site) + driveMs(m, kmSiteHotel(m, info.site, h));
+    st.pos = m.hotels[h]!.hotel;
+    st.hotel = h;
     st.readyMs = arrive + m.policy.stopMinutes * MINUTE_MS;
-    return arrive;
-  });
+    out[i] = arrive;
+  }
+  return out;
 }
 
 /**
@@ -89,15 +101,15 @@ function sequence(
   const start = initialVehicles(m, lockedTrips);
   const leg = new Map(jobs.map((p) => [p, driveMs(m, kmSiteHotel(m, m.parties[p]!.site, hotelOf[p]!))]));
   /** Arrival of each household of one vehicle's run, in order (Infinity from one that does not fit). */
-  const arrivals = (v: number, seq: readonly number[]) => {
-    tick(4 + 4 * seq.length);
-    return runArrivals(m, hotelOf, start[v]!, seq);
+  const arrivals = (v: number, seq: readonly number[], len = seq.length, out?: number[]) => {
+    tick(4 + 4 * len);
+    return runArrivals(m, hotelOf, start[v]!, seq, len, out);
   };
   const latest = (runs: WheelRuns) => Math.max(...fleet.map((v) => Math.max(-Infinity, ...arrivals(v, runs.get(v)!))));
 
   // A first schedule: farthest hotel first, each on the vehicle that lands it soonest.
   let best: WheelRuns = new Map(fleet.map((v) => [v, []]));
-  const state = new Map(fleet.map((v) => [v, { ...start[v]!, pos: { ...start[v]!.pos } }]));
+  const state = new Map(fleet.map((v) => [v, { ...start[v]! }]));
   for (const p of [...jobs].sort((x, y) => leg.get(y)! - leg.get(x)!)) {
     let bestV = -1;
     let bestAt = Infinity;
@@ -107,7 +119,7 @@ function sequence(
     }
     best.get(bestV)!.push(p);
     const hotel = m.hotels[hotelOf[p]!]!.hotel;
-    Object.assign(state.get(bestV)!, { pos: { lat: hotel.lat, lng: hotel.lng }, readyMs: bestAt + m.policy.stopMinutes * MINUTE_MS });
+    Object.assign(state.get(bestV)!, { pos: { lat: hotel.lat, lng: hotel.lng }, hotel: hotelOf[p]!, readyMs: bestAt + m.policy.stopMinutes * MINUTE_MS });
   }
   // The hand greedy's order (naive.ts) as another start: the runs are never later than its.
   const greedy: WheelRuns = new Map(fleet.map((v) => [v, []]));
@@ -128,9 +140,14 @@ function sequence(
 
   const origin = Math.min(...fleet.map((v) => start[v]!.readyMs));
   /** Minutes landed after the target weigh most; then every arrival a little (earlier is better). */
-  const costAt = (target: number) => (v: number, seq: readonly number[]) => {
+  const scratch: number[] = [];
+  const costAt = (target: number) => (v: number, seq: readonly number[], len: number) => {
+    arrivals(v, seq, len, scratch);
     let c = 0;
-    for (const at of arrivals(v, seq)) c += at === Infinity ? 1e15 : Math.max(0, at - target) * 1000 + (at - origin) / MINUTE_MS;
+    for (let i = 0; i < len; i++) {
+      const at = scratch[i]!;
+      c += at === Infinity ? 1e15 : Math.max(0, at - target) * 1000 + (at - origin) / MINUTE_MS;
+    }
     return c;
   };
   const lateness = (runs: WheelRuns, target: number) =>
@@ -152,19 +169,22 @@ function trim(runs: WheelRuns): WheelRuns {
 
 /**
  * First-improvement local search over the runs for an additive cost (the sum of each vehicle's
- * cost): move one household anywhere, swap two households of different runs, or exchange the
- * tails of two runs.
+ * cost of the first `len` households of a sequence): move one household anywhere, swap two
+ * households of different runs, or exchange the tails of two runs. Candidates are written into
+ * two reused buffers and copied only when kept.
  */
 function improve(
   fleet: readonly number[],
   from: WheelRuns,
-  cost: (v: number, seq: readonly number[]) => number,
+  cost: (v: number, seq: readonly number[], len: number) => number,
   fits: (p: number, v: number) => boolean,
   deadline: number,
 ): WheelRuns {
   const runs: WheelRuns = new Map(fleet.map((v) => [v, [...from.get(v)!]]));
-  const costs = new Map(fleet.map((v) => [v, cost(v, runs.get(v)!)]));
+  const costs = new Map(fleet.map((v) => [v, cost(v, runs.get(v)!, runs.get(v)!.length)]));
   const EPS = 1e-6;
+  const bufA: number[] = [];
+  const bufB: number[] = [];
   for (let pass = 0; pass < 50 && now() < deadline; pass++) {
     let improved = false;
     for (const a of fleet) {
@@ -172,18 +192,22 @@ function improve(
         const seqA = runs.get(a)!;
         const p = seqA[i]!;
         const without = seqA.filter((_, k) => k !== i);
-        const costWithout = cost(a, without);
+        const costWithout = cost(a, without, without.length);
         let done = false;
         for (const b of fleet) {
           if (done || !fits(p, b)) continue;
           const base = b === a ? without : runs.get(b)!;
           for (let k = 0; k <= base.length && !done; k++) {
             if (b === a && k === i) continue;
-            const seq = [...base.slice(0, k), p, ...base.slice(k)];
-            const cb = cost(b, seq);
+            // `base` with p inserted at k.
+            const len = base.length + 1;
+            for (let j = 0; j < k; j++) bufA[j] = base[j]!;
+            bufA[k] = p;
+            for (let j = k; j < base.length; j++) bufA[j + 1] = base[j]!;
+            const cb = cost(b, bufA, len);
             const delta = b === a ? cb - costs.get(a)! : cb + costWithout - costs.get(a)! - costs.get(b)!;
             if (delta < -EPS) {
-              runs.set(b, seq);
+              runs.set(b, bufA.slice(0, len));
               costs.set(b, cb);
               if (b !== a) {
                 runs.set(a, without);
@@ -200,13 +224,13 @@ function improve(
           for (let k = 0; k < seqB.length && !done; k++) {
             const q = seqB[k]!;
             if (!fits(q, a)) continue;
-            const sa = seqA.map((x, j) => (j === i ? q : x));
-            const sb = seqB.map((x, j) => (j === k ? p : x));
-            const ca = cost(a, sa);
-            const cb = cost(b, sb);
+            for (let j = 0; j < seqA.length; j++) bufA[j] = j === i ? q : seqA[j]!;
+            for (let j = 0; j < seqB.length; j++) bufB[j] = j === k ? p : seqB[j]!;
+            const ca = cost(a, bufA, seqA.length);
+            const cb = cost(b, bufB, seqB.length);
             if (ca + cb - costs.get(a)! - costs.get(b)! < -EPS) {
-              runs.set(a, sa);
-              runs.set(b, sb);
+              runs.set(a, bufA.slice(0, seqA.length));
+              runs.set(b, bufB.slice(0, seqB.length));
               costs.set(a, ca);
               costs.set(b, cb);
               done = improved = true;
@@ -225,14 +249,18 @@ function improve(
         for (let i = 0; i <= ra.length && !done; i++) {
           for (let k = 0; k <= rb.length && !done; k++) {
             if ((i === ra.length && k === rb.length) || (i === 0 && k === 0)) continue;
-            const sa = [...ra.slice(0, i), ...rb.slice(k)];
-            const sb = [...rb.slice(0, k), ...ra.slice(i)];
-            if (!sa.every((p) => fits(p, a)) || !sb.every((p) => fits(p, b))) continue;
-            const ca = cost(a, sa);
-            const cb = cost(b, sb);
+            // a keeps its first i and takes b's tail from k; b the other way round.
+            const lenA = i + rb.length - k;
+            const lenB = k + ra.length - i;
+            let ok = true;
+            for (let j = 0; j < lenA && ok; j++) ok = fits((bufA[j] = j < i ? ra[j]! : rb[k + j - i]!), a);
+            for (let j = 0; j < lenB && ok; j++) ok = fits((bufB[j] = j < k ? rb[j]! : ra[i + j - k]!), b);
+            if (!ok) continue;
+            const ca = cost(a, bufA, lenA);
+            const cb = cost(b, bufB, lenB);
             if (ca + cb - costs.get(a)! - costs.get(b)! < -EPS) {
-              runs.set(a, sa);
-              runs.set(b, sb);
+              runs.set(a, bufA.slice(0, lenA));
+              runs.set(b, bufB.slice(0, lenB));
               costs.set(a, ca);
               costs.set(b, cb);
               done = improved = true;
