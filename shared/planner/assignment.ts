@@ -147,7 +147,7 @@ export class Assignment {
  * party is in one hotel at most): adding and removing are a few array writes, where a Set of a
  * hotel whose households keep leaving and coming back spends its time rehashing.
  */
-class Occupants {
+export class Occupants {
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
   /** When each party joined its list (ever increasing): the order a Set iterator follows. */
