@@ -46,6 +46,8 @@ const envSchema = z.object({
   SMS_WEBHOOK_URL: z.string().url().optional(),
   MESSAGES_TICK_MS: z.coerce.number().int().positive().default(5000),
   MESSAGES_ENABLED: bool.default(true),
+  /** Warm the planner's worker when a duty manager opens a console with no plan applied (server/planner/worker.ts). */
+  PLANNER_PREWARM: bool.default(true),
   /** Background jobs retry an incident that failed after this long, doubling up to JOB_RETRY_MAX_MS. */
   JOB_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
   JOB_RETRY_MAX_MS: z.coerce

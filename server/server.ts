@@ -9,6 +9,7 @@ import { startStatisticsKeeper } from './db/statistics.js';
 import { seedDemoIfEmpty, type DemoLogin } from './bootstrap.js';
 import { attachRealtime } from './realtime/socket.js';
 import { listenForRevocations } from './auth/session-cache.js';
+import { endWarmPlanner } from './planner/worker.js';
 
 export interface RunningServer {
   url: string;
@@ -66,6 +67,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     async close() {
       await app.services.messaging.stop();
       await realtime.close();
+      await endWarmPlanner();
       await revocations?.close();
       statistics.stop();
       await statistics.idle();

@@ -2,9 +2,11 @@ import { incidentIdParams, statePartQuery } from '../../shared/api.js';
 import { AppError } from '../http/errors.js';
 import { actorOf } from '../http/actor.js';
 import { routesFor } from '../http/route.js';
+import type { Config } from '../config.js';
+import { prewarmPlanner } from '../planner/worker.js';
 import type { IncidentService } from './service.js';
 
-const route = routesFor<{ incidents: IncidentService }>();
+const route = routesFor<{ incidents: IncidentService; config: Config }>();
 const MANAGERS = ['admin', 'duty_manager'] as const;
 
 /** The two imports, which parse and write a whole guest list, share the per-user `imports` limit. */
@@ -40,7 +42,12 @@ export const incidentRoutes = [
     roles: MANAGERS,
     params: incidentIdParams,
     scope: 'incident',
-    handler: async ({ res, params, deps }) => res.json(await deps.incidents.state(params.incidentId)),
+    handler: async ({ res, params, deps }) => {
+      const state = await deps.incidents.state(params.incidentId);
+      // No plan applied yet: the duty manager is about to compute one.
+      if (deps.config.PLANNER_PREWARM && !state.trips.length) prewarmPlanner();
+      res.json(state);
+    },
   }),
   route({
     method: 'get',

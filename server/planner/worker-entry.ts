@@ -1,22 +1,41 @@
-/** Worker thread body: plan the scenario it was started with and post the plan back. */
+/**
+ * Worker thread body. A one-off worker plans the scenario it was started with and posts the plan
+ * back; the warm worker (worker.ts) answers each job posted to it, with the job's id.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
 import { planBoth, planRelocation } from '../../shared/planner/index.js';
-import type { WorkerPlanInput } from './worker.js';
+import type { WarmJob, WarmWorkerData, WorkerAnswer, WorkerPlanInput } from './worker.js';
 
-const input = workerData as WorkerPlanInput;
-try {
-  const opts = {
-    previous: input.previous ?? null,
-    locked: input.locked ?? null,
-    pins: input.pins ?? [],
-    ...(input.timeBudgetMs !== undefined ? { timeBudgetMs: input.timeBudgetMs } : {}),
-    ...(input.costTolerancePct !== undefined ? { costTolerancePct: input.costTolerancePct } : {}),
-    ...(input.transportOnly ? { transportOnly: true } : {}),
-  };
-  const plan = input.both
-    ? planBoth(input.scenario, opts)
-    : planRelocation(input.scenario, { ...opts, ...(input.objective ? { objective: input.objective } : {}) });
-  parentPort?.postMessage({ plan });
-} catch (err) {
-  parentPort?.postMessage({ error: (err as Error).stack ?? String(err) });
+function plan(input: WorkerPlanInput): WorkerAnswer<unknown> {
+  try {
+    const opts = {
+      previous: input.previous ?? null,
+      locked: input.locked ?? null,
+      pins: input.pins ?? [],
+      ...(input.timeBudgetMs !== undefined ? { timeBudgetMs: input.timeBudgetMs } : {}),
+      ...(input.costTolerancePct !== undefined ? { costTolerancePct: input.costTolerancePct } : {}),
+      ...(input.transportOnly ? { transportOnly: true } : {}),
+    };
+    return {
+      plan: input.both
+        ? planBoth(input.scenario, opts)
+        : planRelocation(input.scenario, { ...opts, ...(input.objective ? { objective: input.objective } : {}) }),
+    };
+  } catch (err) {
+    return { error: (err as Error).stack ?? String(err) };
+  }
 }
+
+/** A small generated incident planned once, for the compiled code it leaves (see prewarmPlanner). */
+async function warmUp(): Promise<WorkerAnswer<unknown>> {
+  const [{ generateScenario }, { scenarioSchema }] = await Promise.all([import('../../seed/generate.js'), import('../../shared/scenario.js')]);
+  const answer = plan({ scenario: scenarioSchema.parse(generateScenario({ guests: 150, seed: 1 })) });
+  return answer.plan ? { plan: true } : answer;
+}
+
+if ((workerData as WarmWorkerData | null)?.warm)
+  parentPort?.on('message', (job: WarmJob) => {
+    if (job.warmUp) void warmUp().then((a) => parentPort?.postMessage({ id: job.id, ...a }));
+    else parentPort?.postMessage({ id: job.id, ...plan(job.input) });
+  });
+else parentPort?.postMessage(plan(workerData as WorkerPlanInput));

@@ -34,6 +34,8 @@ export async function startTestServer(opts: { seed?: 'storm' | 'none'; env?: Rec
     DEMO_PASSWORD,
     // Tests read the storm on its recorded date (their figures and times are that night's).
     DEMO_NIGHT: 'replay',
+    // A warm-up plan per test file is CPU the suite does not need (the worker is tested on its own).
+    PLANNER_PREWARM: 'false',
     ...RELAXED_LIMITS,
     ...opts.env,
   });
