@@ -50,6 +50,8 @@ export interface Model {
   vehicleIndex: Map<string, number>;
   /** Road km, sites x hotels (row-major by site). */
   siteHotelKm: Float64Array;
+  /** Road km, sites x sites (a vehicle at its depot, which is a site, to a pick-up site). */
+  siteSiteKm: Float64Array;
   /**
    * Memo of road km between hotels, keyed by the lower index x hotels + the higher (kmHotelHotel):
    * made on first use, a matrix filled as asked (NaN until then) up to 1,000 hotels, a map above.
@@ -99,6 +101,9 @@ export function buildModel(scenario: Scenario): Model {
       siteHotelKm[si * scenario.hotels.length + hi] = roadKm(s, h, policy);
     });
   });
+  const siteSiteKm = Float64Array.from({ length: scenario.sites.length ** 2 }, (_, i) =>
+    roadKm(scenario.sites[Math.floor(i / scenario.sites.length)]!, scenario.sites[i % scenario.sites.length]!, policy),
+  );
   return {
     scenario,
     policy,
@@ -112,6 +117,7 @@ export function buildModel(scenario: Scenario): Model {
     vehicles: scenario.vehicles,
     vehicleIndex: new Map(scenario.vehicles.map((v, i) => [v.id, i])),
     siteHotelKm,
+    siteSiteKm,
     hotelKm: { table: null },
     comboCache: new Map(),
     kmWeight: 1,

@@ -8,8 +8,10 @@ export interface VehicleState {
   idx: number;
   pos: LatLng;
   readyMs: number;
-  /** The hotel the vehicle stands at (`pos` is that hotel's), or -1 (at its depot). */
+  /** The hotel the vehicle stands at (`pos` is that hotel's), or -1. */
   hotel: number;
+  /** When not at a hotel: the site it stands at (its depot, or an empty run's pick-up site), or -1. */
+  site: number;
 }
 
 export interface BuiltTrip {
@@ -25,8 +27,9 @@ export interface BuiltTrip {
  */
 export function initialVehicles(m: Model, locked: readonly Trip[]): VehicleState[] {
   const states = m.vehicles.map((v, idx) => {
-    const depot = m.sites[m.siteIndex.get(v.depotSiteId) ?? 0]!;
-    return { idx, pos: { lat: depot.lat, lng: depot.lng }, readyMs: vehicleReadyMs(v), hotel: -1 };
+    const site = m.siteIndex.get(v.depotSiteId) ?? 0;
+    const depot = m.sites[site]!;
+    return { idx, pos: { lat: depot.lat, lng: depot.lng }, readyMs: vehicleReadyMs(v), hotel: -1, site };
   });
   const last = new Map<number, Trip>();
   for (const t of locked) {
@@ -47,8 +50,14 @@ export function initialVehicles(m: Model, locked: readonly Trip[]): VehicleState
 
 /** Earliest departure of vehicle `v` from site `s`: ready + drive there + boarding. */
 export function earliestDeparture(m: Model, v: VehicleState, s: number): number {
-  const km = v.hotel >= 0 ? kmSiteHotel(m, s, v.hotel) : roadKm(v.pos, m.sites[s]!, m.policy);
-  return v.readyMs + driveMs(m, km) + m.policy.boardingMinutes * MINUTE_MS;
+  return v.readyMs + driveMs(m, kmTo(m, v, s)) + m.policy.boardingMinutes * MINUTE_MS;
+}
+
+/** Road km from where the vehicle stands to site `s` (from the model's matrices where it can). */
+function kmTo(m: Model, v: VehicleState, s: number): number {
+  if (v.hotel >= 0) return kmSiteHotel(m, s, v.hotel);
+  if (v.site >= 0) return m.siteSiteKm[v.site * m.sites.length + s]!;
+  return roadKm(v.pos, m.sites[s]!, m.policy);
 }
 
 /** Time a trip with stops in the given order and move the vehicle to its last stop. */
@@ -56,7 +65,7 @@ export function buildTrip(m: Model, v: VehicleState, s: number, stops: number[],
   const site = m.sites[s]!;
   const veh = m.vehicles[v.idx]!;
   const depart = ceilSecond(earliestDeparture(m, v, s));
-  let km = v.hotel >= 0 ? kmSiteHotel(m, s, v.hotel) : roadKm(v.pos, site, m.policy);
+  let km = kmTo(m, v, s);
   let at = -1;
   let t = depart;
   const arrivals: string[] = [];
@@ -70,6 +79,7 @@ export function buildTrip(m: Model, v: VehicleState, s: number, stops: number[],
   const end: LatLng = at < 0 ? site : m.hotels[at]!.hotel;
   v.pos = { lat: end.lat, lng: end.lng };
   v.hotel = at;
+  v.site = at < 0 ? s : -1;
   v.readyMs = t + m.policy.stopMinutes * MINUTE_MS;
   return {
     trip: { vehicleId: veh.id, fromSiteId: site.id, stops: stops.map((h) => m.hotels[h]!.hotel.id), partyIds, departAt: formatIso(depart), arrivals },
