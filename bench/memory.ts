@@ -97,8 +97,8 @@ try {
   report({ figure: 'RSS after a plan computed and applied', value: rows[1]![1], unit: 'MB', target: '<= 300' });
   report({ figure: 'RSS 30 s after the plan, idle', value: rows[2]![1], unit: 'MB', target: '<= 300' });
   report({ figure: 'RSS after a second start', value: rows[3]![1], unit: 'MB', target: '<= 300' });
-  report({ figure: 'fresh storm plan answered (POST plans), first of the night', value: cold.ms, unit: 'ms', target: '< 1000' });
-  report({ figure: 'fresh storm plan answered, computed again', value: again.ms, unit: 'ms', target: '< 1000' });
+  report({ figure: 'fresh storm plan answered (POST plans), first of the night', value: cold.ms, unit: 'ms', target: '<= 1000' });
+  report({ figure: 'fresh storm plan answered, computed again', value: again.ms, unit: 'ms', target: '<= 1000' });
   console.log(
     `\nSummary: embedded server RSS ${mib(afterPlan.bytes)} MB after start + storm + plan applied, max ${worst} MB (target <= 300 MB: ${worst <= 300 ? 'met' : 'NOT met'})`,
   );
