@@ -3,7 +3,7 @@ import { AppError } from '../http/errors.js';
 import { actorOf } from '../http/actor.js';
 import { routesFor } from '../http/route.js';
 import type { Config } from '../config.js';
-import { prewarmPlanner } from '../planner/worker.js';
+import { prewarmPlanner, WARM_MAX_HOUSEHOLDS } from '../planner/worker.js';
 import type { IncidentService } from './service.js';
 
 const route = routesFor<{ incidents: IncidentService; config: Config }>();
@@ -44,8 +44,8 @@ export const incidentRoutes = [
     scope: 'incident',
     handler: async ({ res, params, deps }) => {
       const state = await deps.incidents.state(params.incidentId);
-      // No plan applied yet: the duty manager is about to compute one.
-      if (deps.config.PLANNER_PREWARM && !state.trips.length) prewarmPlanner();
+      // No plan applied yet: the duty manager is about to compute one (on the warm worker, if small enough).
+      if (deps.config.PLANNER_PREWARM && !state.trips.length && state.parties.length <= WARM_MAX_HOUSEHOLDS) prewarmPlanner();
       res.json(state);
     },
   }),
