@@ -1,6 +1,6 @@
 /**
  * The one seam between the server and the pure planner. A fresh plan, and any plan of a large
- * incident, is computed in a worker thread: the search takes its whole budget (1.5 s up to 1,500
+ * incident, is computed in a worker thread: the search takes its whole budget (1 s up to 1,500
  * households), during which an in-process solve answered no check-in, status poll or socket, and
  * the garbage it leaves raised the embedded server's memory by ~100 MB until V8 gave it back
  * (decision 0017). Re-plans of small incidents (a move, a transport re-plan), which start from the
