@@ -59,7 +59,7 @@ try {
   await call('GET', `${base}/state`);
   await call('GET', `${base}/summary`);
   // A person reads the console for a moment before computing (it warms the planner: PLANNER_PREWARM).
-  await sleep(3000);
+  await sleep(Number(process.env.READ_MS ?? 3000));
   // A duty manager's "Compute plan", twice: the first answer comes from a new planner worker, the
   // second from the same worker with its code compiled (server/planner/worker.ts).
   const timed = async () => {

@@ -192,8 +192,8 @@ export async function endWarmPlanner(): Promise<void> {
 }
 
 /**
- * Start the warm worker, if there is none, and have it plan a small generated incident: a duty
- * manager who opens a console is about to plan, and a worker that has planned once answers the
+ * Start the warm worker, if there is none, and have it plan two small generated incidents: a duty
+ * manager who opens a console is about to plan, and a worker that has planned before answers the
  * storm in about half the time (decision 0002). A plan asked for meanwhile waits its turn.
  */
 export function prewarmPlanner(): void {
