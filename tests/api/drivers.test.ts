@@ -214,14 +214,14 @@ test('reception hears of boarding at its hotel and sees the household arrive', a
 });
 
 test('a household checked in at its hotel before its vehicle leaves is taken off the trip, its seats freed', async () => {
-  const reception = await signIn(server.url, DEMO.reception);
-  const hotelId: string = (await reception.get('/api/auth/me').expect(200)).body.user.hotelId;
-  const { link, view } = await linkWithTrip((v) => v.trip!.households.some((h) => h.hotelId === hotelId));
+  // Any vehicle still waiting with its first trip, whatever the plan made of the night.
+  const { link, view } = await linkWithTrip();
   const trip = view.trip!;
-  const h = trip.households.find((x) => x.hotelId === hotelId)!;
+  const h = trip.households[0]!;
   const wheel = h.guests.filter((g) => g.needs.includes('wheelchair')).length;
-  // They got a lift: reception checks them in while the coach still waits at the muster point.
-  await reception.post(`/api/incidents/${incidentId}/hotels/${hotelId}/arrivals/checkins`).send({ partyId: h.partyId }).expect(200);
+  // They got a lift: checked in at their hotel while the coach still waits at the muster point (by a
+  // duty manager, who may act for any hotel's reception; the demo's reception has one hotel).
+  await duty.post(`/api/incidents/${incidentId}/hotels/${h.hotelId}/arrivals/checkins`).send({ partyId: h.partyId }).expect(200);
   const base = request(server.url);
   const after: DriverView = (await base.get(drive(link.token)).expect(200)).body;
   if (trip.households.length > 1) {
