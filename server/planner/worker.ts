@@ -131,7 +131,7 @@ class WarmWorker {
     return this.enqueue({ id: this.nextId++, input }) as Promise<T>;
   }
 
-  /** Plan a small generated incident, so that the planner's code is compiled before a real plan comes. */
+  /** Plan small generated incidents (worker-entry.ts), so that the planner's code is compiled before a real plan comes. */
   warmUp(): Promise<unknown> {
     return this.enqueue({ id: this.nextId++, warmUp: true });
   }

@@ -11,7 +11,7 @@
  * than the latest did before; the next run to land last is taken up in turn, until none changes.
  */
 import type { Trip } from '../plan.js';
-import { buildTrip, earliestDeparture, initialVehicles, type VehicleState } from './route.js';
+import { buildTrip, earliestDeparture, initialVehicles, standAt, type VehicleState } from './route.js';
 import { driveMs, kmHotelHotel, kmSiteHotel, type Model } from './model.js';
 import { MINUTE_MS, ceilSecond, now, parseIso, tick } from './time.js';
 
@@ -71,8 +71,7 @@ export function repairCritical(
         arrival.set(h, t);
         at = h;
       }
-      st.pos = m.hotels[at]!.hotel;
-      st.hotel = at;
+      standAt(m, st, at);
       st.readyMs = t + stopMs;
       end = Math.max(end, t);
       for (const p of r.parties) if (m.parties[p]!.vulnerable) vuln = Math.max(vuln, arrival.get(hotelOf[p]!)!);

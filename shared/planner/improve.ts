@@ -155,7 +155,9 @@ export function swapPass(a: Assignment, parties: number[], deadline: number, hot
         const qH = a.hotelOf[q]!;
         const oldQ = a.cost[q]!;
         const qCls = a.classes.of[q]!;
-        const alike = a.allowed.has(q) ? undefined : failed.find((f) => f.cls === qCls && f.combo === qCombo && f.cost === oldQ);
+        // Only an occupant free to go anywhere is alike to another of its class.
+        const comparable = !a.allowed.has(q);
+        const alike = comparable ? failed.find((f) => f.cls === qCls && f.combo === qCombo && f.cost === oldQ) : undefined;
         if (alike) {
           tick(alike.work);
           a.requeue(q);
@@ -178,7 +180,7 @@ export function swapPass(a: Assignment, parties: number[], deadline: number, hot
         }
         a.place(q, qH, qCombo, oldQ);
         a.place(p, pH, pCombo, oldP);
-        if (!a.allowed.has(q)) failed.push({ cls: qCls, combo: qCombo, cost: oldQ, work: workDone() - work });
+        if (comparable) failed.push({ cls: qCls, combo: qCombo, cost: oldQ, work: workDone() - work });
         return false;
       });
     }

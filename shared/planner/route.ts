@@ -40,12 +40,22 @@ export function initialVehicles(m: Model, locked: readonly Trip[]): VehicleState
   }
   for (const [v, t] of last) {
     const hi = m.hotelIndex.get(t.stops[t.stops.length - 1]!) ?? -1;
-    const h = m.hotels[hi]?.hotel;
     const arr = parseIso(t.arrivals[t.arrivals.length - 1]!);
-    if (h) Object.assign(states[v]!, { pos: { lat: h.lat, lng: h.lng }, hotel: hi });
+    if (hi >= 0) standAt(m, states[v]!, hi);
     if (Number.isFinite(arr)) states[v]!.readyMs = Math.max(arr + m.policy.stopMinutes * MINUTE_MS, vehicleReadyMs(m.vehicles[v]!));
   }
   return states;
+}
+
+/**
+ * The vehicle now stands at hotel `h` (-1: at site `s`). The one way to move it: `hotel`/`site` are
+ * what its distances are read by (kmTo), so `pos` never changes without them.
+ */
+export function standAt(m: Model, v: VehicleState, h: number, s = -1): void {
+  const p = h >= 0 ? m.hotels[h]!.hotel : m.sites[s]!;
+  v.pos = { lat: p.lat, lng: p.lng };
+  v.hotel = h;
+  v.site = h >= 0 ? -1 : s;
 }
 
 /** Earliest departure of vehicle `v` from site `s`: ready + drive there + boarding. */
@@ -76,10 +86,7 @@ export function buildTrip(m: Model, v: VehicleState, s: number, stops: number[],
     arrivals.push(formatIso(t));
     at = h;
   }
-  const end: LatLng = at < 0 ? site : m.hotels[at]!.hotel;
-  v.pos = { lat: end.lat, lng: end.lng };
-  v.hotel = at;
-  v.site = at < 0 ? s : -1;
+  standAt(m, v, at, s);
   v.readyMs = t + m.policy.stopMinutes * MINUTE_MS;
   return {
     trip: { vehicleId: veh.id, fromSiteId: site.id, stops: stops.map((h) => m.hotels[h]!.hotel.id), partyIds, departAt: formatIso(depart), arrivals },

@@ -15,7 +15,7 @@
  */
 import type { Trip } from '../plan.js';
 import { driveMs, kmSiteHotel, type Model } from './model.js';
-import { earliestDeparture, initialVehicles, type VehicleState } from './route.js';
+import { earliestDeparture, initialVehicles, standAt, type VehicleState } from './route.js';
 import { greedyOrder, greedyTrips } from './naive.js';
 import { MINUTE_MS, now, tick } from './time.js';
 
@@ -49,8 +49,7 @@ function runArrivals(
     }
     const h = hotelOf[seq[i]!]!;
     const arrive = earliestDeparture(m, st, info.site) + driveMs(m, kmSiteHotel(m, info.site, h));
-    st.pos = m.hotels[h]!.hotel;
-    st.hotel = h;
+    standAt(m, st, h);
     st.readyMs = arrive + m.policy.stopMinutes * MINUTE_MS;
     out[i] = arrive;
   }
@@ -118,8 +117,8 @@ function sequence(
       if (at < bestAt) [bestV, bestAt] = [v, at];
     }
     best.get(bestV)!.push(p);
-    const hotel = m.hotels[hotelOf[p]!]!.hotel;
-    Object.assign(state.get(bestV)!, { pos: { lat: hotel.lat, lng: hotel.lng }, hotel: hotelOf[p]!, readyMs: bestAt + m.policy.stopMinutes * MINUTE_MS });
+    standAt(m, state.get(bestV)!, hotelOf[p]!);
+    state.get(bestV)!.readyMs = bestAt + m.policy.stopMinutes * MINUTE_MS;
   }
   // The hand greedy's order (naive.ts) as another start: the runs are never later than its.
   const greedy: WheelRuns = new Map(fleet.map((v) => [v, []]));
