@@ -31,7 +31,7 @@ export function runsLatestArrival(m: Model, hotelOf: Int32Array, runs: WheelRuns
 }
 
 /** Arrival of each household of one vehicle's run from state `from`, in order (the first `len` of `seq`, into `out`). */
-function runArrivals(
+export function runArrivals(
   m: Model,
   hotelOf: Int32Array,
   from: VehicleState,
@@ -138,16 +138,12 @@ function sequence(
   if (hi <= lo) return trim(best);
 
   const origin = Math.min(...fleet.map((v) => start[v]!.readyMs));
-  /** Minutes landed after the target weigh most; then every arrival a little (earlier is better). */
-  const scratch: number[] = [];
-  const costAt = (target: number) => (v: number, seq: readonly number[], len: number) => {
-    arrivals(v, seq, len, scratch);
-    let c = 0;
-    for (let i = 0; i < len; i++) {
-      const at = scratch[i]!;
-      c += at === Infinity ? 1e15 : Math.max(0, at - target) * 1000 + (at - origin) / MINUTE_MS;
-    }
-    return c;
+  const costAt = (target: number) => {
+    const cost = runCoster(m, hotelOf, start, jobs.length, target, origin);
+    return (v: number, seq: readonly number[], len: number) => {
+      tick(4 + 4 * len);
+      return cost(v, seq, len);
+    };
   };
   const lateness = (runs: WheelRuns, target: number) =>
     fleet.reduce((n, v) => n + arrivals(v, runs.get(v)!).reduce((k, at) => k + Math.max(0, at - target), 0), 0);
@@ -159,6 +155,84 @@ function sequence(
   }
   const polished = improve(fleet, best, costAt(hi), fits, deadline);
   return trim(latest(polished) <= hi ? polished : best);
+}
+
+/**
+ * The cost of the first `len` households of a run on vehicle `v` (from state `start[v]`) for the
+ * wheelchair runs' local search: minutes landed after `target` weigh most, then every arrival a
+ * little (its minutes after `origin`: earlier is better). The search costs thousands of runs that
+ * differ from the one costed before on the same vehicle only from some household on (one inserted,
+ * swapped, a tail exchanged), so each vehicle's last run is kept with its state and cost after each
+ * household, and a run is costed from where it first differs: the same arithmetic in the same
+ * order as costing it from the start (runArrivals), so the same figures. `jobs`: the most
+ * households a run can hold.
+ */
+export function runCoster(
+  m: Model,
+  hotelOf: Int32Array,
+  start: readonly VehicleState[],
+  jobs: number,
+  target: number,
+  origin: number,
+): (v: number, seq: readonly number[], len: number) => number {
+  const last = new Map<number, RunPrefix>();
+  return (v, seq, len) => {
+    let r = last.get(v);
+    if (!r) last.set(v, (r = runPrefix(start[v]!, jobs + 1)));
+    let j = 0;
+    for (const n = Math.min(len, r.len); j < n && r.seq[j] === seq[j];) j++;
+    const veh = m.vehicles[v]!;
+    let [ready, hotel, site, c] = [r.ready[j]!, r.hotel[j]!, r.site[j]!, r.cost[j]!];
+    for (let i = j; i < len; i++) {
+      const p = seq[i]!;
+      const info = m.parties[p]!;
+      let at: number;
+      if (veh.wheelchairSpaces < info.wheel || veh.seats < info.seated || !Number.isFinite(ready)) at = ready = Infinity;
+      else {
+        // As runArrivals: earliestDeparture (ready + drive to the site + boarding), then the drive to the hotel.
+        const depart =
+          hotel < 0 && site < 0
+            ? earliestDeparture(m, { ...start[v]!, readyMs: ready }, info.site)
+            : ready +
+              driveMs(m, hotel >= 0 ? kmSiteHotel(m, info.site, hotel) : m.siteSiteKm[site * m.sites.length + info.site]!) +
+              m.policy.boardingMinutes * MINUTE_MS;
+        at = depart + driveMs(m, kmSiteHotel(m, info.site, hotelOf[p]!));
+        [hotel, site] = [hotelOf[p]!, -1];
+        ready = at + m.policy.stopMinutes * MINUTE_MS;
+      }
+      c += runTerm(at, target, origin);
+      r.seq[i] = p;
+      [r.ready[i + 1], r.hotel[i + 1], r.site[i + 1], r.cost[i + 1]] = [ready, hotel, site, c];
+    }
+    r.len = len;
+    return c;
+  };
+}
+
+/** One household's share of a run's cost: its minutes after the target, much, and after `origin`, a little. */
+export const runTerm = (at: number, target: number, origin: number) => (at === Infinity ? 1e15 : Math.max(0, at - target) * 1000 + (at - origin) / MINUTE_MS);
+
+/** One vehicle's last costed run: its households, and after the first i of them its state (ready, hotel, site) and cost so far. */
+interface RunPrefix {
+  len: number;
+  seq: Int32Array;
+  ready: Float64Array;
+  hotel: Int32Array;
+  site: Int32Array;
+  cost: Float64Array;
+}
+
+function runPrefix(from: VehicleState, capacity: number): RunPrefix {
+  const r: RunPrefix = {
+    len: 0,
+    seq: new Int32Array(capacity),
+    ready: new Float64Array(capacity + 1),
+    hotel: new Int32Array(capacity + 1),
+    site: new Int32Array(capacity + 1),
+    cost: new Float64Array(capacity + 1),
+  };
+  [r.ready[0], r.hotel[0], r.site[0]] = [from.readyMs, from.hotel, from.site];
+  return r;
 }
 
 function trim(runs: WheelRuns): WheelRuns {

@@ -1,10 +1,16 @@
 /**
  * The planner's fast structures behave exactly as the slow ones they replaced, so plans stay the
- * same: the hotels' occupant lists iterate as a Set does while households move in and out, and
- * trip times format as Date.toISOString did (to the second).
+ * same: the hotels' occupant lists iterate as a Set does while households move in and out, trip
+ * times format as Date.toISOString did (to the second), and a wheelchair run costed from a
+ * remembered first part costs what it does costed from its start.
  */
+import { generateScenario } from '../../seed/generate.js';
 import { Occupants } from '../../shared/planner/assignment.js';
+import { buildModel, carriable } from '../../shared/planner/model.js';
+import { initialVehicles } from '../../shared/planner/route.js';
 import { formatIso } from '../../shared/planner/time.js';
+import { runArrivals, runCoster, runTerm } from '../../shared/planner/wheel-runs.js';
+import { scenarioSchema } from '../../shared/scenario.js';
 
 /** A small seeded generator (mulberry32), so a failure can be replayed. */
 function rng(seed: number): () => number {
@@ -129,4 +135,42 @@ test('trip times read as Date.toISOString to the second, around midnight and acr
   }
   expect(formatIso(Date.UTC(2026, 2, 1, 21, 5))).toBe('2026-03-01T21:05:00Z');
   expect(() => formatIso(Number.NaN)).toThrow(RangeError);
+});
+
+test('a wheelchair run costed from where it differs from the last one costs exactly what it costs from its start', () => {
+  for (const seed of [1, 2, 3]) {
+    const scenario = scenarioSchema.parse(generateScenario({ guests: 300, shape: 'needs-heavy', seed }));
+    const m = buildModel(scenario);
+    const next = rng(seed);
+    // Any hotel for each household (the costing does not look at rooms), and households of every
+    // kind, so that some do not fit some vehicles (their arrival and every later one: Infinity).
+    const hotelOf = Int32Array.from(m.parties, () => Math.floor(next() * m.hotels.length));
+    const pool = m.parties.filter((p) => carriable(m, p)).map((p) => p.idx);
+    // Vehicles at their depots, one standing at a hotel after a locked trip, and one at neither
+    // (the costing's slow path, from its position).
+    const start = initialVehicles(m, []);
+    start[1] = { ...start[1]!, hotel: 0, site: -1, pos: { lat: m.hotels[0]!.hotel.lat, lng: m.hotels[0]!.hotel.lng } };
+    start[2] = { ...start[2]!, hotel: -1, site: -1, pos: { lat: m.sites[0]!.lat + 0.05, lng: m.sites[0]!.lng } };
+    const target = Math.min(...start.map((v) => v.readyMs)) + 90 * 60_000;
+    const origin = Math.min(...start.map((v) => v.readyMs));
+    const cost = runCoster(m, hotelOf, start, 12, target, origin);
+    const fromStart = (v: number, seq: number[], len: number) =>
+      runArrivals(m, hotelOf, start[v]!, seq, len).reduce((c, at) => c + runTerm(at, target, origin), 0);
+    // Runs that share first parts as the local search's do: one household changed, inserted,
+    // removed, or the tail replaced, on a few vehicles in turn.
+    const runs = [0, 1, 2, 3].map(() => [] as number[]);
+    for (let step = 0; step < 600; step++) {
+      const v = Math.floor(next() * runs.length);
+      const seq = runs[v]!;
+      const at = Math.floor(next() * (seq.length + 1));
+      const p = pool[Math.floor(next() * pool.length)]!;
+      const move = next();
+      if (move < 0.3 && seq.length < 12) seq.splice(at, 0, p);
+      else if (move < 0.5 && seq.length) seq.splice(Math.min(at, seq.length - 1), 1);
+      else if (move < 0.8 && seq.length) seq[Math.min(at, seq.length - 1)] = p;
+      else seq.splice(at, seq.length - at, ...pool.slice(0, Math.floor(next() * 4)).filter(() => seq.length < 12));
+      const len = Math.floor(next() * (seq.length + 1));
+      expect(cost(v, seq, len)).toBe(fromStart(v, seq, len));
+    }
+  }
 });
