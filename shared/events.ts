@@ -55,6 +55,7 @@ export interface EventPayloads {
     emailChanged?: boolean;
     displacedPartyIds: string[];
   };
+  'vehicle.offered': Routed & { vehicleId: string; kind: string; provider: string; seats: number; wheelchairSpaces: number; availableFrom: string };
   'vehicle.status_changed': Routed & Moves & { vehicleId: string; from: VehicleStatus; to: VehicleStatus; reason: string | null; strandedPartyIds: string[] };
   'party.status_changed': Routed & Partial<Moves> & { partyId: string; name: string; from: PartyStatus; to: PartyStatus; note: string | null };
   'party.boarded': Routed & Moves & { partyId: string; name: string; tripId: string; vehicleId: string; hotelId: string };

@@ -55,7 +55,8 @@ export const isoWithOffset = z.iso
   .datetime({ offset: true, message: 'expected an ISO-8601 time with an offset, e.g. 2026-03-01T20:00:00+00:00' })
   .refine((s) => {
     const y = new Date(s).getUTCFullYear();
-    return Number.isFinite(y) && y >= EARLIEST_YEAR && y <= LATEST_YEAR;
+    // Not a time at all: the format's own message says so, once.
+    return !Number.isFinite(y) || (y >= EARLIEST_YEAR && y <= LATEST_YEAR);
   }, `expected a date between ${EARLIEST_YEAR} and ${LATEST_YEAR}`);
 
 /**

@@ -35,13 +35,24 @@ export const hotelUpdateSchema = z
   });
 export type HotelUpdate = z.input<typeof hotelUpdateSchema>;
 
-export const vehicleOfferSchema = vehicleSchema;
-
 export const vehicleUpdateSchema = z.object({
   status: z.enum(VEHICLE_STATUSES, { message: 'expected in_service or out_of_service' }),
   reason: z.string().max(500).optional(),
 });
 export type VehicleStatusUpdate = z.input<typeof vehicleUpdateSchema>;
+
+/**
+ * A vehicle offered during the night (a coach, minibus or taxi firm rings back): the scenario's
+ * vehicle, in service from `availableFrom`, based at one of the incident's sites.
+ */
+export const vehicleOfferSchema = vehicleSchema;
+export type VehicleOffer = z.input<typeof vehicleOfferSchema>;
+
+/** Answer of `POST .../vehicles`: the vehicle recorded and the event's seq. */
+export interface VehicleOfferResult {
+  vehicleId: string;
+  seq: number;
+}
 
 /** Statuses a duty manager (or the guest's own link) may set directly. */
 export const partyStatusUpdateSchema = z.object({

@@ -1,7 +1,45 @@
+import { dateFormat } from './intl.js';
+
 /** ISO-8601 with an explicit +00:00 offset, as the contract's examples write it. */
 export function isoUtc(d: Date): string {
   return d
     .toISOString()
     .replace(/\.000Z$/, '+00:00')
     .replace(/Z$/, '+00:00');
+}
+
+/**
+ * The first moment at or after `notBefore` (epoch ms) when the clocks in `timeZone` read `hhmm`
+ * ("22:30"), as ISO with offset: what a duty manager means by "the coach is free from 22:30" on the
+ * night of an incident that started at `notBefore`. Null when `hhmm` is not a time of day. Across a
+ * clock change, a time that does not exist that night is read as after the change.
+ */
+export function wallClockAfter(hhmm: string, timeZone: string, notBefore: number): string | null {
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(hhmm.trim());
+  if (!m) return null;
+  const day = wallParts(notBefore, timeZone);
+  for (let add = 0; add <= 1; add++) {
+    const at = zonedToUtc(day.year, day.month, day.day + add, Number(m[1]), Number(m[2]), timeZone);
+    if (at >= notBefore) return isoUtc(new Date(at));
+  }
+  return null;
+}
+
+/** The wall-clock date and time at `t` in `timeZone`. */
+function wallParts(t: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number } {
+  const f = dateFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const p = Object.fromEntries(f.formatToParts(new Date(t)).map((x) => [x.type, Number(x.value)]));
+  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute! };
+}
+
+/** Epoch ms when the clocks in `timeZone` read this wall-clock time (the later reading where a change skips or repeats it). */
+function zonedToUtc(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+  const offsetAt = (t: number) => {
+    const w = wallParts(t, timeZone);
+    return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - Math.floor(t / 60_000) * 60_000;
+  };
+  const first = asUtc - offsetAt(asUtc);
+  const second = asUtc - offsetAt(first);
+  return Math.max(first, second);
 }

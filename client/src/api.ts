@@ -13,6 +13,8 @@ import type { AttentionList, AttentionSettings, RollCallLink, RollCallList, Roll
 import type {
   HotelOffer,
   HotelOfferResult,
+  VehicleOffer,
+  VehicleOfferResult,
   HotelUpdate,
   HotelUpdateResult,
   PartyStatusUpdate,
@@ -224,6 +226,7 @@ export const api = {
     return { arrivals: await readAnswer<HotelArrivals>(res), cachedAt: cachedAt ? Date.parse(cachedAt) : null };
   },
   hotelEtas: (incidentId: string, hotelId: string) => request<{ etas: HotelEta[] }>('GET', `${hotel(incidentId, hotelId)}/etas`),
+  offerVehicle: (incidentId: string, offer: VehicleOffer) => request<VehicleOfferResult>('POST', `${inc(incidentId)}/vehicles`, offer),
   setVehicleStatus: (incidentId: string, vehicleId: string, change: VehicleStatusUpdate) =>
     request<unknown>('PATCH', `${inc(incidentId)}/vehicles/${seg(vehicleId)}`, change),
   setPartyStatus: (incidentId: string, partyId: string, change: PartyStatusUpdate) =>

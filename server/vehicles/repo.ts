@@ -1,7 +1,8 @@
 /** A vehicle and the trips and riders it carries, as the vehicle service reads and writes them. */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { parties, sites, tripRiders, trips, vehicles } from '../db/schema.js';
+import { incidents, parties, sites, tripRiders, trips, vehicles } from '../db/schema.js';
+import type { Vehicle } from '../../shared/scenario.js';
 import type { VehicleStatus } from '../../shared/statuses.js';
 
 export async function lockVehicle(tx: Tx, incidentId: string, vehicleId: string) {
@@ -11,6 +12,21 @@ export async function lockVehicle(tx: Tx, incidentId: string, vehicleId: string)
     .where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.id, vehicleId)))
     .for('update');
   return v;
+}
+
+/** A vehicle offered during the night, listed after the others. */
+export async function insertVehicle(tx: Tx, incidentId: string, v: Vehicle): Promise<void> {
+  const [pos] = await tx
+    .select({ n: sql<number>`coalesce(max(${vehicles.position}) + 1, 0)::int` })
+    .from(vehicles)
+    .where(eq(vehicles.incidentId, incidentId));
+  await tx.insert(vehicles).values({ ...v, incidentId, availableFrom: new Date(v.availableFrom), position: pos?.n ?? 0 });
+}
+
+/** The incident's start (a vehicle offered for a time far from it is a typo), locked: offers to one incident go one at a time. */
+export async function lockIncidentStart(tx: Tx, incidentId: string): Promise<Date | undefined> {
+  const [row] = await tx.select({ startedAt: incidents.startedAt }).from(incidents).where(eq(incidents.id, incidentId)).for('update');
+  return row?.startedAt;
 }
 
 export async function setVehicleStatus(tx: Tx, incidentId: string, vehicleId: string, status: VehicleStatus): Promise<void> {

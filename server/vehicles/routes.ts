@@ -8,6 +8,14 @@ const params = z.object({ incidentId: z.uuid({ message: 'expected an incident id
 
 export const vehicleRoutes = [
   routesFor<{ vehicles: VehicleService }>()({
+    method: 'post',
+    path: '/api/incidents/:incidentId/vehicles',
+    roles: ['admin', 'duty_manager'],
+    params: params.pick({ incidentId: true }),
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => res.status(201).json(await deps.vehicles.offer(params.incidentId, req.body, actorOf(req))),
+  }),
+  routesFor<{ vehicles: VehicleService }>()({
     method: 'patch',
     path: '/api/incidents/:incidentId/vehicles/:vehicleId',
     roles: ['admin', 'duty_manager'],

@@ -8,8 +8,9 @@ import { vehicleName } from '../../shared/drivers.js';
 import type { Db } from '../db/client.js';
 import { membersOf, moveGuests, recordMoves, syncJourney, type Moved } from '../whereabouts/repo.js';
 import { nameList, openAttention, type AttentionDraft } from '../attention/repo.js';
-import { vehicleUpdateSchema } from '../../shared/operations.js';
-import { AppError, parseOr400 } from '../http/errors.js';
+import { vehicleOfferSchema, vehicleUpdateSchema, type VehicleOfferResult } from '../../shared/operations.js';
+import { AVAILABILITY_WINDOW_MS } from '../../shared/scenario.js';
+import { AppError, parseOr400, validationError } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
 import { cancelTrips } from '../stays/riders.js';
 import * as repo from './repo.js';
@@ -19,6 +20,48 @@ export class VehicleService {
     private readonly db: Db,
     private readonly bus: EventBus,
   ) {}
+
+  /**
+   * Record a vehicle offered during the night: from then on every plan may use it. Its depot must be
+   * one of the incident's sites and its time within 30 days of the incident's start (as on import);
+   * an id already used is refused, never overwritten (its status is changed with PATCH).
+   */
+  async offer(incidentId: string, raw: unknown, actor: Actor): Promise<VehicleOfferResult> {
+    const v = parseOr400(vehicleOfferSchema, raw, 'body', 'vehicle offer');
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const startedAt = await repo.lockIncidentStart(tx, incidentId);
+      if (!startedAt) throw new AppError('not_found', 'No such incident.');
+      const siteRows = await repo.siteNames(tx, incidentId);
+      const fields = [];
+      if (!siteRows.some((s) => s.id === v.depotSiteId))
+        fields.push({
+          path: 'body.depotSiteId',
+          message: `unknown site "${v.depotSiteId}"; expected one of ${siteRows.map((s) => `"${s.id}" (${s.name})`).join(', ')}`,
+        });
+      if (Math.abs(Date.parse(v.availableFrom) - startedAt.getTime()) > AVAILABILITY_WINDOW_MS)
+        fields.push({ path: 'body.availableFrom', message: "expected a time within 30 days of the incident's start" });
+      if (fields.length) throw validationError(fields, 'vehicle offer');
+      if (await repo.lockVehicle(tx, incidentId, v.id))
+        throw new AppError('conflict', `Vehicle ${v.id} is already recorded in this incident: choose another id, or change its status instead.`, {
+          vehicleId: v.id,
+        });
+      await repo.insertVehicle(tx, incidentId, v);
+      const [ev] = await emit(incidentId, actor, [
+        {
+          type: 'vehicle.offered',
+          payload: {
+            vehicleId: v.id,
+            kind: v.kind,
+            provider: v.provider,
+            seats: v.seats,
+            wheelchairSpaces: v.wheelchairSpaces,
+            availableFrom: v.availableFrom,
+          },
+        },
+      ]);
+      return { vehicleId: v.id, seq: ev!.seq };
+    });
+  }
 
   async setStatus(incidentId: string, vehicleId: string, raw: unknown, actor: Actor) {
     const { status, reason } = parseOr400(vehicleUpdateSchema, raw, 'body', 'vehicle change');

@@ -355,6 +355,8 @@ const ROUTES: RouteRow[] = [
     call: () => ({ method: 'patch', path: inc('/hotels/A1'), body: { perks: [{ kind: 'tea_and_toast' }] } }) },
   { route: 'POST /api/incidents/:incidentId/parties/:partyId/status', expect: [401, 200, 200, 403, 403, 403, 403, 403],
     call: () => ({ method: 'post', path: inc('/parties/A-STATUS/status'), body: { status: 'needs_help', note: 'roles test' } }) },
+  { route: 'POST /api/incidents/:incidentId/vehicles',               expect: [401, 201, 201, 403, 403, 403, 403, 403],
+    call: () => ({ method: 'post', path: inc('/vehicles'), body: buildVehicle({ id: `VOFFER-${++offerSeq}` }) }) },
   { route: 'PATCH /api/incidents/:incidentId/vehicles/:vehicleId',   expect: [401, 200, 200, 403, 403, 403, 403, 403],
     call: () => ({ method: 'patch', path: inc('/vehicles/A-V2'), body: { status: 'in_service' } }) },
   { route: 'GET /api/incidents/:incidentId/hotels/:hotelId/arrivals', expect: [401, 200, 200, 200, 403, 404, 404, 403], call: () => ({ method: 'get', path: inc('/hotels/A1/arrivals') }) },

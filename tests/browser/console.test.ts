@@ -305,6 +305,40 @@ describeBrowser('duty manager console', () => {
     expect(await p1.locator('.console-map').getAttribute('data-replay')).toBe('off');
   });
 
+  test('a vehicle recorded in one console, with a mistake first, shows in the other live', async () => {
+    const p1 = one.page;
+    const p2 = two.page;
+    await p2.keyboard.press('Escape');
+    await p2.keyboard.press('3');
+    await p2.getByRole('button', { name: 'Record a vehicle' }).click();
+    const form = p2.getByTestId('vehicle-offer-form');
+    await form.getByLabel('Kind').selectOption('accessible_taxi');
+    await form.getByLabel('Firm').fill('Skegness Cabs');
+    await form.getByLabel('Wheelchair spaces').fill('1');
+    await form.getByLabel('Free from (hh:mm)').fill('9.40pm');
+    await form.getByRole('button', { name: 'Save vehicle' }).click();
+    // Seats left empty and a time that is no time of day: both named by their field, nothing saved.
+    await form.locator('[data-error-path="seats"]').waitFor();
+    expect(await form.locator('[data-error-path="availableFrom"]').textContent()).toMatch(/time of day such as 22:30/);
+    await screenshot(p2, 'console-13a-vehicle-field-errors');
+    await form.getByLabel('Seats').fill('3');
+    await form.getByLabel('Free from (hh:mm)').fill('21:40');
+    await form.getByRole('button', { name: 'Save vehicle' }).click();
+    await p2
+      .locator('.details[data-vehicle-id]')
+      .getByText(/Skegness Cabs · 3 seats, 1 wheelchair space/)
+      .waitFor();
+    const offered = (await state()).vehicles.find((v) => v.provider === 'Skegness Cabs')!;
+    expect(offered).toMatchObject({ kind: 'accessible_taxi', seats: 3, wheelchairSpaces: 1, status: 'in_service' });
+    await screenshot(p2, 'console-13b-vehicle-recorded');
+
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('3');
+    await p1.locator(`button.row[data-vehicle-id="${offered.id}"]`).getByText('Skegness Cabs').waitFor();
+    await p1.keyboard.press('5');
+    await p1.getByTestId('activity-feed').getByText(`recorded an accessible taxi ${offered.id} from Skegness Cabs (3 seats, 1 wheelchair space)`).waitFor();
+  });
+
   test('when the server drops the connection the console says so, reconnects and catches up', async () => {
     const p1 = one.page;
     await p1.keyboard.press('Escape');

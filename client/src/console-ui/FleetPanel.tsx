@@ -1,4 +1,4 @@
-/** Fleet & trips: every vehicle, its trips, and "broken down" / "back in service" in one click. */
+/** Fleet & trips: every vehicle, its trips, "broken down" / "back in service" in one click; record a vehicle offered. */
 import { useState } from 'react';
 import type { IncidentState } from '../../../shared/api.js';
 import { api } from '../api.js';
@@ -6,6 +6,7 @@ import { humanize, plural } from '../format.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import type { PanelProps } from './SidePanel.js';
 import { DriverLinkBox } from './DriverLinkBox.js';
+import { VehicleOfferForm } from './VehicleOfferForm.js';
 
 type Vehicle = IncidentState['vehicles'][number];
 
@@ -15,14 +16,30 @@ function hhmm(iso: string, timeZone: string) {
 
 export function FleetPanel(props: PanelProps) {
   const { state, lookup, sel, onSel } = props;
+  const [offering, setOffering] = useState(false);
   const open = sel.fleet ? lookup.vehicle(sel.fleet) : undefined;
   if (open) return <VehicleDetails {...props} vehicle={open} onBack={() => onSel((s) => ({ ...s, fleet: null }))} />;
+  if (offering)
+    return (
+      <VehicleOfferForm
+        {...props}
+        onDone={(id) => {
+          setOffering(false);
+          if (id) onSel((s) => ({ ...s, fleet: id }));
+        }}
+      />
+    );
   const tripsOf = new Map<string, number>();
   for (const t of state.trips) if (t.status !== 'cancelled') tripsOf.set(t.vehicleId, (tripsOf.get(t.vehicleId) ?? 0) + 1);
   const out = state.vehicles.filter((v) => v.status === 'out_of_service').length;
   return (
     <section aria-labelledby="fleet-title">
-      <h2 id="fleet-title">Fleet & trips</h2>
+      <div className="panel-title">
+        <h2 id="fleet-title">Fleet & trips</h2>
+        <button type="button" onClick={() => setOffering(true)}>
+          Record a vehicle
+        </button>
+      </div>
       <p className="muted">
         {plural(state.vehicles.length, 'vehicle')} · {plural(state.trips.filter((t) => t.status !== 'cancelled').length, 'trip')} planned · {out} out of service
       </p>

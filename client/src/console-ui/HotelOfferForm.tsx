@@ -5,11 +5,11 @@
  */
 import { useState, type FormEvent } from 'react';
 import { hotelOfferSchema } from '../../../shared/operations.js';
-import { zodFieldErrors, type FieldError } from '../../../shared/errors.js';
+import { zodFieldErrors } from '../../../shared/errors.js';
 import { api, ApiError } from '../api.js';
-import { parseMoneyMinor } from '../format.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import type { PanelProps } from './SidePanel.js';
+import { friendly, num, pence, slug, useFieldErrors } from './offer-fields.js';
 
 interface RoomRow {
   type: string;
@@ -20,49 +20,12 @@ interface RoomRow {
 }
 const BLANK_ROOM: RoomRow = { type: 'double', sleeps: '2', count: '', accessible: false, rate: '' };
 
-const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
-/** Pounds as typed (decimal comma too) -> pence; what cannot be read goes as NaN, which the server names by field. */
-const pence = (s: string) => {
-  if (s.trim() === '') return undefined;
-  const r = parseMoneyMinor(s);
-  return 'minor' in r ? r.minor : Number.NaN;
-};
-/** zod's generic wording in a duty manager's words. */
-const friendly = (f: FieldError): FieldError => ({
-  ...f,
-  message: /received NaN/i.test(f.message)
-    ? 'not a number that can be read: enter e.g. 2, or 89.50 for money (no minus sign)'
-    : /received undefined|expected number/i.test(f.message)
-      ? 'required: enter a number'
-      : /expected string/i.test(f.message)
-        ? 'required'
-        : f.message,
-});
-const slug = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 40);
-
 export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: PanelProps & { onDone: (hotelId: string | null) => void }) {
   const [v, setV] = useState({ name: '', id: '', lat: '', lng: '', address: '', phone: '', petsAllowed: false, openBar: false, barCap: '' });
   const [rooms, setRooms] = useState<RoomRow[]>([{ ...BLANK_ROOM }]);
-  const [fields, setFields] = useState<FieldError[]>([]);
+  const { setFields, fromServer, fieldProps, Err } = useFieldErrors();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-
-  const errorFor = (path: string) => fields.find((f) => f.path === path)?.message;
-  const fieldProps = (path: string) => ({
-    'aria-invalid': errorFor(path) ? ('true' as const) : undefined,
-    'aria-describedby': errorFor(path) ? `err-${path}` : undefined,
-  });
-  const Err = ({ path }: { path: string }) =>
-    errorFor(path) ? (
-      <span className="field-error" id={`err-${path}`} data-error-path={path}>
-        {errorFor(path)}
-      </span>
-    ) : null;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -95,7 +58,7 @@ export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: Panel
       onDone(r.hotelId);
     } catch (err) {
       onAuthError(err);
-      if (err instanceof ApiError) setFields(err.fields.map((f) => ({ ...f, path: f.path.replace(/^body\.?/, '') })));
+      if (err instanceof ApiError) fromServer(err.fields);
       setError(err);
     } finally {
       setBusy(false);

@@ -89,6 +89,11 @@ export function describeEvent(e: NewEvent, name: (id: string) => string = (id) =
     }
     case 'party.status_changed':
       return `marked ${p.name} as ${human(p.to)}${quoted(p.note)}`;
+    case 'vehicle.offered': {
+      const kind = p.kind.replace(/_/g, ' ');
+      const spaces = p.wheelchairSpaces ? `, ${countOf(p.wheelchairSpaces, 'wheelchair space')}` : '';
+      return `recorded ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} ${p.vehicleId}${p.provider ? ` from ${p.provider}` : ''} (${countOf(p.seats, 'seat')}${spaces})`;
+    }
     case 'vehicle.status_changed':
       return `marked vehicle ${p.vehicleId} ${p.to === 'out_of_service' ? 'broken down / out of service' : 'back in service'}${p.reason ? ` (${p.reason})` : ''}`;
     case 'guest.checked_in':

@@ -33,6 +33,7 @@ const REACH: Record<EventType, Reach> = {
   'plan.applied': 'whole',
   'hotel.offered': 'small',
   'hotel.rooms_changed': 'small',
+  'vehicle.offered': 'small',
   'vehicle.status_changed': 'whole',
   'party.status_changed': 'parties',
   'party.boarded': 'parties',

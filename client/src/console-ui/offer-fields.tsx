@@ -1,0 +1,55 @@
+/**
+ * What the offer forms (hotels, vehicles) share: numbers and money read as typed, zod's wording in a
+ * duty manager's words, short ids from names, and field errors shown beside their fields by path
+ * (`roomTypes[0].count`), the browser's own check and the server's alike.
+ */
+import { useState } from 'react';
+import type { FieldError } from '../../../shared/errors.js';
+import { parseMoneyMinor } from '../format.js';
+
+export const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
+
+/** Pounds as typed (decimal comma too) -> pence; what cannot be read goes as NaN, which the server names by field. */
+export const pence = (s: string) => {
+  if (s.trim() === '') return undefined;
+  const r = parseMoneyMinor(s);
+  return 'minor' in r ? r.minor : Number.NaN;
+};
+
+/** zod's generic wording in a duty manager's words. */
+export const friendly = (f: FieldError): FieldError => ({
+  ...f,
+  message: /received NaN/i.test(f.message)
+    ? 'not a number that can be read: enter e.g. 2, or 89.50 for money (no minus sign)'
+    : /received undefined|expected number/i.test(f.message)
+      ? 'required: enter a number'
+      : /expected string/i.test(f.message)
+        ? 'required'
+        : f.message,
+});
+
+export const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
+
+/** A form's field errors: set them, read one by path, mark its input, show it beside the field. */
+export function useFieldErrors() {
+  const [fields, setFields] = useState<FieldError[]>([]);
+  const errorFor = (path: string) => fields.find((f) => f.path === path)?.message;
+  const fieldProps = (path: string) => ({
+    'aria-invalid': errorFor(path) ? ('true' as const) : undefined,
+    'aria-describedby': errorFor(path) ? `err-${path}` : undefined,
+  });
+  const Err = ({ path }: { path: string }) =>
+    errorFor(path) ? (
+      <span className="field-error" id={`err-${path}`} data-error-path={path}>
+        {errorFor(path)}
+      </span>
+    ) : null;
+  /** The server's field errors, with their `body.` prefix taken off to match the form's paths. */
+  const fromServer = (list: FieldError[]) => setFields(list.map((f) => ({ ...f, path: f.path.replace(/^body\.?/, '') })));
+  return { setFields, fromServer, fieldProps, Err };
+}
