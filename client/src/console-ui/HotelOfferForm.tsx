@@ -6,10 +6,10 @@
 import { useState, type FormEvent } from 'react';
 import { hotelOfferSchema } from '../../../shared/operations.js';
 import { zodFieldErrors } from '../../../shared/errors.js';
-import { api, ApiError } from '../api.js';
+import { api } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import type { PanelProps } from './SidePanel.js';
-import { friendly, num, pence, slug, useFieldErrors } from './offer-fields.js';
+import { num, pence, slug, useOfferForm } from './offer-fields.js';
 
 interface RoomRow {
   type: string;
@@ -23,9 +23,7 @@ const BLANK_ROOM: RoomRow = { type: 'double', sleeps: '2', count: '', accessible
 export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: PanelProps & { onDone: (hotelId: string | null) => void }) {
   const [v, setV] = useState({ name: '', id: '', lat: '', lng: '', address: '', phone: '', petsAllowed: false, openBar: false, barCap: '' });
   const [rooms, setRooms] = useState<RoomRow[]>([{ ...BLANK_ROOM }]);
-  const { setFields, fromServer, fieldProps, Err } = useFieldErrors();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, refuse, send, fieldProps, Err } = useOfferForm(onAuthError);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -44,25 +42,11 @@ export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: Panel
       perks: v.openBar ? [{ kind: 'open_bar', ...(v.barCap.trim() ? { capMinorPerGuestPerNight: pence(v.barCap) } : {}) }] : [],
     };
     const checked = hotelOfferSchema.safeParse(offer);
-    if (!checked.success) {
-      const found = zodFieldErrors(checked.error).map(friendly);
-      setFields(found);
-      setError(new ApiError(400, 'validation', 'Some fields need attention; nothing was saved.', found));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setFields([]);
-    try {
-      const r = await api.offerHotel(incidentId, checked.data);
-      onDone(r.hotelId);
-    } catch (err) {
-      onAuthError(err);
-      if (err instanceof ApiError) fromServer(err.fields);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (!checked.success) return refuse(zodFieldErrors(checked.error));
+    await send(
+      () => api.offerHotel(incidentId, checked.data),
+      (r) => onDone(r.hotelId),
+    );
   };
 
   const text = (key: keyof typeof v, label: string, extra: Record<string, string> = {}) => (

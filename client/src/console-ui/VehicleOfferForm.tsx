@@ -10,11 +10,11 @@ import { zodFieldErrors } from '../../../shared/errors.js';
 import { VEHICLE_KINDS } from '../../../shared/scenario.js';
 import { wallClockAfter } from '../../../shared/time.js';
 import { dateFormat } from '../../../shared/intl.js';
-import { api, ApiError } from '../api.js';
+import { api } from '../api.js';
 import { humanize } from '../format.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import type { PanelProps } from './SidePanel.js';
-import { friendly, num, pence, useFieldErrors } from './offer-fields.js';
+import { num, pence, useOfferForm } from './offer-fields.js';
 
 /** Now on the incident's clocks, rounded up to five minutes ("21:05"). */
 function soon(timeZone: string): string {
@@ -36,9 +36,7 @@ export function VehicleOfferForm({ incidentId, state, onAuthError, onDone }: Pan
     perKm: '',
     id: '',
   });
-  const { setFields, fromServer, fieldProps, Err } = useFieldErrors();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, refuse, send, fieldProps, Err } = useOfferForm(onAuthError);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -58,28 +56,15 @@ export function VehicleOfferForm({ incidentId, state, onAuthError, onDone }: Pan
       costPerKmMinor: pence(v.perKm),
     };
     const checked = vehicleOfferSchema.safeParse(offer);
-    if (!checked.success || !availableFrom) {
-      const found = [
+    if (!checked.success || !availableFrom)
+      return refuse([
         ...(checked.success ? [] : zodFieldErrors(checked.error).filter((f) => f.path !== 'availableFrom')),
         ...(availableFrom ? [] : [{ path: 'availableFrom', message: 'expected a time of day such as 22:30' }]),
-      ].map(friendly);
-      setFields(found);
-      setError(new ApiError(400, 'validation', 'Some fields need attention; nothing was saved.', found));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setFields([]);
-    try {
-      const r = await api.offerVehicle(incidentId, checked.data);
-      onDone(r.vehicleId);
-    } catch (err) {
-      onAuthError(err);
-      if (err instanceof ApiError) fromServer(err.fields);
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+      ]);
+    await send(
+      () => api.offerVehicle(incidentId, checked.data),
+      (r) => onDone(r.vehicleId),
+    );
   };
 
   const text = (key: keyof typeof v, path: string, label: string, extra: Record<string, string> = {}) => (

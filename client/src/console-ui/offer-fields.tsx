@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import type { FieldError } from '../../../shared/errors.js';
+import { ApiError } from '../api.js';
 import { parseMoneyMinor } from '../format.js';
 
 export const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
@@ -17,7 +18,7 @@ export const pence = (s: string) => {
 };
 
 /** zod's generic wording in a duty manager's words. */
-export const friendly = (f: FieldError): FieldError => ({
+const friendly = (f: FieldError): FieldError => ({
   ...f,
   message: /received NaN/i.test(f.message)
     ? 'not a number that can be read: enter e.g. 2, or 89.50 for money (no minus sign)'
@@ -35,9 +36,15 @@ export const slug = (s: string) =>
     .replace(/^-|-$/g, '')
     .slice(0, 40);
 
-/** A form's field errors: set them, read one by path, mark its input, show it beside the field. */
-export function useFieldErrors() {
+/**
+ * An offer form's state: its field errors (read one by path, mark its input, show it beside the
+ * field), whether it is saving, and the error shown under it. `refuse` shows the browser's own
+ * check (nothing is sent); `send` saves, and shows the server's field errors the same way.
+ */
+export function useOfferForm(onAuthError: (err: unknown) => void) {
   const [fields, setFields] = useState<FieldError[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
   const errorFor = (path: string) => fields.find((f) => f.path === path)?.message;
   const fieldProps = (path: string) => ({
     'aria-invalid': errorFor(path) ? ('true' as const) : undefined,
@@ -49,7 +56,25 @@ export function useFieldErrors() {
         {errorFor(path)}
       </span>
     ) : null;
-  /** The server's field errors, with their `body.` prefix taken off to match the form's paths. */
-  const fromServer = (list: FieldError[]) => setFields(list.map((f) => ({ ...f, path: f.path.replace(/^body\.?/, '') })));
-  return { setFields, fromServer, fieldProps, Err };
+  const refuse = (found: FieldError[]) => {
+    const list = found.map(friendly);
+    setFields(list);
+    setError(new ApiError(400, 'validation', 'Some fields need attention; nothing was saved.', list));
+  };
+  const send = async <T,>(save: () => Promise<T>, done: (saved: T) => void) => {
+    setBusy(true);
+    setError(null);
+    setFields([]);
+    try {
+      done(await save());
+    } catch (err) {
+      onAuthError(err);
+      // The server's field errors, with their `body.` prefix taken off to match the form's paths.
+      if (err instanceof ApiError) setFields(err.fields.map((f) => ({ ...f, path: f.path.replace(/^body\.?/, '') })));
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, refuse, send, fieldProps, Err };
 }
