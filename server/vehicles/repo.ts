@@ -23,10 +23,23 @@ export async function insertVehicle(tx: Tx, incidentId: string, v: Vehicle): Pro
   await tx.insert(vehicles).values({ ...v, incidentId, availableFrom: new Date(v.availableFrom), position: pos?.n ?? 0 });
 }
 
-/** The incident's start (a vehicle offered for a time far from it is a typo), locked: offers to one incident go one at a time. */
-export async function lockIncidentStart(tx: Tx, incidentId: string): Promise<Date | undefined> {
-  const [row] = await tx.select({ startedAt: incidents.startedAt }).from(incidents).where(eq(incidents.id, incidentId)).for('update');
+/** The incident's start: a vehicle offered for a time far from it is a typo. */
+export async function incidentStart(tx: Tx, incidentId: string): Promise<Date | undefined> {
+  const [row] = await tx.select({ startedAt: incidents.startedAt }).from(incidents).where(eq(incidents.id, incidentId));
   return row?.startedAt;
+}
+
+/**
+ * Whether the incident has a vehicle with this id. Not locked: a change that holds a vehicle's row
+ * waits for the incident's (its event) and must not wait for an offer in turn; two offers of one
+ * id at once are settled by the primary key (409).
+ */
+export async function vehicleExists(tx: Tx, incidentId: string, vehicleId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: vehicles.id })
+    .from(vehicles)
+    .where(and(eq(vehicles.incidentId, incidentId), eq(vehicles.id, vehicleId)));
+  return Boolean(row);
 }
 
 export async function setVehicleStatus(tx: Tx, incidentId: string, vehicleId: string, status: VehicleStatus): Promise<void> {

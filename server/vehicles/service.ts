@@ -29,7 +29,7 @@ export class VehicleService {
   async offer(incidentId: string, raw: unknown, actor: Actor): Promise<VehicleOfferResult> {
     const v = parseOr400(vehicleOfferSchema, raw, 'body', 'vehicle offer');
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
-      const startedAt = await repo.lockIncidentStart(tx, incidentId);
+      const startedAt = await repo.incidentStart(tx, incidentId);
       if (!startedAt) throw new AppError('not_found', 'No such incident.');
       const siteRows = await repo.siteNames(tx, incidentId);
       const fields = [];
@@ -41,7 +41,7 @@ export class VehicleService {
       if (Math.abs(Date.parse(v.availableFrom) - startedAt.getTime()) > AVAILABILITY_WINDOW_MS)
         fields.push({ path: 'body.availableFrom', message: "expected a time within 30 days of the incident's start" });
       if (fields.length) throw validationError(fields, 'vehicle offer');
-      if (await repo.lockVehicle(tx, incidentId, v.id))
+      if (await repo.vehicleExists(tx, incidentId, v.id))
         throw new AppError('conflict', `Vehicle ${v.id} is already recorded in this incident: choose another id, or change its status instead.`, {
           vehicleId: v.id,
         });

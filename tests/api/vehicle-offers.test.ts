@@ -126,3 +126,11 @@ test('offers to another incident, or by reception, are refused', async () => {
     .expect(404);
   expect((await state()).vehicles.map((v) => v.id)).not.toContain('VO-REC');
 });
+
+test('two managers recording the same vehicle at once: one is recorded, the other told so', async () => {
+  const duty2 = await signIn(server.url, DEMO.duty2);
+  const offer = buildVehicle({ id: 'VO-TWICE', kind: 'minibus', seats: 16 });
+  const answers = await Promise.all([duty.post(`${base}/vehicles`).send(offer), duty2.post(`${base}/vehicles`).send({ ...offer, seats: 12 })]);
+  expect(answers.map((r) => r.status).sort()).toEqual([201, 409]);
+  expect((await state()).vehicles.filter((v) => v.id === 'VO-TWICE')).toHaveLength(1);
+});
