@@ -9,20 +9,22 @@ export function isoUtc(d: Date): string {
 }
 
 /**
- * The first moment at or after `notBefore` (epoch ms) when the clocks in `timeZone` read `hhmm`
- * ("22:30"), as ISO with offset: what a duty manager means by "the coach is free from 22:30" on the
- * night of an incident that started at `notBefore`. Null when `hhmm` is not a time of day. Across a
- * clock change, a time that does not exist that night is read as after the change.
+ * The moment nearest `around` (epoch ms) when the clocks in `timeZone` read `hhmm` ("22:30"), as
+ * ISO with offset: what a duty manager means by "the coach is free from 22:30" (later tonight) or
+ * "free since 19:30" (earlier this evening), within 12 hours either way. Null when `hhmm` is not a
+ * time of day. Across a clock change, a time that does not exist that night is read as after the
+ * change, and one that happens twice as the later.
  */
-export function wallClockAfter(hhmm: string, timeZone: string, notBefore: number): string | null {
+export function wallClockNear(hhmm: string, timeZone: string, around: number): string | null {
   const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(hhmm.trim());
   if (!m) return null;
-  const day = wallParts(notBefore, timeZone);
-  for (let add = 0; add <= 1; add++) {
+  const day = wallParts(around, timeZone);
+  let best = NaN;
+  for (const add of [-1, 0, 1]) {
     const at = zonedToUtc(day.year, day.month, day.day + add, Number(m[1]), Number(m[2]), timeZone);
-    if (at >= notBefore) return isoUtc(new Date(at));
+    if (Number.isNaN(best) || Math.abs(at - around) < Math.abs(best - around) || (Math.abs(at - around) === Math.abs(best - around) && at > best)) best = at;
   }
-  return null;
+  return isoUtc(new Date(best));
 }
 
 /** The wall-clock date and time at `t` in `timeZone`. */

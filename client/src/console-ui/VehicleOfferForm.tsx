@@ -2,19 +2,29 @@
  * Record a vehicle offered while on the phone (a coach firm rings back, a taxi rank sends two
  * accessible taxis). Checked in the browser with the schema the server uses; every problem is shown
  * beside its field, and the server's own (an unknown depot, an id already taken) the same way.
- * "Free from" is a time of day on the incident's clocks: the first such time from the incident's start.
+ * "Free from" is a time of day on the incident's clocks, read as the nearest such time to now on a
+ * live night (later tonight, or earlier this evening for a vehicle already free), or to the
+ * incident's start when the night is not now (an exercise replayed, an incident prepared ahead).
  */
 import { useState, type FormEvent } from 'react';
 import { vehicleOfferSchema } from '../../../shared/operations.js';
 import { zodFieldErrors } from '../../../shared/errors.js';
 import { VEHICLE_KINDS } from '../../../shared/scenario.js';
-import { wallClockAfter } from '../../../shared/time.js';
+import { wallClockNear } from '../../../shared/time.js';
 import { dateFormat } from '../../../shared/intl.js';
 import { api } from '../api.js';
 import { humanize } from '../format.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import type { PanelProps } from './SidePanel.js';
 import { num, pence, useOfferForm } from './offer-fields.js';
+
+const HOUR = 3_600_000;
+
+/** The moment "free from" is read around: now during the night, else the incident's start. */
+function readAround(startedAt: string): number {
+  const [now, started] = [Date.now(), Date.parse(startedAt)];
+  return now >= started - 12 * HOUR && now <= started + 72 * HOUR ? now : started;
+}
 
 /** Now on the incident's clocks, rounded up to five minutes ("21:05"). */
 function soon(timeZone: string): string {
@@ -43,7 +53,7 @@ export function VehicleOfferForm({ incidentId, state, onAuthError, onDone }: Pan
     const taken = new Set(state.vehicles.map((x) => x.id));
     let id = v.id.trim();
     for (let n = state.vehicles.length + 1; !id || (!v.id.trim() && taken.has(id)); n++) id = `V${String(n).padStart(2, '0')}`;
-    const availableFrom = wallClockAfter(v.from, tz, Date.parse(state.incident.startedAt));
+    const availableFrom = wallClockNear(v.from, tz, readAround(state.incident.startedAt));
     const offer = {
       id,
       provider: v.provider,
