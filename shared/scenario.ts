@@ -202,17 +202,31 @@ export const scenarioSchema = z
     // Only when both times are valid (each refuses its own bad value already).
     const started = isoWithOffset.safeParse(s.incident.startedAt).success ? Date.parse(s.incident.startedAt) : NaN;
     s.vehicles.forEach((v, vi) => {
-      const from = isoWithOffset.safeParse(v.availableFrom).success ? Date.parse(v.availableFrom) : NaN;
-      if (Number.isFinite(started) && Number.isFinite(from) && Math.abs(from - started) > AVAILABILITY_WINDOW_MS)
-        ctx.addIssue({ code: 'custom', path: ['vehicles', vi, 'availableFrom'], message: "expected a time within 30 days of the incident's start" });
-      if (!siteIds.has(v.depotSiteId))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['vehicles', vi, 'depotSiteId'],
-          message: `unknown site "${v.depotSiteId}"; expected one of the scenario's sites`,
-        });
+      const from = isoWithOffset.safeParse(v.availableFrom).success ? v.availableFrom : '';
+      for (const issue of vehicleIssues({ ...v, availableFrom: from }, siteIds, started, "the scenario's sites"))
+        ctx.addIssue({ code: 'custom', path: ['vehicles', vi, issue.field], message: issue.message });
     });
   });
+
+/**
+ * What a vehicle must agree with in its incident (the import checks it across a scenario, an offer
+ * during the night against the incident): its depot one of the sites, its time within
+ * AVAILABILITY_WINDOW_MS of the start. A time or start that is not a time is not judged here (its
+ * own field refuses it). `sitesAre` names the sites in the message.
+ */
+export function vehicleIssues(
+  v: Pick<Vehicle, 'depotSiteId' | 'availableFrom'>,
+  siteIds: ReadonlySet<string>,
+  startedAtMs: number,
+  sitesAre: string,
+): { field: 'availableFrom' | 'depotSiteId'; message: string }[] {
+  const out: { field: 'availableFrom' | 'depotSiteId'; message: string }[] = [];
+  const from = Date.parse(v.availableFrom);
+  if (Number.isFinite(startedAtMs) && Number.isFinite(from) && Math.abs(from - startedAtMs) > AVAILABILITY_WINDOW_MS)
+    out.push({ field: 'availableFrom', message: "expected a time within 30 days of the incident's start" });
+  if (!siteIds.has(v.depotSiteId)) out.push({ field: 'depotSiteId', message: `unknown site "${v.depotSiteId}"; expected one of ${sitesAre}` });
+  return out;
+}
 
 /** A scenario as written in a file (defaults may be missing). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;

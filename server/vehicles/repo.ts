@@ -1,7 +1,7 @@
 /** A vehicle and the trips and riders it carries, as the vehicle service reads and writes them. */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { incidents, parties, sites, tripRiders, trips, vehicles } from '../db/schema.js';
+import { parties, sites, tripRiders, trips, vehicles } from '../db/schema.js';
 import type { Vehicle } from '../../shared/scenario.js';
 import type { VehicleStatus } from '../../shared/statuses.js';
 
@@ -21,12 +21,6 @@ export async function insertVehicle(tx: Tx, incidentId: string, v: Vehicle): Pro
     .from(vehicles)
     .where(eq(vehicles.incidentId, incidentId));
   await tx.insert(vehicles).values({ ...v, incidentId, availableFrom: new Date(v.availableFrom), position: pos?.n ?? 0 });
-}
-
-/** The incident's start: a vehicle offered for a time far from it is a typo. */
-export async function incidentStart(tx: Tx, incidentId: string): Promise<Date | undefined> {
-  const [row] = await tx.select({ startedAt: incidents.startedAt }).from(incidents).where(eq(incidents.id, incidentId));
-  return row?.startedAt;
 }
 
 /**

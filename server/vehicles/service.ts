@@ -9,7 +9,8 @@ import type { Db } from '../db/client.js';
 import { membersOf, moveGuests, recordMoves, syncJourney, type Moved } from '../whereabouts/repo.js';
 import { nameList, openAttention, type AttentionDraft } from '../attention/repo.js';
 import { vehicleOfferSchema, vehicleUpdateSchema, type VehicleOfferResult } from '../../shared/operations.js';
-import { AVAILABILITY_WINDOW_MS } from '../../shared/scenario.js';
+import { vehicleIssues } from '../../shared/scenario.js';
+import { findIncident } from '../incidents/repo.js';
 import { AppError, parseOr400, validationError } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
 import { cancelTrips } from '../stays/riders.js';
@@ -29,18 +30,16 @@ export class VehicleService {
   async offer(incidentId: string, raw: unknown, actor: Actor): Promise<VehicleOfferResult> {
     const v = parseOr400(vehicleOfferSchema, raw, 'body', 'vehicle offer');
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
-      const startedAt = await repo.incidentStart(tx, incidentId);
-      if (!startedAt) throw new AppError('not_found', 'No such incident.');
+      const incident = await findIncident(tx, incidentId);
+      if (!incident) throw new AppError('not_found', 'No such incident.');
       const siteRows = await repo.siteNames(tx, incidentId);
-      const fields = [];
-      if (!siteRows.some((s) => s.id === v.depotSiteId))
-        fields.push({
-          path: 'body.depotSiteId',
-          message: `unknown site "${v.depotSiteId}"; expected one of ${siteRows.map((s) => `"${s.id}" (${s.name})`).join(', ')}`,
-        });
-      if (Math.abs(Date.parse(v.availableFrom) - startedAt.getTime()) > AVAILABILITY_WINDOW_MS)
-        fields.push({ path: 'body.availableFrom', message: "expected a time within 30 days of the incident's start" });
-      if (fields.length) throw validationError(fields, 'vehicle offer');
+      const sitesAre = siteRows.map((s) => `"${s.id}" (${s.name})`).join(', ');
+      const issues = vehicleIssues(v, new Set(siteRows.map((s) => s.id)), incident.startedAt.getTime(), sitesAre);
+      if (issues.length)
+        throw validationError(
+          issues.map((i) => ({ path: `body.${i.field}`, message: i.message })),
+          'vehicle offer',
+        );
       if (await repo.vehicleExists(tx, incidentId, v.id))
         throw new AppError('conflict', `Vehicle ${v.id} is already recorded in this incident: choose another id, or change its status instead.`, {
           vehicleId: v.id,

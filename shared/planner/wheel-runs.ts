@@ -182,27 +182,24 @@ export function runCoster(
     let j = 0;
     for (const n = Math.min(len, r.len); j < n && r.seq[j] === seq[j];) j++;
     const veh = m.vehicles[v]!;
-    let [ready, hotel, site, c] = [r.ready[j]!, r.hotel[j]!, r.site[j]!, r.cost[j]!];
+    // The vehicle as it stands after the shared first part. Its `pos` stays the start's: it is read
+    // only where it stands at neither a hotel nor a site, which is only before its first household.
+    const st: VehicleState = { ...start[v]!, readyMs: r.ready[j]!, hotel: r.hotel[j]!, site: r.site[j]! };
+    let c = r.cost[j]!;
     for (let i = j; i < len; i++) {
       const p = seq[i]!;
       const info = m.parties[p]!;
       let at: number;
-      if (veh.wheelchairSpaces < info.wheel || veh.seats < info.seated || !Number.isFinite(ready)) at = ready = Infinity;
+      if (veh.wheelchairSpaces < info.wheel || veh.seats < info.seated || !Number.isFinite(st.readyMs)) at = st.readyMs = Infinity;
       else {
-        // As runArrivals: earliestDeparture (ready + drive to the site + boarding), then the drive to the hotel.
-        const depart =
-          hotel < 0 && site < 0
-            ? earliestDeparture(m, { ...start[v]!, readyMs: ready }, info.site)
-            : ready +
-              driveMs(m, hotel >= 0 ? kmSiteHotel(m, info.site, hotel) : m.siteSiteKm[site * m.sites.length + info.site]!) +
-              m.policy.boardingMinutes * MINUTE_MS;
-        at = depart + driveMs(m, kmSiteHotel(m, info.site, hotelOf[p]!));
-        [hotel, site] = [hotelOf[p]!, -1];
-        ready = at + m.policy.stopMinutes * MINUTE_MS;
+        // As runArrivals.
+        at = earliestDeparture(m, st, info.site) + driveMs(m, kmSiteHotel(m, info.site, hotelOf[p]!));
+        [st.hotel, st.site] = [hotelOf[p]!, -1];
+        st.readyMs = at + m.policy.stopMinutes * MINUTE_MS;
       }
       c += runTerm(at, target, origin);
       r.seq[i] = p;
-      [r.ready[i + 1], r.hotel[i + 1], r.site[i + 1], r.cost[i + 1]] = [ready, hotel, site, c];
+      [r.ready[i + 1], r.hotel[i + 1], r.site[i + 1], r.cost[i + 1]] = [st.readyMs, st.hotel, st.site, c];
     }
     r.len = len;
     return c;
