@@ -177,23 +177,29 @@ describeBrowser('every person accounted for, live on two consoles', () => {
     answered();
     await onBothConsoles('need_help', [p.guests[0]!.name], '05-need-help');
 
-    // Roll call on a phone-sized page: tick everyone but one.
+    // Roll call on a phone-sized page: tick everyone but one, families by their "All N here" button.
     const phone = await one.context.newPage();
     await phone.setViewportSize({ width: 390, height: 800 });
     await phone.goto(`${server.url}/#/incidents/${incidentId}/rollcall/muster-sports-hall`);
     await phone.getByTestId('rollcall').waitFor();
-    const boxes = phone.locator('.rc-guest input[type="checkbox"]');
-    const n = await boxes.count();
-    for (let i = 0; i < n - 1; i++) await boxes.nth(i).check();
-    const absent = (
-      (await phone
-        .locator('.rc-guest')
-        .nth(n - 1)
-        .textContent()) ?? ''
-    )
-      .split(' ')
-      .slice(0, 2)
-      .join(' ');
+    const n = await phone.locator('.rc-guest input[type="checkbox"]').count();
+    const households = phone.locator('.rc-household');
+    const hn = await households.count();
+    /** Tick (or untick) household i whole: its button, or its one guest's box. */
+    const wholeHousehold = async (i: number) => {
+      const all = households.nth(i).locator('button.rc-all');
+      if (await all.count()) await all.click();
+      else await households.nth(i).locator('input[type="checkbox"]').click();
+    };
+    for (let i = 0; i < hn - 1; i++) await wholeHousehold(i);
+    const lastFamily = households.nth(hn - 1).locator('.rc-guest');
+    const ln = await lastFamily.count();
+    for (let i = 0; i < ln - 1; i++) await lastFamily.nth(i).locator('input').check();
+    const absent = ((await lastFamily.nth(ln - 1).textContent()) ?? '').split(' ').slice(0, 2).join(' ');
+    expect(await phone.getByTestId('rollcall-ticked').textContent()).toBe(String(n - 1));
+    // A household's button says what it will do: a ticked family's is "Untick all".
+    const family = phone.locator('.rc-household', { has: phone.locator('button.rc-all') }).first();
+    expect(await family.locator('button.rc-all').textContent()).toBe('Untick all');
     await phone.getByTestId('rollcall-submit').click();
     await phone.getByTestId('rollcall-result').filter({ hasText: '1 marked missing' }).waitFor();
     await screenshot(phone, 'accountability-rollcall');
@@ -201,7 +207,8 @@ describeBrowser('every person accounted for, live on two consoles', () => {
     expect(await phone.getByTestId('rollcall-ticked').textContent()).toBe(String(n - 1));
     expect(await phone.getByTestId('rollcall-submit').textContent()).toBe('Record roll call: 1 not seen');
     // Marking most of the list missing asks once more, and nothing is recorded until confirmed.
-    for (let i = 0; i < n - 1; i++) await boxes.nth(i).uncheck();
+    for (let i = 0; i < hn - 1; i++) await wholeHousehold(i);
+    expect(await family.locator('button.rc-all').textContent()).toMatch(/^All \d+ here$/);
     await phone.getByTestId('rollcall-submit').click();
     expect(await phone.getByTestId('rollcall-submit').textContent()).toMatch(/^Confirm: mark \d+ people missing$/);
     expect(await phone.getByTestId('rollcall-result').textContent()).toMatch(/1 marked missing/);
