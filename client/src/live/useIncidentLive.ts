@@ -175,6 +175,8 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
         RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)],
       );
     };
+    /** Whether a subscribe was answered since the page's own read (later ones are reconnects). */
+    let subscribed = false;
     const subscribe = () => {
       socket.emit('subscribe', { incidentId, sinceSeq: logRef.current.lastSeq }, (ack: SyncAck) => {
         // Refused or unanswerable (the server's database is away): ask again; live events that
@@ -193,7 +195,13 @@ export function useIncidentLive(incidentId: string, onAuthError: (err: unknown) 
           failures = 0;
           if (apply(ack.events)) subscribe();
         }
-        scheduleReread();
+        // The first answer after the page's own read: the state it read is current up to its seq,
+        // so only what changed after that is read again (at 10,000 guests the whole state is
+        // 2.9 MB and a 150 ms parse). A reconnect reads the whole state again.
+        const held = stateRef.current;
+        if (!subscribed && !ack.snapshot && held) scheduleReread(logRef.current.events.filter((e) => e.seq > held.seq));
+        else scheduleReread();
+        subscribed = true;
         if (wasLost) {
           wasLost = false;
           setConnection('caught-up');
