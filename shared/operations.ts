@@ -54,6 +54,13 @@ export interface VehicleOfferResult {
   seq: number;
 }
 
+/** A household typed in the console (POST /api/incidents/:id/parties): its id, its guests, and the event's seq. */
+export interface HouseholdAddResult {
+  partyId: string;
+  guests: number;
+  seq: number;
+}
+
 /** Statuses a duty manager (or the guest's own link) may set directly. */
 export const partyStatusUpdateSchema = z.object({
   status: z.enum(SETTABLE_PARTY_STATUSES, { message: 'expected self_evacuated, needs_help, waiting or no_show' }),

@@ -10,11 +10,13 @@ import type { DriverLink, DriverLinkRevoked, DriverPositionRequest, DriverView, 
 import type { FeedbackList, HandleReplyResult, StaffReplyView } from '../../shared/messages.js';
 import type { LiveEvent } from '../../shared/realtime.js';
 import type { AttentionList, AttentionSettings, RollCallLink, RollCallList, RollCallResult, ResolveAttentionResult } from '../../shared/attention.js';
+import type { Party } from '../../shared/scenario.js';
 import type {
   HotelOffer,
   HotelOfferResult,
   VehicleOffer,
   VehicleOfferResult,
+  HouseholdAddResult,
   HotelUpdate,
   HotelUpdateResult,
   PartyStatusUpdate,
@@ -227,6 +229,7 @@ export const api = {
   },
   hotelEtas: (incidentId: string, hotelId: string) => request<{ etas: HotelEta[] }>('GET', `${hotel(incidentId, hotelId)}/etas`),
   offerVehicle: (incidentId: string, offer: VehicleOffer) => request<VehicleOfferResult>('POST', `${inc(incidentId)}/vehicles`, offer),
+  addHousehold: (incidentId: string, household: Party) => request<HouseholdAddResult>('POST', `${inc(incidentId)}/parties`, household),
   setVehicleStatus: (incidentId: string, vehicleId: string, change: VehicleStatusUpdate) =>
     request<unknown>('PATCH', `${inc(incidentId)}/vehicles/${seg(vehicleId)}`, change),
   setPartyStatus: (incidentId: string, partyId: string, change: PartyStatusUpdate) =>

@@ -90,3 +90,13 @@ export async function siteList(db: Db, incidentId: string): Promise<{ id: string
 export async function partyKeys(tx: Tx, incidentId: string): Promise<{ id: string; passCode: string; position: number }[]> {
   return tx.select({ id: parties.id, passCode: parties.passCode, position: parties.position }).from(parties).where(eq(parties.incidentId, incidentId));
 }
+
+/** Which of these guest ids the incident already uses. */
+export async function guestIdsTaken(tx: Tx, incidentId: string, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await tx
+    .select({ id: guests.id })
+    .from(guests)
+    .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, ids)));
+  return rows.map((r) => r.id);
+}

@@ -79,4 +79,12 @@ export const incidentRoutes = [
       res.status(201).json(await deps.incidents.importGuestCsv(params.incidentId, req.body, actorOf(req)));
     },
   }),
+  route({
+    method: 'post',
+    path: '/api/incidents/:incidentId/parties',
+    roles: MANAGERS,
+    params: incidentIdParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => res.status(201).json(await deps.incidents.addHousehold(params.incidentId, req.body, actorOf(req))),
+  }),
 ];

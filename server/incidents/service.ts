@@ -1,16 +1,18 @@
 /** Incident use cases: import (scenario or guest CSV), export, list, headline counts, state. */
 import type { Db } from '../db/client.js';
-import { scenarioSchema } from '../../shared/scenario.js';
+import { partySchema, scenarioSchema, type Party } from '../../shared/scenario.js';
 import { zodFieldErrors } from '../../shared/errors.js';
 import type { ImportResult, IncidentListItem, IncidentState, IncidentStatePart, IncidentSummary } from '../../shared/api.js';
 import type { SessionUser } from '../auth/types.js';
-import { AppError, validationError } from '../http/errors.js';
-import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
+import { AppError, parseOr400, validationError } from '../http/errors.js';
+import { commitWithEvents, type Actor, type Emit, type EventBus } from '../events/log.js';
+import type { Tx } from '../db/client.js';
 import { insertParties, insertScenario } from './import.js';
 import { exportScenario } from './export.js';
 import { parseGuestCsv } from './csv.js';
 import * as repo from './repo.js';
 import { isoUtc } from '../../shared/time.js';
+import type { HouseholdAddResult } from '../../shared/operations.js';
 import { presentState, presentSummary } from './presenters.js';
 import { shelterExtras, shelterInput } from '../shelter/service.js';
 import { projectShelter } from '../../shared/live-shelter.js';
@@ -50,11 +52,51 @@ export class IncidentService {
           clash.map((p) => ({ path: `booking_ref ${p.id}`, message: 'this booking is already in the incident' })),
           'guest list',
         );
-      const first = existing.reduce((m, p) => Math.max(m, p.position + 1), 0);
-      await insertParties(tx, incidentId, parsed.parties, first, new Set(existing.map((p) => p.passCode)));
-      const guests = parsed.parties.reduce((n, p) => n + p.guests.length, 0);
-      await emit(incidentId, actor, [{ type: 'parties.added', payload: { partyIds: parsed.parties.map((p) => p.id), guests } }]);
-      return { parties: parsed.parties.length, guests };
+      const added = await addParties(tx, emit, incidentId, actor, parsed.parties, existing);
+      return { parties: added.parties, guests: added.guests };
+    });
+  }
+
+  /**
+   * Add one household typed in the console (guests found during the night), in the scenario's
+   * party shape. Its site must be one of the incident's; a household id or guest id already used
+   * is refused by field (409 for the household: it is never overwritten). The next plan houses it.
+   */
+  async addHousehold(incidentId: string, raw: unknown, actor: Actor): Promise<HouseholdAddResult> {
+    const party = parseOr400(partySchema, raw, 'body', 'household');
+    const twice = party.guests.flatMap((g, i) => (party.guests.findIndex((x) => x.id === g.id) < i ? [i] : []));
+    if (twice.length)
+      throw validationError(
+        twice.map((i) => ({ path: `body.guests[${i}].id`, message: `guest id "${party.guests[i]!.id}" is given twice` })),
+        'household',
+      );
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const siteRows = await repo.siteList(tx, incidentId);
+      if (siteRows.length === 0) throw new AppError('not_found', 'No such incident.');
+      if (!siteRows.some((x) => x.id === party.siteId))
+        throw validationError(
+          [{ path: 'body.siteId', message: `unknown site "${party.siteId}"; expected one of ${siteRows.map((x) => `"${x.id}" (${x.name})`).join(', ')}` }],
+          'household',
+        );
+      const existing = await repo.partyKeys(tx, incidentId);
+      if (existing.some((p) => p.id === party.id))
+        throw new AppError('conflict', `Household ${party.id} is already in this incident: choose another booking reference.`, { partyId: party.id });
+      const taken = new Set(
+        await repo.guestIdsTaken(
+          tx,
+          incidentId,
+          party.guests.map((g) => g.id),
+        ),
+      );
+      if (taken.size)
+        throw validationError(
+          party.guests.flatMap((g, i) =>
+            taken.has(g.id) ? [{ path: `body.guests[${i}].id`, message: `guest id "${g.id}" is already used in this incident` }] : [],
+          ),
+          'household',
+        );
+      const r = await addParties(tx, emit, incidentId, actor, [party], existing);
+      return { partyId: party.id, guests: r.guests, seq: r.seq };
     });
   }
 
@@ -114,4 +156,20 @@ export class IncidentService {
     if (!inc) throw new AppError('not_found', 'No such incident.');
     return inc;
   }
+}
+
+/** Insert households after those already in the incident (new pass codes, next positions) and tell every console. */
+async function addParties(
+  tx: Tx,
+  emit: Emit,
+  incidentId: string,
+  actor: Actor,
+  list: Party[],
+  existing: readonly { passCode: string; position: number }[],
+): Promise<{ parties: number; guests: number; seq: number }> {
+  const first = existing.reduce((m, p) => Math.max(m, p.position + 1), 0);
+  await insertParties(tx, incidentId, list, first, new Set(existing.map((p) => p.passCode)));
+  const guests = list.reduce((n, p) => n + p.guests.length, 0);
+  const [ev] = await emit(incidentId, actor, [{ type: 'parties.added', payload: { partyIds: list.map((p) => p.id), guests } }]);
+  return { parties: list.length, guests, seq: ev!.seq };
 }

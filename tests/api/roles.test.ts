@@ -355,6 +355,8 @@ const ROUTES: RouteRow[] = [
     call: () => ({ method: 'patch', path: inc('/hotels/A1'), body: { perks: [{ kind: 'tea_and_toast' }] } }) },
   { route: 'POST /api/incidents/:incidentId/parties/:partyId/status', expect: [401, 200, 200, 403, 403, 403, 403, 403],
     call: () => ({ method: 'post', path: inc('/parties/A-STATUS/status'), body: { status: 'needs_help', note: 'roles test' } }) },
+  { route: 'POST /api/incidents/:incidentId/parties',                expect: [401, 201, 201, 403, 403, 403, 403, 403],
+    call: () => ({ method: 'post', path: inc('/parties'), body: buildParty({ id: `TYPED-${++offerSeq}`, guests: [buildGuest({ id: `TYPED-${offerSeq}-G1` })] }) }) },
   { route: 'POST /api/incidents/:incidentId/vehicles',               expect: [401, 201, 201, 403, 403, 403, 403, 403],
     call: () => ({ method: 'post', path: inc('/vehicles'), body: buildVehicle({ id: `VOFFER-${++offerSeq}` }) }) },
   { route: 'PATCH /api/incidents/:incidentId/vehicles/:vehicleId',   expect: [401, 200, 200, 403, 403, 403, 403, 403],

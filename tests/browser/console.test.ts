@@ -339,6 +339,46 @@ describeBrowser('duty manager console', () => {
     await p1.getByTestId('activity-feed').getByText(`recorded an accessible taxi ${offered.id} from Skegness Cabs (3 seats, 1 wheelchair space)`).waitFor();
   });
 
+  test('a household found during the night, typed with a mistake first, is saved and shows in the other console live', async () => {
+    const p1 = one.page;
+    const p2 = two.page;
+    await p2.keyboard.press('Escape');
+    await p2.keyboard.press('1');
+    await p2.getByRole('button', { name: 'Add a household' }).click();
+    const form = p2.getByTestId('household-add-form');
+    await form.locator('[data-guest-row="0"]').getByLabel('Full name').fill('Iris Foundling');
+    await form.locator('[data-guest-row="0"]').getByLabel('Wheelchair').check();
+    await form.getByRole('button', { name: 'Add another guest' }).click();
+    await form.getByLabel('Phone (optional)').fill('call me');
+    await form.getByRole('button', { name: 'Save household' }).click();
+    // The second guest has no name and the phone is no number: both named by their field, nothing saved.
+    await form.locator('[data-error-path="guests[1].name"]').waitFor();
+    await form.locator('[data-error-path="phone"]').waitFor();
+    await screenshot(p2, 'console-13c-household-field-errors');
+    const before = (await state()).parties.length;
+    await form.locator('[data-guest-row="1"]').getByLabel('Full name').fill('Ned Foundling');
+    await form.locator('[data-guest-row="1"]').getByLabel('Age').selectOption('infant');
+    await form.getByLabel('Phone (optional)').fill('07700 900777');
+    await form.getByRole('button', { name: 'Save household' }).click();
+    const details = p2.locator('.details[data-party-id]');
+    await details.getByText('Ned Foundling').waitFor();
+    const added = (await state()).parties.find((p) => p.name === 'Foundling')!;
+    expect((await state()).parties.length).toBe(before + 1);
+    expect(added.guests.map((g) => [g.name, g.age, g.needs])).toEqual([
+      ['Iris Foundling', 'adult', ['wheelchair']],
+      ['Ned Foundling', 'infant', []],
+    ]);
+    expect(await details.getAttribute('data-party-id')).toBe(added.id);
+    await screenshot(p2, 'console-13d-household-added');
+
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('5');
+    await p1.getByTestId('activity-feed').getByText('added 1 household (2 guests)').waitFor();
+    await p1.keyboard.press('1');
+    await p1.getByTestId('household-search').fill('Foundling');
+    await p1.locator(`button.row[data-party-id="${added.id}"]`).waitFor();
+  });
+
   test('when the server drops the connection the console says so, reconnects and catches up', async () => {
     const p1 = one.page;
     await p1.keyboard.press('Escape');

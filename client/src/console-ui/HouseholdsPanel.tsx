@@ -11,6 +11,7 @@ import { needsOf } from '../../../shared/whereabouts.js';
 import { humanize, plural } from '../format.js';
 import type { PanelProps } from './SidePanel.js';
 import { HouseholdDetails } from './HouseholdDetails.js';
+import { HouseholdAddForm } from './HouseholdAddForm.js';
 import { VirtualList } from './VirtualList.js';
 import { rollCallHref } from '../rollcall/route.js';
 import { RollCallHandover } from './RollCallHandover.js';
@@ -26,6 +27,7 @@ export function HouseholdsPanel(props: PanelProps & { searchRef: RefObject<HTMLI
   const found = useMemo(() => filterHouseholds(state.parties, { ...f, siteId: sel.siteId }, flagged), [state.parties, f, sel.siteId, flagged]);
   const opts = useMemo(() => filterOptions(state.parties), [state.parties]);
   const open = sel.households ? lookup.party(sel.households) : undefined;
+  const [adding, setAdding] = useState(false);
 
   if (open)
     return (
@@ -37,10 +39,26 @@ export function HouseholdsPanel(props: PanelProps & { searchRef: RefObject<HTMLI
       />
     );
 
+  if (adding)
+    return (
+      <HouseholdAddForm
+        {...props}
+        onDone={(id) => {
+          setAdding(false);
+          if (id) onSel((s) => ({ ...s, households: id }));
+        }}
+      />
+    );
+
   const site = sel.siteId ? lookup.site(sel.siteId) : undefined;
   return (
     <section aria-labelledby="households-title" className="households">
-      <h2 id="households-title">Households</h2>
+      <div className="panel-title">
+        <h2 id="households-title">Households</h2>
+        <button type="button" onClick={() => setAdding(true)}>
+          Add a household
+        </button>
+      </div>
       <div className="filters">
         <label className="field-compact grow">
           <span>

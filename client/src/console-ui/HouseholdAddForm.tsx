@@ -1,0 +1,147 @@
+/**
+ * Add a household found during the night (a family that sheltered in its car, a booking missing
+ * from the list): its guests by name and age, their needs, its muster point, a phone. Checked in
+ * the browser with the schema the server uses; every problem is shown beside its field, and the
+ * server's own (an unknown muster point, a booking reference already used) the same way. The
+ * next plan houses it; the household opens once saved.
+ */
+import { useState, type FormEvent } from 'react';
+import { partySchema, GUEST_AGES, RULED_GUEST_NEEDS, type GuestAge } from '../../../shared/scenario.js';
+import { zodFieldErrors } from '../../../shared/errors.js';
+import { api } from '../api.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { needLabel } from '../reception/model.js';
+import type { PanelProps } from './SidePanel.js';
+import { slug, useOfferForm } from './offer-fields.js';
+
+interface GuestRow {
+  name: string;
+  age: GuestAge;
+  needs: string[];
+}
+
+const blankGuest = (): GuestRow => ({ name: '', age: 'adult', needs: [] });
+
+export function HouseholdAddForm({ incidentId, state, onAuthError, onDone }: PanelProps & { onDone: (partyId: string | null) => void }) {
+  const musters = [...state.sites].filter((s) => s.kind !== 'depot').sort((a, b) => Number(b.kind === 'muster') - Number(a.kind === 'muster'));
+  const [h, setH] = useState({ ref: '', unit: '', siteId: musters[0]?.id ?? '', phone: '', pets: false, notes: '' });
+  const [guests, setGuests] = useState<GuestRow[]>([blankGuest()]);
+  const { busy, error, refuse, send, fieldProps, Err } = useOfferForm(onAuthError);
+  const setGuest = (i: number, g: Partial<GuestRow>) => setGuests(guests.map((x, k) => (k === i ? { ...x, ...g } : x)));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    // A booking reference when none is typed: the first guest's surname and a number not yet used.
+    const taken = new Set(state.parties.map((p) => p.id));
+    const surname = guests[0]?.name.trim().split(/\s+/).pop() ?? '';
+    let id = h.ref.trim();
+    for (let n = 1; !id || (!h.ref.trim() && taken.has(id)); n++) id = `FOUND-${slug(surname).toUpperCase() || 'HH'}-${n}`;
+    const household = {
+      id,
+      name: surname,
+      unit: h.unit,
+      siteId: h.siteId,
+      needs: h.pets ? ['pets'] : [],
+      notes: h.notes,
+      phone: h.phone,
+      guests: guests.map((g, i) => ({ id: `${id}-${i + 1}`, name: g.name, age: g.age, needs: g.needs })),
+    };
+    const checked = partySchema.safeParse(household);
+    if (!checked.success) return refuse(zodFieldErrors(checked.error).map((f) => (f.path === 'name' ? { ...f, path: 'guests[0].name' } : f)));
+    await send(
+      () => api.addHousehold(incidentId, checked.data),
+      (r) => onDone(r.partyId),
+    );
+  };
+
+  const text = (key: 'ref' | 'unit' | 'phone' | 'notes', path: string, label: string, extra: Record<string, string> = {}) => (
+    <label className="field-compact">
+      <span>{label}</span>
+      <input type="text" value={h[key]} onChange={(e) => setH({ ...h, [key]: e.target.value })} {...fieldProps(path)} {...extra} />
+      <Err path={path} />
+    </label>
+  );
+
+  return (
+    <section aria-labelledby="household-add-title" className="details">
+      <button type="button" className="link" onClick={() => onDone(null)}>
+        ← All households
+      </button>
+      <h2 id="household-add-title">Add a household</h2>
+      <form onSubmit={(e) => void submit(e)} noValidate data-testid="household-add-form">
+        {guests.map((g, i) => (
+          <fieldset key={i} className="guest-row" data-guest-row={i}>
+            <legend>Guest {i + 1}</legend>
+            <div className="form-row">
+              <label className="field-compact grow">
+                <span>Full name</span>
+                <input type="text" value={g.name} onChange={(e) => setGuest(i, { name: e.target.value })} {...fieldProps(`guests[${i}].name`)} />
+                <Err path={`guests[${i}].name`} />
+              </label>
+              <label className="field-compact">
+                <span>Age</span>
+                <select value={g.age} onChange={(e) => setGuest(i, { age: e.target.value as GuestAge })} {...fieldProps(`guests[${i}].age`)}>
+                  {GUEST_AGES.map((a) => (
+                    <option key={a} value={a}>
+                      {a}
+                    </option>
+                  ))}
+                </select>
+                <Err path={`guests[${i}].age`} />
+              </label>
+            </div>
+            <div className="form-row">
+              {RULED_GUEST_NEEDS.map((n) => (
+                <label key={n} className="check">
+                  <input
+                    type="checkbox"
+                    checked={g.needs.includes(n)}
+                    onChange={(e) => setGuest(i, { needs: e.target.checked ? [...g.needs, n] : g.needs.filter((x) => x !== n) })}
+                  />
+                  {needLabel(n)}
+                </label>
+              ))}
+              {guests.length > 1 ? (
+                <button type="button" className="link" onClick={() => setGuests(guests.filter((_, k) => k !== i))}>
+                  Remove
+                </button>
+              ) : null}
+            </div>
+            <Err path={`guests[${i}].id`} />
+          </fieldset>
+        ))}
+        <Err path="guests" />
+        <button type="button" onClick={() => setGuests([...guests, blankGuest()])}>
+          Add another guest
+        </button>
+        <div className="form-row">
+          <label className="field-compact">
+            <span>Muster point</span>
+            <select value={h.siteId} onChange={(e) => setH({ ...h, siteId: e.target.value })} {...fieldProps('siteId')}>
+              {musters.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+            <Err path="siteId" />
+          </label>
+          {text('unit', 'unit', 'Unit (optional)')}
+        </div>
+        <div className="form-row">
+          {text('phone', 'phone', 'Phone (optional)', { inputMode: 'tel' })}
+          <label className="check">
+            <input type="checkbox" checked={h.pets} onChange={(e) => setH({ ...h, pets: e.target.checked })} />
+            Pets with them
+          </label>
+        </div>
+        {text('notes', 'notes', 'Notes (optional)')}
+        {text('ref', 'id', 'Booking reference (optional)')}
+        {error ? <ErrorNotice error={error} title="Not saved." /> : null}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Saving…' : 'Save household'}
+        </button>
+      </form>
+    </section>
+  );
+}
