@@ -2,7 +2,7 @@
  * The side panel: six tabs (keys 1–6), each one click from the map. Tabs follow the ARIA tabs
  * pattern. "Attention" carries a count badge, so what waits for a duty manager shows from any tab.
  */
-import type { RefObject } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import type { IncidentState } from '../../../shared/api.js';
 import type { EventLog } from '../console/event-log.js';
 import type { Lookup } from '../console/lookup.js';
@@ -48,6 +48,12 @@ interface Props extends PanelProps {
 export function SidePanel(props: Props) {
   const { tab, onTab, plan, searchRef, att, onShowParty, ...panel } = props;
   const waiting = att.attention.count;
+  // A household, hotel or vehicle opened (from a list, the map, or a form just saved) is read from its top.
+  const body = useRef<HTMLDivElement>(null);
+  const { households, hotels, fleet } = panel.sel;
+  useEffect(() => {
+    body.current?.scrollTo({ top: 0 });
+  }, [tab, households, hotels, fleet]);
   return (
     <aside className="side-panel" aria-label="Panels">
       <div role="tablist" aria-label="Console panels" className="tabs">
@@ -81,7 +87,7 @@ export function SidePanel(props: Props) {
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel-body" data-panel={tab}>
+      <div ref={body} role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="panel-body" data-panel={tab}>
         {tab === 'households' ? <HouseholdsPanel {...panel} searchRef={searchRef} openItems={att.attention.items} /> : null}
         {tab === 'hotels' ? <HotelsPanel {...panel} /> : null}
         {tab === 'fleet' ? <FleetPanel {...panel} /> : null}
