@@ -78,9 +78,8 @@ export class IncidentService {
           [{ path: 'body.siteId', message: `unknown site "${party.siteId}"; expected one of ${siteRows.map((x) => `"${x.id}" (${x.name})`).join(', ')}` }],
           'household',
         );
-      const existing = await repo.partyKeys(tx, incidentId);
-      if (existing.some((p) => p.id === party.id))
-        throw new AppError('conflict', `Household ${party.id} is already in this incident: choose another booking reference.`, { partyId: party.id });
+      // Guests first, then households: a colleague's add of this household committed between the
+      // two reads is seen by the second, so a race for one booking is a 409, never "guest id used".
       const taken = new Set(
         await repo.guestIdsTaken(
           tx,
@@ -88,6 +87,9 @@ export class IncidentService {
           party.guests.map((g) => g.id),
         ),
       );
+      const existing = await repo.partyKeys(tx, incidentId);
+      if (existing.some((p) => p.id === party.id))
+        throw new AppError('conflict', `Household ${party.id} is already in this incident: choose another booking reference.`, { partyId: party.id });
       if (taken.size)
         throw validationError(
           party.guests.flatMap((g, i) =>
