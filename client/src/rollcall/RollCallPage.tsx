@@ -2,8 +2,9 @@
  * Roll call at a muster point, on a phone: everyone expected there (still waiting, or already
  * marked missing) with a big tick box each, and one button per household to tick it all (families
  * stand together: a marshal reading 250 names ticks 90 households); "Record roll call" marks
- * everyone not ticked missing (an exception on every console) and anyone ticked who was missing as found. Opened either by a
- * signed-in duty manager or, without a sign-in, through a roll-call link a manager handed out.
+ * everyone not ticked missing (an exception on every console) and anyone ticked who was missing as
+ * found. Opened either by a signed-in duty manager or, without a sign-in, through a roll-call link
+ * a manager handed out.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../api.js';
