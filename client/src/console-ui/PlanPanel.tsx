@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import type { AttentionState } from '../live/useAttention.js';
 import { groupDiff, guestsPerHotel } from '../console/diff-groups.js';
+import { savingInAll } from '../console/alternatives.js';
 import { formatDateTime, formatMoneyMinor, formatTime, plural } from '../format.js';
 import type { PlanWork } from '../live/usePlan.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
@@ -172,6 +173,12 @@ export function PlanPanel({ state, lookup, plan, att }: PanelProps & { plan: Pla
                   <strong>{alt.lastArrivalAt ? formatTime(alt.lastArrivalAt, state.incident.timezone) : '—'}</strong>
                   {alt.vulnerableLastArrivalAt ? (
                     <span className="muted small-text"> (vulnerable guests by {formatTime(alt.vulnerableLastArrivalAt, state.incident.timezone)})</span>
+                  ) : null}
+                  {savingInAll(alt, view.alternatives!) > 0 ? (
+                    <span className="small-text" data-testid="saving-in-all">
+                      {' '}
+                      — {formatMoneyMinor(savingInAll(alt, view.alternatives!), cur)} less in all than the cheapest rooms: its trips cost less
+                    </span>
                   ) : null}
                 </label>
               ))}
