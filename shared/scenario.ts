@@ -136,7 +136,8 @@ export const vehicleSchema = z.object({
 /** A vehicle offered more than this before or after the incident started is a typo (a wrong year). */
 export const AVAILABILITY_WINDOW_MS = 30 * 86_400_000;
 
-function duplicates<T>(items: readonly T[], key: (t: T) => string): number[] {
+/** The indexes of the items whose key an earlier item already has. */
+export function duplicates<T>(items: readonly T[], key: (t: T) => string): number[] {
   const seen = new Set<string>();
   const dup: number[] = [];
   items.forEach((item, i) => {
@@ -183,8 +184,8 @@ export const scenarioSchema = z
     const guestIds = new Set<string>();
     const siteIds = new Set(s.sites.map((x) => x.id));
     s.parties.forEach((p, pi) => {
-      if (!siteIds.has(p.siteId))
-        ctx.addIssue({ code: 'custom', path: ['parties', pi, 'siteId'], message: `unknown site "${p.siteId}"; expected one of the scenario's sites` });
+      const site = unknownSite(p.siteId, siteIds, "the scenario's sites");
+      if (site) ctx.addIssue({ code: 'custom', path: ['parties', pi, 'siteId'], message: site });
       p.guests.forEach((g, gi) => {
         if (guestIds.has(g.id)) ctx.addIssue({ code: 'custom', path: ['parties', pi, 'guests', gi, 'id'], message: `duplicate guest id "${g.id}"` });
         guestIds.add(g.id);
@@ -224,9 +225,18 @@ export function vehicleIssues(
   const from = Date.parse(v.availableFrom);
   if (Number.isFinite(startedAtMs) && Number.isFinite(from) && Math.abs(from - startedAtMs) > AVAILABILITY_WINDOW_MS)
     out.push({ field: 'availableFrom', message: "expected a time within 30 days of the incident's start" });
-  if (!siteIds.has(v.depotSiteId)) out.push({ field: 'depotSiteId', message: `unknown site "${v.depotSiteId}"; expected one of ${sitesAre}` });
+  const depot = unknownSite(v.depotSiteId, siteIds, sitesAre);
+  if (depot) out.push({ field: 'depotSiteId', message: depot });
   return out;
 }
+
+/** The message for a site id that is none of `siteIds` (null when it is one); `sitesAre` names them. */
+export function unknownSite(siteId: string, siteIds: ReadonlySet<string>, sitesAre: string): string | null {
+  return siteIds.has(siteId) ? null : `unknown site "${siteId}"; expected one of ${sitesAre}`;
+}
+
+/** Sites named as a duty manager reads them in a message: `"muster-1" (Clubhouse), ...`. */
+export const sitesNamed = (sites: readonly { id: string; name: string }[]): string => sites.map((s) => `"${s.id}" (${s.name})`).join(', ');
 
 /** A scenario as written in a file (defaults may be missing). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;

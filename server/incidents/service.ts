@@ -1,6 +1,6 @@
 /** Incident use cases: import (scenario or guest CSV), export, list, headline counts, state. */
 import type { Db } from '../db/client.js';
-import { partySchema, scenarioSchema, type Party } from '../../shared/scenario.js';
+import { duplicates, partySchema, scenarioSchema, sitesNamed, unknownSite, type Party } from '../../shared/scenario.js';
 import { zodFieldErrors } from '../../shared/errors.js';
 import type { ImportResult, IncidentListItem, IncidentState, IncidentStatePart, IncidentSummary } from '../../shared/api.js';
 import type { SessionUser } from '../auth/types.js';
@@ -64,7 +64,7 @@ export class IncidentService {
    */
   async addHousehold(incidentId: string, raw: unknown, actor: Actor): Promise<HouseholdAddResult> {
     const party = parseOr400(partySchema, raw, 'body', 'household');
-    const twice = party.guests.flatMap((g, i) => (party.guests.findIndex((x) => x.id === g.id) < i ? [i] : []));
+    const twice = duplicates(party.guests, (g) => g.id);
     if (twice.length)
       throw validationError(
         twice.map((i) => ({ path: `body.guests[${i}].id`, message: `guest id "${party.guests[i]!.id}" is given twice` })),
@@ -73,20 +73,12 @@ export class IncidentService {
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const siteRows = await repo.siteList(tx, incidentId);
       if (siteRows.length === 0) throw new AppError('not_found', 'No such incident.');
-      if (!siteRows.some((x) => x.id === party.siteId))
-        throw validationError(
-          [{ path: 'body.siteId', message: `unknown site "${party.siteId}"; expected one of ${siteRows.map((x) => `"${x.id}" (${x.name})`).join(', ')}` }],
-          'household',
-        );
+      const site = unknownSite(party.siteId, new Set(siteRows.map((x) => x.id)), sitesNamed(siteRows));
+      if (site) throw validationError([{ path: 'body.siteId', message: site }], 'household');
       // Guests first, then households: a colleague's add of this household committed between the
       // two reads is seen by the second, so a race for one booking is a 409, never "guest id used".
-      const taken = new Set(
-        await repo.guestIdsTaken(
-          tx,
-          incidentId,
-          party.guests.map((g) => g.id),
-        ),
-      );
+      const guestIds = party.guests.map((g) => g.id);
+      const taken = new Set(await repo.guestIdsTaken(tx, incidentId, guestIds));
       const existing = await repo.partyKeys(tx, incidentId);
       if (existing.some((p) => p.id === party.id))
         throw new AppError('conflict', `Household ${party.id} is already in this incident: choose another booking reference.`, { partyId: party.id });

@@ -9,7 +9,7 @@ import type { Db } from '../db/client.js';
 import { membersOf, moveGuests, recordMoves, syncJourney, type Moved } from '../whereabouts/repo.js';
 import { nameList, openAttention, type AttentionDraft } from '../attention/repo.js';
 import { vehicleOfferSchema, vehicleUpdateSchema, type VehicleOfferResult } from '../../shared/operations.js';
-import { vehicleIssues } from '../../shared/scenario.js';
+import { sitesNamed, vehicleIssues } from '../../shared/scenario.js';
 import { findIncident } from '../incidents/repo.js';
 import { AppError, parseOr400, validationError } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
@@ -33,8 +33,7 @@ export class VehicleService {
       const incident = await findIncident(tx, incidentId);
       if (!incident) throw new AppError('not_found', 'No such incident.');
       const siteRows = await repo.siteNames(tx, incidentId);
-      const sitesAre = siteRows.map((s) => `"${s.id}" (${s.name})`).join(', ');
-      const issues = vehicleIssues(v, new Set(siteRows.map((s) => s.id)), incident.startedAt.getTime(), sitesAre);
+      const issues = vehicleIssues(v, new Set(siteRows.map((s) => s.id)), incident.startedAt.getTime(), sitesNamed(siteRows));
       if (issues.length)
         throw validationError(
           issues.map((i) => ({ path: `body.${i.field}`, message: i.message })),

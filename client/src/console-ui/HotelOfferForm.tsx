@@ -23,7 +23,7 @@ const BLANK_ROOM: RoomRow = { type: 'double', sleeps: '2', count: '', accessible
 export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: PanelProps & { onDone: (hotelId: string | null) => void }) {
   const [v, setV] = useState({ name: '', id: '', lat: '', lng: '', address: '', phone: '', petsAllowed: false, openBar: false, barCap: '' });
   const [rooms, setRooms] = useState<RoomRow[]>([{ ...BLANK_ROOM }]);
-  const { busy, error, refuse, send, fieldProps, Err } = useOfferForm(onAuthError);
+  const { busy, error, refuse, send, fieldProps, Err, textFields } = useOfferForm(onAuthError);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -49,13 +49,8 @@ export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: Panel
     );
   };
 
-  const text = (key: keyof typeof v, label: string, extra: Record<string, string> = {}) => (
-    <label className="field-compact">
-      <span>{label}</span>
-      <input type="text" value={String(v[key])} onChange={(e) => setV({ ...v, [key]: e.target.value })} {...fieldProps(key)} {...extra} />
-      <Err path={key} />
-    </label>
-  );
+  const field = textFields(v, setV);
+  const text = (key: keyof typeof v, label: string, extra: Record<string, string> = {}) => field(key, key, label, extra);
   const setRoom = (i: number, patch: Partial<RoomRow>) => setRooms(rooms.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
   return (

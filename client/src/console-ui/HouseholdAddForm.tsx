@@ -26,7 +26,7 @@ export function HouseholdAddForm({ incidentId, state, onAuthError, onDone }: Pan
   const musters = [...state.sites].filter((s) => s.kind !== 'depot').sort((a, b) => Number(b.kind === 'muster') - Number(a.kind === 'muster'));
   const [h, setH] = useState({ ref: '', unit: '', siteId: musters[0]?.id ?? '', phone: '', pets: false, notes: '' });
   const [guests, setGuests] = useState<GuestRow[]>([blankGuest()]);
-  const { busy, error, refuse, send, fieldProps, Err } = useOfferForm(onAuthError);
+  const { busy, error, refuse, send, fieldProps, Err, textFields } = useOfferForm(onAuthError);
   const setGuest = (i: number, g: Partial<GuestRow>) => setGuests(guests.map((x, k) => (k === i ? { ...x, ...g } : x)));
 
   const submit = async (e: FormEvent) => {
@@ -54,13 +54,7 @@ export function HouseholdAddForm({ incidentId, state, onAuthError, onDone }: Pan
     );
   };
 
-  const text = (key: 'ref' | 'unit' | 'phone' | 'notes', path: string, label: string, extra: Record<string, string> = {}) => (
-    <label className="field-compact">
-      <span>{label}</span>
-      <input type="text" value={h[key]} onChange={(e) => setH({ ...h, [key]: e.target.value })} {...fieldProps(path)} {...extra} />
-      <Err path={path} />
-    </label>
-  );
+  const text = textFields(h, setH);
 
   return (
     <section aria-labelledby="household-add-title" className="details">

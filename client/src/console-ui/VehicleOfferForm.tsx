@@ -46,7 +46,7 @@ export function VehicleOfferForm({ incidentId, state, onAuthError, onDone }: Pan
     perKm: '',
     id: '',
   });
-  const { busy, error, refuse, send, fieldProps, Err } = useOfferForm(onAuthError);
+  const { busy, error, refuse, send, fieldProps, Err, textFields } = useOfferForm(onAuthError);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -77,13 +77,7 @@ export function VehicleOfferForm({ incidentId, state, onAuthError, onDone }: Pan
     );
   };
 
-  const text = (key: keyof typeof v, path: string, label: string, extra: Record<string, string> = {}) => (
-    <label className="field-compact">
-      <span>{label}</span>
-      <input type="text" value={String(v[key])} onChange={(e) => setV({ ...v, [key]: e.target.value })} {...fieldProps(path)} {...extra} />
-      <Err path={path} />
-    </label>
-  );
+  const text = textFields(v, setV);
 
   return (
     <section aria-labelledby="vehicle-offer-title" className="details">

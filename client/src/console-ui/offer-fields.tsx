@@ -76,5 +76,15 @@ export function useOfferForm(onAuthError: (err: unknown) => void) {
       setBusy(false);
     }
   };
-  return { busy, error, refuse, send, fieldProps, Err };
+  /** Text fields bound to one object of the form's state: `text(key, path, label)` is its input, marked and explained by `path`. */
+  const textFields =
+    <T extends object>(values: T, set: (next: T) => void) =>
+    (key: keyof T & string, path: string, label: string, extra: Record<string, string> = {}) => (
+      <label className="field-compact">
+        <span>{label}</span>
+        <input type="text" value={String(values[key])} onChange={(e) => set({ ...values, [key]: e.target.value })} {...fieldProps(path)} {...extra} />
+        <Err path={path} />
+      </label>
+    );
+  return { busy, error, refuse, send, fieldProps, Err, textFields };
 }
