@@ -16,6 +16,9 @@
  *   Chrome's DevTools or `node --cpu-prof`-style readers: where the long tasks' time goes)
  *   BENCH_GUESTS, BENCH_HOTELS, BENCH_VEHICLES   BENCH_DATABASE_URL
  *   --profile-live FILE (the same while hotels change: where each change's long task goes)
+ *   --trace FILE (a Chrome trace of the console's load, with the page's JavaScript sampled: each task,
+ *   the browser's own style, layout and paint within it, and which functions ran; for DevTools'
+ *   Performance panel)
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -135,6 +138,24 @@ try {
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
   }
+  const traceFile = flag('trace');
+  const tracer = traceFile ? await page.context().newCDPSession(page) : null;
+  if (tracer) {
+    await tracer.send('Tracing.start', {
+      transferMode: 'ReturnAsStream',
+      traceConfig: {
+        includedCategories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          'toplevel',
+          'v8',
+          'blink',
+          'loading',
+          'disabled-by-default-v8.cpu_profiler',
+        ],
+      },
+    });
+  }
   t0 = performance.now();
   const tti = await openConsole(page, base, incidentId);
   const map = page.locator('[data-testid="incident-map"]');
@@ -149,6 +170,19 @@ try {
   report({ figure: 'time to interactive', value: tti, unit: 'ms', target: '<= 2000' });
   // Let what the load started settle before measuring frames.
   await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+  if (tracer && traceFile) {
+    const done = new Promise<string>((resolve) => tracer.once('Tracing.tracingComplete', (e) => resolve(e.stream!)));
+    await tracer.send('Tracing.end');
+    const stream = await done;
+    let text = '';
+    for (;;) {
+      const chunk = await tracer.send('IO.read', { handle: stream });
+      text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString() : chunk.data;
+      if (chunk.eof) break;
+    }
+    writeFileSync(traceFile, text);
+    console.log(`Trace of the console's load written to ${traceFile} (chrome://tracing or DevTools' Performance panel)`);
+  }
   if (cdp && profileFile) {
     writeFileSync(profileFile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     console.log(`CPU profile of the console's load written to ${profileFile}`);

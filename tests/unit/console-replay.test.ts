@@ -142,6 +142,20 @@ describe('map markers (client/src/map/markers.ts)', () => {
     const depot = markers.find((m) => m.id === 'site:m1')!;
     expect(depot.details.lines).toHaveLength(1);
   });
+
+  test('details are built when read, and what the map compares (the spec as JSON) still holds them', () => {
+    const before = buildMarkers(now).find((m) => m.id === 'hotel:H1')!;
+    // A change only the details show (a phone number, a room used): the map must still redraw that marker.
+    const after = buildMarkers({ ...now, hotels: now.hotels.map((h) => (h.id === 'H1' ? { ...h, phone: '+44 1632 960000' } : h)) }).find(
+      (m) => m.id === 'hotel:H1',
+    )!;
+    expect(after.tooltip).toBe(before.tooltip);
+    expect(JSON.stringify(after)).not.toBe(JSON.stringify(before));
+    expect(JSON.parse(JSON.stringify(after)).details.rows).toContainEqual({ label: 'Phone', value: '+44 1632 960000' });
+    // Read twice, the same object (built once); a spread copy (the replay's hotels) carries them too.
+    expect(after.details).toBe(after.details);
+    expect({ ...after, stat: 'x' }.details).toEqual(after.details);
+  });
 });
 
 describe('the replay clock', () => {

@@ -10,14 +10,14 @@ import type { IncidentState } from '../../../shared/api.js';
 import type { PlanView } from '../../../shared/api.js';
 import { mapConfig } from '../config.js';
 import { createIncidentMap, type IncidentMapHandle } from '../map/leaflet-adapter.js';
-import { buildMarkers } from '../map/markers.js';
+import { buildMarkers, type MarkerSpec } from '../map/markers.js';
 import { householdDots, tripLines, vehicleDots } from '../map/overlays.js';
 import { MapLegend } from '../map/MapLegend.js';
 import { clusterHouseholds } from '../console/clusters.js';
 import type { EventLog } from '../console/event-log.js';
 import { plural } from '../format.js';
 import type { Lookup } from '../console/lookup.js';
-import { foldEvents } from '../console/replay.js';
+import { foldEvents, type ReplayFrame } from '../console/replay.js';
 import { tripWindow, vehicleAt, type TripLike } from '../console/trips.js';
 import { TimeBar } from './TimeBar.js';
 import type { Replay } from './useReplay.js';
@@ -33,9 +33,32 @@ interface Props {
   replay: Replay;
 }
 
+/**
+ * The markers of `state`; in replay, hotels offered after the replay step are left out and each
+ * hotel's fill is its check-ins at that step.
+ */
+function markersAt(state: IncidentState, frame: ReplayFrame | null, events: EventLog['events'], lookup: Lookup): MarkerSpec[] {
+  const all = buildMarkers(state);
+  if (!frame) return all;
+  const offeredLater = new Set(events.filter((e) => e.type === 'hotel.offered').map((e) => e.payload.hotelId));
+  return all
+    .filter((m) => m.kind !== 'hotel' || !offeredLater.has(m.id.slice(6)) || frame.hotels.get(m.id.slice(6))?.offeredAtStep)
+    .map((m) => {
+      if (m.kind !== 'hotel') return m;
+      const h = lookup.hotel(m.id.slice(6));
+      const guests = frame.hotels.get(m.id.slice(6))?.checkedInGuests ?? 0;
+      const beds = h?.bedsOffered ?? 0;
+      return {
+        ...m,
+        fillRatio: beds ? Math.min(1, guests / beds) : 0,
+        stat: `${guests}/${beds} checked in`,
+        tooltip: `${h?.name ?? ''}: ${guests} of ${plural(beds, 'bed')} checked in at this step`,
+      };
+    });
+}
+
 export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId, replay }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
-  const handleRef = useRef<IncidentMapHandle | null>(null);
   const selectRef = useRef(onSelect);
   selectRef.current = onSelect;
   const [clock, setClock] = useState<number | null>(null);
@@ -64,53 +87,50 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId, re
   }, [span, clock]);
 
   const frame = useMemo(() => (replayStep === null ? null : foldEvents(log.events, replayStep, lookup.sizeOf)), [replayStep, log.events, lookup]);
-  const markers = useMemo(() => {
-    const all = buildMarkers(state);
-    if (!frame) return all;
-    const offeredLater = new Set(log.events.filter((e) => e.type === 'hotel.offered').map((e) => e.payload.hotelId));
-    return all
-      .filter((m) => m.kind !== 'hotel' || !offeredLater.has(m.id.slice(6)) || frame.hotels.get(m.id.slice(6))?.offeredAtStep)
-      .map((m) => {
-        if (m.kind !== 'hotel') return m;
-        const h = lookup.hotel(m.id.slice(6));
-        const guests = frame.hotels.get(m.id.slice(6))?.checkedInGuests ?? 0;
-        const beds = h?.bedsOffered ?? 0;
-        return {
-          ...m,
-          fillRatio: beds ? Math.min(1, guests / beds) : 0,
-          stat: `${guests}/${beds} checked in`,
-          tooltip: `${h?.name ?? ''}: ${guests} of ${plural(beds, 'bed')} checked in at this step`,
-        };
-      });
-  }, [state, frame, log.events, lookup]);
 
+  // The map is made after the console's first frame: Leaflet measures its container, which before
+  // that frame would lay out the whole page inside the task that mounted it (decision 0017).
+  const [map, setMap] = useState<IncidentMapHandle | null>(null);
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    const handle = createIncidentMap(container, { tileUrl: mapConfig.tileUrl, attribution: mapConfig.attribution, onSelect: (id) => selectRef.current(id) });
-    handleRef.current = handle;
+    let made: IncidentMapHandle | null = null;
+    let afterFrame: ReturnType<typeof setTimeout> | undefined;
+    const make = () => {
+      if (made) return;
+      made = createIncidentMap(container, { tileUrl: mapConfig.tileUrl, attribution: mapConfig.attribution, onSelect: (id) => selectRef.current(id) });
+      setMap(made);
+    };
+    const drawn = requestAnimationFrame(() => (afterFrame = setTimeout(make, 0)));
+    // A page that is not being drawn (a tab in the background) gets its map all the same.
+    const anyway = setTimeout(make, 250);
     return () => {
-      handle.destroy();
-      handleRef.current = null;
+      cancelAnimationFrame(drawn);
+      clearTimeout(afterFrame);
+      clearTimeout(anyway);
+      made?.destroy();
+      setMap(null);
     };
   }, []);
 
-  useEffect(() => handleRef.current?.setMarkers(markers), [markers]);
+  // Each layer is handed over as a function: the map builds it in its own slices, not in this task.
+  // Live, the markers follow the state alone (not every event of the log).
+  const replayEvents = frame ? log.events : null;
+  useEffect(() => map?.setMarkers(() => markersAt(state, frame, replayEvents ?? [], lookup)), [map, state, frame, replayEvents, lookup]);
   useEffect(() => {
-    if (focusId) handleRef.current?.openDetails(focusId);
-  }, [focusId]);
+    if (focusId) map?.openDetails(focusId);
+  }, [map, focusId]);
 
   useEffect(() => {
-    const lines = [
+    map?.setTrips(() => [
       ...tripLines(liveTrips, lookup.where, lookup.name, false),
       ...(liveTrips.length === 0 ? tripLines(previewTrips, lookup.where, lookup.name, true) : []),
-    ];
-    handleRef.current?.setTrips(lines);
-  }, [liveTrips, previewTrips, lookup]);
+    ]);
+  }, [map, liveTrips, previewTrips, lookup]);
 
   useEffect(() => {
-    handleRef.current?.setDots('households', householdDots(clusterHouseholds(state.parties, lookup.where)));
-  }, [state.parties, lookup]);
+    map?.setDots('households', () => householdDots(clusterHouseholds(state.parties, lookup.where)));
+  }, [map, state.parties, lookup]);
 
   // Each vehicle's own trips, once per change (not a scan of every trip per vehicle per clock tick).
   const tripsOf = useMemo(() => {
@@ -124,11 +144,15 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId, re
   }, [movingTrips]);
   useEffect(() => {
     const now = replayAt ?? clock ?? Date.now();
-    const fixes = state.vehicles.map((v) =>
-      vehicleAt(v.id, lookup.where(v.depotSiteId) ?? { lat: v.lat ?? 0, lng: v.lng ?? 0 }, tripsOf.get(v.id) ?? [], lookup.where, now),
+    map?.setDots('vehicles', () =>
+      vehicleDots(
+        state.vehicles.map((v) =>
+          vehicleAt(v.id, lookup.where(v.depotSiteId) ?? { lat: v.lat ?? 0, lng: v.lng ?? 0 }, tripsOf.get(v.id) ?? [], lookup.where, now),
+        ),
+        state.vehicles,
+      ),
     );
-    handleRef.current?.setDots('vehicles', vehicleDots(fixes, state.vehicles));
-  }, [clock, replayAt, state.vehicles, tripsOf, lookup]);
+  }, [map, clock, replayAt, state.vehicles, tripsOf, lookup]);
 
   const bedsTaken = state.hotels.reduce((n, h) => n + h.bedsTaken, 0);
   return (
@@ -145,7 +169,7 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId, re
           data-testid="incident-map"
         />
         <div className="map-tools">
-          <button type="button" className="secondary" onClick={() => handleRef.current?.fitToMarkers()}>
+          <button type="button" className="secondary" onClick={() => map?.fitToMarkers()}>
             Show everything
           </button>
           <button type="button" className="secondary" aria-expanded={showKey} onClick={() => setShowKey((k) => !k)}>

@@ -51,8 +51,11 @@ export function SidePanel(props: Props) {
   // A household, hotel or vehicle opened (from a list, the map, or a form just saved) is read from its top.
   const body = useRef<HTMLDivElement>(null);
   const { households, hotels, fleet } = panel.sel;
+  // Not on the first render: the panel starts at its top, and asking would lay out the page in the console's first task.
+  const opened = useRef(false);
   useEffect(() => {
-    body.current?.scrollTo({ top: 0 });
+    if (opened.current) body.current?.scrollTo({ top: 0 });
+    opened.current = true;
   }, [tab, households, hotels, fleet]);
   return (
     <aside className="side-panel" aria-label="Panels">

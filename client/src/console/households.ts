@@ -79,9 +79,14 @@ export function filterHouseholds(parties: readonly Party[], f: HouseholdFilter, 
 export function filterOptions(parties: readonly Party[]): { statuses: string[]; needs: string[] } {
   const statuses = new Set<string>();
   const needs = new Set<string>();
+  // needsOf(p) per household, inlined: at 10,000 guests a set and a sort per household was most of the panel's first render.
   for (const p of parties) {
     statuses.add(p.status);
-    for (const n of needsOf(p)) needs.add(n);
+    for (const n of p.needs) needs.add(n);
+    for (const g of p.guests) {
+      for (const n of g.needs) needs.add(n);
+      if (g.age === 'infant') needs.add('infant');
+    }
   }
   return { statuses: [...statuses].sort(), needs: [...needs].sort() };
 }

@@ -21,16 +21,27 @@ export interface MapOptions {
   onSelect?: (id: string) => void;
 }
 
+/**
+ * What a layer is set to: the list, or a function that builds it. A function is called inside the
+ * layer's sliced job (in a later task when this one's slice is spent), so building thousands of
+ * specs does not add to the task that asked for them (decision 0017, "the map builds in slices").
+ */
+export type Layer<T> = readonly T[] | (() => readonly T[]);
+
+function listOf<T>(layer: Layer<T>): readonly T[] {
+  return typeof layer === 'function' ? layer() : layer;
+}
+
 export interface IncidentMapHandle {
   /** Replace every marker. The first call with markers fits the view to them. */
-  setMarkers(markers: readonly MarkerSpec[]): void;
+  setMarkers(markers: Layer<MarkerSpec>): void;
   /** Open the details popup of one marker (used by the keyboard-friendly place list). */
   openDetails(id: string): void;
   fitToMarkers(): void;
   /** Planned trips as lines (muster point through its stops); proposals are drawn dashed. */
-  setTrips(lines: readonly TripLineSpec[]): void;
+  setTrips(lines: Layer<TripLineSpec>): void;
   /** Moving things (vehicles, households): existing dots are moved in place, not rebuilt. */
-  setDots(layer: 'vehicles' | 'households', dots: readonly OverlayDot[]): void;
+  setDots(layer: 'vehicles' | 'households', dots: Layer<OverlayDot>): void;
   destroy(): void;
 }
 
@@ -121,9 +132,6 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
     zoomAnimation: !calm,
     markerZoomAnimation: !calm,
   });
-  map.setView([54, -2], 6);
-  if (options.tileUrl) L.tileLayer(options.tileUrl, { attribution: options.attribution, maxZoom: 19 }).addTo(map);
-  L.control.scale({ imperial: true, metric: true }).addTo(map);
   const renderer = new ShapedCanvas({ padding: 0.5 });
   const tripLayer = L.layerGroup().addTo(map);
   const householdLayer = L.layerGroup().addTo(map);
@@ -146,11 +154,15 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
     const points = [...byId.values()].map((m) => m.getLatLng());
     return points.length > 0 ? L.latLngBounds(points) : null;
   };
-  const fit = (b: L.LatLngBounds | null) => {
+  /** Fit the view to `b`; the first fit jumps (animated, its end would redraw everything drawn meanwhile at once). */
+  const fit = (b: L.LatLngBounds | null, animate = true) => {
     if (!b) return;
-    if (b.getNorthEast().equals(b.getSouthWest())) map.setView(b.getCenter(), 13);
-    else map.fitBounds(b, { padding: [40, 40], maxZoom: 14 });
+    if (b.getNorthEast().equals(b.getSouthWest())) map.setView(b.getCenter(), 13, { animate });
+    else map.fitBounds(b, { padding: [40, 40], maxZoom: 14, animate });
   };
+
+  // The first view, the canvas, tiles and the scale bar in the next slices: each lays out or draws.
+  jobs.run('furniture', addFurniture());
 
   const handle: IncidentMapHandle = {
     setMarkers(markers) {
@@ -163,6 +175,7 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
       jobs.run(which, drawDots(which, list));
     },
     openDetails(id) {
+      jobs.finish('furniture');
       jobs.finish('markers');
       const marker = byId.get(id);
       if (!marker) return;
@@ -170,6 +183,7 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
       marker.openPopup();
     },
     fitToMarkers() {
+      jobs.finish('furniture');
       jobs.finish('markers');
       fit(bounds());
     },
@@ -181,24 +195,44 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
     },
   };
 
-  function* drawMarkers(markers: readonly MarkerSpec[]): Generator<void, void, void> {
+  function* addFurniture(): Generator<void, void, void> {
+    // A first view (Great Britain) measures the container: a step of its own. Markers fit the view to themselves.
+    if (!fitted) map.setView([54, -2], 6);
+    yield;
+    // The canvas now, not with the first marker (where its setting up and that marker's label made one long step).
+    renderer.addTo(map);
+    yield;
+    if (options.tileUrl) L.tileLayer(options.tileUrl, { attribution: options.attribution, maxZoom: 19 }).addTo(map);
+    yield;
+    L.control.scale({ imperial: true, metric: true }).addTo(map);
+  }
+
+  function* drawMarkers(source: Layer<MarkerSpec>): Generator<void, void, void> {
+    const markers = listOf(source);
+    yield;
     // Called whenever the incident changes (every check-in on a busy night): only the markers
     // whose drawing or details changed are redrawn (a redraw lays out its label again, which on
     // a console with long lists costs milliseconds each). Details someone has open stay open, on
     // the redrawn marker, with its new figures.
     // The first markers set the view, before any is drawn (drawing then goes on in slices).
     if (!fitted && markers.length > 0) {
-      fit(L.latLngBounds(markers.map((m) => [m.lat, m.lng] as [number, number])));
+      fit(L.latLngBounds(markers.map((m) => [m.lat, m.lng] as [number, number])), false);
       fitted = true;
+      yield;
     }
     let openId: string | undefined;
     for (const [id, m] of byId) if (m.isPopupOpen()) openId = id;
     const seen = new Set<string>();
     let redrawn = false;
+    let same = 0;
     for (const spec of markers) {
       seen.add(spec.id);
       const sig = JSON.stringify(spec);
-      if (drawn.get(spec.id) === sig) continue;
+      if (drawn.get(spec.id) === sig) {
+        // Comparing reads each marker's details: hundreds unchanged are a slice's work too.
+        if (++same % 50 === 0) yield;
+        continue;
+      }
       byId.get(spec.id)?.remove();
       drawn.set(spec.id, sig);
       redrawn = true;
@@ -244,7 +278,9 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
     container.dataset.mapReady = 'true';
   }
 
-  function* drawTrips(lines: readonly TripLineSpec[]): Generator<void, void, void> {
+  function* drawTrips(source: Layer<TripLineSpec>): Generator<void, void, void> {
+    const lines = listOf(source);
+    yield;
     // As markers: lines already drawn as they are stay; the rest are drawn or removed.
     const keep = new Map<string, L.Polyline[]>();
     const fresh: (typeof lines)[number][] = [];
@@ -280,7 +316,9 @@ export function createIncidentMap(container: HTMLElement, options: MapOptions): 
     container.dataset.tripCount = String(lines.length);
   }
 
-  function* drawDots(which: 'vehicles' | 'households', list: readonly OverlayDot[]): Generator<void, void, void> {
+  function* drawDots(which: 'vehicles' | 'households', source: Layer<OverlayDot>): Generator<void, void, void> {
+    const list = listOf(source);
+    yield;
     const have = dots[which];
     const seen = new Set<string>();
     for (const d of list) {

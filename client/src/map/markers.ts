@@ -47,6 +47,15 @@ type Site = IncidentState['sites'][number];
 type Hotel = IncidentState['hotels'][number];
 type Vehicle = IncidentState['vehicles'][number];
 
+/**
+ * `spec` with its details built only when first read (a popup opens, or the map compares what it
+ * drew): at 500 hotels the details' money and dates were most of the cost of building the markers.
+ */
+function withDetails(spec: Omit<MarkerSpec, 'details'>, build: () => MarkerDetails): MarkerSpec {
+  let made: MarkerDetails | undefined;
+  return Object.defineProperty(spec, 'details', { get: () => (made ??= build()), enumerable: true, configurable: true }) as MarkerSpec;
+}
+
 function radiusFor(n: number, min: number, max: number, scale: number): number {
   return Math.min(max, min + Math.sqrt(Math.max(0, n)) * scale);
 }
@@ -83,17 +92,6 @@ function siteMarker(site: Site, state: IncidentState, vehiclesHere: Vehicle[], c
   const { households: waitingHouseholds, wheelchair } = counts.waiting.get(site.id) ?? { households: 0, wheelchair: 0 };
   const isDepot = site.kind === 'depot' || (site.kind !== 'muster' && vehiclesHere.length > 0);
   const kind: MarkerKind = site.kind === 'muster' ? 'muster' : isDepot ? 'depot' : 'resort';
-  const rows: DetailRow[] = [];
-  const flags: string[] = [];
-  if (kind === 'muster' || site.waiting > 0) {
-    rows.push({ label: 'Guests waiting', value: formatCount(site.waiting) });
-    rows.push({ label: 'Households waiting', value: formatCount(waitingHouseholds) });
-    if (wheelchair > 0) flags.push(`Wheelchair users waiting: ${wheelchair}`);
-  }
-  if (vehiclesHere.length > 0) {
-    rows.push({ label: 'Vehicles here', value: formatCount(vehiclesHere.length) });
-    rows.push({ label: 'Seats', value: formatCount(vehiclesHere.reduce((n, v) => n + v.seats, 0)) });
-  }
   const kindLabel = kind === 'muster' ? 'Muster point' : kind === 'depot' ? 'Vehicle depot' : humanize(site.kind);
   const tooltip =
     kind === 'muster'
@@ -101,7 +99,21 @@ function siteMarker(site: Site, state: IncidentState, vehiclesHere: Vehicle[], c
       : kind === 'depot'
         ? `${site.name}: ${plural(vehiclesHere.length, 'vehicle')}`
         : site.name;
-  return {
+  const details = (): MarkerDetails => {
+    const rows: DetailRow[] = [];
+    const flags: string[] = [];
+    if (kind === 'muster' || site.waiting > 0) {
+      rows.push({ label: 'Guests waiting', value: formatCount(site.waiting) });
+      rows.push({ label: 'Households waiting', value: formatCount(waitingHouseholds) });
+      if (wheelchair > 0) flags.push(`Wheelchair users waiting: ${wheelchair}`);
+    }
+    if (vehiclesHere.length > 0) {
+      rows.push({ label: 'Vehicles here', value: formatCount(vehiclesHere.length) });
+      rows.push({ label: 'Seats', value: formatCount(vehiclesHere.reduce((n, v) => n + v.seats, 0)) });
+    }
+    return { title: site.name, kindLabel, rows, flags, lines: vehiclesHere.map((v) => vehicleLine(v, tz)) };
+  };
+  const spec = {
     id: `site:${site.id}`,
     kind,
     lat: site.lat,
@@ -113,30 +125,31 @@ function siteMarker(site: Site, state: IncidentState, vehiclesHere: Vehicle[], c
       kind === 'muster' ? `${site.name}: ${formatCount(site.waiting)} waiting` : kind === 'depot' ? plural(vehiclesHere.length, 'vehicle') : undefined,
     labelSide: kind === 'depot' ? 'bottom' : 'right',
     stat: kind === 'muster' ? `${formatCount(site.waiting)} waiting` : kind === 'depot' ? plural(vehiclesHere.length, 'vehicle') : '',
-    details: { title: site.name, kindLabel, rows, flags, lines: vehiclesHere.map((v) => vehicleLine(v, tz)) },
-  };
+  } satisfies Omit<MarkerSpec, 'details'>;
+  return withDetails(spec, details);
 }
 
 function hotelMarker(hotel: Hotel, state: IncidentState, counts: Tallies): MarkerSpec {
   const accessibleRooms = hotel.roomTypes.reduce((n, r) => n + (r.accessible ? r.count : 0), 0);
   const households = counts.placed.get(hotel.id) ?? 0;
   const ratio = hotel.bedsOffered > 0 ? Math.min(1, hotel.bedsTaken / hotel.bedsOffered) : 0;
-  const flags: string[] = [];
-  flags.push(accessibleRooms > 0 ? `Accessible rooms: ${accessibleRooms}` : 'No accessible rooms');
-  flags.push(hotel.petsAllowed ? 'Pets welcome' : 'No pets');
-  const rows: DetailRow[] = [
-    { label: 'Beds taken', value: `${formatCount(hotel.bedsTaken)} of ${formatCount(hotel.bedsOffered)}` },
-    { label: 'Households placed', value: formatCount(households) },
-  ];
-  if (hotel.address) rows.push({ label: 'Address', value: hotel.address });
-  if (hotel.phone) rows.push({ label: 'Phone', value: hotel.phone });
-  const rooms = hotel.roomTypes.map(
-    (r) =>
-      `${r.type} (sleeps ${r.sleeps}${r.accessible ? ', accessible' : ''}): ${r.used} of ${r.count} used, ${formatMoneyMinor(r.rateMinor, state.incident.currency)} a night`,
-  );
-  const perks = hotel.perks.map((p) => `Perk: ${humanize(p.kind)}${p.note ? ` (${p.note})` : ''}`);
   const tags = [accessibleRooms > 0 ? 'accessible' : null, hotel.petsAllowed ? 'pets' : null].filter(Boolean).join(', ');
-  return {
+  const details = (): MarkerDetails => {
+    const flags = [accessibleRooms > 0 ? `Accessible rooms: ${accessibleRooms}` : 'No accessible rooms', hotel.petsAllowed ? 'Pets welcome' : 'No pets'];
+    const rows: DetailRow[] = [
+      { label: 'Beds taken', value: `${formatCount(hotel.bedsTaken)} of ${formatCount(hotel.bedsOffered)}` },
+      { label: 'Households placed', value: formatCount(households) },
+    ];
+    if (hotel.address) rows.push({ label: 'Address', value: hotel.address });
+    if (hotel.phone) rows.push({ label: 'Phone', value: hotel.phone });
+    const rooms = hotel.roomTypes.map(
+      (r) =>
+        `${r.type} (sleeps ${r.sleeps}${r.accessible ? ', accessible' : ''}): ${r.used} of ${r.count} used, ${formatMoneyMinor(r.rateMinor, state.incident.currency)} a night`,
+    );
+    const perks = hotel.perks.map((p) => `Perk: ${humanize(p.kind)}${p.note ? ` (${p.note})` : ''}`);
+    return { title: hotel.name, kindLabel: 'Hotel', rows, flags, lines: [...rooms, ...perks] };
+  };
+  const spec = {
     id: `hotel:${hotel.id}`,
     kind: 'hotel',
     lat: hotel.lat,
@@ -145,12 +158,12 @@ function hotelMarker(hotel: Hotel, state: IncidentState, counts: Tallies): Marke
     fillRatio: ratio,
     stat: `${formatCount(hotel.bedsTaken)}/${plural(hotel.bedsOffered, 'bed')}`,
     tooltip: `${hotel.name}: ${formatCount(hotel.bedsTaken)}/${plural(hotel.bedsOffered, 'bed')}${tags ? ` (${tags})` : ''}`,
-    details: { title: hotel.name, kindLabel: 'Hotel', rows, flags, lines: [...rooms, ...perks] },
-  };
+  } satisfies Omit<MarkerSpec, 'details'>;
+  return withDetails(spec, details);
 }
 
 function vehicleMarker(v: Vehicle, lat: number, lng: number, tz: string): MarkerSpec {
-  return {
+  const spec = {
     id: `vehicle:${v.id}`,
     kind: 'vehicle',
     lat,
@@ -158,14 +171,14 @@ function vehicleMarker(v: Vehicle, lat: number, lng: number, tz: string): Marker
     radius: 5,
     stat: humanize(v.status),
     tooltip: `${humanize(v.kind)} ${v.id}: ${humanize(v.status)}`,
-    details: {
-      title: `${humanize(v.kind)} ${v.id}`,
-      kindLabel: 'Vehicle',
-      rows: [{ label: 'Status', value: humanize(v.status) }],
-      flags: [],
-      lines: [vehicleLine(v, tz)],
-    },
-  };
+  } satisfies Omit<MarkerSpec, 'details'>;
+  return withDetails(spec, () => ({
+    title: `${humanize(v.kind)} ${v.id}`,
+    kindLabel: 'Vehicle',
+    rows: [{ label: 'Status', value: humanize(v.status) }],
+    flags: [],
+    lines: [vehicleLine(v, tz)],
+  }));
 }
 
 /** Every place worth drawing: sites (muster, depot, park), hotels, and vehicles away from their depot. */
