@@ -230,6 +230,11 @@ export const api = {
   hotelEtas: (incidentId: string, hotelId: string) => request<{ etas: HotelEta[] }>('GET', `${hotel(incidentId, hotelId)}/etas`),
   offerVehicle: (incidentId: string, offer: VehicleOffer) => request<VehicleOfferResult>('POST', `${inc(incidentId)}/vehicles`, offer),
   addHousehold: (incidentId: string, household: Party) => request<HouseholdAddResult>('POST', `${inc(incidentId)}/parties`, household),
+  /** A booking system's guest list (README, "Guest list CSV"): every bad row is refused by line, and nothing is added. */
+  importGuestList: (incidentId: string, csv: string) =>
+    request<{ parties: number; guests: number }>('POST', `${inc(incidentId)}/guests/csv`, new Blob([csv], { type: 'text/csv' }), {
+      deadlineMs: HEAVY_REQUEST_DEADLINE_MS,
+    }),
   setVehicleStatus: (incidentId: string, vehicleId: string, change: VehicleStatusUpdate) =>
     request<unknown>('PATCH', `${inc(incidentId)}/vehicles/${seg(vehicleId)}`, change),
   setPartyStatus: (incidentId: string, partyId: string, change: PartyStatusUpdate) =>

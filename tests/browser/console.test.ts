@@ -379,6 +379,73 @@ describeBrowser('duty manager console', () => {
     await p1.locator(`button.row[data-party-id="${added.id}"]`).waitFor();
   });
 
+  test("a booking system's guest list is imported from the console: a bad file is refused by line, a clean one adds its households", async () => {
+    const p1 = one.page;
+    const p2 = two.page;
+    await p2.keyboard.press('Escape');
+    await p2.keyboard.press('1');
+    await p2.getByRole('button', { name: 'Import a guest list' }).click();
+    const form = p2.getByTestId('guest-list-form');
+    const header = 'booking_ref,unit,guest_name,age_group,needs,phone,email,pets,notes,muster_point';
+    const upload = (name: string, lines: string[]) =>
+      form.getByLabel('Guest list').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from([header, ...lines].join('\n')) });
+    const before = await state();
+    // Line 3: an age no one has; line 4: a muster point the incident does not have. Nothing is added.
+    await upload('late-bookings.csv', [
+      'LATE-1,Lodge 90,Olu Late,adult,,07700 900901,,no,,Clubhouse',
+      'LATE-1,Lodge 90,Pip Late,elder,,07700 900901,,no,,Clubhouse',
+      'LATE-2,Lodge 91,Quin Later,adult,wheelchair,,,yes,,Car park',
+    ]);
+    await form.getByRole('button', { name: 'Import' }).click();
+    const refused = p2.getByRole('alert').filter({ hasText: 'Nothing was imported.' });
+    await refused
+      .getByText(/line 3/)
+      .first()
+      .waitFor();
+    expect(await refused.textContent()).toMatch(/line 4/);
+    await screenshot(p2, 'console-13e-guest-list-refused');
+    expect((await state()).parties.length).toBe(before.parties.length);
+
+    const clean = [
+      'LATE-1,Lodge 90,Olu Late,adult,,07700 900901,,no,,Clubhouse',
+      'LATE-1,Lodge 90,Pip Late,infant,,07700 900901,,no,,Clubhouse',
+      'LATE-2,Lodge 91,Quin Later,adult,wheelchair,,,yes,regulars,Sports Hall',
+    ];
+    await upload('late-bookings.csv', clean);
+    await form.getByRole('button', { name: 'Import' }).click();
+    await p2.getByTestId('guest-list-done').getByText('Added 2 households (3 guests)').waitFor();
+    await screenshot(p2, 'console-13f-guest-list-imported');
+    const after = await state();
+    expect(after.parties.length).toBe(before.parties.length + 2);
+    const late = (id: string) => after.parties.find((p) => p.id === id)!;
+    const site = (name: string) => after.sites.find((x) => x.name === name)!.id;
+    expect(late('LATE-1')).toMatchObject({ unit: 'Lodge 90', siteId: site('Clubhouse'), status: 'waiting', size: 2 });
+    expect(late('LATE-1').guests.map((g) => [g.name, g.age])).toEqual([
+      ['Olu Late', 'adult'],
+      ['Pip Late', 'infant'],
+    ]);
+    expect(late('LATE-2')).toMatchObject({ siteId: site('Sports Hall'), needs: ['pets'], notes: 'regulars' });
+    expect(late('LATE-2').guests[0]!.needs).toEqual(['wheelchair']);
+
+    // The same file again: its bookings are already in the incident, refused by reference, nothing replaced.
+    await upload('late-bookings.csv', clean);
+    await form.getByRole('button', { name: 'Import' }).click();
+    await p2
+      .getByRole('alert')
+      .filter({ hasText: 'Nothing was imported.' })
+      .getByText(/LATE-1/)
+      .first()
+      .waitFor();
+    expect((await state()).parties.length).toBe(after.parties.length);
+
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('5');
+    await p1.getByTestId('activity-feed').getByText('added 2 households (3 guests)').waitFor();
+    await p2.getByRole('button', { name: '← All households' }).click();
+    await p2.getByTestId('household-search').fill('Quin Later');
+    await p2.locator('button.row[data-party-id="LATE-2"]').waitFor();
+  });
+
   test('when the server drops the connection the console says so, reconnects and catches up', async () => {
     const p1 = one.page;
     await p1.keyboard.press('Escape');

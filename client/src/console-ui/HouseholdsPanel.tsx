@@ -12,6 +12,7 @@ import { humanize, plural } from '../format.js';
 import type { PanelProps } from './SidePanel.js';
 import { HouseholdDetails } from './HouseholdDetails.js';
 import { HouseholdAddForm } from './HouseholdAddForm.js';
+import { GuestListImport } from './GuestListImport.js';
 import { VirtualList } from './VirtualList.js';
 import { rollCallHref } from '../rollcall/route.js';
 import { RollCallHandover } from './RollCallHandover.js';
@@ -27,7 +28,7 @@ export function HouseholdsPanel(props: PanelProps & { searchRef: RefObject<HTMLI
   const found = useMemo(() => filterHouseholds(state.parties, { ...f, siteId: sel.siteId }, flagged), [state.parties, f, sel.siteId, flagged]);
   const opts = useMemo(() => filterOptions(state.parties), [state.parties]);
   const open = sel.households ? lookup.party(sel.households) : undefined;
-  const [adding, setAdding] = useState(false);
+  const [adding, setAdding] = useState<'household' | 'list' | null>(null);
 
   if (open)
     return (
@@ -39,12 +40,13 @@ export function HouseholdsPanel(props: PanelProps & { searchRef: RefObject<HTMLI
       />
     );
 
-  if (adding)
+  if (adding === 'list') return <GuestListImport {...props} onDone={() => setAdding(null)} />;
+  if (adding === 'household')
     return (
       <HouseholdAddForm
         {...props}
         onDone={(id) => {
-          setAdding(false);
+          setAdding(null);
           if (id) onSel((s) => ({ ...s, households: id }));
         }}
       />
@@ -55,7 +57,10 @@ export function HouseholdsPanel(props: PanelProps & { searchRef: RefObject<HTMLI
     <section aria-labelledby="households-title" className="households">
       <div className="panel-title">
         <h2 id="households-title">Households</h2>
-        <button type="button" onClick={() => setAdding(true)}>
+        <button type="button" className="secondary" onClick={() => setAdding('list')}>
+          Import a guest list
+        </button>
+        <button type="button" onClick={() => setAdding('household')}>
           Add a household
         </button>
       </div>
