@@ -27,6 +27,31 @@ export function wallClockNear(hhmm: string, timeZone: string, around: number): s
   return isoUtc(new Date(best));
 }
 
+/**
+ * A `datetime-local` value ("2026-03-01T20:00") read on the clocks of `timeZone`, as ISO with an
+ * offset: what a duty manager means by "the storm hit at 20:00" wherever the browser is. A time
+ * that a clock change skips or repeats is read as after the change (the later reading). Null when
+ * the value is not a date and time.
+ */
+export function wallClockToIso(local: string, timeZone: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local.trim());
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  // Date.UTC reads years 0-99 as 1900-1999 and rolls 31 April over to 1 May: neither is what was typed.
+  const daysInMonth = new Date(Date.UTC(isLeap(year) ? 2000 : 2001, month, 0)).getUTCDate();
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return null;
+  return isoUtc(new Date(zonedToUtc(year, month, day, hour, minute, timeZone) + second * 1000));
+}
+
+/** The `datetime-local` value ("2026-03-01T20:00") the clocks in `timeZone` read at `t` (epoch ms). */
+export function wallClockAt(t: number, timeZone: string): string {
+  const w = wallParts(t, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${String(w.year).padStart(4, '0')}-${two(w.month)}-${two(w.day)}T${two(w.hour)}:${two(w.minute)}`;
+}
+
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
 /** The wall-clock date and time at `t` in `timeZone`. */
 function wallParts(t: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number } {
   const f = dateFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });

@@ -1,10 +1,11 @@
-/** Incidents this user may see, newest first, each a link to its console page; plus scenario import. */
+/** Incidents this user may see, newest first, each a link to its console page; plus declaring one and scenario import. */
 import { useCallback, useEffect, useState } from 'react';
 import type { IncidentListItem, UserView } from '../../../shared/api.js';
 import { api } from '../api.js';
 import { formatCount, formatDateTime } from '../format.js';
 import { hrefFor } from '../route.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { DeclareIncident } from '../components/DeclareIncident.js';
 import { ImportScenario } from '../components/ImportScenario.js';
 
 type Load = { status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ready'; incidents: IncidentListItem[] };
@@ -35,7 +36,9 @@ export function IncidentListPage({ user, onAuthError }: { user: UserView; onAuth
       {load.status === 'loading' ? <p aria-busy="true">Loading incidents…</p> : null}
       {load.status === 'error' ? <ErrorNotice error={load.error} title="Could not load incidents." /> : null}
       {load.status === 'ready' && load.incidents.length === 0 ? (
-        <p className="notice info">No incidents yet.{canImport ? ' Import a scenario file below to start one.' : ''}</p>
+        <p className="notice info">
+          No incidents yet.{canImport ? ' Declare one below (a name and a muster point are enough to start), or import a scenario file.' : ''}
+        </p>
       ) : null}
       {load.status === 'ready' && load.incidents.length > 0 ? (
         <table className="incident-table">
@@ -70,7 +73,12 @@ export function IncidentListPage({ user, onAuthError }: { user: UserView; onAuth
           </tbody>
         </table>
       ) : null}
-      {canImport ? <ImportScenario onImported={() => void refresh()} /> : null}
+      {canImport ? (
+        <>
+          <DeclareIncident onDeclared={() => void refresh()} onAuthError={onAuthError} />
+          <ImportScenario onImported={() => void refresh()} />
+        </>
+      ) : null}
     </main>
   );
 }
