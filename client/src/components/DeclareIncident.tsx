@@ -128,28 +128,19 @@ export function DeclareIncident({ onDeclared, onAuthError }: { onDeclared: () =>
                   </select>
                   <Err path={`${at}.kind`} />
                 </label>
-                <label className="field-compact">
-                  <span>Latitude</span>
-                  <input
-                    type="text"
-                    inputMode="decimal"
-                    value={p.lat}
-                    onChange={(e) => setPlace(p.key, { lat: e.target.value })}
-                    {...fieldProps(`${at}.lat`)}
-                  />
-                  <Err path={`${at}.lat`} />
-                </label>
-                <label className="field-compact">
-                  <span>Longitude</span>
-                  <input
-                    type="text"
-                    inputMode="decimal"
-                    value={p.lng}
-                    onChange={(e) => setPlace(p.key, { lng: e.target.value })}
-                    {...fieldProps(`${at}.lng`)}
-                  />
-                  <Err path={`${at}.lng`} />
-                </label>
+                {(['lat', 'lng'] as const).map((axis) => (
+                  <label key={axis} className="field-compact">
+                    <span>{axis === 'lat' ? 'Latitude' : 'Longitude'}</span>
+                    <input
+                      type="text"
+                      inputMode="decimal"
+                      value={p[axis]}
+                      onChange={(e) => setPlace(p.key, { [axis]: e.target.value })}
+                      {...fieldProps(`${at}.${axis}`)}
+                    />
+                    <Err path={`${at}.${axis}`} />
+                  </label>
+                ))}
                 <button
                   type="button"
                   className="secondary small"
