@@ -55,6 +55,7 @@ export interface EventPayloads {
     emailChanged?: boolean;
     displacedPartyIds: string[];
   };
+  'site.added': Routed & { siteId: string; name: string; kind: string; lat: number; lng: number };
   'vehicle.offered': Routed & { vehicleId: string; kind: string; provider: string; seats: number; wheelchairSpaces: number; availableFrom: string };
   'vehicle.status_changed': Routed & Moves & { vehicleId: string; from: VehicleStatus; to: VehicleStatus; reason: string | null; strandedPartyIds: string[] };
   'party.status_changed': Routed & Partial<Moves> & { partyId: string; name: string; from: PartyStatus; to: PartyStatus; note: string | null };

@@ -1,7 +1,7 @@
 /** Request contracts for the day-to-day changes duty managers make while on the phone. */
 import { z } from 'zod';
 import { entityIdSchema } from './fields.js';
-import { hotelSchema, perkSchema, roomTypeSchema, vehicleSchema } from './scenario.js';
+import { hotelSchema, perkSchema, roomTypeSchema, siteSchema, vehicleSchema } from './scenario.js';
 import { SETTABLE_PARTY_STATUSES, VEHICLE_STATUSES } from './statuses.js';
 
 /** Record a new hotel offer (same fields as a scenario hotel). */
@@ -51,6 +51,19 @@ export type VehicleOffer = z.input<typeof vehicleOfferSchema>;
 /** Answer of `POST .../vehicles`: the vehicle recorded and the event's seq. */
 export interface VehicleOfferResult {
   vehicleId: string;
+  seq: number;
+}
+
+/**
+ * A place added during the night (a second muster point opens at the church hall, a coach firm's
+ * depot): the scenario's site. Households, guest lists and vehicles may name it from then on.
+ */
+export const siteAddSchema = siteSchema;
+export type SiteAdd = z.input<typeof siteAddSchema>;
+
+/** Answer of `POST .../sites`: the place added and the event's seq. */
+export interface SiteAddResult {
+  siteId: string;
   seq: number;
 }
 

@@ -17,6 +17,8 @@ import type {
   VehicleOffer,
   VehicleOfferResult,
   HouseholdAddResult,
+  SiteAdd,
+  SiteAddResult,
   HotelUpdate,
   HotelUpdateResult,
   PartyStatusUpdate,
@@ -230,6 +232,7 @@ export const api = {
   hotelEtas: (incidentId: string, hotelId: string) => request<{ etas: HotelEta[] }>('GET', `${hotel(incidentId, hotelId)}/etas`),
   offerVehicle: (incidentId: string, offer: VehicleOffer) => request<VehicleOfferResult>('POST', `${inc(incidentId)}/vehicles`, offer),
   addHousehold: (incidentId: string, household: Party) => request<HouseholdAddResult>('POST', `${inc(incidentId)}/parties`, household),
+  addSite: (incidentId: string, site: SiteAdd) => request<SiteAddResult>('POST', `${inc(incidentId)}/sites`, site),
   /** A booking system's guest list (README, "Guest list CSV"): every bad row is refused by line, and nothing is added. */
   importGuestList: (incidentId: string, csv: string) =>
     request<{ parties: number; guests: number }>('POST', `${inc(incidentId)}/guests/csv`, new Blob([csv], { type: 'text/csv' }), {

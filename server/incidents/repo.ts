@@ -86,6 +86,20 @@ export async function siteList(db: Db, incidentId: string): Promise<{ id: string
   return db.select({ id: sites.id, name: sites.name, kind: sites.kind }).from(sites).where(eq(sites.incidentId, incidentId));
 }
 
+/**
+ * Add a place after the others; false when its id is already used (a colleague's add of the same
+ * place committed first: it is never overwritten).
+ */
+export async function insertSite(tx: Tx, incidentId: string, site: { id: string; name: string; kind: string; lat: number; lng: number }): Promise<boolean> {
+  const position = sql<number>`(select coalesce(max(${sites.position}), -1) + 1 from ${sites} where ${sites.incidentId} = ${incidentId})`;
+  const added = await tx
+    .insert(sites)
+    .values({ incidentId, ...site, position })
+    .onConflictDoNothing()
+    .returning({ id: sites.id });
+  return added.length > 0;
+}
+
 /** Households already in the incident: their ids, pass codes and list positions. */
 export async function partyKeys(tx: Tx, incidentId: string): Promise<{ id: string; passCode: string; position: number }[]> {
   return tx.select({ id: parties.id, passCode: parties.passCode, position: parties.position }).from(parties).where(eq(parties.incidentId, incidentId));

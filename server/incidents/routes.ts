@@ -81,6 +81,14 @@ export const incidentRoutes = [
   }),
   route({
     method: 'post',
+    path: '/api/incidents/:incidentId/sites',
+    roles: MANAGERS,
+    params: incidentIdParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => res.status(201).json(await deps.incidents.addSite(params.incidentId, req.body, actorOf(req))),
+  }),
+  route({
+    method: 'post',
     path: '/api/incidents/:incidentId/parties',
     roles: MANAGERS,
     params: incidentIdParams,

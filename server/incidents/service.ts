@@ -12,7 +12,7 @@ import { exportScenario } from './export.js';
 import { parseGuestCsv } from './csv.js';
 import * as repo from './repo.js';
 import { isoUtc } from '../../shared/time.js';
-import type { HouseholdAddResult } from '../../shared/operations.js';
+import { siteAddSchema, type HouseholdAddResult, type SiteAddResult } from '../../shared/operations.js';
 import { presentState, presentSummary } from './presenters.js';
 import { shelterExtras, shelterInput } from '../shelter/service.js';
 import { projectShelter } from '../../shared/live-shelter.js';
@@ -91,6 +91,21 @@ export class IncidentService {
         );
       const r = await addParties(tx, emit, incidentId, actor, [party], existing);
       return { partyId: party.id, guests: r.guests, seq: r.seq };
+    });
+  }
+
+  /**
+   * Add a place during the night (a second muster point, a coach firm's depot), in the scenario's
+   * site shape. An id already used is a 409, never an overwrite; every console hears of it.
+   */
+  async addSite(incidentId: string, raw: unknown, actor: Actor): Promise<SiteAddResult> {
+    const site = parseOr400(siteAddSchema, raw, 'body', 'place');
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      if (!(await repo.findIncident(tx, incidentId))) throw new AppError('not_found', 'No such incident.');
+      if (!(await repo.insertSite(tx, incidentId, site)))
+        throw new AppError('conflict', `A place with the id ${site.id} is already in this incident: choose another name or id.`, { siteId: site.id });
+      const [ev] = await emit(incidentId, actor, [{ type: 'site.added', payload: { siteId: site.id, name: site.name, kind: site.kind, lat: site.lat, lng: site.lng } }]);
+      return { siteId: site.id, seq: ev!.seq };
     });
   }
 

@@ -357,6 +357,8 @@ const ROUTES: RouteRow[] = [
     call: () => ({ method: 'post', path: inc('/parties/A-STATUS/status'), body: { status: 'needs_help', note: 'roles test' } }) },
   { route: 'POST /api/incidents/:incidentId/parties',                expect: [401, 201, 201, 403, 403, 403, 403, 403],
     call: () => ({ method: 'post', path: inc('/parties'), body: buildParty({ id: `TYPED-${++offerSeq}`, guests: [buildGuest({ id: `TYPED-${offerSeq}-G1` })] }) }) },
+  { route: 'POST /api/incidents/:incidentId/sites',                  expect: [401, 201, 201, 403, 403, 403, 403, 403],
+    call: () => ({ method: 'post', path: inc('/sites'), body: { id: `place-${++offerSeq}`, name: `Place ${offerSeq}`, kind: 'muster', lat: 53.1, lng: 0.3 } }) },
   { route: 'POST /api/incidents/:incidentId/vehicles',               expect: [401, 201, 201, 403, 403, 403, 403, 403],
     call: () => ({ method: 'post', path: inc('/vehicles'), body: buildVehicle({ id: `VOFFER-${++offerSeq}` }) }) },
   { route: 'PATCH /api/incidents/:incidentId/vehicles/:vehicleId',   expect: [401, 200, 200, 403, 403, 403, 403, 403],

@@ -339,6 +339,32 @@ describeBrowser('duty manager console', () => {
     await p1.getByTestId('activity-feed').getByText(`recorded an accessible taxi ${offered.id} from Skegness Cabs (3 seats, 1 wheelchair space)`).waitFor();
   });
 
+  test("a muster point opened during the night, typed with a mistake first, shows on the other console's map live", async () => {
+    const p1 = one.page;
+    const p2 = two.page;
+    const markersOf = async () => Number(await p1.locator('[data-testid="incident-map"]').getAttribute('data-marker-count'));
+    const markers = await markersOf();
+    await p2.keyboard.press('Escape');
+    await p2.keyboard.press('3');
+    await p2.getByRole('button', { name: 'Add a place' }).click();
+    const form = p2.getByTestId('place-add-form');
+    await form.getByLabel('Name').fill('Church hall');
+    await form.getByLabel('Latitude').fill('53.14');
+    await form.getByLabel('Longitude').fill('east of the hall');
+    await form.getByRole('button', { name: 'Save place' }).click();
+    expect(await form.locator('[data-error-path="lng"]').textContent()).toMatch(/longitude as a decimal, e.g. 0.34/);
+    expect((await state()).sites.some((x) => x.name === 'Church hall')).toBe(false);
+    await form.getByLabel('Longitude').fill('0.33');
+    await form.getByRole('button', { name: 'Save place' }).click();
+    await p2.getByRole('button', { name: 'Record a vehicle' }).waitFor();
+    expect((await state()).sites.find((x) => x.name === 'Church hall')).toMatchObject({ id: 'church-hall', kind: 'muster', lat: 53.14, lng: 0.33 });
+
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('5');
+    await p1.getByTestId('activity-feed').getByText('added the muster point Church hall').waitFor();
+    await p1.locator(`[data-testid="incident-map"][data-marker-count="${markers + 1}"]`).waitFor();
+  });
+
   test('a household found during the night, typed with a mistake first, is saved and shows in the other console live', async () => {
     const p1 = one.page;
     const p2 = two.page;

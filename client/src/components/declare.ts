@@ -38,9 +38,12 @@ export const PLACE_KINDS: readonly { kind: SiteKind; label: string }[] = [
   { kind: 'resort', label: 'The holiday park itself' },
 ];
 
-/** One id per name, in order: its slug (`clubhouse`), made unique with `-2`, `-3`...; `place` when a name has no letters or digits. */
-export function siteIds(names: readonly string[]): string[] {
-  const taken = new Set<string>();
+/**
+ * One id per name, in order: its slug (`clubhouse`), made unique with `-2`, `-3`... (against each
+ * other and the ids already `used`); `place` when a name has no letters or digits.
+ */
+export function siteIds(names: readonly string[], used: readonly string[] = []): string[] {
+  const taken = new Set<string>(used);
   return names.map((name) => {
     const base = slug(name) || 'place';
     let id = base;
@@ -60,6 +63,19 @@ export function coordinate(typed: string): number | undefined {
 const EXAMPLE = { lat: '52.95', lng: '0.34' } as const;
 const WORD = { lat: 'latitude', lng: 'longitude' } as const;
 
+/** A place's coordinates as typed, read; a blank or unreadable one is a problem at `${prefix}lat` / `lng`, in plain words. */
+export function coordinates(typed: { lat: string; lng: string }, prefix = ''): { lat?: number; lng?: number; fields: FieldError[] } {
+  const at = { lat: coordinate(typed.lat), lng: coordinate(typed.lng) };
+  const fields: FieldError[] = [];
+  for (const axis of ['lat', 'lng'] as const) {
+    const path = `${prefix}${axis}`;
+    if (at[axis] === undefined) fields.push({ path, message: `required: enter the ${WORD[axis]}, e.g. ${EXAMPLE[axis]}` });
+    else if (Number.isNaN(at[axis]))
+      fields.push({ path, message: `not a number that can be read: enter the ${WORD[axis]} as a decimal, e.g. ${EXAMPLE[axis]}` });
+  }
+  return { ...at, fields };
+}
+
 /**
  * The form as a scenario, checked: the data to send, or every problem by path. What the schema
  * would word as a programmer does (a blank number, an unreadable time) is worded here first, and
@@ -74,13 +90,8 @@ export function checkDeclared(form: DeclareForm): { ok: true; scenario: Scenario
 
   const ids = siteIds(form.places.map((p) => p.name));
   const sites = form.places.map((p, i) => {
-    const at = { lat: coordinate(p.lat), lng: coordinate(p.lng) };
-    for (const axis of ['lat', 'lng'] as const) {
-      const path = `sites[${i}].${axis}`;
-      if (at[axis] === undefined) own.push({ path, message: `required: enter the ${WORD[axis]}, e.g. ${EXAMPLE[axis]}` });
-      else if (Number.isNaN(at[axis]))
-        own.push({ path, message: `not a number that can be read: enter the ${WORD[axis]} as a decimal, e.g. ${EXAMPLE[axis]}` });
-    }
+    const at = coordinates(p, `sites[${i}].`);
+    own.push(...at.fields);
     return { id: ids[i]!, name: p.name, kind: p.kind, lat: at.lat, lng: at.lng };
   });
   if (!form.places.some((p) => p.kind === 'muster'))

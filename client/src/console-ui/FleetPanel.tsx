@@ -7,6 +7,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import type { PanelProps } from './SidePanel.js';
 import { DriverLinkBox } from './DriverLinkBox.js';
 import { VehicleOfferForm } from './VehicleOfferForm.js';
+import { PlaceAddForm } from './PlaceAddForm.js';
 
 type Vehicle = IncidentState['vehicles'][number];
 
@@ -16,15 +17,16 @@ function hhmm(iso: string, timeZone: string) {
 
 export function FleetPanel(props: PanelProps) {
   const { state, lookup, sel, onSel } = props;
-  const [offering, setOffering] = useState(false);
+  const [offering, setOffering] = useState<'vehicle' | 'place' | null>(null);
   const open = sel.fleet ? lookup.vehicle(sel.fleet) : undefined;
   if (open) return <VehicleDetails {...props} vehicle={open} onBack={() => onSel((s) => ({ ...s, fleet: null }))} />;
-  if (offering)
+  if (offering === 'place') return <PlaceAddForm {...props} onDone={() => setOffering(null)} />;
+  if (offering === 'vehicle')
     return (
       <VehicleOfferForm
         {...props}
         onDone={(id) => {
-          setOffering(false);
+          setOffering(null);
           if (id) onSel((s) => ({ ...s, fleet: id }));
         }}
       />
@@ -36,7 +38,10 @@ export function FleetPanel(props: PanelProps) {
     <section aria-labelledby="fleet-title">
       <div className="panel-title">
         <h2 id="fleet-title">Fleet & trips</h2>
-        <button type="button" onClick={() => setOffering(true)}>
+        <button type="button" className="secondary" onClick={() => setOffering('place')}>
+          Add a place
+        </button>
+        <button type="button" onClick={() => setOffering('vehicle')}>
           Record a vehicle
         </button>
       </div>

@@ -89,6 +89,8 @@ export function describeEvent(e: NewEvent, name: (id: string) => string = (id) =
     }
     case 'party.status_changed':
       return `marked ${p.name} as ${human(p.to)}${quoted(p.note)}`;
+    case 'site.added':
+      return `added ${p.kind === 'muster' ? 'the muster point' : p.kind === 'depot' ? 'the vehicle depot' : 'the place'} ${p.name}`;
     case 'vehicle.offered': {
       const kind = p.kind.replace(/_/g, ' ');
       const spaces = p.wheelchairSpaces ? `, ${countOf(p.wheelchairSpaces, 'wheelchair space')}` : '';

@@ -34,6 +34,7 @@ const REACH: Record<EventType, Reach> = {
   'hotel.offered': 'small',
   'hotel.rooms_changed': 'small',
   'vehicle.offered': 'small',
+  'site.added': 'small',
   'vehicle.status_changed': 'whole',
   'party.status_changed': 'parties',
   'party.boarded': 'parties',
