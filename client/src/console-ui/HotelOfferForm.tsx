@@ -56,7 +56,7 @@ export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: Panel
   return (
     <section aria-labelledby="offer-title" className="details">
       <button type="button" className="link" onClick={() => onDone(null)}>
-        ← All hotels (Esc)
+        ← All hotels
       </button>
       <h2 id="offer-title">Record a hotel offer</h2>
       <form onSubmit={(e) => void submit(e)} noValidate data-testid="offer-form">

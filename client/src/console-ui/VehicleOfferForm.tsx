@@ -82,7 +82,7 @@ export function VehicleOfferForm({ incidentId, state, onAuthError, onDone }: Pan
   return (
     <section aria-labelledby="vehicle-offer-title" className="details">
       <button type="button" className="link" onClick={() => onDone(null)}>
-        ← All vehicles (Esc)
+        ← All vehicles
       </button>
       <h2 id="vehicle-offer-title">Record a vehicle</h2>
       <form onSubmit={(e) => void submit(e)} noValidate data-testid="vehicle-offer-form">
