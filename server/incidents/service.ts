@@ -104,7 +104,9 @@ export class IncidentService {
       if (!(await repo.findIncident(tx, incidentId))) throw new AppError('not_found', 'No such incident.');
       if (!(await repo.insertSite(tx, incidentId, site)))
         throw new AppError('conflict', `A place with the id ${site.id} is already in this incident: choose another name or id.`, { siteId: site.id });
-      const [ev] = await emit(incidentId, actor, [{ type: 'site.added', payload: { siteId: site.id, name: site.name, kind: site.kind, lat: site.lat, lng: site.lng } }]);
+      const [ev] = await emit(incidentId, actor, [
+        { type: 'site.added', payload: { siteId: site.id, name: site.name, kind: site.kind, lat: site.lat, lng: site.lng } },
+      ]);
       return { siteId: site.id, seq: ev!.seq };
     });
   }
