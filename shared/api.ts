@@ -154,9 +154,10 @@ export interface IncidentState {
     tripId: string | null;
     /** Derived from the members: a state, or "split: 4 checked in, 2 not arrived". */
     whereabouts: { state: Whereabouts | 'split'; label: string };
-    /** The household's phone and email (duty managers ring them back). */
+    /** The household's phone and email (duty managers ring them back), and its language tag when known. */
     phone: string;
     email: string;
+    language: string | null;
   }[];
   trips: { id: string; vehicleId: string; fromSiteId: string; stops: string[]; partyIds: string[]; departAt: string; arrivals: string[]; status: TripStatus }[];
   guestCounts: GuestCounts;

@@ -9,7 +9,17 @@ import type { QrPath } from './passes.js';
 import { policySchema } from './scenario.js';
 import type { Whereabouts } from './whereabouts.js';
 
-export const ATTENTION_KINDS = ['partial_checkin', 'left_behind', 'transport_lost', 'unplaced', 'overdue', 'not_checked_in', 'need_help', 'missing'] as const;
+export const ATTENTION_KINDS = [
+  'partial_checkin',
+  'left_behind',
+  'transport_lost',
+  'unplaced',
+  'overdue',
+  'not_checked_in',
+  'need_help',
+  'missing',
+  'needs_unmet',
+] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 
 export const ATTENTION_TITLE: Readonly<Record<AttentionKind, string>> = {
@@ -21,6 +31,7 @@ export const ATTENTION_TITLE: Readonly<Record<AttentionKind, string>> = {
   not_checked_in: 'Arrived, not checked in',
   need_help: 'Asked for help',
   missing: 'Missing',
+  needs_unmet: 'Needs not met',
 };
 
 export interface AttentionPlace {

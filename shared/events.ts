@@ -58,6 +58,19 @@ export interface EventPayloads {
   'site.added': Routed & { siteId: string; name: string; kind: string; lat: number; lng: number };
   'vehicle.offered': Routed & { vehicleId: string; kind: string; provider: string; seats: number; wheelchairSpaces: number; availableFrom: string };
   'vehicle.status_changed': Routed & Moves & { vehicleId: string; from: VehicleStatus; to: VehicleStatus; reason: string | null; strandedPartyIds: string[] };
+  /**
+   * A duty manager corrected a household: `fields` names what changed (name, unit, phone, email,
+   * language, notes, muster point, pets, guests). `released`: its planned room and seat no longer
+   * suited it and were given back (it waits for the next plan).
+   */
+  'party.changed': Routed & {
+    partyId: string;
+    name: string;
+    fields: string[];
+    addedGuestIds: string[];
+    removedGuestIds: string[];
+    released: boolean;
+  };
   'party.status_changed': Routed & Partial<Moves> & { partyId: string; name: string; from: PartyStatus; to: PartyStatus; note: string | null };
   'party.boarded': Routed & Moves & { partyId: string; name: string; tripId: string; vehicleId: string; hotelId: string };
   'party.unboarded': Routed & Moves & { partyId: string; name: string; tripId: string; vehicleId: string; hotelId: string };

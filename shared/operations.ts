@@ -74,6 +74,18 @@ export interface HouseholdAddResult {
   seq: number;
 }
 
+/**
+ * Answer of `PUT /api/incidents/:id/parties/:partyId` (a household corrected): what changed, whether
+ * its planned room and seat were given back because they no longer suit it, and the event's seq.
+ */
+export interface HouseholdChangeResult {
+  partyId: string;
+  fields: string[];
+  released: boolean;
+  /** Null when the correction changed nothing (nothing written, no event). */
+  seq: number | null;
+}
+
 /** Statuses a duty manager (or the guest's own link) may set directly. */
 export const partyStatusUpdateSchema = z.object({
   status: z.enum(SETTABLE_PARTY_STATUSES, { message: 'expected self_evacuated, needs_help, waiting or no_show' }),

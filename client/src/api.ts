@@ -17,6 +17,7 @@ import type {
   VehicleOffer,
   VehicleOfferResult,
   HouseholdAddResult,
+  HouseholdChangeResult,
   SiteAdd,
   SiteAddResult,
   HotelUpdate,
@@ -232,6 +233,9 @@ export const api = {
   hotelEtas: (incidentId: string, hotelId: string) => request<{ etas: HotelEta[] }>('GET', `${hotel(incidentId, hotelId)}/etas`),
   offerVehicle: (incidentId: string, offer: VehicleOffer) => request<VehicleOfferResult>('POST', `${inc(incidentId)}/vehicles`, offer),
   addHousehold: (incidentId: string, household: Party) => request<HouseholdAddResult>('POST', `${inc(incidentId)}/parties`, household),
+  /** A household corrected (the scenario's party shape, its id unchanged): guests left out are removed if still waiting. */
+  changeHousehold: (incidentId: string, household: Party) =>
+    request<HouseholdChangeResult>('PUT', `${inc(incidentId)}/parties/${seg(household.id)}`, household),
   addSite: (incidentId: string, site: SiteAdd) => request<SiteAddResult>('POST', `${inc(incidentId)}/sites`, site),
   /** A booking system's guest list (README, "Guest list CSV"): every bad row is refused by line, and nothing is added. */
   importGuestList: (incidentId: string, csv: string) =>

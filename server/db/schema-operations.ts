@@ -510,7 +510,7 @@ export const attentionItems = pgTable(
     index('attention_items_incident').on(t.incidentId, t.createdAt),
     check(
       'attention_items_kind',
-      sql`${t.kind} in ('partial_checkin', 'left_behind', 'transport_lost', 'unplaced', 'overdue', 'not_checked_in', 'need_help', 'missing')`,
+      sql`${t.kind} in ('partial_checkin', 'left_behind', 'transport_lost', 'unplaced', 'overdue', 'not_checked_in', 'need_help', 'missing', 'needs_unmet')`,
     ),
   ],
 );

@@ -132,6 +132,7 @@ export function presentState(inc: IncidentRow, r: IncidentRows): IncidentState {
         whereabouts: (({ state, label }) => ({ state, label }))(householdWhereabouts(gs.map((g) => where(g.whereabouts)))),
         phone: p.phone,
         email: p.email,
+        language: p.language,
       };
     }),
     trips: r.tripRows.map((t) => ({

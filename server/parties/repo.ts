@@ -1,7 +1,7 @@
-/** A household's row and its members, as a duty manager's status change reads and writes them. */
-import { and, eq } from 'drizzle-orm';
+/** A household's row and its members, as a duty manager's status change or correction reads and writes them. */
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { guests, parties, type PartyStatus } from '../db/schema.js';
+import { guests, hotels, parties, stays, tripRiders, trips, type PartyStatus } from '../db/schema.js';
 
 export async function lockParty(tx: Tx, incidentId: string, partyId: string) {
   const [party] = await tx
@@ -26,4 +26,81 @@ export async function setPartyStatus(tx: Tx, incidentId: string, partyId: string
     .update(parties)
     .set({ status })
     .where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId)));
+}
+
+/** The household's members as stored, in order: what a correction compares against. */
+export async function guestRows(tx: Tx, incidentId: string, partyId: string) {
+  return tx
+    .select({ id: guests.id, name: guests.name, age: guests.age, needs: guests.needs, whereabouts: guests.whereabouts })
+    .from(guests)
+    .where(and(eq(guests.incidentId, incidentId), eq(guests.partyId, partyId)))
+    .orderBy(guests.position);
+}
+
+/** Of these guest ids, those another household already uses. */
+export async function guestIdsOfOthers(tx: Tx, incidentId: string, partyId: string, ids: readonly string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await tx
+    .select({ id: guests.id })
+    .from(guests)
+    .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, [...ids]), ne(guests.partyId, partyId)));
+  return rows.map((r) => r.id);
+}
+
+type PartyFields = Pick<typeof parties.$inferInsert, 'name' | 'unit' | 'siteId' | 'needs' | 'notes' | 'phone' | 'email' | 'language'>;
+
+/**
+ * Write a corrected household: its own fields, then its members as listed (kept ones updated in
+ * place, new ones added waiting, the rest removed; the caller has checked that only people still
+ * waiting are removed).
+ */
+export async function writeHousehold(
+  tx: Tx,
+  incidentId: string,
+  partyId: string,
+  fields: PartyFields,
+  list: readonly { id: string; name: string; age: string; needs: string[] }[],
+  removedIds: readonly string[],
+): Promise<void> {
+  await tx
+    .update(parties)
+    .set(fields)
+    .where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId)));
+  if (removedIds.length) await tx.delete(guests).where(and(eq(guests.incidentId, incidentId), inArray(guests.id, [...removedIds])));
+  // Positions are unique per household only by convention, so kept members move first, then new ones go in.
+  const rows = list.map((g, position) => ({ incidentId, partyId, id: g.id, name: g.name, age: g.age, needs: g.needs, position }));
+  await tx
+    .insert(guests)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: [guests.incidentId, guests.id],
+      set: { name: sql`excluded.name`, age: sql`excluded.age`, needs: sql`excluded.needs`, position: sql`excluded.position` },
+    });
+}
+
+/** The household's stay in force (planned or checked in), with its hotel's name and phone. */
+export async function stayInForce(tx: Tx, incidentId: string, partyId: string) {
+  const [row] = await tx
+    .select({ hotelId: stays.hotelId, status: stays.status, hotelName: hotels.name, hotelPhone: hotels.phone })
+    .from(stays)
+    .innerJoin(hotels, and(eq(hotels.incidentId, stays.incidentId), eq(hotels.id, stays.hotelId)))
+    .where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, partyId), inArray(stays.status, ['planned', 'checked_in'])))
+    .limit(1);
+  return row;
+}
+
+/**
+ * A household that keeps its seat but changed size or wheelchairs: the seat counts of the trips it
+ * rides that have not left move by the difference (a full vehicle refuses it by its CHECK).
+ */
+export async function adjustSeats(tx: Tx, incidentId: string, partyId: string, seated: number, wheel: number): Promise<void> {
+  if (!seated && !wheel) return;
+  const riding = tx
+    .select({ id: tripRiders.tripId })
+    .from(tripRiders)
+    .where(and(eq(tripRiders.incidentId, incidentId), eq(tripRiders.partyId, partyId), inArray(tripRiders.status, ['planned', 'boarded'])));
+  await tx
+    .update(trips)
+    .set({ seatsUsed: sql`${trips.seatsUsed} + ${seated}`, wheelchairUsed: sql`${trips.wheelchairUsed} + ${wheel}` })
+    .where(and(inArray(trips.id, riding), inArray(trips.status, ['planned', 'boarding'])));
 }

@@ -15,4 +15,12 @@ export const partyRoutes = [
     scope: 'incident',
     handler: async ({ req, res, params, deps }) => res.json(await deps.parties.setStatus(params.incidentId, params.partyId, req.body, actorOf(req))),
   }),
+  routesFor<{ parties: PartyService }>()({
+    method: 'put',
+    path: '/api/incidents/:incidentId/parties/:partyId',
+    roles: ['admin', 'duty_manager'],
+    params,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => res.json(await deps.parties.change(params.incidentId, params.partyId, req.body, actorOf(req))),
+  }),
 ];

@@ -2,14 +2,26 @@
  * Household status changes made by duty managers (or, later, by the household's own link):
  * self-evacuated, needs help, no-show, back to waiting. Leaving the plan gives the household's
  * planned room and seat back at once.
+ *
+ * Corrections of a household (a misspelt name, a new phone, a wheelchair user nobody mentioned, a
+ * child found later): the household's facts change in one transaction with its event. A room and
+ * seat that no longer suit it are given back when they were only planned (it waits for the next
+ * plan, and every duty manager sees why); when it is already on its way or at the hotel they are
+ * kept, and the unmet need becomes an item to act on. Nobody leaves the list unless still waiting.
  */
 import type { Db } from '../db/client.js';
 import type { PartyStatus } from '../db/schema.js';
-import { canMove, isWhereabouts, JOURNEY_TO_WHEREABOUTS, WHEREABOUTS_LABEL } from '../../shared/whereabouts.js';
+import { canMove, isWhereabouts, JOURNEY_TO_WHEREABOUTS, WHEREABOUTS_LABEL, type Whereabouts } from '../../shared/whereabouts.js';
 import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
 import { closeCured, nameList, openAttention } from '../attention/repo.js';
-import { partyStatusUpdateSchema } from '../../shared/operations.js';
-import { AppError, parseOr400 } from '../http/errors.js';
+import { partyStatusUpdateSchema, type HouseholdChangeResult } from '../../shared/operations.js';
+import { duplicates, hasPets, partySchema, sitesNamed, unknownSite, type Party, type Scenario } from '../../shared/scenario.js';
+import { validatePlan, type Violation } from '../../shared/planner/validate.js';
+import type { Plan } from '../../shared/plan.js';
+import { AppError, parseOr400, validationError } from '../http/errors.js';
+import { exportScenario } from '../incidents/export.js';
+import { siteList } from '../incidents/repo.js';
+import { loadInForce } from '../plans/current.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
 import { leavePlan } from '../stays/repo.js';
 import * as repo from './repo.js';
@@ -81,5 +93,220 @@ export class PartyService {
         await closeCured(tx, emit, incidentId, actor, [partyId], ['need_help'], `back to waiting${note ? `: ${note}` : ''}`);
       return { partyId, status, seq: ev!.seq };
     });
+  }
+
+  /**
+   * Correct a household (`PUT .../parties/:partyId`, the scenario's party shape, its id unchanged):
+   * guests listed with an id it has are updated, new ids added, and those left out removed, but
+   * only people still waiting (a guest typed twice); nobody on the road or at a hotel leaves the
+   * list. A household on its way keeps its muster point and takes no newcomers (they are added as a
+   * household of their own). Nothing changed: nothing written, no event.
+   */
+  async change(incidentId: string, partyId: string, raw: unknown, actor: Actor): Promise<HouseholdChangeResult> {
+    const next = parseOr400(partySchema, raw, 'body', 'household');
+    if (next.id !== partyId) throw validationError([{ path: 'body.id', message: `the booking reference is ${partyId}; it cannot be changed` }], 'household');
+    const twice = duplicates(next.guests, (g) => g.id);
+    if (twice.length)
+      throw validationError(
+        twice.map((i) => ({ path: `body.guests[${i}].id`, message: `guest id "${next.guests[i]!.id}" is given twice` })),
+        'household',
+      );
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const party = await repo.lockParty(tx, incidentId, partyId);
+      if (!party) throw new AppError('not_found', `No household ${partyId} in this incident.`);
+      const before = await repo.guestRows(tx, incidentId, partyId);
+      const siteRows = await siteList(tx, incidentId);
+      const site = unknownSite(next.siteId, new Set(siteRows.map((x) => x.id)), sitesNamed(siteRows));
+      if (site) throw validationError([{ path: 'body.siteId', message: site }], 'household');
+      const listed = new Set(next.guests.map((g) => g.id));
+      const removed = before.filter((g) => !listed.has(g.id));
+      const added = next.guests.filter((g) => !before.some((b) => b.id === g.id));
+      const notWaiting = removed.filter((g) => g.whereabouts !== 'waiting');
+      if (notWaiting.length) {
+        const w = whereaboutsOf(notWaiting[0]!);
+        throw new AppError(
+          'conflict',
+          `${nameList(notWaiting.map((g) => g.name))} ${notWaiting.length > 1 ? 'are' : 'is'} ${WHEREABOUTS_LABEL[w]}: only someone still waiting can be taken off the list (a guest typed twice, say).`,
+          { partyId, guestIds: notWaiting.map((g) => g.id) },
+        );
+      }
+      const taken = new Set(
+        await repo.guestIdsOfOthers(
+          tx,
+          incidentId,
+          partyId,
+          added.map((g) => g.id),
+        ),
+      );
+      if (taken.size)
+        throw validationError(
+          next.guests.flatMap((g, i) =>
+            taken.has(g.id) ? [{ path: `body.guests[${i}].id`, message: `guest id "${g.id}" is already used in this incident` }] : [],
+          ),
+          'household',
+        );
+      const onTheirWay = before.some((g) => GONE.includes(whereaboutsOf(g)));
+      if (onTheirWay && added.length)
+        throw new AppError(
+          'conflict',
+          `${party.name} have left their muster point: add ${nameList(added.map((g) => g.name))} as a household of their own, so the next plan brings ${added.length > 1 ? 'them' : 'them'} too.`,
+          { partyId },
+        );
+      if (onTheirWay && next.siteId !== party.siteId)
+        throw validationError([{ path: 'body.siteId', message: `${party.name} have left their muster point; it cannot change now` }], 'household');
+
+      const fields = changedFields(party, before, next);
+      if (!fields.length) return { partyId, fields, released: false, seq: null };
+      const stay = await repo.stayInForce(tx, incidentId, partyId);
+      // Only what the plan's rules read (size, wheelchairs, pets, muster point) can unsuit a room or a seat.
+      const ruled = fields.some((f) => f === 'guests' || f === 'pets' || f === 'muster point');
+      const broken = stay && ruled ? unsuited(await exportScenario(tx, incidentId), next, (await loadInForce(tx, incidentId)).plan) : [];
+      // A planned room and seat go back (counted as the household was), as when a hotel withdraws
+      // rooms; people on their way keep theirs, unless their vehicle has no room for the change.
+      const released = broken.length > 0 && stay!.status === 'planned' && !onTheirWay;
+      if (released) await leavePlan(tx, incidentId, partyId);
+      else if (broken.some((v) => v.rule === 8))
+        throw new AppError(
+          'conflict',
+          `${party.name} are aboard a vehicle with no seat or wheelchair space left for this change: take them off it (untick them aboard) first, then correct them.`,
+          { partyId },
+        );
+      await repo.writeHousehold(
+        tx,
+        incidentId,
+        partyId,
+        {
+          name: next.name,
+          unit: next.unit,
+          siteId: next.siteId,
+          needs: next.needs,
+          notes: next.notes,
+          phone: next.phone,
+          email: next.email,
+          language: next.language ?? null,
+        },
+        next.guests,
+        removed.map((g) => g.id),
+      );
+      if (released) await syncJourney(tx, incidentId, [partyId]);
+      else if (stay) {
+        const [was, now] = [seatsOf(before), seatsOf(next.guests)];
+        await repo.adjustSeats(tx, incidentId, partyId, now.seated - was.seated, now.wheel - was.wheel);
+      }
+      const [ev] = await emit(incidentId, actor, [
+        {
+          type: 'party.changed',
+          payload: {
+            partyId,
+            name: next.name,
+            fields,
+            addedGuestIds: added.map((g) => g.id),
+            removedGuestIds: removed.map((g) => g.id),
+            released,
+            hotelIds: stay ? [stay.hotelId] : [],
+          },
+        },
+      ]);
+      if (broken.length) {
+        const why = [...new Set(broken.map((v) => reasonOf(v, stay!.hotelName)))].join('; ');
+        const place = { kind: 'hotel' as const, id: stay!.hotelId, name: stay!.hotelName };
+        await openAttention(tx, emit, incidentId, actor, [
+          released
+            ? {
+                kind: 'unplaced',
+                partyId,
+                guestIds: next.guests.map((g) => g.id),
+                place,
+                summary: `${next.name} changed (${fields.join(', ')}): ${why}. Their room and seat were given back.`,
+                suggestion: 'Re-plan to find them a hotel and a vehicle that suit them.',
+                dedupeKey: `unplaced:${partyId}`,
+              }
+            : {
+                kind: 'needs_unmet',
+                partyId,
+                guestIds: next.guests.map((g) => g.id),
+                place,
+                summary: `${next.name} changed (${fields.join(', ')}) after leaving for ${stay!.hotelName}: ${why}.`,
+                suggestion: `Ring ${stay!.hotelName}${stay!.hotelPhone ? ` on ${stay!.hotelPhone}` : ''} to change their room, or arrange another hotel.`,
+                dedupeKey: `needs_unmet:${partyId}:${ev!.seq}`,
+              },
+        ]);
+      }
+      return { partyId, fields, released, seq: ev!.seq };
+    });
+  }
+}
+
+/** Where a person is past the muster point: such a household cannot grow, move muster point or lose them. */
+const GONE: readonly Whereabouts[] = ['aboard', 'arrived', 'checked_in', 'checked_out'];
+
+const whereaboutsOf = (g: { whereabouts: string }): Whereabouts => (isWhereabouts(g.whereabouts) ? g.whereabouts : 'waiting');
+
+/** Seats and wheelchair spaces a household takes on a vehicle. */
+function seatsOf(list: readonly { needs: readonly string[] }[]): { seated: number; wheel: number } {
+  const wheel = list.filter((g) => g.needs.includes('wheelchair')).length;
+  return { seated: list.length - wheel, wheel };
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** What a correction changes, in the words of the event and the activity feed. */
+function changedFields(
+  party: { name: string; unit: string; siteId: string; needs: string[]; notes: string; phone: string; email: string; language: string | null },
+  before: readonly { id: string; name: string; age: string; needs: string[] }[],
+  next: Party,
+): string[] {
+  const out: string[] = [];
+  const differs = (label: string, a: string, b: string) => a !== b && out.push(label);
+  differs('name', party.name, next.name);
+  differs('unit', party.unit, next.unit);
+  differs('phone', party.phone, next.phone);
+  differs('email', party.email, next.email);
+  differs('language', party.language ?? '', next.language ?? '');
+  differs('notes', party.notes, next.notes);
+  differs('muster point', party.siteId, next.siteId);
+  if (hasPets(party) !== hasPets(next)) out.push('pets');
+  else if (!sameList(party.needs, next.needs)) out.push('needs');
+  const sameGuests =
+    before.length === next.guests.length &&
+    before.every((b, i) => {
+      const g = next.guests[i]!;
+      return b.id === g.id && b.name === g.name && b.age === g.age && sameList(b.needs, g.needs);
+    });
+  if (!sameGuests) out.push('guests');
+  return out;
+}
+
+/**
+ * What the plan in force breaks once the household is `next`, judged by the planner's own
+ * validator: rules about its stay, its seat, or the seats of the trip it rides, that did not
+ * already fail before the correction.
+ */
+function unsuited(scenario: Scenario, next: Party, plan: Plan): Violation[] {
+  const after: Scenario = { ...scenario, parties: scenario.parties.map((p) => (p.id === next.id ? next : p)) };
+  const trip = plan.trips.findIndex((t) => t.partyIds.includes(next.id));
+  const mine = (v: Violation) => v.partyId === next.id || (trip >= 0 && v.tripIndex === trip && v.rule === 8);
+  const key = (v: Violation) => `${v.rule}|${v.message}`;
+  const was = new Set(validatePlan(scenario, plan).violations.filter(mine).map(key));
+  return validatePlan(after, plan).violations.filter((v) => mine(v) && !was.has(key(v)));
+}
+
+/** A broken rule in a duty manager's words. */
+function reasonOf(v: Violation, hotel: string): string {
+  switch (v.rule) {
+    case 2:
+      return `their rooms at ${hotel} no longer sleep them all`;
+    case 4:
+      return `${hotel} has given them no accessible room`;
+    case 5:
+      return `${hotel} does not take pets`;
+    case 6:
+      return `${hotel} is too far from their muster point`;
+    case 7:
+      return 'their vehicle does not leave from their muster point';
+    case 8:
+      return 'their vehicle has no seat or wheelchair space left for them';
+    default:
+      return 'their plan no longer suits them';
   }
 }

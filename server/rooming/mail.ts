@@ -29,6 +29,7 @@ export const ROOMING_TRIGGERS = new Set([
   'hotel.offered',
   'vehicle.status_changed',
   'party.status_changed',
+  'party.changed',
   'party.no_show',
   'parties.added',
 ]);

@@ -2,10 +2,12 @@
  * Property: whatever happens, and in whatever order, every person is counted exactly once.
  * fast-check drives random sequences of every action that moves people or plans (plan apply,
  * board, unboard, depart, arrive, whole and partial check-in, no-show, own way, guest replies,
- * roll call, re-plan, room withdrawal, breakdown) through the real API; after each step the
- * state's `guestCounts.byWhereabouts` must sum to the number of guests and agree with each
- * guest's own whereabouts, and nobody may be aboard with no vehicle, or checked in with no room,
- * unless an open exception names them. Refusals (4xx) are fine; a 500 never is.
+ * roll call, re-plan, room withdrawal, breakdown, a household corrected with a wheelchair user
+ * more or less) through the real API; after each step the state's `guestCounts.byWhereabouts` must
+ * sum to the number of guests and agree with each guest's own whereabouts, nobody may be aboard
+ * with no vehicle, or checked in with no room, unless an open exception names them, and every trip
+ * not yet left counts exactly the seats and wheelchair spaces of the people riding it. Refusals
+ * (4xx) are fine; a 500 never is.
  * Runs on PGlite by default and on PostgreSQL with DATABASE_URL. Seeded: FUZZ_SEED, FUZZ_RUNS.
  */
 import fc from 'fast-check';
@@ -17,6 +19,8 @@ import type { IncidentState } from '../../shared/api.js';
 import type { AttentionList } from '../../shared/attention.js';
 import type { DriverLink, DriverView } from '../../shared/drivers.js';
 import { WHEREABOUTS } from '../../shared/whereabouts.js';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../server/db/rows.js';
 
 let server: TestServer;
 let duty: Agent;
@@ -61,7 +65,7 @@ function scenario(run: number) {
 type Action =
   | { kind: 'plan' }
   | { kind: 'board' | 'unboard' | 'depart' | 'arrive' | 'complete' | 'breakdown' | 'repair'; v: number; h: number }
-  | { kind: 'checkin' | 'partial' | 'noshow' | 'elsewhere' | 'checkout' | 'ownway' | 'needhelp' | 'missingmember' | 'waiting'; h: number }
+  | { kind: 'checkin' | 'partial' | 'noshow' | 'elsewhere' | 'checkout' | 'ownway' | 'needhelp' | 'missingmember' | 'waiting' | 'wheelchair'; h: number }
   | { kind: 'withdraw'; hotel: number }
   | { kind: 'rollcall'; skip: number }
   | { kind: 'resolve'; i: number };
@@ -97,6 +101,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
         'needhelp' as const,
         'missingmember' as const,
         'waiting' as const,
+        'wheelchair' as const,
       ),
       h: idx,
     }),
@@ -189,6 +194,14 @@ async function perform(incidentId: string, links: DriverLink[], a: Action, s: In
           return (await duty.post(inc(`/parties/${p.id}/status`)).send({ status: 'self_evacuated' })).status;
         case 'waiting':
           return (await duty.post(inc(`/parties/${p.id}/status`)).send({ status: 'waiting' })).status;
+        case 'wheelchair': {
+          // A correction: the first guest does, or does not after all, use a wheelchair.
+          const [first, ...rest] = p.guests;
+          const needs = first!.needs.includes('wheelchair') ? first!.needs.filter((n) => n !== 'wheelchair') : [...first!.needs, 'wheelchair'];
+          const household = { id: p.id, name: p.name, unit: p.unit, siteId: p.siteId, needs: p.needs, notes: p.notes, phone: p.phone, email: p.email };
+          const guests = [{ ...first!, needs }, ...rest].map((g) => ({ id: g.id, name: g.name, age: g.age, needs: g.needs }));
+          return (await duty.put(inc(`/parties/${p.id}`)).send({ ...household, guests })).status;
+        }
         case 'needhelp':
         case 'missingmember': {
           const token = (await duty.get(inc(`/status-links/${p.id}`))).body.token as string | null;
@@ -225,8 +238,27 @@ async function check(incidentId: string, total: number, after: string): Promise<
         problems.push(`${g.id} aboard trip ${p.tripId}, which has ended, with no exception`);
       if (g.whereabouts === 'checked_in' && !p.hotelId) problems.push(`${g.id} checked in with no stay`);
     }
+  for (const t of await seatCountsOff(incidentId))
+    problems.push(`trip ${t.id} counts ${t.seats_used} seats and ${t.wheelchair_used} wheelchair spaces, its riders take ${t.seated} and ${t.wheel}`);
   if (problems.length) throw new Error(`after ${after}: ${problems.join('; ')}`);
   return s;
+}
+
+/** Trips not yet left whose seat counts differ from the people riding them (the counts guard against double-booking). */
+async function seatCountsOff(incidentId: string) {
+  return rowsOf<{ id: string; seats_used: number; wheelchair_used: number; seated: number; wheel: number }>(
+    await server.db.db.execute(sql`
+      select * from (
+        select t.id, t.seats_used, t.wheelchair_used,
+          count(g.id) filter (where not ('wheelchair' = any(g.needs)))::int as seated,
+          count(g.id) filter (where 'wheelchair' = any(g.needs))::int as wheel
+        from trips t
+        left join trip_riders r on r.trip_id = t.id and r.status in ('planned', 'boarded')
+        left join guests g on g.incident_id = r.incident_id and g.party_id = r.party_id
+        where t.incident_id = ${incidentId} and t.status in ('planned', 'boarding')
+        group by t.id
+      ) x where seats_used <> seated or wheelchair_used <> wheel`),
+  );
 }
 
 let run = 0;
@@ -253,5 +285,5 @@ test('guest counters add up after every step of any sequence of actions', async 
     }),
     { seed, numRuns: Number(process.env.FUZZ_RUNS ?? 6), endOnFailure: true },
   );
-  for (const kind of ['plan', 'board', 'checkin', 'partial', 'rollcall']) expect([kind, succeeded.get(kind) ?? 0]).not.toEqual([kind, 0]);
+  for (const kind of ['plan', 'board', 'checkin', 'partial', 'rollcall', 'wheelchair']) expect([kind, succeeded.get(kind) ?? 0]).not.toEqual([kind, 0]);
 }, 900_000);

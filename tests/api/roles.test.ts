@@ -48,6 +48,7 @@ function scenarioA() {
       buildParty({ id: 'A-P1', guests: [buildGuest({ id: 'A-P1-G1', name: 'Ann One' })] }),
       buildParty({ id: 'A-P2', guests: [buildGuest({ id: 'A-P2-G1', name: 'Bea Two' })] }),
       buildParty({ id: 'A-STATUS', guests: [buildGuest({ id: 'A-STATUS-G1', name: 'Cy Status' })] }),
+      buildParty({ id: 'A-EDIT', guests: [buildGuest({ id: 'A-EDIT-G1', name: 'Eve Edit' })] }),
       buildParty({ id: 'A-PETS', name: 'Petowner', needs: ['pets'], guests: [buildGuest({ id: 'A-PETS-G1', name: 'Dee Petowner' })] }),
     ],
     hotels: [
@@ -355,6 +356,8 @@ const ROUTES: RouteRow[] = [
     call: () => ({ method: 'patch', path: inc('/hotels/A1'), body: { perks: [{ kind: 'tea_and_toast' }] } }) },
   { route: 'POST /api/incidents/:incidentId/parties/:partyId/status', expect: [401, 200, 200, 403, 403, 403, 403, 403],
     call: () => ({ method: 'post', path: inc('/parties/A-STATUS/status'), body: { status: 'needs_help', note: 'roles test' } }) },
+  { route: 'PUT /api/incidents/:incidentId/parties/:partyId',        expect: [401, 200, 200, 403, 403, 403, 403, 403],
+    call: (who) => ({ method: 'put', path: inc('/parties/A-EDIT'), body: buildParty({ id: 'A-EDIT', notes: `corrected by ${who}`, guests: [buildGuest({ id: 'A-EDIT-G1', name: 'Eve Edit' })] }) }) },
   { route: 'POST /api/incidents/:incidentId/parties',                expect: [401, 201, 201, 403, 403, 403, 403, 403],
     call: () => ({ method: 'post', path: inc('/parties'), body: buildParty({ id: `TYPED-${++offerSeq}`, guests: [buildGuest({ id: `TYPED-${offerSeq}-G1` })] }) }) },
   { route: 'POST /api/incidents/:incidentId/sites',                  expect: [401, 201, 201, 403, 403, 403, 403, 403],

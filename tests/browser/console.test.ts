@@ -405,6 +405,40 @@ describeBrowser('duty manager console', () => {
     await p1.locator(`button.row[data-party-id="${added.id}"]`).waitFor();
   });
 
+  test('a household is corrected from its details, a mistake first: a child found later joins it, and the other console hears', async () => {
+    const p1 = one.page;
+    const p2 = two.page;
+    const details = p2.locator('.details[data-party-id]');
+    const partyId = (await details.getAttribute('data-party-id'))!;
+    await details.getByTestId('household-edit').click();
+    const form = p2.getByTestId('household-edit-form');
+    // The form holds the household as it is.
+    expect(await form.getByLabel('Household name').inputValue()).toBe('Foundling');
+    expect(await form.locator('[data-guest-row="0"]').getByLabel('Full name').inputValue()).toBe('Iris Foundling');
+    expect(await form.locator('[data-guest-row="0"]').getByLabel('Wheelchair').isChecked()).toBe(true);
+    await form.getByRole('button', { name: 'Add another guest' }).click();
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.locator('[data-error-path="guests[2].name"]').waitFor();
+    await form.locator('[data-guest-row="2"]').getByLabel('Full name').fill('Ola Foundling');
+    await form.locator('[data-guest-row="2"]').getByLabel('Age').selectOption('child');
+    await form.getByLabel('Phone (optional)').fill('07700 900778');
+    await screenshot(p2, 'console-13g-household-correct');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await details.getByText('Ola Foundling').waitFor();
+    const corrected = (await state()).parties.find((p) => p.id === partyId)!;
+    expect(corrected.guests.map((g) => [g.id, g.name, g.age])).toEqual([
+      [`${partyId}-1`, 'Iris Foundling', 'adult'],
+      [`${partyId}-2`, 'Ned Foundling', 'infant'],
+      [`${partyId}-3`, 'Ola Foundling', 'child'],
+    ]);
+    expect(corrected.phone).toBe('07700 900778');
+    await screenshot(p2, 'console-13h-household-corrected');
+
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('5');
+    await p1.getByTestId('activity-feed').getByText('corrected Foundling (phone, guests): added 1 guest').waitFor();
+  });
+
   test("a booking system's guest list is imported from the console: a bad file is refused by line, a clean one adds its households", async () => {
     const p1 = one.page;
     const p2 = two.page;

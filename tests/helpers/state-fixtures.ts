@@ -28,6 +28,7 @@ export function partyFixture(id: string, over: Partial<Omit<Party, 'guests'>> & 
     whereabouts: { state: 'waiting', label: 'waiting' },
     phone: '',
     email: '',
+    language: null,
     ...over,
     guests,
   };

@@ -88,6 +88,7 @@ const ROWS: FuzzRow[] = [
   { route: 'POST /api/incidents/:incidentId/parties/:partyId/status', as: 'duty', params: () => ({ partyId: 'A-P3' }), body: () => ({ status: 'needs_help', note: 'fuzz' }) },
   { route: 'POST /api/incidents/:incidentId/vehicles', as: 'duty', body: () => buildVehicle({ id: `FZ-V-${++seq}` }) },
   { route: 'POST /api/incidents/:incidentId/sites', as: 'duty', body: () => ({ id: `fz-site-${++seq}`, name: `Fuzz ${seq}`, kind: 'depot', lat: 53.1, lng: 0.3 }) },
+  { route: 'PUT /api/incidents/:incidentId/parties/:partyId', as: 'duty', params: () => ({ partyId: 'A-P4' }), body: () => buildParty({ id: 'A-P4', notes: `fuzz ${++seq}`, guests: [buildGuest({ id: 'A-P4-G1', name: 'Fay Four' })] }) },
   { route: 'POST /api/incidents/:incidentId/parties', as: 'duty', body: () => buildParty({ id: `FZ-P-${++seq}`, guests: [buildGuest({ id: `FZ-P-${seq}-G1` })] }) },
   { route: 'PATCH /api/incidents/:incidentId/vehicles/:vehicleId', as: 'duty', params: () => ({ vehicleId: 'A-V2' }), body: () => ({ status: 'in_service', reason: 'fuzz' }) },
   { route: 'GET /api/incidents/:incidentId/hotels/:hotelId/arrivals', as: 'reception' },

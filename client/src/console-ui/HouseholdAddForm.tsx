@@ -4,8 +4,14 @@
  * the browser with the schema the server uses; every problem is shown beside its field, and the
  * server's own (an unknown muster point, a booking reference already used) the same way. The
  * next plan houses it; the household opens once saved.
+ *
+ * With `editing`, the same form corrects a household already known (a misspelt name, a new phone,
+ * a wheelchair user nobody mentioned, a child found later): its booking reference stays, its
+ * guests keep their ids, and only someone still waiting can be removed. The server says when the
+ * change gave back a room and seat that no longer suit the household.
  */
 import { useState, type FormEvent } from 'react';
+import type { IncidentState } from '../../../shared/api.js';
 import { partySchema, GUEST_AGES, RULED_GUEST_NEEDS, type GuestAge } from '../../../shared/scenario.js';
 import { zodFieldErrors } from '../../../shared/errors.js';
 import { api } from '../api.js';
@@ -15,17 +21,46 @@ import type { PanelProps } from './SidePanel.js';
 import { slug, useOfferForm } from './offer-fields.js';
 
 interface GuestRow {
+  /** The guest's id when the household is being corrected; new rows get one on saving. */
+  id?: string;
   name: string;
   age: GuestAge;
   needs: string[];
+  /** Where the guest is: only someone still waiting can be removed. */
+  waiting: boolean;
 }
 
-const blankGuest = (): GuestRow => ({ name: '', age: 'adult', needs: [] });
+const blankGuest = (): GuestRow => ({ name: '', age: 'adult', needs: [], waiting: true });
+const isAge = (a: string): a is GuestAge => (GUEST_AGES as readonly string[]).includes(a);
 
-export function HouseholdAddForm({ incidentId, state, onAuthError, onDone }: PanelProps & { onDone: (partyId: string | null) => void }) {
+type Household = IncidentState['parties'][number];
+
+export function HouseholdAddForm({
+  incidentId,
+  state,
+  onAuthError,
+  onDone,
+  editing,
+}: PanelProps & { onDone: (partyId: string | null) => void; editing?: Household }) {
   const musters = [...state.sites].filter((s) => s.kind !== 'depot').sort((a, b) => Number(b.kind === 'muster') - Number(a.kind === 'muster'));
-  const [h, setH] = useState({ ref: '', unit: '', siteId: musters[0]?.id ?? '', phone: '', pets: false, notes: '' });
-  const [guests, setGuests] = useState<GuestRow[]>([blankGuest()]);
+  const [h, setH] = useState(
+    editing
+      ? {
+          ref: editing.id,
+          name: editing.name,
+          unit: editing.unit,
+          siteId: editing.siteId,
+          phone: editing.phone,
+          pets: editing.needs.includes('pets'),
+          notes: editing.notes,
+        }
+      : { ref: '', name: '', unit: '', siteId: musters[0]?.id ?? '', phone: '', pets: false, notes: '' },
+  );
+  const [guests, setGuests] = useState<GuestRow[]>(
+    editing
+      ? editing.guests.map((g) => ({ id: g.id, name: g.name, age: isAge(g.age) ? g.age : 'adult', needs: g.needs, waiting: g.whereabouts === 'waiting' }))
+      : [blankGuest()],
+  );
   const { busy, error, refuse, send, fieldProps, Err, textFields } = useOfferForm(onAuthError);
   const setGuest = (i: number, g: Partial<GuestRow>) => setGuests(guests.map((x, k) => (k === i ? { ...x, ...g } : x)));
 
@@ -36,33 +71,51 @@ export function HouseholdAddForm({ incidentId, state, onAuthError, onDone }: Pan
     const surname = guests[0]?.name.trim().split(/\s+/).pop() ?? '';
     let id = h.ref.trim();
     for (let n = 1; !id || (!h.ref.trim() && taken.has(id)); n++) id = `FOUND-${slug(surname).toUpperCase() || 'HH'}-${n}`;
+    // New guests of a household being corrected: the next numbers its guests' ids do not use yet.
+    const used = new Set(guests.flatMap((g) => (g.id ? [g.id] : [])));
+    let n = 0;
+    const newId = () => {
+      do n++;
+      while (used.has(`${id}-${n}`));
+      used.add(`${id}-${n}`);
+      return `${id}-${n}`;
+    };
     const household = {
       id,
-      name: surname,
+      name: editing ? h.name : surname,
       unit: h.unit,
       siteId: h.siteId,
-      needs: h.pets ? ['pets'] : [],
+      // Needs the form does not show (any other household need) are kept as they were.
+      needs: [...(editing?.needs ?? []).filter((x) => x !== 'pets'), ...(h.pets ? ['pets'] : [])],
       notes: h.notes,
       phone: h.phone,
-      guests: guests.map((g, i) => ({ id: `${id}-${i + 1}`, name: g.name, age: g.age, needs: g.needs })),
+      ...(editing ? { email: editing.email, ...(editing.language ? { language: editing.language } : {}) } : {}),
+      guests: guests.map((g, i) => ({ id: editing ? (g.id ?? newId()) : `${id}-${i + 1}`, name: g.name, age: g.age, needs: g.needs })),
     };
     const checked = partySchema.safeParse(household);
-    if (!checked.success) return refuse(zodFieldErrors(checked.error).map((f) => (f.path === 'name' ? { ...f, path: 'guests[0].name' } : f)));
-    await send(
-      () => api.addHousehold(incidentId, checked.data),
-      (r) => onDone(r.partyId),
-    );
+    if (!checked.success) return refuse(zodFieldErrors(checked.error).map((f) => (f.path === 'name' && !editing ? { ...f, path: 'guests[0].name' } : f)));
+    if (editing)
+      await send(
+        () => api.changeHousehold(incidentId, checked.data),
+        (r) => onDone(r.partyId),
+      );
+    else
+      await send(
+        () => api.addHousehold(incidentId, checked.data),
+        (r) => onDone(r.partyId),
+      );
   };
 
   const text = textFields(h, setH);
 
   return (
     <section aria-labelledby="household-add-title" className="details">
-      <button type="button" className="link" onClick={() => onDone(null)}>
-        ← All households
+      <button type="button" className="link" onClick={() => onDone(editing ? editing.id : null)}>
+        {editing ? `← ${editing.name}` : '← All households'}
       </button>
-      <h2 id="household-add-title">Add a household</h2>
-      <form onSubmit={(e) => void submit(e)} noValidate data-testid="household-add-form">
+      <h2 id="household-add-title">{editing ? `Correct ${editing.name}` : 'Add a household'}</h2>
+      <form onSubmit={(e) => void submit(e)} noValidate data-testid={editing ? 'household-edit-form' : 'household-add-form'}>
+        {editing ? <div className="form-row">{text('name', 'name', 'Household name')}</div> : null}
         {guests.map((g, i) => (
           <fieldset key={i} className="guest-row" data-guest-row={i}>
             <legend>Guest {i + 1}</legend>
@@ -95,7 +148,7 @@ export function HouseholdAddForm({ incidentId, state, onAuthError, onDone }: Pan
                   {needLabel(n)}
                 </label>
               ))}
-              {guests.length > 1 ? (
+              {guests.length > 1 && g.waiting ? (
                 <button type="button" className="link" onClick={() => setGuests(guests.filter((_, k) => k !== i))}>
                   Remove
                 </button>
@@ -130,10 +183,10 @@ export function HouseholdAddForm({ incidentId, state, onAuthError, onDone }: Pan
           </label>
         </div>
         {text('notes', 'notes', 'Notes (optional)')}
-        {text('ref', 'id', 'Booking reference (optional)')}
+        {editing ? null : text('ref', 'id', 'Booking reference (optional)')}
         {error ? <ErrorNotice error={error} title="Not saved." /> : null}
         <button type="submit" disabled={busy}>
-          {busy ? 'Saving…' : 'Save household'}
+          {busy ? 'Saving…' : editing ? 'Save changes' : 'Save household'}
         </button>
       </form>
     </section>

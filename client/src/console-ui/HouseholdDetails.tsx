@@ -1,4 +1,4 @@
-/** One household: who, needs, where to, and its timeline from the event log; set its status. */
+/** One household: who, needs, where to, and its timeline from the event log; set its status, or correct it. */
 import { useMemo, useState } from 'react';
 import type { IncidentState } from '../../../shared/api.js';
 import { api, passUrls } from '../api.js';
@@ -40,8 +40,9 @@ export function HouseholdDetails({
   party,
   openItems = [],
   onBack,
+  onEdit,
   onAuthError,
-}: PanelProps & { party: IncidentState['parties'][number]; openItems?: readonly AttentionItem[]; onBack: () => void }) {
+}: PanelProps & { party: IncidentState['parties'][number]; openItems?: readonly AttentionItem[]; onBack: () => void; onEdit?: () => void }) {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -118,6 +119,11 @@ export function HouseholdDetails({
         ) : null}
       </dl>
       <p className="button-row">
+        {onEdit ? (
+          <button type="button" className="secondary small" onClick={onEdit} data-testid="household-edit">
+            Correct details
+          </button>
+        ) : null}
         <a className="button secondary small" href={passUrls.household(incidentId, party.id)} target="_blank" rel="noreferrer" data-testid="print-pass">
           Print pass
         </a>

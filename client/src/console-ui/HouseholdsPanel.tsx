@@ -29,12 +29,15 @@ export function HouseholdsPanel(props: PanelProps & { searchRef: RefObject<HTMLI
   const opts = useMemo(() => filterOptions(state.parties), [state.parties]);
   const open = sel.households ? lookup.party(sel.households) : undefined;
   const [adding, setAdding] = useState<'household' | 'list' | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
 
+  if (open && editing === open.id) return <HouseholdAddForm {...props} editing={open} onDone={() => setEditing(null)} />;
   if (open)
     return (
       <HouseholdDetails
         {...props}
         party={open}
+        onEdit={() => setEditing(open.id)}
         openItems={openItems.filter((i) => i.partyId === open.id || i.people.some((p) => p.partyId === open.id))}
         onBack={() => onSel((s) => ({ ...s, households: null }))}
       />

@@ -89,6 +89,13 @@ export function describeEvent(e: NewEvent, name: (id: string) => string = (id) =
     }
     case 'party.status_changed':
       return `marked ${p.name} as ${human(p.to)}${quoted(p.note)}`;
+    case 'party.changed': {
+      const people = [
+        p.addedGuestIds.length ? `added ${countOf(p.addedGuestIds.length, 'guest')}` : '',
+        p.removedGuestIds.length ? `took ${countOf(p.removedGuestIds.length, 'guest')} off the list` : '',
+      ].filter(Boolean);
+      return `corrected ${p.name} (${p.fields.join(', ')})${people.length ? `: ${people.join(', ')}` : ''}${p.released ? '; their room and seat were given back' : ''}`;
+    }
     case 'site.added':
       return `added ${p.kind === 'muster' ? 'the muster point' : p.kind === 'depot' ? 'the vehicle depot' : 'the place'} ${p.name}`;
     case 'vehicle.offered': {

@@ -37,6 +37,7 @@ const REACH: Record<EventType, Reach> = {
   'site.added': 'small',
   'vehicle.status_changed': 'whole',
   'party.status_changed': 'parties',
+  'party.changed': 'parties',
   'party.boarded': 'parties',
   'party.unboarded': 'parties',
   'party.no_show': 'parties',

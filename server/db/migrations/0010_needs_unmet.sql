@@ -1,0 +1,2 @@
+ALTER TABLE "attention_items" DROP CONSTRAINT "attention_items_kind";--> statement-breakpoint
+ALTER TABLE "attention_items" ADD CONSTRAINT "attention_items_kind" CHECK ("attention_items"."kind" in ('partial_checkin', 'left_behind', 'transport_lost', 'unplaced', 'overdue', 'not_checked_in', 'need_help', 'missing', 'needs_unmet'));

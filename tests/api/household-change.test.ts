@@ -1,0 +1,272 @@
+/**
+ * Correcting a household during the night (`PUT /api/incidents/:id/parties/:partyId`): a misspelt
+ * name, a new phone, a wheelchair user nobody mentioned, a child found later, a guest typed twice.
+ * Every kind of change that unsuits the room or seat the plan gave gives them back (the household
+ * waits for the next plan, which places it right, and every duty manager sees why); one that does
+ * not keeps them. A household already on its way keeps its room; an unmet need becomes an item to
+ * act on. Nobody leaves the list unless still waiting. Bad input is refused by field and changes
+ * nothing.
+ */
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import { collect, connect, connected, loginCookie, subscribe, type ClientSocket } from '../helpers/socket.js';
+import { buildGuest, buildHotel, buildParty, buildRoomType, buildScenario, buildVehicle } from '../../seed/factories.js';
+import type { IncidentState, PlanView } from '../../shared/api.js';
+import type { AttentionItem } from '../../shared/attention.js';
+import type { DriverLink } from '../../shared/drivers.js';
+import type { Party } from '../../shared/scenario.js';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../server/db/rows.js';
+
+let server: TestServer;
+let duty: Agent;
+let base: string;
+let socket: ClientSocket;
+
+// Ten households of two adults; one hotel of doubles only: no accessible room, no pets.
+const households = Array.from({ length: 10 }, (_, i) =>
+  buildParty({ id: `HC-${i}`, name: `Family ${i}`, guests: [buildGuest({ id: `HC-${i}-1` }), buildGuest({ id: `HC-${i}-2` })] }),
+);
+
+beforeAll(async () => {
+  server = await startTestServer({ env: { RATE_LIMIT_PLANS_PER_MIN: '1000' } });
+  duty = await signIn(server.url, DEMO.duty);
+  const scenario = buildScenario({
+    incident: { name: 'Households corrected' },
+    parties: households,
+    hotels: [buildHotel({ id: 'HC-PLAIN', name: 'Plain Hotel', roomTypes: [buildRoomType({ type: 'double', sleeps: 2, count: 12 })] })],
+    vehicles: [buildVehicle({ id: 'HC-COACH', kind: 'coach', seats: 49, wheelchairSpaces: 2 })],
+  });
+  const incidentId = (await duty.post('/api/incidents/import').send(scenario).expect(201)).body.incidentId as string;
+  base = `/api/incidents/${incidentId}`;
+  await applyPlan();
+  socket = connect(server.url, { cookie: await loginCookie(server.url, DEMO.duty2) });
+  await connected(socket);
+  await subscribe(socket, incidentId);
+});
+afterAll(async () => {
+  socket?.close();
+  await server?.close();
+});
+
+const state = async () => (await duty.get(`${base}/state`).expect(200)).body as IncidentState;
+const eventCount = async () => ((await duty.get(`${base}/events`).expect(200)).body.events as unknown[]).length;
+const openItems = async () => ((await duty.get(`${base}/attention`).expect(200)).body.items as AttentionItem[]).filter((i) => !i.resolvedAt);
+const applyPlan = async () => {
+  const plan = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  await duty.post(`${base}/plans/${plan.id}/apply`).expect(200);
+  return plan;
+};
+/** The household as the console holds it, in the scenario's party shape (what the form sends). */
+const asParty = (p: IncidentState['parties'][number]): Party => ({
+  id: p.id,
+  name: p.name,
+  unit: p.unit,
+  siteId: p.siteId,
+  needs: p.needs,
+  notes: p.notes,
+  phone: p.phone,
+  email: p.email,
+  ...(p.language ? { language: p.language } : {}),
+  guests: p.guests.map((g) => ({ id: g.id, name: g.name, age: g.age as 'adult', needs: g.needs })),
+});
+/** Trips not yet left whose seat counts differ from the people riding them (the counts guard against double-booking). */
+const seatCountsOff = async () =>
+  rowsOf(
+    await server.db.db.execute(sql`
+      select * from (
+        select t.id, t.seats_used, t.wheelchair_used,
+          count(g.id) filter (where not ('wheelchair' = any(g.needs)))::int as seated,
+          count(g.id) filter (where 'wheelchair' = any(g.needs))::int as wheel
+        from trips t
+        left join trip_riders r on r.trip_id = t.id and r.status in ('planned', 'boarded')
+        left join guests g on g.incident_id = r.incident_id and g.party_id = r.party_id
+        where t.status in ('planned', 'boarding')
+        group by t.id
+      ) x where seats_used <> seated or wheelchair_used <> wheel`),
+  );
+afterEach(async () => expect(await seatCountsOff()).toEqual([]));
+const household = async (id: string) => (await state()).parties.find((p) => p.id === id)!;
+const used = (s: IncidentState) => s.hotels.find((h) => h.id === 'HC-PLAIN')!.roomTypes.find((r) => r.type === 'double')!.used;
+
+test('contact details are corrected in place: colleagues hear it, the room and seat stand, and nothing changed writes nothing', async () => {
+  const before = await household('HC-0');
+  expect(before.hotelId).toBe('HC-PLAIN');
+  const heard = collect(socket);
+  const res = await duty
+    .put(`${base}/parties/HC-0`)
+    .send({ ...asParty(before), name: 'Fernández', phone: '+447700900555', notes: 'mother is deaf: text, do not ring', language: 'es' })
+    .expect(200);
+  expect(res.body).toEqual({ partyId: 'HC-0', fields: ['name', 'phone', 'language', 'notes'], released: false, seq: expect.any(Number) });
+  const [ev] = await heard.until(1);
+  expect(ev).toMatchObject({ type: 'party.changed', seq: res.body.seq, payload: { partyId: 'HC-0', name: 'Fernández', released: false } });
+  const after = await household('HC-0');
+  expect(after).toMatchObject({
+    name: 'Fernández',
+    phone: '+447700900555',
+    language: 'es',
+    passCode: before.passCode,
+    hotelId: 'HC-PLAIN',
+    tripId: before.tripId,
+  });
+  expect(after.status).toBe(before.status);
+
+  // The same body again changes nothing: no event, no write.
+  const count = await eventCount();
+  const same = await duty.put(`${base}/parties/HC-0`).send(asParty(after)).expect(200);
+  expect(same.body).toEqual({ partyId: 'HC-0', fields: [], released: false, seq: null });
+  expect(await eventCount()).toBe(count);
+});
+
+test('every change that unsuits the planned room or seat gives them back and says why; the next plan places the household right', async () => {
+  await duty.post(`${base}/sites`).send({ id: 'hc-hall', name: 'Church hall', kind: 'muster', lat: 53.1, lng: 0.3 }).expect(201);
+  const s = await state();
+  const p = (id: string) => asParty(s.parties.find((x) => x.id === id)!);
+  const cases: { id: string; change: Party; field: string; why: RegExp }[] = [
+    {
+      id: 'HC-1',
+      change: { ...p('HC-1'), guests: p('HC-1').guests.map((g, i) => (i ? g : { ...g, needs: ['wheelchair'] })) },
+      field: 'guests',
+      why: /no accessible room/,
+    },
+    { id: 'HC-2', change: { ...p('HC-2'), needs: ['pets'] }, field: 'pets', why: /does not take pets/ },
+    {
+      id: 'HC-3',
+      change: { ...p('HC-3'), guests: [...p('HC-3').guests, { id: 'HC-3-3', name: 'Found Child', age: 'child', needs: [] }] },
+      field: 'guests',
+      why: /no longer sleep them all/,
+    },
+    { id: 'HC-4', change: { ...p('HC-4'), siteId: 'hc-hall' }, field: 'muster point', why: /does not leave from their muster point/ },
+  ];
+  for (const c of cases) {
+    const usedBefore = used(await state());
+    const res = await duty.put(`${base}/parties/${c.id}`).send(c.change).expect(200);
+    expect(res.body).toMatchObject({ partyId: c.id, released: true });
+    expect(res.body.fields).toContain(c.field);
+    const after = await state();
+    // The room went back to the hotel, the seat to the vehicle, the household to waiting.
+    expect(used(after)).toBe(usedBefore - 1);
+    expect(after.parties.find((x) => x.id === c.id)).toMatchObject({ status: 'waiting', hotelId: null, tripId: null });
+    expect(after.trips.some((t) => t.partyIds.includes(c.id))).toBe(false);
+    const item = (await openItems()).find((i) => i.partyId === c.id);
+    expect(item).toMatchObject({ kind: 'unplaced', place: { kind: 'hotel', id: 'HC-PLAIN' } });
+    expect(item!.summary).toMatch(c.why);
+  }
+
+  // A need the plan's rules do not read (medical), and a guest's name: the room and seat stand.
+  const calm = p('HC-5');
+  const kept = await duty
+    .put(`${base}/parties/HC-5`)
+    .send({ ...calm, guests: calm.guests.map((g, i) => (i ? { ...g, name: 'Olu Adeyemi' } : { ...g, needs: ['medical'] })) })
+    .expect(200);
+  expect(kept.body).toMatchObject({ fields: ['guests'], released: false });
+  expect(await household('HC-5')).toMatchObject({ hotelId: 'HC-PLAIN', status: s.parties.find((x) => x.id === 'HC-5')!.status });
+
+  // A hotel that suits them is offered; the next plan places every released household right.
+  await duty
+    .post(`${base}/hotels`)
+    .send(
+      buildHotel({
+        id: 'HC-KIND',
+        name: 'Kind Hotel',
+        petsAllowed: true,
+        roomTypes: [
+          buildRoomType({ type: 'accessible-double', sleeps: 2, count: 2, accessible: true }),
+          buildRoomType({ type: 'family', sleeps: 4, count: 2 }),
+        ],
+      }),
+    )
+    .expect(201);
+  const plan = await applyPlan();
+  const stayOf = (id: string) => plan.plan.stays.find((x) => x.partyId === id);
+  expect(stayOf('HC-1')).toMatchObject({ hotelId: 'HC-KIND', rooms: [{ type: 'accessible-double', count: 1 }] });
+  expect(stayOf('HC-2')?.hotelId).toBe('HC-KIND');
+  expect(stayOf('HC-3')).toBeDefined();
+  expect(plan.plan.trips.find((t) => t.partyIds.includes('HC-4'))?.fromSiteId).toBe('hc-hall');
+  expect(plan.plan.unassigned).toEqual([]);
+});
+
+test('a guest typed twice is taken off the list while waiting; nobody on the road or at a hotel is', async () => {
+  const s = await state();
+  const twice = asParty(s.parties.find((x) => x.id === 'HC-6')!);
+  const res = await duty
+    .put(`${base}/parties/HC-6`)
+    .send({ ...twice, guests: twice.guests.slice(0, 1) })
+    .expect(200);
+  expect(res.body).toMatchObject({ fields: ['guests'] });
+  const after = await household('HC-6');
+  expect(after.guests.map((g) => g.id)).toEqual(['HC-6-1']);
+  expect(after.size).toBe(1);
+
+  // HC-7 is ticked aboard its vehicle: its people stay listed, it takes no newcomer, keeps its muster point.
+  const rider = s.parties.find((x) => x.id === 'HC-7')!;
+  const trip = s.trips.find((t) => t.id === rider.tripId)!;
+  const link = ((await duty.get(`${base}/drivers`).expect(200)).body.links as DriverLink[]).find((l) => l.vehicleId === trip.vehicleId)!;
+  await duty.post(`/api/drive/${link.token}/boardings`).send({ tripId: trip.id, partyId: 'HC-7' }).expect(200);
+  const aboard = asParty(await household('HC-7'));
+  const count = await eventCount();
+  const off = await duty
+    .put(`${base}/parties/HC-7`)
+    .send({ ...aboard, guests: aboard.guests.slice(1) })
+    .expect(409);
+  expect(off.body.error.message).toMatch(/on the road: only someone still waiting can be taken off the list/);
+  const grow = await duty
+    .put(`${base}/parties/HC-7`)
+    .send({ ...aboard, guests: [...aboard.guests, { id: 'HC-7-3', name: 'Late Cousin', age: 'adult', needs: [] }] })
+    .expect(409);
+  expect(grow.body.error.message).toMatch(/add Late Cousin as a household of their own/);
+  const moved = await duty
+    .put(`${base}/parties/HC-7`)
+    .send({ ...aboard, siteId: 'hc-hall' })
+    .expect(400);
+  expect(moved.body.error.details.fields).toEqual([{ path: 'body.siteId', message: expect.stringMatching(/left their muster point/) }]);
+  expect(await eventCount()).toBe(count);
+
+  // A wheelchair user on board, bound for a hotel with no accessible room for them: recorded, the
+  // room is kept (they are on their way), and an item says to ring the hotel.
+  const res2 = await duty
+    .put(`${base}/parties/HC-7`)
+    .send({ ...aboard, guests: aboard.guests.map((g, i) => (i ? g : { ...g, needs: ['wheelchair'] })) })
+    .expect(200);
+  expect(res2.body).toMatchObject({ fields: ['guests'], released: false });
+  const now = await household('HC-7');
+  expect(now).toMatchObject({ status: 'on_vehicle', hotelId: rider.hotelId });
+  expect(now.guests[0]!.needs).toEqual(['wheelchair']);
+  const item = (await openItems()).find((i) => i.partyId === 'HC-7' && i.kind === 'needs_unmet');
+  expect(item?.summary).toMatch(/after leaving for .*no accessible room/);
+  expect(item?.suggestion).toMatch(/^Ring /);
+});
+
+test('bad corrections are refused by field, an unknown household is a 404, and none of them changes anything', async () => {
+  const s = await state();
+  const target = asParty(s.parties.find((x) => x.id === 'HC-8')!);
+  const other = s.parties.find((x) => x.id === 'HC-9')!;
+  const count = await eventCount();
+  const cases: [string, unknown, number, string | null, RegExp][] = [
+    ['HC-8', { ...target, id: 'HC-9' }, 400, 'body.id', /cannot be changed/],
+    ['HC-8', { ...target, name: '' }, 400, 'body.name', /./],
+    ['HC-8', { ...target, guests: [] }, 400, 'body.guests', /at least one guest/],
+    ['HC-8', { ...target, guests: [target.guests[0], target.guests[0]] }, 400, 'body.guests[1].id', /given twice/],
+    [
+      'HC-8',
+      { ...target, guests: [...target.guests, { id: other.guests[0]!.id, name: 'Thief', age: 'adult', needs: [] }] },
+      400,
+      'body.guests[2].id',
+      /already used/,
+    ],
+    ['HC-8', { ...target, siteId: 'nowhere' }, 400, 'body.siteId', /unknown site/],
+    ['HC-8', { ...target, guests: [{ ...target.guests[0], age: 'elder' }] }, 400, 'body.guests[0].age', /adult, child or infant/],
+    ['HC-8', { ...target, phone: 'ring me' }, 400, 'body.phone', /./],
+    ['HC-NONE', { ...target, id: 'HC-NONE' }, 404, null, /No household HC-NONE/],
+  ];
+  for (const [id, body, status, path, message] of cases) {
+    const res = await duty
+      .put(`${base}/parties/${id}`)
+      .send(body as object)
+      .expect(status);
+    if (path) expect(res.body.error.details.fields).toEqual(expect.arrayContaining([{ path, message: expect.stringMatching(message) }]));
+    else expect(res.body.error.message).toMatch(message);
+  }
+  expect(await eventCount()).toBe(count);
+  expect((await state()).parties.find((x) => x.id === 'HC-8')).toEqual(s.parties.find((x) => x.id === 'HC-8'));
+});
