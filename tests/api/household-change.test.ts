@@ -15,12 +15,12 @@ import type { IncidentState, PlanView } from '../../shared/api.js';
 import type { AttentionItem } from '../../shared/attention.js';
 import type { DriverLink } from '../../shared/drivers.js';
 import type { Party } from '../../shared/scenario.js';
-import { sql } from 'drizzle-orm';
-import { rowsOf } from '../../server/db/rows.js';
+import { checkInvariants, invariantProblems, sqlOf } from '../helpers/invariants.js';
 
 let server: TestServer;
 let duty: Agent;
 let base: string;
+let incidentId: string;
 let socket: ClientSocket;
 
 // Ten households of two adults; one hotel of doubles only: no accessible room, no pets.
@@ -37,7 +37,7 @@ beforeAll(async () => {
     hotels: [buildHotel({ id: 'HC-PLAIN', name: 'Plain Hotel', roomTypes: [buildRoomType({ type: 'double', sleeps: 2, count: 12 })] })],
     vehicles: [buildVehicle({ id: 'HC-COACH', kind: 'coach', seats: 49, wheelchairSpaces: 2 })],
   });
-  const incidentId = (await duty.post('/api/incidents/import').send(scenario).expect(201)).body.incidentId as string;
+  incidentId = (await duty.post('/api/incidents/import').send(scenario).expect(201)).body.incidentId as string;
   base = `/api/incidents/${incidentId}`;
   await applyPlan();
   socket = connect(server.url, { cookie: await loginCookie(server.url, DEMO.duty2) });
@@ -70,22 +70,8 @@ const asParty = (p: IncidentState['parties'][number]): Party => ({
   ...(p.language ? { language: p.language } : {}),
   guests: p.guests.map((g) => ({ id: g.id, name: g.name, age: g.age as 'adult', needs: g.needs })),
 });
-/** Trips not yet left whose seat counts differ from the people riding them (the counts guard against double-booking). */
-const seatCountsOff = async () =>
-  rowsOf(
-    await server.db.db.execute(sql`
-      select * from (
-        select t.id, t.seats_used, t.wheelchair_used,
-          count(g.id) filter (where not ('wheelchair' = any(g.needs)))::int as seated,
-          count(g.id) filter (where 'wheelchair' = any(g.needs))::int as wheel
-        from trips t
-        left join trip_riders r on r.trip_id = t.id and r.status in ('planned', 'boarded')
-        left join guests g on g.incident_id = r.incident_id and g.party_id = r.party_id
-        where t.status in ('planned', 'boarding')
-        group by t.id
-      ) x where seats_used <> seated or wheelchair_used <> wheel`),
-  );
-afterEach(async () => expect(await seatCountsOff()).toEqual([]));
+// Room and seat counts equal the stays and riders behind them, and the log has no gap, after every test.
+afterEach(async () => expect(invariantProblems(await checkInvariants(sqlOf(server.db), incidentId))).toEqual([]));
 const household = async (id: string) => (await state()).parties.find((p) => p.id === id)!;
 const used = (s: IncidentState) => s.hotels.find((h) => h.id === 'HC-PLAIN')!.roomTypes.find((r) => r.type === 'double')!.used;
 

@@ -33,6 +33,12 @@ export async function withSql<T>(where: { url?: string | null; dataDir?: string 
   }
 }
 
+/** The same runner over a test server's own database (PGlite in this process, or a PostgreSQL pool). */
+export function sqlOf(database: { db: object }): Sql {
+  const client = (database.db as { $client: { query(text: string, params?: unknown[]): Promise<{ rows: Row[] }> } }).$client;
+  return async (text, params) => (await client.query(text, params)).rows;
+}
+
 export interface InvariantReport {
   /** Room types whose `used` differs from the rooms of the active stays. */
   roomMismatches: Row[];
