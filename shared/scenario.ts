@@ -230,6 +230,11 @@ export function vehicleIssues(
   return out;
 }
 
+/** A household's guest ids given twice, as field errors under `body` (a household typed or corrected in the console). */
+export function guestIdsTwice(party: Pick<Party, 'guests'>): { path: string; message: string }[] {
+  return duplicates(party.guests, (g) => g.id).map((i) => ({ path: `body.guests[${i}].id`, message: `guest id "${party.guests[i]!.id}" is given twice` }));
+}
+
 /** The message for a site id that is none of `siteIds` (null when it is one); `sitesAre` names them. */
 export function unknownSite(siteId: string, siteIds: ReadonlySet<string>, sitesAre: string): string | null {
   return siteIds.has(siteId) ? null : `unknown site "${siteId}"; expected one of ${sitesAre}`;

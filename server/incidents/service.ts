@@ -1,6 +1,6 @@
 /** Incident use cases: import (scenario or guest CSV), export, list, headline counts, state. */
 import type { Db } from '../db/client.js';
-import { duplicates, partySchema, scenarioSchema, sitesNamed, unknownSite, type Party } from '../../shared/scenario.js';
+import { guestIdsTwice, partySchema, scenarioSchema, sitesNamed, unknownSite, type Party } from '../../shared/scenario.js';
 import { zodFieldErrors } from '../../shared/errors.js';
 import type { ImportResult, IncidentListItem, IncidentState, IncidentStatePart, IncidentSummary } from '../../shared/api.js';
 import type { SessionUser } from '../auth/types.js';
@@ -64,12 +64,8 @@ export class IncidentService {
    */
   async addHousehold(incidentId: string, raw: unknown, actor: Actor): Promise<HouseholdAddResult> {
     const party = parseOr400(partySchema, raw, 'body', 'household');
-    const twice = duplicates(party.guests, (g) => g.id);
-    if (twice.length)
-      throw validationError(
-        twice.map((i) => ({ path: `body.guests[${i}].id`, message: `guest id "${party.guests[i]!.id}" is given twice` })),
-        'household',
-      );
+    const twice = guestIdsTwice(party);
+    if (twice.length) throw validationError(twice, 'household');
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const siteRows = await repo.siteList(tx, incidentId);
       if (siteRows.length === 0) throw new AppError('not_found', 'No such incident.');

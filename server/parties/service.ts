@@ -15,7 +15,7 @@ import { canMove, isWhereabouts, JOURNEY_TO_WHEREABOUTS, WHEREABOUTS_LABEL, type
 import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
 import { closeCured, nameList, openAttention } from '../attention/repo.js';
 import { partyStatusUpdateSchema, type HouseholdChangeResult } from '../../shared/operations.js';
-import { duplicates, hasPets, partySchema, sitesNamed, unknownSite, type Party, type Scenario } from '../../shared/scenario.js';
+import { guestIdsTwice, hasPets, partySchema, sitesNamed, unknownSite, type Party, type Scenario } from '../../shared/scenario.js';
 import { validatePlan, type Violation } from '../../shared/planner/validate.js';
 import type { Plan } from '../../shared/plan.js';
 import { AppError, parseOr400, validationError } from '../http/errors.js';
@@ -105,12 +105,8 @@ export class PartyService {
   async change(incidentId: string, partyId: string, raw: unknown, actor: Actor): Promise<HouseholdChangeResult> {
     const next = parseOr400(partySchema, raw, 'body', 'household');
     if (next.id !== partyId) throw validationError([{ path: 'body.id', message: `the booking reference is ${partyId}; it cannot be changed` }], 'household');
-    const twice = duplicates(next.guests, (g) => g.id);
-    if (twice.length)
-      throw validationError(
-        twice.map((i) => ({ path: `body.guests[${i}].id`, message: `guest id "${next.guests[i]!.id}" is given twice` })),
-        'household',
-      );
+    const twice = guestIdsTwice(next);
+    if (twice.length) throw validationError(twice, 'household');
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const party = await repo.lockParty(tx, incidentId, partyId);
       if (!party) throw new AppError('not_found', `No household ${partyId} in this incident.`);
