@@ -121,6 +121,29 @@ describe('replayState', () => {
     expect(end.parties).toEqual(now.parties);
     expect(end.vehicles[0]!.status).toBe('out_of_service');
   });
+
+  test('places and vehicles added during the night show from their step on, a place earlier when a household shown names it', () => {
+    const hall = { id: 'hall', name: 'Church hall', kind: 'muster', lat: 0.1, lng: 0.1, waiting: 0 };
+    const depot = { id: 'yard', name: 'Cabs yard', kind: 'depot', lat: 0.2, lng: 0.2, waiting: 0 };
+    const taxi = { ...now.vehicles[0]!, id: 'TX', kind: 'taxi', seats: 4, status: 'in_service' as const };
+    const later: IncidentState = { ...now, sites: [...now.sites, hall, depot], vehicles: [...now.vehicles, taxi] };
+    const night = [
+      ...log,
+      ev(10, 30, 'site.added', { siteId: 'hall' }),
+      ev(11, 31, 'site.added', { siteId: 'yard' }),
+      ev(12, 32, 'vehicle.offered', { vehicleId: 'TX' }),
+    ];
+    const ids = (s: IncidentState) => [s.sites.map((x) => x.id), s.vehicles.map((v) => v.id)];
+    expect(ids(replayState(later, night, 9))).toEqual([['m1'], ['C1']]);
+    expect(ids(replayState(later, night, 10))).toEqual([['m1', 'hall'], ['C1']]);
+    expect(ids(replayState(later, night, 12))).toEqual([
+      ['m1', 'hall', 'yard'],
+      ['C1', 'TX'],
+    ]);
+    // P2 was corrected to wait at the hall, added later: the hall is shown with it.
+    const moved: IncidentState = { ...later, parties: later.parties.map((p) => (p.id === 'P2' ? { ...p, siteId: 'hall' } : p)) };
+    expect(ids(replayState(moved, night, 0))[0]).toEqual(['m1', 'hall']);
+  });
 });
 
 describe('map markers (client/src/map/markers.ts)', () => {

@@ -121,7 +121,8 @@ export function stepAt(events: readonly LiveEvent[], at: number): number {
  * The incident as it stood after the first `step` events: the current state rolled back. A
  * household's status is the last one the log gave it by then (or the `from` of its first change
  * afterwards, or its current status when the log never moved it); households added later, hotels
- * offered later and trips of plans not yet applied are left out; beds taken are those of the last
+ * and vehicles offered later, places added later (unless a household shown names one) and trips of
+ * plans not yet applied are left out; beds taken are those of the last
  * plan applied by then; needs at a glance are counted again from the rolled-back households. A
  * household's members are moved together (the log names households), so a split shows as one place;
  * open exceptions and spend are not in the log and stay as they are now (the console dashes them). Counters, map lines, dots and labels all read this one rolled-back state.
@@ -131,6 +132,8 @@ export function replayState(state: IncidentState, events: readonly LiveEvent[], 
   const statusAt = new Map<string, PartyStatus>();
   const addedLater = new Set<string>();
   const offeredLater = new Set<string>();
+  const vehiclesLater = new Set<string>();
+  const sitesLater = new Set<string>();
   const brokenLater = new Map<string, VehicleStatus>();
   let fill: Record<string, number> | null = null;
   let plansApplied = 0;
@@ -146,6 +149,12 @@ export function replayState(state: IncidentState, events: readonly LiveEvent[], 
         return;
       case 'hotel.offered':
         if (!before) offeredLater.add(e.payload.hotelId);
+        return;
+      case 'vehicle.offered':
+        if (!before) vehiclesLater.add(e.payload.vehicleId);
+        return;
+      case 'site.added':
+        if (!before) sitesLater.add(e.payload.siteId);
         return;
       case 'plan.applied':
         if (before) {
@@ -194,10 +203,12 @@ export function replayState(state: IncidentState, events: readonly LiveEvent[], 
   }
   const total = parties.reduce((n, p) => n + p.guests.length, 0);
   const hotels = state.hotels.filter((h) => !offeredLater.has(h.id)).map((h) => ({ ...h, bedsTaken: beds ? (beds[h.id] ?? 0) : 0 }));
-  const vehicles = state.vehicles.map((v) => (brokenLater.has(v.id) ? { ...v, status: brokenLater.get(v.id)! } : v));
+  const vehicles = state.vehicles.filter((v) => !vehiclesLater.has(v.id)).map((v) => (brokenLater.has(v.id) ? { ...v, status: brokenLater.get(v.id)! } : v));
   const waitingBySite = new Map<string, number>();
   for (const p of parties) if (WAITING.has(p.status)) waitingBySite.set(p.siteId, (waitingBySite.get(p.siteId) ?? 0) + p.guests.length);
-  const sites = state.sites.map((s) => ({ ...s, waiting: waitingBySite.get(s.id) ?? 0 }));
+  // A household corrected to a place added later still needs its place on the map.
+  const named = new Set(parties.map((p) => p.siteId));
+  const sites = state.sites.filter((s) => !sitesLater.has(s.id) || named.has(s.id)).map((s) => ({ ...s, waiting: waitingBySite.get(s.id) ?? 0 }));
   return {
     ...state,
     sites,
