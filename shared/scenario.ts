@@ -230,6 +230,39 @@ export function vehicleIssues(
   return out;
 }
 
+/**
+ * A household's version as a correction form saw it (sent back as `If-Match`): two forms opened on
+ * the same household carry the same one, and any change since makes it differ, so a form opened
+ * before a colleague's correction cannot undo it (or drop the guest they added). FNV-1a of the
+ * fields a correction replaces.
+ */
+export function householdVersion(p: {
+  name: string;
+  unit: string;
+  siteId: string;
+  needs: readonly string[];
+  notes: string;
+  phone: string;
+  email: string;
+  language?: string | null;
+  guests: readonly { id: string; name: string; age: string; needs: readonly string[] }[];
+}): string {
+  const text = JSON.stringify([
+    p.name,
+    p.unit,
+    p.siteId,
+    p.needs,
+    p.notes,
+    p.phone,
+    p.email,
+    p.language ?? null,
+    p.guests.map((g) => [g.id, g.name, g.age, g.needs]),
+  ]);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
 /** A household's guest ids given twice, as field errors under `body` (a household typed or corrected in the console). */
 export function guestIdsTwice(party: Pick<Party, 'guests'>): { path: string; message: string }[] {
   return duplicates(party.guests, (g) => g.id).map((i) => ({ path: `body.guests[${i}].id`, message: `guest id "${party.guests[i]!.id}" is given twice` }));

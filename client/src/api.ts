@@ -233,9 +233,13 @@ export const api = {
   hotelEtas: (incidentId: string, hotelId: string) => request<{ etas: HotelEta[] }>('GET', `${hotel(incidentId, hotelId)}/etas`),
   offerVehicle: (incidentId: string, offer: VehicleOffer) => request<VehicleOfferResult>('POST', `${inc(incidentId)}/vehicles`, offer),
   addHousehold: (incidentId: string, household: Party) => request<HouseholdAddResult>('POST', `${inc(incidentId)}/parties`, household),
-  /** A household corrected (the scenario's party shape, its id unchanged): guests left out are removed if still waiting. */
-  changeHousehold: (incidentId: string, household: Party) =>
-    request<HouseholdChangeResult>('PUT', `${inc(incidentId)}/parties/${seg(household.id)}`, household),
+  /**
+   * A household corrected (the scenario's party shape, its id unchanged): guests left out are removed
+   * if still waiting. `version`: the household as the form was opened on (`householdVersion`); a
+   * colleague's correction since then is refused, never overwritten.
+   */
+  changeHousehold: (incidentId: string, household: Party, version: string) =>
+    request<HouseholdChangeResult>('PUT', `${inc(incidentId)}/parties/${seg(household.id)}`, household, { headers: { 'If-Match': `"${version}"` } }),
   addSite: (incidentId: string, site: SiteAdd) => request<SiteAddResult>('POST', `${inc(incidentId)}/sites`, site),
   /** A booking system's guest list (README, "Guest list CSV"): every bad row is refused by line, and nothing is added. */
   importGuestList: (incidentId: string, csv: string) =>

@@ -7,17 +7,19 @@ import { AppError } from '../http/errors.js';
 import { groupBy, HOTEL_FIELDS, PARTY_FIELDS, pick } from '../../shared/collections.js';
 import { isoUtc } from '../../shared/time.js';
 
-export async function exportScenario(db: Db | Tx, incidentId: string): Promise<Scenario> {
+/** `oneConnection`: read one table at a time (inside a transaction, whose one connection runs one query at once). */
+export async function exportScenario(db: Db | Tx, incidentId: string, opts: { oneConnection?: boolean } = {}): Promise<Scenario> {
   const [inc] = await db.select().from(incidents).where(eq(incidents.id, incidentId));
   if (!inc) throw new AppError('not_found', 'No such incident.');
-  const [siteRows, partyRows, guestRows, hotelRows, roomRows, vehicleRows] = await Promise.all([
-    db.select().from(sites).where(eq(sites.incidentId, incidentId)).orderBy(asc(sites.position)),
-    db.select().from(parties).where(eq(parties.incidentId, incidentId)).orderBy(asc(parties.position)),
-    db.select().from(guests).where(eq(guests.incidentId, incidentId)).orderBy(asc(guests.position)),
-    db.select().from(hotels).where(eq(hotels.incidentId, incidentId)).orderBy(asc(hotels.position)),
-    db.select().from(roomTypes).where(eq(roomTypes.incidentId, incidentId)).orderBy(asc(roomTypes.position)),
-    db.select().from(vehicles).where(eq(vehicles.incidentId, incidentId)).orderBy(asc(vehicles.position)),
-  ]);
+  const siteRead = () => db.select().from(sites).where(eq(sites.incidentId, incidentId)).orderBy(asc(sites.position));
+  const partyRead = () => db.select().from(parties).where(eq(parties.incidentId, incidentId)).orderBy(asc(parties.position));
+  const guestRead = () => db.select().from(guests).where(eq(guests.incidentId, incidentId)).orderBy(asc(guests.position));
+  const hotelRead = () => db.select().from(hotels).where(eq(hotels.incidentId, incidentId)).orderBy(asc(hotels.position));
+  const roomRead = () => db.select().from(roomTypes).where(eq(roomTypes.incidentId, incidentId)).orderBy(asc(roomTypes.position));
+  const vehicleRead = () => db.select().from(vehicles).where(eq(vehicles.incidentId, incidentId)).orderBy(asc(vehicles.position));
+  const [siteRows, partyRows, guestRows, hotelRows, roomRows, vehicleRows] = opts.oneConnection
+    ? ([await siteRead(), await partyRead(), await guestRead(), await hotelRead(), await roomRead(), await vehicleRead()] as const)
+    : await Promise.all([siteRead(), partyRead(), guestRead(), hotelRead(), roomRead(), vehicleRead()]);
   const guestsByParty = groupBy(guestRows, (g) => g.partyId);
   const roomsByHotel = groupBy(roomRows, (r) => r.hotelId);
   return {

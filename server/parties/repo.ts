@@ -1,7 +1,8 @@
 /** A household's row and its members, as a duty manager's status change or correction reads and writes them. */
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { guests, hotels, parties, stays, tripRiders, trips, type PartyStatus } from '../db/schema.js';
+import { AppError } from '../http/errors.js';
+import { guestStatuses, guests, hotels, parties, stays, tripRiders, trips, type PartyStatus } from '../db/schema.js';
 
 export async function lockParty(tx: Tx, incidentId: string, partyId: string) {
   const [party] = await tx
@@ -47,6 +48,16 @@ export async function guestIdsOfOthers(tx: Tx, incidentId: string, partyId: stri
   return rows.map((r) => r.id);
 }
 
+/** Of these guest ids, those with a timeline in this incident: people once listed (and since taken off). */
+export async function guestIdsWithHistory(tx: Tx, incidentId: string, ids: readonly string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await tx
+    .selectDistinct({ id: guestStatuses.guestId })
+    .from(guestStatuses)
+    .where(and(eq(guestStatuses.incidentId, incidentId), inArray(guestStatuses.guestId, [...ids])));
+  return rows.flatMap((r) => (r.id ? [r.id] : []));
+}
+
 type PartyFields = Pick<typeof parties.$inferInsert, 'name' | 'unit' | 'siteId' | 'needs' | 'notes' | 'phone' | 'email' | 'language'>;
 
 /**
@@ -67,15 +78,29 @@ export async function writeHousehold(
     .set(fields)
     .where(and(eq(parties.incidentId, incidentId), eq(parties.id, partyId)));
   if (removedIds.length) await tx.delete(guests).where(and(eq(guests.incidentId, incidentId), inArray(guests.id, [...removedIds])));
-  // Positions are unique per household only by convention, so kept members move first, then new ones go in.
+  // Kept members are updated in place and new ones inserted, 1,000 at a time. A row of another
+  // household under a new id (a colleague's add committed meanwhile) is never taken over: it is
+  // left alone, and the shortfall refuses the correction.
   const rows = list.map((g, position) => ({ incidentId, partyId, id: g.id, name: g.name, age: g.age, needs: g.needs, position }));
-  await tx
-    .insert(guests)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [guests.incidentId, guests.id],
-      set: { name: sql`excluded.name`, age: sql`excluded.age`, needs: sql`excluded.needs`, position: sql`excluded.position` },
-    });
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    const written = await tx
+      .insert(guests)
+      .values(chunk)
+      .onConflictDoUpdate({
+        target: [guests.incidentId, guests.id],
+        set: { name: sql`excluded.name`, age: sql`excluded.age`, needs: sql`excluded.needs`, position: sql`excluded.position` },
+        setWhere: eq(guests.partyId, partyId),
+      })
+      .returning({ id: guests.id });
+    if (written.length !== chunk.length) {
+      const mine = new Set(written.map((w) => w.id));
+      const lost = chunk.filter((g) => !mine.has(g.id)).map((g) => g.id);
+      throw new AppError('conflict', `Guest id ${lost.join(', ')} was just given to another household: correct this one again with another id.`, {
+        guestIds: lost,
+      });
+    }
+  }
 }
 
 /** The household's stay in force (planned or checked in), with its hotel's name and phone. */
@@ -87,6 +112,27 @@ export async function stayInForce(tx: Tx, incidentId: string, partyId: string) {
     .where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, partyId), inArray(stays.status, ['planned', 'checked_in'])))
     .limit(1);
   return row;
+}
+
+/**
+ * Lock the trips not yet left that the household rides, before its members are read: seat counts
+ * move under these locks (here and in releaseSeatsOfParties), so each counts the members as they are.
+ */
+export async function lockOpenRides(tx: Tx, incidentId: string, partyId: string): Promise<void> {
+  await tx
+    .select({ id: trips.id })
+    .from(trips)
+    .innerJoin(tripRiders, eq(tripRiders.tripId, trips.id))
+    .where(
+      and(
+        eq(tripRiders.incidentId, incidentId),
+        eq(tripRiders.partyId, partyId),
+        inArray(tripRiders.status, ['planned', 'boarded']),
+        inArray(trips.status, ['planned', 'boarding']),
+      ),
+    )
+    .orderBy(trips.id)
+    .for('update', { of: trips });
 }
 
 /**

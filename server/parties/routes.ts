@@ -21,6 +21,7 @@ export const partyRoutes = [
     roles: ['admin', 'duty_manager'],
     params,
     scope: 'incident',
-    handler: async ({ req, res, params, deps }) => res.json(await deps.parties.change(params.incidentId, params.partyId, req.body, actorOf(req))),
+    handler: async ({ req, res, params, deps }) =>
+      res.json(await deps.parties.change(params.incidentId, params.partyId, req.body, actorOf(req), req.get('if-match'))),
   }),
 ];

@@ -9,13 +9,13 @@
  * plan, and every duty manager sees why); when it is already on its way or at the hotel they are
  * kept, and the unmet need becomes an item to act on. Nobody leaves the list unless still waiting.
  */
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import type { PartyStatus } from '../db/schema.js';
 import { canMove, isWhereabouts, JOURNEY_TO_WHEREABOUTS, WHEREABOUTS_LABEL, type Whereabouts } from '../../shared/whereabouts.js';
 import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
 import { closeCured, nameList, openAttention } from '../attention/repo.js';
 import { partyStatusUpdateSchema, type HouseholdChangeResult } from '../../shared/operations.js';
-import { guestIdsTwice, hasPets, partySchema, sitesNamed, unknownSite, type Party, type Scenario } from '../../shared/scenario.js';
+import { guestIdsTwice, hasPets, householdVersion, partySchema, sitesNamed, unknownSite, type Party, type Scenario } from '../../shared/scenario.js';
 import { validatePlan, type Violation } from '../../shared/planner/validate.js';
 import type { Plan } from '../../shared/plan.js';
 import { AppError, parseOr400, validationError } from '../http/errors.js';
@@ -100,9 +100,11 @@ export class PartyService {
    * guests listed with an id it has are updated, new ids added, and those left out removed, but
    * only people still waiting (a guest typed twice); nobody on the road or at a hotel leaves the
    * list. A household on its way keeps its muster point and takes no newcomers (they are added as a
-   * household of their own). Nothing changed: nothing written, no event.
+   * household of their own), as does one out of the plan (no-show, own way, checked out). Nothing
+   * changed: nothing written, no event. `ifMatch` (the form's `householdVersion`): a colleague's
+   * correction since the form was opened is a 409, never overwritten.
    */
-  async change(incidentId: string, partyId: string, raw: unknown, actor: Actor): Promise<HouseholdChangeResult> {
+  async change(incidentId: string, partyId: string, raw: unknown, actor: Actor, ifMatch?: string): Promise<HouseholdChangeResult> {
     const next = parseOr400(partySchema, raw, 'body', 'household');
     if (next.id !== partyId) throw validationError([{ path: 'body.id', message: `the booking reference is ${partyId}; it cannot be changed` }], 'household');
     const twice = guestIdsTwice(next);
@@ -110,7 +112,15 @@ export class PartyService {
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const party = await repo.lockParty(tx, incidentId, partyId);
       if (!party) throw new AppError('not_found', `No household ${partyId} in this incident.`);
+      await repo.lockOpenRides(tx, incidentId, partyId);
       const before = await repo.guestRows(tx, incidentId, partyId);
+      const seen = ifMatch?.replace(/^W\//, '').replace(/"/g, '').trim();
+      if (seen && seen !== householdVersion({ ...party, guests: before }))
+        throw new AppError(
+          'conflict',
+          `${party.name} were changed by a colleague after you opened them: open the household again to see the change, then correct it.`,
+          { partyId },
+        );
       const siteRows = await siteList(tx, incidentId);
       const site = unknownSite(next.siteId, new Set(siteRows.map((x) => x.id)), sitesNamed(siteRows));
       if (site) throw validationError([{ path: 'body.siteId', message: site }], 'household');
@@ -126,18 +136,21 @@ export class PartyService {
           { partyId, guestIds: notWaiting.map((g) => g.id) },
         );
       }
-      const taken = new Set(
-        await repo.guestIdsOfOthers(
-          tx,
-          incidentId,
-          partyId,
-          added.map((g) => g.id),
-        ),
-      );
-      if (taken.size)
+      // An id another household uses, or one that was someone's taken off the list (their timeline
+      // and money name it), is not given to a newcomer.
+      const addedIds = added.map((g) => g.id);
+      const [taken, formerly] = [
+        new Set(await repo.guestIdsOfOthers(tx, incidentId, partyId, addedIds)),
+        new Set(await repo.guestIdsWithHistory(tx, incidentId, addedIds)),
+      ];
+      if (taken.size || formerly.size)
         throw validationError(
           next.guests.flatMap((g, i) =>
-            taken.has(g.id) ? [{ path: `body.guests[${i}].id`, message: `guest id "${g.id}" is already used in this incident` }] : [],
+            taken.has(g.id)
+              ? [{ path: `body.guests[${i}].id`, message: `guest id "${g.id}" is already used in this incident` }]
+              : formerly.has(g.id)
+                ? [{ path: `body.guests[${i}].id`, message: `guest id "${g.id}" belonged to someone taken off the list; give the newcomer another` }]
+                : [],
           ),
           'household',
         );
@@ -148,6 +161,12 @@ export class PartyService {
           `${party.name} have left their muster point: add ${nameList(added.map((g) => g.name))} as a household of their own, so the next plan brings ${added.length > 1 ? 'them' : 'them'} too.`,
           { partyId },
         );
+      if (added.length && OUT_OF_PLAN.includes(party.status))
+        throw new AppError(
+          'conflict',
+          `${party.name} are marked ${party.status.replace(/_/g, ' ')}: add ${nameList(added.map((g) => g.name))} as a household of their own, so the next plan brings them.`,
+          { partyId },
+        );
       if (onTheirWay && next.siteId !== party.siteId)
         throw validationError([{ path: 'body.siteId', message: `${party.name} have left their muster point; it cannot change now` }], 'household');
 
@@ -156,7 +175,7 @@ export class PartyService {
       const stay = await repo.stayInForce(tx, incidentId, partyId);
       // Only what the plan's rules read (size, wheelchairs, pets, muster point) can unsuit a room or a seat.
       const ruled = fields.some((f) => f === 'guests' || f === 'pets' || f === 'muster point');
-      const broken = stay && ruled ? unsuited(await exportScenario(tx, incidentId), next, (await loadInForce(tx, incidentId)).plan) : [];
+      const broken = stay && ruled ? await this.unsuitedNow(tx, incidentId, next) : [];
       // A planned room and seat go back (counted as the household was), as when a hotel withdraws
       // rooms; people on their way keep theirs, unless their vehicle has no room for the change.
       const released = broken.length > 0 && stay!.status === 'planned' && !onTheirWay;
@@ -231,10 +250,21 @@ export class PartyService {
       return { partyId, fields, released, seq: ev!.seq };
     });
   }
+
+  /** What the plan in force breaks once the household is `next` (read in this transaction, one query at a time). */
+  private async unsuitedNow(tx: Tx, incidentId: string, next: Party): Promise<Violation[]> {
+    const scenario = await exportScenario(tx, incidentId, { oneConnection: true });
+    const { plan, planTrips } = await loadInForce(tx, incidentId);
+    const open = new Set(planTrips.flatMap((t, i) => (t.status === 'planned' || t.status === 'boarding' ? [i] : [])));
+    return unsuited(scenario, next, plan, open);
+  }
 }
 
 /** Where a person is past the muster point: such a household cannot grow, move muster point or lose them. */
-const GONE: readonly Whereabouts[] = ['aboard', 'arrived', 'checked_in', 'checked_out'];
+const GONE: readonly Whereabouts[] = ['aboard', 'arrived', 'checked_in', 'checked_out', 'own_way'];
+
+/** Households out of the plan: a newcomer added to one would never be planned. */
+const OUT_OF_PLAN: readonly string[] = ['no_show', 'self_evacuated', 'checked_out'];
 
 const whereaboutsOf = (g: { whereabouts: string }): Whereabouts => (isWhereabouts(g.whereabouts) ? g.whereabouts : 'waiting');
 
@@ -278,10 +308,12 @@ function changedFields(
  * validator: rules about its stay, its seat, or the seats of the trip it rides, that did not
  * already fail before the correction.
  */
-function unsuited(scenario: Scenario, next: Party, plan: Plan): Violation[] {
+function unsuited(scenario: Scenario, next: Party, plan: Plan, openTrips: ReadonlySet<number>): Violation[] {
   const after: Scenario = { ...scenario, parties: scenario.parties.map((p) => (p.id === next.id ? next : p)) };
-  const trip = plan.trips.findIndex((t) => t.partyIds.includes(next.id));
-  const mine = (v: Violation) => v.partyId === next.id || (trip >= 0 && v.tripIndex === trip && v.rule === 8);
+  const trip = plan.trips.findIndex((t, i) => openTrips.has(i) && t.partyIds.includes(next.id));
+  // Seats count only on a trip still to leave: on one gone, the people are where they are.
+  const mine = (v: Violation) =>
+    (v.partyId === next.id && (v.rule !== 7 && v.rule !== 8 ? true : trip >= 0 && v.tripIndex === trip)) || (trip >= 0 && v.tripIndex === trip && v.rule === 8);
   const key = (v: Violation) => `${v.rule}|${v.message}`;
   const was = new Set(validatePlan(scenario, plan).violations.filter(mine).map(key));
   return validatePlan(after, plan).violations.filter((v) => mine(v) && !was.has(key(v)));

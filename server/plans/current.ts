@@ -11,6 +11,8 @@ import { inForceRows } from './repo.js';
 
 export interface InForce {
   plan: Plan;
+  /** The trips' ids and statuses, in the order of `plan.trips`. */
+  planTrips: { id: string; status: string }[];
   locked: Plan;
   /** Trips the re-plan keeps as they are: departed, completed, or boarding with someone aboard. */
   lockedTripIds: Set<string>;
@@ -35,7 +37,8 @@ export async function loadInForce(db: Db | Tx, incidentId: string): Promise<InFo
   const toStay = (s: (typeof stayRows)[number]) => ({ partyId: s.partyId, hotelId: s.hotelId, rooms: s.rooms });
   const plan = emptyPlan();
   plan.stays = stayRows.map(toStay);
-  plan.trips = tripRows.filter((t) => (riders.get(t.id) ?? []).length > 0).map(toTrip);
+  const ridden = tripRows.filter((t) => (riders.get(t.id) ?? []).length > 0);
+  plan.trips = ridden.map(toTrip);
   // A trip that has left, or on which someone has already been ticked aboard, is fixed: a re-plan
   // must not take people off a coach they are sitting in.
   const boardedOn = new Set(riderRows.filter((r) => r.status === 'boarded').map((r) => r.tripId));
@@ -45,5 +48,13 @@ export async function loadInForce(db: Db | Tx, incidentId: string): Promise<InFo
   locked.trips = lockedTrips.filter((t) => (riders.get(t.id) ?? []).length > 0).map(toTrip);
   locked.stays = stayRows.filter((s) => s.status === 'checked_in' || ridingLocked.has(s.partyId)).map(toStay);
   const pins = stayRows.filter((s) => s.pinned && s.status === 'planned').map((s) => ({ partyId: s.partyId, hotelId: s.hotelId }));
-  return { plan, locked, lockedTripIds: new Set(lockedTrips.map((t) => t.id)), pins, stayRows, tripRows };
+  return {
+    plan,
+    planTrips: ridden.map((t) => ({ id: t.id, status: t.status })),
+    locked,
+    lockedTripIds: new Set(lockedTrips.map((t) => t.id)),
+    pins,
+    stayRows,
+    tripRows,
+  };
 }

@@ -5,6 +5,9 @@ import { guests, tripRiders, trips } from '../db/schema.js';
 
 export async function releaseSeatsOfParties(tx: Tx, incidentId: string, partyIds: string[]): Promise<void> {
   if (!partyIds.length) return;
+  // The trips are locked before the households' members are counted: a correction of a household
+  // (which moves these counts under the same locks) commits first, and its members are counted as
+  // they now are.
   const riders = await tx
     .select({ tripId: tripRiders.tripId, partyId: tripRiders.partyId })
     .from(tripRiders)
@@ -16,7 +19,9 @@ export async function releaseSeatsOfParties(tx: Tx, incidentId: string, partyIds
         eq(tripRiders.status, 'planned'),
         inArray(trips.status, ['planned', 'boarding']),
       ),
-    );
+    )
+    .orderBy(trips.id)
+    .for('update', { of: trips });
   for (const r of riders) {
     const [need] = await tx
       .select({ n: sql<number>`count(*)::int`, wheel: sql<number>`(count(*) filter (where 'wheelchair' = any(${guests.needs})))::int` })

@@ -14,7 +14,7 @@ import { buildGuest, buildHotel, buildParty, buildRoomType, buildScenario, build
 import type { IncidentState, PlanView } from '../../shared/api.js';
 import type { AttentionItem } from '../../shared/attention.js';
 import type { DriverLink } from '../../shared/drivers.js';
-import type { Party } from '../../shared/scenario.js';
+import { householdVersion, type Party } from '../../shared/scenario.js';
 import { checkInvariants, invariantProblems, sqlOf } from '../helpers/invariants.js';
 
 let server: TestServer;
@@ -23,7 +23,7 @@ let base: string;
 let incidentId: string;
 let socket: ClientSocket;
 
-// Ten households of two adults; one hotel of doubles only: no accessible room, no pets.
+// Ten households of two adults; one hotel of doubles only (no accessible room, no pets); a coach with no wheelchair space.
 const households = Array.from({ length: 10 }, (_, i) =>
   buildParty({ id: `HC-${i}`, name: `Family ${i}`, guests: [buildGuest({ id: `HC-${i}-1` }), buildGuest({ id: `HC-${i}-2` })] }),
 );
@@ -35,7 +35,7 @@ beforeAll(async () => {
     incident: { name: 'Households corrected' },
     parties: households,
     hotels: [buildHotel({ id: 'HC-PLAIN', name: 'Plain Hotel', roomTypes: [buildRoomType({ type: 'double', sleeps: 2, count: 12 })] })],
-    vehicles: [buildVehicle({ id: 'HC-COACH', kind: 'coach', seats: 49, wheelchairSpaces: 2 })],
+    vehicles: [buildVehicle({ id: 'HC-COACH', kind: 'coach', seats: 49, wheelchairSpaces: 0 })],
   });
   incidentId = (await duty.post('/api/incidents/import').send(scenario).expect(201)).body.incidentId as string;
   base = `/api/incidents/${incidentId}`;
@@ -97,9 +97,25 @@ test('contact details are corrected in place: colleagues hear it, the room and s
   });
   expect(after.status).toBe(before.status);
 
+  // A form opened before this correction (its version says so) cannot undo it.
+  const stale = await duty
+    .put(`${base}/parties/HC-0`)
+    .set('If-Match', `"${householdVersion(asParty(before))}"`)
+    .send({ ...asParty(before), notes: 'typed on a form opened earlier' })
+    .expect(409);
+  expect(stale.body.error.message).toMatch(/changed by a colleague after you opened them/);
+  await duty
+    .put(`${base}/parties/HC-0`)
+    .set('If-Match', `"${householdVersion(asParty(after))}"`)
+    .send({ ...asParty(after), unit: 'Lodge 14' })
+    .expect(200);
+
   // The same body again changes nothing: no event, no write.
   const count = await eventCount();
-  const same = await duty.put(`${base}/parties/HC-0`).send(asParty(after)).expect(200);
+  const same = await duty
+    .put(`${base}/parties/HC-0`)
+    .send({ ...asParty(after), unit: 'Lodge 14' })
+    .expect(200);
   expect(same.body).toEqual({ partyId: 'HC-0', fields: [], released: false, seq: null });
   expect(await eventCount()).toBe(count);
 });
@@ -163,6 +179,10 @@ test('every change that unsuits the planned room or seat gives them back and say
       }),
     )
     .expect(201);
+  await duty
+    .post(`${base}/vehicles`)
+    .send(buildVehicle({ id: 'HC-ACCESS', kind: 'accessible_taxi', seats: 3, wheelchairSpaces: 1 }))
+    .expect(201);
   const plan = await applyPlan();
   const stayOf = (id: string) => plan.plan.stays.find((x) => x.partyId === id);
   expect(stayOf('HC-1')).toMatchObject({ hotelId: 'HC-KIND', rooms: [{ type: 'accessible-double', count: 1 }] });
@@ -172,9 +192,19 @@ test('every change that unsuits the planned room or seat gives them back and say
   expect(plan.plan.unassigned).toEqual([]);
 });
 
-test('a guest typed twice is taken off the list while waiting; nobody on the road or at a hotel is', async () => {
+test('a guest typed twice is taken off the list while waiting, their id never given to a newcomer; nobody on the road or at a hotel is', async () => {
+  // A roll call missed HC-6-2, the next found them: they have a timeline, and wait again.
+  const roll = (await duty.get(`${base}/sites/muster-test/rollcall`).expect(200)).body as { households: { guests: { id: string }[] }[] };
+  const everyone = roll.households.flatMap((h) => h.guests.map((g) => g.id));
+  expect(everyone).toContain('HC-6-2');
+  await duty
+    .post(`${base}/sites/muster-test/rollcall`)
+    .send({ presentGuestIds: everyone.filter((id) => id !== 'HC-6-2') })
+    .expect(200);
+  await duty.post(`${base}/sites/muster-test/rollcall`).send({ presentGuestIds: everyone }).expect(200);
   const s = await state();
   const twice = asParty(s.parties.find((x) => x.id === 'HC-6')!);
+  expect(s.parties.find((x) => x.id === 'HC-6')!.guests.map((g) => g.whereabouts)).toEqual(['waiting', 'waiting']);
   const res = await duty
     .put(`${base}/parties/HC-6`)
     .send({ ...twice, guests: twice.guests.slice(0, 1) })
@@ -183,6 +213,11 @@ test('a guest typed twice is taken off the list while waiting; nobody on the roa
   const after = await household('HC-6');
   expect(after.guests.map((g) => g.id)).toEqual(['HC-6-1']);
   expect(after.size).toBe(1);
+  const reused = await duty
+    .put(`${base}/parties/HC-6`)
+    .send({ ...asParty(after), guests: [...asParty(after).guests, { id: 'HC-6-2', name: 'Someone Else', age: 'child', needs: [] }] })
+    .expect(400);
+  expect(reused.body.error.details.fields).toEqual([{ path: 'body.guests[1].id', message: expect.stringMatching(/belonged to someone taken off the list/) }]);
 
   // HC-7 is ticked aboard its vehicle: its people stay listed, it takes no newcomer, keeps its muster point.
   const rider = s.parties.find((x) => x.id === 'HC-7')!;
@@ -208,25 +243,37 @@ test('a guest typed twice is taken off the list while waiting; nobody on the roa
   expect(moved.body.error.details.fields).toEqual([{ path: 'body.siteId', message: expect.stringMatching(/left their muster point/) }]);
   expect(await eventCount()).toBe(count);
 
-  // A wheelchair user on board, bound for a hotel with no accessible room for them: recorded, the
-  // room is kept (they are on their way), and an item says to ring the hotel.
-  const res2 = await duty
-    .put(`${base}/parties/HC-7`)
-    .send({ ...aboard, guests: aboard.guests.map((g, i) => (i ? g : { ...g, needs: ['wheelchair'] })) })
-    .expect(200);
+  // A wheelchair user found aboard a vehicle with no wheelchair space left: take them off first.
+  const inChair = { ...aboard, guests: aboard.guests.map((g, i) => (i ? g : { ...g, needs: ['wheelchair'] })) };
+  const full = await duty.put(`${base}/parties/HC-7`).send(inChair).expect(409);
+  expect(full.body.error.message).toMatch(/no seat or wheelchair space left for this change: take them off it/);
+
+  // Once the vehicle has left, they are where they are: the change is recorded, the room kept (they
+  // are on their way to it), and an item says to ring the hotel, which has no accessible room.
+  expect(rider.hotelId).toBe('HC-PLAIN');
+  await duty.post(`/api/drive/${link.token}/departures`).send({ tripId: trip.id }).expect(200);
+  const res2 = await duty.put(`${base}/parties/HC-7`).send(inChair).expect(200);
   expect(res2.body).toMatchObject({ fields: ['guests'], released: false });
   const now = await household('HC-7');
-  expect(now).toMatchObject({ status: 'on_vehicle', hotelId: rider.hotelId });
+  expect(now).toMatchObject({ status: 'on_vehicle', hotelId: 'HC-PLAIN' });
   expect(now.guests[0]!.needs).toEqual(['wheelchair']);
   const item = (await openItems()).find((i) => i.partyId === 'HC-7' && i.kind === 'needs_unmet');
-  expect(item?.summary).toMatch(/after leaving for .*no accessible room/);
-  expect(item?.suggestion).toMatch(/^Ring /);
+  expect(item?.summary).toMatch(/after leaving for Plain Hotel: Plain Hotel has given them no accessible room/);
+  expect(item?.suggestion).toMatch(/^Ring Plain Hotel on \+44/);
 });
 
 test('bad corrections are refused by field, an unknown household is a 404, and none of them changes anything', async () => {
   const s = await state();
   const target = asParty(s.parties.find((x) => x.id === 'HC-8')!);
   const other = s.parties.find((x) => x.id === 'HC-9')!;
+  // A household out of the plan takes no newcomer: the next plan would never bring them.
+  await duty.post(`${base}/parties/HC-9/status`).send({ status: 'no_show' }).expect(200);
+  const gone = asParty(other);
+  const late = await duty
+    .put(`${base}/parties/HC-9`)
+    .send({ ...gone, guests: [...gone.guests, { id: 'HC-9-3', name: 'Late Aunt', age: 'adult', needs: [] }] })
+    .expect(409);
+  expect(late.body.error.message).toMatch(/marked no show: add Late Aunt as a household of their own/);
   const count = await eventCount();
   const cases: [string, unknown, number, string | null, RegExp][] = [
     ['HC-8', { ...target, id: 'HC-9' }, 400, 'body.id', /cannot be changed/],

@@ -439,6 +439,32 @@ describeBrowser('duty manager console', () => {
     await p1.getByTestId('activity-feed').getByText('corrected Foundling (phone, guests): added 1 guest').waitFor();
   });
 
+  test("a correction typed on a form opened before a colleague's is refused, and the colleague's child is not lost", async () => {
+    const p1 = one.page;
+    const p2 = two.page;
+    const partyId = (await p2.locator('.details[data-party-id]').getAttribute('data-party-id'))!;
+    // Both managers open the household's form; the second saves first.
+    await p1.keyboard.press('Escape');
+    await p1.keyboard.press('1');
+    await p1.getByTestId('household-search').fill('Foundling');
+    await p1.locator(`button.row[data-party-id="${partyId}"]`).click();
+    await p1.getByTestId('household-edit').click();
+    const late = p1.getByTestId('household-edit-form');
+    await p2.getByTestId('household-edit').click();
+    const first = p2.getByTestId('household-edit-form');
+    await first.getByLabel('Notes (optional)').fill('Ola is asthmatic: inhaler in the blue bag');
+    await first.getByRole('button', { name: 'Save changes' }).click();
+    await p2.locator('.details[data-party-id]').getByText('inhaler in the blue bag').waitFor();
+    // The first form drops Ola (still waiting, so it could) and saves: refused, nothing lost.
+    await late.locator('[data-guest-row="2"]').getByRole('button', { name: 'Remove' }).click();
+    await late.getByRole('button', { name: 'Save changes' }).click();
+    await late.getByText('changed by a colleague after you opened them').waitFor();
+    await screenshot(p1, 'console-13i-household-stale-form');
+    const kept = (await state()).parties.find((p) => p.id === partyId)!;
+    expect(kept.guests.map((g) => g.name)).toEqual(['Iris Foundling', 'Ned Foundling', 'Ola Foundling']);
+    expect(kept.notes).toBe('Ola is asthmatic: inhaler in the blue bag');
+  });
+
   test("a booking system's guest list is imported from the console: a bad file is refused by line, a clean one adds its households", async () => {
     const p1 = one.page;
     const p2 = two.page;

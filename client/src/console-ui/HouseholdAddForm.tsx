@@ -12,7 +12,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { IncidentState } from '../../../shared/api.js';
-import { partySchema, GUEST_AGES, RULED_GUEST_NEEDS, type GuestAge } from '../../../shared/scenario.js';
+import { partySchema, householdVersion, GUEST_AGES, RULED_GUEST_NEEDS, type GuestAge } from '../../../shared/scenario.js';
 import { zodFieldErrors } from '../../../shared/errors.js';
 import { api } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
@@ -40,8 +40,11 @@ export function HouseholdAddForm({
   state,
   onAuthError,
   onDone,
-  editing,
+  editing: live,
 }: PanelProps & { onDone: (partyId: string | null) => void; editing?: Household }) {
+  // The household as the form was opened on: what it shows, sends back and names its version by.
+  // Colleagues' changes arriving live must not slip under what this manager typed.
+  const [editing] = useState(live);
   const musters = [...state.sites].filter((s) => s.kind !== 'depot').sort((a, b) => Number(b.kind === 'muster') - Number(a.kind === 'muster'));
   const [h, setH] = useState(
     editing
@@ -71,8 +74,9 @@ export function HouseholdAddForm({
     const surname = guests[0]?.name.trim().split(/\s+/).pop() ?? '';
     let id = h.ref.trim();
     for (let n = 1; !id || (!h.ref.trim() && taken.has(id)); n++) id = `FOUND-${slug(surname).toUpperCase() || 'HH'}-${n}`;
-    // New guests of a household being corrected: the next numbers its guests' ids do not use yet.
-    const used = new Set(guests.flatMap((g) => (g.id ? [g.id] : [])));
+    // New guests of a household being corrected: the next numbers its guests' ids do not use yet,
+    // nor those of guests taken off in this correction (their timeline is theirs).
+    const used = new Set([...guests.flatMap((g) => (g.id ? [g.id] : [])), ...(editing?.guests.map((g) => g.id) ?? [])]);
     let n = 0;
     const newId = () => {
       do n++;
@@ -85,8 +89,16 @@ export function HouseholdAddForm({
       name: editing ? h.name : surname,
       unit: h.unit,
       siteId: h.siteId,
-      // Needs the form does not show (any other household need) are kept as they were.
-      needs: [...(editing?.needs ?? []).filter((x) => x !== 'pets'), ...(h.pets ? ['pets'] : [])],
+      // Needs the form does not show (any other household need) are kept as they were, in their order.
+      needs: !editing
+        ? h.pets
+          ? ['pets']
+          : []
+        : h.pets === editing.needs.includes('pets')
+          ? editing.needs
+          : h.pets
+            ? [...editing.needs, 'pets']
+            : editing.needs.filter((x) => x !== 'pets'),
       notes: h.notes,
       phone: h.phone,
       ...(editing ? { email: editing.email, ...(editing.language ? { language: editing.language } : {}) } : {}),
@@ -96,7 +108,7 @@ export function HouseholdAddForm({
     if (!checked.success) return refuse(zodFieldErrors(checked.error).map((f) => (f.path === 'name' && !editing ? { ...f, path: 'guests[0].name' } : f)));
     if (editing)
       await send(
-        () => api.changeHousehold(incidentId, checked.data),
+        () => api.changeHousehold(incidentId, checked.data, householdVersion(editing)),
         (r) => onDone(r.partyId),
       );
     else
