@@ -117,8 +117,9 @@ export class HotelService {
       if (onTheirWay.has(s.partyId)) continue;
       const n = s.rooms.find((r) => r.type === type)?.count ?? 0;
       if (n === 0) continue;
+      // Let go by a racing change (the household left the plan, or was corrected) since it was read: not freed twice.
+      if (!(await cancelStay(tx, s.id))) continue;
       await releaseRooms(tx, incidentId, hotelId, s.rooms);
-      await cancelStay(tx, s.id);
       freed += n;
       out.push(s.partyId);
     }

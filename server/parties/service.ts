@@ -23,7 +23,7 @@ import { exportScenario } from '../incidents/export.js';
 import { siteList } from '../incidents/repo.js';
 import { loadInForce } from '../plans/current.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
-import { leavePlan } from '../stays/repo.js';
+import { leavePlan, lockRoomsOf, plannedStaysOf } from '../stays/repo.js';
 import * as repo from './repo.js';
 
 const LEAVES_PLAN: PartyStatus[] = ['self_evacuated', 'no_show'];
@@ -112,6 +112,8 @@ export class PartyService {
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const party = await repo.lockParty(tx, incidentId, partyId);
       if (!party) throw new AppError('not_found', `No household ${partyId} in this incident.`);
+      // Room types, then trips: the order a withdrawal or a status change takes them in.
+      await lockRoomsOf(tx, incidentId, await plannedStaysOf(tx, incidentId, partyId));
       await repo.lockOpenRides(tx, incidentId, partyId);
       const before = await repo.guestRows(tx, incidentId, partyId);
       const seen = ifMatch?.replace(/^W\//, '').replace(/"/g, '').trim();

@@ -26,9 +26,43 @@ export async function releaseRooms(tx: Tx, incidentId: string, hotelId: string, 
   }
 }
 
-/** A stay no longer held (its rooms are given back separately, by releaseRooms or adjustRoomsBulk). */
-export async function cancelStay(tx: Tx, stayId: string, at = new Date()): Promise<void> {
-  await tx.update(stays).set({ status: 'cancelled', endedAt: at }).where(eq(stays.id, stayId));
+/**
+ * A planned stay no longer held (its rooms are given back separately, by releaseRooms). False when
+ * it was not planned any more: a racing change (a withdrawal, a status change, a correction) let it
+ * go first, and its rooms must not be given back twice. The stay's row lock decides which.
+ */
+export async function cancelStay(tx: Tx, stayId: string, at = new Date()): Promise<boolean> {
+  const rows = await tx
+    .update(stays)
+    .set({ status: 'cancelled', endedAt: at })
+    .where(and(eq(stays.id, stayId), eq(stays.status, 'planned')))
+    .returning({ id: stays.id });
+  return rows.length > 0;
+}
+
+/** A household's planned stays (at most one; a read without locks). */
+export async function plannedStaysOf(tx: Tx, incidentId: string, partyId: string) {
+  return tx
+    .select()
+    .from(stays)
+    .where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, partyId), eq(stays.status, 'planned')));
+}
+
+/**
+ * Lock the room types these stays hold, in one order, before the stays are let go: a hotel's
+ * withdrawal takes the same locks first (room type, then stay, then the trips' seats), so the two
+ * queue instead of deadlocking, and the stay's own row then decides which of them lets it go.
+ */
+export async function lockRoomsOf(tx: Tx, incidentId: string, held: readonly { hotelId: string; rooms: RoomCount[] }[]): Promise<void> {
+  const keys = [...new Set(held.flatMap((s) => s.rooms.map((r) => `${s.hotelId}\u0000${r.type}`)))].sort();
+  for (const key of keys) {
+    const [hotelId, type] = key.split('\u0000') as [string, string];
+    await tx
+      .select({ used: roomTypes.used })
+      .from(roomTypes)
+      .where(and(eq(roomTypes.incidentId, incidentId), eq(roomTypes.hotelId, hotelId), eq(roomTypes.type, type)))
+      .for('update');
+  }
 }
 
 /**
@@ -37,16 +71,16 @@ export async function cancelStay(tx: Tx, stayId: string, at = new Date()): Promi
  * hotels it was planned for.
  */
 export async function leavePlan(tx: Tx, incidentId: string, partyId: string): Promise<string[]> {
-  const active = await tx
-    .select()
-    .from(stays)
-    .where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, partyId), eq(stays.status, 'planned')));
+  const active = await plannedStaysOf(tx, incidentId, partyId);
+  await lockRoomsOf(tx, incidentId, active);
+  const left: string[] = [];
   for (const s of active) {
+    if (!(await cancelStay(tx, s.id))) continue;
     await releaseRooms(tx, incidentId, s.hotelId, s.rooms);
-    await cancelStay(tx, s.id);
+    left.push(s.hotelId);
   }
   await releaseSeatsOfParties(tx, incidentId, [partyId]);
-  return active.map((s) => s.hotelId);
+  return left;
 }
 
 /**

@@ -23,6 +23,13 @@ export async function releaseSeatsOfParties(tx: Tx, incidentId: string, partyIds
     .orderBy(trips.id)
     .for('update', { of: trips });
   for (const r of riders) {
+    // The rider's row decides who lets the seat go: a racing release that did it first leaves no row here.
+    const gone = await tx
+      .update(tripRiders)
+      .set({ status: 'cancelled' })
+      .where(and(eq(tripRiders.tripId, r.tripId), eq(tripRiders.partyId, r.partyId), eq(tripRiders.status, 'planned')))
+      .returning({ partyId: tripRiders.partyId });
+    if (!gone.length) continue;
     const [need] = await tx
       .select({ n: sql<number>`count(*)::int`, wheel: sql<number>`(count(*) filter (where 'wheelchair' = any(${guests.needs})))::int` })
       .from(guests)
@@ -33,10 +40,6 @@ export async function releaseSeatsOfParties(tx: Tx, incidentId: string, partyIds
       .update(trips)
       .set({ seatsUsed: sql`${trips.seatsUsed} - ${seated}`, wheelchairUsed: sql`${trips.wheelchairUsed} - ${wheel}` })
       .where(eq(trips.id, r.tripId));
-    await tx
-      .update(tripRiders)
-      .set({ status: 'cancelled' })
-      .where(and(eq(tripRiders.tripId, r.tripId), eq(tripRiders.partyId, r.partyId)));
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * No room is ever given twice, and no room count ever goes below what is taken, when the production
- * paths that take and give back rooms race. Rooms are taken only by applying a plan
+ * paths that take and give back rooms (and seats) race. Rooms are taken only by applying a plan
  * (PlanService.apply -> adjustRoomsBulk); a hotel withdrawing rooms gives them back by displacing
  * planned stays (HotelService.update). After every race, for every room type: 0 <= used <= count,
  * and `used` is exactly the rooms held by the active stays at that hotel.
@@ -11,10 +11,14 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
 import { insertScenario } from '../../server/incidents/import.js';
-import { adjustRoomsBulk } from '../../server/stays/repo.js';
+import { adjustRoomsBulk, cancelStay, releaseRooms } from '../../server/stays/repo.js';
+import { releaseSeatsOfParties } from '../../server/stays/riders.js';
+import { lockRoomType } from '../../server/hotels/repo.js';
 import { EventBus } from '../../server/events/log.js';
 import { PlanService } from '../../server/plans/service.js';
 import { HotelService } from '../../server/hotels/service.js';
+import { PartyService } from '../../server/parties/service.js';
+import { checkInvariants, invariantProblems, sqlOf } from '../helpers/invariants.js';
 import { insertUser } from '../../server/auth/repo.js';
 import { AppError } from '../../server/http/errors.js';
 import { roomTypes, stays } from '../../server/db/schema.js';
@@ -75,9 +79,13 @@ async function capacityHolds(incidentId: string) {
   return { used: types.reduce((n, t) => n + t.used, 0), stays: active.length };
 }
 
-/** A refusal the production path gives a slower racer: stale plan (409) or the CHECK at the row lock. */
+/**
+ * A refusal the production path gives a slower racer: stale plan or a colleague's change first (409),
+ * the CHECK at the row lock, or a deadlock lost five times over (answered 409 "two changes collided").
+ */
 function isRefusal(reason: unknown): boolean {
-  return (reason instanceof AppError && reason.code === 'conflict') || (reason as { cause?: { code?: string } }).cause?.code === '23514';
+  const code = (reason as { cause?: { code?: string } }).cause?.code;
+  return (reason instanceof AppError && reason.code === 'conflict') || code === '23514' || code === '40P01';
 }
 
 test(`managers applying proposals computed at the same moment: exactly one applies, its stays hold exactly the rooms taken (${engine})`, async () => {
@@ -140,4 +148,43 @@ test('a room count can never be lowered below what is already taken', async () =
   await expect(db.db.update(roomTypes).set({ count: 1 }).where(eq(roomTypes.incidentId, incidentId))).rejects.toMatchObject({ cause: { code: '23514' } });
   const [row] = await db.db.select().from(roomTypes).where(eq(roomTypes.incidentId, incidentId));
   expect(row!.count).toBe(3);
+});
+
+test(`a household leaving the plan while a withdrawal lets its stay go: its room and seat go back once (${engine})`, async () => {
+  const parties = new PartyService(db.db, new EventBus());
+  for (const leave of ['status', 'correction'] as const) {
+    const incidentId = await incident(4, [10]);
+    const { id } = await plans.propose(incidentId, userId);
+    await plans.apply(incidentId, id, actor());
+    const [stay] = await db.db
+      .select()
+      .from(stays)
+      .where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, 'P0'), eq(stays.status, 'planned')));
+    // A withdrawal's statements, in its order (room type locked, then the stay let go and its
+    // rooms and seat given back), held open while the household leaves (or is corrected so its
+    // room no longer suits it) on another connection.
+    let release!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    const withdrawal = db.db.transaction(async (tx) => {
+      await lockRoomType(tx, incidentId, 'H1', 'double');
+      await cancelStay(tx, stay!.id);
+      await releaseRooms(tx, incidentId, 'H1', stay!.rooms);
+      await releaseSeatsOfParties(tx, incidentId, ['P0']);
+      await hold;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const wheelchair = { ...buildParty({ id: 'P0' }), guests: [{ id: 'P0-a', name: 'A', age: 'adult', needs: ['wheelchair'] }] };
+    const leaving =
+      leave === 'status' ? parties.setStatus(incidentId, 'P0', { status: 'no_show' }, actor()) : parties.change(incidentId, 'P0', wheelchair, actor());
+    await new Promise((r) => setTimeout(r, engine === 'PostgreSQL' ? 300 : 0)); // the household's change is now waiting on the withdrawal's locks
+    release();
+    await withdrawal;
+    const settled = await leaving.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (settled) expect({ refused: isRefusal(settled), reason: String(settled) }).toMatchObject({ refused: true });
+    await capacityHolds(incidentId);
+    expect(invariantProblems(await checkInvariants(sqlOf(db), incidentId))).toEqual([]);
+  }
 });
