@@ -165,11 +165,17 @@ export async function partySeats(tx: Tx, incidentId: string): Promise<Map<string
 }
 
 /** Events since `baseSeq`, oldest first, leaving out types matching any of the `notLike` patterns. */
+/**
+ * A household corrected in what no plan decides by (its name, unit, phone, email, language, notes):
+ * not a change of the planning situation. Its size, needs, pets or muster point are.
+ */
+const notDetailsOnly = sql`not (${events.type} = 'party.changed' and not (${events.payload} -> 'fields' ?| array['guests', 'pets', 'needs', 'muster point']))`;
+
 export async function eventsSince(db: Exec, incidentId: string, baseSeq: number, notLikeTypes: readonly string[], limit: number): Promise<EventRow[]> {
   return db
     .select()
     .from(events)
-    .where(and(eq(events.incidentId, incidentId), gt(events.seq, baseSeq), ...notLikeTypes.map((p) => notLike(events.type, p))))
+    .where(and(eq(events.incidentId, incidentId), gt(events.seq, baseSeq), ...notLikeTypes.map((p) => notLike(events.type, p)), notDetailsOnly))
     .orderBy(events.seq)
     .limit(limit);
 }

@@ -400,6 +400,7 @@ export class PlanService {
 /**
  * Events that cannot change what a plan may do: costs, message deliveries, a reply marked handled,
  * feedback. Background jobs write them all the time; they must not make a fresh proposal stale.
+ * Nor does a household's correction of its details only (repo.eventsSince).
  */
 const NOT_PLANNING = ['ledger.%', 'message.%', 'guest.reply_handled', 'guest.feedback_given', 'attention.%'];
 

@@ -120,6 +120,25 @@ test('contact details are corrected in place: colleagues hear it, the room and s
   expect(await eventCount()).toBe(count);
 });
 
+test("a proposal computed before a correction stays good when only details changed, and goes stale when the household's size or needs did", async () => {
+  const proposal = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  const p9 = asParty(await household('HC-9'));
+  await duty
+    .put(`${base}/parties/HC-9`)
+    .send({ ...p9, phone: '+447700900999', notes: 'arrived by car' })
+    .expect(200);
+  const again = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  expect((await duty.get(`${base}/plans/${proposal.id}`).expect(200)).body.stale).toBe(false);
+  await duty
+    .put(`${base}/parties/HC-9`)
+    .send({ ...p9, phone: '+447700900999', notes: 'arrived by car', guests: p9.guests.map((g) => ({ ...g, needs: ['medical'] })) })
+    .expect(200);
+  expect((await duty.get(`${base}/plans/${again.id}`).expect(200)).body.stale).toBe(true);
+  const refused = await duty.post(`${base}/plans/${again.id}/apply`).expect(409);
+  expect(refused.body.error.message).toMatch(/situation changed/);
+  await applyPlan();
+});
+
 test('every change that unsuits the planned room or seat gives them back and says why; the next plan places the household right', async () => {
   await duty.post(`${base}/sites`).send({ id: 'hc-hall', name: 'Church hall', kind: 'muster', lat: 53.1, lng: 0.3 }).expect(201);
   const s = await state();
