@@ -463,6 +463,14 @@ describeBrowser('duty manager console', () => {
     const kept = (await state()).parties.find((p) => p.id === partyId)!;
     expect(kept.guests.map((g) => g.name)).toEqual(['Iris Foundling', 'Ned Foundling', 'Ola Foundling']);
     expect(kept.notes).toBe('Ola is asthmatic: inhaler in the blue bag');
+
+    // Leaving the form by closing the household (Esc) drops it: reopened, the household shows its details.
+    await p1.getByRole('heading', { name: 'Correct Foundling' }).click();
+    await p1.keyboard.press('Escape');
+    await p1.getByTestId('household-search').waitFor();
+    await p1.locator(`button.row[data-party-id="${partyId}"]`).click();
+    await p1.getByTestId('household-edit').waitFor();
+    expect(await p1.getByTestId('household-edit-form').count()).toBe(0);
   });
 
   test("a booking system's guest list is imported from the console: a bad file is refused by line, a clean one adds its households", async () => {

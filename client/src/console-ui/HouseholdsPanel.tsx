@@ -4,7 +4,7 @@
  * is virtualised (only the rows in view are drawn), so every one of 10,000 households is reachable
  * by scrolling.
  */
-import { useMemo, useState, type RefObject } from 'react';
+import { useEffect, useMemo, useState, type RefObject } from 'react';
 import { passUrls } from '../api.js';
 import { EMPTY_FILTER, filterHouseholds, filterOptions, matchingGuests, type HouseholdFilter } from '../console/households.js';
 import { needsOf } from '../../../shared/whereabouts.js';
@@ -30,6 +30,11 @@ export function HouseholdsPanel(props: PanelProps & { searchRef: RefObject<HTMLI
   const open = sel.households ? lookup.party(sel.households) : undefined;
   const [adding, setAdding] = useState<'household' | 'list' | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
+  // A correction left by closing the household (Esc, another household) is not resumed on reopening it.
+  const openId = open?.id;
+  useEffect(() => {
+    if (openId !== editing) setEditing(null);
+  }, [openId, editing]);
 
   if (open && editing === open.id) return <HouseholdAddForm {...props} editing={open} onDone={() => setEditing(null)} />;
   if (open)
