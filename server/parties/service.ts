@@ -160,7 +160,7 @@ export class PartyService {
       if (onTheirWay && added.length)
         throw new AppError(
           'conflict',
-          `${party.name} have left their muster point: add ${nameList(added.map((g) => g.name))} as a household of their own, so the next plan brings ${added.length > 1 ? 'them' : 'them'} too.`,
+          `${party.name} have left their muster point: add ${nameList(added.map((g) => g.name))} as a household of their own, so the next plan brings them too.`,
           { partyId },
         );
       if (added.length && OUT_OF_PLAN.includes(party.status))
