@@ -32,6 +32,13 @@ export interface LedgerEventBase extends Routed {
   flags: string[];
 }
 
+/**
+ * What a household's correction may change that the plan decides by (`party.changed`'s `fields`):
+ * the validator judges its room and seat again, and a proposal computed before it is stale. Its
+ * name, unit, phone, email, language and notes are neither.
+ */
+export const PLANNING_FIELDS: readonly string[] = ['guests', 'pets', 'needs', 'muster point'];
+
 export interface EventPayloads {
   'incident.imported': { name: string; counts: Record<string, number> };
   'parties.added': { partyIds: string[]; guests: number };

@@ -297,7 +297,7 @@ export function isVulnerable(p: Pick<Party, 'guests'>): boolean {
   return p.guests.some((g) => g.age === 'infant' || g.needs.includes('wheelchair') || g.needs.includes('medical'));
 }
 
-export function wheelchairCount(p: Pick<Party, 'guests'>): number {
+export function wheelchairCount(p: { guests: readonly { needs: readonly string[] }[] }): number {
   return p.guests.filter((g) => g.needs.includes('wheelchair')).length;
 }
 

@@ -11,6 +11,9 @@ export type PartyStatus = (typeof PARTY_STATUSES)[number];
 export const SETTABLE_PARTY_STATUSES = ['self_evacuated', 'needs_help', 'waiting', 'no_show'] as const satisfies readonly PartyStatus[];
 export type SettablePartyStatus = (typeof SETTABLE_PARTY_STATUSES)[number];
 
+/** Households in these states are not (or no longer) the planner's to place. */
+export const OUT_OF_PLAN_STATUSES = ['self_evacuated', 'no_show', 'checked_out'] as const satisfies readonly PartyStatus[];
+
 /** A hotel stay: booked by a plan, checked in, checked out, given up, or never arrived. */
 export const STAY_STATUSES = ['planned', 'checked_in', 'checked_out', 'cancelled', 'no_show'] as const;
 export type StayStatus = (typeof STAY_STATUSES)[number];

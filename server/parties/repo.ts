@@ -2,7 +2,7 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { AppError } from '../http/errors.js';
-import { guestStatuses, guests, hotels, parties, stays, tripRiders, trips, type PartyStatus } from '../db/schema.js';
+import { guestStatuses, guests, hotels, parties, stays, type PartyStatus } from '../db/schema.js';
 
 export async function lockParty(tx: Tx, incidentId: string, partyId: string) {
   const [party] = await tx
@@ -112,41 +112,4 @@ export async function stayInForce(tx: Tx, incidentId: string, partyId: string) {
     .where(and(eq(stays.incidentId, incidentId), eq(stays.partyId, partyId), inArray(stays.status, ['planned', 'checked_in'])))
     .limit(1);
   return row;
-}
-
-/**
- * Lock the trips not yet left that the household rides, before its members are read: seat counts
- * move under these locks (here and in releaseSeatsOfParties), so each counts the members as they are.
- */
-export async function lockOpenRides(tx: Tx, incidentId: string, partyId: string): Promise<void> {
-  await tx
-    .select({ id: trips.id })
-    .from(trips)
-    .innerJoin(tripRiders, eq(tripRiders.tripId, trips.id))
-    .where(
-      and(
-        eq(tripRiders.incidentId, incidentId),
-        eq(tripRiders.partyId, partyId),
-        inArray(tripRiders.status, ['planned', 'boarded']),
-        inArray(trips.status, ['planned', 'boarding']),
-      ),
-    )
-    .orderBy(trips.id)
-    .for('update', { of: trips });
-}
-
-/**
- * A household that keeps its seat but changed size or wheelchairs: the seat counts of the trips it
- * rides that have not left move by the difference (a full vehicle refuses it by its CHECK).
- */
-export async function adjustSeats(tx: Tx, incidentId: string, partyId: string, seated: number, wheel: number): Promise<void> {
-  if (!seated && !wheel) return;
-  const riding = tx
-    .select({ id: tripRiders.tripId })
-    .from(tripRiders)
-    .where(and(eq(tripRiders.incidentId, incidentId), eq(tripRiders.partyId, partyId), inArray(tripRiders.status, ['planned', 'boarded'])));
-  await tx
-    .update(trips)
-    .set({ seatsUsed: sql`${trips.seatsUsed} + ${seated}`, wheelchairUsed: sql`${trips.wheelchairUsed} + ${wheel}` })
-    .where(and(inArray(trips.id, riding), inArray(trips.status, ['planned', 'boarding'])));
 }

@@ -15,7 +15,17 @@ import { canMove, isWhereabouts, JOURNEY_TO_WHEREABOUTS, WHEREABOUTS_LABEL, type
 import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
 import { closeCured, nameList, openAttention } from '../attention/repo.js';
 import { partyStatusUpdateSchema, type HouseholdChangeResult } from '../../shared/operations.js';
-import { guestIdsTwice, hasPets, householdVersion, partySchema, sitesNamed, unknownSite, type Party, type Scenario } from '../../shared/scenario.js';
+import {
+  guestIdsTwice,
+  hasPets,
+  householdVersion,
+  wheelchairCount,
+  partySchema,
+  sitesNamed,
+  unknownSite,
+  type Party,
+  type Scenario,
+} from '../../shared/scenario.js';
 import { validatePlan, type Violation } from '../../shared/planner/validate.js';
 import type { Plan } from '../../shared/plan.js';
 import { AppError, parseOr400, validationError } from '../http/errors.js';
@@ -24,6 +34,9 @@ import { siteList } from '../incidents/repo.js';
 import { loadInForce } from '../plans/current.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
 import { leavePlan, lockRoomsOf, plannedStaysOf } from '../stays/repo.js';
+import { lockRides, moveSeats } from '../stays/riders.js';
+import { OUT_OF_PLAN_STATUSES } from '../../shared/statuses.js';
+import { PLANNING_FIELDS } from '../../shared/events.js';
 import * as repo from './repo.js';
 
 const LEAVES_PLAN: PartyStatus[] = ['self_evacuated', 'no_show'];
@@ -114,7 +127,7 @@ export class PartyService {
       if (!party) throw new AppError('not_found', `No household ${partyId} in this incident.`);
       // Room types, then trips: the order a withdrawal or a status change takes them in.
       await lockRoomsOf(tx, incidentId, await plannedStaysOf(tx, incidentId, partyId));
-      await repo.lockOpenRides(tx, incidentId, partyId);
+      const rides = await lockRides(tx, incidentId, [partyId], ['planned', 'boarded']);
       const before = await repo.guestRows(tx, incidentId, partyId);
       const seen = ifMatch?.replace(/^W\//, '').replace(/"/g, '').trim();
       if (seen && seen !== householdVersion({ ...party, guests: before }))
@@ -163,7 +176,7 @@ export class PartyService {
           `${party.name} have left their muster point: add ${nameList(added.map((g) => g.name))} as a household of their own, so the next plan brings them too.`,
           { partyId },
         );
-      if (added.length && OUT_OF_PLAN.includes(party.status))
+      if (added.length && (OUT_OF_PLAN_STATUSES as readonly string[]).includes(party.status))
         throw new AppError(
           'conflict',
           `${party.name} are marked ${party.status.replace(/_/g, ' ')}: add ${nameList(added.map((g) => g.name))} as a household of their own, so the next plan brings them.`,
@@ -176,7 +189,7 @@ export class PartyService {
       if (!fields.length) return { partyId, fields, released: false, seq: null };
       const stay = await repo.stayInForce(tx, incidentId, partyId);
       // Only what the plan's rules read (size, wheelchairs, pets, muster point) can unsuit a room or a seat.
-      const ruled = fields.some((f) => f === 'guests' || f === 'pets' || f === 'muster point');
+      const ruled = fields.some((f) => PLANNING_FIELDS.includes(f));
       const broken = stay && ruled ? await this.unsuitedNow(tx, incidentId, next) : [];
       // A planned room and seat go back (counted as the household was), as when a hotel withdraws
       // rooms; people on their way keep theirs, unless their vehicle has no room for the change.
@@ -208,7 +221,12 @@ export class PartyService {
       if (released) await syncJourney(tx, incidentId, [partyId]);
       else if (stay) {
         const [was, now] = [seatsOf(before), seatsOf(next.guests)];
-        await repo.adjustSeats(tx, incidentId, partyId, now.seated - was.seated, now.wheel - was.wheel);
+        await moveSeats(
+          tx,
+          rides.map((r) => r.tripId),
+          now.seated - was.seated,
+          now.wheel - was.wheel,
+        );
       }
       const [ev] = await emit(incidentId, actor, [
         {
@@ -265,15 +283,12 @@ export class PartyService {
 /** Where a person is past the muster point: such a household cannot grow, move muster point or lose them. */
 const GONE: readonly Whereabouts[] = ['aboard', 'arrived', 'checked_in', 'checked_out', 'own_way'];
 
-/** Households out of the plan: a newcomer added to one would never be planned. */
-const OUT_OF_PLAN: readonly string[] = ['no_show', 'self_evacuated', 'checked_out'];
-
 const whereaboutsOf = (g: { whereabouts: string }): Whereabouts => (isWhereabouts(g.whereabouts) ? g.whereabouts : 'waiting');
 
 /** Seats and wheelchair spaces a household takes on a vehicle. */
-function seatsOf(list: readonly { needs: readonly string[] }[]): { seated: number; wheel: number } {
-  const wheel = list.filter((g) => g.needs.includes('wheelchair')).length;
-  return { seated: list.length - wheel, wheel };
+function seatsOf(guests: readonly { needs: readonly string[] }[]): { seated: number; wheel: number } {
+  const wheel = wheelchairCount({ guests });
+  return { seated: guests.length - wheel, wheel };
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -314,8 +329,8 @@ function unsuited(scenario: Scenario, next: Party, plan: Plan, openTrips: Readon
   const after: Scenario = { ...scenario, parties: scenario.parties.map((p) => (p.id === next.id ? next : p)) };
   const trip = plan.trips.findIndex((t, i) => openTrips.has(i) && t.partyIds.includes(next.id));
   // Seats count only on a trip still to leave: on one gone, the people are where they are.
-  const mine = (v: Violation) =>
-    (v.partyId === next.id && (v.rule !== 7 && v.rule !== 8 ? true : trip >= 0 && v.tripIndex === trip)) || (trip >= 0 && v.tripIndex === trip && v.rule === 8);
+  const onTrip = (v: Violation) => trip >= 0 && v.tripIndex === trip;
+  const mine = (v: Violation) => (v.rule === 8 ? onTrip(v) : v.rule === 7 ? onTrip(v) && v.partyId === next.id : v.partyId === next.id);
   const key = (v: Violation) => `${v.rule}|${v.message}`;
   const was = new Set(validatePlan(scenario, plan).violations.filter(mine).map(key));
   return validatePlan(after, plan).violations.filter((v) => mine(v) && !was.has(key(v)));

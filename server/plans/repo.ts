@@ -8,6 +8,7 @@ import type { Db, Tx } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
 import { events, incidents, parties, plans, roomTypes, sites, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
 import { insertBatched } from '../db/batch.js';
+import { PLANNING_FIELDS } from '../../shared/events.js';
 
 type Exec = Db | Tx;
 export type PlanRow = typeof plans.$inferSelect;
@@ -164,12 +165,13 @@ export async function partySeats(tx: Tx, incidentId: string): Promise<Map<string
   return new Map(list.map((r) => [r.party_id, { seated: r.n - r.wheel, wheel: r.wheel }]));
 }
 
-/** Events since `baseSeq`, oldest first, leaving out types matching any of the `notLike` patterns. */
-/**
- * A household corrected in what no plan decides by (its name, unit, phone, email, language, notes):
- * not a change of the planning situation. Its size, needs, pets or muster point are.
- */
-const notDetailsOnly = sql`not (${events.type} = 'party.changed' and not (${events.payload} -> 'fields' ?| array['guests', 'pets', 'needs', 'muster point']))`;
+/** A household corrected in none of its PLANNING_FIELDS: not a change of the planning situation. */
+const notDetailsOnly = sql`not (${events.type} = 'party.changed' and not (${events.payload} -> 'fields' ?| array[${sql.join(
+  PLANNING_FIELDS.map((f) => sql`${f}`),
+  sql`, `,
+)}]::text[]))`;
+
+/** Events since `baseSeq`, oldest first, leaving out types matching any of the `notLike` patterns (and corrections of details only). */
 
 export async function eventsSince(db: Exec, incidentId: string, baseSeq: number, notLikeTypes: readonly string[], limit: number): Promise<EventRow[]> {
   return db

@@ -4,7 +4,6 @@
  * incident's event sequence moved on), it is refused with 409 and a description of what changed.
  */
 import type { Db, Tx } from '../db/client.js';
-import type { PartyStatus } from '../db/schema.js';
 import type { Plan } from '../../shared/plan.js';
 import { groupBy } from '../../shared/collections.js';
 import { countOf } from '../../shared/plural.js';
@@ -16,6 +15,7 @@ import type { PlanObjective, Scenario } from '../../shared/scenario.js';
 import { AppError, parseOr400, validationError } from '../http/errors.js';
 import { planMoveSchema } from '../../shared/operations.js';
 import { commitWithEvents, lockIncident, type Actor, type EventBus } from '../events/log.js';
+import { OUT_OF_PLAN_STATUSES } from '../../shared/statuses.js';
 import { exportScenario } from '../incidents/export.js';
 import { addRoomDelta, adjustRoomsBulk } from '../stays/repo.js';
 import { cancelTrips } from '../stays/riders.js';
@@ -31,9 +31,6 @@ const proposeSchema = z.object({
   mode: z.enum(['full', 'transport'], { message: 'expected "full" or "transport"' }).default('full'),
 });
 
-/** Households in these states are not (or no longer) the planner's to place. */
-const OUT_OF_PLAN: PartyStatus[] = ['self_evacuated', 'no_show', 'checked_out'];
-
 export class PlanService {
   constructor(
     private readonly db: Db,
@@ -43,7 +40,7 @@ export class PlanService {
   /** The incident as a scenario for planning: only households still to be placed, only vehicles in service. */
   async planningScenario(db: Db | Tx, incidentId: string): Promise<Scenario> {
     const scenario = await exportScenario(db, incidentId);
-    const [out, broken] = await Promise.all([repo.partyIdsWithStatus(db, incidentId, OUT_OF_PLAN), repo.vehicleIdsOutOfService(db, incidentId)]);
+    const [out, broken] = await Promise.all([repo.partyIdsWithStatus(db, incidentId, [...OUT_OF_PLAN_STATUSES]), repo.vehicleIdsOutOfService(db, incidentId)]);
     const skip = new Set(out);
     const down = new Set(broken);
     return { ...scenario, parties: scenario.parties.filter((p) => !skip.has(p.id)), vehicles: scenario.vehicles.filter((v) => !down.has(v.id)) };

@@ -3,25 +3,45 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { guests, tripRiders, trips } from '../db/schema.js';
 
-export async function releaseSeatsOfParties(tx: Tx, incidentId: string, partyIds: string[]): Promise<void> {
-  if (!partyIds.length) return;
-  // The trips are locked before the households' members are counted: a correction of a household
-  // (which moves these counts under the same locks) commits first, and its members are counted as
-  // they now are.
-  const riders = await tx
+/**
+ * The households' rides (riders in `riderStatuses`) on trips not yet left, those trips locked in one
+ * order: seat counts move only under these locks, so whoever moves them counts the members as they are.
+ */
+export async function lockRides(tx: Tx, incidentId: string, partyIds: readonly string[], riderStatuses: readonly string[]) {
+  return tx
     .select({ tripId: tripRiders.tripId, partyId: tripRiders.partyId })
     .from(tripRiders)
     .innerJoin(trips, eq(trips.id, tripRiders.tripId))
     .where(
       and(
         eq(tripRiders.incidentId, incidentId),
-        inArray(tripRiders.partyId, partyIds),
-        eq(tripRiders.status, 'planned'),
+        inArray(tripRiders.partyId, [...partyIds]),
+        inArray(tripRiders.status, [...riderStatuses]),
         inArray(trips.status, ['planned', 'boarding']),
       ),
     )
     .orderBy(trips.id)
     .for('update', { of: trips });
+}
+
+/**
+ * A household that keeps its seats but changed size or wheelchairs: the seat counts of the trips it
+ * rides (as `lockRides` found and locked them) move by the difference (a full vehicle refuses it by its CHECK).
+ */
+export async function moveSeats(tx: Tx, tripIds: readonly string[], seated: number, wheel: number): Promise<void> {
+  if ((!seated && !wheel) || !tripIds.length) return;
+  await tx
+    .update(trips)
+    .set({ seatsUsed: sql`${trips.seatsUsed} + ${seated}`, wheelchairUsed: sql`${trips.wheelchairUsed} + ${wheel}` })
+    .where(inArray(trips.id, [...tripIds]));
+}
+
+export async function releaseSeatsOfParties(tx: Tx, incidentId: string, partyIds: string[]): Promise<void> {
+  if (!partyIds.length) return;
+  // The trips are locked before the households' members are counted: a correction of a household
+  // (which moves these counts under the same locks) commits first, and its members are counted as
+  // they now are.
+  const riders = await lockRides(tx, incidentId, partyIds, ['planned']);
   for (const r of riders) {
     // The rider's row decides who lets the seat go: a racing release that did it first leaves no row here.
     const gone = await tx

@@ -6,7 +6,7 @@
  */
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
-import { collect, connect, connected, loginCookie, subscribe, type ClientSocket } from '../helpers/socket.js';
+import { type ClientSocket, collect, loginCookie, watching } from '../helpers/socket.js';
 import { buildGuest, buildHotel, buildParty, buildRoomType, buildScenario, buildVehicle, TEST_MUSTER_ID } from '../../seed/factories.js';
 import type { IncidentState, PlanView } from '../../shared/api.js';
 
@@ -38,9 +38,7 @@ beforeAll(async () => {
   const first = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
   await duty.post(`${base}/plans/${first.id}/apply`).expect(200);
   firstHotel = first.plan.stays.find((s) => s.partyId === 'GF-FIRST')!.hotelId;
-  socket = connect(server.url, { cookie: await loginCookie(server.url, DEMO.duty2) });
-  await connected(socket);
-  await subscribe(socket, incidentId);
+  socket = await watching(server.url, await loginCookie(server.url, DEMO.duty2), incidentId);
 });
 afterAll(async () => {
   socket?.close();

@@ -5,7 +5,7 @@
  */
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
-import { collect, connect, connected, loginCookie, subscribe, type ClientSocket } from '../helpers/socket.js';
+import { type ClientSocket, collect, loginCookie, watching } from '../helpers/socket.js';
 import { buildGuest, buildHotel, buildParty, buildRoomType, buildScenario, buildVehicle, TEST_DEPOT_ID } from '../../seed/factories.js';
 import type { IncidentState, PlanView } from '../../shared/api.js';
 
@@ -35,9 +35,7 @@ beforeAll(async () => {
   });
   incidentId = (await duty.post('/api/incidents/import').send(scenario).expect(201)).body.incidentId;
   base = `/api/incidents/${incidentId}`;
-  socket = connect(server.url, { cookie: await loginCookie(server.url, DEMO.duty2) });
-  await connected(socket);
-  await subscribe(socket, incidentId);
+  socket = await watching(server.url, await loginCookie(server.url, DEMO.duty2), incidentId);
 });
 afterAll(async () => {
   socket?.close();

@@ -64,6 +64,14 @@ export function subscribe(s: ClientSocket, incidentId: string, sinceSeq = 0): Pr
   return new Promise((resolve) => s.emit('subscribe', { incidentId, sinceSeq }, resolve));
 }
 
+/** A socket signed in with `cookie`, connected and subscribed to the incident: a colleague's console. */
+export async function watching(url: string, cookie: string, incidentId: string): Promise<ClientSocket> {
+  const s = connect(url, { cookie });
+  await connected(s);
+  await subscribe(s, incidentId);
+  return s;
+}
+
 /** Collects every live event a socket receives, in arrival order. */
 export function collect(s: ClientSocket): { events: LiveEvent[]; until(n: number, timeoutMs?: number): Promise<LiveEvent[]> } {
   const events: LiveEvent[] = [];

@@ -90,15 +90,10 @@ export function HouseholdAddForm({
       unit: h.unit,
       siteId: h.siteId,
       // Needs the form does not show (any other household need) are kept as they were, in their order.
-      needs: !editing
-        ? h.pets
-          ? ['pets']
-          : []
-        : h.pets === editing.needs.includes('pets')
+      needs:
+        editing && h.pets === editing.needs.includes('pets')
           ? editing.needs
-          : h.pets
-            ? [...editing.needs, 'pets']
-            : editing.needs.filter((x) => x !== 'pets'),
+          : [...(editing?.needs ?? []).filter((x) => x !== 'pets'), ...(h.pets ? ['pets'] : [])],
       notes: h.notes,
       phone: h.phone,
       ...(editing ? { email: editing.email, ...(editing.language ? { language: editing.language } : {}) } : {}),
@@ -106,16 +101,11 @@ export function HouseholdAddForm({
     };
     const checked = partySchema.safeParse(household);
     if (!checked.success) return refuse(zodFieldErrors(checked.error).map((f) => (f.path === 'name' && !editing ? { ...f, path: 'guests[0].name' } : f)));
-    if (editing)
-      await send(
-        () => api.changeHousehold(incidentId, checked.data, householdVersion(editing)),
-        (r) => onDone(r.partyId),
-      );
-    else
-      await send(
-        () => api.addHousehold(incidentId, checked.data),
-        (r) => onDone(r.partyId),
-      );
+    await send(
+      (): Promise<{ partyId: string }> =>
+        editing ? api.changeHousehold(incidentId, checked.data, householdVersion(editing)) : api.addHousehold(incidentId, checked.data),
+      (r) => onDone(r.partyId),
+    );
   };
 
   const text = textFields(h, setH);
