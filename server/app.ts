@@ -21,6 +21,7 @@ import { IncidentService } from './incidents/service.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { idempotency } from './http/idempotency.js';
+import { nestingLimit } from './http/nesting.js';
 import { perUserRateLimit } from './http/rate-limit.js';
 import { PlanService } from './plans/service.js';
 import { planRoutes } from './plans/routes.js';
@@ -199,6 +200,7 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
   app.use(compression({ threshold: 1024 }));
   app.use('/api', sameOriginWrites(config));
   app.use('/api', express.json({ limit: config.MAX_BODY }));
+  app.use('/api', nestingLimit());
   app.use('/api', express.text({ type: ['text/csv', 'text/plain'], limit: config.MAX_BODY }));
   app.use('/api', loadUser(auth));
   app.use('/api', idempotency(db, { leaseMs: config.IDEMPOTENCY_LEASE_MS }));

@@ -114,3 +114,24 @@ test('the policy lets pages connect only to themselves and the configured origin
   expect(connect).toBe("connect-src 'self' https://console.example.org wss://console.example.org");
   expect(csp).not.toMatch(/ws: |wss: |unsafe-inline/);
 });
+
+test('a body nested thousands deep is a 400 naming the body, with or without an Idempotency-Key, and changes nothing', async () => {
+  const duty = await signIn(server.url, DEMO.duty);
+  const id = (await duty.get('/api/incidents').expect(200)).body.incidents[0].id;
+  const before = (await duty.get(`/api/incidents/${id}/events?limit=1`).expect(200)).body;
+  const url = `/api/incidents/${id}/parties`;
+  for (const depth of [33, 5_000, 50_000])
+    for (const key of [null, `deep-${depth}`]) {
+      const body = `{"name":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      const req = duty.post(url).set('content-type', 'application/json');
+      if (key) req.set('Idempotency-Key', key);
+      const res = await req.send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.fields).toEqual([{ path: 'body', message: expect.stringContaining('nested more than 32 levels deep') }]);
+    }
+  // A body as deep as the service's own (a scenario) is read as usual: its fields are judged.
+  const shallow = await duty.post(url).send({ name: [[[['x']]]] });
+  expect(shallow.status).toBe(400);
+  expect(shallow.body.error.details.fields[0].path).not.toBe('body');
+  expect((await duty.get(`/api/incidents/${id}/events?limit=1`).expect(200)).body).toEqual(before);
+});

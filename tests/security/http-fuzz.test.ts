@@ -309,7 +309,8 @@ const RAW_SEGMENTS = ['%', '%E0%A4%A', '%ZZ', '%00', '%C0%AF', '%2F', '%2e%2e', 
 
 // ---- what a generated case is ----
 
-type Case =
+/** `key`: sent with an Idempotency-Key, whose request hash walks the body before any route does. */
+type Case = { key?: boolean } & (
   | { kind: 'json'; text: string }
   | { kind: 'field'; path: (string | number)[]; value: unknown; drop: boolean }
   | { kind: 'pollute'; raw: Raw }
@@ -317,7 +318,8 @@ type Case =
   | { kind: 'contentType'; contentType: string; text: string }
   | { kind: 'param'; name: string; value: string; raw: boolean }
   | { kind: 'query'; query: string }
-  | { kind: 'header'; name: string; value: string };
+  | { kind: 'header'; name: string; value: string }
+);
 
 /** Paths to every leaf of a valid body (objects and arrays, three levels deep). */
 function leafPaths(v: unknown, depth = 0): (string | number)[][] {
@@ -440,7 +442,7 @@ function caseArb(row: FuzzRow): fc.Arbitrary<Case> {
       .tuple(fc.constantFrom('cookie', 'idempotency-key', 'x-status-token', 'content-encoding', 'content-type', 'x-request-id', 'origin'), headerValue)
       .map(([name, value]) => ({ kind: 'header' as const, name, value })),
   });
-  return fc.oneof(...arbs);
+  return takesBody ? fc.tuple(fc.oneof(...arbs), fc.boolean()).map(([c, key]): Case => ({ ...c, key })) : fc.oneof(...arbs);
 }
 
 function buildRequest(row: FuzzRow, c: Case): RawRequest {
@@ -482,6 +484,7 @@ function buildRequest(row: FuzzRow, c: Case): RawRequest {
       break;
   }
   if (contentType !== undefined) headers['content-type'] = contentType;
+  if (c.key && c.kind !== 'header') headers['idempotency-key'] = `fuzz-${Math.random().toString(36).slice(2)}`;
   if (c.kind === 'header') headers[c.name] = c.name === 'cookie' && headers.cookie ? `${headers.cookie}; ${c.value}` : c.value;
   return { method: method.toUpperCase(), path, headers, body };
 }
