@@ -1,7 +1,22 @@
 /** Queries behind the incident list, headline counts, the console's state snapshot and adding a guest list. */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { attentionItems, guests, hotels, incidents, parties, roomTypes, sites, stays, tripRiders, trips, vehicles } from '../db/schema.js';
+import { rowsOf } from '../db/rows.js';
+import {
+  attentionItems,
+  events,
+  guestStatuses,
+  guests,
+  hotels,
+  incidents,
+  parties,
+  roomTypes,
+  sites,
+  stays,
+  tripRiders,
+  trips,
+  vehicles,
+} from '../db/schema.js';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
@@ -105,12 +120,40 @@ export async function partyKeys(tx: Tx, incidentId: string): Promise<{ id: strin
   return tx.select({ id: parties.id, passCode: parties.passCode, position: parties.position }).from(parties).where(eq(parties.incidentId, incidentId));
 }
 
-/** Which of these guest ids the incident already uses. */
-export async function guestIdsTaken(tx: Tx, incidentId: string, ids: string[]): Promise<string[]> {
-  if (!ids.length) return [];
-  const rows = await tx
-    .select({ id: guests.id })
+/**
+ * Which of these guest ids the incident has ever used: `listed` for someone on a household's list
+ * now, `removed` for someone since taken off one. A removed person's id is never given to anyone
+ * else: their timeline, money, replies and attention items name it. Taken off the list is read from
+ * the log (`party.changed` events' removedGuestIds) and from the timelines of guests no longer listed.
+ */
+/** What a person is told when a guest id they typed is one of those `guestIdsUsed` found. */
+export function guestIdUsedMessage(id: string, use: 'listed' | 'removed'): string {
+  return use === 'listed'
+    ? `guest id "${id}" is already used in this incident`
+    : `guest id "${id}" belonged to someone taken off the list; give the newcomer another`;
+}
+
+export async function guestIdsUsed(
+  tx: Tx,
+  incidentId: string,
+  ids: readonly string[],
+): Promise<Map<string, { use: 'listed' | 'removed'; partyId: string | null }>> {
+  const out = new Map<string, { use: 'listed' | 'removed'; partyId: string | null }>();
+  if (!ids.length) return out;
+  const listed = await tx
+    .select({ id: guests.id, partyId: guests.partyId })
     .from(guests)
-    .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, ids)));
-  return rows.map((r) => r.id);
+    .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, [...ids])));
+  for (const r of listed) out.set(r.id, { use: 'listed', partyId: r.partyId });
+  const rest = ids.filter((id) => !out.has(id));
+  if (!rest.length) return out;
+  const removed = rowsOf<{ id: string }>(
+    await tx.execute(sql`
+    select r.id from ${events} e cross join lateral jsonb_array_elements_text(coalesce(e.payload->'removedGuestIds', '[]'::jsonb)) as r(id)
+    where e.incident_id = ${incidentId} and e.type = 'party.changed' and r.id = any(${sql.param([...rest])}::text[])
+    union
+    select guest_id as id from ${guestStatuses} where incident_id = ${incidentId} and guest_id = any(${sql.param([...rest])}::text[])`),
+  );
+  for (const r of removed) out.set(r.id, { use: 'removed', partyId: null });
+  return out;
 }

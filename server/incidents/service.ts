@@ -52,6 +52,18 @@ export class IncidentService {
           clash.map((p) => ({ path: `booking_ref ${p.id}`, message: 'this booking is already in the incident' })),
           'guest list',
         );
+      const used = await repo.guestIdsUsed(
+        tx,
+        incidentId,
+        parsed.parties.flatMap((p) => p.guests.map((g) => g.id)),
+      );
+      if (used.size)
+        throw validationError(
+          parsed.parties.flatMap((p) =>
+            p.guests.flatMap((g) => (used.has(g.id) ? [{ path: `booking_ref ${p.id}`, message: repo.guestIdUsedMessage(g.id, used.get(g.id)!.use) }] : [])),
+          ),
+          'guest list',
+        );
       const added = await addParties(tx, emit, incidentId, actor, parsed.parties, existing);
       return { parties: added.parties, guests: added.guests };
     });
@@ -74,14 +86,14 @@ export class IncidentService {
       // Guests first, then households: a colleague's add of this household committed between the
       // two reads is seen by the second, so a race for one booking is a 409, never "guest id used".
       const guestIds = party.guests.map((g) => g.id);
-      const taken = new Set(await repo.guestIdsTaken(tx, incidentId, guestIds));
+      const used = await repo.guestIdsUsed(tx, incidentId, guestIds);
       const existing = await repo.partyKeys(tx, incidentId);
       if (existing.some((p) => p.id === party.id))
         throw new AppError('conflict', `Household ${party.id} is already in this incident: choose another booking reference.`, { partyId: party.id });
-      if (taken.size)
+      if (used.size)
         throw validationError(
           party.guests.flatMap((g, i) =>
-            taken.has(g.id) ? [{ path: `body.guests[${i}].id`, message: `guest id "${g.id}" is already used in this incident` }] : [],
+            used.has(g.id) ? [{ path: `body.guests[${i}].id`, message: repo.guestIdUsedMessage(g.id, used.get(g.id)!.use) }] : [],
           ),
           'household',
         );

@@ -1,8 +1,8 @@
 /** A household's row and its members, as a duty manager's status change or correction reads and writes them. */
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { AppError } from '../http/errors.js';
-import { guestStatuses, guests, hotels, parties, stays, type PartyStatus } from '../db/schema.js';
+import { guests, hotels, parties, stays, type PartyStatus } from '../db/schema.js';
 
 export async function lockParty(tx: Tx, incidentId: string, partyId: string) {
   const [party] = await tx
@@ -36,26 +36,6 @@ export async function guestRows(tx: Tx, incidentId: string, partyId: string) {
     .from(guests)
     .where(and(eq(guests.incidentId, incidentId), eq(guests.partyId, partyId)))
     .orderBy(guests.position);
-}
-
-/** Of these guest ids, those another household already uses. */
-export async function guestIdsOfOthers(tx: Tx, incidentId: string, partyId: string, ids: readonly string[]): Promise<string[]> {
-  if (!ids.length) return [];
-  const rows = await tx
-    .select({ id: guests.id })
-    .from(guests)
-    .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, [...ids]), ne(guests.partyId, partyId)));
-  return rows.map((r) => r.id);
-}
-
-/** Of these guest ids, those with a timeline in this incident: people once listed (and since taken off). */
-export async function guestIdsWithHistory(tx: Tx, incidentId: string, ids: readonly string[]): Promise<string[]> {
-  if (!ids.length) return [];
-  const rows = await tx
-    .selectDistinct({ id: guestStatuses.guestId })
-    .from(guestStatuses)
-    .where(and(eq(guestStatuses.incidentId, incidentId), inArray(guestStatuses.guestId, [...ids])));
-  return rows.flatMap((r) => (r.id ? [r.id] : []));
 }
 
 type PartyFields = Pick<typeof parties.$inferInsert, 'name' | 'unit' | 'siteId' | 'needs' | 'notes' | 'phone' | 'email' | 'language'>;

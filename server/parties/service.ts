@@ -30,7 +30,7 @@ import { validatePlan, type Violation } from '../../shared/planner/validate.js';
 import type { Plan } from '../../shared/plan.js';
 import { AppError, parseOr400, validationError } from '../http/errors.js';
 import { exportScenario } from '../incidents/export.js';
-import { siteList } from '../incidents/repo.js';
+import { guestIdsUsed, guestIdUsedMessage, siteList } from '../incidents/repo.js';
 import { loadInForce } from '../plans/current.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
 import { leavePlan, lockRoomsOf, plannedStaysOf } from '../stays/repo.js';
@@ -154,19 +154,10 @@ export class PartyService {
       // An id another household uses, or one that was someone's taken off the list (their timeline
       // and money name it), is not given to a newcomer.
       const addedIds = added.map((g) => g.id);
-      const [taken, formerly] = [
-        new Set(await repo.guestIdsOfOthers(tx, incidentId, partyId, addedIds)),
-        new Set(await repo.guestIdsWithHistory(tx, incidentId, addedIds)),
-      ];
-      if (taken.size || formerly.size)
+      const used = await guestIdsUsed(tx, incidentId, addedIds);
+      if (used.size)
         throw validationError(
-          next.guests.flatMap((g, i) =>
-            taken.has(g.id)
-              ? [{ path: `body.guests[${i}].id`, message: `guest id "${g.id}" is already used in this incident` }]
-              : formerly.has(g.id)
-                ? [{ path: `body.guests[${i}].id`, message: `guest id "${g.id}" belonged to someone taken off the list; give the newcomer another` }]
-                : [],
-          ),
+          next.guests.flatMap((g, i) => (used.has(g.id) ? [{ path: `body.guests[${i}].id`, message: guestIdUsedMessage(g.id, used.get(g.id)!.use) }] : [])),
           'household',
         );
       const onTheirWay = before.some((g) => GONE.includes(whereaboutsOf(g)));

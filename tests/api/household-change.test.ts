@@ -209,6 +209,62 @@ test('every change that unsuits the planned room or seat gives them back and say
   expect(plan.plan.unassigned).toEqual([]);
 });
 
+test('the id of someone taken off the list before they ever moved is given to nobody: not by a correction, an added household or a guest list', async () => {
+  // ZZ-1 and ZZ-2 were typed in during the night and never moved (no timeline), then ZZ-1 was taken off the list.
+  await duty
+    .post(`${base}/parties`)
+    .send(buildParty({ id: 'ZZ', name: 'Late Family', guests: [buildGuest({ id: 'ZZ-1', name: 'Typed Twice' }), buildGuest({ id: 'ZZ-2' })] }))
+    .expect(201);
+  const late = asParty(await household('ZZ'));
+  await duty
+    .put(`${base}/parties/ZZ`)
+    .send({ ...late, guests: late.guests.slice(1) })
+    .expect(200);
+  const count = await eventCount();
+  const newcomer = { id: 'ZZ-1', name: 'Mallory Impostor', age: 'adult' as const, needs: [] };
+  const belonged = expect.stringMatching(/guest id "ZZ-1" belonged to someone taken off the list/);
+  // Back into the same household, into another one, in a new household, in a guest list.
+  const same = await duty
+    .put(`${base}/parties/ZZ`)
+    .send({ ...asParty(await household('ZZ')), guests: [...asParty(await household('ZZ')).guests, newcomer] })
+    .expect(400);
+  expect(same.body.error.details.fields).toEqual([{ path: 'body.guests[1].id', message: belonged }]);
+  const other = asParty(await household('HC-8'));
+  const into = await duty
+    .put(`${base}/parties/HC-8`)
+    .send({ ...other, guests: [...other.guests, newcomer] })
+    .expect(400);
+  expect(into.body.error.details.fields).toEqual([{ path: 'body.guests[2].id', message: belonged }]);
+  const added = await duty
+    .post(`${base}/parties`)
+    .send(buildParty({ id: 'ZZ-NEW', guests: [buildGuest({ id: 'ZZ-NEW-1' }), newcomer] }))
+    .expect(400);
+  expect(added.body.error.details.fields).toEqual([{ path: 'body.guests[1].id', message: belonged }]);
+  // A guest list numbers a booking's guests <booking>-1, -2...: booking "ZZ" would be refused as a booking already
+  // listed, so the household is listed under another booking whose numbering meets a removed id.
+  await duty
+    .post(`${base}/parties`)
+    .send(buildParty({ id: 'YY-GONE', guests: [buildGuest({ id: 'YY-1' }), buildGuest({ id: 'YY-GONE-2' })] }))
+    .expect(201);
+  const gone = asParty(await household('YY-GONE'));
+  await duty
+    .put(`${base}/parties/YY-GONE`)
+    .send({ ...gone, guests: gone.guests.slice(1) })
+    .expect(200);
+  const afterRemovals = await eventCount();
+  const csv = await duty
+    .post(`${base}/guests/csv`)
+    .set('Content-Type', 'text/csv')
+    .send(['booking_ref,unit,guest_name,age_group', 'YY,Lodge 9,Ann Lee,adult'].join('\n'))
+    .expect(400);
+  expect(csv.body.error.details.fields).toEqual([
+    { path: 'booking_ref YY', message: expect.stringMatching(/guest id "YY-1" belonged to someone taken off the list/) },
+  ]);
+  expect(await eventCount()).toBe(afterRemovals);
+  expect(afterRemovals).toBe(count + 2);
+  expect((await state()).parties.flatMap((p) => p.guests.map((g) => g.name))).not.toContain('Mallory Impostor');
+});
+
 test('a guest typed twice is taken off the list while waiting, their id never given to a newcomer; nobody on the road or at a hotel is', async () => {
   // A roll call missed HC-6-2, the next found them: they have a timeline, and wait again.
   const roll = (await duty.get(`${base}/sites/muster-test/rollcall`).expect(200)).body as { households: { guests: { id: string }[] }[] };
