@@ -1,7 +1,7 @@
 /** Request contracts for the day-to-day changes duty managers make while on the phone. */
 import { z } from 'zod';
 import { entityIdSchema } from './fields.js';
-import { hotelSchema, perkSchema, roomTypeSchema, siteSchema, vehicleSchema } from './scenario.js';
+import { hotelSchema, perksSchema, roomTypesSchema, siteSchema, vehicleSchema } from './scenario.js';
 import { SETTABLE_PARTY_STATUSES, VEHICLE_STATUSES } from './statuses.js';
 
 /** Record a new hotel offer (same fields as a scenario hotel). */
@@ -25,8 +25,8 @@ export interface HotelUpdateResult {
 export const hotelUpdateSchema = z
   .object({
     petsAllowed: z.boolean().optional(),
-    perks: z.array(perkSchema).optional(),
-    roomTypes: z.array(roomTypeSchema).optional(),
+    perks: perksSchema.optional(),
+    roomTypes: roomTypesSchema.optional(),
     /** Front desk address for rooming lists ('' removes it). */
     email: hotelSchema.shape.email.unwrap().optional(),
   })

@@ -107,6 +107,24 @@ export const perkSchema = z.object({
   note: line(500).optional(),
 });
 
+/** A hotel's room types, each type once (two "double" lines would make its rooms ambiguous). */
+export const roomTypesSchema = z
+  .array(roomTypeSchema)
+  .max(100)
+  .superRefine((list, ctx) => {
+    for (const i of duplicates(list, (r) => r.type))
+      ctx.addIssue({ code: 'custom', path: [i, 'type'], message: `duplicate room type "${list[i]!.type}" in this hotel: list each type once, with its count` });
+  });
+
+/** A hotel's perks, each kind once (two open bars with different caps: which cap holds?). */
+export const perksSchema = z
+  .array(perkSchema)
+  .max(50)
+  .superRefine((list, ctx) => {
+    for (const i of duplicates(list, (p) => p.kind))
+      ctx.addIssue({ code: 'custom', path: [i, 'kind'], message: `duplicate perk "${list[i]!.kind}" in this hotel: list each perk once, with its cap` });
+  });
+
 export const hotelSchema = z.object({
   id,
   name: name('expected the hotel name'),
@@ -117,8 +135,8 @@ export const hotelSchema = z.object({
   /** Where rooming lists are sent (optional; empty means none are emailed). */
   email: emailFieldSchema.default(''),
   petsAllowed: z.boolean().default(false),
-  roomTypes: z.array(roomTypeSchema).max(100).default([]),
-  perks: z.array(perkSchema).max(50).default([]),
+  roomTypes: roomTypesSchema.default([]),
+  perks: perksSchema.default([]),
 });
 
 export const vehicleSchema = z.object({
@@ -190,15 +208,6 @@ export const scenarioSchema = z
         if (guestIds.has(g.id)) ctx.addIssue({ code: 'custom', path: ['parties', pi, 'guests', gi, 'id'], message: `duplicate guest id "${g.id}"` });
         guestIds.add(g.id);
       });
-    });
-    s.hotels.forEach((h, hi) => {
-      duplicates(h.roomTypes, (r) => r.type).forEach((ri) =>
-        ctx.addIssue({
-          code: 'custom',
-          path: ['hotels', hi, 'roomTypes', ri, 'type'],
-          message: `duplicate room type "${h.roomTypes[ri]!.type}" in hotel "${h.id}"`,
-        }),
-      );
     });
     // Only when both times are valid (each refuses its own bad value already).
     const started = isoWithOffset.safeParse(s.incident.startedAt).success ? Date.parse(s.incident.startedAt) : NaN;

@@ -193,6 +193,40 @@ describe('edit routes', () => {
     await duty.post(`${base()}/hotels`).send(offer).expect(201);
   });
 
+  test('a room type or perk listed twice is refused by field at every door (offer, update, import), with nothing written', async () => {
+    const events = async () => ((await duty.get(`${base()}/events`).expect(200)).body.events as unknown[]).length;
+    const before = await events();
+    const hotelBefore = (await duty.get(`${base()}/state`).expect(200)).body.hotels.find((h: { id: string }) => h.id === 'H1');
+    const twiceRooms = [
+      { type: 'double', sleeps: 2, count: 0, rateMinor: 9000 },
+      { type: 'double', sleeps: 2, count: 3, rateMinor: 9000 },
+    ];
+    const twicePerks = [
+      { kind: 'open_bar', capMinorPerGuestPerNight: 3000 },
+      { kind: 'open_bar', capMinorPerGuestPerNight: 1 },
+    ];
+    const offer = { id: 'H-TWICE', name: 'Twice Inn', lat: 53.1, lng: 0.3, roomTypes: twiceRooms.slice(1) };
+    for (const [body, path] of [
+      [{ ...offer, roomTypes: twiceRooms }, 'body.roomTypes[1].type'],
+      [{ ...offer, perks: twicePerks }, 'body.perks[1].kind'],
+    ] as const) {
+      const res = await duty.post(`${base()}/hotels`).send(body).expect(400);
+      expect(res.body.error.details.fields).toEqual([
+        { path, message: expect.stringMatching(/^duplicate (room type "double"|perk "open_bar") in this hotel/) },
+      ]);
+    }
+    for (const [body, path] of [
+      [{ roomTypes: twiceRooms }, 'body.roomTypes[1].type'],
+      [{ perks: twicePerks }, 'body.perks[1].kind'],
+    ] as const)
+      expect(fieldsOf(await duty.patch(`${base()}/hotels/H1`).send(body).expect(400))).toEqual([path]);
+    const scenario = smallScenario();
+    scenario.hotels![0]!.perks = twicePerks;
+    expect(fieldsOf(await duty.post('/api/incidents/import').send(scenario).expect(400))).toEqual(['hotels[0].perks[1].kind']);
+    expect(await events()).toBe(before);
+    expect((await duty.get(`${base()}/state`).expect(200)).body.hotels.find((h: { id: string }) => h.id === 'H1')).toEqual(hotelBefore);
+  });
+
   test('a hotel update with a negative rate or a multi-line perk note is refused', async () => {
     await duty
       .patch(`${base()}/hotels/H1`)

@@ -192,7 +192,7 @@ const CASES: Case[] = [
     name: 'duplicate room type in a hotel',
     body: (s) => (((s.hotels as any)[0].roomTypes[1].type = 'double'), s),
     path: 'hotels[0].roomTypes[1].type',
-    message: 'duplicate room type "double" in hotel "H1"',
+    message: 'duplicate room type "double" in this hotel: list each type once, with its count',
   },
   {
     name: 'vehicle kind "helicopter"',
