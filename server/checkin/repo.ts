@@ -162,7 +162,8 @@ export async function lockForCheckIn(
  * Check-in's writes, to ride in its event's append (`emit(..., also)`): the guests checked in
  * (`checkInGuestsSql`), the stay checked in with its room numbers (its first check-in time kept),
  * the household's rides ended at the door, and its status when that changes. The caller holds all
- * these rows (`lockForCheckIn`).
+ * these rows (`lockForCheckIn`). `keepRide`: members still wait at the muster point for a vehicle
+ * that has not left, so that ride (and its seats) stays theirs.
  */
 export function checkInWrites(
   incidentId: string,
@@ -173,6 +174,7 @@ export function checkInWrites(
     roomNumbers: Record<string, string[]>;
     status: PartyStatus | null;
     at: Date;
+    keepRide: boolean;
   },
 ): AlsoWrite[] {
   const at = sql`${w.at.toISOString()}::timestamptz`;
@@ -180,16 +182,18 @@ export function checkInWrites(
     () => checkInGuestsSql(incidentId, w.guests, w.at),
     () => sql`update stays set status = 'checked_in', room_numbers = ${JSON.stringify(w.roomNumbers)}::jsonb, checked_in_at = coalesce(checked_in_at, ${at})
       where id = ${w.stayId}::uuid`,
-    // A ride on a vehicle that has left ends at the door; a ride on one that has not is no longer
-    // needed (the household got here another way): taken off the trip, its seats freed, so the
-    // driver neither waits for it nor carries it on paper, and no share of the trip is charged to it.
+    // A ride on a vehicle that has left ends at the door. A ride on one that has not is no longer
+    // needed when nobody is left to collect (the household got here another way): taken off the
+    // trip, its seats freed, so the driver neither waits for it nor carries it on paper, and no share
+    // of the trip is charged to it. While members still wait for it, it stays theirs (`keepRide`).
     () => sql`update trip_riders r set status = case when t.status in ('departed', 'completed') then 'dropped' else 'cancelled' end,
       dropped_at = case when t.status in ('departed', 'completed') then ${at} else r.dropped_at end
-      from trips t where t.id = r.trip_id and r.incident_id = ${incidentId}::uuid and r.party_id = ${w.partyId} and r.status in ('planned', 'boarded')`,
+      from trips t where t.id = r.trip_id and r.incident_id = ${incidentId}::uuid and r.party_id = ${w.partyId} and r.status in ('planned', 'boarded')
+        and (t.status in ('departed', 'completed') or not ${w.keepRide}::boolean)`,
     () => sql`update trips t set seats_used = t.seats_used - n.seated, wheelchair_used = t.wheelchair_used - n.wheel
       from (select (count(*) filter (where not ('wheelchair' = any(needs))))::int as seated, (count(*) filter (where 'wheelchair' = any(needs)))::int as wheel
         from guests where incident_id = ${incidentId}::uuid and party_id = ${w.partyId}) n
-      where t.status in ('planned', 'boarding') and t.id in (select trip_id from trip_riders
+      where not ${w.keepRide}::boolean and t.status in ('planned', 'boarding') and t.id in (select trip_id from trip_riders
         where incident_id = ${incidentId}::uuid and party_id = ${w.partyId} and status in ('planned', 'boarded'))`,
   ];
   if (w.status) writes.push(() => sql`update parties set status = ${w.status} where incident_id = ${incidentId}::uuid and id = ${w.partyId}`);

@@ -177,6 +177,8 @@ export class CheckinService {
         roomNumbers,
         status: journey === party.status ? null : journey,
         at: now,
+        // Those still at the muster point keep the household's ride (a family split at the muster point).
+        keepRide: notIn.some((g) => whereaboutsOf(g) === 'waiting'),
       });
       const [ev] = await emit(
         incidentId,

@@ -21,6 +21,36 @@ export interface InForce {
   tripRows: (typeof trips.$inferSelect)[];
 }
 
+/**
+ * Households already in their hotel's rooms with nobody left to collect: checked in, on no trip a
+ * re-plan keeps, and nobody waiting at the muster point (a household that reached its hotel another
+ * way before its vehicle left, whose ride check-in gave back). A plan has nothing more to do for
+ * them: no room to choose, no seat to give. `waiting`: households with someone still waiting.
+ */
+export function settledParties(inForce: InForce, waiting: ReadonlySet<string>): Set<string> {
+  const riding = new Set(inForce.locked.trips.flatMap((t) => t.partyIds));
+  return new Set(inForce.stayRows.filter((s) => s.status === 'checked_in' && !riding.has(s.partyId) && !waiting.has(s.partyId)).map((s) => s.partyId));
+}
+
+/** The plan in force as the planner sees it: settled households (`settledParties`) left out. */
+export function withoutParties(inForce: InForce, out: ReadonlySet<string>): InForce {
+  if (!out.size) return inForce;
+  const keep = (p: Plan): Plan => ({
+    ...p,
+    stays: p.stays.filter((s) => !out.has(s.partyId)),
+    trips: p.trips.map((t) => ({ ...t, partyIds: t.partyIds.filter((id) => !out.has(id)) })).filter((t) => t.partyIds.length > 0),
+  });
+  const plan = keep(inForce.plan);
+  const kept = new Set(plan.trips.map((t) => t.vehicleId + t.departAt));
+  return {
+    ...inForce,
+    plan,
+    planTrips: inForce.planTrips.filter((_, i) => kept.has(inForce.plan.trips[i]!.vehicleId + inForce.plan.trips[i]!.departAt)),
+    locked: keep(inForce.locked),
+    pins: inForce.pins.filter((p) => !out.has(p.partyId)),
+  };
+}
+
 const emptyPlan = (): Plan => ({ format: PLAN_FORMAT, stays: [], trips: [], unassigned: [], metrics: {} });
 
 export async function loadInForce(db: Db | Tx, incidentId: string): Promise<InForce> {

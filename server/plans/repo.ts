@@ -6,7 +6,7 @@
 import { and, desc, eq, gt, inArray, notLike, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
-import { events, incidents, parties, plans, roomTypes, sites, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
+import { events, guests, incidents, parties, plans, roomTypes, sites, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
 import { insertBatched } from '../db/batch.js';
 import { PLANNING_FIELDS } from '../../shared/events.js';
 
@@ -25,6 +25,15 @@ export async function partyIdsWithStatus(db: Exec, incidentId: string, statuses:
     .select({ id: parties.id })
     .from(parties)
     .where(and(eq(parties.incidentId, incidentId), inArray(parties.status, statuses)));
+  return rows.map((p) => p.id);
+}
+
+/** Households with someone still waiting at the muster point. */
+export async function partyIdsWaiting(db: Exec, incidentId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ id: guests.partyId })
+    .from(guests)
+    .where(and(eq(guests.incidentId, incidentId), eq(guests.whereabouts, 'waiting')));
   return rows.map((p) => p.id);
 }
 

@@ -19,7 +19,7 @@ import { OUT_OF_PLAN_STATUSES } from '../../shared/statuses.js';
 import { exportScenario } from '../incidents/export.js';
 import { addRoomDelta, adjustRoomsBulk } from '../stays/repo.js';
 import { cancelTrips } from '../stays/riders.js';
-import { loadInForce, type InForce } from './current.js';
+import { loadInForce, settledParties, withoutParties, type InForce } from './current.js';
 import * as repo from './repo.js';
 import { computePlan, computePlanPair } from './planner-port.js';
 import { loadShelterInput } from '../shelter/service.js';
@@ -37,13 +37,38 @@ export class PlanService {
     private readonly bus: EventBus,
   ) {}
 
-  /** The incident as a scenario for planning: only households still to be placed, only vehicles in service. */
-  async planningScenario(db: Db | Tx, incidentId: string): Promise<Scenario> {
+  /**
+   * The incident as the planner sees it: only households still to be placed (not out of the plan,
+   * not settled in their rooms already: `settledParties`), only vehicles in service, the settled
+   * households' rooms taken off their hotels' counts; and the plan in force without them.
+   */
+  async planningInput(db: Db | Tx, incidentId: string): Promise<{ scenario: Scenario; inForce: InForce }> {
     const scenario = await exportScenario(db, incidentId);
-    const [out, broken] = await Promise.all([repo.partyIdsWithStatus(db, incidentId, [...OUT_OF_PLAN_STATUSES]), repo.vehicleIdsOutOfService(db, incidentId)]);
-    const skip = new Set(out);
-    const down = new Set(broken);
-    return { ...scenario, parties: scenario.parties.filter((p) => !skip.has(p.id)), vehicles: scenario.vehicles.filter((v) => !down.has(v.id)) };
+    const out = new Set(await repo.partyIdsWithStatus(db, incidentId, [...OUT_OF_PLAN_STATUSES]));
+    const down = new Set(await repo.vehicleIdsOutOfService(db, incidentId));
+    const full = await loadInForce(db, incidentId);
+    const settled = settledParties(full, new Set(await repo.partyIdsWaiting(db, incidentId)));
+    const held = new Map<string, number>();
+    for (const s of full.stayRows)
+      if (settled.has(s.partyId)) for (const r of s.rooms) held.set(`${s.hotelId}|${r.type}`, (held.get(`${s.hotelId}|${r.type}`) ?? 0) + r.count);
+    return {
+      scenario: {
+        ...scenario,
+        parties: scenario.parties.filter((p) => !out.has(p.id) && !settled.has(p.id)),
+        hotels: scenario.hotels.map((h) => ({
+          ...h,
+          roomTypes: h.roomTypes.map((r) => ({ ...r, count: Math.max(0, r.count - (held.get(`${h.id}|${r.type}`) ?? 0)) })),
+        })),
+        vehicles: scenario.vehicles.filter((v) => !down.has(v.id)),
+      },
+      inForce: withoutParties(full, settled),
+    };
+  }
+
+  /** The plan in force as proposals are compared with it (their diffs): settled households left out, as the planner leaves them. */
+  private async planningInForce(db: Db | Tx, incidentId: string): Promise<InForce> {
+    const full = await loadInForce(db, incidentId);
+    return withoutParties(full, settledParties(full, new Set(await repo.partyIdsWaiting(db, incidentId))));
   }
 
   /**
@@ -57,8 +82,7 @@ export class PlanService {
     const { mode } = parseOr400(proposeSchema, raw ?? {}, 'body', 'proposal');
     const lastSeq = await repo.lastSeq(this.db, incidentId);
     if (lastSeq === undefined) throw new AppError('not_found', 'No such incident.');
-    const scenario = await this.planningScenario(this.db, incidentId);
-    const inForce = await loadInForce(this.db, incidentId);
+    const { scenario, inForce } = await this.planningInput(this.db, incidentId);
     if (mode === 'transport') return this.proposeTransport(incidentId, userId, lastSeq, scenario, inForce);
     const objective: PlanObjective = scenario.incident.policy.objective ?? 'shelter';
     const other: PlanObjective = objective === 'shelter' ? 'cost' : 'shelter';
@@ -147,14 +171,13 @@ export class PlanService {
     const move = parseOr400(planMoveSchema, raw, 'body', 'move');
     const row = await this.find(this.db, incidentId, planId);
     if (row.status !== 'proposed') throw new AppError('conflict', `This plan was already ${row.status}; compute a new one before moving households.`);
-    const scenario = await this.planningScenario(this.db, incidentId);
+    const { scenario, inForce } = await this.planningInput(this.db, incidentId);
     const party = scenario.parties.find((p) => p.id === move.partyId);
     if (!party) throw validationError([{ path: 'body.partyId', message: `no household ${move.partyId} waiting to be placed in this incident` }], 'move');
     if (move.hotelId && !scenario.hotels.some((h) => h.id === move.hotelId))
       throw validationError([{ path: 'body.hotelId', message: `no hotel ${move.hotelId} in this incident` }], 'move');
     if (move.vehicleId && !scenario.vehicles.some((v) => v.id === move.vehicleId))
       throw validationError([{ path: 'body.vehicleId', message: `no vehicle ${move.vehicleId} in service in this incident` }], 'move');
-    const inForce = await loadInForce(this.db, incidentId);
     if (inForce.locked.stays.some((s) => s.partyId === move.partyId))
       throw new AppError('conflict', `${party.name} can no longer be moved: checked in, or on a vehicle that is boarding or has left.`);
     const pins = [
@@ -193,7 +216,7 @@ export class PlanService {
 
   async get(incidentId: string, planId: string): Promise<PlanView> {
     const row = await this.find(this.db, incidentId, planId);
-    const inForce = await loadInForce(this.db, incidentId);
+    const inForce = await this.planningInForce(this.db, incidentId);
     return {
       id: row.id,
       incidentId,
@@ -230,7 +253,7 @@ export class PlanService {
         if (changes.length) throw staleError(changes);
       }
       const inForce = await loadInForce(tx, incidentId);
-      const diff = diffPlans(inForce.plan, row.plan);
+      const diff = diffPlans((await this.planningInForce(tx, incidentId)).plan, row.plan);
       const affectedHotels = await this.writePlan(tx, incidentId, row.id, row.plan, inForce);
       const pinned = row.pins.filter((p) => p.hotelId).map((p) => p.partyId);
       if (pinned.length) await repo.pinPlannedStays(tx, incidentId, pinned);

@@ -1,0 +1,76 @@
+/**
+ * Households that reach their hotel before their vehicle leaves (a lift from a neighbour, a taxi of
+ * their own). Checked in whole: the plan has nothing more to do for them, so no re-plan sends a
+ * vehicle for them or lists them as changed. Checked in in part: those still at the muster point
+ * keep the household's ride, and every re-plan carries them.
+ */
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import { smallScenario } from '../../seed/small.js';
+import { checkInvariants, invariantProblems, sqlOf } from '../helpers/invariants.js';
+import type { IncidentState, PlanView } from '../../shared/api.js';
+
+let server: TestServer;
+let duty: Agent;
+let base: string;
+let incidentId: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ env: { RATE_LIMIT_PLANS_PER_MIN: '1000' } });
+  duty = await signIn(server.url, DEMO.duty);
+  incidentId = (await duty.post('/api/incidents/import').send(smallScenario()).expect(201)).body.incidentId as string;
+  base = `/api/incidents/${incidentId}`;
+  const proposal = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+});
+afterAll(async () => server?.close());
+afterEach(async () => expect(invariantProblems(await checkInvariants(sqlOf(server.db), incidentId))).toEqual([]));
+
+const state = async () => (await duty.get(`${base}/state`).expect(200)).body as IncidentState;
+const inDiff = (p: PlanView, partyId: string) =>
+  [...p.diff.newlyAssigned, ...p.diff.moved, ...p.diff.unassigned, ...p.diff.retimed].some((x) => x.partyId === partyId);
+
+test('a household checked in before its vehicle left gets no vehicle again; one checked in in part keeps its ride for those still waiting', async () => {
+  const s0 = await state();
+  const onTrip = s0.parties.filter((p) => p.hotelId && p.tripId && s0.trips.find((t) => t.id === p.tripId)?.status === 'planned');
+  const whole = onTrip.find((p) => p.guests.length >= 2)!;
+  const split = onTrip.find((p) => p.id !== whole.id && p.guests.length >= 3)!;
+  expect(whole).toBeDefined();
+  expect(split).toBeDefined();
+  const seatsOf = async (tripId: string) => Number((await sqlOf(server.db)('select seats_used from trips where id = $1', [tripId]))[0]!.seats_used);
+  const seatsBefore = await seatsOf(split.tripId!);
+  expect(seatsBefore).toBeGreaterThanOrEqual(split.guests.length);
+
+  // The whole household arrived another way: its ride is given back.
+  await duty.post(`${base}/hotels/${whole.hotelId}/arrivals/checkins`).send({ partyId: whole.id }).expect(200);
+  // Only the first of the other arrived: the rest still wait at the muster point, on their vehicle's list.
+  const first = split.guests[0]!.id;
+  await duty
+    .post(`${base}/hotels/${split.hotelId}/arrivals/checkins`)
+    .send({ partyId: split.id, guestIds: [first] })
+    .expect(200);
+  const s1 = await state();
+  expect(s1.parties.find((p) => p.id === whole.id)).toMatchObject({ tripId: null, hotelId: whole.hotelId });
+  const splitNow = s1.parties.find((p) => p.id === split.id)!;
+  expect(splitNow.tripId).toBe(split.tripId);
+  expect(splitNow.guests.map((g) => g.whereabouts)).toEqual(split.guests.map((g) => (g.id === first ? 'checked_in' : 'waiting')));
+  expect(await seatsOf(split.tripId!)).toBe(seatsBefore);
+  // Re-plans (fresh and vehicles only) give the arrived household nothing and list it nowhere;
+  // the split household rides again.
+  for (const body of [{}, { mode: 'transport' }]) {
+    const proposal = (await duty.post(`${base}/plans`).send(body).expect(201)).body as PlanView;
+    expect(proposal.plan.trips.some((t) => t.partyIds.includes(whole.id))).toBe(false);
+    expect(inDiff(proposal, whole.id)).toBe(false);
+    expect(proposal.plan.unassigned.some((u) => u.partyId === whole.id)).toBe(false);
+    expect(proposal.plan.trips.some((t) => t.partyIds.includes(split.id))).toBe(true);
+    expect(proposal.plan.stays.find((x) => x.partyId === split.id)?.hotelId).toBe(split.hotelId);
+  }
+  const proposal = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+  const s2 = await state();
+  expect(s2.parties.find((p) => p.id === whole.id)).toMatchObject({ tripId: null, hotelId: whole.hotelId, status: 'checked_in' });
+  expect(s2.parties.find((p) => p.id === split.id)!.tripId).not.toBeNull();
+  // Their rooms are still theirs: the hotel's counters say so (the invariants check them after the test).
+  const again = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  expect(inDiff(again, whole.id)).toBe(false);
+});
