@@ -75,6 +75,8 @@ export interface LiveHousehold {
   arrived: number;
   /** When its members reached the hotel, if they did. */
   arrivedAt: string | null;
+  /** Members nobody knows the whereabouts of (missing): no time can be promised for them. */
+  missing?: number;
 }
 
 export interface ShelterInput {
@@ -110,6 +112,8 @@ export interface ShelterProjection extends ShelterTimes {
   noRideGuests: number;
   /** Guests still to travel without a bed: not in the times above. */
   noBedGuests: number;
+  /** Guests missing: in nobody's time above until they are found. */
+  missingGuests: number;
   /** Vehicles out of service. */
   vehiclesOut: string[];
   /** Whether the console should offer a transport re-plan, and why (sentences). */
@@ -330,7 +334,9 @@ export function projectShelter(input: ShelterInput): ShelterProjection {
   let strandedGuests = 0;
   let noRideGuests = 0;
   let noBedGuests = 0;
+  let missingGuests = 0;
   for (const h of input.households) {
+    missingGuests += h.missing ?? 0;
     if (h.toTravel > 0 && !h.hotelId) noBedGuests += h.toTravel;
     if (stranded.has(h.id)) strandedGuests += h.toTravel;
     if (noRide.has(h.id)) {
@@ -354,10 +360,9 @@ export function projectShelter(input: ShelterInput): ShelterProjection {
     if (slipMinutes !== null && slipMinutes > th) reasons.push(`the last arrival has slipped ${slipMinutes} min (more than ${th})`);
     if (vulnerableSlipMinutes !== null && vulnerableSlipMinutes > th)
       reasons.push(`the last vulnerable arrival has slipped ${vulnerableSlipMinutes} min (more than ${th})`);
-    if (strandedGuests > 0)
-      reasons.push(
-        `${strandedGuests} ${strandedGuests === 1 ? 'guest has' : 'guests have'} a bed but no vehicle${vehiclesOut.length ? ` (out of service: ${vehiclesOut.join(', ')})` : ''}`,
-      );
+    if (strandedGuests > 0) reasons.push(`${strandedGuests} ${strandedGuests === 1 ? 'guest has' : 'guests have'} a bed but no vehicle`);
+    // Said on its own: the guests above may have lost their ride for another reason (left behind, re-planned).
+    if (vehiclesOut.length) reasons.push(`out of service: ${vehiclesOut.join(', ')}`);
   }
   return {
     ...times,
@@ -368,6 +373,7 @@ export function projectShelter(input: ShelterInput): ShelterProjection {
     strandedGuests,
     noRideGuests,
     noBedGuests,
+    missingGuests,
     vehiclesOut,
     replan: { advised: reasons.length > 0, reasons },
   };

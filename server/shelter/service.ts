@@ -58,6 +58,7 @@ export function shelterInput(inc: IncidentRow, r: Rows, x: ShelterExtras, now: n
       wheelchair: going.filter((g) => g.needs.includes('wheelchair')).length,
       arrived: gs.filter((g) => ARRIVED.has(g.whereabouts)).length,
       arrivedAt: dropped ? isoUtc(dropped) : null,
+      missing: gs.filter((g) => g.whereabouts === 'missing').length,
     };
   });
   return {

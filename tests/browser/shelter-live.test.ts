@@ -69,7 +69,7 @@ describeBrowser('everyone sheltered by, live', () => {
       .getByTestId('shelter-slip')
       .filter({ hasText: `slipped ${after.slipMinutes} min` })
       .waitFor();
-    expect(await page.getByTestId('shelter-bar').textContent()).toContain(`${after.strandedGuests} guests without a vehicle (${vehicleId} out of service)`);
+    expect(await page.getByTestId('shelter-bar').textContent()).toContain(`${after.strandedGuests} guests without a vehicle · ${vehicleId} out of service`);
     const gain = page.getByTestId('replan-gain');
     await gain.waitFor({ timeout: 60_000 });
     const text = (await gain.textContent())!;

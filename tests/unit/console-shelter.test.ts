@@ -13,6 +13,7 @@ const base: ShelterProjection = {
   strandedGuests: 12,
   noRideGuests: 0,
   noBedGuests: 1,
+  missingGuests: 0,
   vehiclesOut: ['V03'],
   replan: { advised: true, reasons: [] },
 };
@@ -22,11 +23,15 @@ describe('shelterLine', () => {
     expect(shelterLine(base, 'UTC')).toEqual({
       headline: 'All placed guests in bed by 23:55 · vulnerable by 23:10',
       slips: ['slipped 40 min'],
-      notes: ['12 guests without a vehicle (V03 out of service)', '1 guest without a bed'],
+      // The vehicle out of service is said on its own: it is not why every guest without a vehicle has none.
+      notes: ['12 guests without a vehicle', 'V03 out of service', '1 guest without a bed'],
     });
-    // "Everyone" only when nobody is left without a bed or a ride.
+    // "Everyone" only when nobody is left without a bed or a ride, and nobody is missing.
     expect(shelterLine({ ...base, strandedGuests: 0, noBedGuests: 0 }, 'UTC').headline).toBe('Everyone in bed by 23:55 · vulnerable by 23:10');
     expect(shelterLine({ ...base, strandedGuests: 0, noBedGuests: 0, noRideGuests: 2 }, 'UTC').headline).toMatch(/^All placed guests in bed by/);
+    const missing = shelterLine({ ...base, strandedGuests: 0, noBedGuests: 0, vehiclesOut: [], missingGuests: 1 }, 'UTC');
+    expect(missing.headline).toMatch(/^All placed guests in bed by 23:55/);
+    expect(missing.notes).toEqual(['1 guest missing']);
   });
   it('shows the incident’s clock and both slips when they differ; nothing early counts as a slip', () => {
     expect(shelterLine({ ...base, vulnerableSlipMinutes: 25, strandedGuests: 0, noBedGuests: 0 }, 'Europe/London').slips).toEqual([

@@ -155,7 +155,8 @@ describe('projectShelter', () => {
     expect(p.strandedGuests).toBe(3);
     expect(p.vehiclesOut).toEqual(['V2']);
     expect(p.replan.advised).toBe(true);
-    expect(p.replan.reasons).toContain('3 guests have a bed but no vehicle (out of service: V2)');
+    expect(p.replan.reasons).toContain('3 guests have a bed but no vehicle');
+    expect(p.replan.reasons).toContain('out of service: V2');
   });
 
   it('fetches those aboard a vehicle that broke down on the road from where it stands', () => {
@@ -178,10 +179,12 @@ describe('projectShelter', () => {
       base({
         vehicles: [vehicle('V1'), vehicle('V2', { wheelchairSpaces: 1, status: 'out_of_service' })],
         trips: [trip('T1', 'V1', 'H1', '21:10', '21:22', ['A'])],
-        households: [household('A', 'H1', 2), household('B', 'H2', 3, { vulnerable: true, wheelchair: 1 }), household('D', null, 5)],
+        households: [household('A', 'H1', 2, { missing: 1 }), household('B', 'H2', 3, { vulnerable: true, wheelchair: 1 }), household('D', null, 5)],
       }),
     );
     expect(p.lastArrivalAt).toBe(at('21:22'));
+    // Someone missing is in nobody's time: counted, so "everyone" is never said while they are.
+    expect(p.missingGuests).toBe(1);
     expect(p.vulnerableLastArrivalAt).toBeNull();
     expect(p.vulnerableSlipMinutes).toBeNull();
     expect(p.noRideGuests).toBe(3);

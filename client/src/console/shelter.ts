@@ -20,16 +20,18 @@ export function shelterLine(s: ShelterProjection, timeZone: string): ShelterLine
   const t = (iso: string | null) => (iso ? formatTime(iso, timeZone) : null);
   const all = t(s.lastArrivalAt);
   const vul = t(s.vulnerableLastArrivalAt);
-  // "Everyone" only when nobody is left without a bed or a ride; else the time is the placed guests'.
-  const everyone = !s.noBedGuests && !s.strandedGuests && !s.noRideGuests;
+  // "Everyone" only when nobody is left without a bed or a ride, and nobody is missing; else the time is the placed guests'.
+  const everyone = !s.noBedGuests && !s.strandedGuests && !s.noRideGuests && !s.missingGuests;
   const headline = all ? `${everyone ? 'Everyone' : 'All placed guests'} in bed by ${all}${vul ? ` · vulnerable by ${vul}` : ''}` : null;
   const slips: string[] = [];
   if (s.slipMinutes !== null && s.slipMinutes > 0) slips.push(`slipped ${s.slipMinutes} min`);
   if (s.vulnerableSlipMinutes !== null && s.vulnerableSlipMinutes > 0 && s.vulnerableSlipMinutes !== s.slipMinutes)
     slips.push(`vulnerable slipped ${s.vulnerableSlipMinutes} min`);
   const notes: string[] = [];
-  if (s.strandedGuests)
-    notes.push(`${guests(s.strandedGuests)} without a vehicle${s.vehiclesOut.length ? ` (${s.vehiclesOut.join(', ')} out of service)` : ''}`);
+  // Each said on its own: a vehicle out of service is not why every guest without one has none.
+  if (s.strandedGuests) notes.push(`${guests(s.strandedGuests)} without a vehicle`);
+  if (s.vehiclesOut.length) notes.push(`${s.vehiclesOut.join(', ')} out of service`);
+  if (s.missingGuests) notes.push(`${guests(s.missingGuests)} missing`);
   if (s.noRideGuests) notes.push(`${guests(s.noRideGuests)} no vehicle in service can carry`);
   if (headline && s.noBedGuests) notes.push(`${guests(s.noBedGuests)} without a bed`);
   return { headline, slips, notes };
