@@ -22,6 +22,7 @@ import { incidentRoutes } from './incidents/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { idempotency } from './http/idempotency.js';
 import { nestingLimit } from './http/nesting.js';
+import { hostCheck } from './http/host-check.js';
 import { perUserRateLimit } from './http/rate-limit.js';
 import { PlanService } from './plans/service.js';
 import { planRoutes } from './plans/routes.js';
@@ -176,6 +177,7 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
+  app.use(hostCheck(config));
   app.use((req, res, next) => {
     req.id = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 64)) || randomUUID();
     res.setHeader('x-request-id', req.id);

@@ -1,4 +1,5 @@
 /** Start the whole product (database, HTTP, client) on a port: used by `npm start` and by tests. */
+import { hostAllowed } from './http/host-check.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
@@ -47,6 +48,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     allowedOrigins: config.ALLOWED_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    hostAllowed: hostAllowed(config),
     sessionCheckMs: config.SOCKET_SESSION_CHECK_MS,
   });
   await new Promise<void>((resolve, reject) => {

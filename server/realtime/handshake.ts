@@ -10,9 +10,16 @@ import { hashToken, readCookie, SESSION_COOKIE } from '../auth/service.js';
 import type { EventBus, VolatileMessage } from '../events/bus.js';
 import type { AppSocket, IO } from './types.js';
 
-/** Same-site sockets only: the server's own host, or an origin configured in ALLOWED_ORIGINS. */
-export function originCheck(allowedOrigins: string[]): NonNullable<ServerOptions['allowRequest']> {
+/**
+ * Same-site sockets only: the server's own host, or an origin configured in ALLOWED_ORIGINS; and
+ * only by a host name this server answers to (`hostAllowed`: no DNS rebinding).
+ */
+export function originCheck(
+  allowedOrigins: string[],
+  hostAllowed: (host: string | undefined) => boolean = () => true,
+): NonNullable<ServerOptions['allowRequest']> {
   return (req, cb) => {
+    if (!hostAllowed(req.headers.host)) return cb('host', false);
     const origin = req.headers.origin;
     const own = req.headers.host ? [`http://${req.headers.host}`, `https://${req.headers.host}`] : [];
     cb(null, !origin || own.includes(origin) || allowedOrigins.includes(origin));

@@ -28,6 +28,8 @@ export interface RealtimeOptions {
   database: Database;
   logger: Logger;
   allowedOrigins: string[];
+  /** Whether a Host header names this server (server/http/host-check.ts); any when absent. */
+  hostAllowed?: (host: string | undefined) => boolean;
   /** How often open sockets' sessions are re-checked (a signed-out, expired or changed user is disconnected). */
   sessionCheckMs?: number;
 }
@@ -49,7 +51,11 @@ const HANDLED = new Set<string>(['subscribe', 'presence.update', 'vehicle.positi
 
 export async function attachRealtime(opts: RealtimeOptions): Promise<Realtime> {
   const { auth, bus, database, logger } = opts;
-  const io: IO = new Server(opts.httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024, allowRequest: originCheck(opts.allowedOrigins) });
+  const io: IO = new Server(opts.httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    allowRequest: originCheck(opts.allowedOrigins, opts.hostAllowed),
+  });
   const adapter = await attachAdapter(io, database, logger);
   const sessions = authenticateSockets(io, auth, bus, logger, opts.sessionCheckMs ?? 30_000);
   const presence = startPresence(io, bus, logger);

@@ -124,3 +124,27 @@ test('reads are not affected by the origin check', async () => {
   const res = await request('GET', '/api/auth/me', { cookie, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
   expect(res.status).toBe(200);
 });
+
+test('a host name this server does not answer to (DNS rebinding) is refused, for pages, API, sign-in and sockets; its own and configured names are not', async () => {
+  const port = new URL(server.url).port;
+  const rebound = `rebind.attacker.example:${port}`;
+  const refused = { status: 403, message: 'This server does not answer to that host name. Open it by the address you were given.' };
+  const seen = (res: { status: number; text: string }) => ({
+    status: res.status,
+    message: res.text.startsWith('{') ? (JSON.parse(res.text) as { error?: { message?: string } }).error?.message : res.text.slice(0, 80),
+  });
+  for (const path of ['/api/auth/me', '/api/incidents', '/', '/api/health'])
+    expect(seen(await request('GET', path, { host: rebound, cookie }))).toEqual(refused);
+  // The attacker's page signing in with the published demo password, as "same origin".
+  const signIn = await post(
+    '/api/auth/login',
+    { host: rebound, origin: `http://${rebound}`, 'content-type': 'application/json' },
+    JSON.stringify({ email: 'csrf-admin@test.example', password: DEMO_PASSWORD }),
+  );
+  expect(seen(signIn)).toEqual(refused);
+  expect((await request('GET', '/socket.io/?EIO=4&transport=polling', { host: rebound })).status).toBe(403);
+  // This machine's names and the configured origin's are answered.
+  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'console.example.org', 'CONSOLE.example.org:443'])
+    expect({ host, status: (await request('GET', '/api/auth/me', { host, cookie })).status }).toEqual({ host, status: 200 });
+  expect((await request('GET', '/socket.io/?EIO=4&transport=polling', { host: `localhost:${port}` })).status).toBe(200);
+});
