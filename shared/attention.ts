@@ -125,6 +125,13 @@ export interface RollCallResult {
 }
 
 /** A roll-call link a duty manager hands to staff without a sign-in: one muster point, one incident. */
+/** Answer of a withdrawal of a site's roll-call links. */
+export interface RollCallLinksWithdrawn {
+  siteId: string;
+  withdrawnAt: string;
+  seq: number;
+}
+
 export interface RollCallLink {
   /** Absolute URL of the roll-call page for this link. */
   url: string;

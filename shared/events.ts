@@ -118,6 +118,7 @@ export interface EventPayloads {
     foundGuestIds: string[];
     partyIds: string[];
   };
+  'rollcall.links_withdrawn': { siteId: string; siteName: string; generation: number };
   'attention.opened': Routed & { items: AttentionItem[]; partyIds: string[]; guestIds: string[] };
   'attention.resolved': { itemId: string; kind: AttentionKind; partyId: string | null; guestIds: string[]; note: string; by: string; cured: boolean };
   'attention.settings_changed': { overdueMinutes: number; notCheckedInMinutes: number; shelterSlipMinutes?: number; costTolerancePct?: number };

@@ -9,7 +9,15 @@ import type { LedgerLine, LedgerTotals, PendingLine, PerkApproveResult, PerkReje
 import type { DriverLink, DriverLinkRevoked, DriverPositionRequest, DriverView, HotelEta } from '../../shared/drivers.js';
 import type { FeedbackList, HandleReplyResult, StaffReplyView } from '../../shared/messages.js';
 import type { LiveEvent } from '../../shared/realtime.js';
-import type { AttentionList, AttentionSettings, RollCallLink, RollCallList, RollCallResult, ResolveAttentionResult } from '../../shared/attention.js';
+import type {
+  AttentionList,
+  AttentionSettings,
+  RollCallLink,
+  RollCallLinksWithdrawn,
+  RollCallList,
+  RollCallResult,
+  ResolveAttentionResult,
+} from '../../shared/attention.js';
 import type { Party } from '../../shared/scenario.js';
 import type {
   HotelOffer,
@@ -259,6 +267,8 @@ export const api = {
     request<AttentionSettings>('PATCH', `${inc(incidentId)}/attention/settings`, body),
   rollCallList: (incidentId: string, siteId: string) => request<RollCallList>('GET', `${inc(incidentId)}/sites/${seg(siteId)}/rollcall`),
   rollCallLink: (incidentId: string, siteId: string) => request<RollCallLink>('POST', `${inc(incidentId)}/sites/${seg(siteId)}/rollcall/link`),
+  withdrawRollCallLinks: (incidentId: string, siteId: string) =>
+    request<RollCallLinksWithdrawn>('POST', `${inc(incidentId)}/sites/${seg(siteId)}/rollcall/link/withdraw`),
   rollCallListByLink: (token: string) => request<RollCallList>('GET', `/api/rollcall/${seg(token)}`),
   rollCallByLink: (token: string, presentGuestIds: string[]) => request<RollCallResult>('POST', `/api/rollcall/${seg(token)}`, { presentGuestIds }),
   rollCall: (incidentId: string, siteId: string, presentGuestIds: string[]) =>

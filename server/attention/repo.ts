@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { attentionItems, guests, hotels, incidents, parties, sites, tripRiders, trips, vehicles } from '../db/schema.js';
+import { attentionItems, guests, hotels, incidents, parties, rollcallLinks, sites, tripRiders, trips, vehicles } from '../db/schema.js';
 import type { AttentionItem, AttentionKind, AttentionPlace } from '../../shared/attention.js';
 import type { Actor, Emit } from '../events/log.js';
 import { isoUtc } from '../../shared/time.js';
@@ -272,22 +272,45 @@ export async function incidentStatus(db: Db | Tx, incidentId: string): Promise<s
 }
 
 /** A muster point's id and name. */
-export async function siteRef(db: Db | Tx, incidentId: string, siteId: string): Promise<{ id: string; name: string } | undefined> {
+export async function siteRef(db: Db | Tx, incidentId: string, siteId: string): Promise<{ id: string; name: string; kind: string } | undefined> {
   const [site] = await db
-    .select({ id: sites.id, name: sites.name })
+    .select({ id: sites.id, name: sites.name, kind: sites.kind })
     .from(sites)
     .where(and(eq(sites.incidentId, incidentId), eq(sites.id, siteId)));
   return site;
 }
 
-/** The incident's status and the muster point's name, when the incident has that muster point. */
-export async function rollCallLinkState(db: Db | Tx, incidentId: string, siteId: string): Promise<{ status: string; siteName: string } | undefined> {
+/** The incident's status, the muster point's name and its links' generation, when the incident has that muster point. */
+export async function rollCallLinkState(
+  db: Db | Tx,
+  incidentId: string,
+  siteId: string,
+): Promise<{ status: string; siteName: string; generation: number } | undefined> {
   const [row] = await db
-    .select({ status: incidents.status, siteName: sites.name })
+    .select({ status: incidents.status, siteName: sites.name, generation: rollcallLinks.generation })
     .from(incidents)
     .innerJoin(sites, and(eq(sites.incidentId, incidents.id), eq(sites.id, siteId)))
+    .leftJoin(rollcallLinks, and(eq(rollcallLinks.incidentId, incidents.id), eq(rollcallLinks.siteId, siteId)))
     .where(eq(incidents.id, incidentId));
-  return row;
+  return row ? { ...row, generation: row.generation ?? 1 } : undefined;
+}
+
+/** Move a site's roll-call links to their next generation: every link handed out so far stops (one statement: concurrent withdrawals each count). */
+export async function bumpRollCallGeneration(
+  tx: Tx,
+  incidentId: string,
+  siteId: string,
+  userId: string | null,
+): Promise<{ generation: number; revokedAt: Date | null }> {
+  const [row] = await tx
+    .insert(rollcallLinks)
+    .values({ incidentId, siteId, generation: 2, revokedAt: sql`now()`, revokedBy: userId })
+    .onConflictDoUpdate({
+      target: [rollcallLinks.incidentId, rollcallLinks.siteId],
+      set: { generation: sql`${rollcallLinks.generation} + 1`, revokedAt: sql`now()`, revokedBy: userId },
+    })
+    .returning({ generation: rollcallLinks.generation, revokedAt: rollcallLinks.revokedAt });
+  return row!;
 }
 
 /** Members of these households with their whereabouts, household by household. */

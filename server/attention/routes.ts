@@ -71,9 +71,17 @@ export const rollCallRoutes = [
       res.json(await deps.attention.rollCallLink(params.incidentId, params.siteId, originOf(req)));
     },
   }),
+  route({
+    method: 'post',
+    path: '/api/incidents/:incidentId/sites/:siteId/rollcall/link/withdraw',
+    roles: MANAGERS,
+    params: siteParams,
+    scope: 'incident',
+    handler: async ({ req, res, params, deps }) => res.json(await deps.attention.withdrawRollCallLinks(params.incidentId, params.siteId, actorOf(req))),
+  }),
 ];
 
-const LINK = 'the signed roll-call link is the key: staff handed it need no account (403 once expired, revoked or the incident ended)';
+const LINK = 'the signed roll-call link is the key: staff handed it need no account (403 once expired, withdrawn or the incident ended)';
 
 /**
  * `/api/rollcall/:token`: the roll call of the one muster point a duty manager handed to staff

@@ -14,6 +14,7 @@ import {
   type AttentionList,
   type AttentionSettings,
   type RollCallLink,
+  type RollCallLinksWithdrawn,
   type RollCallList,
   type RollCallResult,
   type ResolveAttentionResult,
@@ -46,7 +47,9 @@ const STALE_MS = 12 * 60 * MINUTE;
 /**
  * Roll-call links are signed with the driver-link secret under their own purpose, so a driver's
  * link never opens a roll call nor the other way round. One lasts a shift at most, and stops as
- * soon as its incident is no longer active.
+ * soon as its incident is no longer active, or when a duty manager withdraws the site's links (a
+ * phone lost, a volunteer gone home): each link carries its site's generation, and a withdrawal
+ * moves the generation on (links signed before there was one carry none: generation 1).
  */
 const ROLLCALL_PURPOSE = 'rollcall/v1';
 const ROLLCALL_LINK_MS = 12 * 60 * MINUTE;
@@ -72,34 +75,56 @@ export class AttentionService {
     return (this.linkSecret ??= linkSecretSource(this.db, this.configuredSecret))();
   }
 
-  /** A link to one muster point's roll call for staff without a sign-in (active incidents only). */
+  /** A link to one muster point's roll call for staff without a sign-in (active incidents only; where guests wait, not a depot). */
   async rollCallLink(incidentId: string, siteId: string, origin: string, now = new Date()): Promise<RollCallLink> {
     const site = await repo.siteRef(this.db, incidentId, siteId);
     if (!site) throw new AppError('not_found', 'No such muster point in this incident.');
-    if ((await repo.incidentStatus(this.db, incidentId)) !== 'active')
+    if (site.kind === 'depot') throw new AppError('bad_request', `${site.name} is a depot: nobody waits there to be counted.`);
+    const state = await repo.rollCallLinkState(this.db, incidentId, siteId);
+    if (state?.status !== 'active')
       throw new AppError('forbidden', 'This incident is not active, so its roll call cannot be handed out.', { reason: 'incident_ended' });
     const expires = now.getTime() + ROLLCALL_LINK_MS;
-    const token = signLink(await this.secret(), ROLLCALL_PURPOSE, [incidentId, siteId, expires]);
+    const token = signLink(await this.secret(), ROLLCALL_PURPOSE, [incidentId, siteId, expires, state.generation]);
     const path = `/#/rollcall/${token}`;
     const url = `${origin}${path}`;
-    return { url, path, token, expiresAt: isoUtc(new Date(expires)), qr: qrPath(url, 'L'), site };
+    return { url, path, token, expiresAt: isoUtc(new Date(expires)), qr: qrPath(url, 'L'), site: { id: site.id, name: site.name } };
+  }
+
+  /** Withdraw every roll-call link handed out for this site: they answer 403 from now on; a new one can be made. */
+  async withdrawRollCallLinks(incidentId: string, siteId: string, actor: Actor): Promise<RollCallLinksWithdrawn> {
+    return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      const site = await repo.siteRef(tx, incidentId, siteId);
+      if (!site) throw new AppError('not_found', 'No such muster point in this incident.');
+      const row = await repo.bumpRollCallGeneration(tx, incidentId, siteId, actor.userId);
+      const [ev] = await emit(incidentId, actor, [{ type: 'rollcall.links_withdrawn', payload: { siteId, siteName: site.name, generation: row.generation } }]);
+      return { siteId, withdrawnAt: isoUtc(row.revokedAt ?? new Date()), seq: ev!.seq };
+    });
   }
 
   /**
    * What a genuine roll-call link opens. Forged, garbled or a link for another purpose: 404 (no
-   * hint); genuine but expired, or its incident no longer active: 403 saying so.
+   * hint); genuine but expired, withdrawn, or its incident no longer active: 403 saying so.
    */
   async rollCallClaim(token: string, now = new Date()): Promise<RollCallClaim> {
     const parsed = verifyLink(await this.secret(), ROLLCALL_PURPOSE, token);
-    if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string' || !Number.isInteger(parsed[2])) {
+    const fields = Array.isArray(parsed) ? parsed : [];
+    const [incidentId, siteId, expires, generation = 1] = fields as unknown[];
+    if (
+      (fields.length !== 3 && fields.length !== 4) ||
+      typeof incidentId !== 'string' ||
+      typeof siteId !== 'string' ||
+      !Number.isInteger(expires) ||
+      !Number.isInteger(generation)
+    ) {
       throw new AppError('not_found', 'This roll-call link is not valid. Ask the duty manager for a new one.');
     }
-    const [incidentId, siteId, expires] = parsed as [string, string, number];
     const row = await repo.rollCallLinkState(this.db, incidentId, siteId);
     if (!row) throw new AppError('not_found', 'This roll-call link is not valid. Ask the duty manager for a new one.');
     if (row.status !== 'active')
       throw new AppError('forbidden', 'This incident has ended, so its roll-call links no longer work.', { reason: 'incident_ended' });
-    if (now.getTime() > expires)
+    if (generation !== row.generation)
+      throw new AppError('forbidden', 'The duty manager has withdrawn this roll-call link. Ask them for a new one.', { reason: 'link_withdrawn' });
+    if (now.getTime() > (expires as number))
       throw new AppError('forbidden', 'This roll-call link has expired. Ask the duty manager for a new one.', { reason: 'link_expired' });
     return { incidentId, siteId, siteName: row.siteName, actor: { userId: null, name: `Roll call link (${row.siteName})` } };
   }
@@ -274,7 +299,7 @@ export class AttentionService {
       }
       h.guests.push({ id: guest.id, name: guest.name, age: guest.age, needs: guest.needs, whereabouts: guest.whereabouts });
     }
-    return { site, seq: seq ?? 0, households };
+    return { site: { id: site.id, name: site.name }, seq: seq ?? 0, households };
   }
 
   /**

@@ -280,6 +280,21 @@ export const driverLinks = pgTable(
   (t) => [primaryKey({ columns: [t.incidentId, t.vehicleId] }), check('driver_links_generation', sql`${t.generation} >= 1`)],
 );
 
+/** Roll-call links of a site: a link carries the generation it was signed for; a withdrawal moves it on. */
+export const rollcallLinks = pgTable(
+  'rollcall_links',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    siteId: text('site_id').notNull(),
+    generation: integer('generation').notNull().default(1),
+    revokedAt: ts('revoked_at'),
+    revokedBy: uuid('revoked_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.siteId] }), check('rollcall_links_generation', sql`${t.generation} >= 1`)],
+);
+
 /** Guest messages: written in the same transaction as the change that causes them, sent later. */
 export const outbox = pgTable(
   'outbox',

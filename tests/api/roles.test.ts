@@ -384,6 +384,8 @@ const ROUTES: RouteRow[] = [
     call: async () => ({ method: 'post', path: inc('/sites/muster-test/rollcall'), body: { presentGuestIds: await allAtMuster() } }) },
   { route: 'POST /api/incidents/:incidentId/sites/:siteId/rollcall/link', expect: [401, 200, 200, 403, 403, 403, 403, 403],
     call: () => ({ method: 'post', path: inc('/sites/muster-test/rollcall/link') }) },
+  { route: 'POST /api/incidents/:incidentId/sites/:siteId/rollcall/link/withdraw', expect: [401, 200, 200, 403, 403, 403, 403, 403],
+    call: () => ({ method: 'post', path: inc('/sites/depot-test/rollcall/link/withdraw') }) },
   { route: 'GET /api/incidents/:incidentId/drivers',                 expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/drivers') }) },
   { route: 'POST /api/incidents/:incidentId/vehicles/:vehicleId/driver-link/revoke', expect: [401, 200, 200, 403, 403, 403, 403, 403],
     call: () => ({ method: 'post', path: inc('/vehicles/A-V2/driver-link/revoke') }) },

@@ -128,6 +128,45 @@ test('a genuine link past its expiry is refused (403) saying so', async () => {
     .expect(200);
 });
 
+test("a duty manager withdraws a place's links: every one handed out so far is refused (403) saying so, reading and counting; a new one works; other places' links are untouched", async () => {
+  const [here, there] = [sites[0]!.id, sites[1]!.id];
+  const [a, b, elsewhere] = [await linkFor(here), await linkFor(here), await linkFor(there)];
+  const [row] = await exec(sql`select value from server_secrets where name = 'driver_link_secret'`);
+  // A link handed out before links carried a generation is withdrawn with the rest.
+  const older = signLink(String(row?.value ?? ''), 'rollcall/v1', [incidentId, here, Date.now() + 60_000]);
+  await anon().get(`/api/rollcall/${older}`).expect(200);
+  const before = (await duty.get(inc('/events')).expect(200)).body.events.length as number;
+  const res = await duty.post(inc(`/sites/${here}/rollcall/link/withdraw`)).expect(200);
+  expect(res.body).toMatchObject({ siteId: here, seq: expect.any(Number) });
+  const events = (await duty.get(inc('/events')).expect(200)).body.events as { type: string; actorName: string; payload: { siteId: string } }[];
+  expect(events.length).toBe(before + 1);
+  expect(events.at(-1)).toMatchObject({ type: 'rollcall.links_withdrawn', payload: { siteId: here } });
+  const waitingBefore = ((await duty.get(inc('/state')).expect(200)).body as IncidentState).sites.find((x) => x.id === here)!.waiting;
+  for (const token of [a.token, b.token, older]) {
+    const read = await anon().get(`/api/rollcall/${token}`).expect(403);
+    expect(read.body.error.message).toBe('The duty manager has withdrawn this roll-call link. Ask them for a new one.');
+    // An empty head count through a withdrawn link would have marked everyone there missing.
+    await anon().post(`/api/rollcall/${token}`).send({ presentGuestIds: [] }).expect(403);
+  }
+  expect(((await duty.get(inc('/state')).expect(200)).body as IncidentState).sites.find((x) => x.id === here)!.waiting).toBe(waitingBefore);
+  await anon().get(`/api/rollcall/${elsewhere.token}`).expect(200);
+  await anon()
+    .get(`/api/rollcall/${(await linkFor(here)).token}`)
+    .expect(200);
+  // Twice in a row: both count, and the link made between them stops too.
+  const between = await linkFor(here);
+  await duty.post(inc(`/sites/${here}/rollcall/link/withdraw`)).expect(200);
+  await anon().get(`/api/rollcall/${between.token}`).expect(403);
+  await duty.post(inc('/sites/nowhere/rollcall/link/withdraw')).expect(404);
+});
+
+test('nobody waits at a depot: no roll-call link is made for one', async () => {
+  const depot = ((await duty.get(inc('/state')).expect(200)).body as IncidentState).sites.find((x) => x.kind === 'depot');
+  expect(depot).toBeDefined();
+  const res = await duty.post(inc(`/sites/${depot!.id}/rollcall/link`)).expect(400);
+  expect(res.body.error.message).toMatch(/is a depot: nobody waits there/);
+});
+
 test('once the incident is not active the link is refused (403) and no new one is handed out', async () => {
   const link = await linkFor(sites[0]!.id);
   await exec(sql`update incidents set status = 'closed' where id = ${incidentId}`);

@@ -141,6 +141,7 @@ const ROWS: FuzzRow[] = [
   { route: 'POST /api/incidents/:incidentId/sites/:siteId/rollcall', as: 'duty', body: () => ({ presentGuestIds: JSON.parse(P.present!) }) },
   { route: 'POST /api/incidents/:incidentId/vehicles/:vehicleId/driver-link/revoke', as: 'duty', params: () => ({ vehicleId: P.revokeVehicle! }) },
   { route: 'POST /api/incidents/:incidentId/sites/:siteId/rollcall/link', as: 'duty' },
+  { route: 'POST /api/incidents/:incidentId/sites/:siteId/rollcall/link/withdraw', as: 'duty', params: () => ({ siteId: 'depot-test' }) },
   { route: 'GET /api/rollcall/:token', as: 'none', params: () => ({ token: P.rollCallToken! }) },
   { route: 'POST /api/rollcall/:token', as: 'none', params: () => ({ token: P.rollCallToken! }), body: () => ({ presentGuestIds: JSON.parse(P.present!) }) },
   { route: 'GET /api/drive/:token', as: 'none' },

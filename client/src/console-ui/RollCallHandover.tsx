@@ -1,7 +1,8 @@
 /**
  * "Hand to staff": a duty manager makes a roll-call link for one muster point and gives it to a
  * staff member with no sign-in (QR to scan, or copy). The link opens that site's roll call only,
- * for one shift at most, and stops when the incident ends.
+ * for one shift at most, and stops when the incident ends, or at once when the duty manager
+ * withdraws the site's links (a phone lost, a volunteer gone home).
  */
 import { formatDateTime } from '../format.js';
 import { useState } from 'react';
@@ -41,6 +42,22 @@ export function RollCallHandover({
       setBusy(false);
     }
   };
+  const withdraw = async () => {
+    if (!window.confirm('Withdraw every roll-call link handed out for this place? Staff holding one can no longer open or send its roll call.')) return;
+    setBusy(true);
+    setError(null);
+    setNote(null);
+    try {
+      await api.withdrawRollCallLinks(incidentId, siteId);
+      setLink(null);
+      setNote('Withdrawn: every link handed out for this place stops working now. Make a new one for whoever takes over.');
+    } catch (err) {
+      onAuthError(err);
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
   const copy = async (url: string) => {
     try {
       await navigator.clipboard.writeText(url);
@@ -53,7 +70,10 @@ export function RollCallHandover({
   return (
     <div className="rollcall-handover">
       <button type="button" className="secondary small" disabled={busy} onClick={() => void make()} data-testid="rollcall-handover">
-        {busy ? 'Making link…' : 'Hand roll call to staff'}
+        {busy ? 'Working…' : 'Hand roll call to staff'}
+      </button>{' '}
+      <button type="button" className="secondary small" disabled={busy} onClick={() => void withdraw()} data-testid="rollcall-withdraw">
+        Withdraw links
       </button>
       {shown ? (
         <div className="rollcall-handover-box" data-testid="rollcall-handover-link">

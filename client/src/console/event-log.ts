@@ -156,6 +156,8 @@ export function describeEvent(e: NewEvent, name: (id: string) => string = (id) =
       return `resolved ${human(p.kind)}${p.partyId ? ` for ${name(p.partyId)}` : ''}${quoted(p.note)}`;
     case 'rollcall.taken':
       return `took a roll call at ${p.siteName}: ${p.present} present of ${p.expected}${p.missingGuestIds.length ? `, ${p.missingGuestIds.length} missing` : ''}`;
+    case 'rollcall.links_withdrawn':
+      return `withdrew the roll-call links of ${p.siteName}: they no longer open`;
     case 'trip.departed':
       return `vehicle ${p.vehicleId} left${p.leftBehindPartyIds.length ? `, ${countOf(p.leftBehindPartyIds.length, 'household')} not aboard` : ''}`;
     default:

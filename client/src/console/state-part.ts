@@ -50,6 +50,7 @@ const REACH: Record<EventType, Reach> = {
   'guest.reply_handled': 'none',
   'guest.feedback_given': 'none',
   'rollcall.taken': 'whole',
+  'rollcall.links_withdrawn': 'none',
   'attention.opened': 'none',
   'attention.resolved': 'none',
   'attention.settings_changed': 'none',
