@@ -148,6 +148,38 @@ describeBrowser('reception on a phone', () => {
     await screenshot(page, 'reception-03-in-house');
   });
 
+  test("a room number already given is refused on the household's own card, opened where the phone shows it, with what was typed kept", async () => {
+    const { page } = browser;
+    await openReception();
+    const [first, second] = await pick((x) => x.rooms.length >= 1, 2);
+    // The desk's other phone gave room 777 to the first household.
+    const other = await signIn(server.url, DEMO.reception);
+    await other
+      .post(`/api/incidents/${incidentId}/hotels/${hotelId}/arrivals/checkins`)
+      .send({ partyId: first!.partyId, roomNumbers: { [first!.rooms[0]!.type]: ['777'] } })
+      .expect(200);
+    const c = await openArriving(second!.partyId);
+    await c.locator('.room-field input').first().fill('777');
+    await c.getByRole('button', { name: /Check in everyone/ }).click();
+    const refused = c.getByTestId('hh-refused');
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/Not done: Check in .*Room 777 is already given to /);
+    // The card is open again, in view, its form as it was sent.
+    expect(await c.locator('.room-field input').first().inputValue()).toBe('777');
+    const box = (await refused.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height);
+    await screenshot(page, 'reception-03b-room-refused');
+    await c.locator('.room-field input').first().fill('778');
+    await refused.getByRole('button', { name: 'Understood' }).click();
+    await refused.waitFor({ state: 'detached' });
+    await c.getByRole('button', { name: /Check in everyone/ }).click();
+    await page.getByRole('tab', { name: /In house/ }).click();
+    await waitFor(`article.household[data-party="${second!.partyId}"][data-status="checked_in"][data-pending="false"]`, second!.partyId);
+    const row = (await arrivals()).households.find((x) => x.partyId === second!.partyId)!;
+    expect(Object.values(row.roomNumbers ?? {}).flat()).toContain('778');
+  });
+
   test('part of a household is checked in, the rest later', async () => {
     const { page } = browser;
     await openReception();

@@ -4,12 +4,22 @@ import { useState, type FormEvent } from 'react';
 import type { Household } from './model.js';
 import type { CheckInRequest } from '../../../shared/checkin.js';
 
-export function CheckInForm({ household, onCheckIn }: { household: Household; onCheckIn: (body: CheckInRequest, label: string) => void }) {
+/** `tried`: a check-in the server refused (a room number already given, say): the form opens as it was sent, to correct. */
+export function CheckInForm({
+  household,
+  onCheckIn,
+  tried,
+}: {
+  household: Household;
+  onCheckIn: (body: CheckInRequest, label: string) => void;
+  tried?: CheckInRequest;
+}) {
   const waiting = household.guests.filter((g) => !g.checkedIn);
-  const [here, setHere] = useState<Set<string>>(() => new Set(waiting.map((g) => g.id)));
+  const [here, setHere] = useState<Set<string>>(() => new Set(tried?.guestIds ?? waiting.map((g) => g.id)));
   const [rooms, setRooms] = useState<Record<string, string[]>>(() => {
     const init: Record<string, string[]> = {};
-    for (const r of household.rooms) init[r.type] = Array.from({ length: r.count }, (_, i) => household.roomNumbers?.[r.type]?.[i] ?? '');
+    for (const r of household.rooms)
+      init[r.type] = Array.from({ length: r.count }, (_, i) => tried?.roomNumbers?.[r.type]?.[i] ?? household.roomNumbers?.[r.type]?.[i] ?? '');
     return init;
   });
   const all = here.size === waiting.length;

@@ -56,12 +56,17 @@ export function HouseholdCard({
   open,
   onToggle,
   perks,
+  refused,
+  onDismiss,
 }: {
   household: Household;
   actions: CardActions;
   open: boolean;
   onToggle: () => void;
   perks?: CardPerks;
+  /** The household's last action the server refused (shown here, beside it, not only at the top of a long page). */
+  refused?: QueuedAction;
+  onDismiss?: () => void;
 }) {
   const [confirm, setConfirm] = useState<null | 'no_show' | 'went_elsewhere' | 'checkout'>(null);
   const inCount = h.guests.filter((g) => g.checkedIn).length;
@@ -95,6 +100,16 @@ export function HouseholdCard({
           </span>
         )}
       </button>
+      {refused && (
+        <div className="notice error hh-refused" role="alert" data-testid="hh-refused">
+          <p>
+            <strong>Not done: {refused.label}.</strong> {refused.error?.message}
+          </p>
+          <button type="button" className="secondary" onClick={onDismiss}>
+            Understood
+          </button>
+        </div>
+      )}
       {(h.phone || (h.whereabouts && h.whereabouts.startsWith('split'))) && (
         <p className="hh-contact">
           {h.whereabouts?.startsWith('split') && (
@@ -122,7 +137,13 @@ export function HouseholdCard({
       )}
       {open && (
         <div className="hh-body">
-          {canArrive && <CheckInForm household={h} onCheckIn={(body, label) => actions.checkIn(h, body, label)} />}
+          {canArrive && (
+            <CheckInForm
+              household={h}
+              onCheckIn={(body, label) => actions.checkIn(h, body, label)}
+              tried={refused?.kind === 'checkin' ? (refused.body as CheckInRequest) : undefined}
+            />
+          )}
           {!['checked_in', 'checked_out', 'no_show', 'self_evacuated'].includes(h.status) && (
             <div className="hh-actions">
               {confirm === 'no_show' || confirm === 'went_elsewhere' ? (

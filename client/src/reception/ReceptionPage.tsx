@@ -6,7 +6,7 @@
  * connection and are never applied twice; perks are sent at once (they need the server's answer:
  * recorded, or waiting for a duty manager) with a retry-safe key.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { registerServiceWorker } from '../offline/service-worker.js';
 import type { UserView } from '../../../shared/api.js';
 import { api, ApiError } from '../api.js';
@@ -61,6 +61,25 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
   const [scanning, setScanning] = useState(false);
 
   const households = useMemo(() => overlay(data.arrivals, outbox.actions), [data.arrivals, outbox.actions]);
+  // Each household's last refused check-in, no-show or check-out, shown on its card.
+  const refusedOf = useMemo(() => {
+    const m = new Map<string, QueuedAction>();
+    for (const a of outbox.actions) if (a.state === 'conflict' && a.partyId && a.kind !== 'perk') m.set(a.partyId, a);
+    return m;
+  }, [outbox.actions]);
+  // A refusal that comes back opens its household, on its tab, and brings it into view: on a phone
+  // the outbox bar at the top is a long way up, and the card had closed when the action was queued.
+  const seenRefusals = useRef(new Set<number>());
+  useEffect(() => {
+    const fresh = [...refusedOf.values()].filter((a) => a.seq !== undefined && !seenRefusals.current.has(a.seq));
+    for (const a of fresh) seenRefusals.current.add(a.seq!);
+    const partyId = fresh.at(-1)?.partyId;
+    const h = partyId ? households.find((x) => x.partyId === partyId) : undefined;
+    if (!partyId || !h) return;
+    if (!tabsOf(h).includes(tab)) setTab(tabsOf(h)[0] ?? tab);
+    setOpen(partyId);
+    requestAnimationFrame(() => document.querySelector(`article.household[data-party="${CSS.escape(partyId)}"]`)?.scrollIntoView({ block: 'start' }));
+  }, [refusedOf, households, tab]);
   // Times in the incident's zone (a list cached before this field existed: the device's own).
   const zone = data.arrivals?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const counts = useMemo(() => {
@@ -228,6 +247,11 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
               actions={actions}
               open={open === h.partyId}
               onToggle={() => setOpen(open === h.partyId ? null : h.partyId)}
+              refused={refusedOf.get(h.partyId)}
+              onDismiss={() => {
+                const seq = refusedOf.get(h.partyId)?.seq;
+                if (seq !== undefined) void outbox.dismiss(seq);
+              }}
               perks={{
                 incidentId,
                 timeZone: zone,
