@@ -77,17 +77,19 @@ export function presentSummary(inc: IncidentRow, r: SummaryRows): IncidentSummar
   };
 }
 
-const WAITING = new Set(['waiting', 'assigned', 'needs_help']);
-
 export function presentState(inc: IncidentRow, r: IncidentRows): IncidentState {
   const guestsByParty = groupBy(r.guestRows, (g) => g.partyId);
   const roomsByHotel = groupBy(r.roomRows, (x) => x.hotelId);
   const stayByParty = new Map(r.stayRows.map((s) => [s.partyId, s]));
   const ridersByTrip = groupBy(r.riderRows, (x) => x.tripId);
   const tripByParty = new Map(r.riderRows.map((x) => [x.partyId, x.tripId]));
+  // People waiting at each place, person by person: a household split at check-in, or one whose
+  // vehicle left without one of them, still has someone there.
   const waitingBySite = new Map<string, number>();
-  for (const p of r.partyRows)
-    if (WAITING.has(p.status)) waitingBySite.set(p.siteId, (waitingBySite.get(p.siteId) ?? 0) + (guestsByParty.get(p.id)?.length ?? 0));
+  for (const p of r.partyRows) {
+    const n = (guestsByParty.get(p.id) ?? []).filter((g) => where(g.whereabouts) === 'waiting').length;
+    if (n) waitingBySite.set(p.siteId, (waitingBySite.get(p.siteId) ?? 0) + n);
+  }
   return {
     incident: presentIncident(inc),
     seq: inc.lastSeq,

@@ -55,6 +55,9 @@ test('a household checked in before its vehicle left gets no vehicle again; one 
   expect(splitNow.tripId).toBe(split.tripId);
   expect(splitNow.guests.map((g) => g.whereabouts)).toEqual(split.guests.map((g) => (g.id === first ? 'checked_in' : 'waiting')));
   expect(await seatsOf(split.tripId!)).toBe(seatsBefore);
+  // The map counts them where they wait, person by person.
+  const waitingAt = (st: IncidentState) => st.sites.find((x) => x.id === split.siteId)!.waiting;
+  expect(waitingAt(s1)).toBe(waitingAt(s0) - 1 - (whole.siteId === split.siteId ? whole.guests.length : 0));
   // Re-plans (fresh and vehicles only) give the arrived household nothing and list it nowhere;
   // the split household rides again.
   for (const body of [{}, { mode: 'transport' }]) {

@@ -108,18 +108,42 @@ describe('groupDiff', () => {
 describe('clusterHouseholds', () => {
   const where = (id: string) => (id === 'm1' ? { lat: 53, lng: 0.3 } : undefined);
   test('few households are single dots in a ring; many become one bubble; placed or gone are left out', () => {
-    const few = [party('1'), party('2', { status: 'needs_help' }), party('3', { status: 'checked_in' })];
+    const few = [
+      party('1'),
+      party('2', { status: 'needs_help' }),
+      party('3', { status: 'checked_in', guests: [{ id: '3g', name: 'Ann 3', age: 'adult', needs: [], whereabouts: 'checked_in' }] }),
+    ];
     const dots = clusterHouseholds(few, where);
     expect(dots.map((d) => d.id)).toEqual(['party:1', 'party:2']);
     expect(dots[1]!.needsHelp).toBe(true);
     expect(dots[0]!.lng).not.toBe(dots[1]!.lng);
-    const many = Array.from({ length: 30 }, (_, i) => party(String(i)));
+    const two = (id: string) => [0, 1].map((k) => ({ id: `${id}-${k}`, name: `G ${k}`, age: 'adult' as const, needs: [], whereabouts: 'waiting' as const }));
+    const many = Array.from({ length: 30 }, (_, i) => party(String(i), { guests: two(String(i)) }));
     const bubble = clusterHouseholds(many, where, 12);
     expect(bubble).toHaveLength(1);
     expect(bubble[0]).toMatchObject({ kind: 'cluster', count: 30, guests: 60 });
   });
+  test('people are counted where they wait, person by person: part of a household checked in, or one of them left behind', () => {
+    const split = party('s', {
+      status: 'checked_in',
+      size: 3,
+      guests: [
+        { id: 'a', name: 'A', age: 'adult', needs: [], whereabouts: 'checked_in' },
+        { id: 'b', name: 'B', age: 'child', needs: [], whereabouts: 'waiting' },
+        { id: 'c', name: 'C', age: 'child', needs: [], whereabouts: 'waiting' },
+      ],
+    });
+    const gone = party('g', { status: 'on_vehicle', size: 2, guests: [{ id: 'd', name: 'D', age: 'adult', needs: [], whereabouts: 'aboard' }] });
+    const dots = clusterHouseholds([split, gone], where);
+    expect(dots.map((d) => [d.id, d.guests, d.label])).toEqual([['party:s', 2, 'Household s: 2 of 3 waiting']]);
+  });
   test('10,000 guests at two muster points become two bubbles, not 5,000 dots', () => {
-    const lots = Array.from({ length: 5000 }, (_, i) => party(String(i), { siteId: i % 2 ? 'm1' : 'm2' }));
+    const lots = Array.from({ length: 5000 }, (_, i) =>
+      party(String(i), {
+        siteId: i % 2 ? 'm1' : 'm2',
+        guests: [0, 1].map((k) => ({ id: `${i}-${k}`, name: 'G', age: 'adult' as const, needs: [], whereabouts: 'waiting' as const })),
+      }),
+    );
     const out = clusterHouseholds(lots, (id) => (id === 'm1' ? { lat: 53, lng: 0 } : { lat: 53.1, lng: 0.1 }));
     expect(out.map((d) => [d.id, d.count, d.guests])).toEqual([
       ['cluster:m2', 2500, 5000],

@@ -21,24 +21,33 @@ export interface WaitingParty {
   siteId: string;
   size: number;
   status: string;
+  /** Its people: those still waiting are the ones drawn (a household split at check-in still has someone there). */
+  guests?: readonly { whereabouts: string }[];
+}
+
+/** How many of the household wait at its place: person by person when its people are known. */
+function waitingOf(p: WaitingParty): number {
+  if (p.guests) return p.guests.filter((g) => g.whereabouts === 'waiting').length;
+  return p.status === 'waiting' || p.status === 'assigned' || p.status === 'needs_help' ? p.size : 0;
 }
 
 /** Ring radius in degrees of latitude (~60 m), wide enough to separate dots at street zoom. */
 const RING = 0.00055;
 
 export function clusterHouseholds(parties: readonly WaitingParty[], where: (siteId: string) => LatLng | undefined, maxSingles = 12): HouseholdDot[] {
-  const bySite = new Map<string, WaitingParty[]>();
+  const bySite = new Map<string, (WaitingParty & { here: number })[]>();
   for (const p of parties) {
-    if (p.status !== 'waiting' && p.status !== 'assigned' && p.status !== 'needs_help') continue;
+    const here = waitingOf(p);
+    if (!here) continue;
     const list = bySite.get(p.siteId);
-    if (list) list.push(p);
-    else bySite.set(p.siteId, [p]);
+    if (list) list.push({ ...p, here });
+    else bySite.set(p.siteId, [{ ...p, here }]);
   }
   const out: HouseholdDot[] = [];
   for (const [siteId, list] of bySite) {
     const at = where(siteId);
     if (!at) continue;
-    const guests = list.reduce((n, p) => n + p.size, 0);
+    const guests = list.reduce((n, p) => n + p.here, 0);
     const help = list.some((p) => p.status === 'needs_help');
     if (list.length > maxSingles) {
       out.push({
@@ -60,10 +69,10 @@ export function clusterHouseholds(parties: readonly WaitingParty[], where: (site
         id: `party:${p.id}`,
         kind: 'party',
         count: 1,
-        guests: p.size,
+        guests: p.here,
         lat: at.lat + RING * Math.sin(a),
         lng: at.lng + RING * stretch * Math.cos(a),
-        label: `${p.name}: ${p.size} waiting${p.status === 'needs_help' ? ', needs help' : ''}`,
+        label: `${p.name}: ${p.here}${p.here < p.size ? ` of ${p.size}` : ''} waiting${p.status === 'needs_help' ? ', needs help' : ''}`,
         needsHelp: p.status === 'needs_help',
       });
     });
