@@ -115,6 +115,12 @@ export async function insertSite(tx: Tx, incidentId: string, site: { id: string;
   return added.length > 0;
 }
 
+/** Whether a plan is in force: households added then wait for the next one, and a duty manager is told. */
+export async function hasAppliedPlan(tx: Tx, incidentId: string): Promise<boolean> {
+  const rows = rowsOf<{ one: number }>(await tx.execute(sql`select 1 as one from plans where incident_id = ${incidentId} and status = 'applied' limit 1`));
+  return rows.length > 0;
+}
+
 /** Households already in the incident: their ids, pass codes and list positions. */
 export async function partyKeys(tx: Tx, incidentId: string): Promise<{ id: string; passCode: string; position: number }[]> {
   return tx.select({ id: parties.id, passCode: parties.passCode, position: parties.position }).from(parties).where(eq(parties.incidentId, incidentId));

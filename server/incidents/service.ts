@@ -11,6 +11,8 @@ import { insertParties, insertScenario } from './import.js';
 import { exportScenario } from './export.js';
 import { parseGuestCsv } from './csv.js';
 import * as repo from './repo.js';
+import { openAttention } from '../attention/repo.js';
+import { countOf } from '../../shared/plural.js';
 import { isoUtc } from '../../shared/time.js';
 import { siteAddSchema, type HouseholdAddResult, type SiteAddResult } from '../../shared/operations.js';
 import { presentState, presentSummary } from './presenters.js';
@@ -190,5 +192,28 @@ async function addParties(
   await insertParties(tx, incidentId, list, first, new Set(existing.map((p) => p.passCode)));
   const guests = list.reduce((n, p) => n + p.guests.length, 0);
   const [ev] = await emit(incidentId, actor, [{ type: 'parties.added', payload: { partyIds: list.map((p) => p.id), guests } }]);
+  // With a plan in force nothing places them until the next plan: a duty manager is told, and the
+  // item closes when a plan gives them a bed (as for households a withdrawal or correction unplaced).
+  if (await repo.hasAppliedPlan(tx, incidentId)) {
+    const siteRows = await repo.siteList(tx, incidentId);
+    await openAttention(
+      tx,
+      emit,
+      incidentId,
+      actor,
+      list.map((p) => {
+        const site = siteRows.find((x) => x.id === p.siteId);
+        return {
+          kind: 'unplaced' as const,
+          partyId: p.id,
+          guestIds: p.guests.map((g) => g.id),
+          place: site ? { kind: 'site' as const, id: site.id, name: site.name } : null,
+          summary: `${p.name} (${countOf(p.guests.length, 'person', 'people')}) added after the plan: no bed or vehicle yet.`,
+          suggestion: 'Compute a plan and apply it: the next plan gives them a bed and a seat.',
+          dedupeKey: `unplaced:${p.id}`,
+        };
+      }),
+    );
+  }
   return { parties: list.length, guests, seq: ev!.seq };
 }

@@ -77,11 +77,21 @@ test('a household found during the night is added, heard by colleagues, and hous
   const link = await duty.get(`${base}/status-links/GF-LATE`).expect(200);
   expect(typeof link.body.token).toBe('string');
 
+  // A plan is in force, so nothing places them until the next one: a duty manager is told.
+  const open = async () =>
+    ((await duty.get(`${base}/attention`).expect(200)).body.items as { kind: string; partyId: string; summary: string; resolvedAt: string | null }[]).filter(
+      (i) => i.partyId === 'GF-LATE' && !i.resolvedAt,
+    );
+  expect(await open()).toEqual([expect.objectContaining({ kind: 'unplaced', summary: 'Latecomer (2 people) added after the plan: no bed or vehicle yet.' })]);
+
   const next = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
   const stay = next.plan.stays.find((s) => s.partyId === 'GF-LATE');
   expect(stay).toBeDefined();
   expect(stay!.rooms.some((r) => r.type === 'accessible double')).toBe(true);
   expect(next.plan.stays.find((s) => s.partyId === 'GF-FIRST')?.hotelId).toBe(firstHotel);
+  // Placed by the plan applied: the item closes by itself.
+  await duty.post(`${base}/plans/${next.id}/apply`).expect(200);
+  expect(await open()).toEqual([]);
 });
 
 test('a bad household is refused by field and changes nothing', async () => {
