@@ -231,7 +231,7 @@ export class CheckinService {
             place: { kind: 'hotel', id: hotelId, name: hotelName },
             summary: `${party.name}: ${all.length - notIn.length} of ${all.length} checked in at ${hotelName}; ${nameList(notIn.map((g) => g.name))} not there.`,
             suggestion: party.phone
-              ? `Ring ${party.name} on ${party.phone}: where are ${nameList(notIn.map((g) => g.name))}? Check the muster point and the vehicle.`
+              ? `Ring ${party.name} on ${party.phone}: where ${notIn.length === 1 ? 'is' : 'are'} ${nameList(notIn.map((g) => g.name))}? Check the muster point and the vehicle.`
               : `Ask the family at ${hotelName} where ${nameList(notIn.map((g) => g.name))} are; check the muster point and the vehicle.`,
             dedupeKey: `partial_checkin:${party.id}:${notIn
               .map((g) => g.id)

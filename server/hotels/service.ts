@@ -82,7 +82,7 @@ export class HotelService {
         const members = groupBy(await membersOf(tx, incidentId, displaced), (g) => g.partyId);
         const withdrawn = roomChanges
           .filter((c) => c.to < c.from)
-          .map((c) => `${c.from - c.to} ${c.type}`)
+          .map((c) => `${c.from - c.to} ${c.type} ${c.from - c.to === 1 ? 'room' : 'rooms'}`)
           .join(', ');
         await openAttention(
           tx,

@@ -271,7 +271,7 @@ describeBrowser('duty manager console', () => {
     await details.getByRole('button', { name: 'Needs help' }).click();
     await details
       .locator('.feed')
-      .getByText(/as needs help \(“grandmother feeling faint”\)/)
+      .getByText(/as needing help \(“grandmother feeling faint”\)/)
       .waitFor();
     await details.locator('.facts dd').getByText('Needs help', { exact: true }).first().waitFor();
     await screenshot(p1, 'console-11-household-timeline');
@@ -557,7 +557,7 @@ describeBrowser('duty manager console', () => {
     });
     expect(res.ok()).toBe(true);
     await p1.locator('.conn[data-connection="caught-up"]').waitFor();
-    await p1.getByTestId('activity-feed').getByText(`marked ${party.name} as self evacuated (“drove to family”)`).first().waitFor();
+    await p1.getByTestId('activity-feed').getByText(`marked ${party.name} as having made their own way (“drove to family”)`).first().waitFor();
     await screenshot(p1, 'console-15-caught-up');
   });
 

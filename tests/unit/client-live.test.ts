@@ -46,7 +46,7 @@ describe('timelines and words', () => {
   });
   test('events read as plain sentences', () => {
     expect(describeEvent(log[1]!)).toBe('changed rooms at Sea View: double 10→8; 1 household displaced');
-    expect(describeEvent(log[2]!)).toBe('marked Okafor as needs help (“insulin”)');
+    expect(describeEvent(log[2]!)).toBe('marked Okafor as needing help (“insulin”)');
     expect(describeEvent(log[3]!)).toBe('applied a plan: 10 households housed, 1 not placed, 1 moved');
     expect(
       describeEvent(

@@ -182,7 +182,7 @@ export function HouseholdDetails({
       ) : (
         <ol className="feed">
           {timeline.map((e) => (
-            <EventLine key={e.seq} e={e} timeZone={state.incident.timezone} />
+            <EventLine key={e.seq} e={e} timeZone={state.incident.timezone} name={lookup.name} />
           ))}
         </ol>
       )}

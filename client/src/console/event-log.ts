@@ -71,6 +71,14 @@ const quoted = (s: string | null | undefined) => (s ? ` (“${s}”)` : '');
 
 /** What happened, in the words a duty manager would use (the actor's name is shown beside it). */
 /** `name`: a household's or hotel's name from its id, where the console knows it (else the id). */
+/** A household marked by a duty manager, in the words of the buttons they pressed. */
+const MARKED: Record<string, string> = {
+  self_evacuated: 'as having made their own way',
+  needs_help: 'as needing help',
+  waiting: 'as waiting again',
+  no_show: 'as a no-show',
+};
+
 export function describeEvent(e: NewEvent, name: (id: string) => string = (id) => id): string {
   const { type, payload: p } = e;
   switch (type) {
@@ -88,7 +96,7 @@ export function describeEvent(e: NewEvent, name: (id: string) => string = (id) =
       return `changed rooms at ${p.name}${rooms ? `: ${rooms}` : ''}${displaced ? `; ${countOf(displaced, 'household')} displaced` : ''}`;
     }
     case 'party.status_changed':
-      return `marked ${p.name} as ${human(p.to)}${quoted(p.note)}`;
+      return `marked ${p.name} ${MARKED[p.to] ?? `as ${human(p.to)}`}${quoted(p.note)}`;
     case 'party.changed': {
       const people = [
         p.addedGuestIds.length ? `added ${countOf(p.addedGuestIds.length, 'guest')}` : '',
