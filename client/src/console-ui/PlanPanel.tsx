@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import type { AttentionState } from '../live/useAttention.js';
 import { groupDiff, guestsPerHotel } from '../console/diff-groups.js';
-import { savingInAll } from '../console/alternatives.js';
+import { outdone, savingInAll } from '../console/alternatives.js';
 import { formatDateTime, formatMoneyMinor, formatTime, plural } from '../format.js';
 import type { PlanWork } from '../live/usePlan.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
@@ -178,6 +178,12 @@ export function PlanPanel({ state, lookup, plan, att }: PanelProps & { plan: Pla
                     <span className="small-text" data-testid="saving-in-all">
                       {' '}
                       — {formatMoneyMinor(savingInAll(alt, view.alternatives!), cur)} less in all than the cheapest rooms: its trips cost less
+                    </span>
+                  ) : null}
+                  {outdone(alt, view.alternatives!) ? (
+                    <span className="small-text warn-text" data-testid="outdone">
+                      {' '}
+                      — the other plan costs no more in all and lands no later: no reason to choose this one
                     </span>
                   ) : null}
                 </label>
