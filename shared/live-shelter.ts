@@ -360,9 +360,11 @@ export function projectShelter(input: ShelterInput): ShelterProjection {
     if (slipMinutes !== null && slipMinutes > th) reasons.push(`the last arrival has slipped ${slipMinutes} min (more than ${th})`);
     if (vulnerableSlipMinutes !== null && vulnerableSlipMinutes > th)
       reasons.push(`the last vulnerable arrival has slipped ${vulnerableSlipMinutes} min (more than ${th})`);
-    if (strandedGuests > 0) reasons.push(`${strandedGuests} ${strandedGuests === 1 ? 'guest has' : 'guests have'} a bed but no vehicle`);
-    // Said on its own: the guests above may have lost their ride for another reason (left behind, re-planned).
-    if (vehiclesOut.length) reasons.push(`out of service: ${vehiclesOut.join(', ')}`);
+    if (strandedGuests > 0) {
+      reasons.push(`${strandedGuests} ${strandedGuests === 1 ? 'guest has' : 'guests have'} a bed but no vehicle`);
+      // Said on its own: the guests above may have lost their ride for another reason (left behind, split at check-in).
+      if (vehiclesOut.length) reasons.push(`out of service: ${vehiclesOut.join(', ')}`);
+    }
   }
   return {
     ...times,

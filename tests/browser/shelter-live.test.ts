@@ -75,6 +75,10 @@ describeBrowser('everyone sheltered by, live', () => {
     const text = (await gain.textContent())!;
     console.log(`offer: ${text}`);
     expect(text).toMatch(/^re-plan: last arrival \d\d:\d\d (instead of \d\d:\d\d|, unchanged)/);
+    // And what it costs in phone calls: those already booked who would get another vehicle or time.
+    expect(await page.getByTestId('replan-changes').textContent()).toMatch(
+      /^ ?\((\d+ households? get a new vehicle or time|nobody already booked changes vehicle)\)$/,
+    );
     await screenshot(page, 'shelter-01-slipped-with-offer');
 
     await page.getByRole('button', { name: 'Apply re-plan' }).click();

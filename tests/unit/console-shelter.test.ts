@@ -29,6 +29,8 @@ describe('shelterLine', () => {
     // "Everyone" only when nobody is left without a bed or a ride, and nobody is missing.
     expect(shelterLine({ ...base, strandedGuests: 0, noBedGuests: 0 }, 'UTC').headline).toBe('Everyone in bed by 23:55 · vulnerable by 23:10');
     expect(shelterLine({ ...base, strandedGuests: 0, noBedGuests: 0, noRideGuests: 2 }, 'UTC').headline).toMatch(/^All placed guests in bed by/);
+    // A vehicle out of service with nobody stranded is nothing to act on here.
+    expect(shelterLine({ ...base, strandedGuests: 0 }, 'UTC').notes).toEqual(['1 guest without a bed']);
     const missing = shelterLine({ ...base, strandedGuests: 0, noBedGuests: 0, vehiclesOut: [], missingGuests: 1 }, 'UTC');
     expect(missing.headline).toMatch(/^All placed guests in bed by 23:55/);
     expect(missing.notes).toEqual(['1 guest missing']);

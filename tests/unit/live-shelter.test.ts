@@ -157,6 +157,17 @@ describe('projectShelter', () => {
     expect(p.replan.advised).toBe(true);
     expect(p.replan.reasons).toContain('3 guests have a bed but no vehicle');
     expect(p.replan.reasons).toContain('out of service: V2');
+    // Once nobody is stranded, a vehicle still out of service is no reason to re-plan.
+    const after = projectShelter(
+      base({
+        vehicles: [vehicle('V1'), vehicle('V2', { status: 'out_of_service' })],
+        trips: [trip('T1', 'V1', 'H1', '21:10', '21:22', ['A'])],
+        households: [household('A', 'H1', 2)],
+        planned: { lastArrivalAt: at('21:22'), vulnerableLastArrivalAt: null },
+      }),
+    );
+    expect(after.replan).toEqual({ advised: false, reasons: [] });
+    expect(after.replan.reasons).not.toContain('out of service: V2');
   });
 
   it('fetches those aboard a vehicle that broke down on the road from where it stands', () => {

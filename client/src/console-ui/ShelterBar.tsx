@@ -10,6 +10,7 @@ import type { PlanView } from '../../../shared/api.js';
 import type { ShelterProjection } from '../../../shared/live-shelter.js';
 import { api, ApiError } from '../api.js';
 import { replanGain, shelterLine } from '../console/shelter.js';
+import { countOf } from '../../../shared/plural.js';
 
 interface Props {
   incidentId: string;
@@ -78,6 +79,17 @@ export function ShelterBar({ incidentId, shelter, timeZone, onAuthError }: Props
         <span className="shelter-offer" data-testid="replan-offer" role="status" aria-live="polite">
           {offer.status === 'computing' ? 'Working out a transport re-plan…' : null}
           {offer.view?.shelter && offer.status !== 'computing' ? <strong data-testid="replan-gain">{replanGain(offer.view.shelter, timeZone)}</strong> : null}
+          {offer.view && offer.status !== 'computing' ? (
+            // What it costs in phone calls: households already told a vehicle and time get another.
+            <span className="muted" data-testid="replan-changes">
+              {' '}
+              (
+              {offer.view.diff.retimed.length
+                ? `${countOf(offer.view.diff.retimed.length, 'household')} get a new vehicle or time`
+                : 'nobody already booked changes vehicle'}
+              )
+            </span>
+          ) : null}
           {offer.view && (offer.status === 'ready' || offer.status === 'applying') ? (
             <button
               type="button"

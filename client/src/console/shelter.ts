@@ -29,8 +29,10 @@ export function shelterLine(s: ShelterProjection, timeZone: string): ShelterLine
     slips.push(`vulnerable slipped ${s.vulnerableSlipMinutes} min`);
   const notes: string[] = [];
   // Each said on its own: a vehicle out of service is not why every guest without one has none.
-  if (s.strandedGuests) notes.push(`${guests(s.strandedGuests)} without a vehicle`);
-  if (s.vehiclesOut.length) notes.push(`${s.vehiclesOut.join(', ')} out of service`);
+  if (s.strandedGuests) {
+    notes.push(`${guests(s.strandedGuests)} without a vehicle`);
+    if (s.vehiclesOut.length) notes.push(`${s.vehiclesOut.join(', ')} out of service`);
+  }
   if (s.missingGuests) notes.push(`${guests(s.missingGuests)} missing`);
   if (s.noRideGuests) notes.push(`${guests(s.noRideGuests)} no vehicle in service can carry`);
   if (headline && s.noBedGuests) notes.push(`${guests(s.noBedGuests)} without a bed`);
