@@ -218,6 +218,8 @@ export const api = {
   revokeDriverLink: (incidentId: string, vehicleId: string) =>
     request<DriverLinkRevoked>('POST', `${inc(incidentId)}/vehicles/${seg(vehicleId)}/driver-link/revoke`, {}),
   ledgerSummary: (incidentId: string) => request<LedgerTotals>('GET', `${inc(incidentId)}/ledger/summary`),
+  /** Every person's moves, [seq, guest id, where to] in log order (replay). */
+  whereaboutsMoves: (incidentId: string) => request<{ moves: [number, string, string][] }>('GET', `${inc(incidentId)}/whereabouts-moves`),
   events: (incidentId: string, after: number, limit = 5000) =>
     request<{ events: LiveEvent[] }>('GET', `${inc(incidentId)}/events?after=${after}&limit=${limit}`),
   /** `{ mode: 'transport' }`: every stay kept, vehicles re-planned from now (with its gain on the live projection). */

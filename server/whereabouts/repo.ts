@@ -4,8 +4,8 @@
  * and not reported as moved), is recorded per guest in guest_statuses under the change's event,
  * and the household's status column follows from its members (`syncJourney`).
  */
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
+import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
 import { guests, guestStatuses, parties, stays } from '../db/schema.js';
 import { canMove, isWhereabouts, journeyOf, type HouseholdJourney, type Whereabouts } from '../../shared/whereabouts.js';
 
@@ -53,6 +53,19 @@ export async function moveGuests(tx: Tx, incidentId: string, sel: GuestSelection
       .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, ids)));
   }
   return moved;
+}
+
+/**
+ * Every person's moves in the incident, in log order: [event seq, guest id, where to]. Everyone
+ * starts waiting, so replay folds these up to any step to say where each person was then.
+ */
+export async function movesOf(db: Db | Tx, incidentId: string): Promise<[number, string, string][]> {
+  const rows = await db
+    .select({ seq: guestStatuses.eventSeq, guestId: guestStatuses.guestId, to: guestStatuses.status })
+    .from(guestStatuses)
+    .where(and(eq(guestStatuses.incidentId, incidentId), isNotNull(guestStatuses.guestId), isNotNull(guestStatuses.eventSeq)))
+    .orderBy(asc(guestStatuses.eventSeq), asc(guestStatuses.id));
+  return rows.map((r) => [r.seq!, r.guestId!, r.to]);
 }
 
 /** One status row per moved guest, tied to the event that moved them (the person's timeline). */

@@ -55,6 +55,14 @@ test('a household checked in before its vehicle left gets no vehicle again; one 
   expect(splitNow.tripId).toBe(split.tripId);
   expect(splitNow.guests.map((g) => g.whereabouts)).toEqual(split.guests.map((g) => (g.id === first ? 'checked_in' : 'waiting')));
   expect(await seatsOf(split.tripId!)).toBe(seatsBefore);
+  // Replay reads every person's moves: the one checked in has hers, under the check-in's event.
+  const moves = (await duty.get(`${base}/whereabouts-moves`).expect(200)).body.moves as [number, string, string][];
+  const checkin = (
+    (await duty.get(`${base}/events?limit=5000`).expect(200)).body.events as { seq: number; type: string; payload: { partyId?: string } }[]
+  ).find((e) => e.type === 'guest.checked_in' && e.payload.partyId === split.id)!;
+  expect(moves.filter((m) => m[1] === first)).toEqual([[checkin.seq, first, 'checked_in']]);
+  expect(moves.some((m) => split.guests.slice(1).some((g) => g.id === m[1]))).toBe(false);
+  expect(moves.map((m) => m[0])).toEqual([...moves.map((m) => m[0])].sort((a, b) => a - b));
   // The map counts them where they wait, person by person.
   const waitingAt = (st: IncidentState) => st.sites.find((x) => x.id === split.siteId)!.waiting;
   expect(waitingAt(s1)).toBe(waitingAt(s0) - 1 - (whole.siteId === split.siteId ? whole.guests.length : 0));

@@ -342,6 +342,7 @@ const ROUTES: RouteRow[] = [
   { route: 'POST /api/incidents/:incidentId/guests/csv',             expect: [401, 201, 201, 403, 403, 403, 403, 403],
     call: (who) => ({ method: 'post', path: inc('/guests/csv'), contentType: 'text/csv', body: `booking_ref,guest_name,age_group\nCSV-${who},Guest ${who},adult\n` }) },
   { route: 'GET /api/incidents/:incidentId/events',                  expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/events') }) },
+  { route: 'GET /api/incidents/:incidentId/whereabouts-moves',      expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/whereabouts-moves') }) },
   { route: 'POST /api/incidents/:incidentId/plans',                  expect: [401, 201, 201, 403, 403, 403, 403, 403], call: () => ({ method: 'post', path: inc('/plans') }) },
   { route: 'GET /api/incidents/:incidentId/plans/latest',            expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/plans/latest') }) },
   { route: 'GET /api/incidents/:incidentId/plans/:planId',           expect: [401, 200, 200, 403, 403, 403, 403, 403],

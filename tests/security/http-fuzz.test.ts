@@ -78,6 +78,7 @@ const ROWS: FuzzRow[] = [
   { route: 'GET /api/incidents/:incidentId/scenario', as: 'duty' },
   { route: 'POST /api/incidents/:incidentId/guests/csv', as: 'duty', contentType: 'text/csv', body: () => `booking_ref,guest_name,age_group\nFZ-${++seq},Guest ${seq},adult\n` },
   { route: 'GET /api/incidents/:incidentId/events', as: 'duty', query: ['after', 'limit'] },
+  { route: 'GET /api/incidents/:incidentId/whereabouts-moves', as: 'duty' },
   { route: 'POST /api/incidents/:incidentId/plans', as: 'duty' },
   { route: 'GET /api/incidents/:incidentId/plans/latest', as: 'duty' },
   { route: 'GET /api/incidents/:incidentId/plans/:planId', as: 'duty' },

@@ -2,7 +2,7 @@
 import type { IncidentState } from '../../shared/api.js';
 import type { LiveEvent } from '../../shared/realtime.js';
 import type { PartyStatus } from '../../shared/statuses.js';
-import { advanceReplay, positionAtStep, replayState, stepAt } from '../../client/src/console/replay.js';
+import { advanceReplay, positionAtStep, replayState, stepAt, type WhereaboutsMove } from '../../client/src/console/replay.js';
 import { computeCounters } from '../../client/src/console/counters.js';
 import { buildMarkers } from '../../client/src/map/markers.js';
 import { hotelFixture, partyFixture, type Party } from '../helpers/state-fixtures.js';
@@ -120,6 +120,56 @@ describe('replayState', () => {
     expect(end.guestCounts.byWhereabouts).toEqual(now.guestCounts.byWhereabouts);
     expect(end.parties).toEqual(now.parties);
     expect(end.vehicles[0]!.status).toBe('out_of_service');
+  });
+
+  test("with every person's moves, each person is where their last move put them: a household split at the door, a child added later, and the total at step 0 is the night's", () => {
+    // Now: of P1, two checked in and one still waiting (split); P1g3 was added to P1 by a correction at seq 10.
+    const g = (id: string, w: Whereabouts) => ({ id, name: id, age: 'adult', needs: [] as string[], whereabouts: w, roomNumber: null });
+    const split = partyFixture('P1', {
+      unit: 'P1',
+      passCode: 'P1',
+      status: 'checked_in',
+      size: 4,
+      hotelId: 'H1',
+      tripId: 'T1',
+      guests: [g('P1g0', 'checked_in'), g('P1g1', 'checked_in'), g('P1g2', 'waiting'), g('P1g3', 'waiting')],
+      whereabouts: { state: 'split', label: 'split' },
+    });
+    const nowSplit: IncidentState = { ...now, parties: [split, now.parties[1]!, now.parties[2]!] };
+    const night = [...log, ev(10, 26, 'party.changed', { partyId: 'P1', addedGuestIds: ['P1g3'], removedGuestIds: [], fields: ['guests'] })];
+    const moves: WhereaboutsMove[] = [
+      [2, 'P2g0', 'own_way'],
+      [2, 'P2g1', 'own_way'],
+      [6, 'P1g0', 'aboard'],
+      [6, 'P1g1', 'aboard'],
+      [7, 'P1g0', 'checked_in'],
+      [7, 'P1g1', 'checked_in'],
+      ...[0, 1, 2, 3].map((i): WhereaboutsMove => [9, `P3g${i}`, 'aboard']),
+    ];
+    const at = (step: number) => replayState(nowSplit, night, step, moves);
+    // Before anything: the night's people, all waiting (not the 10 of now: P3 and P1g3 came later).
+    expect(at(0).guestCounts).toMatchObject({ total: 5, byWhereabouts: expect.objectContaining({ waiting: 5, aboard: 0, checked_in: 0 }) });
+    expect(computeCounters(at(0))).toMatchObject({ households: 2, guests: 5 });
+    // Two of P1 on the vehicle, the third still at the muster point: counted there, person by person.
+    const boarding = at(6);
+    expect(boarding.parties.find((p) => p.id === 'P1')).toMatchObject({ status: 'on_vehicle', size: 3 });
+    expect(boarding.guestCounts.byWhereabouts).toMatchObject({ aboard: 2, waiting: 1 + 4, own_way: 2 });
+    expect(boarding.sites[0]!.waiting).toBe(5);
+    const inHotel = at(7);
+    expect(inHotel.parties.find((p) => p.id === 'P1')!.guests.map((x) => x.whereabouts)).toEqual(['checked_in', 'checked_in', 'waiting']);
+    expect(inHotel.parties.find((p) => p.id === 'P1')!.status).toBe('checked_in');
+    // Every step sums to its total: nobody counted twice or lost.
+    for (let step = 0; step <= night.length; step++) {
+      const c = at(step).guestCounts;
+      expect(Object.values(c.byWhereabouts).reduce((a, b) => a + b, 0)).toBe(c.total);
+    }
+    // The last step is now, the corrected child included.
+    expect(at(night.length).guestCounts.total).toBe(4 + 2 + 4);
+    expect(
+      at(night.length)
+        .parties.find((p) => p.id === 'P1')!
+        .guests.map((x) => x.whereabouts),
+    ).toEqual(['checked_in', 'checked_in', 'waiting', 'waiting']);
   });
 
   test('places and vehicles added during the night show from their step on, a place earlier when a household shown names it', () => {

@@ -11,7 +11,8 @@ import { useAttention } from '../live/useAttention.js';
 import { buildLookup } from '../console/lookup.js';
 import { shortcutFor, SHORTCUT_HELP } from '../console/shortcuts.js';
 import { formatDateTime, formatTime } from '../format.js';
-import { replayState } from '../console/replay.js';
+import { replayState, type WhereaboutsMove } from '../console/replay.js';
+import { api } from '../api.js';
 import { useReplay } from './useReplay.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Counters } from './Counters.js';
@@ -52,9 +53,25 @@ export function ConsolePage({ incidentId, user, onAuthError }: Props) {
   const replay = useReplay(live.log.events);
   const replayStep = replay.pos?.step ?? null;
   /** What the counters and map show: live, or the incident rolled back to the replay clock. */
+  // Every person's moves, read when replay starts (and again as the log grows meanwhile): replay
+  // then puts each person where they were, not a household's members all together.
+  const replaying = replayStep !== null;
+  const lastSeq = live.log.events.at(-1)?.seq ?? 0;
+  const [moves, setMoves] = useState<readonly WhereaboutsMove[] | undefined>(undefined);
+  useEffect(() => {
+    if (!replaying) return setMoves(undefined);
+    let alive = true;
+    api.whereaboutsMoves(incidentId).then(
+      (r) => alive && setMoves(r.moves),
+      () => undefined, // Without them replay moves each household's members together, as the log names them.
+    );
+    return () => {
+      alive = false;
+    };
+  }, [replaying, incidentId, lastSeq]);
   const shown = useMemo(
-    () => (live.state && replayStep !== null ? replayState(live.state, live.log.events, replayStep) : live.state),
-    [live.state, live.log.events, replayStep],
+    () => (live.state && replayStep !== null ? replayState(live.state, live.log.events, replayStep, moves) : live.state),
+    [live.state, live.log.events, replayStep, moves],
   );
 
   useEffect(() => {

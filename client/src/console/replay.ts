@@ -7,7 +7,16 @@
 import type { IncidentState } from '../../../shared/api.js';
 import type { LiveEvent } from '../../../shared/realtime.js';
 import type { PartyStatus, VehicleStatus } from '../../../shared/statuses.js';
-import { emptyCounts, needsGlance, WHEREABOUTS_LABEL, type Whereabouts } from '../../../shared/whereabouts.js';
+import {
+  emptyCounts,
+  householdWhereabouts,
+  isWhereabouts,
+  journeyOf,
+  needsGlance,
+  WHEREABOUTS_LABEL,
+  type HouseholdJourney,
+  type Whereabouts,
+} from '../../../shared/whereabouts.js';
 
 export interface ReplayHotel {
   offeredAtStep: boolean;
@@ -108,8 +117,6 @@ const JOURNEY_WHEREABOUTS: Record<PartyStatus, Whereabouts> = {
   no_show: 'no_show',
 };
 
-const WAITING: ReadonlySet<PartyStatus> = new Set(['waiting', 'assigned', 'needs_help']);
-
 /** How many events happened at or before `at` (ms): the replay step the replay clock stands on. */
 export function stepAt(events: readonly LiveEvent[], at: number): number {
   let n = 0;
@@ -123,11 +130,17 @@ export function stepAt(events: readonly LiveEvent[], at: number): number {
  * afterwards, or its current status when the log never moved it); households added later, hotels
  * and vehicles offered later, places added later (unless a household shown names one) and trips of
  * plans not yet applied are left out; beds taken are those of the last
- * plan applied by then; needs at a glance are counted again from the rolled-back households. A
- * household's members are moved together (the log names households), so a split shows as one place;
- * open exceptions and spend are not in the log and stay as they are now (the console dashes them). Counters, map lines, dots and labels all read this one rolled-back state.
+ * plan applied by then; needs at a glance are counted again from the rolled-back households.
+ * With every person's moves (`moves`, from the server's timelines: [seq, guest id, where to] in log
+ * order) each person is where their last move by then put them, or waiting (where everyone starts),
+ * and each household's status follows from its members, as on the server; people added to a
+ * household later are left out. Without them (not loaded yet), a household's members move together
+ * by the household events of the log. Open exceptions and spend are not in the log and stay as they
+ * are now (the console dashes them). Counters, map lines, dots and labels all read this one state.
  */
-export function replayState(state: IncidentState, events: readonly LiveEvent[], step: number): IncidentState {
+export type WhereaboutsMove = readonly [seq: number, guestId: string, to: string];
+
+export function replayState(state: IncidentState, events: readonly LiveEvent[], step: number, moves?: readonly WhereaboutsMove[]): IncidentState {
   const upTo = Math.max(0, Math.min(step, events.length));
   const statusAt = new Map<string, PartyStatus>();
   const addedLater = new Set<string>();
@@ -135,6 +148,7 @@ export function replayState(state: IncidentState, events: readonly LiveEvent[], 
   const vehiclesLater = new Set<string>();
   const sitesLater = new Set<string>();
   const brokenLater = new Map<string, VehicleStatus>();
+  const guestsLater = new Set<string>();
   let fill: Record<string, number> | null = null;
   let plansApplied = 0;
   const track = (partyId: string, to: PartyStatus, from: PartyStatus | null, before: boolean) => {
@@ -173,18 +187,45 @@ export function replayState(state: IncidentState, events: readonly LiveEvent[], 
         return track(e.payload.partyId, 'checked_out', null, before);
       case 'party.no_show':
         return track(e.payload.partyId, 'no_show', null, before);
+      case 'party.changed':
+        if (!before) for (const id of e.payload.addedGuestIds) guestsLater.add(id);
+        return;
       default:
         return;
     }
   });
+  // Where each person was after the first `upTo` events, when their moves are known.
+  const seqAt = upTo > 0 ? events[upTo - 1]!.seq : 0;
+  const placeOf = moves ? new Map<string, Whereabouts>() : null;
+  if (placeOf && moves) {
+    for (const [seq, guestId, to] of moves) {
+      if (seq > seqAt) break;
+      if (isWhereabouts(to)) placeOf.set(guestId, to);
+    }
+  }
   const beds = fill as Record<string, number> | null;
   const parties = state.parties
     .filter((p) => !addedLater.has(p.id))
     .map((p) => {
       const status = statusAt.get(p.id) ?? p.status;
+      const hotelId = plansApplied > 0 ? p.hotelId : null;
+      if (placeOf) {
+        const guests = p.guests.filter((g) => !guestsLater.has(g.id)).map((g) => ({ ...g, whereabouts: placeOf.get(g.id) ?? ('waiting' as const) }));
+        const ws = guests.map((g) => g.whereabouts);
+        const journey = journeyOf(ws, status as HouseholdJourney, Boolean(hotelId));
+        const w = householdWhereabouts(ws);
+        return {
+          ...p,
+          status: journey,
+          size: guests.length,
+          hotelId,
+          tripId: plansApplied > 0 ? p.tripId : null,
+          guests,
+          whereabouts: { state: w.state, label: w.label },
+        };
+      }
       if (status === p.status && plansApplied > 0) return p;
       const w = JOURNEY_WHEREABOUTS[status] ?? 'waiting';
-      const hotelId = plansApplied > 0 ? p.hotelId : null;
       const placedStatus = status === 'assigned' && !hotelId ? 'waiting' : status;
       return {
         ...p,
@@ -204,8 +245,12 @@ export function replayState(state: IncidentState, events: readonly LiveEvent[], 
   const total = parties.reduce((n, p) => n + p.guests.length, 0);
   const hotels = state.hotels.filter((h) => !offeredLater.has(h.id)).map((h) => ({ ...h, bedsTaken: beds ? (beds[h.id] ?? 0) : 0 }));
   const vehicles = state.vehicles.filter((v) => !vehiclesLater.has(v.id)).map((v) => (brokenLater.has(v.id) ? { ...v, status: brokenLater.get(v.id)! } : v));
+  // People waiting at each place, person by person (as the live state counts them).
   const waitingBySite = new Map<string, number>();
-  for (const p of parties) if (WAITING.has(p.status)) waitingBySite.set(p.siteId, (waitingBySite.get(p.siteId) ?? 0) + p.guests.length);
+  for (const p of parties) {
+    const n = p.guests.filter((g) => g.whereabouts === 'waiting').length;
+    if (n) waitingBySite.set(p.siteId, (waitingBySite.get(p.siteId) ?? 0) + n);
+  }
   // A household corrected to a place added later still needs its place on the map.
   const named = new Set(parties.map((p) => p.siteId));
   const sites = state.sites.filter((s) => !sitesLater.has(s.id) || named.has(s.id)).map((s) => ({ ...s, waiting: waitingBySite.get(s.id) ?? 0 }));
