@@ -129,7 +129,7 @@ export function HotelOfferForm({ incidentId, state, onAuthError, onDone }: Panel
         </label>
         {v.openBar ? text('barCap', 'Bar cap £ per guest per night (optional)') : null}
         <Err path="perks[0].capMinorPerGuestPerNight" />
-        {error ? <ErrorNotice error={error} title="Not saved." /> : null}
+        {error ? <ErrorNotice error={error} title="Not saved." paths="words" /> : null}
         <button type="submit" disabled={busy}>
           {busy ? 'Saving…' : 'Save offer'}
         </button>

@@ -100,7 +100,11 @@ export function HouseholdAddForm({
       guests: guests.map((g, i) => ({ id: editing ? (g.id ?? newId()) : `${id}-${i + 1}`, name: g.name, age: g.age, needs: g.needs })),
     };
     const checked = partySchema.safeParse(household);
-    if (!checked.success) return refuse(zodFieldErrors(checked.error).map((f) => (f.path === 'name' && !editing ? { ...f, path: 'guests[0].name' } : f)));
+    if (!checked.success) {
+      // Adding, the household is named after its first guest: one error for that one field, not two.
+      const found = zodFieldErrors(checked.error).map((f) => (f.path === 'name' && !editing ? { ...f, path: 'guests[0].name' } : f));
+      return refuse(found.filter((f, i) => found.findIndex((x) => x.path === f.path) === i));
+    }
     await send(
       (): Promise<{ partyId: string }> =>
         editing ? api.changeHousehold(incidentId, checked.data, householdVersion(editing)) : api.addHousehold(incidentId, checked.data),
@@ -186,7 +190,7 @@ export function HouseholdAddForm({
         </div>
         {text('notes', 'notes', 'Notes (optional)')}
         {editing ? null : text('ref', 'id', 'Booking reference (optional)')}
-        {error ? <ErrorNotice error={error} title="Not saved." /> : null}
+        {error ? <ErrorNotice error={error} title="Not saved." paths="words" /> : null}
         <button type="submit" disabled={busy}>
           {busy ? 'Saving…' : editing ? 'Save changes' : 'Save household'}
         </button>

@@ -68,7 +68,7 @@ export function PlaceAddForm({ incidentId, state, onAuthError, onDone }: PanelPr
           {text('lat', 'lat', 'Latitude', { inputMode: 'decimal' })}
           {text('lng', 'lng', 'Longitude', { inputMode: 'decimal' })}
         </div>
-        {error ? <ErrorNotice error={error} title="Not saved." /> : null}
+        {error ? <ErrorNotice error={error} title="Not saved." paths="words" /> : null}
         <button type="submit" disabled={busy}>
           {busy ? 'Saving…' : 'Save place'}
         </button>

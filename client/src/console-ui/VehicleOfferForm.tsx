@@ -123,7 +123,7 @@ export function VehicleOfferForm({ incidentId, state, onAuthError, onDone }: Pan
           {text('perKm', 'costPerKmMinor', '£ a km', { inputMode: 'decimal' })}
         </div>
         {text('id', 'id', 'Short id (optional)')}
-        {error ? <ErrorNotice error={error} title="Not saved." /> : null}
+        {error ? <ErrorNotice error={error} title="Not saved." paths="words" /> : null}
         <button type="submit" disabled={busy}>
           {busy ? 'Saving…' : 'Save vehicle'}
         </button>

@@ -163,8 +163,9 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
       <header className="rx-head">
         <h1>{data.arrivals?.hotel.name ?? 'Reception'}</h1>
         <p className="muted rx-sub">
-          {counts.arriving - counts.partly} arriving · {countOf(counts.in_house, 'household')} in
-          {counts.partly ? `, ${counts.partly} of them partly` : ''} ({countOf(counts.guestsIn, 'guest')})
+          {/* The same figures as the tabs: a household partly in is arriving (the rest) and in (those here). */}
+          {counts.arriving} arriving{counts.partly ? ` (${counts.partly} partly in)` : ''} · {countOf(counts.in_house, 'household')} in (
+          {countOf(counts.guestsIn, 'guest')})
           <span
             className={`live-dot ${data.live ? 'on' : 'off'}`}
             title={data.live ? 'Live updates on' : 'Live updates paused'}
