@@ -240,6 +240,7 @@ test('the id of someone taken off the list before they ever moved is given to no
     .send(buildParty({ id: 'ZZ-NEW', guests: [buildGuest({ id: 'ZZ-NEW-1' }), newcomer] }))
     .expect(400);
   expect(added.body.error.details.fields).toEqual([{ path: 'body.guests[1].id', message: belonged }]);
+  expect(await eventCount()).toBe(count);
   // A guest list numbers a booking's guests <booking>-1, -2...: booking "ZZ" would be refused as a booking already
   // listed, so the household is listed under another booking whose numbering meets a removed id.
   await duty
@@ -261,7 +262,6 @@ test('the id of someone taken off the list before they ever moved is given to no
     { path: 'booking_ref YY', message: expect.stringMatching(/guest id "YY-1" belonged to someone taken off the list/) },
   ]);
   expect(await eventCount()).toBe(afterRemovals);
-  expect(afterRemovals).toBe(count + 2);
   expect((await state()).parties.flatMap((p) => p.guests.map((g) => g.name))).not.toContain('Mallory Impostor');
 });
 

@@ -274,6 +274,17 @@ describeBrowser('duty manager console', () => {
       .getByText(/as needing help \(“grandmother feeling faint”\)/)
       .waitFor();
     await details.locator('.facts dd').getByText('Needs help', { exact: true }).first().waitFor();
+    // "Made own way" gives the room and seat back: asked first; saying no changes nothing.
+    const asked = new Promise<string>((resolve) =>
+      p1.once('dialog', (d) => {
+        resolve(d.message());
+        void d.dismiss();
+      }),
+    );
+    const seqBefore = (await state()).seq;
+    await details.getByRole('button', { name: 'Made own way' }).click();
+    expect(await asked).toMatch(new RegExp(`^Mark ${placed.name} as made their own way\\? Their room at .+ will be given back\\.$`));
+    expect((await state()).seq).toBe(seqBefore);
     await screenshot(p1, 'console-11-household-timeline');
   });
 

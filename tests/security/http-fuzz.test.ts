@@ -371,6 +371,16 @@ function caseArb(row: FuzzRow): fc.Arbitrary<Case> {
   if (takesBody) {
     arbs.push({ weight: 3, arbitrary: nastyValueArb(otherIds).map((v) => ({ kind: 'json' as const, text: toJsonText(v) })) });
     arbs.push({ weight: 1, arbitrary: malformedJsonArb.map((text) => ({ kind: 'malformed' as const, text })) });
+    // Deeper than recursive code survives (JSON.stringify of an Idempotency-Key's hash overflowed at ~5,000).
+    arbs.push({
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.integer({ min: 3_000, max: 20_000 }), fc.boolean())
+        .map(([depth, arrays]) => ({
+          kind: 'json' as const,
+          text: arrays ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+        })),
+    });
     arbs.push({
       weight: 1,
       arbitrary: fc

@@ -49,6 +49,13 @@ export function HouseholdDetails({
   const timeline = useMemo(() => timelineFor(log.events, party.id).reverse(), [log.events, party.id]);
   const trip = party.tripId ? state.trips.find((t) => t.id === party.tripId) : undefined;
   const setStatus = async (status: SettablePartyStatus) => {
+    // Made own way and no-show give the household's room and seat back at once: asked first.
+    if ((status === 'self_evacuated' || status === 'no_show') && (party.hotelId || party.tripId)) {
+      const hotel = party.hotelId ? lookup.name(party.hotelId) : null;
+      const what = [hotel ? `their room at ${hotel}` : null, party.tripId ? 'their seat' : null].filter(Boolean).join(' and ');
+      const said = status === 'self_evacuated' ? 'made their own way' : 'a no-show';
+      if (!window.confirm(`Mark ${party.name} as ${said}? ${what[0]!.toUpperCase()}${what.slice(1)} will be given back.`)) return;
+    }
     setBusy(true);
     setError(null);
     try {
