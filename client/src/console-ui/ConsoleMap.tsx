@@ -5,8 +5,9 @@
  * (lines, dots, labels follow it), vehicles stand where they were then, and hotel fill shows check-ins
  * folded from the event log at that step.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { IncidentState } from '../../../shared/api.js';
+import { STALE_MS } from '../../../shared/live-shelter.js';
 import type { PlanView } from '../../../shared/api.js';
 import { mapConfig } from '../config.js';
 import { createIncidentMap, type IncidentMapHandle } from '../map/leaflet-adapter.js';
@@ -81,10 +82,24 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId, re
   const previewTrips: TripLike[] = useMemo(() => (replayStep === null ? (proposal?.plan.trips ?? []) : []), [proposal, replayStep]);
   const movingTrips = liveTrips.length > 0 ? liveTrips : previewTrips;
   const span = useMemo(() => tripWindow(movingTrips), [movingTrips]);
-  // The clock starts at the plan's first departure, so vehicles are visibly on their way.
+  // On a live night (started less than STALE_MS ago) the clock is now, and follows now until a
+  // manager moves it; a night replayed or rehearsed starts at the plan's first departure, so
+  // vehicles are visibly on their way.
+  const liveNight = Date.now() - Date.parse(state.incident.startedAt) < STALE_MS;
+  const [following, setFollowing] = useState(true);
+  const nowIn = useCallback((s: { start: number; end: number }) => Math.min(Math.max(Date.now(), s.start - 15 * 60_000), s.end + 15 * 60_000), []);
   useEffect(() => {
-    if (span && (clock === null || clock < span.start - 3_600_000 || clock > span.end + 3_600_000)) setClock(span.start);
-  }, [span, clock]);
+    if (span && (clock === null || clock < span.start - 3_600_000 || clock > span.end + 3_600_000)) setClock(liveNight ? nowIn(span) : span.start);
+  }, [span, clock, liveNight, nowIn]);
+  useEffect(() => {
+    if (!span || !liveNight || !following) return;
+    const id = setInterval(() => setClock(nowIn(span)), 30_000);
+    return () => clearInterval(id);
+  }, [span, liveNight, following, nowIn]);
+  const onClock = useCallback((t: number) => {
+    setFollowing(false);
+    setClock(t);
+  }, []);
 
   const frame = useMemo(() => (replayStep === null ? null : foldEvents(log.events, replayStep, lookup.sizeOf)), [replayStep, log.events, lookup]);
 
@@ -191,7 +206,7 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId, re
       <TimeBar
         span={span}
         clock={clock}
-        onClock={setClock}
+        onClock={onClock}
         log={log}
         replay={replay}
         timeZone={state.incident.timezone}

@@ -180,7 +180,8 @@ export function ConsolePage({ incidentId, user, onAuthError }: Props) {
           {SHORTCUT_HELP}
         </span>
       </div>
-      <ShelterBar incidentId={incidentId} shelter={live.state.shelter} timeZone={incident.timezone} onAuthError={onAuthError} />
+      {/* The projection and its re-plan offer are about now: not shown over a replayed night. */}
+      {replaying ? null : <ShelterBar incidentId={incidentId} shelter={live.state.shelter} timeZone={incident.timezone} onAuthError={onAuthError} />}
       <Counters state={shown ?? live.state} summary={live.summary} spend={live.spend} replaying={replay.pos !== null} />
       <div className="console-body">
         <ConsoleMap
