@@ -374,12 +374,10 @@ function caseArb(row: FuzzRow): fc.Arbitrary<Case> {
     // Deeper than recursive code survives (JSON.stringify of an Idempotency-Key's hash overflowed at ~5,000).
     arbs.push({
       weight: 1,
-      arbitrary: fc
-        .tuple(fc.integer({ min: 3_000, max: 20_000 }), fc.boolean())
-        .map(([depth, arrays]) => ({
-          kind: 'json' as const,
-          text: arrays ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
-        })),
+      arbitrary: fc.tuple(fc.integer({ min: 3_000, max: 20_000 }), fc.boolean()).map(([depth, arrays]) => ({
+        kind: 'json' as const,
+        text: arrays ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+      })),
     });
     arbs.push({
       weight: 1,
