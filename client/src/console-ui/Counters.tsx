@@ -34,7 +34,7 @@ export function Counters({
     { key: 'households', label: 'Households', value: formatCount(replaying ? c.households : summary.counts.households) },
     { key: 'guests', label: 'Guests', value: formatCount(replaying ? c.guests : summary.counts.guests) },
     ...whereaboutsItems(state, c.needsHelp).map((i) => (replaying && i.key === 'needs-attention' ? NOT_REPLAYED(i) : i)),
-    { key: 'beds-free', label: 'Beds free', value: formatCount(c.bedsFree) },
+    { key: 'beds-free', label: 'Beds free', value: formatCount(c.bedsFree), note: 'in rooms not yet given' },
     replaying
       ? NOT_REPLAYED({ key: 'spend', label: 'Spend so far', value: '' })
       : spend
@@ -118,7 +118,7 @@ function whereaboutsItems(state: IncidentState, needsHelp: number): Item[] {
     label: 'Needs attention',
     value: formatCount(g.needsAttention),
     tone: g.needsAttention ? 'bad' : 'good',
-    note: 'in open exceptions',
+    note: 'guests in open exceptions',
   });
   return items;
 }
