@@ -46,6 +46,12 @@ export function ShelterBar({ incidentId, shelter, timeZone, onAuthError }: Props
     }
     if (latest.current !== advisedKey) void work(advisedKey);
   }, [advisedKey, incidentId]);
+  // "Transport re-plan applied." is news for a minute, not a standing line over later changes.
+  useEffect(() => {
+    if (offer?.status !== 'applied') return;
+    const id = window.setTimeout(() => setOffer((o) => (o?.status === 'applied' ? null : o)), 60_000);
+    return () => window.clearTimeout(id);
+  }, [offer?.status]);
 
   if (!shelter) return null;
   const line = shelterLine(shelter, timeZone);
