@@ -124,7 +124,6 @@ export interface RollCallResult {
   items: AttentionItem[];
 }
 
-/** A roll-call link a duty manager hands to staff without a sign-in: one muster point, one incident. */
 /** Answer of a withdrawal of a site's roll-call links. */
 export interface RollCallLinksWithdrawn {
   siteId: string;
@@ -132,6 +131,7 @@ export interface RollCallLinksWithdrawn {
   seq: number;
 }
 
+/** A roll-call link a duty manager hands to staff without a sign-in: one muster point, one incident. */
 export interface RollCallLink {
   /** Absolute URL of the roll-call page for this link. */
   url: string;

@@ -1,5 +1,7 @@
-/** A field error's path in a duty manager's words, for forms whose fields show their own errors. */
-/** E.g. "guests[0].name" -> "guest 1, name"; "body.roomTypes[1].rateMinor" -> "room type 2, rate". */
+/**
+ * A field error's path in a duty manager's words, for forms whose fields show their own errors:
+ * "guests[0].name" -> "guest 1, name"; "body.roomTypes[1].rateMinor" -> "room type 2, rate".
+ */
 export function fieldLabel(path: string): string {
   const words = (w: string) =>
     w

@@ -266,28 +266,23 @@ export async function sweepThresholds(db: Db | Tx, incidentId: string): Promise<
   return inc;
 }
 
-export async function incidentStatus(db: Db | Tx, incidentId: string): Promise<string | undefined> {
-  const [inc] = await db.select({ status: incidents.status }).from(incidents).where(eq(incidents.id, incidentId));
-  return inc?.status;
-}
-
 /** A muster point's id and name. */
-export async function siteRef(db: Db | Tx, incidentId: string, siteId: string): Promise<{ id: string; name: string; kind: string } | undefined> {
+export async function siteRef(db: Db | Tx, incidentId: string, siteId: string): Promise<{ id: string; name: string } | undefined> {
   const [site] = await db
-    .select({ id: sites.id, name: sites.name, kind: sites.kind })
+    .select({ id: sites.id, name: sites.name })
     .from(sites)
     .where(and(eq(sites.incidentId, incidentId), eq(sites.id, siteId)));
   return site;
 }
 
-/** The incident's status, the muster point's name and its links' generation, when the incident has that muster point. */
+/** The incident's status, the place's name and kind and its links' generation, when the incident has that place. */
 export async function rollCallLinkState(
   db: Db | Tx,
   incidentId: string,
   siteId: string,
-): Promise<{ status: string; siteName: string; generation: number } | undefined> {
+): Promise<{ status: string; siteName: string; siteKind: string; generation: number } | undefined> {
   const [row] = await db
-    .select({ status: incidents.status, siteName: sites.name, generation: rollcallLinks.generation })
+    .select({ status: incidents.status, siteName: sites.name, siteKind: sites.kind, generation: rollcallLinks.generation })
     .from(incidents)
     .innerJoin(sites, and(eq(sites.incidentId, incidents.id), eq(sites.id, siteId)))
     .leftJoin(rollcallLinks, and(eq(rollcallLinks.incidentId, incidents.id), eq(rollcallLinks.siteId, siteId)))

@@ -77,17 +77,16 @@ export class AttentionService {
 
   /** A link to one muster point's roll call for staff without a sign-in (active incidents only; where guests wait, not a depot). */
   async rollCallLink(incidentId: string, siteId: string, origin: string, now = new Date()): Promise<RollCallLink> {
-    const site = await repo.siteRef(this.db, incidentId, siteId);
-    if (!site) throw new AppError('not_found', 'No such muster point in this incident.');
-    if (site.kind === 'depot') throw new AppError('bad_request', `${site.name} is a depot: nobody waits there to be counted.`);
     const state = await repo.rollCallLinkState(this.db, incidentId, siteId);
-    if (state?.status !== 'active')
+    if (!state) throw new AppError('not_found', 'No such muster point in this incident.');
+    if (state.siteKind === 'depot') throw new AppError('bad_request', `${state.siteName} is a depot: nobody waits there to be counted.`);
+    if (state.status !== 'active')
       throw new AppError('forbidden', 'This incident is not active, so its roll call cannot be handed out.', { reason: 'incident_ended' });
     const expires = now.getTime() + ROLLCALL_LINK_MS;
     const token = signLink(await this.secret(), ROLLCALL_PURPOSE, [incidentId, siteId, expires, state.generation]);
     const path = `/#/rollcall/${token}`;
     const url = `${origin}${path}`;
-    return { url, path, token, expiresAt: isoUtc(new Date(expires)), qr: qrPath(url, 'L'), site: { id: site.id, name: site.name } };
+    return { url, path, token, expiresAt: isoUtc(new Date(expires)), qr: qrPath(url, 'L'), site: { id: siteId, name: state.siteName } };
   }
 
   /** Withdraw every roll-call link handed out for this site: they answer 403 from now on; a new one can be made. */
@@ -299,7 +298,7 @@ export class AttentionService {
       }
       h.guests.push({ id: guest.id, name: guest.name, age: guest.age, needs: guest.needs, whereabouts: guest.whereabouts });
     }
-    return { site: { id: site.id, name: site.name }, seq: seq ?? 0, households };
+    return { site, seq: seq ?? 0, households };
   }
 
   /**

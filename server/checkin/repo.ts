@@ -189,13 +189,16 @@ export function checkInWrites(
     () => sql`update trip_riders r set status = case when t.status in ('departed', 'completed') then 'dropped' else 'cancelled' end,
       dropped_at = case when t.status in ('departed', 'completed') then ${at} else r.dropped_at end
       from trips t where t.id = r.trip_id and r.incident_id = ${incidentId}::uuid and r.party_id = ${w.partyId} and r.status in ('planned', 'boarded')
-        and (t.status in ('departed', 'completed') or not ${w.keepRide}::boolean)`,
-    () => sql`update trips t set seats_used = t.seats_used - n.seated, wheelchair_used = t.wheelchair_used - n.wheel
+        ${w.keepRide ? sql`and t.status in ('departed', 'completed')` : sql``}`,
+  ];
+  if (!w.keepRide)
+    writes.push(
+      () => sql`update trips t set seats_used = t.seats_used - n.seated, wheelchair_used = t.wheelchair_used - n.wheel
       from (select (count(*) filter (where not ('wheelchair' = any(needs))))::int as seated, (count(*) filter (where 'wheelchair' = any(needs)))::int as wheel
         from guests where incident_id = ${incidentId}::uuid and party_id = ${w.partyId}) n
-      where not ${w.keepRide}::boolean and t.status in ('planned', 'boarding') and t.id in (select trip_id from trip_riders
+      where t.status in ('planned', 'boarding') and t.id in (select trip_id from trip_riders
         where incident_id = ${incidentId}::uuid and party_id = ${w.partyId} and status in ('planned', 'boarded'))`,
-  ];
+    );
   if (w.status) writes.push(() => sql`update parties set status = ${w.status} where incident_id = ${incidentId}::uuid and id = ${w.partyId}`);
   return writes;
 }

@@ -2,6 +2,7 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
+import type { FieldError } from '../../shared/errors.js';
 import {
   attentionItems,
   events,
@@ -10,6 +11,7 @@ import {
   hotels,
   incidents,
   parties,
+  plans,
   roomTypes,
   sites,
   stays,
@@ -117,7 +119,11 @@ export async function insertSite(tx: Tx, incidentId: string, site: { id: string;
 
 /** Whether a plan is in force: households added then wait for the next one, and a duty manager is told. */
 export async function hasAppliedPlan(tx: Tx, incidentId: string): Promise<boolean> {
-  const rows = rowsOf<{ one: number }>(await tx.execute(sql`select 1 as one from plans where incident_id = ${incidentId} and status = 'applied' limit 1`));
+  const rows = await tx
+    .select({ id: plans.id })
+    .from(plans)
+    .where(and(eq(plans.incidentId, incidentId), eq(plans.status, 'applied')))
+    .limit(1);
   return rows.length > 0;
 }
 
@@ -126,31 +132,29 @@ export async function partyKeys(tx: Tx, incidentId: string): Promise<{ id: strin
   return tx.select({ id: parties.id, passCode: parties.passCode, position: parties.position }).from(parties).where(eq(parties.incidentId, incidentId));
 }
 
+/** What a person is told when a guest id they typed is one of those `guestIdsUsed` found. */
+export type GuestIdUse = 'listed' | 'removed';
+
+export function guestIdUsedMessage(id: string, use: GuestIdUse): string {
+  return use === 'listed'
+    ? `guest id "${id}" is already used in this incident`
+    : `guest id "${id}" belonged to someone taken off the list; give the newcomer another`;
+}
+
 /**
  * Which of these guest ids the incident has ever used: `listed` for someone on a household's list
  * now, `removed` for someone since taken off one. A removed person's id is never given to anyone
  * else: their timeline, money, replies and attention items name it. Taken off the list is read from
  * the log (`party.changed` events' removedGuestIds) and from the timelines of guests no longer listed.
  */
-/** What a person is told when a guest id they typed is one of those `guestIdsUsed` found. */
-export function guestIdUsedMessage(id: string, use: 'listed' | 'removed'): string {
-  return use === 'listed'
-    ? `guest id "${id}" is already used in this incident`
-    : `guest id "${id}" belonged to someone taken off the list; give the newcomer another`;
-}
-
-export async function guestIdsUsed(
-  tx: Tx,
-  incidentId: string,
-  ids: readonly string[],
-): Promise<Map<string, { use: 'listed' | 'removed'; partyId: string | null }>> {
-  const out = new Map<string, { use: 'listed' | 'removed'; partyId: string | null }>();
+export async function guestIdsUsed(tx: Tx, incidentId: string, ids: readonly string[]): Promise<Map<string, GuestIdUse>> {
+  const out = new Map<string, GuestIdUse>();
   if (!ids.length) return out;
   const listed = await tx
-    .select({ id: guests.id, partyId: guests.partyId })
+    .select({ id: guests.id })
     .from(guests)
     .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, [...ids])));
-  for (const r of listed) out.set(r.id, { use: 'listed', partyId: r.partyId });
+  for (const r of listed) out.set(r.id, 'listed');
   const rest = ids.filter((id) => !out.has(id));
   if (!rest.length) return out;
   const removed = rowsOf<{ id: string }>(
@@ -160,6 +164,18 @@ export async function guestIdsUsed(
     union
     select guest_id as id from ${guestStatuses} where incident_id = ${incidentId} and guest_id = any(${sql.param([...rest])}::text[])`),
   );
-  for (const r of removed) out.set(r.id, { use: 'removed', partyId: null });
+  for (const r of removed) out.set(r.id, 'removed');
   return out;
+}
+
+/** The field errors for the guests whose ids `guestIdsUsed` found, each at the path `pathOf` gives it. */
+export function guestIdErrors<G extends { id: string }>(
+  used: ReadonlyMap<string, GuestIdUse>,
+  list: readonly G[],
+  pathOf: (g: G, i: number) => string,
+): FieldError[] {
+  return list.flatMap((g, i) => {
+    const use = used.get(g.id);
+    return use ? [{ path: pathOf(g, i), message: guestIdUsedMessage(g.id, use) }] : [];
+  });
 }

@@ -61,12 +61,10 @@ export class IncidentService {
       );
       if (used.size)
         throw validationError(
-          parsed.parties.flatMap((p) =>
-            p.guests.flatMap((g) => (used.has(g.id) ? [{ path: `booking_ref ${p.id}`, message: repo.guestIdUsedMessage(g.id, used.get(g.id)!.use) }] : [])),
-          ),
+          parsed.parties.flatMap((p) => repo.guestIdErrors(used, p.guests, () => `booking_ref ${p.id}`)),
           'guest list',
         );
-      const added = await addParties(tx, emit, incidentId, actor, parsed.parties, existing);
+      const added = await addParties(tx, emit, incidentId, actor, parsed.parties, existing, siteRows);
       return { parties: added.parties, guests: added.guests };
     });
   }
@@ -94,12 +92,10 @@ export class IncidentService {
         throw new AppError('conflict', `Household ${party.id} is already in this incident: choose another booking reference.`, { partyId: party.id });
       if (used.size)
         throw validationError(
-          party.guests.flatMap((g, i) =>
-            used.has(g.id) ? [{ path: `body.guests[${i}].id`, message: repo.guestIdUsedMessage(g.id, used.get(g.id)!.use) }] : [],
-          ),
+          repo.guestIdErrors(used, party.guests, (_, i) => `body.guests[${i}].id`),
           'household',
         );
-      const r = await addParties(tx, emit, incidentId, actor, [party], existing);
+      const r = await addParties(tx, emit, incidentId, actor, [party], existing, siteRows);
       return { partyId: party.id, guests: r.guests, seq: r.seq };
     });
   }
@@ -187,6 +183,7 @@ async function addParties(
   actor: Actor,
   list: Party[],
   existing: readonly { passCode: string; position: number }[],
+  siteRows: readonly { id: string; name: string }[],
 ): Promise<{ parties: number; guests: number; seq: number }> {
   const first = existing.reduce((m, p) => Math.max(m, p.position + 1), 0);
   await insertParties(tx, incidentId, list, first, new Set(existing.map((p) => p.passCode)));
@@ -195,7 +192,6 @@ async function addParties(
   // With a plan in force nothing places them until the next plan: a duty manager is told, and the
   // item closes when a plan gives them a bed (as for households a withdrawal or correction unplaced).
   if (await repo.hasAppliedPlan(tx, incidentId)) {
-    const siteRows = await repo.siteList(tx, incidentId);
     await openAttention(
       tx,
       emit,

@@ -30,7 +30,7 @@ import { validatePlan, type Violation } from '../../shared/planner/validate.js';
 import type { Plan } from '../../shared/plan.js';
 import { AppError, parseOr400, validationError } from '../http/errors.js';
 import { exportScenario } from '../incidents/export.js';
-import { guestIdsUsed, guestIdUsedMessage, siteList } from '../incidents/repo.js';
+import { guestIdErrors, guestIdsUsed, siteList } from '../incidents/repo.js';
 import { loadInForce } from '../plans/current.js';
 import { commitWithEvents, type Actor, type EventBus } from '../events/log.js';
 import { leavePlan, lockRoomsOf, plannedStaysOf } from '../stays/repo.js';
@@ -157,7 +157,7 @@ export class PartyService {
       const used = await guestIdsUsed(tx, incidentId, addedIds);
       if (used.size)
         throw validationError(
-          next.guests.flatMap((g, i) => (used.has(g.id) ? [{ path: `body.guests[${i}].id`, message: guestIdUsedMessage(g.id, used.get(g.id)!.use) }] : [])),
+          guestIdErrors(used, next.guests, (_, i) => `body.guests[${i}].id`),
           'household',
         );
       const onTheirWay = before.some((g) => GONE.includes(whereaboutsOf(g)));

@@ -40,12 +40,12 @@ export function withoutParties(inForce: InForce, out: ReadonlySet<string>): InFo
     stays: p.stays.filter((s) => !out.has(s.partyId)),
     trips: p.trips.map((t) => ({ ...t, partyIds: t.partyIds.filter((id) => !out.has(id)) })).filter((t) => t.partyIds.length > 0),
   });
-  const plan = keep(inForce.plan);
-  const kept = new Set(plan.trips.map((t) => t.vehicleId + t.departAt));
+  // plan.trips and planTrips are index-aligned: a trip left with nobody goes from both.
+  const riding = inForce.plan.trips.map((t) => t.partyIds.some((id) => !out.has(id)));
   return {
     ...inForce,
-    plan,
-    planTrips: inForce.planTrips.filter((_, i) => kept.has(inForce.plan.trips[i]!.vehicleId + inForce.plan.trips[i]!.departAt)),
+    plan: keep(inForce.plan),
+    planTrips: inForce.planTrips.filter((_, i) => riding[i]),
     locked: keep(inForce.locked),
     pins: inForce.pins.filter((p) => !out.has(p.partyId)),
   };

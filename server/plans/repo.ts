@@ -181,7 +181,6 @@ const notDetailsOnly = sql`not (${events.type} = 'party.changed' and not (${even
 )}]::text[]))`;
 
 /** Events since `baseSeq`, oldest first, leaving out types matching any of the `notLike` patterns (and corrections of details only). */
-
 export async function eventsSince(db: Exec, incidentId: string, baseSeq: number, notLikeTypes: readonly string[], limit: number): Promise<EventRow[]> {
   return db
     .select()

@@ -47,7 +47,7 @@ export class PlanService {
     const out = new Set(await repo.partyIdsWithStatus(db, incidentId, [...OUT_OF_PLAN_STATUSES]));
     const down = new Set(await repo.vehicleIdsOutOfService(db, incidentId));
     const full = await loadInForce(db, incidentId);
-    const settled = settledParties(full, new Set(await repo.partyIdsWaiting(db, incidentId)));
+    const settled = await this.settled(db, incidentId, full);
     const held = new Map<string, number>();
     for (const s of full.stayRows)
       if (settled.has(s.partyId)) for (const r of s.rooms) held.set(`${s.hotelId}|${r.type}`, (held.get(`${s.hotelId}|${r.type}`) ?? 0) + r.count);
@@ -65,10 +65,9 @@ export class PlanService {
     };
   }
 
-  /** The plan in force as proposals are compared with it (their diffs): settled households left out, as the planner leaves them. */
-  private async planningInForce(db: Db | Tx, incidentId: string): Promise<InForce> {
-    const full = await loadInForce(db, incidentId);
-    return withoutParties(full, settledParties(full, new Set(await repo.partyIdsWaiting(db, incidentId))));
+  /** Households settled in their rooms (`settledParties`) by the plan in force: the planner, and proposals' diffs, leave them out. */
+  private async settled(db: Db | Tx, incidentId: string, inForce: InForce): Promise<Set<string>> {
+    return settledParties(inForce, new Set(await repo.partyIdsWaiting(db, incidentId)));
   }
 
   /**
@@ -216,7 +215,8 @@ export class PlanService {
 
   async get(incidentId: string, planId: string): Promise<PlanView> {
     const row = await this.find(this.db, incidentId, planId);
-    const inForce = await this.planningInForce(this.db, incidentId);
+    const full = await loadInForce(this.db, incidentId);
+    const inForce = withoutParties(full, await this.settled(this.db, incidentId, full));
     return {
       id: row.id,
       incidentId,
@@ -253,7 +253,7 @@ export class PlanService {
         if (changes.length) throw staleError(changes);
       }
       const inForce = await loadInForce(tx, incidentId);
-      const diff = diffPlans((await this.planningInForce(tx, incidentId)).plan, row.plan);
+      const diff = diffPlans(withoutParties(inForce, await this.settled(tx, incidentId, inForce)).plan, row.plan);
       const affectedHotels = await this.writePlan(tx, incidentId, row.id, row.plan, inForce);
       const pinned = row.pins.filter((p) => p.hotelId).map((p) => p.partyId);
       if (pinned.length) await repo.pinPlannedStays(tx, incidentId, pinned);

@@ -58,6 +58,9 @@ function markersAt(state: IncidentState, frame: ReplayFrame | null, events: Even
     });
 }
 
+/** Now, kept within the clock slider's range around the trips. */
+const nowWithin = (span: { start: number; end: number }) => Math.min(Math.max(Date.now(), span.start - 15 * 60_000), span.end + 15 * 60_000);
+
 export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId, replay }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const selectRef = useRef(onSelect);
@@ -87,15 +90,14 @@ export function ConsoleMap({ state, log, lookup, proposal, onSelect, focusId, re
   // vehicles are visibly on their way.
   const liveNight = Date.now() - Date.parse(state.incident.startedAt) < STALE_MS;
   const [following, setFollowing] = useState(true);
-  const nowIn = useCallback((s: { start: number; end: number }) => Math.min(Math.max(Date.now(), s.start - 15 * 60_000), s.end + 15 * 60_000), []);
   useEffect(() => {
-    if (span && (clock === null || clock < span.start - 3_600_000 || clock > span.end + 3_600_000)) setClock(liveNight ? nowIn(span) : span.start);
-  }, [span, clock, liveNight, nowIn]);
+    if (span && (clock === null || clock < span.start - 3_600_000 || clock > span.end + 3_600_000)) setClock(liveNight ? nowWithin(span) : span.start);
+  }, [span, clock, liveNight]);
   useEffect(() => {
     if (!span || !liveNight || !following) return;
-    const id = setInterval(() => setClock(nowIn(span)), 30_000);
+    const id = setInterval(() => setClock(nowWithin(span)), 30_000);
     return () => clearInterval(id);
-  }, [span, liveNight, following, nowIn]);
+  }, [span, liveNight, following]);
   const onClock = useCallback((t: number) => {
     setFollowing(false);
     setClock(t);

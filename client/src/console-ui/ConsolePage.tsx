@@ -52,7 +52,6 @@ export function ConsolePage({ incidentId, user, onAuthError }: Props) {
   const { setViewing } = live;
   const replay = useReplay(live.log.events);
   const replayStep = replay.pos?.step ?? null;
-  /** What the counters and map show: live, or the incident rolled back to the replay clock. */
   // Every person's moves, read when replay starts (and again as the log grows meanwhile): replay
   // then puts each person where they were, not a household's members all together.
   const replaying = replayStep !== null;
@@ -69,6 +68,7 @@ export function ConsolePage({ incidentId, user, onAuthError }: Props) {
       alive = false;
     };
   }, [replaying, incidentId, lastSeq]);
+  /** What the counters and map show: live, or the incident rolled back to the replay clock. */
   const shown = useMemo(
     () => (live.state && replayStep !== null ? replayState(live.state, live.log.events, replayStep, moves) : live.state),
     [live.state, live.log.events, replayStep, moves],
@@ -182,7 +182,7 @@ export function ConsolePage({ incidentId, user, onAuthError }: Props) {
       </div>
       {/* The projection and its re-plan offer are about now: not shown over a replayed night. */}
       {replaying ? null : <ShelterBar incidentId={incidentId} shelter={live.state.shelter} timeZone={incident.timezone} onAuthError={onAuthError} />}
-      <Counters state={shown ?? live.state} summary={live.summary} spend={live.spend} replaying={replay.pos !== null} />
+      <Counters state={shown ?? live.state} summary={live.summary} spend={live.spend} replaying={replaying} />
       <div className="console-body">
         <ConsoleMap
           state={shown ?? live.state}

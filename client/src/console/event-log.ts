@@ -69,8 +69,6 @@ export function timelineFor(events: readonly LiveEvent[], partyId: string): Live
 const human = (s: string) => s.replace(/_/g, ' ');
 const quoted = (s: string | null | undefined) => (s ? ` (“${s}”)` : '');
 
-/** What happened, in the words a duty manager would use (the actor's name is shown beside it). */
-/** `name`: a household's or hotel's name from its id, where the console knows it (else the id). */
 /** A household marked by a duty manager, in the words of the buttons they pressed. */
 const MARKED: Record<string, string> = {
   self_evacuated: 'as having made their own way',
@@ -79,6 +77,8 @@ const MARKED: Record<string, string> = {
   no_show: 'as a no-show',
 };
 
+/** What happened, in the words a duty manager would use (the actor's name is shown beside it). */
+/** `name`: a household's or hotel's name from its id, where the console knows it (else the id). */
 export function describeEvent(e: NewEvent, name: (id: string) => string = (id) => id): string {
   const { type, payload: p } = e;
   switch (type) {

@@ -1,5 +1,25 @@
 /** The outbox, visible: connection, what is waiting to be sent, and what the server refused. */
 import type { OutboxState } from './useOfflineQueue.js';
+import type { QueuedAction } from './queue.js';
+
+/** An action the server refused, in the user's words and the server's, until they say "Understood". */
+export function NotDone({
+  action,
+  onDismiss,
+  className = '',
+  ...attrs
+}: { action: QueuedAction; onDismiss: () => void; className?: string } & Record<`data-${string}`, string>) {
+  return (
+    <div className={`notice error ${className}`} role="alert" {...attrs}>
+      <p>
+        <strong>Not done: {action.label}.</strong> {action.error?.message}
+      </p>
+      <button type="button" className="secondary" onClick={onDismiss}>
+        Understood
+      </button>
+    </div>
+  );
+}
 
 export function OutboxBar({ outbox }: { outbox: OutboxState }) {
   const waiting = outbox.actions.filter((a) => a.state !== 'conflict');
@@ -33,14 +53,7 @@ export function OutboxBar({ outbox }: { outbox: OutboxState }) {
         </details>
       )}
       {conflicts.map((a) => (
-        <div key={a.seq} className="notice error conflict" role="alert" data-conflict={a.partyId ?? ''}>
-          <p>
-            <strong>Not done: {a.label}.</strong> {a.error?.message}
-          </p>
-          <button type="button" className="secondary" onClick={() => void outbox.dismiss(a.seq!)}>
-            Understood
-          </button>
-        </div>
+        <NotDone key={a.seq} action={a} className="conflict" data-conflict={a.partyId ?? ''} onDismiss={() => void outbox.dismiss(a.seq!)} />
       ))}
     </section>
   );

@@ -8,6 +8,7 @@ import type { PerkItem } from './perks.js';
 import { formatMoneyMinor } from '../../../shared/ledger.js';
 import { PerksBox } from './PerksBox.js';
 import type { NewAction, QueuedAction } from '../offline/queue.js';
+import { NotDone } from '../offline/OutboxBar.js';
 import { countOf } from '../../../shared/plural.js';
 
 export interface CardActions {
@@ -100,16 +101,7 @@ export function HouseholdCard({
           </span>
         )}
       </button>
-      {refused && (
-        <div className="notice error hh-refused" role="alert" data-testid="hh-refused">
-          <p>
-            <strong>Not done: {refused.label}.</strong> {refused.error?.message}
-          </p>
-          <button type="button" className="secondary" onClick={onDismiss}>
-            Understood
-          </button>
-        </div>
-      )}
+      {refused && onDismiss && <NotDone action={refused} className="hh-refused" data-testid="hh-refused" onDismiss={onDismiss} />}
       {(h.phone || (h.whereabouts && h.whereabouts.startsWith('split'))) && (
         <p className="hh-contact">
           {h.whereabouts?.startsWith('split') && (
