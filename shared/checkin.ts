@@ -4,14 +4,33 @@ import { entityIdSchema } from './fields.js';
 
 const partyId = entityIdSchema;
 
+/**
+ * A room number as one room is known, however it was typed: spaces trimmed and collapsed, letters
+ * in capitals, leading zeros of an all-digit number dropped ("07" and "7", "12a" and "12A" are one
+ * room), so that a room already given is recognised.
+ */
+export function canonicalRoomNumber(typed: string): string {
+  const s = typed.trim().replace(/\s+/g, ' ').toUpperCase();
+  return /^\d+$/.test(s) ? s.replace(/^0+(?=\d)/, '') : s;
+}
+const roomNumber = z.string().trim().min(1, 'room number cannot be empty').max(20).transform(canonicalRoomNumber);
+
 export const checkInSchema = z.object({
   partyId,
   /** Room numbers per room type, e.g. { "double": ["12"], "family": ["30"] }. */
-  roomNumbers: z.record(z.string().min(1), z.array(z.string().trim().min(1, 'room number cannot be empty').max(20)).min(1)).default({}),
+  roomNumbers: z
+    .record(
+      z.string().min(1),
+      z
+        .array(roomNumber)
+        .min(1)
+        .transform((list) => [...new Set(list)]),
+    )
+    .default({}),
   /** Only these guests arrive now (part of a family arriving later); omitted = everyone. */
   guestIds: z.array(z.string().min(1)).min(1, 'name at least one guest, or leave guestIds out for the whole household').optional(),
   /** Optional: each guest's own room number (guest id -> room), when a family spreads over rooms. */
-  guestRooms: z.record(z.string().min(1).max(100), z.string().trim().min(1, 'room number cannot be empty').max(20)).optional(),
+  guestRooms: z.record(z.string().min(1).max(100), roomNumber).optional(),
 });
 export type CheckInRequest = z.input<typeof checkInSchema>;
 

@@ -229,9 +229,18 @@ export async function lockPartyAndStay(tx: Tx, incidentId: string, hotelId: stri
 }
 
 /**
+ * Check-ins that name room numbers at this hotel take turns (a transaction-scoped advisory lock,
+ * taken before any row lock, so it joins no cycle): between two of them, `roomsTakenAt` reads what
+ * the other committed.
+ */
+export async function lockHotelRooms(tx: Tx, incidentId: string, hotelId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`rooms:${incidentId}:${hotelId}`}, 0))`);
+}
+
+/**
  * Room numbers among `numbers` already given to another household checked in at this hotel (a
- * room is one household's): each with that household's name. Read under the lock order's last
- * place (other households' stays are only read).
+ * room is one household's), by room type or to one of its guests: each with that household's
+ * name. Called under `lockHotelRooms` (other households' stays are only read).
  */
 export async function roomsTakenAt(
   db: Exec,
@@ -242,9 +251,11 @@ export async function roomsTakenAt(
 ): Promise<{ number: string; name: string }[]> {
   if (!numbers.length) return [];
   const rows = rowsOf<{ number: string; name: string }>(
-    await db.execute(sql`select n.number, p.name from stays s
+    await db.execute(sql`select distinct n.number, p.name from stays s
       join parties p on p.incident_id = s.incident_id and p.id = s.party_id
-      cross join lateral (select jsonb_array_elements_text(v) as number from jsonb_each(coalesce(s.room_numbers, '{}'::jsonb)) as e(k, v)) n
+      cross join lateral (select jsonb_array_elements_text(v) as number from jsonb_each(coalesce(s.room_numbers, '{}'::jsonb)) as e(k, v)
+        union select g.room_number from guests g where g.incident_id = s.incident_id and g.party_id = s.party_id
+          and g.whereabouts = 'checked_in' and g.room_number is not null) n
       where s.incident_id = ${incidentId}::uuid and s.hotel_id = ${hotelId} and s.status = 'checked_in' and s.id <> ${exceptStayId}::uuid
         and n.number = any(${sql.param([...numbers])}::text[])`),
   );

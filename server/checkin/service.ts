@@ -111,7 +111,12 @@ export class CheckinService {
     // Two round trips in the transaction on PostgreSQL (the locked read; the event with every write
     // and the commit): the incident's lock, which numbers events, is held only while the server runs
     // the last one (decision 0017).
+    // A room is one household's: a number already given to another household here is a slip.
+    const named = [...new Set([...Object.values(req.roomNumbers).flat(), ...Object.values(req.guestRooms ?? {})])];
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
+      // Two receptionists giving one room at once: check-ins naming rooms at this hotel take turns
+      // from here to their commit, so the second sees the first's numbers (taken before any row lock).
+      if (named.length) await repo.lockHotelRooms(tx, incidentId, hotelId);
       const held = await repo.lockForCheckIn(tx, incidentId, hotelId, req.partyId, CURED_BY_CHECK_IN);
       if (!held) throw notHere(req.partyId);
       const { party, stay, guests: all } = held;
@@ -141,11 +146,29 @@ export class CheckinService {
             ],
             'check-in',
           );
+      for (const [type, numbers] of Object.entries(req.roomNumbers)) {
+        const count = stay.rooms.filter((r) => r.type === type).reduce((n, r) => n + r.count, 0);
+        if (numbers.length > count)
+          throw validationError(
+            [
+              {
+                path: `body.roomNumbers.${type}`,
+                message: `this household has ${count} ${type} room${count === 1 ? '' : 's'}; ${numbers.length} numbers were given`,
+              },
+            ],
+            'check-in',
+          );
+      }
       for (const id of Object.keys(req.guestRooms ?? {}))
         if (!arriving.includes(id)) throw validationError([{ path: `body.guestRooms.${id}`, message: `guest ${id} is not being checked in now` }], 'check-in');
-      // A room is one household's: a number already given to another household here is a slip.
-      const named = [...Object.values(req.roomNumbers).flat(), ...Object.values(req.guestRooms ?? {})];
-      const taken = await repo.roomsTakenAt(tx, incidentId, hotelId, [...new Set(named)], stay.id);
+      const rooms = stay.rooms.reduce((n, r) => n + r.count, 0);
+      const distinct = new Set([...Object.values({ ...(stay.roomNumbers ?? {}), ...req.roomNumbers }).flat(), ...Object.values(req.guestRooms ?? {})]);
+      if (distinct.size > rooms)
+        throw validationError(
+          [{ path: 'body.guestRooms', message: `this household has ${rooms} room${rooms === 1 ? '' : 's'}; ${distinct.size} different numbers were given` }],
+          'check-in',
+        );
+      const taken = await repo.roomsTakenAt(tx, incidentId, hotelId, named, stay.id);
       if (taken.length)
         throw new AppError(
           'conflict',

@@ -1,0 +1,113 @@
+/**
+ * Room numbers at check-in: a room is one household's, however it is typed, whether given by room
+ * type or to one guest, and even when several receptionists name it at the same moment.
+ */
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import type { ArrivalHousehold, HotelArrivals, IncidentState } from '../../shared/api.js';
+
+let server: TestServer;
+let reception: Agent;
+let incidentId: string;
+let hotelId: string;
+let arrivals: HotelArrivals;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const duty = await signIn(server.url, DEMO.duty);
+  incidentId = (await duty.get('/api/incidents').expect(200)).body.incidents[0].id;
+  const proposal = (await duty.post(`/api/incidents/${incidentId}/plans`).expect(201)).body;
+  await duty.post(`/api/incidents/${incidentId}/plans/${proposal.id}/apply`).expect(200);
+  // The hotel with the most households; a duty manager may act at any hotel's desk.
+  const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  const perHotel = new Map<string, number>();
+  for (const p of state.parties) if (p.hotelId) perHotel.set(p.hotelId, (perHotel.get(p.hotelId) ?? 0) + 1);
+  hotelId = [...perHotel].sort((a, b) => b[1] - a[1])[0]![0];
+  reception = duty;
+  arrivals = (await reception.get(url()).expect(200)).body;
+});
+afterAll(async () => server?.close());
+
+const url = () => `/api/incidents/${incidentId}/hotels/${hotelId}/arrivals`;
+const taken = new Set<string>();
+const household = (pred: (h: ArrivalHousehold) => boolean) => {
+  const h = arrivals.households.find((x) => !taken.has(x.partyId) && pred(x));
+  if (!h) throw new Error('no such household in the storm plan at this hotel');
+  taken.add(h.partyId);
+  return h;
+};
+
+test('one room named by several check-ins at once is given to one household only', async () => {
+  const racers = [0, 1, 2, 3].map(() => household((x) => x.status === 'assigned' && x.rooms.length > 0));
+  const answers = await Promise.all(
+    racers.map((h) =>
+      reception
+        .post(`${url()}/checkins`)
+        .send({ partyId: h.partyId, roomNumbers: { [h.rooms[0]!.type]: ['801'] } })
+        .then((r) => r.status),
+    ),
+  );
+  expect(answers.sort()).toEqual([200, 409, 409, 409]);
+  const now: HotelArrivals = (await reception.get(url()).expect(200)).body;
+  const holders = now.households.filter((x) =>
+    Object.values(x.roomNumbers ?? {})
+      .flat()
+      .includes('801'),
+  );
+  expect(holders).toHaveLength(1);
+});
+
+test("a room is known however it is typed, and a guest's own room counts as given", async () => {
+  const first = household((x) => x.status === 'assigned' && x.rooms.length > 0 && x.guests.length >= 1);
+  await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: first.partyId, guestRooms: { [first.guests[0]!.id]: ' 0905 ' } })
+    .expect(200);
+  const second = household((x) => x.status === 'assigned' && x.rooms.length > 0 && x.guests.length >= 1);
+  const byType = await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: second.partyId, roomNumbers: { [second.rooms[0]!.type]: ['905'] } })
+    .expect(409);
+  expect(byType.body.error.message).toContain(`905 is already given to ${first.name}`);
+  const byGuest = await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: second.partyId, guestRooms: { [second.guests[0]!.id]: '905' } })
+    .expect(409);
+  expect(byGuest.body.error.message).toContain(first.name);
+  // Letters in any case are one room too.
+  await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: second.partyId, roomNumbers: { [second.rooms[0]!.type]: ['12b'] } })
+    .expect(200);
+  const third = household((x) => x.status === 'assigned' && x.rooms.length > 0);
+  await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: third.partyId, roomNumbers: { [third.rooms[0]!.type]: ['12B'] } })
+    .expect(409);
+  const now: HotelArrivals = (await reception.get(url()).expect(200)).body;
+  expect(now.households.find((x) => x.partyId === third.partyId)!.status).toBe('assigned');
+});
+
+test('more room numbers than the household has rooms are refused by field, and nothing changes', async () => {
+  const h = household((x) => x.status === 'assigned' && x.rooms.length === 1 && x.rooms[0]!.count === 1 && x.guests.length >= 2);
+  const type = h.rooms[0]!.type;
+  const tooMany = await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: h.partyId, roomNumbers: { [type]: ['1001', '1002', '1003'] } })
+    .expect(400);
+  expect(tooMany.body.error.details.fields).toEqual([
+    expect.objectContaining({ path: `body.roomNumbers.${type}`, message: expect.stringContaining(`1 ${type} room`) }),
+  ]);
+  const spread = await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: h.partyId, guestRooms: { [h.guests[0]!.id]: '1004', [h.guests[1]!.id]: '1005' } })
+    .expect(400);
+  expect(spread.body.error.details.fields[0].path).toBe('body.guestRooms');
+  const now: HotelArrivals = (await reception.get(url()).expect(200)).body;
+  expect(now.households.find((x) => x.partyId === h.partyId)!.status).toBe('assigned');
+  // The same numbers, said once each, are one room.
+  await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: h.partyId, roomNumbers: { [type]: ['1001', '1001'] } })
+    .expect(200);
+});
