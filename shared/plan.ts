@@ -37,7 +37,7 @@ export const planMetricsSchema = z.object({
   /** The same as lastArrivalAt over households with a wheelchair, medical or infant member. */
   vulnerableLastArrivalAt: isoWithOffset.nullable(),
   /** Mean over housed guests of minutes from the incident's start to their arrival at the hotel. */
-  meanArrivalMinutes: z.number().nonnegative().nullable(),
+  meanArrivalMinutes: z.number().nullable(),
   solveMs: z.number().nonnegative(),
 });
 

@@ -8,6 +8,9 @@ import { planSchema } from '../../shared/plan.js';
 import { planRelocation, validatePlan, type Pin } from '../../shared/planner/index.js';
 import { PLAN_OBJECTIVES, scenarioSchema, type PlanObjective } from '../../shared/scenario.js';
 import { readJsonFile } from './read-json.js';
+import { lockedRefErrors } from '../../shared/planner/locked-refs.js';
+import { describeFieldErrors } from '../../shared/errors.js';
+import { countOf } from '../../shared/plural.js';
 import { printSummary } from './summary.js';
 
 const USAGE =
@@ -31,6 +34,13 @@ function main(argv: string[]): void {
   const scenario = readJsonFile(files[0]!, scenarioSchema, 'scenario');
   const previous = flags.has('previous') ? readJsonFile(flags.get('previous')!, planSchema, 'previous plan') : null;
   const locked = flags.has('locked') ? readJsonFile(flags.get('locked')!, planSchema, 'locked plan') : null;
+  const lockErrors = locked ? lockedRefErrors(scenario, locked) : [];
+  if (lockErrors.length) {
+    const shown = lockErrors.slice(0, 50).map((e) => `  ${describeFieldErrors([e])}`);
+    throw new Error(
+      `locked plan ${flags.get('locked')} does not match the scenario (${countOf(lockErrors.length, 'problem')}):\n${shown.join('\n')}${lockErrors.length > 50 ? `\n  ... and ${lockErrors.length - 50} more` : ''}`,
+    );
+  }
   const pins: Pin[] = flags.has('pins') ? readJsonFile(flags.get('pins')!, pinsSchema, 'pins') : [];
   const objective = flags.get('objective');
   if (objective !== undefined && !(PLAN_OBJECTIVES as readonly string[]).includes(objective))
@@ -43,6 +53,8 @@ function main(argv: string[]): void {
   const check = validatePlan(scenario, plan, { previous, locked, pins });
   printSummary(scenario, plan, check);
   if (out) console.error(`plan written to ${out}`);
+  // A plan that breaks a rule (a lock that no vehicle can honour) is written for reading, never passed as good.
+  if (!check.ok) process.exitCode = 1;
 }
 
 try {

@@ -1,7 +1,8 @@
 /**
  * Room combinations: the sets of a hotel's room types that bed a household. Only minimal sets are
- * listed (drop any one room and the beds no longer cover the party), cheapest first, because a
- * non-minimal set is never cheaper and never frees more rooms.
+ * listed (drop any one room and the beds no longer cover the party, or a wheelchair user's household
+ * has no accessible room left), cheapest first, because a non-minimal set is never cheaper and never
+ * frees more rooms.
  */
 import type { Model } from './model.js';
 
@@ -25,12 +26,22 @@ export function minimalCombos(m: Model, hotel: number, size: number, needAccessi
   const slots = (m.hotels[hotel]?.rooms ?? []).filter((s) => (m.rooms[s]?.count ?? 0) > 0);
   slots.sort((a, b) => m.rooms[b]!.sleeps - m.rooms[a]!.sleeps);
   const found: Combo[] = [];
+  const spare: Combo[] = [];
   const counts = new Array<number>(slots.length).fill(0);
+  // Minimal: taking away any one room leaves the party without enough beds, or (when one is needed)
+  // without an accessible room.
+  const minimal = (beds: number, accessibleRooms: number): boolean =>
+    counts.every((c, j) => {
+      if (c === 0) return true;
+      const r = m.rooms[slots[j]!]!;
+      return beds - r.sleeps < size || (needAccessible && r.accessible && accessibleRooms === 1);
+    });
   let budget = 20_000;
-  const dfs = (i: number, beds: number, rate: number, acc: boolean, minSleeps: number): void => {
+  const dfs = (i: number, beds: number, rate: number, accessibleRooms: number): void => {
     if (--budget < 0) return;
-    if (beds >= size) {
-      if (beds - minSleeps < size && (acc || !needAccessible)) {
+    const covered = beds >= size;
+    if (covered && (accessibleRooms > 0 || !needAccessible)) {
+      if (minimal(beds, accessibleRooms)) {
         const used: number[] = [];
         const cnt: number[] = [];
         counts.forEach((c, j) => {
@@ -39,20 +50,28 @@ export function minimalCombos(m: Model, hotel: number, size: number, needAccessi
             cnt.push(c);
           }
         });
-        found.push({ slots: used, counts: cnt, rate, beds });
+        // An accessible room beyond the beds needed (the household is bedded without it).
+        const extra = needAccessible && counts.some((c, j) => c > 0 && m.rooms[slots[j]!]!.accessible && beds - m.rooms[slots[j]!]!.sleeps >= size);
+        (extra ? spare : found).push({ slots: used, counts: cnt, rate, beds });
       }
       return;
     }
     if (i >= slots.length) return;
     const r = m.rooms[slots[i]!]!;
-    const maxN = Math.min(r.count, Math.ceil((size - beds) / r.sleeps));
+    // Rooms of this type while beds are short; once they are covered, one accessible room when one is still needed.
+    const wanted = covered ? 0 : Math.ceil((size - beds) / r.sleeps);
+    const maxN = Math.min(r.count, needAccessible && accessibleRooms === 0 && r.accessible ? Math.max(wanted, 1) : wanted);
     for (let n = maxN; n >= 0; n--) {
       counts[i] = n;
-      dfs(i + 1, beds + n * r.sleeps, rate + n * r.rate, acc || (n > 0 && r.accessible), n > 0 ? Math.min(minSleeps, r.sleeps) : minSleeps);
+      dfs(i + 1, beds + n * r.sleeps, rate + n * r.rate, accessibleRooms + (r.accessible ? n : 0));
     }
     counts[i] = 0;
   };
-  if (size > 0) dfs(0, 0, 0, false, Infinity);
+  if (size > 0) dfs(0, 0, 0, 0);
+  // Sets with an accessible room on top of beds enough only when the hotel has no other way to give
+  // one (a party larger than its accessible room and the rooms beside it): they spend beds that
+  // others may need, which tiers 1-2 weigh above any saving.
+  if (!found.length) found.push(...spare);
   found.sort((a, b) => a.rate - b.rate || a.beds - b.beds || a.counts.length - b.counts.length);
   const out = found.slice(0, MAX_COMBOS);
   m.comboCache.set(key, out);

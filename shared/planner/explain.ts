@@ -10,7 +10,8 @@ import { cheapestFreeCombo, comboRooms, minimalCombos } from './combos.js';
 import { buildModel, carriable, kmSiteHotel, type Model } from './model.js';
 import { countOf } from '../plural.js';
 
-const km1 = (x: number) => `${Math.round(x)} km`;
+/** A distance as people read it: whole km, or to 0.1 km below 10 km. */
+const km1 = (x: number) => `${x < 10 ? Math.round(x * 10) / 10 : Math.round(x)} km`;
 
 /** The nearest hotel (any distance) passing `ok`, with its road km. */
 function nearest(m: Model, site: number, ok: (h: number) => boolean): { h: number; km: number } | null {
@@ -26,7 +27,10 @@ function nearest(m: Model, site: number, ok: (h: number) => boolean): { h: numbe
 /** A reason naming the binding constraint for an unhoused party, given the rooms still free. */
 export function unassignedReason(m: Model, p: number, avail: Int32Array): string {
   const info = m.parties[p]!;
-  const max = m.policy.maxDistanceKm;
+  // The limit as the policy says it (a limit of 14.45 km is not "14 km"), and beyond it never "at 14 km" for a hotel just past it.
+  const limit = m.policy.maxDistanceKm;
+  const max = String(Math.floor(limit * 100) / 100);
+  const beyond = (km: number) => (parseFloat(km1(km)) <= limit ? `${Math.ceil(km * 100) / 100} km` : km1(km));
   const name = (h: number) => m.hotels[h]!.hotel.name;
   if (!m.vehicles.length) return 'no vehicles in the scenario to carry anyone; add a vehicle';
   if (!carriable(m, info)) {
@@ -36,20 +40,20 @@ export function unassignedReason(m: Model, p: number, avail: Int32Array): string
       ? `needs ${countOf(info.wheel, 'wheelchair space')} in one vehicle; the most any vehicle has is ${wcMax}; book an accessible vehicle`
       : `needs ${countOf(info.seated, 'seat')} and ${countOf(info.wheel, 'wheelchair space')} in one vehicle; no vehicle has both (largest has ${countOf(seatMax, 'seat')})`;
   }
-  const within = (h: number) => kmSiteHotel(m, info.site, h) <= max + 1e-9;
+  const within = (h: number) => kmSiteHotel(m, info.site, h) <= limit + 1e-9;
   const hasBeds = (h: number) => minimalCombos(m, h, info.size, info.wheel > 0).length > 0;
   if (!m.hotels.some((_, h) => within(h))) {
     const n = nearest(m, info.site, () => true);
-    return n ? `no hotel within ${max} km; nearest is ${name(n.h)} at ${km1(n.km)}` : 'no hotels in the scenario; add a hotel';
+    return n ? `no hotel within ${max} km; nearest is ${name(n.h)} at ${beyond(n.km)}` : 'no hotels in the scenario; add a hotel';
   }
   if (info.pets && !m.hotels.some((h) => h.hotel.petsAllowed && within(h.idx))) {
     const n = nearest(m, info.site, (h) => m.hotels[h]!.hotel.petsAllowed);
-    return `no pet-friendly hotel within ${max} km${n ? `; ${name(n.h)} at ${km1(n.km)} takes pets` : '; no hotel in the scenario takes pets'}`;
+    return `no pet-friendly hotel within ${max} km${n ? `; ${name(n.h)} at ${beyond(n.km)} takes pets` : '; no hotel in the scenario takes pets'}`;
   }
   const accOk = (h: number) => m.hotels[h]!.rooms.some((s) => m.rooms[s]!.accessible && m.rooms[s]!.count > 0);
   if (info.wheel > 0 && !m.hotels.some((_, h) => hotelAllowed(m, info, h) && accOk(h))) {
     const n = nearest(m, info.site, (h) => accOk(h) && (!info.pets || m.hotels[h]!.hotel.petsAllowed));
-    return `no accessible room within ${max} km${info.pets ? ' at a pet-friendly hotel' : ''}${n ? `; ${name(n.h)} at ${km1(n.km)} has one` : '; no hotel in the scenario has one'}`;
+    return `no accessible room within ${max} km${info.pets ? ' at a pet-friendly hotel' : ''}${n ? `; ${name(n.h)} at ${beyond(n.km)} has one` : '; no hotel in the scenario has one'}`;
   }
   if (!m.hotels.some((_, h) => hotelAllowed(m, info, h) && hasBeds(h))) {
     return `no hotel within ${max} km can bed ${countOf(info.size, 'guest')}${info.wheel ? ' with an accessible room' : ''}; split the booking with the household's consent or add rooms`;
@@ -58,7 +62,7 @@ export function unassignedReason(m: Model, p: number, avail: Int32Array): string
   const kind = `${info.wheel ? 'accessible ' : ''}${info.pets ? 'pet-friendly ' : ''}rooms for ${info.size}`;
   const out = nearest(m, info.site, (h) => !within(h) && suitable(h));
   const checked = m.hotels.filter((_, h) => hotelAllowed(m, info, h) && hasBeds(h)).length;
-  const way = out ? `${name(out.h)} at ${km1(out.km)} has free ${kind}` : `ask the nearest suitable hotel for more rooms`;
+  const way = out ? `${name(out.h)} at ${beyond(out.km)} has free ${kind}` : `ask the nearest suitable hotel for more rooms`;
   return `all ${kind} within ${max} km are taken (${countOf(checked, 'hotel')} checked; ${info.vulnerable ? 'other vulnerable households were placed too' : 'vulnerable and larger households were placed first'}); ${way}`;
 }
 

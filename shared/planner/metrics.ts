@@ -73,7 +73,8 @@ export function computeMetrics(scenario: Scenario, plan: Plan, previous?: Plan |
     transportCostMinor: Math.round(transport),
     lastArrivalAt: Number.isFinite(last) ? formatIso(last) : null,
     vulnerableLastArrivalAt: Number.isFinite(vLast) ? formatIso(vLast) : null,
-    meanArrivalMinutes: arrived ? Math.max(0, Math.round((minutesSum / arrived) * 10) / 10) : null,
+    // As the contract defines it: negative when vehicles ready before the incident begins carry people before it.
+    meanArrivalMinutes: arrived ? Math.round((minutesSum / arrived) * 10) / 10 : null,
     solveMs: plan.metrics.solveMs ?? 0,
     vulnerableHoused,
     partiesMoved,

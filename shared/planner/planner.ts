@@ -15,7 +15,7 @@ import { comboRooms, type Combo } from './combos.js';
 import { unassignedReason } from './explain.js';
 import { planMetrics } from './metrics.js';
 import { buildModel, carriable, kmSiteHotel, type Model, type PartyInfo } from './model.js';
-import { assignRooms, improveAll, type KeepOrder } from './rooms.js';
+import { assignRooms, improveAll, repriced, type KeepOrder } from './rooms.js';
 import { keepPreviousTrips } from './keep-trips.js';
 import { insertRiders } from './insert.js';
 import { scheduleTransport, type TransportResult } from './transport.js';
@@ -207,6 +207,16 @@ function solve(scenario: Scenario, opts: PlanOptions, keepOrder: KeepOrder, shar
   // The cheapest rooms set the shelter objective's cost line too: up to ~1,500 households they get
   // the cost objective's time, so the line is drawn from rooms as cheap as that objective's.
   let rooms = roomsFor(m, t0 + budget * (shelter && m.parties.length > 1500 ? 0.25 : opts.previous ? 0.45 : 0.6));
+  // Beds short on a fresh plan: room stages under other km weights may house more (tiers 1-2 come
+  // before any cost, in both objectives); the one housing most, its rooms made cheap again, is kept.
+  if (guard && m.parties.length <= 1500 && eligible.some((p) => rooms.a.hotelOf[p.idx]! < 0)) {
+    for (const [k, acc] of SHELTER_WEIGHTS) {
+      const r = roomsFor({ ...m, kmWeight: k, accKmWeight: acc }, now() + budget * 0.08);
+      if (compareHousing(housingOf(r.a, eligible), housingOf(rooms.a, eligible)) <= 0) continue;
+      const again = repriced(m, eligible, r.a, now() + budget * 0.08);
+      rooms = { ...r, a: compareHousing(housingOf(again, eligible), housingOf(r.a, eligible)) < 0 ? r.a : again };
+    }
+  }
   let a = rooms.a;
   let riders = ridersOf(a);
   let transport: TransportResult & { kept: Trip[] };
@@ -228,12 +238,7 @@ function solve(scenario: Scenario, opts: PlanOptions, keepOrder: KeepOrder, shar
     let key = shelterKey(m, a, riders, tr, lockedTrips, cap);
     // The cheapest rooms and their schedule are the cost objective's plan: kept as it stands now.
     cheapest = assemble(scenario, m, a, rooms, { ...tr, kept: [] }, lockedStays, lockedTrips, opts, hotelPins, started);
-    const housing = (x: Assignment) => {
-      let v = 0;
-      let h = 0;
-      for (const p of eligible) if (x.hotelOf[p.idx]! >= 0) [v, h] = [v + (p.vulnerable ? p.size : 0), h + p.size];
-      return [v, h] as const;
-    };
+    const housing = (x: Assignment) => housingOf(x, eligible);
     const base = housing(a);
     // Room stages that weigh distance more (wheelchair households most: they ride the few
     // wheelchair spaces, cycle after cycle), each scheduled and judged by the shelter ordering.
@@ -287,6 +292,17 @@ function solve(scenario: Scenario, opts: PlanOptions, keepOrder: KeepOrder, shar
   }
   return { plan: assemble(scenario, m, a, rooms, transport, lockedStays, lockedTrips, opts, hotelPins, started), cheapest, displaced: rooms.displaced.size };
 }
+
+/** Guests housed from vulnerable households (tier 1), and all guests housed (tier 2). */
+function housingOf(x: Assignment, eligible: readonly PartyInfo[]): readonly [number, number] {
+  let v = 0;
+  let h = 0;
+  for (const p of eligible) if (x.hotelOf[p.idx]! >= 0) [v, h] = [v + (p.vulnerable ? p.size : 0), h + p.size];
+  return [v, h];
+}
+
+/** Positive when `x` houses more than `y` under tiers 1-2. */
+const compareHousing = (x: readonly [number, number], y: readonly [number, number]) => x[0] - y[0] || x[1] - y[1];
 
 /** The plan of an assignment and its schedule: households the fleet could not carry are unassigned. */
 function assemble(

@@ -6,7 +6,7 @@
 import { now } from './time.js';
 import { Assignment, Freedom } from './assignment.js';
 import { buildClasses, hotelAllowed, stayCost, type Column } from './columns.js';
-import { cheapestFreeCombo, fits, type Combo } from './combos.js';
+import { cheapestFreeCombo, fits, minimalCombos, take, type Combo } from './combos.js';
 import { kmSiteHotel, type Model, type PartyInfo } from './model.js';
 import { ejectPass, insertUnhoused, movePass, swapPass } from './improve.js';
 import { regretConstruct } from './vogel.js';
@@ -109,6 +109,9 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
       a.freedom[p] = Freedom.Stable;
     }
   }
+  // One kept household holding more than it needs can leave another nowhere to stay: the rooms of
+  // a hotel are shared out again among those kept there and the one left out, when all then fit.
+  for (const p of prevOrder) if (a.hotelOf[p]! < 0) keepByResharing(a, p, inp.previous, cost);
   for (const p of prevOrder) if (a.hotelOf[p]! < 0) displaced.add(p);
 
   // Construction for everyone else: plain greedy, then by regret; keep the better.
@@ -134,6 +137,71 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
   }
   improveAll(a, order, inp.deadline);
   return { a, pinFailures, displaced };
+}
+
+/**
+ * Re-plan stability at one hotel: household `p` could not stay at its previous hotel, whose rooms
+ * went to the households kept there. When the hotel's rooms, shared out again among them and `p`
+ * (each kept one's previous rooms tried first, then the fewest beds that do), bed them all, they
+ * all stay; otherwise nothing changes. A short depth-first search, bounded.
+ */
+function keepByResharing(a: Assignment, p: number, previous: RoomInputs['previous'], cost: (p: number, hotel: number, combo: Combo) => number): boolean {
+  const m = a.m;
+  const h = previous.get(p)!.hotel;
+  const info = m.parties[p]!;
+  const allowed = a.allowed.get(p);
+  if (!hotelAllowed(m, info, h) || (allowed && !allowed.has(h))) return false;
+  const kept = a.occupantsOf(h).filter((q) => a.freedom[q] === Freedom.Stable);
+  if (!kept.length) return false;
+  const before = kept.map((q) => a.combo[q]!);
+  const group = [p, ...kept].sort((x, y) => m.parties[y]!.size - m.parties[x]!.size);
+  const options = group.map((q) => {
+    const own = q === p ? null : a.combo[q]!;
+    const list = [...minimalCombos(m, h, m.parties[q]!.size, m.parties[q]!.wheel > 0)].sort((x, y) => x.beds - y.beds || x.rate - y.rate);
+    return own ? [own, ...list.filter((c) => c !== own)] : list;
+  });
+  for (const q of kept) a.remove(q);
+  const chosen: Combo[] = [];
+  let budget = 5000;
+  const search = (i: number): boolean => {
+    if (i === group.length) return true;
+    for (const c of options[i]!) {
+      if (--budget < 0) return false;
+      if (!fits(c, a.avail)) continue;
+      take(c, a.avail, 1);
+      chosen[i] = c;
+      if (search(i + 1)) return true;
+      take(c, a.avail, -1);
+    }
+    return false;
+  };
+  const found = search(0);
+  // The search leaves the rooms it chose taken; give them back before placing (place takes them again).
+  if (found) for (const c of chosen) take(c, a.avail, -1);
+  const placed = found ? group.map((q, i) => [q, chosen[i]!] as const) : kept.map((q, i) => [q, before[i]!] as const);
+  for (const [q, c] of placed) {
+    a.place(q, h, c, cost(q, h, c));
+    a.freedom[q] = Freedom.Stable;
+  }
+  return found;
+}
+
+/**
+ * The same stays as `from` (made under other km weights), priced and improved under `m`'s: who is
+ * housed stays housed, and their rooms become as cheap as the passes find.
+ */
+export function repriced(m: Model, eligible: PartyInfo[], from: Assignment, deadline: number): Assignment {
+  const a = new Assignment(m, buildClasses(m, eligible));
+  for (const [p, set] of from.allowed) a.allowed.set(p, set);
+  for (const p of eligible) {
+    const h = from.hotelOf[p.idx]!;
+    if (h < 0) continue;
+    const combo = from.combo[p.idx]!;
+    a.place(p.idx, h, combo, stayCost(m, combo, p.size, kmSiteHotel(m, p.site, h), p.wheel > 0));
+    a.freedom[p.idx] = from.freedom[p.idx]!;
+  }
+  improveAll(a, priority(a, eligible), deadline);
+  return a;
 }
 
 /** Alternate insertion, move and swap passes until nothing improves or time runs out. */
