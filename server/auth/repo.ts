@@ -4,11 +4,12 @@ import type { Db, Tx } from '../db/client.js';
 import { sessions, userIncidents, users } from '../db/schema.js';
 import type { Role, SessionUser } from './types.js';
 
-export async function findUserByEmail(db: Db, email: string) {
+/** The user whose email, in lower case, is `address` (already trimmed and lower-cased by the caller). */
+export async function findUserByEmail(db: Db, address: string) {
   const rows = await db
     .select()
     .from(users)
-    .where(sql`lower(${users.email}) = lower(${email})`)
+    .where(sql`lower(${users.email}) = ${address}`)
     .limit(1);
   return rows[0];
 }

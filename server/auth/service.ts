@@ -31,7 +31,10 @@ export class AuthService {
   ) {}
 
   async login(email: string, password: string, ip: string): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
-    const key = `${ip}|${email.toLowerCase()}`;
+    // One spelling for the limit and the look-up alike: the database's lower() of some capitals (a
+    // dotted İ) is not JavaScript's, and a second spelling of one account would be a second counter.
+    const address = email.trim().toLowerCase();
+    const key = `${ip}|${address}`;
     // Reserve the attempt BEFORE the slow hash: a parallel burst cannot slip past the limit while
     // the first guesses are still being verified. A correct password hands its reservation back.
     const wait = this.reserve(key, ip);
@@ -42,7 +45,7 @@ export class AuthService {
     let row: Awaited<ReturnType<typeof repo.findUserByEmail>>;
     let ok: boolean;
     try {
-      row = await repo.findUserByEmail(this.db, email);
+      row = await repo.findUserByEmail(this.db, address);
       ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
     } catch (err) {
       // The database was away: not a guess, so not counted.

@@ -23,9 +23,9 @@ afterAll(async () => server?.close());
 
 let userSeq = 0;
 /** A fresh duty manager with its own email, so rate limits and sessions are this test's own. */
-async function newUser(opts: { password?: string; disabled?: boolean } = {}) {
+async function newUser(opts: { password?: string; disabled?: boolean; name?: string } = {}) {
   userSeq += 1;
-  const email = `auth-user-${userSeq}@test.example`;
+  const email = `${opts.name ?? 'auth-user'}-${userSeq}@test.example`;
   const password = opts.password ?? `pw-${userSeq}-correct-horse`;
   const id = await insertUser(server.database.db, { email, name: `Auth User ${userSeq}`, passwordHash: await hashPassword(password), role: 'duty_manager' });
   if (opts.disabled) await server.database.db.update(users).set({ disabled: true }).where(eq(users.id, id));
@@ -211,6 +211,16 @@ describe('password guessing', () => {
     const u = await newUser();
     for (let i = 1; i <= 10; i++) await login({ email: i % 2 ? u.email.toUpperCase() : u.email, password: `guess-${i}` }).expect(401);
     await login({ email: u.email, password: u.password }).expect(429);
+  });
+
+  test('a second spelling of one account (a dotted capital İ) is no second counter: it signs nobody in', async () => {
+    const u = await newUser({ name: 'admin' });
+    // The database's lower('İ') is 'i' under some collations; JavaScript's is 'i' plus a combining dot.
+    const variant = u.email.replace(/i/, 'İ');
+    expect(variant).not.toBe(u.email);
+    // Not this account: its guesses would count apart from the account's own, so they open nothing.
+    await login({ email: variant, password: u.password }).expect(401);
+    await login({ email: u.email, password: u.password }).expect(200);
   });
 
   test('a successful sign-in resets the count', async () => {
