@@ -256,6 +256,7 @@ function rateLimits(config: Config): Record<RateLimitName, express.RequestHandle
     imports: perUserRateLimit({ limit: config.RATE_LIMIT_IMPORTS_PER_MIN, what: 'imports' }),
     exports: perUserRateLimit({ limit: config.RATE_LIMIT_EXPORTS_PER_MIN, what: 'export requests (create or verify)' }),
     downloads: perUserRateLimit({ limit: config.RATE_LIMIT_DOWNLOADS_PER_MIN, what: 'export downloads' }),
+    uploads: perUserRateLimit({ limit: config.RATE_LIMIT_UPLOADS_PER_MIN, what: 'receipt photo uploads' }),
   };
 }
 

@@ -66,6 +66,8 @@ const envSchema = z.object({
   /** export file downloads, and scenario / guest-list imports. Over the limit: 429 with Retry-After. */
   RATE_LIMIT_DOWNLOADS_PER_MIN: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_IMPORTS_PER_MIN: z.coerce.number().int().positive().default(20),
+  /** Receipt photo uploads (each up to 5 MB, read before anything else). */
+  RATE_LIMIT_UPLOADS_PER_MIN: z.coerce.number().int().positive().default(20),
   /**
    * Ed25519 private key (PEM, or base64 of the PEM) that signs every export's manifest and ledger
    * head. Unset: read from LEDGER_KEY_FILE, made there on first start when absent. Replicas must

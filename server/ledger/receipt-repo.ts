@@ -22,6 +22,20 @@ const info = {
   createdAt: ledgerReceipts.createdAt,
 };
 
+/**
+ * How many photos this user uploaded to the incident that no ledger entry cites yet, and whether
+ * the photo `sha256` is among the incident's already (stored once: uploading it again costs nothing).
+ */
+export async function uncitedUploads(db: Db, incidentId: string, userId: string, sha256: string): Promise<{ uncited: number; stored: boolean }> {
+  const [row] = rowsOf<{ uncited: number | string; stored: boolean }>(
+    await db.execute(sql`select
+      (select count(*) from ledger_receipts r where r.incident_id = ${incidentId}::uuid and r.uploaded_by = ${userId}::uuid
+        and not exists (select 1 from ledger_entries e where e.incident_id = r.incident_id and e.receipt_ref = 'photo:' || r.sha256)) as uncited,
+      exists (select 1 from ledger_receipts r where r.incident_id = ${incidentId}::uuid and r.sha256 = ${sha256}) as stored`),
+  );
+  return { uncited: Number(row?.uncited ?? 0), stored: row?.stored === true };
+}
+
 /** Store a photo, or find the same photo stored before: (incident, sha256) is unique. */
 export async function insertReceipt(db: Db, r: Omit<ReceiptRow, 'id' | 'createdAt'>): Promise<ReceiptInfo> {
   const [created] = await db.insert(ledgerReceipts).values(r).onConflictDoNothing().returning(info);

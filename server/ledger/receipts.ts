@@ -10,7 +10,8 @@ import type { SessionUser } from '../auth/types.js';
 import { AppError } from '../http/errors.js';
 import { PHOTO_REF_PREFIX, RECEIPT_CONTENT_TYPES, type ReceiptContentType, type ReceiptUpload } from '../../shared/ledger.js';
 import { loadIncident } from './context.js';
-import { insertReceipt, receiptWithData, type ReceiptInfo } from './receipt-repo.js';
+import { insertReceipt, receiptWithData, uncitedUploads, type ReceiptInfo } from './receipt-repo.js';
+import { countOf } from '../../shared/plural.js';
 
 /** What the first bytes say the image is (JPEG, PNG or WebP), or null. */
 export function sniffImageType(b: Uint8Array): ReceiptContentType | null {
@@ -32,6 +33,9 @@ export function canReadReceipt(user: Pick<SessionUser, 'role' | 'hotelId'>, rece
   return user.role !== 'reception' || (receipt.hotelId !== null && receipt.hotelId === user.hotelId);
 }
 
+/** Receipt photos one member of staff may hold uploaded but cited by no perk. */
+export const MAX_UNCITED_UPLOADS = 20;
+
 export class ReceiptService {
   constructor(private readonly db: Db) {}
 
@@ -43,6 +47,15 @@ export class ReceiptService {
       throw bodyError(`the bytes are ${actual ? `a ${actual.slice(6).toUpperCase()} image` : 'not a JPEG, PNG or WebP image'}, not the declared ${declared}`);
     await loadIncident(this.db, incidentId);
     const sha256 = createHash('sha256').update(body).digest('hex');
+    // Photos are uploaded just before the perk that cites them: a pile that no perk cites is not
+    // receipts but a disk filling up (and, on the embedded database, memory).
+    const { uncited, stored } = await uncitedUploads(this.db, incidentId, user.id, sha256);
+    if (!stored && uncited >= MAX_UNCITED_UPLOADS)
+      throw new AppError(
+        'conflict',
+        `${countOf(uncited, 'receipt photo')} you uploaded ${uncited === 1 ? 'is' : 'are'} not on any perk yet. Record those perks (or take the photo off the form) before uploading more.`,
+        { uncited, limit: MAX_UNCITED_UPLOADS },
+      );
     const row = await insertReceipt(this.db, {
       incidentId,
       sha256,

@@ -131,6 +131,7 @@ export const ledgerRoutes = [
     method: 'post',
     path: `${at}/receipts`,
     roles: RECORDERS,
+    limit: 'uploads',
     use: receiptUpload,
     params,
     scope: 'incident',
