@@ -27,9 +27,14 @@ export interface InForce {
  * way before its vehicle left, whose ride check-in gave back). A plan has nothing more to do for
  * them: no room to choose, no seat to give. `waiting`: households with someone still waiting.
  */
-export function settledParties(inForce: InForce, waiting: ReadonlySet<string>): Set<string> {
+export function settledParties(inForce: InForce, waiting: ReadonlySet<string>, down: ReadonlySet<string> = new Set()): Set<string> {
   const riding = new Set(inForce.locked.trips.flatMap((t) => t.partyIds));
-  return new Set(inForce.stayRows.filter((s) => s.status === 'checked_in' && !riding.has(s.partyId) && !waiting.has(s.partyId)).map((s) => s.partyId));
+  const settled = new Set(inForce.stayRows.filter((s) => s.status === 'checked_in' && !riding.has(s.partyId) && !waiting.has(s.partyId)).map((s) => s.partyId));
+  // Aboard (or set down by) a vehicle that has left and then went out of service: no plan can
+  // collect them from their muster point, where they are not. Their stays stand; the duty manager
+  // acts on the attention item raised for the people aboard.
+  for (const t of inForce.locked.trips) if (down.has(t.vehicleId)) for (const id of t.partyIds) settled.add(id);
+  return settled;
 }
 
 /** The plan in force as the planner sees it: settled households (`settledParties`) left out. */

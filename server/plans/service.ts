@@ -67,7 +67,7 @@ export class PlanService {
 
   /** Households settled in their rooms (`settledParties`) by the plan in force: the planner, and proposals' diffs, leave them out. */
   private async settled(db: Db | Tx, incidentId: string, inForce: InForce): Promise<Set<string>> {
-    return settledParties(inForce, new Set(await repo.partyIdsWaiting(db, incidentId)));
+    return settledParties(inForce, new Set(await repo.partyIdsWaiting(db, incidentId)), new Set(await repo.vehicleIdsOutOfService(db, incidentId)));
   }
 
   /**

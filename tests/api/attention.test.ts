@@ -212,6 +212,33 @@ test('a vehicle out of service: every household it was about to carry gets a tra
   for (const e of cured) expect(e.payload).toMatchObject({ cured: true, note: 'seated on another vehicle by the plan' });
 });
 
+test('a vehicle out of service after it left: a re-plan leaves those aboard or set down where they are, and applies', async () => {
+  const { link, view } = await vehicleWithTrip(2);
+  const trip = view.trip!;
+  for (const h of trip.households) await drive(link, 'boardings', { tripId: trip.id, partyId: h.partyId, boarded: true }).expect(200);
+  await drive(link, 'departures', { tripId: trip.id }).expect(200);
+  await drive(link, 'arrivals', { tripId: trip.id, hotelId: trip.stops[0]!.hotelId }).expect(200);
+  await duty
+    .patch(inc(`/vehicles/${link.vehicleId}`))
+    .send({ status: 'out_of_service', reason: 'engine fire' })
+    .expect(200);
+  const aboard = new Set(trip.households.map((h) => h.partyId));
+  const before = await state();
+  const proposal = (await duty.post(inc('/plans')).expect(201)).body as PlanView;
+  // Not collected again from the muster point they left, nor given other rooms.
+  expect(proposal.plan.trips.filter((t) => t.partyIds.some((id) => aboard.has(id)))).toEqual([]);
+  await duty.post(inc(`/plans/${proposal.id}/apply`)).expect(200);
+  const after = await expectCountsAddUp();
+  for (const id of aboard) {
+    const [was, now] = [before.parties.find((p) => p.id === id)!, after.parties.find((p) => p.id === id)!];
+    expect({ id, hotelId: now.hotelId, where: now.guests.map((g) => g.whereabouts) }).toEqual({
+      id,
+      hotelId: was.hotelId,
+      where: was.guests.map((g) => g.whereabouts),
+    });
+  }
+});
+
 test('rooms withdrawn: displaced households become unplaced items with their names', async () => {
   const s0 = await state();
   const hotel = s0.hotels.find((h) =>
