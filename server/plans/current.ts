@@ -22,18 +22,30 @@ export interface InForce {
 }
 
 /**
- * Households already in their hotel's rooms with nobody left to collect: checked in, on no trip a
- * re-plan keeps, and nobody waiting at the muster point (a household that reached its hotel another
- * way before its vehicle left, whose ride check-in gave back). A plan has nothing more to do for
- * them: no room to choose, no seat to give. `waiting`: households with someone still waiting.
+ * Households a plan has nothing more to do for: no room to choose, no seat to give.
+ * - In their hotel's rooms, or on their own way to the hotel booked for them, with nobody left to
+ *   collect: checked in (stay checked in), or someone checked in or making their own way there
+ *   (`onTheirWay`; stay still planned), on no trip a re-plan keeps, and nobody `waiting` at the
+ *   muster point. (A household that said it made its own way to its booked hotel was otherwise
+ *   given a vehicle of its own by the next plan.)
+ * - Aboard (or set down by) a vehicle that left and then went out of service (`down`): no plan
+ *   can collect them from their muster point, where they are not. Their stays stand; the duty
+ *   manager acts on the attention item raised for the people aboard.
  */
-export function settledParties(inForce: InForce, waiting: ReadonlySet<string>, down: ReadonlySet<string> = new Set()): Set<string> {
+export function settledParties(
+  inForce: InForce,
+  who: { waiting: ReadonlySet<string>; onTheirWay?: ReadonlySet<string>; down?: ReadonlySet<string> },
+): Set<string> {
   const riding = new Set(inForce.locked.trips.flatMap((t) => t.partyIds));
-  const settled = new Set(inForce.stayRows.filter((s) => s.status === 'checked_in' && !riding.has(s.partyId) && !waiting.has(s.partyId)).map((s) => s.partyId));
-  // Aboard (or set down by) a vehicle that has left and then went out of service: no plan can
-  // collect them from their muster point, where they are not. Their stays stand; the duty manager
-  // acts on the attention item raised for the people aboard.
-  for (const t of inForce.locked.trips) if (down.has(t.vehicleId)) for (const id of t.partyIds) settled.add(id);
+  const settled = new Set(
+    inForce.stayRows
+      .filter(
+        (s) =>
+          (s.status === 'checked_in' || (s.status === 'planned' && who.onTheirWay?.has(s.partyId))) && !riding.has(s.partyId) && !who.waiting.has(s.partyId),
+      )
+      .map((s) => s.partyId),
+  );
+  for (const t of inForce.locked.trips) if (who.down?.has(t.vehicleId)) for (const id of t.partyIds) settled.add(id);
   return settled;
 }
 

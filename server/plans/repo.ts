@@ -9,6 +9,7 @@ import { rowsOf } from '../db/rows.js';
 import { events, guests, incidents, parties, plans, roomTypes, sites, stays, tripRiders, trips, vehicles, type PartyStatus } from '../db/schema.js';
 import { insertBatched } from '../db/batch.js';
 import { PLANNING_FIELDS } from '../../shared/events.js';
+import type { Whereabouts } from '../../shared/whereabouts.js';
 
 type Exec = Db | Tx;
 export type PlanRow = typeof plans.$inferSelect;
@@ -29,11 +30,12 @@ export async function partyIdsWithStatus(db: Exec, incidentId: string, statuses:
 }
 
 /** Households with someone still waiting at the muster point. */
-export async function partyIdsWaiting(db: Exec, incidentId: string): Promise<string[]> {
+/** Households with at least one member in one of these whereabouts. */
+export async function partyIdsWith(db: Exec, incidentId: string, where: readonly Whereabouts[]): Promise<string[]> {
   const rows = await db
     .selectDistinct({ id: guests.partyId })
     .from(guests)
-    .where(and(eq(guests.incidentId, incidentId), eq(guests.whereabouts, 'waiting')));
+    .where(and(eq(guests.incidentId, incidentId), inArray(guests.whereabouts, [...where])));
   return rows.map((p) => p.id);
 }
 

@@ -67,7 +67,11 @@ export class PlanService {
 
   /** Households settled in their rooms (`settledParties`) by the plan in force: the planner, and proposals' diffs, leave them out. */
   private async settled(db: Db | Tx, incidentId: string, inForce: InForce): Promise<Set<string>> {
-    return settledParties(inForce, new Set(await repo.partyIdsWaiting(db, incidentId)), new Set(await repo.vehicleIdsOutOfService(db, incidentId)));
+    return settledParties(inForce, {
+      waiting: new Set(await repo.partyIdsWith(db, incidentId, ['waiting'])),
+      onTheirWay: new Set(await repo.partyIdsWith(db, incidentId, ['own_way', 'checked_in'])),
+      down: new Set(await repo.vehicleIdsOutOfService(db, incidentId)),
+    });
   }
 
   /**
@@ -253,8 +257,9 @@ export class PlanService {
         if (changes.length) throw staleError(changes);
       }
       const inForce = await loadInForce(tx, incidentId);
-      const diff = diffPlans(withoutParties(inForce, await this.settled(tx, incidentId, inForce)).plan, row.plan);
-      const affectedHotels = await this.writePlan(tx, incidentId, row.id, row.plan, inForce);
+      const settled = await this.settled(tx, incidentId, inForce);
+      const diff = diffPlans(withoutParties(inForce, settled).plan, row.plan);
+      const affectedHotels = await this.writePlan(tx, incidentId, row.id, row.plan, inForce, settled);
       const pinned = row.pins.filter((p) => p.hotelId).map((p) => p.partyId);
       if (pinned.length) await repo.pinPlannedStays(tx, incidentId, pinned);
       await repo.supersedeApplied(tx, incidentId);
@@ -335,9 +340,17 @@ export class PlanService {
   }
 
   /** Replace what is not locked by the proposal; every room and seat is taken under the DB's capacity checks. */
-  private async writePlan(tx: Tx, incidentId: string, planId: string, plan: Plan, inForce: Awaited<ReturnType<typeof loadInForce>>): Promise<Set<string>> {
+  private async writePlan(
+    tx: Tx,
+    incidentId: string,
+    planId: string,
+    plan: Plan,
+    inForce: Awaited<ReturnType<typeof loadInForce>>,
+    settled: ReadonlySet<string>,
+  ): Promise<Set<string>> {
     const affected = new Set<string>();
-    const lockedParties = new Set(inForce.locked.stays.map((s) => s.partyId));
+    // Locked stays, and those of households the planner was not given (settled): kept as they are.
+    const lockedParties = new Set([...inForce.locked.stays.map((s) => s.partyId), ...settled]);
     const next = new Map(plan.stays.map((s) => [s.partyId, s]));
     // 1. Stays: keep those identical to the proposal, cancel the rest; rooms change by net amounts.
     const deltas = new Map<string, { hotelId: string; type: string; delta: number }>();

@@ -4,6 +4,7 @@
  * vehicle for them or lists them as changed. Checked in in part: those still at the muster point
  * keep the household's ride, and every re-plan carries them.
  */
+import request from 'supertest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { smallScenario } from '../../seed/small.js';
@@ -84,4 +85,30 @@ test('a household checked in before its vehicle left gets no vehicle again; one 
   // Their rooms are still theirs: the hotel's counters say so (the invariants check them after the test).
   const again = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
   expect(inDiff(again, whole.id)).toBe(false);
+});
+
+test('a household on its own way to the hotel booked for it gets no vehicle from any re-plan, keeps its rooms, and is listed nowhere', async () => {
+  const s0 = await state();
+  const p = s0.parties.find(
+    (x) => x.hotelId && x.tripId && x.guests.every((g) => g.whereabouts === 'waiting') && s0.trips.find((t) => t.id === x.tripId)?.status === 'planned',
+  )!;
+  const token = (await duty.get(`${base}/status-links/${p.id}`).expect(200)).body.token as string;
+  await request(server.url)
+    .post('/api/guest/replies')
+    .set('x-status-token', token)
+    .send({ kind: 'own_way', key: `own-way-${p.id}`, place: 'the hotel', toHotel: true })
+    .expect(201);
+  for (const body of [{}, { mode: 'transport' }]) {
+    const proposal = (await duty.post(`${base}/plans`).send(body).expect(201)).body as PlanView;
+    expect(proposal.plan.trips.some((t) => t.partyIds.includes(p.id))).toBe(false);
+    expect(proposal.plan.unassigned.some((u) => u.partyId === p.id)).toBe(false);
+    expect(inDiff(proposal, p.id)).toBe(false);
+  }
+  const proposal = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+  const now = (await state()).parties.find((x) => x.id === p.id)!;
+  expect(now).toMatchObject({ hotelId: p.hotelId, tripId: null, status: p.status });
+  expect(now.guests.every((g) => g.whereabouts === 'own_way')).toBe(true);
+  // Reception checks them in when they walk in.
+  await duty.post(`${base}/hotels/${p.hotelId}/arrivals/checkins`).send({ partyId: p.id }).expect(200);
 });

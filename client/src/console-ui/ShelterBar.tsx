@@ -91,7 +91,7 @@ export function ShelterBar({ incidentId, shelter, timeZone, onAuthError }: Props
               {' '}
               (
               {offer.view.diff.retimed.length
-                ? `${countOf(offer.view.diff.retimed.length, 'household')} get a new vehicle or time`
+                ? `${countOf(offer.view.diff.retimed.length, 'household')} ${offer.view.diff.retimed.length === 1 ? 'gets' : 'get'} a new vehicle or time`
                 : 'nobody already booked changes vehicle'}
               )
             </span>
