@@ -78,6 +78,8 @@ export class PartyService {
       await recordMoves(tx, incidentId, moved, to ?? 'waiting', ev!.seq);
       if (to === 'waiting') await syncJourney(tx, incidentId, [partyId]);
       await recordHouseholdStatus(tx, { incidentId, partyId, status, eventSeq: ev!.seq });
+      // A member reported missing stays missing whatever is said of the household (whereabouts/repo.ts): so does their item.
+      const stillMissing = members.some((g) => g.w === 'missing' && !moved.some((m) => m.guestId === g.id));
       if (to && to !== 'waiting')
         await closeCured(
           tx,
@@ -85,7 +87,7 @@ export class PartyService {
           incidentId,
           actor,
           [partyId],
-          ['unplaced', 'left_behind', 'transport_lost', 'overdue', 'missing'],
+          ['unplaced', 'left_behind', 'transport_lost', 'overdue', ...(stillMissing ? [] : (['missing'] as const))],
           status === 'self_evacuated' ? 'made their own way' : 'marked no-show',
         );
       // "Needs help" is something to act on for every duty manager until someone has; back to

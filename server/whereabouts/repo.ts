@@ -23,6 +23,8 @@ export interface GuestSelection {
 }
 
 /** Move the selected guests to `to` where the state machine allows it; returns who moved. */
+const HOUSEHOLD_MOVES_KEEP_MISSING: readonly Whereabouts[] = ['own_way', 'no_show'];
+
 export async function moveGuests(tx: Tx, incidentId: string, sel: GuestSelection, to: Whereabouts, at = new Date()): Promise<Moved[]> {
   const where = [eq(guests.incidentId, incidentId)];
   if (sel.partyIds) {
@@ -42,6 +44,9 @@ export async function moveGuests(tx: Tx, incidentId: string, sel: GuestSelection
   for (const r of rows) {
     const from = isWhereabouts(r.whereabouts) ? r.whereabouts : 'waiting';
     if (sel.from && !sel.from.includes(from)) continue;
+    // What is said of a household (made its own way, never arrived) is not said of a member reported
+    // missing: they stay missing, and their attention item open, until someone finds them.
+    if (from === 'missing' && !sel.guestIds && HOUSEHOLD_MOVES_KEEP_MISSING.includes(to)) continue;
     if (!canMove(from, to)) continue;
     moved.push({ guestId: r.id, partyId: r.partyId, from });
   }

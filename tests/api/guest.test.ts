@@ -364,6 +364,22 @@ test('two duty managers marking the same reply handled at once: one wins, the ot
   expect(events.filter((e) => e.type === 'guest.reply_handled' && e.payload.replyId === replyId)).toHaveLength(1);
 });
 
+test('a household said to have made its own way keeps a member reported missing missing, and the item open', async () => {
+  const s = await state();
+  const p = s.parties.find((x) => x.guests.length >= 2 && x.guests.every((g) => g.whereabouts === 'waiting') && !['P02', 'P11'].includes(x.id))!;
+  const g = asGuest(await tokenOf(p.id));
+  const lost = p.guests[1]!;
+  await g.reply({ kind: 'missing_member', key: key(), guestId: lost.id, text: 'went back for the dog' }).expect(201);
+  await duty
+    .post(inc(`/parties/${p.id}/status`))
+    .send({ status: 'self_evacuated', note: 'phoned: driving to their sister' })
+    .expect(200);
+  const after = (await state()).parties.find((x) => x.id === p.id)!;
+  expect(after.guests.map((x) => [x.id, x.whereabouts])).toEqual(p.guests.map((x) => [x.id, x.id === lost.id ? 'missing' : 'own_way']));
+  const items = (await duty.get(inc('/attention')).expect(200)).body.items as { kind: string; partyId: string; guestIds: string[] }[];
+  expect(items.filter((i) => i.partyId === p.id).map((i) => [i.kind, i.guestIds])).toEqual([['missing', [lost.id]]]);
+});
+
 test('guessing tokens is cut off (last: it locks this client out)', async () => {
   let last = 0;
   for (let i = 0; i < 40 && last !== 429; i++) last = (await asGuest(`guess${i}`.padEnd(32, 'x')).status()).status;
