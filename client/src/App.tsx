@@ -28,7 +28,7 @@ const loading = (
   </main>
 );
 import { ErrorNotice } from './components/ErrorNotice.js';
-import { clearOfflineData, StaleNotice } from './offline/service-worker.js';
+import { clearOfflineData, forgetReadLists, StaleNotice } from './offline/service-worker.js';
 import { GuestRoot, isGuestRoute } from './guest/index.js';
 
 type Session =
@@ -128,7 +128,10 @@ function StaffApp() {
   /** Pages call this with any error; a lost session leads back to sign-in. */
   const onAuthError = useCallback(
     (err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) onSignedOut('Your session has ended. Please sign in again.');
+      if (err instanceof ApiError && err.status === 401) {
+        forgetReadLists();
+        onSignedOut('Your session has ended. Please sign in again.');
+      }
     },
     [onSignedOut],
   );

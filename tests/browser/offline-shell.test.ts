@@ -99,10 +99,14 @@ describeBrowser('offline field pages', () => {
     expect(events.filter((e) => e.type === 'guest.checked_in' && e.payload.partyId === household.partyId)).toHaveLength(1);
 
     // Signing out leaves no cached answers on the device, and an offline reload then asks to sign in.
+    // Nor the arrivals list kept for reading offline (names, phones, needs).
+    const kept = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('relocation:arrivals:')).length);
     expect(await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('api-')).length)).toBe(1);
+    expect(await kept()).toBe(1);
     await page.getByRole('button', { name: /^Sign out$/ }).click();
     await page.getByLabel('Password').waitFor();
     expect(await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('api-')).length)).toBe(0);
+    expect(await kept()).toBe(0);
     await context.setOffline(true);
     await page.reload();
     await page.locator('main.centred').waitFor();

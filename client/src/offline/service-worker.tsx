@@ -37,8 +37,21 @@ export function registerServiceWorker(): void {
     .catch(() => undefined);
 }
 
+/** Keys of lists kept on the device for reading offline (reception's arrivals: names, phones, needs). */
+const READ_LISTS = 'relocation:arrivals:';
+
+/** Lists kept for reading offline, forgotten: on sign-out, and when the session has ended. */
+export function forgetReadLists(): void {
+  try {
+    for (const key of Object.keys(localStorage)) if (key.startsWith(READ_LISTS)) localStorage.removeItem(key);
+  } catch {
+    /* storage unavailable */
+  }
+}
+
 /** On sign-out: what this user read must not stay on the device. */
 export async function clearOfflineData(): Promise<void> {
+  forgetReadLists();
   stale.clear();
   notify();
   try {

@@ -43,6 +43,7 @@ function readCache(key: string): Cached | null {
 }
 
 export function useArrivals(incidentId: string, hotelId: string, onAuthError: () => void): ArrivalsState {
+  // Forgotten on sign-out (offline/service-worker.tsx, forgetReadLists).
   const cacheKey = `relocation:arrivals:${incidentId}:${hotelId}`;
   const [cached] = useState(() => readCache(cacheKey));
   const [arrivals, setArrivals] = useState<HotelArrivals | null>(cached?.arrivals ?? null);
