@@ -42,12 +42,18 @@ export class AppError extends Error {
 
 /** A 400 naming every bad field, e.g. `parties[12].guests[0].age: expected adult, child or infant`. */
 export function validationError(fields: FieldError[], what = 'request'): AppError {
+  // A file of bad rows gets its first MAX_FIELD_ERRORS refusals and how many more there are: enough
+  // to act on, never an answer many times the size of the upload.
+  const shown = fields.slice(0, MAX_FIELD_ERRORS);
   return new AppError(
     'validation_failed',
     `Invalid ${what}: ${describeFieldErrors(fields.slice(0, 10))}${fields.length > 10 ? ` (and ${fields.length - 10} more)` : ''}`,
-    { fields },
+    fields.length > shown.length ? { fields: shown, more: fields.length - shown.length } : { fields },
   );
 }
+
+/** The most field refusals one answer lists. */
+export const MAX_FIELD_ERRORS = 200;
 
 /**
  * Parse `value` with `schema` or throw a 400 whose paths start at `where` (body, query, params);

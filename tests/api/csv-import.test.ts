@@ -225,6 +225,18 @@ describe('a bad file adds nothing', () => {
     expect((await state(id)).parties.map((p) => p.id)).toEqual(['EXISTING-1']);
   });
 
+  test('a file of thousands of bad rows is answered with the first 200 refusals and how many more, not a list larger than the file', async () => {
+    const id = await newIncident();
+    const rows = Array.from({ length: 3000 }, (_, i) => `B-${i},Lodge ${i},Guest ${i},elder,,,,maybe,,Nowhere`);
+    const text = [HEADER, ...rows].join('\n');
+    const res = await postCsv(id, text).expect(400);
+    expect(res.body.error.details.fields).toHaveLength(200);
+    expect(res.body.error.details.fields[0]).toEqual({ path: 'line 2: age_group', message: 'expected adult, child or infant, got "elder"' });
+    expect(res.body.error.details.more).toBe(3 * 3000 - 200);
+    expect(JSON.stringify(res.body).length).toBeLessThan(text.length);
+    expect((await state(id)).parties.map((p) => p.id)).toEqual(['EXISTING-1']);
+  });
+
   test('the same file twice: the second time every booking is named and nothing is added', async () => {
     const id = await newIncident();
     await postCsv(id, EXAMPLE).expect(201);
