@@ -19,6 +19,8 @@ export interface InForce {
   pins: { partyId: string; hotelId: string }[];
   stayRows: (typeof stays.$inferSelect)[];
   tripRows: (typeof trips.$inferSelect)[];
+  /** Households set down at their hotel by a trip that has left (their ride there is over). */
+  setDown: Set<string>;
 }
 
 /**
@@ -49,12 +51,33 @@ export function settledParties(
   return settled;
 }
 
+/**
+ * Households set down at their hotel whose members are not all there: someone still `waiting` at
+ * the muster point (found at a roll call, left behind by the driver). Their ride is over, so a plan
+ * must give them another one, to the rooms the household already holds.
+ */
+export function strayParties(inForce: InForce, waiting: ReadonlySet<string>): Set<string> {
+  return new Set([...inForce.setDown].filter((id) => waiting.has(id)));
+}
+
+/**
+ * The plan in force with these households off the trips they rode (their stays kept): free for a
+ * new ride. A locked trip left with nobody stays locked, empty: its vehicle still drove it, and is
+ * free only after it (the planner's answer drops empty trips, planner-port.ts).
+ */
+export function offTheirTrips(inForce: InForce, riders: ReadonlySet<string>): InForce {
+  if (!riders.size) return inForce;
+  const freed = withoutParties(inForce, riders, true);
+  const off = (t: Plan['trips'][number]) => ({ ...t, partyIds: t.partyIds.filter((id) => !riders.has(id)) });
+  return { ...freed, locked: { ...freed.locked, trips: inForce.locked.trips.map(off) } };
+}
+
 /** The plan in force as the planner sees it: settled households (`settledParties`) left out. */
-export function withoutParties(inForce: InForce, out: ReadonlySet<string>): InForce {
+export function withoutParties(inForce: InForce, out: ReadonlySet<string>, keepStays = false): InForce {
   if (!out.size) return inForce;
   const keep = (p: Plan): Plan => ({
     ...p,
-    stays: p.stays.filter((s) => !out.has(s.partyId)),
+    stays: keepStays ? p.stays : p.stays.filter((s) => !out.has(s.partyId)),
     trips: p.trips.map((t) => ({ ...t, partyIds: t.partyIds.filter((id) => !out.has(id)) })).filter((t) => t.partyIds.length > 0),
   });
   // plan.trips and planTrips are index-aligned: a trip left with nobody goes from both.
@@ -64,7 +87,7 @@ export function withoutParties(inForce: InForce, out: ReadonlySet<string>): InFo
     plan: keep(inForce.plan),
     planTrips: inForce.planTrips.filter((_, i) => riding[i]),
     locked: keep(inForce.locked),
-    pins: inForce.pins.filter((p) => !out.has(p.partyId)),
+    pins: keepStays ? inForce.pins : inForce.pins.filter((p) => !out.has(p.partyId)),
   };
 }
 
@@ -103,5 +126,6 @@ export async function loadInForce(db: Db | Tx, incidentId: string): Promise<InFo
     pins,
     stayRows,
     tripRows,
+    setDown: new Set(riderRows.filter((r) => r.status === 'dropped').map((r) => r.partyId)),
   };
 }

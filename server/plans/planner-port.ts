@@ -30,18 +30,23 @@ const offMainThread = (input: PlanInput) => !input.previous || input.scenario.pa
 export async function computePlan(input: PlanInput): Promise<Plan> {
   if (offMainThread(input)) {
     const { runPlannerInWorker } = await import('../planner/worker.js');
-    return runPlannerInWorker(input);
+    return withoutEmptyTrips(await runPlannerInWorker(input));
   }
-  return planRelocation(input.scenario, { ...options(input), ...(input.objective ? { objective: input.objective } : {}) });
+  return withoutEmptyTrips(planRelocation(input.scenario, { ...options(input), ...(input.objective ? { objective: input.objective } : {}) }));
 }
 
 /** The two alternatives (cheapest, fastest within the tolerance) from one run of the planner. */
 export async function computePlanPair(input: PlanInput): Promise<PlanPair> {
-  if (offMainThread(input)) {
-    const { runPlanPairInWorker } = await import('../planner/worker.js');
-    return runPlanPairInWorker(input);
-  }
-  return planBoth(input.scenario, options(input));
+  const pair = offMainThread(input) ? await (await import('../planner/worker.js')).runPlanPairInWorker(input) : planBoth(input.scenario, options(input));
+  return { shelter: withoutEmptyTrips(pair.shelter), cost: withoutEmptyTrips(pair.cost) };
+}
+
+/**
+ * A locked trip whose households all need a new ride (current.ts, offTheirTrips) is given to the
+ * planner empty, so that its vehicle is busy until it ends; it is no part of the answer.
+ */
+function withoutEmptyTrips(plan: Plan): Plan {
+  return plan.trips.every((t) => t.partyIds.length) ? plan : { ...plan, trips: plan.trips.filter((t) => t.partyIds.length) };
 }
 
 const options = (input: PlanInput) => ({

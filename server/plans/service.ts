@@ -19,7 +19,7 @@ import { OUT_OF_PLAN_STATUSES } from '../../shared/statuses.js';
 import { exportScenario } from '../incidents/export.js';
 import { addRoomDelta, adjustRoomsBulk } from '../stays/repo.js';
 import { cancelTrips } from '../stays/riders.js';
-import { loadInForce, settledParties, withoutParties, type InForce } from './current.js';
+import { loadInForce, offTheirTrips, settledParties, strayParties, withoutParties, type InForce } from './current.js';
 import * as repo from './repo.js';
 import { computePlan, computePlanPair } from './planner-port.js';
 import { loadShelterInput } from '../shelter/service.js';
@@ -47,7 +47,8 @@ export class PlanService {
     const out = new Set(await repo.partyIdsWithStatus(db, incidentId, [...OUT_OF_PLAN_STATUSES]));
     const down = new Set(await repo.vehicleIdsOutOfService(db, incidentId));
     const full = await loadInForce(db, incidentId);
-    const settled = await this.settled(db, incidentId, full);
+    const who = await this.whereabouts(db, incidentId);
+    const settled = settledParties(full, who);
     const held = new Map<string, number>();
     for (const s of full.stayRows)
       if (settled.has(s.partyId)) for (const r of s.rooms) held.set(`${s.hotelId}|${r.type}`, (held.get(`${s.hotelId}|${r.type}`) ?? 0) + r.count);
@@ -61,17 +62,22 @@ export class PlanService {
         })),
         vehicles: scenario.vehicles.filter((v) => !down.has(v.id)),
       },
-      inForce: withoutParties(full, settled),
+      inForce: offTheirTrips(withoutParties(full, settled), strayParties(full, who.waiting)),
     };
   }
 
   /** Households settled in their rooms (`settledParties`) by the plan in force: the planner, and proposals' diffs, leave them out. */
   private async settled(db: Db | Tx, incidentId: string, inForce: InForce): Promise<Set<string>> {
-    return settledParties(inForce, {
+    return settledParties(inForce, await this.whereabouts(db, incidentId));
+  }
+
+  /** Households with someone waiting, with someone checked in or on their own way, and the vehicles out of service. */
+  private async whereabouts(db: Db | Tx, incidentId: string) {
+    return {
       waiting: new Set(await repo.partyIdsWith(db, incidentId, ['waiting'])),
       onTheirWay: new Set(await repo.partyIdsWith(db, incidentId, ['own_way', 'checked_in'])),
       down: new Set(await repo.vehicleIdsOutOfService(db, incidentId)),
-    });
+    };
   }
 
   /**

@@ -112,3 +112,54 @@ test('a household on its own way to the hotel booked for it gets no vehicle from
   // Reception checks them in when they walk in.
   await duty.post(`${base}/hotels/${p.hotelId}/arrivals/checkins`).send({ partyId: p.id }).expect(200);
 });
+
+test('a member found at a roll call after the household was set down at its hotel gets a ride of their own to its rooms', async () => {
+  const s0 = await state();
+  const h = s0.parties.find(
+    (x) =>
+      x.hotelId &&
+      x.tripId &&
+      x.guests.length >= 2 &&
+      x.guests.every((g) => g.whereabouts === 'waiting') &&
+      s0.trips.find((t) => t.id === x.tripId)?.status === 'planned',
+  )!;
+  const trip = s0.trips.find((t) => t.id === h.tripId)!;
+  const links = (await duty.get(`${base}/drivers`).expect(200)).body.links as { vehicleId: string; token: string }[];
+  const drive = (what: string, body: object) =>
+    request(server.url)
+      .post(`/api/drive/${links.find((l) => l.vehicleId === trip.vehicleId)!.token}/${what}`)
+      .send(body)
+      .expect(200);
+  await drive('boardings', { tripId: trip.id, partyId: h.id, boarded: true });
+  await drive('departures', { tripId: trip.id });
+  await drive('arrivals', { tripId: trip.id, hotelId: h.hotelId });
+  // All but the last checked in; the last is not there (missing), then found at the muster point.
+  const last = h.guests[h.guests.length - 1]!;
+  await duty
+    .post(`${base}/hotels/${h.hotelId}/arrivals/checkins`)
+    .send({ partyId: h.id, guestIds: h.guests.slice(0, -1).map((g) => g.id) })
+    .expect(200);
+  const list = (await duty.get(`${base}/sites/${h.siteId}/rollcall`).expect(200)).body as { households: { guests: { id: string; whereabouts: string }[] }[] };
+  const waiting = list.households.flatMap((x) => x.guests).filter((g) => g.whereabouts === 'waiting');
+  await duty
+    .post(`${base}/sites/${h.siteId}/rollcall`)
+    .send({ presentGuestIds: [...waiting.map((g) => g.id), last.id] })
+    .expect(200);
+  expect((await state()).parties.find((x) => x.id === h.id)!.guests.find((g) => g.id === last.id)!.whereabouts).toBe('waiting');
+  // Every re-plan carries them, from where they wait to the household's hotel; the rest stay in their rooms.
+  for (const body of [{}, { mode: 'transport' }]) {
+    const proposal = (await duty.post(`${base}/plans`).send(body).expect(201)).body as PlanView;
+    const ride = proposal.plan.trips.find((t) => t.partyIds.includes(h.id));
+    expect(ride).toMatchObject({ fromSiteId: h.siteId, stops: expect.arrayContaining([h.hotelId]) });
+    expect(proposal.plan.stays.find((x) => x.partyId === h.id)?.hotelId).toBe(h.hotelId);
+  }
+  const proposal = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+  const s1 = await state();
+  const now = s1.parties.find((x) => x.id === h.id)!;
+  expect(now.hotelId).toBe(h.hotelId);
+  expect(now.tripId).not.toBe(trip.id);
+  const next = s1.trips.find((t) => t.id === now.tripId)!;
+  expect(next.status).toBe('planned');
+  expect(now.guests.map((g) => g.whereabouts)).toEqual(h.guests.map((g) => (g.id === last.id ? 'waiting' : 'checked_in')));
+});
