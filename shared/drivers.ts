@@ -3,6 +3,7 @@
  * phone sees (the manifest of the vehicle's current trip) and what it sends (boarded, departed,
  * arrived at a stop, position). Drivers have no account: the signed link is their key.
  */
+import type { Whereabouts } from './whereabouts.js';
 import { z } from 'zod';
 import { entityIdSchema } from './fields.js';
 import type { EtaSource, TripStatus, VehicleStatus } from './statuses.js';
@@ -43,9 +44,18 @@ export interface DriverHousehold {
   size: number;
   needs: string[];
   notes: string;
-  guests: { name: string; age: string; needs: string[] }[];
+  /** Each member and where they are: a household is boarded whole, but only those at the door ride. */
+  guests: { name: string; age: string; needs: string[]; whereabouts: Whereabouts }[];
   hotelId: string;
   status: RiderStatus;
+}
+
+/** Who of a household rides when it is ticked aboard (boarding moves those waiting, or said never to have come). */
+export const RIDES_WHEN_BOARDED: readonly Whereabouts[] = ['waiting', 'no_show', 'aboard'];
+
+/** Members not with the household at the door: reported missing, or already at the hotel another way. */
+export function notRiding(h: Pick<DriverHousehold, 'guests'>): DriverHousehold['guests'] {
+  return h.guests.filter((g) => !RIDES_WHEN_BOARDED.includes(g.whereabouts) && g.whereabouts !== 'arrived');
 }
 
 export interface DriverStop {

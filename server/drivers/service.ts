@@ -20,6 +20,7 @@ import {
 import { AppError, parseOr400, validationError } from '../http/errors.js';
 import { commitWithEvents, type EventBus } from '../events/log.js';
 import { groupBy } from '../../shared/collections.js';
+import { isWhereabouts } from '../../shared/whereabouts.js';
 import { isoUtc } from '../../shared/time.js';
 import { qrPath } from '../passes/qr.js';
 import * as repo from './repo.js';
@@ -222,7 +223,7 @@ export class DriverService {
           size: gs.length,
           needs: party.needs,
           notes: party.notes,
-          guests: gs.map((g) => ({ name: g.name, age: g.age, needs: g.needs })),
+          guests: gs.map((g) => ({ name: g.name, age: g.age, needs: g.needs, whereabouts: isWhereabouts(g.whereabouts) ? g.whereabouts : 'waiting' })),
           hotelId: rider.hotelId,
           status: rider.status as 'planned' | 'boarded' | 'dropped',
         };

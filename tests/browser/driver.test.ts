@@ -51,7 +51,7 @@ describeBrowser('driver on a phone', () => {
     for (const l of links) {
       if (!l.currentTrip) continue;
       const v: DriverView = (await duty.get(`/api/drive/${l.token}`).expect(200)).body;
-      if (v.trip && v.trip.households.length >= 3) {
+      if (v.trip && v.trip.households.length >= 3 && v.trip.households.slice(0, -1).some((h) => h.size >= 2)) {
         chosen = { link: l, view: v };
         break;
       }
@@ -60,6 +60,17 @@ describeBrowser('driver on a phone', () => {
     const { link, view } = chosen!;
     const trip = view.trip!;
     const live = collect(socket);
+    // One member of a household about to board is reported missing by the family: the driver sees
+    // who will not be at the door, and counts people, not households.
+    const split = trip.households.slice(0, -1).find((h) => h.size >= 2)!;
+    const before: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+    const lost = before.parties.find((p) => p.id === split.partyId)!.guests[1]!;
+    const statusToken = (await duty.get(`/api/incidents/${incidentId}/status-links/${split.partyId}`).expect(200)).body.token as string;
+    await duty
+      .post('/api/guest/replies')
+      .set('x-status-token', statusToken)
+      .send({ kind: 'missing_member', key: 'driver-test-1', guestId: lost.id })
+      .expect(201);
 
     await context.clearCookies();
     await page.goto(`${server.url}${link.path}`);
@@ -76,6 +87,13 @@ describeBrowser('driver on a phone', () => {
       await page.locator(`article.dr-hh[data-party="${h.partyId}"][data-boarded="true"]`).waitFor();
     }
     await waitFor(() => live.events.filter((e) => e.type === 'party.boarded').length >= aboard.length);
+    expect(await page.locator(`article.dr-hh[data-party="${split.partyId}"] [data-testid="not-riding"]`).textContent()).toBe(
+      `Not with them: ${lost.name} (missing)`,
+    );
+    const people = (hs: typeof trip.households) => hs.reduce((n, h) => n + h.size, 0) - (hs.includes(split) ? 1 : 0);
+    expect(await page.getByTestId('on-board').textContent()).toBe(
+      `On board: ${people(aboard)} of ${people(trip.households)} guests (${aboard.length} of ${trip.households.length} households)`,
+    );
     await screenshot(page, 'driver-02-boarded');
     await page.getByRole('button', { name: /^Depart with/ }).click();
     await page.getByRole('alertdialog').waitFor();

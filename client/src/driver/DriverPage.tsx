@@ -5,7 +5,8 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { registerServiceWorker } from '../offline/service-worker.js';
-import type { DriverHousehold, DriverView } from '../../../shared/drivers.js';
+import { notRiding, type DriverHousehold, type DriverView } from '../../../shared/drivers.js';
+import { WHEREABOUTS_LABEL } from '../../../shared/whereabouts.js';
 import { OutboxBar } from '../offline/OutboxBar.js';
 import { useOfflineQueue } from '../offline/useOfflineQueue.js';
 import '../reception/reception.css';
@@ -128,7 +129,12 @@ export function DriverPage({ token }: { token: string }) {
   const arrivedPending = (hotelId: string) =>
     outbox.actions.some((a) => a.kind === 'arrive' && a.state !== 'conflict' && (a.body as { hotelId: string }).hotelId === hotelId);
   const onBoard = trip ? trip.households.filter(boardedNow) : [];
-  const guestsOnBoard = onBoard.reduce((n, h) => n + h.size, 0);
+  // People, not households: a household boards whole, but a member reported missing (or already
+  // at the hotel) does not ride; those set down at their stop are off.
+  const riding = (h: DriverHousehold) => h.size - notRiding(h).length;
+  const aboardNow = onBoard.filter((h) => h.status !== 'dropped');
+  const guestsOnBoard = aboardNow.reduce((n, h) => n + riding(h), 0);
+  const guestsExpected = trip ? trip.households.filter((h) => h.status !== 'dropped').reduce((n, h) => n + riding(h), 0) : 0;
 
   const board = (h: DriverHousehold, boarded: boolean) =>
     void outbox.enqueue({
@@ -168,9 +174,9 @@ export function DriverPage({ token }: { token: string }) {
             <p className="dr-count" data-testid="on-board">
               On board:{' '}
               <strong>
-                {onBoard.length} of {countOf(trip.households.length, 'household')}
+                {guestsOnBoard} of {countOf(guestsExpected, 'guest')}
               </strong>{' '}
-              ({countOf(guestsOnBoard, 'guest')})
+              ({aboardNow.length} of {countOf(trip.households.filter((h) => h.status !== 'dropped').length, 'household')})
             </p>
           </section>
           {!departed && (
@@ -185,10 +191,18 @@ export function DriverPage({ token }: { token: string }) {
                         {on ? '✓' : ''}
                       </span>
                       <span className="dr-name">
-                        {h.name} · {h.size} <code className="pass">{h.passCode}</code>
+                        {h.name} · {notRiding(h).length ? `${riding(h)} of ${h.size}` : h.size} <code className="pass">{h.passCode}</code>
                         <span className="dr-to">to {trip.stops.find((s) => s.hotelId === h.hotelId)?.name ?? h.hotelId}</span>
                       </span>
                     </button>
+                    {notRiding(h).length > 0 && (
+                      <p className="dr-away" data-testid="not-riding">
+                        Not with them:{' '}
+                        {notRiding(h)
+                          .map((g) => `${g.name} (${WHEREABOUTS_LABEL[g.whereabouts]})`)
+                          .join(', ')}
+                      </p>
+                    )}
                     {h.phone && (
                       <p className="dr-phone">
                         <a className="tel" href={`tel:${h.phone.replace(/[^+\d]/g, '')}`}>
