@@ -4,6 +4,7 @@
  * English, Polish and German, rendering, the check a template edit must pass, and the payloads of
  * the status link (what the household sees and what it may send back).
  */
+import type { Whereabouts } from './whereabouts.js';
 import { z } from 'zod';
 import type { FieldError } from './errors.js';
 import type { PartyStatus, StayStatus, TripStatus } from './statuses.js';
@@ -292,7 +293,8 @@ export interface GuestStatusView {
     passCode: string;
     status: PartyStatus;
     language: Language;
-    guests: { id: string; name: string; age: string }[];
+    /** Each member and where they are now: a household split on the night says so, person by person. */
+    guests: { id: string; name: string; age: string; whereabouts: Whereabouts }[];
   };
   incident: { name: string; timezone: string; helplinePhone: string | null };
   destination: {

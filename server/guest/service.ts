@@ -10,6 +10,7 @@
  * "Needs attention" list; with `resume` (help given) a household still marked "needs help" goes back
  * to where its journey stands (on a vehicle, placed, or waiting).
  */
+import { isWhereabouts } from '../../shared/whereabouts.js';
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/client.js';
 import type { PartyStatus } from '../db/schema.js';
@@ -95,7 +96,9 @@ export class GuestService {
         passCode: p.passCode,
         status: p.status,
         language: languageFor(p.language),
-        guests: guestRows.sort((a, b) => a.position - b.position).map((g) => ({ id: g.id, name: g.name, age: g.age })),
+        guests: guestRows
+          .sort((a, b) => a.position - b.position)
+          .map((g) => ({ id: g.id, name: g.name, age: g.age, whereabouts: isWhereabouts(g.whereabouts) ? g.whereabouts : 'waiting' })),
       },
       incident: {
         name: inc?.name ?? '',

@@ -10,6 +10,7 @@
  * app's origin, so the page is also tested on its own.
  */
 import { spawnSync } from 'node:child_process';
+import request from 'supertest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -141,6 +142,25 @@ describeBrowser('the guest status link on a phone', () => {
     await page.getByRole('button', { name: 'Potrzebujemy pomocy' }).waitFor();
     expect(await page.getByTestId('guest-status-badge').textContent()).toBe('Pokój zarezerwowany');
     await screenshot(page, 'guest-04-polish');
+  });
+
+  test('someone missing from the household: the page names who is not with them, person by person', async () => {
+    const { page } = browser;
+    const party = state.parties.find((p) => p.guests.length >= 3 && !['P01', 'P02', 'P03', 'P04', 'P05', 'P06', 'P11'].includes(p.id))!;
+    const token = await tokenOf(party.id);
+    const lost = party.guests[2]!;
+    await request(server.url)
+      .post('/api/guest/replies')
+      .set('x-status-token', token)
+      .send({ kind: 'missing_member', key: 'browser-missing-1', guestId: lost.id })
+      .expect(201);
+    await page.goto(previewUrl(`#/s/${token}`));
+    await page.getByTestId('guest-missing').waitFor();
+    expect(await page.getByTestId('guest-missing').textContent()).toMatch(new RegExp(`^Not with you: ${lost.name}\\. Staff are looking for them`));
+    expect(await page.getByTestId('guest-members').locator('li').allTextContents()).toEqual(
+      party.guests.map((g) => `${g.name} · ${g.id === lost.id ? 'missing' : 'waiting to leave'}`),
+    );
+    await screenshot(page, 'guest-04b-someone-missing');
   });
 
   test('a revoked link shows nothing', async () => {

@@ -84,6 +84,9 @@ export function GuestStatusPage({ token, openFeedback = false }: { token: string
   const { view } = load;
   const lang = view.household.language;
   const t = STRINGS[lang];
+  // A household split on the night (someone missing, or checked in before the rest) says so, person by person.
+  const split = new Set(view.household.guests.map((g) => g.whereabouts)).size > 1;
+  const missing = view.household.guests.filter((g) => g.whereabouts === 'missing');
   return (
     <main className="g-page" lang={lang} data-testid="guest-status" data-status={view.household.status}>
       <header className="g-head">
@@ -100,6 +103,14 @@ export function GuestStatusPage({ token, openFeedback = false }: { token: string
             {t.pass}: <strong>{view.household.passCode}</strong>
           </span>
         </p>
+        {missing.length ? (
+          <p className="g-warn" role="status" data-testid="guest-missing">
+            <strong>
+              {t.notWithYou} {missing.map((g) => g.name).join(', ')}.
+            </strong>{' '}
+            {t.lookingFor}
+          </p>
+        ) : null}
         {load.offline ? (
           <p className="g-warn" role="status">
             {t.offline}
@@ -138,7 +149,10 @@ export function GuestStatusPage({ token, openFeedback = false }: { token: string
         <h2>{t.yourParty}</h2>
         <ul className="g-list" data-testid="guest-members">
           {view.household.guests.map((g) => (
-            <li key={g.id}>{g.name}</li>
+            <li key={g.id} data-whereabouts={g.whereabouts}>
+              {g.name}
+              {split ? <span className={`g-member g-m-${g.whereabouts}`}> · {t.members[g.whereabouts] ?? g.whereabouts}</span> : null}
+            </li>
           ))}
         </ul>
       </section>
