@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export const STATUS_PAGE_FORMAT = 2;
+export const STATUS_PAGE_FORMAT = 3;
 
 export function pageEtag(version: string): string {
   return `"p${STATUS_PAGE_FORMAT}-${createHash('sha256').update(version).digest('base64url').slice(0, 32)}"`;

@@ -248,7 +248,7 @@ test('the page is built as STATUS_PAGE_FORMAT names: change what it shows, bump 
   await guest('/api/guest/feedback', { rating: 5, comment: 'thank you' }).expect(200);
   const view = (await status(token).expect(200)).body as GuestStatusView;
   expect({ format: STATUS_PAGE_FORMAT, shape: shapeOf(view) }).toEqual({
-    format: 2,
+    format: 3,
     shape: [
       'destination',
       'destination.address',
@@ -274,6 +274,7 @@ test('the page is built as STATUS_PAGE_FORMAT names: change what it shows, bump 
       'household.guests[].age',
       'household.guests[].id',
       'household.guests[].name',
+      'household.guests[].whereabouts',
       'household.language',
       'household.name',
       'household.passCode',
