@@ -14,8 +14,12 @@ import type { Model } from './model.js';
 import { retimeTrips, timeRuns, type Run as TimedRun } from './retime.js';
 import { MINUTE_MS, parseIso } from './time.js';
 
-/** Above this many households to fit, the scheduler places them: a large change is a re-schedule. */
-const MAX_INSERTED = 12;
+/**
+ * Above this many households to fit, the scheduler places them: a large change is a re-schedule.
+ * A coach of 15-25 households out of service is not one: at 12, losing one sent the whole fleet to
+ * be re-scheduled (94 households re-timed for 15) and often landed the night later.
+ */
+const MAX_INSERTED = 40;
 
 /** A kept run and its households (party ids). */
 interface Run extends TimedRun {

@@ -216,3 +216,21 @@ test('moving one household by hand re-times almost nobody else unless the night 
   // nobody else. (Before, a second's gain re-timed 6-28 households and only 3 of these 8 were quiet.)
   expect(quiet).toBeGreaterThanOrEqual(5);
 });
+
+test('a coach out of service: the households it carried get new rides, and (within the night) nobody else', () => {
+  // A vehicle carrying more than a dozen households once sent the whole fleet to be re-scheduled
+  // (94 households re-timed for 15 who lost their coach).
+  const s = scenarioSchema.parse(generateScenario({ guests: 650, shape: 'normal', seed: 5 }));
+  const first = planRelocation(s);
+  const per = new Map<string, number>();
+  for (const t of first.trips) per.set(t.vehicleId, (per.get(t.vehicleId) ?? 0) + t.partyIds.length);
+  const rideOf = (p: Plan) => new Map(p.trips.flatMap((t) => t.partyIds.map((id) => [id, `${t.vehicleId}@${t.departAt}`] as const)));
+  for (const [vehicleId, lost] of [...per].sort((a, b) => b[1] - a[1]).slice(0, 3)) {
+    expect(lost).toBeGreaterThan(12);
+    const again = planRelocation({ ...s, vehicles: s.vehicles.filter((v) => v.id !== vehicleId) }, { previous: first });
+    expect(validatePlan({ ...s, vehicles: s.vehicles.filter((v) => v.id !== vehicleId) }, again, { previous: first }).ok).toBe(true);
+    const [before, after] = [rideOf(first), rideOf(again)];
+    const changed = [...before].filter(([id, ride]) => after.get(id) !== ride).length;
+    expect({ vehicleId, changed: changed <= Math.ceil(lost * 1.5) }).toEqual({ vehicleId, changed: true });
+  }
+});
