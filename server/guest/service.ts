@@ -163,7 +163,9 @@ export class GuestService {
       if (req.kind === 'own_way' && req.toHotel && !booked)
         throw validationError([{ path: 'body.toHotel', message: 'no hotel is booked for you yet: say where you are going instead' }], 'reply');
       const text = req.kind === 'own_way' ? [booked ? `to ${booked.name}, booked for them` : req.place, req.text].filter(Boolean).join(' - ') : req.text;
-      const to = booked ? p.status : BEFORE_ARRIVAL.includes(p.status) ? REPLY_STATUS[req.kind] : p.status;
+      // A no-show household telling us it made its own way is accounted for: it never reached the hotel.
+      const moves = BEFORE_ARRIVAL.includes(p.status) || (p.status === 'no_show' && req.kind === 'own_way');
+      const to = booked ? p.status : moves ? REPLY_STATUS[req.kind] : p.status;
       const hotelIds = booked ? [booked.id] : to === 'self_evacuated' && p.status !== 'self_evacuated' ? await leavePlan(tx, p.incidentId, p.id) : [];
       if (booked) await releaseSeatsOfParties(tx, p.incidentId, [p.id]);
       if (to !== p.status) await repo.setPartyStatus(tx, p.incidentId, p.id, to);

@@ -380,6 +380,22 @@ test('a household said to have made its own way keeps a member reported missing 
   expect(items.filter((i) => i.partyId === p.id).map((i) => [i.kind, i.guestIds])).toEqual([['missing', [lost.id]]]);
 });
 
+test('a household marked a no-show that tells us it made its own way is accounted for: own way, not a no-show', async () => {
+  const s = await state();
+  const p = s.parties.find((x) => x.hotelId && x.guests.every((g) => g.whereabouts === 'waiting') && !['P01', 'P02', 'P11', 'P12'].includes(x.id))!;
+  await duty
+    .post(inc(`/parties/${p.id}/status`))
+    .send({ status: 'no_show', note: 'not at the muster point' })
+    .expect(200);
+  const g = asGuest(await tokenOf(p.id));
+  expect(((await g.status().expect(200)).body as GuestStatusView).household.status).toBe('no_show');
+  const res = await g.reply({ kind: 'own_way', key: key(), place: 'a friend in Boston' }).expect(201);
+  expect(res.body.status).toBe('self_evacuated');
+  const after = (await state()).parties.find((x) => x.id === p.id)!;
+  expect(after.status).toBe('self_evacuated');
+  expect(after.guests.every((x) => x.whereabouts === 'own_way')).toBe(true);
+});
+
 test('guessing tokens is cut off (last: it locks this client out)', async () => {
   let last = 0;
   for (let i = 0; i < 40 && last !== 429; i++) last = (await asGuest(`guess${i}`.padEnd(32, 'x')).status()).status;

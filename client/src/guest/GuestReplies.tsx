@@ -16,7 +16,8 @@ interface Props {
 }
 
 /** "We have made our own way" is offered only while the household has not left with us yet. */
-const STILL_TO_LEAVE = new Set(['waiting', 'assigned', 'needs_help']);
+/** Households that may still tell us they made their own way (a no-show too: that accounts for them). */
+const STILL_TO_LEAVE = new Set(['waiting', 'assigned', 'needs_help', 'no_show']);
 
 export function GuestReplies({ token, view, t, onSent }: Props) {
   const [open, setOpen] = useState<ReplyKind | null>(null);
