@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { dateFormat } from './intl.js';
+import { WHEREABOUTS_LABEL, type Whereabouts } from './whereabouts.js';
 
 export const ROOMING_FORMATS = ['csv', 'pdf'] as const;
 export const roomingQuerySchema = z.object({
@@ -17,6 +18,8 @@ export interface RoomingGuest {
   age: string;
   needs: string[];
   roomNumber: string | null;
+  /** Where this person is now: a member missing or gone their own way is not in the room. */
+  whereabouts: Whereabouts;
 }
 
 export interface RoomingHousehold {
@@ -59,6 +62,7 @@ export const ROOMING_COLUMNS = [
   'Arrival vehicle',
   'Arrival time',
   'Phone',
+  'Where now',
 ] as const;
 
 /** "2 double, 1 family" */
@@ -101,6 +105,7 @@ export function roomingRows(list: RoomingList): string[][] {
         vehicleLabel(h.vehicle),
         localTime(h.arrivalAt, list.incident.timezone),
         h.phone,
+        WHEREABOUTS_LABEL[g.whereabouts],
       ]);
     }
   }

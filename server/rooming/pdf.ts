@@ -6,6 +6,10 @@
 import { pdfBuffer } from '../files/pdf.js';
 import { localTime, roomTotals, roomsLabel, vehicleLabel, type RoomingList } from '../../shared/rooming.js';
 import { countOf } from '../../shared/plural.js';
+import { WHEREABOUTS_LABEL, type Whereabouts } from '../../shared/whereabouts.js';
+
+/** Members not coming to their room, said on the list so the desk does not wait for them. */
+const AWAY: readonly Whereabouts[] = ['missing', 'own_way', 'no_show', 'checked_out'];
 
 const MM = 72 / 25.4;
 
@@ -57,7 +61,7 @@ export function roomingPdf(list: RoomingList): Promise<Buffer> {
         doc
           .fontSize(10)
           .text(
-            `   • ${g.name}, ${g.age}${g.needs.length ? ` (${g.needs.join(', ').replace(/_/g, ' ')})` : ''}${g.roomNumber ? `, room ${g.roomNumber}` : ''}`,
+            `   • ${g.name}, ${g.age}${g.needs.length ? ` (${g.needs.join(', ').replace(/_/g, ' ')})` : ''}${g.roomNumber ? `, room ${g.roomNumber}` : ''}${AWAY.includes(g.whereabouts) ? ` - ${WHEREABOUTS_LABEL[g.whereabouts].toUpperCase()}` : ''}`,
             { width },
           );
       doc.moveDown(0.6);

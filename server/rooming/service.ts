@@ -3,6 +3,7 @@
  * checked in) at the hotel, its guests, rooms, needs and notes, and the vehicle bringing it.
  * Reads only; the same function serves the download and the projector that emails the front desk.
  */
+import { isWhereabouts } from '../../shared/whereabouts.js';
 import type { Db, Tx } from '../db/client.js';
 import { findIncident } from '../incidents/repo.js';
 import { hotel as findHotel, staysAt } from '../checkin/repo.js';
@@ -47,7 +48,14 @@ export async function loadRoomingList(q: Db | Tx, incidentId: string, hotelId: s
       vehicle: ride ? { id: ride.vehicle.id, kind: ride.vehicle.kind, provider: ride.vehicle.provider } : null,
       departAt: ride ? isoUtc(ride.trip.departAt) : null,
       arrivalAt: ride && stop >= 0 ? (ride.trip.arrivals[stop] ?? null) : null,
-      guests: (guestsByParty.get(p.id) ?? []).map((g) => ({ id: g.id, name: g.name, age: g.age, needs: g.needs, roomNumber: g.roomNumber })),
+      guests: (guestsByParty.get(p.id) ?? []).map((g) => ({
+        id: g.id,
+        name: g.name,
+        age: g.age,
+        needs: g.needs,
+        roomNumber: g.roomNumber,
+        whereabouts: isWhereabouts(g.whereabouts) ? g.whereabouts : 'waiting',
+      })),
     });
   }
   households.sort((a, b) => (a.arrivalAt ?? '9').localeCompare(b.arrivalAt ?? '9') || a.name.localeCompare(b.name) || a.partyId.localeCompare(b.partyId));

@@ -4,6 +4,7 @@
  * each hotel's front desk through the outbox (a real SMTP sink here) when a plan is applied, then
  * again, with changes marked, only when its list changes.
  */
+import request from 'supertest';
 import type { AddressInfo } from 'node:net';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { pino } from 'pino';
@@ -17,6 +18,7 @@ import { emailTransport } from '../../server/messages/transports.js';
 import type { MessagingService } from '../../server/messages/service.js';
 import type { HotelArrivals, IncidentState } from '../../shared/api.js';
 import { ROOMING_COLUMNS } from '../../shared/rooming.js';
+import { WHEREABOUTS_LABEL } from '../../shared/whereabouts.js';
 import { parseCsv } from '../../server/exports/csv-read.js';
 
 let server: TestServer;
@@ -110,6 +112,8 @@ test('CSV: text/csv, a header row, one row per guest placed at the hotel with ho
     for (const p of here) {
       const mine = rows.filter((r) => r[2] === p.passCode);
       expect(mine.map((r) => r[3])).toEqual(p.guests.map((g) => (/^[=+\-@]/.test(g.name) ? `'${g.name}` : g.name)));
+      // Person by person, where they are now (a member missing is not in the room).
+      expect(mine.map((r) => r[12])).toEqual(p.guests.map((g) => WHEREABOUTS_LABEL[g.whereabouts]));
       const a = arrivals.households.find((x) => x.partyId === p.id)!;
       for (const r of mine) {
         expect(r[0]).toBe(p.name);
@@ -219,4 +223,18 @@ test('room numbers stand with their room type in the list, so none is read again
   const rows = parseCsv((await duty.get(inc(`/hotels/${hotelId}/rooming-list?format=csv`)).expect(200)).text).filter((r) => r[2] === h.passCode);
   const expected = h.rooms.map((r) => `${r.type} ${roomNumbers[r.type]!.join(', ')}`).join('; ');
   for (const r of rows) expect(r[8]).toBe(expected);
+});
+
+test('a member reported missing is marked so on the list, not taken for someone in the room', async () => {
+  const state: IncidentState = (await duty.get(inc('/state')).expect(200)).body;
+  const p = state.parties.find((x) => x.hotelId && x.id !== 'P01' && x.guests.length >= 2 && x.guests.every((g) => g.whereabouts === 'waiting'))!;
+  const lost = p.guests[1]!;
+  const token = (await duty.get(inc(`/status-links/${p.id}`)).expect(200)).body.token as string;
+  await request(server.url)
+    .post('/api/guest/replies')
+    .set('x-status-token', token)
+    .send({ kind: 'missing_member', key: 'rooming-missing', guestId: lost.id })
+    .expect(201);
+  const rows = parseCsv((await duty.get(inc(`/hotels/${p.hotelId}/rooming-list?format=csv`)).expect(200)).text).filter((r) => r[2] === p.passCode);
+  expect(rows.map((r) => [r[3], r[12]])).toEqual(p.guests.map((g) => [g.name, g.id === lost.id ? 'missing' : 'waiting']));
 });
