@@ -34,7 +34,9 @@ export function computeCounters(state: Pick<IncidentState, 'parties' | 'hotels'>
       c.waiting += p.size;
       if (!p.hotelId) c.unplaced += p.size;
     }
-    if (p.status === 'needs_help') c.needsHelp += p.size;
+    // People, under the Waiting tile: those of a household asking for help who are waiting (a member
+    // reported missing is counted under Missing, not twice).
+    if (p.status === 'needs_help') c.needsHelp += p.guests ? p.guests.filter((g) => g.whereabouts === 'waiting').length : p.size;
     if (p.status === 'on_vehicle') c.onTheRoad += p.size;
     if (p.status === 'checked_in') c.checkedIn += p.size;
   }
