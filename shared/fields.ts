@@ -6,8 +6,14 @@
  */
 import { z } from 'zod';
 
-/** Control characters (C0, DEL, C1) and the Unicode line/paragraph separators: never in a one-line field. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * Never in a one-line field: control characters (C0, DEL, C1), the Unicode line and paragraph
+ * separators, and the invisible bidirectional overrides, embeddings and isolates that make text
+ * display other than it reads (a name shown reversed on the console, a PDF or a CSV). Names written
+ * right to left need none of them. Notes (`textSchema`) refuse the same but line breaks.
+ */
+const BIDI_CONTROLS = '\u202a-\u202e\u2066-\u2069';
+const CONTROL = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`);
 
 /** True for an IANA time zone name this runtime can format in ("Europe/London", "UTC"); never an offset. */
 const zonesSeen = new Map<string, boolean>();
@@ -83,12 +89,14 @@ export function lineSchema(max: number) {
     .refine((s) => !CONTROL.test(s), 'expected one line of text, without line breaks or control characters');
 }
 
+const TEXT_CONTROL = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f${BIDI_CONTROLS}]`);
+
 /** Free text (notes): line breaks allowed, other control characters not. */
 export function textSchema(max: number) {
   return z
     .string()
     .max(max, `expected at most ${max} characters`)
-    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'expected text without control characters');
+    .refine((s) => !TEXT_CONTROL.test(s), 'expected text without control characters');
 }
 
 const EMAIL_LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
