@@ -65,7 +65,9 @@ export function ShelterBar({ incidentId, shelter, timeZone, onAuthError }: Props
       setOffer({ ...offer, status: 'applied' });
     } catch (err) {
       onAuthError(err);
-      if (err instanceof ApiError && err.status === 409) void work(offer.key);
+      // Overtaken by a change (the server lists what changed): computed again for the new situation.
+      // Any other refusal is said, never retried in silence.
+      if (err instanceof ApiError && err.status === 409 && Array.isArray(err.details.changes)) void work(offer.key);
       else setOffer({ ...offer, status: 'ready', error: err instanceof Error ? err.message : 'Could not apply.' });
     }
   };
