@@ -91,9 +91,12 @@ describeBrowser('driver on a phone', () => {
       `Not with them: ${lost.name} (missing)`,
     );
     const people = (hs: typeof trip.households) => hs.reduce((n, h) => n + h.size, 0) - (hs.includes(split) ? 1 : 0);
-    expect(await page.getByTestId('on-board').textContent()).toBe(
-      `On board: ${people(aboard)} of ${people(trip.households)} guests (${aboard.length} of ${trip.households.length} households)`,
-    );
+    // Once the phone has heard back for every tick (until then a tick sent shows from its outbox).
+    const onBoard = `On board: ${people(aboard)} of ${people(trip.households)} guests (${aboard.length} of ${trip.households.length} households)`;
+    await page
+      .waitForFunction((text) => document.querySelector('[data-testid="on-board"]')?.textContent === text, onBoard, { timeout: 15_000 })
+      .catch(() => undefined);
+    expect(await page.getByTestId('on-board').textContent()).toBe(onBoard);
     await screenshot(page, 'driver-02-boarded');
     await page.getByRole('button', { name: /^Depart with/ }).click();
     await page.getByRole('alertdialog').waitFor();

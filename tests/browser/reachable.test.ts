@@ -97,7 +97,7 @@ describeBrowser('reachable from the console', () => {
     await page.locator(`button.row[data-place-id="hotel:${party.hotelId}"]`).click();
     await page.getByRole('heading', { name: 'Rooming list' }).waitFor();
     const csv = (await follow(await page.getByTestId('rooming-csv').getAttribute('href'), /text\/csv/)).toString('utf8');
-    expect(csv.split('\r\n')[0]).toBe('Household,Unit,Pass code,Guest,Age,Needs,Notes,Room types,Room numbers,Arrival vehicle,Arrival time,Phone');
+    expect(csv.split('\r\n')[0]).toBe('Household,Unit,Pass code,Guest,Age,Needs,Notes,Room types,Room numbers,Arrival vehicle,Arrival time,Phone,Where now');
     expect(csv).toContain(party.passCode);
     await follow(await page.getByTestId('rooming-pdf').getAttribute('href'), /application\/pdf/);
     await follow(await page.getByTestId('print-hotel-passes').getAttribute('href'), /application\/pdf/);
