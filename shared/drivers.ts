@@ -3,10 +3,10 @@
  * phone sees (the manifest of the vehicle's current trip) and what it sends (boarded, departed,
  * arrived at a stop, position). Drivers have no account: the signed link is their key.
  */
-import type { Whereabouts } from './whereabouts.js';
 import { z } from 'zod';
 import { entityIdSchema } from './fields.js';
 import type { EtaSource, TripStatus, VehicleStatus } from './statuses.js';
+import type { Whereabouts } from './whereabouts.js';
 
 const partyId = entityIdSchema;
 const tripId = z.uuid({ message: 'expected a trip id' });

@@ -29,7 +29,6 @@ export async function partyIdsWithStatus(db: Exec, incidentId: string, statuses:
   return rows.map((p) => p.id);
 }
 
-/** Households with someone still waiting at the muster point. */
 /** Households with at least one member in one of these whereabouts. */
 export async function partyIdsWith(db: Exec, incidentId: string, where: readonly Whereabouts[]): Promise<string[]> {
   const rows = await db

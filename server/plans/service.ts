@@ -45,7 +45,6 @@ export class PlanService {
   async planningInput(db: Db | Tx, incidentId: string): Promise<{ scenario: Scenario; inForce: InForce }> {
     const scenario = await exportScenario(db, incidentId);
     const out = new Set(await repo.partyIdsWithStatus(db, incidentId, [...OUT_OF_PLAN_STATUSES]));
-    const down = new Set(await repo.vehicleIdsOutOfService(db, incidentId));
     const full = await loadInForce(db, incidentId);
     const who = await this.whereabouts(db, incidentId);
     const settled = settledParties(full, who);
@@ -60,7 +59,7 @@ export class PlanService {
           ...h,
           roomTypes: h.roomTypes.map((r) => ({ ...r, count: Math.max(0, r.count - (held.get(`${h.id}|${r.type}`) ?? 0)) })),
         })),
-        vehicles: scenario.vehicles.filter((v) => !down.has(v.id)),
+        vehicles: scenario.vehicles.filter((v) => !who.down.has(v.id)),
       },
       inForce: offTheirTrips(withoutParties(full, settled), strayParties(full, who.waiting)),
     };

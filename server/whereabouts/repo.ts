@@ -22,9 +22,9 @@ export interface GuestSelection {
   from?: readonly Whereabouts[];
 }
 
-/** Move the selected guests to `to` where the state machine allows it; returns who moved. */
 const HOUSEHOLD_MOVES_KEEP_MISSING: readonly Whereabouts[] = ['own_way', 'no_show'];
 
+/** Move the selected guests to `to` where the state machine allows it; returns who moved. */
 export async function moveGuests(tx: Tx, incidentId: string, sel: GuestSelection, to: Whereabouts, at = new Date()): Promise<Moved[]> {
   const where = [eq(guests.incidentId, incidentId)];
   if (sel.partyIds) {

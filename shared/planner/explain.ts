@@ -11,7 +11,8 @@ import { buildModel, carriable, kmSiteHotel, type Model } from './model.js';
 import { countOf } from '../plural.js';
 
 /** A distance as people read it: whole km, or to 0.1 km below 10 km. */
-const km1 = (x: number) => `${x < 10 ? Math.round(x * 10) / 10 : Math.round(x)} km`;
+const shownKm = (x: number) => (x < 10 ? Math.round(x * 10) / 10 : Math.round(x));
+const km1 = (x: number) => `${shownKm(x)} km`;
 
 /** The nearest hotel (any distance) passing `ok`, with its road km. */
 function nearest(m: Model, site: number, ok: (h: number) => boolean): { h: number; km: number } | null {
@@ -30,7 +31,7 @@ export function unassignedReason(m: Model, p: number, avail: Int32Array): string
   // The limit as the policy says it (a limit of 14.45 km is not "14 km"), and beyond it never "at 14 km" for a hotel just past it.
   const limit = m.policy.maxDistanceKm;
   const max = String(Math.floor(limit * 100) / 100);
-  const beyond = (km: number) => (parseFloat(km1(km)) <= limit ? `${Math.ceil(km * 100) / 100} km` : km1(km));
+  const beyond = (km: number) => (shownKm(km) <= limit ? `${Math.ceil(km * 100) / 100} km` : km1(km));
   const name = (h: number) => m.hotels[h]!.hotel.name;
   if (!m.vehicles.length) return 'no vehicles in the scenario to carry anyone; add a vehicle';
   if (!carriable(m, info)) {

@@ -145,14 +145,14 @@ export function assignRooms(m: Model, eligible: PartyInfo[], inp: RoomInputs): R
  * (each kept one's previous rooms tried first, then the fewest beds that do), bed them all, they
  * all stay; otherwise nothing changes. A short depth-first search, bounded.
  */
-function keepByResharing(a: Assignment, p: number, previous: RoomInputs['previous'], cost: (p: number, hotel: number, combo: Combo) => number): boolean {
+function keepByResharing(a: Assignment, p: number, previous: RoomInputs['previous'], cost: (p: number, hotel: number, combo: Combo) => number): void {
   const m = a.m;
   const h = previous.get(p)!.hotel;
   const info = m.parties[p]!;
   const allowed = a.allowed.get(p);
-  if (!hotelAllowed(m, info, h) || (allowed && !allowed.has(h))) return false;
+  if (!hotelAllowed(m, info, h) || (allowed && !allowed.has(h))) return;
   const kept = a.occupantsOf(h).filter((q) => a.freedom[q] === Freedom.Stable);
-  if (!kept.length) return false;
+  if (!kept.length) return;
   const before = kept.map((q) => a.combo[q]!);
   const group = [p, ...kept].sort((x, y) => m.parties[y]!.size - m.parties[x]!.size);
   const options = group.map((q) => {
@@ -183,7 +183,6 @@ function keepByResharing(a: Assignment, p: number, previous: RoomInputs['previou
     a.place(q, h, c, cost(q, h, c));
     a.freedom[q] = Freedom.Stable;
   }
-  return found;
 }
 
 /**
