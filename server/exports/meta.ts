@@ -1,5 +1,6 @@
 /** What every export file states about itself, so each one stands alone in a claim file. */
 import type { ExportManifest, LedgerTotals } from '../../shared/ledger.js';
+import type { GuestTotals } from '../ledger/guest-shares.js';
 import type { HouseholdTotals } from '../ledger/totals.js';
 
 export interface ExportMeta {
@@ -13,5 +14,7 @@ export interface ExportMeta {
 export interface ExportFigures {
   totals: LedgerTotals;
   households: HouseholdTotals[];
+  /** Each guest's share of their household's money (server/ledger/guest-shares.ts); empty where no file needs it. */
+  guests: GuestTotals[];
   unallocatedTransportMinor: number;
 }

@@ -5,7 +5,8 @@
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { exportsLog, parties, tripRiders, trips, users } from '../db/schema.js';
+import { exportsLog, guests, parties, tripRiders, trips, users } from '../db/schema.js';
+import type { Member } from '../ledger/guest-shares.js';
 
 type Exec = Db | Tx;
 export type ExportLogRow = typeof exportsLog.$inferSelect;
@@ -14,6 +15,22 @@ export type ExportLogRow = typeof exportsLog.$inferSelect;
 export async function userNames(db: Exec): Promise<Map<string, string>> {
   const rows = await db.select({ id: users.id, name: users.name }).from(users);
   return new Map(rows.map((u) => [u.id, u.name]));
+}
+
+/** Every household's members in their listed order, and whether each was checked in (the By guest sheet). */
+export async function membersByHousehold(db: Exec, incidentId: string): Promise<Map<string, Member[]>> {
+  const rows = await db
+    .select({ id: guests.id, partyId: guests.partyId, name: guests.name, checkedInAt: guests.checkedInAt })
+    .from(guests)
+    .where(eq(guests.incidentId, incidentId))
+    .orderBy(asc(guests.partyId), asc(guests.position));
+  const out = new Map<string, Member[]>();
+  for (const r of rows) {
+    const list = out.get(r.partyId) ?? [];
+    list.push({ id: r.id, name: r.name, checkedIn: r.checkedInAt !== null });
+    out.set(r.partyId, list);
+  }
+  return out;
 }
 
 export async function recordExport(db: Exec, row: typeof exportsLog.$inferInsert): Promise<void> {

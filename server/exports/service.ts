@@ -25,6 +25,7 @@ import {
 import { loadIncident, loadTotalsContext, type IncidentRow } from '../ledger/context.js';
 import { hashAtSeq, pagesOf, readHead, type LedgerRow } from '../ledger/repo.js';
 import { LedgerAggregator } from '../ledger/totals.js';
+import { guestShares } from '../ledger/guest-shares.js';
 import type { LedgerService } from '../ledger/service.js';
 import type { Names } from './lines.js';
 import type { ExportFigures, ExportMeta } from './meta.js';
@@ -101,10 +102,13 @@ export class ExportService {
     };
   }
 
-  private async finish(agg: LedgerAggregator, incidentId: string, toSeq: number): Promise<ExportFigures> {
+  /** The figures every file takes; `perGuest` also shares each household's money out among its members. */
+  private async finish(agg: LedgerAggregator, incidentId: string, toSeq: number, perGuest = false): Promise<ExportFigures> {
+    const households = [...agg.households.values()].sort((a, b) => a.partyId.localeCompare(b.partyId));
     return {
       totals: agg.result(toSeq, await this.headAt(incidentId, toSeq)),
-      households: [...agg.households.values()].sort((a, b) => a.partyId.localeCompare(b.partyId)),
+      households,
+      guests: perGuest ? guestShares(households, await repo.membersByHousehold(this.db, incidentId), agg.guestDirect) : [],
       unallocatedTransportMinor: agg.unallocatedTransportMinor,
     };
   }
@@ -159,7 +163,7 @@ export class ExportService {
         await csv.end();
         await record('csv', csvSink!);
       }
-      figures = await this.finish(agg, incidentId, range.toSeq);
+      figures = await this.finish(agg, incidentId, range.toSeq, Boolean(xlsx));
       // Then what needs the figures: the spreadsheet's summary sheets, and the PDF.
       if (xlsx) {
         await xlsx.finish(meta, figures);

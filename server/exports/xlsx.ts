@@ -1,5 +1,5 @@
 /**
- * The spreadsheet: Summary, By category, By hotel, By household, By night, then every line,
+ * The spreadsheet: Summary, By category, By hotel, By household, By guest, By night, then every line,
  * written with exceljs's streaming WorkbookWriter (rows are committed as they are written, so
  * memory stays flat). Amounts appear twice: in major units as number cells in the incident's
  * currency format (so SUM works and the totals below each table are live formulas), and in minor
@@ -36,7 +36,15 @@ export function currencyFormat(currency: string): string {
 const formula = (f: string, result: number): ExcelJS.CellFormulaValue => ({ formula: f, result, date1904: false });
 import type { ExportFigures, ExportMeta } from './meta.js';
 
-export const SHEETS = ['Summary', 'By category', 'By hotel', 'By household', 'By night', 'Lines'] as const;
+export const SHEETS = ['Summary', 'By category', 'By hotel', 'By household', 'By guest', 'By night', 'Lines'] as const;
+
+/** A row of a sheet with a column per category: plain cells before and after the money. */
+interface CategoryRow {
+  byCategory: Record<string, number>;
+  total: number;
+  lead: (string | number)[];
+  tail: (string | number)[];
+}
 
 type Sheet = ReturnType<ExcelJS.stream.xlsx.WorkbookWriter['addWorksheet']>;
 
@@ -172,78 +180,98 @@ export class XlsxWriter {
       2,
     );
 
-    // By household: counts (guests, nights) in plain columns; each category's money and the row's
-    // total (a formula over them) in the currency format; a total row of live column sums.
     const cats = LEDGER_CATEGORIES;
-    const catHeaders = cats.map((c) => `${c[0]!.toUpperCase()}${c.slice(1)} amount`);
-    const byHh = this.sheet(
-      'By household',
-      ['Household id', 'Household', 'Guests', 'Hotels', 'Nights', ...catHeaders, 'Total', 'Total (minor)', 'Lines over perk cap'],
-      [14, 28, 8, 18, 8, ...cats.map(() => 14), 14, 14, 10],
-    );
-    const firstCat = 6;
-    const lastCat = firstCat + cats.length - 1;
-    const totalCol = lastCat + 1;
-    this.money(byHh, [...cats.map((_, i) => firstCat + i), totalCol]);
-    const hhRows = fig.households.map((h) => ({
-      id: h.partyId,
-      name: h.name,
-      guests: h.guests,
-      hotels: [...h.hotels].join(', '),
-      nights: h.nights,
-      by: cats.map((c) => h.byCategory[c] ?? 0),
-      total: h.totalMinor,
-      flagged: h.flagged,
-    }));
-    if (fig.unallocatedTransportMinor)
-      hhRows.push({
-        id: '',
-        name: '(trips without riders)',
-        guests: 0,
-        hotels: '',
-        nights: 0,
-        by: cats.map((c) => (c === 'transport' ? fig.unallocatedTransportMinor : 0)),
-        total: fig.unallocatedTransportMinor,
-        flagged: 0,
-      });
-    hhRows.forEach((h, i) => {
-      const r = i + 2;
-      byHh
-        .addRow([
-          h.id,
-          h.name,
-          h.guests,
-          h.hotels,
-          h.nights,
-          ...h.by.map(money),
+    /**
+     * A sheet of rows with plain columns first (ids, names, counts), then each category's money and
+     * the row's total (a formula over them) in the currency format, then any plain columns after;
+     * under them a total row of live column sums.
+     */
+    const byCategoryTable = (name: string, lead: [string, number][], tail: [string, number][], rows: CategoryRow[]) => {
+      const catHeaders = cats.map((c) => `${c[0]!.toUpperCase()}${c.slice(1)} amount`);
+      const ws = this.sheet(
+        name,
+        [...lead.map(([h]) => h), ...catHeaders, 'Total', 'Total (minor)', ...tail.map(([h]) => h)],
+        [...lead.map(([, w]) => w), ...cats.map(() => 14), 14, 14, ...tail.map(([, w]) => w)],
+      );
+      const firstCat = lead.length + 1;
+      const lastCat = firstCat + cats.length - 1;
+      const totalCol = lastCat + 1;
+      this.money(ws, [...cats.map((_, i) => firstCat + i), totalCol]);
+      rows.forEach((h, i) => {
+        const r = i + 2;
+        const by = cats.map((c) => h.byCategory[c] ?? 0);
+        ws.addRow([
+          ...h.lead,
+          ...by.map(money),
           formula(`SUM(${columnLetter(firstCat)}${r}:${columnLetter(lastCat)}${r})`, money(h.total)),
           h.total,
-          h.flagged,
-        ])
-        .commit();
-    });
-    const hhTotal = hhRows.reduce((n, h) => n + h.total, 0);
-    const lastHh = hhRows.length + 1;
-    const colSum = (c: number, minor: number) => formula(hhRows.length ? `SUM(${columnLetter(c)}2:${columnLetter(c)}${lastHh})` : '0', money(minor));
-    byHh
-      .addRow([
-        '',
-        'Total',
-        '',
-        '',
-        '',
-        ...cats.map((_, i) =>
+          ...h.tail,
+        ]).commit();
+      });
+      const total = rows.reduce((n, h) => n + h.total, 0);
+      const last = rows.length + 1;
+      const colSum = (c: number, minor: number) => formula(rows.length ? `SUM(${columnLetter(c)}2:${columnLetter(c)}${last})` : '0', money(minor));
+      const label = lead.map((_, i) => (i === 1 ? 'Total' : ''));
+      ws.addRow([
+        ...label,
+        ...cats.map((c, i) =>
           colSum(
             firstCat + i,
-            hhRows.reduce((n, h) => n + h.by[i]!, 0),
+            rows.reduce((n, h) => n + (h.byCategory[c] ?? 0), 0),
           ),
         ),
-        colSum(totalCol, hhTotal),
-        hhTotal,
-        '',
-      ])
-      .commit();
-    byHh.commit();
+        colSum(totalCol, total),
+        total,
+        ...tail.map(() => ''),
+      ]).commit();
+      ws.commit();
+    };
+    const withoutRiders: CategoryRow[] = fig.unallocatedTransportMinor
+      ? [{ byCategory: { transport: fig.unallocatedTransportMinor }, total: fig.unallocatedTransportMinor, lead: ['', '(trips without riders)'], tail: [] }]
+      : [];
+
+    // By household: guests, hotels and nights; the lines over a perk cap after the money.
+    byCategoryTable(
+      'By household',
+      [
+        ['Household id', 14],
+        ['Household', 28],
+        ['Guests', 8],
+        ['Hotels', 18],
+        ['Nights', 8],
+      ],
+      [['Lines over perk cap', 10]],
+      [
+        ...fig.households.map((h) => ({
+          byCategory: h.byCategory,
+          total: h.totalMinor,
+          lead: [h.partyId, h.name, h.guests, [...h.hotels].join(', '), h.nights],
+          tail: [h.flagged],
+        })),
+        ...withoutRiders.map((r) => ({ ...r, lead: [...r.lead, 0, '', 0], tail: [0] })),
+      ],
+    );
+    // By guest: each household's money shared out among its members (server/ledger/guest-shares.ts).
+    byCategoryTable(
+      'By guest',
+      [
+        ['Guest id', 14],
+        ['Guest', 26],
+        ['Household id', 14],
+        ['Household', 24],
+        ['Checked in', 10],
+      ],
+      [],
+      [
+        ...fig.guests.map((g) => ({
+          byCategory: g.byCategory,
+          total: g.totalMinor,
+          lead: [g.guestId, g.name, g.partyId, g.household, g.checkedIn ? 'yes' : 'no'],
+          tail: [],
+        })),
+        ...withoutRiders.map((r) => ({ ...r, lead: [...r.lead, '', '', ''] })),
+      ],
+    );
 
     table(
       'By night',

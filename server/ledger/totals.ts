@@ -24,6 +24,8 @@ export interface TotalsLine {
   amountMinor: number;
   occurredAt: Date;
   partyId: string | null;
+  /** Set on a perk given to one member of the household (the By guest sheet charges it to them). */
+  guestId: string | null;
   hotelId: string | null;
   tripId: string | null;
   night: string | null;
@@ -54,6 +56,8 @@ export class LedgerAggregator {
   readonly byNight = new Map<string, number>();
   readonly households = new Map<string, HouseholdTotals>();
   unallocatedTransportMinor = 0;
+  /** Money on lines naming one guest, by guest and category (a small map: perks for one person). */
+  readonly guestDirect = new Map<string, Record<string, number>>();
   private readonly pending = new Map<string, number>();
 
   constructor(private readonly ctx: TotalsContext) {}
@@ -99,6 +103,11 @@ export class LedgerAggregator {
     if (!l.partyId) return;
     const nights = l.category === 'lodging' && l.night ? Math.sign(l.amountMinor) : 0;
     this.addToHousehold(l.partyId, l.hotelId, l.category, l.amountMinor, nights, l.flags.length > 0);
+    if (l.guestId) {
+      const by = this.guestDirect.get(l.guestId) ?? {};
+      by[l.category] = (by[l.category] ?? 0) + l.amountMinor;
+      this.guestDirect.set(l.guestId, by);
+    }
   }
 
   private addToHousehold(partyId: string, hotelId: string | null, category: string, amount: number, nights: number, flagged: boolean): void {

@@ -18,6 +18,7 @@ import { formatMinor, type ExportManifest, type LedgerTotals } from '../../share
 import { smallScenario } from '../../seed/small.js';
 import { parseCsv, setStayTimes, stormAfterPlan, type Night } from './ledger-fixtures.js';
 import type { Agent } from '../helpers/api.js';
+import type { ArrivalHousehold } from '../../shared/api.js';
 
 const OUT = path.resolve('test-output/exports');
 const SECRET_NOTE = 'guest whispered: SECRET-NOTE-7781';
@@ -27,6 +28,7 @@ let files: Record<string, Buffer>;
 let summary: LedgerTotals;
 let photo: Buffer;
 let packHouseholds: string[];
+let split: ArrivalHousehold;
 
 const download = async (who: Agent, m: ExportManifest, name: string): Promise<Buffer> => {
   const res = await who
@@ -70,6 +72,12 @@ beforeAll(async () => {
     note: 'dinner for two, receipt attached',
   });
   packHouseholds = [here[0]!.partyId, here[3]!.partyId];
+  // Part of a family checked in (one member still on the way), and a drink for one member alone.
+  split = n.household((h) => h.guests.length >= 3);
+  const arrived = split.guests.slice(0, -1).map((g) => g.id);
+  await n.reception.post(`${n.base}/hotels/${n.hotelId}/arrivals/checkins`).send({ partyId: split.partyId, guestIds: arrived }).expect(200);
+  await setStayTimes(n, split.partyId, '2026-10-31T23:40:00Z', null);
+  await perk(n.reception, { partyId: split.partyId, guestId: split.guests[1]!.id, category: 'bar', amountMinor: 1501 });
   await perk(n.duty, { partyId: there[1]!.id, hotelId: otherHotel.id, category: 'other', amountMinor: 1234, note: 'taxi home for meds' });
   const wrong = (await perk(n.duty, { partyId: there[0]!.id, hotelId: otherHotel.id, category: 'meals', amountMinor: 999 })).body;
   await n.duty.post(`${n.base}/ledger/entries/${wrong.entryId}/reverse`).send({ reason: 'duplicate' }).expect(201);
@@ -172,7 +180,7 @@ test('CSV, XLSX and PDF totals reconcile to the penny', async () => {
   // XLSX: the sheets, each with a total equal to the manifest's.
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(files['ledger.xlsx']! as unknown as ArrayBuffer);
-  expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'By category', 'By hotel', 'By household', 'By night', 'Lines']);
+  expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'By category', 'By hotel', 'By household', 'By guest', 'By night', 'Lines']);
   const cells = (name: string) => {
     const out: unknown[][] = [];
     wb.getWorksheet(name)!.eachRow((row) => out.push((row.values as unknown[]).slice(1)));
@@ -215,6 +223,46 @@ test('CSV, XLSX and PDF totals reconcile to the penny', async () => {
   expect(text).toContain(`${summary.householdNights} household-nights, ${summary.guestNights} guest-nights`);
   expect(summary.guests).toBeGreaterThan(0);
   execFileSync('/usr/bin/pdftoppm', ['-png', '-r', '60', pdf, path.join(OUT, 'claim-summary')]);
+});
+
+test("per guest: every household's money shared among its members to the penny, lodging among those who slept there, a perk for one member theirs", async () => {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(files['ledger.xlsx']! as unknown as ArrayBuffer);
+  const rowsOf = (name: string) => {
+    const out: Record<string, unknown>[] = [];
+    const ws = wb.getWorksheet(name)!;
+    const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
+    ws.eachRow((row, i) => {
+      if (i === 1 || i === ws.rowCount) return; // header and total row
+      const values = (row.values as unknown[]).slice(1);
+      out.push(Object.fromEntries(header.map((h, k) => [h, typeof values[k] === 'object' && values[k] ? numberOf(values[k]) : values[k]])));
+    });
+    return out;
+  };
+  const guests = rowsOf('By guest');
+  const households = rowsOf('By household');
+  const minor = (v: unknown) => Math.round(Number(v ?? 0) * 100);
+  expect(guests.reduce((s, g) => s + Number(g['Total (minor)']), 0)).toBe(manifest.totalMinor);
+  const categories = Object.keys(households[0]!).filter((h) => / amount$/.test(h));
+  expect(categories).toHaveLength(7);
+  // Every household's members add up to its row, category by category.
+  for (const h of households.filter((x) => x['Household id'])) {
+    const members = guests.filter((g) => g['Household id'] === h['Household id']);
+    expect(members.length).toBeGreaterThan(0);
+    for (const c of categories) expect(members.reduce((s, g) => s + minor(g[c]), 0)).toBe(minor(h[c]));
+    for (const g of members) expect(minor(g.Total)).toBe(Number(g['Total (minor)']));
+  }
+  // The split family: the member still on the way has no share of the lodging; the drink is the one member's.
+  const family = guests.filter((g) => g['Household id'] === split.partyId);
+  expect(family.map((g) => g['Guest id'])).toEqual(split.guests.map((g) => g.id));
+  const late = family.at(-1)!;
+  expect(late['Checked in']).toBe('no');
+  expect(minor(late['Lodging amount'])).toBe(0);
+  const lodged = family.slice(0, -1);
+  expect(lodged.every((g) => g['Checked in'] === 'yes' && minor(g['Lodging amount']) > 0)).toBe(true);
+  expect(Math.max(...lodged.map((g) => minor(g['Lodging amount']))) - Math.min(...lodged.map((g) => minor(g['Lodging amount'])))).toBeLessThanOrEqual(1);
+  expect(family.map((g) => minor(g['Bar amount']))).toEqual(family.map((g) => (g['Guest id'] === split.guests[1]!.id ? 1501 : 0)));
+  expect(family.find((g) => g['Guest id'] === split.guests[1]!.id)!.Guest).toBe(split.guests[1]!.name);
 });
 
 test("insurers never see guests' phone numbers; a perk's justification is there as text beside the hash the chain covers", async () => {

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { addDays, allocate, arrivalNight, formatMinor, nightOf, perkCategoryOf, stayNights } from '../../shared/ledger.js';
 import { canonicalFromDigest, canonicalJson, checkLink, entryHash, GENESIS_HASH, noteDigest, type ChainFields } from '../../server/ledger/chain.js';
-import { LedgerAggregator, type TotalsLine } from '../../server/ledger/totals.js';
+import { LedgerAggregator, type HouseholdTotals, type TotalsLine } from '../../server/ledger/totals.js';
+import { guestShares, type Member } from '../../server/ledger/guest-shares.js';
 
 const TZ = 'Europe/London';
 const d = (s: string) => new Date(s);
@@ -139,6 +140,7 @@ test('totals count posted lines; a pending charge counts through its approval; t
     amountMinor: 0,
     occurredAt: d('2026-11-14T21:00:00Z'),
     partyId: 'P1',
+    guestId: null,
     hotelId: 'H01',
     tripId: null,
     night: null,
@@ -178,4 +180,53 @@ describe('the chain hash is sha256(prev_hash + canonical JSON), in UTF-8', () =>
     expect(noteDigest('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(noteDigest('')).toBe('');
   });
+});
+
+test('per guest: random households share out to the penny; lodging only to members checked in; one-member perks stay theirs', () => {
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const categories = ['lodging', 'transport', 'bar', 'meals'];
+  for (let round = 0; round < 300; round++) {
+    const households: HouseholdTotals[] = [];
+    const members = new Map<string, Member[]>();
+    const direct = new Map<string, Record<string, number>>();
+    for (let h = 0; h < 1 + rand(4); h++) {
+      const partyId = `P${h}`;
+      const list = Array.from({ length: rand(6) }, (_, i) => ({ id: `${partyId}-g${i}`, name: `Guest ${i}`, checkedIn: rand(3) > 0 }));
+      members.set(partyId, list);
+      const byCategory: Record<string, number> = {};
+      for (const c of categories) {
+        // A household's money in a category, part of it given to one member alone (reversals make some negative).
+        const own = list.length && rand(3) === 0 ? rand(5000) - 1000 : 0;
+        if (own) {
+          const g = list[rand(list.length)]!;
+          direct.set(g.id, { ...direct.get(g.id), [c]: (direct.get(g.id)?.[c] ?? 0) + own });
+        }
+        byCategory[c] = own + rand(100_000) - 10_000;
+      }
+      const totalMinor = Object.values(byCategory).reduce((a, b) => a + b, 0);
+      households.push({ partyId, name: `H${h}`, guests: list.length, hotels: new Set(), nights: 1, byCategory, totalMinor, flagged: 0 });
+    }
+    const rows = guestShares(households, members, direct);
+    for (const h of households) {
+      const mine = rows.filter((r) => r.partyId === h.partyId);
+      const list = members.get(h.partyId)!;
+      expect(mine).toHaveLength(Math.max(1, list.length));
+      for (const c of categories) expect(mine.reduce((s, r) => s + (r.byCategory[c] ?? 0), 0)).toBe(h.byCategory[c]);
+      expect(mine.reduce((s, r) => s + r.totalMinor, 0)).toBe(h.totalMinor);
+      for (const r of mine) expect(r.totalMinor).toBe(Object.values(r.byCategory).reduce((a, b) => a + b, 0));
+      if (list.length === 0) continue;
+      // Shares differ by at most a penny, after each member's own perks are taken out.
+      for (const c of categories) {
+        const lodgedOnly = c === 'lodging' && list.some((m) => m.checkedIn);
+        const sharers = mine.filter((r) => !lodgedOnly || r.checkedIn);
+        const shares = sharers.map((r) => (r.byCategory[c] ?? 0) - (direct.get(r.guestId)?.[c] ?? 0));
+        expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
+        if (lodgedOnly) for (const r of mine.filter((x) => !x.checkedIn)) expect(r.byCategory[c] ?? 0).toBe(direct.get(r.guestId)?.[c] ?? 0);
+      }
+    }
+  }
 });
