@@ -99,7 +99,7 @@ const checkedInQuery = preparedPerDb((db) =>
 export interface HeldHousehold {
   party: { id: string; name: string; phone: string; status: PartyStatus };
   stay: { id: string; rooms: { type: string; count: number }[]; roomNumbers: Record<string, string[]> | null; checkedInAt: Date | null };
-  guests: { id: string; partyId: string; name: string; whereabouts: string }[];
+  guests: { id: string; partyId: string; name: string; whereabouts: string; roomNumber: string | null }[];
   /** How many of its attention items of the kinds asked for are open (read, not locked: `closeCured` locks them). */
   openItems: number;
 }
@@ -127,6 +127,7 @@ export async function lockForCheckIn(
     guestId: string;
     guestName: string;
     whereabouts: string;
+    roomNumber: string | null;
     openItems: number | string;
   }>(
     await executeNamed(
@@ -134,10 +135,10 @@ export async function lockForCheckIn(
       sql`with p as (select id, name, phone, status from parties where incident_id = ${incidentId}::uuid and id = ${partyId} for update),
       st as (select s.id, s.rooms, s.room_numbers, s.checked_in_at from stays s join p on p.id = s.party_id
         where s.incident_id = ${incidentId}::uuid and s.hotel_id = ${hotelId} and s.status in ('planned', 'checked_in') for update of s),
-      g as (select g.id, g.name, g.whereabouts, g.position from guests g join st on true
+      g as (select g.id, g.name, g.whereabouts, g.room_number, g.position from guests g join st on true
         where g.incident_id = ${incidentId}::uuid and g.party_id = ${partyId} for update of g)
       select p.name as "partyName", p.phone, p.status as "partyStatus", st.id as "stayId", st.rooms, st.room_numbers as "roomNumbers",
-        st.checked_in_at as "checkedInAt", g.id as "guestId", g.name as "guestName", g.whereabouts,
+        st.checked_in_at as "checkedInAt", g.id as "guestId", g.name as "guestName", g.whereabouts, g.room_number as "roomNumber",
         (select count(*) from attention_items a where a.incident_id = ${incidentId}::uuid and a.party_id = ${partyId}
           and a.resolved_at is null and a.kind = any(${sql.param([...itemKinds])}::text[])) as "openItems"
       from p, st, g order by g.position`,
@@ -153,7 +154,7 @@ export async function lockForCheckIn(
       roomNumbers: first.roomNumbers,
       checkedInAt: first.checkedInAt === null ? null : new Date(first.checkedInAt),
     },
-    guests: rows.map((r) => ({ id: r.guestId, partyId, name: r.guestName, whereabouts: r.whereabouts })),
+    guests: rows.map((r) => ({ id: r.guestId, partyId, name: r.guestName, whereabouts: r.whereabouts, roomNumber: r.roomNumber })),
     openItems: Number(first.openItems),
   };
 }

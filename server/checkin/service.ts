@@ -5,7 +5,7 @@
  * Idempotency-Key, and a check-in of a household already checked in is a clean 409.
  */
 import type { Db, Tx } from '../db/client.js';
-import { checkInSchema, checkOutSchema, noShowSchema } from '../../shared/checkin.js';
+import { canonicalRoomNumber, checkInSchema, checkOutSchema, noShowSchema } from '../../shared/checkin.js';
 import { vehicleName } from '../../shared/drivers.js';
 import type { ArrivalHousehold, HotelArrivals } from '../../shared/api.js';
 import type { PartyStatus } from '../../shared/statuses.js';
@@ -146,14 +146,17 @@ export class CheckinService {
             ],
             'check-in',
           );
-      for (const [type, numbers] of Object.entries(req.roomNumbers)) {
+      // A second part of the family adds its rooms to those the first part was given: never in place of them.
+      const roomNumbers = mergeRoomNumbers(stay.roomNumbers, req.roomNumbers);
+      for (const type of Object.keys(req.roomNumbers)) {
+        const numbers = roomNumbers[type]!;
         const count = stay.rooms.filter((r) => r.type === type).reduce((n, r) => n + r.count, 0);
         if (numbers.length > count)
           throw validationError(
             [
               {
                 path: `body.roomNumbers.${type}`,
-                message: `this household has ${count} ${type} room${count === 1 ? '' : 's'}; ${numbers.length} numbers were given`,
+                message: `this household has ${count} ${type} room${count === 1 ? '' : 's'}; ${numbers.length} numbers were given${numbers.length > req.roomNumbers[type]!.length ? ` with those it already has (${numbers.join(', ')})` : ''}`,
               },
             ],
             'check-in',
@@ -162,7 +165,11 @@ export class CheckinService {
       for (const id of Object.keys(req.guestRooms ?? {}))
         if (!arriving.includes(id)) throw validationError([{ path: `body.guestRooms.${id}`, message: `guest ${id} is not being checked in now` }], 'check-in');
       const rooms = stay.rooms.reduce((n, r) => n + r.count, 0);
-      const distinct = new Set([...Object.values({ ...(stay.roomNumbers ?? {}), ...req.roomNumbers }).flat(), ...Object.values(req.guestRooms ?? {})]);
+      const distinct = new Set([
+        ...Object.values(roomNumbers).flat(),
+        ...all.flatMap((g) => (g.whereabouts === 'checked_in' && g.roomNumber ? [canonicalRoomNumber(g.roomNumber)] : [])),
+        ...Object.values(req.guestRooms ?? {}),
+      ]);
       if (distinct.size > rooms)
         throw validationError(
           [{ path: 'body.guestRooms', message: `this household has ${rooms} room${rooms === 1 ? '' : 's'}; ${distinct.size} different numbers were given` }],
@@ -176,7 +183,6 @@ export class CheckinService {
           { partyId: party.id, rooms: taken.map((t) => t.number) },
         );
       const now = new Date();
-      const roomNumbers = { ...(stay.roomNumbers ?? {}), ...req.roomNumbers };
       const given = Object.values(roomNumbers).flat();
       // The members' rows are locked, so who moves is known here: one write for all.
       const moved: Moved[] = all
@@ -367,4 +373,12 @@ function alreadyIn(name: string, partyId: string, people: number): AppError {
 
 function presentHotel(h: repo.HotelRow): HotelArrivals['hotel'] {
   return { id: h.id, name: h.name, address: h.address, phone: h.phone, perks: h.perks };
+}
+
+/** Room numbers per type with those named now added (each once, however typed): a later part of a family keeps the earlier part's rooms. */
+export function mergeRoomNumbers(had: Record<string, string[]> | null, add: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [type, numbers] of Object.entries(had ?? {})) out[type] = [...new Set(numbers.map(canonicalRoomNumber))];
+  for (const [type, numbers] of Object.entries(add)) out[type] = [...new Set([...(out[type] ?? []), ...numbers.map(canonicalRoomNumber)])];
+  return out;
 }

@@ -111,3 +111,62 @@ test('more room numbers than the household has rooms are refused by field, and n
     .send({ partyId: h.partyId, roomNumbers: { [type]: ['1001', '1001'] } })
     .expect(200);
 });
+
+test('a family checked in in parts keeps every room the first part was given: a later part adds, never replaces', async () => {
+  // A household of at least two members with at least two rooms, at whichever hotel has one: the first part is given them all.
+  const state: IncidentState = (await reception.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  let h: ArrivalHousehold | undefined;
+  let at = '';
+  for (const hotel of state.hotels) {
+    const list: HotelArrivals = (await reception.get(`/api/incidents/${incidentId}/hotels/${hotel.id}/arrivals`).expect(200)).body;
+    h = list.households.find((x) => x.status === 'assigned' && x.guests.length >= 2 && x.rooms.reduce((n, r) => n + r.count, 0) >= 2);
+    at = `/api/incidents/${incidentId}/hotels/${hotel.id}/arrivals`;
+    if (h) break;
+  }
+  if (!h) throw new Error('no household with two rooms in the storm plan');
+  let next = 901;
+  const given: Record<string, string[]> = {};
+  for (const r of h.rooms) for (let i = 0; i < r.count; i++) (given[r.type] ??= []).push(String(next++));
+  const [first, ...rest] = h.guests;
+  await reception
+    .post(`${at}/checkins`)
+    .send({ partyId: h.partyId, guestIds: rest.map((g) => g.id), roomNumbers: given })
+    .expect(200);
+  // The last member arrives and is put in one of those rooms (typed another way): the household still holds them all.
+  const [type, numbers] = Object.entries(given).at(-1)!;
+  const last = numbers.at(-1)!;
+  await reception
+    .post(`${at}/checkins`)
+    .send({ partyId: h.partyId, guestIds: [first!.id], roomNumbers: { [type]: [`0${last}`] } })
+    .expect(200);
+  const now: HotelArrivals = (await reception.get(at).expect(200)).body;
+  expect(now.households.find((x) => x.partyId === h.partyId)!.roomNumbers).toEqual(given);
+  // So none of them can be given to another household there.
+  const other = now.households.find((x) => x.status === 'assigned' && x.rooms.length > 0 && !taken.has(x.partyId))!;
+  taken.add(other.partyId);
+  const refused = await reception
+    .post(`${at}/checkins`)
+    .send({ partyId: other.partyId, roomNumbers: { [other.rooms[0]!.type]: ['901'] } })
+    .expect(409);
+  expect(refused.body.error.message).toMatch(/901 is already given/);
+
+  // A later part naming more rooms of a type than the household has, counting those it holds, is refused and changes nothing.
+  const big = household((x) => x.status === 'assigned' && x.guests.length >= 2 && x.rooms.length > 0);
+  const bigType = big.rooms[0]!.type;
+  const bigCount = big.rooms.filter((r) => r.type === bigType).reduce((n, r) => n + r.count, 0);
+  const bigNumbers = Array.from({ length: bigCount }, (_, i) => `95${i}`);
+  await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: big.partyId, guestIds: [big.guests[0]!.id], roomNumbers: { [bigType]: bigNumbers } })
+    .expect(200);
+  const over = await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: big.partyId, guestIds: [big.guests[1]!.id], roomNumbers: { [bigType]: ['960'] } })
+    .expect(400);
+  expect(over.body.error.details.fields[0]).toMatchObject({ path: `body.roomNumbers.${bigType}` });
+  expect(over.body.error.details.fields[0].message).toMatch(new RegExp(`has ${bigCount} ${bigType} rooms?; ${bigCount + 1} numbers`));
+  const after: HotelArrivals = (await reception.get(url()).expect(200)).body;
+  const still = after.households.find((x) => x.partyId === big.partyId)!;
+  expect(still.roomNumbers).toEqual({ [bigType]: bigNumbers });
+  expect(still.guests.find((g) => g.id === big.guests[1]!.id)!.checkedIn).toBe(false);
+});
