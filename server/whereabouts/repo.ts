@@ -22,7 +22,12 @@ export interface GuestSelection {
   from?: readonly Whereabouts[];
 }
 
-const HOUSEHOLD_MOVES_KEEP_MISSING: readonly Whereabouts[] = ['own_way', 'no_show'];
+/**
+ * What is said of a whole household is not said of members it does not describe: a member reported
+ * missing stays missing (and their item open) until someone finds them, and members a vehicle has
+ * already set down at the hotel did not make their own way there.
+ */
+const HOUSEHOLD_MOVES_KEEP: Partial<Record<Whereabouts, readonly Whereabouts[]>> = { own_way: ['missing', 'arrived'], no_show: ['missing'] };
 
 /** Move the selected guests to `to` where the state machine allows it; returns who moved. */
 export async function moveGuests(tx: Tx, incidentId: string, sel: GuestSelection, to: Whereabouts, at = new Date()): Promise<Moved[]> {
@@ -44,9 +49,7 @@ export async function moveGuests(tx: Tx, incidentId: string, sel: GuestSelection
   for (const r of rows) {
     const from = isWhereabouts(r.whereabouts) ? r.whereabouts : 'waiting';
     if (sel.from && !sel.from.includes(from)) continue;
-    // What is said of a household (made its own way, never arrived) is not said of a member reported
-    // missing: they stay missing, and their attention item open, until someone finds them.
-    if (from === 'missing' && !sel.guestIds && HOUSEHOLD_MOVES_KEEP_MISSING.includes(to)) continue;
+    if (!sel.guestIds && HOUSEHOLD_MOVES_KEEP[to]?.includes(from)) continue;
     if (!canMove(from, to)) continue;
     moved.push({ guestId: r.id, partyId: r.partyId, from });
   }

@@ -163,3 +163,53 @@ test('a member found at a roll call after the household was set down at its hote
   expect(next.status).toBe('planned');
   expect(now.guests.map((g) => g.whereabouts)).toEqual(h.guests.map((g) => (g.id === last.id ? 'waiting' : 'checked_in')));
 });
+
+test('"we made our own way to our hotel" moves only the members not yet there: those a vehicle set down at the hotel stay arrived', async () => {
+  const s0 = await state();
+  const h = s0.parties.find(
+    (x) =>
+      x.hotelId &&
+      x.tripId &&
+      x.guests.length >= 2 &&
+      x.guests.every((g) => g.whereabouts === 'waiting') &&
+      s0.trips.find((t) => t.id === x.tripId)?.status === 'planned',
+  )!;
+  const trip = s0.trips.find((t) => t.id === h.tripId)!;
+  const last = h.guests[h.guests.length - 1]!;
+  // A roll call before boarding misses the last member; the rest ride and are set down at the hotel.
+  const rollcall = async (present: (id: string) => boolean) => {
+    const list = (await duty.get(`${base}/sites/${h.siteId}/rollcall`).expect(200)).body as { households: { guests: { id: string; whereabouts: string }[] }[] };
+    const ids = list.households.flatMap((x) => x.guests).filter((g) => ['waiting', 'missing'].includes(g.whereabouts) && present(g.id));
+    await duty
+      .post(`${base}/sites/${h.siteId}/rollcall`)
+      .send({ presentGuestIds: ids.map((g) => g.id) })
+      .expect(200);
+  };
+  await rollcall((id) => id !== last.id);
+  const links = (await duty.get(`${base}/drivers`).expect(200)).body.links as { vehicleId: string; token: string }[];
+  const drive = (what: string, body: object) =>
+    request(server.url)
+      .post(`/api/drive/${links.find((l) => l.vehicleId === trip.vehicleId)!.token}/${what}`)
+      .send(body)
+      .expect(200);
+  await drive('boardings', { tripId: trip.id, partyId: h.id, boarded: true });
+  await drive('departures', { tripId: trip.id });
+  await drive('arrivals', { tripId: trip.id, hotelId: h.hotelId });
+  await rollcall(() => true);
+  const before = (await state()).parties.find((x) => x.id === h.id)!;
+  expect(before.guests.map((g) => g.whereabouts)).toEqual(h.guests.map((g) => (g.id === last.id ? 'waiting' : 'arrived')));
+  // The household's link says it made its own way to its hotel: that is the last member's news only.
+  const { token } = (await duty.get(`${base}/status-links/${h.id}`).expect(200)).body as { token: string };
+  await request(server.url)
+    .post('/api/guest/replies')
+    .set('x-status-token', token)
+    .send({ kind: 'own_way', key: `own-way-split-${h.id}`, place: 'the hotel', toHotel: true })
+    .expect(201);
+  const after = (await state()).parties.find((x) => x.id === h.id)!;
+  expect(after.guests.map((g) => g.whereabouts)).toEqual(h.guests.map((g) => (g.id === last.id ? 'own_way' : 'arrived')));
+  // Reception checks in those set down at its door, as it would have.
+  await duty
+    .post(`${base}/hotels/${h.hotelId}/arrivals/checkins`)
+    .send({ partyId: h.id, guestIds: h.guests.slice(0, -1).map((g) => g.id) })
+    .expect(200);
+});
