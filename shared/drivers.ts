@@ -53,9 +53,13 @@ export interface DriverHousehold {
 /** Who of a household rides when it is ticked aboard (boarding moves those waiting, or said never to have come). */
 export const RIDES_WHEN_BOARDED: readonly Whereabouts[] = ['waiting', 'no_show', 'aboard'];
 
-/** Members not with the household at the door: reported missing, or already at the hotel another way. */
-export function notRiding(h: Pick<DriverHousehold, 'guests'>): DriverHousehold['guests'] {
-  return h.guests.filter((g) => !RIDES_WHEN_BOARDED.includes(g.whereabouts) && g.whereabouts !== 'arrived');
+/**
+ * Members not with the household at the door: reported missing, or already at the hotel (checked
+ * in, or set down there by an earlier vehicle while this one collects those left behind). Once this
+ * vehicle has set the household down, those it set down rode with it.
+ */
+export function notRiding(h: Pick<DriverHousehold, 'guests' | 'status'>): DriverHousehold['guests'] {
+  return h.guests.filter((g) => !RIDES_WHEN_BOARDED.includes(g.whereabouts) && (g.whereabouts !== 'arrived' || h.status !== 'dropped'));
 }
 
 export interface DriverStop {
