@@ -384,14 +384,19 @@ export function projectShelter(input: ShelterInput): ShelterProjection {
 /**
  * The live input with a proposal's trips in place of those not yet left: what the night would look
  * like if the proposal were applied now (the proposal's locked trips are the live ones already).
+ * A household the proposal does not speak of (left out of planning: aboard a vehicle that broke
+ * down on the road, on its own way to its rooms) keeps its bed and is counted as it is now; only
+ * those the proposal leaves unplaced lose theirs.
  */
 export function withProposal(
   input: ShelterInput,
   proposal: {
     stays: { partyId: string; hotelId: string }[];
     trips: { vehicleId: string; fromSiteId: string; stops: string[]; partyIds: string[]; departAt: string; arrivals: string[] }[];
+    unassigned?: { partyId: string }[];
   },
 ): ShelterInput {
+  const unplaced = new Set((proposal.unassigned ?? []).map((u) => u.partyId));
   const left = input.trips.filter((t) => t.status === 'departed' || t.status === 'completed');
   const leftKeys = new Set(left.map((t) => `${t.vehicleId}@${ms(t.departAt)}`));
   const hotelOf = new Map(proposal.stays.map((s) => [s.partyId, s.hotelId]));
@@ -412,6 +417,9 @@ export function withProposal(
   return {
     ...input,
     trips: [...left, ...fresh],
-    households: input.households.map((h) => ({ ...h, hotelId: h.toTravel > 0 ? (hotelOf.get(h.id) ?? null) : h.hotelId })),
+    households: input.households.map((h) => ({
+      ...h,
+      hotelId: h.toTravel > 0 ? (hotelOf.get(h.id) ?? (unplaced.has(h.id) ? null : h.hotelId)) : h.hotelId,
+    })),
   };
 }

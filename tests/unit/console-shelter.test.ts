@@ -1,6 +1,6 @@
 /** The console header's "Everyone in bed by" line and the re-plan offer, in words. */
 import { describe, expect, it } from '@jest/globals';
-import { replanGain, shelterLine } from '../../client/src/console/shelter.js';
+import { replanGain, replanWorthApplying, shelterLine } from '../../client/src/console/shelter.js';
 import type { ShelterProjection } from '../../shared/live-shelter.js';
 
 const base: ShelterProjection = {
@@ -61,5 +61,22 @@ describe('replanGain', () => {
       ),
     ).toBe('re-plan: last arrival 23:10 instead of 23:55');
     expect(replanGain({ now, ifApplied: now }, 'UTC')).toBe('re-plan: last arrival 23:55, unchanged (vulnerable 23:20, unchanged)');
+  });
+});
+
+describe('replanWorthApplying', () => {
+  const times = (last: string, vul: string) => ({ lastArrivalAt: `2026-10-31T${last}:00Z`, vulnerableLastArrivalAt: `2026-10-31T${vul}:00Z` });
+  const nothing = { newlyAssigned: [], moved: [], unassigned: [], retimed: [] };
+  const view = (diff: Partial<typeof nothing>, now: ReturnType<typeof times>, ifApplied: ReturnType<typeof times>) =>
+    ({ diff: { ...nothing, ...diff }, shelter: { now, ifApplied } }) as unknown as Parameters<typeof replanWorthApplying>[0];
+  it('offers a re-plan that brings anyone in sooner, or changes anyone’s ride', () => {
+    expect(replanWorthApplying(view({}, times('23:55', '23:20'), times('23:10', '23:20')))).toBe(true);
+    expect(replanWorthApplying(view({}, times('23:55', '23:20'), times('23:55', '22:50')))).toBe(true);
+    expect(replanWorthApplying(view({ retimed: [{ partyId: 'P1' }] } as never, times('23:55', '23:20'), times('23:55', '23:20')))).toBe(true);
+    expect(replanWorthApplying(view({ newlyAssigned: [{ partyId: 'P1' }] } as never, times('23:55', '23:20'), times('23:55', '23:20')))).toBe(true);
+  });
+  it('does not offer one that changes nobody and gains nothing, however often the slip asks', () => {
+    expect(replanWorthApplying(view({}, times('23:55', '23:20'), times('23:55', '23:20')))).toBe(false);
+    expect(replanWorthApplying(view({}, times('23:55', '23:20'), times('23:58', '23:25')))).toBe(false);
   });
 });

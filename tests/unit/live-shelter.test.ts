@@ -243,6 +243,37 @@ describe('withProposal', () => {
   });
 });
 
+describe('withProposal: households the proposal does not speak of', () => {
+  // B (vulnerable) rides V2, which breaks down on the road to H2; the planner leaves B out (it cannot
+  // fetch anyone from a road), so a proposal has no stay or trip for B. A is re-timed.
+  const live = base({
+    now: t('21:20'),
+    vehicles: [vehicle('V1'), vehicle('V2', { wheelchairSpaces: 1, status: 'out_of_service', position: { ...north(10), at: at('21:19') } })],
+    trips: [trip('T1', 'V1', 'H1', '21:10', '21:22', ['A']), trip('T2', 'V2', 'H2', '21:10', '21:40', ['B'], { status: 'departed', departedAt: at('21:10') })],
+  });
+  const proposal = {
+    stays: [{ partyId: 'A', hotelId: 'H1' }],
+    trips: [{ vehicleId: 'V1', fromSiteId: 'S', stops: ['H1'], partyIds: ['A'], departAt: at('21:20'), arrivals: [at('21:32')] }],
+  };
+
+  it('keep their bed and their projected time: a re-plan that cannot fetch them never looks better for leaving them out', () => {
+    const now = projectShelter(live);
+    const ifApplied = projectShelter(withProposal(live, proposal));
+    // B is fetched from where V2 stands in both; a proposal leaving B out is not a gain.
+    expect(now.strandedGuests).toBe(3);
+    expect(ifApplied.strandedGuests).toBe(3);
+    expect(ifApplied.vulnerableLastArrivalAt).toBe(now.vulnerableLastArrivalAt);
+    expect(ifApplied.lastArrivalAt).toBe(now.lastArrivalAt);
+    expect(ifApplied.noBedGuests).toBe(0);
+  });
+
+  it('lose their bed only when the proposal leaves them unplaced', () => {
+    const ifApplied = projectShelter(withProposal(live, { ...proposal, unassigned: [{ partyId: 'B' }] }));
+    expect(ifApplied.noBedGuests).toBe(3);
+    expect(ifApplied.vulnerableLastArrivalAt).toBeNull();
+  });
+});
+
 describe('offeredFrom: when a live re-plan may use a vehicle', () => {
   // Road factor 1 and 60 km/h: a km is a minute. Depot 30 km from the pick-up, a second pick-up 20 km from the depot.
   const rules = { roadFactor: 1, speedKmh: 60, boardingMinutes: 10 };

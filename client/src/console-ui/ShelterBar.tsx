@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { PlanView } from '../../../shared/api.js';
 import type { ShelterProjection } from '../../../shared/live-shelter.js';
 import { api, ApiError } from '../api.js';
-import { replanGain, shelterLine } from '../console/shelter.js';
+import { replanGain, replanWorthApplying, shelterLine } from '../console/shelter.js';
 import { countOf } from '../../../shared/plural.js';
 
 interface Props {
@@ -83,7 +83,13 @@ export function ShelterBar({ incidentId, shelter, timeZone, onAuthError }: Props
         </span>
       ))}
       {line.notes.length ? <span className="muted">{line.notes.join(' · ')}</span> : null}
-      {advisedKey && offer ? (
+      {advisedKey && offer?.view && offer.status === 'ready' && !offer.error && !replanWorthApplying(offer.view) ? (
+        // Nothing a change of vehicles can cure (guests aboard a vehicle broken down on the road need one sent to them).
+        <span className="shelter-offer muted" data-testid="replan-none" role="status" aria-live="polite">
+          No transport re-plan does better now
+          {shelter.vehiclesOut.length && shelter.strandedGuests ? ': send a vehicle to those aboard ' + shelter.vehiclesOut.join(', ') : ''}.
+        </span>
+      ) : advisedKey && offer ? (
         <span className="shelter-offer" data-testid="replan-offer" role="status" aria-live="polite">
           {offer.status === 'computing' ? 'Working out a transport re-plan…' : null}
           {offer.view?.shelter && offer.status !== 'computing' ? <strong data-testid="replan-gain">{replanGain(offer.view.shelter, timeZone)}</strong> : null}

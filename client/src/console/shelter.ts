@@ -2,6 +2,7 @@
  * The header's "Everyone in bed by" line and the transport re-plan offer, in words (pure: the
  * console shows them, tests read them).
  */
+import type { PlanView } from '../../../shared/api.js';
 import type { ShelterProjection, ShelterTimes } from '../../../shared/live-shelter.js';
 import { formatTime } from '../format.js';
 
@@ -49,4 +50,19 @@ export function replanGain(gain: { now: ShelterTimes; ifApplied: ShelterTimes },
       ? ` (vulnerable ${part(gain.ifApplied.vulnerableLastArrivalAt, gain.now.vulnerableLastArrivalAt)})`
       : '';
   return `re-plan: last arrival ${part(gain.ifApplied.lastArrivalAt, gain.now.lastArrivalAt)}${vul}`;
+}
+
+/**
+ * Whether a transport re-plan is worth a duty manager's click: it brings the last arrival or the
+ * last vulnerable arrival sooner, or it changes someone's ride (a household without a vehicle gets
+ * one). One that changes nobody and gains nothing is not offered: the slip it was worked out for
+ * cannot be cured by vehicles alone (say, guests aboard a vehicle broken down on the road, who need
+ * one sent to them).
+ */
+export function replanWorthApplying(view: Pick<PlanView, 'diff' | 'shelter'>): boolean {
+  const d = view.diff;
+  if (d.newlyAssigned.length + d.moved.length + d.retimed.length + d.unassigned.length > 0) return true;
+  const sooner = (a: string | null | undefined, b: string | null | undefined) => Boolean(a && b && Date.parse(a) < Date.parse(b));
+  const g = view.shelter;
+  return Boolean(g && (sooner(g.ifApplied.lastArrivalAt, g.now.lastArrivalAt) || sooner(g.ifApplied.vulnerableLastArrivalAt, g.now.vulnerableLastArrivalAt)));
 }
