@@ -14,10 +14,15 @@ export interface HotelOfferResult {
   seq: number;
 }
 
-/** Answer of `PATCH .../hotels/:hotelId`: households whose planned stay gave up its rooms, and the seq. */
+/**
+ * Answer of `PATCH .../hotels/:hotelId`: households whose planned stay gave up its rooms (fewer
+ * rooms, or rooms that no longer suit them), households on their way or checked in whose rooms no
+ * longer suit them (kept, with a "Needs not met" item), and the seq.
+ */
 export interface HotelUpdateResult {
   hotelId: string;
   displacedPartyIds: string[];
+  needsUnmetPartyIds: string[];
   seq: number;
 }
 

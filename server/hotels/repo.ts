@@ -51,6 +51,24 @@ export async function lockRoomType(tx: Tx, incidentId: string, hotelId: string, 
   return cur;
 }
 
+/**
+ * Lock every room type of the hotel, one at a time in the order `lockRoomsOf` (stays/repo.ts) takes
+ * them, before any stay at the hotel is read: a household's correction or departure takes the same
+ * locks first, so the two queue instead of deadlocking. Returns them by type.
+ */
+export async function lockRoomTypes(tx: Tx, incidentId: string, hotelId: string): Promise<Map<string, typeof roomTypes.$inferSelect>> {
+  const names = await tx
+    .select({ type: roomTypes.type })
+    .from(roomTypes)
+    .where(and(eq(roomTypes.incidentId, incidentId), eq(roomTypes.hotelId, hotelId)));
+  const out = new Map<string, typeof roomTypes.$inferSelect>();
+  for (const type of names.map((n) => n.type).sort()) {
+    const row = await lockRoomType(tx, incidentId, hotelId, type);
+    if (row) out.set(type, row);
+  }
+  return out;
+}
+
 /** A room type added after the offer, at the end of the hotel's list. */
 export async function appendRoomType(tx: Tx, incidentId: string, hotelId: string, rt: NewRoomType): Promise<void> {
   const [pos] = await tx
@@ -81,6 +99,14 @@ export async function plannedStaysNewestFirst(tx: Tx, incidentId: string, hotelI
     .from(stays)
     .where(and(eq(stays.incidentId, incidentId), eq(stays.hotelId, hotelId), eq(stays.status, 'planned')))
     .orderBy(desc(stays.createdAt));
+}
+
+/** Stays holding rooms at a hotel now: planned, or checked in. */
+export async function activeStaysAt(tx: Tx, incidentId: string, hotelId: string) {
+  return tx
+    .select()
+    .from(stays)
+    .where(and(eq(stays.incidentId, incidentId), eq(stays.hotelId, hotelId), inArray(stays.status, ['planned', 'checked_in'])));
 }
 
 export async function partyIdsWithStatus(tx: Tx, incidentId: string, statuses: PartyStatus[]): Promise<string[]> {

@@ -27,6 +27,7 @@ import {
   type Scenario,
 } from '../../shared/scenario.js';
 import { validatePlan, type Violation } from '../../shared/planner/validate.js';
+import { reasonsInWords } from '../../shared/planner/unsuited.js';
 import type { Plan } from '../../shared/plan.js';
 import { AppError, parseOr400, validationError } from '../http/errors.js';
 import { exportScenario } from '../incidents/export.js';
@@ -236,7 +237,7 @@ export class PartyService {
         },
       ]);
       if (broken.length) {
-        const why = [...new Set(broken.map((v) => reasonOf(v, stay!.hotelName)))].join('; ');
+        const why = reasonsInWords(broken, stay!.hotelName);
         const place = { kind: 'hotel' as const, id: stay!.hotelId, name: stay!.hotelName };
         await openAttention(tx, emit, incidentId, actor, [
           released
@@ -327,24 +328,4 @@ function unsuited(scenario: Scenario, next: Party, plan: Plan, openTrips: Readon
   const key = (v: Violation) => `${v.rule}|${v.message}`;
   const was = new Set(validatePlan(scenario, plan).violations.filter(mine).map(key));
   return validatePlan(after, plan).violations.filter((v) => mine(v) && !was.has(key(v)));
-}
-
-/** A broken rule in a duty manager's words. */
-function reasonOf(v: Violation, hotel: string): string {
-  switch (v.rule) {
-    case 2:
-      return `their rooms at ${hotel} no longer sleep them all`;
-    case 4:
-      return `${hotel} has given them no accessible room`;
-    case 5:
-      return `${hotel} does not take pets`;
-    case 6:
-      return `${hotel} is too far from their muster point`;
-    case 7:
-      return 'their vehicle does not leave from their muster point';
-    case 8:
-      return 'their vehicle has no seat or wheelchair space left for them';
-    default:
-      return 'their plan no longer suits them';
-  }
 }
