@@ -376,3 +376,29 @@ export function openTripsOf(db: Db | Tx, incidentId: string) {
     .from(trips)
     .where(and(eq(trips.incidentId, incidentId), inArray(trips.status, ['planned', 'boarding', 'departed'])));
 }
+
+/**
+ * Of these households, those whose ride has left the muster point without some of them (the trip
+ * departed or done, the household aboard or set down): members found there now need a ride of their own.
+ */
+export async function ridesGone(tx: Tx, incidentId: string, partyIds: readonly string[]) {
+  if (!partyIds.length) return [];
+  return tx
+    .select({
+      partyId: tripRiders.partyId,
+      tripId: trips.id,
+      riderStatus: tripRiders.status,
+      vehicle: { id: vehicles.id, provider: vehicles.provider, kind: vehicles.kind },
+    })
+    .from(tripRiders)
+    .innerJoin(trips, eq(trips.id, tripRiders.tripId))
+    .innerJoin(vehicles, and(eq(vehicles.incidentId, trips.incidentId), eq(vehicles.id, trips.vehicleId)))
+    .where(
+      and(
+        eq(tripRiders.incidentId, incidentId),
+        inArray(tripRiders.partyId, [...partyIds]),
+        inArray(tripRiders.status, ['boarded', 'dropped']),
+        inArray(trips.status, ['departed', 'completed']),
+      ),
+    );
+}

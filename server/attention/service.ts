@@ -5,7 +5,7 @@
  * thresholds, and the roll call at a muster point.
  */
 import { vehicleName } from '../../shared/drivers.js';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import {
   attentionSettingsSchema,
   resolveAttentionSchema,
@@ -283,6 +283,42 @@ export class AttentionService {
     return drafts;
   }
 
+  /**
+   * Items for members found at a roll call whose household's vehicle has already left (aboard, or
+   * set down at the hotel): nobody is carrying them, so a duty manager is told, by name, until handled.
+   * Set down already, the next re-plan seats them; still on the road, once the vehicle sets the household down.
+   */
+  private async foundAfterTheirRide(
+    tx: Tx,
+    incidentId: string,
+    site: { id: string; name: string },
+    back: readonly { guestId: string; partyId: string }[],
+    expected: readonly { id: string; partyId: string; name: string; party: string; phone: string }[],
+  ): Promise<AttentionDraft[]> {
+    const rides = await repo.ridesGone(tx, incidentId, [...new Set(back.map((m) => m.partyId))]);
+    return rides.map((ride) => {
+      const gs = expected.filter((g) => g.partyId === ride.partyId && back.some((m) => m.guestId === g.id));
+      const vName = vehicleName(ride.vehicle);
+      const party = gs[0]?.party ?? ride.partyId;
+      return {
+        kind: 'left_behind' as const,
+        partyId: ride.partyId,
+        guestIds: gs.map((g) => g.id),
+        place: { kind: 'site' as const, id: site.id, name: site.name },
+        tripId: ride.tripId,
+        summary: `${repo.nameList(gs.map((g) => g.name))} (${party}) found at the roll call at ${site.name} after ${vName} left with the rest of the household: they need a ride to its hotel.`,
+        suggestion:
+          ride.riderStatus === 'dropped'
+            ? `Re-plan to give them a seat to the household's hotel${gs[0]?.phone ? `; ring ${party} on ${gs[0].phone} to tell them` : ''}.`
+            : `Once ${vName} has set the household down, re-plan to give them a seat; or send a taxi now.`,
+        dedupeKey: `left_behind:${ride.partyId}:${ride.tripId}:found:${gs
+          .map((g) => g.id)
+          .sort()
+          .join(',')}`,
+      };
+    });
+  }
+
   /** Who is expected at a muster point: everyone of its households still waiting there (or already marked missing). */
   async rollCallList(incidentId: string, siteId: string): Promise<RollCallList> {
     const site = await repo.siteRef(this.db, incidentId, siteId);
@@ -349,6 +385,8 @@ export class AttentionService {
       const stillMissing = new Set([...missing.map((m) => m.guestId), ...expected.filter((g) => g.w === 'missing' && !present.has(g.id)).map((g) => g.id)]);
       const whole = [...new Set(back.map((m) => m.partyId))].filter((p) => !expected.some((g) => g.partyId === p && stillMissing.has(g.id)));
       await repo.closeCured(tx, emit, incidentId, actor, whole, ['missing'], `everyone found at the roll call at ${site.name}`);
+      // Found after their household's vehicle left without them: they need a ride of their own.
+      const foundLate = await this.foundAfterTheirRide(tx, incidentId, site, back, expected);
       const byParty = new Map<string, typeof expected>();
       for (const g of expected) if (missing.some((m) => m.guestId === g.id)) byParty.set(g.partyId, [...(byParty.get(g.partyId) ?? []), g]);
       const items = await repo.openAttention(
@@ -371,6 +409,7 @@ export class AttentionService {
             .join(',')}`,
         })),
       );
+      if (foundLate.length) items.push(...(await repo.openAttention(tx, emit, incidentId, actor, foundLate)));
       return { seq: ev!.seq, present: present.size, missing: missing.map((m) => m.guestId), found: back.map((m) => m.guestId), items };
     });
   }

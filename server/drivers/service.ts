@@ -29,7 +29,7 @@ import { dropAtStop, leaveBehind, reportLeftBehind } from './stops.js';
 import { linkSecretSource, signDriverToken, verifyDriverToken, type DriverClaim } from './token.js';
 import { fromDeparture, liveEta } from './eta.js';
 import { zoneOrUtc } from '../../shared/fields.js';
-import { moveGuests, recordMoves, syncJourney } from '../whereabouts/repo.js';
+import { membersOf, moveGuests, recordMoves, syncJourney } from '../whereabouts/repo.js';
 import { findIncident } from '../incidents/repo.js';
 
 /** Why a household is no longer on a trip, from its status, in a driver's words. */
@@ -292,9 +292,24 @@ export class DriverService {
       const trip = await repo.lockTrip(tx, claim.incidentId, claim.vehicleId, req.tripId);
       if (!trip || trip.status === 'cancelled') throw new AppError('not_found', GONE, { tripId: req.tripId });
       if (trip.status === 'departed' || trip.status === 'completed') return { tripId: trip.id, status: trip.status, already: true };
-      const riders = await currentRiders(tx, [trip.id]);
+      const ticked = await currentRiders(tx, [trip.id]);
+      // A household ticked aboard of which nobody got on (every member reported missing) is not
+      // carried on paper: it is left behind with the others not aboard.
+      const aboard = new Set(
+        (
+          await membersOf(
+            tx,
+            claim.incidentId,
+            ticked.filter((r) => r.status === 'boarded').map((r) => r.partyId),
+            ['aboard'],
+          )
+        ).map((g) => g.partyId),
+      );
+      const riders = ticked.map((r) => (r.status === 'boarded' && !aboard.has(r.partyId) ? { ...r, status: 'planned' as const } : r));
       const boarded = riders.filter((r) => r.status === 'boarded');
       if (!boarded.length) throw new AppError('conflict', 'Nobody is on board yet: tick off the households as they board, then depart.', { tripId: trip.id });
+      const nobodyOn = ticked.filter((r) => r.status === 'boarded' && !aboard.has(r.partyId));
+      for (const r of nobodyOn) await repo.setRiderBoarded(tx, trip.id, r.partyId, 'planned', null);
       const left = await leaveBehind(
         tx,
         claim.incidentId,

@@ -1,0 +1,115 @@
+/**
+ * People found at a roll call after their household's vehicle has gone: nobody is carried on paper
+ * only, and nobody found is left without someone acting on it.
+ * - A household ticked aboard of which nobody got on (everyone reported missing) is left behind
+ *   when the vehicle departs; found later, it is at its muster point with a bed and no ride, and
+ *   the next plan seats it.
+ * - A member found while the rest of the household is on the road gets a `left_behind` item naming
+ *   them, which stays open until a duty manager handles it; once the household is set down, a
+ *   re-plan seats them.
+ */
+import request from 'supertest';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import { smallScenario } from '../../seed/small.js';
+import { checkInvariants, invariantProblems, sqlOf } from '../helpers/invariants.js';
+import type { IncidentState, PlanView } from '../../shared/api.js';
+import type { AttentionList } from '../../shared/attention.js';
+
+let server: TestServer;
+let duty: Agent;
+let base: string;
+let incidentId: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ env: { RATE_LIMIT_PLANS_PER_MIN: '1000' } });
+  duty = await signIn(server.url, DEMO.duty);
+  incidentId = (await duty.post('/api/incidents/import').send(smallScenario()).expect(201)).body.incidentId as string;
+  base = `/api/incidents/${incidentId}`;
+  const proposal = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+});
+afterAll(async () => server?.close());
+afterEach(async () => expect(invariantProblems(await checkInvariants(sqlOf(server.db), incidentId))).toEqual([]));
+
+const state = async () => (await duty.get(`${base}/state`).expect(200)).body as IncidentState;
+const openItems = async () => (await duty.get(`${base}/attention`).expect(200)).body as AttentionList;
+
+/** A trip not yet boarding with at least two households waiting whole, one of at least two members. */
+async function tripWithTwo() {
+  const s = await state();
+  for (const t of s.trips.filter((x) => x.status === 'planned')) {
+    const hs = s.parties.filter((p) => p.tripId === t.id && p.guests.every((g) => g.whereabouts === 'waiting'));
+    const big = hs.find((p) => p.guests.length >= 2);
+    const other = hs.find((p) => p !== big);
+    if (big && other) return { trip: t, h: big, other };
+  }
+  throw new Error('no trip with two households waiting in the small scenario');
+}
+
+async function driver(vehicleId: string) {
+  const links = (await duty.get(`${base}/drivers`).expect(200)).body.links as { vehicleId: string; token: string }[];
+  const token = links.find((l) => l.vehicleId === vehicleId)!.token;
+  return (what: string, body: object) => request(server.url).post(`/api/drive/${token}/${what}`).send(body).expect(200);
+}
+
+async function rollcall(siteId: string, present: (id: string) => boolean) {
+  const list = (await duty.get(`${base}/sites/${siteId}/rollcall`).expect(200)).body as { households: { guests: { id: string; whereabouts: string }[] }[] };
+  const ids = list.households.flatMap((x) => x.guests).filter((g) => ['waiting', 'missing'].includes(g.whereabouts) && present(g.id));
+  return (
+    await duty
+      .post(`${base}/sites/${siteId}/rollcall`)
+      .send({ presentGuestIds: ids.map((g) => g.id) })
+      .expect(200)
+  ).body as { found: string[]; missing: string[] };
+}
+
+test('a household ticked aboard with nobody on it is left behind when the vehicle leaves, and seated by the next plan once found', async () => {
+  const { trip, h, other } = await tripWithTwo();
+  const everyone = new Set(h.guests.map((g) => g.id));
+  await rollcall(h.siteId, (id) => !everyone.has(id));
+  const drive = await driver(trip.vehicleId);
+  // The driver ticks the whole list, this household too: nobody of it is there to get on.
+  await drive('boardings', { tripId: trip.id, partyId: h.id, boarded: true });
+  await drive('boardings', { tripId: trip.id, partyId: other.id, boarded: true });
+  const left = (await drive('departures', { tripId: trip.id })).body as { leftBehind: number };
+  expect(left.leftBehind).toBeGreaterThanOrEqual(1);
+  const s1 = await state();
+  const after = s1.parties.find((p) => p.id === h.id)!;
+  expect(after.tripId).toBeNull();
+  expect(after.hotelId).toBe(h.hotelId);
+  expect(after.guests.every((g) => g.whereabouts === 'missing')).toBe(true);
+  expect(s1.trips.find((t) => t.id === trip.id)!.status).toBe('departed');
+  expect((await openItems()).items.some((i) => i.kind === 'left_behind' && i.partyId === h.id)).toBe(true);
+  // Found at the muster point: waiting, with a bed and no ride, and the next plan seats them.
+  await rollcall(h.siteId, () => true);
+  const proposal = (await duty.post(`${base}/plans`).send({ mode: 'transport' }).expect(201)).body as PlanView;
+  const ride = proposal.plan.trips.find((t) => t.partyIds.includes(h.id));
+  expect(ride).toMatchObject({ fromSiteId: h.siteId, stops: expect.arrayContaining([h.hotelId]) });
+  expect(ride!.vehicleId === trip.vehicleId && ride!.departAt === trip.departAt).toBe(false);
+  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+});
+
+test('a member found while the rest of the household is on the road is named in an item that stays, and seated once the household is set down', async () => {
+  const { trip, h } = await tripWithTwo();
+  const last = h.guests[h.guests.length - 1]!;
+  await rollcall(h.siteId, (id) => id !== last.id);
+  const drive = await driver(trip.vehicleId);
+  await drive('boardings', { tripId: trip.id, partyId: h.id, boarded: true });
+  await drive('departures', { tripId: trip.id });
+  // Found while the vehicle is on the road.
+  const found = await rollcall(h.siteId, () => true);
+  expect(found.found).toContain(last.id);
+  const item = (await openItems()).items.find((i) => i.kind === 'left_behind' && i.partyId === h.id && i.guestIds.includes(last.id));
+  expect(item).toBeDefined();
+  expect(item!.summary).toContain(last.name);
+  expect(item!.summary).toMatch(/found at the roll call .* after .* left with the rest of the household/);
+  expect(item!.guestIds).toEqual([last.id]);
+  // The vehicle sets the household down; the next plan seats the one found.
+  await drive('arrivals', { tripId: trip.id, hotelId: h.hotelId });
+  const proposal = (await duty.post(`${base}/plans`).send({ mode: 'transport' }).expect(201)).body as PlanView;
+  expect(proposal.plan.trips.find((t) => t.partyIds.includes(h.id))).toMatchObject({ fromSiteId: h.siteId, stops: expect.arrayContaining([h.hotelId]) });
+  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+  // The item stays until a duty manager says it is handled.
+  expect((await openItems()).items.some((i) => i.id === item!.id)).toBe(true);
+});
