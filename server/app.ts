@@ -226,7 +226,7 @@ export function createApp({ config, database, logger, bus = new EventBus() }: Ap
     passes: new PassService(db, config.PUBLIC_URL ? { linkFor: (token) => messaging.linkFor(token) } : {}),
     messaging,
     guest,
-    guestGate: guestGate(),
+    guestGate: guestGate({ writesPerMinute: config.RATE_LIMIT_GUEST_REPLIES_PER_MIN }),
     attention: attentionService,
   };
   app.use(routerFrom(API_ROUTES, services, rateLimits(config)));

@@ -68,6 +68,8 @@ const envSchema = z.object({
   RATE_LIMIT_IMPORTS_PER_MIN: z.coerce.number().int().positive().default(20),
   /** Receipt photo uploads (each up to 5 MB, read before anything else). */
   RATE_LIMIT_UPLOADS_PER_MIN: z.coerce.number().int().positive().default(20),
+  /** Replies and feedback per status link (a household's token) per minute: a person's pace. */
+  RATE_LIMIT_GUEST_REPLIES_PER_MIN: z.coerce.number().int().positive().default(6),
   /**
    * Ed25519 private key (PEM, or base64 of the PEM) that signs every export's manifest and ledger
    * head. Unset: read from LEDGER_KEY_FILE, made there on first start when absent. Replicas must

@@ -2,7 +2,8 @@
  * The exceptions queue: every deviation from the plan becomes an open item naming the people, the
  * place and a suggested action, and stays open until a duty manager resolves it with a note (or
  * the situation itself is cured, e.g. the rest of the family checks in, which closes it with a
- * system note). Items travel live as `attention.opened` / `attention.resolved` events.
+ * system note). Items travel live as `attention.opened` / `attention.updated` (reported again) /
+ * `attention.resolved` events.
  */
 import { z } from 'zod';
 import type { QrPath } from './passes.js';
@@ -57,6 +58,10 @@ export interface AttentionItem {
   suggestion: string;
   createdAt: string;
   seq: number;
+  /** Times the situation was reported while open (a guest asking again folds into one item); absent from an older server. */
+  reports?: number;
+  /** When it was last reported again (the summary then holds the latest words); null if reported once. */
+  repeatedAt?: string | null;
   resolvedAt: string | null;
   resolvedBy: string | null;
   note: string | null;

@@ -61,6 +61,8 @@ export interface EventPayloads {
     perksChanged: boolean;
     emailChanged?: boolean;
     displacedPartyIds: string[];
+    /** Something the planner reads changed (rooms, their terms, pets); absent in older events, which count as a change. */
+    planningChanged?: boolean;
   };
   'site.added': Routed & { siteId: string; name: string; kind: string; lat: number; lng: number };
   'vehicle.offered': Routed & { vehicleId: string; kind: string; provider: string; seats: number; wheelchairSpaces: number; availableFrom: string };
@@ -120,6 +122,8 @@ export interface EventPayloads {
   };
   'rollcall.links_withdrawn': { siteId: string; siteName: string; generation: number };
   'attention.opened': Routed & { items: AttentionItem[]; partyIds: string[]; guestIds: string[] };
+  /** Open items reported again (a guest asking for help once more): each as it now stands, same id. */
+  'attention.updated': Routed & { items: AttentionItem[]; partyIds: string[]; guestIds: string[] };
   'attention.resolved': { itemId: string; kind: AttentionKind; partyId: string | null; guestIds: string[]; note: string; by: string; cured: boolean };
   'attention.settings_changed': { overdueMinutes: number; notCheckedInMinutes: number; shelterSlipMinutes?: number; costTolerancePct?: number };
   'ledger.entry_recorded': LedgerEventBase;

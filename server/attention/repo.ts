@@ -76,6 +76,49 @@ export async function openAttention(tx: Tx, emit: Emit, incidentId: string, acto
 }
 
 /**
+ * The same situation reported again (a guest asking for help once more): while its item is open,
+ * the item takes the draft's people and suggestion, and its words unless `keepWords` (a repeat
+ * with nothing to add keeps what was said before), counts one more report, and every console hears
+ * of it (`attention.updated`); otherwise the draft opens a new item. One open item per situation
+ * however often it is reported, so whoever holds a household's status link cannot fill the list.
+ */
+export async function reportAgain(
+  tx: Tx,
+  emit: Emit,
+  incidentId: string,
+  actor: Actor,
+  draft: AttentionDraft,
+  keepWords: boolean,
+): Promise<AttentionItem | null> {
+  if (!draft.guestIds.length && draft.kind !== 'unplaced') return null;
+  const [row] = await tx
+    .update(attentionItems)
+    .set({
+      guestIds: [...draft.guestIds],
+      suggestion: draft.suggestion,
+      ...(keepWords ? {} : { summary: draft.summary }),
+      reports: sql`${attentionItems.reports} + 1`,
+      repeatedAt: new Date(),
+    })
+    .where(and(eq(attentionItems.incidentId, incidentId), eq(attentionItems.dedupeKey, draft.dedupeKey), isNull(attentionItems.resolvedAt)))
+    .returning();
+  if (!row) return (await openAttention(tx, emit, incidentId, actor, [draft]))[0] ?? null;
+  const [item] = await present(tx, incidentId, [row]);
+  await emit(incidentId, actor, [
+    {
+      type: 'attention.updated',
+      payload: {
+        items: [item!],
+        partyIds: uniq([item!.partyId]),
+        guestIds: item!.guestIds,
+        hotelIds: uniq([item!.place?.kind === 'hotel' ? item!.place.id : null]),
+      },
+    },
+  ]);
+  return item!;
+}
+
+/**
  * Close the open items of these households (of these kinds) because the situation itself was
  * cured, e.g. the rest of the family checked in; recorded with a system note, announced like a
  * manager's resolution.
@@ -198,6 +241,8 @@ export function presentRow(r: Row, guestById: Map<string, { id: string; name: st
     suggestion: r.suggestion,
     createdAt: isoUtc(r.createdAt),
     seq: r.createdSeq,
+    reports: r.reports,
+    repeatedAt: r.repeatedAt ? isoUtc(r.repeatedAt) : null,
     resolvedAt: r.resolvedAt ? isoUtc(r.resolvedAt) : null,
     resolvedBy: r.resolvedByName,
     note: r.note,

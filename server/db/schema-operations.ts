@@ -513,6 +513,10 @@ export const attentionItems = pgTable(
     dedupeKey: text('dedupe_key').notNull(),
     createdAt: created(),
     createdSeq: bigint('created_seq', { mode: 'number' }).notNull(),
+    /** How many times the situation was reported while the item was open (a guest asking again). */
+    reports: integer('reports').notNull().default(1),
+    /** When it was last reported again; null while it was reported once. */
+    repeatedAt: ts('repeated_at'),
     resolvedAt: ts('resolved_at'),
     resolvedBy: uuid('resolved_by').references(() => users.id, { onDelete: 'set null' }),
     resolvedByName: text('resolved_by_name'),

@@ -2,7 +2,8 @@
  * The public status-link API under /api/guest. No session: the token is the credential, sent in
  * the `X-Status-Token` header (not the URL, so it stays out of access logs and Referer headers).
  *
- * Limits: requests per TOKEN (one household's phones polling), and per client ADDRESS only the
+ * Limits: requests per TOKEN (one household's phones polling), replies and feedback per TOKEN at a
+ * person's pace (RATE_LIMIT_GUEST_REPLIES_PER_MIN), and per client ADDRESS only the
  * failures, counted once per distinct unknown token. A muster point's shared Wi-Fi puts hundreds
  * of households behind one address: counting all their requests per address would lock them all
  * out, and so would one phone polling a revoked link. Guessing needs many distinct tokens, and
@@ -24,6 +25,12 @@ export const STATUS_TOKEN_HEADER = 'x-status-token';
 export interface GuestRouteOptions {
   /** Requests per status token per minute (a phone polls every 15 s; a household may have several). */
   perMinute?: number;
+  /**
+   * Replies and feedback per status token per minute: a person's pace, not a poller's. Each one
+   * writes to the incident's log and can reach every duty manager, so a forwarded link must not be
+   * able to send 120 a minute.
+   */
+  writesPerMinute?: number;
   /** Distinct unknown or revoked tokens per client address per 10 minutes before it is locked out. */
   missesPer10Min?: number;
 }
@@ -39,12 +46,13 @@ export type GuestGate = <T>(req: Request, fn: (token: string) => Promise<T>, kin
 /** The limits' counters live as long as the app that made them (app.ts makes one gate). */
 export function guestGate(opts: GuestRouteOptions = {}): GuestGate {
   const perToken = new RateLimiter(opts.perMinute ?? 120, 60_000);
+  const writesPerToken = new RateLimiter(opts.writesPerMinute ?? 6, 60_000);
   const misses = new RateLimiter(opts.missesPer10Min ?? 30, MISS_WINDOW_MS);
   /** (address, token) pairs already counted as a miss in this window: a repeat costs nothing more. */
   const counted = new RateLimiter(1, MISS_WINDOW_MS);
 
-  const refuse = (wait: number) =>
-    new AppError('rate_limited', `Too many requests. Please wait ${Math.ceil(wait / 1000)} seconds.`, { retryAfterSeconds: Math.ceil(wait / 1000) });
+  const refuse = (wait: number, what = 'requests') =>
+    new AppError('rate_limited', `Too many ${what}. Please wait ${Math.ceil(wait / 1000)} seconds.`, { retryAfterSeconds: Math.ceil(wait / 1000) });
 
   return async <T>(req: Request, fn: (token: string) => Promise<T>, kind: 'read' | 'write' = 'read'): Promise<T> => {
     const who = req.ip ?? 'unknown';
@@ -66,6 +74,13 @@ export function guestGate(opts: GuestRouteOptions = {}): GuestGate {
     if (tokenWait > 0) {
       if (reserved) misses.release(who);
       throw refuse(tokenWait);
+    }
+    // A write also takes from the token's own, smaller budget; refused, it hands the rest back.
+    const writeWait = kind === 'write' ? writesPerToken.take(tokenKey) : 0;
+    if (writeWait > 0) {
+      perToken.release(tokenKey);
+      if (reserved) misses.release(who);
+      throw refuse(writeWait, 'messages from this link');
     }
     let result: T;
     try {

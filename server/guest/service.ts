@@ -36,7 +36,7 @@ import { helplineOf, JOURNEY_TEMPLATES } from '../messages/wording.js';
 import { journeysOf } from './journey.js';
 import { zoneOrUtc } from '../../shared/fields.js';
 import { membersOf, moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
-import { closeCured, openAttention } from '../attention/repo.js';
+import { closeCured, reportAgain } from '../attention/repo.js';
 import * as repo from './repo.js';
 import { ifNoneMatch, pageEtag } from './etag.js';
 
@@ -221,7 +221,13 @@ export class GuestService {
       if (req.kind !== 'own_way') {
         const members = await membersOf(tx, p.incidentId, [p.id]);
         const named = missingId ? members.filter((g) => g.id === missingId) : members.filter((g) => !['checked_out', 'own_way'].includes(g.whereabouts));
-        await openAttention(tx, emit, p.incidentId, actor, [
+        // One item per household, kind (and person said to be missing) while it is open: asking
+        // again updates it with the latest words and counts the asks, never a second item.
+        await reportAgain(
+          tx,
+          emit,
+          p.incidentId,
+          actor,
           {
             kind: missingId ? 'missing' : 'need_help',
             partyId: p.id,
@@ -232,9 +238,10 @@ export class GuestService {
                 ? `${p.name}: ${guestName ?? 'someone'} is missing${text ? ` ("${text}")` : ''}.`
                 : `${p.name} need help${text ? `: "${text}"` : ''}.`,
             suggestion: p.phone ? `Ring ${p.name} on ${p.phone} now.` : `Reply through their status link and send staff to them.`,
-            dedupeKey: `${req.kind}:${p.id}:${replyId}`,
+            dedupeKey: `${req.kind}:${p.id}${missingId ? `:${missingId}` : ''}`,
           },
-        ]);
+          !text,
+        );
       }
       return { reply: presentReply(row!), status: to, recorded: true };
     });

@@ -88,6 +88,7 @@ export class HotelService {
       }
       const withdrawn: string[] = [];
       const roomChanges: { type: string; from: number; to: number }[] = [];
+      let termsChanged = false;
       for (const rt of change.roomTypes ?? []) {
         const cur = await repo.lockRoomType(tx, incidentId, hotelId, rt.type);
         if (!cur) {
@@ -98,8 +99,13 @@ export class HotelService {
         if (rt.count < cur.used) withdrawn.push(...(await this.displace(tx, incidentId, hotelId, rt.type, cur.used - rt.count)));
         await repo.updateRoomType(tx, incidentId, hotelId, rt.type, { count: rt.count, sleeps: rt.sleeps, accessible: rt.accessible, rateMinor: rt.rateMinor });
         if (rt.count !== cur.count) roomChanges.push({ type: rt.type, from: cur.count, to: rt.count });
+        if (rt.sleeps !== cur.sleeps || rt.accessible !== cur.accessible || rt.rateMinor !== cur.rateMinor) termsChanged = true;
       }
       const displaced = [...released, ...withdrawn];
+      // What the planner reads of a hotel: its rooms and their terms, and pets. Perks and the
+      // front desk's address are not, so changing only those leaves a proposal fresh.
+      const planningChanged =
+        termsChanged || roomChanges.length > 0 || displaced.length > 0 || (change.petsAllowed !== undefined && change.petsAllowed !== hotel.petsAllowed);
       const [ev] = await emit(incidentId, actor, [
         {
           type: 'hotel.rooms_changed',
@@ -111,6 +117,7 @@ export class HotelService {
             perksChanged: Boolean(change.perks),
             emailChanged: change.email !== undefined,
             displacedPartyIds: displaced,
+            planningChanged,
             hotelIds: [hotelId],
           },
         },

@@ -181,12 +181,43 @@ const notDetailsOnly = sql`not (${events.type} = 'party.changed' and not (${even
   sql`, `,
 )}]::text[]))`;
 
-/** Events since `baseSeq`, oldest first, leaving out types matching any of the `notLike` patterns (and corrections of details only). */
+/** A JSON list in the payload that is empty or absent (a JSON null or anything else counts as not empty). */
+const none = (key: 'guestIds' | 'hotelIds' | 'strandedPartyIds') => sql`coalesce(${events.payload} -> ${sql.raw(`'${key}'`)}, '[]'::jsonb) = '[]'::jsonb`;
+const sameStatus = sql`${events.payload} ->> 'from' = ${events.payload} ->> 'to'`;
+
+/**
+ * Events written for a change that left every planning input as it was: a household's status
+ * "changed" to what it was, nobody moved and no room or seat given back (a guest repeating "we need
+ * help" through the status link, which anyone holding the link can send; a duty manager setting a
+ * status twice); a vehicle set to the status it had, nobody stranded; a roll call that moved
+ * nobody; a hotel update that changed only its perks or email (the writer says so in
+ * `planningChanged`; events older than that field count). Counting them let one status link keep
+ * any plan from ever being applied.
+ */
+const changedNothingPlanned = sql`(
+  (${events.type} in ('guest.replied', 'party.status_changed') and ${sameStatus} and ${none('guestIds')} and ${none('hotelIds')})
+  or (${events.type} = 'vehicle.status_changed' and ${sameStatus} and ${none('guestIds')} and ${none('strandedPartyIds')})
+  or (${events.type} = 'rollcall.taken' and ${none('guestIds')})
+  or (${events.type} = 'hotel.rooms_changed' and ${events.payload} ->> 'planningChanged' = 'false')
+)`;
+
+/**
+ * Events since `baseSeq`, oldest first, leaving out types matching any of the `notLike` patterns,
+ * corrections of details only, and events that changed nothing the planner reads.
+ */
 export async function eventsSince(db: Exec, incidentId: string, baseSeq: number, notLikeTypes: readonly string[], limit: number): Promise<EventRow[]> {
   return db
     .select()
     .from(events)
-    .where(and(eq(events.incidentId, incidentId), gt(events.seq, baseSeq), ...notLikeTypes.map((p) => notLike(events.type, p)), notDetailsOnly))
+    .where(
+      and(
+        eq(events.incidentId, incidentId),
+        gt(events.seq, baseSeq),
+        ...notLikeTypes.map((p) => notLike(events.type, p)),
+        notDetailsOnly,
+        sql`not ${changedNothingPlanned}`,
+      ),
+    )
     .orderBy(events.seq)
     .limit(limit);
 }

@@ -437,10 +437,22 @@ export class PlanService {
 
 /**
  * Events that cannot change what a plan may do: costs, message deliveries, a reply marked handled,
- * feedback. Background jobs write them all the time; they must not make a fresh proposal stale.
- * Nor does a household's correction of its details only (repo.eventsSince).
+ * feedback, attention items, links handed out or withdrawn (status, driver, roll call), background
+ * job notices. Background jobs write them all the time; they must not make a fresh proposal stale.
+ * Nor does a household's correction of its details only, nor an event whose change left every
+ * planning input as it was (repo.eventsSince).
  */
-const NOT_PLANNING = ['ledger.%', 'message.%', 'guest.reply_handled', 'guest.feedback_given', 'attention.%'];
+const NOT_PLANNING = [
+  'ledger.%',
+  'message.%',
+  'guest.reply_handled',
+  'guest.feedback_given',
+  'attention.%',
+  'status_link.%',
+  'vehicle.driver_link_revoked',
+  'rollcall.links_withdrawn',
+  'job.%',
+];
 
 /** The events since `baseSeq` that change the planning situation (rooms, fleet, households, trips). */
 export async function planningChangesSince(db: Db | Tx, incidentId: string, baseSeq: number, limit: number) {

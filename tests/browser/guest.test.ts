@@ -144,9 +144,37 @@ describeBrowser('the guest status link on a phone', () => {
     await screenshot(page, 'guest-04-polish');
   });
 
+  test('a reply refused for coming too often (429) says how long to wait, keeps the words, and sends them once the wait is over', async () => {
+    const { page } = browser;
+    await page.goto(previewUrl(`#/s/${await tokenOf('P12')}`));
+    await page.getByTestId('guest-status').waitFor();
+    // The link's reply budget is spent (the server's own answer shape; the limit itself is tested in tests/api).
+    const spent = JSON.stringify({
+      error: { code: 'rate_limited', message: 'Too many messages from this link. Please wait 42 seconds.', details: { retryAfterSeconds: 42 } },
+    });
+    await page.route('**/api/guest/replies', (route) =>
+      route.fulfill({ status: 429, headers: { 'retry-after': '42' }, contentType: 'application/json', body: spent }),
+    );
+    await page.getByRole('button', { name: 'We need help' }).click();
+    await page.getByLabel('What do you need? (optional)').fill('The water is rising at the back door');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe(
+      'You have sent several messages in the last minute. Please wait 42 seconds, then send again. If it is urgent, ring the helpline.',
+    );
+    expect(await page.getByLabel('What do you need? (optional)').inputValue()).toBe('The water is rising at the back door');
+    await screenshot(page, 'guest-04c-too-often');
+    await page.unroute('**/api/guest/replies');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('guest-reply-sent').waitFor();
+    const replies = (await duty.get(`/api/incidents/${incidentId}/guest-replies?partyId=P12`).expect(200)).body.replies;
+    expect(replies.map((r: { text: string }) => r.text)).toEqual(['The water is rising at the back door']);
+  });
+
   test('someone missing from the household: the page names who is not with them, person by person', async () => {
     const { page } = browser;
-    const party = state.parties.find((p) => p.guests.length >= 3 && !['P01', 'P02', 'P03', 'P04', 'P05', 'P06', 'P11'].includes(p.id))!;
+    const party = state.parties.find((p) => p.guests.length >= 3 && !['P01', 'P02', 'P03', 'P04', 'P05', 'P06', 'P11', 'P12'].includes(p.id))!;
     const token = await tokenOf(party.id);
     const lost = party.guests[2]!;
     await request(server.url)

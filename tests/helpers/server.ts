@@ -10,14 +10,15 @@ import { createTestDatabase, type TestDatabase } from './db.js';
 export const DEMO_PASSWORD = 'storm-demo-2026';
 
 /**
- * Tests drive one user through dozens of plans and exports a minute; the per-user limits on those
- * endpoints are tested on their own (tests/security/rate-limits.test.ts passes the real values).
+ * Tests drive one user through dozens of plans and exports a minute (and one status link through
+ * dozens of replies); the limits on those endpoints are tested on their own (tests/security/rate-limits.test.ts passes the real values).
  */
 const RELAXED_LIMITS = {
   RATE_LIMIT_PLANS_PER_MIN: '100000',
   RATE_LIMIT_EXPORTS_PER_MIN: '100000',
   RATE_LIMIT_DOWNLOADS_PER_MIN: '100000',
   RATE_LIMIT_IMPORTS_PER_MIN: '100000',
+  RATE_LIMIT_GUEST_REPLIES_PER_MIN: '100000',
 };
 
 export interface TestServer extends RunningServer {

@@ -4,6 +4,7 @@ import type { LiveEventOf } from '../../shared/realtime.js';
 import { ledgerBase, liveEvent } from '../helpers/events.js';
 import type { StaffReplyView } from '../../shared/messages.js';
 import type { LedgerLine } from '../../shared/ledger.js';
+import type { AttentionItem } from '../../shared/attention.js';
 import { ageText, feedbackSummary, foldAttention, ratingStars, replyHeadline, replyWords, undetailed } from '../../client/src/console/attention.js';
 import { describeEvent } from '../../client/src/console/event-log.js';
 
@@ -170,6 +171,37 @@ describe('foldAttention', () => {
     expect(a.replies[0]).toMatchObject({ place: "my sister's in Louth" });
     expect(replyHeadline(a.replies[0]!)).toBe("Made own way to my sister's in Louth");
     expect(replyWords(a.replies[0]!)).toBe('all fine');
+  });
+
+  test('an item reported again is one item with the latest words, whether the list or the event is newer', () => {
+    const item = (reports: number, summary: string): AttentionItem => ({
+      id: 'i1',
+      kind: 'need_help',
+      partyId: 'P1',
+      partyName: 'Okafor',
+      guestIds: ['g1'],
+      people: [{ id: 'g1', name: 'Ada Okafor', partyId: 'P1' }],
+      place: null,
+      tripId: null,
+      summary,
+      suggestion: 'Ring them.',
+      createdAt: '2026-11-28T20:00:00.000Z',
+      seq: 1,
+      reports,
+      repeatedAt: reports > 1 ? '2026-11-28T20:05:00.000Z' : null,
+      resolvedAt: null,
+      resolvedBy: null,
+      note: null,
+    });
+    const opened = ev('attention.opened', { items: [item(1, 'Okafor need help: "first".')], partyIds: ['P1'], guestIds: ['g1'] });
+    const again = (n: number, words: string) =>
+      ev('attention.updated', { items: [item(n, `Okafor need help: "${words}".`)], partyIds: ['P1'], guestIds: ['g1'] });
+    const fromLog = foldAttention({ replies: [], perks: [], items: [] }, [opened, again(2, 'second'), again(3, 'third')]);
+    expect(fromLog.items.map((i) => [i.summary, i.reports])).toEqual([['Okafor need help: "third".', 3]]);
+    // A list fetched after the third report, with the log replaying older ones: the list wins.
+    const listNewer = foldAttention({ replies: [], perks: [], items: [item(3, 'Okafor need help: "third".')] }, [opened, again(2, 'second')]);
+    expect(listNewer.items.map((i) => i.summary)).toEqual(['Okafor need help: "third".']);
+    expect(describeEvent(again(4, 'fourth'))).toBe('reported again: Okafor need help: "fourth".');
   });
 });
 

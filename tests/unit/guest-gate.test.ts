@@ -102,8 +102,20 @@ test('a write that finds its household hands its reservation back', async () => 
 });
 
 test('one link is limited to 120 a minute, read or write, whatever address it comes from', async () => {
+  gate = guestGate({ writesPerMinute: 1000 });
   const results = await Promise.all(
     Array.from({ length: 130 }, (_, i) => outcome(gate(request(`192.0.2.${i % 100}`, 'busy-link'), async () => 'page', i % 2 ? 'read' : 'write'))),
   );
   expect(tally(results)).toEqual({ ok: 120, rate_limited: 10 });
+});
+
+test('one link sends 6 replies a minute, from any address; refused ones count against nothing else, and reads go on', async () => {
+  const writes = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => outcome(gate(request(`192.0.2.${i}`, 'chatty-link'), async () => 'recorded', 'write'))),
+  );
+  expect(tally(writes)).toEqual({ ok: 6, rate_limited: 4 });
+  // 6 writes and 4 refusals spent 6 of the link's 120: 114 reads are left.
+  const reads = await Promise.all(Array.from({ length: 115 }, () => outcome(gate(request('192.0.2.1', 'chatty-link'), async () => 'page'))));
+  expect(tally(reads)).toEqual({ ok: 114, rate_limited: 1 });
+  expect(await outcome(gate(request('192.0.2.1', 'another-link'), async () => 'recorded', 'write'))).toBe('ok');
 });

@@ -87,6 +87,14 @@ function ExceptionItem({
         </time>
       </p>
       <p className="att-line">{item.summary}</p>
+      {(item.reports ?? 1) > 1 && item.repeatedAt ? (
+        <p className="att-line muted" data-testid="exception-reports">
+          Reported {item.reports} times, the latest{' '}
+          <time dateTime={item.repeatedAt} title={formatDateTime(item.repeatedAt, lookup.timeZone)}>
+            {ageText(item.repeatedAt, now)}
+          </time>
+        </p>
+      ) : null}
       {item.people.length ? (
         <p className="att-line" data-testid="exception-people">
           <span className="muted">People: </span>

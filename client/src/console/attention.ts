@@ -169,6 +169,9 @@ export function foldAttention(base: AttentionBase | null, events: readonly LiveE
       );
     } else if (e.type === 'attention.opened') {
       for (const i of e.payload.items) if (!items.has(i.id)) items.set(i.id, i);
+    } else if (e.type === 'attention.updated') {
+      // Reported again: the item as it now stands, unless what is held already counts more reports.
+      for (const i of e.payload.items) if ((items.get(i.id)?.reports ?? 0) <= (i.reports ?? 1)) items.set(i.id, i);
     } else if (e.type === 'attention.resolved') {
       closedItems.add(e.payload.itemId);
     } else if (e.type === 'ledger.entry_approved' || e.type === 'ledger.entry_rejected') {

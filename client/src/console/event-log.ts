@@ -160,6 +160,8 @@ export function describeEvent(e: NewEvent, name: (id: string) => string = (id) =
       return `could not send a ${p.channel} message (${p.error})`.replace('a  message', 'a message');
     case 'attention.opened':
       return p.items.length === 1 ? `exception: ${p.items[0]?.summary ?? ''}` : `${countOf(p.items.length, 'exception')} opened`;
+    case 'attention.updated':
+      return p.items.length === 1 ? `reported again: ${p.items[0]?.summary ?? ''}` : `${countOf(p.items.length, 'exception')} reported again`;
     case 'attention.resolved':
       return `resolved ${human(p.kind)}${p.partyId ? ` for ${name(p.partyId)}` : ''}${quoted(p.note)}`;
     case 'rollcall.taken':

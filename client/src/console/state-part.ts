@@ -52,6 +52,7 @@ const REACH: Record<EventType, Reach> = {
   'rollcall.taken': 'whole',
   'rollcall.links_withdrawn': 'none',
   'attention.opened': 'none',
+  'attention.updated': 'none',
   'attention.resolved': 'none',
   'attention.settings_changed': 'none',
   'ledger.entry_recorded': 'none',

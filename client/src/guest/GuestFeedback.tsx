@@ -1,7 +1,7 @@
 /** After the stay: a rating and a few words, sent once (sending again replaces the answer). */
 import { useState, type FormEvent } from 'react';
 import type { GuestStatusView } from '../../../shared/messages.js';
-import { guestApi } from './guest-api.js';
+import { guestApi, sendProblem } from './guest-api.js';
 import type { Strings } from './strings.js';
 
 export function GuestFeedback({ token, view, t, focus }: { token: string; view: GuestStatusView; t: Strings; focus: boolean }) {
@@ -19,7 +19,7 @@ export function GuestFeedback({ token, view, t, focus }: { token: string; view: 
       await guestApi.feedback(token, { rating, comment });
       setState('done');
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(sendProblem(t, err));
       setState('idle');
     }
   };

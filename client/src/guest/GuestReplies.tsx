@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { GuestReply, GuestStatusView, ReplyKind } from '../../../shared/messages.js';
-import { guestApi } from './guest-api.js';
+import { guestApi, sendProblem } from './guest-api.js';
 import { newIdempotencyKey } from '../api.js';
 import type { Strings } from './strings.js';
 
@@ -62,7 +62,7 @@ export function GuestReplies({ token, view, t, onSent }: Props) {
       setDone(t.sent);
       onSent();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(sendProblem(t, err));
     } finally {
       setBusy(false);
     }

@@ -3,7 +3,8 @@
  * in the X-Status-Token header, never in a URL the server logs, and no cookie is sent (the link is
  * the credential). Failures are the door's ApiError, with the server's plain message.
  */
-import { request, readAnswer, send, type DoorOptions } from '../api.js';
+import { ApiError, request, readAnswer, send, type DoorOptions } from '../api.js';
+import type { Strings } from './strings.js';
 import type { GuestFeedback, GuestFeedbackResult, GuestReply, GuestReplyResult, GuestStatusView } from '../../../shared/messages.js';
 
 /** How every status-link call authenticates: the token header, and no cookie. */
@@ -33,6 +34,19 @@ export const guestApi = {
   reply: (token: string, reply: GuestReply) => request<GuestReplyResult>('POST', '/api/guest/replies', reply, { ...asLink(token), idempotencyKey: reply.key }),
   feedback: (token: string, feedback: GuestFeedback) => request<GuestFeedbackResult>('POST', '/api/guest/feedback', feedback, asLink(token)),
 };
+
+/**
+ * What to tell the guest when a reply or feedback was not taken: sent too often (429, the link's
+ * own limit) in their language with how long to wait, else the server's plain message. The form
+ * stays filled, so they send the same words again once the wait is over.
+ */
+export function sendProblem(t: Strings, err: unknown): string {
+  if (err instanceof ApiError && err.status === 429) {
+    const wait = Number(err.details.retryAfterSeconds);
+    return t.tooSoon.replace('{seconds}', String(Number.isFinite(wait) && wait > 0 ? Math.ceil(wait) : 60));
+  }
+  return err instanceof Error ? err.message : String(err);
+}
 
 /** `#/s/<token>` or `#/s/<token>/feedback` -> the token and whether to open the feedback form. */
 export function guestRouteFromHash(hash: string): { token: string; feedback: boolean } | null {
