@@ -53,6 +53,8 @@ async function run(database: Database): Promise<void> {
     (await insertUser(db, { email: 'bench-planner@demo.test', name: 'Planner', role: 'duty_manager', passwordHash: 'x' }))!,
   );
   await plans.apply(incidentId, proposal.id, SYSTEM_ACTOR);
+  // Reception records perks for households that have arrived: every stay is checked in.
+  await db.update(stays).set({ status: 'checked_in', checkedInAt: new Date() }).where(eq(stays.incidentId, incidentId));
   const hotelRows = await db.select({ id: hotels.id }).from(hotels).where(eq(hotels.incidentId, incidentId));
   const stayRows = await db.select({ partyId: stays.partyId, hotelId: stays.hotelId }).from(stays).where(eq(stays.incidentId, incidentId));
   const byHotel = new Map<string, string[]>();

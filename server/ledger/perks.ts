@@ -144,8 +144,12 @@ function decide(job: PerkJob, incident: IncidentTerms, facts: PerkFacts): { draf
   const party = facts.parties.get(req.partyId);
   if (!party) throw new AppError('not_found', 'No such household.', { partyId: req.partyId });
   const stayHotel = hotelId ?? party.stays.find((s) => s.status === 'checked_in' || s.status === 'planned')?.hotelId ?? null;
-  if (user.role === 'reception' && !party.stays.some((s) => s.hotelId === hotelId && ['planned', 'checked_in', 'checked_out'].includes(s.status))) {
-    throw new AppError('not_found', 'That household is not staying at your hotel.', { partyId: party.id });
+  if (user.role === 'reception') {
+    const here = party.stays.filter((s) => s.hotelId === hotelId && ['planned', 'checked_in', 'checked_out'].includes(s.status));
+    if (!here.length) throw new AppError('not_found', 'That household is not staying at your hotel.', { partyId: party.id });
+    // Perks are for guests who have arrived: a household still on its way has had nothing here yet.
+    if (!here.some((s) => s.status !== 'planned'))
+      throw new AppError('conflict', `${party.name} have not checked in here yet: check them in first, then record the perk.`, { partyId: party.id });
   }
   if (req.guestId && !party.guestIds.includes(req.guestId)) {
     throw new AppError('validation_failed', `body.guestId: guest ${req.guestId} is not in household ${party.name}`, {

@@ -169,6 +169,17 @@ test('reception records perks only for its own hotel; bad input names the field'
   expect(bad.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['body.amountMinor', 'body.category']);
 });
 
+test('reception records perks only for households that have arrived: one still on its way is refused, and nothing is recorded', async () => {
+  const coming = n.household((h) => h.status === 'assigned' && h.checkedInAt === null);
+  const before = (await n.lines()).length;
+  const refused = await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: coming.partyId, category: 'meals', amountMinor: 1500 }).expect(409);
+  expect(refused.body.error.message).toMatch(/have not checked in here yet/);
+  expect((await n.lines()).length).toBe(before);
+  // Checked in, the same perk is recorded.
+  await n.checkIn(coming.partyId);
+  await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: coming.partyId, category: 'meals', amountMinor: 1500 }).expect(201);
+});
+
 test('a correction is a reversal plus a linked replacement; nothing is edited', async () => {
   const h = n.household();
   await n.checkIn(h.partyId);

@@ -211,7 +211,7 @@ async function statusToken(partyId: string): Promise<string> {
 /** A perk recorded by reception over the staff spend limit: a ledger line waiting for approval. */
 async function pendingEntry(): Promise<string> {
   if (placeholders) return NO_ID;
-  const partyId = await householdExpectedAtA1();
+  const partyId = await householdCheckedInAtA1();
   const res = await agents.reception.post(`/api/incidents/${A}/ledger/perks`).send({ partyId, category: 'meals', amountMinor: 25_000 }).expect(201);
   if (!res.body.needsApproval) throw new Error('setup: the perk did not need approval');
   return res.body.entryId;
@@ -219,7 +219,7 @@ async function pendingEntry(): Promise<string> {
 
 async function postedEntry(): Promise<string> {
   if (placeholders) return NO_ID;
-  const partyId = await householdExpectedAtA1();
+  const partyId = await householdCheckedInAtA1();
   return (await duty.post(`/api/incidents/${A}/ledger/perks`).send({ partyId, hotelId: 'A1', category: 'bar', amountMinor: 700 }).expect(201)).body.entryId;
 }
 
@@ -418,7 +418,7 @@ const ROUTES: RouteRow[] = [
   { route: 'GET /api/incidents/:incidentId/ledger/verify',           expect: [401, 200, 200, 403, 200, 403, 403, 404], call: () => ({ method: 'get', path: inc('/ledger/verify') }) },
   { route: 'GET /api/incidents/:incidentId/ledger/pending',          expect: [401, 200, 200, 403, 403, 403, 403, 403], call: () => ({ method: 'get', path: inc('/ledger/pending') }) },
   { route: 'POST /api/incidents/:incidentId/ledger/perks',           expect: [401, 201, 201, 201, 403, 404, 404, 403],
-    call: async () => ({ method: 'post', path: inc('/ledger/perks'), body: { partyId: await householdExpectedAtA1(), hotelId: 'A1', category: 'meals', amountMinor: 1200 } }) },
+    call: async () => ({ method: 'post', path: inc('/ledger/perks'), body: { partyId: await householdCheckedInAtA1(), hotelId: 'A1', category: 'meals', amountMinor: 1200 } }) },
   { route: 'POST /api/incidents/:incidentId/ledger/receipts',        expect: [401, 201, 201, 201, 403, 201, 404, 403],
     call: () => ({ method: 'post', path: inc('/ledger/receipts'), contentType: 'image/jpeg', body: RECEIPT_JPEG }) },
   { route: 'GET /api/incidents/:incidentId/ledger/receipts/:receiptId', expect: [401, 200, 200, 200, 200, 404, 404, 404],

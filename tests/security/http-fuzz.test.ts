@@ -240,7 +240,10 @@ beforeAll(async () => {
   }[];
   const assigned = templates.find((t) => t.key === 'assigned' && t.language === 'en')!;
   P.template = JSON.stringify({ subject: assigned.subject, body: assigned.body });
+  // Perks are for households that have arrived: A-P1 is checked in first.
+  await call('POST', inc('/hotels/A1/arrivals/checkins'), { as: 'duty', body: { partyId: 'A-P1' } });
   const pending = await call('POST', inc('/ledger/perks'), { as: 'reception', body: { partyId: 'A-P1', category: 'meals', amountMinor: 25_000 } });
+  if (!pending.json.entryId) throw new Error(`setup: the pending perk was refused: ${JSON.stringify(pending.json)}`);
   P.entryId = pending.json.entryId;
   P.postedEntry = (
     await call('POST', inc('/ledger/perks'), { as: 'duty', body: { partyId: 'A-P1', hotelId: 'A1', category: 'bar', amountMinor: 700 } })
