@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { QrPath } from './passes.js';
+import { textSchema } from './fields.js';
 import { policySchema } from './scenario.js';
 import type { Whereabouts } from './whereabouts.js';
 
@@ -83,7 +84,7 @@ export interface AttentionList {
 }
 
 export const resolveAttentionSchema = z.object({
-  note: z.string().trim().min(1, 'say what was done (a few words)').max(1000, 'at most 1000 characters'),
+  note: textSchema(1000, { trim: true }).min(1, 'say what was done (a few words)'),
 });
 export type ResolveAttention = z.input<typeof resolveAttentionSchema>;
 /** The answer to resolving an item: the item as closed, and the event's seq. */

@@ -1,6 +1,6 @@
 /** Reception contracts: check a household in (whole or guest by guest), mark no-show, check out. */
 import { z } from 'zod';
-import { entityIdSchema } from './fields.js';
+import { entityIdSchema, lineSchema, textSchema } from './fields.js';
 
 const partyId = entityIdSchema;
 
@@ -13,14 +13,15 @@ export function canonicalRoomNumber(typed: string): string {
   const s = typed.trim().replace(/\s+/g, ' ').toUpperCase();
   return /^\d+$/.test(s) ? s.replace(/^0+(?=\d)/, '') : s;
 }
-const roomNumber = z.string().trim().min(1, 'room number cannot be empty').max(20).transform(canonicalRoomNumber);
+/** Typed by reception and printed on rooming lists and passes: one line. */
+const roomNumber = lineSchema(20).min(1, 'room number cannot be empty').transform(canonicalRoomNumber);
 
 export const checkInSchema = z.object({
   partyId,
   /** Room numbers per room type, e.g. { "double": ["12"], "family": ["30"] }. */
   roomNumbers: z
     .record(
-      z.string().min(1),
+      lineSchema(100).min(1, 'expected a room type name'),
       z
         .array(roomNumber)
         .min(1)
@@ -37,7 +38,7 @@ export type CheckInRequest = z.input<typeof checkInSchema>;
 export const noShowSchema = z.object({
   partyId,
   kind: z.enum(['no_show', 'went_elsewhere'], { message: 'expected no_show or went_elsewhere' }),
-  note: z.string().max(500).optional(),
+  note: textSchema(500).optional(),
 });
 
 export const checkOutSchema = z.object({ partyId });

@@ -91,10 +91,12 @@ export function lineSchema(max: number) {
 
 const TEXT_CONTROL = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f${BIDI_CONTROLS}]`);
 
-/** Free text (notes): line breaks allowed, other control characters not. */
-export function textSchema(max: number) {
-  return z
-    .string()
+/**
+ * Free text (notes, comments, message bodies): line breaks and tabs allowed, other control
+ * characters and bidi overrides not. `trim` drops surrounding whitespace before the length check.
+ */
+export function textSchema(max: number, opts: { trim?: boolean } = {}) {
+  return (opts.trim ? z.string().trim() : z.string())
     .max(max, `expected at most ${max} characters`)
     .refine((s) => !TEXT_CONTROL.test(s), 'expected text without control characters');
 }

@@ -9,7 +9,7 @@
  * - totals count `posted` lines only; a pending charge counts once its approval line is posted.
  */
 import { z } from 'zod';
-import { EARLIEST_YEAR, entityIdSchema, LATEST_YEAR, zoneOrUtc } from './fields.js';
+import { EARLIEST_YEAR, entityIdSchema, LATEST_YEAR, lineSchema, textSchema, zoneOrUtc } from './fields.js';
 import { dateFormat, numberFormat } from './intl.js';
 
 export const LEDGER_CATEGORIES = ['lodging', 'transport', 'bar', 'meals', 'laundry', 'gifts', 'other'] as const;
@@ -21,7 +21,8 @@ export const LEDGER_KINDS = ['charge', 'reversal', 'approval', 'rejection'] as c
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 export type LedgerStatus = 'posted' | 'pending_approval' | 'rejected';
 
-const text = (max: number) => z.string().trim().max(max);
+/** A note may run to several lines; a reason or a paper receipt's reference is one line (it lands in CSV cells and the PDF). */
+const note = (max: number) => textSchema(max, { trim: true });
 const isoInstant = z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time with offset' }).refine((s) => {
   const y = new Date(s).getUTCFullYear();
   return y >= EARLIEST_YEAR && y <= LATEST_YEAR;
@@ -48,7 +49,7 @@ export interface ReceiptUpload {
 }
 
 /** A paper receipt's reference, typed by staff; `photo:` references come only from an attached photo. */
-const paperRef = text(200).refine(
+const paperRef = lineSchema(200).refine(
   (v) => !v.toLowerCase().startsWith(PHOTO_REF_PREFIX),
   `a "${PHOTO_REF_PREFIX}" reference is made by attaching receiptPhotoId`,
 );
@@ -66,7 +67,7 @@ export const recordPerkSchema = z
     receiptRef: paperRef.optional(),
     /** ...or a photo uploaded first (`POST .../ledger/receipts`); the entry's receipt_ref becomes `photo:<sha256>`. */
     receiptPhotoId: z.uuid({ message: 'expected a receipt photo id' }).optional(),
-    note: text(500).optional(),
+    note: note(500).optional(),
   })
   .refine((b) => !(b.receiptRef && b.receiptPhotoId), { path: ['receiptRef'], message: 'give a paper receipt reference or a receipt photo, not both' });
 export type RecordPerkRequest = z.infer<typeof recordPerkSchema>;
@@ -102,20 +103,20 @@ export interface RecordPerkResult {
 }
 
 export const reverseEntrySchema = z.object({
-  reason: text(500).min(1, 'say why the entry is reversed'),
+  reason: lineSchema(500).min(1, 'say why the entry is reversed'),
   /** Optional replacement: a new charge linked to the one reversed (a correction). */
   replacement: z
     .object({
       amountMinor: z.number().int().positive().max(100_000_00),
       category: z.enum(LEDGER_CATEGORIES).optional(),
       receiptRef: paperRef.optional(),
-      note: text(500).optional(),
+      note: note(500).optional(),
     })
     .optional(),
 });
 export type ReverseEntryRequest = z.infer<typeof reverseEntrySchema>;
 
-export const resolveEntrySchema = z.object({ reason: text(500).optional() });
+export const resolveEntrySchema = z.object({ reason: lineSchema(500).optional() });
 
 /** Nights are posted up to `asOf`, which cannot be later than tomorrow: nights not yet begun are not owed. */
 export const accrueSchema = z.object({

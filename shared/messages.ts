@@ -8,7 +8,7 @@ import type { Whereabouts } from './whereabouts.js';
 import { z } from 'zod';
 import type { FieldError } from './errors.js';
 import type { PartyStatus, StayStatus, TripStatus } from './statuses.js';
-import { entityIdSchema, lineSchema, phoneFieldSchema } from './fields.js';
+import { entityIdSchema, lineSchema, phoneFieldSchema, textSchema } from './fields.js';
 
 /** The steps at which a household is told something. */
 export const TEMPLATE_KEYS = ['assigned', 'departing_soon', 'delayed', 're_routed', 'checked_in', 'feedback_request'] as const;
@@ -178,7 +178,7 @@ export function renderTemplate(t: TemplateText, values: Record<string, string>):
 export const templateUpdateSchema = z.object({
   /** One line: a subject becomes a mail header, where a line break would start a new header. */
   subject: lineSchema(200).pipe(z.string().min(1, 'expected a subject')),
-  body: z.string().trim().min(1, 'expected the message text').max(2000),
+  body: textSchema(2000, { trim: true }).min(1, 'expected the message text'),
 });
 export type TemplateUpdate = z.infer<typeof templateUpdateSchema>;
 
@@ -247,7 +247,9 @@ export const REPLY_KINDS = ['own_way', 'need_help', 'missing_member'] as const;
 export type ReplyKind = (typeof REPLY_KINDS)[number];
 
 /** A key made by the phone per tap: a double tap or a retry on bad signal is one reply. */
-const clientKey = z.string().trim().min(8, 'expected a request key of 8 or more characters').max(100);
+const clientKey = lineSchema(100).min(8, 'expected a request key of 8 or more characters');
+/** What the household typed (the phone's box takes several lines); shown on the console and the attention list. */
+const replyText = textSchema(500, { trim: true }).default('');
 
 export const guestReplySchema = z.discriminatedUnion(
   'kind',
@@ -255,13 +257,13 @@ export const guestReplySchema = z.discriminatedUnion(
     z.object({
       kind: z.literal('own_way'),
       key: clientKey,
-      place: z.string().trim().min(1, 'say where you are going').max(200),
-      text: z.string().trim().max(500).default(''),
+      place: lineSchema(200).min(1, 'say where you are going'),
+      text: replyText,
       /** Making their own way to the hotel booked for them: they keep their rooms; only the seat is given back. */
       toHotel: z.boolean().default(false),
     }),
-    z.object({ kind: z.literal('need_help'), key: clientKey, text: z.string().trim().max(500).default('') }),
-    z.object({ kind: z.literal('missing_member'), key: clientKey, guestId: entityIdSchema.optional(), text: z.string().trim().max(500).default('') }),
+    z.object({ kind: z.literal('need_help'), key: clientKey, text: replyText }),
+    z.object({ kind: z.literal('missing_member'), key: clientKey, guestId: entityIdSchema.optional(), text: replyText }),
   ],
   { message: 'expected kind own_way, need_help or missing_member' },
 );
@@ -269,7 +271,7 @@ export type GuestReply = z.input<typeof guestReplySchema>;
 
 export const guestFeedbackSchema = z.object({
   rating: z.number().int().min(1, 'rate from 1 to 5').max(5, 'rate from 1 to 5'),
-  comment: z.string().trim().max(2000).default(''),
+  comment: textSchema(2000, { trim: true }).default(''),
 });
 export type GuestFeedback = z.input<typeof guestFeedbackSchema>;
 /** Answer of `POST /api/guest/feedback`: the household's answer as now recorded. */
@@ -344,7 +346,7 @@ export interface GuestReplyResult {
 
 /** Marking a reply dealt with: an optional note of what was done. */
 export const handleReplySchema = z.object({
-  note: z.string({ message: 'expected the note as text' }).trim().max(500, 'keep the note to 500 characters').default(''),
+  note: textSchema(500, { trim: true }).default(''),
   /** Help given: a household still marked "needs help" goes back to where its journey stands. */
   resume: z.boolean({ message: 'expected resume as true or false' }).default(false),
 });

@@ -1,6 +1,6 @@
 /** Request contracts for the day-to-day changes duty managers make while on the phone. */
 import { z } from 'zod';
-import { entityIdSchema } from './fields.js';
+import { entityIdSchema, lineSchema, textSchema } from './fields.js';
 import { hotelSchema, perksSchema, roomTypesSchema, siteSchema, vehicleSchema } from './scenario.js';
 import { SETTABLE_PARTY_STATUSES, VEHICLE_STATUSES } from './statuses.js';
 
@@ -42,7 +42,7 @@ export type HotelUpdate = z.input<typeof hotelUpdateSchema>;
 
 export const vehicleUpdateSchema = z.object({
   status: z.enum(VEHICLE_STATUSES, { message: 'expected in_service or out_of_service' }),
-  reason: z.string().max(500).optional(),
+  reason: lineSchema(500).optional(),
 });
 export type VehicleStatusUpdate = z.input<typeof vehicleUpdateSchema>;
 
@@ -94,7 +94,7 @@ export interface HouseholdChangeResult {
 /** Statuses a duty manager (or the guest's own link) may set directly. */
 export const partyStatusUpdateSchema = z.object({
   status: z.enum(SETTABLE_PARTY_STATUSES, { message: 'expected self_evacuated, needs_help, waiting or no_show' }),
-  note: z.string().max(1000).optional(),
+  note: textSchema(1000).optional(),
 });
 export type PartyStatusUpdate = z.input<typeof partyStatusUpdateSchema>;
 

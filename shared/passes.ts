@@ -5,6 +5,7 @@
  * link was revoked; reception's scanner accepts either (the link is resolved by the server).
  */
 import { z } from 'zod';
+import { lineSchema } from './fields.js';
 
 export interface QrPath {
   /** Modules per side (without the quiet zone). */
@@ -68,7 +69,8 @@ export function scanTargetFrom(text: string): ScanTarget | null {
 }
 
 /** POST passes/scan: the text a scanner read (a status link or a pass code). */
-export const passScanSchema = z.object({ text: z.string({ message: 'expected the scanned text' }).trim().min(1, 'expected the scanned text').max(500) });
+/** A scanned link or a typed pass code: one line (a scanner's trailing Enter is trimmed). */
+export const passScanSchema = z.object({ text: lineSchema(500).min(1, 'expected the scanned text') });
 
 /** The household a scan names, if the caller may see it: nothing else about it. */
 export interface PassScanResult {

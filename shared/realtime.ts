@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { EventPayloads, EventType } from './events.js';
-import { entityIdSchema } from './fields.js';
+import { entityIdSchema, lineSchema } from './fields.js';
 
 /** What every committed event carries besides its type and payload. */
 export interface LiveEventMeta {
@@ -59,7 +59,8 @@ export type SyncAck =
   | { ok: true; snapshot: true; lastSeq: number; events: [] }
   | { ok: false; error: string };
 
-export const presenceUpdateSchema = z.object({ viewing: z.string().max(200).nullable() });
+/** What the user is looking at (a tab's name), shown to the others on the console: one line. */
+export const presenceUpdateSchema = z.object({ viewing: lineSchema(200).nullable() });
 export const vehiclePositionSchema = z.object({
   incidentId: z.uuid(),
   vehicleId: entityIdSchema,

@@ -15,10 +15,16 @@
  * transaction and rolls back rather than apply a second time.
  * While a key is in progress a retry gets 409 `in_progress` with Retry-After: retryable, not final.
  * Keys older than a day are pruned as requests come in.
+ *
+ * The request hash covers the method, the URL and the body: the parsed JSON, or for a raw body (a
+ * receipt photo, a guest CSV) its bytes and declared Content-Type, so the same key on a different
+ * photo is a mismatch, not the first photo's answer. A raw body is read by its route (after the
+ * route's role check, rate limit and type check), so a request whose body no app-wide parser read
+ * is claimed there instead: routerFrom runs `idempotencyAfterBody` after the route's own middleware.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
-import type { RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema.js';
@@ -69,6 +75,37 @@ function answerInProgress(res: Response, retryAfterS: number, message: string): 
   res.status(409).json({ error: { code: 'in_progress', message, details: { retryable: true, retryAfterSeconds: retryAfterS } } });
 }
 
+/** Requests with a key whose body a route reads itself (raw): claimed once the body is there. */
+const awaitingBody = new WeakMap<Request, (next: NextFunction) => Promise<void>>();
+
+/** A request body is on its way (what type-is calls hasBody): a length other than 0, or chunked. */
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** What makes two requests under one key the same request: method, URL, and the body as the route reads it. */
+function requestHashOf(req: Request): string {
+  const h = createHash('sha256').update(`${req.method} ${req.originalUrl}\n`);
+  const body: unknown = req.body;
+  if (Buffer.isBuffer(body) || typeof body === 'string') {
+    // Raw bytes mean what their declared type says: the same bytes as another type are another request.
+    h.update(`raw ${req.headers['content-type'] ?? ''}\n`).update(body);
+  } else h.update(JSON.stringify(body ?? null));
+  return h.digest('hex');
+}
+
+/**
+ * Claims the key of a request whose raw body its route has just read (see the module comment).
+ * Runs for every route, after the route's own middleware; does nothing for other requests.
+ */
+export const idempotencyAfterBody: RequestHandler = async (req, _res, next) => {
+  const claim = awaitingBody.get(req);
+  if (!claim) return next();
+  awaitingBody.delete(req);
+  await claim(next);
+};
+
 export interface IdempotencyOptions {
   /** How long a request holds its key before a retry may take it over (ms). */
   leaseMs?: number;
@@ -92,11 +129,18 @@ export function idempotency(db: Db, opts: IdempotencyOptions = {}): RequestHandl
     const key = req.header('idempotency-key');
     if (!key || req.method === 'GET' || req.method === 'HEAD' || !req.user) return next();
     if (key.length > 200) throw new AppError('bad_request', 'Idempotency-Key must be at most 200 characters.');
+    if (req.body === undefined && hasBody(req)) {
+      // No app-wide parser read this body: its route will (a receipt photo). Hash it once it has.
+      awaitingBody.set(req, (after) => claimKey(req, res, after, key));
+      return next();
+    }
+    await claimKey(req, res, next, key);
+  };
+
+  async function claimKey(req: Request, res: Response, next: NextFunction, key: string): Promise<void> {
     prune();
-    const userId = req.user.id;
-    const requestHash = createHash('sha256')
-      .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
-      .digest('hex');
+    const userId = req.user!.id;
+    const requestHash = requestHashOf(req);
     const owner = randomUUID();
     const leaseUntil = () => sql`now() + ${`${leaseMs} milliseconds`}::interval`;
     const mine = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.owner, owner));
@@ -121,7 +165,8 @@ export function idempotency(db: Db, opts: IdempotencyOptions = {}): RequestHandl
       if (prev.requestHash !== requestHash) throw new AppError('idempotency_mismatch', 'This Idempotency-Key was already used for a different request.');
       if (prev.statusCode !== IN_PROGRESS) {
         res.setHeader('idempotent-replay', 'true');
-        return res.status(prev.statusCode).json(prev.response);
+        res.status(prev.statusCode).json(prev.response);
+        return;
       }
       const leaseLeft = Number(prev.leaseLeftMs ?? 0);
       if (leaseLeft > 0)
@@ -129,11 +174,12 @@ export function idempotency(db: Db, opts: IdempotencyOptions = {}): RequestHandl
       if (prev.appliedAt) {
         // Applied, but the server stopped before its answer was stored: say so; never run it again.
         res.setHeader('idempotent-replay', 'applied');
-        return res.status(200).json({
+        res.status(200).json({
           applied: true,
           appliedAt: prev.appliedAt.toISOString(),
           message: 'This request was applied before a restart; its original answer was lost. Refresh to see the result.',
         });
+        return;
       }
       // The lease ran out with nothing applied (the server stopped mid-request): take the key over.
       claimed = await db
@@ -190,5 +236,5 @@ export function idempotency(db: Db, opts: IdempotencyOptions = {}): RequestHandl
           .catch(() => undefined);
     });
     current.run(claim, () => next());
-  };
+  }
 }

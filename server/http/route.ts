@@ -8,6 +8,7 @@
  * What runs for a route, in this order:
  *   access check (401 without a session, 403 for a role not listed; nothing for public/token routes)
  *   -> its named rate limit -> its own middleware (`use`: raw bodies and the like)
+ *   -> an Idempotency-Key claimed, if it waited for that raw body (idempotency.ts)
  *   -> params parsed (400) -> scope: the incident must be the caller's (404), and for `hotel` a
  *      reception its own hotel (404) -> query parsed (400) -> body parsed (400) -> handler.
  */
@@ -17,6 +18,7 @@ import { requireRole } from '../auth/middleware.js';
 import type { Role, SessionUser } from '../auth/types.js';
 import { assertIncidentVisible } from '../incidents/scope.js';
 import { AppError, parseOr400 } from './errors.js';
+import { idempotencyAfterBody } from './idempotency.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -130,7 +132,15 @@ export function routerFrom<D>(routes: readonly Route<D>[], deps: D, limits: Reco
   for (const route of routes) {
     if (seen.has(routeKey(route))) throw new Error(`route declared twice: ${routeKey(route)}`);
     seen.add(routeKey(route));
-    r[route.method](route.path, ...accessCheck(route.roles), ...(route.limit ? [limits[route.limit]] : []), ...route.use, route.run(deps));
+    // A keyed request whose body the route's own middleware read is claimed only now (idempotency.ts).
+    r[route.method](
+      route.path,
+      ...accessCheck(route.roles),
+      ...(route.limit ? [limits[route.limit]] : []),
+      ...route.use,
+      idempotencyAfterBody,
+      route.run(deps),
+    );
   }
   return r;
 }

@@ -26,7 +26,7 @@ import { loadShelterInput } from '../shelter/service.js';
 import { offeredAfterRun, offeredFrom, projectShelter, withProposal, type ShelterProjection } from '../../shared/live-shelter.js';
 import { z } from 'zod';
 
-const proposeSchema = z.object({
+export const proposeSchema = z.object({
   /** "full" (default): rooms and vehicles; "transport": every stay kept, vehicles re-planned from now. */
   mode: z.enum(['full', 'transport'], { message: 'expected "full" or "transport"' }).default('full'),
 });
