@@ -8,10 +8,14 @@
  * slow part (a password hash, a lookup). A reservation that turns out not to count (a correct
  * password, a known token) is handed back with `release`.
  */
+import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { AppError } from './errors.js';
 
 const SWEEP_ABOVE = 10_000;
+/** Longer keys (an address a client made up, 7 KB of it) are kept as their digest: memory per key stays small. */
+const KEY_MAX = 200;
+const keyOf = (key: string) => (key.length > KEY_MAX ? `#${createHash('sha256').update(key).digest('base64url')}` : key);
 
 export class RateLimiter {
   private readonly hits = new Map<string, { count: number; resetAt: number }>();
@@ -23,7 +27,7 @@ export class RateLimiter {
 
   /** Milliseconds until the key may try again, or 0 if it is under the limit. */
   retryAfter(key: string, now = Date.now()): number {
-    const h = this.hits.get(key);
+    const h = this.hits.get(keyOf(key));
     if (!h || h.resetAt <= now) return 0;
     return h.count >= this.limit ? h.resetAt - now : 0;
   }
@@ -40,8 +44,9 @@ export class RateLimiter {
   }
 
   hit(key: string, now = Date.now()): void {
-    const h = this.hits.get(key);
-    if (!h || h.resetAt <= now) this.hits.set(key, { count: 1, resetAt: now + this.windowMs });
+    const id = keyOf(key);
+    const h = this.hits.get(id);
+    if (!h || h.resetAt <= now) this.hits.set(id, { count: 1, resetAt: now + this.windowMs });
     else h.count++;
     // Over 10,000 keys the expired ones are forgotten, at most once a second: with more live keys
     // than that (a hurricane's phones polling, one address each) every request walked them all.
@@ -58,14 +63,14 @@ export class RateLimiter {
 
   /** Hand back one attempt taken by `take` that turned out not to count (same window only). */
   release(key: string, now = Date.now()): void {
-    const h = this.hits.get(key);
+    const h = this.hits.get(keyOf(key));
     if (!h || h.resetAt <= now) return;
-    if (h.count <= 1) this.hits.delete(key);
+    if (h.count <= 1) this.hits.delete(keyOf(key));
     else h.count--;
   }
 
   reset(key: string): void {
-    this.hits.delete(key);
+    this.hits.delete(keyOf(key));
   }
 }
 

@@ -164,3 +164,18 @@ test('over 10,000 keys the expired ones are forgotten, at most once a second (no
   expect(limiter.size).toBe(2);
   expect(limiter.retryAfter('y', t + 2000)).toBe(0);
 });
+
+test('a made-up address of any length is counted like any other, and kept small', () => {
+  const limiter = new RateLimiter(2, 60_000);
+  const long = `10.9.${'1'.repeat(7000)}`;
+  expect(limiter.take(long)).toBe(0);
+  expect(limiter.take(long)).toBe(0);
+  expect(limiter.take(long)).toBeGreaterThan(0);
+  // A different long address is another key; a released attempt comes back to the same one.
+  expect(limiter.take(`${long}2`)).toBe(0);
+  limiter.release(long);
+  expect(limiter.take(long)).toBe(0);
+  const keys = [...(limiter as unknown as { hits: Map<string, unknown> }).hits.keys()];
+  expect(keys).toHaveLength(2);
+  for (const k of keys) expect(k.length).toBeLessThanOrEqual(200);
+});
