@@ -9,7 +9,7 @@ import type { Tx } from '../db/client.js';
 import type { Actor } from '../events/log.js';
 import { releaseSeatsOfParties } from '../stays/riders.js';
 import { membersOf, moveGuests, recordMoves, syncJourney } from '../whereabouts/repo.js';
-import { nameList, openAttention, type Emit } from '../attention/repo.js';
+import { closeCured, nameList, openAttention, type Emit } from '../attention/repo.js';
 import * as repo from './repo.js';
 import { partyContacts } from '../vehicles/repo.js';
 
@@ -32,6 +32,9 @@ export async function dropAtStop(tx: Tx, emit: Emit, incidentId: string, actor: 
   ]);
   await recordMoves(tx, incidentId, moved, 'arrived', ev!.seq, now);
   await syncJourney(tx, incidentId, partyIds);
+  // Aboard a vehicle that went out of service and got them there after all (or whose arrival was
+  // recorded once they were fetched): their "transport lost" item is done with.
+  await closeCured(tx, emit, incidentId, actor, partyIds, ['transport_lost'], `set down at the hotel by ${trip.vehicleId}`);
   return { partyIds, seq: ev!.seq };
 }
 

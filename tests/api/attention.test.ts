@@ -239,6 +239,23 @@ test('a vehicle out of service after it left: a re-plan leaves those aboard or s
   }
 });
 
+test('a vehicle out of service on the road that gets its passengers to the hotel after all: their transport_lost items close', async () => {
+  const { link, view } = await vehicleWithTrip(1);
+  const trip = view.trip!;
+  for (const h of trip.households) await drive(link, 'boardings', { tripId: trip.id, partyId: h.partyId, boarded: true }).expect(200);
+  await drive(link, 'departures', { tripId: trip.id }).expect(200);
+  await duty
+    .patch(inc(`/vehicles/${link.vehicleId}`))
+    .send({ status: 'out_of_service', reason: 'warning light' })
+    .expect(200);
+  const aboard = new Set(trip.households.map((h) => h.partyId));
+  expect((await openOf('transport_lost')).filter((i) => aboard.has(i.partyId!)).length).toBe(aboard.size);
+  for (const stop of trip.stops) await drive(link, 'arrivals', { tripId: trip.id, hotelId: stop.hotelId }).expect(200);
+  expect((await openOf('transport_lost')).filter((i) => aboard.has(i.partyId!))).toEqual([]);
+  const s = await expectCountsAddUp();
+  for (const id of aboard) expect(s.parties.find((p) => p.id === id)!.guests.every((g) => g.whereabouts === 'arrived')).toBe(true);
+});
+
 test('rooms withdrawn: displaced households become unplaced items with their names', async () => {
   const s0 = await state();
   const hotel = s0.hotels.find((h) =>

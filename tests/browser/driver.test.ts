@@ -124,6 +124,12 @@ describeBrowser('driver on a phone', () => {
     const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
     for (const h of aboard) expect(state.parties.find((p) => p.id === h.partyId)!.status).toBe('arrived');
     expect(state.parties.find((p) => p.id === missing.partyId)!.tripId).toBeNull();
+    // The vehicle is taken out of service: the driver's phone says so, and how to go on.
+    await duty.patch(`/api/incidents/${incidentId}/vehicles/${link.vehicleId}`).send({ status: 'out_of_service', reason: 'warning light' }).expect(200);
+    await page.reload();
+    await expect(page.getByTestId('out-of-service').textContent()).resolves.toMatch(/marked out of service: the duty managers know/);
+    await screenshot(page, 'driver-05b-out-of-service');
+    await duty.patch(`/api/incidents/${incidentId}/vehicles/${link.vehicleId}`).send({ status: 'in_service' }).expect(200);
 
     // The console, if it shows an activity feed, lists the driver's steps.
     await signInAs(page, server.url, DEMO.duty);

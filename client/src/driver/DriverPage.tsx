@@ -156,6 +156,12 @@ export function DriverPage({ token }: { token: string }) {
         </p>
       </header>
       <OutboxBar outbox={outbox} />
+      {view.vehicle.status === 'out_of_service' && (
+        <p className="notice error" role="alert" data-testid="out-of-service">
+          This vehicle is marked out of service: the duty managers know. Keep everyone with you and wait for their call. If you do reach a hotel, still record
+          the arrival below.
+        </p>
+      )}
       {error && <p className="notice error">{error}</p>}
       {finished && (
         <p className="notice success" role="status">
