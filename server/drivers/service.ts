@@ -292,7 +292,8 @@ export class DriverService {
       const trip = await repo.lockTrip(tx, claim.incidentId, claim.vehicleId, req.tripId);
       if (!trip || trip.status === 'cancelled') throw new AppError('not_found', GONE, { tripId: req.tripId });
       if (trip.status === 'departed' || trip.status === 'completed') return { tripId: trip.id, status: trip.status, already: true };
-      const ticked = await currentRiders(tx, [trip.id]);
+      const riders = await currentRiders(tx, [trip.id]);
+      const ticked = riders.filter((r) => r.status === 'boarded');
       // A household ticked aboard of which nobody got on (every member reported missing) is not
       // carried on paper: it is left behind with the others not aboard.
       const aboard = new Set(
@@ -300,22 +301,16 @@ export class DriverService {
           await membersOf(
             tx,
             claim.incidentId,
-            ticked.filter((r) => r.status === 'boarded').map((r) => r.partyId),
+            ticked.map((r) => r.partyId),
             ['aboard'],
           )
         ).map((g) => g.partyId),
       );
-      const riders = ticked.map((r) => (r.status === 'boarded' && !aboard.has(r.partyId) ? { ...r, status: 'planned' as const } : r));
-      const boarded = riders.filter((r) => r.status === 'boarded');
+      const boarded = ticked.filter((r) => aboard.has(r.partyId));
+      const nobodyOn = ticked.filter((r) => !aboard.has(r.partyId));
       if (!boarded.length) throw new AppError('conflict', 'Nobody is on board yet: tick off the households as they board, then depart.', { tripId: trip.id });
-      const nobodyOn = ticked.filter((r) => r.status === 'boarded' && !aboard.has(r.partyId));
       for (const r of nobodyOn) await repo.setRiderBoarded(tx, trip.id, r.partyId, 'planned', null);
-      const left = await leaveBehind(
-        tx,
-        claim.incidentId,
-        trip,
-        riders.filter((r) => r.status === 'planned'),
-      );
+      const left = await leaveBehind(tx, claim.incidentId, trip, [...riders.filter((r) => r.status === 'planned'), ...nobodyOn]);
       const now = new Date();
       await repo.updateTrip(tx, trip.id, { status: 'departed', departedAt: now });
       const [ev] = await emit(claim.incidentId, actor, [

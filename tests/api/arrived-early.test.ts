@@ -31,6 +31,24 @@ const state = async () => (await duty.get(`${base}/state`).expect(200)).body as 
 const inDiff = (p: PlanView, partyId: string) =>
   [...p.diff.newlyAssigned, ...p.diff.moved, ...p.diff.unassigned, ...p.diff.retimed].some((x) => x.partyId === partyId);
 
+/** A household of two or more, all waiting, booked on a trip that has not started boarding. */
+const waitingWhole = (s: IncidentState) =>
+  s.parties.find(
+    (x) =>
+      x.hotelId &&
+      x.tripId &&
+      x.guests.length >= 2 &&
+      x.guests.every((g) => g.whereabouts === 'waiting') &&
+      s.trips.find((t) => t.id === x.tripId)?.status === 'planned',
+  )!;
+
+/** The driver's phone of a vehicle: each step answered 200. */
+async function driverOf(vehicleId: string) {
+  const links = (await duty.get(`${base}/drivers`).expect(200)).body.links as { vehicleId: string; token: string }[];
+  const token = links.find((l) => l.vehicleId === vehicleId)!.token;
+  return (what: string, body: object) => request(server.url).post(`/api/drive/${token}/${what}`).send(body).expect(200);
+}
+
 test('a household checked in before its vehicle left gets no vehicle again; one checked in in part keeps its ride for those still waiting', async () => {
   const s0 = await state();
   const onTrip = s0.parties.filter((p) => p.hotelId && p.tripId && s0.trips.find((t) => t.id === p.tripId)?.status === 'planned');
@@ -115,21 +133,9 @@ test('a household on its own way to the hotel booked for it gets no vehicle from
 
 test('a member found at a roll call after the household was set down at its hotel gets a ride of their own to its rooms', async () => {
   const s0 = await state();
-  const h = s0.parties.find(
-    (x) =>
-      x.hotelId &&
-      x.tripId &&
-      x.guests.length >= 2 &&
-      x.guests.every((g) => g.whereabouts === 'waiting') &&
-      s0.trips.find((t) => t.id === x.tripId)?.status === 'planned',
-  )!;
+  const h = waitingWhole(s0);
   const trip = s0.trips.find((t) => t.id === h.tripId)!;
-  const links = (await duty.get(`${base}/drivers`).expect(200)).body.links as { vehicleId: string; token: string }[];
-  const drive = (what: string, body: object) =>
-    request(server.url)
-      .post(`/api/drive/${links.find((l) => l.vehicleId === trip.vehicleId)!.token}/${what}`)
-      .send(body)
-      .expect(200);
+  const drive = await driverOf(trip.vehicleId);
   await drive('boardings', { tripId: trip.id, partyId: h.id, boarded: true });
   await drive('departures', { tripId: trip.id });
   await drive('arrivals', { tripId: trip.id, hotelId: h.hotelId });
@@ -166,14 +172,7 @@ test('a member found at a roll call after the household was set down at its hote
 
 test('"we made our own way to our hotel" moves only the members not yet there: those a vehicle set down at the hotel stay arrived', async () => {
   const s0 = await state();
-  const h = s0.parties.find(
-    (x) =>
-      x.hotelId &&
-      x.tripId &&
-      x.guests.length >= 2 &&
-      x.guests.every((g) => g.whereabouts === 'waiting') &&
-      s0.trips.find((t) => t.id === x.tripId)?.status === 'planned',
-  )!;
+  const h = waitingWhole(s0);
   const trip = s0.trips.find((t) => t.id === h.tripId)!;
   const last = h.guests[h.guests.length - 1]!;
   // A roll call before boarding misses the last member; the rest ride and are set down at the hotel.
@@ -186,12 +185,7 @@ test('"we made our own way to our hotel" moves only the members not yet there: t
       .expect(200);
   };
   await rollcall((id) => id !== last.id);
-  const links = (await duty.get(`${base}/drivers`).expect(200)).body.links as { vehicleId: string; token: string }[];
-  const drive = (what: string, body: object) =>
-    request(server.url)
-      .post(`/api/drive/${links.find((l) => l.vehicleId === trip.vehicleId)!.token}/${what}`)
-      .send(body)
-      .expect(200);
+  const drive = await driverOf(trip.vehicleId);
   await drive('boardings', { tripId: trip.id, partyId: h.id, boarded: true });
   await drive('departures', { tripId: trip.id });
   await drive('arrivals', { tripId: trip.id, hotelId: h.hotelId });
