@@ -11,7 +11,7 @@
 import type { Trip } from '../plan.js';
 import { RETIME_MINUTES } from '../plan-diff.js';
 import type { Model } from './model.js';
-import { retimeTrips, timeRuns, type Run as TimedRun } from './retime.js';
+import { retimeTrips, timeRuns, type Run as TimedRun, type VehicleStart } from './retime.js';
 import { MINUTE_MS, parseIso } from './time.js';
 
 /**
@@ -27,15 +27,16 @@ interface Run extends TimedRun {
 }
 
 /**
- * `kept`: the kept runs (vehicles without locked trips), timed. `hotelOf`: each rider's hotel id.
- * Returns the runs with the households fitted, and the households that fit nowhere.
+ * `kept`: the kept runs, timed. `hotelOf`: each rider's hotel id. `starts`: per vehicle, where it
+ * stands once its locked trips are done (its runs here come after them). Returns the runs with the
+ * households fitted, and the households that fit nowhere.
  */
 export function insertRiders(
   m: Model,
   kept: readonly Trip[],
   rest: readonly number[],
   hotelOf: Map<string, string>,
-  lockedVehicles: ReadonlySet<string>,
+  starts: readonly VehicleStart[],
   pins: ReadonlyMap<number, number>,
 ): { trips: Trip[]; left: number[] } {
   if (!rest.length || rest.length > MAX_INSERTED) return { trips: [...kept], left: [...rest] };
@@ -50,7 +51,7 @@ export function insertRiders(
     };
     runs.set(v, [...(runs.get(v) ?? []), run]);
   }
-  const lastOf = (v: number) => Math.max(-Infinity, ...timeRuns(m, v, runs.get(v) ?? []).arrive.flat());
+  const lastOf = (v: number) => Math.max(-Infinity, ...timeRuns(m, v, runs.get(v) ?? [], starts[v]).arrive.flat());
   const last = new Map([...runs.keys()].map((v) => [v, lastOf(v)]));
   const order = [...rest].sort((a, b) => {
     const x = m.parties[a]!;
@@ -76,9 +77,9 @@ export function insertRiders(
     let best: { key: [number, number, number]; v: number; runs: Run[] } | null = null;
     const departures = new Map<number, number[]>();
     const consider = (v: number, next: Run[], before: readonly Run[]) => {
-      const { depart, arrive } = timeRuns(m, v, next);
+      const { depart, arrive } = timeRuns(m, v, next, starts[v]);
       let was = departures.get(v);
-      if (!was) departures.set(v, (was = timeRuns(m, v, before).depart));
+      if (!was) departures.set(v, (was = timeRuns(m, v, before, starts[v]).depart));
       let mine = NaN;
       let moved = 0;
       let vehicleLast = -Infinity;
@@ -98,7 +99,7 @@ export function insertRiders(
     };
     for (let v = 0; v < m.vehicles.length; v++) {
       const veh = m.vehicles[v]!;
-      if (lockedVehicles.has(veh.id) || veh.seats < info.seated || veh.wheelchairSpaces < info.wheel) continue;
+      if (veh.seats < info.seated || veh.wheelchairSpaces < info.wheel) continue;
       if ((pins.get(p) ?? v) !== v) continue;
       const list = runs.get(v) ?? [];
       // On one of its trips from the household's pick-up, with room: its hotel as a stop, wherever it fits best.
@@ -149,7 +150,7 @@ export function insertRiders(
       departAt: new Date(r.listed).toISOString(),
       arrivals: [],
     }));
-    out.push(...retimeTrips(m, timed, hotelOf));
+    out.push(...retimeTrips(m, timed, hotelOf, starts));
   }
   return { trips: out, left };
 }

@@ -11,6 +11,12 @@ import { ceilSecond, formatIso, MINUTE_MS, parseIso } from './time.js';
 /** Placeholder departure for a new trip: sorts after every real one, then re-timed. */
 export const LAST = '9999-12-31T00:00:00Z';
 
+/** Where and from when a vehicle can start its next run (after its trips on the road: `initialVehicles`). */
+export interface VehicleStart {
+  pos: LatLng;
+  readyMs: number;
+}
+
 /** Re-time every trip of `vehicleId` in `plan` (in place). */
 export function retimeVehicle(m: Model, plan: Plan, vehicleId: string): void {
   const hotelOf = new Map(plan.stays.map((s) => [s.partyId, s.hotelId]));
@@ -22,8 +28,11 @@ export function retimeVehicle(m: Model, plan: Plan, vehicleId: string): void {
   );
 }
 
-/** Re-time all trips (in place), vehicle by vehicle; returns the non-empty ones. */
-export function retimeTrips(m: Model, trips: Trip[], hotelOf: Map<string, string>): Trip[] {
+/**
+ * Re-time all trips (in place), vehicle by vehicle; returns the non-empty ones. `starts`: per
+ * vehicle index, where it stands once its locked trips are done (default: its depot, at availableFrom).
+ */
+export function retimeTrips(m: Model, trips: Trip[], hotelOf: Map<string, string>, starts?: readonly VehicleStart[]): Trip[] {
   const kept = trips.filter((t) => t.partyIds.length > 0);
   const byVehicle = new Map<string, Trip[]>();
   for (const t of kept) {
@@ -31,7 +40,7 @@ export function retimeTrips(m: Model, trips: Trip[], hotelOf: Map<string, string
     if (l) l.push(t);
     else byVehicle.set(t.vehicleId, [t]);
   }
-  for (const list of byVehicle.values()) retimeChain(m, list, hotelOf);
+  for (const list of byVehicle.values()) retimeChain(m, list, hotelOf, starts);
   return kept;
 }
 
@@ -43,14 +52,14 @@ export interface Run {
 }
 
 /**
- * Departure and arrival at each stop of a vehicle's runs, in the order given, timed from its depot:
- * each run leaves when the vehicle can be at its pick-up and has boarded, and never before it is
- * listed to leave.
+ * Departure and arrival at each stop of a vehicle's runs, in the order given, timed from `start`
+ * (default: its depot at availableFrom): each run leaves when the vehicle can be at its pick-up and
+ * has boarded, and never before it is listed to leave.
  */
-export function timeRuns(m: Model, v: number, runs: readonly Run[]): { depart: number[]; arrive: number[][] } {
+export function timeRuns(m: Model, v: number, runs: readonly Run[], start?: VehicleStart): { depart: number[]; arrive: number[][] } {
   const veh = m.vehicles[v]!;
-  let pos: LatLng = m.sites[m.siteIndex.get(veh.depotSiteId) ?? 0]!;
-  let ready = vehicleReadyMs(veh);
+  let pos: LatLng = start?.pos ?? m.sites[m.siteIndex.get(veh.depotSiteId) ?? 0]!;
+  let ready = start?.readyMs ?? vehicleReadyMs(veh);
   const depart: number[] = [];
   const arrive: number[][] = [];
   for (const r of runs) {
@@ -73,8 +82,8 @@ export function timeRuns(m: Model, v: number, runs: readonly Run[]): { depart: n
   return { depart, arrive };
 }
 
-/** One vehicle's trips, timed from its depot in departure order. */
-function retimeChain(m: Model, trips: Trip[], hotelOf: Map<string, string>): void {
+/** One vehicle's trips, timed in departure order from its start (default: its depot). */
+function retimeChain(m: Model, trips: Trip[], hotelOf: Map<string, string>, starts?: readonly VehicleStart[]): void {
   const v = m.vehicleIndex.get(trips[0]?.vehicleId ?? '');
   if (v === undefined) return;
   const mine = [...trips].sort((a, b) => parseIso(a.departAt) - parseIso(b.departAt));
@@ -90,6 +99,7 @@ function retimeChain(m: Model, trips: Trip[], hotelOf: Map<string, string>): voi
       stops: t.stops.map((sid) => m.hotelIndex.get(sid) ?? -1),
       listed: t.departAt === LAST ? NaN : parseIso(t.departAt),
     })),
+    starts?.[v],
   );
   mine.forEach((t, i) => {
     t.departAt = formatIso(depart[i]!);

@@ -9,6 +9,7 @@ import { scenarioArb } from './arbitraries.js';
 import { clubhouseScenario, guest, ruleScenario } from './fixture.js';
 import { displacedCount } from '../../bench/replan-case.js';
 import { stormScenario } from '../../seed/storm.js';
+import { offeredAfterRun, offeredFrom } from '../../shared/live-shelter.js';
 
 /** Lock, per vehicle, a prefix of its trips (those that have "left") and the stays of their riders. */
 function lockPrefix(plan: Plan, share: number): Pick<Plan, 'stays' | 'trips'> {
@@ -234,3 +235,77 @@ test('a coach out of service: the households it carried get new rides, and (with
     expect({ vehicleId, changed: changed <= Math.ceil(lost * 1.5) }).toEqual({ vehicleId, changed: true });
   }
 });
+
+/**
+ * The night as a live re-plan sees it `minutes` after the storm: trips that left by then are locked,
+ * `found` households were left behind by theirs (found later at their muster point, with a bed and
+ * no ride), and vehicles are offered as the server offers them (never a departure before now).
+ */
+function foundAfterTheirRide(s: Scenario, first: Plan, minutes: number, found: number) {
+  const now = Date.parse(s.incident.startedAt) + minutes * 60_000;
+  const left = first.trips.filter((t) => Date.parse(t.departAt) < now && t.partyIds.length > 1);
+  const ids = new Set(
+    left
+      .filter((_, i) => i % Math.max(1, Math.floor(left.length / found)) === 0)
+      .slice(0, found)
+      .map((t) => t.partyIds[0]!),
+  );
+  const previous: Plan = { ...first, trips: first.trips.map((t) => ({ ...t, partyIds: t.partyIds.filter((p) => !ids.has(p)) })) };
+  const onTheRoad = previous.trips.filter((t) => Date.parse(t.departAt) < now);
+  const riding = new Set(onTheRoad.flatMap((t) => t.partyIds));
+  const locked = { trips: onTheRoad, stays: previous.stays.filter((x) => riding.has(x.partyId)) };
+  const sites = new Map(s.sites.map((x) => [x.id, x]));
+  const hotels = new Map(s.hotels.map((x) => [x.id, x]));
+  const pickups = [...new Set(s.parties.map((p) => p.siteId))].map((id) => sites.get(id)!);
+  const byVehicle = (list: Plan['trips'], wins: (a: number, b: number) => boolean) => {
+    const out = new Map<string, Plan['trips'][number]>();
+    for (const t of list) if (!out.has(t.vehicleId) || wins(Date.parse(t.departAt), Date.parse(out.get(t.vehicleId)!.departAt))) out.set(t.vehicleId, t);
+    return out;
+  };
+  const [lastRun, firstRun] = [byVehicle(onTheRoad, (a, b) => a > b), byVehicle(previous.trips, (a, b) => a < b)];
+  const policy = s.incident.policy;
+  const live: Scenario = {
+    ...s,
+    vehicles: s.vehicles.map((v) => {
+      const run = lastRun.get(v.id);
+      if (run) return { ...v, availableFrom: offeredAfterRun(v.availableFrom, hotels.get(run.stops.at(-1)!), now, pickups, policy) };
+      const f = firstRun.get(v.id);
+      const planned = f && { departAt: f.departAt, from: sites.get(f.fromSiteId) };
+      return { ...v, availableFrom: offeredFrom({ availableFrom: v.availableFrom, depot: sites.get(v.depotSiteId) }, now, planned, pickups, policy) };
+    }),
+  };
+  return { live, previous: { ...previous, trips: previous.trips.filter((t) => t.partyIds.length) }, locked, found: ids, now };
+}
+
+test('people found at a roll call after the first wave left get a ride without re-timing the night', () => {
+  // Vehicles with a trip on the road lost their later runs, and the full re-schedule won whenever
+  // it ended the night 15 minutes sooner than fitting the found family into a kept run: one family
+  // found re-timed 131-153 households on the storm.
+  const storm = scenarioSchema.parse(stormScenario());
+  const needs = scenarioSchema.parse(generateScenario({ guests: 650, shape: 'needs-heavy', seed: 2 }));
+  for (const [s, minutes] of [
+    [storm, 45],
+    [storm, 60],
+    [needs, 75],
+  ] as const) {
+    const first = planRelocation(s);
+    const { live, previous, locked, found, now } = foundAfterTheirRide(s, first, minutes, 1);
+    expect(found.size).toBe(1);
+    const again = planRelocation(live, { previous, locked, transportOnly: true });
+    // Valid, locked trips as they were (their own stops may have lost the found family: not judged).
+    const problems = validatePlan(live, again, { previous, locked }).violations.filter(
+      (v) => v.tripIndex === undefined || Date.parse(again.trips[v.tripIndex]!.departAt) >= now,
+    );
+    expect(problems).toEqual([]);
+    const [id] = [...found];
+    expect(again.trips.some((t) => t.partyIds.includes(id!) && Date.parse(t.departAt) >= now)).toBe(true);
+    const before = new Map(previous.trips.flatMap((t) => t.partyIds.map((p) => [p, t] as const)));
+    const retimed = again.trips.flatMap((t) =>
+      t.partyIds.filter((p) => {
+        const b = before.get(p);
+        return b && (b.vehicleId !== t.vehicleId || Math.abs(Date.parse(b.departAt) - Date.parse(t.departAt)) > 5 * 60_000);
+      }),
+    );
+    expect({ minutes, retimed: retimed.length <= 15 }).toEqual({ minutes, retimed: true });
+  }
+}, 120_000);
