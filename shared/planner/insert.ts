@@ -12,7 +12,7 @@ import type { Trip } from '../plan.js';
 import { RETIME_MINUTES } from '../plan-diff.js';
 import type { Model } from './model.js';
 import { retimeTrips, timeRuns, type Run as TimedRun, type VehicleStart } from './retime.js';
-import { MINUTE_MS, parseIso } from './time.js';
+import { MINUTE_MS, now, parseIso } from './time.js';
 
 /**
  * Above this many households to fit, the scheduler places them: a large change is a re-schedule.
@@ -38,6 +38,8 @@ export function insertRiders(
   hotelOf: Map<string, string>,
   starts: readonly VehicleStart[],
   pins: ReadonlyMap<number, number>,
+  /** Planner clock (time.ts `now`) past which the households not yet fitted are left to the scheduler. */
+  deadline = Infinity,
 ): { trips: Trip[]; left: number[] } {
   if (!rest.length || rest.length > MAX_INSERTED) return { trips: [...kept], left: [...rest] };
   const runs = new Map<number, Run[]>();
@@ -64,7 +66,7 @@ export function insertRiders(
     const id = info.party.id;
     const hotel = m.hotelIndex.get(hotelOf.get(id) ?? '');
     const site = m.siteIndex.get(info.party.siteId);
-    if (hotel === undefined || site === undefined) {
+    if (hotel === undefined || site === undefined || now() > deadline) {
       left.push(p);
       continue;
     }
