@@ -77,6 +77,8 @@ export interface LiveHousehold {
   arrivedAt: string | null;
   /** Members nobody knows the whereabouts of (missing): no time can be promised for them. */
   missing?: number;
+  /** Members marked no-show (at the muster point, by the driver or by reception): in no bed of the plan. */
+  noShow?: number;
 }
 
 export interface ShelterInput {
@@ -114,6 +116,8 @@ export interface ShelterProjection extends ShelterTimes {
   noBedGuests: number;
   /** Guests missing: in nobody's time above until they are found. */
   missingGuests: number;
+  /** Guests marked no-show: in nobody's time above, and not in a bed of the plan. */
+  noShowGuests: number;
   /** Vehicles out of service. */
   vehiclesOut: string[];
   /** Whether the console should offer a transport re-plan, and why (sentences). */
@@ -335,8 +339,10 @@ export function projectShelter(input: ShelterInput): ShelterProjection {
   let noRideGuests = 0;
   let noBedGuests = 0;
   let missingGuests = 0;
+  let noShowGuests = 0;
   for (const h of input.households) {
     missingGuests += h.missing ?? 0;
+    noShowGuests += h.noShow ?? 0;
     if (h.toTravel > 0 && !h.hotelId) noBedGuests += h.toTravel;
     if (stranded.has(h.id)) strandedGuests += h.toTravel;
     if (noRide.has(h.id)) {
@@ -376,6 +382,7 @@ export function projectShelter(input: ShelterInput): ShelterProjection {
     noRideGuests,
     noBedGuests,
     missingGuests,
+    noShowGuests,
     vehiclesOut,
     replan: { advised: reasons.length > 0, reasons },
   };

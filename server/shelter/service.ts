@@ -59,6 +59,7 @@ export function shelterInput(inc: IncidentRow, r: Rows, x: ShelterExtras, now: n
       arrived: gs.filter((g) => ARRIVED.has(g.whereabouts)).length,
       arrivedAt: dropped ? isoUtc(dropped) : null,
       missing: gs.filter((g) => g.whereabouts === 'missing').length,
+      noShow: gs.filter((g) => g.whereabouts === 'no_show').length,
     };
   });
   return {

@@ -160,9 +160,12 @@ test('a no-show is refused while their vehicle is still due, and once it has bee
   expect(state.parties.find((p) => p.id === h.partyId)!.status).toBe('assigned');
   // The vehicle brings them to the door, and then they are nowhere to be found.
   await driveToDoor(server.url, duty, incidentId, { tripId: h.trip!.id, vehicleId: h.trip!.vehicleId, partyId: h.partyId, hotelId });
+  const noShowsBefore = state.shelter!.noShowGuests;
   await reception.post(`${url()}/no-shows`).send({ partyId: h.partyId, kind: 'no_show', note: 'not in the lobby' }).expect(200);
   state = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
   expect(state.parties.find((p) => p.id === h.partyId)!.status).toBe('no_show');
+  // The header's "everyone in bed by" no longer speaks for them: they are counted as no-shows.
+  expect(state.shelter!.noShowGuests).toBe(noShowsBefore + h.guests.length);
   const items: AttentionItem[] = (await duty.get(`/api/incidents/${incidentId}/attention`).expect(200)).body.items;
   const item = items.find((i) => i.partyId === h.partyId && i.kind === 'missing' && !i.resolvedAt)!;
   expect(item).toBeDefined();

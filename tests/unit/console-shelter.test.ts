@@ -14,6 +14,7 @@ const base: ShelterProjection = {
   noRideGuests: 0,
   noBedGuests: 1,
   missingGuests: 0,
+  noShowGuests: 0,
   vehiclesOut: ['V03'],
   replan: { advised: true, reasons: [] },
 };
@@ -34,6 +35,10 @@ describe('shelterLine', () => {
     const missing = shelterLine({ ...base, strandedGuests: 0, noBedGuests: 0, vehiclesOut: [], missingGuests: 1 }, 'UTC');
     expect(missing.headline).toMatch(/^All placed guests in bed by 23:55/);
     expect(missing.notes).toEqual(['1 guest missing']);
+    // Nor while anyone is a no-show: they are in no bed of the plan, wherever they are.
+    const noShow = shelterLine({ ...base, strandedGuests: 0, noBedGuests: 0, vehiclesOut: [], noShowGuests: 3 }, 'UTC');
+    expect(noShow.headline).toMatch(/^All placed guests in bed by 23:55/);
+    expect(noShow.notes).toEqual(['3 guests no-show']);
   });
   it('shows the incident’s clock and both slips when they differ; nothing early counts as a slip', () => {
     expect(shelterLine({ ...base, vulnerableSlipMinutes: 25, strandedGuests: 0, noBedGuests: 0 }, 'Europe/London').slips).toEqual([

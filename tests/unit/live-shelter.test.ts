@@ -190,10 +190,17 @@ describe('projectShelter', () => {
       base({
         vehicles: [vehicle('V1'), vehicle('V2', { wheelchairSpaces: 1, status: 'out_of_service' })],
         trips: [trip('T1', 'V1', 'H1', '21:10', '21:22', ['A'])],
-        households: [household('A', 'H1', 2, { missing: 1 }), household('B', 'H2', 3, { vulnerable: true, wheelchair: 1 }), household('D', null, 5)],
+        households: [
+          household('A', 'H1', 2, { missing: 1, noShow: 1 }),
+          household('B', 'H2', 3, { vulnerable: true, wheelchair: 1 }),
+          household('D', null, 5),
+          household('E', 'H1', 0, { noShow: 2 }),
+        ],
       }),
     );
     expect(p.lastArrivalAt).toBe(at('21:22'));
+    // No-shows are in no bed of the plan: counted apart, never in the times.
+    expect(p.noShowGuests).toBe(3);
     // Someone missing is in nobody's time: counted, so "everyone" is never said while they are.
     expect(p.missingGuests).toBe(1);
     expect(p.vulnerableLastArrivalAt).toBeNull();

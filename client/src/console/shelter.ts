@@ -21,8 +21,8 @@ export function shelterLine(s: ShelterProjection, timeZone: string): ShelterLine
   const t = (iso: string | null) => (iso ? formatTime(iso, timeZone) : null);
   const all = t(s.lastArrivalAt);
   const vul = t(s.vulnerableLastArrivalAt);
-  // "Everyone" only when nobody is left without a bed or a ride, and nobody is missing; else the time is the placed guests'.
-  const everyone = !s.noBedGuests && !s.strandedGuests && !s.noRideGuests && !s.missingGuests;
+  // "Everyone" only when nobody is left without a bed or a ride, and nobody is missing or a no-show; else the time is the placed guests'.
+  const everyone = !s.noBedGuests && !s.strandedGuests && !s.noRideGuests && !s.missingGuests && !s.noShowGuests;
   const headline = all ? `${everyone ? 'Everyone' : 'All placed guests'} in bed by ${all}${vul ? ` · vulnerable by ${vul}` : ''}` : null;
   const slips: string[] = [];
   if (s.slipMinutes !== null && s.slipMinutes > 0) slips.push(`slipped ${s.slipMinutes} min`);
@@ -35,6 +35,7 @@ export function shelterLine(s: ShelterProjection, timeZone: string): ShelterLine
     if (s.vehiclesOut.length) notes.push(`${s.vehiclesOut.join(', ')} out of service`);
   }
   if (s.missingGuests) notes.push(`${guests(s.missingGuests)} missing`);
+  if (s.noShowGuests) notes.push(`${guests(s.noShowGuests)} no-show`);
   if (s.noRideGuests) notes.push(`${guests(s.noRideGuests)} no vehicle in service can carry`);
   if (headline && s.noBedGuests) notes.push(`${guests(s.noBedGuests)} without a bed`);
   return { headline, slips, notes };
