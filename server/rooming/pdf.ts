@@ -6,10 +6,34 @@
 import { pdfBuffer } from '../files/pdf.js';
 import { localTime, roomTotals, roomsLabel, vehicleLabel, type RoomingList } from '../../shared/rooming.js';
 import { countOf } from '../../shared/plural.js';
-import { WHEREABOUTS_LABEL, type Whereabouts } from '../../shared/whereabouts.js';
+import { householdWhereabouts, WHEREABOUTS_LABEL, type Whereabouts } from '../../shared/whereabouts.js';
 
 /** Members not coming to their room, said on the list so the desk does not wait for them. */
 const AWAY: readonly Whereabouts[] = ['missing', 'own_way', 'no_show', 'checked_out'];
+
+/**
+ * What the list says after a guest's name: a member away in capitals; in a household whose members
+ * are in different places (4 checked in, 1 still on the way), where each one is, so nobody is
+ * taken for someone already in the room.
+ */
+function guestMark(w: Whereabouts, partly: boolean): string {
+  if (AWAY.includes(w)) return ` - ${WHEREABOUTS_LABEL[w].toUpperCase()}`;
+  if (!partly) return '';
+  return w === 'checked_in' ? ' - checked in' : ` - NOT CHECKED IN (${WHEREABOUTS_LABEL[w]})`;
+}
+
+/** Some members at the hotel and some not: then each member's line says which. */
+function partlyIn(h: RoomingList['households'][number]): boolean {
+  const at = h.guests.filter((g) => g.whereabouts === 'checked_in' || g.whereabouts === 'arrived').length;
+  return at > 0 && at < h.guests.length;
+}
+
+/** The household's state after its pass code: "checked in", or "split: 4 checked in, 1 not arrived". */
+function householdMark(h: RoomingList['households'][number]): string {
+  const whereabouts = householdWhereabouts(h.guests.map((g) => g.whereabouts));
+  if (whereabouts.state === 'split') return `   ${whereabouts.label}`;
+  return h.status === 'checked_in' ? '   checked in' : '';
+}
 
 const MM = 72 / 25.4;
 
@@ -44,7 +68,7 @@ export function roomingPdf(list: RoomingList): Promise<Buffer> {
         .font('Helvetica-Bold')
         .fontSize(12)
         .fillColor('#000000')
-        .text(`${h.name}${h.unit ? ` (${h.unit})` : ''}   pass ${h.passCode}${h.status === 'checked_in' ? '   checked in' : ''}`, { width });
+        .text(`${h.name}${h.unit ? ` (${h.unit})` : ''}   pass ${h.passCode}${householdMark(h)}`, { width });
       const arrival = h.vehicle
         ? `${vehicleLabel(h.vehicle)}, arriving about ${localTime(h.arrivalAt, tz) || 'time to be confirmed'}`
         : 'Transport being arranged';
@@ -57,11 +81,12 @@ export function roomingPdf(list: RoomingList): Promise<Buffer> {
         );
       if (h.needs.length) doc.text(`Household needs: ${h.needs.join(', ').replace(/_/g, ' ')}`, { width });
       if (h.notes) doc.font('Helvetica-Oblique').text(`Notes: ${h.notes}`, { width }).font('Helvetica');
+      const split = partlyIn(h);
       for (const g of h.guests)
         doc
           .fontSize(10)
           .text(
-            `   • ${g.name}, ${g.age}${g.needs.length ? ` (${g.needs.join(', ').replace(/_/g, ' ')})` : ''}${g.roomNumber ? `, room ${g.roomNumber}` : ''}${AWAY.includes(g.whereabouts) ? ` - ${WHEREABOUTS_LABEL[g.whereabouts].toUpperCase()}` : ''}`,
+            `   • ${g.name}, ${g.age}${g.needs.length ? ` (${g.needs.join(', ').replace(/_/g, ' ')})` : ''}${g.roomNumber ? `, room ${g.roomNumber}` : ''}${guestMark(g.whereabouts, split)}`,
             { width },
           );
       doc.moveDown(0.6);
