@@ -7,7 +7,7 @@ import { dateFormat } from '../../shared/intl.js';
 import { newPdf, type PdfDoc } from '../files/pdf.js';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
-import { formatMinor, type MoneyRow } from '../../shared/ledger.js';
+import { formatMinor, nightLabel, type MoneyRow } from '../../shared/ledger.js';
 import type { ExportFigures, ExportMeta } from './meta.js';
 import { countOf } from '../../shared/plural.js';
 
@@ -136,7 +136,7 @@ function chart(doc: PdfDoc, title: string, rows: MoneyRow[], cur: string, width:
     doc.fillColor('#000');
     if (n <= 20) {
       doc.text(formatMinor(r.amountMinor), x - 10, base - h - 9, { width: bar + 20, align: 'center', lineBreak: false });
-      doc.text(r.key.slice(5), x - 10, base + 3, { width: bar + 20, align: 'center', lineBreak: false });
+      doc.text(nightLabel(r.key), x - 10, base + 3, { width: bar + 20, align: 'center', lineBreak: false });
     }
   });
   doc

@@ -14,7 +14,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import QRCode from 'qrcode';
 import { sql } from 'drizzle-orm';
-import { formatMinor, type ExportManifest, type LedgerTotals } from '../../shared/ledger.js';
+import { formatMinor, nightLabel, type ExportManifest, type LedgerTotals } from '../../shared/ledger.js';
 import { smallScenario } from '../../seed/small.js';
 import { parseCsv, setStayTimes, stormAfterPlan, type Night } from './ledger-fixtures.js';
 import type { Agent } from '../helpers/api.js';
@@ -440,4 +440,17 @@ test("a claim pack's times are read in the incident's zone, as on every other pa
     expect(perks.length).toBeGreaterThan(0);
     for (const p of perks) expect(text).toContain(`#${p[col('seq')]} ${local(p[col('occurred_at')]!)} · ${p[col('category')]}`);
   }
+});
+
+test('the claim summary labels each night "31 Oct", never "10-31" (read as a day and month the wrong way round)', () => {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'claim-summary-')), 'claim-summary.pdf');
+  writeFileSync(file, files['claim-summary.pdf']!);
+  const text = execFileSync('/usr/bin/pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  const nights = summary.byNight.filter((r) => r.amountMinor !== 0).map((r) => r.key);
+  expect(nights).toEqual(expect.arrayContaining(['2026-10-31', '2026-11-01']));
+  for (const key of nights) {
+    expect(text).toContain(nightLabel(key));
+    expect(text).not.toContain(key.slice(5));
+  }
+  expect(nights.map(nightLabel)).toEqual(expect.arrayContaining(['31 Oct', '1 Nov']));
 });
