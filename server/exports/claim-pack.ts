@@ -5,7 +5,7 @@
  * the receipt photos themselves. The household's total comes from the same aggregator as every
  * export, so the pack agrees with the spreadsheet's "By household" row to the penny.
  */
-import { pdfBuffer } from '../files/pdf.js';
+import { numberPages, pdfBuffer } from '../files/pdf.js';
 import type { Db } from '../db/client.js';
 import { allocate, formatMinor, photoSha256 } from '../../shared/ledger.js';
 import { AppError } from '../http/errors.js';
@@ -139,7 +139,7 @@ const M = 50;
 
 /** The pack as a PDF: a summary page, the lines by kind, then one receipt photo per page. */
 export function claimPackPdf(pack: ClaimPack): Promise<Buffer> {
-  return pdfBuffer({ size: 'A4', margin: M, info: { Title: `Claim pack: ${pack.household.name}`, Author: pack.incident.name } }, (doc) => {
+  return pdfBuffer({ size: 'A4', margin: M, bufferPages: true, info: { Title: `Claim pack: ${pack.household.name}`, Author: pack.incident.name } }, (doc) => {
     const cur = pack.incident.currency;
     const money = (m: number) => `${cur} ${formatMinor(m)}`;
     const width = doc.page.width - 2 * M;
@@ -214,5 +214,6 @@ export function claimPackPdf(pack: ClaimPack): Promise<Buffer> {
         }
       } else doc.font('Helvetica').fontSize(10).text(`A ${r.contentType} photo: fetch it from the ledger by its sha256.`);
     }
+    numberPages(doc, `Claim pack: ${h.name}${h.unit ? ` (${h.unit})` : ''}, household ${h.id}`);
   });
 }

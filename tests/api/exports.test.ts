@@ -439,6 +439,9 @@ test("a claim pack's times are read in the incident's zone, as on every other pa
     const perks = rows.filter((r) => r[col('party_id')] === partyId && r[col('kind')] === 'charge' && !['lodging', 'transport'].includes(r[col('category')]!));
     expect(perks.length).toBeGreaterThan(0);
     for (const p of perks) expect(text).toContain(`#${p[col('seq')]} ${local(p[col('occurred_at')]!)} · ${p[col('category')]}`);
+    // A pack of several pages (a receipt photo on its own) numbers each one.
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('/usr/bin/pdfinfo', [file], { encoding: 'utf8' }))![1]);
+    for (let i = 1; i <= pages; i++) expect(text).toContain(`Page ${i} of ${pages} · Claim pack: `);
   }
 });
 

@@ -282,3 +282,28 @@ test('a household partly checked in says so on the printed list, and names who i
   expect(after.find((l) => l.includes(`pass ${p.passCode}`))).toMatch(/pass \S+\s+checked in\s*$/);
   for (const g of p.guests) expect(after.find((l) => l.includes(g.name))).not.toMatch(/checked in/i);
 });
+
+test('every page of a printed rooming list says which page of how many, and of which hotel', async () => {
+  const state: IncidentState = (await duty.get(inc('/state')).expect(200)).body;
+  const perHotel = new Map<string, number>();
+  for (const p of state.parties) if (p.hotelId) perHotel.set(p.hotelId, (perHotel.get(p.hotelId) ?? 0) + p.guests.length);
+  const [hotelId] = [...perHotel].sort((a, b) => b[1] - a[1])[0]!;
+  const hotel = state.hotels.find((h) => h.id === hotelId)!;
+  const res = await duty
+    .get(inc(`/hotels/${hotelId}/rooming-list?format=pdf`))
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rooming-pages-')), 'list.pdf');
+  writeFileSync(file, res.body as Buffer);
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('/usr/bin/pdfinfo', [file], { encoding: 'utf8' }))![1]);
+  expect(pages).toBeGreaterThanOrEqual(1);
+  for (let i = 1; i <= pages; i++) {
+    const text = execFileSync('/usr/bin/pdftotext', ['-f', String(i), '-l', String(i), file, '-'], { encoding: 'utf8' });
+    expect(text).toContain(`Page ${i} of ${pages} · Rooming list: ${hotel.name}`);
+  }
+});
