@@ -151,6 +151,8 @@ export interface IncidentState {
     size: number;
     guests: { id: string; name: string; age: string; needs: string[]; whereabouts: Whereabouts; roomNumber: string | null }[];
     hotelId: string | null;
+    /** Room numbers given at check-in, with their room types ("double 101, 102; single 103"); '' when none yet. */
+    roomNumbers: string;
     tripId: string | null;
     /** Derived from the members: a state, or "split: 4 checked in, 2 not arrived". */
     whereabouts: { state: Whereabouts | 'split'; label: string };

@@ -299,6 +299,17 @@ export function formatMoneyMinor(minor: number, currency = 'GBP'): string {
   }
 }
 
+/**
+ * A night's key ("2026-12-07", the incident-local date the noon-to-noon night starts on) as a
+ * chart label people read the same everywhere: "7 Dec". Never "12-07", which a British claims
+ * handler reads as the 12th of July.
+ */
+export function nightLabel(key: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);
+  if (!m) return key;
+  return dateFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12)));
+}
+
 /** 123456 -> "1234.56"; -5 -> "-0.05". Plain, so every format prints the same digits. */
 export function formatMinor(minor: number): string {
   const sign = minor < 0 ? '-' : '';

@@ -28,7 +28,28 @@ export interface GuestPass {
   statusUrl: string | null;
   qr: QrPath;
   hotel: { id: string; name: string; address: string; phone: string; perks: string[] } | null;
-  transport: { vehicleId: string; kind: string; provider: string; departAt: string; eta: string | null } | null;
+  /** The ride still to take or, when none is left, the one that set them down at the hotel (`arrived`). */
+  transport: { vehicleId: string; kind: string; provider: string; departAt: string; eta: string | null; arrived: boolean } | null;
+  /** Set once members are checked in at the hotel: how many, and their room numbers by type. */
+  checkedIn: { guests: number; rooms: string } | null;
+}
+
+/**
+ * What a pass says about the journey, the same on paper and on screen: a household already in its
+ * rooms is told so (with the numbers), not "Transport: being arranged"; one set down at the door
+ * is told which vehicle brought it; members still to travel keep their vehicle and time.
+ */
+export function passJourney(p: GuestPass, when: (iso: string) => string): { stay: string | null; ride: string | null; detail: string | null } {
+  const all = p.checkedIn !== null && p.checkedIn.guests >= p.size;
+  const stay = p.checkedIn
+    ? `Checked in${all ? '' : ` (${p.checkedIn.guests} of ${p.size} guests)`}${p.checkedIn.rooms ? `: rooms ${p.checkedIn.rooms}` : ''}`
+    : null;
+  const t = p.transport;
+  const vehicle = t ? `${t.kind.replace(/_/g, ' ')} ${t.vehicleId}${t.provider ? ` (${t.provider})` : ''}` : '';
+  if (t && !t.arrived) return { stay, ride: `${vehicle}, leaves ${when(t.departAt)}`, detail: t.eta ? `Expected at the hotel about ${when(t.eta)}` : null };
+  if (all) return { stay, ride: null, detail: null };
+  if (t) return { stay, ride: `Arrived at the hotel on ${vehicle}`, detail: null };
+  return { stay, ride: 'Transport: being arranged', detail: null };
 }
 
 export interface PassSheet {

@@ -5,7 +5,7 @@
  * the receipt photos themselves. The household's total comes from the same aggregator as every
  * export, so the pack agrees with the spreadsheet's "By household" row to the penny.
  */
-import { pdfBuffer } from '../files/pdf.js';
+import { numberPages, pdfBuffer } from '../files/pdf.js';
 import type { Db } from '../db/client.js';
 import { allocate, formatMinor, photoSha256 } from '../../shared/ledger.js';
 import { AppError } from '../http/errors.js';
@@ -16,6 +16,7 @@ import { householdGuests } from '../checkin/repo.js';
 import { findParty, partyTrips, userNames } from './repo.js';
 import { receiptsBySha, receiptWithData } from '../ledger/receipt-repo.js';
 import { LedgerAggregator } from '../ledger/totals.js';
+import { paperTime } from './pdf.js';
 
 export interface ClaimPack {
   incident: { id: string; name: string; currency: string; timezone: string };
@@ -26,6 +27,8 @@ export interface ClaimPack {
   trips: { tripId: string; vehicleId: string; departAt: string; tripMinor: number | null; shareMinor: number | null; status: string }[];
   perks: {
     seq: number;
+    /** When it was bought (ISO instant). */
+    occurredAt: string;
     category: string;
     amountMinor: number;
     state: string;
@@ -97,6 +100,7 @@ export async function buildClaimPack(db: Db, incidentId: string, partyId: string
     .filter((r) => r.category !== 'lodging' && r.category !== 'transport' && r.kind === 'charge')
     .map((r) => ({
       seq: r.seq,
+      occurredAt: r.occurredAt.toISOString(),
       category: r.category,
       amountMinor: r.amountMinor,
       state: reversed.has(r.id) ? 'reversed' : r.status === 'pending_approval' ? (resolution.get(r.id) ?? 'awaiting approval') : r.status,
@@ -135,16 +139,22 @@ const M = 50;
 
 /** The pack as a PDF: a summary page, the lines by kind, then one receipt photo per page. */
 export function claimPackPdf(pack: ClaimPack): Promise<Buffer> {
-  return pdfBuffer({ size: 'A4', margin: M, info: { Title: `Claim pack: ${pack.household.name}`, Author: pack.incident.name } }, (doc) => {
+  return pdfBuffer({ size: 'A4', margin: M, bufferPages: true, info: { Title: `Claim pack: ${pack.household.name}`, Author: pack.incident.name } }, (doc) => {
     const cur = pack.incident.currency;
     const money = (m: number) => `${cur} ${formatMinor(m)}`;
     const width = doc.page.width - 2 * M;
     const h = pack.household;
+    const tz = pack.incident.timezone;
+    const when = (iso: string) => paperTime(iso, tz);
     doc
       .font('Helvetica-Bold')
       .fontSize(18)
       .text(`Claim pack: ${h.name}${h.unit ? ` (${h.unit})` : ''}`);
-    doc.font('Helvetica').fontSize(10).fillColor('#333').text(`${pack.incident.name} · household ${h.id} · generated ${pack.generatedAt}`);
+    doc
+      .font('Helvetica')
+      .fontSize(10)
+      .fillColor('#333')
+      .text(`${pack.incident.name} · household ${h.id} · generated ${when(pack.generatedAt)} (times in ${tz})`);
     doc.text(`Guests: ${h.guests.map((g) => `${g.name} (${g.age})`).join(', ')}`, { width });
     doc
       .moveDown(0.5)
@@ -168,7 +178,7 @@ export function claimPackPdf(pack: ClaimPack): Promise<Buffer> {
     if (!pack.trips.length) doc.text('No trips.');
     for (const t of pack.trips) {
       doc.text(
-        `${t.departAt} · vehicle ${t.vehicleId} · ${t.shareMinor !== null ? `household's share ${money(t.shareMinor)} of ${money(t.tripMinor ?? 0)} (split by head count)` : t.status}`,
+        `${when(t.departAt)} · vehicle ${t.vehicleId} · ${t.shareMinor !== null ? `household's share ${money(t.shareMinor)} of ${money(t.tripMinor ?? 0)} (split by head count)` : t.status}`,
         { width },
       );
     }
@@ -178,7 +188,7 @@ export function claimPackPdf(pack: ClaimPack): Promise<Buffer> {
       doc
         .font('Helvetica-Bold')
         .text(
-          `#${p.seq} ${p.category} ${money(p.amountMinor)} · ${p.state} · recorded by ${p.recordedBy}${p.receiptRef ? ` · receipt ${p.receiptRef.startsWith('photo:') ? 'photo (below)' : p.receiptRef}` : ''}`,
+          `#${p.seq} ${when(p.occurredAt)} · ${p.category} ${money(p.amountMinor)} · ${p.state} · recorded by ${p.recordedBy}${p.receiptRef ? ` · receipt ${p.receiptRef.startsWith('photo:') ? 'photo (below)' : p.receiptRef}` : ''}`,
           { width },
         );
       doc.font('Helvetica');
@@ -204,5 +214,6 @@ export function claimPackPdf(pack: ClaimPack): Promise<Buffer> {
         }
       } else doc.font('Helvetica').fontSize(10).text(`A ${r.contentType} photo: fetch it from the ledger by its sha256.`);
     }
+    numberPages(doc, `Claim pack: ${h.name}${h.unit ? ` (${h.unit})` : ''}, household ${h.id}`);
   });
 }

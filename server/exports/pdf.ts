@@ -7,9 +7,21 @@ import { dateFormat } from '../../shared/intl.js';
 import { newPdf, type PdfDoc } from '../files/pdf.js';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
-import { formatMinor, type MoneyRow } from '../../shared/ledger.js';
+import { formatMinor, nightLabel, type MoneyRow } from '../../shared/ledger.js';
 import type { ExportFigures, ExportMeta } from './meta.js';
 import { countOf } from '../../shared/plural.js';
+
+/**
+ * A time as people read it on paper the insurer files ("7 Dec 2026, 22:29"), in the incident's
+ * zone, like every other time in the claim papers; the CSV and spreadsheet keep the exact instants.
+ */
+export function paperTime(iso: string, timeZone: string): string {
+  try {
+    return dateFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}
 
 const MARGIN = 50;
 
@@ -28,14 +40,7 @@ export async function writePdf(out: Writable, meta: ExportMeta, fig: ExportFigur
   doc.font('Helvetica').fontSize(12).text(meta.incident.name);
   doc.moveDown(0.5);
   doc.fontSize(9).fillColor('#333');
-  // Times as people read them, in the incident's zone (the CSV and spreadsheet keep the exact instants).
-  const when = (iso: string) => {
-    try {
-      return dateFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: meta.incident.timezone }).format(new Date(iso));
-    } catch {
-      return iso;
-    }
-  };
+  const when = (iso: string) => paperTime(iso, meta.incident.timezone);
   const facts: [string, string][] = [
     ['Incident id', meta.incident.id],
     ['Incident started', when(meta.incident.startedAt)],
@@ -131,7 +136,7 @@ function chart(doc: PdfDoc, title: string, rows: MoneyRow[], cur: string, width:
     doc.fillColor('#000');
     if (n <= 20) {
       doc.text(formatMinor(r.amountMinor), x - 10, base - h - 9, { width: bar + 20, align: 'center', lineBreak: false });
-      doc.text(r.key.slice(5), x - 10, base + 3, { width: bar + 20, align: 'center', lineBreak: false });
+      doc.text(nightLabel(r.key), x - 10, base + 3, { width: bar + 20, align: 'center', lineBreak: false });
     }
   });
   doc

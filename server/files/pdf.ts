@@ -29,3 +29,29 @@ export async function pdfBuffer(options: PdfOptions, draw: (doc: PdfDoc) => void
   doc.end();
   return done;
 }
+
+/**
+ * "Page 2 of 3 · <label>" at the foot of every page, for a paper that runs to several pages and
+ * gets split up on a front desk or in a claim file. The document must be made with
+ * `bufferPages: true`; call this last, before it ends.
+ */
+export function numberPages(doc: PdfDoc, label: string): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const bottom = doc.page.margins.bottom;
+    // Writing inside the bottom margin would otherwise start a new page.
+    doc.page.margins.bottom = 0;
+    doc
+      .font('Helvetica')
+      .fontSize(8)
+      .fillColor('#555555')
+      .text(`Page ${i - range.start + 1} of ${range.count} · ${label}`, doc.page.margins.left, doc.page.height - bottom / 2 - 4, {
+        width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
+        align: 'center',
+        lineBreak: false,
+      });
+    doc.page.margins.bottom = bottom;
+  }
+  doc.fillColor('#000000');
+}

@@ -4,6 +4,7 @@ import { groupBy, HOTEL_FIELDS, pick } from '../../shared/collections.js';
 import { isoUtc } from '../../shared/time.js';
 import type { IncidentRow, IncidentRows, SummaryRows } from './repo.js';
 import { zoneOrUtc } from '../../shared/fields.js';
+import { roomNumbersText } from '../../shared/room-numbers.js';
 import { emptyCounts, householdWhereabouts, isWhereabouts, needsGlance, type GlanceNeed, type NeedCount, type Whereabouts } from '../../shared/whereabouts.js';
 
 const where = (w: string): Whereabouts => (isWhereabouts(w) ? w : 'waiting');
@@ -130,6 +131,7 @@ export function presentState(inc: IncidentRow, r: IncidentRows): IncidentState {
         size: gs.length,
         guests: gs.map((g) => ({ id: g.id, name: g.name, age: g.age, needs: g.needs, whereabouts: where(g.whereabouts), roomNumber: g.roomNumber })),
         hotelId: stayByParty.get(p.id)?.hotelId ?? null,
+        roomNumbers: roomNumbersText(stayByParty.get(p.id)?.roomNumbers),
         tripId: tripByParty.get(p.id) ?? null,
         whereabouts: (({ state, label }) => ({ state, label }))(householdWhereabouts(gs.map((g) => where(g.whereabouts)))),
         phone: p.phone,

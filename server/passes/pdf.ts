@@ -3,7 +3,7 @@
  * rectangles. The QR is the household's status link ("Scan for live updates"), the pass code under it.
  */
 import { pdfBuffer, type PdfDoc } from '../files/pdf.js';
-import type { GuestPass, PassSheet } from '../../shared/passes.js';
+import { passJourney, type GuestPass, type PassSheet } from '../../shared/passes.js';
 import { qrRuns } from './qr.js';
 import { countOf } from '../../shared/plural.js';
 import { dateFormat } from '../../shared/intl.js';
@@ -67,22 +67,14 @@ function card(doc: PdfDoc, p: GuestPass, sheet: PassSheet, x: number, y: number,
     doc.font('Helvetica-Bold').fontSize(12).text('Hotel: being arranged, please stay at the muster point', { width: tw });
   }
   doc.moveDown(0.3);
-  if (p.transport) {
+  const journey = passJourney(p, (iso) => when(iso, tz));
+  if (journey.stay) doc.font('Helvetica-Bold').fontSize(11).text(journey.stay, { width: tw });
+  if (journey.ride)
     doc
-      .font('Helvetica-Bold')
+      .font(journey.stay ? 'Helvetica' : 'Helvetica-Bold')
       .fontSize(11)
-      .text(
-        `${p.transport.kind.replace(/_/g, ' ')} ${p.transport.vehicleId}${p.transport.provider ? ` (${p.transport.provider})` : ''}, leaves ${when(p.transport.departAt, tz)}`,
-        { width: tw },
-      );
-    if (p.transport.eta)
-      doc
-        .font('Helvetica')
-        .fontSize(9.5)
-        .text(`Expected at the hotel about ${when(p.transport.eta, tz)}`, { width: tw });
-  } else {
-    doc.font('Helvetica').fontSize(11).text('Transport: being arranged', { width: tw });
-  }
+      .text(journey.ride, { width: tw });
+  if (journey.detail) doc.font('Helvetica').fontSize(9.5).text(journey.detail, { width: tw });
   if (p.hotel?.perks.length) {
     doc.moveDown(0.3).font('Helvetica-Bold').fontSize(9.5).text("The hotel offers you, on the park's account:", { width: tw });
     doc

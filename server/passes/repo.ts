@@ -120,11 +120,11 @@ export async function passParts(db: Exec, incidentId: string, partyIds: string[]
       .from(stays)
       .where(and(eq(stays.incidentId, incidentId), inArray(stays.partyId, partyIds), inArray(stays.status, ['planned', 'checked_in']))),
     db
-      .select({ partyId: tripRiders.partyId, hotelId: tripRiders.hotelId, trip: trips, vehicle: vehicles })
+      .select({ partyId: tripRiders.partyId, hotelId: tripRiders.hotelId, status: tripRiders.status, trip: trips, vehicle: vehicles })
       .from(tripRiders)
       .innerJoin(trips, eq(trips.id, tripRiders.tripId))
       .innerJoin(vehicles, and(eq(vehicles.incidentId, trips.incidentId), eq(vehicles.id, trips.vehicleId)))
-      .where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.partyId, partyIds), inArray(tripRiders.status, ['planned', 'boarded']))),
+      .where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.partyId, partyIds), inArray(tripRiders.status, ['planned', 'boarded', 'dropped']))),
   ] as const);
 }
 

@@ -14,6 +14,7 @@ import { AppError, parseOr400 } from '../http/errors.js';
 import { groupBy } from '../../shared/collections.js';
 import { isoUtc } from '../../shared/time.js';
 import { qrPath } from './qr.js';
+import { roomNumbersText } from '../../shared/room-numbers.js';
 import { zoneOrUtc } from '../../shared/fields.js';
 import { formatMoneyMinor } from '../../shared/ledger.js';
 import * as repo from './repo.js';
@@ -102,7 +103,12 @@ export class PassService {
     const hotelById = new Map(hotelRows.map((h) => [h.id, h]));
     const guestsByParty = groupBy(guestRows, (g) => g.partyId);
     const stayByParty = new Map(stayRows.map((s) => [s.partyId, s]));
-    const rideByParty = new Map(rideRows.map((r) => [r.partyId, r]));
+    // The ride still to come wins over one already done (a member left behind travels later).
+    const rideByParty = new Map<string, (typeof rideRows)[number]>();
+    for (const r of rideRows) {
+      const had = rideByParty.get(r.partyId);
+      if (!had || (had.status === 'dropped' && r.status !== 'dropped')) rideByParty.set(r.partyId, r);
+    }
     const passes: GuestPass[] = partyRows.map((p) => {
       const gs = guestsByParty.get(p.id) ?? [];
       const stay = stayByParty.get(p.id);
@@ -135,8 +141,11 @@ export class PassService {
               provider: ride.vehicle.provider,
               departAt: isoUtc(ride.trip.departAt),
               eta: stop >= 0 ? (ride.trip.arrivals[stop] ?? null) : null,
+              arrived: ride.status === 'dropped',
             }
           : null,
+        checkedIn:
+          stay?.status === 'checked_in' ? { guests: gs.filter((g) => g.whereabouts === 'checked_in').length, rooms: roomNumbersText(stay.roomNumbers) } : null,
       };
     });
     return {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import QRCode from 'qrcode';
 import { sql } from 'drizzle-orm';
-import { formatMinor, type ExportManifest, type LedgerTotals } from '../../shared/ledger.js';
+import { formatMinor, nightLabel, type ExportManifest, type LedgerTotals } from '../../shared/ledger.js';
 import { smallScenario } from '../../seed/small.js';
 import { parseCsv, setStayTimes, stormAfterPlan, type Night } from './ledger-fixtures.js';
 import type { Agent } from '../helpers/api.js';
@@ -413,4 +413,47 @@ test('altering one row in the database is detected and the entry named', async (
   expect(after.firstBad).toMatchObject({ id: victim!.id });
   expect(after.checks.find((c: { name: string }) => c.name === 'hash chain').detail).toContain(victim!.id);
   expect(after.checks.find((c: { name: string }) => c.name === 'totals').ok).toBe(false);
+});
+
+test("a claim pack's times are read in the incident's zone, as on every other paper, and each perk says when it was bought", async () => {
+  const [header, ...rows] = parseCsv(files['ledger.csv']!.toString('utf8'));
+  const col = (name: string) => header!.indexOf(name);
+  const timezone = (await n.insurer.get(`${n.base}/summary`).expect(200)).body.incident.timezone as string;
+  const local = (iso: string) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(new Date(iso));
+  for (const partyId of packHouseholds) {
+    const pdf = await n.insurer
+      .get(`${n.base}/exports/claim-packs/${partyId}`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'claim-pack-')), `${partyId}.pdf`);
+    writeFileSync(file, pdf.body as Buffer);
+    const text = execFileSync('/usr/bin/pdftotext', [file, '-'], { encoding: 'utf8' });
+    // No machine instants ("2026-10-31T23:10:00.000Z") for a claims handler to convert.
+    expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+    expect(text).toContain(`(times in ${timezone})`);
+    const perks = rows.filter((r) => r[col('party_id')] === partyId && r[col('kind')] === 'charge' && !['lodging', 'transport'].includes(r[col('category')]!));
+    expect(perks.length).toBeGreaterThan(0);
+    for (const p of perks) expect(text).toContain(`#${p[col('seq')]} ${local(p[col('occurred_at')]!)} · ${p[col('category')]}`);
+    // A pack of several pages (a receipt photo on its own) numbers each one.
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('/usr/bin/pdfinfo', [file], { encoding: 'utf8' }))![1]);
+    for (let i = 1; i <= pages; i++) expect(text).toContain(`Page ${i} of ${pages} · Claim pack: `);
+  }
+});
+
+test('the claim summary labels each night "31 Oct", never "10-31" (read as a day and month the wrong way round)', () => {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'claim-summary-')), 'claim-summary.pdf');
+  writeFileSync(file, files['claim-summary.pdf']!);
+  const text = execFileSync('/usr/bin/pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  const nights = summary.byNight.filter((r) => r.amountMinor !== 0).map((r) => r.key);
+  expect(nights).toEqual(expect.arrayContaining(['2026-10-31', '2026-11-01']));
+  for (const key of nights) {
+    expect(text).toContain(nightLabel(key));
+    expect(text).not.toContain(key.slice(5));
+  }
+  expect(nights.map(nightLabel)).toEqual(expect.arrayContaining(['31 Oct', '1 Nov']));
 });

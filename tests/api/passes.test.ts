@@ -14,7 +14,7 @@ import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import type { IncidentState } from '../../shared/api.js';
 import type { HotelArrivals } from '../../shared/api.js';
 import type { PassSheet, PassSites, QrPath } from '../../shared/passes.js';
-import { passCodeFrom, scanTargetFrom, statusTokenFrom } from '../../shared/passes.js';
+import { passCodeFrom, passJourney, scanTargetFrom, statusTokenFrom } from '../../shared/passes.js';
 import { qrPath } from '../../server/passes/qr.js';
 
 /** Draw the pass's QR path as pixels (4 px a module, white quiet zone) and read it back with a real decoder. */
@@ -224,4 +224,53 @@ test("passes to print from the console: one household, a hotel's guests, and tho
   await duty.get(`${base()}/households/NOPE/pdf`).expect(404);
   await duty.get(`${base()}/hotels/NOPE/pdf`).expect(404);
   expect((await duty.get(`${base()}/${site.id}/pdf?waiting=maybe`).expect(400)).body.error.details.fields[0].path).toBe('query.waiting');
+});
+
+test('a reprinted pass says where a household stands: in its rooms with their numbers, part of it still to travel, not "being arranged"', async () => {
+  const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  const onWay = state.parties.filter((p) => p.hotelId && p.guests.length >= 3 && p.guests.every((g) => g.whereabouts === 'waiting'));
+  const [whole, part] = onWay;
+  const checkIn = async (p: (typeof onWay)[number], body: object) => {
+    const arrivals: HotelArrivals = (await duty.get(`/api/incidents/${incidentId}/hotels/${p.hotelId}/arrivals`).expect(200)).body;
+    const a = arrivals.households.find((h) => h.partyId === p.id)!;
+    let n = 200;
+    const roomNumbers = Object.fromEntries(a.rooms.map((r) => [r.type, Array.from({ length: r.count }, () => String(++n))]));
+    await duty
+      .post(`/api/incidents/${incidentId}/hotels/${p.hotelId}/arrivals/checkins`)
+      .send({ partyId: p.id, roomNumbers, ...body })
+      .expect(200);
+    return a.rooms.map((r) => `${r.type} ${roomNumbers[r.type]!.join(', ')}`).join('; ');
+  };
+  const wholeRooms = await checkIn(whole!, {});
+  const partRooms = await checkIn(part!, { guestIds: [part!.guests[0]!.id] });
+
+  // The muster point's sheet (the same passes the console prints) holds both households.
+  const pass = async (p: (typeof onWay)[number]) =>
+    ((await duty.get(`${base()}/${p.siteId}`).expect(200)).body as PassSheet).passes.find((x) => x.partyId === p.id)!;
+  const when = (iso: string) => iso;
+  const w = passJourney(await pass(whole!), when);
+  expect(w).toEqual({ stay: `Checked in: rooms ${wholeRooms}`, ride: null, detail: null });
+  const pPass = await pass(part!);
+  const p = passJourney(pPass, when);
+  expect(p.stay).toBe(`Checked in (1 of ${part!.guests.length} guests): rooms ${partRooms}`);
+  // The members still to come keep their vehicle and its time.
+  expect(p.ride).toBe(
+    `${pPass.transport!.kind.replace(/_/g, ' ')} ${pPass.transport!.vehicleId}${pPass.transport!.provider ? ` (${pPass.transport!.provider})` : ''}, leaves ${pPass.transport!.departAt}`,
+  );
+
+  // And the printed pass says the same.
+  const res = await duty
+    .get(`${base()}/households/${whole!.id}/pdf`)
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  const tmp = `${os.tmpdir()}/pass-checked-in-${whole!.id}.pdf`;
+  writeFileSync(tmp, res.body as Buffer);
+  const text = execFileSync('/usr/bin/pdftotext', [tmp, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  expect(text).toContain(`Checked in: rooms ${wholeRooms}`);
+  expect(text).not.toContain('being arranged');
 });

@@ -4,6 +4,10 @@
  * each hotel's front desk through the outbox (a real SMTP sink here) when a plan is applied, then
  * again, with changes marked, only when its list changes.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import type { AddressInfo } from 'node:net';
 import { and, eq, isNotNull } from 'drizzle-orm';
@@ -237,4 +241,69 @@ test('a member reported missing is marked so on the list, not taken for someone 
     .expect(201);
   const rows = parseCsv((await duty.get(inc(`/hotels/${p.hotelId}/rooming-list?format=csv`)).expect(200)).text).filter((r) => r[2] === p.passCode);
   expect(rows.map((r) => [r[3], r[12]])).toEqual(p.guests.map((g) => [g.name, g.id === lost.id ? 'missing' : 'waiting']));
+});
+
+/** The rooming list PDF of a hotel as text (pdftotext keeps each line of the page). */
+async function roomingPdfText(hotelId: string): Promise<string> {
+  const res = await duty
+    .get(inc(`/hotels/${hotelId}/rooming-list?format=pdf`))
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rooming-')), 'list.pdf');
+  writeFileSync(file, res.body as Buffer);
+  return execFileSync('/usr/bin/pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+}
+
+test('a household partly checked in says so on the printed list, and names who is not in yet', async () => {
+  const state: IncidentState = (await duty.get(inc('/state')).expect(200)).body;
+  const p = state.parties.find((x) => x.hotelId && x.id !== 'P01' && x.guests.length >= 3 && x.guests.every((g) => g.whereabouts === 'waiting'))!;
+  const [first, second, ...later] = p.guests;
+  await duty
+    .post(inc(`/hotels/${p.hotelId}/arrivals/checkins`))
+    .send({ partyId: p.id, guestIds: [first!.id, second!.id] })
+    .expect(200);
+  const text = await roomingPdfText(p.hotelId!);
+  const lines = text.split('\n');
+  const heading = lines.find((l) => l.includes(`pass ${p.passCode}`))!;
+  expect(heading).toContain(`split: 2 checked in, ${later.length} not arrived`);
+  for (const g of [first!, second!]) expect(lines.find((l) => l.includes(g.name))).toMatch(/ - checked in\s*$/);
+  for (const g of later) expect(lines.find((l) => l.includes(g.name))).toMatch(/ - NOT CHECKED IN \(waiting\)\s*$/);
+  // A household all in is simply "checked in", its members unmarked.
+  await duty
+    .post(inc(`/hotels/${p.hotelId}/arrivals/checkins`))
+    .send({ partyId: p.id })
+    .expect(200);
+  const after = (await roomingPdfText(p.hotelId!)).split('\n');
+  expect(after.find((l) => l.includes(`pass ${p.passCode}`))).toMatch(/pass \S+\s+checked in\s*$/);
+  for (const g of p.guests) expect(after.find((l) => l.includes(g.name))).not.toMatch(/checked in/i);
+});
+
+test('every page of a printed rooming list says which page of how many, and of which hotel', async () => {
+  const state: IncidentState = (await duty.get(inc('/state')).expect(200)).body;
+  const perHotel = new Map<string, number>();
+  for (const p of state.parties) if (p.hotelId) perHotel.set(p.hotelId, (perHotel.get(p.hotelId) ?? 0) + p.guests.length);
+  const [hotelId] = [...perHotel].sort((a, b) => b[1] - a[1])[0]!;
+  const hotel = state.hotels.find((h) => h.id === hotelId)!;
+  const res = await duty
+    .get(inc(`/hotels/${hotelId}/rooming-list?format=pdf`))
+    .buffer(true)
+    .parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rooming-pages-')), 'list.pdf');
+  writeFileSync(file, res.body as Buffer);
+  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('/usr/bin/pdfinfo', [file], { encoding: 'utf8' }))![1]);
+  expect(pages).toBeGreaterThanOrEqual(1);
+  for (let i = 1; i <= pages; i++) {
+    const text = execFileSync('/usr/bin/pdftotext', ['-f', String(i), '-l', String(i), file, '-'], { encoding: 'utf8' });
+    expect(text).toContain(`Page ${i} of ${pages} · Rooming list: ${hotel.name}`);
+  }
 });

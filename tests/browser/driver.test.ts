@@ -78,6 +78,14 @@ describeBrowser('driver on a phone', () => {
     expect(await page.locator('article.dr-hh').count()).toBe(trip.households.length);
     expect(await smallTargets(page, 'main.driver')).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The replayed night's departures are long past: the phone says how late, as the console's
+    // "Vehicle overdue" does, rather than a bare time the driver may take for tomorrow's.
+    expect(Date.parse(trip.departAt)).toBeLessThan(Date.now() - 60 * 60_000);
+    const minutes = Math.floor((Date.now() - Date.parse(trip.departAt)) / 60_000);
+    const late = (await page.getByTestId('late').textContent())!.trim();
+    const m = /^· (\d+) h(?: (\d+) min)? late$/.exec(late);
+    expect(m).not.toBeNull();
+    expect(Math.abs(Number(m![1]) * 60 + Number(m![2] ?? 0) - minutes)).toBeLessThanOrEqual(1);
     await screenshot(page, 'driver-01-manifest');
 
     const aboard = trip.households.slice(0, trip.households.length - 1);
@@ -103,6 +111,8 @@ describeBrowser('driver on a phone', () => {
     await screenshot(page, 'driver-03-confirm-depart');
     await page.getByRole('button', { name: 'Depart anyway' }).click();
     await page.locator('main.driver[data-trip-status="departed"]').waitFor();
+    // Gone: no longer late, the time it left instead.
+    expect(await page.getByTestId('late').count()).toBe(0);
     const departed = await live.until(aboard.length + 1).then((l) => l.find((e) => e.type === 'trip.departed')!);
     expect(departed.payload.leftBehindPartyIds).toEqual([missing.partyId]);
     const stops = trip.stops.filter((s) => aboard.some((h) => h.hotelId === s.hotelId));

@@ -21,6 +21,7 @@ import { smallScenario } from '../../seed/small.js';
 import type { IncidentState } from '../../shared/api.js';
 import { assertClientBuilt, browserAvailable, openBrowser, screenshot, type BrowserSession } from './browser.js';
 import { openConsole, signIn as signInConsole } from './console-helpers.js';
+import { smallTargets } from './reception-helpers.js';
 
 const PREVIEW_DIR = path.resolve('test-output/guest-preview');
 const PREVIEW_BASE = '/__guest-preview/';
@@ -142,6 +143,30 @@ describeBrowser('the guest status link on a phone', () => {
     await page.getByRole('button', { name: 'Potrzebujemy pomocy' }).waitFor();
     expect(await page.getByTestId('guest-status-badge').textContent()).toBe('Pokój zarezerwowany');
     await screenshot(page, 'guest-04-polish');
+  });
+
+  test('a guest whose language nobody recorded picks Polski on the page, and the phone keeps it', async () => {
+    const { page } = browser;
+    const url = previewUrl(`#/s/${await tokenOf('P01')}`);
+    await page.goto(url);
+    await page.getByTestId('guest-status').waitFor();
+    expect(await page.locator('main').getAttribute('lang')).toBe('en');
+    const langs = page.getByRole('navigation', { name: /Language/ });
+    expect(await langs.getByRole('button').allTextContents()).toEqual(['English', 'Polski', 'Deutsch']);
+    await langs.getByRole('button', { name: 'Polski' }).click();
+    await page.getByRole('button', { name: 'Potrzebujemy pomocy' }).waitFor();
+    expect(await page.locator('main').getAttribute('lang')).toBe('pl');
+    expect(await langs.getByRole('button', { name: 'Polski' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await smallTargets(page, 'nav.g-langs')).toEqual([]);
+    await screenshot(page, 'guest-04b-chosen-polish');
+    // Reopened on the same phone: still Polish; back to English with one tap.
+    await page.goto('about:blank');
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Potrzebujemy pomocy' }).waitFor();
+    await langs.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'We need help' }).waitFor();
+    // The choice belongs to this phone: leave the shared browser as the other tests expect it.
+    await page.evaluate(() => window.localStorage.removeItem('guest-page-language'));
   });
 
   test('a reply refused for coming too often (429) says how long to wait, keeps the words, and sends them once the wait is over', async () => {

@@ -223,4 +223,43 @@ describeBrowser('perks: reception records, a duty manager approves, both screens
     expect(lines[0]!.receiptPhotoId).toBeTruthy();
     await screenshot(phone.page, 'perks-06-phone-sent');
   });
+
+  test("the console's counters show a night's figures whole at 1280 px: the spend to the penny, what awaits approval, open exceptions", async () => {
+    const perks = `${server.url}/api/incidents/${incidentId}/ledger/perks`;
+    // Spend in four figures and pence, approved by a duty manager; more waiting; and a guest asking for help.
+    const big = await apiAs<{ entryId: string; needsApproval: boolean }>(phone.page, perks, 'POST', {
+      partyId: household.partyId,
+      category: 'meals',
+      amountMinor: 1_234_56,
+      note: 'dinner for the coach party',
+    });
+    expect(big.status).toBe(201);
+    expect(big.body.needsApproval).toBe(true);
+    await duty.post(`/api/incidents/${incidentId}/ledger/entries/${big.body.entryId}/approve`).send({}).expect(200);
+    expect((await apiAs(phone.page, perks, 'POST', { partyId: household.partyId, category: 'laundry', amountMinor: 987_65 })).status).toBe(201);
+    const token = (await duty.get(`/api/incidents/${incidentId}/status-links/${household.partyId}`).expect(200)).body.token;
+    await request(server.url)
+      .post('/api/guest/replies')
+      .set('x-status-token', token)
+      .send({ kind: 'need_help', key: 'perks-counters-help-1', text: 'We need a cot for the baby' })
+      .expect(201);
+    const totals = (await duty.get(`/api/incidents/${incidentId}/ledger/summary`).expect(200)).body as { totalMinor: number };
+    const money = (minor: number) => new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' }).format(minor / 100);
+
+    const page = desk.page;
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await openConsole(page, server.url, incidentId);
+    await page.locator(`[data-count="spend"][data-value="${money(totals.totalMinor)}"]`).waitFor();
+    await page.locator('[data-count="spend"] .stat-note', { hasText: `${money(987_65)} awaiting approval` }).waitFor();
+    await page.locator('[data-count="needs-attention"].tone-bad').waitFor();
+    const layout = await page.evaluate(() => {
+      const counters = [...document.querySelectorAll('.counter')];
+      const cut = [...document.querySelectorAll('.counter .stat-value, .counter .stat-label, .counter .stat-note')].filter(
+        (e) => e.scrollWidth > e.clientWidth || (!e.classList.contains('stat-value') && e.scrollHeight > e.clientHeight),
+      );
+      return { rows: new Set(counters.map((e) => Math.round(e.getBoundingClientRect().top))).size, cut: cut.map((e) => e.textContent ?? '') };
+    });
+    expect(layout).toEqual({ rows: 1, cut: [] });
+    await screenshot(page, 'perks-07-console-counters');
+  });
 });

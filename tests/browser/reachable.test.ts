@@ -5,7 +5,7 @@
  * everyone still waiting there. Each link is followed with the browser's own session and must
  * answer with the file it promises. Waits on app state, never on sleeps.
  */
-import type { IncidentState } from '../../shared/api.js';
+import type { HotelArrivals, IncidentState } from '../../shared/api.js';
 import { startTestServer } from '../helpers/server.js';
 import { assertClientBuilt, browserAvailable, openBrowser, screenshot, type BrowserSession } from './browser.js';
 import { openConsole, signIn, stormIncidentId } from './console-helpers.js';
@@ -102,6 +102,29 @@ describeBrowser('reachable from the console', () => {
     await follow(await page.getByTestId('rooming-pdf').getAttribute('href'), /application\/pdf/);
     await follow(await page.getByTestId('print-hotel-passes').getAttribute('href'), /application\/pdf/);
     await screenshot(page, 'reachable-03-hotel');
+  });
+
+  test('a household checked in at reception shows its room numbers in the console, live, for the duty manager on the phone', async () => {
+    const page = b.page;
+    await openConsole(page, server.url, incidentId);
+    const party = state.parties.find((p) => p.hotelId && p.guests.every((g) => g.whereabouts === 'waiting') && p !== state.parties.find((x) => x.hotelId))!;
+    await page.getByRole('tab', { name: /Households/ }).click();
+    await page.getByTestId('household-search').fill(party.passCode);
+    await page.locator(`button.row[data-party-id="${party.id}"]`).click();
+    expect(await page.getByTestId('household-rooms').count()).toBe(0);
+    // Reception checks them in (here through the API, as the reception tests do from the phone).
+    const arrivals = (await (await page.request.get(`${server.url}/api/incidents/${incidentId}/hotels/${party.hotelId}/arrivals`)).json()) as HotelArrivals;
+    const rooms = arrivals.households.find((h) => h.partyId === party.id)!.rooms;
+    let n = 300;
+    const roomNumbers = Object.fromEntries(rooms.map((r) => [r.type, Array.from({ length: r.count }, () => String(++n))]));
+    const res = await page.request.post(`${server.url}/api/incidents/${incidentId}/hotels/${party.hotelId}/arrivals/checkins`, {
+      data: { partyId: party.id, roomNumbers },
+      headers: { origin: server.url },
+    });
+    expect(res.status()).toBe(200);
+    const expected = rooms.map((r) => `${r.type} ${roomNumbers[r.type]!.join(', ')}`).join('; ');
+    await page.getByTestId('household-rooms').filter({ hasText: expected }).waitFor();
+    await screenshot(page, 'reachable-04-household-rooms');
   });
 
   test('Esc closes the map key, and only the key', async () => {

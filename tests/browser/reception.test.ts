@@ -11,6 +11,7 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { assertClientBuilt, browserAvailable, openBrowser, screenshot, type BrowserSession } from './browser.js';
 import { apiAs, PHONE, serveClientOverride, signInAs, smallTargets } from './reception-helpers.js';
+import { countOf } from '../../shared/plural.js';
 
 const describeBrowser = browserAvailable() ? describe : describe.skip;
 
@@ -204,6 +205,20 @@ describeBrowser('reception on a phone', () => {
         .sort(),
     );
     expect(await card(h!.partyId).locator('.hh-status').textContent()).toContain(`(${h!.guests.length - 1} of ${h!.guests.length})`);
+    // The header counts people as well as households, both ways: who is still to come and who is in.
+    const all = (await arrivals()).households;
+    const still = all.filter((x) => !['checked_out', 'no_show', 'self_evacuated'].includes(x.status) && x.guests.some((g) => !g.checkedIn));
+    const coming = still.reduce(
+      (n, x) => n + x.guests.filter((g) => !g.checkedIn && !['missing', 'own_way', 'no_show', 'checked_out'].includes(g.whereabouts ?? 'waiting')).length,
+      0,
+    );
+    const inHouse = all.filter((x) => x.status === 'checked_in');
+    const guestsIn = inHouse.reduce((n, x) => n + x.guests.filter((g) => g.checkedIn).length, 0);
+    const partly = inHouse.filter((x) => x.guests.some((g) => !g.checkedIn)).length;
+    expect(partly).toBeGreaterThanOrEqual(1);
+    expect(((await page.locator('.rx-sub').textContent()) ?? '').trim()).toBe(
+      `${countOf(still.length, 'household')} arriving (${countOf(coming, 'guest')}; ${partly} partly in) · ${countOf(inHouse.length, 'household')} in (${countOf(guestsIn, 'guest')})`,
+    );
     await card(h!.partyId).locator('.household-head').click();
     await screenshot(page, 'reception-04-partial');
     await card(h!.partyId).getByRole('button', { name: 'Check in the rest (1)' }).click();

@@ -178,6 +178,50 @@ describeBrowser('console in Chromium', () => {
     await screenshot(page, '08-insurer-incident');
   });
 
+  test("the insurer's spend by hotel shows every hotel's name in full, on a laptop and on a phone", async () => {
+    const { page } = browser;
+    await signIn('insurer@demo.test');
+    await page.getByRole('heading', { name: 'Incidents' }).waitFor();
+    const { incidents } = await apiJson<{ incidents: IncidentListItem[] }>('/api/incidents');
+    const storm = incidents.find((i) => /storm/i.test(i.name))!;
+    // Spend posted at every hotel of the night, under its real name (the ledger itself is
+    // exercised by the API tests; this is about reading the names on the page).
+    const duty = request.agent(server.url);
+    await duty.post('/api/auth/login').send({ email: DUTY, password: PASSWORD }).expect(200);
+    const state = (await duty.get(`/api/incidents/${storm.id}/state`).expect(200)).body as { hotels: { id: string; name: string }[] };
+    const names = [...state.hotels.map((h) => h.name), '(no hotel: transport)'];
+    await page.route('**/ledger/summary', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { byHotel: { key: string; label: string; amountMinor: number }[] };
+      body.byHotel = names.map((label, i) => ({ key: `k${i}`, label, amountMinor: 1000 * (i + 1) }));
+      await route.fulfill({ response: res, json: body });
+    });
+    try {
+      for (const viewport of [
+        { width: 1280, height: 720 },
+        { width: 390, height: 844 },
+      ]) {
+        await page.setViewportSize(viewport);
+        await page.goto(`${server.url}/#/incidents/${storm.id}`);
+        const byHotel = page.locator('section', { has: page.getByRole('heading', { name: 'By hotel' }) });
+        await byHotel.locator('.insurer-bar-label').first().waitFor();
+        const labels = await byHotel
+          .locator('.insurer-bar-label')
+          .evaluateAll((els) =>
+            els.map((el) => ({ text: el.textContent, clipped: el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1 })),
+          );
+        expect(labels.map((l) => l.text).sort()).toEqual([...names].sort());
+        expect(labels.filter((l) => l.clipped)).toEqual([]);
+        // Nothing of the list spills out of its card either.
+        expect(await byHotel.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+        await screenshot(page, `08b-insurer-by-hotel-${viewport.width}`);
+      }
+    } finally {
+      await page.unroute('**/ledger/summary');
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+  });
+
   test("reception staff land on their own hotel's page", async () => {
     const { page } = browser;
     await signIn('reception@demo.test');

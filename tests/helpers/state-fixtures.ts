@@ -24,6 +24,7 @@ export function partyFixture(id: string, over: Partial<Omit<Party, 'guests'>> & 
     passCode: `PC-${id}`,
     size: 2,
     hotelId: null,
+    roomNumbers: '',
     tripId: null,
     whereabouts: { state: 'waiting', label: 'waiting' },
     phone: '',

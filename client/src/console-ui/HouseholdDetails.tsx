@@ -110,6 +110,12 @@ export function HouseholdDetails({
         <dd>{lookup.name(party.siteId)}</dd>
         <dt>Hotel</dt>
         <dd>{party.hotelId ? lookup.name(party.hotelId) : 'not placed yet'}</dd>
+        {party.roomNumbers ? (
+          <>
+            <dt>Rooms</dt>
+            <dd data-testid="household-rooms">{party.roomNumbers}</dd>
+          </>
+        ) : null}
         <dt>Vehicle</dt>
         <dd>
           {trip

@@ -31,6 +31,16 @@ const time = (iso: string | null, tz?: string) => {
   }
 };
 
+/** Whole minutes past the departure time (0 within the first minute, or before it). */
+export function lateMinutes(departAt: string, now: number): number {
+  return Math.max(0, Math.floor((now - Date.parse(departAt)) / 60_000));
+}
+
+/** "12 min late", "2 h 5 min late": a driver sees at a glance that the duty managers are waiting on this vehicle. */
+export function lateText(minutes: number): string {
+  return minutes < 60 ? `${minutes} min late` : `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''} late`;
+}
+
 export function DriverPage({ token }: { token: string }) {
   // Field pages work with no network after one visit (client/sw/sw.js).
   useEffect(() => registerServiceWorker(), []);
@@ -39,6 +49,12 @@ export function DriverPage({ token }: { token: string }) {
   const [sharing, setSharing] = useState(false);
   const [shareNote, setShareNote] = useState<string | null>(null);
   const [confirmDepart, setConfirmDepart] = useState(false);
+  // The clock the "late" mark is read against, moved on every half minute.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = window.setInterval(() => setNow(Date.now()), 30_000);
+    return () => window.clearInterval(id);
+  }, []);
   // The trip in hand when the last stop is reached gives way to the next: say so.
   const [finished, setFinished] = useState<string | null>(null);
   const lastTrip = useRef<{ id: string; done: number } | null>(null);
@@ -176,6 +192,12 @@ export function DriverPage({ token }: { token: string }) {
             <p className="dr-when">
               From <strong>{trip.from.name}</strong> · leave {time(trip.departAt, tz)}
               {trip.departedAt && <> · left {time(trip.departedAt, tz)}</>}
+              {!departed && lateMinutes(trip.departAt, now) > 0 && (
+                <strong className="dr-late" data-testid="late">
+                  {' '}
+                  · {lateText(lateMinutes(trip.departAt, now))}
+                </strong>
+              )}
             </p>
             <p className="dr-count" data-testid="on-board">
               On board:{' '}

@@ -7,7 +7,7 @@
 import { roomNumbersText } from '../../../shared/room-numbers.js';
 import { useEffect, useRef, useState } from 'react';
 import { registerServiceWorker } from '../offline/service-worker.js';
-import type { GuestStatusView } from '../../../shared/messages.js';
+import { LANGUAGES, type GuestStatusView, type Language } from '../../../shared/messages.js';
 import { guestApi } from './guest-api.js';
 import { ApiError } from '../api.js';
 import { oneInFlight } from '../one-in-flight.js';
@@ -18,6 +18,20 @@ import './guest.css';
 
 export const POLL_MS = 15_000;
 
+/** Each language named in itself, so a guest finds theirs whatever the page is showing. */
+const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', pl: 'Polski', de: 'Deutsch' };
+const LANGUAGE_KEY = 'guest-page-language';
+
+/** The language this phone chose on the page before ('' or null: the household's own). */
+function storedLanguage(): Language | null {
+  try {
+    const v = window.localStorage.getItem(LANGUAGE_KEY);
+    return v && (LANGUAGES as readonly string[]).includes(v) ? (v as Language) : null;
+  } catch {
+    return null;
+  }
+}
+
 type Load = { kind: 'loading' } | { kind: 'invalid' } | { kind: 'ready'; view: GuestStatusView; offline: boolean; at: Date };
 
 export function GuestStatusPage({ token, openFeedback = false }: { token: string; openFeedback?: boolean }) {
@@ -25,6 +39,16 @@ export function GuestStatusPage({ token, openFeedback = false }: { token: string
   useEffect(() => registerServiceWorker(), []);
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const refreshNow = useRef<() => void>(() => undefined);
+  // The household's language is what staff recorded; a guest reading another one picks it here.
+  const [chosen, setChosen] = useState<Language | null>(storedLanguage);
+  const choose = (l: Language) => {
+    setChosen(l);
+    try {
+      window.localStorage.setItem(LANGUAGE_KEY, l);
+    } catch {
+      // A phone refusing storage still shows the language for this visit.
+    }
+  };
 
   // One poll per mounted page and token: a fetch still in flight when the page goes away (the link
   // changed, the tab closed) must not re-arm a timer, or the old token keeps polling in the
@@ -81,8 +105,8 @@ export function GuestStatusPage({ token, openFeedback = false }: { token: string
       </main>
     );
   }
-  const { view } = load;
-  const lang = view.household.language;
+  const lang = chosen ?? load.view.household.language;
+  const view: GuestStatusView = lang === load.view.household.language ? load.view : { ...load.view, household: { ...load.view.household, language: lang } };
   const t = STRINGS[lang];
   // A household split on the night (someone missing, or checked in before the rest) says so, person by person.
   const split = new Set(view.household.guests.map((g) => g.whereabouts)).size > 1;
@@ -90,6 +114,13 @@ export function GuestStatusPage({ token, openFeedback = false }: { token: string
   return (
     <main className="g-page" lang={lang} data-testid="guest-status" data-status={view.household.status}>
       <header className="g-head">
+        <nav className="g-langs" aria-label="Language / Język / Sprache">
+          {LANGUAGES.map((l) => (
+            <button key={l} type="button" lang={l} aria-pressed={l === lang} onClick={() => choose(l)}>
+              {LANGUAGE_NAMES[l]}
+            </button>
+          ))}
+        </nav>
         <p className="g-incident">{view.incident.name}</p>
         <h1>
           {view.household.name}

@@ -1,5 +1,5 @@
 /** Spend per night (noon to noon, incident time) as an SVG column chart. */
-import type { MoneyRow } from '../../../shared/ledger.js';
+import { nightLabel, type MoneyRow } from '../../../shared/ledger.js';
 import { formatMoneyMinor } from '../format.js';
 import { columnLayout } from './charts.js';
 
@@ -27,7 +27,7 @@ export function SpendOverTime({ rows, currency }: { rows: MoneyRow[]; currency: 
                     {formatMoneyMinor(c.bar.amountMinor, currency)}
                   </text>
                   <text x={c.x + c.w / 2} y={H - 5} fontSize="10" textAnchor="middle">
-                    {c.bar.key.slice(5)}
+                    {nightLabel(c.bar.key)}
                   </text>
                 </>
               ) : null}

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import { registerServiceWorker } from '../offline/service-worker.js';
-import type { PassSheet, PassSites } from '../../../shared/passes.js';
+import { passJourney, type PassSheet, type PassSites } from '../../../shared/passes.js';
 import { QrSvg } from './QrSvg.js';
 import { api, passUrls } from '../api.js';
 import './passes.css';
@@ -97,11 +97,16 @@ export function PassesPage({ incidentId, siteId }: { incidentId: string; siteId:
                 ) : (
                   <p className="pass-hotel">Hotel: being arranged. Please stay at {sheet.site.name}.</p>
                 )}
-                <p className="pass-ride">
-                  {p.transport
-                    ? `${p.transport.kind.replace(/_/g, ' ')} ${p.transport.vehicleId}${p.transport.provider ? ` (${p.transport.provider})` : ''}, leaves ${when(p.transport.departAt, tz)}`
-                    : 'Transport: being arranged'}
-                </p>
+                {(() => {
+                  const journey = passJourney(p, (iso) => when(iso, tz));
+                  return (
+                    <>
+                      {journey.stay && <p className="pass-ride">{journey.stay}</p>}
+                      {journey.ride && <p className="pass-ride">{journey.ride}</p>}
+                      {journey.detail && <p className="pass-addr">{journey.detail}</p>}
+                    </>
+                  );
+                })()}
                 {p.hotel && p.hotel.perks.length > 0 && <p className="pass-perks">On the park's account: {p.hotel.perks.join(' · ')}</p>}
               </div>
               <div className="pass-code">

@@ -22,6 +22,7 @@ import { perksByParty, type PerkItem } from './perks.js';
 import type { ScanTarget } from '../../../shared/passes.js';
 import { countOf } from '../../../shared/plural.js';
 import { formatMoneyMinor } from '../../../shared/ledger.js';
+import type { Whereabouts } from '../../../shared/whereabouts.js';
 import { etaText, groupByVehicle, matches, overlay, tabsOf, timeOf, type Tab } from './model.js';
 import './reception.css';
 
@@ -32,6 +33,8 @@ export interface ReceptionPageProps {
 }
 
 const NO_PERKS: PerkItem[] = [];
+/** Members the desk no longer waits for (missing, gone their own way, a no-show, left). */
+const NOT_COMING: readonly Whereabouts[] = ['missing', 'own_way', 'no_show', 'checked_out'];
 const NO_QUEUED: QueuedAction[] = [];
 
 export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
@@ -83,13 +86,15 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
   // Times in the incident's zone (a list cached before this field existed: the device's own).
   const zone = data.arrivals?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const counts = useMemo(() => {
-    const c = { arriving: 0, in_house: 0, closed: 0, guestsIn: 0, partly: 0 };
+    const c = { arriving: 0, in_house: 0, closed: 0, guestsIn: 0, guestsComing: 0, partly: 0 };
     for (const h of households) {
       const tabs = tabsOf(h);
       for (const t of tabs) c[t]++;
       // Part of the household in, the rest still to come: listed under both, counted once in the header.
       if (tabs.length > 1) c.partly++;
       c.guestsIn += tabs.includes('in_house') ? h.guests.filter((g) => g.checkedIn).length : 0;
+      // People still to come, as well as households: a desk readies beds by the head.
+      c.guestsComing += tabs.includes('arriving') ? h.guests.filter((g) => !g.checkedIn && !NOT_COMING.includes(g.whereabouts ?? 'waiting')).length : 0;
     }
     return c;
   }, [households]);
@@ -164,8 +169,8 @@ export function ReceptionPage({ user, onAuthError }: ReceptionPageProps) {
         <h1>{data.arrivals?.hotel.name ?? 'Reception'}</h1>
         <p className="muted rx-sub">
           {/* The same figures as the tabs: a household partly in is arriving (the rest) and in (those here). */}
-          {counts.arriving} arriving{counts.partly ? ` (${counts.partly} partly in)` : ''} · {countOf(counts.in_house, 'household')} in (
-          {countOf(counts.guestsIn, 'guest')})
+          {countOf(counts.arriving, 'household')} arriving ({countOf(counts.guestsComing, 'guest')}
+          {counts.partly ? `; ${counts.partly} partly in` : ''}) · {countOf(counts.in_house, 'household')} in ({countOf(counts.guestsIn, 'guest')})
           <span
             className={`live-dot ${data.live ? 'on' : 'off'}`}
             title={data.live ? 'Live updates on' : 'Live updates paused'}
