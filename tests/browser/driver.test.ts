@@ -78,14 +78,10 @@ describeBrowser('driver on a phone', () => {
     expect(await page.locator('article.dr-hh').count()).toBe(trip.households.length);
     expect(await smallTargets(page, 'main.driver')).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    // The replayed night's departures are long past: the phone says how late, as the console's
-    // "Vehicle overdue" does, rather than a bare time the driver may take for tomorrow's.
-    expect(Date.parse(trip.departAt)).toBeLessThan(Date.now() - 60 * 60_000);
-    const minutes = Math.floor((Date.now() - Date.parse(trip.departAt)) / 60_000);
-    const late = (await page.getByTestId('late').textContent())!.trim();
-    const m = /^· (\d+) h(?: (\d+) min)? late$/.exec(late);
-    expect(m).not.toBeNull();
-    expect(Math.abs(Number(m![1]) * 60 + Number(m![2] ?? 0) - minutes)).toBeLessThanOrEqual(1);
+    // A live night's departure gone by says how late (tests/unit/driver-late.test.ts); this night is
+    // replayed weeks later, so its departures are not "886 h late" on the driver's phone.
+    expect(Date.parse(trip.departAt)).toBeLessThan(Date.now() - 13 * 60 * 60_000);
+    expect(await page.getByTestId('late').count()).toBe(0);
     await screenshot(page, 'driver-01-manifest');
 
     const aboard = trip.households.slice(0, trip.households.length - 1);

@@ -15,6 +15,7 @@ import { countOf } from '../../../shared/plural.js';
 import { api, ApiError, driveUrl } from '../api.js';
 import { oneInFlight } from '../one-in-flight.js';
 import { dateFormat } from '../../../shared/intl.js';
+import { lateMinutes, lateText } from './late.js';
 
 const KIND: Record<string, string> = { coach: 'Coach', minibus: 'Minibus', taxi: 'Taxi', accessible_taxi: 'Accessible taxi' };
 /** `21:06`, or `Sat 21:06` when not today: a driver must not misread yesterday's time. */
@@ -30,16 +31,6 @@ const time = (iso: string | null, tz?: string) => {
     return d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
   }
 };
-
-/** Whole minutes past the departure time (0 within the first minute, or before it). */
-export function lateMinutes(departAt: string, now: number): number {
-  return Math.max(0, Math.floor((now - Date.parse(departAt)) / 60_000));
-}
-
-/** "12 min late", "2 h 5 min late": a driver sees at a glance that the duty managers are waiting on this vehicle. */
-export function lateText(minutes: number): string {
-  return minutes < 60 ? `${minutes} min late` : `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''} late`;
-}
 
 export function DriverPage({ token }: { token: string }) {
   // Field pages work with no network after one visit (client/sw/sw.js).
