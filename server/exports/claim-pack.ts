@@ -7,7 +7,7 @@
  */
 import { pdfBuffer } from '../files/pdf.js';
 import type { Db } from '../db/client.js';
-import { allocate, formatMinor, photoSha256 } from '../../shared/ledger.js';
+import { allocate, formatMinor, photoSha256, type ReceiptContentType } from '../../shared/ledger.js';
 import { AppError } from '../http/errors.js';
 import { loadIncident, loadTotalsContext } from '../ledger/context.js';
 import { noteDigest } from '../ledger/chain.js';
@@ -16,6 +16,7 @@ import { householdGuests } from '../checkin/repo.js';
 import { findParty, partyTrips, userNames } from './repo.js';
 import { receiptsBySha, receiptWithData } from '../ledger/receipt-repo.js';
 import { LedgerAggregator } from '../ledger/totals.js';
+import { tooLargeToDecode } from '../ledger/image-size.js';
 
 export interface ClaimPack {
   incident: { id: string; name: string; currency: string; timezone: string };
@@ -196,7 +197,14 @@ export function claimPackPdf(pack: ClaimPack): Promise<Buffer> {
       doc.font('Helvetica-Bold').fontSize(12).text(`Receipt for entry #${r.seq}`);
       doc.font('Courier').fontSize(8).text(`sha256 ${r.sha256}`);
       doc.moveDown(0.5);
-      if (r.data) {
+      // A photo stored before uploads were size-checked may declare gigabytes of pixels: not drawn.
+      const tooLarge = r.data ? tooLargeToDecode(r.data, r.contentType as ReceiptContentType) : null;
+      if (tooLarge)
+        doc
+          .font('Helvetica')
+          .fontSize(10)
+          .text(`This photo (${tooLarge.width} x ${tooLarge.height} pixels) is too large to draw here; fetch it from the ledger by its sha256.`);
+      else if (r.data) {
         try {
           doc.image(r.data, M, doc.y, { fit: [width, doc.page.height - doc.y - M], align: 'center' });
         } catch {
