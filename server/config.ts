@@ -82,6 +82,9 @@ const envSchema = z.object({
   IDEMPOTENCY_LEASE_MS: z.coerce.number().int().positive().default(15_000),
   /** How often open sockets' sessions are re-checked: a signed-out or expired session's socket is closed. */
   SOCKET_SESSION_CHECK_MS: z.coerce.number().int().positive().default(30_000),
+  /** Open sockets one session, and one user, may hold on a process (a tab each); the next is refused until one closes. */
+  SOCKETS_PER_SESSION: z.coerce.number().int().positive().default(20),
+  SOCKETS_PER_USER: z.coerce.number().int().positive().default(60),
 });
 
 export type Config = z.output<typeof envSchema>;
