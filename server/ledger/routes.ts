@@ -91,6 +91,8 @@ export const ledgerRoutes = [
     method: 'get',
     path: `${at}/verify`,
     roles: READERS,
+    // Re-reads and re-hashes every line and every cited photo's bytes: the work of an export's verification, and its budget.
+    limit: 'exports',
     params,
     scope: 'incident',
     handler: async ({ res, params, deps }) => res.json(await deps.ledger.verifyChain(params.incidentId)),

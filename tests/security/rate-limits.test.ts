@@ -19,7 +19,7 @@ const LIMITS = { plans: 3, exports: 2, downloads: 3, imports: 2 };
 let server: TestServer;
 let fp: Awaited<ReturnType<typeof fingerprinter>>;
 let A: string;
-const agents = {} as Record<'duty' | 'duty2' | 'insurer' | 'insurer2' | 'reception', Agent>;
+const agents = {} as Record<'duty' | 'duty2' | 'insurer' | 'insurer2' | 'insurer3' | 'reception', Agent>;
 
 async function user(key: keyof typeof agents, role: Role, opts: { incidentId?: string; hotelId?: string; bound?: string[] } = {}) {
   const email = `rate-${key}@test.example`;
@@ -114,6 +114,21 @@ test('exports: creating and verifying share a budget; downloads have their own; 
   // Another insurer of the same incident is not affected.
   await agents.insurer2.post(`/api/incidents/${A}/exports`).send({}).expect(201);
   await agents.insurer2.get(`/api/incidents/${A}/exports/${ids[0]}/files/ledger.csv`).expect(200);
+});
+
+test("the ledger's whole-chain check counts as an export verification, a claim pack as a download", async () => {
+  // Both re-read the whole ledger (the chain check re-hashes every cited photo's bytes too): an
+  // insurer looping either was unlimited while an export's own verification was limited.
+  await user('insurer3', 'insurer', { bound: [A] });
+  for (let i = 0; i < LIMITS.exports; i++) await agents.insurer3.get(`/api/incidents/${A}/ledger/verify`).expect(200);
+  await expectLimited(await agents.insurer3.get(`/api/incidents/${A}/ledger/verify`));
+  await expectLimited(await agents.insurer3.post(`/api/incidents/${A}/exports`).send({}));
+  const party = (await agents.duty.get(`/api/incidents/${A}/state`).expect(200)).body.parties[0].id as string;
+  for (let i = 0; i < LIMITS.downloads; i++) await agents.insurer3.get(`/api/incidents/${A}/exports/claim-packs/${party}`).expect(200);
+  await expectLimited(await agents.insurer3.get(`/api/incidents/${A}/exports/claim-packs/${party}`));
+  // Totals and lines stay unlimited; another insurer is unaffected.
+  await agents.insurer3.get(`/api/incidents/${A}/ledger/summary`).expect(200);
+  await agents.insurer2.get(`/api/incidents/${A}/ledger/verify`).expect(200);
 });
 
 test('imports: scenario and guest-list imports share a budget', async () => {
