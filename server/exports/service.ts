@@ -5,7 +5,7 @@
  * the totals from the live ledger and compares them with a manifest, naming the first bad entry.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db/client.js';
@@ -52,6 +52,25 @@ export interface ExportRange {
   to: Date | null;
 }
 
+/**
+ * The directory exports are written to, readable by this server's user alone. The default is under
+ * the shared temporary directory, where any user of the machine could read exports made there
+ * (0755 directories, 0644 files) or, by making the directory first, own it and swap files before
+ * an insurer downloads them. A directory that is ours is made private (0700, its earlier exports
+ * with it); one that is not ours, or is not a plain directory (a symlink), is not used: a fresh
+ * private directory beside it is made instead.
+ */
+export function privateDir(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  if (st.isDirectory() && (uid === null || st.uid === uid)) {
+    if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+    return dir;
+  }
+  return mkdtempSync(`${dir}-`);
+}
+
 export class ExportService {
   readonly dir: string;
   constructor(
@@ -61,7 +80,7 @@ export class ExportService {
     private readonly signer: LedgerSigner | null,
     dir = process.env.EXPORT_DIR ?? path.join(os.tmpdir(), 'rc-exports'),
   ) {
-    this.dir = dir;
+    this.dir = privateDir(dir);
   }
 
   /**
@@ -135,7 +154,7 @@ export class ExportService {
     if (!this.signer) throw new Error('exports need a signing key');
     const { agg, names } = await this.prepare(incident);
     const dir = this.exportDir(exportId);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const files: ExportFile[] = [];
     const record = async (format: ExportFile['format'], sink: HashedSink) => {
       const { sha256, bytes } = await sink.finished();
@@ -199,7 +218,7 @@ export class ExportService {
       files,
     };
     manifest.signature = this.signer.sign(manifest);
-    writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     await repo.recordExport(this.db, { id: exportId, incidentId, userId: user.id, createdAt, format: formats.join('+'), range: manifest.range, manifest });
     return manifest;
   }
