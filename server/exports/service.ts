@@ -71,6 +71,9 @@ export function privateDir(dir: string): string {
   return mkdtempSync(`${dir}-`);
 }
 
+/** How many of an incident's exports keep their files on this server (the newest). */
+export const EXPORT_FILES_KEPT = 20;
+
 export class ExportService {
   readonly dir: string;
   constructor(
@@ -220,7 +223,18 @@ export class ExportService {
     manifest.signature = this.signer.sign(manifest);
     writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     await repo.recordExport(this.db, { id: exportId, incidentId, userId: user.id, createdAt, format: formats.join('+'), range: manifest.range, manifest });
+    await this.keepNewestFiles(incidentId);
     return manifest;
+  }
+
+  /**
+   * Each export writes the whole ledger three times over (CSV, spreadsheet, PDF) and nothing ever
+   * removed them: an insurer making exports at the limit's pace filled the disk. The files of an
+   * incident's newest EXPORT_FILES_KEPT exports stay; older ones are deleted (their manifests stay
+   * on record for verification, and downloading them says to make a new export).
+   */
+  private async keepNewestFiles(incidentId: string): Promise<void> {
+    for (const id of await repo.exportsBeyond(this.db, incidentId, EXPORT_FILES_KEPT)) rmSync(this.exportDir(id), { recursive: true, force: true });
   }
 
   exportDir(exportId: string): string {
