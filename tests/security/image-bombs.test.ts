@@ -124,3 +124,29 @@ test("a bomb stored before the check is listed in the household's claim pack but
   expect(pdf).not.toMatch(/\/Subtype \/Image/);
   expect(Date.now() - started).toBeLessThan(5000);
 });
+
+test('a photo cited by many perks is read and drawn once in the claim pack', async () => {
+  // A penny perk forty times over, each citing one photo: the pack held (and drew) a copy per line.
+  const h = n.household();
+  await n.checkIn(h.partyId);
+  const photo = await QRCode.toBuffer(`RECEIPT ${h.partyId}`, { type: 'png', width: 240 });
+  const { id } = (await upload(photo, 'image/png').expect(201)).body as { id: string };
+  const images = async () => {
+    const res = await n.insurer
+      .get(`${n.base}/exports/claim-packs/${h.partyId}`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    return ((res.body as Buffer).toString('latin1').match(/\/Subtype \/Image/g) ?? []).length;
+  };
+  await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 1, receiptPhotoId: id }).expect(201);
+  const once = await images();
+  expect(once).toBeGreaterThan(0);
+  for (let i = 0; i < 39; i++)
+    await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 1, receiptPhotoId: id }).expect(201);
+  expect(await images()).toBe(once);
+});
