@@ -68,6 +68,8 @@ const envSchema = z.object({
   RATE_LIMIT_IMPORTS_PER_MIN: z.coerce.number().int().positive().default(20),
   /** Receipt photo uploads (each up to 5 MB, read before anything else). */
   RATE_LIMIT_UPLOADS_PER_MIN: z.coerce.number().int().positive().default(20),
+  /** Perks recorded per user per minute: a desk's pace, not a script filling the append-only ledger with penny lines. */
+  RATE_LIMIT_PERKS_PER_MIN: z.coerce.number().int().positive().default(120),
   /** Replies and feedback per status link (a household's token) per minute: a person's pace. */
   RATE_LIMIT_GUEST_REPLIES_PER_MIN: z.coerce.number().int().positive().default(6),
   /**

@@ -109,6 +109,8 @@ export const ledgerRoutes = [
     method: 'post',
     path: `${at}/perks`,
     roles: RECORDERS,
+    // The ledger is append-only: a script recording penny perks (each within the staff limit) would fill it for good.
+    limit: 'perks',
     params,
     scope: 'incident',
     handler: async ({ req, res, params, user, deps }) => {

@@ -14,12 +14,12 @@ import { loadConfig } from '../../server/config.js';
 import { RateLimiter } from '../../server/http/rate-limit.js';
 import { changedTables, fingerprinter } from './fuzz-kit.js';
 
-const LIMITS = { plans: 3, exports: 2, downloads: 3, imports: 2 };
+const LIMITS = { plans: 3, exports: 2, downloads: 3, imports: 2, perks: 3 };
 
 let server: TestServer;
 let fp: Awaited<ReturnType<typeof fingerprinter>>;
 let A: string;
-const agents = {} as Record<'duty' | 'duty2' | 'insurer' | 'insurer2' | 'insurer3' | 'reception', Agent>;
+const agents = {} as Record<'duty' | 'duty2' | 'insurer' | 'insurer2' | 'insurer3' | 'reception' | 'perker' | 'perker2', Agent>;
 
 async function user(key: keyof typeof agents, role: Role, opts: { incidentId?: string; hotelId?: string; bound?: string[] } = {}) {
   const email = `rate-${key}@test.example`;
@@ -40,6 +40,7 @@ beforeAll(async () => {
       RATE_LIMIT_EXPORTS_PER_MIN: String(LIMITS.exports),
       RATE_LIMIT_DOWNLOADS_PER_MIN: String(LIMITS.downloads),
       RATE_LIMIT_IMPORTS_PER_MIN: String(LIMITS.imports),
+      RATE_LIMIT_PERKS_PER_MIN: String(LIMITS.perks),
     },
   });
   await insertUser(server.database.db, { email: 'rate-setup@test.example', name: 'Setup', role: 'admin', passwordHash: await hashPassword(DEMO_PASSWORD) });
@@ -129,6 +130,21 @@ test("the ledger's whole-chain check counts as an export verification, a claim p
   // Totals and lines stay unlimited; another insurer is unaffected.
   await agents.insurer3.get(`/api/incidents/${A}/ledger/summary`).expect(200);
   await agents.insurer2.get(`/api/incidents/${A}/ledger/verify`).expect(200);
+});
+
+test('perks: the next perk over the limit is a 429 that writes nothing; another member of staff is unaffected', async () => {
+  // Each perk is a permanent ledger line (append-only): penny perks within the staff limit, sent by
+  // a script, used to be unlimited.
+  expect(loadConfig({}).RATE_LIMIT_PERKS_PER_MIN).toBe(120);
+  await user('perker', 'duty_manager');
+  await user('perker2', 'duty_manager');
+  const party = (await agents.perker.get(`/api/incidents/${A}/state`).expect(200)).body.parties[0].id as string;
+  const perk = (who: Agent) => who.post(`/api/incidents/${A}/ledger/perks`).send({ partyId: party, hotelId: 'A1', category: 'meals', amountMinor: 1 });
+  for (let i = 0; i < LIMITS.perks; i++) expect((await perk(agents.perker)).status).toBe(201);
+  const before = await fp.settled();
+  await expectLimited(await perk(agents.perker));
+  expect(changedTables(before, await fp.take())).toEqual([]);
+  expect((await perk(agents.perker2)).status).toBe(201);
 });
 
 test('imports: scenario and guest-list imports share a budget', async () => {
