@@ -257,6 +257,7 @@ function rateLimits(config: Config): Record<RateLimitName, express.RequestHandle
     exports: perUserRateLimit({ limit: config.RATE_LIMIT_EXPORTS_PER_MIN, what: 'export requests (create or verify)' }),
     downloads: perUserRateLimit({ limit: config.RATE_LIMIT_DOWNLOADS_PER_MIN, what: 'export downloads' }),
     uploads: perUserRateLimit({ limit: config.RATE_LIMIT_UPLOADS_PER_MIN, what: 'receipt photo uploads' }),
+    perks: perUserRateLimit({ limit: config.RATE_LIMIT_PERKS_PER_MIN, what: 'perks recorded' }),
   };
 }
 

@@ -68,6 +68,8 @@ const envSchema = z.object({
   RATE_LIMIT_IMPORTS_PER_MIN: z.coerce.number().int().positive().default(20),
   /** Receipt photo uploads (each up to 5 MB, read before anything else). */
   RATE_LIMIT_UPLOADS_PER_MIN: z.coerce.number().int().positive().default(20),
+  /** Perks recorded per user per minute: a desk's pace, not a script filling the append-only ledger with penny lines. */
+  RATE_LIMIT_PERKS_PER_MIN: z.coerce.number().int().positive().default(120),
   /** Replies and feedback per status link (a household's token) per minute: a person's pace. */
   RATE_LIMIT_GUEST_REPLIES_PER_MIN: z.coerce.number().int().positive().default(6),
   /**
@@ -82,6 +84,9 @@ const envSchema = z.object({
   IDEMPOTENCY_LEASE_MS: z.coerce.number().int().positive().default(15_000),
   /** How often open sockets' sessions are re-checked: a signed-out or expired session's socket is closed. */
   SOCKET_SESSION_CHECK_MS: z.coerce.number().int().positive().default(30_000),
+  /** Open sockets one session, and one user, may hold on a process (a tab each); the next is refused until one closes. */
+  SOCKETS_PER_SESSION: z.coerce.number().int().positive().default(20),
+  SOCKETS_PER_USER: z.coerce.number().int().positive().default(60),
 });
 
 export type Config = z.output<typeof envSchema>;

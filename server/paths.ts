@@ -4,7 +4,7 @@
  * loaded: ~36 MB less resident, decision 0017). Files that are not code (migrations, the client
  * build, the client's sources) are always found from the project's root.
  */
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,3 +31,14 @@ export const CHILD_EXEC_ARGV: readonly string[] = FROM_SOURCES ? ['--import', 't
 
 export const CLIENT_DIST = path.join(ROOT, 'dist/client');
 export const MIGRATIONS_DIR = path.join(ROOT, 'server/db/migrations');
+
+/**
+ * A directory only this server's user may enter (0700): made so when new, and an existing one is
+ * closed to the machine's other users (chmod fails loudly when it is not ours). PGlite writes its
+ * database files world-writable (0666), whatever the umask: the directory is what keeps the users
+ * table, the sessions and the ledger from any other account on the machine.
+ */
+export function privateDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}

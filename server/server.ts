@@ -50,6 +50,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       .filter(Boolean),
     hostAllowed: hostAllowed(config),
     sessionCheckMs: config.SOCKET_SESSION_CHECK_MS,
+    socketsPer: { session: config.SOCKETS_PER_SESSION, user: config.SOCKETS_PER_USER },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,8 +4,9 @@
  * `pg_restore --clean`, so a backup can be taken while the server runs.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { privateDirectory } from '../paths.js';
 
 export type BackupTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
 
@@ -21,13 +22,19 @@ function run(cmd: string, args: string[]): Promise<void> {
 
 export async function backup(target: BackupTarget, file: string): Promise<void> {
   mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  if (target.kind === 'postgres') return run('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, target.url]);
+  if (target.kind === 'postgres') {
+    await run('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, target.url]);
+    // The whole database (password hashes, guests' details): the server's user's alone.
+    chmodSync(file, 0o600);
+    return;
+  }
   if (!existsSync(target.dataDir)) throw new Error(`No PGlite data directory at ${target.dataDir}`);
   const { PGlite } = await import('@electric-sql/pglite');
   const db = await PGlite.create(target.dataDir);
   try {
     const blob = await db.dumpDataDir('gzip');
-    writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
+    writeFileSync(file, Buffer.from(await blob.arrayBuffer()), { mode: 0o600 });
+    chmodSync(file, 0o600);
   } finally {
     await db.close();
   }
@@ -44,8 +51,10 @@ export async function restore(target: BackupTarget, file: string): Promise<{ kep
   if (existsSync(target.dataDir)) {
     keptOldDataAt = `${target.dataDir}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(target.dataDir, keptOldDataAt);
+    privateDirectory(keptOldDataAt);
   }
   mkdirSync(path.dirname(path.resolve(target.dataDir)), { recursive: true });
+  privateDirectory(target.dataDir);
   const { PGlite } = await import('@electric-sql/pglite');
   const db = await PGlite.create(target.dataDir, { loadDataDir: new Blob([readFileSync(file)]) });
   await db.close();

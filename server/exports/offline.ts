@@ -65,7 +65,7 @@ export function checkCsv(manifest: ExportManifest, csvText: string): CsvCheck {
     checks.push({
       name: 'csv formula cells',
       ok: true,
-      detail: `${neutralised.length} cell(s) began with = + - @, a tab or a carriage return and were written with a leading apostrophe so spreadsheets show them as text; the apostrophe is not part of the ledger and is removed before hashing (${neutralised.filter(Boolean).join('; ')}${neutralised.length > 3 ? '; …' : ''})`,
+      detail: `${neutralised.length} cell(s) began with = + - @ (perhaps after spaces or a line break), a tab, a carriage return or a line feed and were written with a leading apostrophe so spreadsheets show them as text; the apostrophe is not part of the ledger and is removed before hashing (${neutralised.filter(Boolean).join('; ')}${neutralised.length > 3 ? '; …' : ''})`,
     });
   const get = (r: string[], c: (typeof LINE_COLUMNS)[number]) => r[col(c)] ?? '';
   const opt = (r: string[], c: (typeof LINE_COLUMNS)[number]) => get(r, c) || null;

@@ -38,6 +38,18 @@ export async function recordExport(db: Exec, row: typeof exportsLog.$inferInsert
 }
 
 /** The incident's last 100 exports, newest first, with who made them. */
+/** Ids of an incident's exports older than its newest `keep` (their files may go; their manifests stay). */
+export async function exportsBeyond(db: Exec, incidentId: string, keep: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: exportsLog.id })
+    .from(exportsLog)
+    .where(eq(exportsLog.incidentId, incidentId))
+    .orderBy(desc(exportsLog.createdAt), desc(exportsLog.id))
+    .offset(keep)
+    .limit(1000);
+  return rows.map((r) => r.id);
+}
+
 export function recentExports(db: Exec, incidentId: string) {
   return db
     .select({ e: exportsLog, name: users.name })

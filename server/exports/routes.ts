@@ -2,7 +2,7 @@
  * Exports under /api/incidents/:incidentId/exports, for insurers (their incidents only) and duty
  * managers. Making an export is recorded (who, when, which range); nothing in the ledger changes.
  * Making or verifying one (builds files, re-reads the ledger) counts against the per-user `exports`
- * limit, downloading its files against `downloads`.
+ * limit, downloading its files (and a household's claim pack, built on request) against `downloads`.
  */
 import { z } from 'zod';
 import { routesFor } from '../http/route.js';
@@ -57,6 +57,8 @@ export const exportRoutes = [
     method: 'get',
     path: `${at}/claim-packs/:partyId`,
     roles: READERS,
+    // A PDF built on request from the whole ledger and the household's photos: a download, and its budget.
+    limit: 'downloads',
     params: packParams,
     scope: 'incident',
     handler: async ({ res, params, deps }) => {

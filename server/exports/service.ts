@@ -5,7 +5,7 @@
  * the totals from the live ledger and compares them with a manifest, naming the first bad entry.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db/client.js';
@@ -52,6 +52,28 @@ export interface ExportRange {
   to: Date | null;
 }
 
+/**
+ * The directory exports are written to, readable by this server's user alone. The default is under
+ * the shared temporary directory, where any user of the machine could read exports made there
+ * (0755 directories, 0644 files) or, by making the directory first, own it and swap files before
+ * an insurer downloads them. A directory that is ours is made private (0700, its earlier exports
+ * with it); one that is not ours, or is not a plain directory (a symlink), is not used: a fresh
+ * private directory beside it is made instead.
+ */
+export function privateDir(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  if (st.isDirectory() && (uid === null || st.uid === uid)) {
+    if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+    return dir;
+  }
+  return mkdtempSync(`${dir}-`);
+}
+
+/** How many of an incident's exports keep their files on this server (the newest). */
+export const EXPORT_FILES_KEPT = 20;
+
 export class ExportService {
   readonly dir: string;
   constructor(
@@ -61,7 +83,7 @@ export class ExportService {
     private readonly signer: LedgerSigner | null,
     dir = process.env.EXPORT_DIR ?? path.join(os.tmpdir(), 'rc-exports'),
   ) {
-    this.dir = dir;
+    this.dir = privateDir(dir);
   }
 
   /**
@@ -135,7 +157,7 @@ export class ExportService {
     if (!this.signer) throw new Error('exports need a signing key');
     const { agg, names } = await this.prepare(incident);
     const dir = this.exportDir(exportId);
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const files: ExportFile[] = [];
     const record = async (format: ExportFile['format'], sink: HashedSink) => {
       const { sha256, bytes } = await sink.finished();
@@ -199,9 +221,20 @@ export class ExportService {
       files,
     };
     manifest.signature = this.signer.sign(manifest);
-    writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     await repo.recordExport(this.db, { id: exportId, incidentId, userId: user.id, createdAt, format: formats.join('+'), range: manifest.range, manifest });
+    await this.keepNewestFiles(incidentId);
     return manifest;
+  }
+
+  /**
+   * Each export writes the whole ledger three times over (CSV, spreadsheet, PDF) and nothing ever
+   * removed them: an insurer making exports at the limit's pace filled the disk. The files of an
+   * incident's newest EXPORT_FILES_KEPT exports stay; older ones are deleted (their manifests stay
+   * on record for verification, and downloading them says to make a new export).
+   */
+  private async keepNewestFiles(incidentId: string): Promise<void> {
+    for (const id of await repo.exportsBeyond(this.db, incidentId, EXPORT_FILES_KEPT)) rmSync(this.exportDir(id), { recursive: true, force: true });
   }
 
   exportDir(exportId: string): string {

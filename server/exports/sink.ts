@@ -13,7 +13,8 @@ export interface HashedSink {
 export function hashingFile(file: string): HashedSink {
   const hash = createHash('sha256');
   let bytes = 0;
-  const out = createWriteStream(file);
+  // Only this server's user may read an export (guests' names, money): never the machine's other users.
+  const out = createWriteStream(file, { mode: 0o600 });
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);

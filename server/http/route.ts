@@ -30,7 +30,7 @@ export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type Roles = readonly Role[] | 'signed-in' | 'public' | 'token';
 
 /** Per-user limits that several routes share (one counter each); app.ts makes them from the config. */
-export type RateLimitName = 'planner' | 'imports' | 'exports' | 'downloads' | 'uploads';
+export type RateLimitName = 'planner' | 'imports' | 'exports' | 'downloads' | 'uploads' | 'perks';
 
 /** `incident`: params.incidentId must be visible to the caller; `hotel`: and a reception's own params.hotelId. */
 export type Scope = 'incident' | 'hotel';

@@ -91,6 +91,8 @@ export const ledgerRoutes = [
     method: 'get',
     path: `${at}/verify`,
     roles: READERS,
+    // Re-reads and re-hashes every line and every cited photo's bytes: the work of an export's verification, and its budget.
+    limit: 'exports',
     params,
     scope: 'incident',
     handler: async ({ res, params, deps }) => res.json(await deps.ledger.verifyChain(params.incidentId)),
@@ -107,6 +109,8 @@ export const ledgerRoutes = [
     method: 'post',
     path: `${at}/perks`,
     roles: RECORDERS,
+    // The ledger is append-only: a script recording penny perks (each within the staff limit) would fill it for good.
+    limit: 'perks',
     params,
     scope: 'incident',
     handler: async ({ req, res, params, user, deps }) => {

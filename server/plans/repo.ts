@@ -51,8 +51,12 @@ export async function insertPlan(db: Exec, row: typeof plans.$inferInsert): Prom
   return created!;
 }
 
+/** A proposal steps down (a move made a new one from it); a plan applied meanwhile is left as it is. */
 export async function markSuperseded(db: Exec, planId: string): Promise<void> {
-  await db.update(plans).set({ status: 'superseded' }).where(eq(plans.id, planId));
+  await db
+    .update(plans)
+    .set({ status: 'superseded' })
+    .where(and(eq(plans.id, planId), eq(plans.status, 'proposed')));
 }
 
 /** The plan in force steps down (a new one is being applied). */

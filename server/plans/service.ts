@@ -208,8 +208,17 @@ export class PlanService {
         partyId: move.partyId,
       });
     }
-    const created = await repo.insertPlan(this.db, { incidentId, createdBy: userId, baseSeq: row.baseSeq, plan, pins });
-    await repo.markSuperseded(this.db, row.id);
+    // The plan may have been applied (or moved by a colleague) while this one was computed: decided
+    // under the incident's lock, which an apply holds to its commit, so a plan in force is never
+    // marked superseded and a move is never made on a plan that is no longer a proposal.
+    const created = await this.db.transaction(async (tx) => {
+      await lockIncident(tx, incidentId);
+      const now = await this.find(tx, incidentId, planId);
+      if (now.status !== 'proposed') throw new AppError('conflict', `This plan was ${now.status} meanwhile; compute a new one before moving households.`);
+      const inserted = await repo.insertPlan(tx, { incidentId, createdBy: userId, baseSeq: row.baseSeq, plan, pins });
+      await repo.markSuperseded(tx, row.id);
+      return inserted;
+    });
     return {
       id: created.id,
       incidentId,

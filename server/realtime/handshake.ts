@@ -40,21 +40,73 @@ export interface Sessions {
 const sessionRoom = (tokenHash: string) => `session:${tokenHash}`;
 const userRoom = (userId: string) => `user:${userId}`;
 
-export function authenticateSockets(io: IO, auth: AuthService, bus: EventBus, logger: Logger, sessionCheckMs: number): Sessions {
+/**
+ * Open sockets one session, and one user, may hold on this process (SOCKETS_PER_SESSION,
+ * SOCKETS_PER_USER). A console or a reception tablet holds one per tab; without a cap one cookie
+ * could open sockets until the process's memory ran out (each is also re-checked against the
+ * database every period).
+ */
+export interface SocketCaps {
+  session: number;
+  user: number;
+}
+export const DEFAULT_SOCKET_CAPS: SocketCaps = { session: 20, user: 60 };
+
+/** Counts that go up at connect and down at disconnect (an entry goes at zero). */
+class Counter {
+  private readonly n = new Map<string, number>();
+  get(key: string): number {
+    return this.n.get(key) ?? 0;
+  }
+  add(key: string, by: 1 | -1): void {
+    const next = this.get(key) + by;
+    if (next > 0) this.n.set(key, next);
+    else this.n.delete(key);
+  }
+}
+
+export function authenticateSockets(
+  io: IO,
+  auth: AuthService,
+  bus: EventBus,
+  logger: Logger,
+  sessionCheckMs: number,
+  caps: SocketCaps = DEFAULT_SOCKET_CAPS,
+): Sessions {
   /** Each local socket's session token (kept here, not in socket.data, which the adapter shares between processes). */
   const tokens = new Map<string, string>();
+  const perSession = new Counter();
+  const perUser = new Counter();
 
   io.use(async (socket, next) => {
+    let counted: { session: string; userId: string } | null = null;
     try {
       const token = readCookie(socket.handshake.headers.cookie, SESSION_COOKIE);
       const user = await auth.authenticate(token);
       if (!user || !token) return next(new Error('unauthenticated: please sign in'));
+      const session = hashToken(token);
+      // Refused, the client tries again a little later (when another tab has closed).
+      if (perSession.get(session) >= caps.session || perUser.get(user.id) >= caps.user)
+        return next(new Error('too many connections: close other tabs of this console and try again'));
+      perSession.add(session, 1);
+      perUser.add(user.id, 1);
+      counted = { session, userId: user.id };
       socket.data = { user, incidentId: null, viewing: null };
       tokens.set(socket.id, token);
-      socket.on('disconnect', () => tokens.delete(socket.id));
-      await socket.join([sessionRoom(hashToken(token)), userRoom(user.id)]);
+      socket.on('disconnect', () => {
+        tokens.delete(socket.id);
+        perSession.add(session, -1);
+        perUser.add(user.id, -1);
+      });
+      await socket.join([sessionRoom(session), userRoom(user.id)]);
       next();
     } catch (err) {
+      // Never connected: no disconnect will give its place back.
+      tokens.delete(socket.id);
+      if (counted) {
+        perSession.add(counted.session, -1);
+        perUser.add(counted.userId, -1);
+      }
       logger.error({ err }, 'socket auth failed');
       next(new Error('unavailable'));
     }

@@ -12,7 +12,7 @@ import type { AuthService } from '../auth/service.js';
 import type { Database } from '../db/client.js';
 import type { EventBus } from '../events/log.js';
 import type { ClientToServerEvents } from '../../shared/realtime.js';
-import { authenticateSockets, originCheck } from './handshake.js';
+import { authenticateSockets, originCheck, type SocketCaps } from './handshake.js';
 import { deliverCommitted } from './delivery.js';
 import { handleSubscribe, joinOwnRooms } from './subscribe.js';
 import { startPresence } from './presence.js';
@@ -32,6 +32,8 @@ export interface RealtimeOptions {
   hostAllowed?: (host: string | undefined) => boolean;
   /** How often open sockets' sessions are re-checked (a signed-out, expired or changed user is disconnected). */
   sessionCheckMs?: number;
+  /** Open sockets one session and one user may hold on this process (handshake.ts). */
+  socketsPer?: SocketCaps;
 }
 
 export interface Realtime {
@@ -57,7 +59,7 @@ export async function attachRealtime(opts: RealtimeOptions): Promise<Realtime> {
     allowRequest: originCheck(opts.allowedOrigins, opts.hostAllowed),
   });
   const adapter = await attachAdapter(io, database, logger);
-  const sessions = authenticateSockets(io, auth, bus, logger, opts.sessionCheckMs ?? 30_000);
+  const sessions = authenticateSockets(io, auth, bus, logger, opts.sessionCheckMs ?? 30_000, opts.socketsPer);
   const presence = startPresence(io, bus, logger);
   const positions = startPositions(io, bus, database, logger);
 

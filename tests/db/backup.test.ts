@@ -1,5 +1,5 @@
 /** Backup and restore round trip, on the engine this run uses. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -56,4 +56,33 @@ test(`backup then restore brings back exactly what was backed up (${usingPostgre
     expect(await counts(db.db)).toEqual(before);
     await db.close();
   }
+});
+
+/**
+ * PGlite writes its database files world-writable (0666) whatever the umask: with the data
+ * directory 0755, any account on the machine could read or rewrite the users table, the sessions
+ * and the ledger. The data directory (a new one, one an earlier version left open, a restored one
+ * and the one kept beside it) is the server's user's alone, and so is a backup file.
+ */
+(usingPostgres() ? test.skip : test)('the embedded database, its backups and restores are closed to other accounts', async () => {
+  const modeOf = (p: string) => statSync(p).mode & 0o777;
+  const dataDir = path.join(dir, 'private');
+  let db = await openDatabase({ dataDir });
+  await db.db.transaction((tx) => insertScenario(tx, scenario(1)));
+  await db.close();
+  expect(modeOf(dataDir)).toBe(0o700);
+  // As an earlier version left it: opened again, it is closed.
+  chmodSync(dataDir, 0o755);
+  db = await openDatabase({ dataDir, migrate: false });
+  await db.close();
+  expect(modeOf(dataDir)).toBe(0o700);
+  const file = path.join(dir, 'private.tar.gz');
+  await backup({ kind: 'pglite', dataDir }, file);
+  expect(modeOf(file)).toBe(0o600);
+  const r = await restore({ kind: 'pglite', dataDir }, file);
+  expect(modeOf(r.keptOldDataAt!)).toBe(0o700);
+  expect(modeOf(dataDir)).toBe(0o700);
+  db = await openDatabase({ dataDir, migrate: false });
+  expect(await counts(db.db)).toEqual({ incidents: 1, parties: 1 });
+  await db.close();
 });

@@ -14,12 +14,12 @@ import { loadConfig } from '../../server/config.js';
 import { RateLimiter } from '../../server/http/rate-limit.js';
 import { changedTables, fingerprinter } from './fuzz-kit.js';
 
-const LIMITS = { plans: 3, exports: 2, downloads: 3, imports: 2 };
+const LIMITS = { plans: 3, exports: 2, downloads: 3, imports: 2, perks: 3 };
 
 let server: TestServer;
 let fp: Awaited<ReturnType<typeof fingerprinter>>;
 let A: string;
-const agents = {} as Record<'duty' | 'duty2' | 'insurer' | 'insurer2' | 'reception', Agent>;
+const agents = {} as Record<'duty' | 'duty2' | 'insurer' | 'insurer2' | 'insurer3' | 'reception' | 'perker' | 'perker2', Agent>;
 
 async function user(key: keyof typeof agents, role: Role, opts: { incidentId?: string; hotelId?: string; bound?: string[] } = {}) {
   const email = `rate-${key}@test.example`;
@@ -40,6 +40,7 @@ beforeAll(async () => {
       RATE_LIMIT_EXPORTS_PER_MIN: String(LIMITS.exports),
       RATE_LIMIT_DOWNLOADS_PER_MIN: String(LIMITS.downloads),
       RATE_LIMIT_IMPORTS_PER_MIN: String(LIMITS.imports),
+      RATE_LIMIT_PERKS_PER_MIN: String(LIMITS.perks),
     },
   });
   await insertUser(server.database.db, { email: 'rate-setup@test.example', name: 'Setup', role: 'admin', passwordHash: await hashPassword(DEMO_PASSWORD) });
@@ -114,6 +115,36 @@ test('exports: creating and verifying share a budget; downloads have their own; 
   // Another insurer of the same incident is not affected.
   await agents.insurer2.post(`/api/incidents/${A}/exports`).send({}).expect(201);
   await agents.insurer2.get(`/api/incidents/${A}/exports/${ids[0]}/files/ledger.csv`).expect(200);
+});
+
+test("the ledger's whole-chain check counts as an export verification, a claim pack as a download", async () => {
+  // Both re-read the whole ledger (the chain check re-hashes every cited photo's bytes too): an
+  // insurer looping either was unlimited while an export's own verification was limited.
+  await user('insurer3', 'insurer', { bound: [A] });
+  for (let i = 0; i < LIMITS.exports; i++) await agents.insurer3.get(`/api/incidents/${A}/ledger/verify`).expect(200);
+  await expectLimited(await agents.insurer3.get(`/api/incidents/${A}/ledger/verify`));
+  await expectLimited(await agents.insurer3.post(`/api/incidents/${A}/exports`).send({}));
+  const party = (await agents.duty.get(`/api/incidents/${A}/state`).expect(200)).body.parties[0].id as string;
+  for (let i = 0; i < LIMITS.downloads; i++) await agents.insurer3.get(`/api/incidents/${A}/exports/claim-packs/${party}`).expect(200);
+  await expectLimited(await agents.insurer3.get(`/api/incidents/${A}/exports/claim-packs/${party}`));
+  // Totals and lines stay unlimited; another insurer is unaffected.
+  await agents.insurer3.get(`/api/incidents/${A}/ledger/summary`).expect(200);
+  await agents.insurer2.get(`/api/incidents/${A}/ledger/verify`).expect(200);
+});
+
+test('perks: the next perk over the limit is a 429 that writes nothing; another member of staff is unaffected', async () => {
+  // Each perk is a permanent ledger line (append-only): penny perks within the staff limit, sent by
+  // a script, used to be unlimited.
+  expect(loadConfig({}).RATE_LIMIT_PERKS_PER_MIN).toBe(120);
+  await user('perker', 'duty_manager');
+  await user('perker2', 'duty_manager');
+  const party = (await agents.perker.get(`/api/incidents/${A}/state`).expect(200)).body.parties[0].id as string;
+  const perk = (who: Agent) => who.post(`/api/incidents/${A}/ledger/perks`).send({ partyId: party, hotelId: 'A1', category: 'meals', amountMinor: 1 });
+  for (let i = 0; i < LIMITS.perks; i++) expect((await perk(agents.perker)).status).toBe(201);
+  const before = await fp.settled();
+  await expectLimited(await perk(agents.perker));
+  expect(changedTables(before, await fp.take())).toEqual([]);
+  expect((await perk(agents.perker2)).status).toBe(201);
 });
 
 test('imports: scenario and guest-list imports share a budget', async () => {

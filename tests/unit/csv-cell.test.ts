@@ -8,10 +8,28 @@ import { csvCell, csvRow, csvValue, neutralise } from '../../server/exports/csv.
 import { parseCsv } from '../../server/exports/csv-read.js';
 import { verdict } from '../../client/src/offline/retry.js';
 
-test('formula starts are neutralised (OWASP: = + - @ tab CR), plain numbers and ordinary text are not', () => {
-  for (const v of ['=1+1', '+1+1', '-1+1', '@SUM(A1)', '\tcmd', '\rcmd', '=HYPERLINK("http://x")', "'=1", "''@x", '-', '+', '-12.50x'])
+test('formula starts are neutralised (OWASP: = + - @ tab CR LF, also after spaces, and full-width), plain numbers and ordinary text are not', () => {
+  for (const v of [
+    '=1+1',
+    '+1+1',
+    '-1+1',
+    '@SUM(A1)',
+    '\tcmd',
+    '\rcmd',
+    '\ncmd',
+    '=HYPERLINK("http://x")',
+    "'=1",
+    "''@x",
+    '-',
+    '+',
+    '-12.50x',
+    ' =1',
+    '\n=1',
+    '\uff1d1',
+    "' =1",
+  ])
     expect(neutralise(v)).toBe(`'${v}`);
-  for (const v of ['-12.50', '+3', '-1e5', '12', '.5', 'Okafor', "'t Hooft", "'quoted'", '', 'a=b', ' =1']) expect(neutralise(v)).toBe(v);
+  for (const v of ['-12.50', '+3', '-1e5', '12', '.5', 'Okafor', "'t Hooft", "'quoted'", '', 'a=b', ' x']) expect(neutralise(v)).toBe(v);
   expect(csvCell(-1250)).toBe('-1250');
   expect(csvCell(null)).toBe('');
   expect(csvCell('=1,2')).toBe(`"'=1,2"`);
@@ -19,7 +37,7 @@ test('formula starts are neutralised (OWASP: = + - @ tab CR), plain numbers and 
 });
 
 test('reading back gives every value exactly (round trip through a CSV row)', () => {
-  const values = ['=1+1', "'=1", "''=1", "'t Hooft", '-12.50', '-', '@', '\tx', 'plain', "'", "''", '=a,"b"\r\nc'];
+  const values = ['=1+1', "'=1", "''=1", "'t Hooft", '-12.50', '-', '@', '\tx', 'plain', "'", "''", '=a,"b"\r\nc', ' =1', '\n@x', "' =1"];
   const [row] = parseCsv(csvRow(values));
   expect(row!.map(csvValue)).toEqual(values);
 });
