@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { lineSchema } from './fields.js';
+import { countOf } from './plural.js';
 
 export interface QrPath {
   /** Modules per side (without the quiet zone). */
@@ -42,7 +43,7 @@ export interface GuestPass {
 export function passJourney(p: GuestPass, when: (iso: string) => string): { stay: string | null; ride: string | null; detail: string | null } {
   const all = p.checkedIn !== null && p.checkedIn.guests >= p.size;
   const stay = p.checkedIn
-    ? `Checked in${all ? '' : ` (${p.checkedIn.guests} of ${p.size} guests)`}${p.checkedIn.rooms ? `: rooms ${p.checkedIn.rooms}` : ''}`
+    ? `Checked in${all ? '' : ` (${p.checkedIn.guests} of ${countOf(p.size, 'guest')})`}${p.checkedIn.rooms ? `: rooms ${p.checkedIn.rooms}` : ''}`
     : null;
   const t = p.transport;
   const vehicle = t ? `${t.kind.replace(/_/g, ' ')} ${t.vehicleId}${t.provider ? ` (${t.provider})` : ''}` : '';

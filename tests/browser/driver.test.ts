@@ -192,6 +192,8 @@ describeBrowser('driver on a phone', () => {
     await page.goto(`${server.url}/#/incidents/${incidentId}/passes/${sites[0]!.id}`);
     await page.locator(`.pass-grid[data-count="${sites[0]!.households}"]`).waitFor();
     await page.locator('.pass-card').first().waitFor();
+    // Each muster point's button says what its number counts.
+    expect((await page.locator('.pass-sites a').first().textContent())!.trim()).toMatch(new RegExp(`\\(${sites[0]!.households} households?\\)$`));
     await screenshot(page, 'driver-08-passes');
   }, 60_000);
 });

@@ -61,7 +61,7 @@ export function PassesPage({ incidentId, siteId }: { incidentId: string; siteId:
               aria-current={s.id === siteId ? 'page' : undefined}
               className="button secondary"
             >
-              {s.name} ({s.households})
+              {s.name} ({countOf(s.households, 'household')})
             </a>
           ))}
         </nav>
