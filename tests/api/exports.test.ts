@@ -17,7 +17,7 @@ import { sql } from 'drizzle-orm';
 import { formatMinor, nightLabel, type ExportManifest, type LedgerTotals } from '../../shared/ledger.js';
 import { smallScenario } from '../../seed/small.js';
 import { parseCsv, setStayTimes, stormAfterPlan, type Night } from './ledger-fixtures.js';
-import type { Agent } from '../helpers/api.js';
+import { binaryBody, type Agent } from '../helpers/api.js';
 import type { ArrivalHousehold } from '../../shared/api.js';
 
 const OUT = path.resolve('test-output/exports');
@@ -31,15 +31,7 @@ let packHouseholds: string[];
 let split: ArrivalHousehold;
 
 const download = async (who: Agent, m: ExportManifest, name: string): Promise<Buffer> => {
-  const res = await who
-    .get(`${n.base}/exports/${m.exportId}/files/${name}`)
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    })
-    .expect(200);
+  const res = await who.get(`${n.base}/exports/${m.exportId}/files/${name}`).buffer(true).parse(binaryBody).expect(200);
   return res.body as Buffer;
 };
 
@@ -353,15 +345,7 @@ test('a claim pack per household: one PDF with its nights, trips, perks (justifi
   };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'claim-pack-'));
   for (const partyId of packHouseholds) {
-    const pdf = await n.insurer
-      .get(`${n.base}/exports/claim-packs/${partyId}`)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const pdf = await n.insurer.get(`${n.base}/exports/claim-packs/${partyId}`).buffer(true).parse(binaryBody).expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     const file = path.join(dir, `${partyId}.pdf`);
     writeFileSync(file, pdf.body as Buffer);
@@ -421,15 +405,7 @@ test("a claim pack's times are read in the incident's zone, as on every other pa
   const timezone = (await n.insurer.get(`${n.base}/summary`).expect(200)).body.incident.timezone as string;
   const local = (iso: string) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(new Date(iso));
   for (const partyId of packHouseholds) {
-    const pdf = await n.insurer
-      .get(`${n.base}/exports/claim-packs/${partyId}`)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const pdf = await n.insurer.get(`${n.base}/exports/claim-packs/${partyId}`).buffer(true).parse(binaryBody).expect(200);
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'claim-pack-')), `${partyId}.pdf`);
     writeFileSync(file, pdf.body as Buffer);
     const text = execFileSync('/usr/bin/pdftotext', [file, '-'], { encoding: 'utf8' });

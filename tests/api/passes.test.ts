@@ -10,7 +10,7 @@ import os from 'node:os';
 import jsQR from 'jsqr';
 import request from 'supertest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import { binaryBody, DEMO, signIn, type Agent } from '../helpers/api.js';
 import type { IncidentState } from '../../shared/api.js';
 import type { HotelArrivals } from '../../shared/api.js';
 import type { PassSheet, PassSites, QrPath } from '../../shared/passes.js';
@@ -149,15 +149,7 @@ test('a reprint after a hotel withdraws shows the new hotel', async () => {
 
 test('the PDF is a PDF; reception, insurers and strangers get no passes', async () => {
   const { sites }: PassSites = (await duty.get(base()).expect(200)).body;
-  const pdf = await duty
-    .get(`${base()}/${sites[0]!.id}/pdf`)
-    .buffer(true)
-    .parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    })
-    .expect(200);
+  const pdf = await duty.get(`${base()}/${sites[0]!.id}/pdf`).buffer(true).parse(binaryBody).expect(200);
   expect(pdf.headers['content-type']).toBe('application/pdf');
   expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
   const reception = await signIn(server.url, DEMO.reception);
@@ -184,15 +176,7 @@ test('a scanned or typed pass code is recognised', () => {
 test("passes to print from the console: one household, a hotel's guests, and those still waiting at a muster point", async () => {
   const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
   const pdfText = async (path: string): Promise<string> => {
-    const res = await duty
-      .get(path)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const res = await duty.get(path).buffer(true).parse(binaryBody).expect(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     const file = path.replace(/[^A-Za-z0-9]/g, '_');
     const tmp = `${os.tmpdir()}/${file}.pdf`;
@@ -259,15 +243,7 @@ test('a reprinted pass says where a household stands: in its rooms with their nu
   );
 
   // And the printed pass says the same.
-  const res = await duty
-    .get(`${base()}/households/${whole!.id}/pdf`)
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    })
-    .expect(200);
+  const res = await duty.get(`${base()}/households/${whole!.id}/pdf`).buffer(true).parse(binaryBody).expect(200);
   const tmp = `${os.tmpdir()}/pass-checked-in-${whole!.id}.pdf`;
   writeFileSync(tmp, res.body as Buffer);
   const text = execFileSync('/usr/bin/pdftotext', [tmp, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');

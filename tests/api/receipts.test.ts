@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { parseCsv, stormAfterPlan, type Night } from './ledger-fixtures.js';
-import { signIn, type Agent } from '../helpers/api.js';
+import { binaryBody, signIn, type Agent } from '../helpers/api.js';
 import { DEMO_PASSWORD } from '../helpers/server.js';
 import { hashPassword } from '../../server/auth/password.js';
 import { insertUser } from '../../server/auth/repo.js';
@@ -24,15 +24,7 @@ const webp = (size = 2048) => Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 const upload = (who: Agent, body: Buffer, type: string, base = n.base) => who.post(`${base}/ledger/receipts`).set('Content-Type', type).send(body);
-const fetchPhoto = (who: Agent, id: string) =>
-  who
-    .get(`${n.base}/ledger/receipts/${id}`)
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+const fetchPhoto = (who: Agent, id: string) => who.get(`${n.base}/ledger/receipts/${id}`).buffer(true).parse(binaryBody);
 const head = async () => (await n.duty.get(`${n.base}/ledger/verify`).expect(200)).body as { headSeq: number };
 
 beforeAll(async () => {

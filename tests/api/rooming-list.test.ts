@@ -14,7 +14,7 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import { binaryBody, DEMO, signIn, type Agent } from '../helpers/api.js';
 import { smallScenario } from '../../seed/small.js';
 import { outbox } from '../../server/db/schema.js';
 import { OutboxSender } from '../../server/messages/sender.js';
@@ -136,15 +136,7 @@ test('CSV: text/csv, a header row, one row per guest placed at the hotel with ho
 });
 
 test('PDF is a real PDF; a bad format is a 400 naming the field; an unknown hotel is not found', async () => {
-  const res = await duty
-    .get(inc('/hotels/H1/rooming-list?format=pdf'))
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    })
-    .expect(200);
+  const res = await duty.get(inc('/hotels/H1/rooming-list?format=pdf')).buffer(true).parse(binaryBody).expect(200);
   expect(res.headers['content-type']).toBe('application/pdf');
   expect((res.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
   const bad = await duty.get(inc('/hotels/H1/rooming-list?format=xls')).expect(400);
@@ -248,11 +240,7 @@ async function roomingPdfText(hotelId: string): Promise<string> {
   const res = await duty
     .get(inc(`/hotels/${hotelId}/rooming-list?format=pdf`))
     .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    })
+    .parse(binaryBody)
     .expect(200);
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rooming-')), 'list.pdf');
   writeFileSync(file, res.body as Buffer);
@@ -292,11 +280,7 @@ test('every page of a printed rooming list says which page of how many, and of w
   const res = await duty
     .get(inc(`/hotels/${hotelId}/rooming-list?format=pdf`))
     .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    })
+    .parse(binaryBody)
     .expect(200);
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'rooming-pages-')), 'list.pdf');
   writeFileSync(file, res.body as Buffer);

@@ -1,4 +1,5 @@
 /** Signed-in HTTP clients against a running test server (supertest agents keep the cookie). */
+import type { EventEmitter } from 'node:events';
 import request from 'supertest';
 import { DEMO_PASSWORD } from './server.js';
 
@@ -9,6 +10,16 @@ export async function signIn(url: string, email: string, password = DEMO_PASSWOR
   const res = await agent.post('/api/auth/login').send({ email, password });
   if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return agent;
+}
+
+/**
+ * Supertest's parser for a binary answer (a PDF, a spreadsheet, a photo): the body as one Buffer.
+ * Use as `.buffer(true).parse(binaryBody)`.
+ */
+export function binaryBody(res: EventEmitter, done: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
 }
 
 export const DEMO = {

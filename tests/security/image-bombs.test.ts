@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { stormAfterPlan, type Night } from '../api/ledger-fixtures.js';
+import { binaryBody } from '../helpers/api.js';
 import { declaredSizes, RECEIPT_MAX_PIXELS } from '../../server/ledger/image-size.js';
 
 let n: Night;
@@ -111,15 +112,7 @@ test("a bomb stored before the check is listed in the household's claim pack but
   const id = String((await n.exec(sql`select id from ledger_receipts where sha256 = ${sha}`))[0]!.id);
   await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 1200, receiptPhotoId: id }).expect(201);
   const started = Date.now();
-  const res = await n.insurer
-    .get(`${n.base}/exports/claim-packs/${h.partyId}`)
-    .buffer(true)
-    .parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    })
-    .expect(200);
+  const res = await n.insurer.get(`${n.base}/exports/claim-packs/${h.partyId}`).buffer(true).parse(binaryBody).expect(200);
   const pdf = (res.body as Buffer).toString('latin1');
   expect(pdf).not.toMatch(/\/Subtype \/Image/);
   expect(Date.now() - started).toBeLessThan(5000);
@@ -132,15 +125,7 @@ test('a photo cited by many perks is read and drawn once in the claim pack', asy
   const photo = await QRCode.toBuffer(`RECEIPT ${h.partyId}`, { type: 'png', width: 240 });
   const { id } = (await upload(photo, 'image/png').expect(201)).body as { id: string };
   const images = async () => {
-    const res = await n.insurer
-      .get(`${n.base}/exports/claim-packs/${h.partyId}`)
-      .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const res = await n.insurer.get(`${n.base}/exports/claim-packs/${h.partyId}`).buffer(true).parse(binaryBody).expect(200);
     return ((res.body as Buffer).toString('latin1').match(/\/Subtype \/Image/g) ?? []).length;
   };
   await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 1, receiptPhotoId: id }).expect(201);
