@@ -9,7 +9,9 @@
  * Up to 1,500 households the planner's deadlines count work, so every figure here is the same on
  * any machine: the per-shape sums of last arrivals compare two versions of the planner directly.
  * Where the planner houses more guests than the greedy (scarce beds), "sooner" compares a plan
- * that carries more people; the table marks those rows.
+ * that carries more people; the table marks those rows. "25% asks" is what 25% sooner than the
+ * greedy would be against the bound: below 1 no plan housing these guests can reach it, and just
+ * above 1 only a plan as fast as the relaxation could (the plans here are 1.1-1.5 x the bound).
  */
 import { generateScenario, type Shape } from '../seed/generate.js';
 import { computeMetrics, lastArrivalBound, losesOnHousing, naivePlan, planRelocation, validatePlan } from '../shared/planner/index.js';
@@ -25,13 +27,13 @@ const SHAPES: [string, Shape, number][] = [
 const mins = (s: Scenario, iso: string | null | undefined) => (iso ? (Date.parse(iso) - Date.parse(s.incident.startedAt)) / 60_000 : NaN);
 
 console.log(
-  '| shape | seed | housed / greedy | vulnerable / greedy | last arrival (min) | greedy | sooner | bound | x bound | valid | greedy wins tiers 1-2 |',
+  '| shape | seed | housed / greedy | vulnerable / greedy | last arrival (min) | greedy | sooner | bound | x bound | 25% asks (x bound) | valid | greedy wins tiers 1-2 |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 const summary: string[] = [];
 let failed = false;
 for (const [name, shape, guests] of SHAPES) {
-  let [sooner, near, more, sum] = [0, 0, 0, 0];
+  let [sooner, near, more, sum, tight] = [0, 0, 0, 0, 0];
   for (let seed = 1; seed <= seeds; seed++) {
     const s = scenarioSchema.parse(generateScenario({ guests, shape, seed }));
     const greedy = computeMetrics(s, naivePlan(s));
@@ -46,12 +48,14 @@ for (const [name, shape, guests] of SHAPES) {
     near += last / bound <= 1.5 ? 1 : 0;
     more += m.peopleHoused > greedy.peopleHoused ? 1 : 0;
     sum += last;
+    const asks = (0.75 * gLast) / bound;
+    tight += gain < 0.25 && asks < 1.1 ? 1 : 0;
     console.log(
-      `| ${name} | ${seed} | ${m.peopleHoused} / ${greedy.peopleHoused}${m.peopleHoused > greedy.peopleHoused ? ' (more)' : ''} | ${m.vulnerableHoused} / ${greedy.vulnerableHoused} | ${last.toFixed(0)} | ${gLast.toFixed(0)} | ${(gain * 100).toFixed(1)}%${gain >= 0.25 ? '' : ' (miss)'} | ${bound.toFixed(0)} | ${(last / bound).toFixed(2)} | ${valid ? 'yes' : 'NO'} | ${loses ? 'YES' : 'no'} |`,
+      `| ${name} | ${seed} | ${m.peopleHoused} / ${greedy.peopleHoused}${m.peopleHoused > greedy.peopleHoused ? ' (more)' : ''} | ${m.vulnerableHoused} / ${greedy.vulnerableHoused} | ${last.toFixed(0)} | ${gLast.toFixed(0)} | ${(gain * 100).toFixed(1)}%${gain >= 0.25 ? '' : ' (miss)'} | ${bound.toFixed(0)} | ${(last / bound).toFixed(2)} | ${asks.toFixed(2)}${asks < 1 ? ' (out of reach)' : ''} | ${valid ? 'yes' : 'NO'} | ${loses ? 'YES' : 'no'} |`,
     );
   }
   summary.push(
-    `${name}: >= 25% sooner than the greedy on ${sooner} of ${seeds} seeds, within 1.5 x the bound on ${near} of ${seeds}, more guests housed than the greedy on ${more}; sum of last arrivals ${sum.toFixed(0)} min`,
+    `${name}: >= 25% sooner than the greedy on ${sooner} of ${seeds} seeds, within 1.5 x the bound on ${near} of ${seeds}, more guests housed than the greedy on ${more}; of the misses, ${tight} would need a plan within 1.1 x the bound; sum of last arrivals ${sum.toFixed(0)} min`,
   );
 }
 console.log(`\n${summary.join('\n')}`);
