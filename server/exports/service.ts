@@ -130,7 +130,7 @@ export class ExportService {
     return {
       totals: agg.result(toSeq, await this.headAt(incidentId, toSeq)),
       households,
-      guests: perGuest ? guestShares(households, await repo.membersByHousehold(this.db, incidentId), agg.guestDirect) : [],
+      guests: perGuest ? guestShares(households, await repo.membersByHousehold(this.db, incidentId), agg.guestDirect, agg.rideShares) : [],
       unallocatedTransportMinor: agg.unallocatedTransportMinor,
     };
   }

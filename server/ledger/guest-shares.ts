@@ -3,11 +3,13 @@
  * room, a trip, a family meal): each category's household money is shared out among its members to
  * the penny (`allocate`, largest remainder), and lodging among the members who were checked in
  * where any were (a member who never arrived slept in no bed). A perk given to one member is theirs
- * alone. So each household's guests add up to the household's row, category by category, and every
- * guest row to the ledger's total less trips without riders.
+ * alone, and so is a trip only some members rode: its share is split among those aboard (a member
+ * left at the muster point and brought later pays for their own ride, not the others'). So each
+ * household's guests add up to the household's row, category by category, and every guest row to
+ * the ledger's total less trips without riders.
  */
 import { allocate } from '../../shared/ledger.js';
-import type { HouseholdTotals } from './totals.js';
+import type { HouseholdTotals, RideShare } from './totals.js';
 
 export interface Member {
   id: string;
@@ -29,6 +31,7 @@ export function guestShares(
   households: readonly HouseholdTotals[],
   members: ReadonlyMap<string, readonly Member[]>,
   direct: ReadonlyMap<string, Record<string, number>>,
+  rides: ReadonlyMap<string, readonly RideShare[]> = new Map(),
 ): GuestTotals[] {
   const out: GuestTotals[] = [];
   for (const h of households) {
@@ -68,6 +71,15 @@ export function guestShares(
         add(i, category, own);
         shared -= own;
       });
+      if (category === 'transport') {
+        for (const ride of rides.get(h.partyId) ?? []) {
+          const aboard = list.map((m) => (ride.guestIds.includes(m.id) ? 1 : 0));
+          // Members since moved to another household: the ride stays with everyone here.
+          if (!aboard.some(Boolean)) continue;
+          allocate(ride.amountMinor, aboard).forEach((part, i) => add(i, category, part));
+          shared -= ride.amountMinor;
+        }
+      }
       const lodgedOnly = category === 'lodging' && list.some((m) => m.checkedIn);
       allocate(
         shared,

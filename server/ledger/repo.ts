@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
-import { guests, hotels, ledgerEntries, ledgerHeads, parties, roomTypes, sites, stays, tripRiders, trips, users, vehicles } from '../db/schema.js';
+import { events, guests, hotels, ledgerEntries, ledgerHeads, parties, roomTypes, sites, stays, tripRiders, trips, users, vehicles } from '../db/schema.js';
 import { canonicalJson, entryHash, GENESIS_HASH } from './chain.js';
 
 export type LedgerRow = typeof ledgerEntries.$inferSelect;
@@ -425,6 +425,13 @@ export async function totalsRows(db: Db | Tx, incidentId: string) {
       .select({ tripId: tripRiders.tripId, partyId: tripRiders.partyId })
       .from(tripRiders)
       .where(and(eq(tripRiders.incidentId, incidentId), inArray(tripRiders.status, ['planned', 'boarded', 'dropped']))),
+    // Who boarded each ride: a boarding event names the members who got on (a member missing at
+    // the muster point stays behind), an unboarding those who got off again.
+    db
+      .select({ type: events.type, payload: events.payload })
+      .from(events)
+      .where(and(eq(events.incidentId, incidentId), inArray(events.type, ['party.boarded', 'party.unboarded'])))
+      .orderBy(asc(events.seq)),
   ] as const);
 }
 

@@ -13,7 +13,21 @@ export interface TotalsContext {
   /** `lodged`: members actually checked in (lodging and guest-nights count them, not the booking). */
   households: Map<string, { name: string; guests: number; lodged?: number }>;
   /** Riders of each trip (household and head count), to allocate a trip's cost to households. */
-  tripRiders: Map<string, { partyId: string; guests: number }[]>;
+  tripRiders: Map<string, TripRider[]>;
+}
+
+/** A household on a trip: its head count on board, and who they were once it boarded. */
+export interface TripRider {
+  partyId: string;
+  guests: number;
+  /** The members who got on; absent before boarding (the whole household is assumed). */
+  guestIds?: readonly string[];
+}
+
+/** A household's share of one trip that only some of its members rode (the By guest sheet charges it to them). */
+export interface RideShare {
+  amountMinor: number;
+  guestIds: readonly string[];
 }
 
 export interface TotalsLine {
@@ -58,6 +72,8 @@ export class LedgerAggregator {
   unallocatedTransportMinor = 0;
   /** Money on lines naming one guest, by guest and category (a small map: perks for one person). */
   readonly guestDirect = new Map<string, Record<string, number>>();
+  /** Each household's shares of trips it boarded, with the members aboard. */
+  readonly rideShares = new Map<string, RideShare[]>();
   private readonly pending = new Map<string, number>();
 
   constructor(private readonly ctx: TotalsContext) {}
@@ -97,7 +113,14 @@ export class LedgerAggregator {
         l.amountMinor,
         riders.map((r) => r.guests),
       );
-      riders.forEach((r, i) => this.addToHousehold(r.partyId, null, 'transport', parts[i]!, 0, false));
+      riders.forEach((r, i) => {
+        this.addToHousehold(r.partyId, null, 'transport', parts[i]!, 0, false);
+        if (r.guestIds && parts[i]) {
+          const list = this.rideShares.get(r.partyId) ?? [];
+          list.push({ amountMinor: parts[i]!, guestIds: r.guestIds });
+          this.rideShares.set(r.partyId, list);
+        }
+      });
       return;
     }
     if (!l.partyId) return;

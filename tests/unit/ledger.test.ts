@@ -4,6 +4,7 @@ import { addDays, allocate, arrivalNight, formatMinor, nightOf, perkCategoryOf, 
 import { canonicalFromDigest, canonicalJson, checkLink, entryHash, GENESIS_HASH, noteDigest, type ChainFields } from '../../server/ledger/chain.js';
 import { LedgerAggregator, type HouseholdTotals, type TotalsLine } from '../../server/ledger/totals.js';
 import { guestShares, type Member } from '../../server/ledger/guest-shares.js';
+import { membersAboard } from '../../server/ledger/context.js';
 
 const TZ = 'Europe/London';
 const d = (s: string) => new Date(s);
@@ -229,4 +230,65 @@ test('per guest: random households share out to the penny; lodging only to membe
       }
     }
   }
+});
+
+test('a trip is charged to the members who rode it: a member left behind pays nothing of it, and rides a later one alone', () => {
+  // The Okafors: three of four boarded T1 (Ada got off again, Ben was missing); Ben came later on T2, alone.
+  const aboard = membersAboard([
+    { type: 'party.boarded', payload: { tripId: 'T1', partyId: 'P1', guestIds: ['ada', 'cy', 'dee'] } },
+    { type: 'party.unboarded', payload: { tripId: 'T1', partyId: 'P1', guestIds: ['ada'] } },
+    { type: 'party.boarded', payload: { tripId: 'T1', partyId: 'P1', guestIds: ['ada'] } },
+    { type: 'party.boarded', payload: { tripId: 'T1', partyId: 'P2', guestIds: ['eve'] } },
+    { type: 'party.boarded', payload: { tripId: 'T2', partyId: 'P1', guestIds: ['ben'] } },
+  ]);
+  expect([...aboard.get('T1|P1')!].sort()).toEqual(['ada', 'cy', 'dee']);
+  expect([...aboard.get('T2|P1')!]).toEqual(['ben']);
+  const agg = new LedgerAggregator({
+    currency: 'GBP',
+    timezone: TZ,
+    hotelNames: new Map(),
+    households: new Map([
+      ['P1', { name: 'Okafor', guests: 4 }],
+      ['P2', { name: 'Hughes', guests: 1 }],
+    ]),
+    tripRiders: new Map([
+      [
+        'T1',
+        [
+          { partyId: 'P1', guests: 3, guestIds: ['ada', 'cy', 'dee'] },
+          { partyId: 'P2', guests: 1, guestIds: ['eve'] },
+        ],
+      ],
+      ['T2', [{ partyId: 'P1', guests: 1, guestIds: ['ben'] }]],
+    ]),
+  });
+  const transport = (seq: number, tripId: string, amountMinor: number): TotalsLine => ({
+    id: `e${seq}`,
+    seq,
+    kind: 'charge',
+    category: 'transport',
+    amountMinor,
+    occurredAt: d('2026-11-14T21:00:00Z'),
+    partyId: null,
+    guestId: null,
+    hotelId: null,
+    tripId,
+    night: null,
+    status: 'posted',
+    relatedEntryId: null,
+    flags: [],
+    hash: `h${seq}`,
+  });
+  agg.add(transport(1, 'T1', 1000));
+  agg.add(transport(2, 'T2', 3000));
+  // A taxi voucher for the household as a whole is still everyone's.
+  agg.add({ ...transport(3, 'T1', 400), partyId: 'P1', tripId: null });
+  const okafor = agg.households.get('P1')!;
+  expect(okafor.byCategory.transport).toBe(750 + 3000 + 400);
+  const members: Member[] = ['ada', 'ben', 'cy', 'dee'].map((id) => ({ id, name: id, checkedIn: true }));
+  const rows = guestShares([okafor], new Map([['P1', members]]), new Map(), agg.rideShares);
+  const of = (id: string) => rows.find((r) => r.guestId === id)!.byCategory.transport;
+  expect(of('ben')).toBe(3000 + 100);
+  expect([of('ada'), of('cy'), of('dee')]).toEqual([350, 350, 350]);
+  expect(rows.reduce((sum, r) => sum + r.totalMinor, 0)).toBe(okafor.totalMinor);
 });
