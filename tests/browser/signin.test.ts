@@ -175,6 +175,8 @@ describeBrowser('console in Chromium', () => {
     await page.locator('.incident-table a').first().click();
     await page.getByRole('heading', { name: /Storm at Seaview Holiday Park: costs/ }).waitFor();
     expect(await page.getByTestId('incident-map').count()).toBe(0);
+    // The nights are what the ledger has posted, and it says when a check-in's night arrives there.
+    expect(await page.locator('.insurer-facts').textContent()).toMatch(/Lodging posted.*posted within 15 minutes of check-in/);
     await screenshot(page, '08-insurer-incident');
   });
 

@@ -73,10 +73,10 @@ export function InsurerPortal({ incidentId, onAuthError }: { incidentId: string;
           <dd>
             {formatCount(s.counts.households)} / {formatCount(s.counts.guests)}
           </dd>
-          <dt>Housed</dt>
+          <dt>Lodging posted</dt>
           <dd>
             {plural(t.households, 'household')}, {plural(t.guests, 'guest')}; {formatCount(t.householdNights)} household-nights, {formatCount(t.guestNights)}{' '}
-            guest-nights
+            guest-nights <span className="muted">(a night is posted within 15 minutes of check-in, and at check-out)</span>
           </dd>
           <dt>Spend so far</dt>
           <dd className="insurer-total">{formatMoneyMinor(t.totalMinor, cur)}</dd>
