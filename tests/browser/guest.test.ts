@@ -266,6 +266,21 @@ describeBrowser('the guest status link on a phone', () => {
     expect(Number(await first.getByTestId('attention-count').textContent())).toBeGreaterThanOrEqual(1);
     await screenshot(first, 'guest-06-console-attention');
 
+    // They ask again, in other words: still one thing to act on, with both messages.
+    const countBefore = Number(await first.getByTestId('attention-count').textContent());
+    await request(server.url)
+      .post('/api/guest/replies')
+      .set('x-status-token', await tokenOf('P03'))
+      .send({ kind: 'need_help', key: 'need-help-again-P03', text: 'We are by the main door now' })
+      .expect(201);
+    for (const c of consoles) await item(c).getByText('Sent 2 times').waitFor();
+    expect(await item(first).count()).toBe(1);
+    const both = (await item(first).textContent()) ?? '';
+    expect(both).toContain('We are by the main door now');
+    expect(both).toContain('The dog is unwell, we need a vet before we travel');
+    expect(both.indexOf('We are by the main door now')).toBeLessThan(both.indexOf('The dog is unwell'));
+    expect(Number(await first.getByTestId('attention-count').textContent())).toBe(countBefore);
+
     // "show household" opens it in the households panel.
     await item(first)
       .getByRole('button', { name: /Show household Patel/ })
@@ -286,8 +301,11 @@ describeBrowser('the guest status link on a phone', () => {
     await item(first).getByRole('button', { name: 'Mark handled' }).click();
     for (const c of consoles) await item(c).waitFor({ state: 'detached' });
     const replies = (await duty.get(`/api/incidents/${incidentId}/guest-replies?partyId=P03`).expect(200)).body.replies;
-    expect(replies[0]).toMatchObject({ handledNote: 'Rang them: a vet meets them at the hotel', handledByName: expect.any(String) });
-    expect(replies[0].handledAt).toBeTruthy();
+    expect(replies).toHaveLength(2);
+    for (const r of replies) {
+      expect(r).toMatchObject({ handledNote: 'Rang them: a vet meets them at the hotel', handledByName: expect.any(String) });
+      expect(r.handledAt).toBeTruthy();
+    }
     const patel = ((await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body as IncidentState).parties.find((p) => p.id === 'P03')!;
     expect(patel.status).toBe('assigned');
     expect(

@@ -5,7 +5,16 @@ import { ledgerBase, liveEvent } from '../helpers/events.js';
 import type { StaffReplyView } from '../../shared/messages.js';
 import type { LedgerLine } from '../../shared/ledger.js';
 import type { AttentionItem } from '../../shared/attention.js';
-import { ageText, feedbackSummary, foldAttention, ratingStars, replyHeadline, replyWords, undetailed } from '../../client/src/console/attention.js';
+import {
+  ageText,
+  feedbackSummary,
+  foldAttention,
+  foldReplies,
+  ratingStars,
+  replyHeadline,
+  replyWords,
+  undetailed,
+} from '../../client/src/console/attention.js';
 import { describeEvent } from '../../client/src/console/event-log.js';
 
 let seq = 0;
@@ -162,6 +171,27 @@ describe('foldAttention', () => {
     const early = replied('early', {}, '2026-11-28T19:00:00.000Z');
     const a = foldAttention(null, [late, early, late, replied('odd', { partyId: 'P9', kind: 'call_me_back' })]);
     expect(a.replies.map((r) => r.id)).toEqual(['early', 'late']);
+  });
+
+  test('a household asking again is one thing to act on, with each message; a different request or person is another', () => {
+    const events = [
+      replied('h1', { text: 'Grandad has fallen' }, '2026-11-28T20:01:00.000Z'),
+      replied('m1', { kind: 'missing_member', guestId: 'g2', guestName: 'Ben Okafor', text: '' }, '2026-11-28T20:02:00.000Z'),
+      replied('x1', { partyId: 'P2', name: 'Hughes', text: 'no seats left' }, '2026-11-28T20:03:00.000Z'),
+      replied('h2', { text: 'we are by the main door' }, '2026-11-28T20:04:00.000Z'),
+      replied('h3', { text: 'we are by the main door' }, '2026-11-28T20:05:00.000Z'),
+      replied('m2', { kind: 'missing_member', guestId: 'g3', guestName: 'Cy Okafor', text: '' }, '2026-11-28T20:06:00.000Z'),
+      replied('m3', { kind: 'missing_member', guestId: 'g2', guestName: 'Ben Okafor', text: 'still not back' }, '2026-11-28T20:07:00.000Z'),
+    ];
+    const a = foldAttention(null, events);
+    const groups = foldReplies(a.replies);
+    expect(groups.map((g) => g.replies.map((r) => r.id))).toEqual([['h1', 'h2', 'h3'], ['m1', 'm3'], ['x1'], ['m2']]);
+    expect(groups[0]!.latest.id).toBe('h3');
+    // Four things to act on, not seven.
+    expect(a.count).toBe(4);
+    // Handled one by one (two managers, or an older console), what is left still folds.
+    const left = foldReplies(foldAttention(null, [...events, handled('h3'), handled('h1')]).replies);
+    expect(left.map((g) => g.replies.map((r) => r.id))).toEqual([['m1', 'm3'], ['x1'], ['h2'], ['m2']]);
   });
 
   test('the event fills in the place and the missing person a listed reply lacks', () => {

@@ -6,7 +6,8 @@
 import { formatDateTime } from '../format.js';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
-import { ageText, replyHeadline, replyWords, type OpenReply, type PendingPerk } from '../console/attention.js';
+import { ageText, foldReplies, replyHeadline, replyWords, type ReplyGroup, type PendingPerk } from '../console/attention.js';
+import { countOf } from '../../../shared/plural.js';
 import type { Lookup } from '../console/lookup.js';
 import type { AttentionState } from '../live/useAttention.js';
 import type { EventLog } from '../console/event-log.js';
@@ -40,7 +41,8 @@ function problemText(err: unknown): string {
 
 export function AttentionPanel({ incidentId, att, log, lookup, onShowParty }: Props) {
   const now = useNow();
-  const { replies, perks } = att.attention;
+  const { perks } = att.attention;
+  const replies = foldReplies(att.attention.replies);
   return (
     <section aria-labelledby="attention-title" className="attention" data-loaded={att.loaded ? 'true' : 'false'}>
       <div className="panel-title">
@@ -60,8 +62,8 @@ export function AttentionPanel({ incidentId, att, log, lookup, onShowParty }: Pr
       </h3>
       {replies.length === 0 ? <p className="muted">{att.loaded ? 'No guest is waiting for an answer.' : 'Loading…'}</p> : null}
       <ul className="att-list" aria-live="polite" aria-relevant="additions" data-testid="attention-replies">
-        {replies.map((r) => (
-          <ReplyItem key={r.id} r={r} now={now} lookup={lookup} onShowParty={onShowParty} onHandle={att.handle} />
+        {replies.map((g) => (
+          <ReplyItem key={g.key} group={g} now={now} lookup={lookup} onShowParty={onShowParty} onHandle={att.handle} />
         ))}
       </ul>
       <h3 className="att-section">
@@ -101,18 +103,20 @@ function Household({ partyId, name, lookup, onShowParty }: { partyId: string | n
 }
 
 function ReplyItem({
-  r,
+  group,
   now,
   lookup,
   onShowParty,
   onHandle,
 }: {
-  r: OpenReply;
+  group: ReplyGroup;
   now: number;
   lookup: Lookup;
   onShowParty: (id: string) => void;
   onHandle: AttentionState['handle'];
 }) {
+  const r = group.latest;
+  const first = group.replies[0]!;
   const [open, setOpen] = useState(false);
   const [note, setNote] = useState('');
   const party = lookup.party(r.partyId);
@@ -122,13 +126,21 @@ function ReplyItem({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const guestName = r.guestName ?? (r.guestId ? (lookup.party(r.partyId)?.guests.find((g) => g.id === r.guestId)?.name ?? null) : null);
-  const words = replyWords(r);
+  // Each different thing they wrote, newest first (a repeat with the same words shows once).
+  const words = [...new Set(group.replies.map((x) => replyWords(x)).filter(Boolean))].reverse();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setProblem(null);
     try {
-      await onHandle(r.id, note.trim(), canResume && resume);
+      // Handling the group handles each reply in it; one a colleague handled meanwhile is done already.
+      for (const x of group.replies) {
+        try {
+          await onHandle(x.id, note.trim(), canResume && resume);
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 409)) throw err;
+        }
+      }
     } catch (err) {
       setProblem(problemText(err));
       setBusy(false);
@@ -145,7 +157,19 @@ function ReplyItem({
       <p className="att-line">
         <Household partyId={r.partyId} name={r.name} lookup={lookup} onShowParty={onShowParty} />
       </p>
-      {words ? <blockquote className="att-words">“{words}”</blockquote> : null}
+      {group.replies.length > 1 ? (
+        <p className="att-line att-repeats">
+          Sent {countOf(group.replies.length, 'time')}, first{' '}
+          <time dateTime={first.at} title={formatDateTime(first.at, lookup.timeZone)}>
+            {ageText(first.at, now)}
+          </time>
+        </p>
+      ) : null}
+      {words.map((w) => (
+        <blockquote key={w} className="att-words">
+          “{w}”
+        </blockquote>
+      ))}
       <FieldProblem problem={problem} />
       {open ? (
         <form className="att-form" onSubmit={(e) => void submit(e)}>

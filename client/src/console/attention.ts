@@ -184,7 +184,37 @@ export function foldAttention(base: AttentionBase | null, events: readonly LiveE
   const openItems = [...items.values()]
     .filter((i) => !closedItems.has(i.id))
     .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
-  return { replies: openReplies, perks: openPerks, items: openItems, count: openReplies.length + openPerks.length + openItems.length };
+  return {
+    replies: openReplies,
+    perks: openPerks,
+    items: openItems,
+    count: foldReplies(openReplies).length + openPerks.length + openItems.length,
+  };
+}
+
+/** One household saying the same thing again (the same kind; for "someone missing", the same person). */
+export interface ReplyGroup {
+  key: string;
+  /** Oldest first. */
+  replies: OpenReply[];
+  latest: OpenReply;
+}
+
+/**
+ * Open replies folded so that a guest pressing "We need help" three times is one thing to act on,
+ * with each of their messages: in the order of each group's first reply.
+ */
+export function foldReplies(replies: readonly OpenReply[]): ReplyGroup[] {
+  const groups = new Map<string, ReplyGroup>();
+  for (const r of [...replies].sort(byAt)) {
+    const key = `${r.partyId}|${r.kind}|${r.kind === 'missing_member' ? (r.guestId ?? r.guestName ?? '') : ''}`;
+    const g = groups.get(key);
+    if (g) {
+      g.replies.push(r);
+      g.latest = r;
+    } else groups.set(key, { key, replies: [r], latest: r });
+  }
+  return [...groups.values()];
 }
 
 function byAt(a: { at: string }, b: { at: string }): number {
