@@ -25,7 +25,7 @@ import { isoUtc } from '../../shared/time.js';
 import { qrPath } from '../passes/qr.js';
 import * as repo from './repo.js';
 import { currentRiders } from '../vehicles/repo.js';
-import { dropAtStop, leaveBehind, reportLeftBehind } from './stops.js';
+import { dropAtStop, leaveBehind, reportLeftBehind, reportMembersLeftBehind } from './stops.js';
 import { linkSecretSource, signDriverToken, verifyDriverToken, type DriverClaim } from './token.js';
 import { fromDeparture, liveEta } from './eta.js';
 import { zoneOrUtc } from '../../shared/fields.js';
@@ -329,6 +329,14 @@ export class DriverService {
       ]);
       // Households not aboard keep their hotel and go back to waiting for transport, as an exception.
       await reportLeftBehind(tx, emit, claim.incidentId, actor, trip, left);
+      await reportMembersLeftBehind(
+        tx,
+        emit,
+        claim.incidentId,
+        actor,
+        trip,
+        boarded.map((r) => r.partyId),
+      );
       return { tripId: trip.id, status: 'departed', already: false, leftBehind: left.partyIds.length, seq: ev!.seq };
     });
   }

@@ -7,6 +7,9 @@
  * - A member found while the rest of the household is on the road gets a `left_behind` item naming
  *   them, which stays open until a duty manager handles it; once the household is set down, a
  *   re-plan seats them.
+ * - A member found after the household was ticked aboard but before the vehicle left is not on it
+ *   (nobody ticks a household twice): when it leaves, or a duty manager marks the trip complete
+ *   without it having been seen to leave, a `left_behind` item names them.
  */
 import request from 'supertest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -112,4 +115,43 @@ test('a member found while the rest of the household is on the road is named in 
   await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
   // The item stays until a duty manager says it is handled.
   expect((await openItems()).items.some((i) => i.id === item!.id)).toBe(true);
+});
+
+test('a member found after the household was ticked aboard, and not on the vehicle when it leaves, is named as left behind', async () => {
+  const { trip, h } = await tripWithTwo();
+  const last = h.guests[h.guests.length - 1]!;
+  await rollcall(h.siteId, (id) => id !== last.id);
+  const drive = await driver(trip.vehicleId);
+  // Ticked aboard while one of them is missing: the rest get on.
+  await drive('boardings', { tripId: trip.id, partyId: h.id, boarded: true });
+  // Found at the muster point before the vehicle leaves; the driver, who ticked the household
+  // already, drives off without them.
+  expect((await rollcall(h.siteId, () => true)).found).toContain(last.id);
+  await drive('departures', { tripId: trip.id });
+  const s = await state();
+  expect(s.parties.find((p) => p.id === h.id)!.guests.find((g) => g.id === last.id)!.whereabouts).toBe('waiting');
+  const item = (await openItems()).items.find((i) => i.kind === 'left_behind' && i.tripId === trip.id && i.partyId === h.id);
+  expect(item).toBeDefined();
+  expect(item!.guestIds).toEqual([last.id]);
+  expect(item!.summary).toContain(last.name);
+  // The vehicle sets the household down; the next plan seats the one left behind.
+  await drive('arrivals', { tripId: trip.id, hotelId: h.hotelId });
+  const proposal = (await duty.post(`${base}/plans`).send({ mode: 'transport' }).expect(201)).body as PlanView;
+  expect(proposal.plan.trips.find((t) => t.partyIds.includes(h.id))).toMatchObject({ fromSiteId: h.siteId, stops: expect.arrayContaining([h.hotelId]) });
+  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+});
+
+test('a trip a duty manager marks complete before it was seen to leave names the members of a ticked household who were not aboard', async () => {
+  const { trip, h } = await tripWithTwo();
+  const last = h.guests[h.guests.length - 1]!;
+  await rollcall(h.siteId, (id) => id !== last.id);
+  const drive = await driver(trip.vehicleId);
+  await drive('boardings', { tripId: trip.id, partyId: h.id, boarded: true });
+  await rollcall(h.siteId, () => true);
+  // The driver's phone went quiet: the duty manager marks the trip complete from the console.
+  await duty.post(`${base}/ledger/trips/${trip.id}/complete`).expect(200);
+  const s = await state();
+  expect(s.parties.find((p) => p.id === h.id)!.guests.find((g) => g.id === last.id)!.whereabouts).toBe('waiting');
+  const item = (await openItems()).items.find((i) => i.kind === 'left_behind' && i.tripId === trip.id && i.partyId === h.id);
+  expect(item?.guestIds).toEqual([last.id]);
 });
