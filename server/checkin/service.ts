@@ -286,6 +286,14 @@ export class CheckinService {
           `The ${party.name} household ${due.trip.status === 'departed' ? 'is on' : 'is booked on'} ${vehicleName(due.vehicle)}, which has not reached this hotel yet: they cannot be a no-show before it arrives. If it is late, the duty managers are told.`,
           { partyId: party.id, tripId: due.trip.id },
         );
+      // "Went elsewhere" is not said of people a vehicle is still carrying here.
+      const aboard = (await repo.householdGuests(tx, incidentId, party.id)).filter((g) => g.whereabouts === 'aboard');
+      if (aboard.length)
+        throw new AppError(
+          'conflict',
+          `${nameList(aboard.map((g) => g.name))} ${aboard.length > 1 ? 'are' : 'is'} aboard a vehicle on the way here: they cannot have gone elsewhere before it arrives.`,
+          { partyId: party.id, guestIds: aboard.map((g) => g.id) },
+        );
       await releaseRooms(tx, incidentId, hotelId, stay.rooms);
       await repo.updateStay(tx, stay.id, { status: 'no_show', endedAt: new Date() });
       await releaseSeatsOfParties(tx, incidentId, [party.id]);

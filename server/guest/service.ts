@@ -158,13 +158,17 @@ export class GuestService {
           guestName = name;
         }
       }
+      // Someone of the household aboard one of our vehicles: the driver sets them down (or unticks
+      // them before it leaves). The reply is recorded for the duty managers and moves nobody: their
+      // rooms and seat stay theirs, as they are on the way.
+      const onBoard = req.kind === 'own_way' && (await membersOf(tx, p.incidentId, [p.id], ['aboard'])).length > 0;
       // Their own way to the hotel booked for them: they keep their rooms and give back only the seat.
-      const booked = req.kind === 'own_way' && req.toHotel ? await repo.bookedHotel(tx, p.incidentId, p.id) : null;
-      if (req.kind === 'own_way' && req.toHotel && !booked)
+      const booked = req.kind === 'own_way' && req.toHotel && !onBoard ? await repo.bookedHotel(tx, p.incidentId, p.id) : null;
+      if (req.kind === 'own_way' && req.toHotel && !booked && !onBoard)
         throw validationError([{ path: 'body.toHotel', message: 'no hotel is booked for you yet: say where you are going instead' }], 'reply');
       const text = req.kind === 'own_way' ? [booked ? `to ${booked.name}, booked for them` : req.place, req.text].filter(Boolean).join(' - ') : req.text;
       // A no-show household telling us it made its own way is accounted for: it never reached the hotel.
-      const moves = BEFORE_ARRIVAL.includes(p.status) || (p.status === 'no_show' && req.kind === 'own_way');
+      const moves = !onBoard && (BEFORE_ARRIVAL.includes(p.status) || (p.status === 'no_show' && req.kind === 'own_way'));
       const to = booked ? p.status : moves ? REPLY_STATUS[req.kind] : p.status;
       const hotelIds = booked ? [booked.id] : to === 'self_evacuated' && p.status !== 'self_evacuated' ? await leavePlan(tx, p.incidentId, p.id) : [];
       if (booked) await releaseSeatsOfParties(tx, p.incidentId, [p.id]);

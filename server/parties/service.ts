@@ -67,6 +67,16 @@ export class PartyService {
           { current: party.status, guestIds: stuck.map((g) => g.id) },
         );
       }
+      // People aboard a vehicle are the driver's to set down (or untick before it leaves): a household
+      // said to have made its own way, or not to be coming, would give back the rooms and seat of
+      // people sitting on our vehicle.
+      const aboard = LEAVES_PLAN.includes(status) ? members.filter((g) => g.w === 'aboard') : [];
+      if (aboard.length)
+        throw new AppError(
+          'conflict',
+          `${nameList(aboard.map((g) => g.name))} ${aboard.length > 1 ? 'are' : 'is'} aboard a vehicle; the driver sets them down at the hotel, or unticks them before it leaves, first.`,
+          { current: party.status, guestIds: aboard.map((g) => g.id) },
+        );
       const hotelIds = LEAVES_PLAN.includes(status) ? await leavePlan(tx, incidentId, partyId) : [];
       const moved = to ? await moveGuests(tx, incidentId, { partyIds: [partyId] }, to) : [];
       await repo.setPartyStatus(tx, incidentId, partyId, status);
