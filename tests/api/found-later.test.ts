@@ -155,3 +155,34 @@ test('a trip a duty manager marks complete before it was seen to leave names the
   const item = (await openItems()).items.find((i) => i.kind === 'left_behind' && i.tripId === trip.id && i.partyId === h.id);
   expect(item?.guestIds).toEqual([last.id]);
 });
+
+test('a household set back to waiting does not find a member reported missing: they stay missing, named, and are not ticked aboard', async () => {
+  const s0 = await state();
+  const h = s0.parties.find(
+    (p) =>
+      p.guests.length >= 2 && p.tripId && s0.trips.find((t) => t.id === p.tripId)?.status === 'planned' && p.guests.every((g) => g.whereabouts === 'waiting'),
+  )!;
+  const trip = s0.trips.find((t) => t.id === h.tripId)!;
+  const last = h.guests[h.guests.length - 1]!;
+  const token = (await duty.get(`${base}/status-links/${h.id}`).expect(200)).body.token as string;
+  await request(server.url)
+    .post('/api/guest/replies')
+    .set('x-status-token', token)
+    .send({ kind: 'missing_member', key: `k-missing-${last.id}`, guestId: last.id, text: 'ran off to find the dog' })
+    .expect(201);
+  // A duty manager rings the family and sets the household back to waiting: the call for help is
+  // handled, but nobody has seen the one who ran off.
+  await duty.post(`${base}/parties/${h.id}/status`).send({ status: 'waiting' }).expect(200);
+  const s = await state();
+  expect(s.parties.find((p) => p.id === h.id)!.guests.find((g) => g.id === last.id)!.whereabouts).toBe('missing');
+  expect(s.guestCounts.byWhereabouts.missing).toBeGreaterThanOrEqual(1);
+  const items = (await openItems()).items;
+  expect(items.some((i) => i.kind === 'missing' && i.partyId === h.id && i.guestIds.includes(last.id))).toBe(true);
+  expect(items.some((i) => i.kind === 'need_help' && i.partyId === h.id)).toBe(false);
+  // The driver ticks the household aboard: the one still missing does not get on.
+  const drive = await driver(trip.vehicleId);
+  await drive('boardings', { tripId: trip.id, partyId: h.id, boarded: true });
+  const after = (await state()).parties.find((p) => p.id === h.id)!;
+  expect(after.guests.find((g) => g.id === last.id)!.whereabouts).toBe('missing');
+  expect(after.guests.filter((g) => g.id !== last.id).every((g) => g.whereabouts === 'aboard')).toBe(true);
+});
