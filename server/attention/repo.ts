@@ -119,6 +119,15 @@ export async function reportAgain(
 }
 
 /**
+ * What a household's leaving our hands cures (own way, whoever says so; a duty manager's no-show):
+ * it needs no bed, seat or vehicle from us any more. Its `missing` items too, unless a member
+ * reported missing stays missing (a household-level move does not move them).
+ */
+export function curedByLeaving(stillMissing: boolean): AttentionKind[] {
+  return ['unplaced', 'left_behind', 'transport_lost', 'overdue', ...(stillMissing ? [] : (['missing'] as const))];
+}
+
+/**
  * Close the open items of these households (of these kinds) because the situation itself was
  * cured, e.g. the rest of the family checked in; recorded with a system note, announced like a
  * manager's resolution.

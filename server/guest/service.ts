@@ -36,7 +36,7 @@ import { helplineOf, JOURNEY_TEMPLATES } from '../messages/wording.js';
 import { journeysOf } from './journey.js';
 import { zoneOrUtc } from '../../shared/fields.js';
 import { membersOf, moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
-import { closeCured, reportAgain } from '../attention/repo.js';
+import { closeCured, curedByLeaving, reportAgain } from '../attention/repo.js';
 import * as repo from './repo.js';
 import { ifNoneMatch, pageEtag } from './etag.js';
 
@@ -221,6 +221,11 @@ export class GuestService {
       if (moveTo) {
         await recordMoves(tx, p.incidentId, moved, moveTo, ev!.seq);
         await syncJourney(tx, p.incidentId, [p.id]);
+      }
+      // On their own way, as if a duty manager had marked it: no bed, seat or vehicle is owed them.
+      if (moveTo === 'own_way' && moved.length) {
+        const stillMissing = (await membersOf(tx, p.incidentId, [p.id], ['missing'])).length > 0;
+        await closeCured(tx, emit, p.incidentId, actor, [p.id], curedByLeaving(stillMissing), `made their own way (status link): ${text}`.slice(0, 1000));
       }
       if (req.kind !== 'own_way') {
         const members = await membersOf(tx, p.incidentId, [p.id]);

@@ -13,7 +13,7 @@ import type { Db, Tx } from '../db/client.js';
 import type { PartyStatus } from '../db/schema.js';
 import { canMove, isWhereabouts, JOURNEY_TO_WHEREABOUTS, WHEREABOUTS_LABEL, type Whereabouts } from '../../shared/whereabouts.js';
 import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
-import { closeCured, nameList, openAttention } from '../attention/repo.js';
+import { closeCured, curedByLeaving, nameList, openAttention } from '../attention/repo.js';
 import { partyStatusUpdateSchema, type HouseholdChangeResult } from '../../shared/operations.js';
 import {
   guestIdsTwice,
@@ -98,7 +98,7 @@ export class PartyService {
           incidentId,
           actor,
           [partyId],
-          ['unplaced', 'left_behind', 'transport_lost', 'overdue', ...(stillMissing ? [] : (['missing'] as const))],
+          curedByLeaving(stillMissing),
           status === 'self_evacuated' ? 'made their own way' : 'marked no-show',
         );
       // "Needs help" is something to act on for every duty manager until someone has; back to

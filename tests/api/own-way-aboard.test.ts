@@ -5,6 +5,8 @@
  * and seat of people sitting on it. Before, a household on a coach that had left tapping "we made
  * our own way" was counted "made own way" with its rooms given back, and the coach set three people
  * down at a hotel with no room for them, with nothing open for anyone.
+ * And the other way round: a household left behind (or without a bed or a vehicle) that says on its
+ * link it made its own way closes those items, as a duty manager marking it own way always did.
  */
 import request from 'supertest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -12,6 +14,7 @@ import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { smallScenario } from '../../seed/small.js';
 import { checkInvariants, invariantProblems, sqlOf } from '../helpers/invariants.js';
 import type { IncidentState, PlanView } from '../../shared/api.js';
+import type { AttentionList } from '../../shared/attention.js';
 
 let server: TestServer;
 let duty: Agent;
@@ -88,4 +91,33 @@ test('reception cannot record a household on its way there aboard a vehicle as g
   const after = await household(h.id);
   expect(after.guests.every((g) => g.whereabouts === 'aboard')).toBe(true);
   expect(after.hotelId).toBe(h.hotelId);
+});
+
+test.each([
+  ['elsewhere', { place: 'my sister in Louth' }],
+  ['to the booked hotel', { place: 'the hotel', toHotel: true }],
+])('a household left behind that says on its link it made its own way (%s) closes its item, as a duty manager marking it does', async (_label, body) => {
+  // A night of its own: each case needs a trip with two households on it.
+  incidentId = (await duty.post('/api/incidents/import').send(smallScenario()).expect(201)).body.incidentId as string;
+  base = `/api/incidents/${incidentId}`;
+  const proposal = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+  const s = await state();
+  const trip = s.trips.find((t) => t.status === 'planned' && !used.has(t.id) && s.parties.filter((p) => p.tripId === t.id).length >= 2)!;
+  used.add(trip.id);
+  const [other, h] = s.parties.filter((p) => p.tripId === trip.id);
+  const links = (await duty.get(`${base}/drivers`).expect(200)).body.links as { vehicleId: string; token: string }[];
+  const token = links.find((l) => l.vehicleId === trip.vehicleId)!.token;
+  const drive = (what: string, b: object) => request(server.url).post(`/api/drive/${token}/${what}`).send(b).expect(200);
+  await drive('boardings', { tripId: trip.id, partyId: other!.id, boarded: true });
+  await drive('departures', { tripId: trip.id });
+  const open = async () => ((await duty.get(`${base}/attention`).expect(200)).body as AttentionList).items.filter((i) => i.partyId === h!.id);
+  expect((await open()).map((i) => i.kind)).toContain('left_behind');
+  await request(server.url)
+    .post('/api/guest/replies')
+    .set('x-status-token', await tokenOf(h!.id))
+    .send({ kind: 'own_way', key: `k-left-${h!.id}`, text: '', ...body })
+    .expect(201);
+  expect((await household(h!.id)).guests.every((g) => g.whereabouts === 'own_way')).toBe(true);
+  expect(await open()).toEqual([]);
 });
