@@ -128,6 +128,29 @@ export function curedByLeaving(stillMissing: boolean): AttentionKind[] {
 }
 
 /**
+ * Close the `missing` items of those of these households of whom nobody is missing or a no-show any
+ * more (found: set back to waiting, ticked aboard): an item naming people who are where they should
+ * be would otherwise stay open until someone noticed. Members still missing keep theirs open.
+ */
+export async function closeFound(tx: Tx, emit: Emit, incidentId: string, actor: Actor, partyIds: readonly string[], note: string): Promise<number> {
+  if (!partyIds.length) return 0;
+  const lost = await tx
+    .select({ partyId: guests.partyId })
+    .from(guests)
+    .where(and(eq(guests.incidentId, incidentId), inArray(guests.partyId, [...partyIds]), inArray(guests.whereabouts, ['missing', 'no_show'])));
+  const still = new Set(lost.map((r) => r.partyId));
+  return closeCured(
+    tx,
+    emit,
+    incidentId,
+    actor,
+    partyIds.filter((p) => !still.has(p)),
+    ['missing'],
+    note,
+  );
+}
+
+/**
  * Close the open items of these households (of these kinds) because the situation itself was
  * cured, e.g. the rest of the family checked in; recorded with a system note, announced like a
  * manager's resolution.

@@ -13,7 +13,7 @@ import type { Db, Tx } from '../db/client.js';
 import type { PartyStatus } from '../db/schema.js';
 import { canMove, isWhereabouts, JOURNEY_TO_WHEREABOUTS, WHEREABOUTS_LABEL, type Whereabouts } from '../../shared/whereabouts.js';
 import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
-import { closeCured, curedByLeaving, nameList, openAttention } from '../attention/repo.js';
+import { closeCured, closeFound, curedByLeaving, nameList, openAttention } from '../attention/repo.js';
 import { partyStatusUpdateSchema, type HouseholdChangeResult } from '../../shared/operations.js';
 import {
   guestIdsTwice,
@@ -117,6 +117,8 @@ export class PartyService {
         ]);
       if (status === 'waiting' && party.status === 'needs_help')
         await closeCured(tx, emit, incidentId, actor, [partyId], ['need_help'], `back to waiting${note ? `: ${note}` : ''}`);
+      // Back at the muster point: a no-show's "missing" item is done with (a member reported missing is not moved, nor their item).
+      if (status === 'waiting' && moved.length) await closeFound(tx, emit, incidentId, actor, [partyId], `back to waiting${note ? `: ${note}` : ''}`);
       return { partyId, status, seq: ev!.seq };
     });
   }

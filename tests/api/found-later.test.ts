@@ -10,6 +10,8 @@
  * - A member found after the household was ticked aboard but before the vehicle left is not on it
  *   (nobody ticks a household twice): when it leaves, or a duty manager marks the trip complete
  *   without it having been seen to leave, a `left_behind` item names them.
+ * - Setting a household back to waiting finds nobody reported missing; a no-show household set back
+ *   to waiting is found, and its `missing` item closes.
  */
 import request from 'supertest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -185,4 +187,27 @@ test('a household set back to waiting does not find a member reported missing: t
   const after = (await state()).parties.find((p) => p.id === h.id)!;
   expect(after.guests.find((g) => g.id === last.id)!.whereabouts).toBe('missing');
   expect(after.guests.filter((g) => g.id !== last.id).every((g) => g.whereabouts === 'aboard')).toBe(true);
+});
+
+test('a no-show household set back to waiting is found: its missing item closes, and the next plan places it', async () => {
+  // A night of its own: the vehicle must reach the hotel without the household.
+  incidentId = (await duty.post('/api/incidents/import').send(smallScenario()).expect(201)).body.incidentId as string;
+  base = `/api/incidents/${incidentId}`;
+  const first = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  await duty.post(`${base}/plans/${first.id}/apply`).expect(200);
+  const { trip, h, other } = await tripWithTwo();
+  const drive = await driver(trip.vehicleId);
+  await drive('boardings', { tripId: trip.id, partyId: other.id, boarded: true });
+  await drive('departures', { tripId: trip.id });
+  for (const stop of trip.stops) await drive('arrivals', { tripId: trip.id, hotelId: stop });
+  await duty.post(`${base}/hotels/${h.hotelId}/arrivals/no-shows`).send({ partyId: h.id, kind: 'no_show' }).expect(200);
+  const missing = (await openItems()).items.find((i) => i.kind === 'missing' && i.partyId === h.id);
+  expect(missing?.guestIds).toEqual(h.guests.map((g) => g.id));
+  // They ring: they are back at the muster point.
+  await duty.post(`${base}/parties/${h.id}/status`).send({ status: 'waiting', note: 'rang from the clubhouse' }).expect(200);
+  expect((await state()).parties.find((p) => p.id === h.id)!.guests.every((g) => g.whereabouts === 'waiting')).toBe(true);
+  expect((await openItems()).items.some((i) => i.id === missing!.id)).toBe(false);
+  const proposal = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  expect(proposal.plan.stays.some((st) => st.partyId === h.id)).toBe(true);
+  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
 });
