@@ -13,7 +13,7 @@ import type { Db, Tx } from '../db/client.js';
 import type { PartyStatus } from '../db/schema.js';
 import { canMove, isWhereabouts, JOURNEY_TO_WHEREABOUTS, WHEREABOUTS_LABEL, type Whereabouts } from '../../shared/whereabouts.js';
 import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
-import { closeCured, closeFound, curedByLeaving, nameList, openAttention } from '../attention/repo.js';
+import { closeCured, closeFound, curedByLeaving, forgetGuests, nameList, openAttention } from '../attention/repo.js';
 import { partyStatusUpdateSchema, type HouseholdChangeResult } from '../../shared/operations.js';
 import {
   guestIdsTwice,
@@ -248,6 +248,14 @@ export class PartyService {
           },
         },
       ]);
+      await forgetGuests(
+        tx,
+        emit,
+        incidentId,
+        actor,
+        partyId,
+        removed.map((g) => g.id),
+      );
       if (broken.length) {
         const why = reasonsInWords(broken, stay!.hotelName);
         const place = { kind: 'hotel' as const, id: stay!.hotelId, name: stay!.hotelName };

@@ -12,6 +12,8 @@
  *   without it having been seen to leave, a `left_behind` item names them.
  * - Setting a household back to waiting finds nobody reported missing; a no-show household set back
  *   to waiting is found, and its `missing` item closes.
+ * - A guest typed twice and taken off the list is named by no open item: one about them alone
+ *   closes, one about the household names the rest.
  */
 import request from 'supertest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -210,4 +212,41 @@ test('a no-show household set back to waiting is found: its missing item closes,
   const proposal = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
   expect(proposal.plan.stays.some((st) => st.partyId === h.id)).toBe(true);
   await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+});
+
+test('a guest typed twice, taken off the list, stops being named: an item about nobody else closes, one about the household names the rest', async () => {
+  incidentId = (await duty.post('/api/incidents/import').send(smallScenario()).expect(201)).body.incidentId as string;
+  base = `/api/incidents/${incidentId}`;
+  const first = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  await duty.post(`${base}/plans/${first.id}/apply`).expect(200);
+  const { trip, h, other } = await tripWithTwo();
+  const last = h.guests[h.guests.length - 1]!;
+  const drive = await driver(trip.vehicleId);
+  // The rest of the household gets on; "the last one" is not there, the roll call finds them
+  // before the vehicle leaves, and it leaves without them: an item naming only them.
+  await rollcall(h.siteId, (id) => id !== last.id);
+  await drive('boardings', { tripId: trip.id, partyId: h.id, boarded: true });
+  await rollcall(h.siteId, () => true);
+  await drive('departures', { tripId: trip.id });
+  const alone = (await openItems()).items.find((i) => i.kind === 'left_behind' && i.partyId === h.id && i.tripId === trip.id)!;
+  expect(alone.guestIds).toEqual([last.id]);
+  // The other household was not aboard at all: an item naming every one of them.
+  const whole = (await openItems()).items.find((i) => i.kind === 'left_behind' && i.partyId === other.id)!;
+  expect(whole.guestIds).toEqual(other.guests.map((g) => g.id));
+  // Both were typed twice: a duty manager takes them off their household's list.
+  const correct = async (p: typeof h, keep: (id: string) => boolean) => {
+    const fields = { id: p.id, name: p.name, unit: p.unit, siteId: p.siteId, needs: p.needs, notes: p.notes, phone: p.phone, email: p.email };
+    const guests = p.guests.filter((g) => keep(g.id)).map((g) => ({ id: g.id, name: g.name, age: g.age, needs: g.needs }));
+    await duty
+      .put(`${base}/parties/${p.id}`)
+      .send({ ...fields, guests })
+      .expect(200);
+  };
+  await correct(h, (id) => id !== last.id);
+  const items = (await openItems()).items;
+  expect(items.some((i) => i.id === alone.id)).toBe(false);
+  expect(other.guests.length).toBeGreaterThan(1);
+  const gone = other.guests[other.guests.length - 1]!.id;
+  await correct(other, (id) => id !== gone);
+  expect((await openItems()).items.find((i) => i.id === whole.id)?.guestIds).toEqual(other.guests.filter((g) => g.id !== gone).map((g) => g.id));
 });
