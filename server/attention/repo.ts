@@ -119,6 +119,99 @@ export async function reportAgain(
 }
 
 /**
+ * What a household's leaving our hands cures (own way, whoever says so; a duty manager's no-show):
+ * it needs no bed, seat or vehicle from us any more. Its `missing` items too, unless a member
+ * reported missing stays missing (a household-level move does not move them).
+ */
+export function curedByLeaving(stillMissing: boolean): AttentionKind[] {
+  return ['unplaced', 'left_behind', 'transport_lost', 'overdue', ...(stillMissing ? [] : (['missing'] as const))];
+}
+
+/**
+ * People taken off the guest list (a guest typed twice): open items of the household stop naming
+ * them, and an item about nobody but them closes (they never existed to be found, carried or
+ * checked in). An item about the household as a whole (`unplaced`) stays, naming the rest.
+ */
+export async function forgetGuests(tx: Tx, emit: Emit, incidentId: string, actor: Actor, partyId: string, removed: readonly string[]): Promise<void> {
+  if (!removed.length) return;
+  const gone = new Set(removed);
+  const rows = await tx
+    .select()
+    .from(attentionItems)
+    .where(and(eq(attentionItems.incidentId, incidentId), eq(attentionItems.partyId, partyId), isNull(attentionItems.resolvedAt)))
+    .for('update');
+  const touched = rows.filter((r) => r.guestIds.some((id) => gone.has(id)));
+  if (!touched.length) return;
+  const emptied = touched.filter((r) => r.kind !== 'unplaced' && r.guestIds.every((id) => gone.has(id)));
+  const trimmed = touched.filter((r) => !emptied.includes(r));
+  if (emptied.length) {
+    const note = 'taken off the guest list';
+    const [ev] = await emit(
+      incidentId,
+      actor,
+      emptied.map((r) => ({
+        type: 'attention.resolved' as const,
+        payload: { itemId: r.id, kind: r.kind as AttentionKind, partyId: r.partyId, guestIds: r.guestIds, note, by: actor.name, cured: true },
+      })),
+    );
+    await tx
+      .update(attentionItems)
+      .set({ resolvedAt: new Date(ev!.at), resolvedBy: actor.userId, resolvedByName: actor.name, note })
+      .where(
+        inArray(
+          attentionItems.id,
+          emptied.map((r) => r.id),
+        ),
+      );
+  }
+  if (!trimmed.length) return;
+  const updated: Row[] = [];
+  for (const r of trimmed) {
+    const [row] = await tx
+      .update(attentionItems)
+      .set({ guestIds: r.guestIds.filter((id) => !gone.has(id)) })
+      .where(eq(attentionItems.id, r.id))
+      .returning();
+    updated.push(row!);
+  }
+  const items = await present(tx, incidentId, updated);
+  await emit(incidentId, actor, [
+    {
+      type: 'attention.updated',
+      payload: {
+        items,
+        partyIds: [partyId],
+        guestIds: items.flatMap((i) => i.guestIds),
+        hotelIds: uniq(items.map((i) => (i.place?.kind === 'hotel' ? i.place.id : null))),
+      },
+    },
+  ]);
+}
+
+/**
+ * Close the `missing` items of those of these households of whom nobody is missing or a no-show any
+ * more (found: set back to waiting, ticked aboard): an item naming people who are where they should
+ * be would otherwise stay open until someone noticed. Members still missing keep theirs open.
+ */
+export async function closeFound(tx: Tx, emit: Emit, incidentId: string, actor: Actor, partyIds: readonly string[], note: string): Promise<number> {
+  if (!partyIds.length) return 0;
+  const lost = await tx
+    .select({ partyId: guests.partyId })
+    .from(guests)
+    .where(and(eq(guests.incidentId, incidentId), inArray(guests.partyId, [...partyIds]), inArray(guests.whereabouts, ['missing', 'no_show'])));
+  const still = new Set(lost.map((r) => r.partyId));
+  return closeCured(
+    tx,
+    emit,
+    incidentId,
+    actor,
+    partyIds.filter((p) => !still.has(p)),
+    ['missing'],
+    note,
+  );
+}
+
+/**
  * Close the open items of these households (of these kinds) because the situation itself was
  * cured, e.g. the rest of the family checked in; recorded with a system note, announced like a
  * manager's resolution.

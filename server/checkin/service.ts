@@ -286,6 +286,14 @@ export class CheckinService {
           `The ${party.name} household ${due.trip.status === 'departed' ? 'is on' : 'is booked on'} ${vehicleName(due.vehicle)}, which has not reached this hotel yet: they cannot be a no-show before it arrives. If it is late, the duty managers are told.`,
           { partyId: party.id, tripId: due.trip.id },
         );
+      // "Went elsewhere" is not said of people a vehicle is still carrying here.
+      const aboard = (await repo.householdGuests(tx, incidentId, party.id)).filter((g) => g.whereabouts === 'aboard');
+      if (aboard.length)
+        throw new AppError(
+          'conflict',
+          `${nameList(aboard.map((g) => g.name))} ${aboard.length > 1 ? 'are' : 'is'} aboard a vehicle on the way here: they cannot have gone elsewhere before it arrives.`,
+          { partyId: party.id, guestIds: aboard.map((g) => g.id) },
+        );
       await releaseRooms(tx, incidentId, hotelId, stay.rooms);
       await repo.updateStay(tx, stay.id, { status: 'no_show', endedAt: new Date() });
       await releaseSeatsOfParties(tx, incidentId, [party.id]);
@@ -336,6 +344,15 @@ export class CheckinService {
     const req = parseOr400(checkOutSchema, raw, 'body', 'request');
     return commitWithEvents(this.db, this.bus, async (tx, emit) => {
       const { party, stay } = await this.lockStay(tx, incidentId, hotelId, req.partyId, ['checked_in']);
+      // Checking out gives back the household's rooms: not while some of it is still on the way to
+      // them (at the muster point, on the road, at the door). Someone missing does not hold them.
+      const coming = (await repo.householdGuests(tx, incidentId, party.id)).filter((g) => ON_THE_WAY.includes(whereaboutsOf(g)));
+      if (coming.length)
+        throw new AppError(
+          'conflict',
+          `${nameList(coming.map((g) => `${g.name} (${WHEREABOUTS_LABEL[whereaboutsOf(g)]})`))} ${coming.length > 1 ? 'are' : 'is'} not checked in yet and still on the way to this household's rooms: check them in first, or ask a duty manager.`,
+          { partyId: party.id, guestIds: coming.map((g) => g.id) },
+        );
       const now = new Date();
       await releaseRooms(tx, incidentId, hotelId, stay.rooms);
       await repo.updateStay(tx, stay.id, { status: 'checked_out', checkedOutAt: now, endedAt: now });
@@ -359,6 +376,9 @@ export class CheckinService {
     return { party, stay };
   }
 }
+
+/** Members of a household still coming to its rooms: a check-out would give those rooms back under them. */
+const ON_THE_WAY: readonly Whereabouts[] = ['waiting', 'aboard', 'arrived'];
 
 /** The attention items a whole household's check-in closes (a partial one closes the first two). */
 const CURED_BY_CHECK_IN = ['partial_checkin', 'not_checked_in', 'missing'] as const;

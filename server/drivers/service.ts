@@ -25,7 +25,8 @@ import { isoUtc } from '../../shared/time.js';
 import { qrPath } from '../passes/qr.js';
 import * as repo from './repo.js';
 import { currentRiders } from '../vehicles/repo.js';
-import { dropAtStop, leaveBehind, reportLeftBehind } from './stops.js';
+import { dropAtStop, leaveBehind, reportLeftBehind, reportMembersLeftBehind } from './stops.js';
+import { closeFound } from '../attention/repo.js';
 import { linkSecretSource, signDriverToken, verifyDriverToken, type DriverClaim } from './token.js';
 import { fromDeparture, liveEta } from './eta.js';
 import { zoneOrUtc } from '../../shared/fields.js';
@@ -276,6 +277,9 @@ export class DriverService {
       ]);
       await recordMoves(tx, claim.incidentId, moved, to, ev!.seq, now);
       await syncJourney(tx, claim.incidentId, [party.id]);
+      // A no-show household getting on after all is found.
+      if (req.boarded && moved.some((m) => m.from === 'no_show'))
+        await closeFound(tx, emit, claim.incidentId, actor, [party.id], `ticked aboard ${claim.vehicleId}`);
       return { partyId: party.id, tripId: trip.id, status: want, already: false, seq: ev!.seq };
     });
   }
@@ -329,6 +333,14 @@ export class DriverService {
       ]);
       // Households not aboard keep their hotel and go back to waiting for transport, as an exception.
       await reportLeftBehind(tx, emit, claim.incidentId, actor, trip, left);
+      await reportMembersLeftBehind(
+        tx,
+        emit,
+        claim.incidentId,
+        actor,
+        trip,
+        boarded.map((r) => r.partyId),
+      );
       return { tripId: trip.id, status: 'departed', already: false, leftBehind: left.partyIds.length, seq: ev!.seq };
     });
   }

@@ -80,3 +80,42 @@ export async function reportLeftBehind(tx: Tx, emit: Emit, incidentId: string, a
     }),
   );
 }
+
+/**
+ * Members of households carried by `trip` who were not on it when it left (found at the muster
+ * point after the household was ticked aboard, so nobody ticked them): the household rides on, and
+ * they stay waiting with a bed and no seat. Each household's are named in a `left_behind` item, so
+ * nobody is left at a muster point out of view; once the household is set down, a re-plan seats them.
+ */
+export async function reportMembersLeftBehind(tx: Tx, emit: Emit, incidentId: string, actor: Actor, trip: Trip, carried: readonly string[]) {
+  const left = await membersOf(tx, incidentId, carried, ['waiting']);
+  if (!left.length) return;
+  const partyIds = [...new Set(left.map((g) => g.partyId))];
+  const partyRows = await partyContacts(tx, incidentId, partyIds);
+  const site = await repo.findSite(tx, incidentId, trip.fromSiteId);
+  const vehicle = await repo.findVehicle(tx, incidentId, trip.vehicleId);
+  const siteName = site?.name ?? trip.fromSiteId;
+  const vName = vehicle ? vehicleName(vehicle) : trip.vehicleId;
+  await openAttention(
+    tx,
+    emit,
+    incidentId,
+    actor,
+    partyRows.map((p) => {
+      const gs = left.filter((g) => g.partyId === p.id);
+      return {
+        kind: 'left_behind' as const,
+        partyId: p.id,
+        guestIds: gs.map((g) => g.id),
+        place: { kind: 'site' as const, id: trip.fromSiteId, name: siteName },
+        tripId: trip.id,
+        summary: `${nameList(gs.map((g) => g.name))} (${p.name}) not aboard when ${vName} left ${siteName} with the rest of the household: they need a ride to its hotel.`,
+        suggestion: `Once ${vName} has set the household down, re-plan to give them a seat; or send a taxi now${p.phone ? `; ring ${p.name} on ${p.phone}` : ''}.`,
+        dedupeKey: `left_behind:${p.id}:${trip.id}:members:${gs
+          .map((g) => g.id)
+          .sort()
+          .join(',')}`,
+      };
+    }),
+  );
+}

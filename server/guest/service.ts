@@ -36,7 +36,7 @@ import { helplineOf, JOURNEY_TEMPLATES } from '../messages/wording.js';
 import { journeysOf } from './journey.js';
 import { zoneOrUtc } from '../../shared/fields.js';
 import { membersOf, moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
-import { closeCured, reportAgain } from '../attention/repo.js';
+import { closeCured, curedByLeaving, reportAgain } from '../attention/repo.js';
 import * as repo from './repo.js';
 import { ifNoneMatch, pageEtag } from './etag.js';
 
@@ -158,13 +158,17 @@ export class GuestService {
           guestName = name;
         }
       }
+      // Someone of the household aboard one of our vehicles: the driver sets them down (or unticks
+      // them before it leaves). The reply is recorded for the duty managers and moves nobody: their
+      // rooms and seat stay theirs, as they are on the way.
+      const onBoard = req.kind === 'own_way' && (await membersOf(tx, p.incidentId, [p.id], ['aboard'])).length > 0;
       // Their own way to the hotel booked for them: they keep their rooms and give back only the seat.
-      const booked = req.kind === 'own_way' && req.toHotel ? await repo.bookedHotel(tx, p.incidentId, p.id) : null;
-      if (req.kind === 'own_way' && req.toHotel && !booked)
+      const booked = req.kind === 'own_way' && req.toHotel && !onBoard ? await repo.bookedHotel(tx, p.incidentId, p.id) : null;
+      if (req.kind === 'own_way' && req.toHotel && !booked && !onBoard)
         throw validationError([{ path: 'body.toHotel', message: 'no hotel is booked for you yet: say where you are going instead' }], 'reply');
       const text = req.kind === 'own_way' ? [booked ? `to ${booked.name}, booked for them` : req.place, req.text].filter(Boolean).join(' - ') : req.text;
       // A no-show household telling us it made its own way is accounted for: it never reached the hotel.
-      const moves = BEFORE_ARRIVAL.includes(p.status) || (p.status === 'no_show' && req.kind === 'own_way');
+      const moves = !onBoard && (BEFORE_ARRIVAL.includes(p.status) || (p.status === 'no_show' && req.kind === 'own_way'));
       const to = booked ? p.status : moves ? REPLY_STATUS[req.kind] : p.status;
       const hotelIds = booked ? [booked.id] : to === 'self_evacuated' && p.status !== 'self_evacuated' ? await leavePlan(tx, p.incidentId, p.id) : [];
       if (booked) await releaseSeatsOfParties(tx, p.incidentId, [p.id]);
@@ -217,6 +221,11 @@ export class GuestService {
       if (moveTo) {
         await recordMoves(tx, p.incidentId, moved, moveTo, ev!.seq);
         await syncJourney(tx, p.incidentId, [p.id]);
+      }
+      // On their own way, as if a duty manager had marked it: no bed, seat or vehicle is owed them.
+      if (moveTo === 'own_way' && moved.length) {
+        const stillMissing = (await membersOf(tx, p.incidentId, [p.id], ['missing'])).length > 0;
+        await closeCured(tx, emit, p.incidentId, actor, [p.id], curedByLeaving(stillMissing), `made their own way (status link): ${text}`.slice(0, 1000));
       }
       if (req.kind !== 'own_way') {
         const members = await membersOf(tx, p.incidentId, [p.id]);

@@ -8,7 +8,7 @@
  * still on the road is reported separately with its estimated cost, never in the total.
  */
 import type { Db, Tx } from '../db/client.js';
-import { dropAtStop, leaveBehind, reportLeftBehind } from '../drivers/stops.js';
+import { dropAtStop, leaveBehind, reportLeftBehind, reportMembersLeftBehind } from '../drivers/stops.js';
 import { AppError } from '../http/errors.js';
 import { commitWithEvents, type Actor, type EventBus, type NewEvent } from '../events/log.js';
 import { roadKm, type LatLng } from '../../shared/geo.js';
@@ -177,7 +177,18 @@ export class AccrualService {
         );
         const now = new Date();
         await markTripCompleted(tx, trip.id, now, trip.departedAt ?? trip.departAt);
-        const aboardAt = [...new Set(riders.filter((r) => r.status === 'boarded').map((r) => r.hotelId))];
+        const boarded = riders.filter((r) => r.status === 'boarded');
+        const aboardAt = [...new Set(boarded.map((r) => r.hotelId))];
+        // Not seen to leave: members of a ticked household still at the muster point did not go with it.
+        if (trip.status !== 'departed')
+          await reportMembersLeftBehind(
+            tx,
+            emit,
+            incidentId,
+            actor,
+            trip,
+            boarded.map((r) => r.partyId),
+          );
         for (const hotelId of aboardAt) await dropAtStop(tx, emit, incidentId, actor, trip, hotelId, true, now);
         await reportLeftBehind(tx, emit, incidentId, actor, trip, left);
         events.push({ type: 'trip.completed', payload: { tripId: trip.id, vehicleId: trip.vehicleId, hotelIds: trip.stops } });

@@ -13,7 +13,7 @@ import type { Db, Tx } from '../db/client.js';
 import type { PartyStatus } from '../db/schema.js';
 import { canMove, isWhereabouts, JOURNEY_TO_WHEREABOUTS, WHEREABOUTS_LABEL, type Whereabouts } from '../../shared/whereabouts.js';
 import { moveGuests, recordHouseholdStatus, recordMoves, syncJourney } from '../whereabouts/repo.js';
-import { closeCured, nameList, openAttention } from '../attention/repo.js';
+import { closeCured, closeFound, curedByLeaving, forgetGuests, nameList, openAttention } from '../attention/repo.js';
 import { partyStatusUpdateSchema, type HouseholdChangeResult } from '../../shared/operations.js';
 import {
   guestIdsTwice,
@@ -67,6 +67,16 @@ export class PartyService {
           { current: party.status, guestIds: stuck.map((g) => g.id) },
         );
       }
+      // People aboard a vehicle are the driver's to set down (or untick before it leaves): a household
+      // said to have made its own way, or not to be coming, would give back the rooms and seat of
+      // people sitting on our vehicle.
+      const aboard = LEAVES_PLAN.includes(status) ? members.filter((g) => g.w === 'aboard') : [];
+      if (aboard.length)
+        throw new AppError(
+          'conflict',
+          `${nameList(aboard.map((g) => g.name))} ${aboard.length > 1 ? 'are' : 'is'} aboard a vehicle; the driver sets them down at the hotel, or unticks them before it leaves, first.`,
+          { current: party.status, guestIds: aboard.map((g) => g.id) },
+        );
       const hotelIds = LEAVES_PLAN.includes(status) ? await leavePlan(tx, incidentId, partyId) : [];
       const moved = to ? await moveGuests(tx, incidentId, { partyIds: [partyId] }, to) : [];
       await repo.setPartyStatus(tx, incidentId, partyId, status);
@@ -88,7 +98,7 @@ export class PartyService {
           incidentId,
           actor,
           [partyId],
-          ['unplaced', 'left_behind', 'transport_lost', 'overdue', ...(stillMissing ? [] : (['missing'] as const))],
+          curedByLeaving(stillMissing),
           status === 'self_evacuated' ? 'made their own way' : 'marked no-show',
         );
       // "Needs help" is something to act on for every duty manager until someone has; back to
@@ -107,6 +117,8 @@ export class PartyService {
         ]);
       if (status === 'waiting' && party.status === 'needs_help')
         await closeCured(tx, emit, incidentId, actor, [partyId], ['need_help'], `back to waiting${note ? `: ${note}` : ''}`);
+      // Back at the muster point: a no-show's "missing" item is done with (a member reported missing is not moved, nor their item).
+      if (status === 'waiting' && moved.length) await closeFound(tx, emit, incidentId, actor, [partyId], `back to waiting${note ? `: ${note}` : ''}`);
       return { partyId, status, seq: ev!.seq };
     });
   }
@@ -236,6 +248,14 @@ export class PartyService {
           },
         },
       ]);
+      await forgetGuests(
+        tx,
+        emit,
+        incidentId,
+        actor,
+        partyId,
+        removed.map((g) => g.id),
+      );
       if (broken.length) {
         const why = reasonsInWords(broken, stay!.hotelName);
         const place = { kind: 'hotel' as const, id: stay!.hotelId, name: stay!.hotelName };

@@ -24,10 +24,15 @@ export interface GuestSelection {
 
 /**
  * What is said of a whole household is not said of members it does not describe: a member reported
- * missing stays missing (and their item open) until someone finds them, and members a vehicle has
- * already set down at the hotel did not make their own way there.
+ * missing stays missing (and their item open) until someone finds them (a roll call names who was
+ * seen; a household set back to waiting does not), and members a vehicle has already set down at
+ * the hotel did not make their own way there.
  */
-const HOUSEHOLD_MOVES_KEEP: Partial<Record<Whereabouts, readonly Whereabouts[]>> = { own_way: ['missing', 'arrived'], no_show: ['missing'] };
+const HOUSEHOLD_MOVES_KEEP: Partial<Record<Whereabouts, readonly Whereabouts[]>> = {
+  own_way: ['missing', 'arrived'],
+  no_show: ['missing'],
+  waiting: ['missing'],
+};
 
 /** Move the selected guests to `to` where the state machine allows it; returns who moved. */
 export async function moveGuests(tx: Tx, incidentId: string, sel: GuestSelection, to: Whereabouts, at = new Date()): Promise<Moved[]> {

@@ -214,3 +214,22 @@ test('a room number already given to another household here is refused, naming t
     .send({ partyId: second.partyId, roomNumbers: { [second.rooms[0]!.type]: ['702'] } })
     .expect(200);
 });
+
+test('check-out is refused while part of the household is still on the way to its rooms', async () => {
+  const h = household((x) => x.guests.length >= 2 && x.status === 'assigned');
+  const [first, ...rest] = h.guests;
+  await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: h.partyId, guestIds: [first!.id] })
+    .expect(200);
+  const early = await reception.post(`${url()}/checkouts`).send({ partyId: h.partyId }).expect(409);
+  expect(early.body.error.details.guestIds).toEqual(rest.map((g) => g.id));
+  expect(early.body.error.message).toContain(rest[0]!.name);
+  const state: IncidentState = (await duty.get(`/api/incidents/${incidentId}/state`).expect(200)).body;
+  const p = state.parties.find((x) => x.id === h.partyId)!;
+  expect(p.hotelId).toBe(hotelId);
+  expect(p.guests.find((g) => g.id === first!.id)!.whereabouts).toBe('checked_in');
+  // The rest come: then the household checks out together.
+  await reception.post(`${url()}/checkins`).send({ partyId: h.partyId }).expect(200);
+  await reception.post(`${url()}/checkouts`).send({ partyId: h.partyId }).expect(200);
+});
