@@ -34,7 +34,13 @@ const HOUSEHOLD_MOVES_KEEP: Partial<Record<Whereabouts, readonly Whereabouts[]>>
   waiting: ['missing'],
 };
 
-/** Move the selected guests to `to` where the state machine allows it; returns who moved. */
+/**
+ * Move the selected guests to `to` where the state machine allows it; returns who moved. Each
+ * row is written only if it is still where it was read (the rows are not locked on reading): a
+ * change that committed in between (a roll call marking someone missing while their driver ticks
+ * the household aboard) wins, and the person is not in the returned list, so no event claims a
+ * move that did not happen.
+ */
 export async function moveGuests(tx: Tx, incidentId: string, sel: GuestSelection, to: Whereabouts, at = new Date()): Promise<Moved[]> {
   const where = [eq(guests.incidentId, incidentId)];
   if (sel.partyIds) {
@@ -58,14 +64,22 @@ export async function moveGuests(tx: Tx, incidentId: string, sel: GuestSelection
     if (!canMove(from, to)) continue;
     moved.push({ guestId: r.id, partyId: r.partyId, from });
   }
-  for (let i = 0; i < moved.length; i += 1000) {
-    const ids = moved.slice(i, i + 1000).map((m) => m.guestId);
-    await tx
-      .update(guests)
-      .set({ whereabouts: to, whereaboutsAt: at })
-      .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, ids)));
-  }
-  return moved;
+  const written = new Set<string>();
+  for (const from of new Set(moved.map((m) => m.from)))
+    for (let i = 0; i < moved.length; i += 1000) {
+      const ids = moved
+        .slice(i, i + 1000)
+        .filter((m) => m.from === from)
+        .map((m) => m.guestId);
+      if (!ids.length) continue;
+      const rows = await tx
+        .update(guests)
+        .set({ whereabouts: to, whereaboutsAt: at })
+        .where(and(eq(guests.incidentId, incidentId), inArray(guests.id, ids), eq(guests.whereabouts, from)))
+        .returning({ id: guests.id });
+      for (const r of rows) written.add(r.id);
+    }
+  return written.size === moved.length ? moved : moved.filter((m) => written.has(m.guestId));
 }
 
 /**
