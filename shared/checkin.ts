@@ -5,16 +5,27 @@ import { entityIdSchema, lineSchema, textSchema } from './fields.js';
 const partyId = entityIdSchema;
 
 /**
- * A room number as one room is known, however it was typed: spaces trimmed and collapsed, letters
- * in capitals, leading zeros of an all-digit number dropped ("07" and "7", "12a" and "12A" are one
- * room), so that a room already given is recognised.
+ * A room number as one room is known, however it was typed: compatibility forms folded (NFKC: a
+ * phone keyboard's full-width "１０１" is 101), invisible format characters dropped (a zero-width
+ * space pasted from a booking system), spaces trimmed and collapsed, letters in capitals, leading
+ * zeros of an all-digit number dropped ("07" and "7", "12a" and "12A" are one room), so that a room
+ * already given is recognised, and no two households are given one room under two spellings that
+ * look alike on the rooming list.
  */
 export function canonicalRoomNumber(typed: string): string {
-  const s = typed.trim().replace(/\s+/g, ' ').toUpperCase();
+  const s = typed
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toUpperCase();
   return /^\d+$/.test(s) ? s.replace(/^0+(?=\d)/, '') : s;
 }
 /** Typed by reception and printed on rooming lists and passes: one line. */
-const roomNumber = lineSchema(20).min(1, 'room number cannot be empty').transform(canonicalRoomNumber);
+const roomNumber = lineSchema(20)
+  .min(1, 'room number cannot be empty')
+  .transform(canonicalRoomNumber)
+  .refine((s) => s.length > 0, 'room number cannot be empty');
 
 export const checkInSchema = z.object({
   partyId,

@@ -13,6 +13,18 @@ import { z } from 'zod';
  * right to left need none of them. Notes (`textSchema`) refuse the same but line breaks.
  */
 const BIDI_CONTROLS = '\u202a-\u202e\u2066-\u2069';
+/**
+ * Half of a surrogate pair with no other half (JSON's `"\ud800"`): no character at all. It cannot be
+ * stored as UTF-8, so the database keeps U+FFFD in its place, and anything hashed or compared before
+ * the write (a ledger line's hash, a key) no longer matches what was stored.
+ */
+export const LONE_SURROGATE = /\p{Cs}/u;
+export const LONE_SURROGATE_MESSAGE = 'expected text, not half of a character (a lone UTF-16 surrogate)';
+/** The same text as it is stored: each lone surrogate becomes U+FFFD, as UTF-8 encoding makes it. */
+export function asStored(s: string): string {
+  return LONE_SURROGATE.test(s) ? s.replace(/\p{Cs}/gu, '\ufffd') : s;
+}
+
 const CONTROL = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`);
 
 /** True for an IANA time zone name this runtime can format in ("Europe/London", "UTC"); never an offset. */
@@ -86,7 +98,8 @@ export function lineSchema(max: number) {
     .string()
     .trim()
     .max(max, `expected at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), 'expected one line of text, without line breaks or control characters');
+    .refine((s) => !CONTROL.test(s), 'expected one line of text, without line breaks or control characters')
+    .refine((s) => !LONE_SURROGATE.test(s), LONE_SURROGATE_MESSAGE);
 }
 
 const TEXT_CONTROL = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f${BIDI_CONTROLS}]`);
@@ -98,7 +111,8 @@ const TEXT_CONTROL = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\
 export function textSchema(max: number, opts: { trim?: boolean } = {}) {
   return (opts.trim ? z.string().trim() : z.string())
     .max(max, `expected at most ${max} characters`)
-    .refine((s) => !TEXT_CONTROL.test(s), 'expected text without control characters');
+    .refine((s) => !TEXT_CONTROL.test(s), 'expected text without control characters')
+    .refine((s) => !LONE_SURROGATE.test(s), LONE_SURROGATE_MESSAGE);
 }
 
 const EMAIL_LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;

@@ -17,7 +17,7 @@ import { findParty, partyTrips, userNames } from './repo.js';
 import { receiptsBySha, receiptWithData } from '../ledger/receipt-repo.js';
 import { LedgerAggregator } from '../ledger/totals.js';
 import { paperTime } from './pdf.js';
-import { tooLargeToDecode } from '../ledger/image-size.js';
+import { pngUnreadable, tooLargeToDecode } from '../ledger/image-size.js';
 
 export interface ClaimPack {
   incident: { id: string; name: string; currency: string; timezone: string };
@@ -225,6 +225,9 @@ export function claimPackPdf(pack: ClaimPack): Promise<Buffer> {
           .font('Helvetica')
           .fontSize(10)
           .text(`This photo (${tooLarge.width} x ${tooLarge.height} pixels) is too large to draw here; fetch it from the ledger by its sha256.`);
+      // Nor one its PNG reader would choke on: that throws outside any try (stopping the server) or loops.
+      else if (r.data && r.contentType === 'image/png' && pngUnreadable(r.data))
+        doc.font('Helvetica').fontSize(10).text('This photo could not be drawn; fetch it from the ledger by its sha256.');
       else if (r.data) {
         try {
           doc.image(r.data, M, doc.y, { fit: [width, doc.page.height - doc.y - M], align: 'center' });

@@ -38,12 +38,21 @@ export function parseGuestCsv(text: string, sites: readonly CsvSite[]): CsvResul
   const header = (records[0]?.record ?? []).map((h) => h.toLowerCase().replace(/\s+/g, '_'));
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (missing.length) return { ok: false, errors: [{ path: 'line 1', message: `missing column(s) ${missing.join(', ')}; expected ${CSV_COLUMNS.join(',')}` }] };
-  const col = (row: string[], name: string) => row[header.indexOf(name)] ?? '';
+  // Everything per row is looked up, never searched: a file of tens of thousands of rows (or of
+  // columns, or an incident of thousands of sites) must not cost rows x anything. Searching made a
+  // 3 MB file of one booking hold the server's only thread for over five minutes.
+  const index = new Map<string, number>();
+  header.forEach((h, i) => index.has(h) || index.set(h, i));
+  const col = (row: string[], name: string) => row[index.get(name) ?? -1] ?? '';
 
   const musters = sites.filter((s) => s.kind === 'muster');
   const defaultSite = musters[0] ?? sites[0];
+  const siteById = new Map(sites.map((s) => [s.id, s]));
+  const siteByName = new Map<string, CsvSite>();
+  for (const s of sites) if (!siteByName.has(s.name.toLowerCase())) siteByName.set(s.name.toLowerCase(), s);
+  const siteNames = sites.map((s) => s.name).join(', ');
   const errors: FieldError[] = [];
-  const byRef = new Map<string, { party: Party; line: number }>();
+  const byRef = new Map<string, { party: Party; line: number; notes: Set<string> }>();
   records.slice(1).forEach(({ record: row, info }) => {
     const line = info.lines;
     const errorsBefore = errors.length;
@@ -56,12 +65,8 @@ export function parseGuestCsv(text: string, sites: readonly CsvSite[]): CsvResul
     if (!col(row, 'guest_name')) at('guest_name', 'expected the guest name');
     if (!(GUEST_AGES as readonly string[]).includes(age)) at('age_group', `expected adult, child or infant, got "${col(row, 'age_group')}"`);
     if (!YES.has(pets) && !NO.has(pets)) at('pets', `expected yes or no, got "${col(row, 'pets')}"`);
-    const site = musterName ? sites.find((s) => s.id === musterName || s.name.toLowerCase() === musterName.toLowerCase()) : defaultSite;
-    if (!site)
-      at(
-        'muster_point',
-        musterName ? `unknown muster point "${musterName}"; expected one of ${sites.map((s) => s.name).join(', ')}` : 'the incident has no muster point',
-      );
+    const site = musterName ? (siteById.get(musterName) ?? siteByName.get(musterName.toLowerCase())) : defaultSite;
+    if (!site) at('muster_point', musterName ? `unknown muster point "${musterName}"; expected one of ${siteNames}` : 'the incident has no muster point');
     // A bad row joins no household: its error is reported once, on its own line.
     if (!ref || !site || errors.length > errorsBefore) return;
     const needs = col(row, 'needs')
@@ -85,6 +90,7 @@ export function parseGuestCsv(text: string, sites: readonly CsvSite[]): CsvResul
           email: '',
           guests: [],
         },
+        notes: new Set(),
       };
       byRef.set(ref, entry);
     } else if (entry.party.siteId !== site.id)
@@ -95,10 +101,12 @@ export function parseGuestCsv(text: string, sites: readonly CsvSite[]): CsvResul
     p.email ||= col(row, 'email');
     p.unit ||= col(row, 'unit');
     const note = col(row, 'notes');
-    if (note && !p.notes.includes(note)) p.notes = p.notes ? `${p.notes}; ${note}` : note;
+    // Joined once at the end: growing the text row by row, searching it each time, was quadratic.
+    if (note) entry.notes.add(note);
     p.guests.push({ id: `${ref}-${p.guests.length + 1}`, name: col(row, 'guest_name'), age: age as Party['guests'][number]['age'], needs: guestNeeds });
   });
-  for (const { party, line } of byRef.values()) {
+  for (const { party, line, notes } of byRef.values()) {
+    party.notes = [...notes].join('; ');
     const r = partySchema.safeParse(party);
     if (!r.success) for (const e of zodFieldErrors(r.error)) errors.push({ path: `line ${line}: ${e.path}`, message: e.message });
   }

@@ -4,6 +4,7 @@
  * only as its sha256, so an export can leave notes out and still be checked line by line offline.
  */
 import * as crypto from 'node:crypto';
+import { asStored } from '../../shared/fields.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 export const CANONICAL_VERSION = 'ledger-entry/1';
@@ -68,7 +69,7 @@ export function canonicalFromDigest(e: DigestFields): string {
 }
 
 function canonical(e: Omit<DigestFields, 'noteSha256'>, noteSha256: string): string {
-  return JSON.stringify([
+  const fields = [
     CANONICAL_VERSION,
     e.id,
     e.incidentId,
@@ -95,7 +96,16 @@ function canonical(e: Omit<DigestFields, 'noteSha256'>, noteSha256: string): str
     e.status,
     e.approvedBy,
     e.flags.length > 1 ? [...e.flags].sort() : e.flags,
-  ]);
+  ];
+  const json = JSON.stringify(fields);
+  // JSON.stringify writes a lone surrogate as `\udXXX`. The database keeps U+FFFD in its place
+  // (UTF-8 has no lone surrogates), so a line hashed as written would not match the same line read
+  // back, and the chain would read as tampered from there on. Such text is refused at every door;
+  // this holds the chain for text that came another way. Rarely taken, so exports stay fast.
+  if (!json.includes('\\ud')) return json;
+  const stored = (v: unknown): unknown => (typeof v === 'string' ? asStored(v) : Array.isArray(v) ? v.map(stored) : v);
+  const flags = e.flags.map(asStored);
+  return JSON.stringify([...fields.slice(0, -1).map(stored), flags.length > 1 ? flags.sort() : flags]);
 }
 
 export function entryHash(prevHash: string, canonical: string): string {

@@ -12,6 +12,7 @@
  * decoder that reads it. Bytes whose headers cannot be walked declare nothing and are judged by
  * their magic bytes alone, as before (no decoder can make anything large of them).
  */
+import { inflateSync } from 'node:zlib';
 import type { ReceiptContentType } from '../../shared/ledger.js';
 
 /** At most 24 million pixels (6000 x 4000: a full-size camera photo; the phone app sends 1600 px). */
@@ -115,3 +116,83 @@ export function tooLargeToDecode(b: Buffer, type: ReceiptContentType): DeclaredS
 
 /** The limits in words, for the answer to an upload that is over them. */
 export const SIZE_LIMIT_WORDS = `at most ${RECEIPT_MAX_SIDE.toLocaleString('en-GB')} pixels on a side and ${RECEIPT_MAX_PIXELS / 1e6} million in all`;
+
+/** Bit depths the PNG format allows for each colour type. */
+const PNG_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+
+/**
+ * Why the PDF writer could not read this PNG safely, or null when it can.
+ *
+ * The claim pack's PDF writer (pdfkit, through png-js) reads a PNG's chunks trusting their
+ * lengths, and decodes the pixels (for an alpha channel, a transparency chunk or interlacing)
+ * in a callback that throws when they are not what the header says: a PNG of a few hundred bytes
+ * with an alpha channel and pixel data that does not inflate stopped the whole server at the first
+ * claim pack that drew it; a chunk length with its top bit set made the reader loop for ever; a
+ * 4-bit palette with transparency (a legal PNG) asked for a fractional pixel buffer and threw the same way.
+ * So a PNG is drawn only when its chunks lie end to end inside the file up to IEND, its header is
+ * one the format allows, and, when the writer would decode it, its pixel data inflates and every
+ * row starts with a filter the format knows, walked exactly as png-js walks it.
+ */
+export function pngUnreadable(b: Buffer): string | null {
+  if (b.length < 8 || b.readUInt32BE(0) !== 0x89504e47 || b.readUInt32BE(4) !== 0x0d0a1a0a) return 'not a PNG';
+  let at = 8;
+  let header: { width: number; height: number; depth: number; colourType: number; interlace: number } | null = null;
+  let transparency = false;
+  const idat: Buffer[] = [];
+  for (;;) {
+    if (at + 12 > b.length) return 'its chunks end before IEND';
+    const length = b.readUInt32BE(at);
+    if (length > 0x7fffffff || at + 12 + length > b.length) return 'a chunk runs past the end of the file';
+    const type = b.toString('latin1', at + 4, at + 8);
+    const data = b.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') {
+      if (length !== 13) return 'its header is not 13 bytes';
+      header = { width: data.readUInt32BE(0), height: data.readUInt32BE(4), depth: data[8]!, colourType: data[9]!, interlace: data[12]! };
+      if (!PNG_DEPTHS[header.colourType]?.includes(header.depth) || data[10] !== 0 || data[11] !== 0 || header.interlace > 1)
+        return 'its header is not one the PNG format allows';
+    } else if (type === 'IDAT') idat.push(data);
+    else if (type === 'tRNS') transparency = true;
+    else if (type === 'IEND') break;
+    at += 12 + length;
+  }
+  if (!header) return 'it has no header';
+  const { width, height, depth, colourType, interlace } = header;
+  const decoded = colourType === 4 || colourType === 6 || transparency || interlace === 1;
+  if (!decoded) return null; // handed to the PDF as it is (FlateDecode): nothing of it is decoded here
+  // png-js sizes its buffers by whole bytes per pixel.
+  if (depth < 8) return 'its pixels are smaller than a byte and would have to be decoded';
+  const channels = PNG_CHANNELS[colourType]!;
+  const pixelBytes = (channels * depth) / 8;
+  if (width * height * pixelBytes > RECEIPT_MAX_DECODED_BYTES) return 'it is too large to decode';
+  let pixels: Buffer;
+  try {
+    // Rows are one filter byte longer than their pixels; anything past that is not read.
+    pixels = inflateSync(Buffer.concat(idat), { maxOutputLength: Math.min(2 ** 31 - 1, width * height * pixelBytes + height * 7 + 1024) });
+  } catch {
+    return 'its pixel data does not inflate';
+  }
+  let pos = 0;
+  const pass = (x0: number, y0: number, dx: number, dy: number): boolean => {
+    const w = Math.ceil((width - x0) / dx);
+    const h = Math.ceil((height - y0) / dy);
+    for (let row = 0; row < h && pos < pixels.length; row++) {
+      if (pixels[pos]! > 4) return false;
+      pos += 1 + pixelBytes * w;
+    }
+    return true;
+  };
+  const passes: [number, number, number, number][] =
+    interlace === 1
+      ? [
+          [0, 0, 8, 8],
+          [4, 0, 8, 8],
+          [0, 4, 4, 8],
+          [2, 0, 4, 4],
+          [0, 2, 2, 4],
+          [1, 0, 2, 2],
+          [0, 1, 1, 2],
+        ]
+      : [[0, 0, 1, 1]];
+  for (const p of passes) if (!pass(...p)) return 'a row of its pixels starts with an unknown filter';
+  return null;
+}

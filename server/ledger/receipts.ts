@@ -12,7 +12,7 @@ import { PHOTO_REF_PREFIX, RECEIPT_CONTENT_TYPES, type ReceiptContentType, type 
 import { loadIncident } from './context.js';
 import { insertReceipt, receiptWithData, uncitedUploads, type ReceiptInfo } from './receipt-repo.js';
 import { countOf } from '../../shared/plural.js';
-import { SIZE_LIMIT_WORDS, tooLargeToDecode } from './image-size.js';
+import { pngUnreadable, SIZE_LIMIT_WORDS, tooLargeToDecode } from './image-size.js';
 
 /** What the first bytes say the image is (JPEG, PNG or WebP), or null. */
 export function sniffImageType(b: Uint8Array): ReceiptContentType | null {
@@ -49,6 +49,9 @@ export class ReceiptService {
     // A small file may declare a huge picture (a decompression bomb): refused before it is stored.
     const tooLarge = tooLargeToDecode(body, declared);
     if (tooLarge) throw bodyError(`the photo is ${tooLarge.width} x ${tooLarge.height} pixels; a receipt photo may have ${SIZE_LIMIT_WORDS}: send it smaller`);
+    // A PNG the claim pack's PDF writer cannot read safely is refused before it is stored (see pngUnreadable).
+    const unreadable = declared === 'image/png' ? pngUnreadable(body) : null;
+    if (unreadable) throw bodyError(`this PNG cannot be read (${unreadable}): take the photo again, or send it as a JPEG`);
     await loadIncident(this.db, incidentId);
     const sha256 = createHash('sha256').update(body).digest('hex');
     // Photos are uploaded just before the perk that cites them: a pile that no perk cites is not

@@ -88,6 +88,34 @@ test("a room is known however it is typed, and a guest's own room counts as give
   expect(now.households.find((x) => x.partyId === third.partyId)!.status).toBe('assigned');
 });
 
+test('two spellings that look alike are one room: full-width digits, a zero-width space or a soft hyphen typed or pasted in', async () => {
+  const first = household((x) => x.status === 'assigned' && x.rooms.length > 0);
+  await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: first.partyId, roomNumbers: { [first.rooms[0]!.type]: ['314'] } })
+    .expect(200);
+  const second = household((x) => x.status === 'assigned' && x.rooms.length > 0 && x.guests.length >= 1);
+  for (const typed of ['３１４', '314\u200b', '3\u00ad14', '\u2060314']) {
+    const res = await reception
+      .post(`${url()}/checkins`)
+      .send({ partyId: second.partyId, roomNumbers: { [second.rooms[0]!.type]: [typed] } })
+      .expect(409);
+    expect(res.body.error.message).toContain(`314 is already given to ${first.name}`);
+    await reception
+      .post(`${url()}/checkins`)
+      .send({ partyId: second.partyId, guestRooms: { [second.guests[0]!.id]: typed } })
+      .expect(409);
+  }
+  // Nothing but an invisible character is no room number at all.
+  const empty = await reception
+    .post(`${url()}/checkins`)
+    .send({ partyId: second.partyId, roomNumbers: { [second.rooms[0]!.type]: ['\u200b'] } })
+    .expect(400);
+  expect(empty.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual([`body.roomNumbers.${second.rooms[0]!.type}[0]`]);
+  const now: HotelArrivals = (await reception.get(url()).expect(200)).body;
+  expect(now.households.find((x) => x.partyId === second.partyId)!.status).toBe('assigned');
+});
+
 test('more room numbers than the household has rooms are refused by field, and nothing changes', async () => {
   const h = household((x) => x.status === 'assigned' && x.rooms.length === 1 && x.rooms[0]!.count === 1 && x.guests.length >= 2);
   const type = h.rooms[0]!.type;

@@ -4,6 +4,7 @@
  * each bad row by its line. Each test imports its own incident, so no test sees another's rows.
  */
 import { readFileSync } from 'node:fs';
+import request from 'supertest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq, sql } from 'drizzle-orm';
@@ -236,6 +237,37 @@ describe('a bad file adds nothing', () => {
     expect(JSON.stringify(res.body).length).toBeLessThan(text.length);
     expect((await state(id)).parties.map((p) => p.id)).toEqual(['EXISTING-1']);
   });
+
+  test('a large file costs time in proportion to its size: one booking of 30,000 rows, or thousands of columns, is answered in seconds and the server keeps answering', async () => {
+    // Each row's note used to be searched for in the household's notes so far and appended:
+    // a 3 MB file of one booking held the server's only thread for over five minutes.
+    const id = await newIncident();
+    const oneBooking = [HEADER, ...Array.from({ length: 30_000 }, (_, i) => `B-1,Lodge 1,Guest ${i},adult,,,,no,note ${i} about the stay,Clubhouse`)].join(
+      '\n',
+    );
+    // Columns were found by searching the header on every cell read; the named ones come last here.
+    const extra = Array.from({ length: 20_000 }, (_, i) => `x${i}`);
+    const wide = [[...extra, ...CSV_COLUMNS].join(','), ...Array.from({ length: 20_000 }, (_, i) => `W-${i}`)].join('\n');
+    for (const [text, field] of [
+      [oneBooking, 'line 2: notes'],
+      [wide, 'line 2: booking_ref'],
+    ] as const) {
+      const started = Date.now();
+      const [res, health] = await Promise.all([
+        postCsv(id, text),
+        new Promise<number>((resolve) => setTimeout(resolve, 200)).then(async () => {
+          const t = Date.now();
+          await request(server.url).get('/api/health').expect(200);
+          return Date.now() - t;
+        }),
+      ]);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toContain(field);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(health).toBeLessThan(3_000);
+    }
+    expect((await state(id)).parties.map((p) => p.id)).toEqual(['EXISTING-1']);
+  }, 600_000);
 
   test('the same file twice: the second time every booking is named and nothing is added', async () => {
     const id = await newIncident();

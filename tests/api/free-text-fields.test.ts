@@ -386,6 +386,17 @@ test('every text field of every request and socket payload takes a name written 
   expect(refused).toEqual([]);
 });
 
+test('every text field of every request and socket payload refuses half a character (a lone surrogate)', () => {
+  // Stored as U+FFFD, so what was hashed or compared before the write is not what was kept
+  // (tests/security/lone-surrogates.test.ts: one perk made the ledger's chain read as tampered).
+  const taken: string[] = [];
+  const all = [...ROWS.map((r) => ({ name: r.route, schema: r.schema, exempt: r.exempt })), ...SOCKET_PAYLOADS.map((p) => ({ ...p, exempt: undefined }))];
+  for (const { name, schema, exempt } of all)
+    for (const leaf of stringLeaves(schema).filter((l) => takesWords(l) && !exempt?.[pathName(l.path)]))
+      for (const half of ['\ud800', '\udfff']) if (leaf.schema.safeParse(spoil('Ada Lovelace', half)).success) taken.push(`${name} ${pathName(leaf.path)}`);
+  expect(taken).toEqual([]);
+});
+
 test.each(SOCKET_PAYLOADS.map((s) => [s.name, s] as const))('socket %s: a bidi override, an escape or a NUL in a text field is refused by name', (_name, p) => {
   expect(p.schema.safeParse(p.sample).success).toBe(true);
   for (const leaf of stringLeaves(p.schema).filter(takesWords))

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { randomPng } from '../helpers/images.js';
 import { stormAfterPlan, type Night } from './ledger-fixtures.js';
 import type { Agent } from '../helpers/api.js';
 
@@ -15,7 +16,8 @@ beforeAll(async () => {
 });
 afterAll(async () => n?.server.close());
 
-const png = () => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(2040)]);
+/** A real PNG of random pixels (a PNG's chunks must lie end to end: see pngUnreadable). */
+const png = (size = 2048) => randomPng(size);
 const jpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(2044)]);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const count = async (table: 'ledger_receipts' | 'guests') => Number((await n.exec(sql.raw(`select count(*)::int as c from ${table}`)))[0]!.c);

@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { randomPng } from '../helpers/images.js';
 import { parseCsv, stormAfterPlan, type Night } from './ledger-fixtures.js';
 import { binaryBody, signIn, type Agent } from '../helpers/api.js';
 import { DEMO_PASSWORD } from '../helpers/server.js';
@@ -19,7 +20,8 @@ let n: Night;
 let nextDoor: Agent;
 
 const jpeg = (size = 2048) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(size - 4)]);
-const png = (size = 2048) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]);
+/** A real PNG of random pixels (a PNG's chunks must lie end to end: see pngUnreadable). */
+const png = (size = 2048) => randomPng(size);
 const webp = (size = 2048) => Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WEBP'), randomBytes(size - 12)]);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { stormAfterPlan, type Night } from '../api/ledger-fixtures.js';
 import { binaryBody } from '../helpers/api.js';
-import { declaredSizes, RECEIPT_MAX_PIXELS } from '../../server/ledger/image-size.js';
+import { declaredSizes, pngUnreadable, RECEIPT_MAX_PIXELS } from '../../server/ledger/image-size.js';
 
 let n: Night;
 beforeAll(async () => {
@@ -134,4 +134,75 @@ test('a photo cited by many perks is read and drawn once in the claim pack', asy
   for (let i = 0; i < 39; i++)
     await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 1, receiptPhotoId: id }).expect(201);
   expect(await images()).toBe(once);
+});
+
+/**
+ * PNGs the claim pack's PDF writer (pdfkit, through png-js) cannot read safely: it decodes the
+ * pixels of one with an alpha channel, transparency or interlacing in a callback that throws where
+ * nothing can catch it, so one such photo, cited by a perk, stopped the whole server at the first
+ * claim pack that drew it; and it trusts chunk lengths (one with its top bit set loops for ever).
+ */
+function png(chunks: Buffer[]): Buffer {
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks, chunk('IEND', Buffer.alloc(0))]);
+}
+function ihdr(width: number, height: number, depth: number, colourType: number): Buffer {
+  const h = Buffer.alloc(13);
+  h.writeUInt32BE(width, 0);
+  h.writeUInt32BE(height, 4);
+  h.set([depth, colourType, 0, 0, 0], 8);
+  return chunk('IHDR', h);
+}
+const UNREADABLE: [string, Buffer][] = [
+  ['an alpha channel whose pixel data does not inflate', png([ihdr(100, 100, 8, 6), chunk('IDAT', Buffer.from('not zlib at all '.repeat(8)))])],
+  ['an alpha channel whose rows start with an unknown filter', png([ihdr(4, 4, 8, 6), chunk('IDAT', deflateSync(Buffer.alloc(4 * (4 * 4 + 1), 9)))])],
+  // A legal PNG: 3 x 1 pixels of a 4-bit palette with transparency; png-js asks for a buffer of 1.5 bytes.
+  [
+    'a 4-bit palette with transparency',
+    png([
+      ihdr(3, 1, 4, 3),
+      chunk('PLTE', Buffer.from([0, 0, 0, 255, 255, 255])),
+      chunk('tRNS', Buffer.from([0])),
+      chunk('IDAT', deflateSync(Buffer.from([0, 0x01, 0x00]))),
+    ]),
+  ],
+];
+/** A chunk whose length has its top bit set: png-js steps back and reads the same chunk for ever. */
+const LOOPING = (() => {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(0xfffffff4, 0);
+  head.write('abcd', 4, 'latin1');
+  return Buffer.concat([png([ihdr(10, 10, 8, 6)]).subarray(0, -12), head, Buffer.alloc(4), chunk('IEND', Buffer.alloc(0))]);
+})();
+
+test('PNGs the PDF writer cannot read safely are refused by field at upload, and nothing is stored', async () => {
+  const before = await stored();
+  for (const [, body] of [...UNREADABLE, ['a chunk length with its top bit set', LOOPING] as const]) {
+    expect(pngUnreadable(body)).not.toBeNull();
+    const res = await upload(body, 'image/png').expect(400);
+    expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toEqual(['body']);
+    expect(res.body.error.message).toMatch(/cannot be read/);
+  }
+  expect(await stored()).toBe(before);
+  // What the phones send, and plain photos with an alpha channel, still go through.
+  const alpha = png([ihdr(4, 4, 8, 6), chunk('IDAT', deflateSync(Buffer.alloc(4 * (4 * 4 + 1))))]);
+  expect(pngUnreadable(alpha)).toBeNull();
+  await upload(alpha, 'image/png').expect(201);
+  await upload(await QRCode.toBuffer('RECEIPT 9.99', { type: 'png', width: 200 }), 'image/png').expect(201);
+});
+
+test('such a PNG stored before the check is listed in the claim pack but not drawn, and the server keeps answering', async () => {
+  const h = n.household();
+  await n.checkIn(h.partyId);
+  for (const [, body] of UNREADABLE) {
+    const sha = createHash('sha256').update(body).digest('hex');
+    await n.exec(sql`insert into ledger_receipts (incident_id, sha256, content_type, bytes, data, hotel_id)
+      values (${n.incidentId}::uuid, ${sha}, 'image/png', ${body.length}, ${body}, ${n.hotelId})`);
+    const id = String((await n.exec(sql`select id from ledger_receipts where sha256 = ${sha}`))[0]!.id);
+    await n.reception.post(`${n.base}/ledger/perks`).send({ partyId: h.partyId, category: 'meals', amountMinor: 100, receiptPhotoId: id }).expect(201);
+  }
+  const res = await n.insurer.get(`${n.base}/exports/claim-packs/${h.partyId}`).buffer(true).parse(binaryBody).expect(200);
+  const pdf = (res.body as Buffer).toString('latin1');
+  expect(pdf).not.toMatch(/\/Subtype \/Image/);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await n.duty.get('/api/health').expect(200);
 });
