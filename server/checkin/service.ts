@@ -380,8 +380,12 @@ export class CheckinService {
 /** Members of a household still coming to its rooms: a check-out would give those rooms back under them. */
 const ON_THE_WAY: readonly Whereabouts[] = ['waiting', 'aboard', 'arrived'];
 
-/** The attention items a whole household's check-in closes (a partial one closes the first two). */
-const CURED_BY_CHECK_IN = ['partial_checkin', 'not_checked_in', 'missing'] as const;
+/**
+ * The attention items a whole household's check-in closes (a partial one closes the first two):
+ * everyone is in a bed, so nobody is missing, and nobody needs the ride a vehicle left without
+ * them or lost (`left_behind`, `transport_lost`: they came by other means).
+ */
+const CURED_BY_CHECK_IN = ['partial_checkin', 'not_checked_in', 'missing', 'left_behind', 'transport_lost'] as const;
 
 function notHere(partyId: string): AppError {
   return new AppError('not_found', 'That household is not expected at this hotel (it may have been re-routed). Refresh the list.', { partyId });

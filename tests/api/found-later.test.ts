@@ -16,6 +16,7 @@
  *   closes, one about the household names the rest.
  */
 import request from 'supertest';
+import { sql } from 'drizzle-orm';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { DEMO, signIn, type Agent } from '../helpers/api.js';
 import { smallScenario } from '../../seed/small.js';
@@ -249,4 +250,20 @@ test('a guest typed twice, taken off the list, stops being named: an item about 
   const gone = other.guests[other.guests.length - 1]!.id;
   await correct(other, (id) => id !== gone);
   expect((await openItems()).items.find((i) => i.id === whole.id)?.guestIds).toEqual(other.guests.filter((g) => g.id !== gone).map((g) => g.id));
+});
+
+test('a household left behind that reaches its hotel by itself and is checked in whole needs no ride: its left_behind item closes', async () => {
+  const { trip, h, other } = await tripWithTwo();
+  const drive = await driver(trip.vehicleId);
+  // The driver leaves without them (not ticked).
+  await drive('boardings', { tripId: trip.id, partyId: other.id, boarded: true });
+  await drive('departures', { tripId: trip.id });
+  const item = (await openItems()).items.find((i) => i.kind === 'left_behind' && i.partyId === h.id);
+  expect(item).toBeDefined();
+  // A taxi of their own brings them to the hotel booked for them; reception checks them all in.
+  await duty.post(`${base}/hotels/${h.hotelId}/arrivals/checkins`).send({ partyId: h.id }).expect(200);
+  expect((await openItems()).items.some((i) => i.partyId === h.id && i.kind === 'left_behind')).toBe(false);
+  const res = await server.database.db.execute(sql`select note from attention_items where id = ${item!.id}`);
+  const rows = ((res as { rows?: { note: string }[] }).rows ?? (res as unknown as { note: string }[])) as { note: string }[];
+  expect(rows[0]!.note).toBe('the whole household is checked in');
 });
