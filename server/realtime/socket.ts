@@ -66,6 +66,12 @@ export async function attachRealtime(opts: RealtimeOptions): Promise<Realtime> {
   io.on('connection', (socket: AppSocket) => {
     const reject = rejectOn(socket);
     joinOwnRooms(socket);
+    // The handshake read the session before this socket could be reached: a sign-out landing in
+    // between disconnected nothing (Socket.IO ignores a disconnect of a socket still being let in),
+    // and reception's socket is in its hotel's room from here on. Read the session once more now
+    // that the socket is connected: a sign-out committed before this read is seen by it, one after
+    // it reaches the connected socket through its rooms (handshake.ts).
+    sessions.stillSignedIn(socket).catch((err: unknown) => logger.warn({ err }, 'socket session check after connect failed; the periodic check follows'));
     handleSubscribe(socket, reject, { database, logger, sessions, followersChanged: (incidentId) => bus.publishVolatile({ kind: 'presence', incidentId }) });
     presence.handle(socket, reject);
     positions.handle(socket, reject);
