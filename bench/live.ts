@@ -141,6 +141,8 @@ async function startApps(mode: Mode): Promise<AppProcess[]> {
   const env: Record<string, string> = { SEED_DEMO: 'true', DEMO_PASSWORD, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
   // Every simulated client signs in as the one duty manager: lift the per-session socket cap.
   env.SOCKETS_PER_SESSION = env.SOCKETS_PER_USER = String(Math.max(clientsFlag, 1000) + 10);
+  // Every client is the same user subscribing at once.
+  env.SOCKET_SUBSCRIBES_PER_MIN = String(Math.max(clientsFlag, 1000) * 10);
   if (mode === 'pglite') {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rc-bench-live-'));
     dirs.add(dir);

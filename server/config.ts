@@ -87,6 +87,12 @@ const envSchema = z.object({
   /** Open sockets one session, and one user, may hold on a process (a tab each); the next is refused until one closes. */
   SOCKETS_PER_SESSION: z.coerce.number().int().positive().default(20),
   SOCKETS_PER_USER: z.coerce.number().int().positive().default(60),
+  /**
+   * Socket requests that cost the server a database read, per user per minute on a process: a
+   * subscribe answers with up to MAX_REPLAY events (hundreds of KB), a position checks its vehicle.
+   */
+  SOCKET_SUBSCRIBES_PER_MIN: z.coerce.number().int().positive().default(60),
+  SOCKET_POSITIONS_PER_MIN: z.coerce.number().int().positive().default(600),
 });
 
 export type Config = z.output<typeof envSchema>;

@@ -51,6 +51,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     hostAllowed: hostAllowed(config),
     sessionCheckMs: config.SOCKET_SESSION_CHECK_MS,
     socketsPer: { session: config.SOCKETS_PER_SESSION, user: config.SOCKETS_PER_USER },
+    requestsPerMin: { subscribe: config.SOCKET_SUBSCRIBES_PER_MIN, 'vehicle.position': config.SOCKET_POSITIONS_PER_MIN },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

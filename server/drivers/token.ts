@@ -44,8 +44,11 @@ export function verifyLink(secret: string, purpose: string, token: string): unkn
   if (token.length > 400) return null;
   const [payload, sig, extra] = token.split('.');
   if (!payload || !sig || extra !== undefined) return null;
-  const given = Buffer.from(sig, 'base64url');
-  const want = mac(secret, payload, purpose);
+  // Compared as text, not decoded: Node's base64 decoder skips characters outside the alphabet and
+  // padding, and ignores the last character's unused bits, so decoding first let one link be
+  // spelt countless ways ("sig=", "si!g", a different last letter) that all verified.
+  const given = Buffer.from(sig);
+  const want = Buffer.from(mac(secret, payload, purpose).toString('base64url'));
   if (given.length !== want.length || !timingSafeEqual(given, want)) return null;
   try {
     return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;

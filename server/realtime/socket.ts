@@ -11,7 +11,8 @@ import type { Logger } from 'pino';
 import type { AuthService } from '../auth/service.js';
 import type { Database } from '../db/client.js';
 import type { EventBus } from '../events/log.js';
-import type { ClientToServerEvents } from '../../shared/realtime.js';
+import type { ClientToServerEvents, SyncAck } from '../../shared/realtime.js';
+import { RateLimiter } from '../http/rate-limit.js';
 import { authenticateSockets, originCheck, type SocketCaps } from './handshake.js';
 import { deliverCommitted } from './delivery.js';
 import { handleSubscribe, joinOwnRooms } from './subscribe.js';
@@ -34,7 +35,13 @@ export interface RealtimeOptions {
   sessionCheckMs?: number;
   /** Open sockets one session and one user may hold on this process (handshake.ts). */
   socketsPer?: SocketCaps;
+  /** Requests that read the database, per user per minute on this process (SOCKET_SUBSCRIBES_PER_MIN, SOCKET_POSITIONS_PER_MIN). */
+  requestsPerMin?: RequestBudgets;
 }
+
+/** The socket requests that read the database, each with its own count per user. */
+export type RequestBudgets = Record<'subscribe' | 'vehicle.position', number>;
+export const DEFAULT_REQUEST_BUDGETS: RequestBudgets = { subscribe: 60, 'vehicle.position': 600 };
 
 export interface Realtime {
   io: IO;
@@ -62,10 +69,30 @@ export async function attachRealtime(opts: RealtimeOptions): Promise<Realtime> {
   const sessions = authenticateSockets(io, auth, bus, logger, opts.sessionCheckMs ?? 30_000, opts.socketsPer);
   const presence = startPresence(io, bus, logger);
   const positions = startPositions(io, bus, database, logger);
+  // Counted per user (not per socket: a user may hold dozens), before the work, like the HTTP limits.
+  const budgets = new Map(
+    Object.entries(opts.requestsPerMin ?? DEFAULT_REQUEST_BUDGETS).map(([event, perMin]) => [event, new RateLimiter(perMin, 60_000)] as const),
+  );
 
   io.on('connection', (socket: AppSocket) => {
     const reject = rejectOn(socket);
+    // A subscribe is answered with up to MAX_REPLAY events; unbounded, a client sending them and
+    // not reading the answers made the server buffer hundreds of KB per message of a few dozen bytes.
+    socket.use(([event, ...args], next) => {
+      const wait = budgets.get(event)?.take(socket.data.user.id) ?? 0;
+      if (wait === 0) return next();
+      const message = `too many ${event} requests: try again in ${Math.ceil(wait / 1000)} s`;
+      const ack = args.at(-1);
+      if (event === 'subscribe' && typeof ack === 'function') (ack as (res: SyncAck) => void)({ ok: false, error: message });
+      else reject(event, message);
+    });
     joinOwnRooms(socket);
+    // The handshake read the session before this socket could be reached: a sign-out landing in
+    // between disconnected nothing (Socket.IO ignores a disconnect of a socket still being let in),
+    // and reception's socket is in its hotel's room from here on. Read the session once more now
+    // that the socket is connected: a sign-out committed before this read is seen by it, one after
+    // it reaches the connected socket through its rooms (handshake.ts).
+    sessions.stillSignedIn(socket).catch((err: unknown) => logger.warn({ err }, 'socket session check after connect failed; the periodic check follows'));
     handleSubscribe(socket, reject, { database, logger, sessions, followersChanged: (incidentId) => bus.publishVolatile({ kind: 'presence', incidentId }) });
     presence.handle(socket, reject);
     positions.handle(socket, reject);

@@ -1,6 +1,6 @@
 /** Live ETAs for reception (pure): plan, late departure, on the road, live position, arrived. */
 import { liveEta, POSITION_FRESH_MS } from '../../server/drivers/eta.js';
-import { signDriverToken, verifyDriverToken } from '../../server/drivers/token.js';
+import { signDriverToken, signLink, verifyDriverToken, verifyLink } from '../../server/drivers/token.js';
 
 const policy = { roadFactor: 1.3, speedKmh: 50 };
 const departAt = new Date('2026-11-28T20:00:00Z');
@@ -47,4 +47,35 @@ test('driver tokens verify only under the same secret and unaltered', () => {
       t.replace(/^./, (c) => (c === 'W' ? 'X' : 'W')),
     ),
   ).toBeNull();
+});
+
+test('a signed link verifies in its own spelling only: padding, stray characters or another last letter of its signature are refused', () => {
+  const secret = 'secret-one-0123456789';
+  for (const [purpose, parts] of [
+    ['drive/v2', ['i-1', 'V1', 1]],
+    ['rollcall/v1', ['i-1', 'S1', 1_900_000_000_000, 1]],
+  ] as const) {
+    const t = signLink(secret, purpose, [...parts]);
+    expect(verifyLink(secret, purpose, t)).toEqual(parts);
+    const [payload, sig] = t.split('.') as [string, string];
+    const last = sig.at(-1)!;
+    // A base64 character carries 6 bits; the last of 22 carries 2 of the 128: 16 letters decode alike.
+    const sameBits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+      .split('')
+      .filter((c) => c !== last && Buffer.from(sig.slice(0, -1) + c, 'base64url').equals(Buffer.from(sig, 'base64url')));
+    expect(sameBits.length).toBeGreaterThan(0);
+    const respelt = [
+      `${sig}=`,
+      `${sig}==`,
+      `${sig.slice(0, 5)}!${sig.slice(5)}`,
+      `${sig.slice(0, 5)} ${sig.slice(5)}`,
+      `${sig}*`,
+      ...sameBits.map((c) => sig.slice(0, -1) + c),
+    ];
+    for (const s of respelt) {
+      expect(Buffer.from(s, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
+      expect(verifyLink(secret, purpose, `${payload}.${s}`)).toBeNull();
+    }
+  }
+  expect(verifyDriverToken(secret, `${signDriverToken(secret, { incidentId: 'i-1', vehicleId: 'V1', generation: 1 })}=`)).toBeNull();
 });
