@@ -144,26 +144,7 @@ export async function forgetGuests(tx: Tx, emit: Emit, incidentId: string, actor
   if (!touched.length) return;
   const emptied = touched.filter((r) => r.kind !== 'unplaced' && r.guestIds.every((id) => gone.has(id)));
   const trimmed = touched.filter((r) => !emptied.includes(r));
-  if (emptied.length) {
-    const note = 'taken off the guest list';
-    const [ev] = await emit(
-      incidentId,
-      actor,
-      emptied.map((r) => ({
-        type: 'attention.resolved' as const,
-        payload: { itemId: r.id, kind: r.kind as AttentionKind, partyId: r.partyId, guestIds: r.guestIds, note, by: actor.name, cured: true },
-      })),
-    );
-    await tx
-      .update(attentionItems)
-      .set({ resolvedAt: new Date(ev!.at), resolvedBy: actor.userId, resolvedByName: actor.name, note })
-      .where(
-        inArray(
-          attentionItems.id,
-          emptied.map((r) => r.id),
-        ),
-      );
-  }
+  await resolveCured(tx, emit, incidentId, actor, emptied, 'taken off the guest list');
   if (!trimmed.length) return;
   const updated: Row[] = [];
   for (const r of trimmed) {
@@ -238,12 +219,18 @@ export async function closeCured(
       ),
     )
     .for('update');
-  if (!rows.length) return 0;
+  await resolveCured(tx, emit, incidentId, actor, rows, note);
+  return rows.length;
+}
+
+/** Resolve these locked open items as cured, with a system note, announced like a manager's resolution. */
+async function resolveCured(tx: Tx, emit: Emit, incidentId: string, actor: Actor, rows: readonly Row[], note: string): Promise<void> {
+  if (!rows.length) return;
   const [ev] = await emit(
     incidentId,
     actor,
     rows.map((r) => ({
-      type: 'attention.resolved',
+      type: 'attention.resolved' as const,
       payload: { itemId: r.id, kind: r.kind as AttentionKind, partyId: r.partyId, guestIds: r.guestIds, note, by: actor.name, cured: true },
     })),
   );
@@ -256,7 +243,6 @@ export async function closeCured(
         rows.map((r) => r.id),
       ),
     );
-  return rows.length;
 }
 
 export async function openItems(db: Db | Tx, incidentId: string): Promise<AttentionItem[]> {

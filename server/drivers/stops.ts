@@ -49,15 +49,19 @@ export async function leaveBehind(tx: Tx, incidentId: string, trip: Trip, riders
   return { partyIds, guests: await membersOf(tx, incidentId, partyIds) };
 }
 
+/** What a left-behind item names: the households' contacts, the muster point and the vehicle. */
+async function leftAt(tx: Tx, incidentId: string, trip: Trip, partyIds: readonly string[]) {
+  const partyRows = await partyContacts(tx, incidentId, [...partyIds]);
+  const site = await repo.findSite(tx, incidentId, trip.fromSiteId);
+  const vehicle = await repo.findVehicle(tx, incidentId, trip.vehicleId);
+  return { partyRows, siteName: site?.name ?? trip.fromSiteId, vName: vehicle ? vehicleName(vehicle) : trip.vehicleId };
+}
+
 /** The exceptions for households left behind by `trip`, after the event that says so. */
 export async function reportLeftBehind(tx: Tx, emit: Emit, incidentId: string, actor: Actor, trip: Trip, left: Awaited<ReturnType<typeof leaveBehind>>) {
   await syncJourney(tx, incidentId, left.partyIds);
   if (!left.partyIds.length) return;
-  const partyRows = await partyContacts(tx, incidentId, left.partyIds);
-  const site = await repo.findSite(tx, incidentId, trip.fromSiteId);
-  const vehicle = await repo.findVehicle(tx, incidentId, trip.vehicleId);
-  const siteName = site?.name ?? trip.fromSiteId;
-  const vName = vehicle ? vehicleName(vehicle) : trip.vehicleId;
+  const { partyRows, siteName, vName } = await leftAt(tx, incidentId, trip, left.partyIds);
   await openAttention(
     tx,
     emit,
@@ -90,12 +94,7 @@ export async function reportLeftBehind(tx: Tx, emit: Emit, incidentId: string, a
 export async function reportMembersLeftBehind(tx: Tx, emit: Emit, incidentId: string, actor: Actor, trip: Trip, carried: readonly string[]) {
   const left = await membersOf(tx, incidentId, carried, ['waiting']);
   if (!left.length) return;
-  const partyIds = [...new Set(left.map((g) => g.partyId))];
-  const partyRows = await partyContacts(tx, incidentId, partyIds);
-  const site = await repo.findSite(tx, incidentId, trip.fromSiteId);
-  const vehicle = await repo.findVehicle(tx, incidentId, trip.vehicleId);
-  const siteName = site?.name ?? trip.fromSiteId;
-  const vName = vehicle ? vehicleName(vehicle) : trip.vehicleId;
+  const { partyRows, siteName, vName } = await leftAt(tx, incidentId, trip, [...new Set(left.map((g) => g.partyId))]);
   await openAttention(
     tx,
     emit,

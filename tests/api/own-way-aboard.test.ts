@@ -9,8 +9,8 @@
  * link it made its own way closes those items, as a duty manager marking it own way always did.
  */
 import request from 'supertest';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { DEMO, signIn, type Agent } from '../helpers/api.js';
+import type { TestServer } from '../helpers/server.js';
+import { smallNightAfterPlan, type Agent } from '../helpers/api.js';
 import { smallScenario } from '../../seed/small.js';
 import { checkInvariants, invariantProblems, sqlOf } from '../helpers/invariants.js';
 import type { IncidentState, PlanView } from '../../shared/api.js';
@@ -22,12 +22,7 @@ let base: string;
 let incidentId: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { RATE_LIMIT_PLANS_PER_MIN: '1000' } });
-  duty = await signIn(server.url, DEMO.duty);
-  incidentId = (await duty.post('/api/incidents/import').send(smallScenario()).expect(201)).body.incidentId as string;
-  base = `/api/incidents/${incidentId}`;
-  const proposal = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
-  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+  ({ server, duty, incidentId, base } = await smallNightAfterPlan());
 });
 afterAll(async () => server?.close());
 afterEach(async () => expect(invariantProblems(await checkInvariants(sqlOf(server.db), incidentId))).toEqual([]));

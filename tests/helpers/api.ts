@@ -1,7 +1,9 @@
 /** Signed-in HTTP clients against a running test server (supertest agents keep the cookie). */
 import type { EventEmitter } from 'node:events';
 import request from 'supertest';
-import { DEMO_PASSWORD } from './server.js';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from './server.js';
+import { smallScenario } from '../../seed/small.js';
+import type { PlanView } from '../../shared/api.js';
 
 export type Agent = ReturnType<typeof request.agent>;
 
@@ -45,4 +47,18 @@ export async function driveToDoor(
   await request(url).post(`${drive}/boardings`).send({ tripId: ride.tripId, partyId: ride.partyId }).expect(200);
   await request(url).post(`${drive}/departures`).send({ tripId: ride.tripId }).expect(200);
   await request(url).post(`${drive}/arrivals`).send({ tripId: ride.tripId, hotelId: ride.hotelId }).expect(200);
+}
+
+/**
+ * A test server with the small scenario imported and its plan applied by a duty manager (planner
+ * runs not rate-limited): the start of the tests that play a night through the API.
+ */
+export async function smallNightAfterPlan(): Promise<{ server: TestServer; duty: Agent; incidentId: string; base: string }> {
+  const server = await startTestServer({ env: { RATE_LIMIT_PLANS_PER_MIN: '1000' } });
+  const duty = await signIn(server.url, DEMO.duty);
+  const incidentId = (await duty.post('/api/incidents/import').send(smallScenario()).expect(201)).body.incidentId as string;
+  const base = `/api/incidents/${incidentId}`;
+  const proposal = (await duty.post(`${base}/plans`).expect(201)).body as PlanView;
+  await duty.post(`${base}/plans/${proposal.id}/apply`).expect(200);
+  return { server, duty, incidentId, base };
 }

@@ -184,12 +184,12 @@ export function foldAttention(base: AttentionBase | null, events: readonly LiveE
   const openItems = [...items.values()]
     .filter((i) => !closedItems.has(i.id))
     .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
-  return {
-    replies: openReplies,
-    perks: openPerks,
-    items: openItems,
-    count: foldReplies(openReplies).length + openPerks.length + openItems.length,
-  };
+  return attentionOf(openReplies, openPerks, openItems);
+}
+
+/** What needs attention from its open lists; `count` counts things to act on (a reply group is one). */
+export function attentionOf(replies: OpenReply[], perks: PendingPerk[], items: AttentionItem[]): Attention {
+  return { replies, perks, items, count: foldReplies(replies).length + perks.length + items.length };
 }
 
 /** One household saying the same thing again (the same kind; for "someone missing", the same person). */

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../api.js';
-import { foldAttention, undetailed, type Attention, type AttentionBase } from '../console/attention.js';
+import { attentionOf, foldAttention, undetailed, type Attention, type AttentionBase } from '../console/attention.js';
 import type { EventLog } from '../console/event-log.js';
 import type { AttentionSettings } from '../../../shared/attention.js';
 
@@ -69,7 +69,7 @@ export function useAttention(incidentId: string, log: EventLog, onAuthError: (er
     const replies = a.replies.filter((r) => !closed.has(r.id));
     const perks = a.perks.filter((p) => !closed.has(p.entryId));
     const items = a.items.filter((i) => !closed.has(i.id));
-    return { replies, perks, items, count: replies.length + perks.length + items.length };
+    return attentionOf(replies, perks, items);
   }, [base, log.events, closed]);
 
   // A perk that arrived by event lacks its note and receipt: read the list again, once per perk.
